@@ -1,0 +1,87 @@
+"""The NLP stage's output: one `TrialCriteria` per trial, JSON-serialisable, handed to `search`.
+
+    >>> TrialCriteria(nct_id="NCT04879121").model_dump()["sex"]
+    'ALL'
+
+Spans are character offsets `[start, end)` into the eligibility text exactly as the registry gave it
+(before any unescaping), so the UI can highlight the words a fact came from. `criterion` is the index
+of the fact's criterion in `TrialCriteria.criteria`.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Alteration = Literal["mutation", "fusion", "amplification", "deletion", "expression", "any"]
+Polarity = Literal["required", "excluded"]
+Section = Literal["inclusion", "exclusion"]
+Span = tuple[int, int]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class AgeWindow(_Model):
+    min_years: float | None = None
+    max_years: float | None = None
+    source: Literal["text", "registry", "both"] | None = None
+
+
+class PerformanceStatus(_Model):
+    ecog_max: int | None = None
+    karnofsky_min: int | None = None
+    lansky_min: int | None = None
+
+
+class Biomarker(_Model):
+    gene: str = Field(description="HGNC symbol, e.g. NTRK1")
+    alteration: Alteration = "any"
+    variant: str | None = Field(default=None, description="named variant, e.g. V600E, exon 19 deletion")
+    polarity: Polarity = "required"
+    min_copies: float | None = None
+    any_of: str | None = Field(default=None, description="alternatives sharing this group id: one suffices")
+    criterion: int
+    span: Span
+
+
+class PriorTherapy(_Model):
+    drug_or_class: str = Field(description="lower-case drug name or class, e.g. 'larotrectinib', 'trk inhibitor'")
+    polarity: Polarity
+    criterion: int
+    span: Span
+
+
+class CnsMetastases(_Model):
+    allowed: Literal["yes", "stable_only", "no"] | None = None
+    criterion: int | None = None
+
+
+class Lab(_Model):
+    analyte: str
+    comparator: Literal[">=", ">", "<=", "<", "="]
+    value: float
+    unit: str | None = None
+    uln_multiple: bool = False
+    criterion: int | None = None
+
+
+class Criterion(_Model):
+    section: Section
+    text: str = Field(description="the criterion's text, unescaped, bullets stripped")
+    span: Span
+    kinds: list[str] = Field(default_factory=list, description="fact kinds found in it: age, biomarker, ...")
+
+
+class TrialCriteria(_Model):
+    nct_id: str | None = None
+    age: AgeWindow = Field(default_factory=AgeWindow)
+    sex: Literal["ALL", "FEMALE", "MALE"] = "ALL"
+    performance_status: PerformanceStatus = Field(default_factory=PerformanceStatus)
+    biomarkers: list[Biomarker] = Field(default_factory=list)
+    prior_therapies: list[PriorTherapy] = Field(default_factory=list)
+    cns_metastases: CnsMetastases = Field(default_factory=CnsMetastases)
+    labs: list[Lab] = Field(default_factory=list)
+    criteria: list[Criterion] = Field(default_factory=list)
