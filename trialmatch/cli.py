@@ -38,9 +38,9 @@ def _version(value: bool) -> None:
 @app.callback()
 def _global(
     ctx: typer.Context,
-    data_dir: Path = typer.Option(None, "--data-dir", help="Data directory [env TRIALMATCH_DATA_DIR; ./data]"),
+    data_dir: Path = typer.Option(None, "--data-dir", help="Data directory (env TRIALMATCH_DATA_DIR, default ./data)"),
     backend: str = typer.Option(
-        None, "--backend", help="Search backend: embedded | elasticsearch [env TRIALMATCH_BACKEND; embedded]"
+        None, "--backend", help="Search backend: embedded or elasticsearch (env TRIALMATCH_BACKEND, default embedded)"
     ),
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Show the version and exit."

@@ -64,7 +64,10 @@ class Settings:
         """Return the server version of the configured cluster, or raise SettingsError saying why not."""
         headers = {"Authorization": f"ApiKey {self.es_api_key}"} if self.es_api_key else {}
         try:
-            response = requests.get(self.es_url, headers=headers, timeout=timeout)
+            response = requests.get(
+                f"{self.es_url}/_nodes/_local", params={"filter_path": "nodes.*.version"},
+                headers=headers, timeout=timeout,
+            )
         except requests.RequestException as exc:
             raise SettingsError(
                 f"Elasticsearch at {self.es_url} is unreachable ({type(exc).__name__}); "
@@ -75,8 +78,9 @@ class Settings:
         if not response.ok:
             raise SettingsError(f"Elasticsearch at {self.es_url} answered HTTP {response.status_code}")
         try:
-            return response.json()["version"]["number"]
-        except (ValueError, KeyError, TypeError) as exc:
+            (node,) = response.json()["nodes"].values()
+            return node["version"]
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
             raise SettingsError(f"{self.es_url} does not look like Elasticsearch") from exc
 
     @property
