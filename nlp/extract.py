@@ -1,0 +1,136 @@
+"""Public API of the NLP stage: eligibility text or API v2 study → `TrialCriteria`.
+
+    >>> from nlp.extract import extract_text
+    >>> facts = extract_text("Inclusion Criteria:\\n* Age 18 to 75 years\\n* ECOG 0-1", nct_id="NCT0")
+    >>> facts.age.min_years, facts.age.max_years, facts.performance_status.ecog_max
+    (18.0, 75.0, 1)
+
+`extract_text` reads the text alone; `extract_study` also merges the registry's minimumAge, maximumAge
+and sex (`age.source` says which gave the window); `extract_studies` streams many studies through
+`nlp.pipe`, in order. Empty or missing criteria give a valid record with nulls.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+
+from spacy.tokens import Doc
+
+from nlp.models import AgeWindow, Criterion, PerformanceStatus, TrialCriteria
+from nlp.pipeline import get_nlp, make_doc_text
+from nlp.text import clean_text
+
+_REGISTRY_AGE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*(year|month|week|day|hour|minute)s?\s*", re.I)
+_UNIT_YEARS = {
+    "year": 1.0, "month": 1 / 12, "week": 7 / 365.25, "day": 1 / 365.25, "hour": 1 / 8766, "minute": 1 / 525960,
+}
+_SEXES = {"ALL", "FEMALE", "MALE"}
+_LIST_KINDS = {"biomarkers": "biomarker", "prior_therapies": "prior_therapy", "labs": "lab"}
+
+
+def eligibility_text(study: dict) -> str:
+    """The eligibility criteria text of an API v2 study object ("" when it has none)."""
+    module = (study.get("protocolSection") or {}).get("eligibilityModule") or {}
+    text = module.get("eligibilityCriteria")
+    return text if isinstance(text, str) else ""
+
+
+def _nct_id(study: dict) -> str | None:
+    return ((study.get("protocolSection") or {}).get("identificationModule") or {}).get("nctId")
+
+
+def registry_age_years(value: object) -> float | None:
+    """An API v2 age string in years: "16 Years" → 16.0, "6 Months" → 0.5; None for "N/A" or missing."""
+    if not isinstance(value, str):
+        return None
+    match = _REGISTRY_AGE.fullmatch(value)
+    if not match:
+        return None
+    return round(float(match.group(1)) * _UNIT_YEARS[match.group(2).lower()], 4)
+
+
+def _criteria(doc: Doc, text: str, facts: TrialCriteria) -> list[Criterion]:
+    kinds: dict[int, set[str]] = {i: set(k) for i, k in (doc._.kinds or {}).items()}
+    for field, kind in _LIST_KINDS.items():
+        for fact in getattr(facts, field):
+            if fact.criterion is not None:
+                kinds.setdefault(fact.criterion, set()).add(kind)
+    if facts.cns_metastases.criterion is not None:
+        kinds.setdefault(facts.cns_metastases.criterion, set()).add("cns_metastases")
+    return [
+        Criterion(
+            section=span.label_,
+            text=clean_text(text[span.start_char : span.end_char]),
+            span=(span.start_char, span.end_char),
+            kinds=sorted(kinds.get(i, ())),
+        )
+        for i, span in enumerate(doc.spans["criteria"])
+    ]
+
+
+def _assemble(doc: Doc, text: str, nct_id: str | None) -> TrialCriteria:
+    found = doc._.facts or {}
+    age = found.get("age") or AgeWindow()
+    if age.min_years is not None or age.max_years is not None:
+        age = age.model_copy(update={"source": "text"})
+    facts = TrialCriteria(
+        nct_id=nct_id,
+        age=age,
+        performance_status=found.get("performance_status") or PerformanceStatus(),
+        biomarkers=found.get("biomarkers") or [],
+        prior_therapies=found.get("prior_therapies") or [],
+        labs=found.get("labs") or [],
+    )
+    if found.get("cns_metastases") is not None:
+        facts.cns_metastases = found["cns_metastases"]
+    facts.criteria = _criteria(doc, text, facts)
+    return facts
+
+
+def merge_registry_age(text_age: AgeWindow, study: dict) -> AgeWindow:
+    """The registry's age limits merged with the text's: both must hold, so the narrower window wins.
+
+    When the two contradict (the window would be empty) the registry's structured fields are trusted.
+    """
+    module = (study.get("protocolSection") or {}).get("eligibilityModule") or {}
+    reg_min, reg_max = registry_age_years(module.get("minimumAge")), registry_age_years(module.get("maximumAge"))
+    from_registry = reg_min is not None or reg_max is not None
+    from_text = text_age.source == "text"
+    if not from_registry:
+        return text_age
+    if not from_text:
+        return AgeWindow(min_years=reg_min, max_years=reg_max, source="registry")
+    mins = [v for v in (reg_min, text_age.min_years) if v is not None]
+    maxes = [v for v in (reg_max, text_age.max_years) if v is not None]
+    low, high = (max(mins) if mins else None), (min(maxes) if maxes else None)
+    if low is not None and high is not None and low > high:
+        return AgeWindow(min_years=reg_min, max_years=reg_max, source="registry")
+    return AgeWindow(min_years=low, max_years=high, source="both")
+
+
+def _with_registry(facts: TrialCriteria, study: dict) -> TrialCriteria:
+    module = (study.get("protocolSection") or {}).get("eligibilityModule") or {}
+    facts.age = merge_registry_age(facts.age, study)
+    sex = str(module.get("sex") or "ALL").upper()
+    facts.sex = sex if sex in _SEXES else "ALL"
+    return facts
+
+
+def extract_text(text: str | None, nct_id: str | None = None) -> TrialCriteria:
+    """Facts of one eligibility text; the age window comes from the text alone."""
+    text = text if isinstance(text, str) else ""
+    return _assemble(get_nlp()(make_doc_text(text)), text, nct_id)
+
+
+def extract_study(study: dict) -> TrialCriteria:
+    """Facts of one API v2 study object, registry age and sex merged in."""
+    text = eligibility_text(study)
+    return _with_registry(_assemble(get_nlp()(make_doc_text(text)), text, _nct_id(study)), study)
+
+
+def extract_studies(studies: Iterable[dict], batch_size: int = 64) -> Iterator[TrialCriteria]:
+    """Facts of many API v2 study objects, batched through `nlp.pipe`, in input order."""
+    pairs = ((make_doc_text(eligibility_text(study)), study) for study in studies)
+    for doc, study in get_nlp().pipe(pairs, as_tuples=True, batch_size=batch_size):
+        yield _with_registry(_assemble(doc, eligibility_text(study), _nct_id(study)), study)

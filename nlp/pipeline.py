@@ -1,0 +1,93 @@
+"""Build the eligibility pipeline once: spaCy blank English plus trialmatch's rule components.
+
+    >>> from nlp.pipeline import get_nlp, make_doc_text
+    >>> doc = get_nlp()(make_doc_text("Inclusion Criteria:\\n* ECOG \\\\< 2"))
+    >>> doc._.facts["performance_status"].ecog_max
+    1
+
+Component order: `tm_sections` → `entity_ruler` (every `nlp/patterns/*.jsonl`: `{"label", "pattern", "id"}`
+lines, phrase patterns match the exact text, token patterns say `LOWER` where case does not matter) →
+`tm_age`, `tm_performance` → `tm_biomarkers`, `tm_therapies`, `tm_cns`, `tm_labs`. A fact component is
+added when its module imports. Each writes `doc._.facts[key]` and records the criteria it read in
+`doc._.kinds` (criterion index → kinds). The Doc text must be `make_doc_text(original)`: same length,
+so every offset is an offset into the registry's text.
+"""
+
+from __future__ import annotations
+
+import importlib
+from functools import lru_cache
+from pathlib import Path
+
+import spacy
+import srsly
+from spacy.language import Language
+from spacy.tokens import Doc
+from spacy.util import compile_infix_regex, compile_prefix_regex
+
+from nlp import sections  # noqa: F401  (registers tm_sections)
+from nlp.text import mask_escapes
+
+PATTERNS_DIR = Path(__file__).resolve().parent / "patterns"
+FACT_COMPONENTS: tuple[tuple[str, str], ...] = (
+    ("nlp.age", "tm_age"),
+    ("nlp.performance", "tm_performance"),
+    ("nlp.biomarkers", "tm_biomarkers"),
+    ("nlp.therapies", "tm_therapies"),
+    ("nlp.cns", "tm_cns"),
+    ("nlp.labs", "tm_labs"),
+)
+# Comparators glued to words or numbers ("ECOG≤2", "age>=18", "0–2") become tokens of their own.
+_PREFIXES = (r">=", r"<=", r"=<", r"=>", "≥", "≤", "<", ">", "=", "~")
+_INFIXES = (
+    r"(?<=[A-Za-z)\]])(?=[<>=≤≥])",
+    r"(?<=[<>=≤≥])(?=[0-9.])",
+    r"(?<=[0-9])[–—](?=[0-9])",
+    r"(?<=[A-Za-z]):(?=[0-9])",
+)
+
+for _name in ("facts", "kinds"):
+    if not Doc.has_extension(_name):
+        Doc.set_extension(_name, default=None)
+
+
+def make_doc_text(text: str | None) -> str:
+    """The text a Doc is built from: `text` with markdown escapes masked, offsets unchanged."""
+    return mask_escapes(text or "")
+
+
+def _load_fact_modules() -> list[str]:
+    """Import each fact component's module; return the component names whose modules exist."""
+    names = []
+    for module, component in FACT_COMPONENTS:
+        try:
+            importlib.import_module(module)
+        except ModuleNotFoundError as exc:
+            if exc.name != module:
+                raise
+            continue
+        names.append(component)
+    return names
+
+
+def _customise_tokenizer(nlp: Language) -> None:
+    tokenizer = nlp.tokenizer
+    tokenizer.prefix_search = compile_prefix_regex(_PREFIXES + tuple(nlp.Defaults.prefixes)).search
+    tokenizer.infix_finditer = compile_infix_regex(tuple(nlp.Defaults.infixes) + _INFIXES).finditer
+
+
+def pattern_files() -> list[Path]:
+    return sorted(PATTERNS_DIR.glob("*.jsonl"))
+
+
+@lru_cache(maxsize=1)
+def get_nlp() -> Language:
+    """The shared pipeline (built on first use, then cached for the process)."""
+    nlp = spacy.blank("en")
+    _customise_tokenizer(nlp)
+    ruler = nlp.add_pipe("entity_ruler", config={"overwrite_ents": False})
+    ruler.add_patterns([p for path in pattern_files() for p in srsly.read_jsonl(path)])
+    nlp.add_pipe("tm_sections", first=True)
+    for component in _load_fact_modules():
+        nlp.add_pipe(component)
+    return nlp

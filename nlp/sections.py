@@ -1,0 +1,229 @@
+"""The `tm_sections` component: split eligibility text into Inclusion / Exclusion criteria with spans.
+
+    >>> from nlp.pipeline import get_nlp
+    >>> doc = get_nlp()("Inclusion Criteria:\\n* Age >= 18\\nExclusion Criteria:\\n* Pregnancy")
+    >>> [(c.label_, c.text) for c in doc.spans["criteria"]]
+    [('inclusion', 'Age >= 18'), ('exclusion', 'Pregnancy')]
+
+One Span per criterion, in text order, labelled "inclusion" or "exclusion"; a criterion's index is its
+position in `doc.spans["criteria"]`. Headers are recognised in the spellings of the real registry
+("Key Inclusion Criteria", "-INCLUSION CRITERIA:", "Inclusion criteria：", "Non-inclusion criteria" ...);
+criteria are bullets (`*`, `-`, `•`, `1.`, `a)` ...), nested sub-bullets (each its own criterion), or
+paragraphs whose hard-wrapped lines are joined. Text before any header is inclusion unless it reads as
+exclusion. The component also initialises `doc._.facts` and `doc._.kinds` for the fact components.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+_LINE = re.compile(r"[^\r\n]+")
+_BULLET = re.compile(
+    r"""[ \t]*(?:
+        [-*•·▪◦‣⁃–—+](?=[ \t]|[A-Za-z(])      # symbol bullets, also glued to a word: "-INCLUSION CRITERIA:"
+      | \(?\d{1,2}[.)](?![\d.])               # 1.  1)  (1)
+      | \(?[a-zA-Z][.)](?=[ \t])              # a.  a)  (b)
+      | \(?(?:i{1,3}|iv|vi{0,3}|ix|x)[.)](?=[ \t])  # i.  iv)
+    )[ \t]*""",
+    re.X,
+)
+_HEADER = re.compile(
+    r"""[\W_]*
+    (?:(?:key|main|major|primary|principal|other|additional|general|specific|selected|study|subject|patient
+         |participant|disease|medical)s?[ \t]+)*
+    (?P<kind>non[- ]?inclusion|inclusion|exclusion|exclusionary|ineligibility|eligibility|inclusions|exclusions)\b
+    (?P<rest>[^:：\r\n]{0,80})
+    [ \t*_]*(?P<colon>[:：])?[ \t*_]*""",
+    re.I | re.X,
+)
+_HEADER_REST = re.compile(r"[ \t]*(?:criteri(?:a|on)s?)?[ \t]*(?:\([^)]*\))?[ \t.]*", re.I)
+_INLINE_HEADER = re.compile(
+    r"(?<=[\s.;:\-])(?:(?:key|main|major|primary|general)[ \t]+)?(?:inclusion|exclusion)[ \t]+criteria[ \t]*[:：]",
+    re.I,
+)
+_INTRO_EXCLUSION = re.compile(
+    r"\b(?:criteria[ \t]+for[ \t]+exclusion|(?:patients|subjects|participants|persons|individuals)[ \t]+"
+    r"(?:who[ \t]+)?(?:will|would|are|shall)[ \t]+(?:be[ \t]+)?"
+    r"(?:excluded|ineligible|not[ \t]+(?:be[ \t]+)?eligible))\b",
+    re.I,
+)
+_INTRO_INCLUSION = re.compile(
+    r"\b(?:criteria[ \t]+for[ \t]+(?:inclusion|eligibility)|(?:patients|subjects|participants)[ \t]+"
+    r"(?:will|are|shall)[ \t]+(?:be[ \t]+)?(?:included|eligible))\b",
+    re.I,
+)
+_WRAPPED_WIDTH = 60
+EXCLUSION_KINDS = ("non", "exclu", "inelig")
+
+
+@dataclass
+class _Segment:
+    """One physical line (or the part of it after an inline header), with where its text starts."""
+
+    start: int
+    end: int
+    body_start: int
+    bullet: bool
+    indent: int
+    blank_before: bool
+
+
+@dataclass
+class _Criterion:
+    start: int
+    end: int
+    section: str
+    indent: int
+
+
+def _header_kind(text: str) -> tuple[str, int] | None:
+    """(section, length of the header) when `text` is a section header, else None."""
+    match = _HEADER.match(text)
+    if not match:
+        return None
+    rest = match.group("rest")
+    if match.group("colon"):
+        if len(rest.split()) > 8 or "." in rest.rstrip("."):
+            return None
+    elif not _HEADER_REST.fullmatch(rest) or match.end() < len(text.rstrip()):
+        return None
+    kind = match.group("kind").lower()
+    return ("exclusion" if kind.startswith(EXCLUSION_KINDS) else "inclusion"), match.end()
+
+
+def _intro_kind(text: str) -> str | None:
+    """The section an introductory line ("Patients will be excluded if:") opens, if it is one."""
+    if not text.rstrip().endswith((":", "：")) or len(text.split()) > 16:
+        return None
+    if _INTRO_EXCLUSION.search(text):
+        return "exclusion"
+    if _INTRO_INCLUSION.search(text):
+        return "inclusion"
+    return None
+
+
+def _segments(text: str) -> Iterator[_Segment]:
+    previous_end = 0
+    for line in _LINE.finditer(text):
+        start, end = line.span()
+        if not line.group().strip():
+            continue
+        blank_before = text.count("\n", previous_end, start) + text.count("\r", previous_end, start) > (
+            2 if "\r\n" in text[previous_end:start] else 1
+        )
+        previous_end = end
+        cuts = [start] + [
+            m.start() for m in _INLINE_HEADER.finditer(text, start, end) if text[start : m.start()].strip(" \t-*•")
+        ]
+        for i, cut in enumerate(cuts):
+            piece_end = cuts[i + 1] if i + 1 < len(cuts) else end
+            bullet = _BULLET.match(text, cut, piece_end)
+            body_start = bullet.end() if bullet and bullet.group().strip() else cut
+            while body_start < piece_end and text[body_start] in " \t":
+                body_start += 1
+            if body_start >= piece_end:
+                continue
+            yield _Segment(
+                start=cut,
+                end=piece_end,
+                body_start=body_start,
+                bullet=body_start > cut and bool(text[cut:body_start].strip()),
+                indent=body_start - start,
+                blank_before=blank_before and i == 0,
+            )
+
+
+def _continues(segment: _Segment, current: _Criterion, text: str) -> bool:
+    """Whether a non-bullet line continues the current criterion (a hard-wrapped line) or starts another."""
+    previous = text[current.start : current.end]
+    if previous.rstrip().endswith((":", "：")):
+        return False
+    first = text[segment.body_start]
+    if first.islower() or first in "([{,;&/-–+<>=≤≥%":
+        return True
+    line_start = max(text.rfind("\n", 0, current.end), text.rfind("\r", 0, current.end)) + 1
+    return current.end - line_start >= _WRAPPED_WIDTH or segment.indent > current.indent
+
+
+def split_criteria(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, section) of each criterion in `text`, in order; offsets exclude bullets and trailing space."""
+    criteria: list[_Criterion] = []
+    section: str | None = None
+    current: _Criterion | None = None
+    for segment in _segments(text):
+        body = text[segment.body_start : segment.end]
+        header = _header_kind(body)
+        if header:
+            section, length = header
+            current = None
+            after = segment.body_start + length
+            bullet = _BULLET.match(text, after, segment.end)
+            after = bullet.end() if bullet else after
+            if text[after : segment.end].strip():
+                current = _Criterion(after, segment.end, section, segment.indent + length)
+                criteria.append(current)
+            continue
+        intro = _intro_kind(body)
+        if intro and (section is None or current is None or intro == "exclusion"):
+            section = intro
+        if current is not None and not segment.bullet and not segment.blank_before and (
+            _continues(segment, current, text)
+        ):
+            current.end = segment.end
+            continue
+        current = _Criterion(segment.body_start, segment.end, section or "inclusion", segment.indent)
+        criteria.append(current)
+    spans = []
+    for criterion in criteria:
+        end = criterion.end
+        while end > criterion.start and text[end - 1].isspace():
+            end -= 1
+        if end > criterion.start:
+            spans.append((criterion.start, end, criterion.section))
+    return spans
+
+
+def criterion_of(doc: Doc, start_char: int) -> int | None:
+    """Index of the criterion containing character `start_char`, or None outside every criterion."""
+    criteria = doc.spans["criteria"]
+    starts = [c.start_char for c in criteria]
+    i = bisect_right(starts, start_char) - 1
+    if i >= 0 and start_char < criteria[i].end_char:
+        return i
+    return None
+
+
+def add_kind(doc: Doc, criterion: int | None, kind: str) -> None:
+    """Record that criterion `criterion` states a fact of `kind` (e.g. "age"); shown in `Criterion.kinds`."""
+    if criterion is not None:
+        doc._.kinds.setdefault(criterion, set()).add(kind)
+
+
+class SectionSplitter:
+    """Sets `doc.spans["criteria"]` and initialises the fact containers."""
+
+    def __init__(self, nlp: Language, name: str) -> None:
+        self.name = name
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans = []
+        for start, end, section in split_criteria(doc.text):
+            span = doc.char_span(start, end, label=section, alignment_mode="expand")
+            if span is not None and (not spans or span.start >= spans[-1].end):
+                spans.append(span)
+        doc.spans["criteria"] = spans
+        doc._.facts = {}
+        doc._.kinds = {}
+        return doc
+
+
+@Language.factory("tm_sections", default_config={})
+def make_sections(nlp: Language, name: str) -> SectionSplitter:
+    return SectionSplitter(nlp, name)
+
