@@ -1,0 +1,73 @@
+"""Build the `IndexDocument` of a trial from its API v2 study object and the criteria nlp extracted.
+
+    >>> doc = build_document(study, extract_study(study))  # doctest: +SKIP
+    >>> doc.nct_id, doc.genes                               # doctest: +SKIP
+    ('NCT04879121', ['NTRK1', 'NTRK2', 'NTRK3'])
+
+Drug classes of the interventions come from `nlp.vocab.drug_classes`, so a trial of larotrectinib is
+also found as a "trk inhibitor" trial.
+"""
+
+from __future__ import annotations
+
+from nlp.models import TrialCriteria
+from nlp.vocab import drug_classes
+from search.models import IndexDocument, Site
+
+
+def _sites(locations: list[dict]) -> list[Site]:
+    sites = []
+    for loc in locations:
+        geo = loc.get("geoPoint") or {}
+        sites.append(
+            Site(
+                facility=loc.get("facility"), city=loc.get("city"), state=loc.get("state"),
+                country=loc.get("country"), lat=geo.get("lat"), lon=geo.get("lon"),
+            )
+        )
+    return sites
+
+
+def _classes(names: list[str]) -> list[str]:
+    classes: dict[str, None] = {}
+    for name in names:
+        for cls in sorted(drug_classes(name)):
+            classes[cls] = None
+    return list(classes)
+
+
+def build_document(study: dict, criteria: TrialCriteria) -> IndexDocument:
+    """Registry fields of `study` (API v2 shape) plus `criteria`; missing modules give empty fields."""
+    section = study.get("protocolSection") or {}
+    ident = section.get("identificationModule") or {}
+    status = section.get("statusModule") or {}
+    design = section.get("designModule") or {}
+    conditions = section.get("conditionsModule") or {}
+    description = section.get("descriptionModule") or {}
+    arms = section.get("armsInterventionsModule") or {}
+    sponsor = (section.get("sponsorCollaboratorsModule") or {}).get("leadSponsor") or {}
+    eligibility = section.get("eligibilityModule") or {}
+    locations = (section.get("contactsLocationsModule") or {}).get("locations") or []
+    names = list(dict.fromkeys(i["name"] for i in arms.get("interventions") or [] if i.get("name")))
+    nct_id = ident.get("nctId") or criteria.nct_id
+    if not nct_id:
+        raise ValueError("study has no identificationModule.nctId: cannot index a trial without its NCT id")
+    return IndexDocument(
+        nct_id=nct_id,
+        title=ident.get("briefTitle") or ident.get("officialTitle") or "",
+        official_title=ident.get("officialTitle"),
+        acronym=ident.get("acronym"),
+        overall_status=status.get("overallStatus"),
+        phases=list(design.get("phases") or []),
+        study_type=design.get("studyType"),
+        sponsor=sponsor.get("name"),
+        conditions=list(conditions.get("conditions") or []),
+        keywords=list(conditions.get("keywords") or []),
+        interventions=names,
+        intervention_classes=_classes(names),
+        summary=description.get("briefSummary") or "",
+        eligibility_text=eligibility.get("eligibilityCriteria") or "",
+        facts=criteria.model_copy(update={"nct_id": nct_id}),
+        sites=_sites(locations),
+        last_update=(status.get("lastUpdatePostDateStruct") or {}).get("date"),
+    )

@@ -1,0 +1,331 @@
+"""The Elasticsearch backend: explicit mapping, bulk writes with retries, versioned index behind an alias.
+
+    >>> backend = ElasticBackend("http://127.0.0.1:9200", index="trialmatch")  # doctest: +SKIP
+    >>> backend.rebuild(documents)                                               # doctest: +SKIP
+
+The mapping uses only the `standard` analyzer and no scripts (the server may lack analysis-common and
+painless): text fields per part of the record, lower-case keyword fields for filters, original-case
+keywords for facets, nested biomarkers, an integer_range age window in months and geo_point sites.
+The alias `index` always points at one complete versioned index (`<index>-v<ns>`); `rebuild` fills a new
+one and moves the alias in one `_aliases` call. User text only ever reaches `multi_match`/`term`
+queries, never `query_string`. Request bodies are kept out of the client's DEBUG log (they may carry a
+patient's conditions).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterable, Iterator, Sequence
+
+from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError, helpers
+
+from search.backend import (
+    And,
+    BackendError,
+    BackendUnavailable,
+    BiomarkerMatch,
+    Filter,
+    Hit,
+    Not,
+    Or,
+    Retrieval,
+    Term,
+    check_facet_field,
+    parse_filters,
+)
+from search.embedded import RELEVANCE_BOOSTS
+from search.fields import (
+    TEXT_BOOSTS,
+    facet_values,
+    keyword_values,
+    query_tokens,
+    required_gene_alterations,
+    required_genes,
+    text_fields,
+)
+from search.models import IndexDocument
+
+MAX_FAILED_ITEMS = 10
+NO_AGE_LIMIT_MONTHS = 12_000
+_KEYWORD = {"type": "keyword"}
+
+
+def _mapping() -> dict:
+    probe = IndexDocument(nct_id="x")
+    properties: dict = {"doc": {"type": "object", "enabled": False}}
+    properties |= {f"t_{f}": {"type": "text", "analyzer": "standard"} for f in TEXT_BOOSTS}
+    properties |= {f"k_{f}": _KEYWORD for f in keyword_values(probe)}
+    properties |= {f"f_{f}": _KEYWORD for f in facet_values(probe)}
+    properties |= {
+        "biomarkers": {"type": "nested", "properties": {
+            "gene": _KEYWORD, "alteration": _KEYWORD, "polarity": _KEYWORD, "variant": _KEYWORD,
+            "min_copies": {"type": "float"}, "any_of": _KEYWORD}},
+        "req_gene": _KEYWORD, "req_bm": _KEYWORD,
+        "age_months": {"type": "integer_range"},
+        "sites": {"type": "geo_point"},
+        "last_update": _KEYWORD,
+    }
+    return {"dynamic": "strict", "properties": properties}
+
+
+def _months(years: float | None, default: int) -> int:
+    return default if years is None else round(years * 12)
+
+
+def _record(doc: IndexDocument) -> dict:
+    age = doc.facts.age
+    record: dict = {"doc": doc.model_dump(mode="json", exclude_defaults=True)}
+    record |= {f"t_{k}": v for k, v in text_fields(doc).items() if v}
+    record |= {f"k_{k}": v for k, v in keyword_values(doc).items() if v}
+    record |= {f"f_{k}": v for k, v in facet_values(doc).items() if v}
+    record |= {
+        "biomarkers": [{"gene": b.gene.lower(), "alteration": b.alteration, "polarity": b.polarity,
+                        "variant": b.variant, "min_copies": b.min_copies, "any_of": b.any_of}
+                       for b in doc.facts.biomarkers],
+        "req_gene": required_genes(doc), "req_bm": required_gene_alterations(doc),
+        "age_months": {"gte": _months(age.min_years, 0), "lte": _months(age.max_years, NO_AGE_LIMIT_MONTHS)},
+        "sites": [{"lat": s.lat, "lon": s.lon} for s in doc.sites if s.lat is not None and s.lon is not None],
+        "last_update": doc.last_update,
+    }
+    return record
+
+
+class _NoBodies(logging.Filter):
+    """Drop the transport's DEBUG records: they print request bodies, which may hold patient data."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno > logging.DEBUG
+
+
+_node_log = logging.getLogger("elastic_transport.node")
+if not any(isinstance(f, _NoBodies) for f in _node_log.filters):
+    _node_log.addFilter(_NoBodies())
+
+
+def _text_query(text: str) -> dict | None:
+    words = query_tokens(text)
+    if not words:
+        return None
+    fields = [f"t_{f}^{boost}" for f, boost in TEXT_BOOSTS.items()]
+    return {"multi_match": {"query": " ".join(words), "fields": fields, "type": "most_fields"}}
+
+
+def _boosted_term(field: str, value: str, boost: float) -> dict:
+    return {"term": {field: {"value": value, "boost": boost}}}
+
+
+def compile_filter(node: Filter) -> dict:
+    """The bool/terms/nested query of a parsed filter tree."""
+    if isinstance(node, Term):
+        return {"terms": {f"k_{node.field}": sorted(node.values)}}
+    if isinstance(node, BiomarkerMatch):
+        dims = {"gene": node.genes, "alteration": node.alterations, "polarity": node.polarities}
+        must = [{"terms": {f"biomarkers.{k}": sorted(v)}} for k, v in dims.items() if v is not None]
+        return {"nested": {"path": "biomarkers", "query": {"bool": {"filter": must}}}}
+    if isinstance(node, And):
+        return {"bool": {"filter": [compile_filter(p) for p in node.parts]}}
+    if isinstance(node, Or):
+        return {"bool": {"should": [compile_filter(p) for p in node.parts], "minimum_should_match": 1}}
+    if isinstance(node, Not):
+        return {"bool": {"must_not": [compile_filter(node.part)]}}
+    raise BackendError(f"cannot compile filter node {node!r}")
+
+
+class ElasticBackend:
+    """Documents in the Elasticsearch index alias `index` at `url`."""
+
+    def __init__(self, url: str, index: str = "trialmatch", api_key: str | None = None, timeout: float = 30.0):
+        self.url = url
+        self.alias = index
+        self.client = Elasticsearch(
+            url, api_key=api_key, request_timeout=timeout, retry_on_timeout=True, max_retries=3,
+        )
+
+    def _call(self, what: str, fn, *args, **kwargs):
+        """Run a client call, turning client errors into BackendError / BackendUnavailable."""
+        try:
+            return fn(*args, **kwargs)
+        except ApiError as exc:
+            if exc.meta.status in (401, 403):
+                raise BackendUnavailable(
+                    f"Elasticsearch at {self.url} refused to {what}: set TRIALMATCH_ES_API_KEY to a key "
+                    "with read/write rights on the index"
+                ) from exc
+            raise BackendError(f"Elasticsearch could not {what}: {exc.message} (HTTP {exc.meta.status})") from exc
+        except TransportError as exc:
+            raise BackendUnavailable(
+                f"Elasticsearch at {self.url} is unreachable while trying to {what} ({type(exc).__name__}): "
+                "start it or set TRIALMATCH_ES_URL"
+            ) from exc
+
+    # -- index management ----------------------------------------------------------------------------
+
+    def _create_version(self) -> str:
+        name = f"{self.alias}-v{time.time_ns()}"
+        self._call("create an index", self.client.indices.create, index=name, mappings=_mapping(),
+                   settings={"number_of_shards": 1, "number_of_replicas": 0})
+        return name
+
+    def _alias_targets(self) -> list[str]:
+        try:
+            return sorted(self.client.indices.get_alias(name=self.alias).keys())
+        except NotFoundError:
+            return []
+        except (ApiError, TransportError):
+            return self._call("read the index alias", self.client.indices.get_alias, name=self.alias)
+
+    def _ensure(self) -> None:
+        if not self._alias_targets():
+            name = self._create_version()
+            self._call("create the index alias", self.client.indices.put_alias, index=name, name=self.alias)
+
+    def _actions(self, index: str, documents: Iterable[IndexDocument]) -> Iterator[dict]:
+        for doc in documents:
+            yield {"_op_type": "index", "_index": index, "_id": doc.nct_id, "_source": _record(doc)}
+
+    def _bulk(self, actions: Iterable[dict], what: str) -> int:
+        done, failures = 0, []
+        try:
+            for ok, item in helpers.streaming_bulk(
+                self.client, actions, chunk_size=500, raise_on_error=False, raise_on_exception=False,
+                max_retries=3, initial_backoff=1,
+            ):
+                if ok:
+                    done += 1
+                else:
+                    failures.append(item)
+        except TransportError as exc:
+            raise BackendUnavailable(
+                f"Elasticsearch at {self.url} became unreachable while {what}: start it and retry"
+            ) from exc
+        if failures:
+            first = "; ".join(str(next(iter(f.values())).get("error", f))[:200] for f in failures[:3])
+            raise BackendError(f"{len(failures)} documents failed while {what} (first: {first})")
+        return done
+
+    def rebuild(self, documents: Iterable[IndexDocument]) -> int:
+        old = self._alias_targets()
+        name = self._create_version()
+        try:
+            written = self._bulk(self._actions(name, documents), "rebuilding the index")
+            self._call("refresh the index", self.client.indices.refresh, index=name)
+        except BaseException:
+            self.client.options(ignore_status=404).indices.delete(index=name)
+            raise
+        swap = [{"remove": {"index": i, "alias": self.alias}} for i in old] + [
+            {"add": {"index": name, "alias": self.alias}}]
+        self._call("swap the index alias", self.client.indices.update_aliases, actions=swap)
+        for index in old:
+            self._call("delete the previous index", self.client.options(ignore_status=404).indices.delete,
+                       index=index)
+        return written
+
+    def upsert(self, documents: Iterable[IndexDocument]) -> int:
+        self._ensure()
+        written = self._bulk(self._actions(self.alias, documents), "indexing documents")
+        self._call("refresh the index", self.client.indices.refresh, index=self.alias)
+        return written
+
+    def delete(self, nct_ids: Sequence[str]) -> int:
+        if not self._alias_targets():
+            return len(nct_ids)
+        actions = ({"_op_type": "delete", "_index": self.alias, "_id": i} for i in nct_ids)
+        try:
+            for _ok, _item in helpers.streaming_bulk(self.client, actions, raise_on_error=False, max_retries=3):
+                pass
+        except TransportError as exc:
+            raise BackendUnavailable(f"Elasticsearch at {self.url} is unreachable: start it and retry") from exc
+        self._call("refresh the index", self.client.indices.refresh, index=self.alias)
+        return len(nct_ids)
+
+    def drop(self) -> None:
+        """Delete the alias and every index behind it (tests and benchmarks clean up with this)."""
+        for index in self._alias_targets():
+            self._call("delete an index", self.client.options(ignore_status=404).indices.delete, index=index)
+
+    def close(self) -> None:
+        self.client.close()
+
+    # -- reading -----------------------------------------------------------------------------------
+
+    def get(self, nct_id: str) -> IndexDocument | None:
+        try:
+            response = self.client.get(index=self.alias, id=nct_id, source_includes=["doc"])
+        except NotFoundError:
+            return None
+        except (ApiError, TransportError):
+            response = self._call("read a document", self.client.get, index=self.alias, id=nct_id)
+        return IndexDocument.model_validate(response["_source"]["doc"])
+
+    def _search(self, what: str, query: dict, size: int) -> list[Hit]:
+        if size <= 0:
+            return []
+        try:
+            response = self.client.search(index=self.alias, query=query, size=size, source_includes=["doc"])
+        except NotFoundError as exc:
+            raise BackendUnavailable(
+                f"no index {self.alias!r} in Elasticsearch at {self.url}: run `trialmatch index`"
+            ) from exc
+        except (ApiError, TransportError):
+            response = self._call(what, self.client.search, index=self.alias, query=query, size=size)
+        return [Hit(IndexDocument.model_validate(h["_source"]["doc"]), h["_score"] or 0.0)
+                for h in response["hits"]["hits"]]
+
+    def _filtered(self, query: dict | None, filters: dict | None) -> dict:
+        tree = parse_filters(filters)
+        bool_query: dict = {"must": [query or {"match_all": {}}]}
+        if tree is not None:
+            bool_query["filter"] = [compile_filter(tree)]
+        return {"bool": bool_query}
+
+    def search(self, query: str | None = None, filters: dict | None = None, size: int = 20) -> list[IndexDocument]:
+        full = self._filtered(_text_query(query or ""), filters)
+        return [h.document for h in self._search("search", full, size)]
+
+    def count(self, filters: dict | None = None) -> int:
+        if not self._alias_targets():
+            return 0
+        query = self._filtered(None, filters)
+        return self._call("count documents", self.client.count, index=self.alias, query=query)["count"]
+
+    def facets(self, field: str, size: int = 50) -> dict[str, int]:
+        check_facet_field(field)
+        response = self._call(
+            "count facet values", self.client.search, index=self.alias, size=0,
+            aggs={"f": {"terms": {"field": f"f_{field}", "size": size}}},
+        )
+        return {b["key"]: b["doc_count"] for b in response["aggregations"]["f"]["buckets"]}
+
+    def _relevance(self, request: Retrieval) -> dict:
+        should = [q for q in [_text_query(request.text)] if q]
+        should += [_boosted_term("req_gene", g.lower(), RELEVANCE_BOOSTS["gene"]) for g in request.genes]
+        should += [_boosted_term("req_bm", f"{g.lower()}|{a}", RELEVANCE_BOOSTS["gene_alteration"])
+                   for g, a in request.gene_alterations]
+        should += [_boosted_term(field, d.lower(), RELEVANCE_BOOSTS["drug"])
+                   for d in request.drugs for field in ("k_interventions", "k_intervention_classes")]
+        should += [_boosted_term("k_conditions", c.lower(), RELEVANCE_BOOSTS["condition"])
+                   for c in request.conditions]
+        return {"bool": {"should": should, "minimum_should_match": 1}} if should else {"match_all": {}}
+
+    def retrieve(self, request: Retrieval) -> list[Hit]:
+        filters: list[dict] = []
+        if request.statuses is not None:
+            filters.append({"terms": {"k_overall_status": [s.lower() for s in request.statuses]}})
+        if request.age is not None:
+            filters.append({"term": {"age_months": round(request.age * 12)}})
+        if request.sex is not None:
+            filters.append({"terms": {"k_sex": ["all", request.sex.lower()]}})
+        if request.location is not None:
+            loc = request.location
+            filters.append({"bool": {"minimum_should_match": 1, "should": [
+                {"geo_distance": {"distance": f"{loc.radius_km}km", "sites": {"lat": loc.lat, "lon": loc.lon}}},
+                {"bool": {"must_not": [{"exists": {"field": "sites"}}]}},
+            ]}})
+        query: dict = {"must": [self._relevance(request)], "filter": filters}
+        if request.prefer_statuses:
+            query["should"] = [{"terms": {"k_overall_status": [s.lower() for s in request.prefer_statuses],
+                                          "boost": RELEVANCE_BOOSTS["status"]}}]
+        if request.exclude:
+            query["must_not"] = [{"ids": {"values": request.exclude}}]
+        return self._search("retrieve candidates", {"bool": query}, request.size)

@@ -1,0 +1,317 @@
+"""The embedded backend: a tantivy index in the data directory, no server needed.
+
+    >>> backend = EmbeddedBackend(Path("data/index"))          # doctest: +SKIP
+    >>> backend.upsert([doc]); backend.get("NCT04879121").title  # doctest: +SKIP
+
+Chosen over SQLite FTS5 by measurement (100k replicated real records, 200 condition queries with status
+and age filters, top 200 with stored documents): tantivy p95 8.9 ms, FTS5 p95 220 ms (FTS5 scores every
+matching row before it can sort). `path` is a symlink to a versioned directory; `rebuild` writes a new
+directory beside it and swaps the symlink with one atomic rename. Queries are built from term objects,
+never from tantivy's query parser, so user text cannot inject query syntax. Site distance is checked in
+Python on the candidates.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import shutil
+import time
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import tantivy
+
+from search.backend import (
+    And,
+    BackendError,
+    BackendUnavailable,
+    BiomarkerMatch,
+    Filter,
+    Hit,
+    Not,
+    Or,
+    Retrieval,
+    Term,
+    check_facet_field,
+    parse_filters,
+)
+from search.fields import (
+    TEXT_BOOSTS,
+    biomarker_keys,
+    biomarker_query_keys,
+    facet_values,
+    keyword_values,
+    query_tokens,
+    required_gene_alterations,
+    required_genes,
+    text_fields,
+)
+from search.models import IndexDocument, Location
+
+WRITER_HEAP = 100_000_000
+_Q = tantivy.Query
+_MUST, _SHOULD, _NOT = tantivy.Occur.Must, tantivy.Occur.Should, tantivy.Occur.MustNot
+RELEVANCE_BOOSTS = {"gene": 8.0, "gene_alteration": 4.0, "drug": 3.0, "condition": 3.0, "status": 1.0}
+EARTH_RADIUS_KM = 6371.0
+
+
+def _schema() -> tantivy.Schema:
+    sb = tantivy.SchemaBuilder()
+    sb.add_text_field("id", tokenizer_name="raw")
+    for field in TEXT_BOOSTS:
+        sb.add_text_field(f"t_{field}", tokenizer_name="default", index_option="freq")
+    for field in keyword_values(IndexDocument(nct_id="x")):
+        sb.add_text_field(f"k_{field}", tokenizer_name="raw", index_option="basic")
+    for field in facet_values(IndexDocument(nct_id="x")):
+        sb.add_text_field(f"f_{field}", tokenizer_name="raw", index_option="basic", fast=True)
+    sb.add_text_field("bm", tokenizer_name="raw", index_option="basic")
+    sb.add_text_field("req_gene", tokenizer_name="raw", index_option="basic")
+    sb.add_text_field("req_bm", tokenizer_name="raw", index_option="basic")
+    sb.add_float_field("min_age", indexed=True, fast=True)
+    sb.add_float_field("max_age", indexed=True, fast=True)
+    sb.add_bytes_field("doc", stored=True)
+    return sb.build()
+
+
+def _record(doc: IndexDocument) -> tantivy.Document:
+    fields: dict = {"id": doc.nct_id, "doc": doc.model_dump_json(exclude_defaults=True).encode()}
+    fields |= {f"t_{k}": v for k, v in text_fields(doc).items() if v}
+    fields |= {f"k_{k}": v for k, v in keyword_values(doc).items() if v}
+    fields |= {f"f_{k}": v for k, v in facet_values(doc).items() if v}
+    fields |= {"bm": biomarker_keys(doc), "req_gene": required_genes(doc),
+               "req_bm": required_gene_alterations(doc)}
+    fields = {k: v for k, v in fields.items() if v}
+    fields["min_age"] = float(doc.facts.age.min_years if doc.facts.age.min_years is not None else 0.0)
+    fields["max_age"] = float(doc.facts.age.max_years if doc.facts.age.max_years is not None else 1000.0)
+    return tantivy.Document(**fields)
+
+
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance (haversine)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(a))
+
+
+def within_reach(doc: IndexDocument, location: Location) -> bool:
+    """A site lies within the radius, or the trial lists no site coordinates (location unknown)."""
+    points = [(s.lat, s.lon) for s in doc.sites if s.lat is not None and s.lon is not None]
+    return not points or any(distance_km(location.lat, location.lon, a, b) <= location.radius_km
+                             for a, b in points)
+
+
+class EmbeddedBackend:
+    """tantivy index under `path` (a symlink to a versioned directory, created on first write)."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.schema = _schema()
+        self._index: tantivy.Index | None = None
+        self._opened_target: Path | None = None
+
+    # -- opening and writing -------------------------------------------------------------------------
+
+    def _target(self) -> Path | None:
+        return self.path.resolve() if self.path.is_symlink() or self.path.is_dir() else None
+
+    def _open(self, create: bool = False) -> tantivy.Index:
+        target = self._target()
+        if target is None or not target.exists():
+            if not create:
+                raise BackendUnavailable(
+                    f"no search index at {self.path}: run `trialmatch index` to build it"
+                )
+            target = self._new_version_dir()
+            self._swap_in(target)
+        if self._index is None or target != self._opened_target:
+            try:
+                self._index = tantivy.Index(self.schema, path=str(target), reuse=True)
+            except ValueError as exc:
+                raise BackendError(
+                    f"the index at {target} is unreadable or from another version ({exc}): "
+                    "run `trialmatch index --rebuild`"
+                ) from exc
+            self._opened_target = target
+        return self._index
+
+    def _new_version_dir(self) -> Path:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        target = self.path.parent / f"{self.path.name}-{time.time_ns()}"
+        target.mkdir()
+        return target
+
+    def _swap_in(self, target: Path) -> Path | None:
+        """Point the symlink at `target` atomically; return the directory it pointed to before."""
+        previous = self.path.resolve() if self.path.is_symlink() else None
+        if self.path.exists() and not self.path.is_symlink():
+            raise BackendError(f"{self.path} is a directory, not an index link: move it away and rebuild")
+        link = self.path.parent / f".{self.path.name}.swap-{os.getpid()}"
+        link.unlink(missing_ok=True)
+        link.symlink_to(target.name)
+        os.replace(link, self.path)
+        return previous
+
+    def _write(self, index: tantivy.Index, documents: Iterable[IndexDocument], replace: bool) -> int:
+        try:
+            writer = index.writer(heap_size=WRITER_HEAP, num_threads=1)
+        except ValueError as exc:
+            raise BackendError(f"the index at {self.path} is locked by another writer ({exc}): retry later") from exc
+        written = 0
+        try:
+            for doc in documents:
+                if replace:
+                    writer.delete_documents_by_term("id", doc.nct_id)
+                writer.add_document(_record(doc))
+                written += 1
+            writer.commit()
+            writer.wait_merging_threads()
+        except BaseException:
+            writer.rollback()
+            raise
+        index.reload()
+        return written
+
+    def rebuild(self, documents: Iterable[IndexDocument]) -> int:
+        target = self._new_version_dir()
+        try:
+            written = self._write(tantivy.Index(self.schema, path=str(target)), documents, replace=True)
+        except BaseException:
+            shutil.rmtree(target, ignore_errors=True)
+            raise
+        previous = self._swap_in(target)
+        self._index = None
+        if previous is not None and previous != target:
+            shutil.rmtree(previous, ignore_errors=True)
+        return written
+
+    def upsert(self, documents: Iterable[IndexDocument]) -> int:
+        return self._write(self._open(create=True), documents, replace=True)
+
+    def delete(self, nct_ids: Sequence[str]) -> int:
+        index = self._open(create=True)
+        writer = index.writer(heap_size=WRITER_HEAP, num_threads=1)
+        for nct_id in nct_ids:
+            writer.delete_documents_by_term("id", nct_id)
+        writer.commit()
+        writer.wait_merging_threads()
+        index.reload()
+        return len(nct_ids)
+
+    def close(self) -> None:
+        self._index = None
+        self._opened_target = None
+
+    # -- reading -----------------------------------------------------------------------------------
+
+    def _searcher(self) -> tantivy.Searcher:
+        index = self._open()
+        index.reload()
+        return index.searcher()
+
+    def _docs(self, searcher: tantivy.Searcher, result) -> list[tuple[IndexDocument, float]]:
+        return [
+            (IndexDocument.model_validate_json(searcher.doc(address)["doc"][0]), score)
+            for score, address in result.hits
+        ]
+
+    def get(self, nct_id: str) -> IndexDocument | None:
+        if not self._target():
+            return None
+        searcher = self._searcher()
+        hits = self._docs(searcher, searcher.search(_Q.term_query(self.schema, "id", nct_id), 1))
+        return hits[0][0] if hits else None
+
+    def _text_query(self, text: str) -> tantivy.Query | None:
+        words = query_tokens(text)
+        if not words:
+            return None
+        clauses = [
+            (_SHOULD, _Q.boost_query(_Q.term_query(self.schema, f"t_{field}", word), boost))
+            for field, boost in TEXT_BOOSTS.items()
+            for word in words
+        ]
+        return _Q.boolean_query(clauses)
+
+    def _compile(self, node: Filter) -> tantivy.Query:
+        if isinstance(node, Term):
+            return _Q.term_set_query(self.schema, f"k_{node.field}", sorted(node.values))
+        if isinstance(node, BiomarkerMatch):
+            keys = biomarker_query_keys(node.genes, node.alterations, node.polarities)
+            return _Q.term_set_query(self.schema, "bm", keys)
+        if isinstance(node, And):
+            return _Q.boolean_query([(_MUST, self._compile(p)) for p in node.parts])
+        if isinstance(node, Or):
+            return _Q.boolean_query([(_SHOULD, self._compile(p)) for p in node.parts], 1)
+        if isinstance(node, Not):
+            return _Q.boolean_query([(_MUST, _Q.all_query()), (_NOT, self._compile(node.part))])
+        raise BackendError(f"cannot compile filter node {node!r}")
+
+    def _with_filters(self, query: tantivy.Query | None, filters: dict | None) -> tantivy.Query:
+        tree = parse_filters(filters)
+        clauses = [(_MUST, query or _Q.all_query())]
+        if tree is not None:
+            clauses.append((_MUST, self._compile(tree)))
+        return _Q.boolean_query(clauses)
+
+    def search(self, query: str | None = None, filters: dict | None = None, size: int = 20) -> list[IndexDocument]:
+        full = self._with_filters(self._text_query(query or ""), filters)
+        searcher = self._searcher()
+        return [doc for doc, _ in self._docs(searcher, searcher.search(full, size))]
+
+    def count(self, filters: dict | None = None) -> int:
+        if not self._target():
+            return 0
+        searcher = self._searcher()
+        return searcher.search(self._with_filters(None, filters), 1, count=True).count
+
+    def facets(self, field: str, size: int = 50) -> dict[str, int]:
+        check_facet_field(field)
+        searcher = self._searcher()
+        agg = searcher.aggregate(_Q.all_query(), {"f": {"terms": {"field": f"f_{field}", "size": size}}})
+        return {b["key"]: b["doc_count"] for b in agg["f"]["buckets"]}
+
+    def _relevance(self, request: Retrieval) -> tantivy.Query:
+        s = self.schema
+        should = []
+        if text := self._text_query(request.text):
+            should.append((_SHOULD, text))
+        should += [(_SHOULD, _Q.boost_query(_Q.term_query(s, "req_gene", g.lower()), RELEVANCE_BOOSTS["gene"]))
+                   for g in request.genes]
+        should += [(_SHOULD, _Q.boost_query(_Q.term_query(s, "req_bm", f"{g.lower()}|{a}"),
+                                            RELEVANCE_BOOSTS["gene_alteration"]))
+                   for g, a in request.gene_alterations]
+        for drug in request.drugs:
+            for field in ("k_interventions", "k_intervention_classes"):
+                should.append((_SHOULD, _Q.boost_query(_Q.term_query(s, field, drug.lower()),
+                                                       RELEVANCE_BOOSTS["drug"])))
+        should += [(_SHOULD, _Q.boost_query(_Q.term_query(s, "k_conditions", c.lower()),
+                                            RELEVANCE_BOOSTS["condition"]))
+                   for c in request.conditions]
+        return _Q.boolean_query(should, 1) if should else _Q.all_query()
+
+    def retrieve(self, request: Retrieval) -> list[Hit]:
+        s = self.schema
+        clauses = [(_MUST, self._relevance(request))]
+        if request.prefer_statuses:
+            clauses.append((_SHOULD, _Q.boost_query(
+                _Q.term_set_query(s, "k_overall_status", [x.lower() for x in request.prefer_statuses]),
+                RELEVANCE_BOOSTS["status"])))
+        if request.statuses is not None:
+            clauses.append((_MUST, _Q.term_set_query(s, "k_overall_status", [x.lower() for x in request.statuses])))
+        if request.age is not None:
+            clauses.append((_MUST, _Q.range_query(s, "min_age", tantivy.FieldType.Float, None, request.age)))
+            clauses.append((_MUST, _Q.range_query(s, "max_age", tantivy.FieldType.Float, request.age, None)))
+        if request.sex is not None:
+            clauses.append((_MUST, _Q.term_set_query(s, "k_sex", ["all", request.sex.lower()])))
+        if request.exclude:
+            clauses.append((_NOT, _Q.term_set_query(s, "id", request.exclude)))
+        searcher = self._searcher()
+        # distance is checked here, so ask for more when a location may drop some
+        limit = request.size * 3 if request.location else request.size
+        hits = [Hit(doc, score) for doc, score in self._docs(searcher, searcher.search(
+            _Q.boolean_query(clauses), limit))]
+        if request.location is not None:
+            hits = [h for h in hits if within_reach(h.document, request.location)]
+        return hits[: request.size]

@@ -1,0 +1,86 @@
+"""What both backends index from an `IndexDocument`: text per field, lower-case keywords, biomarker keys.
+
+    >>> tokens("HER2-positive (ERBB2) breast cancer")
+    ['her2', 'positive', 'erbb2', 'breast', 'cancer']
+
+The embedded and Elasticsearch backends build their records from these functions, so a document is
+searchable by the same words and the same keyword values on both.
+"""
+
+from __future__ import annotations
+
+import re
+from itertools import product
+
+from search.models import IndexDocument
+
+MAX_QUERY_TOKENS = 64
+TEXT_BOOSTS = {"title": 2.0, "conditions": 3.0, "keywords": 1.5, "interventions": 1.5, "summary": 1.0,
+               "eligibility": 0.5}
+_WORD = re.compile(r"[^\W_]+")
+
+
+def tokens(text: str, limit: int | None = None) -> list[str]:
+    """Lower-case words as the index sees them (letters and digits; everything else separates)."""
+    words = [w for w in _WORD.findall(text.lower()) if len(w) <= 40]
+    return words[:limit] if limit else words
+
+
+def query_tokens(text: str) -> list[str]:
+    """The distinct words of a user query, capped so a huge input cannot make a huge query."""
+    return list(dict.fromkeys(tokens(text[:10_000])))[:MAX_QUERY_TOKENS]
+
+
+def text_fields(doc: IndexDocument) -> dict[str, str]:
+    """The searchable text of a document, by field (keys are TEXT_BOOSTS')."""
+    return {
+        "title": " ".join(filter(None, [doc.title, doc.official_title, doc.acronym])),
+        "conditions": " ; ".join(doc.conditions),
+        "keywords": " ; ".join(doc.keywords),
+        "interventions": " ; ".join(doc.interventions + doc.intervention_classes),
+        "summary": doc.summary,
+        "eligibility": doc.eligibility_text,
+    }
+
+
+def keyword_values(doc: IndexDocument) -> dict[str, list[str]]:
+    """The lower-case values filters compare against, by filter field (backend.KEYWORD_FIELDS)."""
+    raw = {
+        "nct_id": [doc.nct_id], "overall_status": [doc.overall_status or ""], "phases": doc.phases,
+        "study_type": [doc.study_type or ""], "sex": [doc.facts.sex], "sponsor": [doc.sponsor or ""],
+        "conditions": doc.conditions, "keywords": doc.keywords, "interventions": doc.interventions,
+        "intervention_classes": doc.intervention_classes, "genes": doc.genes,
+    }
+    return {field: sorted({v.strip().lower() for v in values if v and v.strip()}) for field, values in raw.items()}
+
+
+def facet_values(doc: IndexDocument) -> dict[str, list[str]]:
+    """Values as registered (original case) for facet counts."""
+    return {
+        "conditions": doc.conditions, "overall_status": [doc.overall_status] if doc.overall_status else [],
+        "phases": doc.phases, "study_type": [doc.study_type] if doc.study_type else [], "genes": doc.genes,
+        "interventions": doc.interventions, "intervention_classes": doc.intervention_classes,
+        "sponsor": [doc.sponsor] if doc.sponsor else [],
+    }
+
+
+def biomarker_keys(doc: IndexDocument) -> list[str]:
+    """`gene|alteration|polarity` keys with `*` wildcards, so one term finds a same-biomarker match."""
+    keys: set[str] = set()
+    for b in doc.facts.biomarkers:
+        for g, a, p in product((b.gene.lower(), "*"), (b.alteration, "*"), (b.polarity, "*")):
+            keys.add(f"{g}|{a}|{p}")
+    return sorted(keys)
+
+
+def biomarker_query_keys(genes, alterations, polarities) -> list[str]:
+    """The keys a same-biomarker filter looks for (None dimension = wildcard)."""
+    return [f"{g}|{a}|{p}" for g, a, p in product(genes or ["*"], alterations or ["*"], polarities or ["*"])]
+
+
+def required_genes(doc: IndexDocument) -> list[str]:
+    return sorted({b.gene.lower() for b in doc.facts.biomarkers if b.polarity == "required"})
+
+
+def required_gene_alterations(doc: IndexDocument) -> list[str]:
+    return sorted({f"{b.gene.lower()}|{b.alteration}" for b in doc.facts.biomarkers if b.polarity == "required"})

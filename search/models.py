@@ -1,0 +1,122 @@
+"""The search stage's data model: index documents, patient profiles, match and similar results.
+
+    >>> PatientProfile(conditions=["glioma"]).model_dump()["age"] is None
+    True
+
+`IndexDocument` is what a backend stores (registry fields plus the `TrialCriteria` nlp extracted);
+`PatientProfile` is what the CLI reads from JSON and the UI builds from its form; `MatchResult` and
+`SimilarResult` are what `match_patient` and `similar_trials` hand on.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from nlp.models import TrialCriteria
+
+PatientAlteration = Literal["mutation", "fusion", "amplification", "deletion", "expression"]
+VerdictStatus = Literal["met", "not_met", "unknown"]
+CriterionKind = Literal[
+    "biomarker", "age", "sex", "performance_status", "prior_therapy", "cns_metastases", "location"
+]
+OPEN_STATUSES = ("RECRUITING", "NOT_YET_RECRUITING", "ENROLLING_BY_INVITATION")
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Site(_Model):
+    facility: str | None = None
+    city: str | None = None
+    state: str | None = None
+    country: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+
+
+class IndexDocument(_Model):
+    """One trial as the backends store it; `facts` holds everything nlp extracted from its criteria."""
+
+    nct_id: str
+    title: str = ""
+    official_title: str | None = None
+    acronym: str | None = None
+    overall_status: str | None = None
+    phases: list[str] = Field(default_factory=list)
+    study_type: str | None = None
+    sponsor: str | None = None
+    conditions: list[str] = Field(default_factory=list)
+    keywords: list[str] = Field(default_factory=list)
+    interventions: list[str] = Field(default_factory=list, description="intervention names as registered")
+    intervention_classes: list[str] = Field(default_factory=list, description="lower-case drug classes")
+    summary: str = ""
+    eligibility_text: str = Field(default="", description="as registered; fact spans index into it")
+    facts: TrialCriteria = Field(default_factory=TrialCriteria)
+    sites: list[Site] = Field(default_factory=list)
+    last_update: str | None = None
+
+    @property
+    def genes(self) -> list[str]:
+        """Genes the trial names in a biomarker criterion (required or excluded), in order, unique."""
+        return list(dict.fromkeys(b.gene for b in self.facts.biomarkers))
+
+
+class PatientBiomarker(_Model):
+    gene: str
+    alteration: PatientAlteration
+    copies: float | None = None
+    variant: str | None = None
+
+
+class PatientTherapy(_Model):
+    name: str
+    outcome: Literal["progression", "intolerance", "response"] | None = None
+
+
+class Location(_Model):
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+    radius_km: float = Field(default=200, gt=0)
+
+
+class PatientProfile(_Model):
+    """A patient as the matcher sees it; every field optional (parse_patient requires conditions or biomarkers)."""
+
+    age: float | None = Field(default=None, ge=0, le=120)
+    sex: Literal["female", "male"] | None = None
+    conditions: list[str] = Field(default_factory=list)
+    ecog: int | None = Field(default=None, ge=0, le=5)
+    karnofsky: int | None = Field(default=None, ge=0, le=100)
+    lansky: int | None = Field(default=None, ge=0, le=100)
+    biomarkers: list[PatientBiomarker] = Field(default_factory=list)
+    prior_therapies: list[PatientTherapy] | None = None
+    cns_metastases: Literal["none", "stable", "active"] | None = None
+    location: Location | None = None
+
+
+class CriterionVerdict(_Model):
+    kind: CriterionKind
+    status: VerdictStatus
+    criterion: str = Field(description="the protocol sentence (or registry field) the verdict is about")
+    explanation: str
+    span: tuple[int, int] | None = None
+
+
+class MatchResult(_Model):
+    nct_id: str
+    title: str
+    status: str | None
+    score: float
+    verdict: Literal["potentially_eligible", "not_eligible"]
+    criteria: list[CriterionVerdict]
+    counts: dict[str, int]
+
+
+class SimilarResult(_Model):
+    nct_id: str
+    title: str
+    score: float
+    reasons: list[str]
