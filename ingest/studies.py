@@ -1,0 +1,58 @@
+"""Checks and fingerprints of API v2 study objects, shared by the loaders, the client and the store.
+
+    >>> study = {"protocolSection": {"identificationModule": {"nctId": "NCT04879121"}}}
+    >>> study_problem(study) is None, nct_id_of(study)
+    (True, 'NCT04879121')
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from typing import Any
+
+NCT_ID = re.compile(r"^NCT\d{8}$")
+
+
+def study_problem(study: Any) -> str | None:
+    """Why `study` is not a usable API v2 study object, or None when it is."""
+    if not isinstance(study, dict):
+        return f"expected a study object, got {type(study).__name__}"
+    protocol = study.get("protocolSection")
+    if not isinstance(protocol, dict):
+        return "missing protocolSection (not an API v2 study object)"
+    ident = protocol.get("identificationModule")
+    nct_id = ident.get("nctId") if isinstance(ident, dict) else None
+    if not isinstance(nct_id, str) or not nct_id.strip():
+        return "missing protocolSection.identificationModule.nctId"
+    if not NCT_ID.match(nct_id.strip().upper()):
+        return f"malformed NCT id {nct_id!r} (expected NCT followed by 8 digits)"
+    return None
+
+
+def nct_id_of(study: dict[str, Any]) -> str:
+    """The study's NCT id, upper-cased; call `study_problem` first."""
+    return study["protocolSection"]["identificationModule"]["nctId"].strip().upper()
+
+
+def last_update_of(study: dict[str, Any]) -> str | None:
+    """The registry's `lastUpdatePostDate` of the study, if it carries one."""
+    status = study["protocolSection"].get("statusModule") or {}
+    date = (status.get("lastUpdatePostDateStruct") or {}).get("date")
+    return date if isinstance(date, str) else None
+
+
+def content_hash(study: dict[str, Any]) -> str:
+    """SHA-256 of the study's canonical JSON, ignoring `derivedSection.miscInfoModule.versionHolder`.
+
+    The API stamps every record with the date of its data release in `versionHolder`; counting that
+    as a change would mark every study as changed on every refresh.
+    """
+    derived = study.get("derivedSection")
+    misc = derived.get("miscInfoModule") if isinstance(derived, dict) else None
+    if isinstance(misc, dict) and "versionHolder" in misc:
+        misc = {k: v for k, v in misc.items() if k != "versionHolder"}
+        study = {**study, "derivedSection": {**derived, "miscInfoModule": misc}}
+    canonical = json.dumps(study, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()

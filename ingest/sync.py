@@ -1,0 +1,203 @@
+"""Sync runs: offline ingest from files, live ingest from the API, and incremental refresh.
+
+    with RawStore(settings.store_path) as store:
+        summary = ingest_files(store, [Path("../shared/ctgov/legacy-xml")])
+        summary = ingest_live(store, client, StudyQuery(term="NTRK"))
+        summary = refresh(store, client)
+
+Every run is recorded in the store's `sync_runs` table. Studies are committed a page (live) or a batch
+(offline) at a time, in the same transaction as the run's counters and, for live runs, the resume
+checkpoint (the next page token). A live run that stopped early — network down after retries, or the
+process killed — is resumed from that checkpoint by the next run of the same scope. Callers hold
+`ingest.lock.sync_lock` so that runs left 'running' can only belong to dead processes.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from ingest.client import ApiError, CtgovClient, Page
+from ingest.loaders import SourceError, iter_source
+from ingest.models import Loaded, RunSummary, SyncRun
+from ingest.progress import RunProgress
+from ingest.query import StudyQuery
+from ingest.store import RawStore
+from ingest.studies import study_problem
+
+BATCH_SIZE = 500
+DEFAULT_PAGE_SIZE = 500
+REFRESH_OVERLAP = timedelta(days=1)
+
+
+class NothingToRefresh(RuntimeError):
+    """No earlier live ingest of this API: there is no scope to refresh."""
+
+
+def ingest_files(
+    store: RawStore, sources: Iterable[Path], progress: RunProgress | None = None
+) -> RunSummary:
+    """Load every record of the offline `sources` into the store."""
+    sources = [Path(s) for s in sources]
+    for source in sources:
+        if not source.exists():
+            raise SourceError(f"source {source} does not exist: give the path of a study file, directory or .zip")
+    progress = progress or RunProgress("ingest")
+    progress.set_total(_xml_file_count(sources))
+    store.mark_abandoned_runs()
+    run_id = store.start_run(source=" ".join(str(s) for s in sources))
+    summary = RunSummary()
+    with _finishing(store, run_id):
+        batch: list[Loaded] = []
+        for loaded in (item for source in sources for item in iter_source(source)):
+            batch.append(loaded)
+            if len(batch) >= BATCH_SIZE:
+                _commit_batch(store, run_id, batch, summary, progress)
+        _commit_batch(store, run_id, batch, summary, progress)
+    summary.total = store.count()
+    return summary
+
+
+def ingest_live(
+    store: RawStore,
+    client: CtgovClient,
+    query: StudyQuery,
+    page_size: int = DEFAULT_PAGE_SIZE,
+    progress: RunProgress | None = None,
+    since: str | None = None,
+) -> RunSummary:
+    """Pull every study of `query` (updated on or after `since`, when given), resuming a stopped run."""
+    progress = progress or RunProgress("ingest")
+    store.mark_abandoned_runs()
+    record = {"scope": query.model_dump(), "since": since, "page_size": page_size}
+    resumed = store.resumable_run(client.base_url, record)
+    checkpoint = resumed.checkpoint if resumed else {"page_token": None, "pages": 0}
+    version = client.version()
+    run_id = store.start_run(client.base_url, record, version.data_timestamp, resumed and checkpoint)
+    summary = RunSummary()
+    effective = query.since(since) if since else query
+    with _finishing(store, run_id):
+        pages = checkpoint["pages"]
+        for page in _pages(client, effective, page_size, checkpoint["page_token"]):
+            if page.total_count is not None:
+                progress.set_total(page.total_count)
+            pages += 1
+            with store.transaction():
+                for index, study in enumerate(page.studies):
+                    problem = study_problem(study)
+                    if problem:
+                        summary.fail(f"{client.base_url}/studies page {pages} item {index}", problem)
+                    else:
+                        summary.count(store.upsert(study, source=f"{client.base_url}/studies"))
+                store.save_progress(run_id, summary, {"page_token": page.next_page_token, "pages": pages})
+            progress.advance(studies=len(page.studies), pages=1)
+    summary.total = store.count()
+    return summary
+
+
+def refresh(
+    store: RawStore, client: CtgovClient, progress: RunProgress | None = None, page_size: int = DEFAULT_PAGE_SIZE
+) -> RunSummary:
+    """Pull what changed since the last successful sync of every scope ingested live from this API."""
+    scopes = refresh_plan(store, client.base_url)
+    if not scopes:
+        raise NothingToRefresh(
+            f"nothing to refresh: no live ingest from {client.base_url} has succeeded yet; "
+            "run e.g. `trialmatch ingest --term NTRK` first"
+        )
+    progress = progress or RunProgress("refresh")
+    total = RunSummary()
+    for query, since in scopes:
+        summary = ingest_live(store, client, query, page_size=page_size, progress=progress, since=since)
+        for field in ("added", "changed", "unchanged", "failed"):
+            setattr(total, field, getattr(total, field) + getattr(summary, field))
+        total.failures.extend(summary.failures)
+    total.total = store.count()
+    return total
+
+
+def refresh_plan(store: RawStore, base_url: str) -> list[tuple[StudyQuery, str]]:
+    """Each distinct live scope of `base_url` with the date to refresh it from (last success − 1 day)."""
+    plan: dict[str, tuple[StudyQuery, str]] = {}
+    for run in store.successful_runs(base_url):
+        if not run.query or "scope" not in run.query:
+            continue
+        key = json.dumps(run.query["scope"], sort_keys=True)
+        if key not in plan:
+            plan[key] = (StudyQuery(**run.query["scope"]), _since(run))
+    return list(plan.values())
+
+
+def _since(run: SyncRun) -> str:
+    stamp = run.data_timestamp or run.started
+    return (date.fromisoformat(stamp[:10]) - REFRESH_OVERLAP).isoformat()
+
+
+def _pages(client: CtgovClient, query: StudyQuery, page_size: int, token: str | None) -> Iterator[Page]:
+    """Pages from `token` on; a resume token the API no longer accepts restarts from the first page."""
+    if token is None:
+        yield from client.iter_pages(query, page_size, count_total=True)
+        return
+    pages = client.iter_pages(query, page_size, page_token=token)
+    try:
+        first = next(pages)
+    except ApiError as exc:
+        if exc.status != 400:
+            raise
+        yield from client.iter_pages(query, page_size, count_total=True)
+        return
+    except StopIteration:
+        return
+    yield first
+    yield from pages
+
+
+def _commit_batch(
+    store: RawStore, run_id: int, batch: list[Loaded], summary: RunSummary, progress: RunProgress
+) -> None:
+    with store.transaction():
+        for loaded in batch:
+            if loaded.study is None:
+                summary.fail(loaded.source, loaded.reason or "unreadable record")
+            else:
+                summary.count(store.upsert(loaded.study, source=loaded.source))
+        store.save_progress(run_id, summary, None)
+    progress.advance(studies=len(batch))
+    batch.clear()
+
+
+class _finishing:
+    """Mark the run succeeded, failed (with the error) or interrupted, then let errors propagate."""
+
+    def __init__(self, store: RawStore, run_id: int) -> None:
+        self.store = store
+        self.run_id = run_id
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: Any) -> bool:
+        if kind is None:
+            self.store.finish_run(self.run_id, "succeeded")
+        elif issubclass(kind, Exception):
+            self.store.finish_run(self.run_id, "failed", str(exc))
+        else:
+            self.store.finish_run(self.run_id, "interrupted", kind.__name__)
+        return False
+
+
+def _xml_file_count(sources: list[Path]) -> int | None:
+    """The number of records when every source is a directory of legacy XML files (one record each)."""
+    count = 0
+    for source in sources:
+        if not source.is_dir():
+            return None
+        for path in source.rglob("*"):
+            if path.is_file():
+                if path.suffix.lower() != ".xml":
+                    return None
+                count += 1
+    return count

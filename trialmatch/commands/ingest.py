@@ -1,0 +1,192 @@
+"""The `ingest`, `refresh` and `schedule` commands: pull ClinicalTrials.gov records into the raw store.
+
+    $ trialmatch ingest --source ../shared/ctgov/legacy-xml
+    $ trialmatch ingest --term NTRK --status RECRUITING
+    $ trialmatch refresh --json
+    $ trialmatch schedule --every 6h
+
+Each run ends with a summary line on stdout (with `--json`, exactly one JSON object:
+`{"added", "changed", "unchanged", "failed", "total", "failures": [{"source", "reason"}]}`); progress
+goes to stderr. Exit status 0 when the run completed, skipped bad records included; 2 when it could not
+complete (missing source, network down after retries, store error, another run holding the lock).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import typer
+
+from ingest.client import ApiError, CtgovClient
+from ingest.loaders import SourceError
+from ingest.lock import LockBusy, sync_lock
+from ingest.models import RunSummary
+from ingest.progress import open_progress
+from ingest.query import StudyQuery
+from ingest.schedule import Schedule, ScheduleError, run_schedule
+from ingest.store import RawStore, StoreError
+from ingest.sync import DEFAULT_PAGE_SIZE, NothingToRefresh, ingest_files, ingest_live, refresh
+from trialmatch.cli import UserError, settings_of
+from trialmatch.settings import Settings
+
+_SHOWN_FAILURES = 20
+_RUN_ERRORS = (SourceError, ApiError, StoreError, LockBusy, NothingToRefresh, sqlite3.Error)
+
+RATE = typer.Option(
+    50.0, "--rate", envvar="TRIALMATCH_CTGOV_RATE", min=0.1,
+    help="At most this many API requests per minute (env TRIALMATCH_CTGOV_RATE).",
+)
+PAGE_SIZE = typer.Option(DEFAULT_PAGE_SIZE, "--page-size", min=1, max=1000, help="Studies per API page (1-1000).")
+CONTACT = typer.Option(
+    None, "--contact", envvar="TRIALMATCH_CONTACT",
+    help="Email or URL sent in the User-Agent so ClinicalTrials.gov can reach you (env TRIALMATCH_CONTACT).",
+)
+JSON = typer.Option(False, "--json", help="Print the summary as one JSON object on stdout.")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("ingest")(ingest)
+    app.command("refresh")(refresh_command)
+    app.command("schedule")(schedule)
+
+
+def ingest(
+    ctx: typer.Context,
+    source: list[Path] = typer.Option(
+        None, "--source", "-s",
+        help="Offline source: study JSON, search page, JSON list, JSONL, legacy XML, .zip or directory "
+        "(repeatable). Without it, pull from the API.",
+    ),
+    cond: str = typer.Option(None, "--cond", help="API query.cond: conditions or disease."),
+    term: str = typer.Option(None, "--term", help="API query.term: other terms, e.g. NTRK."),
+    intr: str = typer.Option(None, "--intr", help="API query.intr: intervention or treatment."),
+    locn: str = typer.Option(None, "--locn", help="API query.locn: location terms."),
+    status: list[str] = typer.Option(None, "--status", help="API filter.overallStatus, e.g. RECRUITING (repeatable)."),
+    everything: bool = typer.Option(False, "--all", help="Pull the whole registry (about 500,000 studies)."),
+    page_size: int = PAGE_SIZE,
+    rate: float = RATE,
+    contact: str = CONTACT,
+    as_json: bool = JSON,
+) -> None:
+    """Load studies from offline files (--source) or pull them from the ClinicalTrials.gov API v2."""
+    settings = settings_of(ctx)
+    started = time.monotonic()
+    if source:
+        if cond or term or intr or locn or status or everything:
+            raise UserError("--source reads files; drop --cond/--term/--intr/--locn/--status/--all, or drop --source")
+        with _run_guard(), sync_lock(settings.data_dir), RawStore(settings.store_path) as store:
+            with open_progress("ingest", sys.stderr) as progress:
+                summary = ingest_files(store, source, progress)
+    else:
+        query = _query(cond, term, intr, locn, status or [])
+        if query.is_empty() and not everything:
+            raise UserError(
+                "say what to pull: --cond, --term, --intr, --locn or --status (e.g. --term NTRK), "
+                "--all for the whole registry, or --source PATH for offline files"
+            )
+        with _run_guard(), sync_lock(settings.data_dir), RawStore(settings.store_path) as store:
+            with _client(settings, rate, contact) as client, open_progress("ingest", sys.stderr) as progress:
+                summary = ingest_live(store, client, query, page_size=page_size, progress=progress)
+    _report("ingest", summary, as_json, started)
+
+
+def refresh_command(
+    ctx: typer.Context,
+    page_size: int = PAGE_SIZE,
+    rate: float = RATE,
+    contact: str = CONTACT,
+    as_json: bool = JSON,
+) -> None:
+    """Pull what changed since the last successful sync, in the scope of the earlier live ingests."""
+    settings = settings_of(ctx)
+    started = time.monotonic()
+    summary = _refresh_once(settings, page_size, rate, contact)
+    _report("refresh", summary, as_json, started)
+
+
+def schedule(
+    ctx: typer.Context,
+    every: str = typer.Option(..., "--every", help="Interval (6h, 30m, 1d) or cron expression ('0 */6 * * *', UTC)."),
+    run_now: bool = typer.Option(False, "--run-now", help="Run one refresh immediately, then on schedule."),
+    max_runs: int = typer.Option(None, "--max-runs", min=1, help="Stop after this many refreshes."),
+    page_size: int = PAGE_SIZE,
+    rate: float = RATE,
+    contact: str = CONTACT,
+) -> None:
+    """Run `refresh` on a schedule in the foreground (for a service manager); Ctrl-C stops it."""
+    settings = settings_of(ctx)
+    try:
+        plan = Schedule.parse(every)
+    except ScheduleError as exc:
+        raise UserError(str(exc)) from exc
+
+    def job() -> None:
+        started = time.monotonic()
+        try:
+            summary = _refresh_once(settings, page_size, rate, contact)
+        except UserError as exc:
+            typer.echo(f"{_stamp()} refresh failed: {exc}", err=True)
+            return
+        _report("refresh", summary, False, started, stamped=True)
+
+    def announce(message: str) -> None:
+        typer.echo(f"{_stamp()} {message}")
+
+    announce(f"refreshing {plan.describe()} into {settings.store_path}")
+    try:
+        run_schedule(plan, job, run_now=run_now, max_runs=max_runs, announce=announce)
+    except KeyboardInterrupt:
+        announce("schedule stopped")
+
+
+def _refresh_once(settings: Settings, page_size: int, rate: float, contact: str | None) -> RunSummary:
+    with _run_guard(), sync_lock(settings.data_dir), RawStore(settings.store_path) as store:
+        with _client(settings, rate, contact) as client, open_progress("refresh", sys.stderr) as progress:
+            summary = refresh(store, client, progress=progress, page_size=page_size)
+    return summary
+
+
+def _query(cond: str | None, term: str | None, intr: str | None, locn: str | None, status: list[str]) -> StudyQuery:
+    try:
+        return StudyQuery(cond=cond, term=term, intr=intr, locn=locn, statuses=status)
+    except ValueError as exc:
+        raise UserError(f"--status: {exc.errors()[0]['msg'].removeprefix('Value error, ')}") from None
+
+
+def _client(settings: Settings, rate: float, contact: str | None) -> CtgovClient:
+    return CtgovClient(settings.ctgov_url, rate_per_minute=rate, contact=contact)
+
+
+class _run_guard:
+    """Turn the errors that stop a run into one-line user errors (exit status 2)."""
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: object) -> bool:
+        if kind is not None and issubclass(kind, _RUN_ERRORS):
+            message = str(exc)
+            if issubclass(kind, sqlite3.Error):
+                message = f"the raw store failed ({exc}); check free disk space and the data directory"
+            raise UserError(message) from exc
+        return False
+
+
+def _report(label: str, summary: RunSummary, as_json: bool, started: float, stamped: bool = False) -> None:
+    if as_json:
+        typer.echo(summary.model_dump_json())
+        return
+    for failure in summary.failures[:_SHOWN_FAILURES]:
+        typer.echo(f"skipped {failure.source}: {failure.reason}", err=True)
+    if len(summary.failures) > _SHOWN_FAILURES:
+        typer.echo(f"... and {len(summary.failures) - _SHOWN_FAILURES} more skipped (see --json)", err=True)
+    line = f"{label}: {summary.line()} ({time.monotonic() - started:.1f} s)"
+    typer.echo(f"{_stamp()} {line}" if stamped else line)
+
+
+def _stamp() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
