@@ -24,12 +24,12 @@ from search.models import IndexDocument, Location
 
 KEYWORD_FIELDS = (
     "nct_id", "overall_status", "phases", "study_type", "sex", "sponsor", "conditions", "keywords",
-    "interventions", "intervention_classes", "genes",
+    "interventions", "intervention_classes", "drugs", "genes",
 )
 BIOMARKER_FIELDS = {"biomarkers.gene": "genes", "biomarkers.alteration": "alterations",
                     "biomarkers.polarity": "polarities"}
 FACET_FIELDS = ("conditions", "overall_status", "phases", "study_type", "genes", "interventions",
-                "intervention_classes", "sponsor")
+                "intervention_classes", "drugs", "sponsor")
 
 
 class BackendError(RuntimeError):
@@ -194,11 +194,15 @@ class Backend(Protocol):
         ...
 
     def search(self, query: str | None = None, filters: dict | None = None, size: int = 20) -> list[IndexDocument]:
-        """Documents matching every word-relevance of `query` (None: all) and `filters`, best first."""
+        """Documents matching any word of `query` and every `filters` condition, most relevant first.
+
+        A None or blank query matches every document; a query without any word (`*:*`) matches none."""
         ...
 
     def retrieve(self, request: Retrieval) -> list[Hit]:
-        """Candidates for matching and similar: any relevance signal hits, every prefilter holds."""
+        """Candidates for matching and similar: at least one relevance signal hits, every prefilter holds.
+
+        A request without any relevance signal returns nothing."""
         ...
 
     def count(self, filters: dict | None = None) -> int:

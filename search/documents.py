@@ -10,8 +10,11 @@ also found as a "trk inhibitor" trial.
 
 from __future__ import annotations
 
+import re
+from functools import cache
+
 from nlp.models import TrialCriteria
-from nlp.vocab import drug_classes
+from nlp.vocab import drug_classes, drug_vocabulary
 from search.models import IndexDocument, Site
 
 
@@ -28,12 +31,32 @@ def _sites(locations: list[dict]) -> list[Site]:
     return sites
 
 
-def _classes(names: list[str]) -> list[str]:
-    classes: dict[str, None] = {}
+@cache
+def _vocabulary_pattern() -> re.Pattern[str]:
+    terms = sorted(drug_vocabulary(), key=len, reverse=True)
+    return re.compile(r"(?<![\w-])(" + "|".join(re.escape(t) for t in terms) + r")(?![\w-])")
+
+
+def vocabulary_terms(names: list[str]) -> list[str]:
+    """Drug and class names of the nlp vocabulary found in free-text names ("Larotrectinib Sulfate")."""
+    found: dict[str, None] = {}
     for name in names:
-        for cls in sorted(drug_classes(name)):
-            classes[cls] = None
-    return list(classes)
+        for match in _vocabulary_pattern().finditer(name.lower()):
+            found[match.group(1)] = None
+    return list(found)
+
+
+def drugs_and_classes(names: list[str]) -> tuple[list[str], list[str]]:
+    """Known drug names in `names` and the classes of those drugs (plus classes named directly)."""
+    drugs, classes = [], {}
+    for term in vocabulary_terms(names):
+        term_classes = drug_classes(term)
+        if term_classes:
+            drugs.append(term)
+            classes.update(dict.fromkeys(sorted(term_classes)))
+        else:
+            classes[term] = None
+    return drugs, list(classes)
 
 
 def build_document(study: dict, criteria: TrialCriteria) -> IndexDocument:
@@ -49,6 +72,7 @@ def build_document(study: dict, criteria: TrialCriteria) -> IndexDocument:
     eligibility = section.get("eligibilityModule") or {}
     locations = (section.get("contactsLocationsModule") or {}).get("locations") or []
     names = list(dict.fromkeys(i["name"] for i in arms.get("interventions") or [] if i.get("name")))
+    drugs, classes = drugs_and_classes(names)
     nct_id = ident.get("nctId") or criteria.nct_id
     if not nct_id:
         raise ValueError("study has no identificationModule.nctId: cannot index a trial without its NCT id")
@@ -64,7 +88,8 @@ def build_document(study: dict, criteria: TrialCriteria) -> IndexDocument:
         conditions=list(conditions.get("conditions") or []),
         keywords=list(conditions.get("keywords") or []),
         interventions=names,
-        intervention_classes=_classes(names),
+        drugs=drugs,
+        intervention_classes=classes,
         summary=description.get("briefSummary") or "",
         eligibility_text=eligibility.get("eligibilityCriteria") or "",
         facts=criteria.model_copy(update={"nct_id": nct_id}),

@@ -280,7 +280,10 @@ class ElasticBackend:
         return {"bool": bool_query}
 
     def search(self, query: str | None = None, filters: dict | None = None, size: int = 20) -> list[IndexDocument]:
-        full = self._filtered(_text_query(query or ""), filters)
+        text = _text_query(query or "")
+        if text is None and query and query.strip():
+            return []
+        full = self._filtered(text, filters)
         return [h.document for h in self._search("search", full, size)]
 
     def count(self, filters: dict | None = None) -> int:
@@ -303,10 +306,10 @@ class ElasticBackend:
         should += [_boosted_term("req_bm", f"{g.lower()}|{a}", RELEVANCE_BOOSTS["gene_alteration"])
                    for g, a in request.gene_alterations]
         should += [_boosted_term(field, d.lower(), RELEVANCE_BOOSTS["drug"])
-                   for d in request.drugs for field in ("k_interventions", "k_intervention_classes")]
+                   for d in request.drugs for field in ("k_drugs", "k_intervention_classes")]
         should += [_boosted_term("k_conditions", c.lower(), RELEVANCE_BOOSTS["condition"])
                    for c in request.conditions]
-        return {"bool": {"should": should, "minimum_should_match": 1}} if should else {"match_all": {}}
+        return {"bool": {"should": should, "minimum_should_match": 1}} if should else {"match_none": {}}
 
     def retrieve(self, request: Retrieval) -> list[Hit]:
         filters: list[dict] = []

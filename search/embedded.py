@@ -256,7 +256,10 @@ class EmbeddedBackend:
         return _Q.boolean_query(clauses)
 
     def search(self, query: str | None = None, filters: dict | None = None, size: int = 20) -> list[IndexDocument]:
-        full = self._with_filters(self._text_query(query or ""), filters)
+        text = self._text_query(query or "")
+        if size <= 0 or (text is None and query and query.strip()):
+            return []
+        full = self._with_filters(text, filters)
         searcher = self._searcher()
         return [doc for doc, _ in self._docs(searcher, searcher.search(full, size))]
 
@@ -283,15 +286,17 @@ class EmbeddedBackend:
                                             RELEVANCE_BOOSTS["gene_alteration"]))
                    for g, a in request.gene_alterations]
         for drug in request.drugs:
-            for field in ("k_interventions", "k_intervention_classes"):
+            for field in ("k_drugs", "k_intervention_classes"):
                 should.append((_SHOULD, _Q.boost_query(_Q.term_query(s, field, drug.lower()),
                                                        RELEVANCE_BOOSTS["drug"])))
         should += [(_SHOULD, _Q.boost_query(_Q.term_query(s, "k_conditions", c.lower()),
                                             RELEVANCE_BOOSTS["condition"]))
                    for c in request.conditions]
-        return _Q.boolean_query(should, 1) if should else _Q.all_query()
+        return _Q.boolean_query(should, 1) if should else _Q.empty_query()
 
     def retrieve(self, request: Retrieval) -> list[Hit]:
+        if request.size <= 0:
+            return []
         s = self.schema
         clauses = [(_MUST, self._relevance(request))]
         if request.prefer_statuses:

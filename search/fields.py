@@ -49,7 +49,7 @@ def keyword_values(doc: IndexDocument) -> dict[str, list[str]]:
         "nct_id": [doc.nct_id], "overall_status": [doc.overall_status or ""], "phases": doc.phases,
         "study_type": [doc.study_type or ""], "sex": [doc.facts.sex], "sponsor": [doc.sponsor or ""],
         "conditions": doc.conditions, "keywords": doc.keywords, "interventions": doc.interventions,
-        "intervention_classes": doc.intervention_classes, "genes": doc.genes,
+        "intervention_classes": doc.intervention_classes, "genes": doc.genes, "drugs": doc.drugs,
     }
     return {field: sorted({v.strip().lower() for v in values if v and v.strip()}) for field, values in raw.items()}
 
@@ -60,7 +60,7 @@ def facet_values(doc: IndexDocument) -> dict[str, list[str]]:
         "conditions": doc.conditions, "overall_status": [doc.overall_status] if doc.overall_status else [],
         "phases": doc.phases, "study_type": [doc.study_type] if doc.study_type else [], "genes": doc.genes,
         "interventions": doc.interventions, "intervention_classes": doc.intervention_classes,
-        "sponsor": [doc.sponsor] if doc.sponsor else [],
+        "drugs": doc.drugs, "sponsor": [doc.sponsor] if doc.sponsor else [],
     }
 
 

@@ -51,6 +51,7 @@ class IndexDocument(_Model):
     conditions: list[str] = Field(default_factory=list)
     keywords: list[str] = Field(default_factory=list)
     interventions: list[str] = Field(default_factory=list, description="intervention names as registered")
+    drugs: list[str] = Field(default_factory=list, description="lower-case known drug names in the interventions")
     intervention_classes: list[str] = Field(default_factory=list, description="lower-case drug classes")
     summary: str = ""
     eligibility_text: str = Field(default="", description="as registered; fact spans index into it")
@@ -67,7 +68,7 @@ class IndexDocument(_Model):
 class PatientBiomarker(_Model):
     gene: str
     alteration: PatientAlteration
-    copies: float | None = None
+    copies: float | None = Field(default=None, ge=0)
     variant: str | None = None
 
 

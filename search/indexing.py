@@ -1,0 +1,125 @@
+"""Extract and index stored studies: incremental (pending only) or a full rebuild swapped in atomically.
+
+    >>> report = index_pending(Settings.load(data_dir="data"))  # doctest: +SKIP
+    >>> report.indexed, report.failed                             # doctest: +SKIP
+    (134, 0)
+
+Studies are read from the raw store (`ingest.store.RawStore`), extracted with `nlp.extract` in batches,
+turned into `IndexDocument`s and written to the settings' backend; each chunk is marked processed in the
+store only after the backend has it. A study that cannot be extracted or indexed is reported and stays
+pending, so the next run retries it.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterable, Iterator
+
+from pydantic import BaseModel, Field
+
+from ingest.store import RawStore
+from nlp.extract import extract_studies, extract_study
+from nlp.models import TrialCriteria
+from search.backends import open_backend
+from search.documents import build_document
+from search.models import IndexDocument
+from trialmatch.settings import Settings
+
+CHUNK = 256
+MAX_REPORTED_FAILURES = 10
+log = logging.getLogger(__name__)
+Progress = Callable[[int, int], None]
+
+
+class IndexReport(BaseModel):
+    indexed: int = 0
+    failed: int = 0
+    failures: list[str] = Field(default_factory=list, description="'<nct_id>: <reason>', the first few")
+    rebuilt: bool = False
+    total: int = Field(default=0, description="documents in the index afterwards")
+    seconds: float = 0.0
+
+
+def _chunks(items: Iterable, size: int) -> Iterator[list]:
+    chunk = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _extract(studies: list[dict]) -> list[TrialCriteria | Exception]:
+    """Criteria for each study, in order; a batch failure is retried study by study to isolate it."""
+    try:
+        return list(extract_studies(studies))
+    except Exception:  # noqa: BLE001 - isolate the failing study below
+        results: list[TrialCriteria | Exception] = []
+        for study in studies:
+            try:
+                results.append(extract_study(study))
+            except Exception as exc:  # noqa: BLE001 - reported per study, the run goes on
+                results.append(exc)
+        return results
+
+
+class _Run:
+    def __init__(self, store: RawStore, total: int, progress: Progress | None):
+        self.store, self.total, self.progress = store, total, progress
+        self.report = IndexReport()
+        self.seen = 0
+
+    def _fail(self, nct_id: str, reason: str) -> None:
+        self.report.failed += 1
+        if len(self.report.failures) < MAX_REPORTED_FAILURES:
+            self.report.failures.append(f"{nct_id}: {reason}")
+
+    def documents(self, pending_only: bool) -> Iterator[list[IndexDocument]]:
+        for chunk in _chunks(self.store.iter_studies(pending_only=pending_only), CHUNK):
+            docs = []
+            for stored, criteria in zip(chunk, _extract([s.raw for s in chunk]), strict=True):
+                if isinstance(criteria, Exception):
+                    self._fail(stored.nct_id, f"extraction failed ({type(criteria).__name__}: {criteria})")
+                    continue
+                try:
+                    docs.append(build_document(stored.raw, criteria))
+                except ValueError as exc:
+                    self._fail(stored.nct_id, str(exc))
+            self.seen += len(chunk)
+            if self.progress:
+                self.progress(self.seen, self.total)
+            yield docs
+
+
+def index_pending(settings: Settings, rebuild: bool = False, progress: Progress | None = None) -> IndexReport:
+    """Index every pending stored study (or, with rebuild, every stored study into a fresh index)."""
+    started = time.monotonic()
+    backend = open_backend(settings)
+    try:
+        with RawStore(settings.store_path) as store:
+            run = _Run(store, store.count() if rebuild else store.pending_count(), progress)
+            if rebuild:
+                done: list[str] = []
+
+                def all_documents() -> Iterator[IndexDocument]:
+                    for docs in run.documents(pending_only=False):
+                        done.extend(d.nct_id for d in docs)
+                        yield from docs
+
+                run.report.indexed = backend.rebuild(all_documents())
+                store.mark_processed(done)
+                run.report.rebuilt = True
+            else:
+                for docs in run.documents(pending_only=True):
+                    if docs:
+                        run.report.indexed += backend.upsert(docs)
+                        store.mark_processed(d.nct_id for d in docs)
+        run.report.total = backend.count()
+    finally:
+        backend.close()
+    run.report.seconds = round(time.monotonic() - started, 2)
+    log.info("indexed %d studies (%d failed) in %.1fs", run.report.indexed, run.report.failed, run.report.seconds)
+    return run.report

@@ -1,0 +1,149 @@
+"""The `index`, `match` and `similar` commands.
+
+    $ trialmatch index [--rebuild]
+    $ trialmatch match --patient patient.json --top 10 --status any --json
+    $ trialmatch similar NCT04879121 --top 5
+
+`match --json` prints `{"results": [{"nct_id", "title", "status", "score", "verdict", "criteria"}]}` in rank
+order; `similar --json` prints `{"results": [{"nct_id", "title", "score", "reasons"}]}`. Without --json
+both print a table. Invalid profiles, unknown trials and unreachable backends end with one line on stderr
+and exit status 2.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import typer
+
+from search.backend import BackendError
+from search.backends import open_backend
+from search.indexing import index_pending
+from search.matching import DEFAULT_STATUSES, match_patient
+from search.patient import PatientError, load_patient
+from search.similar import TrialNotFound, similar_trials
+from trialmatch.cli import UserError, settings_of
+
+JSON = typer.Option(False, "--json", help="Print one JSON object on stdout.")
+STATUS_WORDS = {"recruiting": DEFAULT_STATUSES, "any": None}
+KNOWN_STATUSES = (
+    "RECRUITING", "NOT_YET_RECRUITING", "ENROLLING_BY_INVITATION", "ACTIVE_NOT_RECRUITING", "COMPLETED",
+    "SUSPENDED", "TERMINATED", "WITHDRAWN", "UNKNOWN", "AVAILABLE", "NO_LONGER_AVAILABLE",
+    "TEMPORARILY_NOT_AVAILABLE", "APPROVED_FOR_MARKETING", "WITHHELD",
+)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("index")(index)
+    app.command("match")(match)
+    app.command("similar")(similar)
+
+
+def parse_statuses(value: str) -> tuple[str, ...] | None:
+    """`recruiting` (the open statuses), `any` (None), or a comma-separated list of registry statuses."""
+    word = value.strip().lower()
+    if word in STATUS_WORDS:
+        return STATUS_WORDS[word]
+    statuses = tuple(s.strip().upper() for s in value.split(",") if s.strip())
+    unknown = [s for s in statuses if s not in KNOWN_STATUSES]
+    if not statuses or unknown:
+        raise UserError(
+            f"--status: unknown status {', '.join(unknown) or value!r}; use recruiting, any, or a comma-separated "
+            f"list of {', '.join(KNOWN_STATUSES)}"
+        )
+    return statuses
+
+
+def index(
+    ctx: typer.Context,
+    rebuild: bool = typer.Option(
+        False, "--rebuild", help="Build a fresh index of all stored studies, then swap it in."
+    ),
+    as_json: bool = JSON,
+) -> None:
+    """Extract and index every stored study that is new or changed (or all of them with --rebuild)."""
+    settings = settings_of(ctx)
+    if not settings.store_path.exists():
+        raise UserError(f"no raw store at {settings.store_path}: run `trialmatch ingest` first")
+
+    def progress(done: int, total: int) -> None:
+        print(f"\rindex: {done}/{total} studies", end="", file=sys.stderr, flush=True)
+
+    try:
+        report = index_pending(settings, rebuild=rebuild, progress=progress)
+    except BackendError as exc:
+        raise UserError(str(exc)) from exc
+    finally:
+        print(file=sys.stderr)
+    if as_json:
+        typer.echo(report.model_dump_json())
+        return
+    for failure in report.failures:
+        typer.echo(f"skipped {failure}", err=True)
+    what = "rebuilt index with" if report.rebuilt else "indexed"
+    typer.echo(f"index: {what} {report.indexed} studies, {report.failed} failed, "
+               f"{report.total} in the index ({report.seconds:.1f} s)")
+
+
+def match(
+    ctx: typer.Context,
+    patient: Path = typer.Option(..., "--patient", help="Patient profile JSON file."),
+    top: int = typer.Option(20, "--top", min=1, max=500, help="How many trials to show."),
+    include_ineligible: bool = typer.Option(False, "--include-ineligible", help="Also show trials not met."),
+    status: str = typer.Option(
+        "recruiting", "--status", help="recruiting (default: RECRUITING, NOT_YET_RECRUITING, "
+        "ENROLLING_BY_INVITATION), any, or a comma-separated list of statuses."),
+    as_json: bool = JSON,
+) -> None:
+    """Rank trials for a patient, with a verdict for every extracted criterion."""
+    settings = settings_of(ctx)
+    statuses = parse_statuses(status)
+    try:
+        profile = load_patient(patient)
+        backend = open_backend(settings)
+        try:
+            results = match_patient(profile, backend, top=top, statuses=statuses,
+                                    include_ineligible=include_ineligible)
+        finally:
+            backend.close()
+    except (PatientError, BackendError) as exc:
+        raise UserError(str(exc)) from exc
+    if as_json:
+        payload = [r.model_dump(mode="json", exclude={"counts"}) for r in results]
+        typer.echo(json.dumps({"results": payload}))
+        return
+    if not results:
+        typer.echo("no matching trials (try --status any or --include-ineligible)")
+    for rank, r in enumerate(results, 1):
+        counts = f"{r.counts['met']} met, {r.counts['not_met']} not met, {r.counts['unknown']} unknown"
+        typer.echo(f"{rank:>3}. {r.nct_id}  {r.verdict:<20} {r.status or '-':<22} {counts}")
+        typer.echo(f"     {r.title}")
+        for v in r.criteria:
+            typer.echo(f"       [{v.status:^7}] {v.kind}: {v.explanation}")
+
+
+def similar(
+    ctx: typer.Context,
+    nct_id: str = typer.Argument(..., help="NCT id of a trial in the index, e.g. NCT04879121."),
+    top: int = typer.Option(10, "--top", min=1, max=500, help="How many trials to show."),
+    as_json: bool = JSON,
+) -> None:
+    """Trials like the given one, with the reasons each was found."""
+    settings = settings_of(ctx)
+    nct_id = nct_id.strip().upper()
+    try:
+        backend = open_backend(settings)
+        try:
+            results = similar_trials(nct_id, backend, top=top)
+        finally:
+            backend.close()
+    except (TrialNotFound, BackendError) as exc:
+        raise UserError(str(exc)) from exc
+    if as_json:
+        typer.echo(json.dumps({"results": [r.model_dump(mode="json") for r in results]}))
+        return
+    for rank, r in enumerate(results, 1):
+        typer.echo(f"{rank:>3}. {r.nct_id}  {r.score:7.2f}  {r.title}")
+        typer.echo(f"     {'; '.join(r.reasons)}")
