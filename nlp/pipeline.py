@@ -16,6 +16,7 @@ so every offset is an offset into the registry's text.
 from __future__ import annotations
 
 import importlib
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -38,7 +39,7 @@ FACT_COMPONENTS: tuple[tuple[str, str], ...] = (
     ("nlp.labs", "tm_labs"),
 )
 # Comparators glued to words or numbers ("ECOG≤2", "age>=18", "0–2") become tokens of their own.
-_PREFIXES = (r">=", r"<=", r"=<", r"=>", "≥", "≤", "<", ">", "=", "~")
+_PREFIXES = (r">/=", r"</=", r">=", r"<=", r"=<", r"=>", "≥", "≤", "<", ">", "=", "~")
 _INFIXES = (
     r"(?<=[A-Za-z)\]])(?=[<>=≤≥])",
     r"(?<=[<>=≤≥])(?=[0-9.])",
@@ -91,3 +92,29 @@ def get_nlp() -> Language:
     for component in _load_fact_modules():
         nlp.add_pipe(component)
     return nlp
+
+
+def read_patterns(filename: str) -> list[dict]:
+    """The `{"label", "pattern", "id"}` lines of `nlp/patterns/<filename>`."""
+    return list(srsly.read_jsonl(PATTERNS_DIR / filename))
+
+
+def pattern_phrases(filename: str, label: str) -> dict[str, str]:
+    """Lower-case phrase → id for the patterns of `label` in `nlp/patterns/<filename>` (token patterns joined)."""
+    phrases = {}
+    for row in read_patterns(filename):
+        if row.get("label") != label:
+            continue
+        pattern = row["pattern"]
+        if isinstance(pattern, str):
+            phrase = pattern.lower()
+        else:
+            phrase = " ".join(str(t.get("LOWER", t.get("ORTH", t.get("TEXT", "")))).lower() for t in pattern)
+        phrases[phrase] = row.get("id") or phrase
+    return phrases
+
+
+def phrase_regex(phrases: list[str]) -> str:
+    """A regex alternation of `phrases` (longest first), spaces matching any run of whitespace."""
+    ordered = sorted(set(phrases), key=len, reverse=True)
+    return "|".join(r"\s*".join(re.escape(word) for word in p.split()) for p in ordered)

@@ -5,25 +5,35 @@
     >>> clean_text("ECOG \\\\< 2,\\n   wrapped")
     'ECOG < 2, wrapped'
 
-ClinicalTrials.gov markdown escapes punctuation (`\\<`, `\\>`, `\\[`, `\\.`). The pipeline reads a masked copy
-in which each backslash becomes a space, so every character offset in the Doc equals the offset in the
+ClinicalTrials.gov markdown escapes punctuation (`\\<`, `\\>`, `\\[`, `\\.`), and legacy records
+carry HTML entities (`&gt;`). The pipeline reads a masked copy in which each backslash becomes a space and
+each entity its character padded with spaces, so every character offset in the Doc equals the offset in the
 registry's text; `clean_text` is for humans: escapes removed, whitespace collapsed.
 """
 
 from __future__ import annotations
 
+import html
 import re
 
 _ESCAPE = re.compile(r"\\(?=[!-/:-@\[-`{-~])")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SPACES = re.compile(r"\s+")
+_ENTITY = re.compile(r"&(?:[a-zA-Z]{2,8}|#\d{1,7}|#[xX][0-9a-fA-F]{1,6});")
+
+
+def _entity_same_length(match: re.Match) -> str:
+    char = html.unescape(match.group())
+    if len(char) != 1:
+        return match.group()
+    return (" " if char in "\r\n\t\xa0" else char) + " " * (len(match.group()) - 1)
 
 
 def mask_escapes(text: str) -> str:
     """`text` with markdown escape backslashes and control characters replaced by spaces (same length)."""
-    return _CONTROL.sub(" ", _ESCAPE.sub(" ", text))
+    return _CONTROL.sub(" ", _ENTITY.sub(_entity_same_length, _ESCAPE.sub(" ", text)))
 
 
 def clean_text(text: str) -> str:
     """`text` unescaped, with control characters dropped and runs of whitespace collapsed to one space."""
-    return _SPACES.sub(" ", _CONTROL.sub(" ", _ESCAPE.sub("", text))).strip()
+    return _SPACES.sub(" ", _CONTROL.sub(" ", html.unescape(_ESCAPE.sub("", text)))).strip()

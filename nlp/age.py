@@ -1,0 +1,268 @@
+"""The `tm_age` component: the participants' age window stated in the criteria, in years.
+
+    >>> from nlp.extract import extract_text
+    >>> extract_text("Inclusion Criteria:\\n- Age 6 months to 17 years\\nExclusion Criteria:\\n- Pregnancy").age
+    AgeWindow(min_years=0.5, max_years=17.0, source='text')
+
+Recognised statements: ranges ("between 18 and 65 years", "aged 18-74", "18~60 years"), a comparator
+before the number ("≥ 18 years", "older than 20 years of age", "Age＞18") or after it ("18 years or
+older", "Age 16+"). A number counts as an age only with an age cue ("age", "aged", "years old", "of age"),
+a person word just before it ("patients ≥ 18 years"), or when a criterion opens with it; durations
+("within 5 years", "for at least 3 months") are not ages. Months, weeks and days need an explicit age cue.
+Exclusion statements are inverted ("Age < 18" excluded → at least 18; "≥ 76" excluded → at most 75).
+Cohorts: the widest inclusion window wins; exclusion bounds only fill a side inclusion left open.
+Comparators and units come from `nlp/patterns/{comparators,units}.jsonl`, cue words from
+`nlp/vocab/age_terms.jsonl`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import srsly
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from nlp.models import AgeWindow
+from nlp.pipeline import pattern_phrases, phrase_regex
+from nlp.sections import add_kind
+
+TERMS_PATH = Path(__file__).resolve().parent / "vocab" / "age_terms.jsonl"
+UNIT_YEARS = {"year": 1.0, "month": 1 / 12, "week": 7 / 365.25, "day": 1 / 365.25}
+MAX_AGE_YEARS = 120.0
+_WIDTH_SAFE = str.maketrans({"＞": ">", "＜": "<", "≧": "≥", "≦": "≤", "＝": "=", "～": "~", "–": "-", "—": "-"})
+
+
+@dataclass(frozen=True)
+class _Grammar:
+    forms: tuple[re.Pattern, ...]
+    comparators: dict[str, str]
+    units: dict[str, str]
+    old_units: frozenset[str]
+    age_end: re.Pattern
+    age_cue: re.Pattern
+    person_end: re.Pattern
+    duration_end: re.Pattern
+    duration_after: re.Pattern
+    other_age: re.Pattern
+
+
+def _alternatives(phrases: list[str]) -> str:
+    """Phrases as one alternation; those made of letters must stand as whole words."""
+    words = [p for p in phrases if p[:1].isalpha()]
+    symbols = [p for p in phrases if not p[:1].isalpha()]
+    parts = [f"(?<![a-z])(?:{phrase_regex(words)})(?![a-z])"] if words else []
+    return "|".join(parts + ([f"(?:{phrase_regex(symbols)})"] if symbols else []))
+
+
+@lru_cache(maxsize=1)
+def _grammar() -> _Grammar:
+    terms: dict[str, list[dict]] = {}
+    for row in srsly.read_jsonl(TERMS_PATH):
+        terms.setdefault(row["kind"], []).append(row)
+    comparators = {
+        p: op for p, op in pattern_phrases("comparators.jsonl", "COMPARATOR").items() if op in (">", ">=", "<", "<=")
+    }
+    units = {p: u for p, u in pattern_phrases("units.jsonl", "UNIT").items() if u in UNIT_YEARS}
+    units.update({row["term"]: row["unit"] for row in terms.get("unit", [])})
+    old_units = frozenset(p for p in units if p.endswith("old") or any(
+        row["term"] == p and row.get("old") for row in terms.get("unit", [])))
+    post = [p for p in comparators if p.split()[0] in ("or", "and")]
+    pre = [p for p in comparators if p not in post]
+    upper_pre = [p for p in pre if comparators[p] in ("<", "<=")]
+    lower_pre = [p for p in pre if comparators[p] in (">", ">=")]
+
+    def words(kind: str) -> str:
+        return phrase_regex([row["term"] for row in terms[kind]])
+
+    num = r"(?P<{0}>\d{{1,3}}(?:\.\d{{1,2}})?)(?![\d.]*\d)"
+    unit = r"(?:\s*-?\s*(?P<{0}>" + phrase_regex(list(units)) + r")(?![a-z]))?"
+    old = r"(?P<old>\s*-?\s*(?:old|olds|of\s+age|age)(?![a-z]))?"
+    age_in = r"(?P<agein>(?:the\s+)?age\s+(?:of\s+)?)?"
+    lower_first = r"(?:(?:" + _alternatives(lower_pre) + r")\s*)?"
+    upper_second = r"(?:(?:" + _alternatives(upper_pre) + r")\s*)?"
+    symbol_echo = r"(?:\(\s*[<>≤≥=]+\s*\)\s*)?"  # "greater than or equal to (≥) 18"
+    return _Grammar(
+        forms=(
+            re.compile(
+                r"(?:(?P<between>between|from)\s+)?" + lower_first + num.format("a") + unit.format("ua")
+                + r"\s*(?:-|~|to|and|through|until|till)\s*" + upper_second + num.format("b") + unit.format("ub") + old
+            ),
+            re.compile(
+                r"(?P<cmp>" + _alternatives(pre) + r")\s*" + symbol_echo + r"(?:[:=]\s*)?" + age_in + num.format("n")
+                + unit.format("u") + old
+            ),
+            re.compile(num.format("n") + unit.format("u") + old + r"\s*,?\s*(?P<post>" + _alternatives(post) + r"|\+)"),
+        ),
+        comparators=comparators,
+        units=units,
+        old_units=old_units,
+        age_end=re.compile(r"(?<![a-z])(?:age[ds]?|ages)[\s:=(,]*(?:(?:is|of|at|between|from|range|group|limit|the|"
+                           r"must|be|should|was|were|from|in|within|greater|less|more|than)[\s:=(,]+)*$"),
+        age_cue=re.compile(r"(?<![a-z])(?:" + words("age_cue") + r")(?![a-z])"),
+        person_end=re.compile(r"(?<![a-z])(?:" + words("person") + r")[\s,(:]*(?:(?:who|that|is|are|must|be|"
+                              r"should|were|will|have|has|aged?|of|both|either|any|all|sexes|genders?)[\s,(:]+)*$"),
+        duration_end=re.compile(r"(?<![a-z])(?:" + words("duration_cue") + r")[\s,(:]*(?:(?:of|a|the)\s+)*$"),
+        duration_after=re.compile(r"[\s,]*(?:" + words("duration_after") + r")(?![a-z])"),
+        other_age=re.compile(r"(?<![a-z])(?:" + words("other_age") + r")(?![a-z])"),
+    )
+
+
+@dataclass
+class _Bound:
+    value: float
+    side: str  # "min" or "max"
+    section: str
+
+
+_MEASURE_AFTER = re.compile(r"\s*(?:%|/|\.\d|[a-zµμ]{1,4}(?:/|\d|(?![a-z])))")
+_FILLER_AFTER = frozenset({"who", "and", "or", "at", "with", "in", "to", "of", "on", "are", "is", "the", "was", "all",
+                           "yr", "yrs", "y", "ys", "mo", "d"})
+_SUBGROUP_END = re.compile(r"(?<![a-z])(?:for|in|among|if|of|to)\s+(?:(?:the|all|any)\s+)?$")
+_EXCLUSION_REACH = 60
+_AGE_HEADER = re.compile(r"\s*ages?\s*:?\s*")
+_COORDINATED = re.compile(r"[\s,;/]*(?:(?:or|and|but|nor)\b)?[\s,(]*")
+
+
+def _years(number: str, unit: str | None, grammar: _Grammar) -> float:
+    return float(number) * UNIT_YEARS[grammar.units.get(unit or "", "year")]
+
+
+def _measured(text: str, end: int) -> bool:
+    """Whether a unit of measure other than time follows position `end` ("20mm", "2.3 ng/ml", "50%")."""
+    m = _MEASURE_AFTER.match(text, end)
+    return bool(m) and m.group().strip() not in _FILLER_AFTER
+
+
+def _is_age(text: str, m: re.Match, unit: str | None, after_age: bool, grammar: _Grammar) -> bool:
+    """Whether match `m` in a criterion's lower-cased text states an age, judged by its context."""
+    start = m.start()
+    before = text[max(0, start - 50) : start]
+    cut = max(before.rfind(". "), before.rfind(";"))
+    before = before[cut + 1 :]
+    if grammar.other_age.search(before[-40:]) or grammar.duration_after.match(text, m.end()):
+        return False
+    if after_age or m.group("old") or m.groupdict().get("agein") or unit in grammar.old_units:
+        return True
+    phrase = m.groupdict().get("cmp") or m.groupdict().get("post") or ""
+    if "old" in phrase or "young" in phrase:
+        return True
+    if grammar.duration_end.search(before):
+        return False
+    if unit is None and _measured(text, m.end()):
+        return False
+    if grammar.age_end.search(before) or (unit is not None and grammar.age_cue.search(before[-30:])):
+        return True
+    if unit is not None and grammar.units.get(unit) != "year":
+        return False
+    person = grammar.person_end.search(before)
+    if person and not _SUBGROUP_END.search(before, 0, person.start()):
+        return True
+    return unit is not None and not before.strip(" -*•(")
+
+
+def _candidates(text: str, grammar: _Grammar) -> list[re.Match]:
+    """Every age-shaped match, leftmost first and longest first at one position."""
+    found = [m for form in grammar.forms for m in form.finditer(text)]
+    found.sort(key=lambda m: (m.start(), -(m.end() - m.start())))
+    return found
+
+
+def _bounds(text: str, section: str, grammar: _Grammar, after_header: bool = False) -> list[_Bound]:
+    bounds: list[_Bound] = []
+    previous_end: int | None = 0 if after_header else None
+    taken_end = 0
+    for m in _candidates(text, grammar):
+        if m.start() < taken_end:
+            continue
+        groups = m.groupdict()
+        after_age = previous_end is not None and _COORDINATED.fullmatch(text, previous_end, m.start()) is not None
+        if section == "exclusion" and m.start() > _EXCLUSION_REACH and not after_age:
+            continue
+        if groups.get("a") is not None:
+            unit = groups["ua"] or groups["ub"]
+            if not _is_age(text, m, unit, after_age, grammar):
+                continue
+            low = _years(groups["a"], groups["ua"] or groups["ub"], grammar)
+            high = _years(groups["b"], groups["ub"] or groups["ua"], grammar)
+            if low >= high or high > MAX_AGE_YEARS:
+                continue
+            previous_end = taken_end = m.end()
+            if section == "inclusion":
+                bounds += [_Bound(low, "min", section), _Bound(high, "max", section)]
+            continue
+        unit = groups["u"]
+        if not _is_age(text, m, unit, after_age, grammar):
+            continue
+        value = _years(groups["n"], unit, grammar)
+        if value > MAX_AGE_YEARS:
+            continue
+        previous_end = taken_end = m.end()
+        phrase = groups.get("cmp") or groups["post"]
+        op = "+" if phrase == "+" else grammar.comparators[re.sub(r"\s+", " ", phrase)]
+        bounds.append(_bound(value, op, section, grammar.units.get(unit or "", "year")))
+    return bounds
+
+
+def _bound(value: float, op: str, section: str, unit: str) -> _Bound:
+    lower = op in (">", ">=", "+")
+    if section == "inclusion":
+        return _Bound(value, "min" if lower else "max", section)
+    step = UNIT_YEARS[unit] if value == int(value) else 0.0
+    if op == ">=":
+        return _Bound(value - step, "max", section)
+    if op == "<=":
+        return _Bound(value + step, "min", section)
+    return _Bound(value, "max" if lower else "min", section)
+
+
+def age_window(criteria: list[tuple[str, str]]) -> tuple[AgeWindow, list[int]]:
+    """The age window of (section, text) criteria and the indexes of the criteria that state it."""
+    grammar = _grammar()
+    found: list[tuple[int, _Bound]] = []
+    previous = ""
+    for i, (section, text) in enumerate(criteria):
+        lowered = text.lower().translate(_WIDTH_SAFE)
+        found += [(i, b) for b in _bounds(lowered, section, grammar, _AGE_HEADER.fullmatch(previous) is not None)]
+        previous = lowered
+
+    def pick(side: str) -> float | None:
+        included = [b.value for _, b in found if b.side == side and b.section == "inclusion"]
+        if included:
+            return min(included) if side == "min" else max(included)
+        excluded = [b.value for _, b in found if b.side == side and b.section == "exclusion"]
+        if excluded:
+            return max(excluded) if side == "min" else min(excluded)
+        return None
+
+    low, high = pick("min"), pick("max")
+    if low is not None and high is not None and high < low:
+        high = None
+    window = AgeWindow(
+        min_years=None if low is None else round(low, 3), max_years=None if high is None else round(high, 3)
+    )
+    return window, sorted({i for i, _ in found})
+
+
+class AgeComponent:
+    """Writes `doc._.facts["age"]` (an AgeWindow, source unset) and marks the criteria that state it."""
+
+    def __init__(self, nlp: Language, name: str) -> None:
+        self.name = name
+        _grammar()
+
+    def __call__(self, doc: Doc) -> Doc:
+        criteria = [(span.label_, span.text) for span in doc.spans["criteria"]]
+        window, indexes = age_window(criteria)
+        doc._.facts["age"] = window
+        for i in indexes:
+            add_kind(doc, i, "age")
+        return doc
+
+
+@Language.factory("tm_age", default_config={})
+def make_age(nlp: Language, name: str) -> AgeComponent:
+    return AgeComponent(nlp, name)

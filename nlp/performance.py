@@ -1,0 +1,265 @@
+"""The `tm_performance` component: ECOG / Karnofsky / Lansky performance-status limits.
+
+    >>> from nlp.extract import extract_text
+    >>> extract_text("Inclusion Criteria:\\n- ECOG 0-2 or Karnofsky > 60%").performance_status
+    PerformanceStatus(ecog_max=2, karnofsky_min=70, lansky_min=None)
+
+Anchors are the SCALE entities of `nlp/patterns/scales.jsonl` (ECOG, Zubrod, WHO, Karnofsky/KPS, Lansky,
+and plain "performance status", whose scale is told by its values: ≤ 5 is ECOG, ≥ 10 Karnofsky).
+Adjacent anchors ("Eastern Cooperative Oncology Group (ECOG) performance status") form one mention; the
+value follows it: a list or range ("0-1", "0, 1, or 2", "0 to 2"), a comparator ("≤ 2", "at least 70",
+"2 or less", "70 or better"), or one number. ECOG gives the largest allowed grade ("< 2" → 1), Karnofsky
+and Lansky the smallest allowed score ("> 60" → 70 on the scale's steps of ten). Exclusion statements are
+inverted ("ECOG ≥ 3" excluded → at most 2; "KPS < 70" excluded → at least 70). Cohorts: the most
+permissive inclusion value wins; exclusion values fill a scale inclusion left open. A bare header
+("Performance status", legacy layout) takes its value from the next criterion.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import srsly
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from nlp.models import PerformanceStatus
+from nlp.pipeline import pattern_phrases, phrase_regex
+from nlp.sections import add_kind
+
+NUMBERS_PATH = Path(__file__).resolve().parent / "vocab" / "numbers.jsonl"
+SPECIFIC = ("ecog", "karnofsky", "lansky")
+WEAK_ANCHORS = frozenset({"who", "ps"})
+ECOG_MAX_GRADE = 5
+SCORE_STEP = 10
+_GAP = re.compile(r"[\s(),/:'’\-\[\]]*(?:(?:score|scale|status|of|the|s|grade|rating)[\s(),/:'’\-\[\]]*)*")
+_FILLER = re.compile(
+    r"(?:[\s(),:\-\[\]]|=(?![<>]))*(?:(?:score|scale|status|performance|ps|grade|of|level|must|be|is|are|should|with|"
+    r"a|an|the|between|from|equal|to|rating|value|index|within|range|only|defined|as|has|have|had|\([^()\d]{0,40}\))"
+    r"(?![a-z])(?:[\s(),:\-\[\]]|=(?![<>]))*)*"
+)
+_STOP = re.compile(r";|\.(?:\s|$)|\n\s*\n")
+
+
+@dataclass(frozen=True)
+class _Grammar:
+    value: re.Pattern
+    comparators: dict[str, str]
+    numbers: dict[str, int]
+
+
+@lru_cache(maxsize=1)
+def _grammar() -> _Grammar:
+    numbers = {row["word"]: int(row["value"]) for row in srsly.read_jsonl(NUMBERS_PATH)}
+    comparators = pattern_phrases("comparators.jsonl", "COMPARATOR")
+    post = [p for p in comparators if p.split()[0] in ("or", "and") and "old" not in p and "young" not in p]
+    pre = [p for p in comparators if p not in post and "old" not in p and "young" not in p]
+    num = r"(?:\d{1,3}|" + phrase_regex(list(numbers)) + r")(?![\d.]*\d)(?:\s*%)?"
+    joiner = r"\s*(?:-|to|through|or|,|and|/)\s*(?:(?:or|and)\s+)?"
+    value = (
+        r"(?:(?P<cmp>" + _words_or_symbols(pre) + r")\s*(?:(?:a|an)\s+)?(?:(?:score|value)\s+of\s+)?(?P<n>" + num + r")"
+        r"|(?P<list>" + num + r"(?:" + joiner + num + r")*)(?:\s*(?P<post>" + _words_or_symbols(post) + r"))?)"
+    )
+    return _Grammar(value=re.compile(value), comparators=comparators, numbers=numbers)
+
+
+def _words_or_symbols(phrases: list[str]) -> str:
+    words = [p for p in phrases if p[:1].isalpha()]
+    symbols = [p for p in phrases if not p[:1].isalpha()]
+    return f"(?<![a-z])(?:{phrase_regex(words)})(?![a-z])|{phrase_regex(symbols)}"
+
+
+@dataclass
+class _Reading:
+    scale: str  # ecog, karnofsky or lansky
+    value: int
+    section: str
+    criterion: int
+
+
+def _number(token: str, grammar: _Grammar) -> int | None:
+    token = token.strip().rstrip("%").strip()
+    if token.isdigit():
+        return int(token)
+    return grammar.numbers.get(re.sub(r"\s+", " ", token))
+
+
+def _numbers(text: str, grammar: _Grammar) -> list[int]:
+    parts = re.findall(r"\d{1,3}|" + phrase_regex(list(grammar.numbers)), text)
+    return [n for n in (_number(p, grammar) for p in parts) if n is not None]
+
+
+def _is_range(text: str) -> bool:
+    return bool(re.search(r"\d\s*(?:-|to|through)\s*\d|(?:-|to|through)\s", text))
+
+
+def _limit(scale: str, match: re.Match, section: str, grammar: _Grammar) -> int | None:
+    """The limit a value expression sets: ECOG's largest allowed grade, a score's smallest allowed value."""
+    if match.group("cmp"):
+        value = _number(match.group("n"), grammar)
+        op = grammar.comparators[re.sub(r"\s+", " ", match.group("cmp").lower())]
+        values = [value] if value is not None else []
+    else:
+        values = _numbers(match.group("list"), grammar)
+        post = match.group("post")
+        op = grammar.comparators[re.sub(r"\s+", " ", post.lower())] if post else ("range" if len(values) > 1 else "=")
+    if not values:
+        return None
+    if op == "better":
+        op = "<=" if scale == "ecog" else ">="
+    elif op == "worse":
+        op = ">=" if scale == "ecog" else "<="
+    if scale == "ecog":
+        if any(v > ECOG_MAX_GRADE for v in values):
+            return None
+        return _ecog_limit(op, values, section)
+    if any(v > 100 for v in values):
+        return None
+    return _score_limit(op, values, section)
+
+
+def _ecog_limit(op: str, values: list[int], section: str) -> int | None:
+    if section == "inclusion":
+        if op in ("range", "=", "<="):
+            return max(values)
+        if op == "<":
+            return max(values) - 1 if max(values) > 0 else None
+        return None
+    if op in ("range", "=", ">="):
+        return min(values) - 1 if min(values) > 0 else None
+    if op == ">":
+        return min(values)
+    return None
+
+
+def _score_limit(op: str, values: list[int], section: str) -> int | None:
+    step = SCORE_STEP if all(v % SCORE_STEP == 0 for v in values) else 1
+    if section == "inclusion":
+        if op in ("range", "=", ">="):
+            return min(values)
+        if op == ">":
+            return min(values) + step
+        return None
+    if op in ("range", "=", "<="):
+        return max(values) + step
+    if op == "<":
+        return max(values)
+    return None
+
+
+@dataclass
+class _Mention:
+    scales: list[str]  # several when named together: "Karnofsky/Lansky ≥ 50"
+    start: int
+    end: int
+
+
+def _mentions(doc: Doc, criterion: Span) -> list[_Mention]:
+    """Each scale mention in a criterion, adjacent anchors merged."""
+    text = doc.text
+    mentions: list[_Mention] = []
+    for ent in criterion.ents:
+        if ent.label_ != "SCALE":
+            continue
+        scale = ent.ent_id_ or "performance_status"
+        if not mentions or not _GAP.fullmatch(text, mentions[-1].end, ent.start_char):
+            mentions.append(_Mention([scale], ent.start_char, ent.end_char))
+            continue
+        current = mentions[-1]
+        current.end = ent.end_char
+        named = [s for s in current.scales if s in SPECIFIC]
+        if scale in SPECIFIC:
+            current.scales = named + [scale] if scale not in named else named
+        elif not named and current.scales[0] in WEAK_ANCHORS:
+            current.scales = [scale]
+    return mentions
+
+
+def _resolve(scale: str, limit_text: str, grammar: _Grammar) -> str | None:
+    """The scale a mention means: its own when specific, else told by the size of its values."""
+    if scale in SPECIFIC:
+        return scale
+    values = _numbers(limit_text, grammar)
+    if values and max(values) <= ECOG_MAX_GRADE:
+        return "ecog"
+    if values and min(values) >= SCORE_STEP:
+        return "karnofsky"
+    return None
+
+
+def _read(
+    text: str, start: int, end: int, scale: str, section: str, grammar: _Grammar
+) -> tuple[int | None, str] | None:
+    """(limit, resolved scale) stated in text[start:end] right after a mention of `scale`, if any."""
+    weak = scale in WEAK_ANCHORS or scale == "performance_status"
+    filler = re.compile(r"[\s:=]*") if scale in WEAK_ANCHORS else _FILLER
+    position = filler.match(text, start, end).end()
+    match = grammar.value.match(text, position, end)
+    if not match:
+        return None
+    resolved = _resolve(scale if not weak else "performance_status", match.group(), grammar)
+    if resolved is None:
+        return None
+    return _limit(resolved, match, section, grammar), resolved
+
+
+def performance_readings(doc: Doc) -> list[_Reading]:
+    grammar = _grammar()
+    text = doc.text.lower()
+    criteria = list(doc.spans["criteria"])
+    readings: list[_Reading] = []
+    for index, criterion in enumerate(criteria):
+        mentions = _mentions(doc, criterion)
+        for k, mention in enumerate(mentions):
+            stop = _STOP.search(text, mention.end, criterion.end_char)
+            limit_end = min(
+                stop.start() if stop else criterion.end_char,
+                mentions[k + 1].start if k + 1 < len(mentions) else criterion.end_char,
+            )
+            tail_empty = not text[mention.end : criterion.end_char].strip(" :.-")
+            for scale in mention.scales:
+                result = _read(text, mention.end, limit_end, scale, criterion.label_, grammar)
+                if result is None and tail_empty and index + 1 < len(criteria):
+                    following = criteria[index + 1]
+                    result = _read(text, following.start_char, following.end_char, scale, criterion.label_, grammar)
+                if result is not None and result[0] is not None:
+                    readings.append(_Reading(result[1], result[0], criterion.label_, index))
+    return readings
+
+
+def performance_status(readings: list[_Reading]) -> PerformanceStatus:
+    """Combine readings: the most permissive inclusion value per scale, else the exclusion one."""
+
+    def pick(scale: str) -> int | None:
+        for section in ("inclusion", "exclusion"):
+            values = [r.value for r in readings if r.scale == scale and r.section == section]
+            if values:
+                permissive = max if scale == "ecog" else min
+                strict = min if scale == "ecog" else max
+                return (permissive if section == "inclusion" else strict)(values)
+        return None
+
+    return PerformanceStatus(ecog_max=pick("ecog"), karnofsky_min=pick("karnofsky"), lansky_min=pick("lansky"))
+
+
+class PerformanceComponent:
+    """Writes `doc._.facts["performance_status"]` and marks the criteria that state it."""
+
+    def __init__(self, nlp: Language, name: str) -> None:
+        self.name = name
+        _grammar()
+
+    def __call__(self, doc: Doc) -> Doc:
+        readings = performance_readings(doc)
+        doc._.facts["performance_status"] = performance_status(readings)
+        for reading in readings:
+            add_kind(doc, reading.criterion, "performance_status")
+        return doc
+
+
+@Language.factory("tm_performance", default_config={})
+def make_performance(nlp: Language, name: str) -> PerformanceComponent:
+    return PerformanceComponent(nlp, name)
