@@ -111,8 +111,10 @@ def _text_query(text: str) -> dict | None:
     return {"multi_match": {"query": " ".join(words), "fields": fields, "type": "most_fields"}}
 
 
-def _boosted_term(field: str, value: str, boost: float) -> dict:
-    return {"term": {field: {"value": value, "boost": boost}}}
+def _constant(field: str, values: list[str], signal: str) -> dict:
+    """A keyword signal scores its fixed weight, whatever the field's length or rarity."""
+    terms = {"terms": {field: sorted({v.lower() for v in values})}}
+    return {"constant_score": {"filter": terms, "boost": RELEVANCE_BOOSTS[signal]}}
 
 
 def compile_filter(node: Filter) -> dict:
@@ -302,13 +304,11 @@ class ElasticBackend:
 
     def _relevance(self, request: Retrieval) -> dict:
         should = [q for q in [_text_query(request.text)] if q]
-        should += [_boosted_term("req_gene", g.lower(), RELEVANCE_BOOSTS["gene"]) for g in request.genes]
-        should += [_boosted_term("req_bm", f"{g.lower()}|{a}", RELEVANCE_BOOSTS["gene_alteration"])
-                   for g, a in request.gene_alterations]
-        should += [_boosted_term(field, d.lower(), RELEVANCE_BOOSTS["drug"])
+        should += [_constant("req_gene", [g], "gene") for g in request.genes]
+        should += [_constant("req_bm", [f"{g}|{a}"], "gene_alteration") for g, a in request.gene_alterations]
+        should += [_constant(field, [d], "drug")
                    for d in request.drugs for field in ("k_drugs", "k_intervention_classes")]
-        should += [_boosted_term("k_conditions", c.lower(), RELEVANCE_BOOSTS["condition"])
-                   for c in request.conditions]
+        should += [_constant("k_conditions", [c], "condition") for c in request.conditions]
         return {"bool": {"should": should, "minimum_should_match": 1}} if should else {"match_none": {}}
 
     def retrieve(self, request: Retrieval) -> list[Hit]:
@@ -327,8 +327,7 @@ class ElasticBackend:
             ]}})
         query: dict = {"must": [self._relevance(request)], "filter": filters}
         if request.prefer_statuses:
-            query["should"] = [{"terms": {"k_overall_status": [s.lower() for s in request.prefer_statuses],
-                                          "boost": RELEVANCE_BOOSTS["status"]}}]
+            query["should"] = [_constant("k_overall_status", request.prefer_statuses, "status")]
         if request.exclude:
             query["must_not"] = [{"ids": {"values": request.exclude}}]
         return self._search("retrieve candidates", {"bool": query}, request.size)

@@ -275,23 +275,20 @@ class EmbeddedBackend:
         agg = searcher.aggregate(_Q.all_query(), {"f": {"terms": {"field": f"f_{field}", "size": size}}})
         return {b["key"]: b["doc_count"] for b in agg["f"]["buckets"]}
 
+    def _constant(self, field: str, values: list[str], signal: str) -> tuple:
+        """A keyword signal scores its fixed weight, whatever the field's length or rarity."""
+        query = _Q.term_set_query(self.schema, field, sorted({v.lower() for v in values}))
+        return (_SHOULD, _Q.const_score_query(query, RELEVANCE_BOOSTS[signal]))
+
     def _relevance(self, request: Retrieval) -> tantivy.Query:
-        s = self.schema
         should = []
         if text := self._text_query(request.text):
             should.append((_SHOULD, text))
-        should += [(_SHOULD, _Q.boost_query(_Q.term_query(s, "req_gene", g.lower()), RELEVANCE_BOOSTS["gene"]))
-                   for g in request.genes]
-        should += [(_SHOULD, _Q.boost_query(_Q.term_query(s, "req_bm", f"{g.lower()}|{a}"),
-                                            RELEVANCE_BOOSTS["gene_alteration"]))
-                   for g, a in request.gene_alterations]
-        for drug in request.drugs:
-            for field in ("k_drugs", "k_intervention_classes"):
-                should.append((_SHOULD, _Q.boost_query(_Q.term_query(s, field, drug.lower()),
-                                                       RELEVANCE_BOOSTS["drug"])))
-        should += [(_SHOULD, _Q.boost_query(_Q.term_query(s, "k_conditions", c.lower()),
-                                            RELEVANCE_BOOSTS["condition"]))
-                   for c in request.conditions]
+        should += [self._constant("req_gene", [g], "gene") for g in request.genes]
+        should += [self._constant("req_bm", [f"{g}|{a}"], "gene_alteration") for g, a in request.gene_alterations]
+        should += [self._constant(field, [d], "drug") for d in request.drugs
+                   for field in ("k_drugs", "k_intervention_classes")]
+        should += [self._constant("k_conditions", [c], "condition") for c in request.conditions]
         return _Q.boolean_query(should, 1) if should else _Q.empty_query()
 
     def retrieve(self, request: Retrieval) -> list[Hit]:
@@ -300,9 +297,7 @@ class EmbeddedBackend:
         s = self.schema
         clauses = [(_MUST, self._relevance(request))]
         if request.prefer_statuses:
-            clauses.append((_SHOULD, _Q.boost_query(
-                _Q.term_set_query(s, "k_overall_status", [x.lower() for x in request.prefer_statuses]),
-                RELEVANCE_BOOSTS["status"])))
+            clauses.append(self._constant("k_overall_status", request.prefer_statuses, "status"))
         if request.statuses is not None:
             clauses.append((_MUST, _Q.term_set_query(s, "k_overall_status", [x.lower() for x in request.statuses])))
         if request.age is not None:

@@ -15,6 +15,7 @@ from itertools import product
 from search.models import IndexDocument
 
 MAX_QUERY_TOKENS = 64
+MAX_QUERY_CHARS = 10_000
 TEXT_BOOSTS = {"title": 2.0, "conditions": 3.0, "keywords": 1.5, "interventions": 1.5, "summary": 1.0,
                "eligibility": 0.5}
 _WORD = re.compile(r"[^\W_]+")
@@ -28,7 +29,10 @@ def tokens(text: str, limit: int | None = None) -> list[str]:
 
 def query_tokens(text: str) -> list[str]:
     """The distinct words of a user query, capped so a huge input cannot make a huge query."""
-    return list(dict.fromkeys(tokens(text[:10_000])))[:MAX_QUERY_TOKENS]
+    words = tokens(text[:MAX_QUERY_CHARS])
+    if len(text) > MAX_QUERY_CHARS and words and _WORD.match(text, MAX_QUERY_CHARS):
+        words.pop()  # the cut fell inside a word
+    return list(dict.fromkeys(words))[:MAX_QUERY_TOKENS]
 
 
 def text_fields(doc: IndexDocument) -> dict[str, str]:

@@ -1,0 +1,79 @@
+"""The conformance suite on the Elasticsearch backend (live server from the `es_url` fixture)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from search.backend import BackendUnavailable
+from search.elastic import ElasticBackend
+from tests.backend_suite import BackendSuite, documents
+
+pytestmark = pytest.mark.elasticsearch
+
+
+def _index_name(request) -> str:
+    return "test-" + re.sub(r"[^a-z0-9_-]+", "-", request.node.name.lower())[:180]
+
+
+@pytest.fixture
+def elastic(es_url, request):
+    backend = ElasticBackend(es_url, index=_index_name(request))
+    backend.drop()
+    yield backend
+    backend.drop()
+    backend.close()
+
+
+class TestElasticBackend(BackendSuite):
+    @pytest.fixture
+    def backend(self, elastic):
+        return elastic
+
+
+def test_a_failed_rebuild_leaves_the_alias_on_the_complete_index(elastic):
+    elastic.upsert(documents())
+
+    def broken():
+        yield documents()[0]
+        raise RuntimeError("extraction crashed")
+
+    with pytest.raises(RuntimeError):
+        elastic.rebuild(broken())
+    assert elastic.count() == 5
+
+
+def test_a_failed_rebuild_deletes_its_half_built_index(elastic):
+    elastic.upsert(documents())
+    before = set(elastic.client.indices.get(index=f"{elastic.alias}*"))
+
+    def broken():
+        yield documents()[0]
+        raise RuntimeError("extraction crashed")
+
+    with pytest.raises(RuntimeError):
+        elastic.rebuild(broken())
+    assert set(elastic.client.indices.get(index=f"{elastic.alias}*")) == before
+
+
+def test_a_rebuild_moves_the_alias_to_one_new_index(elastic):
+    elastic.upsert(documents())
+    old = set(elastic.client.indices.get_alias(name=elastic.alias))
+    elastic.rebuild(documents()[:2])
+    new = set(elastic.client.indices.get_alias(name=elastic.alias))
+    assert len(new) == 1 and not new & old
+
+
+def test_the_mapping_is_strict_with_nested_biomarkers_and_an_age_range(elastic):
+    elastic.upsert(documents()[:1])
+    mapping = next(iter(elastic.client.indices.get_mapping(index=elastic.alias).values()))["mappings"]
+    props = mapping["properties"]
+    assert (mapping["dynamic"], props["biomarkers"]["type"], props["age_months"]["type"], props["sites"]["type"]) == (
+        "strict", "nested", "integer_range", "geo_point")
+
+
+def test_an_unreachable_server_raises_backend_unavailable():
+    backend = ElasticBackend("http://127.0.0.1:9", index="nothing", timeout=2)
+    with pytest.raises(BackendUnavailable, match="TRIALMATCH_ES_URL"):
+        backend.search("glioma")

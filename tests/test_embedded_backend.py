@@ -1,0 +1,67 @@
+"""The conformance suite on the embedded (tantivy) backend, plus its atomic rebuild and missing index."""
+
+from __future__ import annotations
+
+import pytest
+
+from search.backend import BackendUnavailable
+from search.embedded import EmbeddedBackend
+from tests.backend_suite import BackendSuite, documents, ids
+
+
+class TestEmbeddedBackend(BackendSuite):
+    @pytest.fixture
+    def backend(self, tmp_path):
+        backend = EmbeddedBackend(tmp_path / "index")
+        yield backend
+        backend.close()
+
+
+def test_searching_before_any_index_exists_says_to_run_index(tmp_path):
+    with pytest.raises(BackendUnavailable, match="trialmatch index"):
+        EmbeddedBackend(tmp_path / "index").search("glioma")
+
+
+def test_an_empty_data_directory_counts_zero_documents(tmp_path):
+    assert EmbeddedBackend(tmp_path / "index").count() == 0
+
+
+def test_a_failed_rebuild_leaves_the_live_index_untouched(tmp_path):
+    backend = EmbeddedBackend(tmp_path / "index")
+    backend.upsert(documents())
+
+    def broken():
+        yield documents()[0]
+        raise RuntimeError("extraction crashed")
+
+    with pytest.raises(RuntimeError):
+        backend.rebuild(broken())
+    assert backend.count() == 5
+
+
+def test_a_failed_rebuild_leaves_no_half_built_directory(tmp_path):
+    backend = EmbeddedBackend(tmp_path / "index")
+    backend.upsert(documents())
+
+    def broken():
+        yield documents()[0]
+        raise RuntimeError("extraction crashed")
+
+    with pytest.raises(RuntimeError):
+        backend.rebuild(broken())
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.is_symlink()) == [(tmp_path / "index").resolve().name]
+
+
+def test_a_rebuild_removes_the_previous_version(tmp_path):
+    backend = EmbeddedBackend(tmp_path / "index")
+    backend.upsert(documents())
+    backend.rebuild(documents()[:2])
+    assert len([p for p in tmp_path.iterdir() if not p.is_symlink()]) == 1
+
+
+def test_a_second_reader_sees_a_rebuild(tmp_path):
+    writer, reader = EmbeddedBackend(tmp_path / "index"), EmbeddedBackend(tmp_path / "index")
+    writer.upsert(documents())
+    assert reader.count() == 5
+    writer.rebuild(documents()[:1])
+    assert ids(reader.search(size=10)) == ["NCT00000001"]
