@@ -1,0 +1,134 @@
+"""Words for the facts nlp extracted from a trial: biomarker rules, age windows, fact lists and marks.
+
+    >>> biomarker_rules(TrialCriteria(biomarkers=[
+    ...     Biomarker(gene=g, alteration="amplification", min_copies=7, any_of="a", criterion=1, span=(0, 1))
+    ...     for g in ("NTRK1", "NTRK2", "NTRK3")]), "required")
+    ['NTRK1/NTRK2/NTRK3 amplification ≥7 copies']
+
+Used by the Trial page (facts listed and highlighted in the eligibility text) and the Compare page
+(one row per trial).
+"""
+
+from __future__ import annotations
+
+from itertools import groupby
+
+from nlp.models import Biomarker, Polarity, TrialCriteria
+from ui.highlight import Mark
+
+FINE_KINDS = ("biomarker", "prior_therapy")
+
+
+def _number(value: float) -> str:
+    return f"{value:g}"
+
+
+def _biomarker_words(markers: list[Biomarker]) -> str:
+    first = markers[0]
+    genes = "/".join(dict.fromkeys(m.gene for m in markers))
+    words = [genes]
+    if first.variant:
+        words.append(first.variant)
+    if first.alteration != "any" or not first.variant:
+        words.append(first.alteration if first.alteration != "any" else "alteration")
+    if first.min_copies is not None:
+        words.append(f"≥{_number(first.min_copies)} copies")
+    return " ".join(words)
+
+
+def biomarker_rules(facts: TrialCriteria, polarity: Polarity) -> list[str]:
+    """One phrase per rule of this polarity; alternatives (an any_of group) share a phrase when they can."""
+    markers = [b for b in facts.biomarkers if b.polarity == polarity]
+    phrases: list[str] = []
+    groups: dict[str, list[Biomarker]] = {}
+    for marker in markers:
+        groups.setdefault(marker.any_of or f"_{id(marker)}", []).append(marker)
+    for group in groups.values():
+        shapes = groupby(group, key=lambda m: (m.alteration, m.variant, m.min_copies))
+        phrases.append(" or ".join(_biomarker_words(list(same)) for _, same in shapes))
+    return list(dict.fromkeys(phrases))
+
+
+def therapy_rules(facts: TrialCriteria, polarity: Polarity) -> list[str]:
+    return list(dict.fromkeys(t.drug_or_class for t in facts.prior_therapies if t.polarity == polarity))
+
+
+def age_window(facts: TrialCriteria) -> str:
+    low, high = facts.age.min_years, facts.age.max_years
+    if low is None and high is None:
+        return "no limit stated"
+    if high is None:
+        return f"≥{_number(low)} y"
+    if low is None:
+        return f"≤{_number(high)} y"
+    return f"{_number(low)}–{_number(high)} y"
+
+
+def performance_rule(facts: TrialCriteria) -> str:
+    ps = facts.performance_status
+    parts = []
+    if ps.ecog_max is not None:
+        parts.append(f"ECOG ≤{ps.ecog_max}")
+    if ps.karnofsky_min is not None:
+        parts.append(f"KPS ≥{ps.karnofsky_min}")
+    if ps.lansky_min is not None:
+        parts.append(f"Lansky ≥{ps.lansky_min}")
+    return ", ".join(parts)
+
+
+CNS_WORDS = {"yes": "allowed", "stable_only": "stable only", "no": "excluded"}
+
+
+def cns_rule(facts: TrialCriteria) -> str:
+    return CNS_WORDS.get(facts.cns_metastases.allowed or "", "")
+
+
+def _criterion_text(facts: TrialCriteria, index: int | None) -> str:
+    if index is None or not 0 <= index < len(facts.criteria):
+        return ""
+    return facts.criteria[index].text
+
+
+def fact_rows(facts: TrialCriteria) -> list[dict[str, str]]:
+    """Every extracted fact as {kind, value, polarity, criterion}, for the Trial page's fact table."""
+    rows: list[dict[str, str]] = []
+    if facts.age.min_years is not None or facts.age.max_years is not None:
+        rows.append({"kind": "age", "value": f"{age_window(facts)} (from {facts.age.source or 'text'})",
+                     "polarity": "required", "criterion": ""})
+    if facts.sex != "ALL":
+        rows.append({"kind": "sex", "value": facts.sex.lower(), "polarity": "required", "criterion": ""})
+    if performance_rule(facts):
+        rows.append({"kind": "performance status", "value": performance_rule(facts), "polarity": "required",
+                     "criterion": ""})
+    for b in facts.biomarkers:
+        value = _biomarker_words([b]) + (f" (alternatives {b.any_of})" if b.any_of else "")
+        rows.append({"kind": "biomarker", "value": value, "polarity": b.polarity,
+                     "criterion": _criterion_text(facts, b.criterion)})
+    for t in facts.prior_therapies:
+        rows.append({"kind": "prior therapy", "value": t.drug_or_class, "polarity": t.polarity,
+                     "criterion": _criterion_text(facts, t.criterion)})
+    if facts.cns_metastases.allowed:
+        rows.append({"kind": "CNS metastases", "value": cns_rule(facts), "polarity": "required",
+                     "criterion": _criterion_text(facts, facts.cns_metastases.criterion)})
+    for lab in facts.labs:
+        unit = "× ULN" if lab.uln_multiple else (lab.unit or "")
+        rows.append({"kind": "lab", "value": f"{lab.analyte} {lab.comparator} {_number(lab.value)} {unit}".strip(),
+                     "polarity": "required", "criterion": _criterion_text(facts, lab.criterion)})
+    return rows
+
+
+def fact_marks(facts: TrialCriteria) -> list[Mark]:
+    """Marks over the eligibility text: the exact words of biomarkers and prior therapies; for a
+    criterion whose other facts (age, ECOG, labs, ...) carry no finer span, the whole criterion."""
+    fine = [
+        *(Mark(b.span[0], b.span[1], f"biomarker: {_biomarker_words([b])} ({b.polarity})") for b in facts.biomarkers),
+        *(Mark(t.span[0], t.span[1], f"prior_therapy: {t.drug_or_class} ({t.polarity})")
+          for t in facts.prior_therapies),
+    ]
+    coarse = []
+    for criterion in facts.criteria:
+        kinds = [k for k in criterion.kinds if k not in FINE_KINDS]
+        start, end = criterion.span
+        if kinds and not any(start <= m.start < end for m in fine):
+            coarse.append(Mark(start, end, f"{kinds[0]}: {', '.join(kinds)}"))
+    return fine + coarse

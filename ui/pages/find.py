@@ -1,0 +1,133 @@
+"""Find trials: a patient form (or an uploaded patient JSON) in, ranked trials with per-criterion verdicts out.
+
+    streamlit run ui/app.py            # then choose "Find trials"
+
+The patient lives in this session's memory only (st.session_state); matching runs in the search stage.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+
+import streamlit as st
+
+from search.backend import BackendError
+from search.matching import match_patient
+from search.models import OPEN_STATUSES, MatchResult, PatientProfile
+from search.patient import PatientError, parse_patient
+from ui import guards, patient_form, resources
+from ui.results import render_card, results_csv, results_json
+
+REQUEST = "find_request"
+RESULTS = "find_results"
+UPLOADED = "find_uploaded_file"
+
+
+def _choices() -> patient_form.FormChoices:
+    return patient_form.FormChoices(
+        genes=resources.gene_options(),
+        drugs=resources.drug_options(),
+        conditions=sorted(resources.facet("conditions")),
+    )
+
+
+def _remember(patient: PatientProfile, statuses: list[str] | None, top: int) -> None:
+    st.session_state[REQUEST] = {"patient": patient, "statuses": statuses, "top": top}
+    st.session_state[RESULTS] = {}
+
+
+def _load_upload() -> None:
+    uploaded = st.file_uploader(
+        "Load a patient JSON instead of typing", type=["json"], max_upload_size=1,
+        help='The same JSON as `trialmatch match --patient`, e.g. {"age": 52, "biomarkers": [...]}',
+    )
+    if uploaded is None or uploaded.file_id == st.session_state.get(UPLOADED):
+        return
+    st.session_state[UPLOADED] = uploaded.file_id
+    try:
+        data = json.loads(uploaded.getvalue().decode("utf-8"))
+        patient = parse_patient(data)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        st.error(f"{uploaded.name} is not valid JSON ({exc}): upload a patient JSON file.")
+        return
+    except PatientError as exc:
+        st.error(f"{uploaded.name}: {exc}")
+        return
+    patient_form.prefill(patient)
+    _remember(patient, list(OPEN_STATUSES), 20)
+    st.success(f"Loaded {uploaded.name}: the form shows it; edit and press Find trials to search again.")
+
+
+def _submitted(choices: patient_form.FormChoices) -> None:
+    submitted = patient_form.render_form(choices)
+    if submitted is None:
+        return
+    try:
+        patient = parse_patient(submitted.profile)
+    except PatientError as exc:
+        st.error(f"Please correct the form: {exc}", icon=":material/edit:")
+        st.session_state.pop(REQUEST, None)
+        return
+    _remember(patient, submitted.statuses, submitted.top)
+
+
+def _results(include_ineligible: bool) -> tuple[list[MatchResult], float] | None:
+    """Results of the remembered request for this toggle position, computed once per request."""
+    request = st.session_state.get(REQUEST)
+    if request is None:
+        return None
+    memo = st.session_state[RESULTS]
+    if include_ineligible not in memo:
+        started = time.perf_counter()
+        found = match_patient(
+            request["patient"], resources.backend(), top=request["top"], statuses=request["statuses"],
+            include_ineligible=include_ineligible,
+        )
+        memo[include_ineligible] = (found, time.perf_counter() - started)
+    return memo[include_ineligible]
+
+
+def _show(results: list[MatchResult], seconds: float, include_ineligible: bool) -> None:
+    if not results:
+        hint = "" if include_ineligible else " Turn on “Show not-eligible trials” to see why trials were ruled out, or"
+        st.info(
+            f"No trial matches this patient.{hint} widen the trial status filter, or check the diagnosis "
+            "and biomarkers.",
+            icon=":material/search_off:",
+        )
+        return
+    eligible = sum(r.verdict == "potentially_eligible" for r in results)
+    st.caption(f"{len(results)} trials ({eligible} potentially eligible) in {seconds:.2f} s")
+    downloads = st.container(horizontal=True)
+    downloads.download_button("Download CSV", results_csv(results), "trialmatch-results.csv", "text/csv",
+                              on_click="ignore", icon=":material/download:")
+    downloads.download_button("Download JSON", results_json(results), "trialmatch-results.json",
+                              "application/json", on_click="ignore", icon=":material/download:")
+    for rank, result in enumerate(results, 1):
+        render_card(rank, result)
+
+
+def main() -> None:
+    st.title("Find trials")
+    guards.privacy_notice()
+    backend = guards.backend_or_stop()
+    guards.require_trials(backend)
+    try:
+        choices = _choices()
+    except BackendError as exc:
+        guards.backend_error(exc)
+        st.stop()
+    _load_upload()
+    _submitted(choices)
+    include_ineligible = st.toggle("Show not-eligible trials, with why not", key="find_include_ineligible")
+    try:
+        outcome = _results(include_ineligible)
+    except BackendError as exc:
+        guards.backend_error(exc)
+        return
+    if outcome is not None:
+        _show(*outcome, include_ineligible)
+
+
+main()

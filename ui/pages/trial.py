@@ -1,0 +1,132 @@
+"""Trial: one trial's registry facts, sites, eligibility text with every extracted fact, and similar trials.
+
+    streamlit run ui/app.py            # then open /trial?nct=NCT04879121
+
+The trial comes from the `?nct=` query parameter (set by the links on the other pages) or the box below.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import streamlit as st
+
+from search.backend import BackendError
+from search.models import IndexDocument
+from search.similar import similar_trials
+from ui import guards
+from ui.facts import fact_marks, fact_rows
+from ui.highlight import highlighted_block
+from ui.links import TRIAL_PARAM, ctgov_link, trial_link
+
+NCT_ID = re.compile(r"^NCT\d{8}$")
+SIMILAR_TOP = 10
+
+
+def _chosen_id() -> str | None:
+    current = st.query_params.get(TRIAL_PARAM, "")
+    typed = st.text_input("Open a trial by NCT id", value=current, placeholder="NCT04879121", max_chars=20)
+    nct_id = typed.strip().upper()
+    if not nct_id:
+        st.info("Enter an NCT id, or open a trial from Find trials or Compare.")
+        return None
+    if not NCT_ID.match(nct_id):
+        st.error(f"“{typed.strip()}” is not an NCT id: write NCT followed by 8 digits, e.g. NCT04879121.")
+        return None
+    if nct_id != current:
+        st.query_params[TRIAL_PARAM] = nct_id
+    return nct_id
+
+
+def _header(doc: IndexDocument) -> None:
+    st.header(doc.title or doc.nct_id)
+    if doc.official_title and doc.official_title != doc.title:
+        st.caption(doc.official_title)
+    badges = st.container(horizontal=True)
+    badges.badge(doc.nct_id, color="gray")
+    badges.badge((doc.overall_status or "status unknown").replace("_", " ").lower(), color="blue")
+    for phase in doc.phases:
+        badges.badge(phase.replace("_", " ").lower(), color="violet")
+    ctgov_link(doc.nct_id)
+    left, right = st.columns(2)
+    left.markdown(f"**Sponsor:** {doc.sponsor or 'not stated'}")
+    left.markdown("**Conditions:** " + (", ".join(doc.conditions) or "not stated"))
+    right.markdown("**Interventions:** " + (", ".join(doc.interventions) or "not stated"))
+    if doc.intervention_classes:
+        right.markdown("**Drug classes:** " + ", ".join(doc.intervention_classes))
+    if doc.last_update:
+        right.markdown(f"**Last update:** {doc.last_update}")
+
+
+def _sites(doc: IndexDocument) -> None:
+    placed = [s for s in doc.sites if s.lat is not None and s.lon is not None]
+    st.subheader(f"Sites ({len(doc.sites)})")
+    if not doc.sites:
+        st.caption("The registry lists no sites for this trial.")
+        return
+    if placed:
+        st.map(pd.DataFrame({"lat": [s.lat for s in placed], "lon": [s.lon for s in placed]}), height=300, zoom=3)
+    st.dataframe(
+        pd.DataFrame([{"facility": s.facility, "city": s.city, "state": s.state, "country": s.country}
+                      for s in doc.sites]),
+        hide_index=True,
+    )
+
+
+def _eligibility(doc: IndexDocument) -> None:
+    st.subheader("Eligibility")
+    rows = fact_rows(doc.facts)
+    if rows:
+        st.dataframe(pd.DataFrame(rows, columns=["kind", "value", "polarity", "criterion"]), hide_index=True,
+                     key="trial_facts")
+    else:
+        st.caption("No structured facts were extracted from this trial's criteria.")
+    if doc.eligibility_text:
+        with st.expander("Eligibility criteria as registered, extracted facts highlighted", expanded=True):
+            st.html(highlighted_block(doc.eligibility_text, fact_marks(doc.facts)))
+    else:
+        st.caption("The registry gives no eligibility criteria text.")
+
+
+def _similar(doc: IndexDocument, backend) -> None:
+    st.subheader("Similar trials")
+    try:
+        similar = similar_trials(doc.nct_id, backend, top=SIMILAR_TOP)
+    except BackendError as exc:
+        guards.backend_error(exc)
+        return
+    if not similar:
+        st.info("No similar trial in the index.")
+        return
+    for result in similar:
+        with st.container(border=True, key=f"similar-{result.nct_id}"):
+            st.markdown(f"**{result.title or result.nct_id}** · {result.nct_id} · score {result.score:.2f}")
+            if result.reasons:
+                st.markdown(" · ".join(result.reasons))
+            links = st.container(horizontal=True)
+            trial_link(result.nct_id, container=links)
+            ctgov_link(result.nct_id, container=links)
+
+
+def main() -> None:
+    st.title("Trial")
+    backend = guards.backend_or_stop()
+    nct_id = _chosen_id()
+    if nct_id is None:
+        return
+    try:
+        doc = backend.get(nct_id)
+    except BackendError as exc:
+        guards.backend_error(exc)
+        return
+    if doc is None:
+        st.warning(f"{nct_id} is not in the index: check the id, or ingest and index it first.")
+        return
+    _header(doc)
+    _eligibility(doc)
+    _sites(doc)
+    _similar(doc, backend)
+
+
+main()

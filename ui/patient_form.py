@@ -1,0 +1,225 @@
+"""The patient form of the Find trials page: widgets in, a plain profile dict out, and back again.
+
+    submitted = render_form(FormChoices(genes=["NTRK1"], drugs=["larotrectinib"], conditions=["Solid Tumor"]))
+    if submitted:
+        patient = parse_patient(submitted.profile)      # search.patient validates and names bad fields
+
+`render_form` draws the widgets (their values live only in the browser session's memory) and, when the
+user presses Find trials, returns the profile dict in the JSON shape `trialmatch match --patient` reads.
+`prefill(profile)` puts a loaded patient JSON into the widgets so it can be reviewed and edited.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import streamlit as st
+
+from search.models import OPEN_STATUSES, PatientProfile
+
+ALTERATIONS = ("mutation", "fusion", "amplification", "deletion", "expression")
+OUTCOMES = ("progression", "intolerance", "response")
+SEXES = ("female", "male")
+CNS_CHOICES = ("none", "stable", "active")
+ECOG_CHOICES = tuple(range(6))
+PERCENT_CHOICES = tuple(range(100, -1, -10))
+STATUS_CHOICES = (
+    *OPEN_STATUSES, "ACTIVE_NOT_RECRUITING", "COMPLETED", "SUSPENDED", "TERMINATED", "WITHDRAWN",
+    "AVAILABLE", "NO_LONGER_AVAILABLE", "TEMPORARILY_NOT_AVAILABLE", "APPROVED_FOR_MARKETING", "WITHHELD",
+    "UNKNOWN",
+)
+KEY = "pf_"
+ROWS = {"biomarker": f"{KEY}biomarker_rows", "therapy": f"{KEY}therapy_rows"}
+MAX_ROWS = 10
+
+
+@dataclass(frozen=True)
+class FormChoices:
+    """Autocomplete lists offered by the form (from the vocabularies and the index)."""
+
+    genes: list[str] = field(default_factory=list)
+    drugs: list[str] = field(default_factory=list)
+    conditions: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Submitted:
+    """What the user asked for: the profile dict, the statuses to search (None = any) and how many trials."""
+
+    profile: dict[str, Any]
+    statuses: list[str] | None
+    top: int
+
+
+def defaults() -> dict[str, Any]:
+    """Every widget key of the form with its empty value."""
+    values: dict[str, Any] = {
+        f"{KEY}age": None, f"{KEY}sex": None, f"{KEY}cns": None, f"{KEY}conditions": [],
+        f"{KEY}ecog": None, f"{KEY}karnofsky": None, f"{KEY}lansky": None, f"{KEY}no_therapy": False,
+        f"{KEY}lat": None, f"{KEY}lon": None, f"{KEY}radius": 200.0,
+        f"{KEY}statuses": list(OPEN_STATUSES), f"{KEY}top": 20,
+        ROWS["biomarker"]: 1, ROWS["therapy"]: 1,
+    }
+    for i in range(MAX_ROWS):
+        values |= {f"{KEY}gene_{i}": None, f"{KEY}alteration_{i}": None, f"{KEY}copies_{i}": None,
+                   f"{KEY}variant_{i}": "", f"{KEY}drug_{i}": None, f"{KEY}outcome_{i}": None}
+    return values
+
+
+def keep_state() -> None:
+    """Initialise the form's keys and keep their values alive while the user visits other pages.
+
+    Streamlit forgets a widget's value when its page is not shown; re-assigning the key on every run
+    (in memory, for this browser session only) keeps what the user typed.
+    """
+    state = st.session_state
+    for key, value in defaults().items():
+        state[key] = state[key] if key in state else value
+
+
+def _rows(kind: str) -> int:
+    return int(st.session_state[ROWS[kind]])
+
+
+def _add_row(kind: str) -> None:
+    st.session_state[ROWS[kind]] = min(MAX_ROWS, _rows(kind) + 1)
+
+
+def _with(options: list[str], *current: Any) -> list[str]:
+    """Options plus any current value not among them (typed or loaded), so a selection stays valid."""
+    extra = [v for v in current if isinstance(v, str) and v and v not in options]
+    return [*options, *dict.fromkeys(extra)]
+
+
+def prefill(profile: PatientProfile) -> None:
+    """Put a validated patient into the form's widgets (call before `render_form` in the same run)."""
+    values = defaults()
+    values |= {
+        f"{KEY}age": profile.age, f"{KEY}sex": profile.sex, f"{KEY}conditions": list(profile.conditions),
+        f"{KEY}ecog": profile.ecog, f"{KEY}karnofsky": profile.karnofsky, f"{KEY}lansky": profile.lansky,
+        f"{KEY}cns": profile.cns_metastases, f"{KEY}no_therapy": profile.prior_therapies == [],
+        ROWS["biomarker"]: max(1, min(MAX_ROWS, len(profile.biomarkers))),
+        ROWS["therapy"]: max(1, min(MAX_ROWS, len(profile.prior_therapies or []))),
+    }
+    for i, marker in enumerate(profile.biomarkers[:MAX_ROWS]):
+        values |= {f"{KEY}gene_{i}": marker.gene, f"{KEY}alteration_{i}": marker.alteration,
+                   f"{KEY}copies_{i}": marker.copies, f"{KEY}variant_{i}": marker.variant or ""}
+    for i, therapy in enumerate((profile.prior_therapies or [])[:MAX_ROWS]):
+        values |= {f"{KEY}drug_{i}": therapy.name, f"{KEY}outcome_{i}": therapy.outcome}
+    if profile.location:
+        values |= {f"{KEY}lat": profile.location.lat, f"{KEY}lon": profile.location.lon,
+                   f"{KEY}radius": profile.location.radius_km}
+    for key, value in values.items():
+        st.session_state[key] = value
+
+
+def _biomarker_rows(genes: list[str]) -> list[dict[str, Any]]:
+    rows = []
+    for i in range(_rows("biomarker")):
+        c_gene, c_alt, c_copies, c_variant = st.columns([3, 3, 2, 3])
+        gene = c_gene.selectbox(
+            "Gene", _with(genes, st.session_state.get(f"{KEY}gene_{i}")), key=f"{KEY}gene_{i}",
+            accept_new_options=True, placeholder="e.g. NTRK1, HER2, TRKA", label_visibility="visible" if i == 0
+            else "collapsed",
+        )
+        alteration = c_alt.selectbox(
+            "Alteration", ALTERATIONS, key=f"{KEY}alteration_{i}", placeholder="choose",
+            label_visibility="visible" if i == 0 else "collapsed",
+        )
+        copies = c_copies.number_input(
+            "Copies", min_value=0.0, max_value=1000.0, step=1.0, key=f"{KEY}copies_{i}",
+            help="Copy number, for an amplification", label_visibility="visible" if i == 0 else "collapsed",
+        )
+        variant = c_variant.text_input(
+            "Variant", key=f"{KEY}variant_{i}", placeholder="e.g. V600E, ETV6-NTRK3", max_chars=80,
+            label_visibility="visible" if i == 0 else "collapsed",
+        )
+        if gene:
+            rows.append({"gene": gene, "alteration": alteration, "copies": copies,
+                         "variant": variant.strip() or None})
+    return rows
+
+
+def _therapy_rows(drugs: list[str]) -> list[dict[str, Any]]:
+    rows = []
+    for i in range(_rows("therapy")):
+        c_drug, c_outcome = st.columns([3, 2])
+        name = c_drug.selectbox(
+            "Drug or class", _with(drugs, st.session_state.get(f"{KEY}drug_{i}")),
+            key=f"{KEY}drug_{i}", accept_new_options=True, placeholder="e.g. larotrectinib",
+            label_visibility="visible" if i == 0 else "collapsed",
+        )
+        outcome = c_outcome.selectbox(
+            "Outcome", OUTCOMES, key=f"{KEY}outcome_{i}", placeholder="unknown",
+            label_visibility="visible" if i == 0 else "collapsed",
+        )
+        if name:
+            rows.append({"name": name, "outcome": outcome})
+    return rows
+
+
+def _performance() -> tuple[int | None, int | None, int | None]:
+    c_ecog, c_kps, c_lansky = st.columns(3)
+    ecog = c_ecog.selectbox("ECOG", ECOG_CHOICES, key=f"{KEY}ecog", placeholder="unknown")
+    karnofsky = c_kps.selectbox(
+        "Karnofsky (KPS)", PERCENT_CHOICES, key=f"{KEY}karnofsky", placeholder="unknown"
+    )
+    lansky = c_lansky.selectbox(
+        "Lansky", PERCENT_CHOICES, key=f"{KEY}lansky", placeholder="unknown",
+        help="Play-performance scale for children under 16",
+    )
+    return ecog, karnofsky, lansky
+
+
+def _location() -> dict[str, float] | None:
+    with st.expander("Location (optional): only trials with a site within the radius"):
+        c_lat, c_lon, c_radius = st.columns(3)
+        lat = c_lat.number_input("Latitude", -90.0, 90.0, key=f"{KEY}lat", format="%.4f")
+        lon = c_lon.number_input("Longitude", -180.0, 180.0, key=f"{KEY}lon", format="%.4f")
+        radius = c_radius.number_input("Radius (km)", 1.0, 20000.0, step=50.0, key=f"{KEY}radius")
+    if lat is None and lon is None:
+        return None
+    return {"lat": lat, "lon": lon, "radius_km": radius}
+
+
+def render_form(choices: FormChoices) -> Submitted | None:
+    """Draw the patient form; the submitted request when Find trials was pressed, else None."""
+    keep_state()
+    with st.form("patient"):
+        c_age, c_sex, c_cns = st.columns(3)
+        age = c_age.number_input("Age (years)", 0.0, 120.0, step=1.0, key=f"{KEY}age", format="%.1f")
+        sex = c_sex.selectbox("Sex", SEXES, key=f"{KEY}sex", placeholder="unknown")
+        cns = c_cns.selectbox("CNS metastases", CNS_CHOICES, key=f"{KEY}cns", placeholder="unknown")
+        conditions = st.multiselect(
+            "Diagnosis", _with(choices.conditions, *st.session_state.get(f"{KEY}conditions", [])),
+            key=f"{KEY}conditions", accept_new_options=True,
+            placeholder="type a diagnosis, e.g. metastatic colorectal adenocarcinoma",
+            help="Free text; suggestions come from the conditions of indexed trials",
+        )
+        st.markdown("**Biomarkers**")
+        biomarkers = _biomarker_rows(choices.genes)
+        st.form_submit_button("Add a biomarker row", on_click=_add_row, args=("biomarker",))
+        ecog, karnofsky, lansky = _performance()
+        st.markdown("**Prior therapies**")
+        therapies = _therapy_rows(choices.drugs)
+        c_add, c_none = st.columns([1, 2])
+        c_add.form_submit_button("Add a therapy row", on_click=_add_row, args=("therapy",))
+        no_therapy = c_none.checkbox("No prior systemic therapy", key=f"{KEY}no_therapy")
+        location = _location()
+        c_status, c_top = st.columns([3, 1])
+        statuses = c_status.multiselect(
+            "Trial status", STATUS_CHOICES, key=f"{KEY}statuses",
+            help="Leave empty to search trials of any status",
+        )
+        top = c_top.number_input("Trials to show", 1, 100, step=5, key=f"{KEY}top")
+        pressed = st.form_submit_button("Find trials", type="primary")
+    if not pressed:
+        return None
+    profile = {
+        "age": age, "sex": sex, "conditions": [c.strip() for c in conditions if c.strip()],
+        "ecog": ecog, "karnofsky": karnofsky, "lansky": lansky, "biomarkers": biomarkers,
+        "prior_therapies": therapies or ([] if no_therapy else None),
+        "cns_metastases": cns, "location": location,
+    }
+    return Submitted(profile=profile, statuses=statuses or None, top=int(top))

@@ -1,0 +1,50 @@
+"""What the UI keeps in memory between reruns: settings, the open backend, vocabularies, index facets.
+
+    backend = resources.backend()          # opened once per server process, shared by sessions
+    genes = resources.gene_options()       # ["ALK", "BRAF", ..., "HER2", "TRKA", ...]
+
+Only index-side things are cached (`st.cache_resource`, in memory); nothing derived from a patient is.
+Settings come from the environment `trialmatch serve` sets (TRIALMATCH_DATA_DIR, TRIALMATCH_BACKEND, ...).
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from nlp import vocab
+from search.backend import Backend
+from search.backends import open_backend
+from trialmatch.settings import Settings
+
+
+@st.cache_resource(show_spinner=False)
+def settings() -> Settings:
+    """The settings `trialmatch serve` passed through the environment."""
+    return Settings.load()
+
+
+@st.cache_resource(show_spinner="Opening the trial index…")
+def backend() -> Backend:
+    """The configured search backend, opened once; raises BackendError when it cannot be opened."""
+    return open_backend(settings())
+
+
+@st.cache_resource(show_spinner=False)
+def gene_options() -> list[str]:
+    """Gene symbols followed by the aliases clinicians write (HER2, TRKA, ...), for autocomplete."""
+    symbols = sorted(set(vocab.gene_symbols()))
+    aliases = sorted(alias for alias in vocab.gene_aliases() if alias not in set(symbols))
+    return symbols + aliases
+
+
+@st.cache_resource(show_spinner=False)
+def drug_options() -> list[str]:
+    """Drug names and drug classes (lower-case), for the prior-therapy autocomplete."""
+    return sorted(set(vocab.drug_vocabulary()))
+
+
+@st.cache_resource(show_spinner=False, ttl=300)
+def facet(field: str, size: int = 500) -> dict[str, int]:
+    """The most frequent values of an index field with their trial counts (refreshed every 5 minutes)."""
+    return backend().facets(field, size=size)
+

@@ -1,0 +1,106 @@
+"""Match results on the Find trials page: one card per trial, and CSV/JSON exports.
+
+    for rank, result in enumerate(results, 1):
+        render_card(rank, result)
+    st.download_button("CSV", results_csv(results), "trialmatch-results.csv")
+
+A card shows the verdict badge, the met / not met / unknown counts, "why not" for a not-eligible
+trial, and a per-criterion table whose protocol sentences have the decisive words highlighted.
+Exports are built in memory for the download and never written to disk.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Sequence
+
+import pandas as pd
+import streamlit as st
+
+from search.models import CriterionVerdict, MatchResult
+from ui.highlight import STYLE, Mark, highlight
+from ui.links import ctgov_link, ctgov_url, trial_link
+
+STATUS_ICON = {"met": "✅", "not_met": "❌", "unknown": "❔"}
+VERDICT_BADGE = {
+    "potentially_eligible": ("Potentially eligible", "green", ":material/check_circle:"),
+    "not_eligible": ("Not eligible", "red", ":material/block:"),
+}
+
+
+def why_not(result: MatchResult) -> list[str]:
+    """The explanations of the criteria the patient does not meet."""
+    return [c.explanation for c in result.criteria if c.status == "not_met"]
+
+
+def _criterion_html(verdict: CriterionVerdict) -> str:
+    text = verdict.criterion
+    span = verdict.span
+    marks = [Mark(span[0], span[1], verdict.kind)] if span and 0 <= span[0] < span[1] <= len(text) else []
+    return highlight(text, marks)
+
+
+def criteria_table_html(criteria: Sequence[CriterionVerdict]) -> str:
+    """An HTML table: status, kind, the protocol sentence (decisive words marked), the explanation."""
+    rows = "".join(
+        f"<tr><td>{STATUS_ICON[c.status]} {c.status.replace('_', ' ')}</td>"
+        f"<td>{html.escape(c.kind.replace('_', ' '))}</td>"
+        f'<td class="tm-text">{_criterion_html(c)}</td><td>{html.escape(c.explanation)}</td></tr>'
+        for c in criteria
+    )
+    return (
+        f"{STYLE}<table class='tm-criteria' style='width:100%;font-size:0.9rem'>"
+        "<thead><tr><th>Status</th><th>Kind</th><th>Protocol sentence</th><th>Why</th></tr></thead>"
+        f"<tbody>{rows}</tbody></table>"
+    )
+
+
+def render_card(rank: int, result: MatchResult) -> None:
+    """One trial as a bordered card (keyed `card-<NCT id>` so browsers and tests can find it)."""
+    label, color, icon = VERDICT_BADGE[result.verdict]
+    counts = result.counts
+    with st.container(border=True, key=f"card-{result.nct_id}"):
+        st.markdown(f"**{rank}. {result.title or result.nct_id}**")
+        badges = st.container(horizontal=True)
+        badges.badge(label, color=color, icon=icon)
+        badges.badge(f"{result.nct_id}", color="gray")
+        badges.badge((result.status or "status unknown").replace("_", " ").lower(), color="blue")
+        badges.badge(
+            f"{counts.get('met', 0)} met · {counts.get('not_met', 0)} not met · {counts.get('unknown', 0)} unknown",
+            color="violet",
+        )
+        if result.verdict == "not_eligible":
+            st.markdown("**Why not:** " + "; ".join(html.escape(r) for r in why_not(result)))
+        if result.criteria:
+            with st.expander(f"Criteria ({len(result.criteria)})"):
+                st.html(criteria_table_html(result.criteria))
+        links = st.container(horizontal=True)
+        trial_link(result.nct_id, container=links)
+        ctgov_link(result.nct_id, container=links)
+
+
+def results_frame(results: Sequence[MatchResult]) -> pd.DataFrame:
+    """One row per trial in rank order, for the CSV export."""
+    return pd.DataFrame(
+        [
+            {
+                "rank": rank, "nct_id": r.nct_id, "title": r.title, "status": r.status, "verdict": r.verdict,
+                "score": round(r.score, 4), "met": r.counts.get("met", 0), "not_met": r.counts.get("not_met", 0),
+                "unknown": r.counts.get("unknown", 0), "why_not": " | ".join(why_not(r)), "url": ctgov_url(r.nct_id),
+            }
+            for rank, r in enumerate(results, 1)
+        ],
+        columns=["rank", "nct_id", "title", "status", "verdict", "score", "met", "not_met", "unknown",
+                 "why_not", "url"],
+    )
+
+
+def results_csv(results: Sequence[MatchResult]) -> bytes:
+    return results_frame(results).to_csv(index=False).encode("utf-8")
+
+
+def results_json(results: Sequence[MatchResult]) -> bytes:
+    """The same shape as `trialmatch match --json`."""
+    payload = {"results": [r.model_dump(mode="json") for r in results]}
+    return json.dumps(payload, indent=2, ensure_ascii=False).encode("utf-8")
