@@ -35,16 +35,24 @@ _BULLET = re.compile(
 )
 _HEADER = re.compile(
     r"""[\W_]*
-    (?:(?:key|main|major|primary|principal|other|additional|general|specific|selected|study|subject|patient
-         |participant|disease|medical)s?[ \t]+)*
-    (?P<kind>non[- ]?inclusion|inclusion|exclusion|exclusionary|ineligibility|eligibility|inclusions|exclusions)\b
+    (?P<prefix>(?:(?!(?:not|see|no|meets?|meeting|any|all|if|the|are|is|be|was|were|will)[ \t])[A-Za-z0-9][\w\-/]*[ \t]+){0,3}?)
+    (?P<kind>non[- ]?inclusion|inclusion|exclusion|exclusionary|ineligibility|eligibility|inclusions|exclusions)
+    (?![a-zA-Z])
     (?P<rest>[^:：\r\n]{0,80})
     [ \t*_]*(?P<colon>[:：])?[ \t*_]*""",
     re.I | re.X,
 )
-_HEADER_REST = re.compile(r"[ \t]*(?:criteri(?:a|on)s?)?[ \t]*(?:\([^)]*\))?[ \t.]*", re.I)
+# What may follow "Exclusion" on a header line without a colon: "Criteria", "Criteria (at Screening)",
+# "Criteria - for Phase I", "Criteria (Patients meeting any of the following" (the parenthesis continues).
+_HEADER_REST = re.compile(
+    r"[ \t_\-]*(?:criteri(?:a|on)s?[ \t]*(?:\([^)]*\)?)?[ \t.]*(?:[-–][ \t]*)?"
+    r"(?:(?:for|in|of|to|at)[ \t]+[^.;()]{0,60})?)?(?:\([^)]*\)?)?[ \t.]*",
+    re.I,
+)
+_HEADER_THEN_ITEM = re.compile(r"[ \t_\-]*criteri(?:a|on)s?(?=[ \t]+\d{1,2}[.)][ \t])", re.I)
 _INLINE_HEADER = re.compile(
-    r"(?<=[\s.;:\-])(?:(?:key|main|major|primary|general)[ \t]+)?(?:inclusion|exclusion)[ \t]+criteria[ \t]*[:：]",
+    r"(?<=[\s.;:\-])(?:(?:key|main|major|primary|general)[ \t]+)?(?:inclusion|exclusion)[ \t]+criteria"
+    r"(?:[ \t]*[:：]|(?=[ \t]+1[.)][ \t]))",
     re.I,
 )
 _INTRO_EXCLUSION = re.compile(
@@ -58,6 +66,7 @@ _INTRO_INCLUSION = re.compile(
     r"(?:will|are|shall)[ \t]+(?:be[ \t]+)?(?:included|eligible))\b",
     re.I,
 )
+_RUN_ON_ITEM = re.compile(r"(?<=[\s;,.])(\d{1,2})[.)][ \t]+(?=[A-Z(])")
 _WRAPPED_WIDTH = 60
 EXCLUSION_KINDS = ("non", "exclu", "inelig")
 
@@ -72,6 +81,7 @@ class _Segment:
     bullet: bool
     indent: int
     blank_before: bool
+    number: int | None = None
 
 
 @dataclass
@@ -80,6 +90,7 @@ class _Criterion:
     end: int
     section: str
     indent: int
+    number: int | None = None
 
 
 def _header_kind(text: str) -> tuple[str, int] | None:
@@ -88,13 +99,21 @@ def _header_kind(text: str) -> tuple[str, int] | None:
     if not match:
         return None
     rest = match.group("rest")
+    end = match.end()
     if match.group("colon"):
         if len(rest.split()) > 8 or "." in rest.rstrip("."):
             return None
+    elif item := _HEADER_THEN_ITEM.match(rest):
+        end = match.start("rest") + item.end()
     elif not _HEADER_REST.fullmatch(rest) or match.end() < len(text.rstrip()):
         return None
+    prefix = match.group("prefix")
+    if prefix and (prefix.lstrip(" \t*-#")[:1].islower() or not (
+        match.group("colon") or rest.strip() or match.group("kind").endswith("s")
+    )):
+        return None
     kind = match.group("kind").lower()
-    return ("exclusion" if kind.startswith(EXCLUSION_KINDS) else "inclusion"), match.end()
+    return ("exclusion" if kind.startswith(EXCLUSION_KINDS) else "inclusion"), end
 
 
 def _intro_kind(text: str) -> str | None:
@@ -118,8 +137,13 @@ def _segments(text: str) -> Iterator[_Segment]:
             2 if "\r\n" in text[previous_end:start] else 1
         )
         previous_end = end
+        lead = _BULLET.match(text, start, end)
+        own_header = _header_kind(text[lead.end() if lead else start : end])
+        own_end = (lead.end() if lead else start) + own_header[1] if own_header else start
         cuts = [start] + [
-            m.start() for m in _INLINE_HEADER.finditer(text, start, end) if text[start : m.start()].strip(" \t-*•")
+            m.start()
+            for m in _INLINE_HEADER.finditer(text, start, end)
+            if m.start() >= own_end and text[start : m.start()].strip(" \t-*•")
         ]
         for i, cut in enumerate(cuts):
             piece_end = cuts[i + 1] if i + 1 < len(cuts) else end
@@ -134,6 +158,7 @@ def _segments(text: str) -> Iterator[_Segment]:
                 end=piece_end,
                 body_start=body_start,
                 bullet=body_start > cut and bool(text[cut:body_start].strip()),
+                number=_bullet_number(text[cut:body_start]),
                 indent=body_start - start,
                 blank_before=blank_before and i == 0,
             )
@@ -151,22 +176,46 @@ def _continues(segment: _Segment, current: _Criterion, text: str) -> bool:
     return current.end - line_start >= _WRAPPED_WIDTH or segment.indent > current.indent
 
 
+def _bullet_number(bullet: str) -> int | None:
+    digits = re.search(r"\d+", bullet)
+    return int(digits.group()) if digits else None
+
+
+def _split_run_on(criterion: _Criterion, text: str) -> Iterator[_Criterion]:
+    """Split "1. Age over 18 2. Male 3. ..." run together on one line at the numbers that continue the list."""
+    if criterion.number is None:
+        yield criterion
+        return
+    expected, start = criterion.number + 1, criterion.start
+    for m in _RUN_ON_ITEM.finditer(text, criterion.start, criterion.end):
+        if int(m.group(1)) == expected:
+            yield _Criterion(start, m.start(), criterion.section, criterion.indent, expected - 1)
+            start, expected = m.end(), expected + 1
+    yield _Criterion(start, criterion.end, criterion.section, criterion.indent, expected - 1)
+
+
 def split_criteria(text: str) -> list[tuple[int, int, str]]:
     """(start, end, section) of each criterion in `text`, in order; offsets exclude bullets and trailing space."""
     criteria: list[_Criterion] = []
     section: str | None = None
     current: _Criterion | None = None
+    open_parens = 0  # a header's parenthesis still open: its lines are part of the header
     for segment in _segments(text):
         body = text[segment.body_start : segment.end]
+        if open_parens > 0:
+            open_parens += body.count("(") - body.count(")")
+            continue
         header = _header_kind(body)
         if header:
             section, length = header
             current = None
+            open_parens = max(0, body.count("(") - body.count(")"))
             after = segment.body_start + length
             bullet = _BULLET.match(text, after, segment.end)
             after = bullet.end() if bullet else after
             if text[after : segment.end].strip():
-                current = _Criterion(after, segment.end, section, segment.indent + length)
+                number = _bullet_number(text[segment.body_start + length : after])
+                current = _Criterion(after, segment.end, section, segment.indent + length, number)
                 criteria.append(current)
             continue
         intro = _intro_kind(body)
@@ -177,10 +226,10 @@ def split_criteria(text: str) -> list[tuple[int, int, str]]:
         ):
             current.end = segment.end
             continue
-        current = _Criterion(segment.body_start, segment.end, section or "inclusion", segment.indent)
+        current = _Criterion(segment.body_start, segment.end, section or "inclusion", segment.indent, segment.number)
         criteria.append(current)
     spans = []
-    for criterion in criteria:
+    for criterion in (piece for c in criteria for piece in _split_run_on(c, text)):
         end = criterion.end
         while end > criterion.start and text[end - 1].isspace():
             end -= 1
