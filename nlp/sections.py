@@ -35,7 +35,8 @@ _BULLET = re.compile(
 )
 _HEADER = re.compile(
     r"""[\W_]*
-    (?P<prefix>(?:(?!(?:not|see|no|meets?|meeting|any|all|if|the|are|is|be|was|were|will)[ \t])[A-Za-z0-9][\w\-/]*[ \t]+){0,3}?)
+    (?P<prefix>(?:(?!(?:not|see|no|meets?|meeting|any|all|if|the|are|is|be|was|were|will)[ \t])
+                 [A-Za-z0-9][\w\-/]*[ \t]+){0,3}?)
     (?P<kind>non[- ]?inclusion|inclusion|exclusion|exclusionary|ineligibility|eligibility|inclusions|exclusions)
     (?![a-zA-Z])
     (?P<rest>[^:：\r\n]{0,80})
