@@ -64,10 +64,15 @@ def _patient_marker(p: PatientBiomarker) -> str:
     return f"{p.gene} {p.variant or p.alteration}{copies}"
 
 
-def _entry(b: Biomarker, carried: list[PatientBiomarker]) -> _Outcome:
-    """How a patient's alterations of b.gene compare with one required biomarker entry."""
+def _entry(b: Biomarker, carried: list[PatientBiomarker], profiled: bool) -> _Outcome:
+    """How a patient's alterations of b.gene compare with one required biomarker entry.
+
+    A profile listing biomarkers lists the patient's known alterations: a gene it leaves out is taken as
+    not altered. A profile listing none says nothing, so the entry is unknown."""
     if not carried:
-        return _Outcome("unknown", f"the profile does not report {b.gene} status")
+        if profiled:
+            return _Outcome("not_met", f"trial requires {_describe(b)}; the patient's biomarkers do not include it")
+        return _Outcome("unknown", f"trial requires {_describe(b)}; the profile lists no biomarkers")
     outcomes = []
     for p in carried:
         if b.alteration not in ("any", p.alteration):
@@ -98,7 +103,7 @@ def _biomarkers(doc: IndexDocument, patient: PatientProfile, out: Evaluation) ->
             groups.setdefault(b.any_of or f"#{i}", []).append(b)
     group_outcomes = []
     for entries in groups.values():
-        outcome = _best(_entry(b, by_gene.get(b.gene, [])) for b in entries)
+        outcome = _best(_entry(b, by_gene.get(b.gene, []), bool(by_gene)) for b in entries)
         if len(entries) > 1 and outcome.status != "met":
             outcome.explanation = f"none of {', '.join(_describe(b) for b in entries)} shown: {outcome.explanation}"
         text, span = _sentence(doc, entries[0].criterion)
@@ -113,13 +118,13 @@ def _biomarkers(doc: IndexDocument, patient: PatientProfile, out: Evaluation) ->
         if b.polarity != "excluded":
             continue
         carried = by_gene.get(b.gene, [])
-        hit = _entry(b, carried)
+        hit = _entry(b, carried, bool(by_gene))
         if hit.status == "met":
             outcome = _Outcome("not_met", f"patient carries {_patient_marker(carried[0])}, which the trial excludes")
-        elif carried:
-            outcome = _Outcome("met", f"patient's {b.gene} alteration is not the excluded {_describe(b)}")
+        elif by_gene:
+            outcome = _Outcome("met", f"the patient's biomarkers do not include the excluded {_describe(b)}")
         else:
-            outcome = _Outcome("unknown", f"trial excludes {_describe(b)}; the profile does not report {b.gene}")
+            outcome = _Outcome("unknown", f"trial excludes {_describe(b)}; the profile lists no biomarkers")
         text, span = _sentence(doc, b.criterion)
         out.criteria.append(CriterionVerdict(kind="biomarker", status=outcome.status,
                                              criterion=text or f"excludes {_describe(b)}",

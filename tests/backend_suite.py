@@ -12,11 +12,18 @@ cancer trial and a lung cancer trial, with sites in Houston, Boston and none.
 
 from __future__ import annotations
 
+from functools import cache
+from pathlib import Path
+
 import pytest
 
+from ingest.loaders import iter_source
+from ingest.store import RawStore
 from nlp.models import AgeWindow, Biomarker, TrialCriteria
 from search.backend import FilterError, Retrieval
+from search.indexing import index_pending
 from search.models import IndexDocument, Location, Site
+from trialmatch.settings import Settings
 
 HOUSTON = Site(facility="MD Anderson", city="Houston", country="United States", lat=29.7071, lon=-95.3981)
 BOSTON = Site(facility="Dana-Farber", city="Boston", country="United States", lat=42.3376, lon=-71.1080)
@@ -234,3 +241,25 @@ class BackendSuite:
 
     def test_hostile_filter_values_are_plain_values(self, filled):
         assert filled.count({"field": "nct_id", "operator": "==", "value": '*" OR 1=1 \\'}) == 0
+
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+NTRK_DIR = SHARED / "ctgov" / "ntrk"
+STUDIES_DIR = SHARED / "ctgov" / "api-v2" / "studies"
+
+
+@cache
+def indexed_corpus(root: Path) -> Settings:
+    """A data directory under `root` holding the NTRK trials plus the API v2 studies, ingested and indexed.
+
+    Built once per process and root (the modules that need it share one), through the real pipeline:
+    `ingest.loaders.iter_source` -> `RawStore` -> `search.indexing.index_pending` (nlp extraction)."""
+    settings = Settings.load(data_dir=root / "corpus", backend="embedded")
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    with RawStore(settings.store_path) as store:
+        for directory in (NTRK_DIR, STUDIES_DIR):
+            for loaded in iter_source(directory):
+                store.upsert(loaded.study, loaded.source)
+    report = index_pending(settings)
+    assert report.failed == 0, report.failures
+    return settings

@@ -1,0 +1,263 @@
+"""Matching: per-criterion verdicts on hand-built trials, ranking, and scenarios on the real NTRK trials."""
+
+from __future__ import annotations
+
+import pytest
+
+from nlp.models import AgeWindow, Biomarker, CnsMetastases, Criterion, PerformanceStatus, PriorTherapy, TrialCriteria
+from search.backends import open_backend
+from search.elastic import ElasticBackend
+from search.embedded import EmbeddedBackend
+from search.matching import match_patient
+from search.models import IndexDocument
+from search.patient import parse_patient
+from search.verdicts import evaluate
+from tests.backend_suite import documents, indexed_corpus
+
+MODEL_TRIAL = "NCT04879121"
+FUSION_ONLY = ["NCT02576431", "NCT02637687"]
+
+
+def patient(**fields):
+    fields.setdefault("conditions", ["metastatic colorectal adenocarcinoma"])
+    return parse_patient(fields)
+
+
+def ntrk_amp(copies=9, **fields):
+    return patient(biomarkers=[{"gene": "NTRK1", "alteration": "amplification", "copies": copies}], **fields)
+
+
+def trial(**facts) -> IndexDocument:
+    criteria = [Criterion(section="inclusion", text="the protocol sentence", span=(0, 21))]
+    return IndexDocument(nct_id="NCT00000009", title="t", overall_status="RECRUITING",
+                         facts=TrialCriteria(criteria=criteria, **facts))
+
+
+def marker(gene="NTRK1", alteration="amplification", **kw) -> Biomarker:
+    return Biomarker(gene=gene, alteration=alteration, criterion=0, span=(0, 21), **kw)
+
+
+def kinds(doc, who, kind):
+    return [v.status for v in evaluate(doc, who).criteria if v.kind == kind]
+
+
+# -- biomarker rules ----------------------------------------------------------------------------------------
+
+def test_enough_copies_meet_an_amplification_threshold():
+    assert kinds(trial(biomarkers=[marker(min_copies=7)]), ntrk_amp(9), "biomarker") == ["met"]
+
+
+def test_too_few_copies_do_not_meet_an_amplification_threshold():
+    assert kinds(trial(biomarkers=[marker(min_copies=7)]), ntrk_amp(5), "biomarker") == ["not_met"]
+
+
+def test_unknown_copies_leave_an_amplification_threshold_unknown():
+    who = patient(biomarkers=[{"gene": "NTRK1", "alteration": "amplification"}])
+    assert kinds(trial(biomarkers=[marker(min_copies=7)]), who, "biomarker") == ["unknown"]
+
+
+def test_amplification_never_satisfies_a_fusion_requirement():
+    assert kinds(trial(biomarkers=[marker(alteration="fusion")]), ntrk_amp(), "biomarker") == ["not_met"]
+
+
+def test_one_entry_of_an_any_of_group_suffices():
+    group = [marker(g, "amplification", any_of="a") for g in ("NTRK1", "NTRK2", "NTRK3")]
+    assert kinds(trial(biomarkers=group), ntrk_amp(), "biomarker") == ["met"]
+
+
+def test_an_any_alteration_is_met_by_every_alteration():
+    assert kinds(trial(biomarkers=[marker(alteration="any")]), ntrk_amp(), "biomarker") == ["met"]
+
+
+def test_the_criterion_sentence_and_span_come_with_the_verdict():
+    verdict = evaluate(trial(biomarkers=[marker()]), ntrk_amp()).criteria[0]
+    assert (verdict.criterion, verdict.span) == ("the protocol sentence", (0, 21))
+
+
+def test_carrying_an_excluded_biomarker_is_not_met():
+    doc = trial(biomarkers=[marker("ALK", "fusion", polarity="excluded")])
+    who = patient(biomarkers=[{"gene": "ALK", "alteration": "fusion"}])
+    assert kinds(doc, who, "biomarker") == ["not_met"]
+
+
+def test_a_gene_left_out_of_a_biomarker_profile_is_not_met():
+    assert kinds(trial(biomarkers=[marker("KRAS", "mutation")]), ntrk_amp(), "biomarker") == ["not_met"]
+
+
+def test_a_profile_without_biomarkers_leaves_a_biomarker_requirement_unknown():
+    assert kinds(trial(biomarkers=[marker()]), patient(), "biomarker") == ["unknown"]
+
+
+def test_an_excluded_biomarker_the_profile_leaves_out_is_met():
+    doc = trial(biomarkers=[marker("ALK", "fusion", polarity="excluded")])
+    assert kinds(doc, ntrk_amp(), "biomarker") == ["met"]
+
+
+def test_a_different_variant_of_the_required_gene_is_not_met():
+    doc = trial(biomarkers=[marker("KRAS", "mutation", variant="G12C")])
+    who = patient(biomarkers=[{"gene": "KRAS", "alteration": "mutation", "variant": "G12D"}])
+    assert kinds(doc, who, "biomarker") == ["not_met"]
+
+
+def test_exact_alteration_is_more_specific_than_any_alteration():
+    exact = evaluate(trial(biomarkers=[marker()]), ntrk_amp()).specificity
+    loose = evaluate(trial(biomarkers=[marker(alteration="any")]), ntrk_amp()).specificity
+    none = evaluate(trial(), ntrk_amp()).specificity
+    assert exact > loose > none
+
+
+# -- other criteria -----------------------------------------------------------------------------------------
+
+def test_an_age_below_the_minimum_is_not_met():
+    assert kinds(trial(age=AgeWindow(min_years=16)), ntrk_amp(age=15), "age") == ["not_met"]
+
+
+def test_a_missing_age_is_unknown():
+    assert kinds(trial(age=AgeWindow(min_years=16)), ntrk_amp(), "age") == ["unknown"]
+
+
+def test_a_trial_for_women_only_is_not_met_by_a_man():
+    assert kinds(trial(sex="FEMALE"), ntrk_amp(sex="male"), "sex") == ["not_met"]
+
+
+def test_an_ecog_above_the_maximum_is_not_met():
+    assert kinds(trial(performance_status=PerformanceStatus(ecog_max=1)), ntrk_amp(ecog=2),
+                 "performance_status") == ["not_met"]
+
+
+def test_ecog_is_converted_when_the_trial_only_sets_karnofsky():
+    assert kinds(trial(performance_status=PerformanceStatus(karnofsky_min=70)), ntrk_amp(ecog=1),
+                 "performance_status") == ["met"]
+
+
+def test_progression_on_larotrectinib_counts_as_a_prior_trk_inhibitor():
+    rule = PriorTherapy(drug_or_class="trk inhibitor", polarity="required", criterion=0, span=(0, 21))
+    who = ntrk_amp(prior_therapies=[{"name": "larotrectinib", "outcome": "progression"}])
+    assert kinds(trial(prior_therapies=[rule]), who, "prior_therapy") == ["met"]
+
+
+def test_an_excluded_prior_drug_class_is_not_met():
+    rule = PriorTherapy(drug_or_class="trk inhibitor", polarity="excluded", criterion=0, span=(0, 21))
+    who = ntrk_amp(prior_therapies=[{"name": "Larotrectinib sulfate"}])
+    assert kinds(trial(prior_therapies=[rule]), who, "prior_therapy") == ["not_met"]
+
+
+def test_prior_therapies_not_given_are_unknown():
+    rule = PriorTherapy(drug_or_class="trk inhibitor", polarity="excluded", criterion=0, span=(0, 21))
+    assert kinds(trial(prior_therapies=[rule]), ntrk_amp(), "prior_therapy") == ["unknown"]
+
+
+def test_active_cns_metastases_fail_a_stable_only_rule():
+    doc = trial(cns_metastases=CnsMetastases(allowed="stable_only", criterion=0))
+    assert kinds(doc, ntrk_amp(cns_metastases="active"), "cns_metastases") == ["not_met"]
+
+
+# -- retrieval and ranking (hand-built trials, embedded backend) --------------------------------------------
+
+@pytest.fixture
+def small(tmp_path):
+    backend = EmbeddedBackend(tmp_path / "index")
+    backend.upsert(documents())
+    return backend
+
+
+def test_the_exact_amplification_trial_ranks_first(small):
+    assert match_patient(ntrk_amp(age=40), small)[0].nct_id == "NCT00000001"
+
+
+def test_a_basket_trial_is_found_for_a_tumour_it_does_not_name(small):
+    who = patient(biomarkers=[{"gene": "NTRK2", "alteration": "fusion"}])
+    assert match_patient(who, small)[0].nct_id == "NCT00000002"
+
+
+def test_closed_trials_are_left_out_by_default(small):
+    assert "NCT00000003" not in [r.nct_id for r in match_patient(ntrk_amp(age=10), small)]
+
+
+def test_any_status_includes_closed_trials(small):
+    assert "NCT00000003" in [r.nct_id for r in match_patient(ntrk_amp(age=10), small, statuses=None)]
+
+
+def test_ineligible_trials_come_after_eligible_ones_when_included(small):
+    results = match_patient(ntrk_amp(age=40), small, statuses=None, include_ineligible=True)
+    verdicts = [r.verdict for r in results]
+    assert verdicts == sorted(verdicts, key=lambda v: v != "potentially_eligible") and "not_eligible" in verdicts
+
+
+def test_open_trials_rank_before_closed_ones_among_the_eligible(small):
+    ranked = [r.nct_id for r in match_patient(ntrk_amp(age=18), small, statuses=None)]
+    assert ranked.index("NCT00000001") < ranked.index("NCT00000003")
+
+
+def test_a_patient_with_only_query_syntax_for_conditions_matches_nothing(small):
+    assert match_patient(patient(conditions=['*:* OR 1=1 {"match_all": {}}']), small) == []
+
+
+# -- scenarios on the real NTRK trials with the API v2 studies as distractors -------------------------------
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    settings = indexed_corpus(tmp_path_factory.getbasetemp())
+    backend = open_backend(settings)
+    yield backend
+    backend.close()
+
+
+def verdict_of(results, nct_id):
+    return next(r for r in results if r.nct_id == nct_id)
+
+
+def test_an_ntrk1_amplified_patient_gets_the_model_trial_first(corpus):
+    assert match_patient(ntrk_amp(9, age=52), corpus)[0].nct_id == MODEL_TRIAL
+
+
+@pytest.mark.parametrize("nct_id", FUSION_ONLY)
+def test_fusion_only_trials_say_biomarker_not_met_for_an_amplification(corpus, nct_id):
+    results = match_patient(ntrk_amp(9, age=52), corpus, statuses=None, include_ineligible=True, top=50)
+    assert "not_met" in [v.status for v in verdict_of(results, nct_id).criteria if v.kind == "biomarker"]
+
+
+def test_five_copies_do_not_meet_the_model_trial_biomarker(corpus):
+    results = match_patient(ntrk_amp(5, age=52), corpus, include_ineligible=True, top=50)
+    assert [v.status for v in verdict_of(results, MODEL_TRIAL).criteria if v.kind == "biomarker"] == ["not_met"]
+
+
+def test_age_fifteen_does_not_meet_the_model_trial_age(corpus):
+    results = match_patient(ntrk_amp(9, age=15), corpus, include_ineligible=True, top=50)
+    assert [v.status for v in verdict_of(results, MODEL_TRIAL).criteria if v.kind == "age"] == ["not_met"]
+
+
+def test_age_fifteen_leaves_the_model_trial_out_of_eligible_results(corpus):
+    assert MODEL_TRIAL not in [r.nct_id for r in match_patient(ntrk_amp(9, age=15), corpus, top=50)]
+
+
+def test_an_etv6_ntrk3_fusion_patient_gets_a_fusion_basket_trial_not_the_amplification_trial(corpus):
+    who = patient(age=40, conditions=["salivary gland carcinoma"], biomarkers=[{"gene": "ETV6-NTRK3"}])
+    ranked = [r.nct_id for r in match_patient(who, corpus, top=10)]
+    assert ranked[0] in {"NCT02576431", "NCT02568267", "NCT03093116"} and MODEL_TRIAL not in ranked
+
+
+def test_a_patient_progressing_on_larotrectinib_is_eligible_for_selitrectinib(corpus):
+    who = patient(age=30, biomarkers=[{"gene": "NTRK1", "alteration": "fusion"}],
+                  prior_therapies=[{"name": "larotrectinib", "outcome": "progression"}])
+    results = match_patient(who, corpus, top=50, include_ineligible=True)
+    statuses = [v.status for v in verdict_of(results, "NCT03215511").criteria if v.kind == "prior_therapy"]
+    assert "met" in statuses and "not_met" not in statuses
+
+
+def test_a_her2_breast_cancer_patient_gets_a_breast_cancer_trial_first(corpus):
+    who = patient(age=50, sex="female", conditions=["HER2-positive metastatic breast cancer"],
+                  biomarkers=[{"gene": "HER2", "alteration": "amplification"}])
+    top = match_patient(who, corpus, top=3)
+    assert top and "breast" in " ".join(corpus.get(top[0].nct_id).conditions).lower()
+
+
+@pytest.mark.elasticsearch
+def test_elasticsearch_gives_the_model_trial_first_too(corpus, es_url):
+    elastic = ElasticBackend(es_url, index="test-matching-scenario")
+    try:
+        elastic.rebuild(corpus.search(size=1000))
+        assert match_patient(ntrk_amp(9, age=52), elastic)[0].nct_id == MODEL_TRIAL
+    finally:
+        elastic.drop()
+        elastic.close()
