@@ -1,0 +1,153 @@
+"""Score extraction against the hand-labelled dev gold sets and print per-field figures.
+
+    .venv/bin/python bench/eval_extraction.py [--verbose] [--gold-dir ../shared/gold]
+
+Reads `extraction_dev.jsonl` (age, ECOG max, KPS min, biomarkers) and `age_dev.jsonl` (age windows), runs
+`nlp.extract.extract_text` on each criteria text, and prints: age exact-match accuracy (both sets), ECOG-max
+and KPS-min accuracy, biomarker precision/recall/F1 on (gene, polarity) and on (gene, alteration, polarity)
+where a gold alteration `any` matches any extracted alteration. Facts are compared as sets per trial
+(the guide deduplicates). `--verbose` lists every false positive and false negative.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import srsly
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from nlp.extract import extract_text  # noqa: E402
+from nlp.models import TrialCriteria  # noqa: E402
+
+GOLD_DIR = ROOT.parent / "shared" / "gold"
+
+
+@dataclass
+class Counts:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    def f1(self) -> tuple[float, float, float]:
+        precision = self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+        recall = self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        return precision, recall, f1
+
+
+@dataclass
+class Accuracy:
+    right: int = 0
+    total: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    def add(self, nct_id: str, expected: object, got: object) -> None:
+        self.total += 1
+        if expected == got:
+            self.right += 1
+        else:
+            self.errors.append(f"{nct_id}: expected {expected}, got {got}")
+
+    @property
+    def value(self) -> float:
+        return self.right / self.total if self.total else 1.0
+
+
+def _age(facts: TrialCriteria) -> tuple[float | None, float | None]:
+    def norm(v: float | None) -> float | None:
+        return None if v is None else round(float(v), 2)
+
+    return norm(facts.age.min_years), norm(facts.age.max_years)
+
+
+def score_biomarkers(nct_id: str, gold: list[dict], facts: TrialCriteria, loose: Counts, strict: Counts) -> None:
+    """Add one trial's (gene, polarity) and (gene, alteration, polarity) matches to the counts."""
+    got_loose = {(b.gene, b.polarity) for b in facts.biomarkers}
+    gold_loose = {(b["gene"], b["polarity"]) for b in gold}
+    loose.tp += len(got_loose & gold_loose)
+    for item in sorted(got_loose - gold_loose):
+        loose.fp += 1
+        loose.errors.append(f"{nct_id}: FP {item}")
+    for item in sorted(gold_loose - got_loose):
+        loose.fn += 1
+        loose.errors.append(f"{nct_id}: FN {item}")
+
+    got = {(b.gene, b.alteration, b.polarity) for b in facts.biomarkers}
+    wanted = {(b["gene"], b["alteration"], b["polarity"]) for b in gold}
+    matched_got: set[tuple[str, str, str]] = set()
+    for gene, alteration, pol in sorted(wanted):
+        hits = {g for g in got if g[0] == gene and g[2] == pol and (alteration == "any" or g[1] == alteration)}
+        if hits:
+            strict.tp += 1
+            matched_got |= hits
+        else:
+            strict.fn += 1
+            strict.errors.append(f"{nct_id}: FN {(gene, alteration, pol)}")
+    for item in sorted(got - matched_got):
+        strict.fp += 1
+        strict.errors.append(f"{nct_id}: FP {item}")
+
+
+def evaluate(gold_dir: Path) -> dict[str, object]:
+    """Run the extractor over both gold sets; return the counters by field name."""
+    age, ecog, kps = Accuracy(), Accuracy(), Accuracy()
+    loose, strict = Counts(), Counts()
+    for row in srsly.read_jsonl(gold_dir / "extraction_dev.jsonl"):
+        expected = row["expected"]
+        facts = extract_text(row["criteria"], nct_id=row["nct_id"])
+        gold_age = expected.get("age") or {}
+        age.add(row["nct_id"], (gold_age.get("min_years"), gold_age.get("max_years")), _age(facts))
+        ps = expected.get("performance_status") or {}
+        ecog.add(row["nct_id"], ps.get("ecog_max"), facts.performance_status.ecog_max)
+        kps.add(row["nct_id"], ps.get("karnofsky_min"), facts.performance_status.karnofsky_min)
+        score_biomarkers(row["nct_id"], expected.get("biomarkers") or [], facts, loose, strict)
+    age_only = Accuracy()
+    for row in srsly.read_jsonl(gold_dir / "age_dev.jsonl"):
+        gold_age = row["expected"]["age"]
+        facts = extract_text(row["criteria"], nct_id=row["nct_id"])
+        expected_age = tuple(
+            None if v is None else round(float(v), 2) for v in (gold_age.get("min_years"), gold_age.get("max_years"))
+        )
+        age_only.add(row["nct_id"], expected_age, _age(facts))
+    return {
+        "age (extraction_dev)": age,
+        "age (age_dev)": age_only,
+        "ecog_max": ecog,
+        "karnofsky_min": kps,
+        "biomarker (gene, polarity)": loose,
+        "biomarker (gene, alteration, polarity)": strict,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--gold-dir", type=Path, default=GOLD_DIR, help="directory with the dev gold JSONL files")
+    parser.add_argument("--verbose", action="store_true", help="list every false positive and negative")
+    args = parser.parse_args(argv)
+    for name in ("extraction_dev.jsonl", "age_dev.jsonl"):
+        if not (args.gold_dir / name).exists():
+            print(
+                f"gold file {args.gold_dir / name} not found: pass --gold-dir pointing at shared/gold", file=sys.stderr
+            )
+            return 2
+    results = evaluate(args.gold_dir)
+    for name, result in results.items():
+        if isinstance(result, Accuracy):
+            print(f"{name:42s} accuracy {result.value:.3f}  ({result.right}/{result.total})")
+        else:
+            p, r, f = result.f1()
+            print(f"{name:42s} P {p:.3f}  R {r:.3f}  F1 {f:.3f}  (tp {result.tp}, fp {result.fp}, fn {result.fn})")
+        if args.verbose and result.errors:
+            for line in result.errors:
+                print(f"    {line}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,538 @@
+"""The `tm_biomarkers` component: gene ↔ alteration ↔ threshold relations with polarity, per criterion.
+
+    >>> from nlp.pipeline import get_nlp
+    >>> doc = get_nlp()("Inclusion Criteria:\\n* NTRK1, NTRK2, or NTRK3 gene amplification (at least 7 copies)")
+    >>> [(b.gene, b.alteration, b.polarity, b.min_copies) for b in doc._.facts["biomarkers"]]
+    [('NTRK1', 'amplification', 'required', 7.0), ('NTRK2', 'amplification', 'required', 7.0), \
+('NTRK3', 'amplification', 'required', 7.0)]
+
+Rules (see /work/shared/gold/LABELING-GUIDE.md): a gene mention (GENE, GENE_FAMILY or VARIANT entity) becomes
+a fact only with evidence next to it: an alteration word ("NTRK fusion", "amplification of ErbB2"), a named
+variant ("KRAS G12C"), or a status ("HER2-positive", "KRAS wild-type"). Genes listed together ("KRAS, NRAS
+or BRAF mutations") share the words after the list and, when required, one `any_of` group. "Positive" means
+`any` (or expression for receptors such as ER), refined by the method the criterion names: IHC →
+expression, ISH/FISH → amplification. "Negative" and "wild-type" negate (wild-type → mutation). Mentions
+that only say a marker is tested, its status known, or that it gives priority, and genes named as drug
+targets ("EGFR inhibitor", "anti-PD-L1"), give no fact. A gene that is both required and excluded within one
+criterion ("8 KRAS wild-type and 8 KRAS mutant") is stratification, not eligibility: both are dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from nlp.models import Biomarker
+from nlp.polarity import CueFinder, Cues, polarity
+from nlp.sections import add_kind
+from nlp.vocab import vocabulary
+
+MENTION_LABELS = {"GENE", "GENE_FAMILY", "VARIANT"}
+_FILLERS = {
+    "gene",
+    "genes",
+    "-",
+    "(",
+    ")",
+    "[",
+    "]",
+    ",",
+    "/",
+    "activating",
+    "sensitizing",
+    "sensitising",
+    "sensitive",
+    "pathogenic",
+    "likely",
+    "somatic",
+    "germline",
+    "oncogenic",
+    "known",
+    "deleterious",
+    "documented",
+    "driver",
+    "actionable",
+    "protein",
+    "receptor",
+    "hotspot",
+    "rare",
+    "uncommon",
+    "common",
+    "classical",
+    "typical",
+    "atypical",
+    "non",
+    "other",
+    "specific",
+    "any",
+    "a",
+    "an",
+    "the",
+    "level",
+    "levels",
+    "type",
+    "confirmed",
+    "kinase",
+    "domain",
+    "primary",
+    "acquired",
+    "resistance",
+    "targetable",
+    "one",
+    "two",
+    "both",
+    "biallelic",
+    "homozygous",
+    "heterozygous",
+    "high-level",
+    "focal",
+    "strong",
+    "strongly",
+    "mutation-",
+    "exon",
+    "point",
+}
+_LEFT_FILLERS = {"of", "in", "involving", "with", "for", "the", "a", "an", "-", "(", "to", "be", "must", "and"}
+_CONJUNCTIONS = {"or", "and", "and/or", "&", "nor", "/", ","}
+_NUMBER = re.compile(r"^[<>≤≥=]*\d+(?:[.,]\d+)?%?$|^[<>≤≥=]+$|^%$")
+_COPIES = re.compile(
+    r"(?:(?:≥|>=|=>|>|at\s+least|greater\s+than(?:\s+or\s+equal\s+to)?|more\s+than|minimum(?:\s+level)?(?:\s+of"
+    r"\s+amplification)?(?:\s+is|\s+of)?|of)\s*)?(\d+(?:\.\d+)?)\s*(?:or\s+more\s+)?(?:gene\s+)?cop(?:y|ies)"
+    r"|cop(?:y|ies)[\s-]*(?:number|count)?\s*(?:\(CN\)\s*)?(?:of\s+)?(?:≥|>=|=>|>|at\s+least|greater\s+than"
+    r"(?:\s+or\s+equal\s+to)?|more\s+than|of\s+at\s+least)\s*(\d+(?:\.\d+)?)",
+    re.I,
+)
+_GLUE = {"-", "(", ")", ",", "is", "are", "must", "be", "was"}
+_MAX_RIGHT = 12
+_MAX_LEFT = 6
+_STATUS_KINDS = ("positive", "negative", "wild_type")
+_METHODS = (("method_expression", "expression"), ("method_amplification", "amplification"))
+
+
+@dataclass
+class _Mention:
+    start: int
+    end: int
+    genes: list[str]
+    family: bool = False
+    variant: str | None = None
+    variant_alteration: str | None = None
+    needs_status: bool = False
+
+
+@dataclass
+class _Group:
+    mentions: list[_Mention]
+    coordination: set[str] = field(default_factory=set)
+
+    @property
+    def start(self) -> int:
+        return self.mentions[0].start
+
+    @property
+    def end(self) -> int:
+        return self.mentions[-1].end
+
+
+@dataclass
+class _Evidence:
+    alterations: list[str] = field(default_factory=list)
+    variants: list[str] = field(default_factory=list)
+    positive: bool = False
+    negative: bool = False
+    wild_type: bool = False
+    method: bool = False
+    start: int = 0
+    end: int = 0
+    alternatives: bool = False
+
+    @property
+    def found(self) -> bool:
+        return bool(self.alterations or self.variants or self.positive or self.negative or self.wild_type)
+
+
+def _mention(span: Span) -> _Mention | None:
+    vocab = vocabulary()
+    if span.label_ == "GENE":
+        return _Mention(span.start, span.end, [span.ent_id_])
+    if span.label_ == "GENE_FAMILY":
+        return _Mention(span.start, span.end, list(vocab.families.get(span.ent_id_, ())), family=True)
+    variant = vocab.variants.get(span.ent_id_)
+    if variant is None:
+        return None
+    return _Mention(
+        span.start,
+        span.end,
+        [*variant.genes, *variant.partners],
+        variant=variant.name,
+        variant_alteration=variant.alteration,
+        needs_status=span.text in vocab.needs_status,
+    )
+
+
+def _fits(variant, group: _Group) -> bool:
+    """A variant next to a gene belongs to it unless it names other genes ("BCR-ABL" before "ABL1" does not)."""
+    genes = {gene for m in group.mentions for gene in m.genes}
+    return not variant.genes or bool(genes & set(variant.genes))
+
+
+def _groups(doc: Doc, mentions: list[_Mention], cues: Cues) -> list[_Group]:
+    """Genes listed together: only punctuation, conjunctions and variants between them."""
+    groups: list[_Group] = []
+    for mention in mentions:
+        if groups and mention.variant is None:
+            last = groups[-1]
+            between = doc[last.end : mention.start]
+            words = {t.lower_ for t in between}
+            if not words or words <= _CONJUNCTIONS | {"(", ")", "-", "[", "]", "::"}:
+                last.mentions.append(mention)
+                last.coordination |= words
+                continue
+        groups.append(_Group([mention]))
+    return groups
+
+
+class _Scanner:
+    """Reads the words around a gene group in one criterion."""
+
+    def __init__(self, doc: Doc, span: Span, cues: Cues, labels: dict[int, Span]) -> None:
+        self.doc, self.span, self.cues, self.labels = doc, span, cues, labels
+
+    def _status(self, i: int, ev: _Evidence) -> int | None:
+        cue = self.cues.at(i, *_STATUS_KINDS)
+        if cue is None:
+            return None
+        if cue.kind == "positive":
+            ev.positive = True
+        elif cue.kind == "negative":
+            ev.negative = True
+        else:
+            ev.wild_type = True
+        return cue.end
+
+    def right(self, group: _Group, ev: _Evidence) -> None:
+        i, limit = group.end, min(self.span.end, group.end + _MAX_RIGHT)
+        ev.start = ev.end = group.end
+        pending_conj = False
+        clause_end = self.cues.clause(group.start)[1]
+        limit = min(limit, clause_end)
+        while i < limit:
+            token = self.doc[i]
+            ent = self.labels.get(i)
+            if ent is not None and ent.label_ in ("GENE", "GENE_FAMILY"):
+                break
+            if ent is not None and ent.label_ == "ALTERATION":
+                nxt = self.doc[ent.end].lower_ if ent.end < len(self.doc) else ""
+                if pending_conj and nxt in ("of", "in"):
+                    break
+                ev.alterations.append(ent.ent_id_)
+                ev.alternatives |= pending_conj
+                i = ev.end = ent.end
+                pending_conj = False
+                continue
+            if ent is not None and ent.label_ == "VARIANT":
+                variant = vocabulary().variants.get(ent.ent_id_)
+                if variant is None or not _fits(variant, group):
+                    break
+                ev.variants.append(variant.name)
+                ev.alterations.append(variant.alteration)
+                i = ev.end = ent.end
+                pending_conj = False
+                continue
+            glued = vocabulary().alterations.get(token.lower_.split("(")[0]) if "(" in token.text else None
+            if glued is not None:
+                ev.alterations.append(glued)
+                i = ev.end = i + 1
+                pending_conj = False
+                continue
+            end = self._status(i, ev)
+            if end is not None:
+                i = ev.end = end
+                pending_conj = False
+                continue
+            method = self.cues.at(i, "method_expression", "method_amplification")
+            if method is not None:
+                ev.method = True
+                i = method.end
+                continue
+            if token.lower_ in _CONJUNCTIONS and token.lower_ not in (",", "/"):
+                pending_conj = True
+                i += 1
+                continue
+            if token.lower_ in _FILLERS or _NUMBER.match(token.text) or token.is_space:
+                i += 1
+                continue
+            break
+
+    def left(self, group: _Group, ev: _Evidence, status_only: bool = False) -> None:
+        i = group.start - 1
+        floor = max(self.cues.clause(group.start)[0], group.start - _MAX_LEFT)
+        while i >= floor:
+            token = self.doc[i]
+            ent = self.labels.get(i)
+            if ent is not None and ent.label_ in ("ALTERATION", "VARIANT") and not status_only:
+                if ent.label_ == "ALTERATION":
+                    ev.alterations.append(ent.ent_id_)
+                else:
+                    variant = vocabulary().variants.get(ent.ent_id_)
+                    if variant is None or not _fits(variant, group):
+                        break
+                    ev.variants.append(variant.name)
+                    ev.alterations.append(variant.alteration)
+                ev.start = min(ev.start, ent.start)
+                i = ent.start - 1
+                continue
+            if ent is not None:
+                break
+            cue = self.cues.ending_at(i + 1, *_STATUS_KINDS)
+            if cue is not None and self.doc[cue.start].lower_ != "-":
+                self._status(cue.start, ev)
+                ev.start = min(ev.start, cue.start)
+                i = cue.start - 1
+                continue
+            if token.lower_ in _LEFT_FILLERS or token.lower_ in _FILLERS - {",", ")"} or token.is_space:
+                i -= 1
+                continue
+            break
+
+    def drug_target(self, group: _Group) -> bool:
+        """The group names a drug's target: "EGFR inhibitor", "anti-PD-L1", "drugs that target EGFR"."""
+        i = group.end
+        while i < min(self.span.end, group.end + 3) and self.doc[i].lower_ in {"-", "/", "(", ")", "signaling"}:
+            if self.doc[i].lower_ == "signaling":
+                return True
+            i += 1
+        if i < self.span.end and self.cues.at(i, "drug_context"):
+            return True
+        for j in range(max(self.span.start, group.start - 3), group.start):
+            if self.cues.at(j, "drug_context_left"):
+                return True
+        return False
+
+
+class BiomarkerExtractor:
+    """Writes `doc._.facts["biomarkers"]` (list[Biomarker])."""
+
+    def __init__(self, nlp: Language, name: str) -> None:
+        self.name = name
+        self.cue_finder = CueFinder(nlp)
+
+    def __call__(self, doc: Doc) -> Doc:
+        facts: list[Biomarker] = []
+        criteria = doc.spans["criteria"] if "criteria" in doc.spans else []
+        by_criterion: dict[int, list[Span]] = {}
+        starts = [c.start for c in criteria]
+        for ent in doc.ents:
+            if ent.label_ in MENTION_LABELS or ent.label_ == "ALTERATION":
+                k = bisect_right(starts, ent.start) - 1
+                if k >= 0 and ent.end <= criteria[k].end:
+                    by_criterion.setdefault(k, []).append(ent)
+        previous: tuple[int, list[Biomarker]] | None = None
+        for k, span in enumerate(criteria):
+            ents = by_criterion.get(k, [])
+            if not any(e.label_ in MENTION_LABELS for e in ents):
+                inherited = self._inherit(doc, k, span, previous)
+                facts.extend(inherited)
+                continue
+            found = self._criterion(doc, k, span, ents)
+            if found:
+                facts.extend(found)
+                add_kind(doc, k, "biomarker")
+                previous = (k, found)
+        doc._.facts["biomarkers"] = facts
+        return doc
+
+    def _criterion(self, doc: Doc, k: int, span: Span, ents: list[Span]) -> list[Biomarker]:
+        cues = self.cue_finder.find(span)
+        labels = {t: e for e in ents for t in range(e.start, e.end)}
+        mentions = [m for e in ents if e.label_ in MENTION_LABELS and (m := _mention(e)) is not None]
+        merged: list[_Mention] = []
+        for m in mentions:
+            if merged and m.variant is None and merged[-1].variant is None and m.genes == merged[-1].genes:
+                if all(t.lower_ in {"(", ")", "[", "]", "-", "/"} for t in doc[merged[-1].end : m.start]):
+                    merged[-1].end = m.end
+                    continue
+            merged.append(m)
+        scanner = _Scanner(doc, span, cues, labels)
+        methods = {c.kind for c in cues.items if c.kind.startswith("method_")}
+        if not any(cues.at(i, "positive") or _NUMBER.match(doc[i].text) for i in range(span.start, span.end)):
+            methods = set()
+        status_unknown: set[str] = set()
+        kept: list[Biomarker] = []
+        strata: list[Biomarker] = []
+        consumed: set[int] = set()
+        for g, group in enumerate(_groups(doc, [m for m in merged if m.variant is None], cues)):
+            ev = _Evidence()
+            scanner.right(group, ev)
+            scanner.left(group, ev, status_only=ev.found)
+            consumed.update(range(min(ev.start, group.start), max(ev.end, group.end)))
+            if self._unknown(doc, span, cues, group, ev):
+                status_unknown.update(gene for m in group.mentions for gene in m.genes)
+                continue
+            after = self._after(doc, span, max(ev.end, group.end))
+            if not ev.found or scanner.drug_target(group) or self._skipped(cues, doc, span, group, ev, after):
+                continue
+            facts = self._emit(doc, k, span, cues, group, ev, g, methods)
+            (strata if self._cohort_count(doc, span, group) else kept).extend(facts)
+        for m in merged:
+            if m.variant is None or m.start in consumed or not m.genes:
+                continue
+            group = _Group([m])
+            ev = _Evidence(variants=[m.variant], alterations=[m.variant_alteration or "mutation"])
+            scanner.right(group, ev)
+            if m.needs_status and not (ev.positive or ev.negative):
+                continue
+            after = self._after(doc, span, max(ev.end, group.end))
+            if self._skipped(cues, doc, span, group, ev, after) or cues.at(after, "test_word", "unknown_status"):
+                continue
+            kept.extend(self._emit(doc, k, span, cues, group, ev, len(merged) + m.start, set()))
+        return _resolve(kept, strata, status_unknown)
+
+    @staticmethod
+    def _unknown(doc: Doc, span: Span, cues: Cues, group: _Group, ev: _Evidence) -> bool:
+        """The status is only said to be known or unknown: "KRAS status", "ER+ and/or PR+ or unknown status"."""
+        end = max(ev.end, group.end)
+        if any(cues.at(i, "unknown_status") for i in range(group.end, end + 1)):
+            return True
+        i = end
+        clause_end = cues.clause(group.start)[1]
+        while i < min(clause_end, end + 20):
+            if cues.at(i, "unknown_status"):
+                j = i - 1
+                while j > end and doc[j].is_space:
+                    j -= 1
+                return doc[j].lower_ in ("or", "and/or") or i == BiomarkerExtractor._after(doc, span, end)
+            if doc[i].lower_ in {".", ";"}:
+                break
+            i += 1
+        return False
+
+    @staticmethod
+    def _after(doc: Doc, span: Span, i: int) -> int:
+        while i < span.end and (doc[i].is_space or doc[i].lower_ in _GLUE):
+            i += 1
+        return i
+
+    @staticmethod
+    def _cohort_count(doc: Doc, span: Span, group: _Group) -> bool:
+        """ "8 KRAS wild-type and 8 KRAS mutant": patients counted per stratum, not an eligibility rule."""
+        return group.start > span.start and doc[group.start - 1].text.isdigit()
+
+    @staticmethod
+    def _skipped(cues: Cues, doc: Doc, span: Span, group: _Group, ev: _Evidence, after: int) -> bool:
+        """Only a mention: tested, preferred, stratified, allowed, or a condition for something else."""
+        if cues.at(after, "test_word") and not (ev.positive or ev.negative or ev.wild_type):
+            return True
+        clause_start, clause_end = cues.clause(group.start)
+        before = cues.in_clause(("uncertain", "conditional"), clause_start, group.start)
+        if any(c.kind == "conditional" and group.start - c.end <= 8 for c in before):
+            return True
+        if any(c.kind == "uncertain" for c in before):
+            return True
+        end = max(ev.end, group.end)
+        return any(c.start - end <= 6 for c in cues.in_clause(("uncertain",), end, clause_end))
+
+    def _emit(
+        self, doc: Doc, k: int, span: Span, cues: Cues, group: _Group, ev: _Evidence, g: int, methods: set[str]
+    ) -> list[Biomarker]:
+        """The facts of one gene group with its evidence: one per gene, alteration and named variant."""
+        negated_status = ev.negative or ev.wild_type
+        pol = polarity(span.label_, cues.negated(group.start, group.end, span.label_) != negated_status)
+        alterations = list(dict.fromkeys(ev.alterations))
+        method_alts = []
+        if not negated_status and (ev.positive or {"amplification", "expression"} & set(alterations)):
+            method_alts = [alt for kind, alt in _METHODS if kind in methods]
+        rows: list[tuple[str, str]] = []
+        for gene in dict.fromkeys(gene for m in group.mentions for gene in m.genes):
+            if alterations:
+                gene_alts = alterations + [a for a in method_alts if a not in alterations]
+            elif ev.wild_type:
+                gene_alts = ["mutation"]
+            else:
+                gene_alts = method_alts or [vocabulary().status_alteration.get(gene, "any")]
+            rows.extend((gene, alt) for alt in gene_alts)
+        alternatives = (
+            any(m.family for m in group.mentions)
+            or bool(group.coordination & {"or", "and/or", "/", "nor"})
+            or ev.alternatives
+            or bool(method_alts)
+        )
+        group_id = f"{k}:{g}" if pol == "required" and alternatives and len(rows) > 1 else None
+        copies = self._copies(doc, span) if any(alt == "amplification" for _, alt in rows) else None
+        first, last = doc[min(group.start, ev.start)], doc[max(group.end, ev.end) - 1]
+        span_chars = (first.idx, last.idx + len(last))
+        variant_kinds = {name: vocabulary().variants[name].alteration for name in ev.variants}
+        facts = []
+        for gene, alt in rows:
+            for variant in [v for v, kind in variant_kinds.items() if kind == alt] or [None]:
+                facts.append(
+                    Biomarker(
+                        gene=gene,
+                        alteration=alt,
+                        variant=variant,
+                        polarity=pol,
+                        min_copies=copies if alt == "amplification" else None,
+                        any_of=group_id,
+                        criterion=k,
+                        span=span_chars,
+                    )
+                )
+        return facts
+
+    @staticmethod
+    def _copies(doc: Doc, span: Span) -> float | None:
+        match = _COPIES.search(doc.text, span.start_char, span.end_char)
+        if match is None:
+            return None
+        return float(match.group(1) or match.group(2))
+
+    def _inherit(self, doc: Doc, k: int, span: Span, previous) -> list[Biomarker]:
+        """A sub-bullet naming only a method ("2+ allowed if FISH positive") refines the criterion above."""
+        if previous is None or k - previous[0] > 2 or doc.spans["criteria"][previous[0]].label_ != span.label_:
+            return []
+        cues = self.cue_finder.find(span)
+        if not cues.has("positive"):
+            return []
+        alts = []
+        if cues.has("method_expression"):
+            alts.append("expression")
+        if cues.has("method_amplification"):
+            alts.append("amplification")
+        found = []
+        for fact in previous[1]:
+            for alt in alts:
+                if alt != fact.alteration and fact.alteration in ("any", "expression", "amplification"):
+                    found.append(
+                        fact.model_copy(
+                            update={"alteration": alt, "criterion": k, "span": (span.start_char, span.end_char)}
+                        )
+                    )
+        if found:
+            add_kind(doc, k, "biomarker")
+        return found
+
+
+def _resolve(kept: list[Biomarker], strata: list[Biomarker], status_unknown: set[str]) -> list[Biomarker]:
+    """Drop genes whose status is only known/unknown, facts both required and excluded in one criterion
+    (stratification), and duplicates."""
+    polarities: dict[tuple, set[str]] = {}
+    for fact in kept + strata:
+        polarities.setdefault((fact.gene, fact.alteration, fact.variant), set()).add(fact.polarity)
+    seen: set[tuple] = set()
+    out = []
+    for fact in kept:
+        key = (fact.gene, fact.alteration, fact.variant, fact.polarity)
+        if fact.gene in status_unknown or len(polarities[key[:3]]) > 1 or key in seen:
+            continue
+        seen.add(key)
+        out.append(fact)
+    return out
+
+
+@Language.factory("tm_biomarkers", default_config={})
+def make_biomarkers(nlp: Language, name: str) -> BiomarkerExtractor:
+    return BiomarkerExtractor(nlp, name)

@@ -1,0 +1,168 @@
+"""Gene, variant and drug vocabularies, read from the entity-ruler pattern files in `nlp/patterns/`.
+
+    >>> from nlp.vocab import normalize_gene, drug_classes
+    >>> [ref.gene for ref in normalize_gene("NTRK")]
+    ['NTRK1', 'NTRK2', 'NTRK3']
+    >>> sorted(drug_classes("larotrectinib"))
+    ['trk inhibitor', 'tyrosine kinase inhibitor']
+
+The same files feed the pipeline's entity ruler, so what the extractor recognises in trial text and what
+`search` recognises in a patient profile never drift apart. Rows are `{"label", "pattern", "id"}` plus:
+`members` (GENE_FAMILY: the HGNC symbols of the family), `genes`/`partners`/`alteration` (VARIANT: the
+genes a named variant implies, fusion partners, the kind of alteration; `needs_status` when the word alone
+is ambiguous, e.g. "Ph"), `status_alteration` (GENE: what "positive"/"negative" means, e.g. expression for
+ER), `classes` (DRUG: its drug classes, lower case).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import srsly
+from pydantic import BaseModel, ConfigDict
+
+PATTERNS_DIR = Path(__file__).resolve().parent / "patterns"
+CUES_PATH = Path(__file__).resolve().parent / "vocab" / "cues.jsonl"
+
+
+class GeneRef(BaseModel):
+    """A gene a phrase names, with the alteration and variant the phrase implies (None when it says none)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    gene: str
+    alteration: str | None = None
+    variant: str | None = None
+
+
+@dataclass(frozen=True)
+class Variant:
+    name: str
+    genes: tuple[str, ...]
+    partners: tuple[str, ...]
+    alteration: str
+
+
+@dataclass
+class Vocabulary:
+    """Everything the pattern files say, indexed for look-ups (built once per process by `vocabulary()`)."""
+
+    genes: dict[str, str] = field(default_factory=dict)  # exact surface form → HGNC symbol
+    families: dict[str, tuple[str, ...]] = field(default_factory=dict)  # family id → members
+    family_forms: dict[str, str] = field(default_factory=dict)  # exact surface form → family id
+    variants: dict[str, Variant] = field(default_factory=dict)  # variant id → Variant
+    variant_forms: dict[str, str] = field(default_factory=dict)  # exact surface form → variant id
+    needs_status: set[str] = field(default_factory=set)  # variant surface forms that need a status word
+    status_alteration: dict[str, str] = field(default_factory=dict)  # HGNC symbol → alteration of "positive"
+    drugs: dict[str, frozenset[str]] = field(default_factory=dict)  # drug name → classes
+    drug_forms: dict[str, str] = field(default_factory=dict)  # lower-case surface form → drug name
+    classes: dict[str, str] = field(default_factory=dict)  # lower-case surface form → class name
+    alterations: dict[str, str] = field(default_factory=dict)  # lower-case one-word form → alteration kind
+
+
+def _rows(filename: str) -> list[dict]:
+    path = PATTERNS_DIR / filename
+    if not path.exists():
+        raise FileNotFoundError(f"vocabulary file {path} is missing: restore it from the repository (git checkout)")
+    return list(srsly.read_jsonl(path))
+
+
+@lru_cache(maxsize=1)
+def vocabulary() -> Vocabulary:
+    """The vocabularies of `nlp/patterns/*.jsonl`, loaded once."""
+    vocab = Vocabulary()
+    for row in _rows("genes.jsonl"):
+        vocab.genes[row["pattern"]] = row["id"]
+        if row.get("status_alteration"):
+            vocab.status_alteration[row["id"]] = row["status_alteration"]
+    for row in _rows("gene_families.jsonl"):
+        vocab.family_forms[row["pattern"]] = row["id"]
+        vocab.families[row["id"]] = tuple(row["members"])
+    for row in _rows("variants.jsonl"):
+        vocab.variant_forms[row["pattern"]] = row["id"]
+        vocab.variants[row["id"]] = Variant(
+            row["id"], tuple(row["genes"]), tuple(row.get("partners", ())), row["alteration"]
+        )
+        if row.get("needs_status"):
+            vocab.needs_status.add(row["pattern"])
+    for row in _rows("alterations.jsonl"):
+        if " " not in row["pattern"]:
+            vocab.alterations[row["pattern"].lower()] = row["id"]
+    for row in _rows("drugs.jsonl"):
+        if row["label"] == "DRUG":
+            vocab.drugs[row["id"]] = frozenset(row.get("classes", ()))
+            vocab.drug_forms[row["pattern"].lower()] = row["id"]
+        elif row["label"] == "DRUG_CLASS":
+            vocab.classes[row["pattern"].lower()] = row["id"]
+    return vocab
+
+
+def _lookup(forms: dict[str, str], text: str) -> str | None:
+    """Exact surface form first; else a case-insensitive match when it is unambiguous."""
+    if text in forms:
+        return forms[text]
+    hits = {value for form, value in forms.items() if form.lower() == text.lower()}
+    return hits.pop() if len(hits) == 1 else None
+
+
+def normalize_gene(text: str) -> list[GeneRef]:
+    """HGNC genes a gene, family or variant name denotes: "HER2" → [ERBB2], "NTRK" → [NTRK1, NTRK2, NTRK3],
+    "ETV6-NTRK3" → [NTRK3 fusion ETV6-NTRK3]; [] when the name is unknown."""
+    vocab = vocabulary()
+    text = " ".join(text.split())
+    if not text:
+        return []
+    gene = _lookup(vocab.genes, text)
+    if gene is not None:
+        return [GeneRef(gene=gene)]
+    family = _lookup(vocab.family_forms, text)
+    if family is not None:
+        return [GeneRef(gene=member) for member in vocab.families[family]]
+    variant = _lookup(vocab.variant_forms, text)
+    if variant is not None:
+        found = vocab.variants[variant]
+        return [GeneRef(gene=g, alteration=found.alteration, variant=found.name) for g in found.genes]
+    return []
+
+
+def gene_symbols() -> list[str]:
+    """Every HGNC symbol in the vocabulary, sorted."""
+    return sorted(set(vocabulary().genes.values()))
+
+
+def gene_aliases() -> dict[str, str]:
+    """Surface form → HGNC symbol, for every single-gene alias and name (symbols included)."""
+    return dict(vocabulary().genes)
+
+
+def drug_classes(name: str) -> set[str]:
+    """Classes of a drug ("larotrectinib" → {"trk inhibitor", ...}); a class name gives itself; else empty."""
+    vocab = vocabulary()
+    key = " ".join(name.lower().split())
+    if key in vocab.drug_forms:
+        return set(vocab.drugs[vocab.drug_forms[key]])
+    if key in vocab.classes:
+        return {vocab.classes[key]}
+    return set()
+
+
+def normalize_drug(name: str) -> str | None:
+    """The canonical drug or class name of `name` ("Vitrakvi" → "larotrectinib", "TRK TKI" → "trk inhibitor")."""
+    vocab = vocabulary()
+    key = " ".join(name.lower().split())
+    return vocab.drug_forms.get(key) or vocab.classes.get(key)
+
+
+def drug_vocabulary() -> list[str]:
+    """Drug names and class names, lower case, sorted."""
+    vocab = vocabulary()
+    return sorted(set(vocab.drugs) | set(vocab.classes.values()))
+
+
+def cue_rows() -> list[dict]:
+    """The `{"cue", "pattern"}` rows of `nlp/vocab/cues.jsonl` (polarity, status, method and context words)."""
+    if not CUES_PATH.exists():
+        raise FileNotFoundError(f"cue vocabulary {CUES_PATH} is missing: restore it from the repository")
+    return list(srsly.read_jsonl(CUES_PATH))
