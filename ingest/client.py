@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import requests
@@ -69,15 +69,14 @@ class CtgovClient:
         backoff_factor: float = 1.0,
         backoff_max: float = 60.0,
         contact: str | None = None,
-        sleep: Callable[[float], None] = time.sleep,
+        limiter: RateLimiter | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
         self.retries = retries
         self.backoff_factor = backoff_factor
         self.backoff_max = backoff_max
-        self._sleep = sleep
-        self._limiter = RateLimiter(rate_per_minute, sleep=sleep)
+        self._limiter = limiter or RateLimiter(rate_per_minute)
         retry = Retry(
             total=retries,
             connect=retries,
@@ -157,8 +156,8 @@ class CtgovClient:
             self._limiter.wait()
             try:
                 response = self.session.get(url, params=params, timeout=self.timeout)
-            except requests.exceptions.ChunkedEncodingError as exc:
-                problem = f"the response body was cut short ({exc})"
+            except requests.exceptions.ChunkedEncodingError:
+                problem = "the response body was cut short (connection broken mid-body)"
             except requests.RequestException as exc:
                 raise ApiError(
                     f"cannot reach ClinicalTrials.gov at {self.base_url} after {self.retries} retries "
@@ -169,9 +168,9 @@ class CtgovClient:
                 try:
                     return response.json()
                 except ValueError as exc:
-                    problem = f"the response was not valid JSON ({exc})"
+                    problem = f"the response was not valid JSON ({exc.msg} at character {exc.pos})"
             if attempt < self.retries:
-                self._sleep(self._backoff(attempt))
+                time.sleep(self._backoff(attempt))
         raise ApiError(f"{url}: {problem} on {self.retries + 1} attempts; rerun later")
 
     def _backoff(self, attempt: int) -> float:

@@ -137,11 +137,15 @@ def _since(run: SyncRun) -> str:
 
 
 def _pages(client: CtgovClient, query: StudyQuery, page_size: int, token: str | None) -> Iterator[Page]:
-    """Pages from `token` on; a resume token the API no longer accepts restarts from the first page."""
+    """Pages from `token` on; a resume token the API no longer accepts restarts from the first page.
+
+    `countTotal` is sent on every page, resumed or not, because a page token is only valid with the
+    very parameters of the page that issued it.
+    """
     if token is None:
         yield from client.iter_pages(query, page_size, count_total=True)
         return
-    pages = client.iter_pages(query, page_size, page_token=token)
+    pages = client.iter_pages(query, page_size, page_token=token, count_total=True)
     try:
         first = next(pages)
     except ApiError as exc:

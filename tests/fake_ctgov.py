@@ -2,7 +2,7 @@
 
     with FakeCtgov() as api:                     # http://127.0.0.1:<port>/api/v2
         api.inject("429", times=2, retry_after=1)
-        client = CtgovClient(api.url, rate_per_minute=10_000)
+        client = CtgovClient(api.url, **FAST_CLIENT)
 
 It serves `GET /version`, `GET /studies/{nctId}` and `GET /studies` over the 125 real study objects
 and the studies of the 5 recorded search pages in `../shared/ctgov/api-v2/`. Pages are cut by
@@ -30,6 +30,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+import pytest
+
+from ingest.client import CtgovClient
+
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 API_DIR = SHARED / "ctgov" / "api-v2"
 RECORDED_CHAIN = (
@@ -42,6 +46,7 @@ KNOWN_PARAMS = {
     "query.cond", "query.term", "query.intr", "query.locn", "filter.overallStatus", "filter.advanced",
     "pageSize", "pageToken", "countTotal", "format",
 }
+FAST_CLIENT = {"rate_per_minute": 100_000, "backoff_factor": 0.01, "retries": 3}
 _RANGE = re.compile(r"AREA\[LastUpdatePostDate\]RANGE\[([^,\]]+),\s*([^\]]+)\]")
 
 
@@ -101,7 +106,7 @@ class FakeCtgov:
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", port), _handler(self))
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
 
     @property
     def url(self) -> str:
@@ -127,6 +132,11 @@ class FakeCtgov:
     def clear_faults(self) -> None:
         with self._lock:
             self._faults.clear()
+
+    def expire_tokens(self) -> None:
+        """Forget every page token issued so far, as the real API does after a while."""
+        with self._lock:
+            self._tokens = {token: ("expired", 0) for token in self._tokens}
 
     def study_pages(self) -> list[Seen]:
         return [r for r in self.requests if r.path.endswith("/studies")]
@@ -313,6 +323,20 @@ def _handler(api: FakeCtgov) -> type[BaseHTTPRequestHandler]:
             self.wfile.write(data)
 
     return Handler
+
+
+@pytest.fixture
+def api():
+    """A running fake API (import this fixture into a test module)."""
+    with FakeCtgov() as fake:
+        yield fake
+
+
+@pytest.fixture
+def client(api: FakeCtgov):
+    """A client of the fake `api` with no rate limit to speak of and quick retries."""
+    with CtgovClient(api.url, **FAST_CLIENT) as opened:
+        yield opened
 
 
 def main() -> None:

@@ -40,6 +40,10 @@ RATE = typer.Option(
     50.0, "--rate", envvar="TRIALMATCH_CTGOV_RATE", min=0.1,
     help="At most this many API requests per minute (env TRIALMATCH_CTGOV_RATE).",
 )
+RETRIES = typer.Option(
+    5, "--retries", envvar="TRIALMATCH_CTGOV_RETRIES", min=0, max=20,
+    help="Retries of a failed API request, with exponential backoff (env TRIALMATCH_CTGOV_RETRIES).",
+)
 PAGE_SIZE = typer.Option(DEFAULT_PAGE_SIZE, "--page-size", min=1, max=1000, help="Studies per API page (1-1000).")
 CONTACT = typer.Option(
     None, "--contact", envvar="TRIALMATCH_CONTACT",
@@ -69,6 +73,7 @@ def ingest(
     everything: bool = typer.Option(False, "--all", help="Pull the whole registry (about 500,000 studies)."),
     page_size: int = PAGE_SIZE,
     rate: float = RATE,
+    retries: int = RETRIES,
     contact: str = CONTACT,
     as_json: bool = JSON,
 ) -> None:
@@ -89,7 +94,7 @@ def ingest(
                 "--all for the whole registry, or --source PATH for offline files"
             )
         with _run_guard(), sync_lock(settings.data_dir), RawStore(settings.store_path) as store:
-            with _client(settings, rate, contact) as client, open_progress("ingest", sys.stderr) as progress:
+            with _client(settings, rate, retries, contact) as client, open_progress("ingest", sys.stderr) as progress:
                 summary = ingest_live(store, client, query, page_size=page_size, progress=progress)
     _report("ingest", summary, as_json, started)
 
@@ -98,13 +103,14 @@ def refresh_command(
     ctx: typer.Context,
     page_size: int = PAGE_SIZE,
     rate: float = RATE,
+    retries: int = RETRIES,
     contact: str = CONTACT,
     as_json: bool = JSON,
 ) -> None:
     """Pull what changed since the last successful sync, in the scope of the earlier live ingests."""
     settings = settings_of(ctx)
     started = time.monotonic()
-    summary = _refresh_once(settings, page_size, rate, contact)
+    summary = _refresh_once(settings, page_size, rate, retries, contact)
     _report("refresh", summary, as_json, started)
 
 
@@ -115,6 +121,7 @@ def schedule(
     max_runs: int = typer.Option(None, "--max-runs", min=1, help="Stop after this many refreshes."),
     page_size: int = PAGE_SIZE,
     rate: float = RATE,
+    retries: int = RETRIES,
     contact: str = CONTACT,
 ) -> None:
     """Run `refresh` on a schedule in the foreground (for a service manager); Ctrl-C stops it."""
@@ -127,7 +134,7 @@ def schedule(
     def job() -> None:
         started = time.monotonic()
         try:
-            summary = _refresh_once(settings, page_size, rate, contact)
+            summary = _refresh_once(settings, page_size, rate, retries, contact)
         except UserError as exc:
             typer.echo(f"{_stamp()} refresh failed: {exc}", err=True)
             return
@@ -143,9 +150,11 @@ def schedule(
         announce("schedule stopped")
 
 
-def _refresh_once(settings: Settings, page_size: int, rate: float, contact: str | None) -> RunSummary:
+def _refresh_once(
+    settings: Settings, page_size: int, rate: float, retries: int, contact: str | None
+) -> RunSummary:
     with _run_guard(), sync_lock(settings.data_dir), RawStore(settings.store_path) as store:
-        with _client(settings, rate, contact) as client, open_progress("refresh", sys.stderr) as progress:
+        with _client(settings, rate, retries, contact) as client, open_progress("refresh", sys.stderr) as progress:
             summary = refresh(store, client, progress=progress, page_size=page_size)
     return summary
 
@@ -157,8 +166,8 @@ def _query(cond: str | None, term: str | None, intr: str | None, locn: str | Non
         raise UserError(f"--status: {exc.errors()[0]['msg'].removeprefix('Value error, ')}") from None
 
 
-def _client(settings: Settings, rate: float, contact: str | None) -> CtgovClient:
-    return CtgovClient(settings.ctgov_url, rate_per_minute=rate, contact=contact)
+def _client(settings: Settings, rate: float, retries: int, contact: str | None) -> CtgovClient:
+    return CtgovClient(settings.ctgov_url, rate_per_minute=rate, retries=retries, contact=contact)
 
 
 class _run_guard:
