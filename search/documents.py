@@ -14,7 +14,7 @@ import re
 from functools import cache
 
 from nlp.models import TrialCriteria
-from nlp.vocab import drug_classes, drug_vocabulary
+from nlp.vocab import drug_classes, normalize_drug, vocabulary
 from search.models import IndexDocument, Site
 
 
@@ -33,16 +33,21 @@ def _sites(locations: list[dict]) -> list[Site]:
 
 @cache
 def _vocabulary_pattern() -> re.Pattern[str]:
-    terms = sorted(drug_vocabulary(), key=len, reverse=True)
+    vocab = vocabulary()
+    terms = sorted({*vocab.drug_forms, *vocab.classes}, key=len, reverse=True)
     return re.compile(r"(?<![\w-])(" + "|".join(re.escape(t) for t in terms) + r")(?![\w-])")
 
 
 def vocabulary_terms(names: list[str]) -> list[str]:
-    """Drug and class names of the nlp vocabulary found in free-text names ("Larotrectinib Sulfate")."""
+    """Canonical drug and class names of the nlp vocabulary found in free-text names.
+
+    "LOXO-101 (oral capsule 100mg BID)" and "Larotrectinib Sulfate" both give ["larotrectinib"]."""
     found: dict[str, None] = {}
     for name in names:
-        for match in _vocabulary_pattern().finditer(name.lower()):
-            found[match.group(1)] = None
+        for match in _vocabulary_pattern().finditer(" ".join(name.lower().split())):
+            canonical = normalize_drug(match.group(1))
+            if canonical:
+                found[canonical] = None
     return list(found)
 
 
@@ -50,12 +55,11 @@ def drugs_and_classes(names: list[str]) -> tuple[list[str], list[str]]:
     """Known drug names in `names` and the classes of those drugs (plus classes named directly)."""
     drugs, classes = [], {}
     for term in vocabulary_terms(names):
-        term_classes = drug_classes(term)
-        if term_classes:
-            drugs.append(term)
-            classes.update(dict.fromkeys(sorted(term_classes)))
-        else:
+        if term in vocabulary().classes:
             classes[term] = None
+        else:
+            drugs.append(term)
+            classes.update(dict.fromkeys(sorted(drug_classes(term))))
     return drugs, list(classes)
 
 

@@ -1,0 +1,99 @@
+"""Patient profiles: aliases and synonyms normalised, every invalid value named by its field."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from search.patient import PatientError, load_patient, parse_patient
+
+ISSUE_EXAMPLE = {
+    "age": 52, "sex": "female", "conditions": ["metastatic colorectal adenocarcinoma"], "ecog": 1,
+    "karnofsky": None, "lansky": None,
+    "biomarkers": [{"gene": "NTRK1", "alteration": "amplification", "copies": 9, "variant": None}],
+    "prior_therapies": [{"name": "larotrectinib", "outcome": "progression"}],
+    "cns_metastases": "none", "location": {"lat": 29.76, "lon": -95.36, "radius_km": 200},
+}
+
+
+def marker(**entry):
+    return parse_patient({"biomarkers": [entry]}).biomarkers[0]
+
+
+def test_the_issue_example_profile_parses():
+    assert parse_patient(ISSUE_EXAMPLE).biomarkers[0].copies == 9
+
+
+def test_her2_is_read_as_erbb2():
+    assert marker(gene="HER2", alteration="amplification").gene == "ERBB2"
+
+
+def test_trka_is_read_as_ntrk1():
+    assert marker(gene="TRKA", alteration="fusion").gene == "NTRK1"
+
+
+def test_etv6_ntrk3_is_an_ntrk3_fusion_with_its_variant():
+    m = marker(gene="ETV6-NTRK3")
+    assert (m.gene, m.alteration, m.variant) == ("NTRK3", "fusion", "ETV6-NTRK3")
+
+
+def test_alteration_synonyms_are_accepted():
+    assert marker(gene="EGFR", alteration="Amplified").alteration == "amplification"
+
+
+def test_a_single_condition_string_becomes_a_list():
+    assert parse_patient({"conditions": "glioma"}).conditions == ["glioma"]
+
+
+def test_prior_therapy_names_are_lower_cased():
+    assert parse_patient({"conditions": ["x"], "prior_therapies": ["Larotrectinib"]}).prior_therapies[0].name == (
+        "larotrectinib")
+
+
+@pytest.mark.parametrize(("data", "field"), [
+    ({"conditions": ["x"], "age": -5}, "age"),
+    ({"conditions": ["x"], "age": "fifty"}, "age"),
+    ({"conditions": ["x"], "ecog": 9}, "ecog"),
+    ({"conditions": ["x"], "karnofsky": 150}, "karnofsky"),
+    ({"conditions": ["x"], "sex": "other"}, "sex"),
+    ({"conditions": ["x"], "cns_metastases": "maybe"}, "cns_metastases"),
+    ({"biomarkers": [{"gene": "NTRK1", "alteration": "amplification", "copies": -3}]}, "biomarkers[0].copies"),
+    ({"biomarkers": [{"gene": "NTRK1", "alteration": "wobble"}]}, "biomarkers[0].alteration"),
+    ({"biomarkers": [{"gene": "NTRK1"}]}, "biomarkers[0].alteration"),
+    ({"biomarkers": [{"gene": "NOTAGENE", "alteration": "fusion"}]}, "biomarkers[0].gene"),
+    ({"biomarkers": [{"gene": "NTRK", "alteration": "fusion"}]}, "biomarkers[0].gene"),
+    ({"biomarkers": [{"gene": "ETV6-NTRK3", "alteration": "amplification"}]}, "biomarkers[0].alteration"),
+    ({"conditions": ["x"], "prior_therapies": [{"name": "x", "outcome": "cured"}]}, "prior_therapies[0].outcome"),
+    ({"conditions": ["x"], "location": {"lat": 200, "lon": 0}}, "location.lat"),
+    ({"conditions": ["x"], "height": 180}, "height"),
+    ({"age": 40}, "conditions"),
+    ({"conditions": [""]}, "conditions"),
+])
+def test_an_invalid_value_names_its_field(data, field):
+    with pytest.raises(PatientError, match=rf"^{re.escape(field)}: "):
+        parse_patient(data)
+
+
+def test_a_boolean_is_not_an_age():
+    with pytest.raises(PatientError, match="^age: "):
+        parse_patient({"conditions": ["x"], "age": True})
+
+
+def test_load_patient_reads_a_json_file(tmp_path):
+    path = tmp_path / "p.json"
+    path.write_text(json.dumps(ISSUE_EXAMPLE))
+    assert load_patient(path).age == 52
+
+
+def test_a_missing_patient_file_is_a_patient_error(tmp_path):
+    with pytest.raises(PatientError, match="not found"):
+        load_patient(tmp_path / "nope.json")
+
+
+def test_malformed_json_is_a_patient_error(tmp_path):
+    path = tmp_path / "p.json"
+    path.write_text('{"age": 52,')
+    with pytest.raises(PatientError, match="not valid JSON"):
+        load_patient(path)
