@@ -4,8 +4,9 @@
     {'query.term': 'NTRK', 'filter.overallStatus': 'RECRUITING'}
 
 Statuses are checked against the API's `Status` enumeration (listed in `api_v2.json`), so a typo is
-reported before any request is made. `since(date)` adds the incremental-refresh filter
-`AREA[LastUpdatePostDate]RANGE[<date>,MAX]`.
+reported before any request is made. `fields` narrows the returned study objects (API field, piece or
+area names); the commands leave it empty because the raw store keeps whole studies. `since(date)` adds
+the incremental-refresh filter `AREA[LastUpdatePostDate]RANGE[<date>,MAX]`.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ class StudyQuery(BaseModel):
     locn: str | None = None
     statuses: list[str] = []
     advanced: str | None = None
+    fields: list[str] = []
 
     @field_validator("statuses")
     @classmethod
@@ -54,6 +56,7 @@ class StudyQuery(BaseModel):
             "query.locn": self.locn,
             "filter.overallStatus": "|".join(self.statuses) or None,
             "filter.advanced": self.advanced,
+            "fields": "|".join(self.fields) or None,
         }
         return {k: v for k, v in params.items() if v}
 

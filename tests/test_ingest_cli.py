@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -68,6 +69,13 @@ def test_a_live_ingest_with_the_network_down_fails_with_exit_status_2(tmp_path: 
     assert "Traceback" not in done.stderr
 
 
+def test_an_unusable_store_file_is_one_error_line_and_exit_status_2(tmp_path: Path):
+    (tmp_path / "studies.sqlite").write_text("not a database, " * 100)
+    done = trialmatch(tmp_path, "ingest", "--source", str(CTGOV / "ntrk"))
+    assert done.returncode == 2
+    assert done.stderr.startswith(f"trialmatch: error: cannot open the raw store {tmp_path / 'studies.sqlite'}")
+
+
 def test_an_unknown_status_is_refused_before_any_request(tmp_path: Path):
     done = trialmatch(tmp_path, "ingest", "--status", "OPEN")
     assert done.returncode == 2
@@ -104,6 +112,18 @@ def test_schedule_runs_refresh_on_an_interval_in_the_foreground(tmp_path: Path, 
     assert done.returncode == 0, done.stderr
     assert done.stdout.count("refresh: 0 added, 0 changed") == 2
     assert "refreshing every 0:00:01" in done.stdout
+
+
+def test_schedule_stops_cleanly_on_sigterm(tmp_path: Path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TRIALMATCH_")}
+    env["TRIALMATCH_DATA_DIR"] = str(tmp_path)
+    process = subprocess.Popen([*TRIALMATCH, "schedule", "--every", "1h"], env=env, stdout=subprocess.PIPE, text=True)
+    assert "refreshing every 1:00:00" in process.stdout.readline()
+    assert "next refresh at" in process.stdout.readline()
+    process.send_signal(signal.SIGTERM)
+    out, _ = process.communicate(timeout=30)
+    assert process.returncode == 0
+    assert out.strip().endswith("schedule stopped")
 
 
 def test_schedule_refuses_a_malformed_interval(tmp_path: Path):

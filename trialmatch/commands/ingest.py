@@ -13,6 +13,7 @@ complete (missing source, network down after retries, store error, another run h
 
 from __future__ import annotations
 
+import signal
 import sqlite3
 import sys
 import time
@@ -144,10 +145,16 @@ def schedule(
         typer.echo(f"{_stamp()} {message}")
 
     announce(f"refreshing {plan.describe()} into {settings.store_path}")
+    signal.signal(signal.SIGTERM, _stop)
     try:
         run_schedule(plan, job, run_now=run_now, max_runs=max_runs, announce=announce)
     except KeyboardInterrupt:
         announce("schedule stopped")
+
+
+def _stop(signum: int, frame: object) -> None:
+    """SIGTERM (systemd stop, kill) ends the schedule like Ctrl-C: the current run is marked interrupted."""
+    raise KeyboardInterrupt
 
 
 def _refresh_once(
