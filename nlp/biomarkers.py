@@ -106,8 +106,11 @@ _COPIES = re.compile(
     r"(?:\s+or\s+equal\s+to)?|more\s+than|of\s+at\s+least)\s*(\d+(?:\.\d+)?)",
     re.I,
 )
+_DRUG_GLUE = {"-", "/", "(", ")", "small", "molecule", "selective", "specific", "kinase"}
 _GLUE = {"-", "(", ")", ",", "is", "are", "must", "be", "was"}
 _MAX_RIGHT = 12
+_METHOD_REACH = 5
+_SCORE = re.compile(r"^(?:[<>≤≥]=?|=)?\d+(?:\.\d+)?%?\+?$")
 _MAX_LEFT = 6
 _STATUS_KINDS = ("positive", "negative", "wild_type")
 _METHODS = (("method_expression", "expression"), ("method_amplification", "amplification"))
@@ -174,6 +177,33 @@ def _mention(span: Span) -> _Mention | None:
     )
 
 
+def _is_status(doc: Doc, cue) -> bool:
+    """A "+" after a number is an IHC score ("1+", "2+"), and only "3+" reads as positive."""
+    if doc[cue.start].text != "+" or cue.start == 0 or not doc[cue.start - 1].like_num:
+        return True
+    return doc[cue.start - 1].text == "3"
+
+
+def _active_methods(doc: Doc, cues: Cues, labels: dict[int, Span]) -> set[str]:
+    """Methods the criterion reads a result from ("3+ by IHC", "FISH positive", "FISH ... gene amplification"),
+    not ones it merely lists ("molecular assays such as IHC or NGS")."""
+    active = set()
+    for cue in cues.items:
+        if not cue.kind.startswith("method_") or cue.kind in active:
+            continue
+        lo, hi = max(cues.span.start, cue.start - _METHOD_REACH), min(cues.span.end, cue.end + _METHOD_REACH)
+        for i in range(lo, hi):
+            ent = labels.get(i)
+            if (
+                cues.at(i, "positive")
+                or _SCORE.match(doc[i].text)
+                or (ent is not None and ent.label_ == "ALTERATION" and ent.ent_id_ in ("amplification", "expression"))
+            ):
+                active.add(cue.kind)
+                break
+    return active
+
+
 def _fits(variant, group: _Group) -> bool:
     """A variant next to a gene belongs to it unless it names other genes ("BCR-ABL" before "ABL1" does not)."""
     genes = {gene for m in group.mentions for gene in m.genes}
@@ -187,7 +217,7 @@ def _groups(doc: Doc, mentions: list[_Mention], cues: Cues) -> list[_Group]:
         if groups and mention.variant is None:
             last = groups[-1]
             between = doc[last.end : mention.start]
-            words = {t.lower_ for t in between}
+            words = {t.lower_ for t in between if not t.is_space}
             if not words or words <= _CONJUNCTIONS | {"(", ")", "-", "[", "]", "::"}:
                 last.mentions.append(mention)
                 last.coordination |= words
@@ -204,7 +234,7 @@ class _Scanner:
 
     def _status(self, i: int, ev: _Evidence) -> int | None:
         cue = self.cues.at(i, *_STATUS_KINDS)
-        if cue is None:
+        if cue is None or not _is_status(self.doc, cue):
             return None
         if cue.kind == "positive":
             ev.positive = True
@@ -289,7 +319,7 @@ class _Scanner:
             if ent is not None:
                 break
             cue = self.cues.ending_at(i + 1, *_STATUS_KINDS)
-            if cue is not None and self.doc[cue.start].lower_ != "-":
+            if cue is not None and self.doc[cue.start].lower_ != "-" and _is_status(self.doc, cue):
                 self._status(cue.start, ev)
                 ev.start = min(ev.start, cue.start)
                 i = cue.start - 1
@@ -299,19 +329,19 @@ class _Scanner:
                 continue
             break
 
-    def drug_target(self, group: _Group) -> bool:
-        """The group names a drug's target: "EGFR inhibitor", "anti-PD-L1", "drugs that target EGFR"."""
-        i = group.end
-        while i < min(self.span.end, group.end + 3) and self.doc[i].lower_ in {"-", "/", "(", ")", "signaling"}:
-            if self.doc[i].lower_ == "signaling":
+    def drug_target(self, group: _Group, ev: _Evidence) -> bool:
+        """The group names a drug's target: "EGFR inhibitor", "KRAS G12C-targeted therapy", "anti-PD-L1",
+        "drugs that target EGFR", "inhibitors of BCR-ABL"."""
+        for end in dict.fromkeys((group.end, max(group.end, ev.end))):
+            i = end
+            while i < min(self.span.end, end + 3) and (self.doc[i].is_space or self.doc[i].lower_ in _DRUG_GLUE):
+                i += 1
+            if i < self.span.end and self.cues.at(i, "drug_context"):
                 return True
-            i += 1
-        if i < self.span.end and self.cues.at(i, "drug_context"):
-            return True
-        for j in range(max(self.span.start, group.start - 3), group.start):
-            if self.cues.at(j, "drug_context_left"):
-                return True
-        return False
+        return any(
+            c.kind == "drug_context_left" and group.start - 4 <= c.start and c.end <= group.start
+            for c in self.cues.items
+        )
 
 
 class BiomarkerExtractor:
@@ -358,9 +388,7 @@ class BiomarkerExtractor:
                     continue
             merged.append(m)
         scanner = _Scanner(doc, span, cues, labels)
-        methods = {c.kind for c in cues.items if c.kind.startswith("method_")}
-        if not any(cues.at(i, "positive") or _NUMBER.match(doc[i].text) for i in range(span.start, span.end)):
-            methods = set()
+        methods = _active_methods(doc, cues, labels)
         status_unknown: set[str] = set()
         kept: list[Biomarker] = []
         strata: list[Biomarker] = []
@@ -374,7 +402,7 @@ class BiomarkerExtractor:
                 status_unknown.update(gene for m in group.mentions for gene in m.genes)
                 continue
             after = self._after(doc, span, max(ev.end, group.end))
-            if not ev.found or scanner.drug_target(group) or self._skipped(cues, doc, span, group, ev, after):
+            if not ev.found or scanner.drug_target(group, ev) or self._skipped(cues, doc, span, group, ev, after):
                 continue
             facts = self._emit(doc, k, span, cues, group, ev, g, methods)
             (strata if self._cohort_count(doc, span, group) else kept).extend(facts)
@@ -387,7 +415,9 @@ class BiomarkerExtractor:
             if m.needs_status and not (ev.positive or ev.negative):
                 continue
             after = self._after(doc, span, max(ev.end, group.end))
-            if self._skipped(cues, doc, span, group, ev, after) or cues.at(after, "test_word", "unknown_status"):
+            if scanner.drug_target(group, ev) or self._skipped(cues, doc, span, group, ev, after):
+                continue
+            if cues.at(after, "test_word", "unknown_status"):
                 continue
             kept.extend(self._emit(doc, k, span, cues, group, ev, len(merged) + m.start, set()))
         return _resolve(kept, strata, status_unknown)
@@ -428,7 +458,11 @@ class BiomarkerExtractor:
         if cues.at(after, "test_word") and not (ev.positive or ev.negative or ev.wild_type):
             return True
         clause_start, clause_end = cues.clause(group.start)
-        before = cues.in_clause(("uncertain", "conditional"), clause_start, group.start)
+        before = cues.in_clause(("uncertain", "conditional", "test_before", "exception"), clause_start, group.start)
+        if any(c.kind == "test_before" and group.start - c.end <= 4 for c in before):
+            return True
+        if any(c.kind == "exception" and group.start - c.end <= 12 for c in before):
+            return True
         if any(c.kind == "conditional" and group.start - c.end <= 8 for c in before):
             return True
         if any(c.kind == "uncertain" for c in before):
@@ -441,19 +475,22 @@ class BiomarkerExtractor:
     ) -> list[Biomarker]:
         """The facts of one gene group with its evidence: one per gene, alteration and named variant."""
         negated_status = ev.negative or ev.wild_type
-        pol = polarity(span.label_, cues.negated(group.start, group.end, span.label_) != negated_status)
+        own = (min(group.start, ev.start), max(group.end, ev.end))
+        pol = polarity(span.label_, cues.negated(group.start, group.end, span.label_, ignore=own) != negated_status)
         alterations = list(dict.fromkeys(ev.alterations))
         method_alts = []
-        if not negated_status and (ev.positive or {"amplification", "expression"} & set(alterations)):
+        if not negated_status and (ev.positive or alterations) and set(alterations) <= {"amplification", "expression"}:
             method_alts = [alt for kind, alt in _METHODS if kind in methods]
         rows: list[tuple[str, str]] = []
         for gene in dict.fromkeys(gene for m in group.mentions for gene in m.genes):
+            ish = vocabulary().ish_alteration.get(gene, "amplification")
+            gene_methods = [ish if alt == "amplification" else alt for alt in method_alts]
             if alterations:
-                gene_alts = alterations + [a for a in method_alts if a not in alterations]
+                gene_alts = alterations + [a for a in gene_methods if a not in alterations]
             elif ev.wild_type:
                 gene_alts = ["mutation"]
             else:
-                gene_alts = method_alts or [vocabulary().status_alteration.get(gene, "any")]
+                gene_alts = gene_methods or [vocabulary().status_alteration.get(gene, "any")]
             rows.extend((gene, alt) for alt in gene_alts)
         alternatives = (
             any(m.family for m in group.mentions)

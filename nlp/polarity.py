@@ -78,22 +78,37 @@ class Cues:
     def has(self, *kinds: str) -> bool:
         return any(c.kind in kinds for c in self.items)
 
-    def _blocked(self, start: int, end: int) -> bool:
-        return any(c.kind == "terminator" and start <= c.start < end for c in self.items)
+    def _blocked(self, start: int, end: int, forward: bool) -> bool:
+        """A terminator lies in tokens [start, end), or a parenthesis separates cue and target: a forward cue
+        inside one that closes before the target, a backward cue inside one that opens after it."""
+        if any(c.kind == "terminator" and start <= c.start < end for c in self.items):
+            return True
+        depth = 0
+        for token in self.span.doc[start:end]:
+            depth += token.text == "("
+            depth -= token.text == ")"
+            if forward and depth < 0:
+                return True
+        return not forward and depth > 0
 
-    def negated(self, start: int, end: int, section: str, window: int = FORWARD_WINDOW) -> bool:
-        """Whether tokens [start, end) are negated by a cue in their clause (not counting the section)."""
+    def negated(
+        self, start: int, end: int, section: str, ignore: tuple[int, int] = (0, 0), window: int = FORWARD_WINDOW
+    ) -> bool:
+        """Whether tokens [start, end) are negated by a cue in their clause (not counting the section);
+        cues inside `ignore` (the fact's own words, e.g. "negative for") are read by the caller instead."""
         clause_start, clause_end = self.clause(start)
         flips = 0
         for cue in self.items:
             if cue.kind not in _NEGATIONS or (cue.kind == "exclusion_phrase" and section == "exclusion"):
                 continue
+            if ignore[0] <= cue.start and cue.end <= ignore[1]:
+                continue
             if cue.kind != "negation_backward" and clause_start <= cue.start and cue.end <= start:
-                if start - cue.end <= window and not self._blocked(cue.end, start):
+                if start - cue.end <= window and not self._blocked(cue.end, start, forward=True):
                     flips += 1
                     continue
             if cue.kind != "negation_forward" and cue.start >= end and cue.end <= clause_end:
-                if not self._blocked(end, cue.start):
+                if not self._blocked(end, cue.start, forward=False):
                     flips += 1
         return flips % 2 == 1
 

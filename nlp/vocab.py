@@ -11,7 +11,8 @@ The same files feed the pipeline's entity ruler, so what the extractor recognise
 `members` (GENE_FAMILY: the HGNC symbols of the family), `genes`/`partners`/`alteration` (VARIANT: the
 genes a named variant implies, fusion partners, the kind of alteration; `needs_status` when the word alone
 is ambiguous, e.g. "Ph"), `status_alteration` (GENE: what "positive"/"negative" means, e.g. expression for
-ER), `classes` (DRUG: its drug classes, lower case).
+ER), `ish_alteration` (GENE: what a positive in-situ hybridisation means, fusion for ALK), `classes` (DRUG:
+its drug classes, lower case).
 """
 
 from __future__ import annotations
@@ -56,6 +57,7 @@ class Vocabulary:
     variant_forms: dict[str, str] = field(default_factory=dict)  # exact surface form → variant id
     needs_status: set[str] = field(default_factory=set)  # variant surface forms that need a status word
     status_alteration: dict[str, str] = field(default_factory=dict)  # HGNC symbol → alteration of "positive"
+    ish_alteration: dict[str, str] = field(default_factory=dict)  # HGNC symbol → what a positive FISH means
     drugs: dict[str, frozenset[str]] = field(default_factory=dict)  # drug name → classes
     drug_forms: dict[str, str] = field(default_factory=dict)  # lower-case surface form → drug name
     classes: dict[str, str] = field(default_factory=dict)  # lower-case surface form → class name
@@ -77,6 +79,8 @@ def vocabulary() -> Vocabulary:
         vocab.genes[row["pattern"]] = row["id"]
         if row.get("status_alteration"):
             vocab.status_alteration[row["id"]] = row["status_alteration"]
+        if row.get("ish_alteration"):
+            vocab.ish_alteration[row["id"]] = row["ish_alteration"]
     for row in _rows("gene_families.jsonl"):
         vocab.family_forms[row["pattern"]] = row["id"]
         vocab.families[row["id"]] = tuple(row["members"])
