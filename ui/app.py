@@ -11,11 +11,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import patient_form
 from ui.links import COMPARE_PAGE, FIND_PAGE, INDEX_PAGE, TRIAL_PAGE
 
 st.set_page_config(page_title="trialmatch", page_icon=":material/biotech:", layout="wide")
-patient_form.keep_state()
 st.navigation(
     [
         st.Page(FIND_PAGE, title="Find trials", icon=":material/person_search:", url_path="find", default=True),

@@ -11,8 +11,6 @@ Used by the Trial page (facts listed and highlighted in the eligibility text) an
 
 from __future__ import annotations
 
-from itertools import groupby
-
 from nlp.models import Biomarker, Polarity, TrialCriteria
 from ui.highlight import Mark
 
@@ -44,8 +42,10 @@ def biomarker_rules(facts: TrialCriteria, polarity: Polarity) -> list[str]:
     for marker in markers:
         groups.setdefault(marker.any_of or f"_{id(marker)}", []).append(marker)
     for group in groups.values():
-        shapes = groupby(group, key=lambda m: (m.alteration, m.variant, m.min_copies))
-        phrases.append(" or ".join(_biomarker_words(list(same)) for _, same in shapes))
+        shapes: dict[tuple, list[Biomarker]] = {}
+        for marker in group:
+            shapes.setdefault((marker.alteration, marker.variant, marker.min_copies), []).append(marker)
+        phrases.append(" or ".join(_biomarker_words(same) for same in shapes.values()))
     return list(dict.fromkeys(phrases))
 
 
@@ -101,7 +101,7 @@ def fact_rows(facts: TrialCriteria) -> list[dict[str, str]]:
         rows.append({"kind": "performance status", "value": performance_rule(facts), "polarity": "required",
                      "criterion": ""})
     for b in facts.biomarkers:
-        value = _biomarker_words([b]) + (f" (alternatives {b.any_of})" if b.any_of else "")
+        value = _biomarker_words([b]) + (" (one of alternatives)" if b.any_of else "")
         rows.append({"kind": "biomarker", "value": value, "polarity": b.polarity,
                      "criterion": _criterion_text(facts, b.criterion)})
     for t in facts.prior_therapies:

@@ -67,15 +67,16 @@ def defaults() -> dict[str, Any]:
     return values
 
 
-def keep_state() -> None:
-    """Initialise the form's keys and keep their values alive while the user visits other pages.
+def init_state() -> None:
+    """Give every form key its empty value the first time; the widgets keep it from then on.
 
-    Streamlit forgets a widget's value when its page is not shown; re-assigning the key on every run
-    (in memory, for this browser session only) keeps what the user typed.
+    The widgets use `persist_state="session"`, so what the user typed survives visits to other pages
+    (in this browser session's memory only).
     """
     state = st.session_state
     for key, value in defaults().items():
-        state[key] = state[key] if key in state else value
+        if key not in state:
+            state[key] = value
 
 
 def _rows(kind: str) -> int:
@@ -119,20 +120,21 @@ def _biomarker_rows(genes: list[str]) -> list[dict[str, Any]]:
     for i in range(_rows("biomarker")):
         c_gene, c_alt, c_copies, c_variant = st.columns([3, 3, 2, 3])
         gene = c_gene.selectbox(
-            "Gene", _with(genes, st.session_state.get(f"{KEY}gene_{i}")), key=f"{KEY}gene_{i}",
+            "Gene", _with(genes, st.session_state.get(f"{KEY}gene_{i}")), key=f"{KEY}gene_{i}", persist_state="session",
             accept_new_options=True, placeholder="e.g. NTRK1, HER2, TRKA", label_visibility="visible" if i == 0
             else "collapsed",
         )
         alteration = c_alt.selectbox(
-            "Alteration", ALTERATIONS, key=f"{KEY}alteration_{i}", placeholder="choose",
+            "Alteration", ALTERATIONS, key=f"{KEY}alteration_{i}", persist_state="session", placeholder="choose",
             label_visibility="visible" if i == 0 else "collapsed",
         )
         copies = c_copies.number_input(
-            "Copies", min_value=0.0, max_value=1000.0, step=1.0, key=f"{KEY}copies_{i}",
+            "Copies", min_value=0.0, max_value=1000.0, step=1.0, key=f"{KEY}copies_{i}", persist_state="session",
             help="Copy number, for an amplification", label_visibility="visible" if i == 0 else "collapsed",
         )
         variant = c_variant.text_input(
-            "Variant", key=f"{KEY}variant_{i}", placeholder="e.g. V600E, ETV6-NTRK3", max_chars=80,
+            "Variant", key=f"{KEY}variant_{i}", persist_state="session", placeholder="e.g. V600E, ETV6-NTRK3",
+            max_chars=80,
             label_visibility="visible" if i == 0 else "collapsed",
         )
         if gene:
@@ -147,11 +149,11 @@ def _therapy_rows(drugs: list[str]) -> list[dict[str, Any]]:
         c_drug, c_outcome = st.columns([3, 2])
         name = c_drug.selectbox(
             "Drug or class", _with(drugs, st.session_state.get(f"{KEY}drug_{i}")),
-            key=f"{KEY}drug_{i}", accept_new_options=True, placeholder="e.g. larotrectinib",
+            key=f"{KEY}drug_{i}", persist_state="session", accept_new_options=True, placeholder="e.g. larotrectinib",
             label_visibility="visible" if i == 0 else "collapsed",
         )
         outcome = c_outcome.selectbox(
-            "Outcome", OUTCOMES, key=f"{KEY}outcome_{i}", placeholder="unknown",
+            "Outcome", OUTCOMES, key=f"{KEY}outcome_{i}", persist_state="session", placeholder="unknown",
             label_visibility="visible" if i == 0 else "collapsed",
         )
         if name:
@@ -161,12 +163,12 @@ def _therapy_rows(drugs: list[str]) -> list[dict[str, Any]]:
 
 def _performance() -> tuple[int | None, int | None, int | None]:
     c_ecog, c_kps, c_lansky = st.columns(3)
-    ecog = c_ecog.selectbox("ECOG", ECOG_CHOICES, key=f"{KEY}ecog", placeholder="unknown")
+    ecog = c_ecog.selectbox("ECOG", ECOG_CHOICES, key=f"{KEY}ecog", persist_state="session", placeholder="unknown")
     karnofsky = c_kps.selectbox(
-        "Karnofsky (KPS)", PERCENT_CHOICES, key=f"{KEY}karnofsky", placeholder="unknown"
+        "Karnofsky (KPS)", PERCENT_CHOICES, key=f"{KEY}karnofsky", persist_state="session", placeholder="unknown"
     )
     lansky = c_lansky.selectbox(
-        "Lansky", PERCENT_CHOICES, key=f"{KEY}lansky", placeholder="unknown",
+        "Lansky", PERCENT_CHOICES, key=f"{KEY}lansky", persist_state="session", placeholder="unknown",
         help="Play-performance scale for children under 16",
     )
     return ecog, karnofsky, lansky
@@ -175,9 +177,10 @@ def _performance() -> tuple[int | None, int | None, int | None]:
 def _location() -> dict[str, float] | None:
     with st.expander("Location (optional): only trials with a site within the radius"):
         c_lat, c_lon, c_radius = st.columns(3)
-        lat = c_lat.number_input("Latitude", -90.0, 90.0, key=f"{KEY}lat", format="%.4f")
-        lon = c_lon.number_input("Longitude", -180.0, 180.0, key=f"{KEY}lon", format="%.4f")
-        radius = c_radius.number_input("Radius (km)", 1.0, 20000.0, step=50.0, key=f"{KEY}radius")
+        lat = c_lat.number_input("Latitude", -90.0, 90.0, key=f"{KEY}lat", persist_state="session", format="%.4f")
+        lon = c_lon.number_input("Longitude", -180.0, 180.0, key=f"{KEY}lon", persist_state="session", format="%.4f")
+        radius = c_radius.number_input("Radius (km)", 1.0, 20000.0, step=50.0, key=f"{KEY}radius",
+                                       persist_state="session")
     if lat is None and lon is None:
         return None
     return {"lat": lat, "lon": lon, "radius_km": radius}
@@ -185,15 +188,17 @@ def _location() -> dict[str, float] | None:
 
 def render_form(choices: FormChoices) -> Submitted | None:
     """Draw the patient form; the submitted request when Find trials was pressed, else None."""
-    keep_state()
+    init_state()
     with st.form("patient"):
         c_age, c_sex, c_cns = st.columns(3)
-        age = c_age.number_input("Age (years)", 0.0, 120.0, step=1.0, key=f"{KEY}age", format="%.1f")
-        sex = c_sex.selectbox("Sex", SEXES, key=f"{KEY}sex", placeholder="unknown")
-        cns = c_cns.selectbox("CNS metastases", CNS_CHOICES, key=f"{KEY}cns", placeholder="unknown")
+        age = c_age.number_input("Age (years)", 0.0, 120.0, step=1.0, key=f"{KEY}age", persist_state="session",
+                                 format="%.1f")
+        sex = c_sex.selectbox("Sex", SEXES, key=f"{KEY}sex", persist_state="session", placeholder="unknown")
+        cns = c_cns.selectbox("CNS metastases", CNS_CHOICES, key=f"{KEY}cns", persist_state="session",
+                              placeholder="unknown")
         conditions = st.multiselect(
             "Diagnosis", _with(choices.conditions, *st.session_state.get(f"{KEY}conditions", [])),
-            key=f"{KEY}conditions", accept_new_options=True,
+            key=f"{KEY}conditions", persist_state="session", accept_new_options=True,
             placeholder="type a diagnosis, e.g. metastatic colorectal adenocarcinoma",
             help="Free text; suggestions come from the conditions of indexed trials",
         )
@@ -205,14 +210,14 @@ def render_form(choices: FormChoices) -> Submitted | None:
         therapies = _therapy_rows(choices.drugs)
         c_add, c_none = st.columns([1, 2])
         c_add.form_submit_button("Add a therapy row", on_click=_add_row, args=("therapy",))
-        no_therapy = c_none.checkbox("No prior systemic therapy", key=f"{KEY}no_therapy")
+        no_therapy = c_none.checkbox("No prior systemic therapy", key=f"{KEY}no_therapy", persist_state="session")
         location = _location()
         c_status, c_top = st.columns([3, 1])
         statuses = c_status.multiselect(
-            "Trial status", STATUS_CHOICES, key=f"{KEY}statuses",
+            "Trial status", STATUS_CHOICES, key=f"{KEY}statuses", persist_state="session",
             help="Leave empty to search trials of any status",
         )
-        top = c_top.number_input("Trials to show", 1, 100, step=5, key=f"{KEY}top")
+        top = c_top.number_input("Trials to show", 1, 100, step=5, key=f"{KEY}top", persist_state="session")
         pressed = st.form_submit_button("Find trials", type="primary")
     if not pressed:
         return None

@@ -13,13 +13,15 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from collections.abc import Sequence
 
 import pandas as pd
 import streamlit as st
 
-from search.models import CriterionVerdict, MatchResult
-from ui.highlight import STYLE, Mark, highlight
+from search.models import CriterionVerdict, IndexDocument, MatchResult
+from ui.decisive import verdict_view
+from ui.highlight import STYLE, highlight
 from ui.links import ctgov_link, ctgov_url, trial_link
 
 STATUS_ICON = {"met": "✅", "not_met": "❌", "unknown": "❔"}
@@ -29,24 +31,22 @@ VERDICT_BADGE = {
 }
 
 
+def md_escape(text: str) -> str:
+    """`text` with markdown's special characters escaped, to show it literally."""
+    return re.sub(r"([\\`*_{}\[\]<>()#+!|~$-])", r"\\\1", text)
+
+
 def why_not(result: MatchResult) -> list[str]:
     """The explanations of the criteria the patient does not meet."""
     return [c.explanation for c in result.criteria if c.status == "not_met"]
 
 
-def _criterion_html(verdict: CriterionVerdict) -> str:
-    text = verdict.criterion
-    span = verdict.span
-    marks = [Mark(span[0], span[1], verdict.kind)] if span and 0 <= span[0] < span[1] <= len(text) else []
-    return highlight(text, marks)
-
-
-def criteria_table_html(criteria: Sequence[CriterionVerdict]) -> str:
+def criteria_table_html(criteria: Sequence[CriterionVerdict], doc: IndexDocument | None) -> str:
     """An HTML table: status, kind, the protocol sentence (decisive words marked), the explanation."""
     rows = "".join(
         f"<tr><td>{STATUS_ICON[c.status]} {c.status.replace('_', ' ')}</td>"
         f"<td>{html.escape(c.kind.replace('_', ' '))}</td>"
-        f'<td class="tm-text">{_criterion_html(c)}</td><td>{html.escape(c.explanation)}</td></tr>'
+        f'<td class="tm-text">{highlight(*verdict_view(c, doc))}</td><td>{html.escape(c.explanation)}</td></tr>'
         for c in criteria
     )
     return (
@@ -56,12 +56,13 @@ def criteria_table_html(criteria: Sequence[CriterionVerdict]) -> str:
     )
 
 
-def render_card(rank: int, result: MatchResult) -> None:
-    """One trial as a bordered card (keyed `card-<NCT id>` so browsers and tests can find it)."""
+def render_card(rank: int, result: MatchResult, doc: IndexDocument | None) -> None:
+    """One trial as a bordered card (keyed `card-<NCT id>` so browsers and tests can find it);
+    `doc` is the trial's index document, whose eligibility text locates the decisive words."""
     label, color, icon = VERDICT_BADGE[result.verdict]
     counts = result.counts
     with st.container(border=True, key=f"card-{result.nct_id}"):
-        st.markdown(f"**{rank}. {result.title or result.nct_id}**")
+        st.markdown(f"**{rank}. {md_escape(result.title or result.nct_id)}**")
         badges = st.container(horizontal=True)
         badges.badge(label, color=color, icon=icon)
         badges.badge(f"{result.nct_id}", color="gray")
@@ -71,10 +72,10 @@ def render_card(rank: int, result: MatchResult) -> None:
             color="violet",
         )
         if result.verdict == "not_eligible":
-            st.markdown("**Why not:** " + "; ".join(html.escape(r) for r in why_not(result)))
+            st.markdown("**Why not:** " + md_escape("; ".join(why_not(result))))
         if result.criteria:
             with st.expander(f"Criteria ({len(result.criteria)})"):
-                st.html(criteria_table_html(result.criteria))
+                st.html(criteria_table_html(result.criteria, doc))
         links = st.container(horizontal=True)
         trial_link(result.nct_id, container=links)
         ctgov_link(result.nct_id, container=links)

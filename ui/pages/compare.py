@@ -79,7 +79,7 @@ def _show(docs) -> None:
     frame.insert(0, "trial", [f"{TRIAL_PAGE.removeprefix('pages/').removesuffix('.py')}?{TRIAL_PARAM}={n}"
                               for n in frame["nct_id"]])
     st.dataframe(
-        frame, hide_index=True, key="cmp_table",
+        frame, hide_index=True,
         column_config={
             "trial": st.column_config.LinkColumn("open", display_text="open", width="small"),
             "title": st.column_config.TextColumn(width="medium"),

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import json
 import time
+from dataclasses import dataclass
 
 import streamlit as st
 
-from search.backend import BackendError
+from search.backend import Backend, BackendError
 from search.matching import match_patient
-from search.models import OPEN_STATUSES, MatchResult, PatientProfile
+from search.models import OPEN_STATUSES, IndexDocument, MatchResult, PatientProfile
 from search.patient import PatientError, parse_patient
 from ui import guards, patient_form, resources
 from ui.results import render_card, results_csv, results_json
@@ -22,6 +23,15 @@ from ui.results import render_card, results_csv, results_json
 REQUEST = "find_request"
 RESULTS = "find_results"
 UPLOADED = "find_uploaded_file"
+
+
+@dataclass(frozen=True)
+class Found:
+    """One search's ranked results, their trials' index documents, and how long matching took."""
+
+    results: list[MatchResult]
+    documents: dict[str, IndexDocument]
+    seconds: float
 
 
 def _choices() -> patient_form.FormChoices:
@@ -72,23 +82,35 @@ def _submitted(choices: patient_form.FormChoices) -> None:
     _remember(patient, submitted.statuses, submitted.top)
 
 
-def _results(include_ineligible: bool) -> tuple[list[MatchResult], float] | None:
+def _documents(backend: Backend, results: list[MatchResult]) -> dict[str, IndexDocument]:
+    """The index documents of the results, whose eligibility text shows each verdict's decisive words."""
+    if not results:
+        return {}
+    ids = [r.nct_id for r in results]
+    docs = backend.search(None, {"field": "nct_id", "operator": "in", "value": ids}, size=len(ids))
+    return {d.nct_id: d for d in docs}
+
+
+def _results(include_ineligible: bool) -> Found | None:
     """Results of the remembered request for this toggle position, computed once per request."""
     request = st.session_state.get(REQUEST)
     if request is None:
         return None
     memo = st.session_state[RESULTS]
     if include_ineligible not in memo:
+        backend = resources.backend()
         started = time.perf_counter()
         found = match_patient(
-            request["patient"], resources.backend(), top=request["top"], statuses=request["statuses"],
+            request["patient"], backend, top=request["top"], statuses=request["statuses"],
             include_ineligible=include_ineligible,
         )
-        memo[include_ineligible] = (found, time.perf_counter() - started)
+        seconds = time.perf_counter() - started
+        memo[include_ineligible] = Found(found, _documents(backend, found), seconds)
     return memo[include_ineligible]
 
 
-def _show(results: list[MatchResult], seconds: float, include_ineligible: bool) -> None:
+def _show(found: Found, include_ineligible: bool) -> None:
+    results = found.results
     if not results:
         hint = "" if include_ineligible else " Turn on “Show not-eligible trials” to see why trials were ruled out, or"
         st.info(
@@ -98,14 +120,14 @@ def _show(results: list[MatchResult], seconds: float, include_ineligible: bool) 
         )
         return
     eligible = sum(r.verdict == "potentially_eligible" for r in results)
-    st.caption(f"{len(results)} trials ({eligible} potentially eligible) in {seconds:.2f} s")
+    st.caption(f"{len(results)} trials ({eligible} potentially eligible) in {found.seconds:.2f} s")
     downloads = st.container(horizontal=True)
     downloads.download_button("Download CSV", results_csv(results), "trialmatch-results.csv", "text/csv",
                               on_click="ignore", icon=":material/download:")
     downloads.download_button("Download JSON", results_json(results), "trialmatch-results.json",
                               "application/json", on_click="ignore", icon=":material/download:")
     for rank, result in enumerate(results, 1):
-        render_card(rank, result)
+        render_card(rank, result, found.documents.get(result.nct_id))
 
 
 def main() -> None:
@@ -127,7 +149,7 @@ def main() -> None:
         guards.backend_error(exc)
         return
     if outcome is not None:
-        _show(*outcome, include_ineligible)
+        _show(outcome, include_ineligible)
 
 
 main()

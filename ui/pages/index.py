@@ -82,7 +82,7 @@ def main() -> None:
     st.subheader("Recent sync runs")
     if runs:
         st.dataframe(pd.DataFrame([r.model_dump() for r in runs], columns=RUN_COLUMNS), hide_index=True,
-                     key="index_runs")
+)
     else:
         st.caption("No sync run recorded yet.")
 

@@ -1,0 +1,173 @@
+"""Find trials page: the patient form, uploads, results, exports and the page's error messages (AppTest)."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import pytest
+
+from tests.ui_data import MODEL_TRIAL, app_test, built_data_dir, texts, use_data_dir
+from ui.results import results_csv, results_json
+
+DIAGNOSIS = "metastatic colorectal adenocarcinoma"
+
+
+@pytest.fixture
+def data_dir(tmp_path_factory, monkeypatch) -> Path:
+    directory = built_data_dir(tmp_path_factory)
+    use_data_dir(monkeypatch, directory)
+    return directory
+
+
+def fill(at, *, age=52, gene="NTRK1", alteration="amplification", copies=9, diagnosis=DIAGNOSIS):
+    if age is not None:
+        at.number_input(key="pf_age").set_value(age)
+    if diagnosis:
+        at.multiselect(key="pf_conditions").set_value([diagnosis])
+    if gene:
+        at.selectbox(key="pf_gene_0").set_value(gene)
+    if alteration:
+        at.selectbox(key="pf_alteration_0").set_value(alteration)
+    if copies is not None:
+        at.number_input(key="pf_copies_0").set_value(copies)
+    return at
+
+
+def submit(at):
+    next(b for b in at.button if b.label == "Find trials").click()
+    return at.run()
+
+
+def card_ids(at) -> list[str]:
+    """NCT ids of the result cards, in page order (each card shows its id as a gray badge)."""
+    return [m.value.removeprefix(":gray-badge[").removesuffix("]") for m in at.markdown
+            if m.value.startswith(":gray-badge[NCT")]
+
+
+def test_ntrk1_amplified_patient_gets_the_model_trial_first(data_dir):
+    at = submit(fill(app_test()))
+    assert not at.exception
+    assert card_ids(at)[0] == MODEL_TRIAL
+
+
+def test_a_result_card_shows_verdict_counts_and_links(data_dir):
+    at = submit(fill(app_test()))
+    markdown = texts(at.markdown)
+    assert any("Potentially eligible" in m for m in markdown)
+    assert any(m.startswith(":violet-badge[") and " met · " in m for m in markdown)
+    assert any(f"https://clinicaltrials.gov/study/{MODEL_TRIAL}" in m for m in markdown)
+    assert any(link.proto.query_string == f"nct={MODEL_TRIAL}" for link in at.page_link)
+
+
+def test_the_criteria_table_highlights_the_decisive_words(data_dir):
+    at = submit(fill(app_test()))
+    first_table = at.html[0].value
+    assert "<mark" in first_table and "copies" in first_table
+
+
+def test_results_take_under_a_second(data_dir):
+    at = submit(fill(app_test()))
+    caption = next(c for c in texts(at.caption) if " trials (" in c)
+    assert float(caption.rsplit(" in ", 1)[1].removesuffix(" s")) < 1.0
+
+
+def test_too_few_copies_show_the_model_trial_as_not_eligible_with_why_not(data_dir):
+    at = submit(fill(app_test(), copies=5))
+    assert MODEL_TRIAL not in card_ids(at)
+    at.toggle(key="find_include_ineligible").set_value(True).run()
+    assert MODEL_TRIAL in card_ids(at)
+    assert any(m.startswith("**Why not:**") and "7" in m for m in texts(at.markdown))
+
+
+def test_an_empty_form_says_what_to_give(data_dir):
+    at = submit(app_test())
+    assert not at.exception
+    assert any("at least one condition or one biomarker" in e for e in texts(at.error))
+
+
+def test_an_unknown_gene_is_named_in_the_error(data_dir):
+    at = submit(fill(app_test(state={"pf_gene_0": "NOTAGENE1"}), gene=None))  # typed, not offered
+    assert any("biomarkers[0].gene" in e and "NOTAGENE1" in e for e in texts(at.error))
+
+
+def test_a_gene_alias_is_accepted(data_dir):
+    at = submit(fill(app_test(), gene="TRKA"))
+    assert not at.error
+    assert card_ids(at)[0] == MODEL_TRIAL
+
+
+def test_no_matching_trial_gives_a_hint_not_an_empty_page(data_dir):
+    at = fill(app_test(), gene=None, alteration=None, copies=None, diagnosis="zzyzx unobtainium syndrome")
+    at.multiselect(key="pf_statuses").set_value(["WITHHELD"])
+    at = submit(at)
+    assert not at.exception
+    assert any("No trial matches this patient" in i for i in texts(at.info))
+
+
+def test_an_uploaded_patient_json_fills_the_form_and_searches(data_dir):
+    at = app_test()
+    patient = {"age": 52, "conditions": [DIAGNOSIS],
+               "biomarkers": [{"gene": "NTRK1", "alteration": "amplification", "copies": 9}]}
+    at.file_uploader[0].upload("patient.json", json.dumps(patient).encode(), "application/json")
+    at.run()
+    assert not at.exception
+    assert at.selectbox(key="pf_gene_0").value == "NTRK1"
+    assert at.number_input(key="pf_copies_0").value == 9
+    assert card_ids(at)[0] == MODEL_TRIAL
+
+
+def test_an_uploaded_file_that_is_not_json_is_reported(data_dir):
+    at = app_test()
+    at.file_uploader[0].upload("patient.json", b"{not json", "application/json")
+    at.run()
+    assert any("is not valid JSON" in e for e in texts(at.error))
+
+
+def test_the_form_keeps_its_values_after_visiting_another_page(data_dir):
+    at = submit(fill(app_test()))
+    at.switch_page("pages/index.py").run()
+    at.switch_page("pages/find.py").run()
+    assert at.selectbox(key="pf_gene_0").value == "NTRK1"
+    assert card_ids(at)[0] == MODEL_TRIAL
+
+
+def test_the_privacy_notice_is_on_the_page(data_dir):
+    at = app_test()
+    assert any("nothing is saved to disk, cached or logged" in c for c in texts(at.caption))
+
+
+def test_patient_values_reach_neither_disk_nor_logs(data_dir, caplog):
+    marker = "quokka-fibrosarcoma-8231"
+    files = lambda: {p: p.stat().st_mtime_ns for p in data_dir.rglob("*") if p.is_file()}  # noqa: E731
+    before = files()
+    with caplog.at_level(logging.DEBUG):
+        at = submit(fill(app_test(), diagnosis=marker))
+    assert not at.exception and at.session_state["find_request"]["patient"].conditions == [marker]
+    assert marker not in caplog.text
+    assert files() == before
+
+
+def test_an_empty_index_says_how_to_fill_it(tmp_path, monkeypatch):
+    use_data_dir(monkeypatch, tmp_path)
+    at = app_test()
+    assert not at.exception
+    assert any("The trial index is empty" in i for i in texts(at.info))
+
+
+def test_an_unreachable_elasticsearch_is_one_clear_error(tmp_path, monkeypatch):
+    monkeypatch.setenv("TRIALMATCH_ES_URL", "http://127.0.0.1:9")
+    use_data_dir(monkeypatch, tmp_path, backend="elasticsearch")
+    at = app_test()
+    assert not at.exception
+    assert any("The trial index cannot be used" in e and "elasticsearch" in e.lower() for e in texts(at.error))
+
+
+def test_the_csv_and_json_exports_keep_the_rank_order(data_dir):
+    at = submit(fill(app_test()))
+    results = at.session_state["find_results"][False].results
+    csv_lines = results_csv(results).decode().splitlines()
+    assert csv_lines[0].startswith("rank,nct_id,title,status,verdict")
+    assert csv_lines[1].startswith(f"1,{MODEL_TRIAL},")
+    assert json.loads(results_json(results))["results"][0]["nct_id"] == MODEL_TRIAL

@@ -1,0 +1,59 @@
+"""Highlighting protocol text and decisive words: hand-written cases and the model trial's criteria."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from search.models import CriterionVerdict
+from ui.decisive import pattern_marks, verdict_view
+from ui.highlight import Mark, highlight, unescape
+
+MODEL_TRIAL = Path(__file__).resolve().parents[1].parent / "shared" / "ctgov" / "ntrk" / "NCT04879121.json"
+
+
+def marked(html: str) -> list[str]:
+    return [part.split(">", 1)[1] for part in html.split("</mark>")[:-1]]
+
+
+def test_a_span_is_wrapped_in_a_mark_titled_by_its_label():
+    assert highlight("ECOG 0-1", [Mark(0, 4, "performance_status")]) == (
+        '<mark class="tm-performance_status" title="performance_status">ECOG</mark> 0-1'
+    )
+
+
+def test_registry_escapes_are_removed_without_shifting_the_spans():
+    text = r"Bilirubin \< 2.5 x ULN"
+    assert marked(highlight(text, [Mark(10, 16, "lab")])) == ["&lt; 2.5"]
+    assert unescape(text) == "Bilirubin < 2.5 x ULN"
+
+
+def test_html_in_the_protocol_text_is_shown_not_run():
+    html = highlight("<script>alert(1)</script> age", [Mark(26, 29, "age")])
+    assert "<script>" not in html and "&lt;script&gt;" in html
+
+
+def test_overlapping_marks_merge_into_one():
+    assert marked(highlight("NTRK1 fusion positive", [Mark(0, 12, "a"), Mark(6, 21, "b")])) == [
+        "NTRK1 fusion positive"
+    ]
+
+
+def test_marks_outside_the_text_are_clipped_or_dropped():
+    assert marked(highlight("age 18", [Mark(4, 99, "age"), Mark(50, 60, "x"), Mark(3, 3, "empty")])) == ["18"]
+
+
+def test_ecog_and_karnofsky_limits_are_the_decisive_words_of_the_model_trial():
+    study = json.loads(MODEL_TRIAL.read_text())
+    text = study["protocolSection"]["eligibilityModule"]["eligibilityCriteria"]
+    sentence = next(line for line in text.splitlines() if "ECOG" in line)
+    words = [sentence[m.start : m.end] for m in pattern_marks("performance_status", sentence)]
+    assert {"ECOG", "=< 3", "KPS", ">= 70 %"} <= set(words)
+
+
+def test_a_verdict_without_a_trial_document_highlights_its_own_sentence():
+    verdict = CriterionVerdict(kind="age", status="met", criterion="At least 16 years of age",
+                               explanation="patient is 52", span=(0, 24))
+    text, marks = verdict_view(verdict, None)
+    assert text == "At least 16 years of age"
+    assert [text[m.start : m.end] for m in marks] == ["At least 16 years of age"]
