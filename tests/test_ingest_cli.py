@@ -12,7 +12,9 @@ from pathlib import Path
 import pytest
 
 from ingest.lock import sync_lock
+from search.backends import open_backend
 from tests.fake_ctgov import FakeCtgov
+from trialmatch.settings import Settings
 
 CTGOV = Path(__file__).resolve().parents[1].parent / "shared" / "ctgov"
 TRIALMATCH = [sys.executable, "-m", "trialmatch"]
@@ -86,11 +88,31 @@ def test_live_ingest_then_refresh_report_in_json(tmp_path: Path, api: FakeCtgov)
     first = trialmatch(tmp_path, "ingest", "--term", "breast", "--json", api_url=api.url)
     assert first.returncode == 0, first.stderr
     added = json.loads(first.stdout)["added"]
-    refreshed = trialmatch(tmp_path, "refresh", "--json", api_url=api.url)
+    refreshed = trialmatch(tmp_path, "refresh", "--json", "--no-index", api_url=api.url)
     assert refreshed.returncode == 0, refreshed.stderr
     assert json.loads(refreshed.stdout) == {
         "added": 0, "changed": 0, "unchanged": 0, "failed": 0, "total": added, "failures": []
     }
+
+
+def test_refresh_has_the_changed_studies_re_extracted_and_re_indexed(tmp_path: Path):
+    with FakeCtgov() as api:
+        assert trialmatch(tmp_path, "ingest", "--term", "KRAS", api_url=api.url).returncode == 0
+        first = trialmatch(tmp_path, "refresh", api_url=api.url)
+        assert first.returncode == 0, first.stderr
+        indexed = int(first.stdout.split("index: ")[1].split()[0])
+        study = next(s for s in api.studies if "kras" in json.dumps(s).lower())
+        nct_id = study["protocolSection"]["identificationModule"]["nctId"]
+        api.update_study(nct_id, overallStatus="TERMINATED", lastUpdatePostDateStruct={"date": "2026-11-22"})
+        second = trialmatch(tmp_path, "refresh", "--json", api_url=api.url)
+    assert second.returncode == 0, second.stderr
+    assert json.loads(second.stdout)["changed"] == 1
+    assert f"index: 1 studies re-indexed, 0 failed, {indexed} in the index" in second.stderr
+    backend = open_backend(Settings.load(data_dir=tmp_path))
+    try:
+        assert backend.get(nct_id).overall_status == "TERMINATED"
+    finally:
+        backend.close()
 
 
 def test_refresh_before_any_live_ingest_says_what_to_run(tmp_path: Path, api: FakeCtgov):
@@ -108,7 +130,9 @@ def test_a_second_run_is_refused_while_another_holds_the_lock(tmp_path: Path):
 
 def test_schedule_runs_refresh_on_an_interval_in_the_foreground(tmp_path: Path, api: FakeCtgov):
     assert trialmatch(tmp_path, "ingest", "--term", "lung", api_url=api.url).returncode == 0
-    done = trialmatch(tmp_path, "schedule", "--every", "1s", "--run-now", "--max-runs", "2", api_url=api.url)
+    done = trialmatch(
+        tmp_path, "schedule", "--every", "1s", "--run-now", "--max-runs", "2", "--no-index", api_url=api.url
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.count("refresh: 0 added, 0 changed") == 2
     assert "refreshing every 0:00:01" in done.stdout

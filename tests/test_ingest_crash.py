@@ -114,12 +114,12 @@ def test_refresh_killed_mid_run_then_rerun_stores_every_change(tmp_path: Path):
         for nct_id in changed:
             api.update_study(nct_id, lastUpdatePostDateStruct={"date": "2026-11-22", "type": "ACTUAL"})
         api.page_delay = 0.15
-        process = subprocess.Popen([*TRIALMATCH, "refresh", "--page-size", "10"], env=env,
+        process = subprocess.Popen([*TRIALMATCH, "refresh", "--page-size", "10", "--no-index"], env=env,
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         kill_when(process, data_dir, "SELECT count(*) FROM sync_runs WHERE status = 'running' AND changed >= 20")
         api.page_delay = 0
         served = len(api.study_pages())
-        done = run(["refresh", "--page-size", "10", "--json"], env)
+        done = run(["refresh", "--page-size", "10", "--json", "--no-index"], env)
         assert done.returncode == 0, done.stderr
         assert "pageToken" in api.study_pages()[served].params
         expected = {s["protocolSection"]["identificationModule"]["nctId"] for s in api.studies}

@@ -51,6 +51,9 @@ CONTACT = typer.Option(
     help="Email or URL sent in the User-Agent so ClinicalTrials.gov can reach you (env TRIALMATCH_CONTACT).",
 )
 JSON = typer.Option(False, "--json", help="Print the summary as one JSON object on stdout.")
+NO_INDEX = typer.Option(
+    False, "--no-index", help="Only update the raw store; leave re-extraction and indexing to `trialmatch index`."
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -106,13 +109,16 @@ def refresh_command(
     rate: float = RATE,
     retries: int = RETRIES,
     contact: str = CONTACT,
+    no_index: bool = NO_INDEX,
     as_json: bool = JSON,
 ) -> None:
-    """Pull what changed since the last successful sync, in the scope of the earlier live ingests."""
+    """Pull what changed since the last successful sync, then re-extract and re-index the changed studies."""
     settings = settings_of(ctx)
     started = time.monotonic()
     summary = _refresh_once(settings, page_size, rate, retries, contact)
     _report("refresh", summary, as_json, started)
+    if not no_index:
+        _reindex(settings, as_json=as_json, stamped=False)
 
 
 def schedule(
@@ -124,6 +130,7 @@ def schedule(
     rate: float = RATE,
     retries: int = RETRIES,
     contact: str = CONTACT,
+    no_index: bool = NO_INDEX,
 ) -> None:
     """Run `refresh` on a schedule in the foreground (for a service manager); Ctrl-C stops it."""
     settings = settings_of(ctx)
@@ -136,10 +143,11 @@ def schedule(
         started = time.monotonic()
         try:
             summary = _refresh_once(settings, page_size, rate, retries, contact)
+            _report("refresh", summary, False, started, stamped=True)
+            if not no_index:
+                _reindex(settings, as_json=False, stamped=True)
         except UserError as exc:
             typer.echo(f"{_stamp()} refresh failed: {exc}", err=True)
-            return
-        _report("refresh", summary, False, started, stamped=True)
 
     def announce(message: str) -> None:
         typer.echo(f"{_stamp()} {message}")
@@ -157,13 +165,36 @@ def _stop(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
-def _refresh_once(
-    settings: Settings, page_size: int, rate: float, retries: int, contact: str | None
-) -> RunSummary:
+def _refresh_once(settings: Settings, page_size: int, rate: float, retries: int, contact: str | None) -> RunSummary:
     with _run_guard(), sync_lock(settings.data_dir), RawStore(settings.store_path) as store:
         with _client(settings, rate, retries, contact) as client, open_progress("refresh", sys.stderr) as progress:
-            summary = refresh(store, client, progress=progress, page_size=page_size)
-    return summary
+            return refresh(store, client, progress=progress, page_size=page_size)
+
+
+def _reindex(settings: Settings, as_json: bool, stamped: bool) -> None:
+    """The refresh hook: the search stage re-extracts and re-indexes every pending (new or changed) study."""
+    from search.backend import BackendError
+    from search.indexing import index_pending
+
+    with open_progress("index", sys.stderr) as progress:
+
+        def advance(done: int, total: int) -> None:
+            progress.set_total(total)
+            progress.advance(studies=done - progress.studies)
+
+        try:
+            report = index_pending(settings, progress=advance)
+        except BackendError as exc:
+            raise UserError(
+                f"the refresh was stored but re-indexing failed: {exc}; run `trialmatch index` to retry"
+            ) from exc
+    for failure in report.failures:
+        typer.echo(f"not indexed {failure}", err=True)
+    line = (
+        f"index: {report.indexed} studies re-indexed, {report.failed} failed, {report.total} in the index "
+        f"({report.seconds:.1f} s)"
+    )
+    typer.echo(f"{_stamp()} {line}" if stamped else line, err=as_json)
 
 
 def _query(cond: str | None, term: str | None, intr: str | None, locn: str | None, status: list[str]) -> StudyQuery:
