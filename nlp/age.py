@@ -29,6 +29,7 @@ from spacy.tokens import Doc
 from nlp.models import AgeWindow
 from nlp.pipeline import pattern_phrases, phrase_regex
 from nlp.sections import add_kind
+from nlp.text import doc_text
 
 TERMS_PATH = Path(__file__).resolve().parent / "vocab" / "age_terms.jsonl"
 UNIT_YEARS = {"year": 1.0, "month": 1 / 12, "week": 7 / 365.25, "day": 1 / 365.25}
@@ -123,6 +124,7 @@ _FILLER_AFTER = frozenset({"who", "and", "or", "at", "with", "in", "to", "of", "
                            "yr", "yrs", "y", "ys", "mo", "d"})
 _SUBGROUP_END = re.compile(r"(?<![a-z])(?:for|in|among|if|of|to)\s+(?:(?:the|all|any)\s+)?$")
 _EXCLUSION_REACH = 60
+_DIGIT = re.compile(r"\d")
 _AGE_HEADER = re.compile(r"\s*ages?\s*:?\s*")
 _COORDINATED = re.compile(r"[\s,;/]*(?:(?:or|and|but|nor)\b)?[\s,(]*")
 
@@ -225,6 +227,9 @@ def age_window(criteria: list[tuple[str, str]]) -> tuple[AgeWindow, list[int]]:
     found: list[tuple[int, _Bound]] = []
     previous = ""
     for i, (section, text) in enumerate(criteria):
+        if not _DIGIT.search(text):
+            previous = text.lower()
+            continue
         lowered = text.lower().translate(_WIDTH_SAFE)
         found += [(i, b) for b in _bounds(lowered, section, grammar, _AGE_HEADER.fullmatch(previous) is not None)]
         previous = lowered
@@ -255,7 +260,8 @@ class AgeComponent:
         _grammar()
 
     def __call__(self, doc: Doc) -> Doc:
-        criteria = [(span.label_, span.text) for span in doc.spans["criteria"]]
+        text = doc_text(doc)
+        criteria = [(span.label_, text[span.start_char : span.end_char]) for span in doc.spans["criteria"]]
         window, indexes = age_window(criteria)
         doc._.facts["age"] = window
         for i in indexes:

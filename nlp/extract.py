@@ -7,7 +7,8 @@
 
 `extract_text` reads the text alone; `extract_study` also merges the registry's minimumAge, maximumAge
 and sex (`age.source` says which gave the window); `extract_studies` streams many studies through
-`nlp.pipe`, in order. Empty or missing criteria give a valid record with nulls.
+`nlp.pipe`, in order, and `extract_texts` does the same for (text, nct_id) pairs. Empty or missing
+criteria give a valid record with nulls.
 """
 
 from __future__ import annotations
@@ -134,3 +135,10 @@ def extract_studies(studies: Iterable[dict], batch_size: int = 64) -> Iterator[T
     pairs = ((make_doc_text(eligibility_text(study)), study) for study in studies)
     for doc, study in get_nlp().pipe(pairs, as_tuples=True, batch_size=batch_size):
         yield _with_registry(_assemble(doc, eligibility_text(study), _nct_id(study)), study)
+
+
+def extract_texts(records: Iterable[tuple[str | None, str | None]], batch_size: int = 64) -> Iterator[TrialCriteria]:
+    """Facts of many (eligibility text, nct_id) pairs, batched through `nlp.pipe`, in input order."""
+    pairs = ((make_doc_text(text), (text if isinstance(text, str) else "", nct_id)) for text, nct_id in records)
+    for doc, (text, nct_id) in get_nlp().pipe(pairs, as_tuples=True, batch_size=batch_size):
+        yield _assemble(doc, text, nct_id)

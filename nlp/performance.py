@@ -28,7 +28,8 @@ from spacy.tokens import Doc, Span
 
 from nlp.models import PerformanceStatus
 from nlp.pipeline import pattern_phrases, phrase_regex
-from nlp.sections import add_kind
+from nlp.sections import add_kind, ents_by_criterion
+from nlp.text import doc_text
 
 NUMBERS_PATH = Path(__file__).resolve().parent / "vocab" / "numbers.jsonl"
 SPECIFIC = ("ecog", "karnofsky", "lansky")
@@ -41,6 +42,7 @@ _FILLER = re.compile(
     r"a|an|the|between|from|equal|to|rating|value|index|within|range|only|defined|as|has|have|had|\([^()\d]{0,40}\))"
     r"(?![a-z])(?:[\s(),:\-\[\]]|=(?![<>]))*)*"
 )
+_SCALE_LABELS = frozenset({"SCALE"})
 _STOP = re.compile(r";|\.(?:\s|$)|\n\s*\n")
 
 
@@ -157,13 +159,10 @@ class _Mention:
     end: int
 
 
-def _mentions(doc: Doc, criterion: Span) -> list[_Mention]:
-    """Each scale mention in a criterion, adjacent anchors merged."""
-    text = doc.text
+def _mentions(text: str, scale_ents: list[Span]) -> list[_Mention]:
+    """Each scale mention among a criterion's SCALE entities, adjacent anchors merged."""
     mentions: list[_Mention] = []
-    for ent in criterion.ents:
-        if ent.label_ != "SCALE":
-            continue
+    for ent in scale_ents:
         scale = ent.ent_id_ or "performance_status"
         if not mentions or not _GAP.fullmatch(text, mentions[-1].end, ent.start_char):
             mentions.append(_Mention([scale], ent.start_char, ent.end_char))
@@ -208,11 +207,15 @@ def _read(
 
 def performance_readings(doc: Doc) -> list[_Reading]:
     grammar = _grammar()
-    text = doc.text.lower()
+    original = doc_text(doc)
+    text = original.lower()
     criteria = list(doc.spans["criteria"])
     readings: list[_Reading] = []
+    scale_ents = ents_by_criterion(doc, _SCALE_LABELS)
     for index, criterion in enumerate(criteria):
-        mentions = _mentions(doc, criterion)
+        if not scale_ents[index]:
+            continue
+        mentions = _mentions(original, scale_ents[index])
         for k, mention in enumerate(mentions):
             stop = _STOP.search(text, mention.end, criterion.end_char)
             limit_end = min(

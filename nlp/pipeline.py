@@ -17,17 +17,19 @@ from __future__ import annotations
 
 import importlib
 import re
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
 
 import spacy
 import srsly
 from spacy.language import Language
+from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 from spacy.util import compile_infix_regex, compile_prefix_regex
 
 from nlp import sections  # noqa: F401  (registers tm_sections)
-from nlp.text import mask_escapes
+from nlp.text import DOC_TEXT_KEY, mask_escapes
 
 PATTERNS_DIR = Path(__file__).resolve().parent / "patterns"
 FACT_COMPONENTS: tuple[tuple[str, str], ...] = (
@@ -54,7 +56,7 @@ for _name in ("facts", "kinds"):
 
 def make_doc_text(text: str | None) -> str:
     """The text a Doc is built from: `text` with markdown escapes masked, offsets unchanged."""
-    return mask_escapes(text or "")
+    return mask_escapes(text if isinstance(text, str) else "")
 
 
 def _load_fact_modules() -> list[str]:
@@ -71,10 +73,27 @@ def _load_fact_modules() -> list[str]:
     return names
 
 
+class _TextKeepingTokenizer:
+    """The tokenizer, also keeping the Doc's text in `doc.user_data` so components need not rebuild it."""
+
+    def __init__(self, tokenizer: Tokenizer) -> None:
+        self.tokenizer = tokenizer
+
+    def __call__(self, text: str) -> Doc:
+        doc = self.tokenizer(text)
+        doc.user_data[DOC_TEXT_KEY] = text
+        return doc
+
+    def pipe(self, texts: Iterable[str], batch_size: int = 1000) -> Iterator[Doc]:
+        for text in texts:
+            yield self(text)
+
+
 def _customise_tokenizer(nlp: Language) -> None:
     tokenizer = nlp.tokenizer
     tokenizer.prefix_search = compile_prefix_regex(_PREFIXES + tuple(nlp.Defaults.prefixes)).search
     tokenizer.infix_finditer = compile_infix_regex(tuple(nlp.Defaults.infixes) + _INFIXES).finditer
+    nlp.tokenizer = _TextKeepingTokenizer(tokenizer)
 
 
 def pattern_files() -> list[Path]:

@@ -21,7 +21,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
+
+from nlp.text import doc_text
 
 _LINE = re.compile(r"[^\r\n]+")
 _BULLET = re.compile(
@@ -128,7 +130,23 @@ def _intro_kind(text: str) -> str | None:
     return None
 
 
-def _segments(text: str) -> Iterator[_Segment]:
+def _may_hold_header(lowered: str, start: int, end: int) -> bool:
+    """Cheap test before the header regexes: does the line mention inclusion, exclusion or eligibility?"""
+    return lowered.find("clu", start, end) >= 0 or lowered.find("elig", start, end) >= 0
+
+
+def _inline_cuts(text: str, start: int, end: int) -> list[int]:
+    """Where headers start inside a line after other text ("... 8. Signed consent Exclusion Criteria: ...")."""
+    inline = [m.start() for m in _INLINE_HEADER.finditer(text, start, end) if text[start : m.start()].strip(" \t-*•")]
+    if not inline:
+        return []
+    lead = _BULLET.match(text, start, end)
+    own_header = _header_kind(text[lead.end() if lead else start : end])
+    own_end = (lead.end() if lead else start) + own_header[1] if own_header else start
+    return [cut for cut in inline if cut >= own_end]
+
+
+def _segments(text: str, lowered: str) -> Iterator[_Segment]:
     previous_end = 0
     for line in _LINE.finditer(text):
         start, end = line.span()
@@ -138,14 +156,7 @@ def _segments(text: str) -> Iterator[_Segment]:
             2 if "\r\n" in text[previous_end:start] else 1
         )
         previous_end = end
-        lead = _BULLET.match(text, start, end)
-        own_header = _header_kind(text[lead.end() if lead else start : end])
-        own_end = (lead.end() if lead else start) + own_header[1] if own_header else start
-        cuts = [start] + [
-            m.start()
-            for m in _INLINE_HEADER.finditer(text, start, end)
-            if m.start() >= own_end and text[start : m.start()].strip(" \t-*•")
-        ]
+        cuts = [start] + (_inline_cuts(text, start, end) if _may_hold_header(lowered, start, end) else [])
         for i, cut in enumerate(cuts):
             piece_end = cuts[i + 1] if i + 1 < len(cuts) else end
             bullet = _BULLET.match(text, cut, piece_end)
@@ -201,12 +212,13 @@ def split_criteria(text: str) -> list[tuple[int, int, str]]:
     section: str | None = None
     current: _Criterion | None = None
     open_parens = 0  # a header's parenthesis still open: its lines are part of the header
-    for segment in _segments(text):
+    lowered = text.lower()
+    for segment in _segments(text, lowered):
         body = text[segment.body_start : segment.end]
         if open_parens > 0:
             open_parens += body.count("(") - body.count(")")
             continue
-        header = _header_kind(body)
+        header = _header_kind(body) if _may_hold_header(lowered, segment.body_start, segment.end) else None
         if header:
             section, length = header
             current = None
@@ -249,6 +261,23 @@ def criterion_of(doc: Doc, start_char: int) -> int | None:
     return None
 
 
+def ents_by_criterion(doc: Doc, labels: frozenset[str] | set[str] | None = None) -> list[list[Span]]:
+    """The entities of each criterion (index → list), in one pass; only `labels` when given.
+
+    Cheaper than `span.ents` per criterion, which walks the whole Doc each time.
+    """
+    criteria = doc.spans["criteria"]
+    starts = [c.start for c in criteria]
+    buckets: list[list[Span]] = [[] for _ in starts]
+    for ent in doc.ents:
+        if labels is not None and ent.label_ not in labels:
+            continue
+        i = bisect_right(starts, ent.start) - 1
+        if i >= 0 and ent.end <= criteria[i].end:
+            buckets[i].append(ent)
+    return buckets
+
+
 def add_kind(doc: Doc, criterion: int | None, kind: str) -> None:
     """Record that criterion `criterion` states a fact of `kind` (e.g. "age"); shown in `Criterion.kinds`."""
     if criterion is not None:
@@ -263,7 +292,7 @@ class SectionSplitter:
 
     def __call__(self, doc: Doc) -> Doc:
         spans = []
-        for start, end, section in split_criteria(doc.text):
+        for start, end, section in split_criteria(doc_text(doc)):
             span = doc.char_span(start, end, label=section, alignment_mode="expand")
             if span is not None and (not spans or span.start >= spans[-1].end):
                 spans.append(span)

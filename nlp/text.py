@@ -16,6 +16,7 @@ from __future__ import annotations
 import html
 import re
 
+DOC_TEXT_KEY = "tm_text"
 _ESCAPE = re.compile(r"\\(?=[!-/:-@\[-`{-~])")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SPACES = re.compile(r"\s+")
@@ -32,6 +33,12 @@ def _entity_same_length(match: re.Match) -> str:
 def mask_escapes(text: str) -> str:
     """`text` with markdown escape backslashes and control characters replaced by spaces (same length)."""
     return _CONTROL.sub(" ", _ENTITY.sub(_entity_same_length, _ESCAPE.sub(" ", text)))
+
+
+def doc_text(doc) -> str:
+    """The text of a pipeline Doc without rebuilding it from tokens (`Doc.text` joins every token)."""
+    text = doc.user_data.get(DOC_TEXT_KEY)
+    return text if isinstance(text, str) else doc.text
 
 
 def clean_text(text: str) -> str:

@@ -1,0 +1,220 @@
+"""The `extract` command: eligibility facts of every trial in a file, one JSON line per trial.
+
+    $ trialmatch extract --input ../shared/ctgov/ntrk --output facts.jsonl
+    $ trialmatch extract --input ../shared/corpus/eligibility-texts.jsonl --output facts.jsonl
+    $ trialmatch extract --input ../shared/ctgov/ntrk --pretty NCT04879121
+
+Input: anything `ingest --source` reads (API v2 study JSON, search pages, JSON lists, JSONL, legacy XML,
+.zip, directories), or JSON Lines of `{"nct_id": ..., "criteria": ...}` (text only: age from the text
+alone). Output: one `TrialCriteria` JSON object per trial, in input order; records that are not trials
+are skipped and counted on stderr. `--pretty NCT_ID` prints that trial's facts, each with the sentence
+it came from.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO
+
+import typer
+
+from ingest.loaders import SourceError, iter_source
+from nlp.extract import eligibility_text, extract_studies, extract_texts
+from nlp.models import TrialCriteria
+from trialmatch.cli import UserError
+
+_TEXT_SUFFIXES = (".jsonl", ".ndjson", ".json")
+_SENTENCE_END = re.compile(r"(?<=[.;!?])\s+(?=\S)")
+_SHOWN = 160
+
+
+class _Skips:
+    """Records that are not trials: how many, and the first reason."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.first: str | None = None
+
+    def add(self, source: str, reason: str) -> None:
+        self.count += 1
+        self.first = self.first or f"{source}: {reason}"
+
+
+def register(app: typer.Typer) -> None:
+    app.command("extract")(extract)
+
+
+def _is_text_jsonl(path: Path) -> bool:
+    """Whether `path` holds JSON Lines of {"nct_id", "criteria"} records rather than API v2 studies."""
+    if not path.is_file() or not path.name.lower().endswith(_TEXT_SUFFIXES):
+        return False
+    with path.open("rb") as handle:
+        for line in handle:
+            if line.strip():
+                try:
+                    first = json.loads(line.decode("utf-8-sig"))
+                except (UnicodeDecodeError, json.JSONDecodeError):
+                    return False
+                return isinstance(first, dict) and "protocolSection" not in first and (
+                    "criteria" in first or "nct_id" in first
+                )
+    return False
+
+
+def _text_records(path: Path, skips: _Skips) -> Iterator[tuple[str, str | None]]:
+    with path.open("rb") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line.decode("utf-8-sig"))
+            except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+                skips.add(f"{path}:{number}", f"not a JSON line ({exc})")
+                continue
+            if not isinstance(record, dict):
+                skips.add(f"{path}:{number}", "not a JSON object")
+                continue
+            text, nct_id = record.get("criteria"), record.get("nct_id")
+            yield (text if isinstance(text, str) else "", nct_id if isinstance(nct_id, str) else None)
+
+
+def _studies(path: Path, skips: _Skips) -> Iterator[dict]:
+    for loaded in iter_source(path):
+        if loaded.study is None:
+            skips.add(loaded.source, loaded.reason or "unreadable")
+        else:
+            yield loaded.study
+
+
+def _facts(path: Path, skips: _Skips, wanted: str | None, texts: dict[str, str]) -> Iterator[TrialCriteria]:
+    """Facts of each trial in `path`; the eligibility text of trial `wanted` is kept in `texts`."""
+
+    def remember(nct_id: str | None, text: str) -> None:
+        if wanted and (nct_id or "").strip().upper() == wanted:
+            texts[wanted] = text
+
+    if _is_text_jsonl(path):
+        def remembered_texts() -> Iterator[tuple[str, str | None]]:
+            for text, nct_id in _text_records(path, skips):
+                remember(nct_id, text)
+                yield text, nct_id
+
+        yield from extract_texts(remembered_texts())
+        return
+
+    def remembered_studies() -> Iterator[dict]:
+        for study in _studies(path, skips):
+            remember(((study.get("protocolSection") or {}).get("identificationModule") or {}).get("nctId"),
+                     eligibility_text(study))
+            yield study
+
+    yield from extract_studies(remembered_studies())
+
+
+def _sentence(text: str, span: tuple[int, int], within: tuple[int, int]) -> str:
+    """The sentence of `text` around `span`, inside the criterion span `within`, whitespace collapsed."""
+    start, end = within
+    for boundary in _SENTENCE_END.finditer(text, start, end):
+        if boundary.start() <= span[0]:
+            start = boundary.end()
+        elif boundary.start() >= span[1]:
+            end = boundary.start()
+            break
+    sentence = " ".join(text[start:end].replace("\\", "").split())
+    return sentence if len(sentence) <= _SHOWN else sentence[: _SHOWN - 1] + "…"
+
+
+def _show(text: str) -> str:
+    return text if len(text) <= _SHOWN else text[: _SHOWN - 1] + "…"
+
+
+def _pretty(facts: TrialCriteria, text: str, out: IO[str]) -> None:
+    age, ps = facts.age, facts.performance_status
+    criteria = facts.criteria
+
+    def source(index: int | None, span: tuple[int, int] | None = None) -> str:
+        if index is None or index >= len(criteria):
+            return ""
+        criterion = criteria[index]
+        said = _sentence(text, span, criterion.span) if span else _show(criterion.text)
+        return f"\n      [{criterion.section} #{index}] {said}"
+
+    def where(kind: str) -> str:
+        return "".join(source(i) for i, c in enumerate(criteria) if kind in c.kinds)
+
+    lines = [f"{facts.nct_id or '(no NCT id)'}: {len(criteria)} criteria, sex {facts.sex}"]
+    lines.append(f"  age: {age.min_years} to {age.max_years} years (source: {age.source})" + where("age"))
+    lines.append(
+        f"  performance status: ECOG max {ps.ecog_max}, Karnofsky min {ps.karnofsky_min}, "
+        f"Lansky min {ps.lansky_min}" + where("performance_status")
+    )
+    for b in facts.biomarkers:
+        detail = ", ".join(
+            part for part in (
+                b.variant and f"variant {b.variant}",
+                b.min_copies is not None and f"min copies {b.min_copies:g}",
+                b.any_of and f"any of {b.any_of}",
+            ) if part
+        )
+        lines.append(
+            f"  biomarker: {b.gene} {b.alteration} {b.polarity}" + (f" ({detail})" if detail else "")
+            + source(b.criterion, b.span)
+        )
+    for t in facts.prior_therapies:
+        lines.append(f"  prior therapy: {t.drug_or_class} {t.polarity}" + source(t.criterion, t.span))
+    cns = facts.cns_metastases
+    if cns.allowed is not None:
+        lines.append(f"  CNS metastases allowed: {cns.allowed}" + source(cns.criterion))
+    for lab in facts.labs:
+        unit = " x ULN" if lab.uln_multiple else (f" {lab.unit}" if lab.unit else "")
+        lines.append(f"  lab: {lab.analyte} {lab.comparator} {lab.value:g}{unit}" + source(lab.criterion))
+    out.write("\n".join(lines) + "\n")
+    out.flush()
+
+
+def extract(
+    input_path: Path = typer.Option(
+        ..., "--input", "-i",
+        help="Studies (anything `ingest --source` reads) or JSON Lines of {nct_id, criteria}.",
+    ),
+    output: Path = typer.Option(None, "--output", "-o", help="Write one JSON line of facts per trial here."),
+    pretty: str = typer.Option(None, "--pretty", help="Print this trial's facts with the sentence each came from."),
+) -> None:
+    """Extract structured eligibility facts (age, performance status, biomarkers ...) from criteria text."""
+    if output is None and pretty is None:
+        raise UserError("say where the facts go: --output PATH.jsonl, or --pretty NCT_ID to read one trial")
+    if output is not None and not output.parent.is_dir():
+        raise UserError(f"--output: directory {output.parent} does not exist; create it or choose another path")
+    wanted = pretty.strip().upper() if pretty else None
+    skips, texts = _Skips(), {}
+    started, count, shown = time.monotonic(), 0, False
+    sink = output.open("w", encoding="utf-8") if output is not None else None
+    try:
+        for facts in _facts(input_path, skips, wanted, texts):
+            count += 1
+            if sink is not None:
+                sink.write(facts.model_dump_json() + "\n")
+            if wanted and (facts.nct_id or "").upper() == wanted:
+                _pretty(facts, texts.get(wanted, ""), sys.stdout)
+                shown = True
+                if sink is None:
+                    break
+    except SourceError as exc:
+        raise UserError(str(exc)) from exc
+    finally:
+        if sink is not None:
+            sink.close()
+    elapsed = time.monotonic() - started
+    summary = f"extracted {count} trials in {elapsed:.1f}s"
+    if output is not None:
+        summary += f" to {output}"
+    if skips.count:
+        summary += f"; skipped {skips.count} records that are not trials (first: {skips.first})"
+    typer.echo(summary, err=True)
+    if wanted and not shown:
+        raise UserError(f"--pretty: {wanted} is not in {input_path}; check the NCT id")
