@@ -20,14 +20,13 @@ criterion ("8 KRAS wild-type and 8 KRAS mutant") is stratification, not eligibil
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from nlp.models import Biomarker
-from nlp.polarity import CueFinder, Cues, polarity
+from nlp.polarity import CueFinder, Cues, entities_by_criterion, polarity
 from nlp.sections import add_kind
 from nlp.vocab import vocabulary
 
@@ -354,13 +353,7 @@ class BiomarkerExtractor:
     def __call__(self, doc: Doc) -> Doc:
         facts: list[Biomarker] = []
         criteria = doc.spans["criteria"] if "criteria" in doc.spans else []
-        by_criterion: dict[int, list[Span]] = {}
-        starts = [c.start for c in criteria]
-        for ent in doc.ents:
-            if ent.label_ in MENTION_LABELS or ent.label_ == "ALTERATION":
-                k = bisect_right(starts, ent.start) - 1
-                if k >= 0 and ent.end <= criteria[k].end:
-                    by_criterion.setdefault(k, []).append(ent)
+        by_criterion = entities_by_criterion(doc, MENTION_LABELS | {"ALTERATION"})
         previous: tuple[int, list[Biomarker]] | None = None
         for k, span in enumerate(criteria):
             ents = by_criterion.get(k, [])

@@ -21,11 +21,12 @@ A fact in an exclusion criterion that is also negated is required: the double ne
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
-from spacy.tokens import Span
+from spacy.tokens import Doc, Span
 
 from nlp.models import Polarity
 from nlp.vocab import cue_rows
@@ -78,7 +79,7 @@ class Cues:
     def has(self, *kinds: str) -> bool:
         return any(c.kind in kinds for c in self.items)
 
-    def _blocked(self, start: int, end: int, forward: bool) -> bool:
+    def blocked(self, start: int, end: int, forward: bool) -> bool:
         """A terminator lies in tokens [start, end), or a parenthesis separates cue and target: a forward cue
         inside one that closes before the target, a backward cue inside one that opens after it."""
         if any(c.kind == "terminator" and start <= c.start < end for c in self.items):
@@ -104,13 +105,26 @@ class Cues:
             if ignore[0] <= cue.start and cue.end <= ignore[1]:
                 continue
             if cue.kind != "negation_backward" and clause_start <= cue.start and cue.end <= start:
-                if start - cue.end <= window and not self._blocked(cue.end, start, forward=True):
+                if start - cue.end <= window and not self.blocked(cue.end, start, forward=True):
                     flips += 1
                     continue
             if cue.kind != "negation_forward" and cue.start >= end and cue.end <= clause_end:
-                if not self._blocked(end, cue.start, forward=False):
+                if not self.blocked(end, cue.start, forward=False):
                     flips += 1
         return flips % 2 == 1
+
+
+def entities_by_criterion(doc: Doc, labels: set[str]) -> dict[int, list[Span]]:
+    """The entities with one of `labels` in each criterion of `doc.spans["criteria"]`, by criterion index."""
+    criteria = doc.spans["criteria"] if "criteria" in doc.spans else []
+    starts = [c.start for c in criteria]
+    found: dict[int, list[Span]] = {}
+    for ent in doc.ents:
+        if ent.label_ in labels:
+            k = bisect_right(starts, ent.start) - 1
+            if k >= 0 and ent.end <= criteria[k].end:
+                found.setdefault(k, []).append(ent)
+    return found
 
 
 def polarity(section: str, negated: bool) -> Polarity:

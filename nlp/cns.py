@@ -1,0 +1,80 @@
+"""The `tm_cns` component: are CNS (brain, leptomeningeal) metastases allowed — yes, stable only, or no?
+
+    >>> from nlp.pipeline import get_nlp
+    >>> doc = get_nlp()("Exclusion Criteria:\\n* Active or untreated brain metastases")
+    >>> doc._.facts["cns_metastases"].allowed
+    'stable_only'
+
+Each criterion naming CNS metastases (CNS entities from `nlp/patterns/cns.jsonl`) gives a verdict:
+- exclusion of plain mentions ("known brain metastases") → `no`;
+- exclusion qualified by activity ("active", "untreated", "symptomatic", "progressive") → `stable_only`:
+  a patient whose metastases are treated and stable passes such a criterion (our documented convention);
+- an allowance or exception for treated/stable disease ("treated, stable brain metastases are allowed",
+  "... except stable, treated lesions") → `stable_only`, in either section;
+- inclusion that requires or allows CNS metastases without qualifiers → `yes`; negated inclusion ("no
+  brain metastases") → `no`, or `stable_only` when only active ones are ruled out.
+The trial's answer: an explicit stable-disease allowance wins, else any `no`, else `stable_only` from an
+activity qualifier, else `yes`; `criterion` is the index of the deciding criterion.
+"""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from nlp.models import CnsMetastases
+from nlp.polarity import CueFinder, Cues, entities_by_criterion
+from nlp.sections import add_kind
+
+ACTIVE_REACH = 5
+# verdicts by strength when criteria disagree: the lowest rank decides
+_RANK = {("stable_only", True): 0, ("no", False): 1, ("stable_only", False): 2, ("yes", False): 3}
+
+
+class CnsExtractor:
+    """Writes `doc._.facts["cns_metastases"]` (CnsMetastases)."""
+
+    def __init__(self, nlp: Language, name: str) -> None:
+        self.name = name
+        self.cue_finder = CueFinder(nlp)
+
+    def __call__(self, doc: Doc) -> Doc:
+        criteria = doc.spans["criteria"] if "criteria" in doc.spans else []
+        verdicts: list[tuple[int, int, str]] = []
+        for k, ents in entities_by_criterion(doc, {"CNS"}).items():
+            allowed, explicit = _verdict(self.cue_finder.find(criteria[k]), criteria[k], ents)
+            verdicts.append((_RANK[(allowed, explicit)], k, allowed))
+            add_kind(doc, k, "cns_metastases")
+        if verdicts:
+            _, k, allowed = min(verdicts)
+            doc._.facts["cns_metastases"] = CnsMetastases(allowed=allowed, criterion=k)
+        else:
+            doc._.facts["cns_metastases"] = CnsMetastases()
+        return doc
+
+
+def _verdict(cues: Cues, span: Span, ents: list[Span]) -> tuple[str, bool]:
+    """(allowed, explicit stable allowance) for one criterion mentioning CNS metastases."""
+    ent = ents[0]
+    active = any(
+        e.start - c.end <= ACTIVE_REACH and c.end <= e.start
+        for e in ents
+        for c in cues.in_clause(("cns_active",), span.start, e.start)
+    )
+    stable = cues.has("cns_stable")
+    allowance = cues.has("allowance") or any(c.start >= ent.end for c in cues.items if c.kind == "exception")
+    negated = cues.negated(ent.start, ent.end, span.label_)
+    if stable and (allowance or span.label_ == "inclusion" and not negated):
+        return "stable_only", True
+    if span.label_ == "exclusion":
+        if negated:
+            return "yes", False
+        return ("stable_only", False) if active else ("no", False)
+    if negated:
+        return ("stable_only", False) if active else ("no", False)
+    return "yes", False
+
+
+@Language.factory("tm_cns", default_config={})
+def make_cns(nlp: Language, name: str) -> CnsExtractor:
+    return CnsExtractor(nlp, name)

@@ -1,0 +1,130 @@
+"""The `tm_labs` component: laboratory thresholds (analyte, comparator, value, unit, × ULN) per criterion.
+
+    >>> from nlp.pipeline import get_nlp
+    >>> doc = get_nlp()("Inclusion Criteria:\\n* AST and ALT ≤ 2.5 × ULN; platelets ≥ 100,000/mm^3")
+    >>> [(lab.analyte, lab.comparator, lab.value, lab.unit, lab.uln_multiple) for lab in doc._.facts["labs"]]
+    [('ast', '<=', 2.5, None, True), ('alt', '<=', 2.5, None, True), ('platelets', '>=', 100000.0, '/mm^3', False)]
+
+A LAB entity (analytes from `nlp/patterns/labs.jsonl`), or several listed together ("AST and ALT",
+"aspartate aminotransferase (AST)"), takes the first COMPARATOR entity after it in the same clause and the
+number after that; "× ULN" / "times the upper limit of normal" (or "≤ ULN" alone, value 1) sets
+`uln_multiple`. A threshold in an exclusion criterion is turned into the eligible range ("AST > 5 × ULN"
+excluded → AST <= 5 × ULN), so every Lab reads as a requirement. Conditional second thresholds ("≤ 5 × ULN
+if liver metastases") are left out: the first threshold of an analyte in a criterion is kept.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from nlp.models import Lab
+from nlp.polarity import entities_by_criterion
+from nlp.sections import add_kind
+
+COMPARATOR_REACH = 12
+_LIST_WORDS = {"and", "or", "and/or", "/", ",", "(", ")", "&"}
+_INVERSE = {">=": "<", ">": "<=", "<=": ">", "<": ">=", "=": "="}
+_COMPARATORS = set(_INVERSE)
+_NUMBER = re.compile(r"\s*(\d{1,3}(?:,\d{3})+|\d+(?:[.,]\d+)?|\.\d+)")
+_ULN = re.compile(
+    r"\s*(?:[x×X*]|times|fold|-fold)?\s*(?:the\s+)?(?:institutional\s+|site\s+|local\s+)?"
+    r"(?:ULN|IULN|UNL|upper\s+limits?\s+of\s+(?:the\s+)?normal|upper\s+normal\s+limits?|N\b|normal\b)",
+    re.I,
+)
+_POWER = re.compile(r"\s*[x×X*]\s*10\s*(?:\^|\*\*|E)?\s*([0-9⁰¹²³⁴⁵⁶⁷⁸⁹]{1,2})\s*/\s*(L|l|µL|uL|μL|mm3|mm\^3)")
+_UNIT = re.compile(
+    r"\s*(g/dL|g/dl|mg/dL|mg/dl|g/L|mg/L|µmol/L|umol/L|μmol/L|mmol/L|"
+    r"m[lL]/min(?:/1[.,]73\s*m(?:2|²|\^2))?|cells/mm3|cells/mm\^3|cells/µL|cells/uL|/mm3|/mm\^3|/µL|/uL|/μL|"
+    r"/L|U/L|IU/L|IU/mL|ng/mL|ng/dL|ng/ml|mg%|milliseconds|msec|ms|%)"
+)
+_SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
+
+
+class LabExtractor:
+    """Writes `doc._.facts["labs"]` (list[Lab])."""
+
+    def __init__(self, nlp: Language, name: str) -> None:
+        self.name = name
+
+    def __call__(self, doc: Doc) -> Doc:
+        facts: list[Lab] = []
+        criteria = doc.spans["criteria"] if "criteria" in doc.spans else []
+        for k, ents in entities_by_criterion(doc, {"LAB", "COMPARATOR"}).items():
+            found = _criterion(doc, k, criteria[k], ents)
+            if found:
+                add_kind(doc, k, "lab")
+                facts.extend(found)
+        doc._.facts["labs"] = facts
+        return doc
+
+
+def _groups(doc: Doc, labs: list[Span]) -> list[list[Span]]:
+    """Analytes listed together share the threshold after the list."""
+    groups: list[list[Span]] = []
+    for lab in labs:
+        if groups:
+            between = {t.lower_ for t in doc[groups[-1][-1].end : lab.start] if not t.is_space}
+            if between <= _LIST_WORDS:
+                groups[-1].append(lab)
+                continue
+        groups.append([lab])
+    return groups
+
+
+def _criterion(doc: Doc, k: int, span: Span, ents: list[Span]) -> list[Lab]:
+    labs = [e for e in ents if e.label_ == "LAB"]
+    comparators = [e for e in ents if e.label_ == "COMPARATOR" and e.ent_id_ in _COMPARATORS]
+    if not labs or not comparators:
+        return []
+    found: dict[str, Lab] = {}
+    for group in _groups(doc, labs):
+        end = group[-1].end
+        following = [lab.start for lab in labs if lab.start >= end]
+        stop = min([*following, end + COMPARATOR_REACH, span.end])
+        comparator = next((c for c in comparators if end <= c.start < stop and _same_clause(doc, end, c.start)), None)
+        if comparator is None:
+            continue
+        threshold = _threshold(doc.text, comparator.end_char, span.end_char)
+        if threshold is None:
+            continue
+        value, unit, uln = threshold
+        op = comparator.ent_id_ if span.label_ == "inclusion" else _INVERSE[comparator.ent_id_]
+        for lab in group:
+            if lab.ent_id_ not in found:
+                found[lab.ent_id_] = Lab(
+                    analyte=lab.ent_id_, comparator=op, value=value, unit=unit, uln_multiple=uln, criterion=k
+                )
+    return list(found.values())
+
+
+def _same_clause(doc: Doc, start: int, end: int) -> bool:
+    return not any(t.text in (".", ";") for t in doc[start:end])
+
+
+def _threshold(text: str, start: int, limit: int) -> tuple[float, str | None, bool] | None:
+    """(value, unit, × ULN) read from `text[start:]`: "2.5 x ULN", "100,000/mm^3", "1.5 x 10^9/L", "ULN"."""
+    rest = text[start : min(limit, start + 80)]
+    uln = _ULN.match(rest)
+    if uln is not None:
+        return 1.0, None, True
+    number = _NUMBER.match(rest)
+    if number is None:
+        return None
+    raw = number.group(1)
+    value = float(raw.replace(",", "") if re.fullmatch(r"\d{1,3}(?:,\d{3})+", raw) else raw.replace(",", "."))
+    tail = rest[number.end() :]
+    if _ULN.match(tail):
+        return value, None, True
+    power = _POWER.match(tail)
+    if power is not None:
+        return value, f"10^{power.group(1).translate(_SUPERSCRIPT)}/{power.group(2)}", False
+    unit = _UNIT.match(tail)
+    return value, unit.group(1) if unit else None, False
+
+
+@Language.factory("tm_labs", default_config={})
+def make_labs(nlp: Language, name: str) -> LabExtractor:
+    return LabExtractor(nlp, name)

@@ -1,0 +1,123 @@
+"""The `tm_therapies` component: prior therapies a trial requires or excludes, by drug or drug class.
+
+    >>> from nlp.pipeline import get_nlp
+    >>> doc = get_nlp()("Inclusion Criteria:\\n* Must have progressed on a prior TRK inhibitor")
+    >>> [(t.drug_or_class, t.polarity) for t in doc._.facts["prior_therapies"]]
+    [('trk inhibitor', 'required')]
+
+A DRUG or DRUG_CLASS entity is a prior-therapy fact when its clause speaks of treatment already given
+("prior", "previously treated with", "progressed on", "refractory to", "-pretreated") or never given
+("naive", "no prior"). Inclusion + given → required; inclusion + never given, or exclusion + given →
+excluded; the ConText negation of `nlp.polarity` applies ("must not have received"). Drugs only mentioned as
+allowed ("prior tamoxifen is allowed"), as exceptions ("other than bevacizumab"), as washout windows
+("within 4 weeks"), or in allergy, concurrent-use and planned-treatment contexts give no fact.
+"""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from nlp.models import PriorTherapy
+from nlp.polarity import CueFinder, Cues, entities_by_criterion, polarity
+from nlp.sections import add_kind
+
+DRUG_LABELS = {"DRUG", "DRUG_CLASS"}
+PRIOR_REACH = 15
+AFTER_REACH = 3
+_SKIP_BEFORE = ("not_prior", "exception")
+_SKIP_AFTER = ("uncertain", "allowance")
+
+
+class TherapyExtractor:
+    """Writes `doc._.facts["prior_therapies"]` (list[PriorTherapy])."""
+
+    def __init__(self, nlp: Language, name: str) -> None:
+        self.name = name
+        self.cue_finder = CueFinder(nlp)
+
+    def __call__(self, doc: Doc) -> Doc:
+        facts: list[PriorTherapy] = []
+        criteria = doc.spans["criteria"] if "criteria" in doc.spans else []
+        for k, ents in entities_by_criterion(doc, DRUG_LABELS).items():
+            found = self._criterion(doc, k, criteria[k], ents)
+            if found:
+                add_kind(doc, k, "prior_therapy")
+                facts.extend(found)
+        doc._.facts["prior_therapies"] = facts
+        return doc
+
+    def _criterion(self, doc: Doc, k: int, span: Span, ents: list[Span]) -> list[PriorTherapy]:
+        cues = self.cue_finder.find(span)
+        seen: set[tuple[str, str]] = set()
+        found = []
+        for ent in ents:
+            given = _given(cues, ent)
+            if given is None or _skipped(doc, cues, ent):
+                continue
+            negated = cues.negated(ent.start, ent.end, span.label_) != (not given)
+            pol = polarity(span.label_, negated)
+            key = (ent.ent_id_, pol)
+            if key in seen:
+                continue
+            seen.add(key)
+            found.append(
+                PriorTherapy(drug_or_class=ent.ent_id_, polarity=pol, criterion=k, span=(ent.start_char, ent.end_char))
+            )
+        return found
+
+
+def _given(cues: Cues, ent: Span) -> bool | None:
+    """True when the clause says the drug was given before, False when never given, None when neither."""
+    clause_start, clause_end = cues.clause(ent.start)
+    after = [c for c in cues.in_clause(("naive", "prior"), ent.end, clause_end) if c.start - ent.end <= AFTER_REACH]
+    if any(c.kind == "naive" for c in after):
+        return False
+    before = [
+        c for c in cues.in_clause(("naive", "prior"), clause_start, ent.start) if ent.start - c.end <= PRIOR_REACH
+    ]
+    if before:
+        return max(before, key=lambda c: c.end).kind == "prior"
+    if any(c.kind == "prior" and cues.span.doc[c.start].text.startswith("-") for c in after):
+        return True
+    return None
+
+
+def _skipped(doc: Doc, cues: Cues, ent: Span) -> bool:
+    """Allergy, concurrent use, exceptions, allowances, washout windows: not a prior-therapy rule."""
+    clause_start, clause_end = cues.clause(ent.start)
+    before = [
+        c
+        for c in cues.in_clause(_SKIP_BEFORE + _SKIP_AFTER + ("prior", "naive"), clause_start, ent.start)
+        if not cues.blocked(c.end, ent.start, forward=True)
+    ]
+    nearest = max(before, key=lambda c: c.end) if before else None
+    if nearest is not None and nearest.kind in ("not_prior",) + _SKIP_AFTER:
+        return True
+    if any(
+        c.kind == "side_effect" and c.start - ent.end <= 2
+        for c in cues.in_clause(("side_effect",), ent.end, clause_end)
+    ):
+        return True
+    if any(
+        c.kind == "exception" and ent.start - c.end <= 8 and not cues.blocked(c.end, ent.start, forward=True)
+        for c in before
+    ):
+        return True
+    after = cues.in_clause(_SKIP_AFTER + ("not_prior",), ent.end, clause_end)
+    prohibited = cues.negated(ent.start, ent.end, "inclusion")
+    return any(
+        (
+            c.kind in _SKIP_AFTER
+            and c.start - ent.end <= 8
+            and not prohibited
+            and not cues.blocked(ent.end, c.start, forward=False)
+        )
+        or (c.kind == "not_prior" and doc[c.start].lower_ == "within")
+        for c in after
+    )
+
+
+@Language.factory("tm_therapies", default_config={})
+def make_therapies(nlp: Language, name: str) -> TherapyExtractor:
+    return TherapyExtractor(nlp, name)
