@@ -32,7 +32,7 @@ def test_the_trial_page_shows_title_status_phase_and_sponsor(model_trial):
 
 
 def test_the_extracted_facts_are_listed_with_kind_value_and_polarity(model_trial):
-    facts = model_trial.dataframe[0].value
+    facts = model_trial.table[0].value
     assert list(facts.columns) == ["kind", "value", "polarity", "criterion"]
     by_kind = dict(zip(facts["kind"], facts["value"], strict=False))
     assert by_kind["age"].startswith("≥16 y")

@@ -76,6 +76,7 @@ def performance_rule(facts: TrialCriteria) -> str:
     return ", ".join(parts)
 
 
+AGE_SOURCES = {"text": "from the criteria text", "registry": "from the registry", "both": "registry and text"}
 CNS_WORDS = {"yes": "allowed", "stable_only": "stable only", "no": "excluded"}
 
 
@@ -83,17 +84,23 @@ def cns_rule(facts: TrialCriteria) -> str:
     return CNS_WORDS.get(facts.cns_metastases.allowed or "", "")
 
 
+EXCERPT = 100
+
+
 def _criterion_text(facts: TrialCriteria, index: int | None) -> str:
+    """The start of the criterion a fact came from (the whole text is highlighted below the table)."""
     if index is None or not 0 <= index < len(facts.criteria):
         return ""
-    return facts.criteria[index].text
+    text = facts.criteria[index].text
+    return text if len(text) <= EXCERPT else text[: EXCERPT - 1].rstrip() + "…"
 
 
 def fact_rows(facts: TrialCriteria) -> list[dict[str, str]]:
     """Every extracted fact as {kind, value, polarity, criterion}, for the Trial page's fact table."""
     rows: list[dict[str, str]] = []
     if facts.age.min_years is not None or facts.age.max_years is not None:
-        rows.append({"kind": "age", "value": f"{age_window(facts)} (from {facts.age.source or 'text'})",
+        source = AGE_SOURCES.get(facts.age.source or "text", "")
+        rows.append({"kind": "age", "value": f"{age_window(facts)} ({source})",
                      "polarity": "required", "criterion": ""})
     if facts.sex != "ALL":
         rows.append({"kind": "sex", "value": facts.sex.lower(), "polarity": "required", "criterion": ""})

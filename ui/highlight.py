@@ -26,6 +26,10 @@ STYLE = """
 .tm-text mark.tm-performance_status { background: #bbf7d0; }
 .tm-text mark.tm-prior_therapy { background: #fecaca; }
 .tm-text mark.tm-cns_metastases { background: #fed7aa; }
+.tm-status { padding: 1px 6px; border-radius: 8px; white-space: nowrap; font-weight: 600; }
+.tm-status.tm-met { background: #dcfce7; color: #166534; }
+.tm-status.tm-not_met { background: #fee2e2; color: #991b1b; }
+.tm-status.tm-unknown { background: #f3f4f6; color: #374151; }
 </style>
 """
 

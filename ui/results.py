@@ -24,7 +24,6 @@ from ui.decisive import verdict_view
 from ui.highlight import STYLE, highlight
 from ui.links import ctgov_link, ctgov_url, trial_link
 
-STATUS_ICON = {"met": "✅", "not_met": "❌", "unknown": "❔"}
 VERDICT_BADGE = {
     "potentially_eligible": ("Potentially eligible", "green", ":material/check_circle:"),
     "not_eligible": ("Not eligible", "red", ":material/block:"),
@@ -44,7 +43,7 @@ def why_not(result: MatchResult) -> list[str]:
 def criteria_table_html(criteria: Sequence[CriterionVerdict], doc: IndexDocument | None) -> str:
     """An HTML table: status, kind, the protocol sentence (decisive words marked), the explanation."""
     rows = "".join(
-        f"<tr><td>{STATUS_ICON[c.status]} {c.status.replace('_', ' ')}</td>"
+        f"<tr><td><span class='tm-status tm-{c.status}'>{c.status.replace('_', ' ')}</span></td>"
         f"<td>{html.escape(c.kind.replace('_', ' '))}</td>"
         f'<td class="tm-text">{highlight(*verdict_view(c, doc))}</td><td>{html.escape(c.explanation)}</td></tr>'
         for c in criteria

@@ -78,7 +78,7 @@ def _eligibility(doc: IndexDocument) -> None:
     st.subheader("Eligibility")
     rows = fact_rows(doc.facts)
     if rows:
-        st.dataframe(pd.DataFrame(rows, columns=["kind", "value", "polarity", "criterion"]), hide_index=True)
+        st.table(pd.DataFrame(rows, columns=["kind", "value", "polarity", "criterion"]), hide_index=True)
     else:
         st.caption("No structured facts were extracted from this trial's criteria.")
     if doc.eligibility_text:

@@ -1,0 +1,126 @@
+"""End to end in a real browser: `trialmatch serve` on the test data, driven by Debian's Chromium via Playwright.
+
+Fills the patient form (NTRK1 amplification, 9 copies), submits, checks that NCT04879121 is the first
+card, opens its Trial page and sees similar trials. Screenshots go to a temporary directory whose path
+is printed (run with `-s` to see it).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+import requests
+from playwright.sync_api import Page, sync_playwright
+
+from tests.ui_data import MODEL_TRIAL, NTRK_TRIALS, built_data_dir
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """`trialmatch serve` on the test data directory; yields its URL."""
+    data_dir = built_data_dir(tmp_path_factory)
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TRIALMATCH_")}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "trialmatch", "--data-dir", str(data_dir), "--backend", "embedded", "serve",
+         "--port", str(port)],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            if requests.get(f"{url}/_stcore/health", timeout=2).ok:
+                break
+        except requests.ConnectionError:
+            time.sleep(0.3)
+    if process.poll() is not None or time.monotonic() >= deadline:
+        process.kill()
+        pytest.fail(f"trialmatch serve did not come up on {url}: {process.communicate()[0]}")
+    yield url
+    process.terminate()
+    process.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def shots() -> Path:
+    directory = Path(tempfile.mkdtemp(prefix="trialmatch-ui-screenshots-"))
+    print(f"\nscreenshots in {directory}")
+    return directory
+
+
+@pytest.fixture
+def page():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: install it with `apt-get install -y chromium` (make test does)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser.new_page(viewport={"width": 1400, "height": 1600})
+        browser.close()
+
+
+def choose(page: Page, label: str, text: str) -> None:
+    """Type into a select box and take the (first) option, as a user picking from the list would."""
+    box = page.get_by_role("combobox", name=label)
+    box.click()
+    box.fill(text)
+    page.keyboard.press("Enter")
+
+
+def add(page: Page, label: str, text: str) -> None:
+    """Type a new entry into a multiselect, add it, and close its list."""
+    choose(page, label, text)
+    page.keyboard.press("Escape")
+
+
+def test_a_patient_finds_the_model_trial_first_and_opens_it_with_similar_trials(server, shots, page):
+    page.goto(server, wait_until="domcontentloaded")
+    age = page.get_by_role("spinbutton", name="Age (years)")
+    age.fill("52")
+    add(page, "Diagnosis", "metastatic colorectal adenocarcinoma")
+    choose(page, "Gene", "NTRK1")
+    choose(page, "Alteration", "amplification")
+    page.get_by_role("spinbutton", name="Copies").fill("9")
+    page.get_by_role("spinbutton", name="Copies").press("Tab")
+    page.screenshot(path=shots / "1-patient-form.png")
+
+    started = time.monotonic()
+    page.get_by_role("button", name="Find trials").click()
+    cards = page.locator("[class*='st-key-card-']")
+    cards.first.wait_for(timeout=30_000)
+    print(f"first result card {time.monotonic() - started:.2f} s after submit")
+    assert f"st-key-card-{MODEL_TRIAL}" in cards.first.get_attribute("class").split()
+    first = cards.first
+    first.get_by_text("Criteria (").click()
+    first.locator("mark").first.wait_for(timeout=10_000)
+    first.scroll_into_view_if_needed()
+    page.screenshot(path=shots / "2-results.png")
+
+    first.get_by_role("link", name="Trial page").click()
+    page.wait_for_url(f"**/trial?nct={MODEL_TRIAL}", timeout=30_000)
+    similar = page.locator("[class*='st-key-similar-']")
+    similar.first.wait_for(timeout=30_000)
+    page.get_by_role("heading", name="Eligibility").scroll_into_view_if_needed()
+    page.screenshot(path=shots / "3-trial-eligibility.png")
+    similar.first.scroll_into_view_if_needed()
+    page.screenshot(path=shots / "4-similar-trials.png")
+    shown = {cls.removeprefix("st-key-similar-") for el in similar.all()
+             for cls in el.get_attribute("class").split() if cls.startswith("st-key-similar-")}
+    assert len(shown & NTRK_TRIALS) >= 5
