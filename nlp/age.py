@@ -10,7 +10,8 @@ older", "Age 16+"). A number counts as an age only with an age cue ("age", "aged
 a person word just before it ("patients ≥ 18 years"), or when a criterion opens with it; durations
 ("within 5 years", "for at least 3 months") are not ages. Months, weeks and days need an explicit age cue.
 Exclusion statements are inverted ("Age < 18" excluded → at least 18; "≥ 76" excluded → at most 75).
-Cohorts: the widest inclusion window wins; exclusion bounds only fill a side inclusion left open.
+Cohorts: the widest inclusion window wins (an open-ended cohort above a range leaves no upper limit);
+exclusion bounds only fill a side inclusion left open.
 Comparators and units come from `nlp/patterns/{comparators,units}.jsonl`, cue words from
 `nlp/vocab/age_terms.jsonl`.
 """
@@ -117,6 +118,7 @@ class _Bound:
     value: float
     side: str  # "min" or "max"
     section: str
+    ranged: bool = False  # one end of a range stated whole ("12 to 17 years")
 
 
 _MEASURE_AFTER = re.compile(r"\s*(?:%|/|\.\d|[a-zµμ]{1,4}(?:/|\d|(?![a-z])))")
@@ -194,7 +196,7 @@ def _bounds(text: str, section: str, grammar: _Grammar, after_header: bool = Fal
                 continue
             previous_end = taken_end = m.end()
             if section == "inclusion":
-                bounds += [_Bound(low, "min", section), _Bound(high, "max", section)]
+                bounds += [_Bound(low, "min", section, ranged=True), _Bound(high, "max", section, ranged=True)]
             continue
         unit = groups["u"]
         if not _is_age(text, m, unit, after_age, grammar):
@@ -244,6 +246,10 @@ def age_window(criteria: list[tuple[str, str]]) -> tuple[AgeWindow, list[int]]:
         return None
 
     low, high = pick("min"), pick("max")
+    ranges = [b.value for _, b in found if b.ranged and b.side == "max" and b.section == "inclusion"]
+    open_ended = [b.value for _, b in found if not b.ranged and b.side == "min" and b.section == "inclusion"]
+    if ranges and open_ended and max(open_ended) >= max(ranges):
+        high = None  # another cohort has no upper limit: "adults ≥ 18; adolescents 12 to 17"
     if low is not None and high is not None and high < low:
         high = None
     window = AgeWindow(

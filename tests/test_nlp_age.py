@@ -1,0 +1,136 @@
+"""The participants' age window, in years, from criteria text; and merged with registry ages for studies."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from nlp.extract import extract_study, extract_text, extract_texts, registry_age_years
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+AGE_TARGET = 0.97
+
+
+def window(text: str) -> tuple[float | None, float | None]:
+    age = extract_text(text).age
+    return age.min_years, age.max_years
+
+
+def inclusion(*lines: str) -> str:
+    return "Inclusion Criteria:\n" + "".join(f"- {line}\n" for line in lines) + "Exclusion Criteria:\n- Pregnancy"
+
+
+def exclusion(*lines: str) -> str:
+    return "Inclusion Criteria:\n- Diagnosis of asthma\nExclusion Criteria:\n" + "".join(f"- {x}\n" for x in lines)
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Age ≥ 18 years", (18, None)),
+        ("18 years of age or older", (18, None)),
+        ("Patients must be >/= 18 years of age.", (18, None)),
+        ("Older than 20 years of age", (20, None)),
+        ("The age＞18 and no gender limitation.", (18, None)),
+        ("Age 16+", (16, None)),
+        ("55 and older", (55, None)),
+        ("Any patient ≥18 who presents for a colonoscopy", (18, None)),
+        ("Age ≥ 18 ans", (18, None)),
+        ("Chinese participants, greater than or equal to (≥) 18 years of age", (18, None)),
+    ],
+)
+def test_a_lower_bound_gives_min_years(line: str, expected: tuple):
+    assert window(inclusion(line)) == expected
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("age between 18 and 65 years", (18, 65)),
+        ("Patients aged 18-74, receiving therapy", (18, 74)),
+        ("18~60 years, female or male", (18, 60)),
+        ("≥20 and ≤80 years of age", (20, 80)),
+        ("Age ≥ 18 and ≤ 65 years", (18, 65)),
+        ("20-70 age", (20, 70)),
+        ("Age 50 to 90", (50, 90)),
+    ],
+)
+def test_a_range_gives_both_bounds(line: str, expected: tuple):
+    assert window(inclusion(line)) == expected
+
+
+def test_months_weeks_and_days_are_converted_to_years():
+    assert window(inclusion("Age 6 months to 17 years")) == (0.5, 17)
+    assert window(inclusion("The patient is less than 28 days old (neonate)")) == (None, 0.077)
+
+
+def test_upper_bounds_alone_give_max_years():
+    assert window(inclusion("Children < 5 years old")) == (None, 5)
+
+
+def test_exclusion_statements_are_inverted():
+    assert window(exclusion("Age < 12")) == (12, None)
+    assert window(exclusion("Subject under 18 years or over 70 years")) == (18, 70)
+    assert window(exclusion("Patients under the age of 18")) == (18, None)
+    assert window(exclusion("Age ≥ 76 years")) == (None, 75)
+
+
+def test_durations_and_other_numbers_are_not_ages():
+    assert window(inclusion("Stable disease for at least 6 months", "Smoking history of > 10 years")) == (None, None)
+    assert window(inclusion("More than 1 year since prior trastuzumab")) == (None, None)
+    assert window(inclusion("AMH levels age appropriate (≥2.3 ng/ml)")) == (None, None)
+    assert window(inclusion("Has confirmed gestational age of 24-28 weeks")) == (None, None)
+    assert window(inclusion("Tumor material no more than 12 months old")) == (None, None)
+    assert window(exclusion("Family history of sudden death under 40 years of age")) == (None, None)
+
+
+def test_a_subgroup_condition_is_not_the_study_age():
+    assert window(inclusion("LH and FSH levels in the post-menopausal range for women under 50")) == (None, None)
+
+
+def test_cohorts_give_the_widest_window_and_exclusions_fill_open_sides():
+    assert window(inclusion("Adults 18 years or older", "Adolescents 12 to 17 years in cohort B")) == (12, None)
+    assert window(inclusion("Age 18 years or older") + "\n- Age > 75 years") == (18, 75)
+
+
+def test_a_legacy_age_header_gives_its_value_to_the_next_line():
+    text = "PATIENT CHARACTERISTICS:\nAge\n- 18 and over\nPerformance status\n- ECOG 0-1"
+    assert window(text) == (18, None)
+
+
+def test_age_criteria_are_marked_with_their_kind():
+    facts = extract_text(inclusion("Age ≥ 18 years", "ECOG 0-1"))
+    assert [c.kinds for c in facts.criteria][:2] == [["age"], ["performance_status"]]
+
+
+def test_registry_ages_are_parsed_in_years():
+    assert [registry_age_years(v) for v in ("16 Years", "6 Months", "2 Weeks", "N/A", None)] == [
+        16.0, 0.5, 0.0383, None, None,
+    ]
+
+
+def test_a_study_merges_registry_and_text_ages_and_says_which():
+    study = json.loads((SHARED / "ctgov" / "ntrk" / "NCT04879121.json").read_text())
+    assert extract_study(study).age.model_dump() == {"min_years": 16.0, "max_years": None, "source": "both"}
+    study["protocolSection"]["eligibilityModule"]["eligibilityCriteria"] = "Inclusion Criteria:\n* NTRK fusion"
+    assert extract_study(study).age.source == "registry"
+
+
+def test_plain_text_age_comes_from_the_text_alone():
+    assert extract_text("Inclusion Criteria:\n* Age 18 to 75 years").age.source == "text"
+    assert extract_text("Inclusion Criteria:\n* Pregnancy test").age.source is None
+
+
+@pytest.mark.parametrize("gold", ["age_dev.jsonl", "extraction_dev.jsonl"])
+def test_age_exact_match_on_the_dev_gold_sets_reaches_the_target(gold: str):
+    rows = [json.loads(line) for line in (SHARED / "gold" / gold).read_text().splitlines() if line.strip()]
+    found = extract_texts((r["criteria"], r["nct_id"]) for r in rows)
+    hits = sum(
+        (f.age.min_years, f.age.max_years)
+        == tuple(None if v is None else float(v) for v in (r["expected"]["age"]["min_years"],
+                                                           r["expected"]["age"]["max_years"]))
+        for f, r in zip(found, rows, strict=True)
+    )
+    assert hits / len(rows) >= AGE_TARGET, f"{hits}/{len(rows)}"

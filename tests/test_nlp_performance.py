@@ -1,0 +1,110 @@
+"""Performance-status limits: ECOG / Zubrod / WHO largest grade, Karnofsky and Lansky smallest score."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from nlp.extract import extract_study, extract_text, extract_texts
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+PS_TARGET = 0.97
+
+
+def status(*lines: str, section: str = "Inclusion") -> tuple[int | None, int | None, int | None]:
+    text = f"{section} Criteria:\n" + "".join(f"- {line}\n" for line in lines)
+    ps = extract_text(text).performance_status
+    return ps.ecog_max, ps.karnofsky_min, ps.lansky_min
+
+
+@pytest.mark.parametrize(
+    ("line", "ecog"),
+    [
+        ("ECOG performance status of 0-2", 2),
+        ("Eastern Cooperative Oncology Group (ECOG) performance status of 0 or 1", 1),
+        ("Patients' Eastern Cooperative Group (ECOG) performance status must be 0, 1, or 2", 2),
+        ("Eastern Cooperative Oncology Group( ECOG )score ≤2；", 2),
+        ("Patients must have a Zubrod PS < 3. Creatinine < 1.8 mg/dl", 2),
+        ("WHO performance status 0-2.", 2),
+        ("Have a performance status of 2 on the ECOG Performance Scale.", 2),
+        ("Has a performance status of 0 or 1 using the Eastern Cooperative Oncology Group (ECOG) scale", 1),
+        ("The ECOG score of performance status is 0-1.", 1),
+        ("ECOG performance status =< 2 (Karnofsky >= 60%)", 2),
+        ("ECOG performance status of zero or one", 1),
+        ("ECOG 2 or better", 2),
+    ],
+)
+def test_ecog_statements_give_the_largest_allowed_grade(line: str, ecog: int):
+    assert status(line)[0] == ecog
+
+
+@pytest.mark.parametrize(
+    ("line", "karnofsky"),
+    [
+        ("Karnofsky performance status ≥ 70%", 70),
+        ("Karnofsky 60-100%", 60),
+        ("Karnofsky Performance Status > or equal to 60% at study entry.", 60),
+        ("Karnofsky performance status >/= 70.", 70),
+        ("Karnofsky performance status > 60%", 70),
+        ("Patients must have a performance status (Karnofsky scale) of 70% or greater", 70),
+        ("Karnofsky Performance Status (KPS) greater than or equal to a score of 70.", 70),
+        ("Performance status (Karnofsky index) >= 80.", 80),
+    ],
+)
+def test_karnofsky_statements_give_the_smallest_allowed_score(line: str, karnofsky: int):
+    assert status(line)[1] == karnofsky
+
+
+def test_both_scales_in_one_criterion_are_both_read():
+    assert status("ECOG 0-2 or Karnofsky >= 60") == (2, 60, None)
+
+
+def test_lansky_is_read_for_children_beside_karnofsky():
+    assert status("Karnofsky > 50% for patients > 10 years of age and Lansky > 50% for patients < 10") == (
+        None, 60, 60,
+    )
+    assert status("Lansky/Karnofsky greater than or equal to 70%") == (None, 70, 70)
+
+
+def test_exclusion_statements_are_inverted():
+    assert status("ECOG performance status >= 3", section="Exclusion") == (2, None, None)
+    assert status("ECOG > 2", section="Exclusion") == (2, None, None)
+    assert status("Karnofsky performance status < 70%", section="Exclusion") == (None, 70, None)
+
+
+def test_plain_performance_status_is_told_apart_by_its_values():
+    assert status("Performance status 0-1") == (1, None, None)
+    assert status("Performance status >= 70%") == (None, 70, None)
+
+
+def test_a_legacy_performance_status_header_takes_the_next_line():
+    text = "PATIENT CHARACTERISTICS:\nPerformance status\n- ECOG 0-2 OR\n- WHO 0-2\nLife expectancy\n- 3 months"
+    assert extract_text(text).performance_status.ecog_max == 2
+
+
+def test_cohorts_keep_the_most_permissive_value():
+    assert status("ECOG 0-1 for dose escalation", "ECOG 0-2 for the expansion cohort") == (2, None, None)
+
+
+def test_scale_words_without_a_value_give_nothing():
+    assert status("Performance status will be assessed at every visit", "WHO classification grade 2 glioma") == (
+        None, None, None,
+    )
+    assert status("Life expectancy of at least 12 weeks") == (None, None, None)
+
+
+def test_the_model_trial_allows_ecog_3_and_asks_karnofsky_70():
+    study = json.loads((SHARED / "ctgov" / "ntrk" / "NCT04879121.json").read_text())
+    ps = extract_study(study).performance_status
+    assert (ps.ecog_max, ps.karnofsky_min) == (3, 70)
+
+
+def test_performance_status_accuracy_on_the_dev_gold_set_reaches_the_target():
+    rows = [json.loads(line) for line in (SHARED / "gold" / "extraction_dev.jsonl").read_text().splitlines()]
+    found = list(extract_texts((r["criteria"], r["nct_id"]) for r in rows))
+    expected = [r["expected"]["performance_status"] for r in rows]
+    ecog = sum(f.performance_status.ecog_max == e["ecog_max"] for f, e in zip(found, expected, strict=True))
+    kps = sum(f.performance_status.karnofsky_min == e["karnofsky_min"] for f, e in zip(found, expected, strict=True))
+    assert ecog / len(rows) >= PS_TARGET and kps / len(rows) >= PS_TARGET, (ecog, kps, len(rows))
