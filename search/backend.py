@@ -202,7 +202,8 @@ class Backend(Protocol):
     def retrieve(self, request: Retrieval) -> list[Hit]:
         """Candidates for matching and similar: at least one relevance signal hits, every prefilter holds.
 
-        A request without any relevance signal returns nothing."""
+        A request without any relevance signal returns nothing. Hits carry `fields.match_view` documents
+        (no summary, eligibility text or keywords); `get` gives the full one."""
         ...
 
     def count(self, filters: dict | None = None) -> int:

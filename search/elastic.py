@@ -37,23 +37,25 @@ from search.backend import (
 from search.embedded import RELEVANCE_BOOSTS
 from search.fields import (
     TEXT_BOOSTS,
+    age_bounds,
     facet_values,
     keyword_values,
+    match_view,
     query_tokens,
     required_gene_alterations,
     required_genes,
+    site_points,
     text_fields,
 )
 from search.models import IndexDocument
 
 MAX_FAILED_ITEMS = 10
-NO_AGE_LIMIT_MONTHS = 12_000
 _KEYWORD = {"type": "keyword"}
 
 
 def _mapping() -> dict:
     probe = IndexDocument(nct_id="x")
-    properties: dict = {"doc": {"type": "object", "enabled": False}}
+    properties: dict = {"doc": {"type": "object", "enabled": False}, "mdoc": {"type": "object", "enabled": False}}
     properties |= {f"t_{f}": {"type": "text", "analyzer": "standard"} for f in TEXT_BOOSTS}
     properties |= {f"k_{f}": _KEYWORD for f in keyword_values(probe)}
     properties |= {f"f_{f}": _KEYWORD for f in facet_values(probe)}
@@ -69,13 +71,10 @@ def _mapping() -> dict:
     return {"dynamic": "strict", "properties": properties}
 
 
-def _months(years: float | None, default: int) -> int:
-    return default if years is None else round(years * 12)
-
-
 def _record(doc: IndexDocument) -> dict:
-    age = doc.facts.age
-    record: dict = {"doc": doc.model_dump(mode="json", exclude_defaults=True)}
+    low, high = age_bounds(doc)
+    record: dict = {"doc": doc.model_dump(mode="json", exclude_defaults=True),
+                    "mdoc": match_view(doc).model_dump(mode="json", exclude_defaults=True)}
     record |= {f"t_{k}": v for k, v in text_fields(doc).items() if v}
     record |= {f"k_{k}": v for k, v in keyword_values(doc).items() if v}
     record |= {f"f_{k}": v for k, v in facet_values(doc).items() if v}
@@ -84,8 +83,8 @@ def _record(doc: IndexDocument) -> dict:
                         "variant": b.variant, "min_copies": b.min_copies, "any_of": b.any_of}
                        for b in doc.facts.biomarkers],
         "req_gene": required_genes(doc), "req_bm": required_gene_alterations(doc),
-        "age_months": {"gte": _months(age.min_years, 0), "lte": _months(age.max_years, NO_AGE_LIMIT_MONTHS)},
-        "sites": [{"lat": s.lat, "lon": s.lon} for s in doc.sites if s.lat is not None and s.lon is not None],
+        "age_months": {"gte": round(low * 12), "lte": round(high * 12)},
+        "sites": [{"lat": lat, "lon": lon} for lat, lon in site_points(doc)],
         "last_update": doc.last_update,
     }
     return record
@@ -260,18 +259,19 @@ class ElasticBackend:
             response = self._call("read a document", self.client.get, index=self.alias, id=nct_id)
         return IndexDocument.model_validate(response["_source"]["doc"])
 
-    def _search(self, what: str, query: dict, size: int) -> list[Hit]:
+    def _search(self, what: str, query: dict, size: int, field: str = "doc") -> list[Hit]:
         if size <= 0:
             return []
         try:
-            response = self.client.search(index=self.alias, query=query, size=size, source_includes=["doc"])
+            response = self.client.search(index=self.alias, query=query, size=size, source_includes=[field])
         except NotFoundError as exc:
             raise BackendUnavailable(
                 f"no index {self.alias!r} in Elasticsearch at {self.url}: run `trialmatch index`"
             ) from exc
         except (ApiError, TransportError):
-            response = self._call(what, self.client.search, index=self.alias, query=query, size=size)
-        return [Hit(IndexDocument.model_validate(h["_source"]["doc"]), h["_score"] or 0.0)
+            response = self._call(what, self.client.search, index=self.alias, query=query, size=size,
+                                  source_includes=[field])
+        return [Hit(IndexDocument.model_validate(h["_source"][field]), h["_score"] or 0.0)
                 for h in response["hits"]["hits"]]
 
     def _filtered(self, query: dict | None, filters: dict | None) -> dict:
@@ -330,4 +330,4 @@ class ElasticBackend:
             query["should"] = [_constant("k_overall_status", request.prefer_statuses, "status")]
         if request.exclude:
             query["must_not"] = [{"ids": {"values": request.exclude}}]
-        return self._search("retrieve candidates", {"bool": query}, request.size)
+        return self._search("retrieve candidates", {"bool": query}, request.size, field="mdoc")

@@ -13,6 +13,7 @@ Python on the candidates.
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import shutil
@@ -38,13 +39,16 @@ from search.backend import (
 )
 from search.fields import (
     TEXT_BOOSTS,
+    age_bounds,
     biomarker_keys,
     biomarker_query_keys,
     facet_values,
     keyword_values,
+    match_view,
     query_tokens,
     required_gene_alterations,
     required_genes,
+    site_points,
     text_fields,
 )
 from search.models import IndexDocument, Location
@@ -71,19 +75,22 @@ def _schema() -> tantivy.Schema:
     sb.add_float_field("min_age", indexed=True, fast=True)
     sb.add_float_field("max_age", indexed=True, fast=True)
     sb.add_bytes_field("doc", stored=True)
+    sb.add_bytes_field("mdoc", stored=True)
+    sb.add_bytes_field("geo", stored=True)
     return sb.build()
 
 
 def _record(doc: IndexDocument) -> tantivy.Document:
-    fields: dict = {"id": doc.nct_id, "doc": doc.model_dump_json(exclude_defaults=True).encode()}
+    fields: dict = {"id": doc.nct_id, "doc": doc.model_dump_json(exclude_defaults=True).encode(),
+                    "mdoc": match_view(doc).model_dump_json(exclude_defaults=True).encode(),
+                    "geo": json.dumps([[round(a, 4), round(b, 4)] for a, b in site_points(doc)]).encode()}
     fields |= {f"t_{k}": v for k, v in text_fields(doc).items() if v}
     fields |= {f"k_{k}": v for k, v in keyword_values(doc).items() if v}
     fields |= {f"f_{k}": v for k, v in facet_values(doc).items() if v}
     fields |= {"bm": biomarker_keys(doc), "req_gene": required_genes(doc),
                "req_bm": required_gene_alterations(doc)}
     fields = {k: v for k, v in fields.items() if v}
-    fields["min_age"] = float(doc.facts.age.min_years if doc.facts.age.min_years is not None else 0.0)
-    fields["max_age"] = float(doc.facts.age.max_years if doc.facts.age.max_years is not None else 1000.0)
+    fields["min_age"], fields["max_age"] = (float(x) for x in age_bounds(doc))
     return tantivy.Document(**fields)
 
 
@@ -95,9 +102,8 @@ def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(a))
 
 
-def within_reach(doc: IndexDocument, location: Location) -> bool:
+def within_reach(points: list[list[float]], location: Location) -> bool:
     """A site lies within the radius, or the trial lists no site coordinates (location unknown)."""
-    points = [(s.lat, s.lon) for s in doc.sites if s.lat is not None and s.lon is not None]
     return not points or any(distance_km(location.lat, location.lon, a, b) <= location.radius_km
                              for a, b in points)
 
@@ -310,8 +316,11 @@ class EmbeddedBackend:
         searcher = self._searcher()
         # distance is checked here, so ask for more when a location may drop some
         limit = request.size * 3 if request.location else request.size
-        hits = [Hit(doc, score) for doc, score in self._docs(searcher, searcher.search(
-            _Q.boolean_query(clauses), limit))]
-        if request.location is not None:
-            hits = [h for h in hits if within_reach(h.document, request.location)]
-        return hits[: request.size]
+        hits = []
+        for score, address in searcher.search(_Q.boolean_query(clauses), limit).hits:
+            stored = searcher.doc(address)
+            if request.location is None or within_reach(json.loads(stored["geo"][0]), request.location):
+                hits.append(Hit(IndexDocument.model_validate_json(stored["mdoc"][0]), score))
+                if len(hits) == request.size:
+                    break
+        return hits

@@ -88,3 +88,36 @@ def required_genes(doc: IndexDocument) -> list[str]:
 
 def required_gene_alterations(doc: IndexDocument) -> list[str]:
     return sorted({f"{b.gene.lower()}|{b.alteration}" for b in doc.facts.biomarkers if b.polarity == "required"})
+
+
+NO_AGE_LIMIT_YEARS = 1000.0
+
+
+def age_bounds(doc: IndexDocument) -> tuple[float, float]:
+    """The age window in years for prefiltering; an inverted window (min > max) prefilters nobody out."""
+    low = doc.facts.age.min_years if doc.facts.age.min_years is not None else 0.0
+    high = doc.facts.age.max_years if doc.facts.age.max_years is not None else NO_AGE_LIMIT_YEARS
+    return (low, high) if low <= high else (0.0, NO_AGE_LIMIT_YEARS)
+
+
+def match_view(doc: IndexDocument) -> IndexDocument:
+    """The slim copy retrieval returns: what verdicts, ranking and similar need, nothing to display.
+
+    Summary, eligibility text, keywords and sites are dropped (backends apply the distance filter
+    themselves), and criteria keep their text only where a fact points at them (indices stay valid).
+    Loading this is several times faster than the full document (large trials list hundreds of sites),
+    which is what keeps match latency low at registry scale."""
+    facts = doc.facts
+    pointed = {b.criterion for b in facts.biomarkers} | {t.criterion for t in facts.prior_therapies}
+    pointed.add(facts.cns_metastases.criterion)
+    criteria = [c if i in pointed or c.kinds else c.model_copy(update={"text": ""})
+                for i, c in enumerate(facts.criteria)]
+    return doc.model_copy(update={
+        "summary": "", "eligibility_text": "", "keywords": [], "official_title": None, "sites": [],
+        "facts": facts.model_copy(update={"criteria": criteria, "labs": []}),
+    })
+
+
+def site_points(doc: IndexDocument) -> list[tuple[float, float]]:
+    """(lat, lon) of every site with coordinates."""
+    return [(s.lat, s.lon) for s in doc.sites if s.lat is not None and s.lon is not None]

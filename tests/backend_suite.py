@@ -203,6 +203,12 @@ class BackendSuite:
         hits = filled.retrieve(Retrieval(genes=["NTRK1"], age=15))
         assert sorted(ids(hits)) == ["NCT00000002", "NCT00000003"]
 
+    def test_an_inverted_age_window_is_stored_and_prefilters_nobody_out(self, filled):
+        odd = documents()[4].model_copy(update={"nct_id": "NCT00000006", "facts": TrialCriteria(
+            age=AgeWindow(min_years=20, max_years=18))})
+        filled.upsert([odd])
+        assert "NCT00000006" in ids(filled.retrieve(Retrieval(text="lung cancer", age=50)))
+
     def test_retrieval_keeps_trials_without_an_age_limit_for_any_age(self, filled):
         assert "NCT00000002" in ids(filled.retrieve(Retrieval(genes=["NTRK1"], age=90)))
 

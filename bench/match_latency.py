@@ -1,0 +1,187 @@
+"""Index build time, on-disk size and match/similar latency at registry scale, embedded and Elasticsearch.
+
+    $ .venv/bin/python bench/match_latency.py --sizes 100000 600000 --backends embedded elasticsearch
+
+The corpus replicates the real records (../shared/ctgov/ntrk and api-v2/studies, extracted once with nlp)
+under new NCT ids, varying status, age limits, copy thresholds, site coordinates and a title word, so
+every replica is a distinct document. 200 patient profiles (seeded) mix NTRK, ERBB2, EGFR, KRAS, BRAF and
+ALK alterations with conditions taken from the corpus; latency is wall time per `match_patient(top=20)`
+and per `similar_trials(top=10)` call, after one warm-up call. Elasticsearch comes from TRIALMATCH_ES_URL,
+else a local one is started with tests/es_server.py (heap --es-heap). Prints one JSON object per size and
+backend, then a summary table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from ingest.loaders import iter_source  # noqa: E402
+from nlp.extract import extract_studies  # noqa: E402
+from search.documents import build_document  # noqa: E402
+from search.elastic import ElasticBackend  # noqa: E402
+from search.embedded import EmbeddedBackend  # noqa: E402
+from search.matching import match_patient  # noqa: E402
+from search.models import IndexDocument, PatientProfile  # noqa: E402
+from search.patient import parse_patient  # noqa: E402
+from search.similar import similar_trials  # noqa: E402
+
+SHARED = REPO.parent / "shared"
+SOURCES = [SHARED / "ctgov" / "ntrk", SHARED / "ctgov" / "api-v2" / "studies"]
+STATUSES = ["RECRUITING", "RECRUITING", "NOT_YET_RECRUITING", "ACTIVE_NOT_RECRUITING", "COMPLETED", "TERMINATED"]
+TITLE_WORDS = ["Study", "Trial", "Protocol", "Cohort", "Extension", "Substudy", "Program", "Registry"]
+PATIENT_MARKERS = [
+    {"gene": "NTRK1", "alteration": "amplification", "copies": 9}, {"gene": "NTRK1", "alteration": "fusion"},
+    {"gene": "ETV6-NTRK3"}, {"gene": "HER2", "alteration": "amplification"},
+    {"gene": "EGFR", "alteration": "mutation", "variant": "L858R"},
+    {"gene": "KRAS", "alteration": "mutation", "variant": "G12C"},
+    {"gene": "BRAF", "alteration": "mutation", "variant": "V600E"}, {"gene": "ALK", "alteration": "fusion"},
+]
+SAMPLES = 200
+
+
+def base_documents() -> list[IndexDocument]:
+    studies = [loaded.study for source in SOURCES for loaded in iter_source(source) if loaded.study]
+    return [build_document(s, c) for s, c in zip(studies, extract_studies(studies), strict=True)]
+
+
+def replicas(base: list[IndexDocument], n: int, seed: int = 7) -> Iterator[IndexDocument]:
+    rnd = random.Random(seed)
+    for i in range(n):
+        doc = base[i % len(base)]
+        facts = doc.facts
+        older = facts.age.min_years + rnd.choice([0, 0, 1, 2]) if facts.age.min_years is not None else None
+        fits = older is not None and (facts.age.max_years is None or older <= facts.age.max_years)
+        age = facts.age.model_copy(update={"min_years": older}) if fits else facts.age
+        markers = [b.model_copy(update={"min_copies": b.min_copies + rnd.choice([0, 0, 1, -1])})
+                   if b.min_copies is not None else b for b in facts.biomarkers]
+        sites = [s.model_copy(update={"lat": s.lat + rnd.uniform(-0.5, 0.5), "lon": s.lon + rnd.uniform(-0.5, 0.5)})
+                 if s.lat is not None and s.lon is not None else s for s in doc.sites[:20]]
+        yield doc.model_copy(update={
+            "nct_id": f"NCT9{i:07d}",
+            "title": f"{doc.title} {rnd.choice(TITLE_WORDS)} {i % 97}",
+            "overall_status": rnd.choice(STATUSES),
+            "facts": facts.model_copy(update={"age": age, "biomarkers": markers}),
+            "sites": sites,
+        })
+
+
+def patients(base: list[IndexDocument], seed: int = 11) -> list[PatientProfile]:
+    rnd = random.Random(seed)
+    conditions = sorted({c for d in base for c in d.conditions})
+    profiles = []
+    for _ in range(SAMPLES):
+        data = {"age": rnd.randint(18, 85), "sex": rnd.choice(["female", "male"]), "ecog": rnd.choice([0, 1, 2]),
+                "conditions": rnd.sample(conditions, rnd.choice([1, 2])),
+                "biomarkers": [rnd.choice(PATIENT_MARKERS)] if rnd.random() < 0.8 else []}
+        if rnd.random() < 0.3:
+            data["location"] = {"lat": rnd.uniform(25, 48), "lon": rnd.uniform(-120, -70), "radius_km": 300}
+        profiles.append(parse_patient(data))
+    return profiles
+
+
+def percentiles(samples: list[float]) -> dict[str, float]:
+    ordered = sorted(samples)
+    return {"p50_ms": round(statistics.median(ordered), 1),
+            "p95_ms": round(ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))], 1)}
+
+
+def timed(calls) -> dict[str, float]:
+    calls[0]()
+    samples = []
+    for call in calls:
+        started = time.perf_counter()
+        call()
+        samples.append((time.perf_counter() - started) * 1000)
+    return percentiles(samples)
+
+
+def disk_bytes(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+def measure(backend, name: str, size: int, base: list[IndexDocument], profiles: list[PatientProfile],
+            size_of) -> dict:
+    started = time.monotonic()
+    written = backend.rebuild(replicas(base, size))
+    build_s = time.monotonic() - started
+    ids = [f"NCT9{random.Random(size).randrange(size):07d}" for _ in range(SAMPLES)]
+    result = {
+        "backend": name, "documents": written, "build_s": round(build_s, 1), "disk_mb": round(size_of() / 1e6, 1),
+        "match": timed([lambda p=p: match_patient(p, backend, top=20) for p in profiles]),
+        "similar": timed([lambda i=i: similar_trials(i, backend, top=10) for i in ids]),
+    }
+    print(json.dumps(result), flush=True)
+    return result
+
+
+def es_size(backend: ElasticBackend) -> int:
+    backend.client.indices.refresh(index=backend.alias)
+    stats = backend.client.indices.stats(index=backend.alias, metric="store")
+    return stats["_all"]["primaries"]["store"]["size_in_bytes"]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100_000])
+    parser.add_argument("--backends", nargs="+", default=["embedded", "elasticsearch"],
+                        choices=["embedded", "elasticsearch"])
+    parser.add_argument("--work-dir", type=Path, default=None, help="where the embedded index goes (temp dir)")
+    parser.add_argument("--es-heap", default="2g")
+    parser.add_argument("--keep", action="store_true", help="keep the indexes afterwards")
+    args = parser.parse_args()
+
+    base = base_documents()
+    profiles = patients(base)
+    print(f"{len(base)} base documents, {len(profiles)} patient profiles", file=sys.stderr)
+    work = args.work_dir or Path(tempfile.mkdtemp(prefix="tm-bench-"))
+    server = None
+    results = []
+    try:
+        es_url = os.environ.get("TRIALMATCH_ES_URL")
+        if "elasticsearch" in args.backends and not es_url:
+            from tests.es_server import LocalElasticsearch
+
+            server = LocalElasticsearch(heap=args.es_heap).start()
+            es_url = server.url
+        for size in args.sizes:
+            if "embedded" in args.backends:
+                path = work / f"embedded-{size}" / "index"
+                embedded = EmbeddedBackend(path)
+                results.append({"size": size, **measure(embedded, "embedded", size, base, profiles,
+                                                         lambda p=path: disk_bytes(p.parent))})
+                embedded.close()
+                if not args.keep:
+                    shutil.rmtree(path.parent, ignore_errors=True)
+            if "elasticsearch" in args.backends:
+                elastic = ElasticBackend(es_url, index=f"bench-{size}", timeout=120)
+                results.append({"size": size, **measure(elastic, "elasticsearch", size, base, profiles,
+                                                         lambda e=elastic: es_size(e))})
+                if not args.keep:
+                    elastic.drop()
+                elastic.close()
+    finally:
+        if server is not None:
+            server.stop()
+    print(f"{'size':>8} {'backend':<14} {'build s':>8} {'disk MB':>8} {'match p50/p95 ms':>18} "
+          f"{'similar p50/p95 ms':>20}")
+    for r in results:
+        print(f"{r['size']:>8} {r['backend']:<14} {r['build_s']:>8} {r['disk_mb']:>8} "
+              f"{r['match']['p50_ms']:>8}/{r['match']['p95_ms']:<9} "
+              f"{r['similar']['p50_ms']:>9}/{r['similar']['p95_ms']}")
+
+
+if __name__ == "__main__":
+    main()
