@@ -6,7 +6,7 @@ import pytest
 
 from nlp.models import Biomarker, TrialCriteria
 from search.models import IndexDocument
-from tests.ui_data import MODEL_TRIAL, NTRK_TRIALS, app_test, built_data_dir, texts, use_data_dir
+from tests.ui_data import MODEL_TRIAL, NTRK_TRIALS, app_test, texts, use_built_data_dir
 from ui.compare_table import Selection, compare_frame, parse_nct_list, selection_filter
 
 COMPARE = "pages/compare.py"
@@ -14,9 +14,7 @@ COMPARE = "pages/compare.py"
 
 @pytest.fixture
 def data_dir(tmp_path_factory, monkeypatch):
-    directory = built_data_dir(tmp_path_factory)
-    use_data_dir(monkeypatch, directory)
-    return directory
+    return use_built_data_dir(tmp_path_factory, monkeypatch)
 
 
 def compare(at, **choices):

@@ -8,7 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.ui_data import MODEL_TRIAL, app_test, built_data_dir, texts, use_data_dir
+from ingest.store import RawStore
+from ingest.sync import ingest_files
+from search.elastic import ElasticBackend
+from search.indexing import index_pending
+from tests.ui_data import MODEL_TRIAL, NTRK_DIR, STUDIES_DIR, app_test, texts, use_built_data_dir, use_data_dir
+from trialmatch.settings import Settings
 from ui.results import results_csv, results_json
 
 DIAGNOSIS = "metastatic colorectal adenocarcinoma"
@@ -16,9 +21,7 @@ DIAGNOSIS = "metastatic colorectal adenocarcinoma"
 
 @pytest.fixture
 def data_dir(tmp_path_factory, monkeypatch) -> Path:
-    directory = built_data_dir(tmp_path_factory)
-    use_data_dir(monkeypatch, directory)
-    return directory
+    return use_built_data_dir(tmp_path_factory, monkeypatch)
 
 
 def fill(at, *, age=52, gene="NTRK1", alteration="amplification", copies=9, diagnosis=DIAGNOSIS):
@@ -171,3 +174,20 @@ def test_the_csv_and_json_exports_keep_the_rank_order(data_dir):
     assert csv_lines[0].startswith("rank,nct_id,title,status,verdict")
     assert csv_lines[1].startswith(f"1,{MODEL_TRIAL},")
     assert json.loads(results_json(results))["results"][0]["nct_id"] == MODEL_TRIAL
+
+
+@pytest.mark.elasticsearch
+def test_on_elasticsearch_the_ntrk1_amplified_patient_also_gets_the_model_trial_first(es_url, tmp_path, monkeypatch):
+    monkeypatch.setenv("TRIALMATCH_ES_URL", es_url)
+    monkeypatch.setenv("TRIALMATCH_ES_INDEX", "tm-ui-find-test")
+    settings = Settings.load(data_dir=tmp_path, backend="elasticsearch")
+    with RawStore(settings.store_path) as store:
+        ingest_files(store, [NTRK_DIR, STUDIES_DIR])
+    index_pending(settings)
+    use_data_dir(monkeypatch, tmp_path, backend="elasticsearch")
+    try:
+        at = submit(fill(app_test()))
+        assert not at.exception
+        assert card_ids(at)[0] == MODEL_TRIAL
+    finally:
+        ElasticBackend(es_url, index="tm-ui-find-test").drop()

@@ -11,7 +11,7 @@ from ingest.store import RawStore
 from ingest.sync import ingest_live
 from search.indexing import index_pending
 from tests.fake_ctgov import FakeCtgov
-from tests.ui_data import app_test, built_data_dir, texts, use_data_dir
+from tests.ui_data import app_test, texts, use_built_data_dir, use_data_dir
 from trialmatch.settings import Settings
 
 INDEX = "pages/index.py"
@@ -40,7 +40,7 @@ def live_data_dir(tmp_path, monkeypatch):
 
 
 def test_counts_backend_and_last_sync_are_shown(tmp_path_factory, monkeypatch):
-    use_data_dir(monkeypatch, built_data_dir(tmp_path_factory))
+    use_built_data_dir(tmp_path_factory, monkeypatch)
     at = app_test(INDEX)
     assert not at.exception
     assert metrics(at) == {"Trials indexed": "134", "Studies stored": "134", "Waiting to be indexed": "0"}
@@ -72,7 +72,7 @@ def test_refresh_now_pulls_changes_and_reindexes(live_data_dir):
 
 
 def test_refresh_now_without_a_live_ingest_explains_what_to_do_first(tmp_path_factory, monkeypatch):
-    use_data_dir(monkeypatch, built_data_dir(tmp_path_factory))
+    use_built_data_dir(tmp_path_factory, monkeypatch)
     at = click(app_test(INDEX), "Refresh now")
     assert not at.exception
     assert any("nothing to refresh" in i for i in texts(at.info))

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from tests.ui_data import MODEL_TRIAL, NTRK_TRIALS, app_test, built_data_dir, texts, use_data_dir
+from tests.ui_data import MODEL_TRIAL, NTRK_TRIALS, app_test, texts, use_built_data_dir
 
 TRIAL = "pages/trial.py"
 
 
 @pytest.fixture
 def data_dir(tmp_path_factory, monkeypatch):
-    directory = built_data_dir(tmp_path_factory)
-    use_data_dir(monkeypatch, directory)
-    return directory
+    return use_built_data_dir(tmp_path_factory, monkeypatch)
 
 
 @pytest.fixture

@@ -45,6 +45,13 @@ def built_data_dir(factory: pytest.TempPathFactory) -> Path:
     return _built["dir"]
 
 
+def use_built_data_dir(factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Build (once) the UI test data directory and point the app at it."""
+    data_dir = built_data_dir(factory)
+    use_data_dir(monkeypatch, data_dir)
+    return data_dir
+
+
 def use_data_dir(monkeypatch: pytest.MonkeyPatch, data_dir: Path, backend: str = "embedded") -> None:
     """Point the app's settings at `data_dir` and forget every cached backend and vocabulary."""
     monkeypatch.setenv("TRIALMATCH_DATA_DIR", str(data_dir))
