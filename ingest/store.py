@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from ingest.models import RunSummary, StoredStudy, SyncRun, UpsertOutcome
-from ingest.studies import content_hash, last_update_of, nct_id_of, study_problem
+from ingest.studies import last_update_of, nct_id_of, serialize, study_problem
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS studies (
@@ -117,14 +117,13 @@ class RawStore:
         if problem:
             raise ValueError(f"{source}: {problem}")
         nct_id = nct_id_of(study)
-        digest = content_hash(study)
+        raw, digest = serialize(study)
         now = utc_now()
         with self.transaction():
             row = self._db.execute("SELECT content_hash FROM studies WHERE nct_id = ?", (nct_id,)).fetchone()
             if row is not None and row[0] == digest:
                 self._db.execute("UPDATE studies SET fetched_at = ? WHERE nct_id = ?", (now, nct_id))
                 return "unchanged"
-            raw = json.dumps(study, ensure_ascii=False, separators=(",", ":"))
             self._db.execute(
                 "INSERT INTO studies (nct_id, raw, last_update, content_hash, fetched_at, source, pending) "
                 "VALUES (?, ?, ?, ?, ?, ?, 1) ON CONFLICT (nct_id) DO UPDATE SET raw = excluded.raw, "

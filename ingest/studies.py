@@ -3,6 +3,7 @@
     >>> study = {"protocolSection": {"identificationModule": {"nctId": "NCT04879121"}}}
     >>> study_problem(study) is None, nct_id_of(study)
     (True, 'NCT04879121')
+    >>> text, digest = serialize(study)
 """
 
 from __future__ import annotations
@@ -43,16 +44,20 @@ def last_update_of(study: dict[str, Any]) -> str | None:
     return date if isinstance(date, str) else None
 
 
-def content_hash(study: dict[str, Any]) -> str:
-    """SHA-256 of the study's canonical JSON, ignoring `derivedSection.miscInfoModule.versionHolder`.
+def serialize(study: dict[str, Any]) -> tuple[str, str]:
+    """The study's compact JSON text and its content hash (SHA-256), from a single serialization.
 
-    The API stamps every record with the date of its data release in `versionHolder`; counting that
-    as a change would mark every study as changed on every refresh.
+    The hash ignores `derivedSection.miscInfoModule.versionHolder`: the API stamps every record with the
+    date of its data release there, and counting that as a change would mark every study as changed on
+    every refresh. The text is produced here with fixed separators, so the stamp appears in it exactly as
+    `"versionHolder":"<date>"` (a quote inside a JSON string value is always escaped) and is cut out of
+    the hashed text. Key order is the source's; the API and the legacy mapping keep it stable.
     """
+    text = json.dumps(study, ensure_ascii=False, separators=(",", ":"))
     derived = study.get("derivedSection")
     misc = derived.get("miscInfoModule") if isinstance(derived, dict) else None
+    hashed = text
     if isinstance(misc, dict) and "versionHolder" in misc:
-        misc = {k: v for k, v in misc.items() if k != "versionHolder"}
-        study = {**study, "derivedSection": {**derived, "miscInfoModule": misc}}
-    canonical = json.dumps(study, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+        stamp = '"versionHolder":' + json.dumps(misc["versionHolder"], ensure_ascii=False)
+        hashed = text.replace(stamp + ",", "").replace("," + stamp, "").replace(stamp, "")
+    return text, hashlib.sha256(hashed.encode("utf-8")).hexdigest()
