@@ -1,11 +1,12 @@
 """Memory of ingesting the whole legacy XML set: resident memory sampled after every committed batch.
 
-    .venv/bin/python bench/ingest_memory.py [--passes 2] [--out bench/results/ingest_memory.json]
+    .venv/bin/python bench/ingest_memory.py [--passes 2] [--tracemalloc] [--out bench/results/ingest_memory.json]
 
 Ingest streams records, so resident memory must level off after the first batches and not grow with
 the number of studies. The set is ingested `--passes` times into one fresh store (the second pass
 re-reads every record and finds it unchanged), and the RSS after the first 1,000 studies is compared
-with the RSS at the end; the peak (`ru_maxrss`) is reported too.
+with the RSS at the end; the peak (`ru_maxrss`) is reported too. With `--tracemalloc` (slower) the
+Python heap is sampled as well, which separates objects kept alive from allocator and SQLite caches.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import argparse
 import json
 import resource
 import tempfile
+import tracemalloc
 from pathlib import Path
 
 from ingest.progress import RunProgress
@@ -34,28 +36,37 @@ class Sampler(RunProgress):
     def __init__(self) -> None:
         super().__init__("memory")
         self.samples: list[tuple[int, float]] = []
+        self.heap: list[float] = []
         self.offset = 0
 
     def advance(self, studies: int, pages: int = 0) -> None:
         super().advance(studies, pages)
         self.samples.append((self.offset + self.studies, rss_mb()))
+        if tracemalloc.is_tracing():
+            self.heap.append(tracemalloc.get_traced_memory()[0] / 1e6)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--passes", type=int, default=2)
+    parser.add_argument("--tracemalloc", action="store_true", help="also sample the Python heap")
     parser.add_argument("--out", type=Path, default=Path("bench/results/ingest_memory.json"))
     args = parser.parse_args()
     start_mb = rss_mb()
+    if args.tracemalloc:
+        tracemalloc.start()
     samples: list[tuple[int, float]] = []
+    heap: list[float] = []
     with tempfile.TemporaryDirectory() as tmp, RawStore(Path(tmp) / "studies.sqlite") as store:
         for _ in range(args.passes):
             sampler = Sampler()
             sampler.offset = samples[-1][0] if samples else 0
             ingest_files(store, [LEGACY], sampler)
             samples.extend(sampler.samples)
+            heap.extend(sampler.heap)
         stored = store.count()
-    after_first_1000 = next(mb for n, mb in samples if n >= 1000)
+    first = next(i for i, (n, _) in enumerate(samples) if n >= 1000)
+    after_first_1000 = samples[first][1]
     result = {
         "studies_processed": samples[-1][0],
         "studies_stored": stored,
@@ -65,6 +76,9 @@ def main() -> None:
         "rss_max_sampled_mb": round(max(mb for _, mb in samples), 1),
         "peak_ru_maxrss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "growth_after_1000_mb": round(samples[-1][1] - after_first_1000, 1),
+        "python_heap_after_1000_mb": round(heap[first], 1) if heap else None,
+        "python_heap_at_end_mb": round(heap[-1], 1) if heap else None,
+        "python_heap_max_mb": round(max(heap), 1) if heap else None,
         "samples": [(n, round(mb, 1)) for n, mb in samples[:: max(1, len(samples) // 12)]],
     }
     for key, value in result.items():
