@@ -89,6 +89,12 @@ class LogProgress(RunProgress):
         self._stream.flush()
 
 
+class _PagesColumn(ProgressColumn):
+    def render(self, task: Task) -> Text:
+        pages = task.fields.get("pages", 0)
+        return Text(f"{pages:,} pages" if pages else "")
+
+
 class _RateColumn(ProgressColumn):
     def render(self, task: Task) -> Text:
         return Text(f"{task.speed or 0:,.0f} studies/s")
@@ -101,7 +107,8 @@ class BarProgress(RunProgress):
             TextColumn("{task.description}"),
             BarColumn(),
             MofNCompleteColumn(),
-            TextColumn("studies, {task.fields[pages]} pages"),
+            TextColumn("studies"),
+            _PagesColumn(),
             _RateColumn(),
             TimeElapsedColumn(),
             TextColumn("ETA"),
