@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
 
 from ingest.client import ApiError, CtgovClient, Page
 from ingest.loaders import SourceError, iter_source
@@ -50,7 +50,7 @@ def ingest_files(
     store.mark_abandoned_runs()
     run_id = store.start_run(source=" ".join(str(s) for s in sources))
     summary = RunSummary()
-    with _finishing(store, run_id):
+    with _recorded(store, run_id):
         batch: list[Loaded] = []
         for loaded in (item for source in sources for item in iter_source(source)):
             batch.append(loaded)
@@ -76,10 +76,10 @@ def ingest_live(
     resumed = store.resumable_run(client.base_url, record)
     checkpoint = resumed.checkpoint if resumed else {"page_token": None, "pages": 0}
     version = client.version()
-    run_id = store.start_run(client.base_url, record, version.data_timestamp, resumed and checkpoint)
+    run_id = store.start_run(client.base_url, record, version.data_timestamp, checkpoint if resumed else None)
     summary = RunSummary()
     effective = query.since(since) if since else query
-    with _finishing(store, run_id):
+    with _recorded(store, run_id):
         pages = checkpoint["pages"]
         for page in _pages(client, effective, page_size, checkpoint["page_token"]):
             if page.total_count is not None:
@@ -173,24 +173,18 @@ def _commit_batch(
     batch.clear()
 
 
-class _finishing:
-    """Mark the run succeeded, failed (with the error) or interrupted, then let errors propagate."""
-
-    def __init__(self, store: RawStore, run_id: int) -> None:
-        self.store = store
-        self.run_id = run_id
-
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: Any) -> bool:
-        if kind is None:
-            self.store.finish_run(self.run_id, "succeeded")
-        elif issubclass(kind, Exception):
-            self.store.finish_run(self.run_id, "failed", str(exc))
-        else:
-            self.store.finish_run(self.run_id, "interrupted", kind.__name__)
-        return False
+@contextmanager
+def _recorded(store: RawStore, run_id: int) -> Iterator[None]:
+    """Mark the run succeeded, failed (with the error) or interrupted; errors still propagate."""
+    try:
+        yield
+    except Exception as exc:
+        store.finish_run(run_id, "failed", str(exc))
+        raise
+    except BaseException as exc:
+        store.finish_run(run_id, "interrupted", type(exc).__name__)
+        raise
+    store.finish_run(run_id, "succeeded")
 
 
 def _xml_file_count(sources: list[Path]) -> int | None:

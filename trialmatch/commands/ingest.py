@@ -17,6 +17,8 @@ import signal
 import sqlite3
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -35,7 +37,7 @@ from trialmatch.cli import UserError, settings_of
 from trialmatch.settings import Settings
 
 _SHOWN_FAILURES = 20
-_RUN_ERRORS = (SourceError, ApiError, StoreError, LockBusy, NothingToRefresh, sqlite3.Error)
+_RUN_ERRORS = (SourceError, ApiError, StoreError, LockBusy, NothingToRefresh)
 
 RATE = typer.Option(
     50.0, "--rate", envvar="TRIALMATCH_CTGOV_RATE", min=0.1,
@@ -208,19 +210,15 @@ def _client(settings: Settings, rate: float, retries: int, contact: str | None) 
     return CtgovClient(settings.ctgov_url, rate_per_minute=rate, retries=retries, contact=contact)
 
 
-class _run_guard:
+@contextmanager
+def _run_guard() -> Iterator[None]:
     """Turn the errors that stop a run into one-line user errors (exit status 2)."""
-
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: object) -> bool:
-        if kind is not None and issubclass(kind, _RUN_ERRORS):
-            message = str(exc)
-            if issubclass(kind, sqlite3.Error):
-                message = f"the raw store failed ({exc}); check free disk space and the data directory"
-            raise UserError(message) from exc
-        return False
+    try:
+        yield
+    except sqlite3.Error as exc:
+        raise UserError(f"the raw store failed ({exc}); check free disk space and the data directory") from exc
+    except _RUN_ERRORS as exc:
+        raise UserError(str(exc)) from exc
 
 
 def _report(label: str, summary: RunSummary, as_json: bool, started: float, stamped: bool = False) -> None:
