@@ -1,8 +1,8 @@
 """End to end in a real browser: `trialmatch serve` on the test data, driven by Debian's Chromium via Playwright.
 
-Fills the patient form (NTRK1 amplification, 9 copies), submits, checks that NCT04879121 is the first
-card, opens its Trial page and sees similar trials. Screenshots go to a temporary directory whose path
-is printed (run with `-s` to see it).
+Opens a page by its URL first (the router must still run), then fills the patient form (NTRK1
+amplification, 9 copies), submits, checks that NCT04879121 is the first card, opens its Trial page and
+sees similar trials. Screenshots go to a temporary directory whose path is printed (run with `-s`).
 """
 
 from __future__ import annotations
@@ -91,6 +91,10 @@ def add(page: Page, label: str, text: str) -> None:
 
 
 def test_a_patient_finds_the_model_trial_first_and_opens_it_with_similar_trials(server, shots, page):
+    page.goto(f"{server}/compare", wait_until="domcontentloaded")
+    page.get_by_role("heading", name="Compare trials").wait_for(timeout=30_000)
+    assert page.get_by_test_id("stSidebarNav").get_by_text("Find trials").is_visible()
+
     page.goto(server, wait_until="domcontentloaded")
     age = page.get_by_role("spinbutton", name="Age (years)")
     age.fill("52")

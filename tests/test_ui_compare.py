@@ -9,7 +9,7 @@ from search.models import IndexDocument
 from tests.ui_data import MODEL_TRIAL, NTRK_TRIALS, app_test, texts, use_built_data_dir
 from ui.compare_table import Selection, compare_frame, parse_nct_list, selection_filter
 
-COMPARE = "pages/compare.py"
+COMPARE = "views/compare.py"
 
 
 @pytest.fixture

@@ -130,8 +130,8 @@ def test_an_uploaded_file_that_is_not_json_is_reported(data_dir):
 
 def test_the_form_keeps_its_values_after_visiting_another_page(data_dir):
     at = submit(fill(app_test()))
-    at.switch_page("pages/index.py").run()
-    at.switch_page("pages/find.py").run()
+    at.switch_page("views/index.py").run()
+    at.switch_page("views/find.py").run()
     assert at.selectbox(key="pf_gene_0").value == "NTRK1"
     assert card_ids(at)[0] == MODEL_TRIAL
 

@@ -14,7 +14,7 @@ from tests.fake_ctgov import FakeCtgov
 from tests.ui_data import app_test, texts, use_built_data_dir, use_data_dir
 from trialmatch.settings import Settings
 
-INDEX = "pages/index.py"
+INDEX = "views/index.py"
 
 
 def metrics(at) -> dict[str, str]:

@@ -6,7 +6,7 @@ import pytest
 
 from tests.ui_data import MODEL_TRIAL, NTRK_TRIALS, app_test, texts, use_built_data_dir
 
-TRIAL = "pages/trial.py"
+TRIAL = "views/trial.py"
 
 
 @pytest.fixture

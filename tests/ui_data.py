@@ -60,7 +60,7 @@ def use_data_dir(monkeypatch: pytest.MonkeyPatch, data_dir: Path, backend: str =
 
 
 def app_test(page: str | None = None, state: dict | None = None, **query: str) -> AppTest:
-    """The router, run once (with session `state` seeded), switched to `page` (e.g. "pages/trial.py")
+    """The router, run once (with session `state` seeded), switched to `page` (e.g. "views/trial.py")
     with `query` parameters, and run."""
     at = AppTest.from_file(str(APP), default_timeout=60)
     for key, value in (state or {}).items():

@@ -4,21 +4,29 @@
     ctgov_url("NCT04879121")             # 'https://clinicaltrials.gov/study/NCT04879121'
 
 Page paths are relative to the router `ui/app.py`, which registers every page with `st.navigation`.
+The pages live in `ui/views/`: a folder named `pages/` beside the router would make Streamlit fall back
+to its old folder-based navigation for a session that opens a page's URL directly.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-FIND_PAGE = "pages/find.py"
-TRIAL_PAGE = "pages/trial.py"
-COMPARE_PAGE = "pages/compare.py"
-INDEX_PAGE = "pages/index.py"
+FIND_PAGE = "views/find.py"
+TRIAL_PAGE = "views/trial.py"
+COMPARE_PAGE = "views/compare.py"
+INDEX_PAGE = "views/index.py"
 TRIAL_PARAM = "nct"
+TRIAL_URL_PATH = "trial"
 
 
 def ctgov_url(nct_id: str) -> str:
     return f"https://clinicaltrials.gov/study/{nct_id}"
+
+
+def trial_href(nct_id: str) -> str:
+    """A relative URL of the Trial page of `nct_id`, for links inside tables."""
+    return f"{TRIAL_URL_PATH}?{TRIAL_PARAM}={nct_id}"
 
 
 def trial_link(nct_id: str, label: str = "Trial page", container=st) -> None:

@@ -62,9 +62,15 @@ def refresh_now(settings: Settings) -> None:
         except NothingToRefresh as exc:
             status.update(label="Nothing to refresh", state="complete")
             st.session_state[OUTCOME] = ("info", str(exc))
-        except (ApiError, LockBusy, StoreError, BackendError, sqlite3.Error) as exc:
+        except (ApiError, LockBusy, StoreError, sqlite3.Error) as exc:
             status.update(label="Refresh failed", state="error")
             st.session_state[OUTCOME] = ("error", f"Refresh failed: {exc}")
+        except BackendError as exc:
+            status.update(label="Re-indexing failed", state="error")
+            st.session_state[OUTCOME] = (
+                "error",
+                f"The refresh was stored but re-indexing failed: {exc}; run `trialmatch index` to retry.",
+            )
         else:
             status.update(label="Refresh complete", state="complete")
             st.session_state[OUTCOME] = (

@@ -23,7 +23,7 @@ from ui.compare_table import (
     selection_filter,
     status_phase_chart,
 )
-from ui.links import TRIAL_PAGE, TRIAL_PARAM
+from ui.links import trial_href
 from ui.patient_form import STATUS_CHOICES
 
 ALTERATION_CHOICES = ("mutation", "fusion", "amplification", "deletion", "expression", "any")
@@ -76,8 +76,7 @@ def _selection() -> Selection | None:
 def _show(docs) -> None:
     frame = compare_frame(docs)
     st.caption(f"{len(docs)} trials" + (f" (first {MAX_TRIALS})" if len(docs) >= MAX_TRIALS else ""))
-    frame.insert(0, "trial", [f"{TRIAL_PAGE.removeprefix('pages/').removesuffix('.py')}?{TRIAL_PARAM}={n}"
-                              for n in frame["nct_id"]])
+    frame.insert(0, "trial", [trial_href(n) for n in frame["nct_id"]])
     st.dataframe(
         frame, hide_index=True,
         column_config={
