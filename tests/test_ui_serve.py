@@ -18,13 +18,14 @@ def test_the_settings_travel_to_the_app_through_the_environment(tmp_path, monkey
     assert env["TRIALMATCH_ES_API_KEY"] == "k3y"
 
 
-def test_streamlit_runs_the_router_headless_without_usage_statistics():
+def test_streamlit_runs_the_router_headless_without_usage_statistics_or_stack_traces():
     argv = streamlit_argv(8600, "127.0.0.1")
     assert argv[1:5] == ["-m", "streamlit", "run", str(APP_PATH)]
     options = dict(zip(argv[5::2], argv[6::2], strict=True))
     assert options["--server.port"] == "8600"
     assert options["--server.headless"] == "true"
     assert options["--browser.gatherUsageStats"] == "false"
+    assert options["--client.showErrorDetails"] == "type"
 
 
 def test_a_busy_port_is_one_line_and_exit_status_2(tmp_path):

@@ -4,8 +4,9 @@
     html = highlight(text, marks)
 
 A verdict's `span` locates its criterion in the trial's eligibility text. Biomarker and prior-therapy
-verdicts mark the exact words nlp extracted inside that criterion; other kinds (age, ECOG, CNS ...) and
-verdicts without a trial document fall back to the per-kind patterns in `decisive_words.json`.
+verdicts mark the exact words nlp extracted inside that criterion; the per-kind patterns in
+`decisive_words.json` add what carries no span of its own (a copy-number threshold, an ECOG limit, an
+age range, a CNS-metastases condition), and alone mark verdicts without a trial document.
 """
 
 from __future__ import annotations
@@ -52,4 +53,4 @@ def verdict_view(verdict: CriterionVerdict, doc: IndexDocument | None) -> tuple[
     sentence = text[start:end]
     marks = [Mark(s - start, e - start, verdict.kind) for s, e in _fact_spans(verdict.kind, doc)
              if start <= s and e <= end]
-    return sentence, marks or pattern_marks(verdict.kind, sentence)
+    return sentence, marks + pattern_marks(verdict.kind, sentence)

@@ -4,7 +4,8 @@
 
 The settings travel to the app through the environment (TRIALMATCH_DATA_DIR, TRIALMATCH_BACKEND, ...),
 so the UI reads exactly what this invocation was given. The process becomes the Streamlit server
-(exec), so stopping it stops the UI. Usage statistics are off and nothing is written about patients.
+(exec), so stopping it stops the UI. Usage statistics are off, an unexpected error shows its type and
+message but never a stack trace, and nothing is written about patients.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ def streamlit_argv(port: int, address: str) -> list[str]:
         "--server.maxUploadSize", "1",
         "--browser.gatherUsageStats", "false",
         "--client.toolbarMode", "viewer",
+        "--client.showErrorDetails", "type",
         "--logger.level", "warning",
     ]
 
