@@ -191,3 +191,26 @@ def test_on_elasticsearch_the_ntrk1_amplified_patient_also_gets_the_model_trial_
         assert card_ids(at)[0] == MODEL_TRIAL
     finally:
         ElasticBackend(es_url, index="tm-ui-find-test").drop()
+
+
+def test_a_second_biomarker_row_can_be_added_and_is_searched(data_dir):
+    at = fill(app_test())
+    next(b for b in at.button if b.label == "Add a biomarker row").click()
+    at.run()
+    at.selectbox(key="pf_gene_1").set_value("KRAS")
+    at.selectbox(key="pf_alteration_1").set_value("mutation")
+    at = submit(at)
+    genes = [b.gene for b in at.session_state["find_request"]["patient"].biomarkers]
+    assert genes == ["NTRK1", "KRAS"]
+    assert card_ids(at)[0] == MODEL_TRIAL
+
+
+@pytest.mark.parametrize(("lat", "lon", "found"), [(29.76, -95.37, True), (42.36, -71.06, False)])
+def test_a_location_keeps_only_trials_with_a_site_in_reach(data_dir, lat, lon, found):
+    at = fill(app_test())
+    at.number_input(key="pf_lat").set_value(lat)
+    at.number_input(key="pf_lon").set_value(lon)
+    at.number_input(key="pf_radius").set_value(100.0)
+    at = submit(at)
+    assert not at.exception
+    assert (MODEL_TRIAL in card_ids(at)) is found

@@ -32,6 +32,7 @@ STATUS_CHOICES = (
 KEY = "pf_"
 ROWS = {"biomarker": f"{KEY}biomarker_rows", "therapy": f"{KEY}therapy_rows"}
 MAX_ROWS = 10
+SEARCH_KEYS = (f"{KEY}statuses", f"{KEY}top")
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,12 @@ def init_state() -> None:
             state[key] = value
 
 
+def search_settings() -> tuple[list[str] | None, int]:
+    """The trial statuses to search (None = any) and how many trials to show, as the form holds them."""
+    init_state()
+    return st.session_state[f"{KEY}statuses"] or None, int(st.session_state[f"{KEY}top"])
+
+
 def _rows(kind: str) -> int:
     return int(st.session_state[ROWS[kind]])
 
@@ -94,8 +101,9 @@ def _with(options: list[str], *current: Any) -> list[str]:
 
 
 def prefill(profile: PatientProfile) -> None:
-    """Put a validated patient into the form's widgets (call before `render_form` in the same run)."""
-    values = defaults()
+    """Put a validated patient into the form's widgets (call before `render_form` in the same run);
+    the search settings (trial status, how many trials) stay as the user set them."""
+    values = {k: v for k, v in defaults().items() if k not in SEARCH_KEYS}
     values |= {
         f"{KEY}age": profile.age, f"{KEY}sex": profile.sex, f"{KEY}conditions": list(profile.conditions),
         f"{KEY}ecog": profile.ecog, f"{KEY}karnofsky": profile.karnofsky, f"{KEY}lansky": profile.lansky,

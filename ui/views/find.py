@@ -15,7 +15,7 @@ import streamlit as st
 
 from search.backend import Backend, BackendError
 from search.matching import match_patient
-from search.models import OPEN_STATUSES, IndexDocument, MatchResult, PatientProfile
+from search.models import IndexDocument, MatchResult, PatientProfile
 from search.patient import PatientError, parse_patient
 from ui import guards, patient_form, resources
 from ui.results import render_card, results_csv, results_json
@@ -65,7 +65,7 @@ def _load_upload() -> None:
         st.error(f"{uploaded.name}: {exc}")
         return
     patient_form.prefill(patient)
-    _remember(patient, list(OPEN_STATUSES), 20)
+    _remember(patient, *patient_form.search_settings())
     st.success(f"Loaded {uploaded.name}: the form shows it; edit and press Find trials to search again.")
 
 
