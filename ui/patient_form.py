@@ -123,27 +123,31 @@ def prefill(profile: PatientProfile) -> None:
         st.session_state[key] = value
 
 
+def _label(row: int) -> str:
+    """Labels above the first row only; later rows line up under them."""
+    return "visible" if row == 0 else "collapsed"
+
+
 def _biomarker_rows(genes: list[str]) -> list[dict[str, Any]]:
     rows = []
     for i in range(_rows("biomarker")):
         c_gene, c_alt, c_copies, c_variant = st.columns([3, 3, 2, 3])
         gene = c_gene.selectbox(
-            "Gene", _with(genes, st.session_state.get(f"{KEY}gene_{i}")), key=f"{KEY}gene_{i}", persist_state="session",
-            accept_new_options=True, placeholder="e.g. NTRK1, HER2, TRKA", label_visibility="visible" if i == 0
-            else "collapsed",
+            "Gene", _with(genes, st.session_state.get(f"{KEY}gene_{i}")), key=f"{KEY}gene_{i}",
+            persist_state="session", accept_new_options=True, placeholder="e.g. NTRK1, HER2, TRKA",
+            label_visibility=_label(i),
         )
         alteration = c_alt.selectbox(
             "Alteration", ALTERATIONS, key=f"{KEY}alteration_{i}", persist_state="session", placeholder="choose",
-            label_visibility="visible" if i == 0 else "collapsed",
+            label_visibility=_label(i),
         )
         copies = c_copies.number_input(
             "Copies", min_value=0.0, max_value=1000.0, step=1.0, key=f"{KEY}copies_{i}", persist_state="session",
-            help="Copy number, for an amplification", label_visibility="visible" if i == 0 else "collapsed",
+            help="Copy number, for an amplification", label_visibility=_label(i),
         )
         variant = c_variant.text_input(
             "Variant", key=f"{KEY}variant_{i}", persist_state="session", placeholder="e.g. V600E, ETV6-NTRK3",
-            max_chars=80,
-            label_visibility="visible" if i == 0 else "collapsed",
+            max_chars=80, label_visibility=_label(i),
         )
         if gene:
             rows.append({"gene": gene, "alteration": alteration, "copies": copies,
@@ -156,13 +160,13 @@ def _therapy_rows(drugs: list[str]) -> list[dict[str, Any]]:
     for i in range(_rows("therapy")):
         c_drug, c_outcome = st.columns([3, 2])
         name = c_drug.selectbox(
-            "Drug or class", _with(drugs, st.session_state.get(f"{KEY}drug_{i}")),
-            key=f"{KEY}drug_{i}", persist_state="session", accept_new_options=True, placeholder="e.g. larotrectinib",
-            label_visibility="visible" if i == 0 else "collapsed",
+            "Drug or class", _with(drugs, st.session_state.get(f"{KEY}drug_{i}")), key=f"{KEY}drug_{i}",
+            persist_state="session", accept_new_options=True, placeholder="e.g. larotrectinib",
+            label_visibility=_label(i),
         )
         outcome = c_outcome.selectbox(
             "Outcome", OUTCOMES, key=f"{KEY}outcome_{i}", persist_state="session", placeholder="unknown",
-            label_visibility="visible" if i == 0 else "collapsed",
+            label_visibility=_label(i),
         )
         if name:
             rows.append({"name": name, "outcome": outcome})
