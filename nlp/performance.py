@@ -43,6 +43,7 @@ _FILLER = re.compile(
     r"(?![a-z])(?:[\s(),:\-\[\]]|=(?![<>]))*)*"
 )
 _SCALE_LABELS = frozenset({"SCALE"})
+_REACH = 160  # how far after a scale mention its value may be
 _STOP = re.compile(r";|\.(?:\s|$)|\n\s*\n")
 
 
@@ -217,17 +218,22 @@ def performance_readings(doc: Doc) -> list[_Reading]:
             continue
         mentions = _mentions(original, scale_ents[index])
         for k, mention in enumerate(mentions):
-            stop = _STOP.search(text, mention.end, criterion.end_char)
-            limit_end = min(
-                stop.start() if stop else criterion.end_char,
-                mentions[k + 1].start if k + 1 < len(mentions) else criterion.end_char,
-            )
-            tail_empty = not text[mention.end : criterion.end_char].strip(" :.-")
+            bound = min(mentions[k + 1].start if k + 1 < len(mentions) else criterion.end_char, mention.end + _REACH)
+            stop = _STOP.search(text, mention.end, bound)
+            limit_end = stop.start() if stop else bound
+            tail_empty = k + 1 == len(mentions) and not text[mention.end : criterion.end_char].strip(" :.-")
             for scale in mention.scales:
                 result = _read(text, mention.end, limit_end, scale, criterion.label_, grammar)
                 if result is None and tail_empty and index + 1 < len(criteria):
                     following = criteria[index + 1]
-                    result = _read(text, following.start_char, following.end_char, scale, criterion.label_, grammar)
+                    result = _read(
+                        text,
+                        following.start_char,
+                        min(following.end_char, following.start_char + _REACH),
+                        scale,
+                        criterion.label_,
+                        grammar,
+                    )
                 if result is not None and result[0] is not None:
                     readings.append(_Reading(result[1], result[0], criterion.label_, index))
     return readings

@@ -32,6 +32,7 @@ from nlp import sections  # noqa: F401  (registers tm_sections)
 from nlp.text import DOC_TEXT_KEY, mask_escapes
 
 PATTERNS_DIR = Path(__file__).resolve().parent / "patterns"
+MAX_TEXT_CHARS = 2_000_000
 FACT_COMPONENTS: tuple[tuple[str, str], ...] = (
     ("nlp.age", "tm_age"),
     ("nlp.performance", "tm_performance"),
@@ -55,8 +56,11 @@ for _name in ("facts", "kinds"):
 
 
 def make_doc_text(text: str | None) -> str:
-    """The text a Doc is built from: `text` with markdown escapes masked, offsets unchanged."""
-    return mask_escapes(text if isinstance(text, str) else "")
+    """The text a Doc is built from: `text` with markdown escapes masked, offsets unchanged.
+
+    Beyond MAX_TEXT_CHARS (no real criteria text comes near) only the beginning is read, which bounds time.
+    """
+    return mask_escapes(text[:MAX_TEXT_CHARS] if isinstance(text, str) else "")
 
 
 def _load_fact_modules() -> list[str]:
@@ -104,6 +108,7 @@ def pattern_files() -> list[Path]:
 def get_nlp() -> Language:
     """The shared pipeline (built on first use, then cached for the process)."""
     nlp = spacy.blank("en")
+    nlp.max_length = MAX_TEXT_CHARS
     _customise_tokenizer(nlp)
     ruler = nlp.add_pipe("entity_ruler", config={"overwrite_ents": False})
     ruler.add_patterns([p for path in pattern_files() for p in srsly.read_jsonl(path)])

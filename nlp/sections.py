@@ -7,9 +7,10 @@
 
 One Span per criterion, in text order, labelled "inclusion" or "exclusion"; a criterion's index is its
 position in `doc.spans["criteria"]`. Headers are recognised in the spellings of the real registry
-("Key Inclusion Criteria", "-INCLUSION CRITERIA:", "Inclusion criteria：", "Non-inclusion criteria" ...);
-criteria are bullets (`*`, `-`, `•`, `1.`, `a)` ...), nested sub-bullets (each its own criterion), or
-paragraphs whose hard-wrapped lines are joined. Text before any header is inclusion unless it reads as
+("Key Inclusion Criteria", "-INCLUSION CRITERIA:", "Inclusion criteria：", "Non-inclusion criteria" ...),
+and French, Spanish, German and Chinese headers. Criteria are bullets (`*`, `-`, `•`, `1.`, `a)` ...),
+nested sub-bullets (each its own criterion), numbered lists run together on one line, or paragraphs
+whose hard-wrapped lines are joined. Text before any header is inclusion unless it reads as
 exclusion. The component also initialises `doc._.facts` and `doc._.kinds` for the fact components.
 """
 
@@ -39,7 +40,10 @@ _HEADER = re.compile(
     r"""[\W_]*
     (?P<prefix>(?:(?!(?:not|see|no|meets?|meeting|any|all|if|the|are|is|be|was|were|will)[ \t])
                  [A-Za-z0-9][\w\-/]*[ \t]+){0,3}?)
-    (?P<kind>non[- ]?inclusion|inclusion|exclusion|exclusionary|ineligibility|eligibility|inclusions|exclusions)
+    (?P<kind>non[- ]?inclusion|inclusion|exclusion|exclusionary|ineligibility|eligibility|inclusions|exclusions
+      |crit[eè]res?[ \t]+(?:de[ \t]+)?(?:d['’][ \t]*)?(?:non[- ]?)?(?:inclusion|exclusion)
+      |criterios[ \t]+de[ \t]+(?:inclusi[oó]n|exclusi[oó]n)|einschlusskriterien|ausschlusskriterien
+      |纳入标准|入选标准|入組標準|排除标准|排除標準)
     (?![a-zA-Z])
     (?P<rest>[^:：\r\n]{0,80})
     [ \t*_]*(?P<colon>[:：])?[ \t*_]*""",
@@ -70,8 +74,10 @@ _INTRO_INCLUSION = re.compile(
     re.I,
 )
 _RUN_ON_ITEM = re.compile(r"(?<=[\s;,.])(\d{1,2})[.)][ \t]+(?=[A-Z(])")
+_HEADER_HINTS = ("clu", "elig", "schluss", "标准", "標準")
 _WRAPPED_WIDTH = 60
-EXCLUSION_KINDS = ("non", "exclu", "inelig")
+_TAIL = 80
+_EXCLUSION_KIND = re.compile(r"exclu|non[- ]?incl|inelig|ausschluss|排除", re.I)
 
 
 @dataclass
@@ -111,12 +117,12 @@ def _header_kind(text: str) -> tuple[str, int] | None:
     elif not _HEADER_REST.fullmatch(rest) or match.end() < len(text.rstrip()):
         return None
     prefix = match.group("prefix")
-    if prefix and (prefix.lstrip(" \t*-#")[:1].islower() or not (
-        match.group("colon") or rest.strip() or match.group("kind").endswith("s")
-    )):
+    if prefix and (
+        prefix.lstrip(" \t*-#")[:1].islower()
+        or not (match.group("colon") or rest.strip() or match.group("kind").endswith("s"))
+    ):
         return None
-    kind = match.group("kind").lower()
-    return ("exclusion" if kind.startswith(EXCLUSION_KINDS) else "inclusion"), end
+    return ("exclusion" if _EXCLUSION_KIND.search(match.group("kind")) else "inclusion"), end
 
 
 def _intro_kind(text: str) -> str | None:
@@ -132,7 +138,7 @@ def _intro_kind(text: str) -> str | None:
 
 def _may_hold_header(lowered: str, start: int, end: int) -> bool:
     """Cheap test before the header regexes: does the line mention inclusion, exclusion or eligibility?"""
-    return lowered.find("clu", start, end) >= 0 or lowered.find("elig", start, end) >= 0
+    return any(lowered.find(hint, start, end) >= 0 for hint in _HEADER_HINTS)
 
 
 def _inline_cuts(text: str, start: int, end: int) -> list[int]:
@@ -178,8 +184,7 @@ def _segments(text: str, lowered: str) -> Iterator[_Segment]:
 
 def _continues(segment: _Segment, current: _Criterion, text: str) -> bool:
     """Whether a non-bullet line continues the current criterion (a hard-wrapped line) or starts another."""
-    previous = text[current.start : current.end]
-    if previous.rstrip().endswith((":", "：")):
+    if text[max(current.start, current.end - _TAIL) : current.end].rstrip().endswith((":", "：")):
         return False
     first = text[segment.body_start]
     if first.islower() or first in "([{,;&/-–+<>=≤≥%":
@@ -234,8 +239,11 @@ def split_criteria(text: str) -> list[tuple[int, int, str]]:
         intro = _intro_kind(body)
         if intro and (section is None or current is None or intro == "exclusion"):
             section = intro
-        if current is not None and not segment.bullet and not segment.blank_before and (
-            _continues(segment, current, text)
+        if (
+            current is not None
+            and not segment.bullet
+            and not segment.blank_before
+            and (_continues(segment, current, text))
         ):
             current.end = segment.end
             continue
@@ -305,4 +313,3 @@ class SectionSplitter:
 @Language.factory("tm_sections", default_config={})
 def make_sections(nlp: Language, name: str) -> SectionSplitter:
     return SectionSplitter(nlp, name)
-

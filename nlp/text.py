@@ -6,9 +6,10 @@
     'ECOG < 2, wrapped'
 
 ClinicalTrials.gov markdown escapes punctuation (`\\<`, `\\>`, `\\[`, `\\.`), and legacy records
-carry HTML entities (`&gt;`). The pipeline reads a masked copy in which each backslash becomes a space and
-each entity its character padded with spaces, so every character offset in the Doc equals the offset in the
-registry's text; `clean_text` is for humans: escapes removed, whitespace collapsed.
+carry HTML entities (`&gt;`) and tags (`<br>`). The pipeline reads a masked copy in which each backslash
+becomes a space, each entity its character padded with spaces, block tags a line break and inline tags
+spaces, so every character offset in the Doc equals the offset in the registry's text; `clean_text` is
+for humans: escapes removed, whitespace collapsed.
 """
 
 from __future__ import annotations
@@ -23,6 +24,26 @@ _SPACES = re.compile(r"\s+")
 _ENTITY = re.compile(r"&(?:[a-zA-Z]{2,8}|#\d{1,7}|#[xX][0-9a-fA-F]{1,6});")
 
 
+_HTML_TAG = re.compile(
+    r"</?(?P<name>[a-zA-Z][a-zA-Z0-9]{0,9})(?:\s+[a-zA-Z][\w:-]*(?:\s*=\s*(?:\"[^\"<>]*\"|'[^'<>]*'|[^\s<>]+))?)*\s*/?>"
+)
+_BLOCK_TAGS = frozenset({"br", "p", "li", "ul", "ol", "div", "tr", "td", "th", "table", "h1", "h2", "h3", "h4"})
+_INLINE_TAGS = frozenset({"b", "i", "u", "em", "strong", "span", "sup", "sub", "font", "a", "small", "tbody"})
+
+
+def _tag_same_length(match: re.Match) -> str:
+    name = match.group("name").lower()
+    if name in _BLOCK_TAGS:
+        return "\n" + " " * (len(match.group()) - 1)
+    if name in _INLINE_TAGS:
+        return " " * len(match.group())
+    return match.group()
+
+
+def _tag_as_space(match: re.Match) -> str:
+    return " " if match.group("name").lower() in _BLOCK_TAGS | _INLINE_TAGS else match.group()
+
+
 def _entity_same_length(match: re.Match) -> str:
     char = html.unescape(match.group())
     if len(char) != 1:
@@ -32,7 +53,10 @@ def _entity_same_length(match: re.Match) -> str:
 
 def mask_escapes(text: str) -> str:
     """`text` with markdown escape backslashes and control characters replaced by spaces (same length)."""
-    return _CONTROL.sub(" ", _ENTITY.sub(_entity_same_length, _ESCAPE.sub(" ", text)))
+    masked = _ENTITY.sub(_entity_same_length, _ESCAPE.sub(" ", text))
+    if "<" in masked:
+        masked = _HTML_TAG.sub(_tag_same_length, masked)
+    return _CONTROL.sub(" ", masked)
 
 
 def doc_text(doc) -> str:
@@ -43,4 +67,5 @@ def doc_text(doc) -> str:
 
 def clean_text(text: str) -> str:
     """`text` unescaped, with control characters dropped and runs of whitespace collapsed to one space."""
-    return _SPACES.sub(" ", _CONTROL.sub(" ", html.unescape(_ESCAPE.sub("", text)))).strip()
+    unescaped = html.unescape(_ESCAPE.sub("", text))
+    return _SPACES.sub(" ", _CONTROL.sub(" ", _HTML_TAG.sub(_tag_as_space, unescaped))).strip()
