@@ -23,8 +23,6 @@ from typing import IO
 
 import typer
 
-from ingest.loaders import SourceError, iter_source
-from nlp.extract import eligibility_text, extract_studies, extract_texts
 from nlp.models import TrialCriteria
 from trialmatch.cli import UserError
 
@@ -84,6 +82,8 @@ def _text_records(path: Path, skips: _Skips) -> Iterator[tuple[str, str | None]]
 
 
 def _studies(path: Path, skips: _Skips) -> Iterator[dict]:
+    from ingest.loaders import iter_source
+
     for loaded in iter_source(path):
         if loaded.study is None:
             skips.add(loaded.source, loaded.reason or "unreadable")
@@ -93,6 +93,7 @@ def _studies(path: Path, skips: _Skips) -> Iterator[dict]:
 
 def _facts(path: Path, skips: _Skips, wanted: str | None, texts: dict[str, str]) -> Iterator[TrialCriteria]:
     """Facts of each trial in `path`; the eligibility text of trial `wanted` is kept in `texts`."""
+    from nlp.extract import eligibility_text, extract_studies, extract_texts  # spaCy loads only when used
 
     def remember(nct_id: str | None, text: str) -> None:
         if wanted and (nct_id or "").strip().upper() == wanted:
@@ -191,6 +192,8 @@ def extract(
     if output is not None and not output.parent.is_dir():
         raise UserError(f"--output: directory {output.parent} does not exist; create it or choose another path")
     wanted = pretty.strip().upper() if pretty else None
+    from ingest.loaders import SourceError
+
     skips, texts = _Skips(), {}
     started, count, shown = time.monotonic(), 0, False
     sink = output.open("w", encoding="utf-8") if output is not None else None
