@@ -102,5 +102,5 @@ def results_csv(results: Sequence[MatchResult]) -> bytes:
 
 def results_json(results: Sequence[MatchResult]) -> bytes:
     """The same shape as `trialmatch match --json`."""
-    payload = {"results": [r.model_dump(mode="json") for r in results]}
+    payload = {"results": [r.model_dump(mode="json", exclude={"counts"}) for r in results]}
     return json.dumps(payload, indent=2, ensure_ascii=False).encode("utf-8")
