@@ -26,8 +26,9 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from nlp.models import Biomarker
-from nlp.polarity import CueFinder, Cues, entities_by_criterion, polarity
+from nlp.polarity import Cues, DocContext, cue_finder, doc_context, polarity
 from nlp.sections import add_kind
+from nlp.text import doc_text
 from nlp.vocab import vocabulary
 
 MENTION_LABELS = {"GENE", "GENE_FAMILY", "VARIANT"}
@@ -112,7 +113,7 @@ _METHOD_REACH = 5
 _SCORE = re.compile(r"^(?:[<>≤≥]=?|=)?\d+(?:\.\d+)?%?\+?$")
 _MAX_LEFT = 6
 _STATUS_KINDS = ("positive", "negative", "wild_type")
-_METHODS = (("method_expression", "expression"), ("method_amplification", "amplification"))
+_METHODS = (("method_expression", "expression"), ("method_ish", "ish"), ("method_copies", "amplification"))
 
 
 @dataclass
@@ -283,7 +284,7 @@ class _Scanner:
                 i = ev.end = end
                 pending_conj = False
                 continue
-            method = self.cues.at(i, "method_expression", "method_amplification")
+            method = self.cues.at(i, *(kind for kind, _ in _METHODS))
             if method is not None:
                 ev.method = True
                 i = method.end
@@ -348,29 +349,29 @@ class BiomarkerExtractor:
 
     def __init__(self, nlp: Language, name: str) -> None:
         self.name = name
-        self.cue_finder = CueFinder(nlp)
+        self.cue_finder = cue_finder(nlp)
 
     def __call__(self, doc: Doc) -> Doc:
         facts: list[Biomarker] = []
-        criteria = doc.spans["criteria"] if "criteria" in doc.spans else []
-        by_criterion = entities_by_criterion(doc, MENTION_LABELS | {"ALTERATION"})
-        previous: tuple[int, list[Biomarker]] | None = None
-        for k, span in enumerate(criteria):
-            ents = by_criterion.get(k, [])
+        context = doc_context(doc, self.cue_finder)
+        by_criterion = context.ents(MENTION_LABELS | {"ALTERATION"})
+        for k, ents in by_criterion.items():
             if not any(e.label_ in MENTION_LABELS for e in ents):
-                inherited = self._inherit(doc, k, span, previous)
-                facts.extend(inherited)
                 continue
-            found = self._criterion(doc, k, span, ents)
-            if found:
-                facts.extend(found)
-                add_kind(doc, k, "biomarker")
-                previous = (k, found)
+            found = self._criterion(context, k, context.criteria[k], ents)
+            if not found:
+                continue
+            facts.extend(found)
+            add_kind(doc, k, "biomarker")
+            for sub in range(k + 1, min(k + 3, len(context.criteria))):
+                if any(e.label_ in MENTION_LABELS for e in by_criterion.get(sub, ())):
+                    break
+                facts.extend(self._inherit(context, sub, context.criteria[sub], (k, found)))
         doc._.facts["biomarkers"] = facts
         return doc
 
-    def _criterion(self, doc: Doc, k: int, span: Span, ents: list[Span]) -> list[Biomarker]:
-        cues = self.cue_finder.find(span)
+    def _criterion(self, context: DocContext, k: int, span: Span, ents: list[Span]) -> list[Biomarker]:
+        doc, cues = context.doc, context.cues(k)
         labels = {t: e for e in ents for t in range(e.start, e.end)}
         mentions = [m for e in ents if e.label_ in MENTION_LABELS and (m := _mention(e)) is not None]
         merged: list[_Mention] = []
@@ -477,7 +478,7 @@ class BiomarkerExtractor:
         rows: list[tuple[str, str]] = []
         for gene in dict.fromkeys(gene for m in group.mentions for gene in m.genes):
             ish = vocabulary().ish_alteration.get(gene, "amplification")
-            gene_methods = [ish if alt == "amplification" else alt for alt in method_alts]
+            gene_methods = list(dict.fromkeys(ish if alt == "ish" else alt for alt in method_alts))
             if alterations:
                 gene_alts = alterations + [a for a in gene_methods if a not in alterations]
             elif ev.wild_type:
@@ -492,7 +493,7 @@ class BiomarkerExtractor:
             or bool(method_alts)
         )
         group_id = f"{k}:{g}" if pol == "required" and alternatives and len(rows) > 1 else None
-        copies = self._copies(doc, span) if any(alt == "amplification" for _, alt in rows) else None
+        copies = self._copies(doc_text(doc), span) if any(alt == "amplification" for _, alt in rows) else None
         first, last = doc[min(group.start, ev.start)], doc[max(group.end, ev.end) - 1]
         span_chars = (first.idx, last.idx + len(last))
         variant_kinds = {name: vocabulary().variants[name].alteration for name in ev.variants}
@@ -514,24 +515,20 @@ class BiomarkerExtractor:
         return facts
 
     @staticmethod
-    def _copies(doc: Doc, span: Span) -> float | None:
-        match = _COPIES.search(doc.text, span.start_char, span.end_char)
+    def _copies(text: str, span: Span) -> float | None:
+        match = _COPIES.search(text, span.start_char, span.end_char)
         if match is None:
             return None
         return float(match.group(1) or match.group(2))
 
-    def _inherit(self, doc: Doc, k: int, span: Span, previous) -> list[Biomarker]:
+    def _inherit(self, context: DocContext, k: int, span: Span, previous) -> list[Biomarker]:
         """A sub-bullet naming only a method ("2+ allowed if FISH positive") refines the criterion above."""
-        if previous is None or k - previous[0] > 2 or doc.spans["criteria"][previous[0]].label_ != span.label_:
+        if context.criteria[previous[0]].label_ != span.label_:
             return []
-        cues = self.cue_finder.find(span)
+        cues = context.cues(k)
         if not cues.has("positive"):
             return []
-        alts = []
-        if cues.has("method_expression"):
-            alts.append("expression")
-        if cues.has("method_amplification"):
-            alts.append("amplification")
+        alts = list(dict.fromkeys("amplification" if alt == "ish" else alt for kind, alt in _METHODS if cues.has(kind)))
         found = []
         for fact in previous[1]:
             for alt in alts:
@@ -542,7 +539,7 @@ class BiomarkerExtractor:
                         )
                     )
         if found:
-            add_kind(doc, k, "biomarker")
+            add_kind(context.doc, k, "biomarker")
         return found
 
 

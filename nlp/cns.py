@@ -23,7 +23,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from nlp.models import CnsMetastases
-from nlp.polarity import CueFinder, Cues, entities_by_criterion
+from nlp.polarity import Cues, cue_finder, doc_context
 from nlp.sections import add_kind
 
 ACTIVE_REACH = 5
@@ -36,13 +36,13 @@ class CnsExtractor:
 
     def __init__(self, nlp: Language, name: str) -> None:
         self.name = name
-        self.cue_finder = CueFinder(nlp)
+        self.cue_finder = cue_finder(nlp)
 
     def __call__(self, doc: Doc) -> Doc:
-        criteria = doc.spans["criteria"] if "criteria" in doc.spans else []
+        context = doc_context(doc, self.cue_finder)
         verdicts: list[tuple[int, int, str]] = []
-        for k, ents in entities_by_criterion(doc, {"CNS"}).items():
-            allowed, explicit = _verdict(self.cue_finder.find(criteria[k]), criteria[k], ents)
+        for k, ents in context.ents({"CNS"}).items():
+            allowed, explicit = _verdict(context.cues(k), context.criteria[k], ents)
             verdicts.append((_RANK[(allowed, explicit)], k, allowed))
             add_kind(doc, k, "cns_metastases")
         if verdicts:

@@ -21,10 +21,11 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from nlp.models import Lab
-from nlp.polarity import entities_by_criterion
+from nlp.polarity import cue_finder, doc_context
 from nlp.sections import add_kind
 
 COMPARATOR_REACH = 12
+_LABELS = frozenset({"LAB", "COMPARATOR"})
 _LIST_WORDS = {"and", "or", "and/or", "/", ",", "(", ")", "&"}
 _INVERSE = {">=": "<", ">": "<=", "<=": ">", "<": ">=", "=": "="}
 _COMPARATORS = set(_INVERSE)
@@ -48,12 +49,15 @@ class LabExtractor:
 
     def __init__(self, nlp: Language, name: str) -> None:
         self.name = name
+        self.cue_finder = cue_finder(nlp)
 
     def __call__(self, doc: Doc) -> Doc:
         facts: list[Lab] = []
-        criteria = doc.spans["criteria"] if "criteria" in doc.spans else []
-        for k, ents in entities_by_criterion(doc, {"LAB", "COMPARATOR"}).items():
-            found = _criterion(doc, k, criteria[k], ents)
+        context = doc_context(doc, self.cue_finder)
+        for k, ents in context.ents(_LABELS).items():
+            if len(ents) < 2:
+                continue
+            found = _criterion(doc, context.text, k, context.criteria[k], ents)
             if found:
                 add_kind(doc, k, "lab")
                 facts.extend(found)
@@ -74,7 +78,7 @@ def _groups(doc: Doc, labs: list[Span]) -> list[list[Span]]:
     return groups
 
 
-def _criterion(doc: Doc, k: int, span: Span, ents: list[Span]) -> list[Lab]:
+def _criterion(doc: Doc, text: str, k: int, span: Span, ents: list[Span]) -> list[Lab]:
     labs = [e for e in ents if e.label_ == "LAB"]
     comparators = [e for e in ents if e.label_ == "COMPARATOR" and e.ent_id_ in _COMPARATORS]
     if not labs or not comparators:
@@ -87,7 +91,7 @@ def _criterion(doc: Doc, k: int, span: Span, ents: list[Span]) -> list[Lab]:
         comparator = next((c for c in comparators if end <= c.start < stop and _same_clause(doc, end, c.start)), None)
         if comparator is None:
             continue
-        threshold = _threshold(doc.text, comparator.end_char, span.end_char)
+        threshold = _threshold(text, comparator.end_char, span.end_char)
         if threshold is None:
             continue
         value, unit, uln = threshold

@@ -21,20 +21,25 @@ A fact in an exclusion criterion that is also negated is required: the double ne
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from nlp.models import Polarity
+from nlp.sections import ents_by_criterion
+from nlp.text import doc_text
 from nlp.vocab import cue_rows
 
 _NEGATIONS = ("negation_forward", "negation_backward", "exclusion_phrase")
 _CLAUSE_ENDS = {".", ";", "!", "?"}
 _ENTITY_TAILS = ("&#xD", "&#xA", "&gt", "&lt", "&amp", "&#x")
 FORWARD_WINDOW = 10
+
+if not Doc.has_extension("tm_context"):
+    Doc.set_extension("tm_context", default=None)
 
 
 @dataclass(frozen=True)
@@ -114,63 +119,57 @@ class Cues:
         return flips % 2 == 1
 
 
-def entities_by_criterion(doc: Doc, labels: set[str]) -> dict[int, list[Span]]:
-    """The entities with one of `labels` in each criterion of `doc.spans["criteria"]`, by criterion index."""
-    criteria = doc.spans["criteria"] if "criteria" in doc.spans else []
-    starts = [c.start for c in criteria]
-    found: dict[int, list[Span]] = {}
-    for ent in doc.ents:
-        if ent.label_ in labels:
-            k = bisect_right(starts, ent.start) - 1
-            if k >= 0 and ent.end <= criteria[k].end:
-                found.setdefault(k, []).append(ent)
-    return found
-
-
 def polarity(section: str, negated: bool) -> Polarity:
     """`excluded` for a fact in an exclusion criterion or a negated one, `required` when both or neither."""
     return "excluded" if (section == "exclusion") != negated else "required"
 
 
-def clause_bounds(span: Span) -> list[tuple[int, int]]:
-    """Token ranges of the clauses of `span`, split at sentence punctuation (not HTML entities' `;`)."""
-    text = span.doc.text
+def clause_bounds(span: Span, ends: list[int], text: str) -> list[tuple[int, int]]:
+    """Token ranges of the clauses of `span`, split after the sentence punctuation tokens `ends`
+    (not an HTML entity's `;`, not a `.` glued to a lower-case word)."""
+    doc = span.doc
     bounds, start = [], span.start
-    for token in span:
-        if token.text in _CLAUSE_ENDS:
-            if token.text == ";" and text[max(0, token.idx - 4) : token.idx].endswith(_ENTITY_TAILS):
+    for i in ends:
+        token = doc[i]
+        if token.text == ";" and text[max(0, token.idx - 4) : token.idx].endswith(_ENTITY_TAILS):
+            continue
+        if token.text == "." and token.whitespace_ == "" and i + 1 < span.end:
+            following = doc[i + 1]
+            if not following.is_space and not following.text[:1].isupper():
                 continue
-            if token.text == "." and token.i + 1 < span.end and not span.doc[token.i + 1].is_space:
-                if not span.doc[token.i + 1].text[:1].isupper() and token.whitespace_ == "":
-                    continue
-            bounds.append((start, token.i + 1))
-            start = token.i + 1
+        bounds.append((start, i + 1))
+        start = i + 1
     if start < span.end:
         bounds.append((start, span.end))
     return bounds
 
 
 class CueFinder:
-    """Finds the cues of `nlp/vocab/cues.jsonl` in a span; pseudo-triggers cancel the triggers inside them."""
+    """Finds the cues of `nlp/vocab/cues.jsonl`; pseudo-triggers cancel the triggers inside them."""
 
     def __init__(self, nlp: Language) -> None:
         self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
-        by_kind: dict[str, list[str]] = {}
+        by_kind: dict[str, list[str]] = {"clause_end": sorted(_CLAUSE_ENDS)}
         for row in cue_rows():
             by_kind.setdefault(row["cue"], []).append(row["pattern"])
         for kind, phrases in by_kind.items():
             self.matcher.add(kind, [nlp.make_doc(p) for p in phrases])
 
     def find(self, span: Span) -> Cues:
+        """The cues of one criterion, with its clauses."""
         strings = span.doc.vocab.strings
         found = [Cue(strings[key], start, end) for key, start, end in self.matcher(span)]
+        ends = [c.start for c in found if c.kind == "clause_end"]
         pseudo = [c for c in found if c.kind == "pseudo"]
         items = [
             c
             for c in found
-            if c.kind == "pseudo"
-            or c.kind not in (*_NEGATIONS, "terminator")
-            or not any(p.start <= c.start and c.end <= p.end for p in pseudo)
+            if c.kind != "clause_end"
+            and (
+                c.kind == "pseudo"
+                or c.kind not in (*_NEGATIONS, "terminator")
+                or not any(p.start <= c.start and c.end <= p.end for p in pseudo)
+            )
         ]
         triggers = [c for c in items if c.kind in _NEGATIONS]
         items = [
@@ -182,4 +181,51 @@ class CueFinder:
                 for t in triggers
             )
         ]
-        return Cues(span, items, clause_bounds(span))
+        return Cues(span, items, clause_bounds(span, sorted(set(ends)), doc_text(span.doc)))
+
+
+class DocContext:
+    """What the fact components share about one Doc: its text, entities and cues per criterion, found once."""
+
+    def __init__(self, doc: Doc, finder: CueFinder) -> None:
+        self.doc = doc
+        self.finder = finder
+        self.text = doc_text(doc)
+        self.criteria = list(doc.spans["criteria"]) if "criteria" in doc.spans else []
+        self._ents: dict[str, dict[int, list[Span]]] = {}
+        for k, ents in enumerate(ents_by_criterion(doc) if self.criteria else []):
+            for ent in ents:
+                self._ents.setdefault(ent.label_, {}).setdefault(k, []).append(ent)
+        self._cues: dict[int, Cues] = {}
+
+    def ents(self, labels: set[str] | frozenset[str]) -> dict[int, list[Span]]:
+        """Criterion index → its entities with one of `labels`, in text order (criteria without any left out)."""
+        found: dict[int, list[Span]] = {}
+        for label in labels:
+            for k, ents in self._ents.get(label, {}).items():
+                found.setdefault(k, []).extend(ents)
+        if len(labels) > 1:
+            for ents in found.values():
+                ents.sort(key=lambda e: e.start)
+        return dict(sorted(found.items()))
+
+    def cues(self, k: int) -> Cues:
+        """The cues of criterion `k`, found on first use."""
+        if k not in self._cues:
+            self._cues[k] = self.finder.find(self.criteria[k])
+        return self._cues[k]
+
+
+@lru_cache(maxsize=4)
+def cue_finder(nlp: Language) -> CueFinder:
+    """The pipeline's one CueFinder, shared by the fact components."""
+    return CueFinder(nlp)
+
+
+def doc_context(doc: Doc, finder: CueFinder) -> DocContext:
+    """The Doc's shared context, made by the first fact component that asks."""
+    context = doc._.tm_context
+    if context is None or context.doc is not doc:
+        context = DocContext(doc, finder)
+        doc._.tm_context = context
+    return context

@@ -19,7 +19,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from nlp.models import PriorTherapy
-from nlp.polarity import CueFinder, Cues, entities_by_criterion, polarity
+from nlp.polarity import Cues, cue_finder, doc_context, polarity
 from nlp.sections import add_kind
 
 DRUG_LABELS = {"DRUG", "DRUG_CLASS"}
@@ -34,21 +34,20 @@ class TherapyExtractor:
 
     def __init__(self, nlp: Language, name: str) -> None:
         self.name = name
-        self.cue_finder = CueFinder(nlp)
+        self.cue_finder = cue_finder(nlp)
 
     def __call__(self, doc: Doc) -> Doc:
         facts: list[PriorTherapy] = []
-        criteria = doc.spans["criteria"] if "criteria" in doc.spans else []
-        for k, ents in entities_by_criterion(doc, DRUG_LABELS).items():
-            found = self._criterion(doc, k, criteria[k], ents)
+        context = doc_context(doc, self.cue_finder)
+        for k, ents in context.ents(DRUG_LABELS).items():
+            found = self._criterion(doc, k, context.criteria[k], context.cues(k), ents)
             if found:
                 add_kind(doc, k, "prior_therapy")
                 facts.extend(found)
         doc._.facts["prior_therapies"] = facts
         return doc
 
-    def _criterion(self, doc: Doc, k: int, span: Span, ents: list[Span]) -> list[PriorTherapy]:
-        cues = self.cue_finder.find(span)
+    def _criterion(self, doc: Doc, k: int, span: Span, cues: Cues, ents: list[Span]) -> list[PriorTherapy]:
         seen: set[tuple[str, str]] = set()
         found = []
         for ent in ents:
