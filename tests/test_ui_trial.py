@@ -42,6 +42,8 @@ def test_the_extracted_facts_are_listed_with_kind_value_and_polarity(model_trial
 def test_the_eligibility_text_has_the_facts_highlighted(model_trial):
     criteria = model_trial.html[0].value
     assert criteria.count("<mark") >= 3
+    assert 'title="biomarker">7 copies</mark>' in criteria
+    assert '<mark class="tm-performance_status" title="performance_status">=&lt; 3</mark>' in criteria
     assert "At least 16 years of age" in criteria
     assert "\\<" not in criteria and "&lt; 2.5 x upper limit" in criteria
 

@@ -12,9 +12,8 @@ Used by the Trial page (facts listed and highlighted in the eligibility text) an
 from __future__ import annotations
 
 from nlp.models import Biomarker, Polarity, TrialCriteria
+from ui.decisive import pattern_marks
 from ui.highlight import Mark
-
-FINE_KINDS = ("biomarker", "prior_therapy")
 
 
 def _number(value: float) -> str:
@@ -124,18 +123,21 @@ def fact_rows(facts: TrialCriteria) -> list[dict[str, str]]:
     return rows
 
 
-def fact_marks(facts: TrialCriteria) -> list[Mark]:
-    """Marks over the eligibility text: the exact words of biomarkers and prior therapies; for a
-    criterion whose other facts (age, ECOG, labs, ...) carry no finer span, the whole criterion."""
-    fine = [
+def fact_marks(facts: TrialCriteria, text: str) -> list[Mark]:
+    """Marks over the eligibility `text`: the exact words of biomarkers and prior therapies, plus, in each
+    criterion, the decisive words of its facts (copy numbers, ECOG and lab limits, age ranges ...); a
+    criterion whose facts no pattern finds is marked whole."""
+    marks = [
         *(Mark(b.span[0], b.span[1], f"biomarker: {_biomarker_words([b])} ({b.polarity})") for b in facts.biomarkers),
         *(Mark(t.span[0], t.span[1], f"prior_therapy: {t.drug_or_class} ({t.polarity})")
           for t in facts.prior_therapies),
     ]
-    coarse = []
     for criterion in facts.criteria:
-        kinds = [k for k in criterion.kinds if k not in FINE_KINDS]
         start, end = criterion.span
-        if kinds and not any(start <= m.start < end for m in fine):
-            coarse.append(Mark(start, end, f"{kinds[0]}: {', '.join(kinds)}"))
-    return fine + coarse
+        found = [Mark(start + m.start, start + m.end, m.label)
+                 for kind in criterion.kinds for m in pattern_marks(kind, text[start:end])]
+        if found:
+            marks.extend(found)
+        elif criterion.kinds and not any(start <= m.start < end for m in marks):
+            marks.append(Mark(start, end, ", ".join(criterion.kinds)))
+    return marks

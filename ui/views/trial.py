@@ -83,7 +83,7 @@ def _eligibility(doc: IndexDocument) -> None:
         st.caption("No structured facts were extracted from this trial's criteria.")
     if doc.eligibility_text:
         with st.expander("Eligibility criteria as registered, extracted facts highlighted", expanded=True):
-            st.html(highlighted_block(doc.eligibility_text, fact_marks(doc.facts)))
+            st.html(highlighted_block(doc.eligibility_text, fact_marks(doc.facts, doc.eligibility_text)))
     else:
         st.caption("The registry gives no eligibility criteria text.")
 
