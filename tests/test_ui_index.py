@@ -84,3 +84,15 @@ def test_refresh_now_while_another_refresh_runs_is_one_clear_error(live_data_dir
         at = click(at, "Refresh now")
     assert not at.exception
     assert any(e.startswith("Refresh failed: another ingest or refresh") for e in texts(at.error))
+
+
+def test_an_unreachable_elasticsearch_still_shows_the_store_and_names_the_cluster(tmp_path_factory, monkeypatch):
+    monkeypatch.setenv("TRIALMATCH_ES_URL", "http://127.0.0.1:9")
+    monkeypatch.delenv("TRIALMATCH_ES_INDEX", raising=False)
+    use_built_data_dir(tmp_path_factory, monkeypatch)
+    monkeypatch.setenv("TRIALMATCH_BACKEND", "elasticsearch")
+    at = app_test(INDEX)
+    assert not at.exception
+    assert metrics(at)["Trials indexed"] == "unavailable" and metrics(at)["Studies stored"] == "134"
+    assert any("Elasticsearch at `http://127.0.0.1:9`, index alias `trialmatch`" in m for m in texts(at.markdown))
+    assert any("The trial index cannot be used" in e for e in texts(at.error))

@@ -8,12 +8,15 @@ incremental refresh as `trialmatch refresh` with a progress bar on the page.
 
 from __future__ import annotations
 
+import os
+
 import pandas as pd
 import streamlit as st
 
 from ingest.models import SyncRun
 from ingest.store import RawStore, StoreError
 from search.backend import BackendError
+from search.backends import DEFAULT_ES_INDEX
 from trialmatch.settings import Settings, SettingsError
 from ui import guards, resources
 from ui.refresh import refresh_now, show_outcome
@@ -24,7 +27,8 @@ RUN_COLUMNS = ["id", "started", "finished", "source", "status", "added", "change
 
 def _backend_lines(settings: Settings) -> None:
     if settings.backend == "elasticsearch":
-        st.markdown(f"**Backend:** Elasticsearch at `{settings.es_url}`"
+        alias = os.environ.get("TRIALMATCH_ES_INDEX") or DEFAULT_ES_INDEX
+        st.markdown(f"**Backend:** Elasticsearch at `{settings.es_url}`, index alias `{alias}`"
                     + (" (API key set)" if settings.es_api_key else ""))
     else:
         st.markdown(f"**Backend:** embedded (tantivy) index in `{settings.index_dir}`")
