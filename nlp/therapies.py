@@ -55,7 +55,7 @@ class TherapyExtractor:
             if given is None or _skipped(doc, cues, ent):
                 continue
             negated = cues.negated(ent.start, ent.end, span.label_) != (not given)
-            pol = polarity(span.label_, negated)
+            pol = "excluded" if _prohibited(cues, ent) else polarity(span.label_, negated)
             key = (ent.ent_id_, pol)
             if key in seen:
                 continue
@@ -82,6 +82,13 @@ def _given(cues: Cues, ent: Span) -> bool | None:
     return None
 
 
+def _prohibited(cues: Cues, ent: Span) -> bool:
+    """ "No prior X is allowed": a prohibition in either list."""
+    clause_end = cues.clause(ent.start)[1]
+    allowed = any(c.start - ent.end <= 8 for c in cues.in_clause(("allowance",), ent.end, clause_end))
+    return allowed and cues.negated(ent.start, ent.end, "inclusion")
+
+
 def _skipped(doc: Doc, cues: Cues, ent: Span) -> bool:
     """Allergy, concurrent use, exceptions, allowances, washout windows: not a prior-therapy rule."""
     clause_start, clause_end = cues.clause(ent.start)
@@ -91,7 +98,9 @@ def _skipped(doc: Doc, cues: Cues, ent: Span) -> bool:
         if not cues.blocked(c.end, ent.start, forward=True)
     ]
     nearest = max(before, key=lambda c: c.end) if before else None
-    if nearest is not None and nearest.kind in ("not_prior",) + _SKIP_AFTER:
+    if nearest is not None and nearest.kind in _SKIP_AFTER:
+        return True
+    if any(c.kind == "not_prior" and ent.start - c.end <= PRIOR_REACH for c in before):
         return True
     if any(
         c.kind == "side_effect" and c.start - ent.end <= 2
@@ -104,7 +113,7 @@ def _skipped(doc: Doc, cues: Cues, ent: Span) -> bool:
     ):
         return True
     after = cues.in_clause(_SKIP_AFTER + ("not_prior",), ent.end, clause_end)
-    prohibited = cues.negated(ent.start, ent.end, "inclusion")
+    prohibited = _prohibited(cues, ent)
     return any(
         (
             c.kind in _SKIP_AFTER

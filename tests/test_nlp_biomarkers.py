@@ -1,0 +1,223 @@
+"""Biomarker facts from criteria text: genes, alterations, variants, thresholds, groups and polarity."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bench.eval_extraction import Counts, score_biomarkers
+from nlp.extract import extract_study, extract_text
+from nlp.models import Biomarker
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+
+
+def facts(text: str) -> list[Biomarker]:
+    return extract_text(text).biomarkers
+
+
+def triples(text: str) -> set[tuple[str, str, str]]:
+    return {(b.gene, b.alteration, b.polarity) for b in facts(text)}
+
+
+def inclusion(*lines: str) -> str:
+    return "Inclusion Criteria:\n" + "".join(f"- {line}\n" for line in lines) + "Exclusion Criteria:\n- Pregnancy"
+
+
+def exclusion(*lines: str) -> str:
+    return "Inclusion Criteria:\n- Solid tumour\nExclusion Criteria:\n" + "".join(f"- {line}\n" for line in lines)
+
+
+def study(nct_id: str) -> dict:
+    return json.loads((SHARED / "ctgov" / "ntrk" / f"{nct_id}.json").read_text())
+
+
+def test_model_trial_gives_three_amplifications_with_seven_copies_in_one_group():
+    found = extract_study(study("NCT04879121")).biomarkers
+    assert {(b.gene, b.alteration, b.polarity, b.min_copies) for b in found} == {
+        ("NTRK1", "amplification", "required", 7.0),
+        ("NTRK2", "amplification", "required", 7.0),
+        ("NTRK3", "amplification", "required", 7.0),
+    }
+    assert len({b.any_of for b in found}) == 1 and found[0].any_of is not None
+
+
+def test_model_trial_fact_spans_point_at_the_genes_in_the_registry_text():
+    record = study("NCT04879121")
+    text = record["protocolSection"]["eligibilityModule"]["eligibilityCriteria"]
+    start, end = extract_study(record).biomarkers[0].span
+    assert text[start:end] == "NTRK1, NTRK2, or NTRK3 gene amplification"
+
+
+@pytest.mark.parametrize(
+    "nct_id", ["NCT02122913", "NCT02576431", "NCT02637687", "NCT02568267", "NCT03093116", "NCT03215511"]
+)
+def test_ntrk_fusion_trials_require_fusions_never_amplification(nct_id):
+    found = {(b.gene, b.alteration) for b in extract_study(study(nct_id)).biomarkers if b.polarity == "required"}
+    assert {("NTRK1", "fusion"), ("NTRK2", "fusion"), ("NTRK3", "fusion")} <= found
+    assert not any(alteration == "amplification" for _, alteration in found)
+
+
+def test_gene_family_expands_to_its_members():
+    assert triples(inclusion("Tumour with a documented NTRK gene fusion")) == {
+        ("NTRK1", "fusion", "required"),
+        ("NTRK2", "fusion", "required"),
+        ("NTRK3", "fusion", "required"),
+    }
+
+
+@pytest.mark.parametrize(
+    ("alias", "gene"),
+    [("HER2/neu", "ERBB2"), ("PD-L1", "CD274"), ("TRKA", "NTRK1"), ("c-KIT", "KIT"), ("c-MET", "MET")],
+)
+def test_clinical_aliases_become_hgnc_symbols(alias, gene):
+    assert {b.gene for b in facts(inclusion(f"{alias} amplification"))} == {gene}
+
+
+def test_named_variant_implies_its_gene_and_a_mutation():
+    found = facts(exclusion("Primary T790M mutation-positive patient"))
+    assert [(b.gene, b.alteration, b.variant, b.polarity) for b in found] == [
+        ("EGFR", "mutation", "T790M", "excluded")
+    ]
+
+
+def test_variant_next_to_its_gene_is_kept_on_the_fact():
+    found = facts(inclusion("Confirmed KRAS G12C mutation"))
+    assert [(b.gene, b.variant) for b in found] == [("KRAS", "G12C")]
+
+
+def test_exon_19_deletion_is_a_mutation_not_a_deletion():
+    assert triples(inclusion("EGFR exon 19 deletion")) == {("EGFR", "mutation", "required")}
+
+
+def test_fusion_partners_both_become_fusion_facts():
+    assert triples(inclusion("Philadelphia chromosome positive CML")) == {
+        ("BCR", "fusion", "required"),
+        ("ABL1", "fusion", "required"),
+    }
+
+
+def test_words_sharing_a_gene_symbol_are_not_genes():
+    assert facts(inclusion("Acute lymphoblastic leukemia (ALL) in first relapse", "Criteria met at screening")) == []
+
+
+def test_exclusion_criterion_excludes_the_marker():
+    assert triples(exclusion("Known EGFR mutation or ALK rearrangement")) == {
+        ("EGFR", "mutation", "excluded"),
+        ("ALK", "fusion", "excluded"),
+    }
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("No known EGFR mutation", ("EGFR", "mutation", "excluded")),
+        ("KRAS wild-type tumour", ("KRAS", "mutation", "excluded")),
+        ("HER2-negative breast cancer", ("ERBB2", "any", "excluded")),
+        ("Tumour without ALK rearrangement", ("ALK", "fusion", "excluded")),
+        ("Absence of EGFR-sensitising mutation", ("EGFR", "mutation", "excluded")),
+        ("ER-negative disease", ("ESR1", "expression", "excluded")),
+    ],
+)
+def test_negated_inclusion_excludes_the_marker(line, expected):
+    assert triples(inclusion(line)) == {expected}
+
+
+def test_negated_exclusion_requires_the_marker():
+    assert triples(exclusion("Tumour without pathogenic POLE mutation")) == {("POLE", "mutation", "required")}
+
+
+def test_not_eligible_in_an_inclusion_list_excludes():
+    assert triples(inclusion("Patients with HER2-positive disease are not eligible")) == {("ERBB2", "any", "excluded")}
+
+
+def test_pseudo_negation_does_not_negate():
+    assert triples(inclusion("NSCLC with KRAS non-G12C mutations")) == {("KRAS", "mutation", "required")}
+
+
+def test_listed_alternatives_share_one_any_of_group():
+    found = facts(inclusion("Tumour with KRAS, NRAS or BRAF mutation"))
+    assert {b.gene for b in found} == {"KRAS", "NRAS", "BRAF"}
+    assert len({b.any_of for b in found}) == 1 and found[0].any_of is not None
+
+
+def test_genes_required_together_share_no_group():
+    found = facts(inclusion("ER and PR positive breast cancer"))
+    assert {(b.gene, b.alteration) for b in found} == {("ESR1", "expression"), ("PGR", "expression")}
+    assert {b.any_of for b in found} == {None}
+
+
+def test_ihc_and_fish_results_refine_positive_status():
+    assert triples(exclusion("HER2+ (3+ by IHC or FISH+) breast cancer")) == {
+        ("ERBB2", "expression", "excluded"),
+        ("ERBB2", "amplification", "excluded"),
+    }
+
+
+def test_fish_positivity_of_a_fusion_gene_means_fusion():
+    assert triples(inclusion("ALK-positive NSCLC by FISH")) == {("ALK", "fusion", "required")}
+
+
+def test_positive_status_without_method_is_any():
+    assert triples(inclusion("PD-L1 positive tumour")) == {("CD274", "any", "required")}
+
+
+def test_triple_negative_style_list_excludes_each_receptor():
+    assert triples(inclusion("ER, PR and HER2 negative breast cancer")) == {
+        ("ESR1", "expression", "excluded"),
+        ("PGR", "expression", "excluded"),
+        ("ERBB2", "any", "excluded"),
+    }
+
+
+def test_copy_number_threshold_sets_min_copies():
+    found = facts(inclusion("MET amplification with gene copy number >= 6"))
+    assert [(b.gene, b.alteration, b.min_copies) for b in found] == [("MET", "amplification", 6.0)]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Prior treatment with an EGFR inhibitor",
+        "Prior anti-PD-L1 therapy",
+        "Drugs that target either EGFR or IGFR",
+        "Prior treatment with c-MET signaling inhibitor",
+    ],
+)
+def test_genes_named_as_drug_targets_give_no_biomarker(line):
+    assert facts(exclusion(line)) == []
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Willing to provide tumour tissue for PD-L1 biomarker analysis",
+        "Documentation of KRAS status must be performed prior to enrollment",
+        "Known KRAS mutation status",
+        "Priority will be given to subjects with HER2 positive solid tumour",
+        "Tumour tissue available for evaluation of PD-L1 expression",
+        "Estrogen receptor + and/or progesterone receptor + or unknown status",
+    ],
+)
+def test_markers_only_tested_or_of_unknown_status_give_no_fact(line):
+    assert facts(inclusion(line)) == []
+
+
+def test_stratified_mutant_and_wild_type_cohorts_cancel_out():
+    assert facts(inclusion("Cohort 2 (16 patients: 8 KRAS wild-type and 8 KRAS mutant)")) == []
+
+
+def test_exception_clause_gives_no_fact():
+    assert facts(exclusion("Any malignancy other than an ALK-positive tumour")) == []
+
+
+def test_dev_gold_biomarker_f1_meets_the_targets():
+    loose, strict = Counts(), Counts()
+    for line in (SHARED / "gold" / "extraction_dev.jsonl").read_text().splitlines():
+        row = json.loads(line)
+        found = extract_text(row["criteria"], nct_id=row["nct_id"])
+        score_biomarkers(row["nct_id"], row["expected"]["biomarkers"], found, loose, strict)
+    assert loose.f1()[2] >= 0.93, loose.errors
+    assert strict.f1()[2] >= 0.88, strict.errors

@@ -1,0 +1,71 @@
+"""Whether CNS metastases are allowed: yes, stable (treated) only, or no."""
+
+from __future__ import annotations
+
+import pytest
+
+from nlp.extract import extract_text
+
+
+def allowed(text: str) -> str | None:
+    return extract_text(text).cns_metastases.allowed
+
+
+def exclusion(*lines: str) -> str:
+    return "Inclusion Criteria:\n- Solid tumour\nExclusion Criteria:\n" + "".join(f"- {line}\n" for line in lines)
+
+
+def inclusion(*lines: str) -> str:
+    return "Inclusion Criteria:\n" + "".join(f"- {line}\n" for line in lines) + "Exclusion Criteria:\n- Pregnancy"
+
+
+def test_text_without_cns_mention_says_nothing():
+    facts = extract_text(inclusion("Age 18 or older"))
+    assert (facts.cns_metastases.allowed, facts.cns_metastases.criterion) == (None, None)
+
+
+@pytest.mark.parametrize(
+    "line", ["Known brain metastases", "Clinical evidence of brain metastases or central nervous system disease"]
+)
+def test_plain_exclusion_means_no(line):
+    assert allowed(exclusion(line)) == "no"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Active or untreated brain metastases",
+        "Known active central nervous system (CNS) metastases and/or carcinomatous meningitis",
+        "Symptomatic or uncontrolled CNS metastases",
+    ],
+)
+def test_excluding_only_active_disease_means_stable_only(line):
+    assert allowed(exclusion(line)) == "stable_only"
+
+
+def test_exclusion_with_stable_exception_means_stable_only():
+    line = "Brain metastases, except treated lesions stable for at least 4 weeks"
+    assert allowed(exclusion(line)) == "stable_only"
+
+
+def test_inclusion_allowing_treated_stable_disease_means_stable_only():
+    assert allowed(inclusion("Treated, stable brain metastases are allowed")) == "stable_only"
+
+
+def test_inclusion_allowing_brain_metastases_means_yes():
+    assert allowed(inclusion("Patients with brain metastases are eligible")) == "yes"
+
+
+def test_negated_inclusion_means_no():
+    assert allowed(inclusion("No clinical signs of CNS involvement")) == "no"
+
+
+def test_explicit_stable_allowance_wins_over_a_plain_exclusion():
+    text = "Inclusion Criteria:\n- Treated, stable brain metastases may participate\nExclusion Criteria:\n- Brain metastases"
+    facts = extract_text(text)
+    assert facts.cns_metastases.allowed == "stable_only"
+    assert facts.cns_metastases.criterion == 0
+
+
+def test_plain_exclusion_wins_over_an_activity_qualifier():
+    assert allowed(exclusion("Symptomatic brain metastases", "Known leptomeningeal disease")) == "no"

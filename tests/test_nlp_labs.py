@@ -1,0 +1,60 @@
+"""Laboratory thresholds: analyte, comparator, value, unit and multiples of the upper limit of normal."""
+
+from __future__ import annotations
+
+import pytest
+
+from nlp.extract import extract_text
+
+
+def labs(section: str, line: str) -> list[tuple]:
+    other = "Exclusion" if section == "Inclusion" else "Inclusion"
+    text = f"{section} Criteria:\n- {line}\n{other} Criteria:\n- Pregnancy"
+    return [(x.analyte, x.comparator, x.value, x.unit, x.uln_multiple) for x in extract_text(text).labs]
+
+
+def test_uln_multiple_is_shared_by_listed_analytes():
+    assert labs("Inclusion", "AST and ALT ≤ 2.5 × ULN") == [
+        ("ast", "<=", 2.5, None, True),
+        ("alt", "<=", 2.5, None, True),
+    ]
+
+
+def test_full_name_with_abbreviation_is_one_analyte():
+    assert labs("Inclusion", "Aspartate aminotransferase (AST) <= 3 times the upper limit of normal") == [
+        ("ast", "<=", 3.0, None, True)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Platelets ≥ 100,000/mm^3", ("platelets", ">=", 100000.0, "/mm^3", False)),
+        ("Absolute neutrophil count >= 1.5 x 10^9/L", ("anc", ">=", 1.5, "10^9/L", False)),
+        ("Absolute neutrophil count≥1.5×10⁹/L", ("anc", ">=", 1.5, "10^9/L", False)),
+        ("Hemoglobin equal or greater than 10 g/dL", ("hemoglobin", ">=", 10.0, "g/dL", False)),
+        ("Total bilirubin =< 1.5 mg/dL", ("bilirubin", "<=", 1.5, "mg/dL", False)),
+        ("Creatinine clearance >= 60 mL/min", ("creatinine_clearance", ">=", 60.0, "mL/min", False)),
+        ("Serum creatinine <= ULN", ("creatinine", "<=", 1.0, None, True)),
+    ],
+)
+def test_threshold_value_and_unit(line, expected):
+    assert labs("Inclusion", line) == [expected]
+
+
+def test_exclusion_threshold_is_turned_into_the_eligible_range():
+    assert labs("Exclusion", "ALT or AST > 5 x ULN") == [("alt", "<=", 5.0, None, True), ("ast", "<=", 5.0, None, True)]
+
+
+def test_first_threshold_of_an_analyte_wins_over_its_conditional_one():
+    line = "Bilirubin ≤ 1.5 x ULN (≤ 3 x ULN if liver metastases)"
+    assert labs("Inclusion", line) == [("bilirubin", "<=", 1.5, None, True)]
+
+
+def test_analyte_without_threshold_gives_no_fact():
+    assert labs("Inclusion", "Adequate hemoglobin and platelets") == []
+
+
+def test_lab_records_its_criterion_index():
+    text = "Inclusion Criteria:\n- Age 18 or older\n- Platelets >= 75,000/mm3\nExclusion Criteria:\n- Pregnancy"
+    assert [lab.criterion for lab in extract_text(text).labs] == [1]

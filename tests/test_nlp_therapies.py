@@ -1,0 +1,93 @@
+"""Prior therapies a trial requires or excludes, by drug or drug class."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from nlp.extract import extract_study, extract_text
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+
+
+def therapies(section: str, line: str) -> set[tuple[str, str]]:
+    other = "Exclusion" if section == "Inclusion" else "Inclusion"
+    text = f"{section} Criteria:\n- {line}\n{other} Criteria:\n- Pregnancy"
+    return {(t.drug_or_class, t.polarity) for t in extract_text(text).prior_therapies}
+
+
+def test_selitrectinib_trial_requires_a_prior_trk_inhibitor():
+    record = json.loads((SHARED / "ctgov" / "ntrk" / "NCT03215511.json").read_text())
+    found = {(t.drug_or_class, t.polarity) for t in extract_study(record).prior_therapies}
+    assert ("trk inhibitor", "required") in found
+    assert ("selitrectinib", "excluded") in found
+
+
+def test_progression_on_a_prior_class_in_inclusion_is_required():
+    assert therapies("Inclusion", "Must have progressed on a prior TRK inhibitor") == {("trk inhibitor", "required")}
+
+
+def test_prior_class_in_exclusion_is_excluded():
+    assert therapies("Exclusion", "Prior treatment with a TRK inhibitor") == {("trk inhibitor", "excluded")}
+
+
+def test_no_prior_drug_in_inclusion_is_excluded():
+    assert therapies("Inclusion", "No prior treatment with larotrectinib or entrectinib") == {
+        ("larotrectinib", "excluded"),
+        ("entrectinib", "excluded"),
+    }
+
+
+def test_naive_to_a_class_is_excluded():
+    assert therapies("Inclusion", "ROS1 TKI-naive NSCLC") == {("ros1 inhibitor", "excluded")}
+
+
+def test_brand_and_code_names_become_the_drug_name():
+    assert therapies("Exclusion", "Previous treatment with Vitrakvi or LOXO-195") == {
+        ("larotrectinib", "excluded"),
+        ("selitrectinib", "excluded"),
+    }
+
+
+def test_anti_pd1_wording_is_the_pd1_inhibitor_class():
+    assert therapies("Exclusion", "Prior immunotherapy including anti-PD-1 or anti-PD-L1 agents") == {
+        ("pd-1 inhibitor", "excluded"),
+        ("pd-l1 inhibitor", "excluded"),
+    }
+
+
+@pytest.mark.parametrize(
+    ("section", "line"),
+    [
+        ("Exclusion", "Known hypersensitivity to paclitaxel"),
+        ("Exclusion", "Chemotherapy within 4 weeks prior to first dose of paclitaxel"),
+        ("Inclusion", "Prior tamoxifen for chemoprevention is allowed"),
+        ("Exclusion", "Currently receiving trastuzumab"),
+        ("Exclusion", "History of tyrosine kinase inhibitor-induced pneumonitis"),
+        ("Inclusion", "Candidate for treatment with docetaxel"),
+    ],
+)
+def test_drugs_not_spoken_of_as_prior_treatment_give_no_fact(section, line):
+    assert therapies(section, line) == set()
+
+
+def test_allowance_in_parentheses_only_covers_its_own_drug():
+    assert therapies("Exclusion", "Previous treatment with a BRAF inhibitor (sorafenib allowed) or MEK inhibitor") == {
+        ("braf inhibitor", "excluded"),
+        ("mek inhibitor", "excluded"),
+    }
+
+
+def test_excepted_drug_gives_no_fact():
+    assert therapies("Exclusion", "Previous VEGFR inhibitors (other than bevacizumab) or docetaxel") == {
+        ("vegfr inhibitor", "excluded"),
+        ("docetaxel", "excluded"),
+    }
+
+
+def test_prohibition_phrased_as_not_allowed_is_excluded():
+    assert therapies("Inclusion", "No previous treatment with selitrectinib is allowed") == {
+        ("selitrectinib", "excluded")
+    }
