@@ -78,9 +78,7 @@ def test_clinical_aliases_become_hgnc_symbols(alias, gene):
 
 def test_named_variant_implies_its_gene_and_a_mutation():
     found = facts(exclusion("Primary T790M mutation-positive patient"))
-    assert [(b.gene, b.alteration, b.variant, b.polarity) for b in found] == [
-        ("EGFR", "mutation", "T790M", "excluded")
-    ]
+    assert [(b.gene, b.alteration, b.variant, b.polarity) for b in found] == [("EGFR", "mutation", "T790M", "excluded")]
 
 
 def test_variant_next_to_its_gene_is_kept_on_the_fact():

@@ -61,7 +61,10 @@ def test_negated_inclusion_means_no():
 
 
 def test_explicit_stable_allowance_wins_over_a_plain_exclusion():
-    text = "Inclusion Criteria:\n- Treated, stable brain metastases may participate\nExclusion Criteria:\n- Brain metastases"
+    text = (
+        "Inclusion Criteria:\n- Treated, stable brain metastases may participate\n"
+        "Exclusion Criteria:\n- Brain metastases"
+    )
     facts = extract_text(text)
     assert facts.cns_metastases.allowed == "stable_only"
     assert facts.cns_metastases.criterion == 0
