@@ -1,7 +1,7 @@
 """Match results on the Find trials page: one card per trial, and CSV/JSON exports.
 
     for rank, result in enumerate(results, 1):
-        render_card(rank, result)
+        render_card(rank, result, documents.get(result.nct_id))
     st.download_button("CSV", results_csv(results), "trialmatch-results.csv")
 
 A card shows the verdict badge, the met / not met / unknown counts, "why not" for a not-eligible
@@ -32,7 +32,7 @@ VERDICT_BADGE = {
 
 def md_escape(text: str) -> str:
     """`text` with markdown's special characters escaped, to show it literally."""
-    return re.sub(r"([\\`*_{}\[\]<>()#+!|~$-])", r"\\\1", text)
+    return re.sub(r"([\\`*_\[\]<>#|~$])", r"\\\1", text)
 
 
 def why_not(result: MatchResult) -> list[str]:

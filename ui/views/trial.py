@@ -19,6 +19,7 @@ from ui import guards
 from ui.facts import fact_marks, fact_rows
 from ui.highlight import highlighted_block
 from ui.links import TRIAL_PARAM, ctgov_link, trial_link
+from ui.results import md_escape
 
 NCT_ID = re.compile(r"^NCT\d{8}$")
 SIMILAR_TOP = 10
@@ -40,9 +41,9 @@ def _chosen_id() -> str | None:
 
 
 def _header(doc: IndexDocument) -> None:
-    st.header(doc.title or doc.nct_id)
+    st.header(md_escape(doc.title or doc.nct_id))
     if doc.official_title and doc.official_title != doc.title:
-        st.caption(doc.official_title)
+        st.caption(md_escape(doc.official_title))
     badges = st.container(horizontal=True)
     badges.badge(doc.nct_id, color="gray")
     badges.badge((doc.overall_status or "status unknown").replace("_", " ").lower(), color="blue")
@@ -50,11 +51,11 @@ def _header(doc: IndexDocument) -> None:
         badges.badge(phase.replace("_", " ").lower(), color="violet")
     ctgov_link(doc.nct_id)
     left, right = st.columns(2)
-    left.markdown(f"**Sponsor:** {doc.sponsor or 'not stated'}")
-    left.markdown("**Conditions:** " + (", ".join(doc.conditions) or "not stated"))
-    right.markdown("**Interventions:** " + (", ".join(doc.interventions) or "not stated"))
+    left.markdown(f"**Sponsor:** {md_escape(doc.sponsor or 'not stated')}")
+    left.markdown("**Conditions:** " + md_escape(", ".join(doc.conditions) or "not stated"))
+    right.markdown("**Interventions:** " + md_escape(", ".join(doc.interventions) or "not stated"))
     if doc.intervention_classes:
-        right.markdown("**Drug classes:** " + ", ".join(doc.intervention_classes))
+        right.markdown("**Drug classes:** " + md_escape(", ".join(doc.intervention_classes)))
     if doc.last_update:
         right.markdown(f"**Last update:** {doc.last_update}")
 
@@ -100,9 +101,10 @@ def _similar(doc: IndexDocument, backend) -> None:
         return
     for result in similar:
         with st.container(border=True, key=f"similar-{result.nct_id}"):
-            st.markdown(f"**{result.title or result.nct_id}** · {result.nct_id} · score {result.score:.2f}")
+            st.markdown(f"**{md_escape(result.title or result.nct_id)}** · {result.nct_id} · "
+                        f"score {result.score:.2f}")
             if result.reasons:
-                st.markdown(" · ".join(result.reasons))
+                st.markdown(md_escape(" · ".join(result.reasons)))
             links = st.container(horizontal=True)
             trial_link(result.nct_id, container=links)
             ctgov_link(result.nct_id, container=links)
