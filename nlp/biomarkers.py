@@ -29,7 +29,7 @@ from nlp.models import Biomarker
 from nlp.polarity import Cues, DocContext, cue_finder, doc_context, polarity
 from nlp.sections import add_kind
 from nlp.text import doc_text
-from nlp.vocab import vocabulary
+from nlp.vocab import cue_rows, vocabulary
 
 MENTION_LABELS = {"GENE", "GENE_FAMILY", "VARIANT"}
 _FILLERS = {
@@ -110,6 +110,13 @@ _DRUG_GLUE = {"-", "/", "(", ")", "small", "molecule", "selective", "specific", 
 _GLUE = {"-", "(", ")", ",", "is", "are", "must", "be", "was"}
 _MAX_RIGHT = 12
 _METHOD_REACH = 5
+_MAX_ASIDE = 12
+_GENE_LIKE = re.compile(r"^[A-Z][A-Za-z0-9-]{1,7}$")
+_STATUS_WORDS = {
+    row["pattern"].lower(): row["cue"]
+    for row in cue_rows()
+    if row["cue"] in ("positive", "negative", "wild_type") and " " not in row["pattern"]
+}
 _SCORE = re.compile(r"^(?:[<>≤≥]=?|=)?\d+(?:\.\d+)?%?\+?$")
 _MAX_LEFT = 6
 _STATUS_KINDS = ("positive", "negative", "wild_type")
@@ -177,9 +184,32 @@ def _mention(span: Span) -> _Mention | None:
     )
 
 
+def _glued(text: str, ev: _Evidence) -> bool:
+    """Words the tokenizer left glued to a bracket: "HER2)-positive", "Mutant(MT"; records what they say."""
+    if not any(c in text for c in "()[]"):
+        return False
+    found = False
+    for part in re.split(r"[()\[\]]", text.lower()):
+        part = part.strip("-")
+        if part in vocabulary().alterations:
+            ev.alterations.append(vocabulary().alterations[part])
+            found = True
+        elif _STATUS_WORDS.get(part) == "positive":
+            ev.positive = found = True
+        elif _STATUS_WORDS.get(part) == "negative":
+            ev.negative = found = True
+        elif _STATUS_WORDS.get(part) == "wild_type":
+            ev.wild_type = found = True
+    return found
+
+
 def _is_status(doc: Doc, cue) -> bool:
-    """A "+" after a number is an IHC score ("1+", "2+"), and only "3+" reads as positive."""
-    if doc[cue.start].text != "+" or cue.start == 0 or not doc[cue.start - 1].like_num:
+    """A "+" after a number is an IHC score ("1+", "2+"), and only "3+" reads as positive; "high-risk" is
+    not a status."""
+    word = doc[cue.start]
+    if word.lower_ == "high" and cue.end < len(doc) and doc[cue.end].text == "-":
+        return False
+    if word.text != "+" or cue.start == 0 or not doc[cue.start - 1].like_num:
         return True
     return doc[cue.start - 1].text == "3"
 
@@ -273,11 +303,12 @@ class _Scanner:
                 i = ev.end = ent.end
                 pending_conj = False
                 continue
-            glued = vocabulary().alterations.get(token.lower_.split("(")[0]) if "(" in token.text else None
-            if glued is not None:
-                ev.alterations.append(glued)
+            if _glued(token.text, ev):
                 i = ev.end = i + 1
                 pending_conj = False
+                continue
+            if token.text in ("(", "[") and (close := self._aside(i, limit)) is not None:
+                i = close
                 continue
             end = self._status(i, ev)
             if end is not None:
@@ -296,7 +327,22 @@ class _Scanner:
             if token.lower_ in _FILLERS or _NUMBER.match(token.text) or token.is_space:
                 i += 1
                 continue
+            if pending_conj and _GENE_LIKE.match(token.text):
+                i += 1
+                continue
             break
+
+    def _aside(self, i: int, limit: int) -> int | None:
+        """The token after the parenthesis opened at `i` when it only glosses ("CD20 (cluster of
+        differentiation 20) positive"); None when it holds evidence or does not close soon."""
+        close = {"(": ")", "[": "]"}[self.doc[i].text]
+        for j in range(i + 1, min(limit + _MAX_ASIDE, self.span.end)):
+            if self.doc[j].text == close:
+                return j + 1
+            ent = self.labels.get(j)
+            if (ent is not None and ent.label_ != "GENE") or self.cues.at(j, *_STATUS_KINDS, *(k for k, _ in _METHODS)):
+                return None
+        return None
 
     def left(self, group: _Group, ev: _Evidence, status_only: bool = False) -> None:
         i = group.start - 1
@@ -420,12 +466,18 @@ class BiomarkerExtractor:
     def _unknown(doc: Doc, span: Span, cues: Cues, group: _Group, ev: _Evidence) -> bool:
         """The status is only said to be known or unknown: "KRAS status", "ER+ and/or PR+ or unknown status"."""
         end = max(ev.end, group.end)
-        if any(cues.at(i, "unknown_status") for i in range(group.end, end + 1)):
+        stated = ev.positive or ev.negative or ev.wild_type
+
+        def unknown(i: int) -> bool:
+            cue = cues.at(i, "unknown_status")
+            return cue is not None and not (stated and doc[cue.start].lower_ == "status")
+
+        if any(unknown(i) for i in range(group.end, end + 1)):
             return True
         i = end
         clause_end = cues.clause(group.start)[1]
         while i < min(clause_end, end + 20):
-            if cues.at(i, "unknown_status"):
+            if unknown(i):
                 j = i - 1
                 while j > end and doc[j].is_space:
                     j -= 1
