@@ -14,6 +14,7 @@ patient's conditions).
 
 from __future__ import annotations
 
+import base64
 import logging
 import time
 from collections.abc import Iterable, Iterator, Sequence
@@ -36,6 +37,7 @@ from search.backend import (
 )
 from search.embedded import RELEVANCE_BOOSTS
 from search.fields import (
+    RETRIEVAL_FIELDS,
     TEXT_BOOSTS,
     age_bounds,
     facet_values,
@@ -55,7 +57,7 @@ _KEYWORD = {"type": "keyword"}
 
 def _mapping() -> dict:
     probe = IndexDocument(nct_id="x")
-    properties: dict = {"doc": {"type": "object", "enabled": False}, "mdoc": {"type": "object", "enabled": False}}
+    properties: dict = {"doc": {"type": "object", "enabled": False}, "mdoc": {"type": "binary", "store": True}}
     properties |= {f"t_{f}": {"type": "text", "analyzer": "standard"} for f in TEXT_BOOSTS}
     properties |= {f"k_{f}": _KEYWORD for f in keyword_values(probe)}
     properties |= {f"f_{f}": _KEYWORD for f in facet_values(probe)}
@@ -68,13 +70,14 @@ def _mapping() -> dict:
         "sites": {"type": "geo_point"},
         "last_update": _KEYWORD,
     }
-    return {"dynamic": "strict", "properties": properties}
+    # _source keeps only the document; the match view is a stored field read without parsing _source
+    return {"dynamic": "strict", "_source": {"excludes": ["mdoc", "t_*"]}, "properties": properties}
 
 
 def _record(doc: IndexDocument) -> dict:
     low, high = age_bounds(doc)
     record: dict = {"doc": doc.model_dump(mode="json", exclude_defaults=True),
-                    "mdoc": match_view(doc).model_dump(mode="json", exclude_defaults=True)}
+                    "mdoc": base64.b64encode(match_view(doc).model_dump_json(exclude_defaults=True).encode()).decode()}
     record |= {f"t_{k}": v for k, v in text_fields(doc).items() if v}
     record |= {f"k_{k}": v for k, v in keyword_values(doc).items() if v}
     record |= {f"f_{k}": v for k, v in facet_values(doc).items() if v}
@@ -102,11 +105,11 @@ if not any(isinstance(f, _NoBodies) for f in _node_log.filters):
     _node_log.addFilter(_NoBodies())
 
 
-def _text_query(text: str) -> dict | None:
+def _text_query(text: str, fields=tuple(TEXT_BOOSTS)) -> dict | None:
     words = query_tokens(text)
     if not words:
         return None
-    fields = [f"t_{f}^{boost}" for f, boost in TEXT_BOOSTS.items()]
+    fields = [f"t_{f}^{TEXT_BOOSTS[f]}" for f in fields]
     return {"multi_match": {"query": " ".join(words), "fields": fields, "type": "most_fields"}}
 
 
@@ -259,19 +262,23 @@ class ElasticBackend:
             response = self._call("read a document", self.client.get, index=self.alias, id=nct_id)
         return IndexDocument.model_validate(response["_source"]["doc"])
 
-    def _search(self, what: str, query: dict, size: int, field: str = "doc") -> list[Hit]:
+    def _search(self, what: str, query: dict, size: int, match_view: bool = False) -> list[Hit]:
+        """Hits of `query`: full documents from _source, or match views from their stored field."""
         if size <= 0:
             return []
+        what_to_read = {"source": False, "stored_fields": ["mdoc"]} if match_view else {"source_includes": ["doc"]}
         try:
-            response = self.client.search(index=self.alias, query=query, size=size, source_includes=[field])
+            response = self.client.search(index=self.alias, query=query, size=size, **what_to_read)
         except NotFoundError as exc:
             raise BackendUnavailable(
                 f"no index {self.alias!r} in Elasticsearch at {self.url}: run `trialmatch index`"
             ) from exc
         except (ApiError, TransportError):
-            response = self._call(what, self.client.search, index=self.alias, query=query, size=size,
-                                  source_includes=[field])
-        return [Hit(IndexDocument.model_validate(h["_source"][field]), h["_score"] or 0.0)
+            response = self._call(what, self.client.search, index=self.alias, query=query, size=size, **what_to_read)
+        if match_view:
+            return [Hit(IndexDocument.model_validate_json(base64.b64decode(h["fields"]["mdoc"][0])), h["_score"] or 0.0)
+                    for h in response["hits"]["hits"]]
+        return [Hit(IndexDocument.model_validate(h["_source"]["doc"]), h["_score"] or 0.0)
                 for h in response["hits"]["hits"]]
 
     def _filtered(self, query: dict | None, filters: dict | None) -> dict:
@@ -303,7 +310,7 @@ class ElasticBackend:
         return {b["key"]: b["doc_count"] for b in response["aggregations"]["f"]["buckets"]}
 
     def _relevance(self, request: Retrieval) -> dict:
-        should = [q for q in [_text_query(request.text)] if q]
+        should = [q for q in [_text_query(request.text, RETRIEVAL_FIELDS)] if q]
         should += [_constant("req_gene", [g], "gene") for g in request.genes]
         should += [_constant("req_bm", [f"{g}|{a}"], "gene_alteration") for g, a in request.gene_alterations]
         should += [_constant(field, [d], "drug")
@@ -330,4 +337,4 @@ class ElasticBackend:
             query["should"] = [_constant("k_overall_status", request.prefer_statuses, "status")]
         if request.exclude:
             query["must_not"] = [{"ids": {"values": request.exclude}}]
-        return self._search("retrieve candidates", {"bool": query}, request.size, field="mdoc")
+        return self._search("retrieve candidates", {"bool": query}, request.size, match_view=True)

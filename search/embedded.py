@@ -38,6 +38,7 @@ from search.backend import (
     parse_filters,
 )
 from search.fields import (
+    RETRIEVAL_FIELDS,
     TEXT_BOOSTS,
     age_bounds,
     biomarker_keys,
@@ -229,13 +230,13 @@ class EmbeddedBackend:
         hits = self._docs(searcher, searcher.search(_Q.term_query(self.schema, "id", nct_id), 1))
         return hits[0][0] if hits else None
 
-    def _text_query(self, text: str) -> tantivy.Query | None:
+    def _text_query(self, text: str, fields=tuple(TEXT_BOOSTS)) -> tantivy.Query | None:
         words = query_tokens(text)
         if not words:
             return None
         clauses = [
-            (_SHOULD, _Q.boost_query(_Q.term_query(self.schema, f"t_{field}", word), boost))
-            for field, boost in TEXT_BOOSTS.items()
+            (_SHOULD, _Q.boost_query(_Q.term_query(self.schema, f"t_{field}", word), TEXT_BOOSTS[field]))
+            for field in fields
             for word in words
         ]
         return _Q.boolean_query(clauses)
@@ -288,7 +289,7 @@ class EmbeddedBackend:
 
     def _relevance(self, request: Retrieval) -> tantivy.Query:
         should = []
-        if text := self._text_query(request.text):
+        if text := self._text_query(request.text, RETRIEVAL_FIELDS):
             should.append((_SHOULD, text))
         should += [self._constant("req_gene", [g], "gene") for g in request.genes]
         should += [self._constant("req_bm", [f"{g}|{a}"], "gene_alteration") for g, a in request.gene_alterations]

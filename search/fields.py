@@ -18,6 +18,9 @@ MAX_QUERY_TOKENS = 64
 MAX_QUERY_CHARS = 10_000
 TEXT_BOOSTS = {"title": 2.0, "conditions": 3.0, "keywords": 1.5, "interventions": 1.5, "summary": 1.0,
                "eligibility": 0.5}
+# retrieval for matching and similar leaves out the eligibility text: its words say little about what a
+# trial is about, and its long postings are the slowest part of a query at registry scale
+RETRIEVAL_FIELDS = ("title", "conditions", "keywords", "interventions", "summary")
 _WORD = re.compile(r"[^\W_]+")
 
 
