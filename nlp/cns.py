@@ -57,9 +57,9 @@ def _verdict(cues: Cues, span: Span, ents: list[Span]) -> tuple[str, bool]:
     """(allowed, explicit stable allowance) for one criterion mentioning CNS metastases."""
     ent = ents[0]
     active = any(
-        e.start - c.end <= ACTIVE_REACH and c.end <= e.start
+        (c.end <= e.start and e.start - c.end <= ACTIVE_REACH) or (c.start >= e.end and c.start - e.end <= ACTIVE_REACH)
         for e in ents
-        for c in cues.in_clause(("cns_active",), span.start, e.start)
+        for c in cues.in_clause(("cns_active",), *cues.clause(e.start))
     )
     stable = cues.has("cns_stable")
     allowance = cues.has("allowance") or any(c.start >= ent.end for c in cues.items if c.kind == "exception")

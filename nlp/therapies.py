@@ -54,7 +54,9 @@ class TherapyExtractor:
             given = _given(cues, ent)
             if given is None or _skipped(doc, cues, ent):
                 continue
-            negated = cues.negated(ent.start, ent.end, span.label_) != (not given)
+            naive = _naive_cue(cues, ent) if not given else None
+            own = (naive.start, naive.end) if naive is not None else (0, 0)
+            negated = cues.negated(ent.start, ent.end, span.label_, ignore=own) != (not given)
             pol = "excluded" if _prohibited(cues, ent) else polarity(span.label_, negated)
             key = (ent.ent_id_, pol)
             if key in seen:
@@ -80,6 +82,13 @@ def _given(cues: Cues, ent: Span) -> bool | None:
     if any(c.kind == "prior" and cues.span.doc[c.start].text.startswith("-") for c in after):
         return True
     return None
+
+
+def _naive_cue(cues: Cues, ent: Span):
+    """The "no prior" / "-naive" words of the drug's clause, which already say "never given"."""
+    clause_start, clause_end = cues.clause(ent.start)
+    found = cues.in_clause(("naive",), clause_start, clause_end)
+    return min(found, key=lambda c: abs(c.start - ent.start)) if found else None
 
 
 def _prohibited(cues: Cues, ent: Span) -> bool:

@@ -43,9 +43,19 @@ def test_excluding_only_active_disease_means_stable_only(line):
     assert allowed(exclusion(line)) == "stable_only"
 
 
-def test_exclusion_with_stable_exception_means_stable_only():
-    line = "Brain metastases, except treated lesions stable for at least 4 weeks"
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Brain metastases, except treated lesions stable for at least 4 weeks",
+        "Known CNS metastases unless treated, clinically stable and not requiring steroids",
+    ],
+)
+def test_exclusion_with_stable_exception_means_stable_only(line):
     assert allowed(exclusion(line)) == "stable_only"
+
+
+def test_activity_qualifier_after_the_mention_counts():
+    assert allowed(exclusion("Brain metastases that are symptomatic and/or require therapy")) == "stable_only"
 
 
 def test_inclusion_allowing_treated_stable_disease_means_stable_only():

@@ -67,6 +67,7 @@ def test_anti_pd1_wording_is_the_pd1_inhibitor_class():
         ("Exclusion", "Currently receiving trastuzumab"),
         ("Exclusion", "History of tyrosine kinase inhibitor-induced pneumonitis"),
         ("Inclusion", "Candidate for treatment with docetaxel"),
+        ("Inclusion", "More than 4 weeks since prior lapatinib"),
     ],
 )
 def test_drugs_not_spoken_of_as_prior_treatment_give_no_fact(section, line):
