@@ -111,6 +111,9 @@ _GLUE = {"-", "(", ")", ",", "is", "are", "must", "be", "was"}
 _MAX_RIGHT = 12
 _METHOD_REACH = 5
 _MAX_ASIDE = 12
+_MAX_LIST_GAP = 6
+_LIST_CONJUNCTIONS = {"or", "nor", "and", "and/or"}
+_BRACKETS = {"(", ")", "[", "]"}
 _GENE_LIKE = re.compile(r"^[A-Z][A-Za-z0-9-]{1,7}$")
 _STATUS_WORDS = {
     row["pattern"].lower(): row["cue"]
@@ -159,6 +162,7 @@ class _Evidence:
     start: int = 0
     end: int = 0
     alternatives: bool = False
+    cue_negated: bool | None = None
 
     @property
     def found(self) -> bool:
@@ -181,6 +185,17 @@ def _mention(span: Span) -> _Mention | None:
         variant=variant.name,
         variant_alteration=variant.alteration,
         needs_status=span.text in vocab.needs_status,
+    )
+
+
+def _continues_list(doc: Doc, end: int, start: int) -> bool:
+    """Only a conjunction (and fillers) between one gene phrase and the next: "no EGFR mutation (L858R)
+    or ALK fusion" negates both."""
+    words = [t.lower_ for t in doc[end:start] if not t.is_space]
+    return (
+        0 < len(words) <= _MAX_LIST_GAP
+        and any(w in _LIST_CONJUNCTIONS for w in words)
+        and all(w in _FILLERS or w in _CONJUNCTIONS or w in _BRACKETS for w in words)
     )
 
 
@@ -433,6 +448,7 @@ class BiomarkerExtractor:
         kept: list[Biomarker] = []
         strata: list[Biomarker] = []
         consumed: set[int] = set()
+        previous: tuple[int, bool] | None = None
         for g, group in enumerate(_groups(doc, [m for m in merged if m.variant is None], cues)):
             ev = _Evidence()
             scanner.right(group, ev)
@@ -444,6 +460,11 @@ class BiomarkerExtractor:
             after = self._after(doc, span, max(ev.end, group.end))
             if not ev.found or scanner.drug_target(group, ev) or self._skipped(cues, doc, span, group, ev, after):
                 continue
+            own = (min(group.start, ev.start), max(group.end, ev.end))
+            ev.cue_negated = cues.negated(group.start, group.end, span.label_, ignore=own)
+            if not ev.cue_negated and previous is not None and _continues_list(doc, previous[0], own[0]):
+                ev.cue_negated = previous[1]
+            previous = (own[1], ev.cue_negated)
             facts = self._emit(doc, k, span, cues, group, ev, g, methods)
             (strata if self._cohort_count(doc, span, group) else kept).extend(facts)
         for m in merged:
@@ -522,7 +543,9 @@ class BiomarkerExtractor:
         """The facts of one gene group with its evidence: one per gene, alteration and named variant."""
         negated_status = ev.negative or ev.wild_type
         own = (min(group.start, ev.start), max(group.end, ev.end))
-        pol = polarity(span.label_, cues.negated(group.start, group.end, span.label_, ignore=own) != negated_status)
+        if ev.cue_negated is None:
+            ev.cue_negated = cues.negated(group.start, group.end, span.label_, ignore=own)
+        pol = polarity(span.label_, ev.cue_negated != negated_status)
         alterations = list(dict.fromkeys(ev.alterations))
         method_alts = []
         if not negated_status and (ev.positive or alterations) and set(alterations) <= {"amplification", "expression"}:

@@ -123,6 +123,11 @@ def test_negated_inclusion_excludes_the_marker(line, expected):
     assert triples(inclusion(line)) == {expected}
 
 
+def test_negation_carries_over_a_listed_alternative_past_a_parenthesis():
+    line = "No sensitizing EGFR mutation (L858R or exon 19 deletions) or anaplastic lymphoma kinase (ALK) fusion"
+    assert triples(inclusion(line)) == {("EGFR", "mutation", "excluded"), ("ALK", "fusion", "excluded")}
+
+
 def test_negated_exclusion_requires_the_marker():
     assert triples(exclusion("Tumour without pathogenic POLE mutation")) == {("POLE", "mutation", "required")}
 
