@@ -94,12 +94,18 @@ def _criterion(doc: Doc, text: str, k: int, span: Span, ents: list[Span]) -> lis
         threshold = _threshold(text, comparator.end_char, span.end_char)
         if threshold is None:
             continue
-        value, unit, uln = threshold
+        value, unit, uln, end_char = threshold
         op = comparator.ent_id_ if span.label_ == "inclusion" else _INVERSE[comparator.ent_id_]
         for lab in group:
             if lab.ent_id_ not in found:
                 found[lab.ent_id_] = Lab(
-                    analyte=lab.ent_id_, comparator=op, value=value, unit=unit, uln_multiple=uln, criterion=k
+                    analyte=lab.ent_id_,
+                    comparator=op,
+                    value=value,
+                    unit=unit,
+                    uln_multiple=uln,
+                    criterion=k,
+                    span=(group[0].start_char, end_char),
                 )
     return list(found.values())
 
@@ -108,25 +114,27 @@ def _same_clause(doc: Doc, start: int, end: int) -> bool:
     return not any(t.text in (".", ";") for t in doc[start:end])
 
 
-def _threshold(text: str, start: int, limit: int) -> tuple[float, str | None, bool] | None:
-    """(value, unit, × ULN) read from `text[start:]`: "2.5 x ULN", "100,000/mm^3", "1.5 x 10^9/L", "ULN"."""
+def _threshold(text: str, start: int, limit: int) -> tuple[float, str | None, bool, int] | None:
+    """(value, unit, × ULN, end offset) read from `text[start:]`: "2.5 x ULN", "100,000/mm^3",
+    "1.5 x 10^9/L", "ULN"."""
     rest = text[start : min(limit, start + 80)]
     uln = _ULN.match(rest)
     if uln is not None:
-        return 1.0, None, True
+        return 1.0, None, True, start + uln.end()
     number = _NUMBER.match(rest)
     if number is None:
         return None
     raw = number.group(1)
     value = float(raw.replace(",", "") if re.fullmatch(r"\d{1,3}(?:,\d{3})+", raw) else raw.replace(",", "."))
+    end = start + number.end()
     tail = rest[number.end() :]
-    if _ULN.match(tail):
-        return value, None, True
-    power = _POWER.match(tail)
-    if power is not None:
-        return value, f"10^{power.group(1).translate(_SUPERSCRIPT)}/{power.group(2)}", False
-    unit = _UNIT.match(tail)
-    return value, unit.group(1) if unit else None, False
+    if (uln := _ULN.match(tail)) is not None:
+        return value, None, True, end + uln.end()
+    if (power := _POWER.match(tail)) is not None:
+        return value, f"10^{power.group(1).translate(_SUPERSCRIPT)}/{power.group(2)}", False, end + power.end()
+    if (unit := _UNIT.match(tail)) is not None:
+        return value, unit.group(1), False, end + unit.end()
+    return value, None, False, end
 
 
 @Language.factory("tm_labs", default_config={})

@@ -66,6 +66,7 @@ class Lab(_Model):
     unit: str | None = None
     uln_multiple: bool = False
     criterion: int | None = None
+    span: Span | None = None
 
 
 class Criterion(_Model):

@@ -55,6 +55,12 @@ def test_analyte_without_threshold_gives_no_fact():
     assert labs("Inclusion", "Adequate hemoglobin and platelets") == []
 
 
+def test_lab_span_covers_analyte_and_threshold():
+    text = "Inclusion Criteria:\n- AST and ALT ≤ 2.5 × ULN; platelets ≥ 100,000/mm^3\nExclusion Criteria:\n- None"
+    spans = [text[start:end] for start, end in (lab.span for lab in extract_text(text).labs)]
+    assert spans == ["AST and ALT ≤ 2.5 × ULN", "AST and ALT ≤ 2.5 × ULN", "platelets ≥ 100,000/mm^3"]
+
+
 def test_lab_records_its_criterion_index():
     text = "Inclusion Criteria:\n- Age 18 or older\n- Platelets >= 75,000/mm3\nExclusion Criteria:\n- Pregnancy"
     assert [lab.criterion for lab in extract_text(text).labs] == [1]
