@@ -83,4 +83,10 @@ def test_index_is_incremental_and_rebuild_reindexes_everything(tmp_path):
     first = json.loads(run(tmp_path, "index", "--json").stdout)
     again = json.loads(run(tmp_path, "index", "--json").stdout)
     rebuilt = json.loads(run(tmp_path, "index", "--rebuild", "--json").stdout)
-    assert (first["indexed"], again["indexed"], rebuilt["indexed"], rebuilt["total"]) == (9, 0, 9, 9)
+    counts = (first["indexed"], again["indexed"], rebuilt["indexed"], rebuilt["total"])
+    assert counts == (9, 0, 9, 9), first["failures"] + rebuilt["failures"]
+
+
+def test_index_without_a_raw_store_says_to_ingest_first(tmp_path):
+    done = run(tmp_path, "index")
+    assert done.returncode == 2 and "trialmatch ingest" in done.stderr
