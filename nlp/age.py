@@ -29,7 +29,7 @@ from spacy.tokens import Doc
 
 from nlp.models import AgeWindow
 from nlp.pipeline import pattern_phrases, phrase_regex
-from nlp.sections import add_kind
+from nlp.sections import add_kind, criteria_offsets
 from nlp.text import doc_text
 
 TERMS_PATH = Path(__file__).resolve().parent / "vocab" / "age_terms.jsonl"
@@ -45,6 +45,8 @@ class _Grammar:
     units: dict[str, str]
     old_units: frozenset[str]
     age_end: re.Pattern
+    hints: tuple[str, ...]  # age words and units: a criterion with none of them (and no person_compared) is skipped
+    person_compared: re.Pattern
     age_cue: re.Pattern
     person_end: re.Pattern
     duration_end: re.Pattern
@@ -70,8 +72,11 @@ def _grammar() -> _Grammar:
     }
     units = {p: u for p, u in pattern_phrases("units.jsonl", "UNIT").items() if u in UNIT_YEARS}
     units.update({row["term"]: row["unit"] for row in terms.get("unit", [])})
-    old_units = frozenset(p for p in units if p.endswith("old") or any(
-        row["term"] == p and row.get("old") for row in terms.get("unit", [])))
+    old_units = frozenset(
+        p
+        for p in units
+        if p.endswith("old") or any(row["term"] == p and row.get("old") for row in terms.get("unit", []))
+    )
     post = [p for p in comparators if p.split()[0] in ("or", "and")]
     pre = [p for p in comparators if p not in post]
     upper_pre = [p for p in pre if comparators[p] in ("<", "<=")]
@@ -90,23 +95,49 @@ def _grammar() -> _Grammar:
     return _Grammar(
         forms=(
             re.compile(
-                r"(?:(?P<between>between|from)\s+)?" + lower_first + num.format("a") + unit.format("ua")
-                + r"\s*(?:-|~|to|and|through|until|till)\s*" + upper_second + num.format("b") + unit.format("ub") + old
+                r"(?:(?P<between>between|from)\s+)?"
+                + lower_first
+                + num.format("a")
+                + unit.format("ua")
+                + r"\s*(?:-|~|to|and|through|until|till)\s*"
+                + upper_second
+                + num.format("b")
+                + unit.format("ub")
+                + old
             ),
             re.compile(
-                r"(?P<cmp>" + _alternatives(pre) + r")\s*" + symbol_echo + r"(?:[:=]\s*)?" + age_in + num.format("n")
-                + unit.format("u") + old
+                r"(?P<cmp>"
+                + _alternatives(pre)
+                + r")\s*"
+                + symbol_echo
+                + r"(?:[:=]\s*)?"
+                + age_in
+                + num.format("n")
+                + unit.format("u")
+                + old
             ),
             re.compile(num.format("n") + unit.format("u") + old + r"\s*,?\s*(?P<post>" + _alternatives(post) + r"|\+)"),
         ),
         comparators=comparators,
         units=units,
         old_units=old_units,
-        age_end=re.compile(r"(?<![a-z])(?:age[ds]?|ages)[\s:=(,]*(?:(?:is|of|at|between|from|range|group|limit|the|"
-                           r"must|be|should|was|were|from|in|within|greater|less|more|than)[\s:=(,]+)*$"),
+        age_end=re.compile(
+            r"(?<![a-z])(?:age[ds]?|ages)[\s:=(,]*(?:(?:is|of|at|between|from|range|group|limit|the|"
+            r"must|be|should|was|were|from|in|within|greater|less|more|than)[\s:=(,]+)*$"
+        ),
+        hints=tuple(
+            sorted({row["term"] for row in terms["age_cue"]} | {u for u in units if len(u) > 1} | {"+", "adult"})
+        ),
+        person_compared=re.compile(
+            r"(?<![a-z])(?:" + words("person") + r")[\s(,:]*(?:(?:must|should|shall|will|who|are|is|be)\s+)*"
+            r"(?:\d|[<>≤≥=]|aged?\b|over|under|older|younger|between|from|at least|more than|less than"
+            r"|greater than)"
+        ),
         age_cue=re.compile(r"(?<![a-z])(?:" + words("age_cue") + r")(?![a-z])"),
-        person_end=re.compile(r"(?<![a-z])(?:" + words("person") + r")[\s,(:]*(?:(?:who|that|is|are|must|be|"
-                              r"should|were|will|have|has|aged?|of|both|either|any|all|sexes|genders?)[\s,(:]+)*$"),
+        person_end=re.compile(
+            r"(?<![a-z])(?:" + words("person") + r")[\s,(:]*(?:(?:who|that|is|are|must|be|"
+            r"should|were|will|aged?|of|both|either|any|all|sexes|genders?)[\s,(:]+)*$"
+        ),
         duration_end=re.compile(r"(?<![a-z])(?:" + words("duration_cue") + r")[\s,(:]*(?:(?:of|a|the)\s+)*$"),
         duration_after=re.compile(r"[\s,]*(?:" + words("duration_after") + r")(?![a-z])"),
         other_age=re.compile(r"(?<![a-z])(?:" + words("other_age") + r")(?![a-z])"),
@@ -122,11 +153,36 @@ class _Bound:
 
 
 _MEASURE_AFTER = re.compile(r"\s*(?:%|/|\.\d|[a-zµμ]{1,4}(?:/|\d|(?![a-z])))")
-_FILLER_AFTER = frozenset({"who", "and", "or", "at", "with", "in", "to", "of", "on", "are", "is", "the", "was", "all",
-                           "yr", "yrs", "y", "ys", "mo", "d"})
+_FILLER_AFTER = frozenset(
+    {
+        "who",
+        "and",
+        "or",
+        "at",
+        "with",
+        "in",
+        "to",
+        "of",
+        "on",
+        "are",
+        "is",
+        "the",
+        "was",
+        "all",
+        "yr",
+        "yrs",
+        "y",
+        "ys",
+        "mo",
+        "d",
+    }
+)
 _SUBGROUP_END = re.compile(r"(?<![a-z])(?:for|in|among|if|of|to)\s+(?:(?:the|all|any)\s+)?$")
 _EXCLUSION_REACH = 60
 _DIGIT = re.compile(r"\d")
+_HEADER_LENGTH = 12
+_NUMBER_Y = re.compile(r"\d\s?y(?![a-z])")
+_COMPARISON_HINTS = ("<", ">", "≥", "≤", "=", "between", "over", "under", "older", "younger", "least", "than", "from")
 _AGE_HEADER = re.compile(r"\s*ages?\s*:?\s*")
 _COORDINATED = re.compile(r"[\s,;/]*(?:(?:or|and|but|nor)\b)?[\s,(]*")
 
@@ -223,18 +279,26 @@ def _bound(value: float, op: str, section: str, unit: str) -> _Bound:
     return _Bound(value, "max" if lower else "min", section)
 
 
+def _may_state_age(lowered: str, grammar: _Grammar) -> bool:
+    """Cheap test before the age grammar: an age word or unit, or a person word before a comparator."""
+    if any(hint in lowered for hint in grammar.hints) or _NUMBER_Y.search(lowered):
+        return True
+    return any(c in lowered for c in _COMPARISON_HINTS) and grammar.person_compared.search(lowered) is not None
+
+
 def age_window(criteria: list[tuple[str, str]]) -> tuple[AgeWindow, list[int]]:
     """The age window of (section, text) criteria and the indexes of the criteria that state it."""
     grammar = _grammar()
     found: list[tuple[int, _Bound]] = []
-    previous = ""
+    after_header = False
     for i, (section, text) in enumerate(criteria):
+        header_before, after_header = after_header, len(text) < _HEADER_LENGTH and _AGE_HEADER.fullmatch(text.lower())
         if not _DIGIT.search(text):
-            previous = text.lower()
             continue
         lowered = text.lower().translate(_WIDTH_SAFE)
-        found += [(i, b) for b in _bounds(lowered, section, grammar, _AGE_HEADER.fullmatch(previous) is not None)]
-        previous = lowered
+        if not (header_before or _may_state_age(lowered, grammar)):
+            continue
+        found += [(i, b) for b in _bounds(lowered, section, grammar, bool(header_before))]
 
     def pick(side: str) -> float | None:
         included = [b.value for _, b in found if b.side == side and b.section == "inclusion"]
@@ -267,7 +331,7 @@ class AgeComponent:
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc_text(doc)
-        criteria = [(span.label_, text[span.start_char : span.end_char]) for span in doc.spans["criteria"]]
+        criteria = [(c.section, text[c.start_char : c.end_char]) for c in criteria_offsets(doc)]
         window, indexes = age_window(criteria)
         doc._.facts["age"] = window
         for i in indexes:

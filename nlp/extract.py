@@ -20,11 +20,17 @@ from spacy.tokens import Doc
 
 from nlp.models import AgeWindow, Criterion, PerformanceStatus, TrialCriteria
 from nlp.pipeline import get_nlp, make_doc_text
+from nlp.sections import criteria_offsets
 from nlp.text import clean_text
 
 _REGISTRY_AGE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*(year|month|week|day|hour|minute)s?\s*", re.I)
 _UNIT_YEARS = {
-    "year": 1.0, "month": 1 / 12, "week": 7 / 365.25, "day": 1 / 365.25, "hour": 1 / 8766, "minute": 1 / 525960,
+    "year": 1.0,
+    "month": 1 / 12,
+    "week": 7 / 365.25,
+    "day": 1 / 365.25,
+    "hour": 1 / 8766,
+    "minute": 1 / 525960,
 }
 _SEXES = {"ALL", "FEMALE", "MALE"}
 _LIST_KINDS = {"biomarkers": "biomarker", "prior_therapies": "prior_therapy", "labs": "lab"}
@@ -59,14 +65,14 @@ def _criteria(doc: Doc, text: str, facts: TrialCriteria) -> list[Criterion]:
                 kinds.setdefault(fact.criterion, set()).add(kind)
     if facts.cns_metastases.criterion is not None:
         kinds.setdefault(facts.cns_metastases.criterion, set()).add("cns_metastases")
-    return [
-        Criterion(
-            section=span.label_,
-            text=clean_text(text[span.start_char : span.end_char]),
-            span=(span.start_char, span.end_char),
+    return [  # built without re-validation: every value is made here from typed parts
+        Criterion.model_construct(
+            section=c.section,
+            text=clean_text(text[c.start_char : c.end_char]),
+            span=(c.start_char, c.end_char),
             kinds=sorted(kinds.get(i, ())),
         )
-        for i, span in enumerate(doc.spans["criteria"])
+        for i, c in enumerate(criteria_offsets(doc))
     ]
 
 

@@ -28,7 +28,7 @@ from spacy.tokens import Doc, Span
 
 from nlp.models import PerformanceStatus
 from nlp.pipeline import pattern_phrases, phrase_regex
-from nlp.sections import add_kind, ents_by_criterion
+from nlp.sections import add_kind, criteria_offsets, ents_by_criterion
 from nlp.text import doc_text
 
 NUMBERS_PATH = Path(__file__).resolve().parent / "vocab" / "numbers.jsonl"
@@ -210,7 +210,7 @@ def performance_readings(doc: Doc) -> list[_Reading]:
     grammar = _grammar()
     original = doc_text(doc)
     text = original.lower()
-    criteria = list(doc.spans["criteria"])
+    criteria = criteria_offsets(doc)
     readings: list[_Reading] = []
     scale_ents = ents_by_criterion(doc, _SCALE_LABELS)
     for index, criterion in enumerate(criteria):
@@ -223,7 +223,7 @@ def performance_readings(doc: Doc) -> list[_Reading]:
             limit_end = stop.start() if stop else bound
             tail_empty = k + 1 == len(mentions) and not text[mention.end : criterion.end_char].strip(" :.-")
             for scale in mention.scales:
-                result = _read(text, mention.end, limit_end, scale, criterion.label_, grammar)
+                result = _read(text, mention.end, limit_end, scale, criterion.section, grammar)
                 if result is None and tail_empty and index + 1 < len(criteria):
                     following = criteria[index + 1]
                     result = _read(
@@ -231,11 +231,11 @@ def performance_readings(doc: Doc) -> list[_Reading]:
                         following.start_char,
                         min(following.end_char, following.start_char + _REACH),
                         scale,
-                        criterion.label_,
+                        criterion.section,
                         grammar,
                     )
                 if result is not None and result[0] is not None:
-                    readings.append(_Reading(result[1], result[0], criterion.label_, index))
+                    readings.append(_Reading(result[1], result[0], criterion.section, index))
     return readings
 
 

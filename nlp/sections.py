@@ -20,6 +20,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -74,6 +75,7 @@ _INTRO_INCLUSION = re.compile(
     re.I,
 )
 _RUN_ON_ITEM = re.compile(r"(?<=[\s;,.])(\d{1,2})[.)][ \t]+(?=[A-Z(])")
+_OFFSETS_KEY = "tm_criteria"
 _HEADER_HINTS = ("clu", "elig", "schluss", "标准", "標準")
 _WRAPPED_WIDTH = 60
 _TAIL = 80
@@ -259,11 +261,28 @@ def split_criteria(text: str) -> list[tuple[int, int, str]]:
     return spans
 
 
+class CriterionOffsets(NamedTuple):
+    """Where criterion i lies: characters [start_char, end_char), tokens [start, end), and its section."""
+
+    start_char: int
+    end_char: int
+    section: str
+    start: int
+    end: int
+
+
+def criteria_offsets(doc: Doc) -> list[CriterionOffsets]:
+    """The criteria of a processed Doc as plain offsets (cheaper than the Spans of `doc.spans["criteria"]`)."""
+    offsets = doc.user_data.get(_OFFSETS_KEY)
+    if offsets is None:
+        offsets = [CriterionOffsets(s.start_char, s.end_char, s.label_, s.start, s.end) for s in doc.spans["criteria"]]
+    return offsets
+
+
 def criterion_of(doc: Doc, start_char: int) -> int | None:
     """Index of the criterion containing character `start_char`, or None outside every criterion."""
-    criteria = doc.spans["criteria"]
-    starts = [c.start_char for c in criteria]
-    i = bisect_right(starts, start_char) - 1
+    criteria = criteria_offsets(doc)
+    i = bisect_right([c.start_char for c in criteria], start_char) - 1
     if i >= 0 and start_char < criteria[i].end_char:
         return i
     return None
@@ -274,7 +293,7 @@ def ents_by_criterion(doc: Doc, labels: frozenset[str] | set[str] | None = None)
 
     Cheaper than `span.ents` per criterion, which walks the whole Doc each time.
     """
-    criteria = doc.spans["criteria"]
+    criteria = criteria_offsets(doc)
     starts = [c.start for c in criteria]
     buckets: list[list[Span]] = [[] for _ in starts]
     for ent in doc.ents:
@@ -299,12 +318,14 @@ class SectionSplitter:
         self.name = name
 
     def __call__(self, doc: Doc) -> Doc:
-        spans = []
+        spans, offsets = [], []
         for start, end, section in split_criteria(doc_text(doc)):
             span = doc.char_span(start, end, label=section, alignment_mode="expand")
             if span is not None and (not spans or span.start >= spans[-1].end):
                 spans.append(span)
+                offsets.append(CriterionOffsets(span.start_char, span.end_char, section, span.start, span.end))
         doc.spans["criteria"] = spans
+        doc.user_data[_OFFSETS_KEY] = offsets
         doc._.facts = {}
         doc._.kinds = {}
         return doc

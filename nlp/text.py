@@ -67,5 +67,10 @@ def doc_text(doc) -> str:
 
 def clean_text(text: str) -> str:
     """`text` unescaped, with control characters dropped and runs of whitespace collapsed to one space."""
-    unescaped = html.unescape(_ESCAPE.sub("", text))
-    return _SPACES.sub(" ", _CONTROL.sub(" ", _HTML_TAG.sub(_tag_as_space, unescaped))).strip()
+    if "\\" in text:
+        text = _ESCAPE.sub("", text)
+    if "&" in text:
+        text = html.unescape(text)
+    if "<" in text:
+        text = _HTML_TAG.sub(_tag_as_space, text)
+    return " ".join(_CONTROL.sub(" ", text).split())
