@@ -112,7 +112,7 @@ _MAX_RIGHT = 12
 _METHOD_REACH = 5
 _MAX_ASIDE = 12
 _MAX_LIST_GAP = 6
-_LIST_CONJUNCTIONS = {"or", "nor", "and", "and/or"}
+_LIST_CONJUNCTIONS = {"or", "nor", "and", "and/or", ","}
 _BRACKETS = {"(", ")", "[", "]"}
 _GENE_LIKE = re.compile(r"^[A-Z][A-Za-z0-9-]{1,7}$")
 _STATUS_WORDS = {
@@ -448,8 +448,8 @@ class BiomarkerExtractor:
         kept: list[Biomarker] = []
         strata: list[Biomarker] = []
         consumed: set[int] = set()
-        previous: tuple[int, bool] | None = None
-        for g, group in enumerate(_groups(doc, [m for m in merged if m.variant is None], cues)):
+        found: list[tuple[_Group, _Evidence, set[str]]] = []
+        for group in _groups(doc, [m for m in merged if m.variant is None], cues):
             ev = _Evidence()
             scanner.right(group, ev)
             scanner.left(group, ev, status_only=ev.found)
@@ -458,15 +458,8 @@ class BiomarkerExtractor:
                 status_unknown.update(gene for m in group.mentions for gene in m.genes)
                 continue
             after = self._after(doc, span, max(ev.end, group.end))
-            if not ev.found or scanner.drug_target(group, ev) or self._skipped(cues, doc, span, group, ev, after):
-                continue
-            own = (min(group.start, ev.start), max(group.end, ev.end))
-            ev.cue_negated = cues.negated(group.start, group.end, span.label_, ignore=own)
-            if not ev.cue_negated and previous is not None and _continues_list(doc, previous[0], own[0]):
-                ev.cue_negated = previous[1]
-            previous = (own[1], ev.cue_negated)
-            facts = self._emit(doc, k, span, cues, group, ev, g, methods)
-            (strata if self._cohort_count(doc, span, group) else kept).extend(facts)
+            if ev.found and not scanner.drug_target(group, ev) and not self._skipped(cues, doc, span, group, ev, after):
+                found.append((group, ev, methods))
         for m in merged:
             if m.variant is None or m.start in consumed or not m.genes:
                 continue
@@ -478,9 +471,17 @@ class BiomarkerExtractor:
             after = self._after(doc, span, max(ev.end, group.end))
             if scanner.drug_target(group, ev) or self._skipped(cues, doc, span, group, ev, after):
                 continue
-            if cues.at(after, "test_word", "unknown_status"):
-                continue
-            kept.extend(self._emit(doc, k, span, cues, group, ev, len(merged) + m.start, set()))
+            if not cues.at(after, "test_word", "unknown_status"):
+                found.append((group, ev, set()))
+        previous: tuple[int, bool] | None = None
+        for g, (group, ev, group_methods) in enumerate(sorted(found, key=lambda item: item[0].start)):
+            own = (min(group.start, ev.start), max(group.end, ev.end))
+            ev.cue_negated = cues.negated(group.start, group.end, span.label_, ignore=own)
+            if not ev.cue_negated and previous is not None and _continues_list(doc, previous[0], own[0]):
+                ev.cue_negated = previous[1]
+            previous = (own[1], ev.cue_negated)
+            facts = self._emit(doc, k, span, cues, group, ev, g, group_methods)
+            (strata if self._cohort_count(doc, span, group) else kept).extend(facts)
         return _resolve(kept, strata, status_unknown)
 
     @staticmethod
@@ -542,10 +543,7 @@ class BiomarkerExtractor:
     ) -> list[Biomarker]:
         """The facts of one gene group with its evidence: one per gene, alteration and named variant."""
         negated_status = ev.negative or ev.wild_type
-        own = (min(group.start, ev.start), max(group.end, ev.end))
-        if ev.cue_negated is None:
-            ev.cue_negated = cues.negated(group.start, group.end, span.label_, ignore=own)
-        pol = polarity(span.label_, ev.cue_negated != negated_status)
+        pol = polarity(span.label_, bool(ev.cue_negated) != negated_status)
         alterations = list(dict.fromkeys(ev.alterations))
         method_alts = []
         if not negated_status and (ev.positive or alterations) and set(alterations) <= {"amplification", "expression"}:
