@@ -1,12 +1,14 @@
 """Memory of ingesting the whole legacy XML set: resident memory sampled after every committed batch.
 
-    .venv/bin/python bench/ingest_memory.py [--passes 2] [--tracemalloc] [--out bench/results/ingest_memory.json]
+    .venv/bin/python bench/ingest_memory.py [--passes 2] [--tracemalloc] [--source PATH]
+                                            [--out bench/results/ingest_memory.json]
 
 Ingest streams records, so resident memory must level off after the first batches and not grow with
 the number of studies. The set is ingested `--passes` times into one fresh store (the second pass
 re-reads every record and finds it unchanged), and the RSS after the first 1,000 studies is compared
 with the RSS at the end; the peak (`ru_maxrss`) is reported too. With `--tracemalloc` (slower) the
 Python heap is sampled as well, which separates objects kept alive from allocator and SQLite caches.
+`--source` measures another input instead (e.g. a large JSONL of distinct studies, all of them added).
 """
 
 from __future__ import annotations
@@ -50,6 +52,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--passes", type=int, default=2)
     parser.add_argument("--tracemalloc", action="store_true", help="also sample the Python heap")
+    parser.add_argument("--source", type=Path, default=LEGACY, help="what to ingest (default: the legacy XML set)")
     parser.add_argument("--out", type=Path, default=Path("bench/results/ingest_memory.json"))
     args = parser.parse_args()
     start_mb = rss_mb()
@@ -61,7 +64,7 @@ def main() -> None:
         for _ in range(args.passes):
             sampler = Sampler()
             sampler.offset = samples[-1][0] if samples else 0
-            ingest_files(store, [LEGACY], sampler)
+            ingest_files(store, [args.source], sampler)
             samples.extend(sampler.samples)
             heap.extend(sampler.heap)
         stored = store.count()
