@@ -17,7 +17,7 @@ exclusion. The component also initialises `doc._.facts` and `doc._.kinds` for th
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -76,7 +76,9 @@ _INTRO_INCLUSION = re.compile(
 )
 _RUN_ON_ITEM = re.compile(r"(?<=[\s;,.])(\d{1,2})[.)][ \t]+(?=[A-Z(])")
 _OFFSETS_KEY = "tm_criteria"
-_HEADER_HINTS = ("clu", "elig", "schluss", "标准", "標準")
+_HEADER_HINT = re.compile(r"clu|elig|schluss|标准|標準")
+_HEADER_HINT_ANY_CASE = re.compile(_HEADER_HINT.pattern, re.I)
+_DIGITS = re.compile(r"\d+")
 _WRAPPED_WIDTH = 60
 _TAIL = 80
 _EXCLUSION_KIND = re.compile(r"exclu|non[- ]?incl|inelig|ausschluss|排除", re.I)
@@ -138,9 +140,17 @@ def _intro_kind(text: str) -> str | None:
     return None
 
 
-def _may_hold_header(lowered: str, start: int, end: int) -> bool:
-    """Cheap test before the header regexes: does the line mention inclusion, exclusion or eligibility?"""
-    return any(lowered.find(hint, start, end) >= 0 for hint in _HEADER_HINTS)
+class _HeaderHints:
+    """Cheap test before the header regexes: does a stretch of text mention inclusion, exclusion or eligibility?"""
+
+    def __init__(self, text: str) -> None:
+        lowered = text.lower()  # faster than a case-insensitive regex; offsets hold unless lowering resized it
+        found = _HEADER_HINT.finditer(lowered) if len(lowered) == len(text) else _HEADER_HINT_ANY_CASE.finditer(text)
+        self.positions = [m.start() for m in found]
+
+    def within(self, start: int, end: int) -> bool:
+        i = bisect_left(self.positions, start)
+        return i < len(self.positions) and self.positions[i] < end
 
 
 def _inline_cuts(text: str, start: int, end: int) -> list[int]:
@@ -154,17 +164,16 @@ def _inline_cuts(text: str, start: int, end: int) -> list[int]:
     return [cut for cut in inline if cut >= own_end]
 
 
-def _segments(text: str, lowered: str) -> Iterator[_Segment]:
+def _segments(text: str, hints: _HeaderHints) -> Iterator[_Segment]:
     previous_end = 0
     for line in _LINE.finditer(text):
         start, end = line.span()
-        if not line.group().strip():
+        if line.group().isspace():
             continue
-        blank_before = text.count("\n", previous_end, start) + text.count("\r", previous_end, start) > (
-            2 if "\r\n" in text[previous_end:start] else 1
-        )
+        gap = text[previous_end:start]
+        blank_before = gap.count("\n") > 1 or ("\n" not in gap and gap.count("\r") > 1)
         previous_end = end
-        cuts = [start] + (_inline_cuts(text, start, end) if _may_hold_header(lowered, start, end) else [])
+        cuts = [start] + (_inline_cuts(text, start, end) if hints.within(start, end) else [])
         for i, cut in enumerate(cuts):
             piece_end = cuts[i + 1] if i + 1 < len(cuts) else end
             bullet = _BULLET.match(text, cut, piece_end)
@@ -178,7 +187,7 @@ def _segments(text: str, lowered: str) -> Iterator[_Segment]:
                 end=piece_end,
                 body_start=body_start,
                 bullet=body_start > cut and bool(text[cut:body_start].strip()),
-                number=_bullet_number(text[cut:body_start]),
+                number=_bullet_number(text[cut:body_start]) if body_start > cut else None,
                 indent=body_start - start,
                 blank_before=blank_before and i == 0,
             )
@@ -196,7 +205,7 @@ def _continues(segment: _Segment, current: _Criterion, text: str) -> bool:
 
 
 def _bullet_number(bullet: str) -> int | None:
-    digits = re.search(r"\d+", bullet)
+    digits = _DIGITS.search(bullet)
     return int(digits.group()) if digits else None
 
 
@@ -219,13 +228,13 @@ def split_criteria(text: str) -> list[tuple[int, int, str]]:
     section: str | None = None
     current: _Criterion | None = None
     open_parens = 0  # a header's parenthesis still open: its lines are part of the header
-    lowered = text.lower()
-    for segment in _segments(text, lowered):
+    hints = _HeaderHints(text)
+    for segment in _segments(text, hints):
         body = text[segment.body_start : segment.end]
         if open_parens > 0:
             open_parens += body.count("(") - body.count(")")
             continue
-        header = _header_kind(body) if _may_hold_header(lowered, segment.body_start, segment.end) else None
+        header = _header_kind(body) if hints.within(segment.body_start, segment.end) else None
         if header:
             section, length = header
             current = None
