@@ -158,7 +158,6 @@ class _Evidence:
     positive: bool = False
     negative: bool = False
     wild_type: bool = False
-    method: bool = False
     start: int = 0
     end: int = 0
     alternatives: bool = False
@@ -332,7 +331,6 @@ class _Scanner:
                 continue
             method = self.cues.at(i, *(kind for kind, _ in _METHODS))
             if method is not None:
-                ev.method = True
                 i = method.end
                 continue
             if token.lower_ in _CONJUNCTIONS and token.lower_ not in (",", "/"):
