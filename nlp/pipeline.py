@@ -5,8 +5,9 @@
     >>> doc._.facts["performance_status"].ecog_max
     1
 
-Component order: `tm_sections` → `entity_ruler` (every `nlp/patterns/*.jsonl`: `{"label", "pattern", "id"}`
-lines, phrase patterns match the exact text, token patterns say `LOWER` where case does not matter) →
+Component order: `tm_sections` → `entity_ruler` (an EntityRuler, see `QuickEntityRuler`, over every
+`nlp/patterns/*.jsonl`: `{"label", "pattern", "id"}` lines; phrase patterns match the exact text, so each
+casing worth matching is its own line; token patterns may say `LOWER`) →
 `tm_age`, `tm_performance` → `tm_biomarkers`, `tm_therapies`, `tm_cns`, `tm_labs`. A fact component is
 added when its module imports. Each writes `doc._.facts[key]` and records the criteria it read in
 `doc._.kinds` (criterion index → kinds). The Doc text must be `make_doc_text(original)`: same length,
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import importlib
 import re
+import warnings
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
@@ -24,8 +26,9 @@ from pathlib import Path
 import spacy
 import srsly
 from spacy.language import Language
+from spacy.pipeline import EntityRuler
 from spacy.tokenizer import Tokenizer
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 from spacy.util import compile_infix_regex, compile_prefix_regex
 
 from nlp import sections  # noqa: F401  (registers tm_sections)
@@ -100,6 +103,45 @@ def _customise_tokenizer(nlp: Language) -> None:
     nlp.tokenizer = _TextKeepingTokenizer(tokenizer)
 
 
+class QuickEntityRuler(EntityRuler):
+    """spaCy's EntityRuler, same matches and entities, without its per-Doc overheads.
+
+    The stock component counts every pattern on each Doc (to warn when it has none), runs its token
+    Matcher even when empty, and filters overlaps in quadratic time; here the patterns are checked once
+    when the pipeline is built, and on a Doc without entities overlaps are resolved in one pass.
+    """
+
+    def match(self, doc: Doc) -> list[tuple[int, int, int]]:
+        matches = list(self.phrase_matcher(doc))
+        if len(self.matcher):
+            matches += list(self.matcher(doc))
+        found = {(m_id, start, end) for m_id, start, end in matches if start != end}
+        return sorted(found, key=lambda m: (m[2] - m[1], -m[1]), reverse=True)
+
+    def set_annotations(self, doc: Doc, matches: list[tuple[int, int, int]]) -> None:
+        if doc.has_annotation("ENT_IOB"):
+            super().set_annotations(doc, matches)
+            return
+        taken = bytearray(len(doc))
+        spans = []
+        for match_id, start, end in matches:  # longest first: an overlap always covers a start or an end
+            if taken[start] or taken[end - 1]:
+                continue
+            taken[start:end] = b"\x01" * (end - start)
+            label, ent_id = self._ent_ids[match_id] if match_id in self._ent_ids else (match_id, "")
+            spans.append(Span(doc, start, end, label=label, span_id=ent_id))
+        doc.ents = spans
+
+
+@Language.factory(
+    "tm_entity_ruler",
+    assigns=["doc.ents", "token.ent_type", "token.ent_iob"],
+    default_config={"phrase_matcher_attr": None, "overwrite_ents": False},
+)
+def make_entity_ruler(nlp: Language, name: str, phrase_matcher_attr: str | None, overwrite_ents: bool):
+    return QuickEntityRuler(nlp, name, phrase_matcher_attr=phrase_matcher_attr, overwrite_ents=overwrite_ents)
+
+
 def pattern_files() -> list[Path]:
     return sorted(PATTERNS_DIR.glob("*.jsonl"))
 
@@ -110,8 +152,10 @@ def get_nlp() -> Language:
     nlp = spacy.blank("en")
     nlp.max_length = MAX_TEXT_CHARS
     _customise_tokenizer(nlp)
-    ruler = nlp.add_pipe("entity_ruler", config={"overwrite_ents": False})
+    ruler = nlp.add_pipe("tm_entity_ruler", name="entity_ruler", config={"overwrite_ents": False})
     ruler.add_patterns([p for path in pattern_files() for p in srsly.read_jsonl(path)])
+    if not len(ruler):
+        warnings.warn(f"no entity patterns in {PATTERNS_DIR}: no genes, scales or drugs will be found", stacklevel=2)
     nlp.add_pipe("tm_sections", first=True)
     for component in _load_fact_modules():
         nlp.add_pipe(component)
