@@ -3,12 +3,13 @@
     >>> backend = EmbeddedBackend(Path("data/index"))          # doctest: +SKIP
     >>> backend.upsert([doc]); backend.get("NCT04879121").title  # doctest: +SKIP
 
-Chosen over SQLite FTS5 by measurement (100k replicated real records, 200 condition queries with status
-and age filters, top 200 with stored documents): tantivy p95 8.9 ms, FTS5 p95 220 ms (FTS5 scores every
-matching row before it can sort). `path` is a symlink to a versioned directory; `rebuild` writes a new
-directory beside it and swaps the symlink with one atomic rename. Queries are built from term objects,
-never from tantivy's query parser, so user text cannot inject query syntax. Site distance is checked in
-Python on the candidates.
+Chosen over SQLite FTS5 by measurement (100k replicated real records, 200 condition queries with
+status and age filters, top 200 with stored documents): tantivy p95 8.9 ms, FTS5 p95 220 ms (FTS5
+scores every matching row before it can sort). `path` is a symlink to a versioned directory; `rebuild`
+writes a new directory beside it and swaps the symlink with one atomic rename. Queries are built from
+term objects, never from tantivy's query parser, so user text cannot inject query syntax. Sites are
+indexed as 1-degree grid cells, so a location prefilter is a term query; the exact distance is checked
+in Python on the candidates only.
 """
 
 from __future__ import annotations
@@ -44,8 +45,10 @@ from search.fields import (
     biomarker_keys,
     biomarker_query_keys,
     facet_values,
+    geo_cells,
     keyword_values,
     match_view,
+    query_cells,
     query_tokens,
     required_gene_alterations,
     required_genes,
@@ -71,6 +74,7 @@ def _schema() -> tantivy.Schema:
     for field in facet_values(IndexDocument(nct_id="x")):
         sb.add_text_field(f"f_{field}", tokenizer_name="raw", index_option="basic", fast=True)
     sb.add_text_field("bm", tokenizer_name="raw", index_option="basic")
+    sb.add_text_field("geo_cell", tokenizer_name="raw", index_option="basic")
     sb.add_text_field("req_gene", tokenizer_name="raw", index_option="basic")
     sb.add_text_field("req_bm", tokenizer_name="raw", index_option="basic")
     sb.add_float_field("min_age", indexed=True, fast=True)
@@ -88,7 +92,7 @@ def _record(doc: IndexDocument) -> tantivy.Document:
     fields |= {f"t_{k}": v for k, v in text_fields(doc).items() if v}
     fields |= {f"k_{k}": v for k, v in keyword_values(doc).items() if v}
     fields |= {f"f_{k}": v for k, v in facet_values(doc).items() if v}
-    fields |= {"bm": biomarker_keys(doc), "req_gene": required_genes(doc),
+    fields |= {"bm": biomarker_keys(doc), "geo_cell": geo_cells(doc), "req_gene": required_genes(doc),
                "req_bm": required_gene_alterations(doc)}
     fields = {k: v for k, v in fields.items() if v}
     fields["min_age"], fields["max_age"] = (float(x) for x in age_bounds(doc))
@@ -314,6 +318,9 @@ class EmbeddedBackend:
             clauses.append((_MUST, _Q.term_set_query(s, "k_sex", ["all", request.sex.lower()])))
         if request.exclude:
             clauses.append((_NOT, _Q.term_set_query(s, "id", request.exclude)))
+        if request.location and (cells := query_cells(request.location.lat, request.location.lon,
+                                                      request.location.radius_km)):
+            clauses.append((_MUST, _Q.term_set_query(s, "geo_cell", cells)))
         searcher = self._searcher()
         # distance is checked here, so ask for more when a location may drop some
         limit = request.size * 3 if request.location else request.size

@@ -9,6 +9,7 @@ searchable by the same words and the same keyword values on both.
 
 from __future__ import annotations
 
+import math
 import re
 from itertools import product
 
@@ -124,3 +125,31 @@ def match_view(doc: IndexDocument) -> IndexDocument:
 def site_points(doc: IndexDocument) -> list[tuple[float, float]]:
     """(lat, lon) of every site with coordinates."""
     return [(s.lat, s.lon) for s in doc.sites if s.lat is not None and s.lon is not None]
+
+
+GEO_CELL_DEGREES = 1.0
+MAX_QUERY_CELLS = 400
+KM_PER_DEGREE = 111.2
+
+
+def _cell(lat: float, lon: float) -> str:
+    return f"{math.floor(lat / GEO_CELL_DEGREES)}:{math.floor(lon / GEO_CELL_DEGREES)}"
+
+
+def geo_cells(doc: IndexDocument) -> list[str]:
+    """The 1-degree grid cells holding the trial's sites; `none` when it lists no coordinates."""
+    return sorted({_cell(lat, lon) for lat, lon in site_points(doc)}) or ["none"]
+
+
+def query_cells(lat: float, lon: float, radius_km: float) -> list[str] | None:
+    """Grid cells covering the circle's bounding box (plus `none`), or None when that would be too many."""
+    dlat = radius_km / KM_PER_DEGREE
+    cos_lat = math.cos(math.radians(min(89.0, abs(lat) + dlat)))
+    dlon = radius_km / (KM_PER_DEGREE * max(cos_lat, 1e-6))
+    if lat - dlat < -90 or lat + dlat > 90 or lon - dlon < -180 or lon + dlon > 180:
+        return None
+    lat_cells = range(math.floor((lat - dlat) / GEO_CELL_DEGREES), math.floor((lat + dlat) / GEO_CELL_DEGREES) + 1)
+    lon_cells = range(math.floor((lon - dlon) / GEO_CELL_DEGREES), math.floor((lon + dlon) / GEO_CELL_DEGREES) + 1)
+    if len(lat_cells) * len(lon_cells) > MAX_QUERY_CELLS:
+        return None
+    return [f"{a}:{b}" for a in lat_cells for b in lon_cells] + ["none"]

@@ -220,6 +220,10 @@ class BackendSuite:
         hits = filled.retrieve(Retrieval(genes=["NTRK1"], location=near_houston))
         assert sorted(ids(hits)) == ["NCT00000001", "NCT00000002"]
 
+    def test_retrieval_with_a_continental_radius_keeps_distant_sites(self, filled):
+        anywhere = Location(lat=29.76, lon=-95.36, radius_km=5000)
+        assert "NCT00000003" in ids(filled.retrieve(Retrieval(genes=["NTRK1"], location=anywhere)))
+
     def test_retrieval_never_returns_excluded_ids(self, filled):
         hits = filled.retrieve(Retrieval(genes=["NTRK1"], exclude=["NCT00000001"]))
         assert "NCT00000001" not in ids(hits)
