@@ -31,7 +31,7 @@ from nlp.sections import add_kind
 from nlp.text import doc_text
 from nlp.vocab import cue_rows, vocabulary
 
-MENTION_LABELS = {"GENE", "GENE_FAMILY", "VARIANT"}
+MENTION_LABELS = {"GENE", "GENE_FAMILY", "VARIANT", "PROFILE"}
 _FILLERS = {
     "gene",
     "genes",
@@ -95,6 +95,11 @@ _FILLERS = {
     "mutation-",
     "exon",
     "point",
+    "status",
+    "form",
+    "genomic",
+    "genetic",
+    "molecular",
 }
 _LEFT_FILLERS = {"of", "in", "involving", "with", "for", "the", "a", "an", "-", "(", "to", "be", "must", "and"}
 _CONJUNCTIONS = {"or", "and", "and/or", "&", "nor", "/", ","}
@@ -111,6 +116,8 @@ _GLUE = {"-", "(", ")", ",", "is", "are", "must", "be", "was"}
 _MAX_RIGHT = 12
 _METHOD_REACH = 5
 _MAX_ASIDE = 12
+_PROTEIN_CHANGE = re.compile(r"^(?:p\.)?[ACDEFGHIKLMNPQRSTVWY]\d{2,4}(?:[ACDEFGHIKLMNPQRSTVWYX*]|fs|del|dup|ins)$")
+_COMPARATOR_WORDS = {"≥", ">=", ">", "≤", "<=", "<", "=", "of", "at", "least", "score", "than", "greater", "or"}
 _MAX_LIST_GAP = 6
 _LIST_CONJUNCTIONS = {"or", "nor", "and", "and/or", ","}
 _BRACKETS = {"(", ")", "[", "]"}
@@ -135,6 +142,7 @@ class _Mention:
     variant: str | None = None
     variant_alteration: str | None = None
     needs_status: bool = False
+    status: str | None = None
 
 
 @dataclass
@@ -168,12 +176,28 @@ class _Evidence:
         return bool(self.alterations or self.variants or self.positive or self.negative or self.wild_type)
 
 
+def _sign(span: Span) -> str | None:
+    """The status glued to a form ("ER+", "HER2-"); None for a hyphen that joins a word ("HER2-positive")."""
+    status = vocabulary().signed.get("".join(token.text for token in span))
+    doc = span.doc
+    if status == "negative" and span.end < len(doc):
+        following = doc[span.end]
+        if not doc[span.end - 1].whitespace_ and following.text[:1].isalnum():
+            return None
+        if following.lower_ in ("or", "and", "and/or"):
+            return None
+    return status
+
+
 def _mention(span: Span) -> _Mention | None:
     vocab = vocabulary()
     if span.label_ == "GENE":
-        return _Mention(span.start, span.end, [span.ent_id_])
+        return _Mention(span.start, span.end, [span.ent_id_], status=_sign(span))
     if span.label_ == "GENE_FAMILY":
-        return _Mention(span.start, span.end, list(vocab.families.get(span.ent_id_, ())), family=True)
+        members = list(vocab.families.get(span.ent_id_, ()))
+        return _Mention(span.start, span.end, members, family=True, status=_sign(span))
+    if span.label_ == "PROFILE":
+        return None
     variant = vocab.variants.get(span.ent_id_)
     if variant is None:
         return None
@@ -258,7 +282,7 @@ def _groups(doc: Doc, mentions: list[_Mention], cues: Cues) -> list[_Group]:
     """Genes listed together: only punctuation, conjunctions and variants between them."""
     groups: list[_Group] = []
     for mention in mentions:
-        if groups and mention.variant is None:
+        if groups and mention.variant is None and groups[-1].mentions[-1].status == mention.status:
             last = groups[-1]
             between = doc[last.end : mention.start]
             words = {t.lower_ for t in between if not t.is_space}
@@ -324,6 +348,8 @@ class _Scanner:
             if token.text in ("(", "[") and (close := self._aside(i, limit)) is not None:
                 i = close
                 continue
+            if pending_conj and self._status_of_next_gene(i):
+                break
             end = self._status(i, ev)
             if end is not None:
                 i = ev.end = end
@@ -332,6 +358,15 @@ class _Scanner:
             method = self.cues.at(i, *(kind for kind, _ in _METHODS))
             if method is not None:
                 i = method.end
+                if method.kind != "method_ish" and self._scored(i, limit):
+                    ev.alterations.append(dict(_METHODS)[method.kind])
+                    ev.end = i
+                continue
+            if _PROTEIN_CHANGE.match(token.text):
+                ev.variants.append(token.text.removeprefix("p."))
+                ev.alterations.append("mutation")
+                i = ev.end = i + 1
+                pending_conj = False
                 continue
             if token.lower_ in _CONJUNCTIONS and token.lower_ not in (",", "/"):
                 pending_conj = True
@@ -344,6 +379,29 @@ class _Scanner:
                 i += 1
                 continue
             break
+
+    def _status_of_next_gene(self, i: int) -> bool:
+        """After "and"/"or", a status word right before another gene is that gene's ("ER positive and
+        negative HER2")."""
+        cue = self.cues.at(i, *_STATUS_KINDS)
+        if cue is None:
+            return False
+        words = [j for j in range(cue.end, min(self.span.end, cue.end + 4)) if not self.doc[j].is_space][:2]
+        return any((ent := self.labels.get(j)) is not None and ent.label_ in ("GENE", "GENE_FAMILY") for j in words)
+
+    def _scored(self, i: int, limit: int) -> bool:
+        """A threshold or a positive score follows a method word: "TPS ≥ 50%", "IHC 3+", "copy number > 6"
+        (not the negative scores "IHC 0, 1+")."""
+        compared = False
+        for j in range(i, min(limit, i + 4)):
+            text = self.doc[j].text
+            if _SCORE.match(text) and any(c.isdigit() for c in text):
+                following = self.doc[j + 1].text if j + 1 < len(self.doc) else ""
+                return compared or text == "3+" or (text == "3" and following == "+")
+            if text not in _COMPARATOR_WORDS:
+                return False
+            compared = True
+        return False
 
     def _aside(self, i: int, limit: int) -> int | None:
         """The token after the parenthesis opened at `i` when it only glosses ("CD20 (cluster of
@@ -449,6 +507,9 @@ class BiomarkerExtractor:
         found: list[tuple[_Group, _Evidence, set[str]]] = []
         for group in _groups(doc, [m for m in merged if m.variant is None], cues):
             ev = _Evidence()
+            for mention in group.mentions:
+                ev.positive |= mention.status == "positive"
+                ev.negative |= mention.status == "negative"
             scanner.right(group, ev)
             scanner.left(group, ev, status_only=ev.found)
             consumed.update(range(min(ev.start, group.start), max(ev.end, group.end)))
@@ -480,7 +541,39 @@ class BiomarkerExtractor:
             previous = (own[1], ev.cue_negated)
             facts = self._emit(doc, k, span, cues, group, ev, g, group_methods)
             (strata if self._cohort_count(doc, span, group) else kept).extend(facts)
+        for ent in ents:
+            if ent.label_ == "PROFILE":
+                kept.extend(self._profile(k, span, cues, ent))
         return _resolve(kept, strata, status_unknown)
+
+    @staticmethod
+    def _profile(k: int, span: Span, cues: Cues, ent: Span) -> list[Biomarker]:
+        """The facts of a receptor profile ("triple-negative", "HR+/HER2-") with the criterion's polarity."""
+        if cues.at(ent.end, "test_word", "unknown_status") or BiomarkerExtractor._profile_skipped(cues, ent):
+            return []
+        negated = cues.negated(ent.start, ent.end, span.label_)
+        facts = []
+        for n, fact in enumerate(vocabulary().profiles.get(ent.ent_id_, ())):
+            pol = polarity(span.label_, negated != fact.negative)
+            group_id = f"{k}:p{ent.start}.{n}" if pol == "required" and len(fact.genes) > 1 else None
+            facts.extend(
+                Biomarker(
+                    gene=gene,
+                    alteration=fact.alteration,
+                    polarity=pol,
+                    any_of=group_id,
+                    criterion=k,
+                    span=(ent.start_char, ent.end_char),
+                )
+                for gene in fact.genes
+            )
+        return facts
+
+    @staticmethod
+    def _profile_skipped(cues: Cues, ent: Span) -> bool:
+        clause_start, _ = cues.clause(ent.start)
+        before = cues.in_clause(("uncertain", "conditional", "exception"), clause_start, ent.start)
+        return any(c.kind != "conditional" or ent.start - c.end <= 8 for c in before)
 
     @staticmethod
     def _unknown(doc: Doc, span: Span, cues: Cues, group: _Group, ev: _Evidence) -> bool:
@@ -567,7 +660,8 @@ class BiomarkerExtractor:
         copies = self._copies(doc_text(doc), span) if any(alt == "amplification" for _, alt in rows) else None
         first, last = doc[min(group.start, ev.start)], doc[max(group.end, ev.end) - 1]
         span_chars = (first.idx, last.idx + len(last))
-        variant_kinds = {name: vocabulary().variants[name].alteration for name in ev.variants}
+        known = vocabulary().variants
+        variant_kinds = {name: known[name].alteration if name in known else "mutation" for name in ev.variants}
         facts = []
         for gene, alt in rows:
             for variant in [v for v, kind in variant_kinds.items() if kind == alt] or [None]:

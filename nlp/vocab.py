@@ -11,8 +11,9 @@ The same files feed the pipeline's entity ruler, so what the extractor recognise
 `members` (GENE_FAMILY: the HGNC symbols of the family), `genes`/`partners`/`alteration` (VARIANT: the
 genes a named variant implies, fusion partners, the kind of alteration; `needs_status` when the word alone
 is ambiguous, e.g. "Ph"), `status_alteration` (GENE: what "positive"/"negative" means, e.g. expression for
-ER), `ish_alteration` (GENE: what a positive in-situ hybridisation means, fusion for ALK), `classes` (DRUG:
-its drug classes, lower case).
+ER), `ish_alteration` (GENE: what a positive in-situ hybridisation means, fusion for ALK), `status` (GENE,
+GENE_FAMILY: the sign glued to a form such as "ER+" or "HER2-"), `facts` (PROFILE: what a receptor profile
+such as "triple-negative" or "HR+/HER2-" says of each gene), `classes` (DRUG: its drug classes, lower case).
 """
 
 from __future__ import annotations
@@ -46,6 +47,13 @@ class Variant:
     alteration: str
 
 
+@dataclass(frozen=True)
+class ProfileFact:
+    genes: tuple[str, ...]  # alternatives: one of them suffices ("HR+" is ER+ or PR+)
+    alteration: str
+    negative: bool
+
+
 @dataclass
 class Vocabulary:
     """Everything the pattern files say, indexed for look-ups (built once per process by `vocabulary()`)."""
@@ -58,6 +66,8 @@ class Vocabulary:
     needs_status: set[str] = field(default_factory=set)  # variant surface forms that need a status word
     status_alteration: dict[str, str] = field(default_factory=dict)  # HGNC symbol → alteration of "positive"
     ish_alteration: dict[str, str] = field(default_factory=dict)  # HGNC symbol → what a positive FISH means
+    signed: dict[str, str] = field(default_factory=dict)  # "ER+" → positive, "HER2-" → negative
+    profiles: dict[str, tuple[ProfileFact, ...]] = field(default_factory=dict)  # "triple-negative" → facts
     drugs: dict[str, frozenset[str]] = field(default_factory=dict)  # drug name → classes
     drug_forms: dict[str, str] = field(default_factory=dict)  # lower-case surface form → drug name
     classes: dict[str, str] = field(default_factory=dict)  # lower-case surface form → class name
@@ -81,9 +91,17 @@ def vocabulary() -> Vocabulary:
             vocab.status_alteration[row["id"]] = row["status_alteration"]
         if row.get("ish_alteration"):
             vocab.ish_alteration[row["id"]] = row["ish_alteration"]
+        if row.get("status"):
+            vocab.signed[row["pattern"]] = row["status"]
     for row in _rows("gene_families.jsonl"):
         vocab.family_forms[row["pattern"]] = row["id"]
         vocab.families[row["id"]] = tuple(row["members"])
+        if row.get("status"):
+            vocab.signed[row["pattern"]] = row["status"]
+    for row in _rows("profiles.jsonl"):
+        vocab.profiles[row["id"]] = tuple(
+            ProfileFact(tuple(fact["genes"]), fact["alteration"], fact["negative"]) for fact in row["facts"]
+        )
     for row in _rows("variants.jsonl"):
         vocab.variant_forms[row["pattern"]] = row["id"]
         vocab.variants[row["id"]] = Variant(

@@ -175,6 +175,51 @@ def test_triple_negative_style_list_excludes_each_receptor():
     }
 
 
+@pytest.mark.parametrize("line", ["Triple-negative breast cancer", "Metastatic TNBC"])
+def test_triple_negative_excludes_the_three_receptors(line):
+    assert triples(inclusion(line)) == {
+        ("ESR1", "expression", "excluded"),
+        ("PGR", "expression", "excluded"),
+        ("ERBB2", "any", "excluded"),
+    }
+
+
+def test_receptor_profile_word_requires_hr_as_alternatives_and_excludes_her2():
+    found = facts(inclusion("HR+/HER2- advanced breast cancer"))
+    assert {(b.gene, b.alteration, b.polarity) for b in found} == {
+        ("ESR1", "expression", "required"),
+        ("PGR", "expression", "required"),
+        ("ERBB2", "any", "excluded"),
+    }
+    assert len({b.any_of for b in found if b.gene in ("ESR1", "PGR")}) == 1
+
+
+def test_signs_glued_to_symbols_give_each_gene_its_own_status():
+    assert triples(inclusion("ER+ and/or PR+, HER2- breast cancer")) == {
+        ("ESR1", "expression", "required"),
+        ("PGR", "expression", "required"),
+        ("ERBB2", "any", "excluded"),
+    }
+
+
+def test_suspended_hyphen_is_not_a_negative_sign():
+    assert facts(exclusion("Treatment with an EGFR- or HER2 inhibiting drug")) == []
+
+
+def test_protein_change_not_in_the_vocabulary_is_a_mutation():
+    found = facts(inclusion("BRAF K601E mutation"))
+    assert [(b.gene, b.alteration, b.variant) for b in found] == [("BRAF", "mutation", "K601E")]
+
+
+def test_method_with_threshold_is_expression():
+    assert triples(inclusion("PD-L1 TPS ≥ 1%")) == {("CD274", "expression", "required")}
+
+
+def test_negative_ihc_scores_are_not_positive_expression():
+    line = "HER2 negative: HER2 IHC 0, 1+, or 2+ with negative FISH"
+    assert triples(inclusion(line)) == {("ERBB2", "any", "excluded")}
+
+
 def test_copy_number_threshold_sets_min_copies():
     found = facts(inclusion("MET amplification with gene copy number >= 6"))
     assert [(b.gene, b.alteration, b.min_copies) for b in found] == [("MET", "amplification", 6.0)]
