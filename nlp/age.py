@@ -80,7 +80,6 @@ def _grammar() -> _Grammar:
     post = [p for p in comparators if p.split()[0] in ("or", "and")]
     pre = [p for p in comparators if p not in post]
     upper_pre = [p for p in pre if comparators[p] in ("<", "<=")]
-    lower_pre = [p for p in pre if comparators[p] in (">", ">=")]
 
     def words(kind: str) -> str:
         return phrase_regex([row["term"] for row in terms[kind]])
@@ -89,15 +88,12 @@ def _grammar() -> _Grammar:
     unit = r"(?:\s*-?\s*(?P<{0}>" + phrase_regex(list(units)) + r")(?![a-z]))?"
     old = r"(?P<old>\s*-?\s*(?:old|olds|of\s+age|age)(?![a-z]))?"
     age_in = r"(?P<agein>(?:the\s+)?age\s+(?:of\s+)?)?"
-    lower_first = r"(?:(?:" + _alternatives(lower_pre) + r")\s*)?"
     upper_second = r"(?:(?:" + _alternatives(upper_pre) + r")\s*)?"
     symbol_echo = r"(?:\(\s*[<>≤≥=]+\s*\)\s*)?"  # "greater than or equal to (≥) 18"
     return _Grammar(
         forms=(
             re.compile(
-                r"(?:(?P<between>between|from)\s+)?"
-                + lower_first
-                + num.format("a")
+                r"(?:[>≥]=?\s*)?" + num.format("a")  # starts at a digit or symbol: a fast scan; "between" is context
                 + unit.format("ua")
                 + r"\s*(?:-|~|to|and|through|until|till)\s*"
                 + upper_second
@@ -181,6 +177,7 @@ _SUBGROUP_END = re.compile(r"(?<![a-z])(?:for|in|among|if|of|to)\s+(?:(?:the|all
 _EXCLUSION_REACH = 60
 _DIGIT = re.compile(r"\d")
 _HEADER_LENGTH = 12
+_RANGE_OPENER = re.compile(r"(?<![a-z])(?:between|from)\s*$")
 _NUMBER_Y = re.compile(r"\d\s?y(?![a-z])")
 _COMPARISON_HINTS = ("<", ">", "≥", "≤", "=", "between", "over", "under", "older", "younger", "least", "than", "from")
 _AGE_HEADER = re.compile(r"\s*ages?\s*:?\s*")
@@ -203,6 +200,8 @@ def _is_age(text: str, m: re.Match, unit: str | None, after_age: bool, grammar: 
     before = text[max(0, start - 50) : start]
     cut = max(before.rfind(". "), before.rfind(";"))
     before = before[cut + 1 :]
+    if m.groupdict().get("a") is not None:
+        before = _RANGE_OPENER.sub("", before)
     if grammar.other_age.search(before[-40:]) or grammar.duration_after.match(text, m.end()):
         return False
     if after_age or m.group("old") or m.groupdict().get("agein") or unit in grammar.old_units:
@@ -235,14 +234,19 @@ def _bounds(text: str, section: str, grammar: _Grammar, after_header: bool = Fal
     bounds: list[_Bound] = []
     previous_end: int | None = 0 if after_header else None
     taken_end = 0
+    single_at = -1  # where the number of the last accepted one-sided bound starts
     for m in _candidates(text, grammar):
-        if m.start() < taken_end:
-            continue
         groups = m.groupdict()
-        after_age = previous_end is not None and _COORDINATED.fullmatch(text, previous_end, m.start()) is not None
+        ranged = groups.get("a") is not None
+        extends = ranged and m.start() == single_at and section == "inclusion"  # "over 16 to 65": one range
+        if m.start() < taken_end and not extends:
+            continue
+        after_age = extends or (
+            previous_end is not None and _COORDINATED.fullmatch(text, previous_end, m.start()) is not None
+        )
         if section == "exclusion" and m.start() > _EXCLUSION_REACH and not after_age:
             continue
-        if groups.get("a") is not None:
+        if ranged:
             unit = groups["ua"] or groups["ub"]
             if not _is_age(text, m, unit, after_age, grammar):
                 continue
@@ -250,6 +254,8 @@ def _bounds(text: str, section: str, grammar: _Grammar, after_header: bool = Fal
             high = _years(groups["b"], groups["ub"] or groups["ua"], grammar)
             if low >= high or high > MAX_AGE_YEARS:
                 continue
+            if extends:
+                bounds.pop()
             previous_end = taken_end = m.end()
             if section == "inclusion":
                 bounds += [_Bound(low, "min", section, ranged=True), _Bound(high, "max", section, ranged=True)]
@@ -261,6 +267,7 @@ def _bounds(text: str, section: str, grammar: _Grammar, after_header: bool = Fal
         if value > MAX_AGE_YEARS:
             continue
         previous_end = taken_end = m.end()
+        single_at = m.start("n")
         phrase = groups.get("cmp") or groups["post"]
         op = "+" if phrase == "+" else grammar.comparators[re.sub(r"\s+", " ", phrase)]
         bounds.append(_bound(value, op, section, grammar.units.get(unit or "", "year")))
