@@ -517,7 +517,10 @@ class BiomarkerExtractor:
                 status_unknown.update(gene for m in group.mentions for gene in m.genes)
                 continue
             after = self._after(doc, span, max(ev.end, group.end))
-            if ev.found and not scanner.drug_target(group, ev) and not self._skipped(cues, doc, span, group, ev, after):
+            either = ev.positive and ev.negative and not any(m.status for m in group.mentions)
+            if either or not ev.found or scanner.drug_target(group, ev):
+                continue
+            if not self._skipped(cues, doc, span, group, ev, after):
                 found.append((group, ev, methods))
         for m in merged:
             if m.variant is None or m.start in consumed or not m.genes:
@@ -549,7 +552,11 @@ class BiomarkerExtractor:
     @staticmethod
     def _profile(k: int, span: Span, cues: Cues, ent: Span) -> list[Biomarker]:
         """The facts of a receptor profile ("triple-negative", "HR+/HER2-") with the criterion's polarity."""
-        if cues.at(ent.end, "test_word", "unknown_status") or BiomarkerExtractor._profile_skipped(cues, ent):
+        group = _Group([_Mention(ent.start, ent.end, [])])
+        after = BiomarkerExtractor._after(ent.doc, span, ent.end)
+        if cues.at(after, "unknown_status") or BiomarkerExtractor._skipped(
+            cues, ent.doc, span, group, _Evidence(start=ent.start, end=ent.end), after
+        ):
             return []
         negated = cues.negated(ent.start, ent.end, span.label_)
         facts = []
@@ -568,12 +575,6 @@ class BiomarkerExtractor:
                 for gene in fact.genes
             )
         return facts
-
-    @staticmethod
-    def _profile_skipped(cues: Cues, ent: Span) -> bool:
-        clause_start, _ = cues.clause(ent.start)
-        before = cues.in_clause(("uncertain", "conditional", "exception"), clause_start, ent.start)
-        return any(c.kind != "conditional" or ent.start - c.end <= 8 for c in before)
 
     @staticmethod
     def _unknown(doc: Doc, span: Span, cues: Cues, group: _Group, ev: _Evidence) -> bool:
@@ -617,17 +618,19 @@ class BiomarkerExtractor:
         if cues.at(after, "test_word") and not (ev.positive or ev.negative or ev.wild_type):
             return True
         clause_start, clause_end = cues.clause(group.start)
-        before = cues.in_clause(("uncertain", "conditional", "test_before", "exception"), clause_start, group.start)
+        before = cues.in_clause(
+            ("uncertain", "optional", "conditional", "test_before", "exception"), clause_start, group.start
+        )
         if any(c.kind == "test_before" and group.start - c.end <= 4 for c in before):
             return True
         if any(c.kind == "exception" and group.start - c.end <= 12 for c in before):
             return True
         if any(c.kind == "conditional" and group.start - c.end <= 8 for c in before):
             return True
-        if any(c.kind == "uncertain" for c in before):
+        if any(c.kind in ("uncertain", "optional") for c in before):
             return True
         end = max(ev.end, group.end)
-        return any(c.start - end <= 6 for c in cues.in_clause(("uncertain",), end, clause_end))
+        return any(c.start - end <= 6 for c in cues.in_clause(("optional",), end, clause_end))
 
     def _emit(
         self, doc: Doc, k: int, span: Span, cues: Cues, group: _Group, ev: _Evidence, g: int, methods: set[str]
@@ -691,7 +694,7 @@ class BiomarkerExtractor:
         if context.criteria[previous[0]].label_ != span.label_:
             return []
         cues = context.cues(k)
-        if not cues.has("positive"):
+        if not any(c.kind == "positive" and _is_status(context.doc, c) for c in cues.items):
             return []
         alts = list(dict.fromkeys("amplification" if alt == "ish" else alt for kind, alt in _METHODS if cues.has(kind)))
         found = []

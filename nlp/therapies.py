@@ -26,7 +26,7 @@ DRUG_LABELS = {"DRUG", "DRUG_CLASS"}
 PRIOR_REACH = 15
 AFTER_REACH = 3
 _SKIP_BEFORE = ("not_prior", "exception")
-_SKIP_AFTER = ("uncertain", "allowance")
+_SKIP_AFTER = ("optional", "allowance")
 
 
 class TherapyExtractor:

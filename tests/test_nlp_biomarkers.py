@@ -253,6 +253,15 @@ def test_markers_only_tested_or_of_unknown_status_give_no_fact(line):
     assert facts(inclusion(line)) == []
 
 
+def test_with_or_without_applies_to_what_follows_only():
+    line = "EGFR activating mutation (exon 19 deletion or L858R), with or without T790M mutation"
+    assert triples(inclusion(line)) == {("EGFR", "mutation", "required")}
+
+
+def test_either_positive_or_negative_gives_no_fact():
+    assert facts(inclusion("Confirmed PD-L1-positive or -negative SCCHN")) == []
+
+
 def test_stratified_mutant_and_wild_type_cohorts_cancel_out():
     assert facts(inclusion("Cohort 2 (16 patients: 8 KRAS wild-type and 8 KRAS mutant)")) == []
 
