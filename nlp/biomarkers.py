@@ -389,6 +389,14 @@ class _Scanner:
         words = [j for j in range(cue.end, min(self.span.end, cue.end + 4)) if not self.doc[j].is_space][:2]
         return any((ent := self.labels.get(j)) is not None and ent.label_ in ("GENE", "GENE_FAMILY") for j in words)
 
+    def _status_of_previous_gene(self, i: int) -> bool:
+        """A status word right after another gene is that gene's ("hormone receptor-positive HER2-negative")."""
+        j = i - 1
+        while j >= self.span.start and (self.doc[j].is_space or self.doc[j].text == "-"):
+            j -= 1
+        ent = self.labels.get(j)
+        return j >= self.span.start and ent is not None and ent.label_ in ("GENE", "GENE_FAMILY")
+
     def _scored(self, i: int, limit: int) -> bool:
         """A threshold or a positive score follows a method word: "TPS ≥ 50%", "IHC 3+", "copy number > 6"
         (not the negative scores "IHC 0, 1+")."""
@@ -437,6 +445,8 @@ class _Scanner:
                 break
             cue = self.cues.ending_at(i + 1, *_STATUS_KINDS)
             if cue is not None and self.doc[cue.start].lower_ != "-" and _is_status(self.doc, cue):
+                if self._status_of_previous_gene(cue.start):
+                    break
                 self._status(cue.start, ev)
                 ev.start = min(ev.start, cue.start)
                 i = cue.start - 1

@@ -202,6 +202,14 @@ def test_signs_glued_to_symbols_give_each_gene_its_own_status():
     }
 
 
+def test_status_right_after_a_gene_belongs_to_that_gene():
+    assert triples(inclusion("Metastatic hormone receptor-positive HER2-negative breast cancer")) == {
+        ("ESR1", "expression", "required"),
+        ("PGR", "expression", "required"),
+        ("ERBB2", "any", "excluded"),
+    }
+
+
 def test_suspended_hyphen_is_not_a_negative_sign():
     assert facts(exclusion("Treatment with an EGFR- or HER2 inhibiting drug")) == []
 
