@@ -108,17 +108,26 @@ def match_view(doc: IndexDocument) -> IndexDocument:
     """The slim copy retrieval returns: what verdicts, ranking and similar need, nothing to display.
 
     Summary, eligibility text, keywords and sites are dropped (backends apply the distance filter
-    themselves), and criteria keep their text only where a fact points at them (indices stay valid).
-    Loading this is several times faster than the full document (large trials list hundreds of sites),
-    which is what keeps match latency low at registry scale."""
+    themselves), and only the criteria a fact points at or that carry a fact kind are kept, with the
+    pointers renumbered. Loading this is several times faster than the full document (large trials list
+    hundreds of sites and dozens of criteria), which keeps match latency low at registry scale."""
     facts = doc.facts
     pointed = {b.criterion for b in facts.biomarkers} | {t.criterion for t in facts.prior_therapies}
     pointed.add(facts.cns_metastases.criterion)
-    criteria = [c if i in pointed or c.kinds else c.model_copy(update={"text": ""})
-                for i, c in enumerate(facts.criteria)]
+    kept = [i for i, c in enumerate(facts.criteria) if i in pointed or c.kinds]
+    new_index = {old: new for new, old in enumerate(kept)}
+    cns = facts.cns_metastases
+    slim_facts = facts.model_copy(update={
+        "criteria": [facts.criteria[i] for i in kept],
+        "biomarkers": [b.model_copy(update={"criterion": new_index.get(b.criterion, -1)}) for b in facts.biomarkers],
+        "prior_therapies": [t.model_copy(update={"criterion": new_index.get(t.criterion, -1)})
+                            for t in facts.prior_therapies],
+        "cns_metastases": cns.model_copy(update={"criterion": new_index.get(cns.criterion)}),
+        "labs": [],
+    })
     return doc.model_copy(update={
         "summary": "", "eligibility_text": "", "keywords": [], "official_title": None, "sites": [],
-        "facts": facts.model_copy(update={"criteria": criteria, "labs": []}),
+        "facts": slim_facts,
     })
 
 

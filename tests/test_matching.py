@@ -8,6 +8,7 @@ from nlp.models import AgeWindow, Biomarker, CnsMetastases, Criterion, Performan
 from search.backends import open_backend
 from search.elastic import ElasticBackend
 from search.embedded import EmbeddedBackend
+from search.fields import match_view
 from search.matching import match_patient
 from search.models import IndexDocument
 from search.patient import parse_patient
@@ -205,6 +206,13 @@ def corpus(tmp_path_factory):
 
 def verdict_of(results, nct_id):
     return next(r for r in results if r.nct_id == nct_id)
+
+
+def test_the_slim_match_view_gives_the_same_verdicts_as_the_full_document(corpus):
+    who = ntrk_amp(9, age=52, sex="female", ecog=1, prior_therapies=[{"name": "larotrectinib"}],
+                   cns_metastases="stable")
+    docs = corpus.search(size=1000)
+    assert [evaluate(match_view(d), who) for d in docs] == [evaluate(d, who) for d in docs]
 
 
 def test_an_ntrk1_amplified_patient_gets_the_model_trial_first(corpus):
