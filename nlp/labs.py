@@ -21,7 +21,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from nlp.models import Lab
-from nlp.polarity import cue_finder, doc_context
+from nlp.polarity import cue_finder, doc_context, release_context
 from nlp.sections import add_kind
 
 COMPARATOR_REACH = 12
@@ -62,6 +62,7 @@ class LabExtractor:
                 add_kind(doc, k, "lab")
                 facts.extend(found)
         doc._.facts["labs"] = facts
+        release_context(doc)
         return doc
 
 

@@ -229,3 +229,8 @@ def doc_context(doc: Doc, finder: CueFinder) -> DocContext:
         context = DocContext(doc, finder)
         doc._.tm_context = context
     return context
+
+
+def release_context(doc: Doc) -> None:
+    """Drop the Doc's shared context (it refers back to the Doc); the last fact component calls this."""
+    doc._.tm_context = None
