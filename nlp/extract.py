@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator
 
 from spacy.tokens import Doc
 
-from nlp.models import AgeWindow, Criterion, PerformanceStatus, TrialCriteria
+from nlp.models import AgeWindow, PerformanceStatus, TrialCriteria
 from nlp.pipeline import get_nlp, make_doc_text
 from nlp.sections import criteria_offsets
 from nlp.text import clean_text
@@ -57,21 +57,22 @@ def registry_age_years(value: object) -> float | None:
     return round(float(match.group(1)) * _UNIT_YEARS[match.group(2).lower()], 4)
 
 
-def _criteria(doc: Doc, text: str, facts: TrialCriteria) -> list[Criterion]:
+def _criteria(doc: Doc, text: str, found: dict) -> list[dict]:
     kinds: dict[int, set[str]] = {i: set(k) for i, k in (doc._.kinds or {}).items()}
     for field, kind in _LIST_KINDS.items():
-        for fact in getattr(facts, field):
+        for fact in found.get(field) or ():
             if fact.criterion is not None:
                 kinds.setdefault(fact.criterion, set()).add(kind)
-    if facts.cns_metastases.criterion is not None:
-        kinds.setdefault(facts.cns_metastases.criterion, set()).add("cns_metastases")
-    return [  # built without re-validation: every value is made here from typed parts
-        Criterion.model_construct(
-            section=c.section,
-            text=clean_text(text[c.start_char : c.end_char]),
-            span=(c.start_char, c.end_char),
-            kinds=sorted(kinds.get(i, ())),
-        )
+    cns = found.get("cns_metastases")
+    if cns is not None and cns.criterion is not None:
+        kinds.setdefault(cns.criterion, set()).add("cns_metastases")
+    return [
+        {
+            "section": c.section,
+            "text": clean_text(text[c.start_char : c.end_char]),
+            "span": (c.start_char, c.end_char),
+            "kinds": sorted(kinds.get(i, ())),
+        }
         for i, c in enumerate(criteria_offsets(doc))
     ]
 
@@ -81,18 +82,18 @@ def _assemble(doc: Doc, text: str, nct_id: str | None) -> TrialCriteria:
     age = found.get("age") or AgeWindow()
     if age.min_years is not None or age.max_years is not None:
         age = age.model_copy(update={"source": "text"})
-    facts = TrialCriteria(
-        nct_id=nct_id,
-        age=age,
-        performance_status=found.get("performance_status") or PerformanceStatus(),
-        biomarkers=found.get("biomarkers") or [],
-        prior_therapies=found.get("prior_therapies") or [],
-        labs=found.get("labs") or [],
-    )
+    data = {
+        "nct_id": nct_id,
+        "age": age,
+        "performance_status": found.get("performance_status") or PerformanceStatus(),
+        "biomarkers": found.get("biomarkers") or [],
+        "prior_therapies": found.get("prior_therapies") or [],
+        "labs": found.get("labs") or [],
+        "criteria": _criteria(doc, text, found),
+    }
     if found.get("cns_metastases") is not None:
-        facts.cns_metastases = found["cns_metastases"]
-    facts.criteria = _criteria(doc, text, facts)
-    return facts
+        data["cns_metastases"] = found["cns_metastases"]
+    return TrialCriteria.model_validate(data)  # one validation of the whole record: fast, and checked
 
 
 def merge_registry_age(text_age: AgeWindow, study: dict) -> AgeWindow:

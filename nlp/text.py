@@ -20,7 +20,6 @@ import re
 DOC_TEXT_KEY = "tm_text"
 _ESCAPE = re.compile(r"\\(?=[!-/:-@\[-`{-~])")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_SPACES = re.compile(r"\s+")
 _ENTITY = re.compile(r"&(?:[a-zA-Z]{2,8}|#\d{1,7}|#[xX][0-9a-fA-F]{1,6});")
 
 
@@ -73,4 +72,6 @@ def clean_text(text: str) -> str:
         text = html.unescape(text)
     if "<" in text:
         text = _HTML_TAG.sub(_tag_as_space, text)
-    return " ".join(_CONTROL.sub(" ", text).split())
+    if _CONTROL.search(text):
+        text = _CONTROL.sub(" ", text)
+    return " ".join(text.split())
