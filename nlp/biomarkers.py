@@ -654,8 +654,14 @@ class BiomarkerExtractor:
             method_alts = [alt for kind, alt in _METHODS if kind in methods]
         rows: list[tuple[str, str]] = []
         for gene in dict.fromkeys(gene for m in group.mentions for gene in m.genes):
-            ish = vocabulary().ish_alteration.get(gene, "amplification")
-            gene_methods = list(dict.fromkeys(ish if alt == "ish" else alt for alt in method_alts))
+            # a positive FISH or IHC of a fusion driver (ALK, ROS1, NTRK) means the fusion; copy numbers do not
+            tested = vocabulary().ish_alteration.get(gene, "")
+            gene_methods = list(
+                dict.fromkeys(
+                    tested if tested and alt in ("ish", "expression") else "amplification" if alt == "ish" else alt
+                    for alt in method_alts
+                )
+            )
             if alterations:
                 gene_alts = alterations + [a for a in gene_methods if a not in alterations]
             elif ev.wild_type:

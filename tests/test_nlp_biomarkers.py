@@ -159,8 +159,9 @@ def test_ihc_and_fish_results_refine_positive_status():
     }
 
 
-def test_fish_positivity_of_a_fusion_gene_means_fusion():
-    assert triples(inclusion("ALK-positive NSCLC by FISH")) == {("ALK", "fusion", "required")}
+@pytest.mark.parametrize("method", ["FISH", "IHC"])
+def test_tested_positivity_of_a_fusion_driver_means_fusion(method):
+    assert triples(inclusion(f"ALK-positive NSCLC by {method}")) == {("ALK", "fusion", "required")}
 
 
 def test_positive_status_without_method_is_any():
