@@ -86,7 +86,8 @@ def vocabulary() -> Vocabulary:
     """The vocabularies of `nlp/patterns/*.jsonl`, loaded once."""
     vocab = Vocabulary()
     for row in _rows("genes.jsonl"):
-        vocab.genes[row["pattern"]] = row["id"]
+        if not row.get("status"):
+            vocab.genes[row["pattern"]] = row["id"]
         if row.get("status_alteration"):
             vocab.status_alteration[row["id"]] = row["status_alteration"]
         if row.get("ish_alteration"):
@@ -94,7 +95,8 @@ def vocabulary() -> Vocabulary:
         if row.get("status"):
             vocab.signed[row["pattern"]] = row["status"]
     for row in _rows("gene_families.jsonl"):
-        vocab.family_forms[row["pattern"]] = row["id"]
+        if not row.get("status"):
+            vocab.family_forms[row["pattern"]] = row["id"]
         vocab.families[row["id"]] = tuple(row["members"])
         if row.get("status"):
             vocab.signed[row["pattern"]] = row["status"]

@@ -60,6 +60,10 @@ def test_words_that_are_not_genes_are_not_aliases():
     assert not {"ALL", "met", "ret", "Met", "atm"} & set(gene_aliases())
 
 
+def test_aliases_carry_no_status_signs():
+    assert not [alias for alias in gene_aliases() if alias.endswith(("+", "-"))]
+
+
 @pytest.mark.parametrize("drug", ["larotrectinib", "entrectinib", "repotrectinib", "selitrectinib", "Vitrakvi"])
 def test_trk_inhibitors_belong_to_the_trk_inhibitor_class(drug):
     assert "trk inhibitor" in drug_classes(drug)
