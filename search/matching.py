@@ -22,7 +22,7 @@ from search.models import OPEN_STATUSES, IndexDocument, MatchResult, PatientProf
 from search.verdicts import evaluate
 
 DEFAULT_STATUSES: tuple[str, ...] = OPEN_STATUSES
-MIN_CANDIDATES = 50
+MIN_CANDIDATES = 40
 log = logging.getLogger(__name__)
 
 
@@ -71,7 +71,7 @@ def match_patient(
     include_ineligible: bool = False,
 ) -> list[MatchResult]:
     """The best `top` trials for `patient`, ranked; `statuses=None` accepts any overall status."""
-    size = max(MIN_CANDIDATES, top * 3)
+    size = max(MIN_CANDIDATES, top * 2)
     hits = backend.retrieve(_request(patient, statuses, size, prefilter=not include_ineligible))
     best = max((h.score for h in hits), default=0.0) or 1.0
     results = [judge(h.document, patient, h.score / best) for h in hits]

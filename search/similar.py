@@ -21,8 +21,8 @@ from search.fields import required_gene_alterations, tokens
 from search.models import IndexDocument, SimilarResult
 
 STOPWORDS_PATH = Path(__file__).with_name("stopwords.json")
-MAX_TERMS = 40
-MIN_CANDIDATES = 50
+MAX_TERMS = 20
+MIN_CANDIDATES = 30
 WEIGHTS = {"gene_alteration": 3.0, "gene": 2.0, "drug": 2.0, "drug_class": 1.0, "condition": 2.0, "text": 2.0}
 
 
@@ -96,7 +96,7 @@ def similar_trials(nct_id: str, backend: Backend, top: int = 10) -> list[Similar
         drugs=sorted(set(source.drugs) | set(source.intervention_classes)),
         conditions=source.conditions,
         exclude=[source.nct_id],
-        size=max(MIN_CANDIDATES, top * 5),
+        size=max(MIN_CANDIDATES, top * 3),
     )
     hits = backend.retrieve(request)
     best = max((h.score for h in hits), default=0.0) or 1.0
