@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from spacy.attrs import IDX, LENGTH
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -328,11 +329,18 @@ class SectionSplitter:
 
     def __call__(self, doc: Doc) -> Doc:
         spans, offsets = [], []
-        for start, end, section in split_criteria(doc_text(doc)):
-            span = doc.char_span(start, end, label=section, alignment_mode="expand")
-            if span is not None and (not spans or span.start >= spans[-1].end):
-                spans.append(span)
-                offsets.append(CriterionOffsets(span.start_char, span.end_char, section, span.start, span.end))
+        found = split_criteria(doc_text(doc))
+        if found:
+            starts = doc.to_array(IDX).tolist()  # each token's first character
+            lengths = doc.to_array(LENGTH).tolist()
+        for start, end, section in found:
+            # widen to whole tokens, as Doc.char_span(alignment_mode="expand") would, without its per-call cost
+            first, last = bisect_right(starts, start) - 1, bisect_left(starts, end) - 1
+            if first < 0 or last < first or (offsets and first < offsets[-1].end):
+                continue
+            start_char, end_char = starts[first], starts[last] + lengths[last]
+            spans.append(Span(doc, first, last + 1, label=section))
+            offsets.append(CriterionOffsets(start_char, end_char, section, first, last + 1))
         doc.spans["criteria"] = spans
         doc.user_data[_OFFSETS_KEY] = offsets
         doc._.facts = {}
