@@ -25,6 +25,13 @@ def test_selitrectinib_trial_requires_a_prior_trk_inhibitor():
     assert ("selitrectinib", "excluded") in found
 
 
+def test_a_generation_of_a_class_is_its_own_class():
+    assert therapies("Exclusion", "Prior exposure to second generation TRK inhibitor (e.g. selitrectinib)") == {
+        ("second-generation trk inhibitor", "excluded"),
+        ("selitrectinib", "excluded"),
+    }
+
+
 def test_progression_on_a_prior_class_in_inclusion_is_required():
     assert therapies("Inclusion", "Must have progressed on a prior TRK inhibitor") == {("trk inhibitor", "required")}
 

@@ -89,6 +89,12 @@ def test_drug_classes(drug, cls):
     assert cls in drug_classes(drug)
 
 
+def test_generations_separate_first_from_later_inhibitors():
+    assert "second-generation trk inhibitor" in drug_classes("selitrectinib")
+    assert "second-generation trk inhibitor" not in drug_classes("larotrectinib")
+    assert "third-generation egfr inhibitor" in drug_classes("osimertinib")
+
+
 def test_class_name_is_its_own_class():
     assert drug_classes("TRK inhibitor") == {"trk inhibitor"}
 
