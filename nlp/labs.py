@@ -26,7 +26,7 @@ from nlp.sections import add_kind
 
 COMPARATOR_REACH = 12
 _LABELS = frozenset({"LAB", "COMPARATOR"})
-_LIST_WORDS = {"and", "or", "and/or", "/", ",", "(", ")", "&"}
+_LIST_WORDS = {"and", "or", "and/or", "/", ",", "(", ")", "&", "serum", "plasma", "blood", "total", "level", "levels"}
 _INVERSE = {">=": "<", ">": "<=", "<=": ">", "<": ">=", "=": "="}
 _COMPARATORS = set(_INVERSE)
 _NUMBER = re.compile(r"\s*(\d{1,3}(?:,\d{3})+|\d+(?:[.,]\d+)?|\.\d+)")

@@ -20,6 +20,11 @@ def test_uln_multiple_is_shared_by_listed_analytes():
     ]
 
 
+def test_model_trial_liver_thresholds_cover_ast_and_alt():
+    line = "Serum aspartate aminotransferase (AST) and serum alanine aminotransferase (ALT) < 2.5 x ULN"
+    assert labs("Inclusion", line) == [("ast", "<", 2.5, None, True), ("alt", "<", 2.5, None, True)]
+
+
 def test_full_name_with_abbreviation_is_one_analyte():
     assert labs("Inclusion", "Aspartate aminotransferase (AST) <= 3 times the upper limit of normal") == [
         ("ast", "<=", 3.0, None, True)
