@@ -5,7 +5,8 @@
     >>> [(t.drug_or_class, t.polarity) for t in doc._.facts["prior_therapies"]]
     [('trk inhibitor', 'required')]
 
-A DRUG or DRUG_CLASS entity is a prior-therapy fact when its clause speaks of treatment already given
+A generic class aimed at a gene ("tyrosine kinase inhibitors targeting TRK") becomes that gene's class
+("trk inhibitor"). A DRUG or DRUG_CLASS entity is a prior-therapy fact when its clause speaks of treatment already given
 ("prior", "previously treated with", "progressed on", "refractory to", "-pretreated") or never given
 ("naive", "no prior"). Inclusion + given → required; inclusion + never given, or exclusion + given →
 excluded; the ConText negation of `nlp.polarity` applies ("must not have received"). Drugs only mentioned as
@@ -21,8 +22,11 @@ from spacy.tokens import Doc, Span
 from nlp.models import PriorTherapy
 from nlp.polarity import Cues, cue_finder, doc_context, polarity
 from nlp.sections import add_kind
+from nlp.vocab import vocabulary
 
 DRUG_LABELS = {"DRUG", "DRUG_CLASS"}
+TARGET_LABELS = {"GENE", "GENE_FAMILY"}
+_TARGETING = {"targeting", "that", "target", "targets", "against", "directed", "the", "of"}
 PRIOR_REACH = 15
 AFTER_REACH = 3
 _SKIP_BEFORE = ("not_prior", "exception")
@@ -39,15 +43,18 @@ class TherapyExtractor:
     def __call__(self, doc: Doc) -> Doc:
         facts: list[PriorTherapy] = []
         context = doc_context(doc, self.cue_finder)
+        targets = context.ents(TARGET_LABELS)
         for k, ents in context.ents(DRUG_LABELS).items():
-            found = self._criterion(doc, k, context.criteria[k], context.cues(k), ents)
+            found = self._criterion(doc, k, context.criteria[k], context.cues(k), ents, targets.get(k, []))
             if found:
                 add_kind(doc, k, "prior_therapy")
                 facts.extend(found)
         doc._.facts["prior_therapies"] = facts
         return doc
 
-    def _criterion(self, doc: Doc, k: int, span: Span, cues: Cues, ents: list[Span]) -> list[PriorTherapy]:
+    def _criterion(
+        self, doc: Doc, k: int, span: Span, cues: Cues, ents: list[Span], targets: list[Span]
+    ) -> list[PriorTherapy]:
         seen: set[tuple[str, str]] = set()
         found = []
         for ent in ents:
@@ -58,14 +65,28 @@ class TherapyExtractor:
             own = (naive.start, naive.end) if naive is not None else (0, 0)
             negated = cues.negated(ent.start, ent.end, span.label_, ignore=own) != (not given)
             pol = "excluded" if _prohibited(cues, ent) else polarity(span.label_, negated)
-            key = (ent.ent_id_, pol)
+            name, end = _targeted_class(doc, ent, targets)
+            key = (name, pol)
             if key in seen:
                 continue
             seen.add(key)
-            found.append(
-                PriorTherapy(drug_or_class=ent.ent_id_, polarity=pol, criterion=k, span=(ent.start_char, ent.end_char))
-            )
+            found.append(PriorTherapy(drug_or_class=name, polarity=pol, criterion=k, span=(ent.start_char, end)))
         return found
+
+
+def _targeted_class(doc: Doc, ent: Span, targets: list[Span]) -> tuple[str, int]:
+    """A generic class aimed at a gene is that gene's class: "tyrosine kinase inhibitors targeting TRK" →
+    "trk inhibitor"; returns the name and the end offset of the words it was read from."""
+    if ent.label_ != "DRUG_CLASS":
+        return ent.ent_id_, ent.end_char
+    i = ent.end
+    while i < len(doc) and i < ent.end + 3 and doc[i].lower_ in _TARGETING:
+        i += 1
+    target = next((t for t in targets if t.start == i), None)
+    if i == ent.end or target is None:
+        return ent.ent_id_, ent.end_char
+    specific = vocabulary().classes.get(f"{target.text.lower()} inhibitor")
+    return (specific, target.end_char) if specific else (ent.ent_id_, ent.end_char)
 
 
 def _given(cues: Cues, ent: Span) -> bool | None:

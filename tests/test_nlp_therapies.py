@@ -32,6 +32,18 @@ def test_a_generation_of_a_class_is_its_own_class():
     }
 
 
+def test_model_trial_excludes_progression_on_a_trk_inhibitor():
+    record = json.loads((SHARED / "ctgov" / "ntrk" / "NCT04879121.json").read_text())
+    found = {(t.drug_or_class, t.polarity) for t in extract_study(record).prior_therapies}
+    assert found == {("trk inhibitor", "excluded")}
+
+
+def test_generic_class_aimed_at_a_gene_is_that_genes_class():
+    assert therapies("Exclusion", "Prior treatment with tyrosine kinase inhibitors targeting ALK") == {
+        ("alk inhibitor", "excluded")
+    }
+
+
 def test_progression_on_a_prior_class_in_inclusion_is_required():
     assert therapies("Inclusion", "Must have progressed on a prior TRK inhibitor") == {("trk inhibitor", "required")}
 
