@@ -121,8 +121,12 @@ def _grammar() -> _Grammar:
             r"(?<![a-z])(?:age[ds]?|ages)[\s:=(,]*(?:(?:is|of|at|between|from|range|group|limit|the|"
             r"must|be|should|was|were|from|in|within|greater|less|more|than)[\s:=(,]+)*$"
         ),
-        hints=tuple(
-            sorted({row["term"] for row in terms["age_cue"]} | {u for u in units if len(u) > 1} | {"+", "adult"})
+        hints=tuple(  # months, weeks and days count only with an age word, so only year units are hints
+            sorted(
+                {row["term"] for row in terms["age_cue"]}
+                | {u for u, kind in units.items() if len(u) > 1 and kind == "year"}
+                | {"+", "adult"}
+            )
         ),
         person_compared=re.compile(
             r"(?<![a-z])(?:" + words("person") + r")[\s(,:]*(?:(?:must|should|shall|will|who|are|is|be)\s+)*"
