@@ -1,6 +1,6 @@
 """Extraction speed: trials per second of the full NLP pipeline against the bare spaCy tokenizer.
 
-    .venv/bin/python bench/extraction_speed.py [--batch-size 64] [--rounds 1] [--processes 1] [--components]
+    .venv/bin/python bench/extraction_speed.py [--batch-size 64] [--rounds 1] [--components]
                                               [--out bench/results/extraction_speed.json]
 
 Loads the 6,928 legacy XML records and the API v2 studies of `../shared/ctgov` (through
@@ -9,7 +9,6 @@ texts: (1) the bare `spacy.blank("en")` tokenizer through `nlp.pipe`, (2) `nlp.e
 (masking, every component, the `TrialCriteria` models, registry ages merged). Prints trials/s of both
 and their ratio; targets are ≥ 400 trials/s and a ratio ≥ 0.3. With `--rounds N` each is timed N times
 alternately and the best round is kept, which damps the noise of other work on the machine.
-`--processes N` runs the pipeline in N forked workers (the tokenizer side stays one process).
 `--components` adds the CPU seconds each pipeline component spends on the same texts.
 """
 
@@ -52,9 +51,9 @@ def time_tokenizer(texts: list[str], batch_size: int) -> float:
     return time.perf_counter() - started
 
 
-def time_pipeline(studies: list[dict], batch_size: int, processes: int) -> float:
+def time_pipeline(studies: list[dict], batch_size: int) -> float:
     started = time.perf_counter()
-    for _ in extract_studies(studies, batch_size=batch_size, n_process=processes):
+    for _ in extract_studies(studies, batch_size=batch_size):
         pass
     return time.perf_counter() - started
 
@@ -78,7 +77,6 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--rounds", type=int, default=1, help="time each side this many times; keep the best")
-    parser.add_argument("--processes", type=int, default=1, help="worker processes for the pipeline")
     parser.add_argument("--components", action="store_true", help="also print CPU seconds per component")
     parser.add_argument("--out", type=Path, help="also write the figures to this JSON file")
     args = parser.parse_args()
@@ -89,14 +87,13 @@ def main() -> None:
     tokenizer_best = pipeline_best = float("inf")
     for _ in range(args.rounds):
         tokenizer_best = min(tokenizer_best, time_tokenizer(texts, args.batch_size))
-        pipeline_best = min(pipeline_best, time_pipeline(studies, args.batch_size, args.processes))
+        pipeline_best = min(pipeline_best, time_pipeline(studies, args.batch_size))
     n = len(studies)
     figures = {
         "trials": n,
         "characters": sum(len(t) for t in texts),
         "batch_size": args.batch_size,
         "rounds": args.rounds,
-        "processes": args.processes,
         "cpus": os.cpu_count(),
         "load_average_1min": round(os.getloadavg()[0], 2),
         "tokenizer_trials_per_s": round(n / tokenizer_best, 1),
@@ -106,8 +103,7 @@ def main() -> None:
     if args.components:
         figures["component_cpu_seconds"] = component_seconds(texts)
     print(f"{n} trials ({figures['characters']:,} characters), batch size {args.batch_size}, "
-          f"{args.processes} pipeline process(es), best of {args.rounds}, "
-          f"load average {figures['load_average_1min']} on {figures['cpus']} CPUs")
+          f"best of {args.rounds}, load average {figures['load_average_1min']} on {figures['cpus']} CPUs")
     print(f"bare spacy.blank('en') tokenizer: {figures['tokenizer_trials_per_s']:8.1f} trials/s")
     print(f"full extraction pipeline:         {figures['pipeline_trials_per_s']:8.1f} trials/s"
           f"  (target ≥ {TARGET_RATE:.0f})")

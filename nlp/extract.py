@@ -13,12 +13,8 @@ criteria give a valid record with nulls.
 
 from __future__ import annotations
 
-import multiprocessing
 import re
-from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from itertools import islice
 
 from spacy.tokens import Doc
 
@@ -141,65 +137,15 @@ def extract_study(study: dict) -> TrialCriteria:
     return _with_registry(_assemble(get_nlp()(make_doc_text(text)), text, _nct_id(study)), study)
 
 
-def _registry_fields(study: dict) -> dict:
-    """The part of a study `_with_registry` reads: small enough to send to a worker process."""
-    module = (study.get("protocolSection") or {}).get("eligibilityModule") or {}
-    kept = {key: module[key] for key in ("minimumAge", "maximumAge", "sex") if key in module}
-    return {"protocolSection": {"eligibilityModule": kept}}
+def extract_studies(studies: Iterable[dict], batch_size: int = 64) -> Iterator[TrialCriteria]:
+    """Facts of many API v2 study objects, batched through `nlp.pipe`, in input order."""
+    pairs = ((make_doc_text(eligibility_text(study)), study) for study in studies)
+    for doc, study in get_nlp().pipe(pairs, as_tuples=True, batch_size=batch_size):
+        yield _with_registry(_assemble(doc, eligibility_text(study), _nct_id(study)), study)
 
 
-# One unit of work: (eligibility text, NCT id, registry fields or None for text-only records).
-_Job = tuple[str, str | None, dict | None]
-
-
-def _run_jobs(jobs: Iterable[_Job], batch_size: int) -> Iterator[TrialCriteria]:
-    pairs = ((make_doc_text(job[0]), job) for job in jobs)
-    for doc, (text, nct_id, registry) in get_nlp().pipe(pairs, as_tuples=True, batch_size=batch_size):
-        facts = _assemble(doc, text, nct_id)
-        yield facts if registry is None else _with_registry(facts, registry)
-
-
-def _run_chunk(chunk: list[_Job], batch_size: int) -> list[TrialCriteria]:
-    return list(_run_jobs(chunk, batch_size))
-
-
-def _run_parallel(jobs: Iterable[_Job], batch_size: int, n_process: int) -> Iterator[TrialCriteria]:
-    """`_run_jobs` over worker processes forked from this one (the pipeline is built first and shared).
-
-    Chunks of `batch_size` jobs go out in order, at most two per worker in flight, so memory stays
-    bounded however long the input; results come back in input order.
-    """
-    get_nlp()
-    pending: deque[Future] = deque()
-    iterator = iter(jobs)
-    with ProcessPoolExecutor(n_process, mp_context=multiprocessing.get_context("fork")) as pool:
-        while True:
-            while len(pending) < 2 * n_process and (chunk := list(islice(iterator, batch_size))):
-                pending.append(pool.submit(_run_chunk, chunk, batch_size))
-            if not pending:
-                return
-            yield from pending.popleft().result()
-
-
-def _run(jobs: Iterable[_Job], batch_size: int, n_process: int) -> Iterator[TrialCriteria]:
-    if n_process > 1 and "fork" in multiprocessing.get_all_start_methods():
-        return _run_parallel(jobs, batch_size, n_process)
-    return _run_jobs(jobs, batch_size)
-
-
-def extract_studies(studies: Iterable[dict], batch_size: int = 64, n_process: int = 1) -> Iterator[TrialCriteria]:
-    """Facts of many API v2 study objects, batched through `nlp.pipe`, in input order.
-
-    `n_process` > 1 spreads batches over that many forked worker processes (where `fork` exists):
-    worth it only on cores nothing else is using.
-    """
-    jobs = ((eligibility_text(study), _nct_id(study), _registry_fields(study)) for study in studies)
-    return _run(jobs, batch_size, n_process)
-
-
-def extract_texts(
-    records: Iterable[tuple[str | None, str | None]], batch_size: int = 64, n_process: int = 1
-) -> Iterator[TrialCriteria]:
+def extract_texts(records: Iterable[tuple[str | None, str | None]], batch_size: int = 64) -> Iterator[TrialCriteria]:
     """Facts of many (eligibility text, nct_id) pairs, batched through `nlp.pipe`, in input order."""
-    jobs = ((text if isinstance(text, str) else "", nct_id, None) for text, nct_id in records)
-    return _run(jobs, batch_size, n_process)
+    pairs = ((make_doc_text(text), (text if isinstance(text, str) else "", nct_id)) for text, nct_id in records)
+    for doc, (text, nct_id) in get_nlp().pipe(pairs, as_tuples=True, batch_size=batch_size):
+        yield _assemble(doc, text, nct_id)

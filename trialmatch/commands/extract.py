@@ -91,9 +91,7 @@ def _studies(path: Path, skips: _Skips) -> Iterator[dict]:
             yield loaded.study
 
 
-def _facts(
-    path: Path, skips: _Skips, wanted: str | None, texts: dict[str, str], processes: int
-) -> Iterator[TrialCriteria]:
+def _facts(path: Path, skips: _Skips, wanted: str | None, texts: dict[str, str]) -> Iterator[TrialCriteria]:
     """Facts of each trial in `path`; the eligibility text of trial `wanted` is kept in `texts`."""
     from nlp.extract import eligibility_text, extract_studies, extract_texts  # spaCy loads only when used
 
@@ -107,7 +105,7 @@ def _facts(
                 remember(nct_id, text)
                 yield text, nct_id
 
-        yield from extract_texts(remembered_texts(), n_process=processes)
+        yield from extract_texts(remembered_texts())
         return
 
     def remembered_studies() -> Iterator[dict]:
@@ -116,7 +114,7 @@ def _facts(
                      eligibility_text(study))
             yield study
 
-    yield from extract_studies(remembered_studies(), n_process=processes)
+    yield from extract_studies(remembered_studies())
 
 
 def _sentence(text: str, span: tuple[int, int], within: tuple[int, int]) -> str:
@@ -187,9 +185,6 @@ def extract(
     ),
     output: Path = typer.Option(None, "--output", "-o", help="Write one JSON line of facts per trial here."),
     pretty: str = typer.Option(None, "--pretty", help="Print this trial's facts with the sentence each came from."),
-    processes: int = typer.Option(
-        1, "--processes", min=1, max=64, help="Worker processes; more helps only on otherwise idle cores."
-    ),
 ) -> None:
     """Extract structured eligibility facts (age, performance status, biomarkers ...) from criteria text."""
     if output is None and pretty is None:
@@ -203,7 +198,7 @@ def extract(
     started, count, shown = time.monotonic(), 0, False
     sink = output.open("w", encoding="utf-8") if output is not None else None
     try:
-        for facts in _facts(input_path, skips, wanted, texts, processes):
+        for facts in _facts(input_path, skips, wanted, texts):
             count += 1
             if sink is not None:
                 sink.write(facts.model_dump_json() + "\n")
