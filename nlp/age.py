@@ -11,7 +11,10 @@ a person word just before it ("patients ≥ 18 years"), or when a criterion open
 ("within 5 years", "for at least 3 months") are not ages. Months, weeks and days need an explicit age cue.
 Exclusion statements are inverted ("Age < 18" excluded → at least 18; "≥ 76" excluded → at most 75).
 Cohorts: the widest inclusion window wins (an open-ended cohort above a range leaves no upper limit);
-exclusion bounds only fill a side inclusion left open.
+exclusion bounds only fill a side inclusion left open. Contradicting bounds are alternatives, not limits:
+within one criterion the first sentence stands if it is consistent ("Age > 18 years. ... patients < 18 years of
+age are excluded"), else the criterion states none ("ECOG ≤ 3 (age ≥ 16) or Lansky ≥ 40% (age < 16)"); across
+criteria an empty window means no limit ("≥ 60 years" or "< 60 years and amenorrheic").
 Comparators and units come from `nlp/patterns/{comparators,units}.jsonl`, cue words from
 `nlp/vocab/age_terms.jsonl`.
 """
@@ -149,6 +152,7 @@ class _Bound:
     value: float
     side: str  # "min" or "max"
     section: str
+    at: int  # where its statement starts in the criterion
     ranged: bool = False  # one end of a range stated whole ("12 to 17 years")
 
 
@@ -185,6 +189,7 @@ _RANGE_OPENER = re.compile(r"(?<![a-z])(?:between|from)\s*$")
 _NUMBER_Y = re.compile(r"\d\s?y(?![a-z])")
 _COMPARISON_HINTS = ("<", ">", "≥", "≤", "=", "between", "over", "under", "older", "younger", "least", "than", "from")
 _AGE_HEADER = re.compile(r"\s*ages?\s*:?\s*")
+_SENTENCE_END = re.compile(r"[.;](?:\s|$)")
 _COORDINATED = re.compile(r"[\s,;/]*(?:(?:or|and|but|nor)\b)?[\s,(]*")
 
 
@@ -262,7 +267,10 @@ def _bounds(text: str, section: str, grammar: _Grammar, after_header: bool = Fal
                 bounds.pop()
             previous_end = taken_end = m.end()
             if section == "inclusion":
-                bounds += [_Bound(low, "min", section, ranged=True), _Bound(high, "max", section, ranged=True)]
+                bounds += [
+                    _Bound(low, "min", section, m.start(), ranged=True),
+                    _Bound(high, "max", section, m.start(), ranged=True),
+                ]
             continue
         unit = groups["u"]
         if not _is_age(text, m, unit, after_age, grammar):
@@ -274,20 +282,44 @@ def _bounds(text: str, section: str, grammar: _Grammar, after_header: bool = Fal
         single_at = m.start("n")
         phrase = groups.get("cmp") or groups["post"]
         op = "+" if phrase == "+" else grammar.comparators[re.sub(r"\s+", " ", phrase)]
-        bounds.append(_bound(value, op, section, grammar.units.get(unit or "", "year")))
-    return bounds
+        bounds.append(_bound(value, op, section, grammar.units.get(unit or "", "year"), m.start()))
+    return _consistent(bounds, text)
 
 
-def _bound(value: float, op: str, section: str, unit: str) -> _Bound:
+def _bound(value: float, op: str, section: str, unit: str, at: int) -> _Bound:
     lower = op in (">", ">=", "+")
     if section == "inclusion":
-        return _Bound(value, "min" if lower else "max", section)
+        return _Bound(value, "min" if lower else "max", section, at)
     step = UNIT_YEARS[unit] if value == int(value) else 0.0
     if op == ">=":
-        return _Bound(value - step, "max", section)
+        return _Bound(value - step, "max", section, at)
     if op == "<=":
-        return _Bound(value + step, "min", section)
-    return _Bound(value, "max" if lower else "min", section)
+        return _Bound(value + step, "min", section, at)
+    return _Bound(value, "max" if lower else "min", section, at)
+
+
+def _empty(bounds: list[_Bound]) -> bool:
+    """Whether some upper bound is at or below some lower bound: no window, so not one population's limits."""
+    lows = [b.value for b in bounds if b.side == "min"]
+    highs = [b.value for b in bounds if b.side == "max"]
+    return bool(lows and highs) and min(highs) <= max(lows)
+
+
+def _consistent(bounds: list[_Bound], text: str) -> list[_Bound]:
+    """One criterion's bounds, unless they contradict each other.
+
+    Complementary ages in one criterion split people rather than limit them: "ECOG ≤ 3 (age ≥ 16 years) or
+    Lansky ≥ 40% (age < 16 years)" states no age limit. When only a later sentence contradicts the first
+    ("Age > 18 years. ... in patients < 18 years of age, children are excluded"), the first sentence stands.
+    """
+    if not _empty(bounds):
+        return bounds
+    first_sentence = _SENTENCE_END.search(text)
+    if first_sentence:
+        first = [b for b in bounds if b.at < first_sentence.end()]
+        if first and not _empty(first):
+            return first
+    return []
 
 
 def _may_state_age(lowered: str, grammar: _Grammar) -> bool:
@@ -325,8 +357,8 @@ def age_window(criteria: list[tuple[str, str]]) -> tuple[AgeWindow, list[int]]:
     open_ended = [b.value for _, b in found if not b.ranged and b.side == "min" and b.section == "inclusion"]
     if ranges and open_ended and max(open_ended) >= max(ranges):
         high = None  # another cohort has no upper limit: "adults ≥ 18; adolescents 12 to 17"
-    if low is not None and high is not None and high < low:
-        high = None
+    if low is not None and high is not None and high <= low:
+        low = high = None  # alternatives across criteria ("≥ 60 years" or "< 60 years and amenorrheic"): no limit
     window = AgeWindow(
         min_years=None if low is None else round(low, 3), max_years=None if high is None else round(high, 3)
     )

@@ -134,3 +134,33 @@ def test_age_exact_match_on_the_dev_gold_sets_reaches_the_target(gold: str):
         for f, r in zip(found, rows, strict=True)
     )
     assert hits / len(rows) >= AGE_TARGET, f"{hits}/{len(rows)}"
+
+
+def test_ages_qualifying_performance_scales_are_not_an_age_limit():
+    text = (
+        "Inclusion Criteria:\n- Performance Status: ECOG score ≤ 3 (age ≥ 16 years) or Lansky Performance Score "
+        "≥ 40% (age < 16 years)."
+    )
+    assert (extract_text(text).age.min_years, extract_text(text).age.max_years) == (None, None)
+
+
+def test_a_later_rationale_does_not_undo_the_stated_minimum():
+    text = (
+        "Inclusion Criteria:\n- Age > 18 years. Because no dosing data are available in patients <18 years of age,"
+        " children are excluded from this study."
+    )
+    assert (extract_text(text).age.min_years, extract_text(text).age.max_years) == (18.0, None)
+
+
+def test_complementary_ages_across_criteria_are_alternatives():
+    text = (
+        "Inclusion Criteria:\n- Postmenopausal, defined as:\n  - Patients ≥ 60 years of age\n"
+        "  - Patients < 60 years of age and amenorrheic for ≥ 12 months"
+    )
+    assert (extract_text(text).age.min_years, extract_text(text).age.max_years) == (None, None)
+
+
+def test_the_selitrectinib_trial_keeps_its_registry_minimum_of_one_month(shared_dir):
+    study = json.loads((shared_dir / "ctgov" / "ntrk" / "NCT03215511.json").read_text())
+    age = extract_study(study).age
+    assert (round(age.min_years, 3), age.max_years, age.source) == (0.083, None, "registry")
