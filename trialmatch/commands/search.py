@@ -20,7 +20,6 @@ import typer
 
 from search.backend import BackendError
 from search.backends import open_backend
-from search.indexing import index_pending
 from search.matching import DEFAULT_STATUSES, match_patient
 from search.patient import PatientError, load_patient
 from search.similar import TrialNotFound, similar_trials
@@ -64,6 +63,8 @@ def index(
     as_json: bool = JSON,
 ) -> None:
     """Extract and index every stored study that is new or changed (or all of them with --rebuild)."""
+    from search.indexing import index_pending  # loads the NLP pipeline: only this command needs it
+
     settings = settings_of(ctx)
     if not settings.store_path.exists():
         raise UserError(f"no raw store at {settings.store_path}: run `trialmatch ingest` first")
