@@ -35,8 +35,8 @@ from search.backend import (
     check_facet_field,
     parse_filters,
 )
-from search.embedded import RELEVANCE_BOOSTS
 from search.fields import (
+    RELEVANCE_BOOSTS,
     RETRIEVAL_FIELDS,
     TEXT_BOOSTS,
     age_bounds,

@@ -39,6 +39,7 @@ from search.backend import (
     parse_filters,
 )
 from search.fields import (
+    RELEVANCE_BOOSTS,
     RETRIEVAL_FIELDS,
     TEXT_BOOSTS,
     age_bounds,
@@ -60,7 +61,6 @@ from search.models import IndexDocument, Location
 WRITER_HEAP = 100_000_000
 _Q = tantivy.Query
 _MUST, _SHOULD, _NOT = tantivy.Occur.Must, tantivy.Occur.Should, tantivy.Occur.MustNot
-RELEVANCE_BOOSTS = {"gene": 8.0, "gene_alteration": 4.0, "drug": 3.0, "condition": 3.0, "status": 1.0}
 EARTH_RADIUS_KM = 6371.0
 
 

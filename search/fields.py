@@ -19,6 +19,8 @@ MAX_QUERY_TOKENS = 64
 MAX_QUERY_CHARS = 10_000
 TEXT_BOOSTS = {"title": 2.0, "conditions": 3.0, "keywords": 1.5, "interventions": 1.5, "summary": 1.0,
                "eligibility": 0.5}
+# constant scores of the structured relevance signals, the same in both backends
+RELEVANCE_BOOSTS = {"gene": 8.0, "gene_alteration": 4.0, "drug": 3.0, "condition": 3.0, "status": 1.0}
 # retrieval for matching and similar leaves out the eligibility text: its words say little about what a
 # trial is about, and its long postings are the slowest part of a query at registry scale
 RETRIEVAL_FIELDS = ("title", "conditions", "keywords", "interventions", "summary")
