@@ -89,8 +89,16 @@ class Cues:
         inside one that closes before the target, a backward cue inside one that opens after it."""
         if any(c.kind == "terminator" and start <= c.start < end for c in self.items):
             return True
+        doc = self.span.doc
+        end = min(end, len(doc))
+        if start >= end:
+            return False
+        last = doc[end - 1]
+        between = doc_text(doc)[doc[start].idx : last.idx + len(last)]
+        if "(" not in between and ")" not in between:  # no parenthesis token: nothing to separate
+            return False
         depth = 0
-        for token in self.span.doc[start:end]:
+        for token in doc[start:end]:
             depth += token.text == "("
             depth -= token.text == ")"
             if forward and depth < 0:
