@@ -267,6 +267,7 @@ class ElasticBackend:
         if size <= 0:
             return []
         what_to_read = {"source": False, "stored_fields": ["mdoc"]} if match_view else {"source_includes": ["doc"]}
+        what_to_read["track_total_hits"] = False  # only the top hits are read: no counting lets ES skip blocks
         try:
             response = self.client.search(index=self.alias, query=query, size=size, **what_to_read)
         except NotFoundError as exc:
