@@ -265,9 +265,11 @@ def main(argv: list[str] | None = None) -> int:
             home = fetch()
             print(f"Elasticsearch {ES_VERSION} at {home}; Java at {find_java()}")
             return 0
+        stop_signals = {signal.SIGINT, signal.SIGTERM}
+        signal.pthread_sigmask(signal.SIG_BLOCK, stop_signals)  # delivered to sigwait, so the server is stopped
         with LocalElasticsearch() as es:
             print(f"{es.url} (started in {es.startup_seconds:.1f}s); Ctrl-C stops it", flush=True)
-            signal.sigwait({signal.SIGINT, signal.SIGTERM})
+            signal.sigwait(stop_signals)
     except ProvisionError as exc:
         print(f"es_server: {exc}", file=sys.stderr)
         return 2
