@@ -26,7 +26,8 @@ def test_an_empty_data_directory_counts_zero_documents(tmp_path):
     assert EmbeddedBackend(tmp_path / "index").count() == 0
 
 
-def test_a_failed_rebuild_leaves_the_live_index_untouched(tmp_path):
+def _backend_after_a_failed_rebuild(tmp_path) -> EmbeddedBackend:
+    """A five-document index whose rebuild died after its first document."""
     backend = EmbeddedBackend(tmp_path / "index")
     backend.upsert(documents())
 
@@ -36,19 +37,15 @@ def test_a_failed_rebuild_leaves_the_live_index_untouched(tmp_path):
 
     with pytest.raises(RuntimeError):
         backend.rebuild(broken())
-    assert backend.count() == 5
+    return backend
+
+
+def test_a_failed_rebuild_leaves_the_live_index_untouched(tmp_path):
+    assert _backend_after_a_failed_rebuild(tmp_path).count() == 5
 
 
 def test_a_failed_rebuild_leaves_no_half_built_directory(tmp_path):
-    backend = EmbeddedBackend(tmp_path / "index")
-    backend.upsert(documents())
-
-    def broken():
-        yield documents()[0]
-        raise RuntimeError("extraction crashed")
-
-    with pytest.raises(RuntimeError):
-        backend.rebuild(broken())
+    _backend_after_a_failed_rebuild(tmp_path)
     assert sorted(p.name for p in tmp_path.iterdir() if not p.is_symlink()) == [(tmp_path / "index").resolve().name]
 
 
