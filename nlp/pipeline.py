@@ -23,12 +23,14 @@ from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
 
+import numpy
 import spacy
 import srsly
+from spacy.attrs import ENT_ID, ENT_IOB, ENT_TYPE
 from spacy.language import Language
 from spacy.pipeline import EntityRuler
 from spacy.tokenizer import Tokenizer
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Token
 from spacy.util import compile_infix_regex, compile_prefix_regex
 
 from nlp import sections  # noqa: F401  (registers tm_sections)
@@ -52,6 +54,9 @@ _INFIXES = (
     r"(?<=[0-9])[–—](?=[0-9])",
     r"(?<=[A-Za-z]):(?=[0-9])",
 )
+
+_ENT_ATTRS = [ENT_IOB, ENT_TYPE, ENT_ID]
+_INSIDE, _OUTSIDE, _BEGIN = (Token.iob_strings().index(tag) for tag in ("I", "O", "B"))
 
 for _name in ("facts", "kinds"):
     if not Doc.has_extension(_name):
@@ -108,7 +113,8 @@ class QuickEntityRuler(EntityRuler):
 
     The stock component counts every pattern on each Doc (to warn when it has none), runs its token
     Matcher even when empty, and filters overlaps in quadratic time; here the patterns are checked once
-    when the pipeline is built, and on a Doc without entities overlaps are resolved in one pass.
+    when the pipeline is built, and on a Doc without entities overlaps are resolved in one pass and the
+    entities written straight into the tokens' ENT_IOB / ENT_TYPE / ENT_ID arrays (no Span per entity).
     """
 
     def match(self, doc: Doc) -> list[tuple[int, int, int]]:
@@ -122,15 +128,22 @@ class QuickEntityRuler(EntityRuler):
         if doc.has_annotation("ENT_IOB"):
             super().set_annotations(doc, matches)
             return
-        taken = bytearray(len(doc))
-        spans = []
+        iob, types, ids = [_OUTSIDE] * len(doc), [0] * len(doc), [0] * len(doc)
         for match_id, start, end in matches:  # longest first: an overlap always covers a start or an end
-            if taken[start] or taken[end - 1]:
+            if iob[start] != _OUTSIDE or iob[end - 1] != _OUTSIDE:
                 continue
-            taken[start:end] = b"\x01" * (end - start)
-            label, ent_id = self._ent_ids[match_id] if match_id in self._ent_ids else (match_id, "")
-            spans.append(Span(doc, start, end, label=label, span_id=ent_id))
-        doc.ents = spans
+            label, ent_id = self._hashes(match_id)
+            width = end - start
+            iob[start:end] = [_BEGIN] + [_INSIDE] * (width - 1)
+            types[start:end] = [label] * width
+            ids[start:end] = [ent_id] * width
+        doc.from_array(_ENT_ATTRS, numpy.array([iob, types, ids], dtype=numpy.uint64).T)
+
+    def _hashes(self, match_id: int) -> tuple[int, int]:
+        """The string-store hashes of a match's label and entity id (the label is the match id itself when unnamed)."""
+        label, ent_id = self._ent_ids[match_id] if match_id in self._ent_ids else (match_id, "")
+        strings = self.nlp.vocab.strings
+        return (strings.add(label) if isinstance(label, str) else label), strings.add(ent_id)
 
 
 @Language.factory(
