@@ -38,6 +38,10 @@ from nlp.text import DOC_TEXT_KEY, mask_escapes
 
 PATTERNS_DIR = Path(__file__).resolve().parent / "patterns"
 MAX_TEXT_CHARS = 2_000_000
+# The tokenizer caches how each whitespace-delimited chunk splits, but spaCy stops adding at 10,000 chunks, and
+# the entity patterns take several thousand of those when the pipeline is built. Eligibility texts repeat a vocabulary
+# of tens of thousands of chunks, so a larger cache (a few tens of bytes a chunk) saves re-splitting them.
+TOKENIZER_CACHE_CHUNKS = 200_000
 FACT_COMPONENTS: tuple[tuple[str, str], ...] = (
     ("nlp.age", "tm_age"),
     ("nlp.performance", "tm_performance"),
@@ -103,6 +107,7 @@ class _TextKeepingTokenizer:
 
 def _customise_tokenizer(nlp: Language) -> None:
     tokenizer = nlp.tokenizer
+    tokenizer.max_cache_size = TOKENIZER_CACHE_CHUNKS
     tokenizer.prefix_search = compile_prefix_regex(_PREFIXES + tuple(nlp.Defaults.prefixes)).search
     tokenizer.infix_finditer = compile_infix_regex(tuple(nlp.Defaults.infixes) + _INFIXES).finditer
     nlp.tokenizer = _TextKeepingTokenizer(tokenizer)
