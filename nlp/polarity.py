@@ -29,7 +29,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from nlp.models import Polarity
-from nlp.sections import ents_by_criterion
+from nlp.sections import CriterionSpans, ents_by_criterion
 from nlp.text import doc_text
 from nlp.vocab import cue_rows
 
@@ -199,7 +199,7 @@ class DocContext:
         self.doc = doc
         self.finder = finder
         self.text = doc_text(doc)
-        self.criteria = list(doc.spans["criteria"]) if "criteria" in doc.spans else []
+        self.criteria = CriterionSpans(doc)
         self._ents: dict[str, dict[int, list[Span]]] = {}
         for k, ents in enumerate(ents_by_criterion(doc) if self.criteria else []):
             for ent in ents:

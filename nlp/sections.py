@@ -1,14 +1,15 @@
-"""The `tm_sections` component: split eligibility text into Inclusion / Exclusion criteria with spans.
+"""The `tm_sections` component: split eligibility text into Inclusion / Exclusion criteria with their offsets.
 
     >>> from nlp.pipeline import get_nlp
     >>> doc = get_nlp()("Inclusion Criteria:\\n* Age >= 18\\nExclusion Criteria:\\n* Pregnancy")
-    >>> [(c.label_, c.text) for c in doc.spans["criteria"]]
+    >>> [(c.section, doc.text[c.start_char : c.end_char]) for c in criteria_offsets(doc)]
     [('inclusion', 'Age >= 18'), ('exclusion', 'Pregnancy')]
 
-One Span per criterion, in text order, labelled "inclusion" or "exclusion"; a criterion's index is its
-position in `doc.spans["criteria"]`. Headers are recognised in the spellings of the real registry
-("Key Inclusion Criteria", "-INCLUSION CRITERIA:", "Inclusion criteria：", "Non-inclusion criteria" ...),
-and French, Spanish, German and Chinese headers. Criteria are bullets (`*`, `-`, `•`, `1.`, `a)` ...),
+One entry per criterion, in text order: its section ("inclusion" or "exclusion"), character and token
+offsets; a criterion's index is its position in `criteria_offsets(doc)`, and `CriterionSpans(doc)` gives
+the criteria as Spans labelled with their section. Headers are recognised in the spellings of the real
+registry ("Key Inclusion Criteria", "-INCLUSION CRITERIA:", "Inclusion criteria：", "Non-inclusion criteria"
+...), and French, Spanish, German and Chinese headers. Criteria are bullets (`*`, `-`, `•`, `1.`, `a)` ...),
 nested sub-bullets (each its own criterion), numbered lists run together on one line, or paragraphs
 whose hard-wrapped lines are joined. Text before any header is inclusion unless it reads as
 exclusion. The component also initialises `doc._.facts` and `doc._.kinds` for the fact components.
@@ -18,26 +19,26 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from spacy.attrs import IDX, LENGTH
+from spacy.attrs import IDX
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from nlp.text import doc_text
 
-_LINE = re.compile(r"[^\r\n]+")
-_BULLET = re.compile(
-    r"""[ \t]*(?:
+_BULLET_FORMS = r"""
         [-*•·▪◦‣⁃–—+](?=[ \t]|[A-Za-z(])      # symbol bullets, also glued to a word: "-INCLUSION CRITERIA:"
-      | \(?\d{1,2}[.)](?![\d.])               # 1.  1)  (1)
+      | \(?(?P<number>\d{1,2})[.)](?![\d.])   # 1.  1)  (1)
       | \(?[a-zA-Z][.)](?=[ \t])              # a.  a)  (b)
       | \(?(?:i{1,3}|iv|vi{0,3}|ix|x)[.)](?=[ \t])  # i.  iv)
-    )[ \t]*""",
-    re.X,
-)
+"""
+_BULLET = re.compile(rf"[ \t]*(?:{_BULLET_FORMS})[ \t]*", re.X)
+_LEAD_PATTERN = rf"(?P<lead>[ \t]*(?:(?P<bullet>{_BULLET_FORMS})[ \t]*)?)"  # a line's indent and bullet, if any
+_LEAD = re.compile(_LEAD_PATTERN, re.X)
+_LINE = re.compile(rf"(?=[^\r\n]){_LEAD_PATTERN}[^\r\n]*", re.X)  # a (non-empty) line, its lead matched on the way
 _HEADER = re.compile(
     r"""[\W_]*
     (?P<prefix>(?:(?!(?:not|see|no|meets?|meeting|any|all|if|the|are|is|be|was|were|will)[ \t])
@@ -77,28 +78,22 @@ _INTRO_INCLUSION = re.compile(
 )
 _RUN_ON_ITEM = re.compile(r"(?<=[\s;,.])(\d{1,2})[.)][ \t]+(?=[A-Z(])")
 _OFFSETS_KEY = "tm_criteria"
-_HEADER_HINT = re.compile(r"clu|elig|schluss|标准|標準")
-_HEADER_HINT_ANY_CASE = re.compile(_HEADER_HINT.pattern, re.I)
-_DIGITS = re.compile(r"\d+")
+_SECTION_HINT = "clu"  # in "inclusion" and "exclusion"
+_OTHER_HINTS = ("elig", "schluss", "标准", "標準")
+_HEADER_HINT_ANY_CASE = re.compile("|".join((_SECTION_HINT, *_OTHER_HINTS)), re.I)
 _WRAPPED_WIDTH = 60
 _TAIL = 80
 _EXCLUSION_KIND = re.compile(r"exclu|non[- ]?incl|inelig|ausschluss|排除", re.I)
 
 
-@dataclass
-class _Segment:
-    """One physical line (or the part of it after an inline header), with where its text starts."""
-
-    start: int
-    end: int
-    body_start: int
-    bullet: bool
-    indent: int
-    blank_before: bool
-    number: int | None = None
+# One physical line, or the part of it after an inline header (a plain tuple: there is one per line):
+# (body_start: where its text starts after any bullet, end, bullet: whether it has one, indent: of its text
+# within the line, blank_before: whether an empty line precedes it, number: of a numbered bullet,
+# hinted: whether its text mentions inclusion, exclusion or eligibility, see `_HeaderHints`)
+_Segment = tuple[int, int, bool, int, bool, int | None, bool]
 
 
-@dataclass
+@dataclass(slots=True)
 class _Criterion:
     start: int
     end: int
@@ -130,6 +125,14 @@ def _header_kind(text: str) -> tuple[str, int] | None:
     return ("exclusion" if _EXCLUSION_KIND.search(match.group("kind")) else "inclusion"), end
 
 
+def _ends_with_colon(text: str, start: int, end: int) -> bool:
+    """Whether `text[start:end]` ends with a colon, trailing whitespace aside (mostly its last character tells)."""
+    last = text[end - 1]
+    if not last.isspace():
+        return last in ":："
+    return text[start:end].rstrip().endswith((":", "："))
+
+
 def _intro_kind(text: str) -> str | None:
     """The section an introductory line ("Patients will be excluded if:") opens, if it is one."""
     if not text.rstrip().endswith((":", "：")) or len(text.split()) > 16:
@@ -141,17 +144,45 @@ def _intro_kind(text: str) -> str | None:
     return None
 
 
+def _find_all(text: str, word: str) -> list[int]:
+    """Where `word` starts in `text`, in order, each occurrence after the end of the one before (as a regex finds)."""
+    found = []
+    i = text.find(word)
+    while i >= 0:
+        found.append(i)
+        i = text.find(word, i + len(word))
+    return found
+
+
+def _any_within(positions: list[int], start: int, end: int) -> bool:
+    """Whether one of the sorted `positions` lies in [start, end)."""
+    i = bisect_left(positions, start)
+    return i < len(positions) and positions[i] < end
+
+
 class _HeaderHints:
-    """Cheap test before the header regexes: does a stretch of text mention inclusion, exclusion or eligibility?"""
+    """Cheap test before the header regexes: does a stretch of text mention inclusion, exclusion or eligibility?
+
+    The hint words never overlap one another, so finding each apart finds what one regex of them all would.
+    """
 
     def __init__(self, text: str) -> None:
-        lowered = text.lower()  # faster than a case-insensitive regex; offsets hold unless lowering resized it
-        found = _HEADER_HINT.finditer(lowered) if len(lowered) == len(text) else _HEADER_HINT_ANY_CASE.finditer(text)
-        self.positions = [m.start() for m in found]
+        lowered = text.lower()
+        if len(lowered) == len(text):  # offsets hold: str.find in the lowered text, faster than a regex ignoring case
+            self.sections = _find_all(lowered, _SECTION_HINT)
+            self.positions = sorted(self.sections + [i for word in _OTHER_HINTS for i in _find_all(lowered, word)])
+        else:
+            found = [(m.start(), m.group().lower()) for m in _HEADER_HINT_ANY_CASE.finditer(text)]
+            self.sections = [i for i, word in found if word == _SECTION_HINT]
+            self.positions = [i for i, _ in found]
 
     def within(self, start: int, end: int) -> bool:
-        i = bisect_left(self.positions, start)
-        return i < len(self.positions) and self.positions[i] < end
+        """Whether a hint word starts in [start, end)."""
+        return _any_within(self.positions, start, end)
+
+    def section_within(self, start: int, end: int) -> bool:
+        """Whether "inclusion" or "exclusion" may start in [start, end): a necessary condition only."""
+        return _any_within(self.sections, start, end)
 
 
 def _inline_cuts(text: str, start: int, end: int) -> list[int]:
@@ -165,62 +196,96 @@ def _inline_cuts(text: str, start: int, end: int) -> list[int]:
     return [cut for cut in inline if cut >= own_end]
 
 
+def _bullet_number(bullet: re.Match[str] | None) -> int | None:
+    """The number of a numbered bullet ("3." → 3), None for other bullets or none."""
+    number = bullet.group("number") if bullet else None
+    return int(number) if number else None
+
+
+def _segment(
+    lead: re.Match[str], line_start: int, end: int, blank_before: bool, hints: _HeaderHints | None
+) -> _Segment | None:
+    """A line or the piece of one ending at `end`, as a segment; None when nothing follows its bullet.
+
+    `lead` matched its indent and bullet (`_LEAD` or `_LINE`); `hints` is None when the line mentions no header word.
+    """
+    body_start = lead.end("lead")
+    if body_start >= end:
+        return None
+    bullet = lead.start("bullet") >= 0
+    hinted = hints is not None and hints.within(body_start, end)
+    return body_start, end, bullet, body_start - line_start, blank_before, _bullet_number(lead), hinted
+
+
+def _is_blank_gap(gap: str) -> bool:
+    """Whether the line breaks (and blank lines) between two lines leave an empty line."""
+    return gap.count("\n") > 1 or ("\n" not in gap and gap.count("\r") > 1)
+
+
 def _segments(text: str, hints: _HeaderHints) -> Iterator[_Segment]:
+    """The segments of the non-blank lines of `text`, in order; a line is cut where a header starts inside it."""
     previous_end = 0
+    hint_positions = iter(hints.positions)  # visited along with the lines: `next_hint` is the first not before them
+    next_hint = next(hint_positions, len(text))
     for line in _LINE.finditer(text):
         start, end = line.span()
-        if line.group().isspace():
+        if text[start].isspace() and line.group().isspace():
             continue
-        gap = text[previous_end:start]
-        blank_before = gap.count("\n") > 1 or ("\n" not in gap and gap.count("\r") > 1)
+        blank_before = start - previous_end > 1 and _is_blank_gap(text[previous_end:start])
         previous_end = end
-        cuts = [start] + (_inline_cuts(text, start, end) if hints.within(start, end) else [])
-        for i, cut in enumerate(cuts):
-            piece_end = cuts[i + 1] if i + 1 < len(cuts) else end
-            bullet = _BULLET.match(text, cut, piece_end)
-            body_start = bullet.end() if bullet and bullet.group().strip() else cut
-            while body_start < piece_end and text[body_start] in " \t":
-                body_start += 1
-            if body_start >= piece_end:
-                continue
-            yield _Segment(
-                start=cut,
-                end=piece_end,
-                body_start=body_start,
-                bullet=body_start > cut and bool(text[cut:body_start].strip()),
-                number=_bullet_number(text[cut:body_start]) if body_start > cut else None,
-                indent=body_start - start,
-                blank_before=blank_before and i == 0,
-            )
+        if next_hint >= end:
+            if segment := _segment(line, start, end, blank_before, None):
+                yield segment
+            continue
+        while next_hint < end:
+            next_hint = next(hint_positions, len(text))
+        cuts = [start, *(_inline_cuts(text, start, end) if hints.section_within(start, end) else ()), end]
+        for i in range(len(cuts) - 1):
+            lead = _LEAD.match(text, cuts[i], cuts[i + 1])
+            if segment := _segment(lead, start, cuts[i + 1], blank_before and i == 0, hints):
+                yield segment
 
 
-def _continues(segment: _Segment, current: _Criterion, text: str) -> bool:
-    """Whether a non-bullet line continues the current criterion (a hard-wrapped line) or starts another."""
-    if text[max(current.start, current.end - _TAIL) : current.end].rstrip().endswith((":", "：")):
+def _continues(text: str, body_start: int, indent: int, current: _Criterion) -> bool:
+    """Whether a non-bullet line continues the current criterion (a hard-wrapped line) or starts another.
+
+    The line's text starts at `body_start`, `indent` characters into the line.
+    """
+    if _ends_with_colon(text, max(current.start, current.end - _TAIL), current.end):
         return False
-    first = text[segment.body_start]
+    first = text[body_start]
     if first.islower() or first in "([{,;&/-–+<>=≤≥%":
         return True
     line_start = max(text.rfind("\n", 0, current.end), text.rfind("\r", 0, current.end)) + 1
-    return current.end - line_start >= _WRAPPED_WIDTH or segment.indent > current.indent
+    return current.end - line_start >= _WRAPPED_WIDTH or indent > current.indent
 
 
-def _bullet_number(bullet: str) -> int | None:
-    digits = _DIGITS.search(bullet)
-    return int(digits.group()) if digits else None
+def _run_on_pieces(criterion: _Criterion, text: str) -> list[tuple[int, int]]:
+    """(start, end) of the criterion, or of its items when a numbered list runs on in one line.
 
-
-def _split_run_on(criterion: _Criterion, text: str) -> Iterator[_Criterion]:
-    """Split "1. Age over 18 2. Male 3. ..." run together on one line at the numbers that continue the list."""
+    "1. Age over 18 2. Male 3. ..." is split at the numbers that continue the list.
+    """
     if criterion.number is None:
-        yield criterion
-        return
+        return [(criterion.start, criterion.end)]
+    pieces = []
     expected, start = criterion.number + 1, criterion.start
     for m in _RUN_ON_ITEM.finditer(text, criterion.start, criterion.end):
         if int(m.group(1)) == expected:
-            yield _Criterion(start, m.start(), criterion.section, criterion.indent, expected - 1)
+            pieces.append((start, m.start()))
             start, expected = m.end(), expected + 1
-    yield _Criterion(start, criterion.end, criterion.section, criterion.indent, expected - 1)
+    pieces.append((start, criterion.end))
+    return pieces
+
+
+def _header_criterion(text: str, body_start: int, end: int, indent: int, header: tuple[str, int]) -> _Criterion | None:
+    """The criterion after a header (section, length) starting at `body_start` on its line, if the line goes on."""
+    section, length = header
+    after = body_start + length
+    bullet = _BULLET.match(text, after, end)
+    after = bullet.end() if bullet else after
+    if not text[after:end].strip():
+        return None
+    return _Criterion(after, end, section, indent + length, _bullet_number(bullet))
 
 
 def split_criteria(text: str) -> list[tuple[int, int, str]]:
@@ -229,45 +294,35 @@ def split_criteria(text: str) -> list[tuple[int, int, str]]:
     section: str | None = None
     current: _Criterion | None = None
     open_parens = 0  # a header's parenthesis still open: its lines are part of the header
-    hints = _HeaderHints(text)
-    for segment in _segments(text, hints):
-        body = text[segment.body_start : segment.end]
+    for body_start, end, bullet, indent, blank_before, number, hinted in _segments(text, _HeaderHints(text)):
         if open_parens > 0:
+            body = text[body_start:end]
             open_parens += body.count("(") - body.count(")")
             continue
-        header = _header_kind(body) if hints.within(segment.body_start, segment.end) else None
-        if header:
-            section, length = header
-            current = None
-            open_parens = max(0, body.count("(") - body.count(")"))
-            after = segment.body_start + length
-            bullet = _BULLET.match(text, after, segment.end)
-            after = bullet.end() if bullet else after
-            if text[after : segment.end].strip():
-                number = _bullet_number(text[segment.body_start + length : after])
-                current = _Criterion(after, segment.end, section, segment.indent + length, number)
-                criteria.append(current)
-            continue
-        intro = _intro_kind(body)
+        if hinted:
+            body = text[body_start:end]
+            if header := _header_kind(body):
+                section = header[0]
+                open_parens = max(0, body.count("(") - body.count(")"))
+                current = _header_criterion(text, body_start, end, indent, header)
+                if current is not None:
+                    criteria.append(current)
+                continue
+        intro = _intro_kind(text[body_start:end]) if _ends_with_colon(text, body_start, end) else None
         if intro and (section is None or current is None or intro == "exclusion"):
             section = intro
-        if (
-            current is not None
-            and not segment.bullet
-            and not segment.blank_before
-            and (_continues(segment, current, text))
-        ):
-            current.end = segment.end
+        if current is not None and not bullet and not blank_before and _continues(text, body_start, indent, current):
+            current.end = end
             continue
-        current = _Criterion(segment.body_start, segment.end, section or "inclusion", segment.indent, segment.number)
+        current = _Criterion(body_start, end, section or "inclusion", indent, number)
         criteria.append(current)
     spans = []
-    for criterion in (piece for c in criteria for piece in _split_run_on(c, text)):
-        end = criterion.end
-        while end > criterion.start and text[end - 1].isspace():
-            end -= 1
-        if end > criterion.start:
-            spans.append((criterion.start, end, criterion.section))
+    for criterion in criteria:
+        for start, end in _run_on_pieces(criterion, text):
+            while end > start and text[end - 1].isspace():
+                end -= 1
+            if end > start:
+                spans.append((start, end, criterion.section))
     return spans
 
 
@@ -282,11 +337,27 @@ class CriterionOffsets(NamedTuple):
 
 
 def criteria_offsets(doc: Doc) -> list[CriterionOffsets]:
-    """The criteria of a processed Doc as plain offsets (cheaper than the Spans of `doc.spans["criteria"]`)."""
-    offsets = doc.user_data.get(_OFFSETS_KEY)
-    if offsets is None:
-        offsets = [CriterionOffsets(s.start_char, s.end_char, s.label_, s.start, s.end) for s in doc.spans["criteria"]]
-    return offsets
+    """The criteria of a processed Doc in text order (none when `tm_sections` has not run on it)."""
+    return doc.user_data.get(_OFFSETS_KEY, [])
+
+
+class CriterionSpans(Sequence[Span]):
+    """The criteria of a processed Doc as Spans labelled with their section, each made when asked for.
+
+    Most criteria are never needed as Spans: making them all would cost more than the components reading them.
+    """
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self.offsets = criteria_offsets(doc)
+
+    def __len__(self) -> int:
+        return len(self.offsets)
+
+    def __getitem__(self, k: int) -> Span:
+        """Criterion `k` (an index, not a slice)."""
+        criterion = self.offsets[k]
+        return Span(self.doc, criterion.start, criterion.end, label=criterion.section)
 
 
 def criterion_of(doc: Doc, start_char: int) -> int | None:
@@ -321,27 +392,35 @@ def add_kind(doc: Doc, criterion: int | None, kind: str) -> None:
         doc._.kinds.setdefault(criterion, set()).add(kind)
 
 
+def _token_end(text: str, starts: list[int], i: int) -> int:
+    """Where the text of token `i` (not a whitespace token) ends, given where each token starts.
+
+    A Doc's text is each token's text followed by one space or none, and only whitespace tokens hold spaces.
+    """
+    following = starts[i + 1] if i + 1 < len(starts) else len(text)
+    return following - 1 if text[following - 1] == " " else following
+
+
 class SectionSplitter:
-    """Sets `doc.spans["criteria"]` and initialises the fact containers."""
+    """Records the criteria (see `criteria_offsets`) and initialises the fact containers."""
 
     def __init__(self, nlp: Language, name: str) -> None:
         self.name = name
 
     def __call__(self, doc: Doc) -> Doc:
-        spans, offsets = [], []
-        found = split_criteria(doc_text(doc))
+        offsets: list[CriterionOffsets] = []
+        text = doc_text(doc)
+        found = split_criteria(text)
         if found:
             starts = doc.to_array(IDX).tolist()  # each token's first character
-            lengths = doc.to_array(LENGTH).tolist()
+        previous_end = 0
         for start, end, section in found:
             # widen to whole tokens, as Doc.char_span(alignment_mode="expand") would, without its per-call cost
             first, last = bisect_right(starts, start) - 1, bisect_left(starts, end) - 1
-            if first < 0 or last < first or (offsets and first < offsets[-1].end):
+            if first < previous_end or last < first:
                 continue
-            start_char, end_char = starts[first], starts[last] + lengths[last]
-            spans.append(Span(doc, first, last + 1, label=section))
-            offsets.append(CriterionOffsets(start_char, end_char, section, first, last + 1))
-        doc.spans["criteria"] = spans
+            offsets.append(CriterionOffsets(starts[first], _token_end(text, starts, last), section, first, last + 1))
+            previous_end = last + 1
         doc.user_data[_OFFSETS_KEY] = offsets
         doc._.facts = {}
         doc._.kinds = {}
