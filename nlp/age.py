@@ -43,12 +43,13 @@ _WIDTH_SAFE = str.maketrans({"＞": ">", "＜": "<", "≧": "≥", "≦": "≤",
 
 @dataclass(frozen=True)
 class _Grammar:
-    forms: tuple[re.Pattern, ...]
+    forms: tuple[re.Pattern, ...]  # a range, a comparator before the number, a comparator after it
+    after_comparator: re.Pattern  # found in every match of the last form: "or older", "+"
     comparators: dict[str, str]
     units: dict[str, str]
     old_units: frozenset[str]
     age_end: re.Pattern
-    hints: tuple[str, ...]  # age words and units: a criterion with none of them (and no person_compared) is skipped
+    hint: re.Pattern  # age words and units: a criterion with none of them (and no person_compared) is skipped
     person_compared: re.Pattern
     age_cue: re.Pattern
     person_end: re.Pattern
@@ -57,12 +58,33 @@ class _Grammar:
     other_age: re.Pattern
 
 
-def _alternatives(phrases: list[str]) -> str:
-    """Phrases as one alternation; those made of letters must stand as whole words."""
-    words = [p for p in phrases if p[:1].isalpha()]
-    symbols = [p for p in phrases if not p[:1].isalpha()]
-    parts = [f"(?<![a-z])(?:{phrase_regex(words)})(?![a-z])"] if words else []
-    return "|".join(parts + ([f"(?:{phrase_regex(symbols)})"] if symbols else []))
+def _alternatives(phrases: list[str], whole_words: bool = True) -> str:
+    """`phrase_regex(phrases)` where phrases starting with a letter match only where a word starts (and, with
+    `whole_words`, ends).
+
+    Each branch opens with a literal character and checks the word start after it (`(?<![a-z].)`: no letter
+    before that character), so the regex engine skips ahead to the characters that can start a match instead of
+    trying a leading `(?<![a-z])` at every position. Phrases of one first character keep their longest-first order;
+    phrases of different first characters never match at the same position.
+    """
+    tails: dict[str, list[str]] = {}
+    for phrase in sorted(set(phrases), key=len, reverse=True):
+        first, *rest = phrase.split()
+        tails.setdefault(first[0], []).append(r"\s*".join(re.escape(word) for word in [first[1:], *rest]))
+    branches = []
+    for char, alternatives in tails.items():
+        tail = f"(?:{'|'.join(alternatives)})"
+        if char.isalpha():
+            tail = r"(?<![a-z].)" + tail + (r"(?![a-z])" if whole_words else "")
+        branches.append(re.escape(char) + tail)
+    return "|".join(branches)
+
+
+def _any_of(phrases: set[str]) -> str:
+    """An alternation that finds the same texts as testing each phrase with `in`: a phrase containing another adds
+    nothing."""
+    needed = sorted(p for p in phrases if not any(other != p and other in p for other in phrases))
+    return "|".join(re.escape(p) for p in needed)
 
 
 @lru_cache(maxsize=1)
@@ -87,16 +109,18 @@ def _grammar() -> _Grammar:
     def words(kind: str) -> str:
         return phrase_regex([row["term"] for row in terms[kind]])
 
-    num = r"(?P<{0}>\d{{1,3}}(?:\.\d{{1,2}})?)(?![\d.]*\d)"
+    num = r"(?P<{0}>\d\d{{0,2}}(?:\.\d{{1,2}})?)(?![\d.]*\d)"  # a leading \d lets the engine skip to digits
     unit = r"(?:\s*-?\s*(?P<{0}>" + phrase_regex(list(units)) + r")(?![a-z]))?"
     old = r"(?P<old>\s*-?\s*(?:old|olds|of\s+age|age)(?![a-z]))?"
     age_in = r"(?P<agein>(?:the\s+)?age\s+(?:of\s+)?)?"
     upper_second = r"(?:(?:" + _alternatives(upper_pre) + r")\s*)?"
     symbol_echo = r"(?:\(\s*[<>≤≥=]+\s*\)\s*)?"  # "greater than or equal to (≥) 18"
+    after_comparator = _alternatives(post) + r"|\+"
     return _Grammar(
         forms=(
             re.compile(
-                r"(?:[>≥]=?\s*)?" + num.format("a")  # starts at a digit or symbol: a fast scan; "between" is context
+                r"(?:[>≥]=?\s*)?"  # starts at a digit or symbol (_RANGE_START); "between" is context
+                + num.format("a")
                 + unit.format("ua")
                 + r"\s*(?:-|~|to|and|through|until|till)\s*"
                 + upper_second
@@ -115,8 +139,9 @@ def _grammar() -> _Grammar:
                 + unit.format("u")
                 + old
             ),
-            re.compile(num.format("n") + unit.format("u") + old + r"\s*,?\s*(?P<post>" + _alternatives(post) + r"|\+)"),
+            re.compile(num.format("n") + unit.format("u") + old + r"\s*,?\s*(?P<post>" + after_comparator + ")"),
         ),
+        after_comparator=re.compile(after_comparator),
         comparators=comparators,
         units=units,
         old_units=old_units,
@@ -124,15 +149,17 @@ def _grammar() -> _Grammar:
             r"(?<![a-z])(?:age[ds]?|ages)[\s:=(,]*(?:(?:is|of|at|between|from|range|group|limit|the|"
             r"must|be|should|was|were|from|in|within|greater|less|more|than)[\s:=(,]+)*$"
         ),
-        hints=tuple(  # months, weeks and days count only with an age word, so only year units are hints
-            sorted(
+        hint=re.compile(  # months, weeks and days count only with an age word, so only year units are hints
+            _any_of(
                 {row["term"] for row in terms["age_cue"]}
                 | {u for u, kind in units.items() if len(u) > 1 and kind == "year"}
                 | {"+", "adult"}
             )
         ),
         person_compared=re.compile(
-            r"(?<![a-z])(?:" + words("person") + r")[\s(,:]*(?:(?:must|should|shall|will|who|are|is|be)\s+)*"
+            r"(?:"
+            + _alternatives([row["term"] for row in terms["person"]], whole_words=False)
+            + r")[\s(,:]*(?:(?:must|should|shall|will|who|are|is|be)\s+)*"
             r"(?:\d|[<>≤≥=]|aged?\b|over|under|older|younger|between|from|at least|more than|less than"
             r"|greater than)"
         ),
@@ -184,6 +211,7 @@ _FILLER_AFTER = frozenset(
 _SUBGROUP_END = re.compile(r"(?<![a-z])(?:for|in|among|if|of|to)\s+(?:(?:the|all|any)\s+)?$")
 _EXCLUSION_REACH = 60
 _DIGIT = re.compile(r"\d")
+_RANGE_START = re.compile(r"[\d>≥]")  # where a match of the range form (the first of _Grammar.forms) begins
 _HEADER_LENGTH = 12
 _RANGE_OPENER = re.compile(r"(?<![a-z])(?:between|from)\s*$")
 _NUMBER_Y = re.compile(r"\d\s?y(?![a-z])")
@@ -203,19 +231,19 @@ def _measured(text: str, end: int) -> bool:
     return bool(m) and m.group().strip() not in _FILLER_AFTER
 
 
-def _is_age(text: str, m: re.Match, unit: str | None, after_age: bool, grammar: _Grammar) -> bool:
-    """Whether match `m` in a criterion's lower-cased text states an age, judged by its context."""
+def _is_age(text: str, m: re.Match, groups: dict, unit: str | None, after_age: bool, grammar: _Grammar) -> bool:
+    """Whether match `m` (`groups`: its groupdict) in a lower-cased criterion states an age, judged by context."""
     start = m.start()
     before = text[max(0, start - 50) : start]
     cut = max(before.rfind(". "), before.rfind(";"))
     before = before[cut + 1 :]
-    if m.groupdict().get("a") is not None:
+    if groups.get("a") is not None:
         before = _RANGE_OPENER.sub("", before)
     if grammar.other_age.search(before[-40:]) or grammar.duration_after.match(text, m.end()):
         return False
-    if after_age or m.group("old") or m.groupdict().get("agein") or unit in grammar.old_units:
+    if after_age or groups["old"] or groups.get("agein") or unit in grammar.old_units:
         return True
-    phrase = m.groupdict().get("cmp") or m.groupdict().get("post") or ""
+    phrase = groups.get("cmp") or groups.get("post") or ""
     if "old" in phrase or "young" in phrase:
         return True
     if grammar.duration_end.search(before):
@@ -232,9 +260,29 @@ def _is_age(text: str, m: re.Match, unit: str | None, after_age: bool, grammar: 
     return unit is not None and not before.strip(" -*•(")
 
 
+def _matches_from(form: re.Pattern, starts: re.Pattern, text: str) -> list[re.Match]:
+    """`form.finditer(text)` for a form whose matches all begin where `starts` matches, trying only there.
+
+    Cheaper than `finditer` when the regex engine cannot tell the first characters of `form` by itself.
+    """
+    found = []
+    at = starts.search(text)
+    while at:
+        m = form.match(text, at.start())
+        if m:
+            found.append(m)
+            at = starts.search(text, m.end())
+        else:
+            at = starts.search(text, at.start() + 1)
+    return found
+
+
 def _candidates(text: str, grammar: _Grammar) -> list[re.Match]:
     """Every age-shaped match, leftmost first and longest first at one position."""
-    found = [m for form in grammar.forms for m in form.finditer(text)]
+    ranges, before, after = grammar.forms
+    found = _matches_from(ranges, _RANGE_START, text) + list(before.finditer(text))
+    if grammar.after_comparator.search(text):
+        found += after.finditer(text)
     found.sort(key=lambda m: (m.start(), -(m.end() - m.start())))
     return found
 
@@ -257,7 +305,7 @@ def _bounds(text: str, section: str, grammar: _Grammar, after_header: bool = Fal
             continue
         if ranged:
             unit = groups["ua"] or groups["ub"]
-            if not _is_age(text, m, unit, after_age, grammar):
+            if not _is_age(text, m, groups, unit, after_age, grammar):
                 continue
             low = _years(groups["a"], groups["ua"] or groups["ub"], grammar)
             high = _years(groups["b"], groups["ub"] or groups["ua"], grammar)
@@ -273,7 +321,7 @@ def _bounds(text: str, section: str, grammar: _Grammar, after_header: bool = Fal
                 ]
             continue
         unit = groups["u"]
-        if not _is_age(text, m, unit, after_age, grammar):
+        if not _is_age(text, m, groups, unit, after_age, grammar):
             continue
         value = _years(groups["n"], unit, grammar)
         if value > MAX_AGE_YEARS:
@@ -324,7 +372,7 @@ def _consistent(bounds: list[_Bound], text: str) -> list[_Bound]:
 
 def _may_state_age(lowered: str, grammar: _Grammar) -> bool:
     """Cheap test before the age grammar: an age word or unit, or a person word before a comparator."""
-    if any(hint in lowered for hint in grammar.hints) or _NUMBER_Y.search(lowered):
+    if grammar.hint.search(lowered) or _NUMBER_Y.search(lowered):
         return True
     return any(c in lowered for c in _COMPARISON_HINTS) and grammar.person_compared.search(lowered) is not None
 
@@ -338,7 +386,9 @@ def age_window(criteria: list[tuple[str, str]]) -> tuple[AgeWindow, list[int]]:
         header_before, after_header = after_header, len(text) < _HEADER_LENGTH and _AGE_HEADER.fullmatch(text.lower())
         if not _DIGIT.search(text):
             continue
-        lowered = text.lower().translate(_WIDTH_SAFE)
+        lowered = text.lower()
+        if not lowered.isascii():  # every character _WIDTH_SAFE replaces is non-ASCII
+            lowered = lowered.translate(_WIDTH_SAFE)
         if not (header_before or _may_state_age(lowered, grammar)):
             continue
         found += [(i, b) for b in _bounds(lowered, section, grammar, bool(header_before))]
