@@ -21,7 +21,7 @@ from spacy.tokens import Doc
 from nlp.models import AgeWindow, PerformanceStatus, TrialCriteria
 from nlp.pipeline import get_nlp, make_doc_text
 from nlp.sections import criteria_offsets
-from nlp.text import clean_text
+from nlp.text import clean_texts
 
 _REGISTRY_AGE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*(year|month|week|day|hour|minute)s?\s*", re.I)
 _UNIT_YEARS = {
@@ -66,14 +66,16 @@ def _criteria(doc: Doc, text: str, found: dict) -> list[dict]:
     cns = found.get("cns_metastases")
     if cns is not None and cns.criterion is not None:
         kinds.setdefault(cns.criterion, set()).add("cns_metastases")
+    criteria = criteria_offsets(doc)
+    texts = clean_texts(text, [(c.start_char, c.end_char) for c in criteria])
     return [
         {
             "section": c.section,
-            "text": clean_text(text[c.start_char : c.end_char]),
+            "text": texts[i],
             "span": (c.start_char, c.end_char),
             "kinds": sorted(kinds.get(i, ())),
         }
-        for i, c in enumerate(criteria_offsets(doc))
+        for i, c in enumerate(criteria)
     ]
 
 

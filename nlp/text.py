@@ -64,6 +64,13 @@ def doc_text(doc) -> str:
     return text if isinstance(text, str) else doc.text
 
 
+def clean_texts(text: str, spans: list[tuple[int, int]]) -> list[str]:
+    """`clean_text` of each `text[start:end]`; when `text` has nothing to unescape, only whitespace is collapsed."""
+    if "\\" in text or "&" in text or "<" in text or _CONTROL.search(text):
+        return [clean_text(text[start:end]) for start, end in spans]
+    return [" ".join(text[start:end].split()) for start, end in spans]
+
+
 def clean_text(text: str) -> str:
     """`text` unescaped, with control characters dropped and runs of whitespace collapsed to one space."""
     if "\\" in text:
