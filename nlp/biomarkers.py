@@ -192,13 +192,13 @@ def _sign(span: Span) -> str | None:
 def _mention(span: Span) -> _Mention | None:
     vocab = vocabulary()
     if span.label_ == "GENE":
-        return _Mention(span.start, span.end, [span.ent_id_], status=_sign(span))
+        return _Mention(span.start, span.end, [span.id_], status=_sign(span))
     if span.label_ == "GENE_FAMILY":
-        members = list(vocab.families.get(span.ent_id_, ()))
+        members = list(vocab.families.get(span.id_, ()))
         return _Mention(span.start, span.end, members, family=True, status=_sign(span))
     if span.label_ == "PROFILE":
         return None
-    variant = vocab.variants.get(span.ent_id_)
+    variant = vocab.variants.get(span.id_)
     if variant is None:
         return None
     return _Mention(
@@ -265,7 +265,7 @@ def _active_methods(doc: Doc, cues: Cues, labels: dict[int, Span]) -> set[str]:
             if (
                 cues.at(i, "positive")
                 or _SCORE.match(doc[i].text)
-                or (ent is not None and ent.label_ == "ALTERATION" and ent.ent_id_ in ("amplification", "expression"))
+                or (ent is not None and ent.label_ == "ALTERATION" and ent.id_ in ("amplification", "expression"))
             ):
                 active.add(cue.kind)
                 break
@@ -327,13 +327,13 @@ class _Scanner:
                 nxt = self.doc[ent.end].lower_ if ent.end < len(self.doc) else ""
                 if pending_conj and nxt in ("of", "in"):
                     break
-                ev.alterations.append(ent.ent_id_)
+                ev.alterations.append(ent.id_)
                 ev.alternatives |= pending_conj
                 i = ev.end = ent.end
                 pending_conj = False
                 continue
             if ent is not None and ent.label_ == "VARIANT":
-                variant = vocabulary().variants.get(ent.ent_id_)
+                variant = vocabulary().variants.get(ent.id_)
                 if variant is None or not _fits(variant, group):
                     break
                 ev.variants.append(variant.name)
@@ -431,9 +431,9 @@ class _Scanner:
             ent = self.labels.get(i)
             if ent is not None and ent.label_ in ("ALTERATION", "VARIANT") and not status_only:
                 if ent.label_ == "ALTERATION":
-                    ev.alterations.append(ent.ent_id_)
+                    ev.alterations.append(ent.id_)
                 else:
-                    variant = vocabulary().variants.get(ent.ent_id_)
+                    variant = vocabulary().variants.get(ent.id_)
                     if variant is None or not _fits(variant, group):
                         break
                     ev.variants.append(variant.name)
@@ -485,7 +485,7 @@ class BiomarkerExtractor:
         for k, ents in by_criterion.items():
             if not any(e.label_ in MENTION_LABELS for e in ents):
                 continue
-            found = self._criterion(context, k, context.criteria[k], ents)
+            found = self._criterion(context, k, context.cues(k).span, ents)
             if not found:
                 continue
             facts.extend(found)
@@ -494,7 +494,7 @@ class BiomarkerExtractor:
                 if any(e.label_ in MENTION_LABELS for e in by_criterion.get(sub, ())):
                     break
                 facts.extend(self._inherit(context, sub, context.criteria[sub], (k, found)))
-        doc._.facts["biomarkers"] = facts
+        context.facts["biomarkers"] = facts
         return doc
 
     def _criterion(self, context: DocContext, k: int, span: Span, ents: list[Span]) -> list[Biomarker]:
@@ -570,7 +570,7 @@ class BiomarkerExtractor:
             return []
         negated = cues.negated(ent.start, ent.end, span.label_)
         facts = []
-        for n, fact in enumerate(vocabulary().profiles.get(ent.ent_id_, ())):
+        for n, fact in enumerate(vocabulary().profiles.get(ent.id_, ())):
             pol = polarity(span.label_, negated != fact.negative)
             group_id = f"{k}:p{ent.start}.{n}" if pol == "required" and len(fact.genes) > 1 else None
             facts.extend(

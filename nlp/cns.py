@@ -27,6 +27,7 @@ from nlp.polarity import Cues, cue_finder, doc_context
 from nlp.sections import add_kind
 
 ACTIVE_REACH = 5
+_CNS_LABELS = frozenset({"CNS"})
 # verdicts by strength when criteria disagree: the lowest rank decides
 _RANK = {("stable_only", True): 0, ("no", False): 1, ("stable_only", False): 2, ("yes", False): 3}
 
@@ -41,15 +42,16 @@ class CnsExtractor:
     def __call__(self, doc: Doc) -> Doc:
         context = doc_context(doc, self.cue_finder)
         verdicts: list[tuple[int, int, str]] = []
-        for k, ents in context.ents({"CNS"}).items():
-            allowed, explicit = _verdict(context.cues(k), context.criteria[k], ents)
+        for k, ents in context.ents(_CNS_LABELS).items():
+            cues = context.cues(k)
+            allowed, explicit = _verdict(cues, cues.span, ents)
             verdicts.append((_RANK[(allowed, explicit)], k, allowed))
             add_kind(doc, k, "cns_metastases")
         if verdicts:
             _, k, allowed = min(verdicts)
-            doc._.facts["cns_metastases"] = CnsMetastases(allowed=allowed, criterion=k)
+            context.facts["cns_metastases"] = CnsMetastases(allowed=allowed, criterion=k)
         else:
-            doc._.facts["cns_metastases"] = CnsMetastases()
+            context.facts["cns_metastases"] = CnsMetastases()
         return doc
 
 

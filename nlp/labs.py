@@ -22,14 +22,18 @@ from spacy.tokens import Doc, Span
 
 from nlp.models import Lab
 from nlp.polarity import cue_finder, doc_context, release_context
-from nlp.sections import add_kind
+from nlp.sections import CriterionOffsets, add_kind
 
 COMPARATOR_REACH = 12
-_LABELS = frozenset({"LAB", "COMPARATOR"})
+_LAB_LABELS = frozenset({"LAB"})
+_COMPARATOR_LABELS = frozenset({"COMPARATOR"})
 _LIST_WORDS = {"and", "or", "and/or", "/", ",", "(", ")", "&", "serum", "plasma", "blood", "total", "level", "levels"}
+# a gap of only `_LIST_WORDS` and spaces holds no other characters: a quick test before reading its tokens
+_LIST_GAP = re.compile(r"[\sa-z/,()&]*", re.I)
 _INVERSE = {">=": "<", ">": "<=", "<=": ">", "<": ">=", "=": "="}
 _COMPARATORS = set(_INVERSE)
 _NUMBER = re.compile(r"\s*(\d{1,3}(?:,\d{3})+|\d+(?:[.,]\d+)?|\.\d+)")
+_THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+")
 _ULN = re.compile(
     r"\s*(?:[x×X*]|times|fold|-fold)?\s*(?:the\s+)?(?:institutional\s+|site\s+|local\s+)?"
     r"(?:ULN|IULN|UNL|upper\s+limits?\s+of\s+(?:the\s+)?normal|upper\s+normal\s+limits?|N\b|normal\b)",
@@ -54,23 +58,24 @@ class LabExtractor:
     def __call__(self, doc: Doc) -> Doc:
         facts: list[Lab] = []
         context = doc_context(doc, self.cue_finder)
-        for k, ents in context.ents(_LABELS).items():
-            if len(ents) < 2:
+        comparators = context.ents(_COMPARATOR_LABELS)
+        for k, labs in context.ents(_LAB_LABELS).items():
+            if k not in comparators:
                 continue
-            found = _criterion(doc, context.text, k, context.criteria[k], ents)
+            found = _criterion(doc, context.text, k, context.offsets[k], labs, comparators[k])
             if found:
                 add_kind(doc, k, "lab")
                 facts.extend(found)
-        doc._.facts["labs"] = facts
+        context.facts["labs"] = facts
         release_context(doc)
         return doc
 
 
-def _groups(doc: Doc, labs: list[Span]) -> list[list[Span]]:
+def _groups(doc: Doc, text: str, labs: list[Span]) -> list[list[Span]]:
     """Analytes listed together share the threshold after the list."""
     groups: list[list[Span]] = []
     for lab in labs:
-        if groups:
+        if groups and _LIST_GAP.fullmatch(text, groups[-1][-1].end_char, lab.start_char):
             between = {t.lower_ for t in doc[groups[-1][-1].end : lab.start] if not t.is_space}
             if between <= _LIST_WORDS:
                 groups[-1].append(lab)
@@ -79,28 +84,33 @@ def _groups(doc: Doc, labs: list[Span]) -> list[list[Span]]:
     return groups
 
 
-def _criterion(doc: Doc, text: str, k: int, span: Span, ents: list[Span]) -> list[Lab]:
-    labs = [e for e in ents if e.label_ == "LAB"]
-    comparators = [e for e in ents if e.label_ == "COMPARATOR" and e.ent_id_ in _COMPARATORS]
-    if not labs or not comparators:
+def _criterion(
+    doc: Doc, text: str, k: int, criterion: CriterionOffsets, labs: list[Span], comparator_ents: list[Span]
+) -> list[Lab]:
+    comparators = [(c, op) for c in comparator_ents if (op := c.id_) in _COMPARATORS]
+    if not comparators:
         return []
     found: dict[str, Lab] = {}
-    for group in _groups(doc, labs):
+    for group in _groups(doc, text, labs):
         end = group[-1].end
         following = [lab.start for lab in labs if lab.start >= end]
-        stop = min([*following, end + COMPARATOR_REACH, span.end])
-        comparator = next((c for c in comparators if end <= c.start < stop and _same_clause(doc, end, c.start)), None)
+        stop = min([*following, end + COMPARATOR_REACH, criterion.end])
+        comparator, op = next(
+            ((c, op) for c, op in comparators if end <= c.start < stop and _same_clause(doc, text, group[-1], c)),
+            (None, ""),
+        )
         if comparator is None:
             continue
-        threshold = _threshold(text, comparator.end_char, span.end_char)
+        threshold = _threshold(text, comparator.end_char, criterion.end_char)
         if threshold is None:
             continue
         value, unit, uln, end_char = threshold
-        op = comparator.ent_id_ if span.label_ == "inclusion" else _INVERSE[comparator.ent_id_]
+        op = op if criterion.section == "inclusion" else _INVERSE[op]
         for lab in group:
-            if lab.ent_id_ not in found:
-                found[lab.ent_id_] = Lab(
-                    analyte=lab.ent_id_,
+            analyte = lab.id_
+            if analyte not in found:
+                found[analyte] = Lab(
+                    analyte=analyte,
                     comparator=op,
                     value=value,
                     unit=unit,
@@ -111,8 +121,12 @@ def _criterion(doc: Doc, text: str, k: int, span: Span, ents: list[Span]) -> lis
     return list(found.values())
 
 
-def _same_clause(doc: Doc, start: int, end: int) -> bool:
-    return not any(t.text in (".", ";") for t in doc[start:end])
+def _same_clause(doc: Doc, text: str, lab: Span, comparator: Span) -> bool:
+    """No "." or ";" token between the analyte and its comparator (none when their gap holds neither character)."""
+    gap = text[lab.end_char : comparator.start_char]
+    if "." not in gap and ";" not in gap:
+        return True
+    return not any(t.text in (".", ";") for t in doc[lab.end : comparator.start])
 
 
 def _threshold(text: str, start: int, limit: int) -> tuple[float, str | None, bool, int] | None:
@@ -126,7 +140,7 @@ def _threshold(text: str, start: int, limit: int) -> tuple[float, str | None, bo
     if number is None:
         return None
     raw = number.group(1)
-    value = float(raw.replace(",", "") if re.fullmatch(r"\d{1,3}(?:,\d{3})+", raw) else raw.replace(",", "."))
+    value = float(raw.replace(",", "") if _THOUSANDS.fullmatch(raw) else raw.replace(",", "."))
     end = start + number.end()
     tail = rest[number.end() :]
     if (uln := _ULN.match(tail)) is not None:

@@ -28,8 +28,8 @@ from spacy.tokens import Doc, Span
 
 from nlp.models import PerformanceStatus
 from nlp.pipeline import pattern_phrases, phrase_regex
-from nlp.sections import add_kind, criteria_offsets, ents_by_criterion
-from nlp.text import doc_text
+from nlp.polarity import DocContext, cue_finder, doc_context
+from nlp.sections import add_kind
 
 NUMBERS_PATH = Path(__file__).resolve().parent / "vocab" / "numbers.jsonl"
 SPECIFIC = ("ecog", "karnofsky", "lansky")
@@ -52,6 +52,7 @@ class _Grammar:
     value: re.Pattern
     comparators: dict[str, str]
     numbers: dict[str, int]
+    number_words: re.Pattern  # a number in digits or words, as `_numbers` finds them
 
 
 @lru_cache(maxsize=1)
@@ -66,7 +67,8 @@ def _grammar() -> _Grammar:
         r"(?:(?P<cmp>" + _words_or_symbols(pre) + r")\s*(?:(?:a|an)\s+)?(?:(?:score|value)\s+of\s+)?(?P<n>" + num + r")"
         r"|(?P<list>" + num + r"(?:" + joiner + num + r")*)(?:\s*(?P<post>" + _words_or_symbols(post) + r"))?)"
     )
-    return _Grammar(value=re.compile(value), comparators=comparators, numbers=numbers)
+    number_words = re.compile(r"\d{1,3}|" + phrase_regex(list(numbers)))
+    return _Grammar(value=re.compile(value), comparators=comparators, numbers=numbers, number_words=number_words)
 
 
 def _words_or_symbols(phrases: list[str]) -> str:
@@ -91,7 +93,7 @@ def _number(token: str, grammar: _Grammar) -> int | None:
 
 
 def _numbers(text: str, grammar: _Grammar) -> list[int]:
-    parts = re.findall(r"\d{1,3}|" + phrase_regex(list(grammar.numbers)), text)
+    parts = grammar.number_words.findall(text)
     return [n for n in (_number(p, grammar) for p in parts) if n is not None]
 
 
@@ -164,7 +166,7 @@ def _mentions(text: str, scale_ents: list[Span]) -> list[_Mention]:
     """Each scale mention among a criterion's SCALE entities, adjacent anchors merged."""
     mentions: list[_Mention] = []
     for ent in scale_ents:
-        scale = ent.ent_id_ or "performance_status"
+        scale = ent.id_ or "performance_status"
         if not mentions or not _GAP.fullmatch(text, mentions[-1].end, ent.start_char):
             mentions.append(_Mention([scale], ent.start_char, ent.end_char))
             continue
@@ -206,17 +208,19 @@ def _read(
     return _limit(resolved, match, section, grammar), resolved
 
 
-def performance_readings(doc: Doc) -> list[_Reading]:
+def performance_readings(context: DocContext) -> list[_Reading]:
+    """The limits stated after each scale mention, criterion by criterion."""
+    by_criterion = context.ents(_SCALE_LABELS)
+    if not by_criterion:
+        return []
     grammar = _grammar()
-    original = doc_text(doc)
+    original = context.text
     text = original.lower()
-    criteria = criteria_offsets(doc)
+    criteria = context.offsets
     readings: list[_Reading] = []
-    scale_ents = ents_by_criterion(doc, _SCALE_LABELS)
-    for index, criterion in enumerate(criteria):
-        if not scale_ents[index]:
-            continue
-        mentions = _mentions(original, scale_ents[index])
+    for index, scale_ents in by_criterion.items():
+        criterion = criteria[index]
+        mentions = _mentions(original, scale_ents)
         for k, mention in enumerate(mentions):
             bound = min(mentions[k + 1].start if k + 1 < len(mentions) else criterion.end_char, mention.end + _REACH)
             stop = _STOP.search(text, mention.end, bound)
@@ -259,11 +263,13 @@ class PerformanceComponent:
 
     def __init__(self, nlp: Language, name: str) -> None:
         self.name = name
+        self.cue_finder = cue_finder(nlp)
         _grammar()
 
     def __call__(self, doc: Doc) -> Doc:
-        readings = performance_readings(doc)
-        doc._.facts["performance_status"] = performance_status(readings)
+        context = doc_context(doc, self.cue_finder)
+        readings = performance_readings(context)
+        context.facts["performance_status"] = performance_status(readings)
         for reading in readings:
             add_kind(doc, reading.criterion, "performance_status")
         return doc

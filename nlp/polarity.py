@@ -21,25 +21,26 @@ A fact in an exclusion criterion that is also negated is required: the double ne
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from nlp.models import Polarity
-from nlp.sections import CriterionSpans, ents_by_criterion
+from nlp.sections import CriterionOffsets, CriterionSpans, criteria_offsets, ents_by_criterion
 from nlp.text import doc_text
 from nlp.vocab import cue_rows
 
 _NEGATIONS = ("negation_forward", "negation_backward", "exclusion_phrase")
+_CANCELLED_BY_PSEUDO = (*_NEGATIONS, "terminator")
 _CLAUSE_ENDS = {".", ";", "!", "?"}
 _ENTITY_TAILS = ("&#xD", "&#xA", "&gt", "&lt", "&amp", "&#x")
 FORWARD_WINDOW = 10
-
-if not Doc.has_extension("tm_context"):
-    Doc.set_extension("tm_context", default=None)
+_PARENTHESIS = re.compile(r"[()]")
+_CONTEXT_KEY = "tm_context"  # where `doc_context` keeps the DocContext in `doc.user_data`
 
 
 @dataclass(frozen=True)
@@ -57,10 +58,12 @@ class Cues:
     items: list[Cue]
     clauses: list[tuple[int, int]]
     by_start: dict[int, list[Cue]] = field(default_factory=dict)
+    terminators: list[int] = field(init=False, default_factory=list)  # where the terminator cues start
 
     def __post_init__(self) -> None:
         for cue in self.items:
             self.by_start.setdefault(cue.start, []).append(cue)
+        self.terminators = [c.start for c in self.items if c.kind == "terminator"]
 
     def at(self, i: int, *kinds: str) -> Cue | None:
         """The longest cue of one of `kinds` starting at token `i`."""
@@ -85,25 +88,31 @@ class Cues:
         return any(c.kind in kinds for c in self.items)
 
     def blocked(self, start: int, end: int, forward: bool) -> bool:
-        """A terminator lies in tokens [start, end), or a parenthesis separates cue and target: a forward cue
-        inside one that closes before the target, a backward cue inside one that opens after it."""
-        if any(c.kind == "terminator" and start <= c.start < end for c in self.items):
+        """A terminator lies in tokens [start, end) of the criterion, or a parenthesis separates cue and target:
+        a forward cue inside one that closes before the target, a backward cue inside one that opens after it."""
+        if any(start <= t < end for t in self.terminators):
             return True
-        doc = self.span.doc
-        end = min(end, len(doc))
-        if start >= end:
-            return False
-        last = doc[end - 1]
-        between = doc_text(doc)[doc[start].idx : last.idx + len(last)]
-        if "(" not in between and ")" not in between:  # no parenthesis token: nothing to separate
-            return False
         depth = 0
-        for token in doc[start:end]:
-            depth += token.text == "("
-            depth -= token.text == ")"
-            if forward and depth < 0:
-                return True
+        for i, step in self._parentheses:
+            if i >= end:
+                break
+            if i >= start:
+                depth += step
+                if forward and depth < 0:
+                    return True
         return not forward and depth > 0
+
+    @cached_property
+    def _parentheses(self) -> list[tuple[int, int]]:
+        """(token index, +1 for "(" or -1 for ")") of the criterion's parenthesis tokens, in order: a parenthesis
+        character is a token of its own when a one-character span of the Doc starts and ends there."""
+        doc = self.span.doc
+        found = []
+        for match in _PARENTHESIS.finditer(doc_text(doc), self.span.start_char, self.span.end_char):
+            token = doc.char_span(match.start(), match.end())
+            if token is not None:
+                found.append((token.start, 1 if match.group() == "(" else -1))
+        return found
 
     def negated(
         self, start: int, end: int, section: str, ignore: tuple[int, int] = (0, 0), window: int = FORWARD_WINDOW
@@ -160,24 +169,25 @@ class CueFinder:
         by_kind: dict[str, list[str]] = {"clause_end": sorted(_CLAUSE_ENDS)}
         for row in cue_rows():
             by_kind.setdefault(row["cue"], []).append(row["pattern"])
+        self.kinds: dict[int, str] = {}  # match id → kind
         for kind, phrases in by_kind.items():
             self.matcher.add(kind, [nlp.make_doc(p) for p in phrases])
+            self.kinds[nlp.vocab.strings.add(kind)] = kind
 
     def find(self, span: Span) -> Cues:
         """The cues of one criterion, with its clauses."""
-        strings = span.doc.vocab.strings
-        found = [Cue(strings[key], start, end) for key, start, end in self.matcher(span)]
-        ends = [c.start for c in found if c.kind == "clause_end"]
+        found, ends = [], []
+        for key, start, end in self.matcher(span):
+            kind = self.kinds[key]
+            if kind == "clause_end":
+                ends.append(start)
+            else:
+                found.append(Cue(kind, start, end))
         pseudo = [c for c in found if c.kind == "pseudo"]
         items = [
             c
             for c in found
-            if c.kind != "clause_end"
-            and (
-                c.kind == "pseudo"
-                or c.kind not in (*_NEGATIONS, "terminator")
-                or not any(p.start <= c.start and c.end <= p.end for p in pseudo)
-            )
+            if c.kind not in _CANCELLED_BY_PSEUDO or not any(p.start <= c.start and c.end <= p.end for p in pseudo)
         ]
         triggers = [c for c in items if c.kind in _NEGATIONS]
         items = [
@@ -193,21 +203,30 @@ class CueFinder:
 
 
 class DocContext:
-    """What the fact components share about one Doc: its text, entities and cues per criterion, found once."""
+    """What the fact components share about one Doc: its text, facts, criteria, and entities and cues per
+    criterion, found once."""
 
     def __init__(self, doc: Doc, finder: CueFinder) -> None:
         self.doc = doc
         self.finder = finder
         self.text = doc_text(doc)
+        self.facts: dict = doc._.facts  # the fact components write here (read once: each `doc._` costs)
+        self.offsets: list[CriterionOffsets] = criteria_offsets(doc)
         self.criteria = CriterionSpans(doc)
         self._ents: dict[str, dict[int, list[Span]]] = {}
-        for k, ents in enumerate(ents_by_criterion(doc) if self.criteria else []):
+        for k, ents in enumerate(ents_by_criterion(doc) if self.offsets else []):
             for ent in ents:
                 self._ents.setdefault(ent.label_, {}).setdefault(k, []).append(ent)
         self._cues: dict[int, Cues] = {}
 
     def ents(self, labels: set[str] | frozenset[str]) -> dict[int, list[Span]]:
-        """Criterion index → its entities with one of `labels`, in text order (criteria without any left out)."""
+        """Criterion index → its entities with one of `labels`, in text order (criteria without any left out);
+        shared with the other components: read it, do not change it.
+
+        An entity's pattern id is its `id_`: the same string as its `ent_id_`, which spaCy reads from the
+        span's root token (found anew on each access)."""
+        if len(labels) == 1:
+            return self._ents.get(next(iter(labels)), {})
         found: dict[int, list[Span]] = {}
         for label in labels:
             for k, ents in self._ents.get(label, {}).items():
@@ -218,7 +237,7 @@ class DocContext:
         return dict(sorted(found.items()))
 
     def cues(self, k: int) -> Cues:
-        """The cues of criterion `k`, found on first use."""
+        """The cues of criterion `k`, found on first use; `cues(k).span` is the criterion as a Span."""
         if k not in self._cues:
             self._cues[k] = self.finder.find(self.criteria[k])
         return self._cues[k]
@@ -232,13 +251,13 @@ def cue_finder(nlp: Language) -> CueFinder:
 
 def doc_context(doc: Doc, finder: CueFinder) -> DocContext:
     """The Doc's shared context, made by the first fact component that asks."""
-    context = doc._.tm_context
+    context = doc.user_data.get(_CONTEXT_KEY)
     if context is None or context.doc is not doc:
         context = DocContext(doc, finder)
-        doc._.tm_context = context
+        doc.user_data[_CONTEXT_KEY] = context
     return context
 
 
 def release_context(doc: Doc) -> None:
     """Drop the Doc's shared context (it refers back to the Doc); the last fact component calls this."""
-    doc._.tm_context = None
+    doc.user_data.pop(_CONTEXT_KEY, None)

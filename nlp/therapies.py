@@ -45,11 +45,12 @@ class TherapyExtractor:
         context = doc_context(doc, self.cue_finder)
         targets = context.ents(TARGET_LABELS)
         for k, ents in context.ents(DRUG_LABELS).items():
-            found = self._criterion(doc, k, context.criteria[k], context.cues(k), ents, targets.get(k, []))
+            cues = context.cues(k)
+            found = self._criterion(doc, k, cues.span, cues, ents, targets.get(k, []))
             if found:
                 add_kind(doc, k, "prior_therapy")
                 facts.extend(found)
-        doc._.facts["prior_therapies"] = facts
+        context.facts["prior_therapies"] = facts
         return doc
 
     def _criterion(
@@ -78,15 +79,15 @@ def _targeted_class(doc: Doc, ent: Span, targets: list[Span]) -> tuple[str, int]
     """A generic class aimed at a gene is that gene's class: "tyrosine kinase inhibitors targeting TRK" →
     "trk inhibitor"; returns the name and the end offset of the words it was read from."""
     if ent.label_ != "DRUG_CLASS":
-        return ent.ent_id_, ent.end_char
+        return ent.id_, ent.end_char
     i = ent.end
     while i < len(doc) and i < ent.end + 3 and doc[i].lower_ in _TARGETING:
         i += 1
     target = next((t for t in targets if t.start == i), None)
     if i == ent.end or target is None:
-        return ent.ent_id_, ent.end_char
+        return ent.id_, ent.end_char
     specific = vocabulary().classes.get(f"{target.text.lower()} inhibitor")
-    return (specific, target.end_char) if specific else (ent.ent_id_, ent.end_char)
+    return (specific, target.end_char) if specific else (ent.id_, ent.end_char)
 
 
 def _given(cues: Cues, ent: Span) -> bool | None:
