@@ -369,8 +369,8 @@ def criterion_of(doc: Doc, start_char: int) -> int | None:
     return None
 
 
-def ents_by_criterion(doc: Doc, labels: frozenset[str] | set[str] | None = None) -> list[list[Span]]:
-    """The entities of each criterion (index → list), in one pass; only `labels` when given.
+def ents_by_criterion(doc: Doc) -> list[list[Span]]:
+    """The entities of each criterion (index → list), in one pass.
 
     Cheaper than `span.ents` per criterion, which walks the whole Doc each time.
     """
@@ -378,8 +378,6 @@ def ents_by_criterion(doc: Doc, labels: frozenset[str] | set[str] | None = None)
     starts = [c.start for c in criteria]
     buckets: list[list[Span]] = [[] for _ in starts]
     for ent in doc.ents:
-        if labels is not None and ent.label_ not in labels:
-            continue
         i = bisect_right(starts, ent.start) - 1
         if i >= 0 and ent.end <= criteria[i].end:
             buckets[i].append(ent)
