@@ -4,17 +4,19 @@
 
 Every shared ClinicalTrials.gov record (../shared/ctgov: legacy-xml, api-v2/studies, api-v2/pages, ntrk) is
 ingested and indexed once, with the product's own `ingest_files` and `index_pending`, into an embedded index
-under --work-dir, keyed by a hash of the code and data that build index documents (the repo modules loaded by
-`search.indexing` and every data file beside them) and of the sources: a rerun with unchanged extraction reuses
-it. Each topic becomes a patient profile (bench/trec.py) and runs in process through `match_patient`, as
-`trialmatch match --top 500 --status any --include-ineligible` would. BM25 (rank_bm25 Okapi, default k1, b,
-epsilon) ranks the same records by title, conditions, keywords, summary and criteria text for the query
-disease + gene + demographic, lower-cased and split on non-alphanumerics, cut at the same depth.
+under --work-dir, keyed by a hash of the code and data that build index documents (the repo modules a fresh
+interpreter loads to ingest, extract and index one record of each source, and every data file beside them)
+and of the sources: a rerun with unchanged extraction reuses it. Each topic becomes a patient profile
+(bench/trec.py) and runs in process through `match_patient`, as `trialmatch match --top 500 --status any
+--include-ineligible` would. BM25 (rank_bm25 Okapi, default k1, b, epsilon) ranks the same records by title,
+conditions, keywords, summary and criteria text for the query disease + gene + demographic, lower-cased and
+split on non-alphanumerics, cut at the same depth (trials scoring 0 are not returned).
 
 Both rankings are condensed to the judged trials we hold before scoring: NDCG@10 (gain 2^rel - 1), P@10
 (rel >= 1) and R-precision, averaged over the topics with at least one relevant judged trial held. A topic
 that fails to run scores 0 and is listed with its reason. 2017 is the tuning year and 2018 the test year:
-tune on 2017, only report 2018.
+tune on 2017, only report 2018. `--out` also keeps, per topic, the first ten judged trials of each ranking
+with their relevance, and the relevant judged trials the system did not return.
 
 Until the profile accepts biomarkers of unknown kind (`"alteration": "any"`) and negative status
 (`"status": "negative"`), those biomarkers are dropped from the profile (fallback DROP_UNSUPPORTED_BIOMARKERS)
@@ -121,8 +123,11 @@ print("\\n".join(sorted({m.__file__ for m in list(sys.modules.values()) if getat
 def _repo_files_building_documents() -> list[Path]:
     """Repo modules a fresh interpreter loads to read, extract and index one record of each source, and every
     data file beside them (components and readers imported on first use are caught this way)."""
-    loaded = subprocess.run([sys.executable, "-c", CLOSURE_SCRIPT, *map(str, SOURCES)], cwd=ROOT,
-                            capture_output=True, text=True, check=True).stdout.split()
+    run = subprocess.run([sys.executable, "-c", CLOSURE_SCRIPT, *map(str, SOURCES)], cwd=ROOT,
+                         capture_output=True, text=True)
+    if run.returncode:
+        raise RuntimeError(f"cannot list the code that builds index documents: {run.stderr.strip()[-800:]}")
+    loaded = run.stdout.split()
     paths = {Path(f).resolve() for f in loaded}
     sources = sorted(p for p in paths if p.is_relative_to(ROOT) and len(p.relative_to(ROOT).parts) > 1
                      and not p.relative_to(ROOT).parts[0].startswith("."))
@@ -158,19 +163,25 @@ def build_index(work_dir: Path, rebuild: bool) -> tuple[Settings, dict]:
     started = time.monotonic()
     partial = work_dir / f".partial-{key}-{time.time_ns()}"
     partial.mkdir(parents=True)
-    settings = Settings.load(data_dir=partial, backend="embedded")
-    with RawStore(settings.store_path) as store:
-        summary = ingest_files(store, SOURCES)
-    print(f"index: {summary.total} records ingested, extracting and indexing (key {key}) ...", file=sys.stderr)
-    report = indexing.index_pending(settings, rebuild=True, progress=_progress)
-    print(file=sys.stderr)
-    info = {"key": key, "records": summary.total, "ingest_failed": summary.failed, "indexed": report.indexed,
-            "index_failed": report.failed, "index_failures": report.failures,
-            "seconds": round(time.monotonic() - started, 1)}
-    (partial / "ready.json").write_text(json.dumps(info, indent=1))
-    if data_dir.exists():
-        shutil.rmtree(data_dir)
-    partial.rename(data_dir)
+    try:
+        settings = Settings.load(data_dir=partial, backend="embedded")
+        with RawStore(settings.store_path) as store:
+            summary = ingest_files(store, SOURCES)
+        print(f"index: {summary.total} records ingested, extracting and indexing (key {key}) ...", file=sys.stderr)
+        report = indexing.index_pending(settings, rebuild=True, progress=_progress)
+        print(file=sys.stderr)
+        info = {"key": key, "records": summary.total, "ingest_failed": summary.failed, "indexed": report.indexed,
+                "index_failed": report.failed, "index_failures": report.failures,
+                "seconds": round(time.monotonic() - started, 1)}
+        (partial / "ready.json").write_text(json.dumps(info, indent=1))
+    except BaseException:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
+    if ready.exists():  # another run built the same index meanwhile: use that one
+        shutil.rmtree(partial)
+    else:
+        shutil.rmtree(data_dir, ignore_errors=True)
+        partial.rename(data_dir)
     _prune(work_dir)
     print(f"index: built {data_dir} in {info['seconds']} s", file=sys.stderr)
     return Settings.load(data_dir=data_dir, backend="embedded"), info | {"reused": False}
@@ -259,6 +270,9 @@ class TopicRun:
     bm25: dict[str, float]
     system_found: int = 0
     bm25_found: int = 0
+    system_top10: list[tuple[str, int]] = field(default_factory=list, repr=False)
+    bm25_top10: list[tuple[str, int]] = field(default_factory=list, repr=False)
+    relevant_missed: list[str] = field(default_factory=list, repr=False)
     dropped: list[dict] = field(default_factory=list)
     left_out: list[str] = field(default_factory=list)
     error: str | None = None
@@ -281,8 +295,14 @@ def run_topic(tp: TopicProfile, judged: dict[str, int], backend, bm25: Bm25, sup
         relevant_held=sum(rel >= 1 for rel in judged.values()), system=scores(ranking, judged),
         bm25=scores(baseline, judged), system_found=len(condense(ranking, judged)),
         bm25_found=len(condense(baseline, judged)), dropped=dropped,
+        system_top10=_top_judged(ranking, judged), bm25_top10=_top_judged(baseline, judged),
+        relevant_missed=sorted(n for n, rel in judged.items() if rel >= 1 and n not in set(ranking)),
         left_out=[f"{p.text} ({p.note})" for p in tp.left_out], error=error,
     )
+
+
+def _top_judged(ranking: Sequence[str], judged: dict[str, int]) -> list[tuple[str, int]]:
+    return [(nct_id, judged[nct_id]) for nct_id in ranking if nct_id in judged][:CUTOFF]
 
 
 def evaluate_year(year: int, backend, bm25: Bm25, held: set[str], support: ProfileSupport, top: int) -> dict:
