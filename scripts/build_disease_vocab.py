@@ -1,0 +1,366 @@
+"""Build the shipped disease vocabulary `nlp/vocab/diseases.jsonl` from the ontologies in `../shared/ontology/`.
+
+    python scripts/build_disease_vocab.py             # reads ../shared/ontology, writes nlp/vocab/diseases.jsonl
+    python scripts/build_disease_vocab.py --check     # exit 1 when the shipped file differs from a rebuild
+    python scripts/build_disease_vocab.py --ontology DIR --output FILE
+
+Sources, joined into one term per disease:
+- Human Disease Ontology (DO) cancer slim and NCIthesaurus subset (CC0 1.0): ids, names, EXACT and RELATED synonyms,
+  `is_a` parents (the union of both subsets' parents, minus any parent implied by another), NCIt codes. NARROW and
+  BROAD synonyms, obsolete terms and synonyms longer than 12 words are left out.
+- OncoTree (CC BY 4.0, "OncoTree, Memorial Sloan Kettering Cancer Center"): a node whose NCIt code a DO term also
+  carries adds its code, name and tissue to that term; a node no DO term shares a code with becomes its own term
+  `ONCOTREE:<code>` under the DO term of its nearest joined OncoTree ancestor (else cancer, or haematologic cancer
+  for the Myeloid and Lymphoid tissues).
+
+Each term line carries `cancer`: "solid", "haematologic" (at or below haematologic cancer DOID:2531 or immune system
+cancer DOID:0060083), or "any" (cancer itself), computed from the joined parents; non-cancer terms omit it.
+The first line is a header naming every source, its release and licence. Output is sorted and deterministic.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_ONTOLOGY = ROOT.parent / "shared" / "ontology"
+DEFAULT_OUTPUT = ROOT / "nlp" / "vocab" / "diseases.jsonl"
+
+DO_FILES = ("DO_cancer_slim.obo", "DO_NCIthesaurus_subset.obo")
+ONCOTREE_GLOB = "oncotree_*.json"
+CANCER = "DOID:162"
+HAEMATOLOGIC_ROOTS = ("DOID:2531", "DOID:0060083")  # hematologic cancer, immune system cancer
+HAEMATOLOGIC_TISSUES = {"Myeloid", "Lymphoid"}
+MAX_SYNONYM_WORDS = 12
+
+SYNONYM_LINE = re.compile(r'^"((?:[^"\\]|\\.)*)"\s+(EXACT|RELATED|NARROW|BROAD)\b')
+
+
+def parse_obo(path: Path) -> tuple[dict[str, str], dict[str, dict]]:
+    """(header tags, terms by id) of an OBO file: name, synonyms by scope, is_a ids, NCIt codes, obsolete flag."""
+    header: dict[str, str] = {}
+    terms: dict[str, dict] = {}
+    stanza: dict | None = None
+    in_header = True
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if line.startswith("["):
+            in_header = False
+            stanza = (
+                {"exact": [], "related": [], "is_a": [], "nci": [], "obsolete": False} if line == "[Term]" else None
+            )
+            continue
+        if not line or ": " not in line:
+            continue
+        tag, value = line.split(": ", 1)
+        if in_header:
+            header.setdefault(tag, value)
+            continue
+        if stanza is None:
+            continue
+        if tag == "id":
+            stanza["id"] = value
+            terms[value] = stanza
+        elif tag == "name":
+            stanza["name"] = value
+        elif tag == "synonym":
+            found = SYNONYM_LINE.match(value)
+            if found and found.group(2) in ("EXACT", "RELATED"):
+                stanza[found.group(2).lower()].append(found.group(1).replace('\\"', '"'))
+        elif tag == "is_a":
+            stanza["is_a"].append(value.split()[0])
+        elif tag == "xref" and value.startswith("NCI:"):
+            stanza["nci"].append(value[4:].split()[0])
+        elif tag == "is_obsolete" and value == "true":
+            stanza["obsolete"] = True
+    return header, terms
+
+
+def release_of(header: dict[str, str]) -> str:
+    """'2026-07-31' from a DO data-version such as 'doid/releases/2026-07-31/subsets/DO_cancer_slim.obo'."""
+    found = re.search(r"releases/(\d{4}-\d{2}-\d{2})", header.get("data-version", ""))
+    if not found:
+        raise ValueError(f"no release date in the OBO header data-version {header.get('data-version')!r}")
+    return found.group(1)
+
+
+def _dedupe(values) -> list[str]:
+    seen: dict[str, None] = {}
+    for value in values:
+        value = " ".join(value.split())
+        if value and value.casefold() not in {s.casefold() for s in seen}:
+            seen[value] = None
+    return list(seen)
+
+
+def _ancestors(parents: dict[str, list[str]], term: str, memo: dict[str, frozenset[str]]) -> frozenset[str]:
+    if term in memo:
+        return memo[term]
+    found: set[str] = set()
+    for parent in parents.get(term, ()):
+        found.add(parent)
+        found |= _ancestors(parents, parent, memo)
+    memo[term] = frozenset(found)
+    return memo[term]
+
+
+def join_do(ontology: Path) -> tuple[dict[str, dict], list[dict]]:
+    """DO terms of both subsets joined by id (parents unioned, then pruned of implied ones) and the DO sources."""
+    sources = []
+    joined: dict[str, dict] = {}
+    for filename in DO_FILES:
+        path = ontology / filename
+        if not path.exists():
+            raise FileNotFoundError(
+                f"{path} is missing: pass --ontology with the directory holding {', '.join(DO_FILES)}"
+            )
+        header, terms = parse_obo(path)
+        sources.append(
+            {
+                "name": f"Human Disease Ontology, {header.get('ontology', filename)}",
+                "file": filename,
+                "release": release_of(header),
+                "licence": "CC0 1.0",
+                "url": "https://github.com/DiseaseOntology/HumanDiseaseOntology",
+            }
+        )
+        for term_id, term in terms.items():
+            if term["obsolete"] or "name" not in term:
+                continue
+            into = joined.setdefault(
+                term_id, {"id": term_id, "name": term["name"], "exact": [], "related": [], "is_a": [], "nci": []}
+            )
+            for key in ("exact", "related", "is_a", "nci"):
+                into[key] = _dedupe([*into[key], *term[key]])
+    parents = {term_id: [p for p in term["is_a"] if p in joined] for term_id, term in joined.items()}
+    memo: dict[str, frozenset[str]] = {}
+    for term_id, term in joined.items():
+        direct = parents[term_id]
+        term["is_a"] = sorted(p for p in direct if not any(p in _ancestors(parents, q, memo) for q in direct if q != p))
+    return joined, sources
+
+
+def oncotree_nodes(ontology: Path) -> tuple[list[dict], dict[str, str], dict]:
+    """OncoTree's tumour types (code, name, tissue, parent code, NCIt codes), each tissue's main type, the source.
+
+    Category labels that are not diagnoses ("Lymphoid Benign", "Myeloid Atypical") are left out."""
+    paths = sorted(ontology.glob(ONCOTREE_GLOB))
+    if not paths:
+        raise FileNotFoundError(f"no {ONCOTREE_GLOB} in {ontology}: pass --ontology with the OncoTree JSON export")
+    path = paths[-1]
+    release = re.search(r"(\d{4})_(\d{2})_(\d{2})", path.name)
+    tree = json.loads(path.read_text(encoding="utf-8"))
+    nodes: list[dict] = []
+    tissue_types: dict[str, str] = {}
+
+    def walk(node: dict, level: int) -> None:
+        if level == 1:
+            tissue_types[node["name"]] = node.get("mainType") or node["name"]
+        if level >= 2 and not node["name"].endswith((" Benign", " Atypical")):
+            nodes.append(
+                {
+                    "code": node["code"],
+                    "name": " ".join(node["name"].split()),
+                    "tissue": node.get("tissue"),
+                    "parent": node.get("parent"),
+                    "nci": list((node.get("externalReferences") or {}).get("NCI", [])),
+                }
+            )
+        for child in (node.get("children") or {}).values():
+            walk(child, level + 1)
+
+    for root in tree.values():
+        walk(root, 0)
+    source = {
+        "name": "OncoTree",
+        "file": path.name,
+        "release": "-".join(release.groups()) if release else path.stem,
+        "licence": "CC BY 4.0",
+        "attribution": "OncoTree, Memorial Sloan Kettering Cancer Center",
+        "url": "https://oncotree.mskcc.org",
+    }
+    return nodes, tissue_types, source
+
+
+def _name_key(text: str) -> str:
+    """Loose key for joining names across sources: case, punctuation, plural -s, "tumour" spelling and a trailing
+    ", NOS" or ", Other" ignored."""
+    text = re.sub(r",\s*(nos|other)$", "", text.casefold().replace("tumour", "tumor"))
+    if text.count(",") == 1:  # "Germ Cell Tumor, Brain" -> "Brain Germ Cell Tumor"
+        head, tail = text.split(",")
+        text = f"{tail} {head}"
+    words = re.sub(r"[^\w]+", " ", text).split()
+    return " ".join(
+        w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")) else w for w in words
+    )
+
+
+def join_oncotree(terms: dict[str, dict], nodes: list[dict], tissue_types: dict[str, str]) -> None:
+    """Attach OncoTree nodes to DO terms by NCIt code, else by name; the rest become ONCOTREE: terms.
+
+    A node joins the one DO cancer term sharing one of its NCIt codes; failing that, the one DO term whose name (or
+    else one EXACT synonym) equals the node's name. An unjoined node becomes `ONCOTREE:<code>` under its OncoTree
+    parent (joined or not); a main type right under its tissue goes under the DO term named like the tissue's main
+    type ("Cervical Cancer"), else the deepest DO cancer term above every joined node of that tissue, else cancer
+    (haematologic cancer for Myeloid and Lymphoid).
+    """
+    by_nci: dict[str, set[str]] = defaultdict(set)
+    by_name: dict[str, set[str]] = defaultdict(set)
+    by_synonym: dict[str, set[str]] = defaultdict(set)
+    for term_id, term in terms.items():
+        for code in term["nci"]:
+            by_nci[code].add(term_id)
+        by_name[_name_key(term["name"])].add(term_id)
+        for synonym in term["exact"]:
+            by_synonym[_name_key(synonym)].add(term_id)
+    joined_to: dict[str, str] = {}
+    for node in nodes:
+        by_code = {
+            t for code in node["nci"] for t in by_nci.get(code, ()) if t == CANCER or CANCER in _closure(terms, t)
+        }
+        for candidates in (
+            by_code,
+            by_name.get(_name_key(node["name"]), set()),
+            by_synonym.get(_name_key(node["name"]), set()),
+        ):
+            if len(candidates) == 1:
+                joined_to[node["code"]] = next(iter(candidates))
+                break
+    for node in nodes:
+        if node["code"] in joined_to:
+            term = terms[joined_to[node["code"]]]
+            term.setdefault("oncotree", {})[node["code"]] = node["name"]
+            if node["tissue"]:
+                term.setdefault("tissues", set()).add(node["tissue"])
+
+    tissue_anchor: dict[str, str] = {}
+    for tissue in {node["tissue"] for node in nodes}:
+        above = [
+            _closure(terms, term_id) | {term_id}
+            for node in nodes
+            if node["tissue"] == tissue and (term_id := joined_to.get(node["code"])) and cancer_kind(terms, term_id)
+        ]
+        common = set.intersection(*above) if above else set()
+        default = HAEMATOLOGIC_ROOTS[0] if tissue in HAEMATOLOGIC_TISSUES else CANCER
+        named = {t for t in by_name.get(_name_key(tissue_types.get(tissue, "")), ()) if cancer_kind(terms, t)}
+        named |= {t for t in by_synonym.get(_name_key(tissue_types.get(tissue, "")), ()) if cancer_kind(terms, t)}
+        if len(named) == 1:
+            tissue_anchor[tissue] = named.pop()
+        else:
+            tissue_anchor[tissue] = max(sorted(common), key=lambda t: len(_closure(terms, t)), default=default)
+
+    codes = {node["code"] for node in nodes}
+    for node in nodes:
+        if node["code"] in joined_to:
+            continue
+        if node["parent"] in codes:
+            parent = joined_to.get(node["parent"], f"ONCOTREE:{node['parent']}")
+        else:
+            parent = tissue_anchor[node["tissue"]]
+        terms[f"ONCOTREE:{node['code']}"] = {
+            "id": f"ONCOTREE:{node['code']}",
+            "name": node["name"],
+            "exact": [],
+            "related": [],
+            "is_a": [parent],
+            "nci": node["nci"],
+            "oncotree": {node["code"]: node["name"]},
+            "tissues": {node["tissue"]} if node["tissue"] else set(),
+        }
+
+
+def _closure(terms: dict[str, dict], term_id: str) -> set[str]:
+    seen: set[str] = set()
+    stack = list(terms[term_id]["is_a"])
+    while stack:
+        parent = stack.pop()
+        if parent not in seen and parent in terms:
+            seen.add(parent)
+            stack.extend(terms[parent]["is_a"])
+    return seen
+
+
+def cancer_kind(terms: dict[str, dict], term_id: str) -> str | None:
+    if term_id == CANCER:
+        return "any"
+    above = _closure(terms, term_id)
+    if CANCER not in above:
+        return None
+    if any(root == term_id or root in above for root in HAEMATOLOGIC_ROOTS):
+        return "haematologic"
+    return "solid"
+
+
+def build(ontology: Path) -> list[dict]:
+    """The vocabulary rows: a header, then one row per term sorted by id."""
+    terms, sources = join_do(ontology)
+    nodes, tissue_types, oncotree_source = oncotree_nodes(ontology)
+    join_oncotree(terms, nodes, tissue_types)
+    rows: list[dict] = []
+    for term_id in sorted(terms):
+        term = terms[term_id]
+        row: dict = {"id": term_id, "name": term["name"]}
+        name_key = term["name"].casefold()
+        exact = [s for s in term["exact"] if s.casefold() != name_key and len(s.split()) <= MAX_SYNONYM_WORDS]
+        related = [s for s in term["related"] if s.casefold() != name_key and len(s.split()) <= MAX_SYNONYM_WORDS]
+        if exact:
+            row["synonyms"] = exact
+        if related:
+            row["related"] = [s for s in related if s.casefold() not in {e.casefold() for e in exact}]
+            if not row["related"]:
+                del row["related"]
+        if term["is_a"]:
+            row["parents"] = term["is_a"]
+        kind = cancer_kind(terms, term_id)
+        if kind:
+            row["cancer"] = kind
+        if term.get("oncotree"):
+            row["oncotree"] = dict(sorted(term["oncotree"].items()))
+        if term.get("tissues"):
+            row["tissues"] = sorted(term["tissues"])
+        if term["nci"]:
+            row["nci"] = sorted(term["nci"])
+        rows.append(row)
+    header = {
+        "header": {
+            "what": "trialmatch disease vocabulary: one term a line (id, name, synonyms, related, parents, cancer, "
+            "oncotree, tissues, nci)",
+            "generated_by": "scripts/build_disease_vocab.py",
+            "sources": [*sources, oncotree_source],
+            "terms": len(rows),
+        }
+    }
+    return [header, *rows]
+
+
+def render(rows: list[dict]) -> str:
+    return "".join(json.dumps(row, ensure_ascii=False, separators=(",", ":")) + "\n" for row in rows)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--ontology", type=Path, default=DEFAULT_ONTOLOGY, help="directory of the source ontologies")
+    parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="vocabulary file to write")
+    parser.add_argument("--check", action="store_true", help="compare with --output instead of writing it")
+    args = parser.parse_args(argv)
+    text = render(build(args.ontology))
+    if args.check:
+        current = args.output.read_text(encoding="utf-8") if args.output.exists() else ""
+        if current != text:
+            print(f"{args.output} differs from a rebuild from {args.ontology}: run scripts/build_disease_vocab.py")
+            return 1
+        print(f"{args.output} is up to date")
+        return 0
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(text, encoding="utf-8")
+    print(f"wrote {text.count(chr(10)) - 1} terms to {args.output} ({len(text.encode()) / 1e6:.2f} MB)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
