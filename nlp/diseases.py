@@ -1,0 +1,842 @@
+"""Disease terms: map registry conditions and diagnoses to an ontology, and decide whether a patient's disease fits.
+
+    >>> from nlp.diseases import map_condition, relation, most_specific, is_solid
+    >>> [(m.id, m.name, m.text) for m in map_condition("Histologically confirmed metastatic colorectal adenocarcinoma")]
+    [('DOID:0050861', 'colorectal adenocarcinoma', 'colorectal adenocarcinoma')]
+    >>> [m.name for m in map_condition("Carcinoma, Non-Small-Cell Lung")]
+    ['lung non-small cell carcinoma']
+    >>> trial = most_specific(map_condition("Neoplasms") + map_condition("Kidney Neoplasms"))
+    >>> [m.name for m in trial]
+    ['kidney cancer']
+    >>> patient = map_condition("metastatic colorectal cancer")[0]
+    >>> relation(patient, trial), relation(patient, map_condition("NTRK Fusion Solid Tumors"))
+    ('not_met', 'met')
+    >>> is_solid("DOID:8418"), is_solid("DOID:9119")   # infantile fibrosarcoma, acute myeloid leukemia
+    (True, False)
+
+The vocabulary is `nlp/vocab/diseases.jsonl` (Human Disease Ontology cancer slim and NCIthesaurus subset, CC0;
+OncoTree, CC BY 4.0 — "OncoTree, Memorial Sloan Kettering Cancer Center"; rebuilt by
+`scripts/build_disease_vocab.py`), a hand-written layer `nlp/vocab/disease_layer.jsonl` (solid tumour, healthy
+volunteers, clinical shorthands such as NSCLC or mCRPC, synonyms the ontology lacks, misleading ontology synonyms
+dropped) and the wording rules `nlp/vocab/disease_wording.jsonl`. Everything is loaded once per process.
+
+API
+- `normalize(text) -> str`: the lookup form of a phrase. Lower case, accents, possessives, plurals and British
+  spellings folded ("tumours" → "tumor"), registry wording about stage and course dropped ("metastatic",
+  "advanced", "stage IV", "recurrent", "refractory", "unresectable", "adult"), organ adjectives made nouns
+  ("renal" → "kidney"), "malignant neoplasm" → "cancer", "X of the Y" → "Y X".
+- `map_condition(text) -> list[TermMatch]`: the disease terms a condition or a sentence names, each with `id`,
+  `name` and the matched `text`, `start`, `end` in `text`. Longest match wins; "carcinoma of the X", MeSH inversions
+  ("Leukemia, Myeloid, Acute"), coordinations ("lung and breast cancer") and head-noun fallbacks ("Kidney Neoplasms"
+  → kidney cancer, "thymus carcinoma" → thymus cancer when the ontology lacks it) are handled. Unmapped → [].
+- `term(id) -> Term` (name, synonyms, parents, `cancer` = "solid" | "haematologic" | "any" | None, tissues,
+  OncoTree codes); `ancestors(id)`, `descendants(id)` (frozensets, self excluded); `is_within(a, b)` (a is b or below
+  it); `overlaps(a, b)` (one within the other or a common descendant); `is_cancer`, `is_solid`, `is_haematologic`.
+- `most_specific(terms)`: drops every term another listed term lies below ("Neoplasms; Kidney Neoplasms" → kidney
+  cancer), so a generic term listed beside specific ones does not make a basket.
+- `judge(patient, trial_terms) -> Relation` and `relation(patient, trial_terms) -> "met" | "not_met" | "unknown"`:
+  met when the patient's term is one of the trial's or below one (a basket such as "solid tumour" included);
+  not_met when every trial term is disjoint from the patient's; unknown when the patient's term is broader than or
+  overlaps a trial term, or either side is unmapped. `Relation` says which trial term decided and why, in words.
+- `suggest(prefix, limit)`: terms whose name or synonym starts with (or has a word starting with) the prefix, for
+  autocomplete. `sources()`: the vocabulary header (sources, releases, licences) for attribution.
+Terms, matches and relations accept a term id, a `Term` or a `TermMatch` wherever a term is expected.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import NamedTuple
+
+VOCAB_DIR = Path(__file__).resolve().parent / "vocab"
+DISEASES_PATH = VOCAB_DIR / "diseases.jsonl"
+LAYER_PATH = VOCAB_DIR / "disease_layer.jsonl"
+WORDING_PATH = VOCAB_DIR / "disease_wording.jsonl"
+
+MET, NOT_MET, UNKNOWN = "met", "not_met", "unknown"
+CANCER_ID = "DOID:162"
+
+_TOKEN = re.compile(r"[^\W_]+|[,;:()\[\]/&.]")
+_WORD = re.compile(r"[^\W_]+|&")
+_POSSESSIVE = re.compile(r"(?<=\w)['’`]s\b|(?<=s)['’`](?=\s|$)")
+_BOUNDARY = frozenset(",;:()[].")
+_STAGE_NUMERAL = re.compile(r"^(?:0|[1-4]|i{1,3}|iv)[a-c]?[1-3]?$")
+_ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4", "v": "5"}
+_METASTATIC_ACRONYM = re.compile(r"^m([A-Z][A-Z0-9]+)$")  # mCRC, mCRPC, mRCC: m = metastatic
+_RANK_LAYER, _RANK_NAME, _RANK_EXACT, _RANK_ONCOTREE, _RANK_RELATED = range(5)
+_DROPPED_PENALTY = 8
+_GENERIC_PENALTY = 9
+_MAX_KEY_WORDS = 14
+
+
+@dataclass(frozen=True)
+class Term:
+    """A disease term of the vocabulary."""
+
+    id: str
+    name: str
+    synonyms: tuple[str, ...] = ()
+    parents: tuple[str, ...] = ()
+    cancer: str | None = None  # "solid", "haematologic", "any" (cancer itself) or None (not a cancer)
+    tissues: tuple[str, ...] = ()
+    oncotree: tuple[str, ...] = ()  # OncoTree codes joined to this term
+
+
+@dataclass(frozen=True)
+class TermMatch:
+    """A term found in a text, with the span of the text it was read from."""
+
+    id: str
+    name: str
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Relation:
+    """How a patient's disease term relates to a trial's terms: the verdict, the trial term it rests on, why."""
+
+    verdict: str
+    patient: str | None
+    trial: str | None
+    reason: str
+
+
+class _Entry(NamedTuple):
+    """One way to write a term: its rank (lower wins), and the exact spelling an acronym needs."""
+
+    rank: tuple[int, int, int]
+    term: str
+    case: tuple[str, ...] | None
+    whole: bool  # only when it is the whole text ("Healthy")
+
+
+@dataclass
+class _Wording:
+    modifiers: frozenset[str] = frozenset()
+    stage_words: frozenset[str] = frozenset()
+    numbered: frozenset[str] = frozenset()
+    stops: frozenset[str] = frozenset()
+    coordinators: frozenset[str] = frozenset()
+    irregular: dict[str, str] = field(default_factory=dict)
+    spellings: list[tuple[str, str]] = field(default_factory=list)
+    same: dict[str, str] = field(default_factory=dict)
+    rewrites: dict[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict)
+    rewrite_starts: frozenset[str] = frozenset()
+    heads: list[tuple[tuple[str, ...], tuple[tuple[str, ...], ...], int]] = field(default_factory=list)
+    heads_by_last: dict[str, list] = field(default_factory=dict)  # last word of a head → its head rules
+    generic: frozenset[str] = frozenset()
+    negations: frozenset[str] = frozenset()
+    qualifiers: frozenset[str] = frozenset()
+    words: dict[str, tuple[str, ...]] = field(default_factory=dict)  # cache: raw lower-case token → words
+
+
+@dataclass
+class _Vocabulary:
+    terms: dict[str, Term]
+    trie: dict
+    ancestors: dict[str, frozenset[str]]
+    descendants: dict[str, frozenset[str]]
+    wording: _Wording
+    header: dict
+    labels: list[tuple[str, str, str]]  # (lower-case label, label, term id) for suggest()
+    baskets: frozenset[str]
+    site_words: frozenset[str]  # words of cancer names that name a site or kind ("abdominal", "lung")
+
+
+@dataclass
+class _Tokens:
+    words: list[str]
+    origs: list[str]
+    starts: list[int]
+    ends: list[int]
+    bound: list[bool]  # a hard boundary (comma, parenthesis, full stop) lies before this word
+    coord: list[bool]  # a coordinator (and, or, slash, comma) lies right before this word
+
+
+def _read_jsonl(path: Path) -> list[dict]:
+    if not path.exists():
+        raise FileNotFoundError(f"disease vocabulary file {path} is missing: restore it from the repository")
+    rows = []
+    with path.open(encoding="utf-8") as lines:
+        for number, line in enumerate(lines, 1):
+            if line.strip():
+                try:
+                    rows.append(json.loads(line))
+                except json.JSONDecodeError as error:
+                    raise ValueError(f"{path.name} line {number} is not JSON ({error.msg}): fix that line") from None
+    return rows
+
+
+def _load_wording(rows: list[dict]) -> _Wording:
+    wording = _Wording()
+    sets: dict[str, set[str]] = {"modifier": set(), "stage": set(), "numbered": set(), "stop": set()}
+    sets |= {"coordinator": set(), "generic": set(), "negation": set(), "qualifier": set()}
+    for number, row in enumerate(rows, 1):
+        kind = row.get("kind")
+        if kind in sets:
+            sets[kind].add(row["word"])
+        elif kind == "irregular":
+            wording.irregular[row["from"]] = row["to"]
+        elif kind == "spelling":
+            wording.spellings.append((row["from"], row["to"]))
+        elif kind == "same":
+            wording.same[row["from"]] = row["to"]
+        elif kind == "rewrite":
+            wording.rewrites[tuple(row["from"].split())] = tuple(row["to"].split())
+        elif kind == "head":
+            also = tuple(tuple(a.split()) for a in row["also"])
+            wording.heads.append((tuple(row["word"].split()), also, int(row["penalty"])))
+        else:
+            raise ValueError(f"{WORDING_PATH.name} line {number}: unknown kind {kind!r} (see the module docstring)")
+    wording.modifiers = frozenset(sets["modifier"])
+    wording.stage_words = frozenset(sets["stage"])
+    wording.numbered = frozenset(sets["numbered"])
+    wording.stops = frozenset(sets["stop"])
+    wording.coordinators = frozenset(sets["coordinator"])
+    wording.generic = frozenset(sets["generic"])
+    wording.negations = frozenset(sets["negation"])
+    wording.qualifiers = frozenset(sets["qualifier"])
+    wording.rewrite_starts = frozenset(old[0] for old in wording.rewrites)
+    for rule in wording.heads:
+        wording.heads_by_last.setdefault(rule[0][-1], []).append(rule)
+    return wording
+
+
+def _fold(token: str, wording: _Wording) -> tuple[str, ...]:
+    """The lookup words of one lower-case token (usually one; "nonsmall" gives two)."""
+    cached = wording.words.get(token)
+    if cached is not None:
+        return cached
+    word = unicodedata.normalize("NFKD", token)
+    word = "".join(ch for ch in word if not unicodedata.combining(ch))
+    if word in wording.irregular:
+        word = wording.irregular[word]
+    elif len(word) > 4 and word.endswith("ies"):
+        word = word[:-3] + "y"
+    elif len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is", "ys")):
+        word = word[:-1]
+    for old, new in wording.spellings:
+        if old in word:
+            word = word.replace(old, new)
+    words = tuple(wording.same.get(w, w) for w in word.split())
+    wording.words[token] = words
+    return words
+
+
+def _tokens(text: str, wording: _Wording) -> _Tokens:
+    """Lookup words of a text with their original spellings and character spans; registry wording dropped."""
+    out = _Tokens([], [], [], [], [], [])
+    text = _POSSESSIVE.sub(lambda m: " " * len(m.group()), text)
+    raw = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+    bound = coord = False
+    index = 0
+    while index < len(raw):
+        token, start, end = raw[index]
+        index += 1
+        if not token.isalnum() and (token in _BOUNDARY or token in wording.coordinators):
+            bound = bound or token in _BOUNDARY
+            coord = coord or token in wording.coordinators
+            continue
+        acronym = _METASTATIC_ACRONYM.match(token)
+        if acronym:
+            token, start = acronym.group(1), start + 1
+        lower = token.lower()
+        if lower in wording.stage_words and index < len(raw) and _STAGE_NUMERAL.match(raw[index][0].lower()):
+            while index < len(raw) and _STAGE_NUMERAL.match(raw[index][0].lower()):
+                index += 1
+            continue
+        for word in _fold(lower, wording):
+            if word in wording.modifiers or word in wording.stops:
+                continue
+            if out.words and out.words[-1] in wording.numbered and word in _ROMAN:
+                word = _ROMAN[word]
+            out.words.append(word)
+            out.origs.append(token)
+            out.starts.append(start)
+            out.ends.append(end)
+            out.bound.append(bound)
+            out.coord.append(coord)
+            bound = coord = False
+    return _rewrite(out, wording) if wording.rewrite_starts.intersection(out.words) else out
+
+
+def _rewrite(tokens: _Tokens, wording: _Wording) -> _Tokens:
+    """The tokens with the phrase rewrites applied ("malignant neoplasm" → "cancer"), spans kept."""
+    out = _Tokens([], [], [], [], [], [])
+    index, total = 0, len(tokens.words)
+    while index < total:
+        size, new = 1, (tokens.words[index],)
+        for old, replacement in wording.rewrites.items():
+            stop = index + len(old)
+            if tuple(tokens.words[index:stop]) == old and not any(tokens.bound[index + 1 : stop]):
+                size, new = len(old), replacement
+                break
+        stop = index + size
+        for offset, word in enumerate(new):
+            out.words.append(word)
+            out.origs.append(" ".join(tokens.origs[index:stop]))
+            out.starts.append(tokens.starts[index])
+            out.ends.append(tokens.ends[stop - 1])
+            out.bound.append(tokens.bound[index] if offset == 0 else False)
+            if tokens.coord:
+                out.coord.append(tokens.coord[index] if offset == 0 else False)
+        index = stop
+    return out
+
+
+def _reordered(words: tuple[str, ...]) -> tuple[str, ...] | None:
+    """ "carcinoma of colon" → "colon carcinoma" when the phrase has exactly one "of"; else None."""
+    if words.count("of") != 1:
+        return None
+    at = words.index("of")
+    if at == 0 or at == len(words) - 1:
+        return None
+    return words[at + 1 :] + words[:at]
+
+
+def normalize(text: str) -> str:
+    """The lookup form of a phrase: "Metastatic Carcinomas of the Colon" → "colon carcinoma"."""
+    words = tuple(_tokens(text, _vocabulary().wording).words)
+    return " ".join(_reordered(words) or words)
+
+
+def _is_acronym(token: str) -> bool:
+    if token[1:].islower() or token.isdigit():
+        return False
+    upper = sum(ch.isupper() for ch in token)
+    return upper >= 2 and upper > sum(ch.islower() for ch in token)
+
+
+def _surface(surface: str, wording: _Wording) -> tuple[tuple[str, ...], tuple[str, ...], bool]:
+    """Lookup words of one vocabulary name, their original spellings, and whether registry wording was dropped."""
+    words: list[str] = []
+    origs: list[str] = []
+    dropped = False
+    raw = _WORD.findall(_POSSESSIVE.sub(" ", surface) if "'" in surface or "’" in surface else surface)
+    index = 0
+    while index < len(raw):
+        token = raw[index]
+        index += 1
+        lower = token.lower()
+        if lower in wording.stage_words and index < len(raw) and _STAGE_NUMERAL.match(raw[index].lower()):
+            while index < len(raw) and _STAGE_NUMERAL.match(raw[index].lower()):
+                index += 1
+            dropped = True
+            continue
+        for word in _fold(lower, wording):
+            if word in wording.modifiers:
+                dropped = True
+            elif word not in wording.stops:
+                if words and words[-1] in wording.numbered and word in _ROMAN:
+                    word = _ROMAN[word]
+                words.append(word)
+                origs.append(token)
+    if wording.rewrite_starts.intersection(words):
+        tokens = _rewrite(_Tokens(words, origs, [0] * len(words), [0] * len(words), [False] * len(words), []), wording)
+        words, origs = tokens.words, tokens.origs
+    return tuple(words), tuple(origs), dropped
+
+
+def _keys(surface: str, wording: _Wording) -> tuple[list[tuple[tuple[str, ...], int]], tuple[str, ...] | None]:
+    """The trie keys of one way to write a term, each with its penalty, and the spelling an acronym needs.
+
+    Head fallbacks ("kidney cancer" also as "kidney neoplasm") come with the penalty of their rule; a name that
+    loses registry wording ("adult hepatocellular carcinoma", "Breast Neoplasm, NOS") ranks after every fallback.
+    """
+    words, origs, dropped = _surface(surface, wording)
+    if not words or len(words) > _MAX_KEY_WORDS:
+        return [], None
+    case = origs if all(_is_acronym(t) or t.isdigit() for t in origs) else None
+    bases = [words]
+    reordered = _reordered(words)
+    if reordered:
+        bases.append(reordered)
+    floor = _DROPPED_PENALTY if dropped else 0
+    keys = [(base, floor) for base in bases]
+    if case is None:
+        for base in bases:
+            for head, alternatives, penalty in wording.heads_by_last.get(base[-1], ()):
+                if len(base) > len(head) and base[-len(head) :] == head:
+                    keys.extend((base[: -len(head)] + alt, max(penalty, floor)) for alt in alternatives)
+    return keys, case
+
+
+def _insert(trie: dict, key: tuple[str, ...], entry: _Entry) -> None:
+    node = trie
+    for word in key:
+        node = node.setdefault(word, {})
+    node.setdefault(None, []).append(entry)
+
+
+def _layer_terms(
+    rows: list[dict], terms: dict[str, dict]
+) -> tuple[list[tuple[str, str, bool]], set[tuple[str, str]], set[str]]:
+    """Add the layer's terms to `terms`; return its aliases (text, id, whole-text only), dropped synonyms, baskets."""
+    aliases: list[tuple[str, str, bool]] = []
+    drops: set[tuple[str, str]] = set()
+    baskets: set[str] = set()
+    for number, row in enumerate(rows, 1):
+        where = f"{LAYER_PATH.name} line {number}"
+        if "term" in row:
+            terms[row["term"]] = {
+                "id": row["term"],
+                "name": row["name"],
+                "synonyms": row.get("synonyms", []),
+                "parents": row.get("parents", []),
+                "cancer": row.get("cancer"),
+                "covers": row.get("covers"),
+                "layer": True,
+            }
+            for child in row.get("children", []):
+                if child not in terms:
+                    raise ValueError(f"{where}: child {child!r} is not a vocabulary term: fix the id")
+                terms[child]["parents"] = [*terms[child].get("parents", []), row["term"]]
+        elif "alias" in row:
+            aliases.append((row["alias"], row["id"], bool(row.get("whole"))))
+        elif "drop" in row:
+            drops.add((row["drop"].casefold(), row["id"]))
+        elif "basket" in row:
+            baskets.add(row["basket"])
+        else:
+            raise ValueError(f"{where}: a row needs 'term', 'alias', 'drop' or 'basket' (see the file's first lines)")
+    for text, term_id, _ in aliases:
+        if term_id not in terms:
+            raise ValueError(f"{LAYER_PATH.name}: alias {text!r} points at unknown term {term_id!r}: fix the id")
+    for text, term_id in drops:
+        if term_id not in terms:
+            raise ValueError(f"{LAYER_PATH.name}: drop {text!r} points at unknown term {term_id!r}: fix the id")
+    for term_id in baskets:
+        if term_id not in terms:
+            raise ValueError(f"{LAYER_PATH.name}: basket {term_id!r} is not a vocabulary term: fix the id")
+    for row in terms.values():
+        for parent in row.get("parents", []):
+            if parent not in terms:
+                raise ValueError(f"term {row['id']} has unknown parent {parent!r}: fix {LAYER_PATH.name}")
+    return aliases, drops, baskets
+
+
+def _closure(parents: dict[str, tuple[str, ...]]) -> dict[str, frozenset[str]]:
+    memo: dict[str, frozenset[str]] = {}
+
+    def visit(term_id: str, path: frozenset[str]) -> frozenset[str]:
+        if term_id in memo:
+            return memo[term_id]
+        found: set[str] = set()
+        for parent in parents.get(term_id, ()):
+            if parent in path:
+                raise ValueError(f"the disease vocabulary has a cycle through {parent}: fix its parents")
+            found.add(parent)
+            found |= visit(parent, path | {parent})
+        memo[term_id] = frozenset(found)
+        return memo[term_id]
+
+    for term_id in parents:
+        visit(term_id, frozenset({term_id}))
+    return memo
+
+
+@lru_cache(maxsize=1)
+def _vocabulary() -> _Vocabulary:
+    wording = _load_wording(_read_jsonl(WORDING_PATH))
+    rows = _read_jsonl(DISEASES_PATH)
+    if not rows or "header" not in rows[0]:
+        raise ValueError(f"{DISEASES_PATH} has no header line: rebuild it with scripts/build_disease_vocab.py")
+    header = rows[0]["header"]
+    raw = {row["id"]: row for row in rows[1:]}
+    aliases, drops, baskets = _layer_terms(_read_jsonl(LAYER_PATH), raw)
+
+    parents = {term_id: tuple(row.get("parents", ())) for term_id, row in raw.items()}
+    ancestors = _closure(parents)
+    covers = {row["covers"]: term_id for term_id, row in raw.items() if row.get("covers")}
+    terms: dict[str, Term] = {}
+    for term_id, row in raw.items():
+        kind = row.get("cancer")
+        if kind in covers and covers[kind] != term_id:
+            basket = covers[kind]
+            ancestors[term_id] = ancestors[term_id] | {basket} | ancestors[basket]
+        terms[term_id] = Term(
+            id=term_id,
+            name=row["name"],
+            synonyms=tuple(row.get("synonyms", ())),
+            parents=parents[term_id],
+            cancer=kind,
+            tissues=tuple(row.get("tissues", ())),
+            oncotree=tuple(row.get("oncotree", ())),
+        )
+    below: dict[str, set[str]] = {term_id: set() for term_id in terms}
+    for term_id, above in ancestors.items():
+        for ancestor in above:
+            below[ancestor].add(term_id)
+    descendants = {term_id: frozenset(found) for term_id, found in below.items()}
+
+    trie: dict = {}
+    labels: list[tuple[str, str, str]] = []
+    site_words: set[str] = set()
+    depth = {term_id: len(above) for term_id, above in ancestors.items()}
+    benign = {term_id for term_id, found in terms.items() if "benign" in found.name.lower().split()}
+
+    def index(surface: str, term_id: str, rank: int, whole: bool = False) -> None:
+        if (surface.casefold(), term_id) in drops:
+            return
+        keys, case = _keys(surface, wording)
+        if case is not None and rank != _RANK_LAYER and len("".join(case)) <= 2:
+            return  # two-letter ontology acronyms (HL, MS, CF) mislead in running text
+        generic = term_id in benign and "benign" not in surface.lower()
+        if keys and terms[term_id].cancer and term_id not in baskets:
+            site_words.update(keys[0][0][:-1])
+        for key, penalty in keys:
+            if generic and key[-1] in wording.generic:
+                penalty = _GENERIC_PENALTY
+            entry = _Entry((penalty, rank, depth[term_id]), term_id, case, whole)
+            _insert(trie, key, entry)
+        if case is None and not whole:
+            labels.append((surface.casefold(), surface, term_id))
+
+    for term_id, row in raw.items():
+        layer = bool(row.get("layer"))
+        index(row["name"], term_id, _RANK_LAYER if layer else _RANK_NAME)
+        for synonym in row.get("synonyms", ()):
+            index(synonym, term_id, _RANK_LAYER if layer else _RANK_EXACT)
+        for name in (row.get("oncotree") or {}).values():
+            index(name, term_id, _RANK_ONCOTREE)
+        for synonym in row.get("related", ()):
+            index(synonym, term_id, _RANK_RELATED)
+    for text, term_id, whole in aliases:
+        index(text, term_id, _RANK_LAYER, whole)
+    labels.sort(key=lambda label: (len(label[0]), label[0]))
+    site_words -= wording.qualifiers | wording.modifiers | wording.coordinators
+    return _Vocabulary(
+        terms, trie, ancestors, descendants, wording, header, labels, frozenset(baskets), frozenset(site_words)
+    )
+
+
+def _best(entries: list[_Entry], origs: list[str], whole: bool, caps: bool) -> _Entry | None:
+    """The best-ranked entry whose acronym spelling (if any) and whole-text condition the span satisfies."""
+    best = None
+    for entry in entries:
+        if entry.whole and not whole:
+            continue
+        if entry.case is not None and (caps and not whole or tuple(origs) != entry.case):
+            continue
+        if best is None or entry.rank < best.rank:
+            best = entry
+    return best
+
+
+def _longest(vocab: _Vocabulary, tokens: _Tokens, start: int, caps: bool) -> tuple[int, _Entry] | None:
+    """The longest vocabulary phrase starting at word `start` (end index, entry), crossing no hard boundary."""
+    node = vocab.trie
+    found = None
+    total = len(tokens.words)
+    for end in range(start, total):
+        if end > start and tokens.bound[end]:
+            break
+        node = node.get(tokens.words[end])
+        if node is None:
+            break
+        if None in node:
+            whole = start == 0 and end == total - 1
+            entry = _best(node[None], tokens.origs[start : end + 1], whole, caps)
+            if entry is not None:
+                found = (end + 1, entry)
+    return found
+
+
+def _exact(vocab: _Vocabulary, words: Iterable[str]) -> _Entry | None:
+    node = vocab.trie
+    for word in words:
+        node = node.get(word)
+        if node is None:
+            return None
+    entries = [e for e in node.get(None, ()) if e.case is None and not e.whole]
+    return min(entries, key=lambda e: e.rank) if entries else None
+
+
+def _scan(vocab: _Vocabulary, tokens: _Tokens, caps: bool) -> list[tuple[int, int, str]]:
+    """Non-overlapping (first word, end word, term id) matches: longest first, then leftmost."""
+    total = len(tokens.words)
+    candidates: list[tuple[int, int, _Entry]] = []
+    for start in range(total):
+        found = _longest(vocab, tokens, start, caps)
+        if found:
+            candidates.append((start, found[0], found[1]))
+    for at in range(1, total - 1):
+        if tokens.words[at] != "of" or tokens.bound[at] or tokens.bound[at + 1]:
+            continue
+        best = None
+        for left in range(1, min(3, at) + 1):
+            if any(tokens.bound[at - left + 1 : at + 1]):
+                break
+            for right in range(1, min(4, total - at - 1) + 1):
+                if tokens.bound[at + right]:
+                    break
+                key = tokens.words[at + 1 : at + 1 + right] + tokens.words[at - left : at]
+                entry = _exact(vocab, key)
+                if entry is not None and (best is None or left + right > best[1] - best[0] - 1):
+                    best = (at - left, at + right + 1, entry)
+        if best:
+            candidates.append(best)
+    chosen: list[tuple[int, int, str]] = []
+    taken = [False] * total
+    for start, end, entry in sorted(candidates, key=lambda c: (-(c[1] - c[0]), c[0], c[2].rank)):
+        if not any(taken[start:end]):
+            chosen.append((start, end, entry.term))
+            taken[start:end] = [True] * (end - start)
+    _coordinated(vocab, tokens, chosen, taken)
+    return sorted(match for match in chosen if _stands(vocab, tokens, match, taken))
+
+
+def _stands(vocab: _Vocabulary, tokens: _Tokens, match: tuple[int, int, str], taken: list[bool]) -> bool:
+    """False for a term a negation word cancels ("HIV Seronegativity") and for a basket term right after a site
+    word no term covers ("Abdominal Cancer" names an unknown kind of cancer, not every cancer)."""
+    start, end, term_id = match
+    negations = vocab.wording.negations
+    if start and tokens.words[start - 1] in negations or end < len(tokens.words) and tokens.words[end] in negations:
+        return False
+    if term_id in vocab.baskets and start and not tokens.bound[start] and not taken[start - 1]:
+        return tokens.words[start - 1] not in vocab.site_words
+    return True
+
+
+def _coordinated(vocab: _Vocabulary, tokens: _Tokens, chosen: list, taken: list[bool]) -> None:
+    """ "lung and breast cancer", "colon/rectal cancer": a match right after a coordinator lends its tail to the
+    unmatched words before the coordinator when together they name a term."""
+    queue = list(chosen)
+    while queue:
+        start, end, _ = queue.pop()
+        if start == 0:
+            continue
+        if tokens.words[start - 1] in vocab.wording.coordinators:
+            at = start - 1
+        elif tokens.coord[start]:
+            at = start
+        else:
+            continue
+        found = None
+        for size in range(min(4, at), 0, -1):
+            first = at - size
+            if any(taken[first:at]) or any(tokens.bound[first + 1 : at + (at == start - 1)]):
+                continue
+            for cut in range(start + 1, end):
+                entry = _exact(vocab, tokens.words[first:at] + tokens.words[cut:end])
+                if entry is not None:
+                    found = (first, at, entry.term)
+                    break
+            if found:
+                break
+        if found:
+            chosen.append(found)
+            taken[found[0] : found[1]] = [True] * (found[1] - found[0])
+            queue.append(found)
+
+
+def _readings(tokens: _Tokens, text: str) -> list[_Tokens]:
+    """Other word orders a short registry condition may be read in: "Leukemia, Myeloid, Acute" → "Acute Myeloid
+    Leukemia" (reversed) or "Death, Sudden, Cardiac" → "Sudden Cardiac Death" (first part last); "Melanoma (Skin)"
+    → "Skin Melanoma"."""
+    if len(tokens.words) > 10:
+        return []
+    parts: list[list[int]] = [[]]
+    for index in range(len(tokens.words)):
+        if index and tokens.bound[index]:
+            parts.append([])
+        parts[-1].append(index)
+    if not 2 <= len(parts) <= 4:
+        return []
+    orders = [parts[::-1], parts[1:] + parts[:1]]
+    readings = []
+    for order in orders:
+        indices = [i for part in order for i in part]
+        readings.append(
+            _Tokens(
+                [tokens.words[i] for i in indices],
+                [tokens.origs[i] for i in indices],
+                [tokens.starts[i] for i in indices],
+                [tokens.ends[i] for i in indices],
+                [False] * len(indices),
+                [False] * len(indices),
+            )
+        )
+    return readings
+
+
+def map_condition(text: str) -> list[TermMatch]:
+    """The disease terms `text` names (a registry condition, a diagnosis or a sentence), in text order."""
+    if not isinstance(text, str):
+        raise TypeError(f"map_condition takes the condition text as a string, got {type(text).__name__}")
+    vocab = _vocabulary()
+    tokens = _tokens(text, vocab.wording)
+    if not tokens.words:
+        return []
+    caps = not any(ch.islower() for ch in text) and len(tokens.words) > 1
+    best_tokens, best = tokens, _scan(vocab, tokens, caps)
+    best_score = _score(best)
+    for reading in _readings(tokens, text):
+        found = _scan(vocab, reading, caps)
+        score = _score(found)
+        if score > best_score:
+            best_tokens, best, best_score = reading, found, score
+    matches: list[TermMatch] = []
+    seen: set[str] = set()
+    for first, end, term_id in best:
+        if term_id in seen:
+            continue
+        seen.add(term_id)
+        start = min(best_tokens.starts[first:end])
+        stop = max(best_tokens.ends[first:end])
+        if text.count("(", start, stop) > text.count(")", start, stop) and text.startswith(")", stop):
+            stop += 1
+        matches.append(TermMatch(term_id, vocab.terms[term_id].name, text[start:stop], start, stop))
+    return sorted(matches, key=lambda m: (m.start, m.end))
+
+
+def _score(matches: list[tuple[int, int, str]]) -> tuple[int, int]:
+    """Words covered, then fewer and longer matches."""
+    return sum(end - start for start, end, _ in matches), -len(matches)
+
+
+def _id(value: str | Term | TermMatch) -> str:
+    term_id = value if isinstance(value, str) else value.id
+    if term_id not in _vocabulary().terms:
+        raise KeyError(f"unknown disease term {term_id!r}: use an id from map_condition() or term()")
+    return term_id
+
+
+def term(term_id: str) -> Term:
+    """The vocabulary term with this id ("DOID:3908")."""
+    return _vocabulary().terms[_id(term_id)]
+
+
+def sources() -> dict:
+    """The vocabulary header: generating script, term count, and each source with its release and licence."""
+    return dict(_vocabulary().header)
+
+
+def ancestors(term_id: str | Term | TermMatch) -> frozenset[str]:
+    """Every term above this one (the "solid tumour" basket above every solid cancer); itself excluded."""
+    return _vocabulary().ancestors[_id(term_id)]
+
+
+def descendants(term_id: str | Term | TermMatch) -> frozenset[str]:
+    """Every term below this one; itself excluded."""
+    return _vocabulary().descendants[_id(term_id)]
+
+
+def is_within(a: str | Term | TermMatch, b: str | Term | TermMatch) -> bool:
+    """True when `a` is `b` or lies below it (NSCLC within lung cancer; colon cancer within solid tumour)."""
+    a, b = _id(a), _id(b)
+    return a == b or b in _vocabulary().ancestors[a]
+
+
+def overlaps(a: str | Term | TermMatch, b: str | Term | TermMatch) -> bool:
+    """True unless `a` and `b` are disjoint: one within the other, or some term lies below both."""
+    a, b = _id(a), _id(b)
+    vocab = _vocabulary()
+    if a == b or b in vocab.ancestors[a] or a in vocab.ancestors[b]:
+        return True
+    return not vocab.descendants[a].isdisjoint(vocab.descendants[b])
+
+
+def is_cancer(term_id: str | Term | TermMatch) -> bool:
+    """True for cancer and every term below it."""
+    return term(term_id).cancer is not None
+
+
+def is_solid(term_id: str | Term | TermMatch) -> bool:
+    """True for a cancer outside the haematologic and immune-system branches."""
+    return term(term_id).cancer == "solid"
+
+
+def is_haematologic(term_id: str | Term | TermMatch) -> bool:
+    """True for haematologic cancer, immune system cancer and every term below them."""
+    return term(term_id).cancer == "haematologic"
+
+
+def is_basket(term_id: str | Term | TermMatch) -> bool:
+    """True for the generic terms a trial can enrol any disease under (cancer, solid tumour, haematologic cancer,
+    carcinoma): a trial is a basket when one of them stands alone among its deciding terms."""
+    return _id(term_id) in _vocabulary().baskets
+
+
+def most_specific(terms: Iterable[str | Term | TermMatch]) -> list:
+    """The listed terms minus duplicates and any term another listed term lies below, in input order."""
+    items = list(terms)
+    ids = [_id(item) for item in items]
+    vocab = _vocabulary()
+    kept = []
+    seen: set[str] = set()
+    for item, term_id in zip(items, ids, strict=True):
+        if term_id in seen:
+            continue
+        seen.add(term_id)
+        if not any(other != term_id and term_id in vocab.ancestors[other] for other in ids):
+            kept.append(item)
+    return kept
+
+
+def judge(patient: str | Term | TermMatch | None, trial_terms: Iterable[str | Term | TermMatch]) -> Relation:
+    """The diagnosis verdict for a patient's term against a trial's deciding terms (see `most_specific`).
+
+    met: the patient's term is a trial term or lies below one (a basket such as "solid tumour" included);
+    not_met: every trial term is disjoint from the patient's; unknown: the patient's term is broader than or
+    overlaps a trial term (patient "lung cancer", trial NSCLC: ask), or either side has no term.
+    """
+    trial_ids = list(dict.fromkeys(_id(t) for t in trial_terms))
+    if patient is None:
+        return Relation(UNKNOWN, None, None, "the patient's diagnosis is not mapped to a disease term")
+    patient_id = _id(patient)
+    vocab = _vocabulary()
+    name = vocab.terms[patient_id].name
+    if not trial_ids:
+        return Relation(UNKNOWN, patient_id, None, "the trial names no disease term")
+    for trial_id in trial_ids:
+        if is_within(patient_id, trial_id):
+            trial_name = vocab.terms[trial_id].name
+            how = "" if trial_id == patient_id else f", a kind of {trial_name}"
+            return Relation(MET, patient_id, trial_id, f"trial is for {trial_name}; the patient has {name}{how}")
+    for trial_id in trial_ids:
+        if overlaps(patient_id, trial_id):
+            trial_name = vocab.terms[trial_id].name
+            return Relation(
+                UNKNOWN,
+                patient_id,
+                trial_id,
+                f"trial is for {trial_name}; the patient's {name} may or may not be {trial_name}",
+            )
+    names = ", ".join(vocab.terms[t].name for t in trial_ids)
+    return Relation(NOT_MET, patient_id, None, f"trial is for {names}; the patient has {name}")
+
+
+def relation(patient: str | Term | TermMatch | None, trial_terms: Iterable[str | Term | TermMatch]) -> str:
+    """ "met", "not_met" or "unknown": `judge(patient, trial_terms).verdict`."""
+    return judge(patient, trial_terms).verdict
+
+
+def suggest(prefix: str, limit: int = 10) -> list[tuple[str, str]]:
+    """(label, term id) pairs whose label starts with `prefix`, then those with a word starting with it."""
+    key = " ".join(prefix.casefold().split())
+    if not key:
+        return []
+    vocab = _vocabulary()
+    starts, inside = [], []
+    seen: set[str] = set()
+    for folded, label, term_id in vocab.labels:
+        if term_id in seen:
+            continue
+        if folded.startswith(key):
+            starts.append((label, term_id))
+            seen.add(term_id)
+        elif f" {key}" in f" {folded}" and len(inside) < limit:
+            inside.append((label, term_id))
+    picked = starts[:limit]
+    chosen = {term_id for _, term_id in picked}
+    picked += [(label, term_id) for label, term_id in inside if term_id not in chosen][: limit - len(picked)]
+    return picked
