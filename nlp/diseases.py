@@ -453,7 +453,7 @@ def _vocabulary() -> _Vocabulary:
     raw = {row["id"]: row for row in rows[1:]}
     aliases, drops, baskets = _layer_terms(_read_jsonl(LAYER_PATH), raw)
 
-    parents = {term_id: tuple(row.get("parents", ())) for term_id, row in raw.items()}
+    parents = {term_id: (*row.get("parents", ()), *row.get("inferred", ())) for term_id, row in raw.items()}
     ancestors = _closure(parents)
     covers = {row["covers"]: term_id for term_id, row in raw.items() if row.get("covers")}
     terms: dict[str, Term] = {}
@@ -786,7 +786,8 @@ def judge(patient: str | Term | TermMatch | None, trial_terms: Iterable[str | Te
     """The diagnosis verdict for a patient's term against a trial's deciding terms (see `most_specific`).
 
     met: the patient's term is a trial term or lies below one (a basket such as "solid tumour" included);
-    not_met: every trial term is disjoint from the patient's; unknown: the patient's term is broader than or
+    not_met: every trial term is disjoint from the patient's (neither within the other, no common term below them,
+    and, for two solid cancers, no OncoTree tissue in common); unknown: the patient's term is broader than or
     overlaps a trial term (patient "lung cancer", trial NSCLC: ask), or either side has no term.
     """
     trial_ids = list(dict.fromkeys(_id(t) for t in trial_terms))
@@ -803,7 +804,7 @@ def judge(patient: str | Term | TermMatch | None, trial_terms: Iterable[str | Te
             how = "" if trial_id == patient_id else f", a kind of {trial_name}"
             return Relation(MET, patient_id, trial_id, f"trial is for {trial_name}; the patient has {name}{how}")
     for trial_id in trial_ids:
-        if overlaps(patient_id, trial_id):
+        if overlaps(patient_id, trial_id) or _share_site(patient_id, trial_id):
             trial_name = vocab.terms[trial_id].name
             return Relation(
                 UNKNOWN,
@@ -813,6 +814,30 @@ def judge(patient: str | Term | TermMatch | None, trial_terms: Iterable[str | Te
             )
     names = ", ".join(vocab.terms[t].name for t in trial_ids)
     return Relation(NOT_MET, patient_id, None, f"trial is for {names}; the patient has {name}")
+
+
+@lru_cache(maxsize=4096)
+def _sites(term_id: str) -> frozenset[str]:
+    """OncoTree tissues of a term and of every term below it ("Other" left out)."""
+    vocab = _vocabulary()
+    found = set(vocab.terms[term_id].tissues)
+    for below in vocab.descendants[term_id]:
+        found.update(vocab.terms[below].tissues)
+    found.discard("Other")
+    return frozenset(found)
+
+
+def _share_site(a: str, b: str) -> bool:
+    """Two solid cancers the ontology relates only through baskets (a histology and a site: glioblastoma and
+    brain cancer) may still be one disease when they share an OncoTree tissue: not disjoint enough for not_met.
+    Terms with a specific common ancestor (NSCLC and SCLC under lung carcinoma) were told apart on purpose."""
+    vocab = _vocabulary()
+    if vocab.terms[a].cancer != "solid" or vocab.terms[b].cancer != "solid":
+        return False
+    common = (vocab.ancestors[a] | {a}) & (vocab.ancestors[b] | {b})
+    if any(term_id not in vocab.baskets and vocab.terms[term_id].cancer for term_id in common):
+        return False
+    return not _sites(a).isdisjoint(_sites(b))
 
 
 def relation(patient: str | Term | TermMatch | None, trial_terms: Iterable[str | Term | TermMatch]) -> str:

@@ -13,6 +13,8 @@ Sources, joined into one term per disease:
   `ONCOTREE:<code>` under the DO term of its nearest joined OncoTree ancestor (else cancer, or haematologic cancer
   for the Myeloid and Lymphoid tissues).
 
+`inferred` lists parents read from names that compose a site and a histology (see `infer_parents`): the subsets
+classify mostly by site, so without them "colorectal adenocarcinoma" would not be an adenocarcinoma.
 Each term line carries `cancer`: "solid", "haematologic" (at or below haematologic cancer DOID:2531 or immune system
 cancer DOID:0060083), or "any" (cancer itself), computed from the joined parents; non-cancer terms omit it.
 The first line is a header naming every source, its release and licence. Output is sorted and deterministic.
@@ -296,11 +298,58 @@ def cancer_kind(terms: dict[str, dict], term_id: str) -> str | None:
     return "solid"
 
 
+def infer_parents(terms: dict[str, dict]) -> dict[str, list[str]]:
+    """Parents the ontology leaves implicit, read from cancer names that compose a site and a histology.
+
+    The subsets classify mostly by site: "colorectal adenocarcinoma" is a colorectal carcinoma but not an
+    adenocarcinoma, and "colon adenocarcinoma" is not a colorectal adenocarcinoma. Two rules, applied only between
+    cancer terms of the same kind (solid or haematologic) and never making a cycle:
+    1. a name ending in the whole name of another term lies below it ("colorectal adenocarcinoma" → adenocarcinoma;
+       the longest such ending; words split on spaces, so "non-small cell carcinoma" never ends in "small cell ...");
+    2. "<site> <histology>" lies below "<wider site> <histology>" when "<site> cancer" lies below
+       "<wider site> cancer" ("colon adenocarcinoma" → colorectal adenocarcinoma, as colon cancer → colorectal cancer).
+    """
+    by_name = {term["name"].casefold(): term_id for term_id, term in terms.items()}
+    kinds = {term_id: cancer_kind(terms, term_id) for term_id in terms}
+    inferred: dict[str, list[str]] = defaultdict(list)
+
+    def add(child: str, parent: str) -> None:
+        if parent == child or kinds[parent] != kinds[child] or kinds[parent] == "any":
+            return
+        above = _closure(terms, child)
+        if parent in above or child in _closure(terms, parent):
+            return
+        inferred[child].append(parent)
+        terms[child]["is_a"] = [*terms[child]["is_a"], parent]
+
+    for term_id in sorted(terms):
+        name = terms[term_id]["name"].casefold()
+        if not kinds[term_id] or any(ch in name for ch in ",/()"):
+            continue
+        words = name.split()
+        for cut in range(1, len(words)):
+            histology = by_name.get(" ".join(words[cut:]))
+            if histology is None or not kinds[histology]:
+                continue
+            add(term_id, histology)
+            site = by_name.get(" ".join(words[:cut]) + " cancer")
+            if site is not None:
+                for wider in sorted(_closure(terms, site)):
+                    wider_name = terms[wider]["name"].casefold()
+                    if wider_name.endswith(" cancer"):
+                        target = by_name.get(f"{wider_name[: -len(' cancer')]} {' '.join(words[cut:])}")
+                        if target is not None:
+                            add(term_id, target)
+            break
+    return inferred
+
+
 def build(ontology: Path) -> list[dict]:
     """The vocabulary rows: a header, then one row per term sorted by id."""
     terms, sources = join_do(ontology)
     nodes, tissue_types, oncotree_source = oncotree_nodes(ontology)
     join_oncotree(terms, nodes, tissue_types)
+    inferred = infer_parents(terms)
     rows: list[dict] = []
     for term_id in sorted(terms):
         term = terms[term_id]
@@ -314,8 +363,11 @@ def build(ontology: Path) -> list[dict]:
             row["related"] = [s for s in related if s.casefold() not in {e.casefold() for e in exact}]
             if not row["related"]:
                 del row["related"]
-        if term["is_a"]:
-            row["parents"] = term["is_a"]
+        parents = [p for p in term["is_a"] if p not in inferred.get(term_id, ())]
+        if parents:
+            row["parents"] = parents
+        if inferred.get(term_id):
+            row["inferred"] = sorted(inferred[term_id])
         kind = cancer_kind(terms, term_id)
         if kind:
             row["cancer"] = kind
@@ -328,8 +380,8 @@ def build(ontology: Path) -> list[dict]:
         rows.append(row)
     header = {
         "header": {
-            "what": "trialmatch disease vocabulary: one term a line (id, name, synonyms, related, parents, cancer, "
-            "oncotree, tissues, nci)",
+            "what": "trialmatch disease vocabulary: one term a line (id, name, synonyms, related, parents, "
+            "inferred parents, cancer, oncotree, tissues, nci)",
             "generated_by": "scripts/build_disease_vocab.py",
             "sources": [*sources, oncotree_source],
             "terms": len(rows),
