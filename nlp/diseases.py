@@ -133,7 +133,8 @@ class _Wording:
     heads: list[tuple[tuple[str, ...], tuple[tuple[str, ...], ...], int]] = field(default_factory=list)
     heads_by_last: dict[str, list] = field(default_factory=dict)  # last word of a head → its head rules
     generic: frozenset[str] = frozenset()
-    negations: frozenset[str] = frozenset()
+    negations_before: set[tuple[str, ...]] = field(default_factory=set)  # "risk for" + a disease
+    negations_after: set[tuple[str, ...]] = field(default_factory=set)  # a disease + "screening"
     qualifiers: frozenset[str] = frozenset()
     words: dict[str, tuple[str, ...]] = field(default_factory=dict)  # cache: raw lower-case token → words
 
@@ -148,6 +149,7 @@ class _Vocabulary:
     header: dict
     labels: list[tuple[str, str, str]]  # (lower-case label, label, term id) for suggest()
     baskets: frozenset[str]
+    heads: frozenset[str]  # generic head words ("cancer", "tumor", "neoplasm", ...)
     site_words: frozenset[str]  # words of cancer names that name a site or kind ("abdominal", "lung")
 
 
@@ -178,11 +180,14 @@ def _read_jsonl(path: Path) -> list[dict]:
 def _load_wording(rows: list[dict]) -> _Wording:
     wording = _Wording()
     sets: dict[str, set[str]] = {"modifier": set(), "stage": set(), "numbered": set(), "stop": set()}
-    sets |= {"coordinator": set(), "generic": set(), "negation": set(), "qualifier": set()}
+    sets |= {"coordinator": set(), "generic": set(), "qualifier": set()}
     for number, row in enumerate(rows, 1):
         kind = row.get("kind")
         if kind in sets:
             sets[kind].add(row["word"])
+        elif kind == "negation" and row.get("side") in ("before", "after"):
+            words = tuple(row["word"].split())
+            (wording.negations_before if row["side"] == "before" else wording.negations_after).add(words)
         elif kind == "irregular":
             wording.irregular[row["from"]] = row["to"]
         elif kind == "spelling":
@@ -202,7 +207,6 @@ def _load_wording(rows: list[dict]) -> _Wording:
     wording.stops = frozenset(sets["stop"])
     wording.coordinators = frozenset(sets["coordinator"])
     wording.generic = frozenset(sets["generic"])
-    wording.negations = frozenset(sets["negation"])
     wording.qualifiers = frozenset(sets["qualifier"])
     wording.rewrite_starts = frozenset(old[0] for old in wording.rewrites)
     for rule in wording.heads:
@@ -514,7 +518,16 @@ def _vocabulary() -> _Vocabulary:
     labels.sort(key=lambda label: (len(label[0]), label[0]))
     site_words -= wording.qualifiers | wording.modifiers | wording.coordinators
     return _Vocabulary(
-        terms, trie, ancestors, descendants, wording, header, labels, frozenset(baskets), frozenset(site_words)
+        terms,
+        trie,
+        ancestors,
+        descendants,
+        wording,
+        header,
+        labels,
+        frozenset(baskets),
+        frozenset(w for head, also, _ in wording.heads for words in (head, *also) for w in words[-1:]),
+        frozenset(site_words),
     )
 
 
@@ -595,15 +608,23 @@ def _scan(vocab: _Vocabulary, tokens: _Tokens, caps: bool) -> list[tuple[int, in
 
 
 def _stands(vocab: _Vocabulary, tokens: _Tokens, match: tuple[int, int, str], taken: list[bool]) -> bool:
-    """False for a term a negation word cancels ("HIV Seronegativity") and for a basket term right after a site
-    word no term covers ("Abdominal Cancer" names an unknown kind of cancer, not every cancer)."""
+    """False for a term its neighbours say is absent or only screened for ("HIV Seronegativity", "CRC Screening",
+    "High Risk for Breast Cancer") and for a basket term qualified by a site word no term covers ("Abdominal
+    Cancer", "Carcinoma, Bronchogenic": an unknown kind of cancer, not every cancer)."""
     start, end, term_id = match
-    negations = vocab.wording.negations
-    if start and tokens.words[start - 1] in negations or end < len(tokens.words) and tokens.words[end] in negations:
+    words, wording = tokens.words, vocab.wording
+    for phrase in wording.negations_before:
+        if start >= len(phrase) and tuple(words[start - len(phrase) : start]) == phrase:
+            return False
+    for phrase in wording.negations_after:
+        if tuple(words[end : end + len(phrase)]) == phrase:
+            return False
+    if term_id not in vocab.baskets:
+        return True
+    if start and not tokens.bound[start] and not taken[start - 1] and words[start - 1] in vocab.site_words:
         return False
-    if term_id in vocab.baskets and start and not tokens.bound[start] and not taken[start - 1]:
-        return tokens.words[start - 1] not in vocab.site_words
-    return True
+    after = end < len(words) and tokens.bound[end] and not taken[end] and words[end] in vocab.site_words
+    return not (start == 0 and after)
 
 
 def _coordinated(vocab: _Vocabulary, tokens: _Tokens, chosen: list, taken: list[bool]) -> None:
@@ -638,10 +659,11 @@ def _coordinated(vocab: _Vocabulary, tokens: _Tokens, chosen: list, taken: list[
             queue.append(found)
 
 
-def _readings(tokens: _Tokens, text: str) -> list[_Tokens]:
+def _readings(tokens: _Tokens, vocab: _Vocabulary) -> list[_Tokens]:
     """Other word orders a short registry condition may be read in: "Leukemia, Myeloid, Acute" → "Acute Myeloid
-    Leukemia" (reversed) or "Death, Sudden, Cardiac" → "Sudden Cardiac Death" (first part last); "Melanoma (Skin)"
-    → "Skin Melanoma"."""
+    Leukemia" (reversed), "Death, Sudden, Cardiac" → "Sudden Cardiac Death" (first part last), "Melanoma (Skin)"
+    → "Skin Melanoma", and "Prostate Cancer (Adenocarcinoma)" → "Prostate Adenocarcinoma" (the bracketed word in
+    place of a generic head)."""
     if len(tokens.words) > 10:
         return []
     parts: list[list[int]] = [[]]
@@ -651,21 +673,21 @@ def _readings(tokens: _Tokens, text: str) -> list[_Tokens]:
         parts[-1].append(index)
     if not 2 <= len(parts) <= 4:
         return []
-    orders = [parts[::-1], parts[1:] + parts[:1]]
-    readings = []
-    for order in orders:
-        indices = [i for part in order for i in part]
-        readings.append(
-            _Tokens(
-                [tokens.words[i] for i in indices],
-                [tokens.origs[i] for i in indices],
-                [tokens.starts[i] for i in indices],
-                [tokens.ends[i] for i in indices],
-                [False] * len(indices),
-                [False] * len(indices),
-            )
+    orders = [[i for part in parts[::-1] for i in part], [i for part in parts[1:] + parts[:1] for i in part]]
+    first, last = parts[0], parts[-1]
+    if len(parts) == 2 and len(last) == 1 and len(first) > 1 and tokens.words[first[-1]] in vocab.heads:
+        orders.append(first[:-1] + last)
+    return [
+        _Tokens(
+            [tokens.words[i] for i in order],
+            [tokens.origs[i] for i in order],
+            [tokens.starts[i] for i in order],
+            [tokens.ends[i] for i in order],
+            [False] * len(order),
+            [False] * len(order),
         )
-    return readings
+        for order in orders
+    ]
 
 
 def map_condition(text: str) -> list[TermMatch]:
@@ -678,10 +700,10 @@ def map_condition(text: str) -> list[TermMatch]:
         return []
     caps = not any(ch.islower() for ch in text) and len(tokens.words) > 1
     best_tokens, best = tokens, _scan(vocab, tokens, caps)
-    best_score = _score(best)
-    for reading in _readings(tokens, text):
+    best_score = _score(best, tokens)
+    for reading in _readings(tokens, vocab):
         found = _scan(vocab, reading, caps)
-        score = _score(found)
+        score = _score(found, reading)
         if score > best_score:
             best_tokens, best, best_score = reading, found, score
     matches: list[TermMatch] = []
@@ -698,9 +720,10 @@ def map_condition(text: str) -> list[TermMatch]:
     return sorted(matches, key=lambda m: (m.start, m.end))
 
 
-def _score(matches: list[tuple[int, int, str]]) -> tuple[int, int]:
-    """Words covered, then fewer and longer matches."""
-    return sum(end - start for start, end, _ in matches), -len(matches)
+def _score(matches: list[tuple[int, int, str]], tokens: _Tokens) -> tuple[float, int, int]:
+    """Share of the reading's words covered, then fewer terms, then fewer matches."""
+    covered = sum(end - start for start, end, _ in matches) / len(tokens.words)
+    return covered, -len({term_id for _, _, term_id in matches}), -len(matches)
 
 
 def _id(value: str | Term | TermMatch) -> str:
