@@ -628,14 +628,15 @@ def _stands(vocab: _Vocabulary, tokens: _Tokens, match: tuple[int, int, str], ta
 
 
 def _coordinated(vocab: _Vocabulary, tokens: _Tokens, chosen: list, taken: list[bool]) -> None:
-    """ "lung and breast cancer", "colon/rectal cancer": a match right after a coordinator lends its tail to the
-    unmatched words before the coordinator when together they name a term."""
-    queue = list(chosen)
+    """ "lung and breast cancer", "lung, breast, or colon cancer", "colon/rectal cancer": a match right after a
+    coordinator lends its tail to the unmatched words before the coordinator when together they name a term."""
+    words = tokens.words
+    queue = [(start, [tuple(words[cut:end]) for cut in range(start + 1, end)]) for start, end, _ in chosen]
     while queue:
-        start, end, _ = queue.pop()
-        if start == 0:
+        start, tails = queue.pop()
+        if start == 0 or not tails:
             continue
-        if tokens.words[start - 1] in vocab.wording.coordinators:
+        if words[start - 1] in vocab.wording.coordinators:
             at = start - 1
         elif tokens.coord[start]:
             at = start
@@ -644,19 +645,20 @@ def _coordinated(vocab: _Vocabulary, tokens: _Tokens, chosen: list, taken: list[
         found = None
         for size in range(min(4, at), 0, -1):
             first = at - size
-            if any(taken[first:at]) or any(tokens.bound[first + 1 : at + (at == start - 1)]):
+            if any(taken[first:at]) or any(tokens.bound[first + 1 : at]):
                 continue
-            for cut in range(start + 1, end):
-                entry = _exact(vocab, tokens.words[first:at] + tokens.words[cut:end])
+            for tail in tails:
+                entry = _exact(vocab, (*words[first:at], *tail))
                 if entry is not None:
-                    found = (first, at, entry.term)
+                    found = (first, at, entry.term, tail)
                     break
             if found:
                 break
         if found:
-            chosen.append(found)
-            taken[found[0] : found[1]] = [True] * (found[1] - found[0])
-            queue.append(found)
+            first, at, term_id, tail = found
+            chosen.append((first, at, term_id))
+            taken[first:at] = [True] * (at - first)
+            queue.append((first, [tail]))
 
 
 def _readings(tokens: _Tokens, vocab: _Vocabulary) -> list[_Tokens]:

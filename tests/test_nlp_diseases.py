@@ -141,6 +141,8 @@ def test_a_disease_inside_a_sentence_is_found_with_its_span():
 
 def test_coordinated_sites_share_the_head_noun():
     assert [m.name for m in map_condition("Patients with lung or breast cancer")] == ["lung cancer", "breast cancer"]
+    listed = map_condition("bacterial, viral, or fungal infection")
+    assert [m.id for m in listed] == ["DOID:104", "DOID:934", "DOID:1564"]
 
 
 def test_shorthands_need_their_capitals():
