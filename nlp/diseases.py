@@ -700,7 +700,7 @@ def map_condition(text: str) -> list[TermMatch]:
     tokens = _tokens(text, vocab.wording)
     if not tokens.words:
         return []
-    caps = not any(ch.islower() for ch in text) and len(tokens.words) > 1
+    caps = not any(ch.islower() for ch in text) and sum(w.isalpha() for w in tokens.words) >= 3
     best_tokens, best = tokens, _scan(vocab, tokens, caps)
     best_score = _score(best, tokens)
     for reading in _readings(tokens, vocab):

@@ -145,6 +145,11 @@ def test_coordinated_sites_share_the_head_noun():
     assert [m.id for m in listed] == ["DOID:104", "DOID:934", "DOID:1564"]
 
 
+def test_a_non_prefix_negates_the_term_it_precedes():
+    assert [m.name for m in map_condition("Non-melanoma skin cancer")] == ["skin cancer"]
+    assert [m.id for m in map_condition("non-small cell carcinoma")] == ["DOID:3908"]
+
+
 def test_shorthands_need_their_capitals():
     assert [m.id for m in map_condition("ALL in second remission")] == ["DOID:9952"]
     assert map_condition("all patients must sign consent") == []
