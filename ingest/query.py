@@ -3,7 +3,7 @@
     >>> StudyQuery(term="NTRK", statuses=["recruiting"]).params()
     {'query.term': 'NTRK', 'filter.overallStatus': 'RECRUITING'}
 
-Statuses are checked against the API's `Status` enumeration (listed in `api_v2.json`), so a typo is
+Statuses are checked against the API's `Status` enumeration (`core.statuses.STATUSES`), so a typo is
 reported before any request is made. `fields` narrows the returned study objects (API field, piece or
 area names); the commands leave it empty because the raw store keeps whole studies. `since(date)` adds
 the incremental-refresh filter `AREA[LastUpdatePostDate]RANGE[<date>,MAX]`.
@@ -16,6 +16,8 @@ from functools import cache
 from pathlib import Path
 
 from pydantic import BaseModel, field_validator
+
+from core.statuses import STATUSES
 
 _API_PATH = Path(__file__).with_name("api_v2.json")
 
@@ -37,7 +39,7 @@ class StudyQuery(BaseModel):
     @field_validator("statuses")
     @classmethod
     def _known_statuses(cls, values: list[str]) -> list[str]:
-        known = api_facts()["statuses"]
+        known = STATUSES
         normalized = [v.strip().upper().replace(",", "").replace(" ", "_") for v in values]
         unknown = [v for v, n in zip(values, normalized, strict=True) if n not in known]
         if unknown:

@@ -17,8 +17,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
+from core.statuses import OPEN_STATUSES
 from search.backend import Backend, Retrieval
-from search.models import OPEN_STATUSES, IndexDocument, MatchResult, PatientProfile
+from search.models import IndexDocument, MatchResult, PatientProfile
 from search.verdicts import evaluate
 
 DEFAULT_STATUSES: tuple[str, ...] = OPEN_STATUSES

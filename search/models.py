@@ -21,7 +21,6 @@ VerdictStatus = Literal["met", "not_met", "unknown"]
 CriterionKind = Literal[
     "biomarker", "age", "sex", "performance_status", "prior_therapy", "cns_metastases", "location"
 ]
-OPEN_STATUSES = ("RECRUITING", "NOT_YET_RECRUITING", "ENROLLING_BY_INVITATION")
 
 
 class _Model(BaseModel):

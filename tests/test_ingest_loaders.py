@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from ingest.legacy_xml import reflow
+from core.statuses import STATUSES
+from ingest.legacy_xml import _maps, reflow
 from ingest.loaders import SourceError, iter_source
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
@@ -94,6 +95,12 @@ def test_every_legacy_record_in_a_sample_maps_with_criteria_and_status():
     assert len(loaded) == 200
     assert all(item.study for item in loaded)
     assert all(item.study["protocolSection"]["statusModule"].get("overallStatus") for item in loaded)
+
+
+def test_legacy_status_labels_map_onto_exactly_the_api_statuses():
+    assert sorted(_maps()["overall_status"].values()) == sorted(STATUSES)
+    loaded = [item for path in sorted(LEGACY.glob("NCT*.xml"))[:200] for item in iter_source(path)]
+    assert {item.study["protocolSection"]["statusModule"]["overallStatus"] for item in loaded} <= set(STATUSES)
 
 
 def test_legacy_hard_wrapped_bullets_become_one_markdown_line_each():

@@ -16,7 +16,8 @@ from typing import Any
 
 import streamlit as st
 
-from search.models import OPEN_STATUSES, PatientProfile
+from core.statuses import OPEN_STATUSES, STATUSES
+from search.models import PatientProfile
 
 ALTERATIONS = ("mutation", "fusion", "amplification", "deletion", "expression")
 OUTCOMES = ("progression", "intolerance", "response")
@@ -24,11 +25,7 @@ SEXES = ("female", "male")
 CNS_CHOICES = ("none", "stable", "active")
 ECOG_CHOICES = tuple(range(6))
 PERCENT_CHOICES = tuple(range(100, -1, -10))
-STATUS_CHOICES = (
-    *OPEN_STATUSES, "ACTIVE_NOT_RECRUITING", "COMPLETED", "SUSPENDED", "TERMINATED", "WITHDRAWN",
-    "AVAILABLE", "NO_LONGER_AVAILABLE", "TEMPORARILY_NOT_AVAILABLE", "APPROVED_FOR_MARKETING", "WITHHELD",
-    "UNKNOWN",
-)
+STATUS_CHOICES = (*OPEN_STATUSES, *(s for s in STATUSES if s not in OPEN_STATUSES))
 KEY = "pf_"
 ROWS = {"biomarker": f"{KEY}biomarker_rows", "therapy": f"{KEY}therapy_rows"}
 MAX_ROWS = 10

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import typer
 
+from core.statuses import STATUSES
 from search.backend import BackendError
 from search.backends import open_backend
 from search.matching import DEFAULT_STATUSES, match_patient
@@ -27,11 +28,6 @@ from trialmatch.cli import UserError, settings_of
 
 JSON = typer.Option(False, "--json", help="Print one JSON object on stdout.")
 STATUS_WORDS = {"recruiting": DEFAULT_STATUSES, "any": None}
-KNOWN_STATUSES = (
-    "RECRUITING", "NOT_YET_RECRUITING", "ENROLLING_BY_INVITATION", "ACTIVE_NOT_RECRUITING", "COMPLETED",
-    "SUSPENDED", "TERMINATED", "WITHDRAWN", "UNKNOWN", "AVAILABLE", "NO_LONGER_AVAILABLE",
-    "TEMPORARILY_NOT_AVAILABLE", "APPROVED_FOR_MARKETING", "WITHHELD",
-)
 
 
 def register(app: typer.Typer) -> None:
@@ -46,11 +42,11 @@ def parse_statuses(value: str) -> tuple[str, ...] | None:
     if word in STATUS_WORDS:
         return STATUS_WORDS[word]
     statuses = tuple(s.strip().upper() for s in value.split(",") if s.strip())
-    unknown = [s for s in statuses if s not in KNOWN_STATUSES]
+    unknown = [s for s in statuses if s not in STATUSES]
     if not statuses or unknown:
         raise UserError(
             f"--status: unknown status {', '.join(unknown) or value!r}; use recruiting, any, or a comma-separated "
-            f"list of {', '.join(KNOWN_STATUSES)}"
+            f"list of {', '.join(STATUSES)}"
         )
     return statuses
 
