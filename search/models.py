@@ -17,6 +17,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from nlp.models import TrialCriteria
 
 PatientAlteration = Literal["mutation", "fusion", "amplification", "deletion", "expression"]
+TherapyOutcome = Literal["progression", "intolerance", "response"]
+PatientSex = Literal["female", "male"]
+CnsStatus = Literal["none", "stable", "active"]
 VerdictStatus = Literal["met", "not_met", "unknown"]
 CriterionKind = Literal[
     "biomarker", "age", "sex", "performance_status", "prior_therapy", "cns_metastases", "location"
@@ -73,7 +76,7 @@ class PatientBiomarker(_Model):
 
 class PatientTherapy(_Model):
     name: str
-    outcome: Literal["progression", "intolerance", "response"] | None = None
+    outcome: TherapyOutcome | None = None
 
 
 class Location(_Model):
@@ -86,14 +89,14 @@ class PatientProfile(_Model):
     """A patient as the matcher sees it; every field optional (parse_patient requires conditions or biomarkers)."""
 
     age: float | None = Field(default=None, ge=0, le=120)
-    sex: Literal["female", "male"] | None = None
+    sex: PatientSex | None = None
     conditions: list[str] = Field(default_factory=list)
     ecog: int | None = Field(default=None, ge=0, le=5)
     karnofsky: int | None = Field(default=None, ge=0, le=100)
     lansky: int | None = Field(default=None, ge=0, le=100)
     biomarkers: list[PatientBiomarker] = Field(default_factory=list)
     prior_therapies: list[PatientTherapy] | None = None
-    cns_metastases: Literal["none", "stable", "active"] | None = None
+    cns_metastases: CnsStatus | None = None
     location: Location | None = None
 
 

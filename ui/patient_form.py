@@ -12,17 +12,17 @@ user presses Find trials, returns the profile dict in the JSON shape `trialmatch
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, get_args
 
 import streamlit as st
 
 from core.statuses import OPEN_STATUSES, STATUSES
-from search.models import PatientProfile
+from search.models import CnsStatus, PatientAlteration, PatientProfile, PatientSex, TherapyOutcome
 
-ALTERATIONS = ("mutation", "fusion", "amplification", "deletion", "expression")
-OUTCOMES = ("progression", "intolerance", "response")
-SEXES = ("female", "male")
-CNS_CHOICES = ("none", "stable", "active")
+ALTERATIONS = get_args(PatientAlteration)
+OUTCOMES = get_args(TherapyOutcome)
+SEXES = get_args(PatientSex)
+CNS_CHOICES = get_args(CnsStatus)
 ECOG_CHOICES = tuple(range(6))
 PERCENT_CHOICES = tuple(range(100, -1, -10))
 STATUS_CHOICES = (*OPEN_STATUSES, *(s for s in STATUSES if s not in OPEN_STATUSES))

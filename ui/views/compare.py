@@ -8,9 +8,12 @@ CNS-metastases rule), a CSV download, and four Altair charts over the same trial
 
 from __future__ import annotations
 
+from typing import get_args
+
 import streamlit as st
 
 from nlp import vocab
+from nlp.models import Alteration, Polarity
 from search.backend import BackendError
 from ui import guards, resources
 from ui.compare_table import (
@@ -26,8 +29,8 @@ from ui.compare_table import (
 from ui.links import trial_href
 from ui.patient_form import STATUS_CHOICES
 
-ALTERATION_CHOICES = ("mutation", "fusion", "amplification", "deletion", "expression", "any")
-POLARITY_CHOICES = {"required": "required", "excluded": "excluded", "either": None}
+ALTERATION_CHOICES = get_args(Alteration)
+POLARITY_CHOICES = {**{p: p for p in get_args(Polarity)}, "either": None}
 MAX_TRIALS = 1000
 KEEP = {"persist_state": "session"}  # the choices survive visits to other pages (session memory only)
 
