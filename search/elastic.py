@@ -36,17 +36,20 @@ from search.backend import (
     parse_filters,
 )
 from search.fields import (
-    RELEVANCE_BOOSTS,
-    RETRIEVAL_FIELDS,
+    PREFERENCE_PLAN,
+    RELEVANCE_PLAN,
     TEXT_BOOSTS,
+    Clause,
+    TextClause,
     age_bounds,
     facet_values,
     keyword_values,
     match_view,
-    query_tokens,
+    plan_clauses,
     required_gene_alterations,
     required_genes,
     site_points,
+    text_clause,
     text_fields,
 )
 from search.models import IndexDocument
@@ -105,18 +108,12 @@ if not any(isinstance(f, _NoBodies) for f in _node_log.filters):
     _node_log.addFilter(_NoBodies())
 
 
-def _text_query(text: str, fields=tuple(TEXT_BOOSTS)) -> dict | None:
-    words = query_tokens(text)
-    if not words:
-        return None
-    fields = [f"t_{f}^{TEXT_BOOSTS[f]}" for f in fields]
-    return {"multi_match": {"query": " ".join(words), "fields": fields, "type": "most_fields"}}
-
-
-def _constant(field: str, values: list[str], signal: str) -> dict:
-    """A keyword signal scores its fixed weight, whatever the field's length or rarity."""
-    terms = {"terms": {field: sorted({v.lower() for v in values})}}
-    return {"constant_score": {"filter": terms, "boost": RELEVANCE_BOOSTS[signal]}}
+def compile_clause(clause: Clause) -> dict:
+    """A plan clause: the words in each field, BM25 times the field's boost; or a constant-score terms query."""
+    if isinstance(clause, TextClause):
+        fields = [f"t_{field}^{boost}" for field, boost in clause.boosts.items()]
+        return {"multi_match": {"query": " ".join(clause.words), "fields": fields, "type": "most_fields"}}
+    return {"constant_score": {"filter": {"terms": {clause.field: list(clause.terms)}}, "boost": clause.boost}}
 
 
 def compile_filter(node: Filter) -> dict:
@@ -290,10 +287,10 @@ class ElasticBackend:
         return {"bool": bool_query}
 
     def search(self, query: str | None = None, filters: dict | None = None, size: int = 20) -> list[IndexDocument]:
-        text = _text_query(query or "")
+        text = text_clause(query or "", TEXT_BOOSTS)
         if text is None and query and query.strip():
             return []
-        full = self._filtered(text, filters)
+        full = self._filtered(compile_clause(text) if text else None, filters)
         return [h.document for h in self._search("search", full, size)]
 
     def count(self, filters: dict | None = None) -> int:
@@ -311,12 +308,7 @@ class ElasticBackend:
         return {b["key"]: b["doc_count"] for b in response["aggregations"]["f"]["buckets"]}
 
     def _relevance(self, request: Retrieval) -> dict:
-        should = [q for q in [_text_query(request.text, RETRIEVAL_FIELDS)] if q]
-        should += [_constant("req_gene", [g], "gene") for g in request.genes]
-        should += [_constant("req_bm", [f"{g}|{a}"], "gene_alteration") for g, a in request.gene_alterations]
-        should += [_constant(field, [d], "drug")
-                   for d in request.drugs for field in ("k_drugs", "k_intervention_classes")]
-        should += [_constant("k_conditions", [c], "condition") for c in request.conditions]
+        should = [compile_clause(c) for c in plan_clauses(RELEVANCE_PLAN, request)]
         return {"bool": {"should": should, "minimum_should_match": 1}} if should else {"match_none": {}}
 
     def retrieve(self, request: Retrieval) -> list[Hit]:
@@ -334,8 +326,8 @@ class ElasticBackend:
                 {"bool": {"must_not": [{"exists": {"field": "sites"}}]}},
             ]}})
         query: dict = {"must": [self._relevance(request)], "filter": filters}
-        if request.prefer_statuses:
-            query["should"] = [_constant("k_overall_status", request.prefer_statuses, "status")]
+        if preferred := [compile_clause(c) for c in plan_clauses(PREFERENCE_PLAN, request)]:
+            query["should"] = preferred
         if request.exclude:
             query["must_not"] = [{"ids": {"values": request.exclude}}]
         return self._search("retrieve candidates", {"bool": query}, request.size, match_view=True)

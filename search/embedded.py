@@ -39,9 +39,11 @@ from search.backend import (
     parse_filters,
 )
 from search.fields import (
-    RELEVANCE_BOOSTS,
-    RETRIEVAL_FIELDS,
+    PREFERENCE_PLAN,
+    RELEVANCE_PLAN,
     TEXT_BOOSTS,
+    Clause,
+    TextClause,
     age_bounds,
     biomarker_keys,
     biomarker_query_keys,
@@ -49,11 +51,12 @@ from search.fields import (
     geo_cells,
     keyword_values,
     match_view,
+    plan_clauses,
     query_cells,
-    query_tokens,
     required_gene_alterations,
     required_genes,
     site_points,
+    text_clause,
     text_fields,
 )
 from search.models import IndexDocument, Location
@@ -234,16 +237,15 @@ class EmbeddedBackend:
         hits = self._docs(searcher, searcher.search(_Q.term_query(self.schema, "id", nct_id), 1))
         return hits[0][0] if hits else None
 
-    def _text_query(self, text: str, fields=tuple(TEXT_BOOSTS)) -> tantivy.Query | None:
-        words = query_tokens(text)
-        if not words:
-            return None
-        clauses = [
-            (_SHOULD, _Q.boost_query(_Q.term_query(self.schema, f"t_{field}", word), TEXT_BOOSTS[field]))
-            for field in fields
-            for word in words
-        ]
-        return _Q.boolean_query(clauses)
+    def _clause(self, clause: Clause) -> tantivy.Query:
+        """A plan clause: each word in each field, BM25 times the field's boost; or a constant-score term set."""
+        if isinstance(clause, TextClause):
+            return _Q.boolean_query([
+                (_SHOULD, _Q.boost_query(_Q.term_query(self.schema, f"t_{field}", word), boost))
+                for field, boost in clause.boosts.items()
+                for word in clause.words
+            ])
+        return _Q.const_score_query(_Q.term_set_query(self.schema, clause.field, list(clause.terms)), clause.boost)
 
     def _compile(self, node: Filter) -> tantivy.Query:
         if isinstance(node, Term):
@@ -267,10 +269,10 @@ class EmbeddedBackend:
         return _Q.boolean_query(clauses)
 
     def search(self, query: str | None = None, filters: dict | None = None, size: int = 20) -> list[IndexDocument]:
-        text = self._text_query(query or "")
+        text = text_clause(query or "", TEXT_BOOSTS)
         if size <= 0 or (text is None and query and query.strip()):
             return []
-        full = self._with_filters(text, filters)
+        full = self._with_filters(self._clause(text) if text else None, filters)
         searcher = self._searcher()
         return [doc for doc, _ in self._docs(searcher, searcher.search(full, size))]
 
@@ -286,20 +288,8 @@ class EmbeddedBackend:
         agg = searcher.aggregate(_Q.all_query(), {"f": {"terms": {"field": f"f_{field}", "size": size}}})
         return {b["key"]: b["doc_count"] for b in agg["f"]["buckets"]}
 
-    def _constant(self, field: str, values: list[str], signal: str) -> tuple:
-        """A keyword signal scores its fixed weight, whatever the field's length or rarity."""
-        query = _Q.term_set_query(self.schema, field, sorted({v.lower() for v in values}))
-        return (_SHOULD, _Q.const_score_query(query, RELEVANCE_BOOSTS[signal]))
-
     def _relevance(self, request: Retrieval) -> tantivy.Query:
-        should = []
-        if text := self._text_query(request.text, RETRIEVAL_FIELDS):
-            should.append((_SHOULD, text))
-        should += [self._constant("req_gene", [g], "gene") for g in request.genes]
-        should += [self._constant("req_bm", [f"{g}|{a}"], "gene_alteration") for g, a in request.gene_alterations]
-        should += [self._constant(field, [d], "drug") for d in request.drugs
-                   for field in ("k_drugs", "k_intervention_classes")]
-        should += [self._constant("k_conditions", [c], "condition") for c in request.conditions]
+        should = [(_SHOULD, self._clause(c)) for c in plan_clauses(RELEVANCE_PLAN, request)]
         return _Q.boolean_query(should, 1) if should else _Q.empty_query()
 
     def retrieve(self, request: Retrieval) -> list[Hit]:
@@ -307,8 +297,7 @@ class EmbeddedBackend:
             return []
         s = self.schema
         clauses = [(_MUST, self._relevance(request))]
-        if request.prefer_statuses:
-            clauses.append(self._constant("k_overall_status", request.prefer_statuses, "status"))
+        clauses += [(_SHOULD, self._clause(c)) for c in plan_clauses(PREFERENCE_PLAN, request)]
         if request.statuses is not None:
             clauses.append((_MUST, _Q.term_set_query(s, "k_overall_status", [x.lower() for x in request.statuses])))
         if request.age is not None:

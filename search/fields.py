@@ -4,27 +4,83 @@
     ['her2', 'positive', 'erbb2', 'breast', 'cancer']
 
 The embedded and Elasticsearch backends build their records from these functions, so a document is
-searchable by the same words and the same keyword values on both.
+searchable by the same words and the same keyword values on both. The relevance plan (which request
+signal looks in which index field with which boost) is declared here once as `RELEVANCE_PLAN` and
+`PREFERENCE_PLAN`; `plan_clauses` turns a request into backend-neutral clauses each backend compiles:
+
+    >>> plan_clauses(RELEVANCE_PLAN, Retrieval(genes=["NTRK1"]))
+    [ConstantClause(field='req_gene', terms=('ntrk1',), boost=8.0)]
 """
 
 from __future__ import annotations
 
 import math
 import re
+from dataclasses import dataclass
 from itertools import product
 
+from search.backend import Retrieval
 from search.models import IndexDocument
 
 MAX_QUERY_TOKENS = 64
 MAX_QUERY_CHARS = 10_000
 TEXT_BOOSTS = {"title": 2.0, "conditions": 3.0, "keywords": 1.5, "interventions": 1.5, "summary": 1.0,
                "eligibility": 0.5}
-# constant scores of the structured relevance signals, the same in both backends
-RELEVANCE_BOOSTS = {"gene": 8.0, "gene_alteration": 4.0, "drug": 3.0, "condition": 3.0, "status": 1.0}
+_WORD = re.compile(r"[^\W_]+")
+
+
+@dataclass(frozen=True)
+class TextSignal:
+    """The words of a request attribute, scored by the backend's BM25 in each text field times its boost."""
+
+    attribute: str
+    boosts: dict[str, float]  # text field (index field `t_<field>`) -> boost
+
+
+@dataclass(frozen=True)
+class KeywordSignal:
+    """The values of a request attribute looked up as lower-case keywords in index fields.
+
+    Each value found in a field adds `boost`, whatever the field's length or the value's rarity; with
+    `per_value=False` the values form one clause, which adds `boost` once when any of them is found."""
+
+    attribute: str
+    fields: tuple[str, ...]
+    boost: float
+    per_value: bool = True
+
+
+@dataclass(frozen=True)
+class TextClause:
+    words: tuple[str, ...]
+    boosts: dict[str, float]
+
+
+@dataclass(frozen=True)
+class ConstantClause:
+    field: str
+    terms: tuple[str, ...]
+    boost: float
+
+
+Signal = TextSignal | KeywordSignal
+Clause = TextClause | ConstantClause
+
 # retrieval for matching and similar leaves out the eligibility text: its words say little about what a
 # trial is about, and its long postings are the slowest part of a query at registry scale
 RETRIEVAL_FIELDS = ("title", "conditions", "keywords", "interventions", "summary")
-_WORD = re.compile(r"[^\W_]+")
+# a retrieved trial hits at least one of these; their scores add up
+RELEVANCE_PLAN: tuple[Signal, ...] = (
+    TextSignal("text", {field: TEXT_BOOSTS[field] for field in RETRIEVAL_FIELDS}),
+    KeywordSignal("genes", ("req_gene",), 8.0),
+    KeywordSignal("gene_alterations", ("req_bm",), 4.0),
+    KeywordSignal("drugs", ("k_drugs", "k_intervention_classes"), 3.0),
+    KeywordSignal("conditions", ("k_conditions",), 3.0),
+)
+# these only add to the score of a trial the relevance plan retrieved
+PREFERENCE_PLAN: tuple[Signal, ...] = (
+    KeywordSignal("prefer_statuses", ("k_overall_status",), 1.0, per_value=False),
+)
 
 
 def tokens(text: str, limit: int | None = None) -> list[str]:
@@ -39,6 +95,31 @@ def query_tokens(text: str) -> list[str]:
     if len(text) > MAX_QUERY_CHARS and words and _WORD.match(text, MAX_QUERY_CHARS):
         words.pop()  # the cut fell inside a word
     return list(dict.fromkeys(words))[:MAX_QUERY_TOKENS]
+
+
+def text_clause(text: str, boosts: dict[str, float]) -> TextClause | None:
+    """The query words of `text` for the given fields, or None when it has no word."""
+    words = query_tokens(text)
+    return TextClause(tuple(words), boosts) if words else None
+
+
+def _term(value: str | tuple[str, ...]) -> str:
+    """A request value as the index keys it: lower case, a (gene, alteration) pair joined by `|`."""
+    return ("|".join(value) if isinstance(value, tuple) else value).lower()
+
+
+def plan_clauses(plan: tuple[Signal, ...], request: Retrieval) -> list[Clause]:
+    """The clauses of `request` under `plan`, in plan order (per value, then per field)."""
+    clauses: list[Clause] = []
+    for signal in plan:
+        values = getattr(request, signal.attribute)
+        if isinstance(signal, TextSignal):
+            clauses += [c for c in [text_clause(values, signal.boosts)] if c]
+            continue
+        groups = [[v] for v in values] if signal.per_value else [values] if values else []
+        clauses += [ConstantClause(field, tuple(sorted({_term(v) for v in group})), signal.boost)
+                    for group in groups for field in signal.fields]
+    return clauses
 
 
 def text_fields(doc: IndexDocument) -> dict[str, str]:
