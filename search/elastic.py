@@ -5,7 +5,9 @@
 
 The mapping uses only the `standard` analyzer and no scripts (the server may lack analysis-common and
 painless): text fields per part of the record, lower-case keyword fields for filters, original-case
-keywords for facets, nested biomarkers, an integer_range age window in months and geo_point sites.
+keywords for facets, nested biomarkers, a double_range age window in years (the embedded backend's rule,
+see `fields.age_bounds`) and geo_point sites. An index built with another mapping is refused with a
+message to rebuild it, so a field it lacks cannot silently match nothing.
 The alias `index` always points at one complete versioned index (`<index>-v<ns>`); `rebuild` fills a new
 one and moves the alias in one `_aliases` call. User text only ever reaches `multi_match`/`term`
 queries, never `query_string`. Request bodies are kept out of the client's DEBUG log (they may carry a
@@ -69,7 +71,7 @@ def _mapping() -> dict:
             "gene": _KEYWORD, "alteration": _KEYWORD, "polarity": _KEYWORD, "variant": _KEYWORD,
             "min_copies": {"type": "float"}, "any_of": _KEYWORD}},
         "req_gene": _KEYWORD, "req_bm": _KEYWORD,
-        "age_months": {"type": "integer_range"},
+        "age_years": {"type": "double_range"},
         "sites": {"type": "geo_point"},
         "last_update": _KEYWORD,
     }
@@ -89,7 +91,7 @@ def _record(doc: IndexDocument) -> dict:
                         "variant": b.variant, "min_copies": b.min_copies, "any_of": b.any_of}
                        for b in doc.facts.biomarkers],
         "req_gene": required_genes(doc), "req_bm": required_gene_alterations(doc),
-        "age_months": {"gte": round(low * 12), "lte": round(high * 12)},
+        "age_years": {"gte": low, "lte": high},
         "sites": [{"lat": lat, "lon": lon} for lat, lon in site_points(doc)],
         "last_update": doc.last_update,
     }
@@ -133,6 +135,10 @@ def compile_filter(node: Filter) -> dict:
     raise BackendError(f"cannot compile filter node {node!r}")
 
 
+def _field_types(properties: dict) -> dict[str, str]:
+    return {name: body.get("type", "object") for name, body in properties.items()}
+
+
 class ElasticBackend:
     """Documents in the Elasticsearch index alias `index` at `url`."""
 
@@ -142,6 +148,7 @@ class ElasticBackend:
         self.client = Elasticsearch(
             url, api_key=api_key, request_timeout=timeout, retry_on_timeout=True, max_retries=3,
         )
+        self._mapping_checked = False
 
     def _call(self, what: str, fn, *args, **kwargs):
         """Run a client call, turning client errors into BackendError / BackendUnavailable."""
@@ -180,6 +187,27 @@ class ElasticBackend:
         if not self._alias_targets():
             name = self._create_version()
             self._call("create the index alias", self.client.indices.put_alias, index=name, name=self.alias)
+        self._check_mapping()
+
+    def _check_mapping(self) -> None:
+        """Refuse an index whose fields differ from this version's mapping (built by an older trialmatch):
+        a query on a field it lacks would match nothing, silently. Checked once per backend."""
+        if self._mapping_checked:
+            return
+        try:
+            live = self.client.indices.get_mapping(index=self.alias)
+        except NotFoundError:
+            return  # no index yet: reads report it, writes create one with this mapping
+        except (ApiError, TransportError):
+            live = self._call("read the index mapping", self.client.indices.get_mapping, index=self.alias)
+        expected = _field_types(_mapping()["properties"])
+        for name, body in live.items():
+            if _field_types(body["mappings"].get("properties", {})) != expected:
+                raise BackendError(
+                    f"the Elasticsearch index {name} was built by another version of trialmatch (its fields "
+                    "differ from this version's mapping): run `trialmatch index --rebuild`"
+                )
+        self._mapping_checked = True
 
     def _actions(self, index: str, documents: Iterable[IndexDocument]) -> Iterator[dict]:
         for doc in documents:
@@ -265,6 +293,7 @@ class ElasticBackend:
             return []
         what_to_read = {"source": False, "stored_fields": ["mdoc"]} if match_view else {"source_includes": ["doc"]}
         what_to_read["track_total_hits"] = False  # only the top hits are read: no counting lets ES skip blocks
+        self._check_mapping()
         try:
             response = self.client.search(index=self.alias, query=query, size=size, **what_to_read)
         except NotFoundError as exc:
@@ -316,7 +345,7 @@ class ElasticBackend:
         if request.statuses is not None:
             filters.append({"terms": {"k_overall_status": [s.lower() for s in request.statuses]}})
         if request.age is not None:
-            filters.append({"term": {"age_months": round(request.age * 12)}})
+            filters.append({"term": {"age_years": request.age}})
         if request.sex is not None:
             filters.append({"terms": {"k_sex": ["all", request.sex.lower()]}})
         if request.location is not None:

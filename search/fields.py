@@ -181,7 +181,11 @@ NO_AGE_LIMIT_YEARS = 1000.0
 
 
 def age_bounds(doc: IndexDocument) -> tuple[float, float]:
-    """The age window in years for prefiltering; an inverted window (min > max) prefilters nobody out."""
+    """The age window in years for prefiltering; an inverted window (min > max) prefilters nobody out.
+
+    Both backends keep a patient when min <= age <= max, in fractional years and without rounding: the
+    rule `search.verdicts` judges the age criterion by, so the prefilter never drops a trial the verdict
+    would accept nor keeps one it rejects (rounding to months let 17.96 years pass "18 Years")."""
     low = doc.facts.age.min_years if doc.facts.age.min_years is not None else 0.0
     high = doc.facts.age.max_years if doc.facts.age.max_years is not None else NO_AGE_LIMIT_YEARS
     return (low, high) if low <= high else (0.0, NO_AGE_LIMIT_YEARS)

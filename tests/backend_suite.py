@@ -22,7 +22,8 @@ from ingest.store import RawStore
 from nlp.models import AgeWindow, Biomarker, TrialCriteria
 from search.backend import FilterError, Retrieval
 from search.indexing import index_pending
-from search.models import IndexDocument, Location, Site
+from search.models import IndexDocument, Location, PatientProfile, Site
+from search.verdicts import evaluate
 from trialmatch.settings import Settings
 
 HOUSTON = Site(facility="MD Anderson", city="Houston", country="United States", lat=29.7071, lon=-95.3981)
@@ -84,6 +85,11 @@ def documents() -> list[IndexDocument]:
 
 def ids(items) -> list[str]:
     return [getattr(i, "document", i).nct_id for i in items]
+
+
+def age_verdict(doc: IndexDocument, age: float) -> str:
+    """What matching's verdict says about the age criterion: the prefilter must agree with it."""
+    return next(v.status for v in evaluate(doc, PatientProfile(age=age)).criteria if v.kind == "age")
 
 
 class BackendSuite:
@@ -208,6 +214,21 @@ class BackendSuite:
             age=AgeWindow(min_years=20, max_years=18))})
         filled.upsert([odd])
         assert "NCT00000006" in ids(filled.retrieve(Retrieval(text="lung cancer", age=50)))
+
+    @pytest.mark.parametrize(("age", "kept"), [(18.0, True), (17.96, False), (75.0, True), (75.02, False)])
+    def test_an_age_at_the_edge_of_a_window_in_years_is_judged_exactly(self, filled, age, kept):
+        """18 to 75 years: both edges belong to the window; 15 days before or a week after do not."""
+        assert ("NCT00000005" in ids(filled.retrieve(Retrieval(text="lung cancer", age=age)))) is kept
+        assert age_verdict(documents()[4], age) == ("met" if kept else "not_met")
+
+    @pytest.mark.parametrize(("age", "kept"), [(0.49, False), (0.5, True), (1.5, True), (1.51, False)])
+    def test_an_age_at_the_edge_of_a_window_in_months_is_judged_exactly(self, filled, age, kept):
+        """6 to 18 months (registry "6 Months", "18 Months"): a few days outside is outside."""
+        infants = documents()[4].model_copy(update={"nct_id": "NCT00000007", "facts": TrialCriteria(
+            age=AgeWindow(min_years=0.5, max_years=1.5))})
+        filled.upsert([infants])
+        assert ("NCT00000007" in ids(filled.retrieve(Retrieval(text="lung cancer", age=age)))) is kept
+        assert age_verdict(infants, age) == ("met" if kept else "not_met")
 
     def test_retrieval_keeps_trials_without_an_age_limit_for_any_age(self, filled):
         assert "NCT00000002" in ids(filled.retrieve(Retrieval(genes=["NTRK1"], age=90)))

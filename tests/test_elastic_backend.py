@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from search.backend import BackendUnavailable
-from search.elastic import ElasticBackend
-from tests.backend_suite import BackendSuite, documents
+from search.backend import BackendError, BackendUnavailable, Retrieval
+from search.elastic import ElasticBackend, _mapping
+from tests.backend_suite import BackendSuite, documents, ids
 
 pytestmark = pytest.mark.elasticsearch
 
@@ -69,8 +69,22 @@ def test_the_mapping_is_strict_with_nested_biomarkers_and_an_age_range(elastic):
     elastic.upsert(documents()[:1])
     mapping = next(iter(elastic.client.indices.get_mapping(index=elastic.alias).values()))["mappings"]
     props = mapping["properties"]
-    assert (mapping["dynamic"], props["biomarkers"]["type"], props["age_months"]["type"], props["sites"]["type"]) == (
-        "strict", "nested", "integer_range", "geo_point")
+    assert (mapping["dynamic"], props["biomarkers"]["type"], props["age_years"]["type"], props["sites"]["type"]) == (
+        "strict", "nested", "double_range", "geo_point")
+
+
+def test_an_index_built_with_another_mapping_is_refused_with_how_to_rebuild_it(elastic):
+    older = _mapping()
+    older["properties"]["age_months"] = {"type": "integer_range"}
+    del older["properties"]["age_years"]
+    elastic.client.indices.create(index=f"{elastic.alias}-v1", mappings=older)
+    elastic.client.indices.put_alias(index=f"{elastic.alias}-v1", name=elastic.alias)
+    with pytest.raises(BackendError, match="built by another version.*trialmatch index --rebuild"):
+        elastic.retrieve(Retrieval(text="lung cancer", age=50))
+    with pytest.raises(BackendError, match="trialmatch index --rebuild"):
+        elastic.upsert(documents()[:1])
+    elastic.rebuild(documents())
+    assert ids(elastic.retrieve(Retrieval(text="lung cancer", age=50)))[0] == "NCT00000005"
 
 
 def test_an_unreachable_server_raises_backend_unavailable():
