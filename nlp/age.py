@@ -24,18 +24,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
-import srsly
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from nlp.models import AgeWindow
-from nlp.pipeline import pattern_phrases, phrase_regex
+from nlp.resources import pattern_phrases, phrase_regex, read_vocab
 from nlp.sections import add_kind, criteria_offsets
 from nlp.text import doc_text
 
-TERMS_PATH = Path(__file__).resolve().parent / "vocab" / "age_terms.jsonl"
 UNIT_YEARS = {"year": 1.0, "month": 1 / 12, "week": 7 / 365.25, "day": 1 / 365.25}
 MAX_AGE_YEARS = 120.0
 _WIDTH_SAFE = str.maketrans({"＞": ">", "＜": "<", "≧": "≥", "≦": "≤", "＝": "=", "～": "~", "–": "-", "—": "-"})
@@ -90,7 +87,7 @@ def _any_of(phrases: set[str]) -> str:
 @lru_cache(maxsize=1)
 def _grammar() -> _Grammar:
     terms: dict[str, list[dict]] = {}
-    for row in srsly.read_jsonl(TERMS_PATH):
+    for row in read_vocab("age_terms.jsonl"):
         terms.setdefault(row["kind"], []).append(row)
     comparators = {
         p: op for p, op in pattern_phrases("comparators.jsonl", "COMPARATOR").items() if op in (">", ">=", "<", "<=")

@@ -20,18 +20,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
-import srsly
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from nlp.models import PerformanceStatus
-from nlp.pipeline import pattern_phrases, phrase_regex
 from nlp.polarity import DocContext, cue_finder, doc_context
+from nlp.resources import pattern_phrases, phrase_regex, read_vocab
 from nlp.sections import add_kind
 
-NUMBERS_PATH = Path(__file__).resolve().parent / "vocab" / "numbers.jsonl"
 SPECIFIC = ("ecog", "karnofsky", "lansky")
 WEAK_ANCHORS = frozenset({"who", "ps"})
 ECOG_MAX_GRADE = 5
@@ -57,7 +54,7 @@ class _Grammar:
 
 @lru_cache(maxsize=1)
 def _grammar() -> _Grammar:
-    numbers = {row["word"]: int(row["value"]) for row in srsly.read_jsonl(NUMBERS_PATH)}
+    numbers = {row["word"]: int(row["value"]) for row in read_vocab("numbers.jsonl")}
     comparators = pattern_phrases("comparators.jsonl", "COMPARATOR")
     post = [p for p in comparators if p.split()[0] in ("or", "and") and "old" not in p and "young" not in p]
     pre = [p for p in comparators if p not in post and "old" not in p and "young" not in p]

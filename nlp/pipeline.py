@@ -8,24 +8,20 @@
 Component order: `tm_sections` → `entity_ruler` (an EntityRuler, see `QuickEntityRuler`, over every
 `nlp/patterns/*.jsonl`: `{"label", "pattern", "id"}` lines; phrase patterns match the exact text, so each
 casing worth matching is its own line; token patterns may say `LOWER`) →
-`tm_age`, `tm_performance` → `tm_biomarkers`, `tm_therapies`, `tm_cns`, `tm_labs`. A fact component is
-added when its module imports. Each writes `doc._.facts[key]` and records the criteria it read in
-`doc._.kinds` (criterion index → kinds). The Doc text must be `make_doc_text(original)`: same length,
-so every offset is an offset into the registry's text.
+`tm_age`, `tm_performance` → `tm_biomarkers`, `tm_therapies`, `tm_cns`, `tm_labs`. Every component's
+module is imported here, so a missing one fails the import instead of losing its facts. Each writes
+`doc._.facts[key]` and records the criteria it read in `doc._.kinds` (criterion index → kinds). The Doc
+text must be `make_doc_text(original)`: same length, so every offset is an offset into the registry's text.
 """
 
 from __future__ import annotations
 
-import importlib
-import re
 import warnings
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
-from pathlib import Path
 
 import numpy
 import spacy
-import srsly
 from spacy.attrs import ENT_ID, ENT_IOB, ENT_TYPE
 from spacy.language import Language
 from spacy.pipeline import EntityRuler
@@ -33,23 +29,17 @@ from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc, Token
 from spacy.util import compile_infix_regex, compile_prefix_regex
 
-from nlp import sections  # noqa: F401  (registers tm_sections)
+# Each module registers its component's factory (`@Language.factory("tm_...")`) when imported.
+from nlp import age, biomarkers, cns, labs, performance, sections, therapies  # noqa: F401
+from nlp.resources import PATTERNS_DIR, pattern_files, read_patterns
 from nlp.text import DOC_TEXT_KEY, mask_escapes
 
-PATTERNS_DIR = Path(__file__).resolve().parent / "patterns"
 MAX_TEXT_CHARS = 2_000_000
 # The tokenizer caches how each whitespace-delimited chunk splits, but spaCy stops adding at 10,000 chunks, and
 # the entity patterns take several thousand of those when the pipeline is built. Eligibility texts repeat a vocabulary
 # of tens of thousands of chunks, so a larger cache (a few tens of bytes a chunk) saves re-splitting them.
 TOKENIZER_CACHE_CHUNKS = 200_000
-FACT_COMPONENTS: tuple[tuple[str, str], ...] = (
-    ("nlp.age", "tm_age"),
-    ("nlp.performance", "tm_performance"),
-    ("nlp.biomarkers", "tm_biomarkers"),
-    ("nlp.therapies", "tm_therapies"),
-    ("nlp.cns", "tm_cns"),
-    ("nlp.labs", "tm_labs"),
-)
+FACT_COMPONENTS = ("tm_age", "tm_performance", "tm_biomarkers", "tm_therapies", "tm_cns", "tm_labs")
 # Comparators glued to words or numbers ("ECOG≤2", "age>=18", "0–2") become tokens of their own.
 _PREFIXES = (r">/=", r"</=", r">=", r"<=", r"=<", r"=>", "≥", "≤", "<", ">", "=", "~")
 _INFIXES = (
@@ -73,20 +63,6 @@ def make_doc_text(text: str | None) -> str:
     Beyond MAX_TEXT_CHARS (no real criteria text comes near) only the beginning is read, which bounds time.
     """
     return mask_escapes(text[:MAX_TEXT_CHARS] if isinstance(text, str) else "")
-
-
-def _load_fact_modules() -> list[str]:
-    """Import each fact component's module; return the component names whose modules exist."""
-    names = []
-    for module, component in FACT_COMPONENTS:
-        try:
-            importlib.import_module(module)
-        except ModuleNotFoundError as exc:
-            if exc.name != module:
-                raise
-            continue
-        names.append(component)
-    return names
 
 
 class _TextKeepingTokenizer:
@@ -160,10 +136,6 @@ def make_entity_ruler(nlp: Language, name: str, phrase_matcher_attr: str | None,
     return QuickEntityRuler(nlp, name, phrase_matcher_attr=phrase_matcher_attr, overwrite_ents=overwrite_ents)
 
 
-def pattern_files() -> list[Path]:
-    return sorted(PATTERNS_DIR.glob("*.jsonl"))
-
-
 @lru_cache(maxsize=1)
 def get_nlp() -> Language:
     """The shared pipeline (built on first use, then cached for the process)."""
@@ -171,36 +143,10 @@ def get_nlp() -> Language:
     nlp.max_length = MAX_TEXT_CHARS
     _customise_tokenizer(nlp)
     ruler = nlp.add_pipe("tm_entity_ruler", name="entity_ruler", config={"overwrite_ents": False})
-    ruler.add_patterns([p for path in pattern_files() for p in srsly.read_jsonl(path)])
+    ruler.add_patterns([p for path in pattern_files() for p in read_patterns(path.name)])
     if not len(ruler):
         warnings.warn(f"no entity patterns in {PATTERNS_DIR}: no genes, scales or drugs will be found", stacklevel=2)
     nlp.add_pipe("tm_sections", first=True)
-    for component in _load_fact_modules():
+    for component in FACT_COMPONENTS:
         nlp.add_pipe(component)
     return nlp
-
-
-def read_patterns(filename: str) -> list[dict]:
-    """The `{"label", "pattern", "id"}` lines of `nlp/patterns/<filename>`."""
-    return list(srsly.read_jsonl(PATTERNS_DIR / filename))
-
-
-def pattern_phrases(filename: str, label: str) -> dict[str, str]:
-    """Lower-case phrase → id for the patterns of `label` in `nlp/patterns/<filename>` (token patterns joined)."""
-    phrases = {}
-    for row in read_patterns(filename):
-        if row.get("label") != label:
-            continue
-        pattern = row["pattern"]
-        if isinstance(pattern, str):
-            phrase = pattern.lower()
-        else:
-            phrase = " ".join(str(t.get("LOWER", t.get("ORTH", t.get("TEXT", "")))).lower() for t in pattern)
-        phrases[phrase] = row.get("id") or phrase
-    return phrases
-
-
-def phrase_regex(phrases: list[str]) -> str:
-    """A regex alternation of `phrases` (longest first), spaces matching any run of whitespace."""
-    ordered = sorted(set(phrases), key=len, reverse=True)
-    return "|".join(r"\s*".join(re.escape(word) for word in p.split()) for p in ordered)

@@ -20,13 +20,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 
-import srsly
 from pydantic import BaseModel, ConfigDict
 
-PATTERNS_DIR = Path(__file__).resolve().parent / "patterns"
-CUES_PATH = Path(__file__).resolve().parent / "vocab" / "cues.jsonl"
+from nlp.resources import read_patterns, read_vocab
 
 
 class GeneRef(BaseModel):
@@ -74,18 +71,11 @@ class Vocabulary:
     alterations: dict[str, str] = field(default_factory=dict)  # lower-case one-word form → alteration kind
 
 
-def _rows(filename: str) -> list[dict]:
-    path = PATTERNS_DIR / filename
-    if not path.exists():
-        raise FileNotFoundError(f"vocabulary file {path} is missing: restore it from the repository (git checkout)")
-    return list(srsly.read_jsonl(path))
-
-
 @lru_cache(maxsize=1)
 def vocabulary() -> Vocabulary:
     """The vocabularies of `nlp/patterns/*.jsonl`, loaded once."""
     vocab = Vocabulary()
-    for row in _rows("genes.jsonl"):
+    for row in read_patterns("genes.jsonl"):
         if not row.get("status"):
             vocab.genes[row["pattern"]] = row["id"]
         if row.get("status_alteration"):
@@ -94,27 +84,27 @@ def vocabulary() -> Vocabulary:
             vocab.ish_alteration[row["id"]] = row["ish_alteration"]
         if row.get("status"):
             vocab.signed[row["pattern"]] = row["status"]
-    for row in _rows("gene_families.jsonl"):
+    for row in read_patterns("gene_families.jsonl"):
         if not row.get("status"):
             vocab.family_forms[row["pattern"]] = row["id"]
         vocab.families[row["id"]] = tuple(row["members"])
         if row.get("status"):
             vocab.signed[row["pattern"]] = row["status"]
-    for row in _rows("profiles.jsonl"):
+    for row in read_patterns("profiles.jsonl"):
         vocab.profiles[row["id"]] = tuple(
             ProfileFact(tuple(fact["genes"]), fact["alteration"], fact["negative"]) for fact in row["facts"]
         )
-    for row in _rows("variants.jsonl"):
+    for row in read_patterns("variants.jsonl"):
         vocab.variant_forms[row["pattern"]] = row["id"]
         vocab.variants[row["id"]] = Variant(
             row["id"], tuple(row["genes"]), tuple(row.get("partners", ())), row["alteration"]
         )
         if row.get("needs_status"):
             vocab.needs_status.add(row["pattern"])
-    for row in _rows("alterations.jsonl"):
+    for row in read_patterns("alterations.jsonl"):
         if " " not in row["pattern"]:
             vocab.alterations[row["pattern"].lower()] = row["id"]
-    for row in _rows("drugs.jsonl"):
+    for row in read_patterns("drugs.jsonl"):
         if row["label"] == "DRUG":
             vocab.drugs[row["id"]] = frozenset(row.get("classes", ()))
             vocab.drug_forms[row["pattern"].lower()] = row["id"]
@@ -187,6 +177,4 @@ def drug_vocabulary() -> list[str]:
 
 def cue_rows() -> list[dict]:
     """The `{"cue", "pattern"}` rows of `nlp/vocab/cues.jsonl` (polarity, status, method and context words)."""
-    if not CUES_PATH.exists():
-        raise FileNotFoundError(f"cue vocabulary {CUES_PATH} is missing: restore it from the repository")
-    return list(srsly.read_jsonl(CUES_PATH))
+    return read_vocab("cues.jsonl")
