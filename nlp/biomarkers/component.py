@@ -1,0 +1,132 @@
+"""The `tm_biomarkers` component: reads each criterion's gene mentions, their evidence and filters, and emits facts.
+
+    >>> from nlp.pipeline import get_nlp
+    >>> doc = get_nlp()("Exclusion Criteria:\\n* Known EGFR or KRAS mutation")
+    >>> [(b.gene, b.alteration, b.polarity) for b in doc._.facts["biomarkers"]]
+    [('EGFR', 'mutation', 'excluded'), ('KRAS', 'mutation', 'excluded')]
+
+Per criterion: mentions (`mentions`) → gene groups and the evidence beside them (`relations`) → groups that state no
+eligibility dropped (`filters`) → facts (`emit`). A sub-bullet that names only a method refines the criterion above.
+"""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from nlp.biomarkers.emit import emit, inherit, profile_facts, resolve
+from nlp.biomarkers.filters import cohort_count, drug_target, mention_only, token_after, unknown_status
+from nlp.biomarkers.mentions import MENTION_LABELS, Group, Mention, continues_list, criterion_mentions, gene_groups
+from nlp.biomarkers.relations import Evidence, Scanner, active_methods
+from nlp.models import Biomarker
+from nlp.polarity import DocContext, cue_finder, doc_context
+from nlp.sections import add_kind
+
+SUB_BULLETS = 2  # criteria after one with facts that may refine it, up to the next that names a gene
+_Found = tuple[Group, Evidence, set[str]]  # a gene group, its evidence and the methods that refine it
+
+
+class BiomarkerExtractor:
+    """Writes `doc._.facts["biomarkers"]` (list[Biomarker])."""
+
+    def __init__(self, nlp: Language, name: str) -> None:
+        self.name = name
+        self.cue_finder = cue_finder(nlp)
+
+    def __call__(self, doc: Doc) -> Doc:
+        facts: list[Biomarker] = []
+        context = doc_context(doc, self.cue_finder)
+        by_criterion = context.ents(MENTION_LABELS | {"ALTERATION"})
+        for k, ents in by_criterion.items():
+            if not any(e.label_ in MENTION_LABELS for e in ents):
+                continue
+            found = _criterion(context, k, context.cues(k).span, ents)
+            if not found:
+                continue
+            facts.extend(found)
+            add_kind(doc, k, "biomarker")
+            for sub in range(k + 1, min(k + 1 + SUB_BULLETS, len(context.criteria))):
+                if any(e.label_ in MENTION_LABELS for e in by_criterion.get(sub, ())):
+                    break
+                facts.extend(inherit(context, sub, context.criteria[sub], k, found))
+        context.facts["biomarkers"] = facts
+        return doc
+
+
+def _criterion(context: DocContext, k: int, span: Span, ents: list[Span]) -> list[Biomarker]:
+    """The biomarker facts of criterion `k` (`span`), given its entities."""
+    doc, cues = context.doc, context.cues(k)
+    labels = {t: e for e in ents for t in range(e.start, e.end)}
+    mentions = criterion_mentions(doc, ents)
+    scanner = Scanner(doc, span, cues, labels)
+    status_unknown: set[str] = set()
+    consumed: set[int] = set()
+    found = _gene_relations(scanner, mentions, active_methods(doc, cues, labels), status_unknown, consumed)
+    found += _variant_relations(scanner, mentions, consumed)
+    kept: list[Biomarker] = []
+    strata: list[Biomarker] = []
+    previous: tuple[int, bool] | None = None
+    for g, (group, ev, group_methods) in enumerate(sorted(found, key=lambda item: item[0].start)):
+        own = (min(group.start, ev.start), max(group.end, ev.end))
+        ev.cue_negated = cues.negated(group.start, group.end, span.label_, ignore=own)
+        if not ev.cue_negated and previous is not None and continues_list(doc, previous[0], own[0]):
+            ev.cue_negated = previous[1]
+        previous = (own[1], ev.cue_negated)
+        facts = emit(doc, k, span, group, ev, g, group_methods)
+        (strata if cohort_count(doc, span, group) else kept).extend(facts)
+    for ent in ents:
+        if ent.label_ == "PROFILE":
+            kept.extend(profile_facts(k, span, cues, ent))
+    return resolve(kept, strata, status_unknown)
+
+
+def _gene_relations(
+    scanner: Scanner, mentions: list[Mention], methods: set[str], status_unknown: set[str], consumed: set[int]
+) -> list[_Found]:
+    """The gene groups with evidence that states eligibility; records the genes whose status is only known or
+    unknown (`status_unknown`) and the tokens the groups and their evidence take (`consumed`)."""
+    doc, span, cues = scanner.doc, scanner.span, scanner.cues
+    found: list[_Found] = []
+    for group in gene_groups(doc, mentions):
+        ev = Evidence()
+        for mention in group.mentions:
+            ev.positive |= mention.status == "positive"
+            ev.negative |= mention.status == "negative"
+        scanner.right(group, ev)
+        scanner.left(group, ev, status_only=ev.found)
+        consumed.update(range(min(ev.start, group.start), max(ev.end, group.end)))
+        if unknown_status(doc, span, cues, group, ev):
+            status_unknown.update(gene for m in group.mentions for gene in m.genes)
+            continue
+        after = token_after(doc, span, max(ev.end, group.end))
+        either = ev.positive and ev.negative and not any(m.status for m in group.mentions)
+        if either or not ev.found or drug_target(doc, span, cues, group, ev):
+            continue
+        if not mention_only(cues, group, ev, after):
+            found.append((group, ev, methods))
+    return found
+
+
+def _variant_relations(scanner: Scanner, mentions: list[Mention], consumed: set[int]) -> list[_Found]:
+    """Named variants not read as a gene's evidence ("BRAF V600E mutation" alone), when they state eligibility."""
+    doc, span, cues = scanner.doc, scanner.span, scanner.cues
+    found: list[_Found] = []
+    for m in mentions:
+        if m.variant is None or m.start in consumed or not m.genes:
+            continue
+        group = Group([m])
+        ev = Evidence(variants=[m.variant], alterations=[m.variant_alteration or "mutation"])
+        scanner.right(group, ev)
+        if m.needs_status and not (ev.positive or ev.negative):
+            continue
+        after = token_after(doc, span, max(ev.end, group.end))
+        if drug_target(doc, span, cues, group, ev) or mention_only(cues, group, ev, after):
+            continue
+        if not cues.at(after, "test_word", "unknown_status"):
+            found.append((group, ev, set()))
+    return found
+
+
+@Language.factory("tm_biomarkers", default_config={})
+def make_biomarkers(nlp: Language, name: str) -> BiomarkerExtractor:
+    return BiomarkerExtractor(nlp, name)

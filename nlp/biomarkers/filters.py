@@ -1,0 +1,101 @@
+"""Gene relations that state no eligibility: tested only, status unknown, optional, conditional, a drug's target.
+
+    >>> from nlp.extract import extract_text
+    >>> extract_text("Inclusion Criteria:\\n* KRAS status known").biomarkers
+    []
+    >>> extract_text("Exclusion Criteria:\\n* Prior EGFR inhibitor").biomarkers
+    []
+
+Each test reads the cues of `nlp/vocab/cues.jsonl` near the gene group, within its clause; the `*_REACH`
+constants bound, in tokens, how far a cue may stand from the group it disqualifies.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Span
+
+from nlp.biomarkers.mentions import Group
+from nlp.biomarkers.relations import Evidence
+from nlp.biomarkers.words import DRUG_GLUE, GLUE
+from nlp.polarity import Cues
+
+TEST_REACH = 4  # a test word this close before the group makes it a test, not a result: "tested for KRAS"
+EXCEPTION_REACH = 12  # an exception this close before the group makes it an exception: "except EGFR mutation"
+CONDITIONAL_REACH = 8  # a condition this close before the group makes it a condition: "if ALK positive, ..."
+OPTIONAL_REACH = 6  # an "optional" phrase this close after the group makes it optional: "KRAS mutant may enrol"
+UNKNOWN_REACH = 20  # an "unknown status" this close after the group's evidence may make its status unknown
+DRUG_REACH = 3  # glue words after the group before a drug word ("EGFR small molecule inhibitor")
+DRUG_LEFT_REACH = 4  # a drug word this close before the group makes the group its target ("anti-PD-L1")
+_BEFORE_KINDS = ("uncertain", "optional", "conditional", "test_before", "exception")
+
+
+def token_after(doc: Doc, span: Span, i: int) -> int:
+    """The first token from `i` in the criterion that is neither space nor glue ("is", "must", "-")."""
+    while i < span.end and (doc[i].is_space or doc[i].lower_ in GLUE):
+        i += 1
+    return i
+
+
+def unknown_status(doc: Doc, span: Span, cues: Cues, group: Group, ev: Evidence) -> bool:
+    """The status is only said to be known or unknown: "KRAS status", "ER+ and/or PR+ or unknown status"."""
+    end = max(ev.end, group.end)
+    stated = ev.stated
+
+    def unknown(i: int) -> bool:
+        cue = cues.at(i, "unknown_status")
+        return cue is not None and not (stated and doc[cue.start].lower_ == "status")
+
+    if any(unknown(i) for i in range(group.end, end + 1)):
+        return True
+    i = end
+    clause_end = cues.clause(group.start)[1]
+    while i < min(clause_end, end + UNKNOWN_REACH):
+        if unknown(i):
+            j = i - 1
+            while j > end and doc[j].is_space:
+                j -= 1
+            return doc[j].lower_ in ("or", "and/or") or i == token_after(doc, span, end)
+        if doc[i].lower_ in {".", ";"}:
+            break
+        i += 1
+    return False
+
+
+def cohort_count(doc: Doc, span: Span, group: Group) -> bool:
+    """ "8 KRAS wild-type and 8 KRAS mutant": patients counted per stratum, not an eligibility rule."""
+    return group.start > span.start and doc[group.start - 1].text.isdigit()
+
+
+def mention_only(cues: Cues, group: Group, ev: Evidence, after: int) -> bool:
+    """Only a mention: tested, preferred, stratified, allowed, or a condition for something else.
+
+    `after` is `token_after` the group's evidence."""
+    if cues.at(after, "test_word") and not ev.stated:
+        return True
+    clause_start, clause_end = cues.clause(group.start)
+    before = cues.in_clause(_BEFORE_KINDS, clause_start, group.start)
+    if any(c.kind == "test_before" and group.start - c.end <= TEST_REACH for c in before):
+        return True
+    if any(c.kind == "exception" and group.start - c.end <= EXCEPTION_REACH for c in before):
+        return True
+    if any(c.kind == "conditional" and group.start - c.end <= CONDITIONAL_REACH for c in before):
+        return True
+    if any(c.kind in ("uncertain", "optional") for c in before):
+        return True
+    end = max(ev.end, group.end)
+    return any(c.start - end <= OPTIONAL_REACH for c in cues.in_clause(("optional",), end, clause_end))
+
+
+def drug_target(doc: Doc, span: Span, cues: Cues, group: Group, ev: Evidence) -> bool:
+    """The group names a drug's target: "EGFR inhibitor", "KRAS G12C-targeted therapy", "anti-PD-L1",
+    "drugs that target EGFR", "inhibitors of BCR-ABL"."""
+    for end in dict.fromkeys((group.end, max(group.end, ev.end))):
+        i = end
+        while i < min(span.end, end + DRUG_REACH) and (doc[i].is_space or doc[i].lower_ in DRUG_GLUE):
+            i += 1
+        if i < span.end and cues.at(i, "drug_context"):
+            return True
+    return any(
+        c.kind == "drug_context_left" and group.start - DRUG_LEFT_REACH <= c.start and c.end <= group.start
+        for c in cues.items
+    )

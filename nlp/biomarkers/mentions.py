@@ -1,0 +1,131 @@
+"""Gene mentions in one criterion, and the groups of genes listed together ("KRAS, NRAS or BRAF").
+
+    >>> from nlp.pipeline import get_nlp
+    >>> from nlp.biomarkers.mentions import criterion_mentions, gene_groups
+    >>> doc = get_nlp()("Inclusion Criteria:\\n* KRAS, NRAS or BRAF mutation")
+    >>> mentions = criterion_mentions(doc, list(doc.ents))
+    >>> [[gene for m in group.mentions for gene in m.genes] for group in gene_groups(doc, mentions)]
+    [['KRAS', 'NRAS', 'BRAF']]
+
+A mention is a GENE, GENE_FAMILY or VARIANT entity (a family stands for its members, a variant for the genes
+it names), with the status glued to its form ("ER+", "HER2-"). PROFILE entities ("triple-negative") are
+mentions too but become facts whole, in `nlp.biomarkers.emit.profile_facts`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span
+
+from nlp.biomarkers.words import BRACKETS, CONJUNCTIONS, FILLERS, LIST_CONJUNCTIONS
+from nlp.vocab import vocabulary
+
+MENTION_LABELS = {"GENE", "GENE_FAMILY", "VARIANT", "PROFILE"}
+MAX_LIST_GAP = 6  # words between one gene phrase and the next that can still be a list ("... (L858R) or ALK")
+_SAME_GENE_JOINERS = {"(", ")", "[", "]", "-", "/"}  # between two names of one gene: "HER2 (ERBB2)"
+_GROUP_JOINERS = CONJUNCTIONS | {"(", ")", "-", "[", "]", "::"}  # between genes listed together
+
+
+@dataclass
+class Mention:
+    start: int
+    end: int
+    genes: list[str]
+    family: bool = False
+    variant: str | None = None
+    variant_alteration: str | None = None
+    needs_status: bool = False
+    status: str | None = None
+
+
+@dataclass
+class Group:
+    mentions: list[Mention]
+    coordination: set[str] = field(default_factory=set)
+
+    @property
+    def start(self) -> int:
+        return self.mentions[0].start
+
+    @property
+    def end(self) -> int:
+        return self.mentions[-1].end
+
+
+def _sign(span: Span) -> str | None:
+    """The status glued to a form ("ER+", "HER2-"); None for a hyphen that joins a word ("HER2-positive")."""
+    status = vocabulary().signed.get("".join(token.text for token in span))
+    doc = span.doc
+    if status == "negative" and span.end < len(doc):
+        following = doc[span.end]
+        if not doc[span.end - 1].whitespace_ and following.text[:1].isalnum():
+            return None
+        if following.lower_ in ("or", "and", "and/or"):
+            return None
+    return status
+
+
+def mention_of(span: Span) -> Mention | None:
+    """The mention a GENE, GENE_FAMILY or VARIANT entity makes; None for a profile or an unknown variant."""
+    vocab = vocabulary()
+    if span.label_ == "GENE":
+        return Mention(span.start, span.end, [span.id_], status=_sign(span))
+    if span.label_ == "GENE_FAMILY":
+        members = list(vocab.families.get(span.id_, ()))
+        return Mention(span.start, span.end, members, family=True, status=_sign(span))
+    if span.label_ == "PROFILE":
+        return None
+    variant = vocab.variants.get(span.id_)
+    if variant is None:
+        return None
+    return Mention(
+        span.start,
+        span.end,
+        [*variant.genes, *variant.partners],
+        variant=variant.name,
+        variant_alteration=variant.alteration,
+        needs_status=span.text in vocab.needs_status,
+    )
+
+
+def criterion_mentions(doc: Doc, ents: list[Span]) -> list[Mention]:
+    """The mentions among one criterion's entities, two names of one gene in a row ("HER2 (ERBB2)") as one."""
+    mentions = [m for e in ents if e.label_ in MENTION_LABELS and (m := mention_of(e)) is not None]
+    merged: list[Mention] = []
+    for m in mentions:
+        if merged and m.variant is None and merged[-1].variant is None and m.genes == merged[-1].genes:
+            if all(t.lower_ in _SAME_GENE_JOINERS for t in doc[merged[-1].end : m.start]):
+                merged[-1].end = m.end
+                continue
+        merged.append(m)
+    return merged
+
+
+def continues_list(doc: Doc, end: int, start: int) -> bool:
+    """Only a conjunction (and fillers) between one gene phrase and the next: "no EGFR mutation (L858R)
+    or ALK fusion" negates both."""
+    words = [t.lower_ for t in doc[end:start] if not t.is_space]
+    return (
+        0 < len(words) <= MAX_LIST_GAP
+        and any(w in LIST_CONJUNCTIONS for w in words)
+        and all(w in FILLERS or w in CONJUNCTIONS or w in BRACKETS for w in words)
+    )
+
+
+def gene_groups(doc: Doc, mentions: list[Mention]) -> list[Group]:
+    """The gene (not variant) mentions grouped as listed together: only punctuation and conjunctions between them."""
+    groups: list[Group] = []
+    for mention in mentions:
+        if mention.variant is not None:
+            continue
+        if groups and groups[-1].mentions[-1].status == mention.status:
+            last = groups[-1]
+            between = doc[last.end : mention.start]
+            words = {t.lower_ for t in between if not t.is_space}
+            if not words or words <= _GROUP_JOINERS:
+                last.mentions.append(mention)
+                last.coordination |= words
+                continue
+        groups.append(Group([mention]))
+    return groups

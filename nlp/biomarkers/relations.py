@@ -1,0 +1,295 @@
+"""The evidence around a gene group: alterations, variants, statuses and methods in the words beside it.
+
+    >>> from nlp.pipeline import get_nlp
+    >>> from nlp.polarity import cue_finder, doc_context
+    >>> from nlp.biomarkers.mentions import criterion_mentions, gene_groups
+    >>> from nlp.biomarkers.relations import Evidence, Scanner
+    >>> nlp = get_nlp()
+    >>> doc = nlp("Inclusion Criteria:\\n* HER2-positive (IHC 3+) or ERBB2 amplification")
+    >>> context = doc_context(doc, cue_finder(nlp))
+    >>> ents = context.ents({"GENE", "ALTERATION"})[0]
+    >>> labels = {t: e for e in ents for t in range(e.start, e.end)}
+    >>> scanner = Scanner(doc, context.criteria[0], context.cues(0), labels)
+    >>> first = gene_groups(doc, criterion_mentions(doc, ents))[0]
+    >>> evidence = Evidence()
+    >>> scanner.right(first, evidence)
+    >>> evidence.positive, evidence.alterations
+    (True, ['expression'])
+
+`Scanner.right` reads up to `MAX_RIGHT` tokens after a group, within its clause; `Scanner.left` up to `MAX_LEFT`
+before it. Words that say nothing of the gene (`nlp.biomarkers.words`) are stepped over; another gene, or any
+other word, ends the reading.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span
+
+from nlp.biomarkers.mentions import Group
+from nlp.biomarkers.words import COMPARATOR_WORDS, CONJUNCTIONS, FILLERS, LEFT_FILLERS, STATUS_KINDS, STATUS_WORDS
+from nlp.polarity import Cue, Cues
+from nlp.vocab import Variant, vocabulary
+
+MAX_RIGHT = 12  # tokens after a gene group read for its evidence
+MAX_LEFT = 6  # tokens before a gene group read for its evidence
+METHOD_REACH = 5  # tokens either side of a method word ("IHC") where a result makes the method one the criterion reads
+MAX_ASIDE = 12  # tokens past the reading's limit a parenthetical gloss may run to its closing bracket
+SCORE_REACH = 4  # tokens after a method word within which its threshold or score must come ("TPS ≥ 50%")
+NEXT_GENE_REACH = 4  # tokens after a status word within which a gene makes the status that gene's
+METHODS = (("method_expression", "expression"), ("method_ish", "ish"), ("method_copies", "amplification"))
+_METHOD_KINDS = tuple(kind for kind, _ in METHODS)
+_NUMBER = re.compile(r"^[<>≤≥=]*\d+(?:[.,]\d+)?%?$|^[<>≤≥=]+$|^%$")
+_PROTEIN_CHANGE = re.compile(r"^(?:p\.)?[ACDEFGHIKLMNPQRSTVWY]\d{2,4}(?:[ACDEFGHIKLMNPQRSTVWYX*]|fs|del|dup|ins)$")
+_GENE_LIKE = re.compile(r"^[A-Z][A-Za-z0-9-]{1,7}$")
+_SCORE = re.compile(r"^(?:[<>≤≥]=?|=)?\d+(?:\.\d+)?%?\+?$")
+_LEFT_SKIPPED = LEFT_FILLERS | (FILLERS - {",", ")"})
+
+
+@dataclass
+class Evidence:
+    alterations: list[str] = field(default_factory=list)
+    variants: list[str] = field(default_factory=list)
+    positive: bool = False
+    negative: bool = False
+    wild_type: bool = False
+    start: int = 0
+    end: int = 0
+    alternatives: bool = False
+    cue_negated: bool | None = None
+
+    @property
+    def found(self) -> bool:
+        return bool(self.alterations or self.variants or self.positive or self.negative or self.wild_type)
+
+    @property
+    def stated(self) -> bool:
+        """A status is said: positive, negative or wild-type."""
+        return self.positive or self.negative or self.wild_type
+
+
+def glued(text: str, ev: Evidence) -> bool:
+    """Words the tokenizer left glued to a bracket: "HER2)-positive", "Mutant(MT"; records what they say."""
+    if not any(c in text for c in "()[]"):
+        return False
+    found = False
+    for part in re.split(r"[()\[\]]", text.lower()):
+        part = part.strip("-")
+        if part in vocabulary().alterations:
+            ev.alterations.append(vocabulary().alterations[part])
+            found = True
+        elif STATUS_WORDS.get(part) == "positive":
+            ev.positive = found = True
+        elif STATUS_WORDS.get(part) == "negative":
+            ev.negative = found = True
+        elif STATUS_WORDS.get(part) == "wild_type":
+            ev.wild_type = found = True
+    return found
+
+
+def is_status(doc: Doc, cue: Cue) -> bool:
+    """A "+" after a number is an IHC score ("1+", "2+"), and only "3+" reads as positive; "high-risk" is
+    not a status."""
+    word = doc[cue.start]
+    if word.lower_ == "high" and cue.end < len(doc) and doc[cue.end].text == "-":
+        return False
+    if word.text != "+" or cue.start == 0 or not doc[cue.start - 1].like_num:
+        return True
+    return doc[cue.start - 1].text == "3"
+
+
+def active_methods(doc: Doc, cues: Cues, labels: dict[int, Span]) -> set[str]:
+    """Methods the criterion reads a result from ("3+ by IHC", "FISH positive", "FISH ... gene amplification"),
+    not ones it merely lists ("molecular assays such as IHC or NGS")."""
+    active = set()
+    for cue in cues.items:
+        if not cue.kind.startswith("method_") or cue.kind in active:
+            continue
+        lo, hi = max(cues.span.start, cue.start - METHOD_REACH), min(cues.span.end, cue.end + METHOD_REACH)
+        for i in range(lo, hi):
+            ent = labels.get(i)
+            if (
+                cues.at(i, "positive")
+                or _SCORE.match(doc[i].text)
+                or (ent is not None and ent.label_ == "ALTERATION" and ent.id_ in ("amplification", "expression"))
+            ):
+                active.add(cue.kind)
+                break
+    return active
+
+
+def fits(variant: Variant, group: Group) -> bool:
+    """A variant next to a gene belongs to it unless it names other genes ("BCR-ABL" before "ABL1" does not)."""
+    genes = {gene for m in group.mentions for gene in m.genes}
+    return not variant.genes or bool(genes & set(variant.genes))
+
+
+def _variant(ent: Span, group: Group, ev: Evidence) -> bool:
+    """Records a VARIANT entity next to the group; False when it is unknown or names other genes."""
+    variant = vocabulary().variants.get(ent.id_)
+    if variant is None or not fits(variant, group):
+        return False
+    ev.variants.append(variant.name)
+    ev.alterations.append(variant.alteration)
+    return True
+
+
+class Scanner:
+    """Reads the words around a gene group in one criterion."""
+
+    def __init__(self, doc: Doc, span: Span, cues: Cues, labels: dict[int, Span]) -> None:
+        self.doc, self.span, self.cues, self.labels = doc, span, cues, labels
+
+    def right(self, group: Group, ev: Evidence) -> None:
+        """Records the evidence after the group and where it ends (`ev.end`)."""
+        ev.start = ev.end = group.end
+        limit = min(self.span.end, group.end + MAX_RIGHT, self.cues.clause(group.start)[1])
+        i, pending_conj = group.end, False
+        while i < limit:
+            step = self._step_right(i, limit, group, ev, pending_conj)
+            if step is None:
+                break
+            i, pending_conj = step
+
+    def _step_right(
+        self, i: int, limit: int, group: Group, ev: Evidence, pending_conj: bool
+    ) -> tuple[int, bool] | None:
+        """One step of `right` from token `i`: the next token and whether an "and"/"or" waits; None to stop."""
+        ent = self.labels.get(i)
+        if ent is not None and ent.label_ in ("GENE", "GENE_FAMILY", "ALTERATION", "VARIANT"):
+            return self._entity_right(ent, group, ev, pending_conj)
+        token = self.doc[i]
+        if glued(token.text, ev):
+            ev.end = i + 1
+            return i + 1, False
+        if token.text in ("(", "[") and (close := self._aside(i, limit)) is not None:
+            return close, pending_conj
+        if pending_conj and self._status_of_next_gene(i):
+            return None
+        end = self._status(i, ev)
+        if end is not None:
+            ev.end = end
+            return end, False
+        method = self.cues.at(i, *_METHOD_KINDS)
+        if method is not None:
+            if method.kind != "method_ish" and self._scored(method.end, limit):
+                ev.alterations.append(dict(METHODS)[method.kind])
+                ev.end = method.end
+            return method.end, pending_conj
+        if _PROTEIN_CHANGE.match(token.text):
+            ev.variants.append(token.text.removeprefix("p."))
+            ev.alterations.append("mutation")
+            ev.end = i + 1
+            return i + 1, False
+        return self._skip_right(i, pending_conj)
+
+    def _entity_right(self, ent: Span, group: Group, ev: Evidence, pending_conj: bool) -> tuple[int, bool] | None:
+        """An entity after the group: its alteration or variant is evidence; another gene ends the reading."""
+        if ent.label_ == "ALTERATION":
+            following = self.doc[ent.end].lower_ if ent.end < len(self.doc) else ""
+            if pending_conj and following in ("of", "in"):  # "KRAS mutation or amplification of MET"
+                return None
+            ev.alterations.append(ent.id_)
+            ev.alternatives |= pending_conj
+        elif ent.label_ != "VARIANT" or not _variant(ent, group, ev):
+            return None
+        ev.end = ent.end
+        return ent.end, False
+
+    def _skip_right(self, i: int, pending_conj: bool) -> tuple[int, bool] | None:
+        """Steps over a conjunction, filler, number or space (and, after "and"/"or", a gene-like word)."""
+        token = self.doc[i]
+        if token.lower_ in CONJUNCTIONS and token.lower_ not in (",", "/"):
+            return i + 1, True
+        if token.lower_ in FILLERS or _NUMBER.match(token.text) or token.is_space:
+            return i + 1, pending_conj
+        if pending_conj and _GENE_LIKE.match(token.text):
+            return i + 1, pending_conj
+        return None
+
+    def _status(self, i: int, ev: Evidence) -> int | None:
+        cue = self.cues.at(i, *STATUS_KINDS)
+        if cue is None or not is_status(self.doc, cue):
+            return None
+        if cue.kind == "positive":
+            ev.positive = True
+        elif cue.kind == "negative":
+            ev.negative = True
+        else:
+            ev.wild_type = True
+        return cue.end
+
+    def _status_of_next_gene(self, i: int) -> bool:
+        """After "and"/"or", a status word right before another gene is that gene's ("ER positive and
+        negative HER2")."""
+        cue = self.cues.at(i, *STATUS_KINDS)
+        if cue is None:
+            return False
+        words = [j for j in range(cue.end, min(self.span.end, cue.end + NEXT_GENE_REACH)) if not self.doc[j].is_space]
+        return any((ent := self.labels.get(j)) is not None and ent.label_ in ("GENE", "GENE_FAMILY") for j in words[:2])
+
+    def _status_of_previous_gene(self, i: int) -> bool:
+        """A status word right after another gene is that gene's ("hormone receptor-positive HER2-negative")."""
+        j = i - 1
+        while j >= self.span.start and (self.doc[j].is_space or self.doc[j].text == "-"):
+            j -= 1
+        ent = self.labels.get(j)
+        return j >= self.span.start and ent is not None and ent.label_ in ("GENE", "GENE_FAMILY")
+
+    def _scored(self, i: int, limit: int) -> bool:
+        """A threshold or a positive score follows a method word: "TPS ≥ 50%", "IHC 3+", "copy number > 6"
+        (not the negative scores "IHC 0, 1+")."""
+        compared = False
+        for j in range(i, min(limit, i + SCORE_REACH)):
+            text = self.doc[j].text
+            if _SCORE.match(text) and any(c.isdigit() for c in text):
+                following = self.doc[j + 1].text if j + 1 < len(self.doc) else ""
+                return compared or text == "3+" or (text == "3" and following == "+")
+            if text not in COMPARATOR_WORDS:
+                return False
+            compared = True
+        return False
+
+    def _aside(self, i: int, limit: int) -> int | None:
+        """The token after the parenthesis opened at `i` when it only glosses ("CD20 (cluster of
+        differentiation 20) positive"); None when it holds evidence or does not close soon."""
+        close = {"(": ")", "[": "]"}[self.doc[i].text]
+        for j in range(i + 1, min(limit + MAX_ASIDE, self.span.end)):
+            if self.doc[j].text == close:
+                return j + 1
+            ent = self.labels.get(j)
+            if (ent is not None and ent.label_ != "GENE") or self.cues.at(j, *STATUS_KINDS, *_METHOD_KINDS):
+                return None
+        return None
+
+    def left(self, group: Group, ev: Evidence, status_only: bool = False) -> None:
+        """Records the evidence before the group (only a status when `status_only`) and where it starts."""
+        i = group.start - 1
+        floor = max(self.cues.clause(group.start)[0], group.start - MAX_LEFT)
+        while i >= floor:
+            ent = self.labels.get(i)
+            if ent is not None and ent.label_ in ("ALTERATION", "VARIANT") and not status_only:
+                if ent.label_ == "ALTERATION":
+                    ev.alterations.append(ent.id_)
+                elif not _variant(ent, group, ev):
+                    break
+                ev.start = min(ev.start, ent.start)
+                i = ent.start - 1
+                continue
+            if ent is not None:
+                break
+            cue = self.cues.ending_at(i + 1, *STATUS_KINDS)
+            if cue is not None and self.doc[cue.start].lower_ != "-" and is_status(self.doc, cue):
+                if self._status_of_previous_gene(cue.start):
+                    break
+                self._status(cue.start, ev)
+                ev.start = min(ev.start, cue.start)
+                i = cue.start - 1
+                continue
+            token = self.doc[i]
+            if token.lower_ in _LEFT_SKIPPED or token.is_space:
+                i -= 1
+                continue
+            break

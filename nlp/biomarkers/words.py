@@ -1,0 +1,48 @@
+"""The word lists the biomarker rules read: `nlp/vocab/biomarker_words.jsonl`, `{"kind", "word"}` lines.
+
+    >>> from nlp.biomarkers.words import CONJUNCTIONS, FILLERS
+    >>> "somatic" in FILLERS, "and/or" in CONJUNCTIONS
+    (True, True)
+
+Kinds: `filler` (words between a gene and its evidence that say nothing of either: "gene", "somatic",
+"activating"), `left_filler` (the same before a gene: "of", "with"), `conjunction` (joins genes or alterations),
+`list_conjunction` (joins one gene phrase to the next in a list), `glue` (between a gene phrase and the word read
+after it: "is", "must"), `drug_glue` (between a gene and a drug word: "EGFR small molecule inhibitor"),
+`comparator_word` (a threshold's words before its number: "at least", "≥"). Status words ("positive", "negative",
+"wild-type") come from the cue list, `nlp/vocab/cues.jsonl`.
+"""
+
+from __future__ import annotations
+
+from nlp.resources import read_vocab
+from nlp.vocab import cue_rows
+
+WORDS_FILE = "biomarker_words.jsonl"
+
+
+def _words_by_kind() -> dict[str, frozenset[str]]:
+    kinds: dict[str, set[str]] = {}
+    for row in read_vocab(WORDS_FILE):
+        kinds.setdefault(row["kind"], set()).add(row["word"])
+    return {kind: frozenset(words) for kind, words in kinds.items()}
+
+
+def _kind(kind: str) -> frozenset[str]:
+    if kind not in _BY_KIND:
+        raise ValueError(f'nlp/vocab/{WORDS_FILE} has no "{kind}" rows: add {{"kind": "{kind}", "word": ...}} lines')
+    return _BY_KIND[kind]
+
+
+_BY_KIND = _words_by_kind()
+FILLERS = _kind("filler")
+LEFT_FILLERS = _kind("left_filler")
+CONJUNCTIONS = _kind("conjunction")
+LIST_CONJUNCTIONS = _kind("list_conjunction")
+GLUE = _kind("glue")
+DRUG_GLUE = _kind("drug_glue")
+COMPARATOR_WORDS = _kind("comparator_word")
+BRACKETS = frozenset({"(", ")", "[", "]"})
+STATUS_KINDS = ("positive", "negative", "wild_type")
+STATUS_WORDS = {
+    row["pattern"].lower(): row["cue"] for row in cue_rows() if row["cue"] in STATUS_KINDS and " " not in row["pattern"]
+}
