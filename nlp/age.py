@@ -15,8 +15,8 @@ exclusion bounds only fill a side inclusion left open. Contradicting bounds are 
 within one criterion the first sentence stands if it is consistent ("Age > 18 years. ... patients < 18 years of
 age are excluded"), else the criterion states none ("ECOG ≤ 3 (age ≥ 16) or Lansky ≥ 40% (age < 16)"); across
 criteria an empty window means no limit ("≥ 60 years" or "< 60 years and amenorrheic").
-Comparators and units come from `nlp/patterns/{comparators,units}.jsonl`, cue words from
-`nlp/vocab/age_terms.jsonl`.
+Comparators and units come from `nlp/patterns/{comparators,units}.jsonl`, cue words and the short words after a
+number that are no unit of measure ("18 yrs", "18 and over") from `nlp/vocab/age_terms.jsonl`.
 """
 
 from __future__ import annotations
@@ -53,6 +53,7 @@ class _Grammar:
     duration_end: re.Pattern
     duration_after: re.Pattern
     other_age: re.Pattern
+    not_a_measure: frozenset[str]  # short words after a number that are no unit of measure: "yrs", "and"
 
 
 def _alternatives(phrases: list[str], whole_words: bool = True) -> str:
@@ -168,6 +169,7 @@ def _grammar() -> _Grammar:
         duration_end=re.compile(r"(?<![a-z])(?:" + words("duration_cue") + r")[\s,(:]*(?:(?:of|a|the)\s+)*$"),
         duration_after=re.compile(r"[\s,]*(?:" + words("duration_after") + r")(?![a-z])"),
         other_age=re.compile(r"(?<![a-z])(?:" + words("other_age") + r")(?![a-z])"),
+        not_a_measure=frozenset(row["term"] for row in terms["not_a_measure"]),
     )
 
 
@@ -181,30 +183,6 @@ class _Bound:
 
 
 _MEASURE_AFTER = re.compile(r"\s*(?:%|/|\.\d|[a-zµμ]{1,4}(?:/|\d|(?![a-z])))")
-_FILLER_AFTER = frozenset(
-    {
-        "who",
-        "and",
-        "or",
-        "at",
-        "with",
-        "in",
-        "to",
-        "of",
-        "on",
-        "are",
-        "is",
-        "the",
-        "was",
-        "all",
-        "yr",
-        "yrs",
-        "y",
-        "ys",
-        "mo",
-        "d",
-    }
-)
 _SUBGROUP_END = re.compile(r"(?<![a-z])(?:for|in|among|if|of|to)\s+(?:(?:the|all|any)\s+)?$")
 _EXCLUSION_REACH = 60
 _DIGIT = re.compile(r"\d")
@@ -222,10 +200,10 @@ def _years(number: str, unit: str | None, grammar: _Grammar) -> float:
     return float(number) * UNIT_YEARS[grammar.units.get(unit or "", "year")]
 
 
-def _measured(text: str, end: int) -> bool:
+def _measured(text: str, end: int, grammar: _Grammar) -> bool:
     """Whether a unit of measure other than time follows position `end` ("20mm", "2.3 ng/ml", "50%")."""
     m = _MEASURE_AFTER.match(text, end)
-    return bool(m) and m.group().strip() not in _FILLER_AFTER
+    return bool(m) and m.group().strip() not in grammar.not_a_measure
 
 
 def _is_age(text: str, m: re.Match, groups: dict, unit: str | None, after_age: bool, grammar: _Grammar) -> bool:
@@ -245,7 +223,7 @@ def _is_age(text: str, m: re.Match, groups: dict, unit: str | None, after_age: b
         return True
     if grammar.duration_end.search(before):
         return False
-    if unit is None and _measured(text, m.end()):
+    if unit is None and _measured(text, m.end(), grammar):
         return False
     if grammar.age_end.search(before) or (unit is not None and grammar.age_cue.search(before[-30:])):
         return True
