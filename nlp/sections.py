@@ -86,11 +86,19 @@ _TAIL = 80
 _EXCLUSION_KIND = re.compile(r"exclu|non[- ]?incl|inelig|ausschluss|排除", re.I)
 
 
-# One physical line, or the part of it after an inline header (a plain tuple: there is one per line):
-# (body_start: where its text starts after any bullet, end, bullet: whether it has one, indent: of its text
-# within the line, blank_before: whether an empty line precedes it, number: of a numbered bullet,
-# hinted: whether its text mentions inclusion, exclusion or eligibility, see `_HeaderHints`)
-_Segment = tuple[int, int, bool, int, bool, int | None, bool]
+class _Segment(NamedTuple):
+    """One physical line, or the part of it after an inline header (a tuple, cheap to make: there is one per line)."""
+
+    body_start: int  # where its text starts, after any bullet
+    end: int
+    bullet: bool  # whether it has a bullet
+    indent: int  # of its text within the line
+    blank_before: bool  # whether an empty line precedes it
+    number: int | None  # of a numbered bullet
+    hinted: bool  # whether its text mentions inclusion, exclusion or eligibility, see `_HeaderHints`
+
+
+_new_segment = tuple.__new__
 
 
 @dataclass(slots=True)
@@ -214,7 +222,9 @@ def _segment(
         return None
     bullet = lead.start("bullet") >= 0
     hinted = hints is not None and hints.within(body_start, end)
-    return body_start, end, bullet, body_start - line_start, blank_before, _bullet_number(lead), hinted
+    number = _bullet_number(lead)
+    # tuple.__new__ skips the NamedTuple's Python-level constructor, which would make this four times slower
+    return _new_segment(_Segment, (body_start, end, bullet, body_start - line_start, blank_before, number, hinted))
 
 
 def _is_blank_gap(gap: str) -> bool:
