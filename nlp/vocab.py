@@ -4,7 +4,7 @@
     >>> [ref.gene for ref in normalize_gene("NTRK")]
     ['NTRK1', 'NTRK2', 'NTRK3']
     >>> sorted(drug_classes("larotrectinib"))
-    ['trk inhibitor', 'tyrosine kinase inhibitor']
+    ['first-generation trk inhibitor', 'trk inhibitor', 'tyrosine kinase inhibitor']
 
 The same files feed the pipeline's entity ruler, so what the extractor recognises in trial text and what
 `search` recognises in a patient profile never drift apart. Rows are `{"label", "pattern", "id"}` plus:
