@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from nlp.models import TrialCriteria
 
 PatientAlteration = Literal["mutation", "fusion", "amplification", "deletion", "expression"]
+BiomarkerStatus = Literal["positive", "negative"]
 TherapyOutcome = Literal["progression", "intolerance", "response"]
 PatientSex = Literal["female", "male"]
 CnsStatus = Literal["none", "stable", "active"]
@@ -68,8 +69,14 @@ class IndexDocument(_Model):
 
 
 class PatientBiomarker(_Model):
+    """One test result: gene G was found altered (`positive`) or not (`negative`).
+
+    `alteration` "any" means the kind is not known (a positive) or every kind was ruled out (a negative);
+    a negative with a kind or variant rules out only that kind or variant."""
+
     gene: str
-    alteration: PatientAlteration
+    alteration: PatientAlteration | Literal["any"] = "any"
+    status: BiomarkerStatus = "positive"
     copies: float | None = Field(default=None, ge=0)
     variant: str | None = None
 
@@ -95,6 +102,9 @@ class PatientProfile(_Model):
     karnofsky: int | None = Field(default=None, ge=0, le=100)
     lansky: int | None = Field(default=None, ge=0, le=100)
     biomarkers: list[PatientBiomarker] = Field(default_factory=list)
+    tested_genes: list[str] = Field(
+        default_factory=list, description="HGNC symbols the patient's tests covered; a gene named nowhere is unknown"
+    )
     prior_therapies: list[PatientTherapy] | None = None
     cns_metastases: CnsStatus | None = None
     location: Location | None = None

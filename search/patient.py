@@ -5,20 +5,26 @@
     'NTRK1'
 
 Gene aliases go through `nlp.vocab.normalize_gene` (HER2 -> ERBB2, TRKA -> NTRK1, ETV6-NTRK3 -> NTRK3
-fusion); alteration, sex, CNS and outcome synonyms come from `patient_terms.json`. Every problem raises
-`PatientError("<field>: <what is wrong>")`, naming the field so the user can fix it.
+fusion); alteration, result, sex, CNS and outcome synonyms come from `patient_terms.json`. A biomarker is
+positive unless its `status` (or a result word: "negative", "wild-type", "HER2-negative") says negative; its
+alteration is "any" (kind unknown) unless given. "positive"/"negative" as words mean expression for receptors
+read by IHC (ER, PR, PD-L1) and any kind otherwise; "positive by IHC" means expression (fusion for ALK, as
+the extractor reads trials). `tested_genes` lists the genes the patient's tests covered (families and
+aliases expand: NTRK -> NTRK1-3). Every problem raises `PatientError("<field>: <what is wrong>")`, naming
+the field so the user can fix it.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
 from pathlib import Path
 
 from pydantic import ValidationError
 
-from nlp.vocab import normalize_gene
-from search.models import PatientProfile
+from nlp.vocab import GeneRef, normalize_gene, positive_alteration
+from search.models import PatientBiomarker, PatientProfile
 
 TERMS_PATH = Path(__file__).with_name("patient_terms.json")
 
@@ -28,7 +34,7 @@ class PatientError(ValueError):
 
 
 @cache
-def _terms() -> dict[str, dict[str, str]]:
+def _terms() -> dict:
     return json.loads(TERMS_PATH.read_text(encoding="utf-8"))
 
 
@@ -44,30 +50,127 @@ def _choice(value, table: str, field: str):
     return terms[key]
 
 
-def _biomarker(entry, field: str) -> dict:
+@cache
+def _result_words() -> re.Pattern[str]:
+    """A gene name followed by a result or alteration word: "HER2-negative", "ER+", "KRAS wild-type"."""
+    terms = _terms()
+    words = sorted({*terms["alterations"], *terms["results"]}, key=len, reverse=True)
+    return re.compile(rf"(?P<gene>.+?)[\s-]*(?P<word>{'|'.join(map(re.escape, words))})", re.IGNORECASE)
+
+
+def _reading(word: str, gene: str, field: str) -> tuple[str | None, str]:
+    """(status, alteration) that a result or alteration word states of `gene`; status None when it says none.
+
+    "positive"/"negative" speak of what the gene's result means: expression for a receptor read by IHC
+    (ER, PR, PD-L1), the kind unknown ("any") otherwise; "by IHC"/"by FISH" say it through the method."""
+    terms = _terms()
+    key = " ".join(word.strip().lower().split())
+    if key in terms["alterations"]:
+        return None, terms["alterations"][key]
+    if key not in terms["results"]:
+        words = sorted({*terms["alterations"].values(), "positive", "negative", "wild-type", "positive by IHC"})
+        raise PatientError(f"{field}: unknown value {word!r}; use one of {', '.join(words)}")
+    status, meaning = terms["results"][key]
+    if meaning in ("ihc", "ish"):
+        return status, positive_alteration(gene, meaning)
+    if meaning == "result":
+        return status, "expression" if gene in terms["read_by_ihc"] else positive_alteration(gene)
+    return status, meaning
+
+
+def _gene(text, field: str) -> tuple[list[GeneRef], str | None]:
+    """The genes a name denotes, plus the result word glued to it ("ALK-positive" -> ALK, "positive")."""
+    if text is not None and not isinstance(text, str):
+        raise PatientError(f"{field}: expected a gene symbol such as NTRK1, got {json.dumps(text)[:60]}")
+    if not text or not text.strip():
+        raise PatientError(f"{field}: missing; give a gene symbol such as NTRK1 or ERBB2")
+    refs = normalize_gene(text)
+    if refs:
+        return refs, None
+    glued = _result_words().fullmatch(" ".join(text.split()))
+    refs = normalize_gene(glued["gene"]) if glued else []
+    if not refs:
+        raise PatientError(f"{field}: unknown gene {text!r}; use an HGNC symbol such as NTRK1 or ERBB2")
+    return refs, glued["word"]
+
+
+def _biomarker(entry, field: str) -> list[dict]:
+    """One profile entry as PatientBiomarker dicts: one, or one per member of a gene family given negative."""
     if not isinstance(entry, dict):
         raise PatientError(f"{field}: expected an object like {{\"gene\": \"NTRK1\", \"alteration\": \"fusion\"}}")
     entry = dict(entry)
     gene = entry.get("gene")
-    if not isinstance(gene, str) or not gene.strip():
-        raise PatientError(f"{field}.gene: missing; give a gene symbol such as NTRK1 or ERBB2")
-    refs = normalize_gene(gene)
-    if not refs:
-        raise PatientError(f"{field}.gene: unknown gene {gene!r}; use an HGNC symbol such as NTRK1 or ERBB2")
-    if len({r.gene for r in refs}) > 1:
+    refs, glued = _gene(gene, f"{field}.gene")
+    status = _choice(entry.get("status"), "statuses", f"{field}.status")
+    said = [(f"{field}.status", status, None)]
+    if glued:
+        said.append((f"{field}.gene", *_reading(glued, refs[0].gene, f"{field}.gene")))
+    alteration = entry.get("alteration")
+    if alteration is not None:
+        if not isinstance(alteration, str):
+            raise PatientError(f"{field}.alteration: expected a word such as fusion, got {json.dumps(alteration)[:60]}")
+        said.append((f"{field}.alteration", *_reading(alteration, refs[0].gene, f"{field}.alteration")))
+    statuses = {s for _f, s, _a in said if s}
+    if len(statuses) > 1:
+        raise PatientError(f"{field}.status: {gene!r} is given both positive and negative in one entry; "
+                           "give the result the report states")
+    status = statuses.pop() if statuses else "positive"
+    kinds = {a: f for f, _s, a in said if a and a != "any"}
+    if len(kinds) > 1:
+        raise PatientError(f"{field}.alteration: {gene!r} is given as {' and '.join(kinds)}; "
+                           "give one alteration per entry")
+    kind = next(iter(kinds), "any")
+    if len({r.gene for r in refs}) > 1 and status == "positive":
         names = ", ".join(sorted({r.gene for r in refs}))
-        raise PatientError(f"{field}.gene: {gene!r} names several genes ({names}); give the one the report names")
-    ref = refs[0]
-    alteration = _choice(entry.get("alteration"), "alterations", f"{field}.alteration")
-    if ref.alteration and ref.alteration != "any":
-        if alteration and alteration != ref.alteration:
-            raise PatientError(f"{field}.alteration: {gene!r} is a {ref.alteration}, not {alteration}")
-        alteration = ref.alteration
-    if alteration is None:
-        choices = ", ".join(sorted(set(_terms()["alterations"].values())))
-        raise PatientError(f"{field}.alteration: missing; use one of {choices}")
-    entry.update(gene=ref.gene, alteration=alteration, variant=entry.get("variant") or ref.variant)
-    return entry
+        raise PatientError(f"{field}.gene: {gene!r} names several genes ({names}); give the one the report names "
+                           "(a family is accepted for a negative result)")
+    entries = []
+    for ref in refs:
+        if ref.alteration and ref.alteration != "any":
+            if kind not in ("any", ref.alteration):
+                raise PatientError(f"{field}.alteration: {gene!r} is a {ref.alteration}, not {kind}")
+            kind = ref.alteration
+        entries.append(entry | {"gene": ref.gene, "alteration": kind, "status": status,
+                                "variant": entry.get("variant") or ref.variant})
+    return entries
+
+
+def _tested_genes(value) -> list[str]:
+    """HGNC symbols of the genes a test covered; families and aliases expand ("NTRK" -> NTRK1, NTRK2, NTRK3)."""
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list):
+        raise PatientError('tested_genes: expected a list of gene names such as ["NTRK", "ALK", "HER2"]')
+    genes = []
+    for i, name in enumerate(value):
+        refs, glued = _gene(name, f"tested_genes[{i}]")
+        if glued or any(r.variant for r in refs):
+            raise PatientError(f"tested_genes[{i}]: {name!r} is a result, not a gene; list the genes the test "
+                               "covered (e.g. NTRK3) and put results under biomarkers")
+        genes += [r.gene for r in refs]
+    return list(dict.fromkeys(genes))
+
+
+def _covers(negative: PatientBiomarker, positive: PatientBiomarker) -> bool:
+    """Does a negative result rule out what a positive one states (same gene, kind and variant)?"""
+    return (negative.alteration in ("any", positive.alteration)
+            and (negative.variant is None or _same_variant(negative.variant, positive.variant)))
+
+
+def _same_variant(a: str | None, b: str | None) -> bool:
+    return a is not None and b is not None and a.replace(" ", "").lower() == b.replace(" ", "").lower()
+
+
+def _check_results(markers: list[PatientBiomarker], fields: list[str]) -> None:
+    """One gene both positive and negative for the same alteration is a contradiction: name the entry."""
+    for i, negative in enumerate(markers):
+        if negative.status != "negative":
+            continue
+        for j, positive in enumerate(markers):
+            if positive.status == "positive" and positive.gene == negative.gene and _covers(negative, positive):
+                first, second = sorted((fields[i], fields[j]))
+                raise PatientError(f"{second}.status: {negative.gene} is given positive in {fields[j]} and negative in "
+                                   f"{fields[i]}; keep the result the report states")
 
 
 def _therapy(entry, field: str) -> dict:
@@ -100,8 +203,15 @@ def parse_patient(data: dict) -> PatientProfile:
         data["sex"] = _choice(data["sex"], "sexes", "sex")
     if isinstance(data.get("cns_metastases"), str):
         data["cns_metastases"] = _choice(data["cns_metastases"], "cns_metastases", "cns_metastases")
+    origin: list[int] = []  # the entry of the input each biomarker comes from (a negative family expands)
     if isinstance(data.get("biomarkers"), list):
-        data["biomarkers"] = [_biomarker(b, f"biomarkers[{i}]") for i, b in enumerate(data["biomarkers"])]
+        expanded = [(i, e) for i, b in enumerate(data["biomarkers"]) for e in _biomarker(b, f"biomarkers[{i}]")]
+        data["biomarkers"] = [e for _i, e in expanded]
+        origin = [i for i, _e in expanded]
+    if data.get("tested_genes") is None:
+        data.pop("tested_genes", None)
+    else:
+        data["tested_genes"] = _tested_genes(data["tested_genes"])
     if isinstance(data.get("prior_therapies"), list):
         data["prior_therapies"] = [_therapy(t, f"prior_therapies[{i}]") for i, t in enumerate(data["prior_therapies"])]
     for key in ("age", "ecog", "karnofsky", "lansky"):
@@ -113,7 +223,11 @@ def parse_patient(data: dict) -> PatientProfile:
         error = exc.errors()[0]
         got = error.get("input")
         shown = "" if isinstance(got, dict) else f", got {json.dumps(got)[:60]}"
-        raise PatientError(f"{_field_path(error['loc']) or 'patient'}: {error['msg'].lower()}{shown}") from None
+        loc = error["loc"]
+        if loc[:1] == ("biomarkers",) and len(loc) > 1 and isinstance(loc[1], int) and loc[1] < len(origin):
+            loc = ("biomarkers", origin[loc[1]], *loc[2:])
+        raise PatientError(f"{_field_path(loc) or 'patient'}: {error['msg'].lower()}{shown}") from None
+    _check_results(profile.biomarkers, [f"biomarkers[{i}]" for i in origin])
     if any(not c.strip() for c in profile.conditions):
         raise PatientError("conditions: an entry is empty; give disease names such as 'glioma'")
     if not profile.conditions and not profile.biomarkers:

@@ -43,6 +43,64 @@ def test_alteration_synonyms_are_accepted():
     assert marker(gene="EGFR", alteration="Amplified").alteration == "amplification"
 
 
+def test_a_gene_without_its_kind_is_positive_of_unknown_kind():
+    m = marker(gene="BRCA2")
+    assert (m.gene, m.alteration, m.status) == ("BRCA2", "any", "positive")
+
+
+def test_a_negative_result_is_read_from_the_status_field():
+    m = marker(gene="ALK", status="negative")
+    assert (m.gene, m.alteration, m.status) == ("ALK", "any", "negative")
+
+
+@pytest.mark.parametrize(("gene", "expected"), [
+    ("HER2-negative", ("ERBB2", "any", "negative")),
+    ("ALK-positive", ("ALK", "any", "positive")),
+    ("BRCA2-altered", ("BRCA2", "any", "positive")),
+    ("KRAS wild-type", ("KRAS", "mutation", "negative")),
+    ("ER+", ("ESR1", "expression", "positive")),
+    ("PR-", ("PGR", "expression", "negative")),
+    ("PD-L1 positive", ("CD274", "expression", "positive")),
+])
+def test_a_result_word_glued_to_the_gene_is_read(gene, expected):
+    m = marker(gene=gene)
+    assert (m.gene, m.alteration, m.status) == expected
+
+
+@pytest.mark.parametrize(("gene", "alteration", "kind"), [
+    ("ER", "positive", "expression"), ("PR", "positive", "expression"), ("PD-L1", "positive", "expression"),
+    ("HER2", "positive", "any"), ("ALK", "positive", "any"),
+    ("HER2", "positive by IHC", "expression"), ("HER2", "FISH positive", "amplification"),
+])
+def test_positive_means_expression_only_for_receptors_read_by_ihc(gene, alteration, kind):
+    assert marker(gene=gene, alteration=alteration).alteration == kind
+
+
+def test_a_negative_gene_family_stands_for_each_member():
+    profile = parse_patient({"biomarkers": [{"gene": "NTRK", "status": "negative"}]})
+    assert [(m.gene, m.status) for m in profile.biomarkers] == [
+        ("NTRK1", "negative"), ("NTRK2", "negative"), ("NTRK3", "negative")]
+
+
+def test_tested_genes_expand_families_and_aliases():
+    profile = parse_patient({"conditions": ["x"], "tested_genes": ["NTRK", "HER2", "ALK", "TRKA"]})
+    assert profile.tested_genes == ["NTRK1", "NTRK2", "NTRK3", "ERBB2", "ALK"]
+
+
+def test_the_same_gene_positive_and_negative_is_one_error_naming_the_entry():
+    data = {"biomarkers": [{"gene": "HER2", "alteration": "amplification"}, {"gene": "HER2-negative"}]}
+    with pytest.raises(PatientError, match=r"^biomarkers\[1\]\.status: ERBB2 is given positive in biomarkers\[0\] "
+                                           r"and negative in biomarkers\[1\]"):
+        parse_patient(data)
+
+
+def test_a_negative_for_another_kind_does_not_contradict_a_positive():
+    profile = parse_patient({"biomarkers": [{"gene": "KRAS", "alteration": "amplification"},
+                                            {"gene": "KRAS", "alteration": "wild-type"}]})
+    assert [(m.alteration, m.status) for m in profile.biomarkers] == [
+        ("amplification", "positive"), ("mutation", "negative")]
+
+
 def test_a_single_condition_string_becomes_a_list():
     assert parse_patient({"conditions": "glioma"}).conditions == ["glioma"]
 
@@ -61,10 +119,16 @@ def test_prior_therapy_names_are_lower_cased():
     ({"conditions": ["x"], "cns_metastases": "maybe"}, "cns_metastases"),
     ({"biomarkers": [{"gene": "NTRK1", "alteration": "amplification", "copies": -3}]}, "biomarkers[0].copies"),
     ({"biomarkers": [{"gene": "NTRK1", "alteration": "wobble"}]}, "biomarkers[0].alteration"),
-    ({"biomarkers": [{"gene": "NTRK1"}]}, "biomarkers[0].alteration"),
     ({"biomarkers": [{"gene": "NOTAGENE", "alteration": "fusion"}]}, "biomarkers[0].gene"),
     ({"biomarkers": [{"gene": "NTRK", "alteration": "fusion"}]}, "biomarkers[0].gene"),
     ({"biomarkers": [{"gene": "ETV6-NTRK3", "alteration": "amplification"}]}, "biomarkers[0].alteration"),
+    ({"biomarkers": [{"gene": "ALK", "status": "maybe"}]}, "biomarkers[0].status"),
+    ({"biomarkers": [{"gene": "HER2-negative", "status": "positive"}]}, "biomarkers[0].status"),
+    ({"biomarkers": [{"gene": "ALK", "alteration": "fusion"}, {"gene": "NTRK", "status": "negative", "copies": -1}]},
+     "biomarkers[1].copies"),
+    ({"conditions": ["x"], "tested_genes": ["NTRK", "NOTAGENE"]}, "tested_genes[1]"),
+    ({"conditions": ["x"], "tested_genes": ["ETV6-NTRK3"]}, "tested_genes[0]"),
+    ({"conditions": ["x"], "tested_genes": {"NTRK1": True}}, "tested_genes"),
     ({"conditions": ["x"], "prior_therapies": [{"name": "x", "outcome": "cured"}]}, "prior_therapies[0].outcome"),
     ({"conditions": ["x"], "location": {"lat": 200, "lon": 0}}, "location.lat"),
     ({"conditions": ["x"], "height": 180}, "height"),
