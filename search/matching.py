@@ -28,10 +28,11 @@ log = logging.getLogger(__name__)
 
 
 def _request(patient: PatientProfile, statuses: Sequence[str] | None, size: int, prefilter: bool) -> Retrieval:
+    found = [b for b in patient.biomarkers if b.status == "positive"]  # a negative result boosts nothing
     return Retrieval(
         text=" ".join(patient.conditions),
-        genes=list(dict.fromkeys(b.gene for b in patient.biomarkers)),
-        gene_alterations=list(dict.fromkeys((b.gene, b.alteration) for b in patient.biomarkers)),
+        genes=list(dict.fromkeys(b.gene for b in found)),
+        gene_alterations=list(dict.fromkeys((b.gene, b.alteration) for b in found)),
         prefer_statuses=list(OPEN_STATUSES),
         statuses=list(statuses) if statuses is not None else None,
         age=patient.age if prefilter else None,

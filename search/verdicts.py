@@ -5,12 +5,13 @@
     [('biomarker', 'met'), ('age', 'met'), ('performance_status', 'unknown')]
 
 Shared by every backend: retrieval finds candidates, this module judges them. A criterion the patient
-profile says nothing about is `unknown`, never `met`.
+profile says nothing about is `unknown`, never `met`: a gene the profile neither reports nor lists in
+`tested_genes` leaves the trial's biomarker criteria of that gene unknown. Each criterion kind has its
+own judge function (`_biomarkers`, `_age`, ...) that appends its verdicts; `evaluate` runs them all.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from nlp.models import Biomarker, Criterion, PriorTherapy
@@ -32,11 +33,6 @@ class Evaluation:
 class _Outcome:
     status: str
     explanation: str
-    exact: bool = False
-
-
-def _best(outcomes: Iterable[_Outcome]) -> _Outcome:
-    return max(outcomes, key=lambda o: (_RANK[o.status], o.exact))
 
 
 def _sentence(doc: IndexDocument, index: int | None) -> tuple[str, tuple[int, int] | None]:
@@ -59,76 +55,186 @@ def _describe(b: Biomarker) -> str:
     return f"{b.gene} {what}{threshold}"
 
 
+def _describe_group(entries: list[Biomarker]) -> str:
+    """A required biomarker or group in words: NTRK1 fusion; one of NTRK1, NTRK2 or NTRK3 amplification."""
+    if len(entries) == 1:
+        return _describe(entries[0])
+    first = entries[0]
+    if all((b.alteration, b.variant, b.min_copies) == (first.alteration, first.variant, first.min_copies)
+           for b in entries):
+        genes = _and_or([b.gene for b in entries], "or")
+        return f"one of {_describe(first.model_copy(update={'gene': genes}))}"
+    return f"one of {_and_or([_describe(b) for b in entries], 'or')}"
+
+
+def _and_or(items: list[str], word: str) -> str:
+    items = list(dict.fromkeys(items))
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} {word} {items[-1]}"
+
+
 def _patient_marker(p: PatientBiomarker) -> str:
     copies = f", {p.copies:g} copies" if p.copies is not None else ""
     return f"{p.gene} {p.variant or p.alteration}{copies}"
 
 
-def _entry(b: Biomarker, carried: list[PatientBiomarker], profiled: bool) -> _Outcome:
-    """How a patient's alterations of b.gene compare with one required biomarker entry.
+def _same_variant(a: str | None, b: str | None) -> bool:
+    return a is not None and b is not None and a.replace(" ", "").lower() == b.replace(" ", "").lower()
 
-    A profile listing biomarkers lists the patient's known alterations: a gene it leaves out is taken as
-    not altered. A profile listing none says nothing, so the entry is unknown."""
-    if not carried:
-        if profiled:
-            return _Outcome("not_met", f"trial requires {_describe(b)}; the patient's biomarkers do not include it")
-        return _Outcome("unknown", f"trial requires {_describe(b)}; the profile lists no biomarkers")
-    outcomes = []
-    for p in carried:
-        if b.alteration not in ("any", p.alteration):
-            outcomes.append(_Outcome("not_met", f"trial requires {_describe(b)}; patient has {_patient_marker(p)}"))
-        elif b.variant and not p.variant:
-            outcomes.append(_Outcome("unknown", f"trial requires variant {b.variant}; patient's variant not given"))
-        elif b.variant and b.variant.replace(" ", "").lower() != p.variant.replace(" ", "").lower():
-            outcomes.append(_Outcome("not_met", f"trial requires {_describe(b)}; patient has {_patient_marker(p)}"))
-        elif p.alteration == "amplification" and b.min_copies is not None and p.copies is None:
-            outcomes.append(_Outcome("unknown", f"trial requires at least {b.min_copies:g} copies of {b.gene}; "
-                                                "patient's copy number not given"))
-        elif p.alteration == "amplification" and b.min_copies is not None and p.copies < b.min_copies:
-            outcomes.append(_Outcome("not_met", f"patient has {_patient_marker(p)}; "
-                                                f"trial requires at least {b.min_copies:g}"))
+
+# Biomarker verdicts follow what the profile says of each gene (README, "Biomarkers: tested or not"):
+# a kind found, another kind found, positive of unknown kind, negative, covered by a test that found
+# nothing, or nothing at all (unknown). Protein expression is read by IHC and the other kinds by DNA or
+# RNA tests, so a result of one says nothing of the other.
+_STATUS_WORDS = {"met": "met", "not_met": "not met", "unknown": "unknown"}
+_INVERSE = {"met": "not_met", "not_met": "met", "unknown": "unknown"}
+
+
+@dataclass
+class _GeneFacts:
+    """What the profile says of one gene."""
+
+    positives: list[PatientBiomarker] = field(default_factory=list)
+    negatives: list[PatientBiomarker] = field(default_factory=list)
+    tested: bool = False
+
+
+@dataclass(frozen=True)
+class _Finding:
+    """Does the patient carry one trial biomarker (met / not_met / unknown), and the patient side in words."""
+
+    status: str
+    clause: str
+    gene: str
+    exact: bool = False
+    shared: str = ""  # "untested" or "clean": a clause one sentence can give for several genes
+
+
+def _gene_facts(patient: PatientProfile) -> dict[str, _GeneFacts]:
+    facts: dict[str, _GeneFacts] = {}
+    for p in patient.biomarkers:
+        entry = facts.setdefault(p.gene, _GeneFacts())
+        (entry.positives if p.status == "positive" else entry.negatives).append(p)
+    for gene in patient.tested_genes:
+        facts.setdefault(gene, _GeneFacts()).tested = True
+    return facts
+
+
+def _against(b: Biomarker, p: PatientBiomarker) -> _Finding:
+    """One positive result of b.gene against the trial's biomarker b."""
+    have = _patient_marker(p)
+    if p.alteration == "any":
+        if b.alteration == "any" and not b.variant and b.min_copies is None:
+            return _Finding("met", f"the patient is {p.gene}-positive (kind not given)", p.gene)
+        return _Finding("unknown", f"the patient is {p.gene}-positive but the kind of alteration is not given",
+                        p.gene)
+    if b.alteration not in ("any", p.alteration):
+        if "expression" in (b.alteration, p.alteration):
+            return _Finding("unknown", f"the patient has {have}, which says nothing of {b.gene} {b.alteration}",
+                            p.gene)
+        return _Finding("not_met", f"the patient's test found {have}, not a {b.alteration}", p.gene)
+    if b.variant and not p.variant:
+        return _Finding("unknown", f"the patient has {have} but the variant is not given", p.gene)
+    if b.variant and not _same_variant(b.variant, p.variant):
+        return _Finding("not_met", f"the patient has {have}", p.gene)
+    if p.alteration == "amplification" and b.min_copies is not None and p.copies is None:
+        return _Finding("unknown", f"the patient has {have} but the copy number is not given", p.gene)
+    if p.alteration == "amplification" and b.min_copies is not None and p.copies < b.min_copies:
+        return _Finding("not_met", f"the patient has {have}, fewer than {b.min_copies:g}", p.gene)
+    return _Finding("met", f"the patient has {have}", p.gene, exact=b.alteration == p.alteration)
+
+
+def _strongest(findings: list[_Finding]) -> _Finding:
+    """met over unknown over not_met; an exact alteration over an `any`."""
+    return max(findings, key=lambda f: (_RANK[f.status], f.exact))
+
+
+def _rules_out(n: PatientBiomarker, b: Biomarker) -> bool:
+    """Does a negative result cover b: every kind, or b's kind (and b's variant when it names one)?"""
+    return n.alteration in ("any", b.alteration) and (n.variant is None or _same_variant(n.variant, b.variant))
+
+
+def _negative_words(n: PatientBiomarker) -> str:
+    return f"{n.gene} {n.variant or ('alteration' if n.alteration == 'any' else n.alteration)}"
+
+
+def _carries(b: Biomarker, facts: _GeneFacts | None) -> _Finding:
+    """Whether the patient carries b, by the table: a positive result that matches decides first, then a
+    negative that covers b, then the other positives, then a test that covered the gene; else unknown."""
+    facts = facts or _GeneFacts()
+    found = [_against(b, p) for p in facts.positives]
+    best = _strongest(found) if found else None
+    if best is not None and best.status == "met":
+        return best
+    negative = next((n for n in facts.negatives if _rules_out(n, b)), None)
+    if negative is not None:
+        return _Finding("not_met", f"the patient's test found no {_negative_words(negative)}", b.gene)
+    if best is not None:
+        return best
+    if facts.tested:
+        return _Finding("not_met", f"the patient's test covered {b.gene} and found nothing", b.gene, shared="clean")
+    if facts.negatives:
+        ruled_out = _and_or([_negative_words(n) for n in facts.negatives], "or")
+        return _Finding("unknown", f"the patient's test found no {ruled_out}, which leaves {_describe(b)} open",
+                        b.gene)
+    return _Finding("unknown", f"{b.gene} was not tested", b.gene, shared="untested")
+
+
+def _clauses(findings: list[_Finding]) -> str:
+    """The patient side of several findings, one clause for all untested genes and one for all clean ones."""
+    parts: dict[str, list[str]] = {}
+    for f in findings:
+        parts.setdefault(f.shared or f.clause, []).append(f.gene)
+    words = []
+    for key, genes in parts.items():
+        names = _and_or(genes, "and")
+        if key == "untested":
+            words.append(f"{names} {'was' if len(set(genes)) == 1 else 'were'} not tested")
+        elif key == "clean":
+            words.append(f"the patient's test covered {names} and found nothing")
         else:
-            outcomes.append(_Outcome("met", f"patient has {_patient_marker(p)}; trial requires {_describe(b)}",
-                                     exact=b.alteration == p.alteration))
-    return _best(outcomes)
+            words.append(key)
+    return "; ".join(words)
+
+
+def _verdict(doc: IndexDocument, b: Biomarker, status: str, explanation: str, verb: str) -> CriterionVerdict:
+    text, span = _sentence(doc, b.criterion)
+    return CriterionVerdict(kind="biomarker", status=status, criterion=text or f"{verb} {_describe(b)}",
+                            explanation=explanation, span=span)
+
+
+def _required(doc: IndexDocument, entries: list[Biomarker],
+              facts: dict[str, _GeneFacts]) -> tuple[_Finding, CriterionVerdict]:
+    """A required biomarker, or an any_of group: met when one member is met, not met when all are not met."""
+    findings = [_carries(b, facts.get(b.gene)) for b in entries]
+    best = _strongest(findings)
+    said = best.clause if best.status == "met" else _clauses(findings)
+    why = f"trial requires {_describe_group(entries)}; {said}: {_STATUS_WORDS[best.status]}"
+    return best, _verdict(doc, entries[0], best.status, why, "requires")
+
+
+def _excluded(doc: IndexDocument, b: Biomarker, facts: dict[str, _GeneFacts]) -> CriterionVerdict:
+    """An excluded biomarker: met when the patient does not carry it."""
+    found = _carries(b, facts.get(b.gene))
+    status = _INVERSE[found.status]
+    why = f"trial excludes {_describe(b)}; {found.clause}: {_STATUS_WORDS[status]}"
+    return _verdict(doc, b, status, why, "excludes")
 
 
 def _biomarkers(doc: IndexDocument, patient: PatientProfile, out: Evaluation) -> None:
-    by_gene: dict[str, list[PatientBiomarker]] = {}
-    for p in patient.biomarkers:
-        by_gene.setdefault(p.gene, []).append(p)
+    facts = _gene_facts(patient)
     groups: dict[str, list[Biomarker]] = {}
     for i, b in enumerate(doc.facts.biomarkers):
         if b.polarity == "required":
             groups.setdefault(b.any_of or f"#{i}", []).append(b)
-    group_outcomes = []
+    best = []
     for entries in groups.values():
-        outcome = _best(_entry(b, by_gene.get(b.gene, []), bool(by_gene)) for b in entries)
-        if len(entries) > 1 and outcome.status != "met":
-            outcome.explanation = f"none of {', '.join(_describe(b) for b in entries)} shown: {outcome.explanation}"
-        text, span = _sentence(doc, entries[0].criterion)
-        out.criteria.append(CriterionVerdict(kind="biomarker", status=outcome.status, criterion=text or
-                                             f"requires {_describe(entries[0])}", explanation=outcome.explanation,
-                                             span=span))
-        group_outcomes.append(outcome)
-    if group_outcomes:
-        all_met = all(o.status == "met" for o in group_outcomes)
-        out.specificity = (3 if any(o.exact for o in group_outcomes) else 2) if all_met else 0
-    for b in doc.facts.biomarkers:
-        if b.polarity != "excluded":
-            continue
-        carried = by_gene.get(b.gene, [])
-        hit = _entry(b, carried, bool(by_gene))
-        if hit.status == "met":
-            outcome = _Outcome("not_met", f"patient carries {_patient_marker(carried[0])}, which the trial excludes")
-        elif by_gene:
-            outcome = _Outcome("met", f"the patient's biomarkers do not include the excluded {_describe(b)}")
-        else:
-            outcome = _Outcome("unknown", f"trial excludes {_describe(b)}; the profile lists no biomarkers")
-        text, span = _sentence(doc, b.criterion)
-        out.criteria.append(CriterionVerdict(kind="biomarker", status=outcome.status,
-                                             criterion=text or f"excludes {_describe(b)}",
-                                             explanation=outcome.explanation, span=span))
+        finding, verdict = _required(doc, entries, facts)
+        best.append(finding)
+        out.criteria.append(verdict)
+    if best:
+        all_met = all(f.status == "met" for f in best)
+        out.specificity = (3 if any(f.exact for f in best) else 2) if all_met else 0
+    out.criteria += [_excluded(doc, b, facts) for b in doc.facts.biomarkers if b.polarity == "excluded"]
 
 
 def _age(doc: IndexDocument, patient: PatientProfile, out: Evaluation) -> None:

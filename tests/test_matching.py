@@ -28,6 +28,9 @@ def ntrk_amp(copies=9, **fields):
     return patient(biomarkers=[{"gene": "NTRK1", "alteration": "amplification", "copies": copies}], **fields)
 
 
+NTRK_TESTED = ["NTRK1", "NTRK2", "NTRK3"]
+
+
 def trial(**facts) -> IndexDocument:
     criteria = [Criterion(section="inclusion", text="the protocol sentence", span=(0, 21))]
     return IndexDocument(nct_id="NCT00000009", title="t", overall_status="RECRUITING",
@@ -81,17 +84,27 @@ def test_carrying_an_excluded_biomarker_is_not_met():
     assert kinds(doc, who, "biomarker") == ["not_met"]
 
 
-def test_a_gene_left_out_of_a_biomarker_profile_is_not_met():
-    assert kinds(trial(biomarkers=[marker("KRAS", "mutation")]), ntrk_amp(), "biomarker") == ["not_met"]
+def test_a_gene_left_out_of_a_biomarker_profile_is_unknown():
+    assert kinds(trial(biomarkers=[marker("KRAS", "mutation")]), ntrk_amp(), "biomarker") == ["unknown"]
+
+
+def test_a_required_gene_the_patient_was_tested_for_without_a_finding_is_not_met():
+    who = ntrk_amp(tested_genes=["KRAS"])
+    assert kinds(trial(biomarkers=[marker("KRAS", "mutation")]), who, "biomarker") == ["not_met"]
 
 
 def test_a_profile_without_biomarkers_leaves_a_biomarker_requirement_unknown():
     assert kinds(trial(biomarkers=[marker()]), patient(), "biomarker") == ["unknown"]
 
 
-def test_an_excluded_biomarker_the_profile_leaves_out_is_met():
+def test_an_excluded_biomarker_the_profile_leaves_out_is_unknown():
     doc = trial(biomarkers=[marker("ALK", "fusion", polarity="excluded")])
-    assert kinds(doc, ntrk_amp(), "biomarker") == ["met"]
+    assert kinds(doc, ntrk_amp(), "biomarker") == ["unknown"]
+
+
+def test_an_excluded_biomarker_of_a_gene_tested_without_a_finding_is_met():
+    doc = trial(biomarkers=[marker("ALK", "fusion", polarity="excluded")])
+    assert kinds(doc, ntrk_amp(tested_genes=["ALK"]), "biomarker") == ["met"]
 
 
 def test_a_different_variant_of_the_required_gene_is_not_met():
@@ -194,6 +207,11 @@ def test_a_patient_with_only_query_syntax_for_conditions_matches_nothing(small):
     assert match_patient(patient(conditions=['*:* OR 1=1 {"match_all": {}}']), small) == []
 
 
+def test_a_negative_result_is_no_reason_to_retrieve_trials_of_that_gene(small):
+    who = patient(conditions=["zzyzx"], biomarkers=[{"gene": "NTRK", "status": "negative"}])
+    assert match_patient(who, small, statuses=None, include_ineligible=True) == []
+
+
 # -- scenarios on the real NTRK trials with the API v2 studies as distractors -------------------------------
 
 @pytest.fixture(scope="module")
@@ -220,13 +238,21 @@ def test_an_ntrk1_amplified_patient_gets_the_model_trial_first(corpus):
 
 
 @pytest.mark.parametrize("nct_id", FUSION_ONLY)
-def test_fusion_only_trials_say_biomarker_not_met_for_an_amplification(corpus, nct_id):
-    results = match_patient(ntrk_amp(9, age=52), corpus, statuses=None, include_ineligible=True, top=50)
+def test_fusion_only_trials_say_biomarker_not_met_for_an_amplification_when_ntrk1_3_were_tested(corpus, nct_id):
+    who = ntrk_amp(9, age=52, tested_genes=NTRK_TESTED)
+    results = match_patient(who, corpus, statuses=None, include_ineligible=True, top=50)
     assert "not_met" in [v.status for v in verdict_of(results, nct_id).criteria if v.kind == "biomarker"]
 
 
+@pytest.mark.parametrize("nct_id", FUSION_ONLY)
+def test_fusion_only_trials_leave_an_amplification_unknown_when_ntrk2_and_ntrk3_were_not_tested(corpus, nct_id):
+    results = match_patient(ntrk_amp(9, age=52), corpus, statuses=None, include_ineligible=True, top=50)
+    statuses = {v.status for v in verdict_of(results, nct_id).criteria if v.kind == "biomarker"}
+    assert "unknown" in statuses and "not_met" not in statuses
+
+
 def test_five_copies_do_not_meet_the_model_trial_biomarker(corpus):
-    results = match_patient(ntrk_amp(5, age=52), corpus, include_ineligible=True, top=50)
+    results = match_patient(ntrk_amp(5, age=52, tested_genes=NTRK_TESTED), corpus, include_ineligible=True, top=50)
     assert [v.status for v in verdict_of(results, MODEL_TRIAL).criteria if v.kind == "biomarker"] == ["not_met"]
 
 
