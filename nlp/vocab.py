@@ -156,6 +156,11 @@ def gene_symbols() -> list[str]:
     return sorted(set(vocabulary().genes.values()))
 
 
+def gene_family_names() -> list[str]:
+    """Names of the gene families `normalize_gene` expands ("NTRK" → NTRK1, NTRK2, NTRK3), sorted."""
+    return sorted(vocabulary().families)
+
+
 def gene_aliases() -> dict[str, str]:
     """Surface form → HGNC symbol, for every single-gene alias and name (symbols included)."""
     return dict(vocabulary().genes)

@@ -94,6 +94,27 @@ def _gene(text, field: str) -> tuple[list[GeneRef], str | None]:
     return refs, glued["word"]
 
 
+def _result(entry: dict, glued: str | None, gene: str, field: str) -> tuple[str, str]:
+    """(status, alteration) of one entry for `gene`, from its status, its alteration and a word glued to the gene."""
+    said = [(_choice(entry.get("status"), "statuses", f"{field}.status"), None)]
+    if glued:
+        said.append(_reading(glued, gene, f"{field}.gene"))
+    alteration = entry.get("alteration")
+    if alteration is not None:
+        if not isinstance(alteration, str):
+            raise PatientError(f"{field}.alteration: expected a word such as fusion, got {json.dumps(alteration)[:60]}")
+        said.append(_reading(alteration, gene, f"{field}.alteration"))
+    statuses = {status for status, _kind in said if status}
+    if len(statuses) > 1:
+        raise PatientError(f"{field}.status: {entry.get('gene')!r} is given both positive and negative in one "
+                           "entry; give the result the report states")
+    kinds = list(dict.fromkeys(kind for _status, kind in said if kind and kind != "any"))
+    if len(kinds) > 1:
+        raise PatientError(f"{field}.alteration: {entry.get('gene')!r} is given as {' and '.join(kinds)}; "
+                           "give one alteration per entry")
+    return (statuses.pop() if statuses else "positive"), (kinds[0] if kinds else "any")
+
+
 def _biomarker(entry, field: str) -> list[dict]:
     """One profile entry as PatientBiomarker dicts: one, or one per member of a gene family given negative."""
     if not isinstance(entry, dict):
@@ -101,31 +122,13 @@ def _biomarker(entry, field: str) -> list[dict]:
     entry = dict(entry)
     gene = entry.get("gene")
     refs, glued = _gene(gene, f"{field}.gene")
-    status = _choice(entry.get("status"), "statuses", f"{field}.status")
-    said = [(f"{field}.status", status, None)]
-    if glued:
-        said.append((f"{field}.gene", *_reading(glued, refs[0].gene, f"{field}.gene")))
-    alteration = entry.get("alteration")
-    if alteration is not None:
-        if not isinstance(alteration, str):
-            raise PatientError(f"{field}.alteration: expected a word such as fusion, got {json.dumps(alteration)[:60]}")
-        said.append((f"{field}.alteration", *_reading(alteration, refs[0].gene, f"{field}.alteration")))
-    statuses = {s for _f, s, _a in said if s}
-    if len(statuses) > 1:
-        raise PatientError(f"{field}.status: {gene!r} is given both positive and negative in one entry; "
-                           "give the result the report states")
-    status = statuses.pop() if statuses else "positive"
-    kinds = {a: f for f, _s, a in said if a and a != "any"}
-    if len(kinds) > 1:
-        raise PatientError(f"{field}.alteration: {gene!r} is given as {' and '.join(kinds)}; "
-                           "give one alteration per entry")
-    kind = next(iter(kinds), "any")
-    if len({r.gene for r in refs}) > 1 and status == "positive":
+    results = [_result(entry, glued, ref.gene, field) for ref in refs]
+    if len({r.gene for r in refs}) > 1 and results[0][0] == "positive":
         names = ", ".join(sorted({r.gene for r in refs}))
         raise PatientError(f"{field}.gene: {gene!r} names several genes ({names}); give the one the report names "
                            "(a family is accepted for a negative result)")
     entries = []
-    for ref in refs:
+    for ref, (status, kind) in zip(refs, results, strict=True):
         if ref.alteration and ref.alteration != "any":
             if kind not in ("any", ref.alteration):
                 raise PatientError(f"{field}.alteration: {gene!r} is a {ref.alteration}, not {kind}")

@@ -24,7 +24,7 @@ def data_dir(tmp_path_factory, monkeypatch) -> Path:
     return use_built_data_dir(tmp_path_factory, monkeypatch)
 
 
-def fill(at, *, age=52, gene="NTRK1", alteration="amplification", copies=9, diagnosis=DIAGNOSIS):
+def fill(at, *, age=52, gene="NTRK1", alteration="amplification", copies=9, diagnosis=DIAGNOSIS, tested=None):
     if age is not None:
         at.number_input(key="pf_age").set_value(age)
     if diagnosis:
@@ -35,7 +35,13 @@ def fill(at, *, age=52, gene="NTRK1", alteration="amplification", copies=9, diag
         at.selectbox(key="pf_alteration_0").set_value(alteration)
     if copies is not None:
         at.number_input(key="pf_copies_0").set_value(copies)
+    if tested:
+        at.multiselect(key="pf_tested").set_value(tested)
     return at
+
+
+def patient_markers(at) -> list[tuple[str, str, str]]:
+    return [(b.gene, b.alteration, b.status) for b in at.session_state["find_request"]["patient"].biomarkers]
 
 
 def submit(at):
@@ -77,7 +83,7 @@ def test_results_take_under_a_second(data_dir):
 
 
 def test_too_few_copies_show_the_model_trial_as_not_eligible_with_why_not(data_dir):
-    at = submit(fill(app_test(), copies=5))
+    at = submit(fill(app_test(), copies=5, tested=["NTRK"]))
     assert MODEL_TRIAL not in card_ids(at)
     at.toggle(key="find_include_ineligible").set_value(True).run()
     assert MODEL_TRIAL in card_ids(at)
@@ -205,6 +211,61 @@ def test_a_second_biomarker_row_can_be_added_and_is_searched(data_dir):
     genes = [b.gene for b in at.session_state["find_request"]["patient"].biomarkers]
     assert genes == ["NTRK1", "KRAS"]
     assert card_ids(at)[0] == MODEL_TRIAL
+
+
+def test_too_few_copies_leave_the_model_trial_open_when_ntrk2_and_ntrk3_were_not_tested(data_dir):
+    at = submit(fill(app_test(), copies=5))
+    assert MODEL_TRIAL in card_ids(at)
+
+
+def test_genes_tested_expand_a_family(data_dir):
+    at = submit(fill(app_test(), tested=["NTRK", "HER2"]))
+    assert at.session_state["find_request"]["patient"].tested_genes == ["NTRK1", "NTRK2", "NTRK3", "ERBB2"]
+
+
+@pytest.mark.parametrize(("gene", "expected"), [("ER", ("ESR1", "expression", "positive")),
+                                                ("PD-L1", ("CD274", "expression", "positive")),
+                                                ("HER2", ("ERBB2", "any", "positive")),
+                                                ("ALK", ("ALK", "any", "positive"))])
+def test_positive_without_an_alteration_is_expression_only_for_receptors(data_dir, gene, expected):
+    at = submit(fill(app_test(), gene=gene, alteration=None, copies=None))
+    assert not at.error
+    assert patient_markers(at) == [expected]
+
+
+def test_her2_positive_by_ihc_is_expression(data_dir):
+    at = submit(fill(app_test(), gene="HER2", alteration="expression", copies=None))
+    assert patient_markers(at) == [("ERBB2", "expression", "positive")]
+
+
+def test_a_negative_result_is_read_as_such(data_dir):
+    at = fill(app_test(), gene="ALK", alteration=None, copies=None)
+    at.selectbox(key="pf_status_0").set_value("negative")
+    at = submit(at)
+    assert not at.error
+    assert patient_markers(at) == [("ALK", "any", "negative")]
+
+
+def test_a_gene_positive_and_negative_is_one_error_naming_the_row(data_dir):
+    at = fill(app_test(), gene="HER2", alteration="amplification", copies=None)
+    next(b for b in at.button if b.label == "Add a biomarker row").click()
+    at.run()
+    at.selectbox(key="pf_gene_1").set_value("ERBB2")
+    at.selectbox(key="pf_status_1").set_value("negative")
+    at = submit(at)
+    assert any("biomarkers[1].status" in e and "ERBB2" in e for e in texts(at.error))
+
+
+def test_an_uploaded_negative_result_and_tested_genes_fill_the_form(data_dir):
+    at = app_test()
+    patient = {"conditions": [DIAGNOSIS], "tested_genes": ["NTRK", "ALK"],
+               "biomarkers": [{"gene": "KRAS", "alteration": "wild-type"}]}
+    at.file_uploader[0].upload("patient.json", json.dumps(patient).encode(), "application/json")
+    at.run()
+    assert not at.exception
+    assert at.multiselect(key="pf_tested").value == ["NTRK1", "NTRK2", "NTRK3", "ALK"]
+    assert (at.selectbox(key="pf_status_0").value, at.selectbox(key="pf_alteration_0").value) == (
+        "negative", "mutation")
 
 
 @pytest.mark.parametrize(("lat", "lon", "found"), [(29.76, -95.37, True), (42.36, -71.06, False)])

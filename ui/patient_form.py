@@ -7,6 +7,12 @@
 `render_form` draws the widgets (their values live only in the browser session's memory) and, when the
 user presses Find trials, returns the profile dict in the JSON shape `trialmatch match --patient` reads.
 `prefill(profile)` puts a loaded patient JSON into the widgets so it can be reviewed and edited.
+
+A biomarker row is a result: Positive or Negative, with the alteration when the report names it. Positive
+without one means the kind is not known ("any"), except for receptors read by IHC (ER, PR, PD-L1), where
+it is expression; HER2 by IHC is Positive with "expression (IHC)". Negative without one rules out every
+kind (ER, PR, PD-L1: expression). "Genes tested" lists what the patient's tests covered: a gene there and
+in no row counts as tested without a finding; a gene in neither is unknown to the matcher.
 """
 
 from __future__ import annotations
@@ -17,9 +23,11 @@ from typing import Any, get_args
 import streamlit as st
 
 from core.statuses import OPEN_STATUSES, STATUSES
-from search.models import CnsStatus, PatientAlteration, PatientProfile, PatientSex, TherapyOutcome
+from search.models import BiomarkerStatus, CnsStatus, PatientAlteration, PatientProfile, PatientSex, TherapyOutcome
 
 ALTERATIONS = get_args(PatientAlteration)
+RESULTS = get_args(BiomarkerStatus)
+ALTERATION_LABELS = {"expression": "expression (IHC)"}
 OUTCOMES = get_args(TherapyOutcome)
 SEXES = get_args(PatientSex)
 CNS_CHOICES = get_args(CnsStatus)
@@ -53,14 +61,15 @@ class Submitted:
 def defaults() -> dict[str, Any]:
     """Every widget key of the form with its empty value."""
     values: dict[str, Any] = {
-        f"{KEY}age": None, f"{KEY}sex": None, f"{KEY}cns": None, f"{KEY}conditions": [],
+        f"{KEY}age": None, f"{KEY}sex": None, f"{KEY}cns": None, f"{KEY}conditions": [], f"{KEY}tested": [],
         f"{KEY}ecog": None, f"{KEY}karnofsky": None, f"{KEY}lansky": None, f"{KEY}no_therapy": False,
         f"{KEY}lat": None, f"{KEY}lon": None, f"{KEY}radius": 200.0,
         f"{KEY}statuses": list(OPEN_STATUSES), f"{KEY}top": 20,
         ROWS["biomarker"]: 1, ROWS["therapy"]: 1,
     }
     for i in range(MAX_ROWS):
-        values |= {f"{KEY}gene_{i}": None, f"{KEY}alteration_{i}": None, f"{KEY}copies_{i}": None,
+        values |= {f"{KEY}gene_{i}": None, f"{KEY}status_{i}": RESULTS[0], f"{KEY}alteration_{i}": None,
+                   f"{KEY}copies_{i}": None,
                    f"{KEY}variant_{i}": "", f"{KEY}drug_{i}": None, f"{KEY}outcome_{i}": None}
     return values
 
@@ -103,13 +112,15 @@ def prefill(profile: PatientProfile) -> None:
     values = {k: v for k, v in defaults().items() if k not in SEARCH_KEYS}
     values |= {
         f"{KEY}age": profile.age, f"{KEY}sex": profile.sex, f"{KEY}conditions": list(profile.conditions),
+        f"{KEY}tested": list(profile.tested_genes),
         f"{KEY}ecog": profile.ecog, f"{KEY}karnofsky": profile.karnofsky, f"{KEY}lansky": profile.lansky,
         f"{KEY}cns": profile.cns_metastases, f"{KEY}no_therapy": profile.prior_therapies == [],
         ROWS["biomarker"]: max(1, min(MAX_ROWS, len(profile.biomarkers))),
         ROWS["therapy"]: max(1, min(MAX_ROWS, len(profile.prior_therapies or []))),
     }
     for i, marker in enumerate(profile.biomarkers[:MAX_ROWS]):
-        values |= {f"{KEY}gene_{i}": marker.gene, f"{KEY}alteration_{i}": marker.alteration,
+        kind = None if marker.alteration == "any" else marker.alteration
+        values |= {f"{KEY}gene_{i}": marker.gene, f"{KEY}status_{i}": marker.status, f"{KEY}alteration_{i}": kind,
                    f"{KEY}copies_{i}": marker.copies, f"{KEY}variant_{i}": marker.variant or ""}
     for i, therapy in enumerate((profile.prior_therapies or [])[:MAX_ROWS]):
         values |= {f"{KEY}drug_{i}": therapy.name, f"{KEY}outcome_{i}": therapy.outcome}
@@ -128,14 +139,21 @@ def _label(row: int) -> str:
 def _biomarker_rows(genes: list[str]) -> list[dict[str, Any]]:
     rows = []
     for i in range(_rows("biomarker")):
-        c_gene, c_alt, c_copies, c_variant = st.columns([3, 3, 2, 3])
+        c_gene, c_status, c_alt, c_copies, c_variant = st.columns([3, 2, 3, 2, 3])
         gene = c_gene.selectbox(
             "Gene", _with(genes, st.session_state.get(f"{KEY}gene_{i}")), key=f"{KEY}gene_{i}",
             persist_state="session", accept_new_options=True, placeholder="e.g. NTRK1, HER2, TRKA",
             label_visibility=_label(i),
         )
+        status = c_status.selectbox(
+            "Result", RESULTS, key=f"{KEY}status_{i}", persist_state="session", format_func=str.capitalize,
+            help="Positive: found. Negative: tested and not found (a gene family such as NTRK is accepted)",
+            label_visibility=_label(i),
+        )
         alteration = c_alt.selectbox(
-            "Alteration", ALTERATIONS, key=f"{KEY}alteration_{i}", persist_state="session", placeholder="choose",
+            "Alteration", ALTERATIONS, key=f"{KEY}alteration_{i}", persist_state="session",
+            placeholder="kind not known", format_func=lambda a: ALTERATION_LABELS.get(a, a),
+            help="Leave empty when the report does not say; for ER, PR and PD-L1 a positive means expression",
             label_visibility=_label(i),
         )
         copies = c_copies.number_input(
@@ -147,9 +165,18 @@ def _biomarker_rows(genes: list[str]) -> list[dict[str, Any]]:
             max_chars=80, label_visibility=_label(i),
         )
         if gene:
-            rows.append({"gene": gene, "alteration": alteration, "copies": copies,
+            rows.append({"gene": gene, "status": status, "alteration": alteration or status, "copies": copies,
                          "variant": variant.strip() or None})
     return rows
+
+
+def _tested(genes: list[str]) -> list[str]:
+    return st.multiselect(
+        "Genes tested", _with(genes, *st.session_state.get(f"{KEY}tested", [])), key=f"{KEY}tested",
+        persist_state="session", accept_new_options=True, placeholder="e.g. NTRK, ALK, ROS1, HER2",
+        help="Genes the patient's tests covered (a panel's genes; families such as NTRK expand). A gene listed "
+             "here and in no row above counts as tested without a finding; a gene in neither is unknown.",
+    )
 
 
 def _therapy_rows(drugs: list[str]) -> list[dict[str, Any]]:
@@ -214,6 +241,7 @@ def render_form(choices: FormChoices) -> Submitted | None:
         st.markdown("**Biomarkers**")
         biomarkers = _biomarker_rows(choices.genes)
         st.form_submit_button("Add a biomarker row", on_click=_add_row, args=("biomarker",))
+        tested = _tested(choices.genes)
         ecog, karnofsky, lansky = _performance()
         st.markdown("**Prior therapies**")
         therapies = _therapy_rows(choices.drugs)
@@ -232,7 +260,7 @@ def render_form(choices: FormChoices) -> Submitted | None:
         return None
     profile = {
         "age": age, "sex": sex, "conditions": [c.strip() for c in conditions if c.strip()],
-        "ecog": ecog, "karnofsky": karnofsky, "lansky": lansky, "biomarkers": biomarkers,
+        "ecog": ecog, "karnofsky": karnofsky, "lansky": lansky, "biomarkers": biomarkers, "tested_genes": tested,
         "prior_therapies": therapies or ([] if no_therapy else None),
         "cns_metastases": cns, "location": location,
     }

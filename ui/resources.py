@@ -1,7 +1,7 @@
 """What the UI keeps in memory between reruns: settings, the open backend, vocabularies, index facets.
 
     backend = resources.backend()          # opened once per server process, shared by sessions
-    genes = resources.gene_options()       # ["ALK", "BRAF", ..., "HER2", "TRKA", ...]
+    genes = resources.gene_options()       # ["ALK", "BRAF", ..., "NTRK", ..., "HER2", "TRKA", ...]
 
 Only index-side things are cached (`st.cache_resource`, in memory); nothing derived from a patient is.
 Settings come from the environment `trialmatch serve` sets (TRIALMATCH_DATA_DIR, TRIALMATCH_BACKEND, ...).
@@ -31,10 +31,12 @@ def backend() -> Backend:
 
 @st.cache_resource(show_spinner=False)
 def gene_options() -> list[str]:
-    """Gene symbols followed by the aliases clinicians write (HER2, TRKA, ...), for autocomplete."""
+    """Gene symbols, then gene families (NTRK, FGFR, ...), then the aliases clinicians write (HER2, TRKA, ...),
+    for autocomplete."""
     symbols = sorted(set(vocab.gene_symbols()))
-    aliases = sorted(alias for alias in vocab.gene_aliases() if alias not in set(symbols))
-    return symbols + aliases
+    families = [f for f in vocab.gene_family_names() if f not in set(symbols)]
+    aliases = sorted(alias for alias in vocab.gene_aliases() if alias not in {*symbols, *families})
+    return symbols + families + aliases
 
 
 @st.cache_resource(show_spinner=False)
