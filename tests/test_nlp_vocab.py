@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from nlp.vocab import GeneRef, drug_classes, drug_vocabulary, gene_aliases, gene_symbols, normalize_gene
+from nlp.vocab import (
+    GeneRef,
+    drug_classes,
+    drug_vocabulary,
+    gene_aliases,
+    gene_family_names,
+    gene_symbols,
+    normalize_gene,
+    positive_alteration,
+)
 
 
 @pytest.mark.parametrize(
@@ -43,6 +52,20 @@ def test_unknown_name_gives_nothing():
 
 def test_lower_case_alias_resolves_when_unambiguous():
     assert [ref.gene for ref in normalize_gene("her2")] == ["ERBB2"]
+
+
+@pytest.mark.parametrize(("gene", "method", "alteration"), [
+    ("ESR1", None, "expression"), ("PGR", None, "expression"), ("ERBB2", None, "any"), ("ALK", None, "any"),
+    ("ERBB2", "ihc", "expression"), ("ALK", "ihc", "fusion"), ("ERBB2", "ish", "amplification"),
+    ("ROS1", "ish", "fusion"),
+])
+def test_a_positive_result_speaks_of_the_alteration_its_gene_and_method_imply(gene, method, alteration):
+    assert positive_alteration(gene, method) == alteration
+
+
+def test_gene_family_names_are_the_names_normalize_gene_expands():
+    names = gene_family_names()
+    assert "NTRK" in names and all(len(normalize_gene(name)) > 1 for name in names)
 
 
 def test_vocabulary_covers_several_hundred_oncology_genes():
