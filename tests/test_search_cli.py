@@ -55,6 +55,14 @@ def test_an_invalid_patient_is_one_line_naming_the_field_with_exit_2(data_dir, t
     assert (done.returncode, done.stderr.count("\n"), "ecog" in done.stderr) == (2, 1, True)
 
 
+def test_a_gene_both_positive_and_negative_is_one_line_naming_the_entry_with_exit_2(data_dir, tmp_path):
+    path = tmp_path / "contradiction.json"
+    path.write_text(json.dumps({"conditions": ["breast cancer"], "biomarkers": [
+        {"gene": "HER2", "alteration": "amplification"}, {"gene": "ERBB2", "status": "negative"}]}))
+    done = run(data_dir, "match", "--patient", str(path))
+    assert (done.returncode, done.stderr.count("\n")) == (2, 1) and "biomarkers[1].status" in done.stderr
+
+
 def test_an_unknown_status_word_is_a_user_error(data_dir, patient_file):
     done = run(data_dir, "match", "--patient", str(patient_file), "--status", "OPENISH")
     assert done.returncode == 2 and "--status" in done.stderr
