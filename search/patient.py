@@ -171,9 +171,8 @@ def _check_results(markers: list[PatientBiomarker], fields: list[str]) -> None:
             continue
         for j, positive in enumerate(markers):
             if positive.status == "positive" and positive.gene == negative.gene and _covers(negative, positive):
-                first, second = sorted((fields[i], fields[j]))
-                raise PatientError(f"{second}.status: {negative.gene} is given positive in {fields[j]} and negative in "
-                                   f"{fields[i]}; keep the result the report states")
+                raise PatientError(f"{fields[max(i, j)]}.status: {negative.gene} is given positive in {fields[j]} and "
+                                   f"negative in {fields[i]}; keep the result the report states")
 
 
 def _therapy(entry, field: str) -> dict:

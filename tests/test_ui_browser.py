@@ -78,7 +78,7 @@ def page():
 
 def choose(page: Page, label: str, text: str) -> None:
     """Type into a select box and take the (first) option, as a user picking from the list would."""
-    box = page.get_by_role("combobox", name=label)
+    box = page.get_by_role("combobox", name=label, exact=True)  # "Gene" is not "Genes tested"
     box.click()
     box.fill(text)
     page.keyboard.press("Enter")
