@@ -1,6 +1,6 @@
 """ClinicalTrials.gov API v2 client: one requests Session, retries with backoff, a client-side rate limit.
 
-    client = CtgovClient("https://clinicaltrials.gov/api/v2")
+    client = CtgovClient("https://clinicaltrials.gov/api/v2")   # or CtgovClient.from_settings(settings)
     client.version().data_timestamp                      # '2026-11-20T09:01:17'
     for page in client.iter_pages(StudyQuery(term="NTRK"), page_size=500):
         print(len(page.studies), page.next_page_token)
@@ -24,9 +24,10 @@ from pydantic import BaseModel
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
+from core import __version__
+from core.settings import Settings
 from ingest.query import StudyQuery, api_facts
 from ingest.ratelimit import RateLimiter
-from trialmatch import __version__
 
 RETRY_STATUSES = (429, 500, 502, 503, 504)
 DEFAULT_CONTACT = "no contact configured; set TRIALMATCH_CONTACT"
@@ -96,6 +97,16 @@ class CtgovClient:
         self.session.mount("https://", adapter)
         self.session.mount("http://", adapter)
         self.session.headers.update({"User-Agent": user_agent(contact), "Accept": "application/json"})
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> CtgovClient:
+        """A client of `settings.ctgov_url` with the configured rate, retries and contact."""
+        return cls(
+            settings.ctgov_url,
+            rate_per_minute=settings.ctgov_rate,
+            retries=settings.ctgov_retries,
+            contact=settings.contact,
+        )
 
     def close(self) -> None:
         self.session.close()

@@ -17,14 +17,14 @@ from pathlib import Path
 
 import pytest
 
+from core.settings import Settings
 from ingest.loaders import iter_source
 from ingest.store import RawStore
 from nlp.models import AgeWindow, Biomarker, TrialCriteria
 from search.backend import FilterError, Retrieval
-from search.indexing import index_pending
 from search.models import IndexDocument, Location, PatientProfile, Site
 from search.verdicts import evaluate
-from trialmatch.settings import Settings
+from workflows.indexing import index_pending
 
 HOUSTON = Site(facility="MD Anderson", city="Houston", country="United States", lat=29.7071, lon=-95.3981)
 BOSTON = Site(facility="Dana-Farber", city="Boston", country="United States", lat=42.3376, lon=-71.1080)
@@ -284,7 +284,7 @@ def indexed_corpus(root: Path) -> Settings:
     """A data directory under `root` holding the NTRK trials plus the API v2 studies, ingested and indexed.
 
     Built once per process and root (the modules that need it share one), through the real pipeline:
-    `ingest.loaders.iter_source` -> `RawStore` -> `search.indexing.index_pending` (nlp extraction)."""
+    `ingest.loaders.iter_source` -> `RawStore` -> `workflows.indexing.index_pending` (nlp extraction)."""
     settings = Settings.load(data_dir=root / "corpus", backend="embedded")
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     with RawStore(settings.store_path) as store:

@@ -11,19 +11,22 @@ from pathlib import Path
 
 import pytest
 
+from core.settings import Settings
 from ingest.lock import sync_lock
 from search.backends import open_backend
 from tests.fake_ctgov import FakeCtgov
-from trialmatch.settings import Settings
 
 CTGOV = Path(__file__).resolve().parents[1].parent / "shared" / "ctgov"
 TRIALMATCH = [sys.executable, "-m", "trialmatch"]
 SUMMARY_KEYS = ["added", "changed", "unchanged", "failed", "total", "failures"]
 
 
-def trialmatch(data_dir: Path, *args: str, api_url: str = "http://127.0.0.1:9/api/v2") -> subprocess.CompletedProcess:
+def trialmatch(
+    data_dir: Path, *args: str, api_url: str = "http://127.0.0.1:9/api/v2", **variables: str
+) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith("TRIALMATCH_")}
     env.update(TRIALMATCH_DATA_DIR=str(data_dir), TRIALMATCH_CTGOV_URL=api_url, TRIALMATCH_CTGOV_RATE="100000")
+    env.update(variables)
     return subprocess.run([*TRIALMATCH, *args], env=env, capture_output=True, text=True, timeout=120)
 
 
@@ -113,6 +116,23 @@ def test_refresh_has_the_changed_studies_re_extracted_and_re_indexed(tmp_path: P
         assert backend.get(nct_id).overall_status == "TERMINATED"
     finally:
         backend.close()
+
+
+def test_the_contact_and_retries_come_from_the_environment_unless_a_flag_says_otherwise(tmp_path: Path):
+    with FakeCtgov() as api:
+        variables = {"TRIALMATCH_CONTACT": "env@example.org", "TRIALMATCH_CTGOV_RETRIES": "0"}
+        assert trialmatch(tmp_path, "ingest", "--term", "KRAS", api_url=api.url, **variables).returncode == 0
+        assert api.requests[-1].headers["User-Agent"].endswith("(+env@example.org)")
+        api.inject("503")
+        failed = trialmatch(tmp_path, "refresh", "--no-index", api_url=api.url, **variables)
+        assert failed.returncode == 2 and "HTTP 503" in failed.stderr
+        api.inject("503")
+        flagged = trialmatch(
+            tmp_path, "refresh", "--no-index", "--retries", "1", "--contact", "flag@example.org",
+            api_url=api.url, **variables,
+        )
+    assert flagged.returncode == 0, flagged.stderr
+    assert api.requests[-1].headers["User-Agent"].endswith("(+flag@example.org)")
 
 
 def test_refresh_before_any_live_ingest_says_what_to_run(tmp_path: Path, api: FakeCtgov):

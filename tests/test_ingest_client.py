@@ -6,13 +6,13 @@ import time
 
 import pytest
 
+from core import __version__
 from ingest.client import ApiError, CtgovClient
 from ingest.query import StudyQuery
 from ingest.ratelimit import RateLimiter
 from tests import fake_ctgov
 from tests.fake_ctgov import FAST_CLIENT as FAST
 from tests.fake_ctgov import FakeCtgov, real_tokens, recorded_studies
-from trialmatch import __version__
 
 api = fake_ctgov.api  # fixtures shared with the other ingest tests
 client = fake_ctgov.client

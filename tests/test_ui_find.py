@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
+from core.settings import Settings
 from ingest.store import RawStore
 from ingest.sync import ingest_files
 from search.elastic import ElasticBackend
-from search.indexing import index_pending
 from tests.ui_data import MODEL_TRIAL, NTRK_DIR, STUDIES_DIR, app_test, texts, use_built_data_dir, use_data_dir
-from trialmatch.settings import Settings
 from ui.results import results_csv, results_json
+from workflows.indexing import index_pending
 
 DIAGNOSIS = "metastatic colorectal adenocarcinoma"
 

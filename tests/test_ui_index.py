@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import pytest
+import streamlit as st
 
+from core.settings import Settings
 from ingest.client import CtgovClient
 from ingest.lock import sync_lock
 from ingest.query import StudyQuery
 from ingest.store import RawStore
 from ingest.sync import ingest_live
-from search.indexing import index_pending
 from tests.fake_ctgov import FakeCtgov
 from tests.ui_data import app_test, texts, use_built_data_dir, use_data_dir
-from trialmatch.settings import Settings
+from workflows.indexing import index_pending
 
 INDEX = "views/index.py"
 
@@ -69,6 +70,17 @@ def test_refresh_now_pulls_changes_and_reindexes(live_data_dir):
     assert any(s.startswith("Refresh:") and "1 changed" in s and "Index: 1 indexed" in s for s in texts(at.success))
     assert len(at.dataframe[0].value) == before + 1
     assert metrics(at)["Waiting to be indexed"] == "0"
+
+
+def test_refresh_now_uses_the_configured_contact_and_retries(live_data_dir, monkeypatch):
+    monkeypatch.setenv("TRIALMATCH_CONTACT", "ops@example.org")
+    monkeypatch.setenv("TRIALMATCH_CTGOV_RETRIES", "0")
+    st.cache_resource.clear()
+    live_data_dir.inject("503")
+    at = click(app_test(INDEX), "Refresh now")
+    assert not at.exception
+    assert any(e.startswith("Refresh failed:") and "HTTP 503" in e for e in texts(at.error))
+    assert live_data_dir.requests[-1].headers["User-Agent"].endswith("(+ops@example.org)")
 
 
 def test_refresh_now_without_a_live_ingest_explains_what_to_do_first(tmp_path_factory, monkeypatch):

@@ -6,8 +6,8 @@ import socket
 import subprocess
 import sys
 
+from core.settings import Settings
 from trialmatch.commands.serve import APP_PATH, streamlit_argv, streamlit_env
-from trialmatch.settings import Settings
 
 
 def test_the_settings_travel_to_the_app_through_the_environment(tmp_path, monkeypatch):

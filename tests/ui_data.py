@@ -4,7 +4,7 @@
     at = app_test(); at.run()                        # the router ui/app.py, caches cleared
 
 The directory is built through the real ingest (`ingest.sync.ingest_files`) and indexing
-(`search.indexing.index_pending`) code, exactly as `trialmatch ingest` and `trialmatch index` would.
+(`workflows.indexing.index_pending`) code, exactly as `trialmatch ingest` and `trialmatch index` would.
 """
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from core.settings import Settings
 from ingest.store import RawStore
 from ingest.sync import ingest_files
-from search.indexing import index_pending
-from trialmatch.settings import Settings
+from workflows.indexing import index_pending
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"

@@ -1,6 +1,10 @@
-"""trialmatch: the command line and settings that drive the ingest → nlp → search → ui pipeline.
+"""trialmatch: the command line that drives the ingest → nlp → search → ui pipeline.
 
     $ trialmatch config
+
+The version and the settings live on the ground floor (`core`); the CLI shows and uses them.
 """
 
-__version__ = "0.1.0"
+from core import __version__
+
+__all__ = ["__version__"]

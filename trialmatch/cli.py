@@ -13,8 +13,8 @@ from pathlib import Path
 
 import typer
 
-from trialmatch import __version__
-from trialmatch.settings import Settings, SettingsError
+from core import __version__
+from core.settings import Settings, SettingsError
 
 app = typer.Typer(
     name="trialmatch",
@@ -58,10 +58,12 @@ def settings_of(ctx: typer.Context) -> Settings:
 def config(ctx: typer.Context) -> None:
     """Show every setting and where it points; checks Elasticsearch when it is the backend."""
     settings = settings_of(ctx)
-    for key, value in settings.as_display().items():
-        typer.echo(f"{key:12} {value}")
+    shown = settings.as_display()
+    width = max(len(key) for key in [*shown, "es_version"])
+    for key, value in shown.items():
+        typer.echo(f"{key:{width}} {value}")
     if settings.backend == "elasticsearch":
-        typer.echo(f"{'es_version':12} {settings.check_elasticsearch()}")
+        typer.echo(f"{'es_version':{width}} {settings.check_elasticsearch()}")
 
 
 def _register_commands() -> None:

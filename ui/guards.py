@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from core.settings import SettingsError
 from search.backend import Backend, BackendError
-from trialmatch.settings import SettingsError
 from ui import resources
 
 PRIVACY_NOTICE = (

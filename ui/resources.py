@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from core.settings import Settings
 from nlp import vocab
 from search.backend import Backend
 from search.backends import open_backend
-from trialmatch.settings import Settings
 
 
 @st.cache_resource(show_spinner=False)

@@ -21,35 +21,40 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
+from core.settings import DEFAULT_CTGOV_RATE, DEFAULT_CTGOV_RETRIES, MAX_CTGOV_RETRIES, MIN_CTGOV_RATE, Settings
 from ingest.client import ApiError, CtgovClient
 from ingest.loaders import SourceError
 from ingest.lock import LockBusy, sync_lock
 from ingest.models import RunSummary
-from ingest.progress import open_progress
+from ingest.progress import RunProgress, open_progress
 from ingest.query import StudyQuery
 from ingest.schedule import Schedule, ScheduleError, run_schedule
 from ingest.store import RawStore, StoreError
-from ingest.sync import DEFAULT_PAGE_SIZE, NothingToRefresh, ingest_files, ingest_live, refresh
+from ingest.sync import DEFAULT_PAGE_SIZE, NothingToRefresh, ingest_files, ingest_live
 from trialmatch.cli import UserError, settings_of
-from trialmatch.settings import Settings
+
+if TYPE_CHECKING:
+    from workflows.indexing import IndexReport
 
 _SHOWN_FAILURES = 20
-_RUN_ERRORS = (SourceError, ApiError, StoreError, LockBusy, NothingToRefresh)
+_RUN_ERRORS: tuple[type[Exception], ...] = (SourceError, ApiError, StoreError, LockBusy, NothingToRefresh)
 
 RATE = typer.Option(
-    50.0, "--rate", envvar="TRIALMATCH_CTGOV_RATE", min=0.1,
-    help="At most this many API requests per minute (env TRIALMATCH_CTGOV_RATE).",
+    None, "--rate", min=MIN_CTGOV_RATE, show_default=False,
+    help=f"At most this many API requests per minute (env TRIALMATCH_CTGOV_RATE, default {DEFAULT_CTGOV_RATE:g}).",
 )
 RETRIES = typer.Option(
-    5, "--retries", envvar="TRIALMATCH_CTGOV_RETRIES", min=0, max=20,
-    help="Retries of a failed API request, with exponential backoff (env TRIALMATCH_CTGOV_RETRIES).",
+    None, "--retries", min=0, max=MAX_CTGOV_RETRIES, show_default=False,
+    help="Retries of a failed API request, with exponential backoff "
+    f"(env TRIALMATCH_CTGOV_RETRIES, default {DEFAULT_CTGOV_RETRIES}).",
 )
 PAGE_SIZE = typer.Option(DEFAULT_PAGE_SIZE, "--page-size", min=1, max=1000, help="Studies per API page (1-1000).")
 CONTACT = typer.Option(
-    None, "--contact", envvar="TRIALMATCH_CONTACT",
+    None, "--contact",
     help="Email or URL sent in the User-Agent so ClinicalTrials.gov can reach you (env TRIALMATCH_CONTACT).",
 )
 JSON = typer.Option(False, "--json", help="Print the summary as one JSON object on stdout.")
@@ -78,13 +83,13 @@ def ingest(
     status: list[str] = typer.Option(None, "--status", help="API filter.overallStatus, e.g. RECRUITING (repeatable)."),
     everything: bool = typer.Option(False, "--all", help="Pull the whole registry (about 500,000 studies)."),
     page_size: int = PAGE_SIZE,
-    rate: float = RATE,
-    retries: int = RETRIES,
-    contact: str = CONTACT,
+    rate: float | None = RATE,
+    retries: int | None = RETRIES,
+    contact: str | None = CONTACT,
     as_json: bool = JSON,
 ) -> None:
     """Load studies from offline files (--source) or pull them from the ClinicalTrials.gov API v2."""
-    settings = settings_of(ctx)
+    settings = _with_ctgov_flags(ctx, rate, retries, contact)
     started = time.monotonic()
     if source:
         if cond or term or intr or locn or status or everything:
@@ -100,7 +105,7 @@ def ingest(
                 "--all for the whole registry, or --source PATH for offline files"
             )
         with _run_guard(), sync_lock(settings.data_dir), RawStore(settings.store_path) as store:
-            with _client(settings, rate, retries, contact) as client, open_progress("ingest", sys.stderr) as progress:
+            with CtgovClient.from_settings(settings) as client, open_progress("ingest", sys.stderr) as progress:
                 summary = ingest_live(store, client, query, page_size=page_size, progress=progress)
     _report("ingest", summary, as_json, started)
 
@@ -108,19 +113,14 @@ def ingest(
 def refresh_command(
     ctx: typer.Context,
     page_size: int = PAGE_SIZE,
-    rate: float = RATE,
-    retries: int = RETRIES,
-    contact: str = CONTACT,
+    rate: float | None = RATE,
+    retries: int | None = RETRIES,
+    contact: str | None = CONTACT,
     no_index: bool = NO_INDEX,
     as_json: bool = JSON,
 ) -> None:
     """Pull what changed since the last successful sync, then re-extract and re-index the changed studies."""
-    settings = settings_of(ctx)
-    started = time.monotonic()
-    summary = _refresh_once(settings, page_size, rate, retries, contact)
-    _report("refresh", summary, as_json, started)
-    if not no_index:
-        _reindex(settings, as_json=as_json, stamped=False)
+    _refresh(_with_ctgov_flags(ctx, rate, retries, contact), page_size, no_index, as_json, stamped=False)
 
 
 def schedule(
@@ -129,25 +129,21 @@ def schedule(
     run_now: bool = typer.Option(False, "--run-now", help="Run one refresh immediately, then on schedule."),
     max_runs: int = typer.Option(None, "--max-runs", min=1, help="Stop after this many refreshes."),
     page_size: int = PAGE_SIZE,
-    rate: float = RATE,
-    retries: int = RETRIES,
-    contact: str = CONTACT,
+    rate: float | None = RATE,
+    retries: int | None = RETRIES,
+    contact: str | None = CONTACT,
     no_index: bool = NO_INDEX,
 ) -> None:
     """Run `refresh` on a schedule in the foreground (for a service manager); Ctrl-C stops it."""
-    settings = settings_of(ctx)
+    settings = _with_ctgov_flags(ctx, rate, retries, contact)
     try:
         plan = Schedule.parse(every)
     except ScheduleError as exc:
         raise UserError(str(exc)) from exc
 
     def job() -> None:
-        started = time.monotonic()
         try:
-            summary = _refresh_once(settings, page_size, rate, retries, contact)
-            _report("refresh", summary, False, started, stamped=True)
-            if not no_index:
-                _reindex(settings, as_json=False, stamped=True)
+            _refresh(settings, page_size, no_index, as_json=False, stamped=True)
         except UserError as exc:
             typer.echo(f"{_stamp()} refresh failed: {exc}", err=True)
 
@@ -167,29 +163,33 @@ def _stop(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
-def _refresh_once(settings: Settings, page_size: int, rate: float, retries: int, contact: str | None) -> RunSummary:
-    with _run_guard(), sync_lock(settings.data_dir), RawStore(settings.store_path) as store:
-        with _client(settings, rate, retries, contact) as client, open_progress("refresh", sys.stderr) as progress:
-            return refresh(store, client, progress=progress, page_size=page_size)
+def _with_ctgov_flags(ctx: typer.Context, rate: float | None, retries: int | None, contact: str | None) -> Settings:
+    """The invocation's settings with the ClinicalTrials.gov flags that were given in place of theirs."""
+    return settings_of(ctx).override(ctgov_rate=rate, ctgov_retries=retries, contact=contact)
 
 
-def _reindex(settings: Settings, as_json: bool, stamped: bool) -> None:
-    """The refresh hook: the search stage re-extracts and re-indexes every pending (new or changed) study."""
-    from search.backend import BackendError
-    from search.indexing import index_pending
+def _refresh(settings: Settings, page_size: int, no_index: bool, as_json: bool, stamped: bool) -> None:
+    """One refresh (`workflows.refresh`), its summary reported as soon as it is stored, then (unless `no_index`)
+    the re-indexing of every pending (new or changed) study."""
+    from workflows.refresh import IndexingFailed, refresh_and_index, refresh_store  # loads the NLP pipeline
 
-    with open_progress("index", sys.stderr) as progress:
+    started = time.monotonic()
 
-        def advance(done: int, total: int) -> None:
-            progress.set_total(total)
-            progress.advance(studies=done - progress.studies)
+    def refreshed(summary: RunSummary) -> None:
+        _report("refresh", summary, as_json, started, stamped=stamped)
 
-        try:
-            report = index_pending(settings, progress=advance)
-        except BackendError as exc:
-            raise UserError(
-                f"the refresh was stored but re-indexing failed: {exc}; run `trialmatch index` to retry"
-            ) from exc
+    def progress(label: str) -> RunProgress:
+        return open_progress(label, sys.stderr)
+
+    with _run_guard(IndexingFailed):
+        if no_index:
+            refreshed(refresh_store(settings, open_progress=progress, page_size=page_size))
+            return
+        outcome = refresh_and_index(settings, open_progress=progress, page_size=page_size, refreshed=refreshed)
+    _index_report(outcome.index, as_json, stamped)
+
+
+def _index_report(report: IndexReport, as_json: bool, stamped: bool) -> None:
     for failure in report.failures:
         typer.echo(f"not indexed {failure}", err=True)
     line = (
@@ -206,18 +206,14 @@ def _query(cond: str | None, term: str | None, intr: str | None, locn: str | Non
         raise UserError(f"--status: {exc.errors()[0]['msg'].removeprefix('Value error, ')}") from None
 
 
-def _client(settings: Settings, rate: float, retries: int, contact: str | None) -> CtgovClient:
-    return CtgovClient(settings.ctgov_url, rate_per_minute=rate, retries=retries, contact=contact)
-
-
 @contextmanager
-def _run_guard() -> Iterator[None]:
-    """Turn the errors that stop a run into one-line user errors (exit status 2)."""
+def _run_guard(*also: type[Exception]) -> Iterator[None]:
+    """Turn the errors that stop a run (and those of `also`) into one-line user errors (exit status 2)."""
     try:
         yield
     except sqlite3.Error as exc:
         raise UserError(f"the raw store failed ({exc}); check free disk space and the data directory") from exc
-    except _RUN_ERRORS as exc:
+    except (*_RUN_ERRORS, *also) as exc:
         raise UserError(str(exc)) from exc
 
 

@@ -59,7 +59,7 @@ def index(
     as_json: bool = JSON,
 ) -> None:
     """Extract and index every stored study that is new or changed (or all of them with --rebuild)."""
-    from search.indexing import index_pending  # loads the NLP pipeline: only this command needs it
+    from workflows.indexing import index_pending  # loads the NLP pipeline: only this command needs it
 
     settings = settings_of(ctx)
     if not settings.store_path.exists():

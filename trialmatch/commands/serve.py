@@ -17,8 +17,8 @@ from pathlib import Path
 
 import typer
 
+from core.settings import Settings
 from trialmatch.cli import UserError, settings_of
-from trialmatch.settings import Settings
 
 APP_PATH = Path(__file__).resolve().parents[2] / "ui" / "app.py"
 
@@ -42,14 +42,7 @@ def streamlit_argv(port: int, address: str) -> list[str]:
 
 def streamlit_env(settings: Settings) -> dict[str, str]:
     """The current environment plus every trialmatch setting, for the Streamlit process."""
-    env = dict(os.environ)
-    env["TRIALMATCH_DATA_DIR"] = str(settings.data_dir)
-    env["TRIALMATCH_BACKEND"] = settings.backend
-    env["TRIALMATCH_ES_URL"] = settings.es_url
-    env["TRIALMATCH_CTGOV_URL"] = settings.ctgov_url
-    if settings.es_api_key:
-        env["TRIALMATCH_ES_API_KEY"] = settings.es_api_key
-    return env
+    return {**os.environ, **settings.as_environment()}
 
 
 def _check_port_free(address: str, port: int) -> None:

@@ -2,24 +2,20 @@
 
     streamlit run ui/app.py            # then choose "Index"
 
-Counts come from the backend and the raw store (`ingest.store.RawStore`); Refresh now runs the same
+Counts come from the backend and the raw store (`workflows.status.store_status`); Refresh now runs the same
 incremental refresh as `trialmatch refresh` with a progress bar on the page.
 """
 
 from __future__ import annotations
 
-import os
-
 import pandas as pd
 import streamlit as st
 
-from ingest.models import SyncRun
-from ingest.store import RawStore, StoreError
+from core.settings import Settings, SettingsError
 from search.backend import BackendError
-from search.backends import DEFAULT_ES_INDEX
-from trialmatch.settings import Settings, SettingsError
 from ui import guards, resources
 from ui.refresh import refresh_now, show_outcome
+from workflows.status import StoreError, SyncRun, store_status
 
 RUN_COLUMNS = ["id", "started", "finished", "source", "status", "added", "changed", "unchanged", "failed",
                "data_timestamp", "error"]
@@ -27,8 +23,7 @@ RUN_COLUMNS = ["id", "started", "finished", "source", "status", "added", "change
 
 def _backend_lines(settings: Settings) -> None:
     if settings.backend == "elasticsearch":
-        alias = os.environ.get("TRIALMATCH_ES_INDEX") or DEFAULT_ES_INDEX
-        st.markdown(f"**Backend:** Elasticsearch at `{settings.es_url}`, index alias `{alias}`"
+        st.markdown(f"**Backend:** Elasticsearch at `{settings.es_url}`, index alias `{settings.es_index}`"
                     + (" (API key set)" if settings.es_api_key else ""))
     else:
         st.markdown(f"**Backend:** embedded (tantivy) index in `{settings.index_dir}`")
@@ -49,13 +44,6 @@ def _run_line(run: SyncRun) -> str:
             f"{run.changed} changed, {run.unchanged} unchanged, {run.failed} failed{stamp}")
 
 
-def _store_facts(settings: Settings) -> tuple[int, int, SyncRun | None, list[SyncRun]] | None:
-    if not settings.store_path.exists():
-        return None
-    with RawStore(settings.store_path) as store:
-        return store.count(), store.pending_count(), store.last_successful_sync(), store.sync_runs(limit=20)
-
-
 def main() -> None:
     st.title("Index")
     try:
@@ -67,25 +55,24 @@ def main() -> None:
     _backend_lines(settings)
     indexed = _indexed()
     try:
-        facts = _store_facts(settings)
+        status = store_status(settings)
     except StoreError as exc:
         st.error(str(exc))
         st.stop()
-    stored, pending, last, runs = facts or (0, 0, None, [])
     c_indexed, c_stored, c_pending = st.columns(3)
     c_indexed.metric("Trials indexed", "unavailable" if indexed is None else f"{indexed:,}")
-    c_stored.metric("Studies stored", f"{stored:,}")
-    c_pending.metric("Waiting to be indexed", f"{pending:,}")
-    if facts is None:
+    c_stored.metric("Studies stored", f"{status.stored:,}")
+    c_pending.metric("Waiting to be indexed", f"{status.pending:,}")
+    if not status.exists:
         st.info(f"No raw store yet at {settings.store_path}: load trials with `trialmatch ingest --source PATH` "
                 "or `trialmatch ingest --term NTRK`, then `trialmatch index`.")
-    st.markdown(_run_line(last) if last else "**Last successful sync:** none yet")
+    st.markdown(_run_line(status.last_sync) if status.last_sync else "**Last successful sync:** none yet")
     if st.button("Refresh now", type="primary", icon=":material/sync:",
                  help="Pull what changed on ClinicalTrials.gov since the last sync, then re-extract and re-index it"):
         refresh_now(settings)
     st.subheader("Recent sync runs")
-    if runs:
-        st.dataframe(pd.DataFrame([r.model_dump() for r in runs], columns=RUN_COLUMNS), hide_index=True,
+    if status.runs:
+        st.dataframe(pd.DataFrame([r.model_dump() for r in status.runs], columns=RUN_COLUMNS), hide_index=True,
 )
     else:
         st.caption("No sync run recorded yet.")

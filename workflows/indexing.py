@@ -1,13 +1,14 @@
-"""Extract and index stored studies: incremental (pending only) or a full rebuild swapped in atomically.
+"""Index pending: stored studies (raw store) → eligibility facts (nlp) → index documents → the search backend.
 
     >>> report = index_pending(Settings.load(data_dir="data"))  # doctest: +SKIP
     >>> report.indexed, report.failed                             # doctest: +SKIP
     (134, 0)
 
-Studies are read from the raw store (`ingest.store.RawStore`), extracted with `nlp.extract` in batches,
-turned into `IndexDocument`s and written to the settings' backend; each chunk is marked processed in the
-store only after the backend has it. A study that cannot be extracted or indexed is reported and stays
-pending, so the next run retries it.
+Incremental (pending studies only) or, with `rebuild`, every stored study into a fresh index swapped in
+atomically. Studies are read from the raw store (`ingest.store.RawStore`), extracted with `nlp.extract` in
+batches, turned into `IndexDocument`s (`search.documents`) and written to the settings' backend; each chunk is
+marked processed in the store only after the backend has it. A study that cannot be extracted or indexed is
+reported and stays pending, so the next run retries it.
 """
 
 from __future__ import annotations
@@ -18,13 +19,13 @@ from collections.abc import Callable, Iterable, Iterator
 
 from pydantic import BaseModel, Field
 
+from core.settings import Settings
 from ingest.store import RawStore
 from nlp.extract import extract_studies, extract_study
 from nlp.models import TrialCriteria
 from search.backends import open_backend
 from search.documents import build_document
 from search.models import IndexDocument
-from trialmatch.settings import Settings
 
 CHUNK = 256
 MAX_REPORTED_FAILURES = 10
