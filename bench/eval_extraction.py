@@ -18,11 +18,10 @@ from pathlib import Path
 
 import srsly
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from nlp.extract import extract_text
+from nlp.models import TrialCriteria
 
-from nlp.extract import extract_text  # noqa: E402
-from nlp.models import TrialCriteria  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 GOLD_DIR = ROOT.parent / "shared" / "gold"
 

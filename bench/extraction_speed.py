@@ -21,18 +21,16 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import sys
 import time
 from pathlib import Path
 
+import spacy
+
+from ingest.loaders import iter_source
+from nlp.extract import eligibility_text, extract_studies
+from nlp.pipeline import TOKENIZER_CACHE_CHUNKS, get_nlp, make_doc_text
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-import spacy  # noqa: E402
-
-from ingest.loaders import iter_source  # noqa: E402
-from nlp.extract import eligibility_text, extract_studies  # noqa: E402
-from nlp.pipeline import TOKENIZER_CACHE_CHUNKS, get_nlp, make_doc_text  # noqa: E402
 
 CTGOV = ROOT.parent / "shared" / "ctgov"
 SOURCES = (CTGOV / "legacy-xml", CTGOV / "api-v2" / "studies")

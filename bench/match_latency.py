@@ -25,18 +25,17 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+from ingest.loaders import iter_source
+from nlp.extract import extract_studies
+from search.documents import build_document
+from search.elastic import ElasticBackend
+from search.embedded import EmbeddedBackend
+from search.matching import match_patient
+from search.models import IndexDocument, PatientProfile
+from search.patient import parse_patient
+from search.similar import similar_trials
 
-from ingest.loaders import iter_source  # noqa: E402
-from nlp.extract import extract_studies  # noqa: E402
-from search.documents import build_document  # noqa: E402
-from search.elastic import ElasticBackend  # noqa: E402
-from search.embedded import EmbeddedBackend  # noqa: E402
-from search.matching import match_patient  # noqa: E402
-from search.models import IndexDocument, PatientProfile  # noqa: E402
-from search.patient import parse_patient  # noqa: E402
-from search.similar import similar_trials  # noqa: E402
+REPO = Path(__file__).resolve().parents[1]
 
 SHARED = REPO.parent / "shared"
 SOURCES = [SHARED / "ctgov" / "ntrk", SHARED / "ctgov" / "api-v2" / "studies"]
