@@ -178,7 +178,7 @@ class CtgovClient:
                 self._raise_for_status(response)
                 try:
                     return response.json()
-                except ValueError as exc:
+                except requests.JSONDecodeError as exc:
                     problem = f"the response was not valid JSON ({exc.msg} at character {exc.pos})"
             if attempt < self.retries:
                 time.sleep(self._backoff(attempt))

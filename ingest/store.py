@@ -181,12 +181,12 @@ class RawStore:
     ) -> int:
         """Record a new running sync run (resuming from `checkpoint`, if given) and return its id."""
         with self.transaction():
-            cursor = self._db.execute(
+            (run_id,) = self._db.execute(
                 "INSERT INTO sync_runs (started, source, query, data_timestamp, status, checkpoint) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
+                "VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
                 (utc_now(), source, _dump(query), data_timestamp, "running", _dump(checkpoint)),
-            )
-        return cursor.lastrowid
+            ).fetchone()
+        return int(run_id)
 
     def save_progress(self, run_id: int, summary: RunSummary, checkpoint: dict[str, Any] | None) -> None:
         """Store the run's counters and resume checkpoint (inside the page's transaction)."""

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 from ingest.client import ApiError, CtgovClient, Page
 from ingest.loaders import SourceError, iter_source
@@ -74,7 +75,7 @@ def ingest_live(
     store.mark_abandoned_runs()
     record = {"scope": query.model_dump(), "since": since, "page_size": page_size}
     resumed = store.resumable_run(client.base_url, record)
-    checkpoint = resumed.checkpoint if resumed else {"page_token": None, "pages": 0}
+    checkpoint: dict[str, Any] = (resumed.checkpoint if resumed else None) or {"page_token": None, "pages": 0}
     version = client.version()
     run_id = store.start_run(client.base_url, record, version.data_timestamp, checkpoint if resumed else None)
     summary = RunSummary()

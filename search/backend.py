@@ -123,8 +123,11 @@ def _merge_biomarkers(parts: list[Filter]) -> list[Filter]:
 
 def parse_filters(filters: dict | None) -> Filter | None:
     """Validate a filter dict and return its tree (None for no filter)."""
-    if filters is None:
-        return None
+    return None if filters is None else _filter(filters)
+
+
+def _filter(filters: object) -> Filter:
+    """The tree of one filter dict; a group's conditions must be filter dicts too."""
     if not isinstance(filters, dict):
         raise FilterError(f"a filter must be a dict, got {type(filters).__name__}")
     if "field" in filters:
@@ -134,7 +137,7 @@ def parse_filters(filters: dict | None) -> Filter | None:
         raise FilterError(f"unknown group operator {op!r}: use AND, OR or NOT (or give a 'field')")
     if not isinstance(conditions, list) or not conditions:
         raise FilterError(f"group {op!r} needs a non-empty 'conditions' list")
-    parts = [parse_filters(c) for c in conditions]
+    parts = [_filter(c) for c in conditions]
     if op == "OR":
         return Or(tuple(parts))
     merged = tuple(_merge_biomarkers(parts))

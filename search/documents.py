@@ -53,7 +53,8 @@ def vocabulary_terms(names: list[str]) -> list[str]:
 
 def drugs_and_classes(names: list[str]) -> tuple[list[str], list[str]]:
     """Known drug names in `names` and the classes of those drugs (plus classes named directly)."""
-    drugs, classes = [], {}
+    drugs: list[str] = []
+    classes: dict[str, None] = {}  # an ordered set
     for term in vocabulary_terms(names):
         if term in vocabulary().classes:
             classes[term] = None

@@ -49,8 +49,8 @@ def _lower(values: list[str]) -> set[str]:
 
 def compact_genes(genes: list[str]) -> str:
     """NTRK1, NTRK2, NTRK3 -> NTRK1/2/3; unrelated genes are joined with commas."""
-    parts = [re.match(r"^(.*?)(\d+)$", g) for g in genes]
-    if len(genes) > 1 and all(parts) and len({p.group(1) for p in parts}) == 1:
+    parts = [match for g in genes if (match := re.match(r"^(.*?)(\d+)$", g))]
+    if len(genes) > 1 and len(parts) == len(genes) and len({p.group(1) for p in parts}) == 1:
         return parts[0].group(1) + "/".join(p.group(2) for p in parts)
     return ", ".join(genes)
 
@@ -89,10 +89,11 @@ def similar_trials(nct_id: str, backend: Backend, top: int = 10) -> list[Similar
     if source is None:
         raise TrialNotFound(f"{nct_id} is not in the index: check the NCT id or run `trialmatch index`")
     terms = salient_terms(source)
+    pairs = [pair.split("|") for pair in required_gene_alterations(source)]
     request = Retrieval(
         text=" ".join(terms),
-        genes=[g.split("|")[0] for g in required_gene_alterations(source)],
-        gene_alterations=[tuple(p.split("|")) for p in required_gene_alterations(source)],
+        genes=[gene for gene, _ in pairs],
+        gene_alterations=[(gene, alteration) for gene, alteration in pairs],
         drugs=sorted(set(source.drugs) | set(source.intervention_classes)),
         conditions=source.conditions,
         exclude=[source.nct_id],

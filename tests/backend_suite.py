@@ -176,6 +176,7 @@ class BackendSuite:
         {"field": "nct_id", "operator": "in", "value": "NCT00000001"},
         {"operator": "XOR", "conditions": [{"field": "nct_id", "operator": "==", "value": "x"}]},
         {"operator": "AND", "conditions": []},
+        {"operator": "OR", "conditions": [None, {"field": "nct_id", "operator": "==", "value": "x"}]},
         ["not", "a", "dict"],
     ])
     def test_a_malformed_filter_raises_filter_error(self, filled, bad):

@@ -37,9 +37,9 @@ def pattern_marks(kind: str, text: str) -> list[Mark]:
 
 def _fact_spans(kind: str, doc: IndexDocument) -> list[tuple[int, int]]:
     if kind == "biomarker":
-        return [tuple(b.span) for b in doc.facts.biomarkers]
+        return [b.span for b in doc.facts.biomarkers]
     if kind == "prior_therapy":
-        return [tuple(t.span) for t in doc.facts.prior_therapies]
+        return [t.span for t in doc.facts.prior_therapies]
     return []
 
 

@@ -54,12 +54,10 @@ def therapy_rules(facts: TrialCriteria, polarity: Polarity) -> list[str]:
 
 def age_window(facts: TrialCriteria) -> str:
     low, high = facts.age.min_years, facts.age.max_years
-    if low is None and high is None:
-        return "no limit stated"
+    if low is None:
+        return "no limit stated" if high is None else f"≤{_number(high)} y"
     if high is None:
         return f"≥{_number(low)} y"
-    if low is None:
-        return f"≤{_number(high)} y"
     return f"{_number(low)}–{_number(high)} y"
 
 

@@ -15,6 +15,7 @@ import html
 import json
 import re
 from collections.abc import Sequence
+from typing import Literal
 
 import pandas as pd
 import streamlit as st
@@ -24,7 +25,7 @@ from ui.decisive import verdict_view
 from ui.highlight import STYLE, highlight
 from ui.links import ctgov_link, ctgov_url, trial_link
 
-VERDICT_BADGE = {
+VERDICT_BADGE: dict[str, tuple[str, Literal["green", "red"], str]] = {
     "potentially_eligible": ("Potentially eligible", "green", ":material/check_circle:"),
     "not_eligible": ("Not eligible", "red", ":material/block:"),
 }

@@ -194,7 +194,8 @@ def extract(
     wanted = pretty.strip().upper() if pretty else None
     from ingest.loaders import SourceError
 
-    skips, texts = _Skips(), {}
+    skips = _Skips()
+    texts: dict[str, str] = {}
     started, count, shown = time.monotonic(), 0, False
     sink = output.open("w", encoding="utf-8") if output is not None else None
     try:

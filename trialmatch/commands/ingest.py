@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
+from pydantic import ValidationError
 
 from core.settings import DEFAULT_CTGOV_RATE, DEFAULT_CTGOV_RETRIES, MAX_CTGOV_RETRIES, MIN_CTGOV_RATE, Settings
 from ingest.client import ApiError, CtgovClient
@@ -202,7 +203,7 @@ def _index_report(report: IndexReport, as_json: bool, stamped: bool) -> None:
 def _query(cond: str | None, term: str | None, intr: str | None, locn: str | None, status: list[str]) -> StudyQuery:
     try:
         return StudyQuery(cond=cond, term=term, intr=intr, locn=locn, statuses=status)
-    except ValueError as exc:
+    except ValidationError as exc:
         raise UserError(f"--status: {exc.errors()[0]['msg'].removeprefix('Value error, ')}") from None
 
 

@@ -8,7 +8,7 @@ CNS-metastases rule), a CSV download, and four Altair charts over the same trial
 
 from __future__ import annotations
 
-from typing import get_args
+from typing import Literal, get_args
 
 import streamlit as st
 
@@ -32,7 +32,7 @@ from ui.patient_form import STATUS_CHOICES
 ALTERATION_CHOICES = get_args(Alteration)
 POLARITY_CHOICES = {**{p: p for p in get_args(Polarity)}, "either": None}
 MAX_TRIALS = 1000
-KEEP = {"persist_state": "session"}  # the choices survive visits to other pages (session memory only)
+KEEP: Literal["session"] = "session"  # the choices survive visits to other pages (session memory only)
 
 
 def _genes(chosen: list[str]) -> list[str]:
@@ -51,18 +51,20 @@ def _selection() -> Selection | None:
     with st.form("compare"):
         c_gene, c_alt, c_pol = st.columns([3, 2, 1])
         genes = c_gene.multiselect("Genes", resources.gene_options(), key="cmp_genes", accept_new_options=True,
-                                   placeholder="e.g. NTRK1, NTRK2, NTRK3 (or NTRK)", **KEEP)
-        alterations = c_alt.multiselect("Alterations", ALTERATION_CHOICES, key="cmp_alterations", **KEEP)
-        polarity = c_pol.selectbox("Biomarker role", list(POLARITY_CHOICES), key="cmp_polarity", **KEEP)
+                                   placeholder="e.g. NTRK1, NTRK2, NTRK3 (or NTRK)", persist_state=KEEP)
+        alterations = c_alt.multiselect("Alterations", ALTERATION_CHOICES, key="cmp_alterations", persist_state=KEEP)
+        polarity = c_pol.selectbox("Biomarker role", list(POLARITY_CHOICES), key="cmp_polarity", persist_state=KEEP)
         c_cond, c_drug = st.columns(2)
         conditions = c_cond.multiselect("Conditions", sorted(resources.facet("conditions")), key="cmp_conditions",
-                                        accept_new_options=True, **KEEP)
+                                        accept_new_options=True, persist_state=KEEP)
         drugs = c_drug.multiselect("Drugs or classes", resources.drug_options(), key="cmp_drugs",
-                                   accept_new_options=True, placeholder="e.g. larotrectinib, trk inhibitor", **KEEP)
+                                   accept_new_options=True, placeholder="e.g. larotrectinib, trk inhibitor",
+                                   persist_state=KEEP)
         c_ids, c_status = st.columns(2)
         ids_text = c_ids.text_area("NCT ids", key="cmp_ids", height=68, placeholder="NCT04879121, NCT02576431",
-                                   **KEEP)
-        statuses = c_status.multiselect("Trial status (empty: any)", STATUS_CHOICES, key="cmp_statuses", **KEEP)
+                                   persist_state=KEEP)
+        statuses = c_status.multiselect("Trial status (empty: any)", STATUS_CHOICES, key="cmp_statuses",
+                                        persist_state=KEEP)
         pressed = st.form_submit_button("Compare", type="primary")
     if not pressed:
         return st.session_state.get("cmp_selection")
