@@ -39,19 +39,18 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from rank_bm25 import BM25Okapi
+
+from bench.trec import TopicProfile, read_qrels, read_topics, topic_profile
+from core.settings import Settings
+from ingest.store import RawStore
+from ingest.sync import ingest_files
+from search.backends import open_backend
+from search.matching import match_patient
+from search.patient import PatientError, parse_patient
+from workflows import indexing
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from rank_bm25 import BM25Okapi  # noqa: E402
-
-from bench.trec import TopicProfile, read_qrels, read_topics, topic_profile  # noqa: E402
-from ingest.store import RawStore  # noqa: E402
-from ingest.sync import ingest_files  # noqa: E402
-from search import indexing  # noqa: E402
-from search.backends import open_backend  # noqa: E402
-from search.matching import match_patient  # noqa: E402
-from search.patient import PatientError, parse_patient  # noqa: E402
-from trialmatch.settings import Settings  # noqa: E402
 
 SHARED_CTGOV = ROOT.parent / "shared" / "ctgov"
 SOURCES = [SHARED_CTGOV / "legacy-xml", SHARED_CTGOV / "api-v2" / "studies", SHARED_CTGOV / "api-v2" / "pages",
@@ -107,7 +106,7 @@ CLOSURE_SCRIPT = """
 import sys
 from pathlib import Path
 
-import search.indexing
+import workflows.indexing
 from ingest.loaders import iter_source
 from ingest.sync import ingest_files
 from nlp.extract import extract_studies
