@@ -203,7 +203,7 @@ def _years(number: str, unit: str | None, grammar: _Grammar) -> float:
 def _measured(text: str, end: int, grammar: _Grammar) -> bool:
     """Whether a unit of measure other than time follows position `end` ("20mm", "2.3 ng/ml", "50%")."""
     m = _MEASURE_AFTER.match(text, end)
-    return bool(m) and m.group().strip() not in grammar.not_a_measure
+    return m is not None and m.group().strip() not in grammar.not_a_measure
 
 
 def _is_age(text: str, m: re.Match, groups: dict, unit: str | None, after_age: bool, grammar: _Grammar) -> bool:
@@ -358,7 +358,9 @@ def age_window(criteria: list[tuple[str, str]]) -> tuple[AgeWindow, list[int]]:
     found: list[tuple[int, _Bound]] = []
     after_header = False
     for i, (section, text) in enumerate(criteria):
-        header_before, after_header = after_header, len(text) < _HEADER_LENGTH and _AGE_HEADER.fullmatch(text.lower())
+        header_before, after_header = after_header, (
+            len(text) < _HEADER_LENGTH and _AGE_HEADER.fullmatch(text.lower()) is not None
+        )
         if not _DIGIT.search(text):
             continue
         lowered = text.lower()

@@ -22,7 +22,7 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from nlp.models import CnsMetastases
+from nlp.models import CnsAllowance, CnsMetastases
 from nlp.polarity import Cues, cue_finder, doc_context
 from nlp.sections import add_kind
 
@@ -41,7 +41,7 @@ class CnsExtractor:
 
     def __call__(self, doc: Doc) -> Doc:
         context = doc_context(doc, self.cue_finder)
-        verdicts: list[tuple[int, int, str]] = []
+        verdicts: list[tuple[int, int, CnsAllowance]] = []
         for k, ents in context.ents(_CNS_LABELS).items():
             cues = context.cues(k)
             allowed, explicit = _verdict(cues, cues.span, ents)
@@ -55,7 +55,7 @@ class CnsExtractor:
         return doc
 
 
-def _verdict(cues: Cues, span: Span, ents: list[Span]) -> tuple[str, bool]:
+def _verdict(cues: Cues, span: Span, ents: list[Span]) -> tuple[CnsAllowance, bool]:
     """(allowed, explicit stable allowance) for one criterion mentioning CNS metastases."""
     ent = ents[0]
     active = any(

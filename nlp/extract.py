@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from typing import get_args
 
 from spacy.tokens import Doc
 
-from nlp.models import AgeWindow, PerformanceStatus, TrialCriteria
+from nlp.models import AgeWindow, PerformanceStatus, RegistrySex, TrialCriteria
 from nlp.pipeline import get_nlp, make_doc_text
 from nlp.sections import criteria_offsets
 from nlp.text import clean_texts
@@ -32,7 +33,7 @@ _UNIT_YEARS = {
     "hour": 1 / 8766,
     "minute": 1 / 525960,
 }
-_SEXES = {"ALL", "FEMALE", "MALE"}
+_SEXES: dict[str, RegistrySex] = {sex: sex for sex in get_args(RegistrySex)}
 _LIST_KINDS = {"biomarkers": "biomarker", "prior_therapies": "prior_therapy", "labs": "lab"}
 
 
@@ -123,7 +124,7 @@ def _with_registry(facts: TrialCriteria, study: dict) -> TrialCriteria:
     module = (study.get("protocolSection") or {}).get("eligibilityModule") or {}
     facts.age = merge_registry_age(facts.age, study)
     sex = str(module.get("sex") or "ALL").upper()
-    facts.sex = sex if sex in _SEXES else "ALL"
+    facts.sex = _SEXES.get(sex, "ALL")
     return facts
 
 

@@ -20,7 +20,7 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from nlp.models import Lab
+from nlp.models import Comparator, Lab
 from nlp.polarity import cue_finder, doc_context, release_context
 from nlp.sections import CriterionOffsets, add_kind
 
@@ -30,8 +30,8 @@ _COMPARATOR_LABELS = frozenset({"COMPARATOR"})
 _LIST_WORDS = {"and", "or", "and/or", "/", ",", "(", ")", "&", "serum", "plasma", "blood", "total", "level", "levels"}
 # a gap of only `_LIST_WORDS` and spaces holds no other characters: a quick test before reading its tokens
 _LIST_GAP = re.compile(r"[\sa-z/,()&]*", re.I)
-_INVERSE = {">=": "<", ">": "<=", "<=": ">", "<": ">=", "=": "="}
-_COMPARATORS = set(_INVERSE)
+_INVERSE: dict[Comparator, Comparator] = {">=": "<", ">": "<=", "<=": ">", "<": ">=", "=": "="}
+_COMPARATORS: dict[str, Comparator] = {op: op for op in _INVERSE}  # entity id -> comparator
 _NUMBER = re.compile(r"\s*(\d{1,3}(?:,\d{3})+|\d+(?:[.,]\d+)?|\.\d+)")
 _THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+")
 _ULN = re.compile(
@@ -87,7 +87,7 @@ def _groups(doc: Doc, text: str, labs: list[Span]) -> list[list[Span]]:
 def _criterion(
     doc: Doc, text: str, k: int, criterion: CriterionOffsets, labs: list[Span], comparator_ents: list[Span]
 ) -> list[Lab]:
-    comparators = [(c, op) for c in comparator_ents if (op := c.id_) in _COMPARATORS]
+    comparators = [(c, _COMPARATORS[c.id_]) for c in comparator_ents if c.id_ in _COMPARATORS]
     if not comparators:
         return []
     found: dict[str, Lab] = {}
@@ -95,12 +95,13 @@ def _criterion(
         end = group[-1].end
         following = [lab.start for lab in labs if lab.start >= end]
         stop = min([*following, end + COMPARATOR_REACH, criterion.end])
-        comparator, op = next(
+        nearest = next(
             ((c, op) for c, op in comparators if end <= c.start < stop and _same_clause(doc, text, group[-1], c)),
-            (None, ""),
+            None,
         )
-        if comparator is None:
+        if nearest is None:
             continue
+        comparator, op = nearest
         threshold = _threshold(text, comparator.end_char, criterion.end_char)
         if threshold is None:
             continue

@@ -10,14 +10,25 @@ of the fact's criterion in `TrialCriteria.criteria`.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, TypeGuard, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
 Alteration = Literal["mutation", "fusion", "amplification", "deletion", "expression", "any"]
 Polarity = Literal["required", "excluded"]
 Section = Literal["inclusion", "exclusion"]
+Comparator = Literal[">=", ">", "<=", "<", "="]
+CnsAllowance = Literal["yes", "stable_only", "no"]
+RegistrySex = Literal["ALL", "FEMALE", "MALE"]
 Span = tuple[int, int]
+
+
+ALTERATIONS: tuple[str, ...] = get_args(Alteration)
+
+
+def is_alteration(word: str) -> TypeGuard[Alteration]:
+    """Whether `word` is one of the `Alteration` kinds (vocabulary rows name them as plain strings)."""
+    return word in ALTERATIONS
 
 
 class _Model(BaseModel):
@@ -55,13 +66,13 @@ class PriorTherapy(_Model):
 
 
 class CnsMetastases(_Model):
-    allowed: Literal["yes", "stable_only", "no"] | None = None
+    allowed: CnsAllowance | None = None
     criterion: int | None = None
 
 
 class Lab(_Model):
     analyte: str
-    comparator: Literal[">=", ">", "<=", "<", "="]
+    comparator: Comparator
     value: float
     unit: str | None = None
     uln_multiple: bool = False
@@ -79,7 +90,7 @@ class Criterion(_Model):
 class TrialCriteria(_Model):
     nct_id: str | None = None
     age: AgeWindow = Field(default_factory=AgeWindow)
-    sex: Literal["ALL", "FEMALE", "MALE"] = "ALL"
+    sex: RegistrySex = "ALL"
     performance_status: PerformanceStatus = Field(default_factory=PerformanceStatus)
     biomarkers: list[Biomarker] = Field(default_factory=list)
     prior_therapies: list[PriorTherapy] = Field(default_factory=list)

@@ -195,7 +195,7 @@ def _read(
     """(limit, resolved scale) stated in text[start:end] right after a mention of `scale`, if any."""
     weak = scale in WEAK_ANCHORS or scale == "performance_status"
     filler = re.compile(r"[\s:=]*") if scale in WEAK_ANCHORS else _FILLER
-    position = filler.match(text, start, end).end()
+    position = found.end() if (found := filler.match(text, start, end)) else start
     match = grammar.value.match(text, position, end)
     if not match:
         return None

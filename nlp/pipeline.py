@@ -19,6 +19,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
+from typing import cast
 
 import numpy
 import spacy
@@ -82,10 +83,10 @@ class _TextKeepingTokenizer:
 
 
 def _customise_tokenizer(nlp: Language) -> None:
-    tokenizer = nlp.tokenizer
+    tokenizer: Tokenizer = nlp.tokenizer  # spacy.blank's own Tokenizer, not yet wrapped
     tokenizer.max_cache_size = TOKENIZER_CACHE_CHUNKS
-    tokenizer.prefix_search = compile_prefix_regex(_PREFIXES + tuple(nlp.Defaults.prefixes)).search
-    tokenizer.infix_finditer = compile_infix_regex(tuple(nlp.Defaults.infixes) + _INFIXES).finditer
+    tokenizer.prefix_search = compile_prefix_regex(_PREFIXES + tuple(nlp.Defaults.prefixes or ())).search
+    tokenizer.infix_finditer = compile_infix_regex(tuple(nlp.Defaults.infixes or ()) + _INFIXES).finditer
     nlp.tokenizer = _TextKeepingTokenizer(tokenizer)
 
 
@@ -118,7 +119,8 @@ class QuickEntityRuler(EntityRuler):
             iob[start:end] = [_BEGIN] + [_INSIDE] * (width - 1)
             types[start:end] = [label] * width
             ids[start:end] = [ent_id] * width
-        doc.from_array(_ENT_ATTRS, numpy.array([iob, types, ids], dtype=numpy.uint64).T)
+        columns = numpy.array([iob, types, ids], dtype=numpy.uint64).T
+        doc.from_array(_ENT_ATTRS, columns)  # type: ignore[arg-type]  # spaCy's stub says int32/int64; hashes are uint64
 
     def _hashes(self, match_id: int) -> tuple[int, int]:
         """The string-store hashes of a match's label and entity id (the label is the match id itself when unnamed)."""
@@ -142,7 +144,9 @@ def get_nlp() -> Language:
     nlp = spacy.blank("en")
     nlp.max_length = MAX_TEXT_CHARS
     _customise_tokenizer(nlp)
-    ruler = nlp.add_pipe("tm_entity_ruler", name="entity_ruler", config={"overwrite_ents": False})
+    ruler = cast(
+        QuickEntityRuler, nlp.add_pipe("tm_entity_ruler", name="entity_ruler", config={"overwrite_ents": False})
+    )
     ruler.add_patterns([p for path in pattern_files() for p in read_patterns(path.name)])
     if not len(ruler):
         warnings.warn(f"no entity patterns in {PATTERNS_DIR}: no genes, scales or drugs will be found", stacklevel=2)

@@ -21,7 +21,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import NamedTuple, overload
 
 from spacy.attrs import IDX
 from spacy.language import Language
@@ -251,8 +251,8 @@ def _segments(text: str, hints: _HeaderHints) -> Iterator[_Segment]:
             next_hint = next(hint_positions, len(text))
         cuts = [start, *(_inline_cuts(text, start, end) if hints.section_within(start, end) else ()), end]
         for i in range(len(cuts) - 1):
-            lead = _LEAD.match(text, cuts[i], cuts[i + 1])
-            if segment := _segment(lead, start, cuts[i + 1], blank_before and i == 0, hints):
+            lead = _LEAD.match(text, cuts[i], cuts[i + 1])  # always matches: indent and bullet are optional
+            if lead and (segment := _segment(lead, start, cuts[i + 1], blank_before and i == 0, hints)):
                 yield segment
 
 
@@ -364,8 +364,16 @@ class CriterionSpans(Sequence[Span]):
     def __len__(self) -> int:
         return len(self.offsets)
 
-    def __getitem__(self, k: int) -> Span:
-        """Criterion `k` (an index, not a slice)."""
+    @overload
+    def __getitem__(self, k: int) -> Span: ...
+
+    @overload
+    def __getitem__(self, k: slice) -> list[Span]: ...
+
+    def __getitem__(self, k: int | slice) -> Span | list[Span]:
+        """Criterion `k`, or the criteria of a slice."""
+        if isinstance(k, slice):
+            return [self[i] for i in range(*k.indices(len(self)))]
         criterion = self.offsets[k]
         return Span(self.doc, criterion.start, criterion.end, label=criterion.section)
 

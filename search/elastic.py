@@ -20,6 +20,7 @@ import base64
 import logging
 import time
 from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
 
 from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError, helpers
 
@@ -291,7 +292,9 @@ class ElasticBackend:
         """Hits of `query`: full documents from _source, or match views from their stored field."""
         if size <= 0:
             return []
-        what_to_read = {"source": False, "stored_fields": ["mdoc"]} if match_view else {"source_includes": ["doc"]}
+        what_to_read: dict[str, Any] = (
+            {"source": False, "stored_fields": ["mdoc"]} if match_view else {"source_includes": ["doc"]}
+        )
         what_to_read["track_total_hits"] = False  # only the top hits are read: no counting lets ES skip blocks
         self._check_mapping()
         try:

@@ -280,7 +280,8 @@ class EmbeddedBackend:
         if not self._target():
             return 0
         searcher = self._searcher()
-        return searcher.search(self._with_filters(None, filters), 1, count=True).count
+        found = searcher.search(self._with_filters(None, filters), 1, count=True)
+        return found.count  # type: ignore[attr-defined]  # tantivy's stub omits SearchResult.count (0.22-0.27)
 
     def facets(self, field: str, size: int = 50) -> dict[str, int]:
         check_facet_field(field)

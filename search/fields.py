@@ -136,7 +136,7 @@ def text_fields(doc: IndexDocument) -> dict[str, str]:
 
 def keyword_values(doc: IndexDocument) -> dict[str, list[str]]:
     """The lower-case values filters compare against, by filter field (backend.KEYWORD_FIELDS)."""
-    raw = {
+    raw: dict[str, list[str]] = {
         "nct_id": [doc.nct_id], "overall_status": [doc.overall_status or ""], "phases": doc.phases,
         "study_type": [doc.study_type or ""], "sex": [doc.facts.sex], "sponsor": [doc.sponsor or ""],
         "conditions": doc.conditions, "keywords": doc.keywords, "interventions": doc.interventions,
@@ -199,10 +199,11 @@ def match_view(doc: IndexDocument) -> IndexDocument:
     pointers renumbered. Loading this is several times faster than the full document (large trials list
     hundreds of sites and dozens of criteria), which keeps match latency low at registry scale."""
     facts = doc.facts
-    pointed = {b.criterion for b in facts.biomarkers} | {t.criterion for t in facts.prior_therapies}
+    pointed: set[int | None] = {b.criterion for b in facts.biomarkers}
+    pointed.update(t.criterion for t in facts.prior_therapies)
     pointed.add(facts.cns_metastases.criterion)
     kept = [i for i, c in enumerate(facts.criteria) if i in pointed or c.kinds]
-    new_index = {old: new for new, old in enumerate(kept)}
+    new_index: dict[int | None, int] = {old: new for new, old in enumerate(kept)}
     cns = facts.cns_metastases
     slim_facts = facts.model_copy(update={
         "criteria": [facts.criteria[i] for i in kept],

@@ -18,7 +18,7 @@ in no row counts as tested without a finding; a gene in neither is unknown to th
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, get_args
+from typing import Any, Literal, get_args
 
 import streamlit as st
 
@@ -131,7 +131,7 @@ def prefill(profile: PatientProfile) -> None:
         st.session_state[key] = value
 
 
-def _label(row: int) -> str:
+def _label(row: int) -> Literal["visible", "collapsed"]:
     """Labels above the first row only; later rows line up under them."""
     return "visible" if row == 0 else "collapsed"
 
