@@ -34,11 +34,14 @@ es: install
 browser:
 	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
 
-test: install es browser
+test: install lint es browser
 	$(PY) -m pytest -q --durations=15
 
+# ruff, mypy on the product packages ([tool.mypy]) and the layer contract ([tool.importlinter]).
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 
 bench: install es
 	$(PY) bench/ingest_throughput.py
