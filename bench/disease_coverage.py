@@ -20,10 +20,9 @@ import time
 from collections import Counter
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from ingest.loaders import iter_source
 
-from ingest.loaders import iter_source  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 DEFAULT_SOURCE = ROOT.parent / "shared" / "ctgov"
 ONCOLOGY_WORDING = re.compile(

@@ -277,7 +277,7 @@ def _rewrite(tokens: _Tokens, wording: _Wording) -> _Tokens:
     out = _Tokens([], [], [], [], [], [])
     index, total = 0, len(tokens.words)
     while index < total:
-        size, new = 1, (tokens.words[index],)
+        size, new = 1, tuple(tokens.words[index : index + 1])
         for old, replacement in wording.rewrites.items():
             stop = index + len(old)
             if tuple(tokens.words[index:stop]) == old and not any(tokens.bound[index + 1 : stop]):
@@ -552,9 +552,10 @@ def _longest(vocab: _Vocabulary, tokens: _Tokens, start: int, caps: bool) -> tup
     for end in range(start, total):
         if end > start and tokens.bound[end]:
             break
-        node = node.get(tokens.words[end])
-        if node is None:
+        child = node.get(tokens.words[end])
+        if child is None:
             break
+        node = child
         if None in node:
             whole = start == 0 and end == total - 1
             entry = _best(node[None], tokens.origs[start : end + 1], whole, caps)
@@ -566,9 +567,10 @@ def _longest(vocab: _Vocabulary, tokens: _Tokens, start: int, caps: bool) -> tup
 def _exact(vocab: _Vocabulary, words: Iterable[str]) -> _Entry | None:
     node = vocab.trie
     for word in words:
-        node = node.get(word)
-        if node is None:
+        child = node.get(word)
+        if child is None:
             return None
+        node = child
     entries = [e for e in node.get(None, ()) if e.case is None and not e.whole]
     return min(entries, key=lambda e: e.rank) if entries else None
 
@@ -735,7 +737,7 @@ def _id(value: str | Term | TermMatch) -> str:
     return term_id
 
 
-def term(term_id: str) -> Term:
+def term(term_id: str | Term | TermMatch) -> Term:
     """The vocabulary term with this id ("DOID:3908")."""
     return _vocabulary().terms[_id(term_id)]
 
@@ -876,7 +878,8 @@ def suggest(prefix: str, limit: int = 10) -> list[tuple[str, str]]:
     if not key:
         return []
     vocab = _vocabulary()
-    starts, inside = [], []
+    starts: list[tuple[str, str]] = []
+    inside: list[tuple[str, str]] = []
     seen: set[str] = set()
     for folded, label, term_id in vocab.labels:
         if term_id in seen:

@@ -34,7 +34,7 @@ class Selection:
     conditions: list[str] = field(default_factory=list)
     drugs: list[str] = field(default_factory=list)
     nct_ids: list[str] = field(default_factory=list)
-    statuses: list[str] = field(default_factory=list)
+    statuses: Sequence[str] = field(default_factory=list)
 
     def is_empty(self) -> bool:
         return not (self.genes or self.alterations or self.conditions or self.drugs or self.nct_ids)

@@ -17,6 +17,7 @@ in no row counts as tested without a finding; a gene in neither is unknown to th
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, get_args
 
@@ -54,7 +55,7 @@ class Submitted:
     """What the user asked for: the profile dict, the statuses to search (None = any) and how many trials."""
 
     profile: dict[str, Any]
-    statuses: list[str] | None
+    statuses: Sequence[str] | None
     top: int
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import streamlit as st
@@ -42,7 +43,7 @@ def _choices() -> patient_form.FormChoices:
     )
 
 
-def _remember(patient: PatientProfile, statuses: list[str] | None, top: int) -> None:
+def _remember(patient: PatientProfile, statuses: Sequence[str] | None, top: int) -> None:
     st.session_state[REQUEST] = {"patient": patient, "statuses": statuses, "top": top}
     st.session_state[RESULTS] = {}
 
