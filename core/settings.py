@@ -94,7 +94,8 @@ class Settings:
 
         An empty environment variable counts as unset.
         """
-        env = {name: value for name, var in ENVIRONMENT.items() if (value := (environ or os.environ).get(var))}
+        given = os.environ if environ is None else environ
+        env = {name: value for name, var in ENVIRONMENT.items() if (value := given.get(var))}
         settings = cls(
             data_dir=Path(data_dir or env.get("data_dir") or "data"),
             backend=backend or env.get("backend") or "embedded",
