@@ -20,7 +20,7 @@ from spacy.tokens import Doc, Span
 from nlp.biomarkers.filters import mention_only, token_after
 from nlp.biomarkers.mentions import Group, Mention
 from nlp.biomarkers.relations import METHODS, Evidence, is_status
-from nlp.models import Biomarker
+from nlp.models import ALTERATIONS, Alteration, Biomarker, is_alteration
 from nlp.polarity import Cues, DocContext, polarity
 from nlp.sections import add_kind
 from nlp.text import doc_text
@@ -72,6 +72,19 @@ def _are_alternatives(group: Group, ev: Evidence, method_alts: list[str]) -> boo
     )
 
 
+def _alteration(word: str, where: str) -> Alteration:
+    """`word` as an alteration kind; a vocabulary word that is none is a data error, named with `where`."""
+    if not is_alteration(word):
+        raise ValueError(f"{where}: {word!r} is not an alteration kind ({', '.join(ALTERATIONS)}); fix the vocabulary")
+    return word
+
+
+def _variants(kinds: dict[str, str], alteration: str) -> list[str | None]:
+    """The named variants of this alteration kind, or [None] when the criterion names none."""
+    named: list[str | None] = [name for name, kind in kinds.items() if kind == alteration]
+    return named or [None]
+
+
 def copies(text: str, span: Span) -> float | None:
     """The minimum copy number the criterion states ("at least 7 copies", "copy number ≥ 6"), if any."""
     match = _COPIES.search(text, span.start_char, span.end_char)
@@ -86,7 +99,7 @@ def emit(doc: Doc, k: int, span: Span, group: Group, ev: Evidence, g: int, metho
     alterations = list(dict.fromkeys(ev.alterations))
     method_alts = _method_alterations(ev, alterations, methods)
     rows = [
-        (gene, alt)
+        (gene, _alteration(alt, gene))
         for gene in dict.fromkeys(gene for m in group.mentions for gene in m.genes)
         for alt in _gene_alterations(gene, alterations, method_alts, ev.wild_type)
     ]
@@ -109,7 +122,7 @@ def emit(doc: Doc, k: int, span: Span, group: Group, ev: Evidence, g: int, metho
             span=span_chars,
         )
         for gene, alt in rows
-        for variant in [v for v, kind in variant_kinds.items() if kind == alt] or [None]
+        for variant in _variants(variant_kinds, alt)
     ]
 
 
@@ -120,14 +133,14 @@ def profile_facts(k: int, span: Span, cues: Cues, ent: Span) -> list[Biomarker]:
     if cues.at(after, "unknown_status") or mention_only(cues, group, Evidence(start=ent.start, end=ent.end), after):
         return []
     negated = cues.negated(ent.start, ent.end, span.label_)
-    facts = []
+    facts: list[Biomarker] = []
     for n, fact in enumerate(vocabulary().profiles.get(ent.id_, ())):
         pol = polarity(span.label_, negated != fact.negative)
         group_id = f"{k}:p{ent.start}.{n}" if pol == "required" and len(fact.genes) > 1 else None
         facts.extend(
             Biomarker(
                 gene=gene,
-                alteration=fact.alteration,
+                alteration=_alteration(fact.alteration, f"profile {ent.id_}"),
                 polarity=pol,
                 any_of=group_id,
                 criterion=k,
