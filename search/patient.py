@@ -89,14 +89,14 @@ def _gene(text, field: str) -> tuple[list[GeneRef], str | None]:
         return refs, None
     glued = _result_words().fullmatch(" ".join(text.split()))
     refs = normalize_gene(glued["gene"]) if glued else []
-    if not refs:
+    if not glued or not refs:
         raise PatientError(f"{field}: unknown gene {text!r}; use an HGNC symbol such as NTRK1 or ERBB2")
     return refs, glued["word"]
 
 
 def _result(entry: dict, glued: str | None, gene: str, field: str) -> tuple[str, str]:
     """(status, alteration) of one entry for `gene`, from its status, its alteration and a word glued to the gene."""
-    said = [(_choice(entry.get("status"), "statuses", f"{field}.status"), None)]
+    said: list[tuple[str | None, str | None]] = [(_choice(entry.get("status"), "statuses", f"{field}.status"), None)]
     if glued:
         said.append(_reading(glued, gene, f"{field}.gene"))
     alteration = entry.get("alteration")

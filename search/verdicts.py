@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from nlp.models import Biomarker, Criterion, PriorTherapy
 from search.documents import drugs_and_classes
-from search.models import CriterionVerdict, IndexDocument, PatientBiomarker, PatientProfile
+from search.models import CriterionVerdict, IndexDocument, PatientBiomarker, PatientProfile, VerdictStatus
 
 _RANK = {"met": 2, "unknown": 1, "not_met": 0}
 # Approximate ECOG <-> Karnofsky equivalence (Oken et al. 1982), used only when the patient lacks the scale.
@@ -31,21 +31,21 @@ class Evaluation:
 
 @dataclass
 class _Outcome:
-    status: str
+    status: VerdictStatus
     explanation: str
 
 
 def _sentence(doc: IndexDocument, index: int | None) -> tuple[str, tuple[int, int] | None]:
     criteria: list[Criterion] = doc.facts.criteria
     if index is not None and 0 <= index < len(criteria):
-        return criteria[index].text, tuple(criteria[index].span)
+        return criteria[index].text, criteria[index].span
     return "", None
 
 
 def _sentence_of_kind(doc: IndexDocument, kind: str, fallback: str) -> tuple[str, tuple[int, int] | None]:
     for c in doc.facts.criteria:
         if any(kind in k for k in c.kinds):
-            return c.text, tuple(c.span)
+            return c.text, c.span
     return fallback, None
 
 
@@ -85,8 +85,8 @@ def _same_variant(a: str | None, b: str | None) -> bool:
 # a kind found, another kind found, positive of unknown kind, negative, covered by a test that found
 # nothing, or nothing at all (unknown). Protein expression is read by IHC and the other kinds by DNA or
 # RNA tests, so a result of one says nothing of the other.
-_STATUS_WORDS = {"met": "met", "not_met": "not met", "unknown": "unknown"}
-_INVERSE = {"met": "not_met", "not_met": "met", "unknown": "unknown"}
+_STATUS_WORDS: dict[VerdictStatus, str] = {"met": "met", "not_met": "not met", "unknown": "unknown"}
+_INVERSE: dict[VerdictStatus, VerdictStatus] = {"met": "not_met", "not_met": "met", "unknown": "unknown"}
 
 
 @dataclass
@@ -102,7 +102,7 @@ class _GeneFacts:
 class _Finding:
     """Does the patient carry one trial biomarker (met / not_met / unknown), and the patient side in words."""
 
-    status: str
+    status: VerdictStatus
     clause: str
     gene: str
     exact: bool = False
@@ -138,7 +138,8 @@ def _against(b: Biomarker, p: PatientBiomarker) -> _Finding:
         return _Finding("not_met", f"the patient has {have}", p.gene)
     if p.alteration == "amplification" and b.min_copies is not None and p.copies is None:
         return _Finding("unknown", f"the patient has {have} but the copy number is not given", p.gene)
-    if p.alteration == "amplification" and b.min_copies is not None and p.copies < b.min_copies:
+    if (p.alteration == "amplification" and b.min_copies is not None and p.copies is not None
+            and p.copies < b.min_copies):
         return _Finding("not_met", f"the patient has {have}, fewer than {b.min_copies:g}", p.gene)
     return _Finding("met", f"the patient has {have}", p.gene, exact=b.alteration == p.alteration)
 
@@ -196,7 +197,7 @@ def _clauses(findings: list[_Finding]) -> str:
     return "; ".join(words)
 
 
-def _verdict(doc: IndexDocument, b: Biomarker, status: str, explanation: str, verb: str) -> CriterionVerdict:
+def _verdict(doc: IndexDocument, b: Biomarker, status: VerdictStatus, explanation: str, verb: str) -> CriterionVerdict:
     text, span = _sentence(doc, b.criterion)
     return CriterionVerdict(kind="biomarker", status=status, criterion=text or f"{verb} {_describe(b)}",
                             explanation=explanation, span=span)
@@ -245,6 +246,7 @@ def _age(doc: IndexDocument, patient: PatientProfile, out: Evaluation) -> None:
         f"at least {age.min_years:g} years" if age.min_years is not None else "",
         f"at most {age.max_years:g} years" if age.max_years is not None else ""]))
     text, span = _sentence_of_kind(doc, "age", f"Age: {bounds} (registry)")
+    status: VerdictStatus
     if patient.age is None:
         status, why = "unknown", f"trial requires age {bounds}; patient's age not given"
     elif (age.min_years is not None and patient.age < age.min_years) or (
@@ -259,6 +261,7 @@ def _sex(doc: IndexDocument, patient: PatientProfile, out: Evaluation) -> None:
     if doc.facts.sex == "ALL":
         return
     wanted = doc.facts.sex.lower()
+    status: VerdictStatus
     if patient.sex is None:
         status, why = "unknown", f"trial enrols {wanted} patients only; patient's sex not given"
     else:
@@ -277,6 +280,7 @@ def _scale_outcome(name: str, value: int, limit: int, at_most: bool) -> _Outcome
 def _converted(ps, patient: PatientProfile) -> list[_Outcome]:
     """Judge through the ECOG/Karnofsky equivalence when the patient has neither of the trial's scales."""
     outcomes = []
+    status: VerdictStatus
     if ps.karnofsky_min is not None and patient.ecog is not None:
         low, high = ECOG_TO_KARNOFSKY[patient.ecog]
         status = "met" if low >= ps.karnofsky_min else "not_met" if high < ps.karnofsky_min else "unknown"
@@ -329,6 +333,7 @@ def _therapy_verdict(rule: PriorTherapy, had: dict[str, set[str]], untold: bool,
     target = rule.drug_or_class.lower()
     matched = [name for name, terms in had.items() if target in terms]
     required = rule.polarity == "required"
+    status: VerdictStatus
     if untold:
         status = "unknown"
         why = f"trial {'requires' if required else 'excludes'} prior {target}; patient's prior therapies not given"
@@ -348,6 +353,7 @@ def _cns(doc: IndexDocument, patient: PatientProfile, out: Evaluation) -> None:
         return
     text, span = _sentence(doc, rule.criterion)
     allowed = "stable (treated) CNS metastases only" if rule.allowed == "stable_only" else "no CNS metastases"
+    status: VerdictStatus
     if patient.cns_metastases is None:
         status, why = "unknown", f"trial allows {allowed}; patient's CNS status not given"
     else:
