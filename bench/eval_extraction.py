@@ -1,18 +1,24 @@
 """Score extraction against the hand-labelled dev gold sets and print per-field figures.
 
-    .venv/bin/python bench/eval_extraction.py [--verbose] [--gold-dir ../shared/gold]
+    .venv/bin/python bench/eval_extraction.py [--verbose] [--held-back] [--gold-dir ../shared/gold]
 
-Reads `extraction_dev.jsonl` (age, ECOG max, KPS min, biomarkers) and `age_dev.jsonl` (age windows), runs
-`nlp.extract.extract_text` on each criteria text, and prints: age exact-match accuracy (both sets), ECOG-max
-and KPS-min accuracy, biomarker precision/recall/F1 on (gene, polarity) and on (gene, alteration, polarity)
-where a gold alteration `any` matches any extracted alteration. Facts are compared as sets per trial
-(the guide deduplicates). `--verbose` lists every false positive and false negative.
+Reads `extraction_dev.jsonl` and `extraction_dev2.jsonl` (age, ECOG max, KPS min, biomarkers) and
+`age_dev.jsonl` (age windows), runs `nlp.extract.extract_text` on each criteria text, and prints, per set: age
+exact-match accuracy, ECOG-max and KPS-min accuracy, biomarker precision/recall/F1 on (gene, polarity) and on
+(gene, alteration, polarity) where a gold alteration `any` matches any extracted alteration. Facts are compared
+as sets per trial (the guide deduplicates). `--verbose` lists every false positive and false negative.
+
+A random fifth of `extraction_dev2.jsonl` (`held_back_ids`: fixed seed, drawn from the sorted trial ids) is set
+aside as "dev2-held": it is left out of "dev2-train", which is what rules are tuned on, and scored only with
+`--held-back`, once, at the end of a piece of work, to see whether the rules hold on trials nobody read.
 """
 
 from __future__ import annotations
 
 import argparse
+import random
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,6 +30,8 @@ from nlp.models import TrialCriteria
 ROOT = Path(__file__).resolve().parents[1]
 
 GOLD_DIR = ROOT.parent / "shared" / "gold"
+HELD_BACK_SEED = 13
+HELD_BACK_FRACTION = 0.2
 
 
 @dataclass
@@ -58,11 +66,12 @@ class Accuracy:
         return self.right / self.total if self.total else 1.0
 
 
-def _age(facts: TrialCriteria) -> tuple[float | None, float | None]:
-    def norm(v: float | None) -> float | None:
-        return None if v is None else round(float(v), 2)
+def _years(value: float | None) -> float | None:
+    return None if value is None else round(float(value), 2)
 
-    return norm(facts.age.min_years), norm(facts.age.max_years)
+
+def _age(facts: TrialCriteria) -> tuple[float | None, float | None]:
+    return _years(facts.age.min_years), _years(facts.age.max_years)
 
 
 def score_biomarkers(nct_id: str, gold: list[dict], facts: TrialCriteria, loose: Counts, strict: Counts) -> None:
@@ -93,30 +102,27 @@ def score_biomarkers(nct_id: str, gold: list[dict], facts: TrialCriteria, loose:
         strict.errors.append(f"{nct_id}: FP {item}")
 
 
-def evaluate(gold_dir: Path) -> dict[str, object]:
-    """Run the extractor over both gold sets; return the counters by field name."""
+def held_back_ids(rows: Iterable[dict], seed: int = HELD_BACK_SEED) -> frozenset[str]:
+    """The trial ids of the held-back fifth: the same for the same ids, whatever their order in the file."""
+    ids = sorted({row["nct_id"] for row in rows})
+    return frozenset(random.Random(seed).sample(ids, round(len(ids) * HELD_BACK_FRACTION)))
+
+
+def score_rows(rows: Iterable[dict]) -> dict[str, Accuracy | Counts]:
+    """Age, ECOG, KPS and biomarker scores of gold rows in the `extraction_dev` schema."""
     age, ecog, kps = Accuracy(), Accuracy(), Accuracy()
     loose, strict = Counts(), Counts()
-    for row in srsly.read_jsonl(gold_dir / "extraction_dev.jsonl"):
+    for row in rows:
         expected = row["expected"]
         facts = extract_text(row["criteria"], nct_id=row["nct_id"])
         gold_age = expected.get("age") or {}
-        age.add(row["nct_id"], (gold_age.get("min_years"), gold_age.get("max_years")), _age(facts))
+        age.add(row["nct_id"], _gold_age(gold_age), _age(facts))
         ps = expected.get("performance_status") or {}
         ecog.add(row["nct_id"], ps.get("ecog_max"), facts.performance_status.ecog_max)
         kps.add(row["nct_id"], ps.get("karnofsky_min"), facts.performance_status.karnofsky_min)
         score_biomarkers(row["nct_id"], expected.get("biomarkers") or [], facts, loose, strict)
-    age_only = Accuracy()
-    for row in srsly.read_jsonl(gold_dir / "age_dev.jsonl"):
-        gold_age = row["expected"]["age"]
-        facts = extract_text(row["criteria"], nct_id=row["nct_id"])
-        expected_age = tuple(
-            None if v is None else round(float(v), 2) for v in (gold_age.get("min_years"), gold_age.get("max_years"))
-        )
-        age_only.add(row["nct_id"], expected_age, _age(facts))
     return {
-        "age (extraction_dev)": age,
-        "age (age_dev)": age_only,
+        "age": age,
         "ecog_max": ecog,
         "karnofsky_min": kps,
         "biomarker (gene, polarity)": loose,
@@ -124,27 +130,53 @@ def evaluate(gold_dir: Path) -> dict[str, object]:
     }
 
 
+def _gold_age(gold_age: dict) -> tuple[float | None, float | None]:
+    return _years(gold_age.get("min_years")), _years(gold_age.get("max_years"))
+
+
+def evaluate(gold_dir: Path, held_back: bool = False) -> dict[str, dict[str, Accuracy | Counts]]:
+    """Scores by set ("dev", "dev2-train", "age_dev", and "dev2-held" only when `held_back`), then by field."""
+    dev2 = list(srsly.read_jsonl(gold_dir / "extraction_dev2.jsonl"))
+    held = held_back_ids(dev2)
+    results = {
+        "dev": score_rows(srsly.read_jsonl(gold_dir / "extraction_dev.jsonl")),
+        "dev2-train": score_rows(row for row in dev2 if row["nct_id"] not in held),
+    }
+    if held_back:
+        results["dev2-held"] = score_rows(row for row in dev2 if row["nct_id"] in held)
+    age_only = Accuracy()
+    for row in srsly.read_jsonl(gold_dir / "age_dev.jsonl"):
+        facts = extract_text(row["criteria"], nct_id=row["nct_id"])
+        age_only.add(row["nct_id"], _gold_age(row["expected"]["age"]), _age(facts))
+    results["age_dev"] = {"age": age_only}
+    return results
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--gold-dir", type=Path, default=GOLD_DIR, help="directory with the dev gold JSONL files")
     parser.add_argument("--verbose", action="store_true", help="list every false positive and negative")
+    parser.add_argument(
+        "--held-back", action="store_true", help="also score the held-back fifth of extraction_dev2 (at the end only)"
+    )
     args = parser.parse_args(argv)
-    for name in ("extraction_dev.jsonl", "age_dev.jsonl"):
+    for name in ("extraction_dev.jsonl", "extraction_dev2.jsonl", "age_dev.jsonl"):
         if not (args.gold_dir / name).exists():
             print(
                 f"gold file {args.gold_dir / name} not found: pass --gold-dir pointing at shared/gold", file=sys.stderr
             )
             return 2
-    results = evaluate(args.gold_dir)
-    for name, result in results.items():
-        if isinstance(result, Accuracy):
-            print(f"{name:42s} accuracy {result.value:.3f}  ({result.right}/{result.total})")
-        else:
-            p, r, f = result.f1()
-            print(f"{name:42s} P {p:.3f}  R {r:.3f}  F1 {f:.3f}  (tp {result.tp}, fp {result.fp}, fn {result.fn})")
-        if args.verbose and result.errors:
-            for line in result.errors:
-                print(f"    {line}")
+    for set_name, fields in evaluate(args.gold_dir, held_back=args.held_back).items():
+        for name, result in fields.items():
+            label = f"{set_name:11s} {name}"
+            if isinstance(result, Accuracy):
+                print(f"{label:50s} accuracy {result.value:.3f}  ({result.right}/{result.total})")
+            else:
+                p, r, f = result.f1()
+                print(f"{label:50s} P {p:.3f}  R {r:.3f}  F1 {f:.3f}  (tp {result.tp}, fp {result.fp}, fn {result.fn})")
+            if args.verbose and result.errors:
+                for line in result.errors:
+                    print(f"    {line}")
     return 0
 
 
