@@ -6,7 +6,8 @@
     [('trk inhibitor', 'required')]
 
 A generic class aimed at a gene ("tyrosine kinase inhibitors targeting TRK") becomes that gene's class
-("trk inhibitor"). A DRUG or DRUG_CLASS entity is a prior-therapy fact when its clause speaks of treatment already given
+("trk inhibitor"); targets listed before a class ("Trk, ROS1, or ALK inhibitors") give one rule per class.
+A DRUG or DRUG_CLASS entity is a prior-therapy fact when its clause speaks of treatment already given
 ("prior", "previously treated with", "progressed on", "refractory to", "-pretreated") or never given
 ("naive", "no prior"). Inclusion + given → required; inclusion + never given, or exclusion + given →
 excluded; the ConText negation of `nlp.polarity` applies ("must not have received"). Drugs only mentioned as
@@ -27,6 +28,7 @@ from nlp.vocab import vocabulary
 DRUG_LABELS = {"DRUG", "DRUG_CLASS"}
 TARGET_LABELS = {"GENE", "GENE_FAMILY"}
 _TARGETING = {"targeting", "that", "target", "targets", "against", "directed", "the", "of"}
+_LISTING = {",", "or", "and", "and/or", "/", "nor"}  # between targets listed before a class
 PRIOR_REACH = 15
 AFTER_REACH = 3
 _SKIP_BEFORE = ("not_prior", "exception")
@@ -66,13 +68,39 @@ class TherapyExtractor:
             own = (naive.start, naive.end) if naive is not None else (0, 0)
             negated = cues.negated(ent.start, ent.end, span.label_, ignore=own) != (not given)
             pol = "excluded" if _prohibited(cues, ent) else polarity(span.label_, negated)
-            name, end = _targeted_class(doc, ent, targets)
-            key = (name, pol)
-            if key in seen:
-                continue
-            seen.add(key)
-            found.append(PriorTherapy(drug_or_class=name, polarity=pol, criterion=k, span=(ent.start_char, end)))
+            named, end = _targeted_class(doc, ent, targets)
+            for name, start in [*_listed_classes(doc, span, ent, targets), (named, ent.start_char)]:
+                if (name, pol) in seen:
+                    continue
+                seen.add((name, pol))
+                found.append(PriorTherapy(drug_or_class=name, polarity=pol, criterion=k, span=(start, end)))
         return found
+
+
+def _listed_classes(doc: Doc, span: Span, ent: Span, targets: list[Span]) -> list[tuple[str, int]]:
+    """The classes of targets listed before a class named by its target: "Trk, ROS1, or ALK inhibitors" →
+    trk and ros1 inhibitor, in text order, with the start offset of each target's name."""
+    if ent.label_ != "DRUG_CLASS" or len(ent) < 2:
+        return []
+    classes = vocabulary().classes
+    tail = ent[1:].text.lower()
+    if classes.get(f"{ent[0].lower_} {tail}") != ent.id_:
+        return []
+    ends = {t.end: t for t in targets}
+    found: list[tuple[str, int]] = []
+    i = ent.start - 1
+    while i >= span.start:
+        if doc[i].is_space or doc[i].lower_ in _LISTING:
+            i -= 1
+            continue
+        target = ends.get(i + 1)
+        first = target.start if target is not None else i
+        name = classes.get(f"{doc[first : i + 1].text.lower()} {tail}")
+        if name is None:
+            break
+        found.append((name, doc[first].idx))
+        i = first - 1
+    return found[::-1]
 
 
 def _targeted_class(doc: Doc, ent: Span, targets: list[Span]) -> tuple[str, int]:

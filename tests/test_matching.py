@@ -279,6 +279,14 @@ def test_a_patient_progressing_on_larotrectinib_is_eligible_for_selitrectinib(co
     assert "met" in statuses and "not_met" not in statuses
 
 
+def test_a_patient_progressing_on_larotrectinib_is_not_eligible_for_startrk2(corpus):
+    who = patient(age=30, biomarkers=[{"gene": "NTRK1", "alteration": "fusion"}],
+                  prior_therapies=[{"name": "larotrectinib", "outcome": "progression"}])
+    result = verdict_of(match_patient(who, corpus, top=50, include_ineligible=True), "NCT02568267")
+    assert result.verdict == "not_eligible"
+    assert "not_met" in [v.status for v in result.criteria if v.kind == "prior_therapy"]
+
+
 def test_a_her2_breast_cancer_patient_gets_a_breast_cancer_trial_first(corpus):
     who = patient(age=50, sex="female", conditions=["HER2-positive metastatic breast cancer"],
                   biomarkers=[{"gene": "HER2", "alteration": "amplification"}])

@@ -111,3 +111,21 @@ def test_prohibition_phrased_as_not_allowed_is_excluded():
     assert therapies("Inclusion", "No previous treatment with selitrectinib is allowed") == {
         ("selitrectinib", "excluded")
     }
+
+
+def test_targets_listed_before_a_class_give_one_rule_per_class():
+    assert therapies("Exclusion", "Prior treatment with EGFR, BRAF or ALK inhibitors") == {
+        ("egfr inhibitor", "excluded"),
+        ("braf inhibitor", "excluded"),
+        ("alk inhibitor", "excluded"),
+    }
+
+
+def test_a_drug_listed_before_a_class_is_not_a_class():
+    assert therapies("Exclusion", "Prior chemotherapy or ALK inhibitors") == {("alk inhibitor", "excluded")}
+
+
+def test_startrk2_excludes_each_of_the_three_classes_it_lists():
+    record = json.loads((SHARED / "ctgov" / "ntrk" / "NCT02568267.json").read_text())
+    found = {(t.drug_or_class, t.polarity) for t in extract_study(record).prior_therapies}
+    assert {("trk inhibitor", "excluded"), ("ros1 inhibitor", "excluded"), ("alk inhibitor", "excluded")} <= found
