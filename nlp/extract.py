@@ -6,7 +6,8 @@
     (18.0, 75.0, 1)
 
 `extract_text` reads the text alone; `extract_study` also merges the registry's minimumAge, maximumAge
-and sex (`age.source` says which gave the window); `extract_studies` streams many studies through
+and sex (`age.source` says which gave the window) and reads whom the trial is for (`nlp.trial_diseases`:
+conditions, title, keywords and the criteria that state the disease); `extract_studies` streams many studies through
 `nlp.pipe`, in order, and `extract_texts` does the same for (text, nct_id) pairs. Empty or missing
 criteria give a valid record with nulls.
 """
@@ -23,6 +24,7 @@ from nlp.models import AgeWindow, PerformanceStatus, RegistrySex, TrialCriteria
 from nlp.pipeline import get_nlp, make_doc_text
 from nlp.sections import criteria_offsets
 from nlp.text import clean_texts
+from nlp.trial_diseases import trial_diseases
 
 _REGISTRY_AGE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*(year|month|week|day|hour|minute)s?\s*", re.I)
 _UNIT_YEARS = {
@@ -125,6 +127,7 @@ def _with_registry(facts: TrialCriteria, study: dict) -> TrialCriteria:
     facts.age = merge_registry_age(facts.age, study)
     sex = str(module.get("sex") or "ALL").upper()
     facts.sex = _SEXES.get(sex, "ALL")
+    facts.diseases = trial_diseases(study, facts.criteria)
     return facts
 
 

@@ -20,6 +20,8 @@ Section = Literal["inclusion", "exclusion"]
 Comparator = Literal[">=", ">", "<=", "<", "="]
 CnsAllowance = Literal["yes", "stable_only", "no"]
 RegistrySex = Literal["ALL", "FEMALE", "MALE"]
+DiseaseSource = Literal["condition", "keyword", "title", "sentence"]
+Enrols = Literal["patients", "without_disease"]
 Span = tuple[int, int]
 
 
@@ -87,6 +89,20 @@ class Criterion(_Model):
     kinds: list[str] = Field(default_factory=list, description="fact kinds found in it: age, biomarker, ...")
 
 
+class DiseaseTerm(_Model):
+    id: str = Field(description="term id of nlp/vocab/diseases.jsonl or the layer, e.g. DOID:9256")
+    name: str
+    source: DiseaseSource = Field(description="where the trial names it")
+    text: str = Field(description="the words it was read from")
+    criterion: int | None = Field(default=None, description="the criterion, when source is sentence")
+
+
+class DiseaseFacts(_Model):
+    terms: list[DiseaseTerm] = Field(default_factory=list, description="the deciding (most specific) terms")
+    basket: bool = Field(default=False, description="a generic term (solid tumour, cancer) decides: any disease below")
+    enrols: Enrols = Field(default="patients", description="people without the disease: screening, prevention")
+
+
 class TrialCriteria(_Model):
     nct_id: str | None = None
     age: AgeWindow = Field(default_factory=AgeWindow)
@@ -97,3 +113,4 @@ class TrialCriteria(_Model):
     cns_metastases: CnsMetastases = Field(default_factory=CnsMetastases)
     labs: list[Lab] = Field(default_factory=list)
     criteria: list[Criterion] = Field(default_factory=list)
+    diseases: DiseaseFacts = Field(default_factory=DiseaseFacts)

@@ -24,12 +24,12 @@ from search.models import IndexDocument, Location
 
 KEYWORD_FIELDS = (
     "nct_id", "overall_status", "phases", "study_type", "sex", "sponsor", "conditions", "keywords",
-    "interventions", "intervention_classes", "drugs", "genes",
+    "interventions", "intervention_classes", "drugs", "genes", "disease_ids", "disease_terms", "enrols",
 )
 BIOMARKER_FIELDS = {"biomarkers.gene": "genes", "biomarkers.alteration": "alterations",
                     "biomarkers.polarity": "polarities"}
 FACET_FIELDS = ("conditions", "overall_status", "phases", "study_type", "genes", "interventions",
-                "intervention_classes", "drugs", "sponsor")
+                "intervention_classes", "drugs", "sponsor", "disease_ids", "disease_terms", "enrols")
 
 
 class BackendError(RuntimeError):

@@ -141,6 +141,7 @@ def keyword_values(doc: IndexDocument) -> dict[str, list[str]]:
         "study_type": [doc.study_type or ""], "sex": [doc.facts.sex], "sponsor": [doc.sponsor or ""],
         "conditions": doc.conditions, "keywords": doc.keywords, "interventions": doc.interventions,
         "intervention_classes": doc.intervention_classes, "genes": doc.genes, "drugs": doc.drugs,
+        "disease_ids": doc.disease_ids, "disease_terms": doc.disease_terms, "enrols": [doc.facts.diseases.enrols],
     }
     return {field: sorted({v.strip().lower() for v in values if v and v.strip()}) for field, values in raw.items()}
 
@@ -152,6 +153,7 @@ def facet_values(doc: IndexDocument) -> dict[str, list[str]]:
         "phases": doc.phases, "study_type": [doc.study_type] if doc.study_type else [], "genes": doc.genes,
         "interventions": doc.interventions, "intervention_classes": doc.intervention_classes,
         "drugs": doc.drugs, "sponsor": [doc.sponsor] if doc.sponsor else [],
+        "disease_ids": doc.disease_ids, "disease_terms": doc.disease_terms, "enrols": [doc.facts.diseases.enrols],
     }
 
 
@@ -202,6 +204,7 @@ def match_view(doc: IndexDocument) -> IndexDocument:
     pointed: set[int | None] = {b.criterion for b in facts.biomarkers}
     pointed.update(t.criterion for t in facts.prior_therapies)
     pointed.add(facts.cns_metastases.criterion)
+    pointed.update(t.criterion for t in facts.diseases.terms)
     kept = [i for i, c in enumerate(facts.criteria) if i in pointed or c.kinds]
     new_index: dict[int | None, int] = {old: new for new, old in enumerate(kept)}
     cns = facts.cns_metastases
@@ -211,6 +214,8 @@ def match_view(doc: IndexDocument) -> IndexDocument:
         "prior_therapies": [t.model_copy(update={"criterion": new_index.get(t.criterion, -1)})
                             for t in facts.prior_therapies],
         "cns_metastases": cns.model_copy(update={"criterion": new_index.get(cns.criterion)}),
+        "diseases": facts.diseases.model_copy(update={"terms": [
+            t.model_copy(update={"criterion": new_index.get(t.criterion)}) for t in facts.diseases.terms]}),
         "labs": [],
     })
     return doc.model_copy(update={

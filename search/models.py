@@ -67,6 +67,16 @@ class IndexDocument(_Model):
         """Genes the trial names in a biomarker criterion (required or excluded), in order, unique."""
         return list(dict.fromkeys(b.gene for b in self.facts.biomarkers))
 
+    @property
+    def disease_ids(self) -> list[str]:
+        """Ids of the disease terms that decide whom the trial is for (nlp.trial_diseases)."""
+        return [t.id for t in self.facts.diseases.terms]
+
+    @property
+    def disease_terms(self) -> list[str]:
+        """Names of those terms ("colorectal cancer", "solid tumour")."""
+        return [t.name for t in self.facts.diseases.terms]
+
 
 class PatientBiomarker(_Model):
     """One test result: gene G was found altered (`positive`) or not (`negative`).

@@ -20,7 +20,7 @@ import pytest
 from core.settings import Settings
 from ingest.loaders import iter_source
 from ingest.store import RawStore
-from nlp.models import AgeWindow, Biomarker, TrialCriteria
+from nlp.models import AgeWindow, Biomarker, DiseaseFacts, DiseaseTerm, TrialCriteria
 from search.backend import FilterError, Retrieval
 from search.models import IndexDocument, Location, PatientProfile, Site
 from search.verdicts import evaluate
@@ -39,6 +39,14 @@ def _marker(gene, alteration, polarity="required", min_copies=None, any_of=None)
                      criterion=0, span=(0, 10))
 
 
+def _diseases(*terms: tuple[str, str], basket: bool = False, enrols: str = "patients") -> DiseaseFacts:
+    return DiseaseFacts(terms=[DiseaseTerm(id=i, name=n, source="condition", text=n) for i, n in terms],
+                        basket=basket, enrols=enrols)
+
+
+SOLID = ("TM:solid_tumor", "solid tumour")
+
+
 def documents() -> list[IndexDocument]:
     return [
         IndexDocument(
@@ -48,14 +56,16 @@ def documents() -> list[IndexDocument]:
             drugs=["larotrectinib"], intervention_classes=["trk inhibitor"],
             summary="Larotrectinib for patients whose tumours carry an NTRK gene amplification.",
             facts=TrialCriteria(age=AgeWindow(min_years=16), biomarkers=[
-                _marker(g, "amplification", min_copies=7, any_of="g1") for g in ("NTRK1", "NTRK2", "NTRK3")]),
+                _marker(g, "amplification", min_copies=7, any_of="g1") for g in ("NTRK1", "NTRK2", "NTRK3")],
+                diseases=_diseases(SOLID, basket=True)),
             sites=[HOUSTON],
         ),
         IndexDocument(
             nct_id="NCT00000002", title="Entrectinib Basket Study", overall_status="RECRUITING",
             phases=["PHASE2"], study_type="INTERVENTIONAL", conditions=["Solid Tumors Harboring NTRK Fusion"],
             interventions=["Entrectinib"], drugs=["entrectinib"], intervention_classes=["trk inhibitor"],
-            facts=TrialCriteria(biomarkers=[_marker(g, "fusion", any_of="g1") for g in ("NTRK1", "NTRK2", "NTRK3")]),
+            facts=TrialCriteria(biomarkers=[_marker(g, "fusion", any_of="g1") for g in ("NTRK1", "NTRK2", "NTRK3")],
+                                diseases=_diseases(SOLID, basket=True)),
         ),
         IndexDocument(
             nct_id="NCT00000003", title="Selitrectinib After Prior TRK Inhibitor", overall_status="COMPLETED",
@@ -71,14 +81,17 @@ def documents() -> list[IndexDocument]:
             conditions=["Breast Cancer", "HER2-positive Breast Cancer"], keywords=["metastatic breast cancer"],
             interventions=["Trastuzumab deruxtecan"], sponsor="Daiichi Sankyo",
             facts=TrialCriteria(sex="FEMALE", age=AgeWindow(min_years=18),
-                                biomarkers=[_marker("ERBB2", "expression")]),
+                                biomarkers=[_marker("ERBB2", "expression")],
+                                diseases=_diseases(("DOID:1612", "breast cancer"))),
             sites=[BOSTON],
         ),
         IndexDocument(
             nct_id="NCT00000005", title="Chemotherapy in Non-small Cell Lung Cancer", overall_status="TERMINATED",
             phases=["PHASE3"], conditions=["Non-small Cell Lung Cancer"], interventions=["Cisplatin"],
             eligibility_text="Inclusion Criteria:\n\n* Histologically confirmed NSCLC\n* Age 18 to 75 years",
-            facts=TrialCriteria(age=AgeWindow(min_years=18, max_years=75)),
+            facts=TrialCriteria(age=AgeWindow(min_years=18, max_years=75),
+                                diseases=_diseases(("DOID:3908", "lung non-small cell carcinoma"),
+                                                   enrols="without_disease")),
         ),
     ]
 
@@ -189,6 +202,19 @@ class BackendSuite:
 
     def test_facets_on_status(self, filled):
         assert filled.facets("overall_status") == {"RECRUITING": 3, "COMPLETED": 1, "TERMINATED": 1}
+
+    def test_filter_on_a_disease_term_id(self, filled):
+        assert sorted(ids(filled.search(filters={"field": "disease_ids", "operator": "==", "value": "TM:solid_tumor"}))
+                      ) == ["NCT00000001", "NCT00000002"]
+
+    def test_filter_on_whom_a_trial_enrols(self, filled):
+        assert ids(filled.search(filters={"field": "enrols", "operator": "==", "value": "without_disease"})) == [
+            "NCT00000005"]
+
+    def test_facets_on_disease_terms_and_enrolment(self, filled):
+        assert filled.facets("disease_terms") == {"solid tumour": 2, "breast cancer": 1,
+                                                  "lung non-small cell carcinoma": 1}
+        assert filled.facets("enrols") == {"patients": 4, "without_disease": 1}
 
     def test_facets_on_an_unknown_field_raise_filter_error(self, filled):
         with pytest.raises(FilterError):

@@ -1,0 +1,139 @@
+"""Whom a trial is for: its disease terms (with where each was read) and whether it enrols patients at all.
+
+    >>> facts = trial_diseases(study, criteria)          # doctest: +SKIP
+    >>> [(t.name, t.source) for t in facts.terms], facts.basket, facts.enrols  # doctest: +SKIP
+    ([('solid tumour', 'condition')], True, 'patients')
+
+Terms come from the registry conditions, the title, the inclusion criteria that state the disease
+("histologically confirmed X", "patients with X": the cues of `nlp/vocab/disease_statements.jsonl`) and, when
+none of these names one, the keywords. The most specific terms decide (`nlp.diseases.most_specific`): a generic
+term listed beside specific ones ("Neoplasms; Kidney Neoplasms") is dropped, so the trial is no basket. A trial is
+a basket when a generic term (cancer, solid tumour, carcinoma ...) stands alone, or when its title or a statement
+says so ("solid tumours harbouring an NTRK fusion", "any tumour type"); then its generic terms decide beside the
+specific ones.
+
+When a cancer is among the terms, only cancers decide ("Pain; Breast Cancer" is a breast cancer trial), and
+statements count only when they state a cancer.
+
+`enrols` is "without_disease" for people being screened or kept from getting the disease (registry primary
+purpose SCREENING; a title about screening for a cancer, the only disease named, when the purpose is not treatment
+or supportive care;
+or PREVENTION with healthy volunteers accepted and conditions naming only the disease) unless a criterion or the
+title states that the participants have a cancer (registries also file patient profiling programmes under
+SCREENING), and
+"patients" otherwise: treatment, supportive care, and prevention of a treatment's side effects ("radiation
+dermatitis", "chemotherapy-induced nausea": the side-effect words of the statements file) enrol patients.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import cache
+from pathlib import Path
+
+from nlp import diseases
+from nlp.models import Criterion, DiseaseFacts, DiseaseSource, DiseaseTerm, Enrols
+
+STATEMENTS_PATH = Path(__file__).resolve().parent / "vocab" / "disease_statements.jsonl"
+MAX_STATEMENTS = 6  # the disease is stated among the first inclusion criteria; later ones are about other things
+_KINDS = ("cue", "basket", "screening", "side_effect")
+_TREATING = ("TREATMENT", "SUPPORTIVE_CARE")
+
+
+@cache
+def _phrases() -> dict[str, re.Pattern[str]]:
+    """One case-insensitive pattern per kind of row in the statements file."""
+    found: dict[str, list[str]] = {kind: [] for kind in _KINDS}
+    with STATEMENTS_PATH.open(encoding="utf-8") as lines:
+        for number, line in enumerate(lines, 1):
+            if not line.strip():
+                continue
+            row = json.loads(line)
+            if row.get("kind") not in found or not row.get("words"):
+                raise ValueError(f"{STATEMENTS_PATH.name} line {number}: needs 'kind' (one of {', '.join(_KINDS)})"
+                                 " and 'words'")
+            found[row["kind"]].append(re.escape(row["words"]).replace(r"\ ", r"[\s-]+"))
+    return {kind: re.compile(r"(?<!\w)(?:" + "|".join(sorted(words, key=len, reverse=True)) + ")", re.I)
+            for kind, words in found.items()}
+
+
+def _terms(text: str, source: DiseaseSource, criterion: int | None = None) -> list[DiseaseTerm]:
+    return [DiseaseTerm(id=m.id, name=m.name, source=source, text=m.text, criterion=criterion)
+            for m in diseases.map_condition(text)]
+
+
+def _statements(criteria: list[Criterion]) -> tuple[list[DiseaseTerm], bool]:
+    """Terms the first inclusion criteria state with a cue, and whether one of them says the trial is a basket."""
+    cues, baskets = _phrases()["cue"], _phrases()["basket"]
+    found: list[DiseaseTerm] = []
+    says_basket = False
+    inclusion = [(i, c) for i, c in enumerate(criteria) if c.section == "inclusion"][:MAX_STATEMENTS]
+    for index, criterion in inclusion:
+        cue = cues.search(criterion.text)
+        if cue is None:
+            continue
+        terms = [t for t in _terms(criterion.text[cue.start():], "sentence", index) if diseases.is_cancer(t.id)]
+        found += terms
+        says_basket = says_basket or (any(diseases.is_basket(t.id) for t in terms)
+                                      and baskets.search(criterion.text) is not None)
+    return found, says_basket
+
+
+def _most_specific(terms: list[DiseaseTerm]) -> list[DiseaseTerm]:
+    """The first reading of each term no other listed term lies below, in order."""
+    first = {t.id: t for t in reversed(terms)}
+    return [first[term_id] for term_id in diseases.most_specific(list(dict.fromkeys(t.id for t in terms)))]
+
+
+def _stated_in_title(title: str) -> bool:
+    """The title says the participants have a cancer ("... in Patients With Stage I Non-small Cell Lung Cancer")."""
+    cue = _phrases()["cue"].search(title)
+    return cue is not None and any(diseases.is_cancer(m.id) for m in diseases.map_condition(title[cue.start():]))
+
+
+def _enrols(section: dict, conditions: list[str], title: str, decided: list[DiseaseTerm]) -> Enrols:
+    """ "without_disease" for screening and prevention of the disease itself, unless a criterion or the title says
+    the participants have it (registries also file profiling programmes of patients under SCREENING)."""
+    design = (section.get("designModule") or {}).get("designInfo") or {}
+    purpose = str(design.get("primaryPurpose") or "").upper()
+    healthy = bool((section.get("eligibilityModule") or {}).get("healthyVolunteers"))
+    condition_terms = [t for t in decided if t.source == "condition"] or decided
+    only_cancer = bool(condition_terms) and all(diseases.is_cancer(t.id) for t in condition_terms)
+    if purpose == "SCREENING":
+        without = True
+    elif purpose not in _TREATING and only_cancer and _phrases()["screening"].search(title):
+        without = True
+    else:
+        side_effect = _phrases()["side_effect"]
+        without = (purpose == "PREVENTION" and healthy and only_cancer
+                   and not any(side_effect.search(c) for c in conditions))
+    if without and not any(t.source == "sentence" for t in decided) and not _stated_in_title(title):
+        return "without_disease"
+    return "patients"
+
+
+def trial_diseases(study: dict, criteria: list[Criterion]) -> DiseaseFacts:
+    """The disease facts of an API v2 study object whose criteria nlp has split."""
+    section = study.get("protocolSection") or {}
+    ident = section.get("identificationModule") or {}
+    module = section.get("conditionsModule") or {}
+    conditions = [c for c in module.get("conditions") or [] if isinstance(c, str)]
+    keywords = [k for k in module.get("keywords") or [] if isinstance(k, str)]
+    titles = [t for t in (ident.get("briefTitle"), ident.get("officialTitle")) if isinstance(t, str) and t]
+    found: list[DiseaseTerm] = [t for c in conditions for t in _terms(c, "condition")]
+    title_terms = [t for title in titles[:1] for t in _terms(title, "title")]
+    stated, says_basket = _statements(criteria)
+    found += title_terms + stated
+    if not found:
+        found = [t for k in keywords for t in _terms(k, "keyword")]
+    if any(diseases.is_cancer(t.id) for t in found):  # "Pain; Breast Cancer": the cancer decides
+        found = [t for t in found if diseases.is_cancer(t.id)]
+    baskets_said = says_basket or any(
+        diseases.is_basket(t.id) and _phrases()["basket"].search(title) for t in title_terms for title in titles[:1])
+    specific = _most_specific([t for t in found if not diseases.is_basket(t.id)])
+    generic = _most_specific([t for t in found if diseases.is_basket(t.id)])
+    basket = bool(generic) and (not specific or baskets_said)
+    decided = specific + generic if basket else specific
+    enrols = _enrols(section, conditions, titles[0] if titles else "", decided)
+    return DiseaseFacts(terms=decided, basket=basket, enrols=enrols)
