@@ -10,17 +10,19 @@ record (mapped to the API v2 shape), a `.zip` of any of these (the API's `json.z
 or a directory of any of these (walked recursively in name order). Records stream one at a time: a
 directory or JSONL file of any size is read without holding it in memory. A bad record yields
 `Loaded(study=None, reason=...)` and reading goes on; a missing path or unreadable top-level format
-raises `SourceError`.
+raises `SourceError`. JSON is read under the text policy of `core.encoding`: invalid UTF-8 bytes and lone
+surrogates become U+FFFD (`Loaded.repaired`), and a record nested deeper than its cap is skipped with the field.
 """
 
 from __future__ import annotations
 
 import json
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
+from core.encoding import JsonDepthError, load_json
 from ingest.legacy_xml import LegacyXmlError, study_from_xml
 from ingest.models import Loaded
 from ingest.studies import study_problem
@@ -134,31 +136,32 @@ def _from_xml(source: str, data: bytes) -> Loaded:
         return Loaded(source=source, reason=str(exc))
 
 
-def _iter_jsonl(source: str, handle: IO[bytes]) -> Iterator[Loaded]:
-    for number, line in enumerate(handle, start=1):
+def _iter_jsonl(source: str, lines: Iterable[bytes]) -> Iterator[Loaded]:
+    for number, line in enumerate(lines, start=1):
         if line.strip():
-            yield _checked(f"{source}:{number}", _parse(line))
+            where = f"{source}:{number}"
+            yield _checked(where, _parse(line, where))
 
 
 def _iter_json(source: str, data: bytes) -> Iterator[Loaded]:
-    parsed = _parse(data)
+    parsed = _parse(data, source)
     if isinstance(parsed, _Broken):
         if parsed.reason.startswith("invalid JSON: Extra data"):
-            for number, line in enumerate(data.splitlines(), start=1):
-                if line.strip():
-                    yield _checked(f"{source}:{number}", _parse(line))
+            yield from _iter_jsonl(source, iter(data.splitlines()))
             return
         yield Loaded(source=source, reason=parsed.reason)
-    elif isinstance(parsed, list):
-        for index, item in enumerate(parsed):
-            yield _checked(f"{source}[{index}]", item)
-    elif isinstance(parsed, dict) and "studies" in parsed and "protocolSection" not in parsed:
-        studies = parsed["studies"]
+        return
+    value, repaired = parsed
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            yield _checked(f"{source}[{index}]", (item, repaired))
+    elif isinstance(value, dict) and "studies" in value and "protocolSection" not in value:
+        studies = value["studies"]
         if not isinstance(studies, list):
             yield Loaded(source=source, reason="search page whose 'studies' is not a list")
             return
         for index, item in enumerate(studies):
-            yield _checked(f"{source}[{index}]", item)
+            yield _checked(f"{source}[{index}]", (item, repaired))
     else:
         yield _checked(source, parsed)
 
@@ -168,19 +171,21 @@ class _Broken:
         self.reason = reason
 
 
-def _parse(data: bytes) -> Any:
+def _parse(data: bytes, where: str) -> tuple[Any, bool] | _Broken:
+    """(value, repaired) of one JSON document, or why it cannot be read."""
     try:
-        return json.loads(data.decode("utf-8-sig"))
-    except UnicodeDecodeError as exc:
-        return _Broken(f"not UTF-8 text ({exc.reason} at byte {exc.start})")
+        return load_json(data, where)
+    except JsonDepthError as exc:
+        return _Broken(exc.reason)
     except json.JSONDecodeError as exc:
         return _Broken(f"invalid JSON: {exc}")
 
 
-def _checked(source: str, item: Any) -> Loaded:
-    if isinstance(item, _Broken):
-        return Loaded(source=source, reason=item.reason)
+def _checked(source: str, parsed: tuple[Any, bool] | _Broken) -> Loaded:
+    if isinstance(parsed, _Broken):
+        return Loaded(source=source, reason=parsed.reason)
+    item, repaired = parsed
     problem = study_problem(item)
     if problem:
         return Loaded(source=source, reason=problem)
-    return Loaded(source=source, study=item)
+    return Loaded(source=source, study=item, repaired=repaired)

@@ -15,11 +15,14 @@ RunStatus = Literal["running", "succeeded", "failed", "interrupted"]
 
 
 class Loaded(BaseModel):
-    """One record read from an offline source: a study (API v2 shape), or why it could not be read."""
+    """One record read from an offline source: a study (API v2 shape), or why it could not be read.
+
+    `repaired`: its text held invalid UTF-8 or lone surrogates, replaced by U+FFFD (`core.encoding`)."""
 
     source: str
     study: dict[str, Any] | None = None
     reason: str | None = None
+    repaired: bool = False
 
 
 class StoredStudy(BaseModel):
@@ -65,6 +68,7 @@ class RunSummary(BaseModel):
     changed: int = 0
     unchanged: int = 0
     failed: int = 0
+    repaired: int = Field(default=0, description="records stored with invalid text replaced by U+FFFD")
     total: int = 0
     failures: list[Failure] = Field(default_factory=list)
 
@@ -77,7 +81,8 @@ class RunSummary(BaseModel):
 
     def line(self) -> str:
         """The one-line human summary."""
+        repaired = f", {self.repaired} repaired (invalid text replaced by U+FFFD)" if self.repaired else ""
         return (
             f"{self.added} added, {self.changed} changed, {self.unchanged} unchanged, "
-            f"{self.failed} failed; {self.total} studies in the store"
+            f"{self.failed} failed{repaired}; {self.total} studies in the store"
         )

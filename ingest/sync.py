@@ -21,6 +21,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from core.encoding import JsonDepthError, clean_json
 from ingest.client import ApiError, CtgovClient, Page
 from ingest.loaders import SourceError, iter_source
 from ingest.models import Loaded, RunSummary, SyncRun
@@ -87,12 +88,19 @@ def ingest_live(
                 progress.set_total(page.total_count)
             pages += 1
             with store.transaction():
-                for index, study in enumerate(page.studies):
+                for index, item in enumerate(page.studies):
+                    where = f"{client.base_url}/studies page {pages} item {index}"
+                    try:
+                        study, repaired = clean_json(item, where)
+                    except JsonDepthError as exc:
+                        summary.fail(where, exc.reason)
+                        continue
                     problem = study_problem(study)
                     if problem:
-                        summary.fail(f"{client.base_url}/studies page {pages} item {index}", problem)
+                        summary.fail(where, problem)
                     else:
                         summary.count(store.upsert(study, source=f"{client.base_url}/studies"))
+                        summary.repaired += repaired
                 store.save_progress(run_id, summary, {"page_token": page.next_page_token, "pages": pages})
             progress.advance(studies=len(page.studies), pages=1)
     summary.total = store.count()
@@ -113,7 +121,7 @@ def refresh(
     total = RunSummary()
     for query, since in scopes:
         summary = ingest_live(store, client, query, page_size=page_size, progress=progress, since=since)
-        for field in ("added", "changed", "unchanged", "failed"):
+        for field in ("added", "changed", "unchanged", "failed", "repaired"):
             setattr(total, field, getattr(total, field) + getattr(summary, field))
         total.failures.extend(summary.failures)
     total.total = store.count()
@@ -169,6 +177,7 @@ def _commit_batch(
                 summary.fail(loaded.source, loaded.reason or "unreadable record")
             else:
                 summary.count(store.upsert(loaded.study, source=loaded.source))
+                summary.repaired += loaded.repaired
         store.save_progress(run_id, summary, None)
     progress.advance(studies=len(batch))
     batch.clear()

@@ -9,7 +9,7 @@
 and sex (`age.source` says which gave the window) and reads whom the trial is for (`nlp.trial_diseases`:
 conditions, title, keywords and the criteria that state the disease); `extract_studies` streams many studies through
 `nlp.pipe`, in order, and `extract_texts` does the same for (text, nct_id) pairs. Empty or missing
-criteria give a valid record with nulls.
+criteria give a valid record with nulls; lone surrogates in a text are read as U+FFFD (`core.encoding`).
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from typing import get_args
 
 from spacy.tokens import Doc
 
+from core.encoding import scrub_text
 from nlp.models import AgeWindow, PerformanceStatus, RegistrySex, TrialCriteria
 from nlp.pipeline import get_nlp, make_doc_text
 from nlp.sections import criteria_offsets
@@ -39,11 +40,15 @@ _SEXES: dict[str, RegistrySex] = {sex: sex for sex in get_args(RegistrySex)}
 _LIST_KINDS = {"biomarkers": "biomarker", "prior_therapies": "prior_therapy", "labs": "lab"}
 
 
+def _text(value: object) -> str:
+    """A criteria text as the pipeline reads it: "" unless a string, lone surrogates replaced (same length)."""
+    return scrub_text(value)[0] if isinstance(value, str) else ""
+
+
 def eligibility_text(study: dict) -> str:
     """The eligibility criteria text of an API v2 study object ("" when it has none)."""
     module = (study.get("protocolSection") or {}).get("eligibilityModule") or {}
-    text = module.get("eligibilityCriteria")
-    return text if isinstance(text, str) else ""
+    return _text(module.get("eligibilityCriteria"))
 
 
 def _nct_id(study: dict) -> str | None:
@@ -133,7 +138,7 @@ def _with_registry(facts: TrialCriteria, study: dict) -> TrialCriteria:
 
 def extract_text(text: str | None, nct_id: str | None = None) -> TrialCriteria:
     """Facts of one eligibility text; the age window comes from the text alone."""
-    text = text if isinstance(text, str) else ""
+    text = _text(text)
     return _assemble(get_nlp()(make_doc_text(text)), text, nct_id)
 
 
@@ -152,6 +157,6 @@ def extract_studies(studies: Iterable[dict], batch_size: int = 64) -> Iterator[T
 
 def extract_texts(records: Iterable[tuple[str | None, str | None]], batch_size: int = 64) -> Iterator[TrialCriteria]:
     """Facts of many (eligibility text, nct_id) pairs, batched through `nlp.pipe`, in input order."""
-    pairs = ((make_doc_text(text), (text if isinstance(text, str) else "", nct_id)) for text, nct_id in records)
+    pairs = ((make_doc_text(text), (text, nct_id)) for text, nct_id in ((_text(t), n) for t, n in records))
     for doc, (text, nct_id) in get_nlp().pipe(pairs, as_tuples=True, batch_size=batch_size):
         yield _assemble(doc, text, nct_id)

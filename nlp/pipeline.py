@@ -30,6 +30,8 @@ from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc, Token
 from spacy.util import compile_infix_regex, compile_prefix_regex
 
+from core.encoding import scrub_text
+
 # Each module registers its component's factory (`@Language.factory("tm_...")`) when imported.
 from nlp import age, biomarkers, cns, labs, performance, sections, therapies  # noqa: F401
 from nlp.resources import PATTERNS_DIR, pattern_files, read_patterns
@@ -59,11 +61,12 @@ for _name in ("facts", "kinds"):
 
 
 def make_doc_text(text: str | None) -> str:
-    """The text a Doc is built from: `text` with markdown escapes masked, offsets unchanged.
+    """The text a Doc is built from: `text` with markdown escapes masked and lone surrogates replaced by U+FFFD
+    (`core.encoding`), offsets unchanged.
 
     Beyond MAX_TEXT_CHARS (no real criteria text comes near) only the beginning is read, which bounds time.
     """
-    return mask_escapes(text[:MAX_TEXT_CHARS] if isinstance(text, str) else "")
+    return mask_escapes(scrub_text(text[:MAX_TEXT_CHARS])[0] if isinstance(text, str) else "")
 
 
 class _TextKeepingTokenizer:

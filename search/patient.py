@@ -23,6 +23,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from core.encoding import JsonDepthError, load_json
 from nlp.vocab import GeneRef, normalize_gene, positive_alteration
 from search.models import PatientBiomarker, PatientProfile
 
@@ -43,9 +44,11 @@ def _choice(value, table: str, field: str):
     if value is None:
         return None
     terms = _terms()[table]
-    key = value.strip().lower() if isinstance(value, str) else value
+    choices = ", ".join(sorted(set(terms.values())))
+    if not isinstance(value, str):
+        raise PatientError(f"{field}: expected one of {choices}, got {json.dumps(value)[:60]}")
+    key = value.strip().lower()
     if key not in terms:
-        choices = ", ".join(sorted(set(terms.values())))
         raise PatientError(f"{field}: unknown value {value!r}; use one of {choices}")
     return terms[key]
 
@@ -238,16 +241,29 @@ def parse_patient(data: dict) -> PatientProfile:
 
 
 def load_patient(path: Path | str) -> PatientProfile:
-    """Read a profile from a JSON file; a missing or malformed file raises PatientError."""
+    """Read a profile from a JSON file; a missing or malformed file raises PatientError.
+
+    The file is read under `core.encoding`'s text policy: invalid UTF-8 becomes U+FFFD (and then fails the
+    check of its field), nesting past the cap is an error naming the field."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
     except FileNotFoundError:
         raise PatientError(f"patient file {path}: not found; give the path of a JSON profile") from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except OSError as exc:
         raise PatientError(f"patient file {path}: cannot be read ({exc})") from None
+    return parse_patient_json(data, f"patient file {path}")
+
+
+def parse_patient_json(data: bytes, where: str) -> PatientProfile:
+    """A profile from the bytes of a JSON document; every error starts with `where` (a file, an upload)."""
     try:
-        data = json.loads(text)
+        value, _repaired = load_json(data, where)
+    except JsonDepthError as exc:
+        raise PatientError(str(exc)) from None
     except json.JSONDecodeError as exc:
-        raise PatientError(f"patient file {path}: not valid JSON ({exc.msg} at line {exc.lineno})") from None
-    return parse_patient(data)
+        raise PatientError(f"{where} is not valid JSON ({exc.msg} at line {exc.lineno})") from None
+    try:
+        return parse_patient(value)
+    except PatientError as exc:
+        raise PatientError(f"{where}: {exc}") from None

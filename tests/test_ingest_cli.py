@@ -18,7 +18,7 @@ from tests.fake_ctgov import FakeCtgov
 
 CTGOV = Path(__file__).resolve().parents[1].parent / "shared" / "ctgov"
 TRIALMATCH = [sys.executable, "-m", "trialmatch"]
-SUMMARY_KEYS = ["added", "changed", "unchanged", "failed", "total", "failures"]
+SUMMARY_KEYS = ["added", "changed", "unchanged", "failed", "repaired", "total", "failures"]
 
 
 def trialmatch(
@@ -94,7 +94,7 @@ def test_live_ingest_then_refresh_report_in_json(tmp_path: Path, api: FakeCtgov)
     refreshed = trialmatch(tmp_path, "refresh", "--json", "--no-index", api_url=api.url)
     assert refreshed.returncode == 0, refreshed.stderr
     assert json.loads(refreshed.stdout) == {
-        "added": 0, "changed": 0, "unchanged": 0, "failed": 0, "total": added, "failures": []
+        "added": 0, "changed": 0, "unchanged": 0, "failed": 0, "repaired": 0, "total": added, "failures": []
     }
 
 

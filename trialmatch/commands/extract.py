@@ -4,11 +4,13 @@
     $ trialmatch extract --input ../shared/corpus/eligibility-texts.jsonl --output facts.jsonl
     $ trialmatch extract --input ../shared/ctgov/ntrk --pretty NCT04879121
 
-Input: anything `ingest --source` reads (API v2 study JSON, search pages, JSON lists, JSONL, legacy XML,
-.zip, directories), or JSON Lines of `{"nct_id": ..., "criteria": ...}` (text only: age from the text
-alone). Output: one `TrialCriteria` JSON object per trial, in input order; records that are not trials
-are skipped and counted on stderr. `--pretty NCT_ID` prints that trial's facts, each with the sentence
-it came from.
+Input: anything `ingest --source` reads (API v2 study JSON, search pages, JSON lists, JSONL, legacy XML, .zip,
+directories), or JSON Lines of `{"nct_id": ..., "criteria": ...}` (text only: age from the text alone).
+Output: one `TrialCriteria` JSON object per trial, in input order; records that are not trials (a line without
+a string `nct_id`, or whose `criteria` is neither a string nor null) are skipped, named and counted on stderr,
+the rest of the file still read. Text is read under `core.encoding`'s policy: invalid UTF-8 and lone
+surrogates become U+FFFD, and the summary counts the records repaired. `--pretty NCT_ID` prints that trial's
+facts, each with the sentence it came from.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from typing import IO
 
 import typer
 
+from core.encoding import JsonDepthError, load_json
 from nlp.models import TrialCriteria
 from trialmatch.cli import UserError
 
@@ -32,11 +35,12 @@ _SHOWN = 160
 
 
 class _Skips:
-    """Records that are not trials: how many, and the first reason."""
+    """Records that are not trials: how many, and the first reason; and how many were repaired."""
 
     def __init__(self) -> None:
         self.count = 0
         self.first: str | None = None
+        self.repaired = 0
 
     def add(self, source: str, reason: str) -> None:
         self.count += 1
@@ -55,8 +59,8 @@ def _is_text_jsonl(path: Path) -> bool:
         for line in handle:
             if line.strip():
                 try:
-                    first = json.loads(line.decode("utf-8-sig"))
-                except (UnicodeDecodeError, json.JSONDecodeError):
+                    first, _repaired = load_json(line, str(path))
+                except ValueError:  # not JSON, or nested past the cap
                     return False
                 return isinstance(first, dict) and "protocolSection" not in first and (
                     "criteria" in first or "nct_id" in first
@@ -64,21 +68,31 @@ def _is_text_jsonl(path: Path) -> bool:
     return False
 
 
-def _text_records(path: Path, skips: _Skips) -> Iterator[tuple[str, str | None]]:
+def _text_records(path: Path, skips: _Skips) -> Iterator[tuple[str, str]]:
     with path.open("rb") as handle:
         for number, line in enumerate(handle, start=1):
             if not line.strip():
                 continue
+            where = f"{path}:{number}"
             try:
-                record = json.loads(line.decode("utf-8-sig"))
-            except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-                skips.add(f"{path}:{number}", f"not a JSON line ({exc})")
+                record, repaired = load_json(line, where)
+            except JsonDepthError as exc:
+                skips.add(where, exc.reason)
+                continue
+            except json.JSONDecodeError as exc:
+                skips.add(where, f"not a JSON line ({exc})")
                 continue
             if not isinstance(record, dict):
-                skips.add(f"{path}:{number}", "not a JSON object")
+                skips.add(where, "not a JSON object")
                 continue
             text, nct_id = record.get("criteria"), record.get("nct_id")
-            yield (text if isinstance(text, str) else "", nct_id if isinstance(nct_id, str) else None)
+            if not isinstance(nct_id, str) or not nct_id.strip():
+                skips.add(where, "nct_id: missing or not a string; give the trial's NCT id")
+            elif text is not None and not isinstance(text, str):
+                skips.add(where, f"criteria: expected the eligibility text as a string, got {type(text).__name__}")
+            else:
+                skips.repaired += repaired
+                yield text or "", nct_id
 
 
 def _studies(path: Path, skips: _Skips) -> Iterator[dict]:
@@ -88,6 +102,7 @@ def _studies(path: Path, skips: _Skips) -> Iterator[dict]:
         if loaded.study is None:
             skips.add(loaded.source, loaded.reason or "unreadable")
         else:
+            skips.repaired += loaded.repaired
             yield loaded.study
 
 
@@ -100,7 +115,7 @@ def _facts(path: Path, skips: _Skips, wanted: str | None, texts: dict[str, str])
             texts[wanted] = text
 
     if _is_text_jsonl(path):
-        def remembered_texts() -> Iterator[tuple[str, str | None]]:
+        def remembered_texts() -> Iterator[tuple[str | None, str | None]]:
             for text, nct_id in _text_records(path, skips):
                 remember(nct_id, text)
                 yield text, nct_id
@@ -217,6 +232,8 @@ def extract(
     summary = f"extracted {count} trials in {elapsed:.1f}s"
     if output is not None:
         summary += f" to {output}"
+    if skips.repaired:
+        summary += f"; repaired {skips.repaired} records (invalid text replaced by U+FFFD)"
     if skips.count:
         summary += f"; skipped {skips.count} records that are not trials (first: {skips.first})"
     typer.echo(summary, err=True)

@@ -6,7 +6,8 @@
     $ trialmatch schedule --every 6h
 
 Each run ends with a summary line on stdout (with `--json`, exactly one JSON object:
-`{"added", "changed", "unchanged", "failed", "total", "failures": [{"source", "reason"}]}`); progress
+`{"added", "changed", "unchanged", "failed", "repaired", "total", "failures": [{"source", "reason"}]}`,
+`repaired` counting the records whose invalid text was replaced by U+FFFD); progress
 goes to stderr. Exit status 0 when the run completed, skipped bad records included; 2 when it could not
 complete (missing source, network down after retries, store error, another run holding the lock).
 """

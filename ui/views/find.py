@@ -7,7 +7,6 @@ The patient lives in this session's memory only (st.session_state); matching run
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -17,7 +16,7 @@ import streamlit as st
 from search.backend import Backend, BackendError
 from search.matching import match_patient
 from search.models import IndexDocument, MatchResult, PatientProfile
-from search.patient import PatientError, parse_patient
+from search.patient import PatientError, parse_patient, parse_patient_json
 from ui import guards, patient_form, resources
 from ui.results import render_card, results_csv, results_json
 
@@ -57,13 +56,9 @@ def _load_upload() -> None:
         return
     st.session_state[UPLOADED] = uploaded.file_id
     try:
-        data = json.loads(uploaded.getvalue().decode("utf-8"))
-        patient = parse_patient(data)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        st.error(f"{uploaded.name} is not valid JSON ({exc}): upload a patient JSON file.")
-        return
+        patient = parse_patient_json(uploaded.getvalue(), uploaded.name)
     except PatientError as exc:
-        st.error(f"{uploaded.name}: {exc}")
+        st.error(str(exc))
         return
     patient_form.prefill(patient)
     _remember(patient, *patient_form.search_settings())
