@@ -23,6 +23,7 @@ from typing import Any
 
 from ingest.models import RunSummary, StoredStudy, SyncRun, UpsertOutcome
 from ingest.studies import last_update_of, nct_id_of, serialize, study_problem
+from ingest.versions import compare_versions
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS studies (
@@ -111,8 +112,12 @@ class RawStore:
         finally:
             self._depth = 0
 
-    def upsert(self, study: dict[str, Any], source: str) -> UpsertOutcome:
-        """Store `study`; a new or changed one is flagged pending, an unchanged one keeps its flag."""
+    def upsert(self, study: dict[str, Any], source: str, replace_equal: bool = True) -> UpsertOutcome:
+        """Store `study`; a new or changed one is flagged pending, an unchanged one keeps its flag.
+
+        A version that `ingest.versions.compare_versions` ranks below the stored one (older, converted from
+        legacy, poorer) never replaces it, nor (with `replace_equal=False`) one it ranks equal: "unchanged".
+        """
         problem = study_problem(study)
         if problem:
             raise ValueError(f"{source}: {problem}")
@@ -121,7 +126,7 @@ class RawStore:
         now = utc_now()
         with self.transaction():
             row = self._db.execute("SELECT content_hash FROM studies WHERE nct_id = ?", (nct_id,)).fetchone()
-            if row is not None and row[0] == digest:
+            if row is not None and (row[0] == digest or not self._supersedes(nct_id, study, replace_equal)):
                 self._db.execute("UPDATE studies SET fetched_at = ? WHERE nct_id = ?", (now, nct_id))
                 return "unchanged"
             self._db.execute(
@@ -132,6 +137,12 @@ class RawStore:
                 (nct_id, raw, last_update_of(study), digest, now, source),
             )
         return "added" if row is None else "changed"
+
+    def _supersedes(self, nct_id: str, study: dict[str, Any], replace_equal: bool) -> bool:
+        """Whether `study` may replace the stored, different version of `nct_id`."""
+        (stored,) = self._db.execute("SELECT raw FROM studies WHERE nct_id = ?", (nct_id,)).fetchone()
+        order = compare_versions(study, json.loads(stored))
+        return order > 0 or (order == 0 and replace_equal)
 
     def get(self, nct_id: str) -> StoredStudy | None:
         row = self._db.execute(

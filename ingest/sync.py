@@ -24,11 +24,11 @@ from typing import Any
 from core.encoding import JsonDepthError, clean_json
 from ingest.client import ApiError, CtgovClient, Page
 from ingest.loaders import SourceError, iter_source
-from ingest.models import Loaded, RunSummary, SyncRun
+from ingest.models import Loaded, RunSummary, SyncRun, UpsertOutcome
 from ingest.progress import RunProgress
 from ingest.query import StudyQuery
 from ingest.store import RawStore
-from ingest.studies import study_problem
+from ingest.studies import nct_id_of, study_problem
 
 BATCH_SIZE = 500
 DEFAULT_PAGE_SIZE = 500
@@ -52,13 +52,14 @@ def ingest_files(
     store.mark_abandoned_runs()
     run_id = store.start_run(source=" ".join(str(s) for s in sources))
     summary = RunSummary()
+    tally = _Tally(store, summary)
     with _recorded(store, run_id):
         batch: list[Loaded] = []
         for loaded in (item for source in sources for item in iter_source(source)):
             batch.append(loaded)
             if len(batch) >= BATCH_SIZE:
-                _commit_batch(store, run_id, batch, summary, progress)
-        _commit_batch(store, run_id, batch, summary, progress)
+                _commit_batch(tally, run_id, batch, progress)
+        _commit_batch(tally, run_id, batch, progress)
     summary.total = store.count()
     return summary
 
@@ -80,6 +81,7 @@ def ingest_live(
     version = client.version()
     run_id = store.start_run(client.base_url, record, version.data_timestamp, checkpoint if resumed else None)
     summary = RunSummary()
+    tally = _Tally(store, summary)
     effective = query.since(since) if since else query
     with _recorded(store, run_id):
         pages = checkpoint["pages"]
@@ -99,7 +101,7 @@ def ingest_live(
                     if problem:
                         summary.fail(where, problem)
                     else:
-                        summary.count(store.upsert(study, source=f"{client.base_url}/studies"))
+                        tally.put(study, f"{client.base_url}/studies")
                         summary.repaired += repaired
                 store.save_progress(run_id, summary, {"page_token": page.next_page_token, "pages": pages})
             progress.advance(studies=len(page.studies), pages=1)
@@ -168,15 +170,36 @@ def _pages(client: CtgovClient, query: StudyQuery, page_size: int, token: str | 
     yield from pages
 
 
-def _commit_batch(
-    store: RawStore, run_id: int, batch: list[Loaded], summary: RunSummary, progress: RunProgress
-) -> None:
+class _Tally:
+    """Stores a run's studies and counts each once: when a study comes again in the same run, the version
+    already chosen is replaced only by one that ranks higher (`ingest.versions`), an "unchanged" then
+    becoming "changed"; whatever the order of the sources, every run keeps the same version."""
+
+    def __init__(self, store: RawStore, summary: RunSummary) -> None:
+        self.store, self.summary = store, summary
+        self.seen: dict[str, UpsertOutcome] = {}
+
+    def put(self, study: dict[str, Any], source: str) -> None:
+        nct_id = nct_id_of(study)
+        before = self.seen.get(nct_id)
+        outcome = self.store.upsert(study, source=source, replace_equal=before is None)
+        if before is None:
+            self.seen[nct_id] = outcome
+            self.summary.count(outcome)
+        elif outcome == "changed" and before == "unchanged":
+            self.seen[nct_id] = "changed"
+            self.summary.unchanged -= 1
+            self.summary.changed += 1
+
+
+def _commit_batch(tally: _Tally, run_id: int, batch: list[Loaded], progress: RunProgress) -> None:
+    store, summary = tally.store, tally.summary
     with store.transaction():
         for loaded in batch:
             if loaded.study is None:
                 summary.fail(loaded.source, loaded.reason or "unreadable record")
             else:
-                summary.count(store.upsert(loaded.study, source=loaded.source))
+                tally.put(loaded.study, loaded.source)
                 summary.repaired += loaded.repaired
         store.save_progress(run_id, summary, None)
     progress.advance(studies=len(batch))
