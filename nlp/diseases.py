@@ -39,7 +39,8 @@ API
   not_met when every trial term is disjoint from the patient's; unknown when the patient's term is broader than or
   overlaps a trial term, or either side is unmapped. `Relation` says which trial term decided and why, in words.
 - `suggest(prefix, limit)`: terms whose name or synonym starts with (or has a word starting with) the prefix, for
-  autocomplete. `sources()`: the vocabulary header (sources, releases, licences) for attribution.
+  autocomplete; `labels()`: every name and synonym of the cancers, for a form's option list. `sources()`: the
+  vocabulary header (sources, releases, licences) for attribution.
 Terms, matches and relations accept a term id, a `Term` or a `TermMatch` wherever a term is expected.
 """
 
@@ -854,13 +855,21 @@ def _sites(term_id: str) -> frozenset[str]:
     return frozenset(found)
 
 
+def _site_only(t: Term) -> bool:
+    """A term that names a site and no histology: the ontology calls these "<site> cancer" (brain cancer)."""
+    return t.name.endswith(" cancer")
+
+
 def _share_site(a: str, b: str) -> bool:
     """Two solid cancers the ontology relates only through baskets (a histology and a site: glioblastoma and
     brain cancer) may still be one disease when they share an OncoTree tissue: not disjoint enough for not_met.
+    Two histologies sharing a tissue (colorectal adenocarcinoma, neuroendocrine tumour) stay apart.
     Terms with a specific common ancestor (NSCLC and SCLC under lung carcinoma) were told apart on purpose."""
     vocab = _vocabulary()
     if vocab.terms[a].cancer != "solid" or vocab.terms[b].cancer != "solid":
         return False
+    if not (_site_only(vocab.terms[a]) or _site_only(vocab.terms[b])):
+        return False  # two histologies (colorectal adenocarcinoma, neuroendocrine tumour) are two diseases
     common = (vocab.ancestors[a] | {a}) & (vocab.ancestors[b] | {b})
     if any(term_id not in vocab.baskets and vocab.terms[term_id].cancer for term_id in common):
         return False
@@ -870,6 +879,13 @@ def _share_site(a: str, b: str) -> bool:
 def relation(patient: str | Term | TermMatch | None, trial_terms: Iterable[str | Term | TermMatch]) -> str:
     """ "met", "not_met" or "unknown": `judge(patient, trial_terms).verdict`."""
     return judge(patient, trial_terms).verdict
+
+
+def labels(cancers_only: bool = True) -> list[str]:
+    """Every name and synonym of the vocabulary (of its cancers by default), shortest first, for autocomplete."""
+    vocab = _vocabulary()
+    return list(dict.fromkeys(label for _, label, term_id in vocab.labels
+                              if not cancers_only or vocab.terms[term_id].cancer))
 
 
 def suggest(prefix: str, limit: int = 10) -> list[tuple[str, str]]:

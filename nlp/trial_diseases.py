@@ -12,8 +12,10 @@ a basket when a generic term (cancer, solid tumour, carcinoma ...) stands alone,
 says so ("solid tumours harbouring an NTRK fusion", "any tumour type"); then its generic terms decide beside the
 specific ones.
 
-When a cancer is among the terms, only cancers decide ("Pain; Breast Cancer" is a breast cancer trial), and
-statements count only when they state a cancer.
+When a cancer is among the terms, only cancers decide ("Pain; Breast Cancer" is a breast cancer trial).
+Statements count only when they state a cancer within one the conditions or title name (they refine, never
+widen: "NSCLC" with "histologically confirmed adenocarcinoma or squamous cell carcinoma" stays NSCLC), or when
+those name none.
 
 `enrols` is "without_disease" for people being screened or kept from getting the disease (registry primary
 purpose SCREENING; a title about screening for a cancer, the only disease named, when the purpose is not treatment
@@ -124,7 +126,9 @@ def trial_diseases(study: dict, criteria: list[Criterion]) -> DiseaseFacts:
     found: list[DiseaseTerm] = [t for c in conditions for t in _terms(c, "condition")]
     title_terms = [t for title in titles[:1] for t in _terms(title, "title")]
     stated, says_basket = _statements(criteria)
-    found += title_terms + stated
+    found += title_terms
+    named = [t.id for t in found if diseases.is_cancer(t.id)]
+    found += [t for t in stated if not named or any(diseases.is_within(t.id, n) for n in named)]
     if not found:
         found = [t for k in keywords for t in _terms(k, "keyword")]
     if any(diseases.is_cancer(t.id) for t in found):  # "Pain; Breast Cancer": the cancer decides

@@ -157,6 +157,12 @@ class Retrieval(BaseModel):
     )
     drugs: list[str] = Field(default_factory=list, description="boost trials using these drugs or classes")
     conditions: list[str] = Field(default_factory=list, description="boost trials listing these conditions")
+    diseases: list[str] = Field(
+        default_factory=list, description="disease term ids of the patient and above: a trial for one fits")
+    disease_baskets: list[str] = Field(
+        default_factory=list, description="generic terms above the patient's (solid tumour, cancer): basket trials")
+    narrower_diseases: list[str] = Field(
+        default_factory=list, description="term ids below the patient's: a trial for one may fit (ask)")
     prefer_statuses: list[str] = Field(default_factory=list, description="small boost for these statuses")
     statuses: list[str] | None = Field(default=None, description="hard filter; None = any")
     age: float | None = Field(default=None, description="hard filter: age within the trial's window")

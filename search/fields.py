@@ -76,6 +76,9 @@ RELEVANCE_PLAN: tuple[Signal, ...] = (
     KeywordSignal("gene_alterations", ("req_bm",), 4.0),
     KeywordSignal("drugs", ("k_drugs", "k_intervention_classes"), 3.0),
     KeywordSignal("conditions", ("k_conditions",), 3.0),
+    KeywordSignal("diseases", ("k_disease_ids",), 6.0, per_value=False),
+    KeywordSignal("narrower_diseases", ("k_disease_ids",), 3.0, per_value=False),
+    KeywordSignal("disease_baskets", ("k_disease_ids",), 2.0, per_value=False),
 )
 # these only add to the score of a trial the relevance plan retrieved
 PREFERENCE_PLAN: tuple[Signal, ...] = (

@@ -5,10 +5,16 @@
     ('NCT04879121', 'potentially_eligible')
 
 Conditions and genes are relevance signals, never hard filters, so a tumour-agnostic basket trial is
-found through its biomarker. Status, age, sex and location prefilter the candidates (age and sex only
-when ineligible trials are not wanted). Ranking: potentially eligible first; then open before closed;
-then biomarker specificity (exact alteration and threshold > an `any` alteration > no biomarker named
-> biomarker not shown); then met minus unknown criteria; then text relevance.
+found through its biomarker. Candidates also come by the patient's disease terms (`search.diagnosis`): trials
+whose deciding terms are the patient's or above them, below them, or a basket the disease falls in (a "colon
+cancer" patient finds "colorectal neoplasms" trials). Status, age, sex and location prefilter the candidates
+(age and sex only when ineligible trials are not wanted); when fewer potentially eligible trials than `top` come
+back, a second, deeper retrieval (at most DEEP_CANDIDATES) follows.
+
+Ranking in tiers: potentially eligible with the diagnosis met; potentially eligible with the diagnosis unknown;
+then not eligible. Within a tier: open before closed; then biomarker specificity (exact alteration and
+threshold > an `any` alteration > no biomarker named > biomarker not shown); then met minus unknown criteria;
+then text relevance.
 Nothing about the patient is logged or written anywhere.
 """
 
@@ -18,19 +24,27 @@ import logging
 from collections.abc import Sequence
 
 from core.statuses import OPEN_STATUSES
-from search.backend import Backend, Retrieval
+from nlp.diseases import is_basket
+from search.backend import Backend, Hit, Retrieval
+from search.diagnosis import Diagnosis, broader_and_narrower, diagnosis_verdict, understand
 from search.models import IndexDocument, MatchResult, PatientProfile
 from search.verdicts import evaluate
 
 DEFAULT_STATUSES: tuple[str, ...] = OPEN_STATUSES
 MIN_CANDIDATES = 40
+DEEP_CANDIDATES = 1000
 log = logging.getLogger(__name__)
 
 
-def _request(patient: PatientProfile, statuses: Sequence[str] | None, size: int, prefilter: bool) -> Retrieval:
+def _request(patient: PatientProfile, statuses: Sequence[str] | None, size: int, prefilter: bool,
+             found_diseases: Sequence[Diagnosis] = ()) -> Retrieval:
     found = [b for b in patient.biomarkers if b.status == "positive"]  # a negative result boosts nothing
+    above, below = broader_and_narrower(found_diseases)
     return Retrieval(
         text=" ".join(patient.conditions),
+        diseases=[i for i in above if not is_basket(i)],
+        disease_baskets=[i for i in above if is_basket(i)],
+        narrower_diseases=below,
         genes=list(dict.fromkeys(b.gene for b in found)),
         gene_alterations=list(dict.fromkeys((b.gene, b.alteration) for b in found)),
         prefer_statuses=list(OPEN_STATUSES),
@@ -42,27 +56,38 @@ def _request(patient: PatientProfile, statuses: Sequence[str] | None, size: int,
     )
 
 
-def score_of(eligible: bool, open_: bool, specificity: int, met: int, unknown: int, relevance: float) -> float:
-    """One number that orders results exactly as the ranking rules do (relevance in [0, 1])."""
+def score_of(tier: int, open_: bool, specificity: int, met: int, unknown: int, relevance: float) -> float:
+    """One number that orders results exactly as the ranking rules do (tier 2, 1 or 0; relevance in [0, 1])."""
     balance = max(-49, min(49, met - unknown)) + 50
-    return round(10_000 * eligible + 1_000 * open_ + 100 * specificity + balance + relevance, 4)
+    return round(10_000 * tier + 1_000 * open_ + 100 * specificity + balance + relevance, 4)
 
 
-def judge(doc: IndexDocument, patient: PatientProfile, relevance: float) -> MatchResult:
-    """The MatchResult of one trial for one patient (relevance: the backend score scaled to [0, 1])."""
+def judge(doc: IndexDocument, patient: PatientProfile, relevance: float,
+          found_diseases: Sequence[Diagnosis] | None = None) -> MatchResult:
+    """The MatchResult of one trial for one patient (relevance: the backend score scaled to [0, 1]);
+    `found_diseases` is `understand(patient.conditions)`, computed once per match by the caller."""
     evaluation = evaluate(doc, patient)
-    counts = {s: sum(v.status == s for v in evaluation.criteria) for s in ("met", "not_met", "unknown")}
+    found = understand(patient.conditions) if found_diseases is None else found_diseases
+    diagnosis = diagnosis_verdict(doc, found)
+    criteria = [diagnosis, *evaluation.criteria]
+    counts = {s: sum(v.status == s for v in criteria) for s in ("met", "not_met", "unknown")}
     eligible = counts["not_met"] == 0
+    tier = (2 if diagnosis.status == "met" else 1) if eligible else 0
     return MatchResult(
         nct_id=doc.nct_id,
         title=doc.title,
         status=doc.overall_status,
-        score=score_of(eligible, doc.overall_status in OPEN_STATUSES, evaluation.specificity,
+        score=score_of(tier, doc.overall_status in OPEN_STATUSES, evaluation.specificity,
                        counts["met"], counts["unknown"], relevance),
         verdict="potentially_eligible" if eligible else "not_eligible",
-        criteria=evaluation.criteria,
+        criteria=criteria,
         counts=counts,
     )
+
+
+def _judged(hits: list[Hit], patient: PatientProfile, found: Sequence[Diagnosis]) -> list[MatchResult]:
+    best = max((h.score for h in hits), default=0.0) or 1.0
+    return [judge(h.document, patient, h.score / best, found) for h in hits]
 
 
 def match_patient(
@@ -73,10 +98,14 @@ def match_patient(
     include_ineligible: bool = False,
 ) -> list[MatchResult]:
     """The best `top` trials for `patient`, ranked; `statuses=None` accepts any overall status."""
+    found = understand(patient.conditions)
     size = max(MIN_CANDIDATES, top * 2)
-    hits = backend.retrieve(_request(patient, statuses, size, prefilter=not include_ineligible))
-    best = max((h.score for h in hits), default=0.0) or 1.0
-    results = [judge(h.document, patient, h.score / best) for h in hits]
+    prefilter = not include_ineligible
+    hits = backend.retrieve(_request(patient, statuses, size, prefilter, found))
+    results = _judged(hits, patient, found)
+    if sum(r.verdict == "potentially_eligible" for r in results) < top and len(hits) == size < DEEP_CANDIDATES:
+        hits = backend.retrieve(_request(patient, statuses, min(DEEP_CANDIDATES, size * 5), prefilter, found))
+        results = _judged(hits, patient, found)
     if not include_ineligible:
         results = [r for r in results if r.verdict == "potentially_eligible"]
     results.sort(key=lambda r: (-r.score, r.nct_id))

@@ -23,7 +23,7 @@ PatientSex = Literal["female", "male"]
 CnsStatus = Literal["none", "stable", "active"]
 VerdictStatus = Literal["met", "not_met", "unknown"]
 CriterionKind = Literal[
-    "biomarker", "age", "sex", "performance_status", "prior_therapy", "cns_metastases", "location"
+    "diagnosis", "biomarker", "age", "sex", "performance_status", "prior_therapy", "cns_metastases", "location"
 ]
 
 

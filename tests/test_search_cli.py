@@ -45,7 +45,28 @@ def test_match_json_lists_ranked_results_with_criteria(data_dir, patient_file):
 
 def test_match_without_json_prints_a_table(data_dir, patient_file):
     done = run(data_dir, "match", "--patient", str(patient_file), "--top", "2")
-    assert done.returncode == 0 and "NCT04879121" in done.stdout.splitlines()[0]
+    assert done.returncode == 0 and "NCT04879121" in done.stdout.splitlines()[1]
+
+
+def test_match_says_what_the_diagnosis_was_understood_as(data_dir, patient_file):
+    done = run(data_dir, "match", "--patient", str(patient_file), "--top", "2")
+    assert done.stdout.splitlines()[0] == "diagnosis: metastatic colorectal adenocarcinoma → colorectal adenocarcinoma"
+
+
+def test_match_json_gives_the_diagnosis_terms_and_a_diagnosis_criterion(data_dir, patient_file):
+    done = run(data_dir, "match", "--patient", str(patient_file), "--top", "1", "--json")
+    payload = json.loads(done.stdout)
+    assert payload["diagnosis"] == [{"text": "metastatic colorectal adenocarcinoma",
+                                     "terms": [{"id": "DOID:0050861", "name": "colorectal adenocarcinoma"}]}]
+    assert payload["results"][0]["criteria"][0]["kind"] == "diagnosis"
+
+
+def test_an_unmapped_diagnosis_warns_and_still_matches(data_dir, tmp_path):
+    path = tmp_path / "unmapped.json"
+    path.write_text(json.dumps({"conditions": ["zorblax syndrome"], "biomarkers": [{"gene": "NTRK1"}]}))
+    done = run(data_dir, "match", "--patient", str(path), "--top", "3")
+    assert done.returncode == 0 and "'zorblax syndrome' is not a disease trialmatch knows" in done.stderr
+    assert "NCT" in done.stdout
 
 
 def test_an_invalid_patient_is_one_line_naming_the_field_with_exit_2(data_dir, tmp_path):

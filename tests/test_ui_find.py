@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from core.settings import Settings
@@ -182,6 +184,12 @@ def test_the_csv_and_json_exports_keep_the_rank_order(data_dir):
     first = json.loads(results_json(results))["results"][0]
     assert (first["nct_id"], sorted(first)) == (
         MODEL_TRIAL, ["criteria", "nct_id", "score", "status", "title", "verdict"])
+
+
+def test_the_csv_export_has_the_diagnosis_verdict(data_dir):
+    at = submit(fill(app_test()))
+    frame = pd.read_csv(io.BytesIO(results_csv(at.session_state["find_results"][False].results)))
+    assert frame["diagnosis"][0].startswith("met: trial is for solid tumour")
 
 
 @pytest.mark.elasticsearch

@@ -237,7 +237,8 @@ def render_form(choices: FormChoices) -> Submitted | None:
             "Diagnosis", _with(choices.conditions, *st.session_state.get(f"{KEY}conditions", [])),
             key=f"{KEY}conditions", persist_state="session", accept_new_options=True,
             placeholder="type a diagnosis, e.g. metastatic colorectal adenocarcinoma",
-            help="Free text; suggestions come from the conditions of indexed trials",
+            help="Free text; suggestions are the disease vocabulary's names and synonyms, then the conditions of "
+                 "indexed trials. The diagnosis is matched against whom each trial is for",
         )
         st.markdown("**Biomarkers**")
         biomarkers = _biomarker_rows(choices.genes)

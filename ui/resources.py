@@ -12,7 +12,7 @@ from __future__ import annotations
 import streamlit as st
 
 from core.settings import Settings
-from nlp import vocab
+from nlp import diseases, vocab
 from search.backend import Backend
 from search.backends import open_backend
 
@@ -37,6 +37,12 @@ def gene_options() -> list[str]:
     families = [f for f in vocab.gene_family_names() if f not in set(symbols)]
     aliases = sorted(alias for alias in vocab.gene_aliases() if alias not in {*symbols, *families})
     return symbols + families + aliases
+
+
+@st.cache_resource(show_spinner=False)
+def disease_options() -> list[str]:
+    """Names and synonyms of the disease vocabulary's cancers (nlp.diseases), for the Diagnosis autocomplete."""
+    return diseases.labels()
 
 
 @st.cache_resource(show_spinner=False)

@@ -81,6 +81,12 @@ def render_card(rank: int, result: MatchResult, doc: IndexDocument | None) -> No
         ctgov_link(result.nct_id, container=links)
 
 
+def _diagnosis(result: MatchResult) -> str:
+    """The diagnosis criterion in one cell: "met: trial is for solid tumour; the patient has ..."."""
+    found = next((c for c in result.criteria if c.kind == "diagnosis"), None)
+    return f"{found.status.replace('_', ' ')}: {found.explanation}" if found else ""
+
+
 def results_frame(results: Sequence[MatchResult]) -> pd.DataFrame:
     """One row per trial in rank order, for the CSV export."""
     return pd.DataFrame(
@@ -88,12 +94,13 @@ def results_frame(results: Sequence[MatchResult]) -> pd.DataFrame:
             {
                 "rank": rank, "nct_id": r.nct_id, "title": r.title, "status": r.status, "verdict": r.verdict,
                 "score": round(r.score, 4), "met": r.counts.get("met", 0), "not_met": r.counts.get("not_met", 0),
-                "unknown": r.counts.get("unknown", 0), "why_not": " | ".join(why_not(r)), "url": ctgov_url(r.nct_id),
+                "unknown": r.counts.get("unknown", 0), "diagnosis": _diagnosis(r), "why_not": " | ".join(why_not(r)),
+                "url": ctgov_url(r.nct_id),
             }
             for rank, r in enumerate(results, 1)
         ],
         columns=["rank", "nct_id", "title", "status", "verdict", "score", "met", "not_met", "unknown",
-                 "why_not", "url"],
+                 "diagnosis", "why_not", "url"],
     )
 
 

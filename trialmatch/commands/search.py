@@ -4,10 +4,12 @@
     $ trialmatch match --patient patient.json --top 10 --status any --json
     $ trialmatch similar NCT04879121 --top 5
 
-`match --json` prints `{"results": [{"nct_id", "title", "status", "score", "verdict", "criteria"}]}` in rank
-order; `similar --json` prints `{"results": [{"nct_id", "title", "score", "reasons"}]}`. Without --json
-both print a table. Invalid profiles, unknown trials and unreachable backends end with one line on stderr
-and exit status 2.
+`match --json` prints `{"diagnosis": [{"text", "terms": [{"id", "name"}]}], "results": [{"nct_id", "title",
+"status", "score", "verdict", "criteria"}]}` in rank order (the diagnosis as understood; the table prints it as
+"diagnosis: metastatic colorectal adenocarcinoma → colorectal adenocarcinoma", and a condition no disease term
+matches is warned about on stderr); `similar --json` prints `{"results": [{"nct_id", "title", "score",
+"reasons"}]}`. Without --json both print a table. Invalid profiles, unknown trials and unreachable backends
+end with one line on stderr and exit status 2.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import typer
 from core.statuses import STATUSES
 from search.backend import BackendError
 from search.backends import open_backend
+from search.diagnosis import describe, understand
 from search.matching import DEFAULT_STATUSES, match_patient
 from search.patient import PatientError, load_patient
 from search.similar import TrialNotFound, similar_trials
@@ -107,10 +110,20 @@ def match(
             backend.close()
     except (PatientError, BackendError) as exc:
         raise UserError(str(exc)) from exc
+    found = understand(profile.conditions)
+    for diagnosis in found:
+        if not diagnosis.ids:
+            typer.echo(f"trialmatch: warning: conditions: {diagnosis.text!r} is not a disease trialmatch knows; "
+                       "it is matched on its words only and the diagnosis criterion stays unknown (try a name "
+                       "such as 'colorectal cancer')", err=True)
     if as_json:
+        understood = [{"text": d.text, "terms": [{"id": i, "name": n} for i, n in zip(d.ids, d.names, strict=True)]}
+                      for d in found]
         payload = [r.model_dump(mode="json", exclude={"counts"}) for r in results]
-        typer.echo(json.dumps({"results": payload}))
+        typer.echo(json.dumps({"diagnosis": understood, "results": payload}))
         return
+    for diagnosis in found:
+        typer.echo(f"diagnosis: {describe(diagnosis)}")
     if not results:
         typer.echo("no matching trials (try --status any or --include-ineligible)")
     for rank, r in enumerate(results, 1):

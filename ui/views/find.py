@@ -38,7 +38,7 @@ def _choices() -> patient_form.FormChoices:
     return patient_form.FormChoices(
         genes=resources.gene_options(),
         drugs=resources.drug_options(),
-        conditions=sorted(resources.facet("conditions")),
+        conditions=list(dict.fromkeys([*resources.disease_options(), *sorted(resources.facet("conditions"))])),
     )
 
 

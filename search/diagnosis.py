@@ -1,0 +1,124 @@
+"""The diagnosis criterion: is the trial for the patient's disease?
+
+    >>> found = understand(["metastatic colorectal adenocarcinoma"])
+    >>> describe(found[0])
+    'metastatic colorectal adenocarcinoma → colorectal adenocarcinoma'
+    >>> verdict = diagnosis_verdict(document, found)                  # doctest: +SKIP
+    >>> verdict.status, verdict.explanation                           # doctest: +SKIP
+    ('not_met', 'trial is for breast cancer; the patient has colorectal adenocarcinoma')
+
+The patient's conditions map to disease terms with `nlp.diseases` (`understand`); the trial's deciding terms were
+read at indexing time (`nlp.trial_diseases`, `TrialCriteria.diseases`). The verdict, for the best of the patient's
+conditions (a patient with several conditions is matched on any of them):
+
+- met: the patient's term is one of the trial's or lies below one (trial "lung cancer", patient NSCLC), or the
+  trial is a basket (solid tumour, any cancer) the patient's disease falls in;
+- not_met: every disease the trial names is disjoint from the patient's (breast vs colorectal), or the trial
+  enrols people without the disease (screening, prevention of the disease itself);
+- unknown: either side names no known disease, or the patient's term is broader than the trial's (patient "lung
+  cancer", trial NSCLC: ask).
+
+Each verdict quotes what it rests on: the registry conditions, the title or the criterion that states the disease.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from nlp import diseases
+from nlp.models import DiseaseTerm
+from search.models import CriterionVerdict, IndexDocument, VerdictStatus
+
+_RANK = {"met": 2, "unknown": 1, "not_met": 0}
+_STATUS: dict[str, VerdictStatus] = {"met": "met", "unknown": "unknown", "not_met": "not_met"}
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    """One of the patient's conditions as written, and the disease terms it was understood as (none: unmapped)."""
+
+    text: str
+    ids: tuple[str, ...]
+    names: tuple[str, ...]
+
+
+@lru_cache(maxsize=1024)
+def _understand_one(text: str) -> Diagnosis:
+    matches = diseases.map_condition(text)
+    kept = diseases.most_specific([m.id for m in matches])
+    return Diagnosis(text, tuple(kept), tuple(diseases.term(i).name for i in kept))
+
+
+def understand(conditions: Sequence[str]) -> list[Diagnosis]:
+    """Each condition with its terms ("metastatic colorectal adenocarcinoma" → colorectal adenocarcinoma)."""
+    return [_understand_one(" ".join(c.split())) for c in conditions if c.strip()]
+
+
+def describe(diagnosis: Diagnosis) -> str:
+    """The line the user sees: "metastatic colorectal adenocarcinoma → colorectal adenocarcinoma"."""
+    if not diagnosis.ids:
+        return f"{diagnosis.text} → not recognised (matched on its words only; the diagnosis criterion stays unknown)"
+    return f"{diagnosis.text} → {', '.join(diagnosis.names)}"
+
+
+def broader_and_narrower(found: Sequence[Diagnosis]) -> tuple[list[str], list[str]]:
+    """Term ids a trial for the patient's disease may list: the patient's terms and every term above them (met
+    when the trial lists one), and every term below them (unknown: the trial may take a narrower disease)."""
+    own = {i for d in found for i in d.ids}
+    above = set(own)
+    below: set[str] = set()
+    for term_id in own:
+        above |= diseases.ancestors(term_id)
+        if not diseases.is_basket(term_id):
+            below |= diseases.descendants(term_id)
+    return sorted(above), sorted(below - above)
+
+
+def _quote(doc: IndexDocument, term: DiseaseTerm | None) -> tuple[str, tuple[int, int] | None]:
+    """What a verdict rests on: the criterion that states the disease, or the registry field that names it."""
+    criteria = doc.facts.criteria
+    if term is not None and term.source == "sentence" and term.criterion is not None \
+            and 0 <= term.criterion < len(criteria):
+        return criteria[term.criterion].text, criteria[term.criterion].span
+    source = term.source if term is not None else "condition"
+    if source == "title":
+        return f"title: {doc.title}", None
+    if source == "keyword":
+        return f"keywords: {term.text if term else ''}", None
+    return f"conditions: {'; '.join(doc.conditions) or 'none listed'}", None
+
+
+def _names(terms: Sequence[DiseaseTerm]) -> str:
+    return ", ".join(dict.fromkeys(t.name for t in terms))
+
+
+def diagnosis_verdict(doc: IndexDocument, found: Sequence[Diagnosis]) -> CriterionVerdict:
+    """The `diagnosis` criterion of `doc` for a patient whose conditions were `understand`-ed as `found`."""
+    facts = doc.facts.diseases
+    mapped = [d for d in found if d.ids]
+    first = facts.terms[0] if facts.terms else None
+    text, span = _quote(doc, first)
+    if not found:
+        return CriterionVerdict(kind="diagnosis", status="unknown", criterion=text, span=span,
+                                explanation="the patient profile gives no diagnosis")
+    if facts.enrols == "without_disease":
+        what = _names(facts.terms) or "the disease it studies"
+        has = ", ".join(n for d in mapped for n in d.names) or ", ".join(d.text for d in found)
+        return CriterionVerdict(
+            kind="diagnosis", status="not_met", criterion=text, span=span,
+            explanation=f"trial enrols people without {what} (screening or prevention); the patient has {has}")
+    if not mapped:
+        unmapped = ", ".join(repr(d.text) for d in found)
+        return CriterionVerdict(kind="diagnosis", status="unknown", criterion=text, span=span,
+                                explanation=f"the patient's diagnosis {unmapped} is not a disease trialmatch knows")
+    if not facts.terms:
+        return CriterionVerdict(kind="diagnosis", status="unknown", criterion=text, span=span,
+                                explanation="the trial names no disease trialmatch knows")
+    trial_ids = [t.id for t in facts.terms]
+    best = max((diseases.judge(i, trial_ids) for d in mapped for i in d.ids), key=lambda r: _RANK[r.verdict])
+    decided = next((t for t in facts.terms if t.id == best.trial), first)
+    text, span = _quote(doc, decided)
+    return CriterionVerdict(kind="diagnosis", status=_STATUS[best.verdict], criterion=text, span=span,
+                            explanation=best.reason)

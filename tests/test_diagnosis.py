@@ -1,0 +1,141 @@
+"""The diagnosis criterion: every verdict on hand-built trials, and patients of several cancers on the real corpus."""
+
+from __future__ import annotations
+
+import pytest
+
+from nlp.models import Criterion, DiseaseFacts, DiseaseTerm, TrialCriteria
+from search.backends import open_backend
+from search.diagnosis import describe, diagnosis_verdict, understand
+from search.matching import match_patient
+from search.models import IndexDocument
+from search.patient import parse_patient
+from tests.backend_suite import indexed_corpus
+
+MODEL_TRIAL = "NCT04879121"
+SENTENCE = "Histologically confirmed non-small cell lung cancer"
+
+
+def trial(*terms: tuple[str, str, str], basket=False, enrols="patients", conditions=("x",)) -> IndexDocument:
+    facts = DiseaseFacts(basket=basket, enrols=enrols, terms=[
+        DiseaseTerm(id=i, name=n, source=source, text=n, criterion=0 if source == "sentence" else None)
+        for i, n, source in terms])
+    criteria = [Criterion(section="inclusion", text=SENTENCE, span=(0, len(SENTENCE)))]
+    return IndexDocument(nct_id="NCT00000009", title="A trial", conditions=list(conditions),
+                         facts=TrialCriteria(criteria=criteria, diseases=facts))
+
+
+BREAST = ("DOID:1612", "breast cancer", "condition")
+LUNG = ("DOID:1324", "lung cancer", "condition")
+NSCLC = ("DOID:3908", "lung non-small cell carcinoma", "sentence")
+SOLID = ("TM:solid_tumor", "solid tumour", "condition")
+
+
+def verdict(doc, *conditions):
+    return diagnosis_verdict(doc, understand(list(conditions)))
+
+
+def test_a_patient_term_below_the_trial_term_is_met():
+    found = verdict(trial(LUNG, conditions=["Lung Cancer"]), "stage IV NSCLC")
+    assert (found.status, found.criterion) == ("met", "conditions: Lung Cancer")
+    assert found.explanation == ("trial is for lung cancer; the patient has lung non-small cell carcinoma, "
+                                 "a kind of lung cancer")
+
+
+def test_a_basket_the_patient_disease_falls_in_is_met():
+    assert verdict(trial(SOLID, basket=True), "metastatic colorectal adenocarcinoma").status == "met"
+
+
+def test_a_haematologic_cancer_is_not_in_a_solid_tumour_basket():
+    assert verdict(trial(SOLID, basket=True), "acute myeloid leukemia").status == "not_met"
+
+
+def test_a_disjoint_disease_is_not_met_with_a_plain_explanation():
+    found = verdict(trial(BREAST), "colorectal cancer")
+    assert (found.status, found.explanation) == ("not_met", "trial is for breast cancer; the patient has "
+                                                            "colorectal cancer")
+
+
+def test_a_trial_for_people_without_the_disease_is_not_met():
+    found = verdict(trial(("DOID:9256", "colorectal cancer", "condition"), enrols="without_disease"),
+                    "colorectal cancer")
+    assert found.status == "not_met" and "without colorectal cancer" in found.explanation
+
+
+def test_a_patient_term_broader_than_the_trial_term_is_unknown_and_quotes_the_sentence():
+    found = verdict(trial(NSCLC), "lung cancer")
+    assert (found.status, found.criterion, found.span) == ("unknown", SENTENCE, (0, len(SENTENCE)))
+
+
+def test_an_unmapped_diagnosis_is_unknown():
+    found = verdict(trial(BREAST), "feeling poorly")
+    assert found.status == "unknown" and "'feeling poorly' is not a disease" in found.explanation
+
+
+def test_a_trial_naming_no_disease_is_unknown():
+    assert verdict(trial(), "breast cancer").status == "unknown"
+
+
+def test_no_diagnosis_in_the_profile_is_unknown():
+    assert verdict(trial(BREAST)).status == "unknown"
+
+
+def test_a_patient_with_several_conditions_is_matched_on_any_of_them():
+    assert verdict(trial(BREAST), "colorectal cancer", "breast cancer").status == "met"
+
+
+def test_the_user_sees_what_the_diagnosis_was_understood_as():
+    assert [describe(d) for d in understand(["metastatic colorectal adenocarcinoma"])] == [
+        "metastatic colorectal adenocarcinoma → colorectal adenocarcinoma"]
+
+
+# -- patients on the NTRK trials plus the API v2 studies ------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    backend = open_backend(indexed_corpus(tmp_path_factory.getbasetemp()))
+    yield backend
+    backend.close()
+
+
+def eligible(corpus, **fields):
+    fields.setdefault("age", 52)
+    return [r for r in match_patient(parse_patient(fields), corpus, top=50)]
+
+
+def diagnosis_of(result):
+    return next(v for v in result.criteria if v.kind == "diagnosis")
+
+
+def test_the_readme_patient_gets_the_model_trial_first_and_no_trial_for_another_disease_or_screening(corpus):
+    results = eligible(corpus, sex="female", conditions=["metastatic colorectal adenocarcinoma"], ecog=1,
+                       biomarkers=[{"gene": "NTRK1", "alteration": "amplification", "copies": 9}],
+                       tested_genes=["NTRK1", "NTRK2", "NTRK3"])
+    assert results[0].nct_id == MODEL_TRIAL
+    assert [r.nct_id for r in results if diagnosis_of(r).status != "met"] == []
+    for r in results:
+        doc = corpus.get(r.nct_id)
+        assert doc.facts.diseases.enrols == "patients"
+        assert doc.facts.diseases.basket or "colorectal cancer" in diagnosis_of(r).explanation, r.nct_id
+
+
+def test_a_her2_breast_cancer_patient_sees_no_colorectal_or_lung_trial_as_eligible(corpus):
+    results = eligible(corpus, sex="female", conditions=["HER2-positive metastatic breast cancer"],
+                       biomarkers=[{"gene": "HER2", "alteration": "amplification"}])
+    assert results and diagnosis_of(results[0]).status == "met"
+    for r in results:
+        names = [t.name for t in corpus.get(r.nct_id).facts.diseases.terms]
+        assert not names or not all("colorectal" in n or "lung" in n for n in names), r.nct_id
+
+
+def test_a_lung_adenocarcinoma_patient_gets_lung_trials_before_baskets_and_unknowns(corpus):
+    results = eligible(corpus, sex="male", conditions=["lung adenocarcinoma"],
+                       biomarkers=[{"gene": "KRAS", "variant": "G12C", "alteration": "mutation"}])
+    statuses = [diagnosis_of(r).status for r in results]
+    assert statuses[0] == "met" and statuses == sorted(statuses, key=["met", "unknown"].index)
+
+
+def test_a_prostate_cancer_patient_is_not_offered_breast_cancer_trials(corpus):
+    results = eligible(corpus, sex="male", conditions=["metastatic castration-resistant prostate cancer"])
+    assert all("breast" not in diagnosis_of(r).explanation.split(";")[0] for r in results)
+    assert any(diagnosis_of(r).status == "met" for r in results)
