@@ -194,6 +194,11 @@ class Backend(Protocol):
         """Add or replace documents by nct_id; visible to readers when the call returns. Returns the count."""
         ...
 
+    def discard_orphans(self) -> list[str]:
+        """Remove what rebuilds killed before their swap left behind (never the live index, never a build in
+        progress). Returns the names removed."""
+        ...
+
     def delete(self, nct_ids: Sequence[str]) -> int:
         """Remove documents by nct_id (unknown ids are ignored). Returns how many ids were asked for."""
         ...

@@ -140,6 +140,12 @@ def _field_types(properties: dict) -> dict[str, str]:
     return {name: body.get("type", "object") for name, body in properties.items()}
 
 
+def _version_ns(name: str) -> int:
+    """The creation stamp of a versioned index `<alias>-v<ns>` (0 for any other name)."""
+    stamp = name.rpartition("-v")[2]
+    return int(stamp) if stamp.isdigit() else 0
+
+
 class ElasticBackend:
     """Documents in the Elasticsearch index alias `index` at `url`."""
 
@@ -249,7 +255,23 @@ class ElasticBackend:
         for index in old:
             self._call("delete the previous index", self.client.options(ignore_status=404).indices.delete,
                        index=index)
+        self.discard_orphans()
         return written
+
+    def discard_orphans(self) -> list[str]:
+        """Delete versioned indices older than the live one that the alias does not name: rebuilds killed
+        before their swap. A newer one may be another process's rebuild still filling; it is deleted once a
+        later rebuild has been swapped in."""
+        live = self._alias_targets()
+        if not live:
+            return []
+        newest = max(_version_ns(name) for name in live)
+        existing = self._call("list the index versions", self.client.indices.get, index=f"{self.alias}-v*")
+        orphans = sorted(name for name in existing if name not in live and _version_ns(name) < newest)
+        for name in orphans:
+            self._call("delete an orphaned index version", self.client.options(ignore_status=404).indices.delete,
+                       index=name)
+        return orphans
 
     def upsert(self, documents: Iterable[IndexDocument]) -> int:
         self._ensure()

@@ -10,6 +10,9 @@ writes a new directory beside it and swaps the symlink with one atomic rename. Q
 term objects, never from tantivy's query parser, so user text cannot inject query syntax. Sites are
 indexed as 1-degree grid cells, so a location prefilter is a term query; the exact distance is checked
 in Python on the candidates only.
+
+The directory of a rebuild killed before its swap is removed by the next `rebuild` or `discard_orphans`
+(`search.index_versions`).
 """
 
 from __future__ import annotations
@@ -59,6 +62,7 @@ from search.fields import (
     text_clause,
     text_fields,
 )
+from search.index_versions import building, discard_orphans
 from search.models import IndexDocument, Location
 
 WRITER_HEAP = 100_000_000
@@ -137,8 +141,9 @@ class EmbeddedBackend:
                 raise BackendUnavailable(
                     f"no search index at {self.path}: run `trialmatch index` to build it"
                 )
-            target = self._new_version_dir()
-            self._swap_in(target)
+            with building(self.path):
+                target = self._new_version_dir()
+                self._swap_in(target)
         if self._index is None or target != self._opened_target:
             try:
                 self._index = tantivy.Index(self.schema, path=str(target), reuse=True)
@@ -188,13 +193,15 @@ class EmbeddedBackend:
         return written
 
     def rebuild(self, documents: Iterable[IndexDocument]) -> int:
-        target = self._new_version_dir()
-        try:
-            written = self._write(tantivy.Index(self.schema, path=str(target)), documents, replace=True)
-        except BaseException:
-            shutil.rmtree(target, ignore_errors=True)
-            raise
-        previous = self._swap_in(target)
+        self.discard_orphans()
+        with building(self.path):
+            target = self._new_version_dir()
+            try:
+                written = self._write(tantivy.Index(self.schema, path=str(target)), documents, replace=True)
+            except BaseException:
+                shutil.rmtree(target, ignore_errors=True)
+                raise
+            previous = self._swap_in(target)
         self._index = None
         if previous is not None and previous != target:
             shutil.rmtree(previous, ignore_errors=True)
@@ -202,6 +209,10 @@ class EmbeddedBackend:
 
     def upsert(self, documents: Iterable[IndexDocument]) -> int:
         return self._write(self._open(create=True), documents, replace=True)
+
+    def discard_orphans(self) -> list[str]:
+        """Remove the directories of rebuilds that were killed before they were swapped in."""
+        return [p.name for p in discard_orphans(self.path)]
 
     def delete(self, nct_ids: Sequence[str]) -> int:
         index = self._open(create=True)

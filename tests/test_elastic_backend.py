@@ -91,3 +91,12 @@ def test_an_unreachable_server_raises_backend_unavailable():
     backend = ElasticBackend("http://127.0.0.1:9", index="nothing", timeout=2)
     with pytest.raises(BackendUnavailable, match="TRIALMATCH_ES_URL"):
         backend.search("glioma")
+
+
+def test_an_index_version_left_by_a_killed_rebuild_is_deleted_by_the_next_rebuild(elastic):
+    elastic.upsert(documents())
+    left = elastic._create_version()  # what a rebuild killed before its alias swap leaves
+    elastic.rebuild(documents())
+    remaining = set(elastic.client.indices.get(index=f"{elastic.alias}-v*"))
+    assert left not in remaining and remaining == set(elastic._alias_targets())
+    assert elastic.discard_orphans() == []

@@ -8,7 +8,8 @@ Incremental (pending studies only) or, with `rebuild`, every stored study into a
 atomically. Studies are read from the raw store (`ingest.store.RawStore`), extracted with `nlp.extract` in
 batches, turned into `IndexDocument`s (`search.documents`) and written to the settings' backend; each chunk is
 marked processed in the store only after the backend has it. A study that cannot be extracted or indexed is
-reported and stays pending, so the next run retries it.
+reported and stays pending, so the next run retries it. Every run first removes the index versions of rebuilds
+killed before their swap (`discarded`).
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ class IndexReport(BaseModel):
     failed: int = 0
     failures: list[str] = Field(default_factory=list, description="'<nct_id>: <reason>', the first few")
     rebuilt: bool = False
+    discarded: list[str] = Field(default_factory=list, description="index versions left by killed rebuilds, removed")
     total: int = Field(default=0, description="documents in the index afterwards")
     seconds: float = 0.0
 
@@ -100,6 +102,7 @@ def index_pending(settings: Settings, rebuild: bool = False, progress: Progress 
     started = time.monotonic()
     backend = open_backend(settings)
     try:
+        report_discarded = backend.discard_orphans()
         with RawStore(settings.store_path) as store:
             run = _Run(store, store.count() if rebuild else store.pending_count(), progress)
             if rebuild:
@@ -118,6 +121,7 @@ def index_pending(settings: Settings, rebuild: bool = False, progress: Progress 
                     if docs:
                         run.report.indexed += backend.upsert(docs)
                         store.mark_processed(d.nct_id for d in docs)
+        run.report.discarded = report_discarded
         run.report.total = backend.count()
     finally:
         backend.close()

@@ -82,6 +82,9 @@ def index(
         return
     for failure in report.failures:
         typer.echo(f"skipped {failure}", err=True)
+    if report.discarded:
+        typer.echo(f"removed {len(report.discarded)} index versions left by killed rebuilds "
+                   f"({', '.join(report.discarded)})", err=True)
     what = "rebuilt index with" if report.rebuilt else "indexed"
     typer.echo(f"index: {what} {report.indexed} studies, {report.failed} failed, "
                f"{report.total} in the index ({report.seconds:.1f} s)")
