@@ -219,6 +219,21 @@ def _eligibility(root: etree._Element) -> dict[str, Any]:
     )
 
 
+def _people(element: etree._Element, *tags: str) -> list[dict[str, Any]]:
+    """Contacts (`overall_contact`, `contact`, their `_backup`s) as API v2 contacts: name, role, phone, email."""
+    found = []
+    for tag in tags:
+        for person in element.findall(tag):
+            name = " ".join(filter(None, (_text(person, part) for part in ("first_name", "middle_name", "last_name"))))
+            degrees = _text(person, "degrees")
+            found.append(_drop_empty({
+                "name": f"{name}, {degrees}" if name and degrees else name or None, "role": "CONTACT",
+                "phone": _text(person, "phone"), "phoneExt": _text(person, "phone_ext"),
+                "email": _text(person, "email"),
+            }))
+    return [c for c in found if set(c) - {"role"}]
+
+
 def _contacts(root: etree._Element) -> dict[str, Any]:
     officials = [
         _drop_empty(
@@ -239,11 +254,13 @@ def _contacts(root: etree._Element) -> dict[str, Any]:
                 "state": _text(loc, "facility/address/state"),
                 "zip": _text(loc, "facility/address/zip"),
                 "country": _text(loc, "facility/address/country"),
+                "contacts": _people(loc, "contact", "contact_backup"),
             }
         )
         for loc in root.findall("location")
     ]
-    return _drop_empty({"overallOfficials": officials, "locations": locations})
+    central = _people(root, "overall_contact", "overall_contact_backup")
+    return _drop_empty({"centralContacts": central, "overallOfficials": officials, "locations": locations})
 
 
 def _browse(root: etree._Element, tag: str) -> dict[str, Any]:

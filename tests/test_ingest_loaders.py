@@ -83,6 +83,24 @@ def test_a_legacy_xml_record_is_mapped_to_the_api_v2_shape():
     assert protocol["eligibilityModule"]["maximumAge"] == "35 Years"
 
 
+def test_legacy_contacts_become_central_and_site_contacts():
+    (loaded,) = iter_source(LEGACY / "NCT00000169.xml")
+    module = loaded.study["protocolSection"]["contactsLocationsModule"]
+    assert module["centralContacts"] == [{"name": "Lisa A. Jones, Ph.D.", "role": "CONTACT",
+                                          "phone": "1-614-292-7097", "email": "jones.809@osu.edu"}]
+    first = module["locations"][0]
+    assert (first["city"], first["zip"], first["status"]) == ("Eutaw", "35462", "RECRUITING")
+    assert first["contacts"] == [{"name": "Sandral Hullett, MD, et al", "role": "CONTACT",
+                                  "phone": "205-372-3674", "email": "kleinstein@icare.opt.uab.edu"}]
+
+
+def test_a_legacy_record_without_contacts_gets_no_contact_fields():
+    (loaded,) = iter_source(LEGACY / "NCT00000102.xml")
+    module = loaded.study["protocolSection"].get("contactsLocationsModule", {})
+    assert "centralContacts" not in module
+    assert all("contacts" not in loc for loc in module.get("locations", []))
+
+
 def test_a_legacy_age_of_na_means_no_limit_and_is_left_out():
     (loaded,) = iter_source(LEGACY / "NCT00000104.xml")
     eligibility = loaded.study["protocolSection"]["eligibilityModule"]
