@@ -15,19 +15,36 @@ from functools import cache
 
 from nlp.models import TrialCriteria
 from nlp.vocab import drug_classes, normalize_drug, vocabulary
-from search.models import IndexDocument, Site
+from search.gazetteer import Gazetteer
+from search.models import Contact, IndexDocument, Site
 
 
-def _sites(locations: list[dict]) -> list[Site]:
+def contacts(entries: list[dict]) -> list[Contact]:
+    """The registry's contacts (`centralContacts`, a location's `contacts`) with a name, phone or email."""
+    found = []
+    for entry in entries:
+        phone = " ext. ".join(p for p in (entry.get("phone"), entry.get("phoneExt")) if p) or None
+        contact = Contact(name=entry.get("name"), phone=phone, email=entry.get("email"))
+        if (contact.name or contact.phone or contact.email) and contact not in found:
+            found.append(contact)
+    return found
+
+
+def _sites(locations: list[dict], gazetteer: Gazetteer | None) -> list[Site]:
+    """The trial's sites; one without a geoPoint is placed at its ZIP or city when the gazetteer knows it."""
     sites = []
     for loc in locations:
         geo = loc.get("geoPoint") or {}
-        sites.append(
-            Site(
-                facility=loc.get("facility"), city=loc.get("city"), state=loc.get("state"),
-                country=loc.get("country"), lat=geo.get("lat"), lon=geo.get("lon"),
-            )
+        site = Site(
+            facility=loc.get("facility"), city=loc.get("city"), state=loc.get("state"), zip=loc.get("zip"),
+            country=loc.get("country"), status=loc.get("status"), lat=geo.get("lat"), lon=geo.get("lon"),
+            contacts=contacts(loc.get("contacts") or []),
         )
+        if (site.lat is None or site.lon is None) and gazetteer is not None:
+            point = gazetteer.place_site(site.city, site.state, site.zip, site.country)
+            if point:
+                site = site.model_copy(update={"lat": point[0], "lon": point[1], "placed": True})
+        sites.append(site)
     return sites
 
 
@@ -64,8 +81,10 @@ def drugs_and_classes(names: list[str]) -> tuple[list[str], list[str]]:
     return drugs, list(classes)
 
 
-def build_document(study: dict, criteria: TrialCriteria) -> IndexDocument:
-    """Registry fields of `study` (API v2 shape) plus `criteria`; missing modules give empty fields."""
+def build_document(study: dict, criteria: TrialCriteria, gazetteer: Gazetteer | None = None) -> IndexDocument:
+    """Registry fields of `study` (API v2 shape) plus `criteria`; missing modules give empty fields.
+
+    With a `gazetteer`, sites the registry gives no coordinates are placed at their ZIP or city."""
     section = study.get("protocolSection") or {}
     ident = section.get("identificationModule") or {}
     status = section.get("statusModule") or {}
@@ -75,7 +94,7 @@ def build_document(study: dict, criteria: TrialCriteria) -> IndexDocument:
     arms = section.get("armsInterventionsModule") or {}
     sponsor = (section.get("sponsorCollaboratorsModule") or {}).get("leadSponsor") or {}
     eligibility = section.get("eligibilityModule") or {}
-    locations = (section.get("contactsLocationsModule") or {}).get("locations") or []
+    contacts_locations = section.get("contactsLocationsModule") or {}
     names = list(dict.fromkeys(i["name"] for i in arms.get("interventions") or [] if i.get("name")))
     drugs, classes = drugs_and_classes(names)
     nct_id = ident.get("nctId") or criteria.nct_id
@@ -98,6 +117,7 @@ def build_document(study: dict, criteria: TrialCriteria) -> IndexDocument:
         summary=description.get("briefSummary") or "",
         eligibility_text=eligibility.get("eligibilityCriteria") or "",
         facts=criteria.model_copy(update={"nct_id": nct_id}),
-        sites=_sites(locations),
+        sites=_sites(contacts_locations.get("locations") or [], gazetteer),
+        contacts=contacts(contacts_locations.get("centralContacts") or []),
         last_update=(status.get("lastUpdatePostDateStruct") or {}).get("date"),
     )

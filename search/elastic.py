@@ -375,10 +375,10 @@ class ElasticBackend:
             filters.append({"terms": {"k_sex": ["all", request.sex.lower()]}})
         if request.location is not None:
             loc = request.location
-            filters.append({"bool": {"minimum_should_match": 1, "should": [
-                {"geo_distance": {"distance": f"{loc.radius_km}km", "sites": {"lat": loc.lat, "lon": loc.lon}}},
-                {"bool": {"must_not": [{"exists": {"field": "sites"}}]}},
-            ]}})
+            near = {"geo_distance": {"distance": f"{loc.radius_km}km", "sites": {"lat": loc.lat, "lon": loc.lon}}}
+            unlocated = {"bool": {"must_not": [{"exists": {"field": "sites"}}]}}
+            filters.append({"bool": {"minimum_should_match": 1,
+                                     "should": [near, unlocated] if loc.include_unlocated else [near]}})
         query: dict = {"must": [self._relevance(request)], "filter": filters}
         if preferred := [compile_clause(c) for c in plan_clauses(PREFERENCE_PLAN, request)]:
             query["should"] = preferred

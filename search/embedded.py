@@ -18,7 +18,6 @@ The directory of a rebuild killed before its swap is removed by the next `rebuil
 from __future__ import annotations
 
 import json
-import math
 import os
 import shutil
 import time
@@ -63,12 +62,12 @@ from search.fields import (
     text_fields,
 )
 from search.index_versions import building, discard_orphans
+from search.gazetteer import distance_km
 from search.models import IndexDocument, Location
 
 WRITER_HEAP = 100_000_000
 _Q = tantivy.Query
 _MUST, _SHOULD, _NOT = tantivy.Occur.Must, tantivy.Occur.Should, tantivy.Occur.MustNot
-EARTH_RADIUS_KM = 6371.0
 
 
 def _schema() -> tantivy.Schema:
@@ -106,18 +105,12 @@ def _record(doc: IndexDocument) -> tantivy.Document:
     return tantivy.Document(**fields)
 
 
-def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance (haversine)."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(a))
-
-
 def within_reach(points: list[list[float]], location: Location) -> bool:
-    """A site lies within the radius, or the trial lists no site coordinates (location unknown)."""
-    return not points or any(distance_km(location.lat, location.lon, a, b) <= location.radius_km
-                             for a, b in points)
+    """A site lies within the radius; or the trial lists no site location and those are asked for."""
+    if not points:
+        return location.include_unlocated
+    assert location.lat is not None and location.lon is not None, "resolve the location first (search.geo)"
+    return any(distance_km(location.lat, location.lon, a, b) <= location.radius_km for a, b in points)
 
 
 class EmbeddedBackend:
@@ -319,8 +312,7 @@ class EmbeddedBackend:
             clauses.append((_MUST, _Q.term_set_query(s, "k_sex", ["all", request.sex.lower()])))
         if request.exclude:
             clauses.append((_NOT, _Q.term_set_query(s, "id", request.exclude)))
-        if request.location and (cells := query_cells(request.location.lat, request.location.lon,
-                                                      request.location.radius_km)):
+        if request.location and (cells := query_cells(request.location)):
             clauses.append((_MUST, _Q.term_set_query(s, "geo_cell", cells)))
         searcher = self._searcher()
         # distance is checked here, so ask for more when a location may drop some

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from itertools import product
 
 from search.backend import Retrieval
-from search.models import IndexDocument
+from search.models import IndexDocument, Location
 
 MAX_QUERY_TOKENS = 64
 MAX_QUERY_CHARS = 10_000
@@ -246,8 +246,11 @@ def geo_cells(doc: IndexDocument) -> list[str]:
     return sorted({_cell(lat, lon) for lat, lon in site_points(doc)}) or ["none"]
 
 
-def query_cells(lat: float, lon: float, radius_km: float) -> list[str] | None:
-    """Grid cells covering the circle's bounding box (plus `none`), or None when that would be too many."""
+def query_cells(location: Location) -> list[str] | None:
+    """Grid cells covering the circle's bounding box (plus `none` when trials without a site location are
+    wanted), or None when that would be too many."""
+    assert location.lat is not None and location.lon is not None, "resolve the location first (search.geo)"
+    lat, lon, radius_km = location.lat, location.lon, location.radius_km
     dlat = radius_km / KM_PER_DEGREE
     cos_lat = math.cos(math.radians(min(89.0, abs(lat) + dlat)))
     dlon = radius_km / (KM_PER_DEGREE * max(cos_lat, 1e-6))
@@ -257,4 +260,4 @@ def query_cells(lat: float, lon: float, radius_km: float) -> list[str] | None:
     lon_cells = range(math.floor((lon - dlon) / GEO_CELL_DEGREES), math.floor((lon + dlon) / GEO_CELL_DEGREES) + 1)
     if len(lat_cells) * len(lon_cells) > MAX_QUERY_CELLS:
         return None
-    return [f"{a}:{b}" for a in lat_cells for b in lon_cells] + ["none"]
+    return [f"{a}:{b}" for a in lat_cells for b in lon_cells] + (["none"] if location.include_unlocated else [])

@@ -15,6 +15,9 @@ Ranking in tiers: potentially eligible with the diagnosis met; potentially eligi
 then not eligible. Within a tier: open before closed; then biomarker specificity (exact alteration and
 threshold > an `any` alteration > no biomarker named > biomarker not shown); then met minus unknown criteria;
 then text relevance.
+With a location (resolved first: `search.geo.place_patient`), only trials with a site within the radius are
+candidates, unless `include_unlocated` also asks for those that list no site location; each result then
+carries its nearest site and distance. Every result carries the trial's contacts.
 Nothing about the patient is logged or written anywhere.
 """
 
@@ -27,6 +30,7 @@ from core.statuses import OPEN_STATUSES
 from nlp.diseases import is_basket
 from search.backend import Backend, Hit, Retrieval
 from search.diagnosis import Diagnosis, broader_and_narrower, diagnosis_verdict, understand
+from search.geo import nearest_site, trial_contacts
 from search.models import IndexDocument, MatchResult, PatientProfile
 from search.verdicts import evaluate
 
@@ -98,6 +102,8 @@ def match_patient(
     include_ineligible: bool = False,
 ) -> list[MatchResult]:
     """The best `top` trials for `patient`, ranked; `statuses=None` accepts any overall status."""
+    if patient.location is not None and not patient.location.placed:
+        raise ValueError("location.near must be resolved to coordinates first (search.geo.place_patient)")
     found = understand(patient.conditions)
     size = max(MIN_CANDIDATES, top * 2)
     prefilter = not include_ineligible
@@ -110,4 +116,16 @@ def match_patient(
         results = [r for r in results if r.verdict == "potentially_eligible"]
     results.sort(key=lambda r: (-r.score, r.nct_id))
     log.debug("match: %d candidates, %d results", len(hits), len(results))
-    return results[:top]
+    return _with_sites(results[:top], patient, backend)
+
+
+def _with_sites(results: list[MatchResult], patient: PatientProfile, backend: Backend) -> list[MatchResult]:
+    """Results with their nearest site and contacts, read from the full documents (retrieval's are slim)."""
+    if not results:
+        return results
+    ids = [r.nct_id for r in results]
+    docs = {d.nct_id: d for d in backend.search(None, {"field": "nct_id", "operator": "in", "value": ids},
+                                                size=len(ids))}
+    return [r.model_copy(update={"nearest_site": nearest_site(doc, patient.location),
+                                 "contacts": trial_contacts(doc, patient.location)})
+            if (doc := docs.get(r.nct_id)) else r for r in results]

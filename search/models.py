@@ -31,13 +31,25 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class Contact(_Model):
+    """Who to call or write to about a trial (the registry's central contact, or a site's)."""
+
+    name: str | None = None
+    phone: str | None = None
+    email: str | None = None
+
+
 class Site(_Model):
     facility: str | None = None
     city: str | None = None
     state: str | None = None
+    zip: str | None = None
     country: str | None = None
+    status: str | None = Field(default=None, description="the site's recruiting status, as registered")
     lat: float | None = None
     lon: float | None = None
+    placed: bool = Field(default=False, description="coordinates from the gazetteer (city or ZIP), not the registry")
+    contacts: list[Contact] = Field(default_factory=list)
 
 
 class IndexDocument(_Model):
@@ -60,6 +72,7 @@ class IndexDocument(_Model):
     eligibility_text: str = Field(default="", description="as registered; fact spans index into it")
     facts: TrialCriteria = Field(default_factory=TrialCriteria)
     sites: list[Site] = Field(default_factory=list)
+    contacts: list[Contact] = Field(default_factory=list, description="the registry's central contacts")
     last_update: str | None = None
 
     @property
@@ -96,10 +109,25 @@ class PatientTherapy(_Model):
     outcome: TherapyOutcome | None = None
 
 
+DEFAULT_RADIUS_KM = 100.0
+
+
 class Location(_Model):
-    lat: float = Field(ge=-90, le=90)
-    lon: float = Field(ge=-180, le=180)
-    radius_km: float = Field(default=200, gt=0)
+    """Where the patient can travel: a place in words (`near`, resolved by `search.geo`) or `lat`/`lon`.
+
+    With a location, only trials with a site within `radius_km` are kept; `include_unlocated` also keeps
+    trials that list no site location at all."""
+
+    near: str | None = Field(default=None, description="a city, a postal code or 'lat, lon'")
+    label: str | None = Field(default=None, description="the place `near` resolved to")
+    lat: float | None = Field(default=None, ge=-90, le=90)
+    lon: float | None = Field(default=None, ge=-180, le=180)
+    radius_km: float = Field(default=DEFAULT_RADIUS_KM, gt=0)
+    include_unlocated: bool = False
+
+    @property
+    def placed(self) -> bool:
+        return self.lat is not None and self.lon is not None
 
 
 class PatientProfile(_Model):
@@ -128,6 +156,16 @@ class CriterionVerdict(_Model):
     span: tuple[int, int] | None = None
 
 
+class NearestSite(_Model):
+    facility: str | None = None
+    city: str | None = None
+    state: str | None = None
+    zip: str | None = None
+    country: str | None = None
+    status: str | None = None
+    distance_km: float
+
+
 class MatchResult(_Model):
     nct_id: str
     title: str
@@ -136,6 +174,8 @@ class MatchResult(_Model):
     verdict: Literal["potentially_eligible", "not_eligible"]
     criteria: list[CriterionVerdict]
     counts: dict[str, int]
+    nearest_site: NearestSite | None = Field(default=None, description="the closest site; None without a location")
+    contacts: list[Contact] = Field(default_factory=list, description="central contacts, else the nearest site's")
 
 
 class SimilarResult(_Model):

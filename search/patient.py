@@ -25,6 +25,7 @@ from pydantic import ValidationError
 
 from core.encoding import JsonDepthError, load_json
 from nlp.vocab import GeneRef, normalize_gene, positive_alteration
+from search.geo import KM_PER_MILE
 from search.models import PatientBiomarker, PatientProfile
 
 TERMS_PATH = Path(__file__).with_name("patient_terms.json")
@@ -190,6 +191,31 @@ def _therapy(entry, field: str) -> dict:
     return entry
 
 
+def _location(value) -> dict:
+    """`{"near": "77030", "radius_mi": 60}` or `{"lat", "lon", "radius_km"}` as the Location model reads it."""
+    if isinstance(value, str):
+        value = {"near": value}
+    if not isinstance(value, dict):
+        raise PatientError('location: expected an object like {"near": "Houston, TX", "radius_km": 100}')
+    value = dict(value)
+    if "radius_mi" in value:
+        miles = value.pop("radius_mi")
+        if "radius_km" in value:
+            raise PatientError("location.radius_mi: give radius_km or radius_mi, not both")
+        if isinstance(miles, bool) or not isinstance(miles, int | float) or miles <= 0:
+            raise PatientError(f"location.radius_mi: expected a positive number of miles, got {json.dumps(miles)[:60]}")
+        value["radius_km"] = round(miles * KM_PER_MILE, 3)
+    if isinstance(value.get("near"), str) and not value["near"].strip():
+        value.pop("near")
+    lat, lon = value.get("lat"), value.get("lon")
+    if (lat is None) != (lon is None):
+        missing = "lon" if lon is None else "lat"
+        raise PatientError(f"location.{missing}: missing; give both lat and lon, or a place as near")
+    if lat is None and value.get("near") is None:
+        raise PatientError('location.near: missing; give a city, a ZIP code or "lat, lon" (e.g. "Houston, TX")')
+    return value
+
+
 def _field_path(loc: tuple) -> str:
     path = ""
     for part in loc:
@@ -219,6 +245,8 @@ def parse_patient(data: dict) -> PatientProfile:
         data["tested_genes"] = _tested_genes(data["tested_genes"])
     if isinstance(data.get("prior_therapies"), list):
         data["prior_therapies"] = [_therapy(t, f"prior_therapies[{i}]") for i, t in enumerate(data["prior_therapies"])]
+    if data.get("location") is not None:
+        data["location"] = _location(data["location"])
     for key in ("age", "ecog", "karnofsky", "lansky"):
         if isinstance(data.get(key), bool):
             raise PatientError(f"{key}: expected a number, got {data[key]!r}")

@@ -263,10 +263,19 @@ class BackendSuite:
     def test_retrieval_drops_trials_for_the_other_sex(self, filled):
         assert "NCT00000004" not in ids(filled.retrieve(Retrieval(text="breast cancer", sex="MALE")))
 
-    def test_retrieval_keeps_trials_near_the_patient_or_without_sites(self, filled):
+    def test_retrieval_keeps_only_trials_with_a_site_near_the_patient(self, filled):
         near_houston = Location(lat=29.76, lon=-95.36, radius_km=200)
         hits = filled.retrieve(Retrieval(genes=["NTRK1"], location=near_houston))
+        assert ids(hits) == ["NCT00000001"]
+
+    def test_retrieval_keeps_trials_without_a_site_location_when_asked(self, filled):
+        near_houston = Location(lat=29.76, lon=-95.36, radius_km=200, include_unlocated=True)
+        hits = filled.retrieve(Retrieval(genes=["NTRK1"], location=near_houston))
         assert sorted(ids(hits)) == ["NCT00000001", "NCT00000002"]
+
+    def test_a_point_in_the_ocean_finds_no_trial(self, filled):
+        pacific = Location(lat=0.0, lon=-150.0, radius_km=100)
+        assert filled.retrieve(Retrieval(genes=["NTRK1"], location=pacific)) == []
 
     def test_retrieval_with_a_continental_radius_keeps_distant_sites(self, filled):
         anywhere = Location(lat=29.76, lon=-95.36, radius_km=5000)

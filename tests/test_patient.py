@@ -131,6 +131,11 @@ def test_prior_therapy_names_are_lower_cased():
     ({"conditions": ["x"], "tested_genes": {"NTRK1": True}}, "tested_genes"),
     ({"conditions": ["x"], "prior_therapies": [{"name": "x", "outcome": "cured"}]}, "prior_therapies[0].outcome"),
     ({"conditions": ["x"], "location": {"lat": 200, "lon": 0}}, "location.lat"),
+    ({"conditions": ["x"], "location": {"lat": 29.76}}, "location.lon"),
+    ({"conditions": ["x"], "location": {"radius_km": 50}}, "location.near"),
+    ({"conditions": ["x"], "location": {"near": "77030", "radius_mi": -5}}, "location.radius_mi"),
+    ({"conditions": ["x"], "location": {"near": "77030", "radius_mi": 5, "radius_km": 8}}, "location.radius_mi"),
+    ({"conditions": ["x"], "location": 77030}, "location"),
     ({"conditions": ["x"], "height": 180}, "height"),
     ({"age": 40}, "conditions"),
     ({"conditions": [""]}, "conditions"),
@@ -138,6 +143,15 @@ def test_prior_therapy_names_are_lower_cased():
 def test_an_invalid_value_names_its_field(data, field):
     with pytest.raises(PatientError, match=rf"^{re.escape(field)}: "):
         parse_patient(data)
+
+
+def test_a_location_in_words_keeps_its_words_and_takes_miles_as_km():
+    location = parse_patient({"conditions": ["x"], "location": {"near": "Houston, TX", "radius_mi": 100}}).location
+    assert (location.near, location.lat, location.radius_km) == ("Houston, TX", None, 160.934)
+
+
+def test_a_location_without_a_radius_reaches_100_km():
+    assert parse_patient({"conditions": ["x"], "location": {"near": "77030"}}).location.radius_km == 100
 
 
 def test_a_boolean_is_not_an_age():

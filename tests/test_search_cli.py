@@ -13,6 +13,9 @@ from ingest.loaders import iter_source
 from ingest.store import RawStore
 from tests.backend_suite import NTRK_DIR, indexed_corpus
 
+# NTRK trials converted from legacy records without any site (../shared/README.md)
+NTRK_TRIALS_WITHOUT_SITES = {"NCT02576431", "NCT02637687", "NCT02122913", "NCT02097810", "NCT02568267",
+                             "NCT02650401", "NCT03093116", "NCT03215511"}
 PATIENT = {"age": 52, "conditions": ["metastatic colorectal adenocarcinoma"],
            "biomarkers": [{"gene": "NTRK1", "alteration": "amplification", "copies": 9}]}
 
@@ -40,7 +43,73 @@ def test_match_json_lists_ranked_results_with_criteria(data_dir, patient_file):
     done = run(data_dir, "match", "--patient", str(patient_file), "--top", "3", "--json")
     first = json.loads(done.stdout)["results"][0]
     assert (first["nct_id"], set(first)) == (
-        "NCT04879121", {"nct_id", "title", "status", "score", "verdict", "criteria"})
+        "NCT04879121", {"nct_id", "title", "status", "score", "verdict", "criteria", "nearest_site", "contacts"})
+    assert first["nearest_site"] is None
+
+
+def test_match_near_a_houston_zip_gives_the_md_anderson_site_and_its_distance(data_dir, patient_file):
+    done = run(data_dir, "match", "--patient", str(patient_file), "--near", "77030", "--radius", "50mi", "--json")
+    results = json.loads(done.stdout)["results"]
+    first = results[0]
+    assert (first["nct_id"], first["nearest_site"]["facility"], first["nearest_site"]["city"]) == (
+        "NCT04879121", "M D Anderson Cancer Center", "Houston")
+    assert 0 <= first["nearest_site"]["distance_km"] < 80
+    assert all(r["nearest_site"] and r["nearest_site"]["distance_km"] <= 80.5 for r in results)
+
+
+def test_match_near_a_city_leaves_out_trials_without_a_site_location(data_dir, patient_file):
+    near = ["match", "--patient", str(patient_file), "--near", "Houston, TX", "--json", "--top", "50"]
+    kept = {r["nct_id"] for r in json.loads(run(data_dir, *near).stdout)["results"]}
+    widened = json.loads(run(data_dir, *near, "--include-unlocated").stdout)["results"]
+    unlocated = {r["nct_id"] for r in widened if r["nearest_site"] is None}
+    assert "NCT04879121" in kept and not kept & NTRK_TRIALS_WITHOUT_SITES
+    assert NTRK_TRIALS_WITHOUT_SITES & unlocated
+
+
+def test_a_table_near_a_place_shows_the_nearest_site(data_dir, patient_file):
+    done = run(data_dir, "match", "--patient", str(patient_file), "--near", "Houston, TX", "--top", "1")
+    assert "nearest site" in done.stdout and "M D Anderson Cancer Center" in done.stdout
+
+
+def test_a_result_carries_the_central_contact_of_its_record(data_dir, tmp_path):
+    path = tmp_path / "thymoma.json"
+    path.write_text(json.dumps({"age": 60, "conditions": ["thymoma"]}))
+    done = run(data_dir, "match", "--patient", str(path), "--near", "Houston, TX", "--status", "any", "--json",
+               "--top", "50")
+    contacts = {r["nct_id"]: r["contacts"] for r in json.loads(done.stdout)["results"]}
+    assert {"name": "Anne S. Tsao", "phone": "713-792-6363", "email": "astsao@mdanderson.org"} in contacts[
+        "NCT03295227"]
+
+
+def test_an_ambiguous_place_exits_2_naming_the_candidates(data_dir, patient_file):
+    done = run(data_dir, "match", "--patient", str(patient_file), "--near", "Springfield")
+    assert done.returncode == 2 and done.stderr.count("\n") == 1
+    assert "Springfield, Illinois" in done.stderr and "Springfield, Massachusetts" in done.stderr
+
+
+def test_an_unknown_place_exits_2_and_searches_nothing(data_dir, patient_file):
+    done = run(data_dir, "match", "--patient", str(patient_file), "--near", "Atlantis under the sea")
+    assert (done.returncode, done.stdout) == (2, "")
+    assert "--near: no place called 'Atlantis under the sea' is known" in done.stderr
+
+
+def test_the_near_flag_wins_over_the_patient_json(data_dir, tmp_path):
+    path = tmp_path / "boston.json"
+    path.write_text(json.dumps(PATIENT | {"location": {"near": "Boston, MA", "radius_km": 50}}))
+    in_boston = json.loads(run(data_dir, "match", "--patient", str(path), "--json").stdout)["results"]
+    in_houston = json.loads(run(data_dir, "match", "--patient", str(path), "--near", "Houston, TX",
+                                "--json").stdout)["results"]
+    assert "NCT04879121" not in {r["nct_id"] for r in in_boston}
+    assert in_houston[0]["nct_id"] == "NCT04879121"
+
+
+@pytest.mark.parametrize(("flags", "message"), [
+    (["--near", "Houston, TX", "--radius", "far"], "--radius: 'far' is not a radius"),
+    (["--radius", "100km"], "--radius: needs a place"),
+])
+def test_a_bad_radius_is_one_line_with_exit_2(data_dir, patient_file, flags, message):
+    done = run(data_dir, "match", "--patient", str(patient_file), *flags)
+    assert (done.returncode, message in done.stderr) == (2, True)
 
 
 def test_match_without_json_prints_a_table(data_dir, patient_file):

@@ -183,7 +183,7 @@ def test_the_csv_and_json_exports_keep_the_rank_order(data_dir):
     assert csv_lines[1].startswith(f"1,{MODEL_TRIAL},")
     first = json.loads(results_json(results))["results"][0]
     assert (first["nct_id"], sorted(first)) == (
-        MODEL_TRIAL, ["criteria", "nct_id", "score", "status", "title", "verdict"])
+        MODEL_TRIAL, ["contacts", "criteria", "nct_id", "nearest_site", "score", "status", "title", "verdict"])
 
 
 def test_the_csv_export_has_the_diagnosis_verdict(data_dir):

@@ -15,6 +15,7 @@ from core.settings import Settings
 from nlp import diseases, vocab
 from search.backend import Backend
 from search.backends import open_backend
+from search.gazetteer import Gazetteer
 
 
 @st.cache_resource(show_spinner=False)
@@ -56,3 +57,9 @@ def facet(field: str, size: int = 500) -> dict[str, int]:
     """The most frequent values of an index field with their trial counts (refreshed every 5 minutes)."""
     return backend().facets(field, size=size)
 
+
+
+@st.cache_resource(show_spinner=False, ttl=300)
+def gazetteer() -> Gazetteer:
+    """Place words to coordinates: the data directory's registry places plus the packaged place data."""
+    return Gazetteer.load(settings().data_dir)

@@ -10,6 +10,11 @@ batches, turned into `IndexDocument`s (`search.documents`) and written to the se
 marked processed in the store only after the backend has it. A study that cannot be extracted or indexed is
 reported and stays pending, so the next run retries it. Every run first removes the index versions of rebuilds
 killed before their swap (`discarded`).
+
+Before the documents are built, the registry's places (every site with a geoPoint: city, state, ZIP,
+country → coordinates) are learnt from the studies about to be indexed and saved as the data directory's
+gazetteer (`search.gazetteer`, `<data dir>/gazetteer.json`; a rebuild starts it afresh). Sites without a
+geoPoint are placed through it, and `match --near` resolves place words with it.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from nlp.extract import extract_studies, extract_study
 from nlp.models import TrialCriteria
 from search.backends import open_backend
 from search.documents import build_document
+from search.gazetteer import Gazetteer, RegistryPlaces
 from search.models import IndexDocument
 
 CHUNK = 256
@@ -70,8 +76,8 @@ def _extract(studies: list[dict]) -> list[TrialCriteria | Exception]:
 
 
 class _Run:
-    def __init__(self, store: RawStore, total: int, progress: Progress | None):
-        self.store, self.total, self.progress = store, total, progress
+    def __init__(self, store: RawStore, total: int, progress: Progress | None, gazetteer: Gazetteer):
+        self.store, self.total, self.progress, self.gazetteer = store, total, progress, gazetteer
         self.report = IndexReport()
         self.seen = 0
 
@@ -88,13 +94,22 @@ class _Run:
                     self._fail(stored.nct_id, f"extraction failed ({type(criteria).__name__}: {criteria})")
                     continue
                 try:
-                    docs.append(build_document(stored.raw, criteria))
+                    docs.append(build_document(stored.raw, criteria, self.gazetteer))
                 except ValueError as exc:
                     self._fail(stored.nct_id, str(exc))
             self.seen += len(chunk)
             if self.progress:
                 self.progress(self.seen, self.total)
             yield docs
+
+
+def learn_places(store: RawStore, settings: Settings, rebuild: bool) -> Gazetteer:
+    """The data directory's gazetteer with the places of the studies about to be indexed, saved."""
+    places = RegistryPlaces() if rebuild else RegistryPlaces.load(settings.data_dir)
+    for stored in store.iter_studies(pending_only=not rebuild):
+        places.add_study(stored.raw)
+    places.save(settings.data_dir)
+    return Gazetteer(places)
 
 
 def index_pending(settings: Settings, rebuild: bool = False, progress: Progress | None = None) -> IndexReport:
@@ -104,7 +119,8 @@ def index_pending(settings: Settings, rebuild: bool = False, progress: Progress 
     try:
         report_discarded = backend.discard_orphans()
         with RawStore(settings.store_path) as store:
-            run = _Run(store, store.count() if rebuild else store.pending_count(), progress)
+            gazetteer = learn_places(store, settings, rebuild)
+            run = _Run(store, store.count() if rebuild else store.pending_count(), progress, gazetteer)
             if rebuild:
                 done: list[str] = []
 

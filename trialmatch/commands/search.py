@@ -2,14 +2,15 @@
 
     $ trialmatch index [--rebuild]
     $ trialmatch match --patient patient.json --top 10 --status any --json
+    $ trialmatch match --patient patient.json --near "Houston, TX" --radius 100mi [--include-unlocated]
     $ trialmatch similar NCT04879121 --top 5
 
 `match --json` prints `{"diagnosis": [{"text", "terms": [{"id", "name"}]}], "results": [{"nct_id", "title",
-"status", "score", "verdict", "criteria"}]}` in rank order (the diagnosis as understood; the table prints it as
+"status", "score", "verdict", "criteria", "nearest_site", "contacts"}]}` in rank order (the diagnosis as understood; the table prints it as
 "diagnosis: metastatic colorectal adenocarcinoma → colorectal adenocarcinoma", and a condition no disease term
 matches is warned about on stderr); `similar --json` prints `{"results": [{"nct_id", "title", "score",
-"reasons"}]}`. Without --json both print a table. Invalid profiles, unknown trials and unreachable backends
-end with one line on stderr and exit status 2.
+"reasons"}]}`. Without --json both print a table. Invalid profiles, places that are unknown or ambiguous (the
+candidates are named), unknown trials and unreachable backends end with one line on stderr and exit status 2.
 """
 
 from __future__ import annotations
@@ -24,7 +25,10 @@ from core.statuses import STATUSES
 from search.backend import BackendError
 from search.backends import open_backend
 from search.diagnosis import describe, understand
+from search.gazetteer import Gazetteer, PlaceError
+from search.geo import parse_radius, place_patient
 from search.matching import DEFAULT_STATUSES, match_patient
+from search.models import Location, MatchResult, PatientProfile
 from search.patient import PatientError, load_patient
 from search.similar import TrialNotFound, similar_trials
 from trialmatch.cli import UserError, settings_of
@@ -52,6 +56,44 @@ def parse_statuses(value: str) -> tuple[str, ...] | None:
             f"list of {', '.join(STATUSES)}"
         )
     return statuses
+
+
+def with_location(profile: PatientProfile, near: str | None, radius: str | None,
+                  include_unlocated: bool) -> PatientProfile:
+    """The profile's location with the command's flags applied (a flag wins over the patient JSON)."""
+    given = profile.location
+    if near is None and given is None:
+        if radius is not None or include_unlocated:
+            flag = "--radius" if radius is not None else "--include-unlocated"
+            raise UserError(f"{flag}: needs a place: add --near \"Houston, TX\" (or a location in the patient JSON)")
+        return profile
+    try:
+        radius_km = parse_radius(radius) if radius is not None else None
+    except ValueError as exc:
+        raise UserError(f"--radius: {exc}") from exc
+    if near is not None:
+        location = Location(near=near, radius_km=radius_km or (given.radius_km if given else Location().radius_km))
+    else:
+        assert given is not None
+        location = given.model_copy(update={"radius_km": radius_km} if radius_km else {})
+    if include_unlocated:
+        location = location.model_copy(update={"include_unlocated": True})
+    return profile.model_copy(update={"location": location})
+
+
+def _site_line(result: MatchResult) -> str | None:
+    site = result.nearest_site
+    if site is None:
+        return None
+    where = ", ".join(p for p in (site.facility, site.city, site.state, site.country) if p)
+    status = f" ({site.status.replace('_', ' ').lower()})" if site.status else ""
+    return f"nearest site {site.distance_km:.0f} km: {where}{status}"
+
+
+def _contact_line(result: MatchResult) -> str | None:
+    if not result.contacts:
+        return None
+    return "contact: " + "; ".join(" ".join(p for p in (c.name, c.phone, c.email) if p) for c in result.contacts)
 
 
 def index(
@@ -98,13 +140,27 @@ def match(
     status: str = typer.Option(
         "recruiting", "--status", help="recruiting (default: RECRUITING, NOT_YET_RECRUITING, "
         "ENROLLING_BY_INVITATION), any, or a comma-separated list of statuses."),
+    near: str = typer.Option(None, "--near", help='Only trials with a site near this place: a city ("Houston, '
+                             'TX", "Lyon"), a ZIP or postal code, or "lat, lon".'),
+    radius: str = typer.Option(None, "--radius", help="Distance from --near: 100km, 60mi, or a number of km "
+                               "(default 100 km)."),
+    include_unlocated: bool = typer.Option(False, "--include-unlocated", help="With a place, also keep trials "
+                                           "that list no site location."),
     as_json: bool = JSON,
 ) -> None:
     """Rank trials for a patient, with a verdict for every extracted criterion."""
     settings = settings_of(ctx)
     statuses = parse_statuses(status)
     try:
-        profile = load_patient(patient)
+        profile = with_location(load_patient(patient), near, radius, include_unlocated)
+    except PatientError as exc:
+        raise UserError(str(exc)) from exc
+    if profile.location is not None:
+        try:
+            profile = place_patient(profile, Gazetteer.load(settings.data_dir))
+        except PlaceError as exc:
+            raise UserError(f"{'--near' if near is not None else 'location.near'}: {exc}") from exc
+    try:
         backend = open_backend(settings)
         try:
             results = match_patient(profile, backend, top=top, statuses=statuses,
@@ -133,6 +189,11 @@ def match(
         counts = f"{r.counts['met']} met, {r.counts['not_met']} not met, {r.counts['unknown']} unknown"
         typer.echo(f"{rank:>3}. {r.nct_id}  {r.verdict:<20} {r.status or '-':<22} {counts}")
         typer.echo(f"     {r.title}")
+        for line in (_site_line(r), _contact_line(r)):
+            if line:
+                typer.echo(f"     {line}")
+        if profile.location is not None and r.nearest_site is None:
+            typer.echo("     no site location listed")
         for v in r.criteria:
             typer.echo(f"       [{v.status:^7}] {v.kind}: {v.explanation}")
 

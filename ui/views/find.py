@@ -14,6 +14,8 @@ from dataclasses import dataclass
 import streamlit as st
 
 from search.backend import Backend, BackendError
+from search.gazetteer import PlaceError
+from search.geo import place_patient
 from search.matching import match_patient
 from search.models import IndexDocument, MatchResult, PatientProfile
 from search.patient import PatientError, parse_patient, parse_patient_json
@@ -56,9 +58,12 @@ def _load_upload() -> None:
         return
     st.session_state[UPLOADED] = uploaded.file_id
     try:
-        patient = parse_patient_json(uploaded.getvalue(), uploaded.name)
+        patient = place_patient(parse_patient_json(uploaded.getvalue(), uploaded.name), resources.gazetteer())
     except PatientError as exc:
         st.error(str(exc))
+        return
+    except PlaceError as exc:
+        st.error(f"{uploaded.name}: location.near: {exc}")
         return
     patient_form.prefill(patient)
     _remember(patient, *patient_form.search_settings())
@@ -70,8 +75,8 @@ def _submitted(choices: patient_form.FormChoices) -> None:
     if submitted is None:
         return
     try:
-        patient = parse_patient(submitted.profile)
-    except PatientError as exc:
+        patient = place_patient(parse_patient(submitted.profile), resources.gazetteer())
+    except (PatientError, PlaceError) as exc:
         st.error(f"Please correct the form: {exc}", icon=":material/edit:")
         st.session_state.pop(REQUEST, None)
         return
