@@ -61,8 +61,8 @@ from search.fields import (
     text_clause,
     text_fields,
 )
-from search.index_versions import building, discard_orphans
 from search.gazetteer import distance_km
+from search.index_versions import building, discard_orphans
 from search.models import IndexDocument, Location
 
 WRITER_HEAP = 100_000_000
