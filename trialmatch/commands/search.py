@@ -7,10 +7,11 @@
 
 `match --json` prints `{"diagnosis": [{"text", "terms": [{"id", "name"}]}], "results": [{"nct_id", "title",
 "status", "score", "verdict", "criteria", "nearest_site", "contacts"}]}` in rank order (the diagnosis as
-understood; the table prints it as "diagnosis: metastatic colorectal adenocarcinoma → colorectal adenocarcinoma",
-and a condition no disease term matches is warned about on stderr); `similar --json` prints `{"results": [{"nct_id", "title", "score",
-"reasons"}]}`. Without --json both print a table. Invalid profiles, places that are unknown or ambiguous (the
-candidates are named), unknown trials and unreachable backends end with one line on stderr and exit status 2.
+understood; the table prints it as "diagnosis: metastatic colorectal adenocarcinoma → colorectal
+adenocarcinoma", and a condition no disease term matches is warned about on stderr); `similar --json` prints
+`{"results": [{"nct_id", "title", "score", "reasons"}]}`. Without --json both print a table. Invalid profiles,
+places that are unknown or ambiguous (the candidates are named), unknown trials and unreachable backends end
+with one line on stderr and exit status 2.
 """
 
 from __future__ import annotations
