@@ -274,23 +274,38 @@ def load_patient(path: Path | str) -> PatientProfile:
     The file is read under `core.encoding`'s text policy: invalid UTF-8 becomes U+FFFD (and then fails the
     check of its field), nesting past the cap is an error naming the field."""
     path = Path(path)
+    return parse_patient_json(_file_bytes(path), f"patient file {path}")
+
+
+def read_patient_file(path: Path | str) -> object:
+    """The JSON value of a profile file, not yet validated (`match --note` lays its fields over the note's);
+    a missing file or malformed JSON raises PatientError."""
+    path = Path(path)
+    return _json_value(_file_bytes(path), f"patient file {path}")
+
+
+def _file_bytes(path: Path) -> bytes:
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         raise PatientError(f"patient file {path}: not found; give the path of a JSON profile") from None
     except OSError as exc:
         raise PatientError(f"patient file {path}: cannot be read ({exc})") from None
-    return parse_patient_json(data, f"patient file {path}")
 
 
-def parse_patient_json(data: bytes, where: str) -> PatientProfile:
-    """A profile from the bytes of a JSON document; every error starts with `where` (a file, an upload)."""
+def _json_value(data: bytes, where: str) -> object:
     try:
         value, _repaired = load_json(data, where)
     except JsonDepthError as exc:
         raise PatientError(str(exc)) from None
     except json.JSONDecodeError as exc:
         raise PatientError(f"{where} is not valid JSON ({exc.msg} at line {exc.lineno})") from None
+    return value
+
+
+def parse_patient_json(data: bytes, where: str) -> PatientProfile:
+    """A profile from the bytes of a JSON document; every error starts with `where` (a file, an upload)."""
+    value = _json_value(data, where)
     try:
         return parse_patient(value)
     except PatientError as exc:

@@ -9,7 +9,7 @@ import importlib
 from types import ModuleType
 
 # Modules are listed here once their commands work end to end.
-_MODULES: tuple[str, ...] = ("ingest", "serve", "extract", "search")
+_MODULES: tuple[str, ...] = ("ingest", "serve", "extract", "search", "notes")
 
 
 def modules() -> list[ModuleType]:

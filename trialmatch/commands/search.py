@@ -30,7 +30,8 @@ from search.gazetteer import Gazetteer, PlaceError
 from search.geo import parse_radius, place_patient
 from search.matching import DEFAULT_STATUSES, match_patient
 from search.models import Location, MatchResult, PatientProfile
-from search.patient import PatientError, load_patient
+from search.notes import note_profile
+from search.patient import PatientError, load_patient, read_patient_file
 from search.similar import TrialNotFound, similar_trials
 from trialmatch.cli import UserError, settings_of
 
@@ -135,7 +136,10 @@ def index(
 
 def match(
     ctx: typer.Context,
-    patient: Path = typer.Option(..., "--patient", help="Patient profile JSON file."),
+    patient: Path | None = typer.Option(
+        None, "--patient", help="Patient profile JSON file; with --note its fields replace the note's."),
+    note: str | None = typer.Option(
+        None, "--note", metavar="FILE", help="Clinic note, pathology or NGS report (UTF-8 text; - for stdin)."),
     top: int = typer.Option(20, "--top", min=1, max=500, help="How many trials to show."),
     include_ineligible: bool = typer.Option(False, "--include-ineligible", help="Also show trials not met."),
     status: str = typer.Option(
@@ -149,11 +153,11 @@ def match(
                                            "that list no site location."),
     as_json: bool = JSON,
 ) -> None:
-    """Rank trials for a patient, with a verdict for every extracted criterion."""
+    """Rank trials for a patient (a JSON profile, a note, or both), with a verdict for every extracted criterion."""
     settings = settings_of(ctx)
     statuses = parse_statuses(status)
     try:
-        profile = with_location(load_patient(patient), near, radius, include_unlocated)
+        profile = with_location(_profile(patient, note), near, radius, include_unlocated)
     except PatientError as exc:
         raise UserError(str(exc)) from exc
     if profile.location is not None:
@@ -197,6 +201,19 @@ def match(
             typer.echo("     no site location listed")
         for v in r.criteria:
             typer.echo(f"       [{v.status:^7}] {v.kind}: {v.explanation}")
+
+
+def _profile(patient: Path | None, note: str | None) -> PatientProfile:
+    """The profile of --patient, of --note, or of the note with the JSON's fields replacing the note's."""
+    if note is None:
+        if patient is None:
+            raise UserError("give the patient: --patient profile.json, --note note.txt, or both")
+        return load_patient(patient)
+    from trialmatch.commands.notes import read_note_file  # loads the NLP pipeline: only --note needs it
+
+    text = read_note_file(note)
+    overrides = read_patient_file(patient) if patient is not None else None
+    return note_profile(text, overrides)[0]
 
 
 def similar(

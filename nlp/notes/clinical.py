@@ -1,0 +1,194 @@
+"""Biomarkers, performance status, prior therapies and CNS metastases from a note read by the criteria pipeline.
+
+    >>> from nlp.notes import read_note
+    >>> reading = read_note("KRAS wild-type. ALK-positive. ECOG 1. Progressed on osimertinib.")
+    >>> reading.profile["biomarkers"], reading.profile["ecog"]
+    ([{'gene': 'KRAS', 'status': 'negative', 'alteration': 'mutation'}, {'gene': 'ALK'}], 1)
+
+The note goes through the same spaCy pipeline as eligibility text, one sentence a criterion (`nlp.notes.text`):
+a biomarker fact the pipeline reads as required is a positive result, one it reads as excluded (a negating cue,
+"negative", "wild-type") a negative result. A PD-L1 score ("PD-L1 TPS 60%") is expression, positive from 1%.
+ECOG, Karnofsky and Lansky are read as the value the note states ("ECOG 0-1": the worse, 1). A drug the note names
+(DRUG entities) is a prior therapy, with the outcome its clause states (progression, intolerance, response:
+`note_cues.jsonl`); CNS metastases are none when negated, stable or active by the criteria side's cues, and left
+out with a warning when the note does not say which. Facts in a family member's or hypothetical clause, and drugs
+in a negated one, are left out.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from typing import Any
+
+from spacy.tokens import Doc
+
+from nlp.models import Biomarker
+from nlp.notes.context import CLAUSE_REACH, context_of, cue_regex
+from nlp.resources import phrase_regex
+from nlp.sections import CriterionOffsets
+from nlp.vocab import cue_rows
+
+_PDL1 = re.compile(r"\bPD-?L1\b[^.;\n%]{0,40}?(?:TPS|CPS|tumou?r proportion score|combined positive score"
+                   r"|expression|staining|score|IHC)?[^.;\n%\d]{0,20}(?P<op>[<>≥≤]\s*)?(?P<pct>\d{1,3})\s*%", re.I)
+_ECOG = re.compile(r"\b(?:ECOG|Eastern Cooperative Oncology Group|WHO|Zubrod)(?:\s+(?:performance\s+status|PS))?"
+                   r"(?:\s+score)?\s*(?:of|is|was|=|:)?\s*(?P<a>[0-5])(?:\s*[-–/]\s*(?P<b>[0-5]))?(?!\d|%|\.\d)", re.I)
+_PS = re.compile(r"\bperformance status(?:\s+score)?\s*(?:of|is|was|=|:)?\s*(?P<a>[0-4])(?:\s*[-–/]\s*(?P<b>[0-4]))?"
+                 r"(?!\d|%|\.\d)", re.I)
+_KPS = re.compile(r"\b(?P<scale>KPS|Karnofsky|Lansky|LPS)(?:\s+(?:performance\s+(?:status|score)|PS|score))?"
+                  r"\s*(?:of|is|was|=|:)?\s*(?P<v>\d{2,3})\s*%?", re.I)
+_OUTCOMES = ("intolerance", "progression", "response")
+
+
+@dataclass
+class ClinicalFacts:
+    biomarkers: list[tuple[dict[str, Any], tuple[int, int]]] = field(default_factory=list)
+    scores: dict[str, tuple[int, tuple[int, int]]] = field(default_factory=dict)
+    therapies: list[tuple[dict[str, Any], tuple[int, int]]] = field(default_factory=list)
+    cns: tuple[str, tuple[int, int]] | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Sentences:
+    """The note's sentences (character bounds, in order), found by sentence holding a character."""
+
+    bounds: list[tuple[int, int]]
+    starts: list[int] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.starts = [start for start, _end in self.bounds]
+
+    def at(self, char: int) -> tuple[int, int]:
+        k = bisect_right(self.starts, char) - 1
+        return self.bounds[k] if k >= 0 else (0, char)
+
+
+def _entry(fact: Biomarker, negative: bool) -> dict[str, Any]:
+    entry: dict[str, Any] = {"gene": fact.gene}
+    if negative:
+        entry["status"] = "negative"
+    if fact.alteration != "any":
+        entry["alteration"] = fact.alteration
+    if fact.variant:
+        entry["variant"] = fact.variant
+    if fact.min_copies is not None and not negative:
+        entry["copies"] = fact.min_copies
+    return entry
+
+
+def _biomarkers(note: str, doc: Doc, criteria: list[CriterionOffsets], sentences: Sentences,
+                out: ClinicalFacts) -> None:
+    found: dict[tuple, tuple[dict[str, Any], tuple[int, int]]] = {}
+    for fact in doc._.facts["biomarkers"]:
+        if context_of(note, fact.span[0], sentences.at(fact.span[0]), fact.span[1]) in ("family", "hypothetical"):
+            continue
+        negative = (fact.polarity == "excluded") != (criteria[fact.criterion].section == "exclusion")
+        entry = _entry(fact, negative)
+        found.setdefault((fact.gene, entry.get("alteration"), entry.get("variant"), negative), (entry, fact.span))
+    for match in _PDL1.finditer(note):
+        if context_of(note, match.start(), sentences.at(match.start()), match.end()) in ("family", "hypothetical"):
+            continue
+        below = (match.group("op") or "").strip() in ("<", "≤")
+        negative = below or int(match.group("pct")) < 1
+        entry = {"gene": "CD274", "alteration": "expression"} | ({"status": "negative"} if negative else {})
+        found.setdefault(("CD274", "expression", None, negative), (entry, (match.start(), match.end())))
+    keys = list(found)
+    for key in keys:
+        gene, alteration, variant, negative = key
+        if (gene, alteration, variant, not negative) in found or (
+                not negative and alteration is not None and (gene, None, None, True) in found):
+            out.warnings.append(f"biomarkers: {gene} is stated both positive and negative; left out, set it by hand")
+            continue
+        if alteration is None and not negative and any(k[0] == gene and k[1] and not k[3] for k in keys):
+            continue  # "ALK-positive" beside "ALK fusion": the fusion says more
+        out.biomarkers.append(found[key])
+    out.warnings = list(dict.fromkeys(out.warnings))
+
+
+def _scores(note: str, out: ClinicalFacts) -> None:
+    for pattern, name in ((_ECOG, "ecog"), (_PS, "ecog")):
+        for match in pattern.finditer(note):
+            if name in out.scores:
+                break
+            value = max(int(match.group("a")), int(match.group("b") or 0))
+            out.scores[name] = (value, (match.start(), match.end()))
+    for match in _KPS.finditer(note):
+        name = "lansky" if match.group("scale").lower() in ("lansky", "lps") else "karnofsky"
+        value = int(match.group("v"))
+        if name not in out.scores and value <= 100 and value % 10 == 0:
+            out.scores[name] = (value, (match.start(), match.end()))
+
+
+def _outcome(note: str, start: int, end: int, sentence: tuple[int, int]) -> str | None:
+    """The therapy outcome whose cue lies nearest the drug in its sentence."""
+    best: tuple[int, str] | None = None
+    window = (max(sentence[0], start - CLAUSE_REACH), min(sentence[1], end + CLAUSE_REACH))
+    for outcome in _OUTCOMES:
+        for match in cue_regex(outcome).finditer(note, *window):
+            distance = start - match.end() if match.end() <= start else match.start() - end
+            if distance >= 0 and (best is None or distance < best[0]):
+                best = (distance, outcome)
+    return best[1] if best else None
+
+
+def _therapies(note: str, doc: Doc, sentences: Sentences, out: ClinicalFacts) -> None:
+    seen: dict[str, int] = {}
+    for ent in doc.ents:
+        if ent.label_ not in ("DRUG", "DRUG_CLASS"):
+            continue
+        sentence = sentences.at(ent.start_char)
+        if context_of(note, ent.start_char, sentence, ent.end_char) is not None:
+            continue
+        name = (ent.ent_id_ or ent.text).lower()
+        outcome = _outcome(note, ent.start_char, ent.end_char, sentence)
+        if name in seen:
+            entry = out.therapies[seen[name]][0]
+            if outcome:
+                entry.setdefault("outcome", outcome)
+            continue
+        seen[name] = len(out.therapies)
+        out.therapies.append(({"name": name} | ({"outcome": outcome} if outcome else {}),
+                              (ent.start_char, ent.end_char)))
+
+
+def _cns_regex(kind: str) -> re.Pattern[str]:
+    words = [row["pattern"] for row in cue_rows() if row["cue"] == kind]
+    return re.compile(rf"\b(?:{phrase_regex(words)})\b", re.I)
+
+
+def _cns(note: str, doc: Doc, sentences: Sentences, out: ClinicalFacts) -> None:
+    for ent in doc.ents:
+        if ent.label_ != "CNS":
+            continue
+        sentence = sentences.at(ent.start_char)
+        context = context_of(note, ent.start_char, sentence, ent.end_char)
+        if context in ("family", "hypothetical"):
+            continue
+        words = note[sentence[0]:sentence[1]]
+        if context == "negated":
+            out.cns = out.cns or ("none", (ent.start_char, ent.end_char))
+        elif _cns_regex("cns_stable").search(words):
+            out.cns = ("stable", (sentence[0], sentence[1]))
+            return
+        elif _cns_regex("cns_active").search(words):
+            out.cns = ("active", (sentence[0], sentence[1]))
+            return
+        else:
+            out.warnings.append(f"cns_metastases: the note names {ent.text!r} without saying whether they are "
+                                "treated and stable or active; set it by hand")
+            return
+
+
+def find_clinical(note: str, doc: Doc, criteria: list[CriterionOffsets],
+                  sentences: list[tuple[int, int]]) -> ClinicalFacts:
+    """The biomarker, performance, therapy and CNS facts of a note the pipeline has read into `doc`
+    (`criteria`: the pipeline's, for the section of each fact; `sentences`: the note's, for context)."""
+    out = ClinicalFacts()
+    found_in = Sentences(sentences)
+    _biomarkers(note, doc, criteria, found_in, out)
+    _scores(note, out)
+    _therapies(note, doc, found_in, out)
+    _cns(note, doc, found_in, out)
+    return out

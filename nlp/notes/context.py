@@ -1,0 +1,78 @@
+"""ConText-style context of a fact in a note: negated, someone else's (family), or hypothetical.
+
+    >>> note = "No history of diabetes. Mother had breast cancer. Rule out pneumonia. Hypertension."
+    >>> [context_of(note, note.index(w), (0, len(note))) for w in ("diabetes", "breast", "pneumonia", "Hyper")]
+    ['negated', 'family', 'hypothetical', None]
+
+The cue words are data: `nlp/vocab/note_cues.jsonl` (`family`, `hypothetical`, `negation` before the fact,
+`negation_backward` after it, `terminator`, plus the sex and therapy-outcome words other modules read). A cue
+counts within the fact's clause: from the last sentence or clause break (". ; : ! ?", a line break or a
+terminator such as "but") before the fact, at most `CLAUSE_REACH` characters away; a forward negation only within
+`NEGATION_WORDS` words of it.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from nlp.resources import phrase_regex, read_vocab
+
+NEGATION_WORDS = 8
+CLAUSE_REACH = 400  # characters either side of a fact searched for its clause (bounds time on run-on text)
+_BREAK = re.compile(r"[.;:!?\n](?=\s|$)|\n")
+_WORD = re.compile(r"\w+")
+_SOMEONE_ELSES = re.compile(r"[\s,]*(?:in|of)\s+(?:(?:his|her|the\s+patient['’]s|a|the)\s+)?(?P<who>\w+)")
+_FAMILY_HISTORY = re.compile(r"\bfamily\s+(?:history|hx)\b|\bFHx?\b", re.I)
+Context = str  # "negated" | "family" | "hypothetical"
+
+
+@cache
+def cue_words(kind: str) -> tuple[str, ...]:
+    """The phrases of one cue kind in `nlp/vocab/note_cues.jsonl`."""
+    return tuple(row["pattern"] for row in read_vocab("note_cues.jsonl") if row["cue"] == kind)
+
+
+@cache
+def cue_regex(kind: str) -> re.Pattern[str]:
+    """A case-insensitive regex of one cue kind's phrases, on word boundaries."""
+    return re.compile(rf"(?<![\w/-])(?:{phrase_regex(list(cue_words(kind)))})(?![\w/-])", re.I)
+
+
+def clause_start(text: str, pos: int, floor: int) -> int:
+    """Where the clause holding `pos` starts: after the last break or terminator in text[floor:pos]."""
+    start = floor
+    for match in _BREAK.finditer(text, floor, pos):
+        start = match.end()
+    for match in cue_regex("terminator").finditer(text, start, pos):
+        start = match.end()
+    return start
+
+
+def clause_end(text: str, pos: int, ceiling: int) -> int:
+    """Where the clause holding `pos` ends: at the next break or terminator in text[pos:ceiling]."""
+    ends = [m.start() for m in (_BREAK.search(text, pos, ceiling), cue_regex("terminator").search(text, pos, ceiling))
+            if m]
+    return min(ends, default=ceiling)
+
+
+def context_of(text: str, start: int, sentence: tuple[int, int], end: int | None = None) -> Context | None:
+    """The context of the fact at text[start:end] within `sentence` (character bounds), or None when asserted."""
+    end = start if end is None else end
+    sentence = (max(sentence[0], start - CLAUSE_REACH), min(sentence[1], end + CLAUSE_REACH))
+    head = clause_start(text, start, sentence[0])
+    before = text[head:start]
+    if cue_regex("family").search(before) or _FAMILY_HISTORY.search(text, sentence[0], start):
+        return "family"
+    if cue_regex("hypothetical").search(before):
+        return "hypothetical"
+    for match in cue_regex("negation").finditer(text, head, start):
+        if len(_WORD.findall(text[match.end():start])) <= NEGATION_WORDS:
+            return "negated"
+    tail = text[end:clause_end(text, end, sentence[1])]
+    other = _SOMEONE_ELSES.match(tail)
+    if other and cue_regex("family").fullmatch(other.group("who")):
+        return "family"
+    if cue_regex("negation_backward").search(tail[:40]):
+        return "negated"
+    return None

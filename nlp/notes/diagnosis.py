@@ -1,0 +1,61 @@
+"""Diagnoses from a note: disease terms of `nlp.diseases` the patient has, the cancer first.
+
+    >>> from nlp.notes.diagnosis import find_conditions
+    >>> note = "Metastatic lung adenocarcinoma, stage IV. Hypertension. No diabetes. Mother had breast cancer."
+    >>> [(c.condition, c.term_id) for c in find_conditions(note, [(0, 41), (42, 55), (56, 68), (69, 95)])]
+    [('metastatic lung adenocarcinoma', 'DOID:3910'), ('hypertension', 'DOID:10763')]
+
+Each sentence is mapped with `map_condition`; a term whose context (`nlp.notes.context`) is negated, a family
+member's or hypothetical is left out, and a term another found term lies below ("cancer" beside "lung
+adenocarcinoma") too. Order: cancers first, then by first mention. The condition keeps the stage words written
+just before the term ("metastatic", "stage IV", "recurrent"), so the profile says what the note says.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from nlp.diseases import is_cancer, map_condition, most_specific
+from nlp.notes.context import context_of
+
+_STAGE = re.compile(r"(?:\b(?:metastatic|advanced|locally advanced|recurrent|relapsed|refractory|unresectable"
+                    r"|inoperable|stage\s+(?:[0IV]{1,4}|[1-4])[A-C]?)[\s,]+)+$", re.I)
+MAX_CONDITIONS = 8
+
+
+@dataclass(frozen=True)
+class ConditionFound:
+    condition: str
+    term_id: str
+    span: tuple[int, int]
+    cancer: bool
+
+
+def _with_stage(note: str, start: int, name: str, floor: int) -> tuple[str, int]:
+    """The term's name with the stage words right before it in the note, and where they start."""
+    stage = _STAGE.search(note, max(floor, start - 40), start)
+    if stage is None or stage.end() != start:
+        return name, start
+    words = " ".join(stage.group().replace(",", " ").lower().split())
+    return f"{words} {name}", stage.start()
+
+
+def find_conditions(note: str, sentences: list[tuple[int, int]]) -> list[ConditionFound]:
+    """The patient's conditions, most specific, cancers first, at most MAX_CONDITIONS."""
+    found: list[ConditionFound] = []
+    for first, last in sentences:
+        for match in map_condition(note[first:last]):
+            start, end = first + match.start, first + match.end
+            if context_of(note, start, (first, last), end) is not None:
+                continue
+            condition, begin = _with_stage(note, start, match.name, first)
+            found.append(ConditionFound(condition, match.id, (begin, end), is_cancer(match.id)))
+    kept = most_specific([c.term_id for c in found])
+    seen: set[str] = set()
+    ordered = []
+    for c in sorted(found, key=lambda c: (not c.cancer, c.span[0])):
+        if c.term_id in kept and c.term_id not in seen:
+            seen.add(c.term_id)
+            ordered.append(c)
+    return ordered[:MAX_CONDITIONS]

@@ -1,0 +1,33 @@
+"""A patient profile from a note, optionally corrected by a JSON profile, ready for `match_patient`.
+
+    >>> profile, reading = note_profile("58-year-old woman with lung adenocarcinoma, ECOG 2.", {"ecog": 1})
+    >>> profile.age, profile.ecog, reading.profile["ecog"]
+    (58.0, 1, 2)
+
+The note is read by `nlp.notes.read_note`; each field the JSON gives replaces the note's (a list replaces the
+whole list), then the result is validated by `parse_patient` like any profile. Problems raise `PatientError`
+naming the field (`note: ...` when the note itself is at fault). Nothing about the patient is logged or written.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from nlp.notes import NoteError, NoteReading, read_note
+from search.models import PatientProfile
+from search.patient import PatientError, parse_patient
+
+
+def note_profile(note: str, overrides: dict[str, Any] | None = None) -> tuple[PatientProfile, NoteReading]:
+    """The validated profile of `note` with the fields of `overrides` replacing the note's, and the reading."""
+    if overrides is not None and not isinstance(overrides, dict):
+        raise PatientError(f"patient: expected a JSON object, got {type(overrides).__name__}")
+    try:
+        reading = read_note(note)
+    except NoteError as exc:
+        raise PatientError(str(exc)) from None
+    data = reading.profile | (overrides or {})
+    if not data.get("conditions") and not data.get("biomarkers"):
+        raise PatientError("note: no diagnosis or biomarker found to match on; add the diagnosis to the note, "
+                           "or give it in a JSON profile with --patient (its fields replace the note's)")
+    return parse_patient(data), reading

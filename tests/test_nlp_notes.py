@@ -1,0 +1,133 @@
+"""Reading a patient note: every field with its span, negation, family and hypothetical context left out."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from nlp.notes import NoteError, decode_note, read_note
+from tests.conftest import SHARED
+
+TOPICS_2021 = SHARED / "benchmarks" / "trec-ct" / "topics" / "topics2021.xml"
+
+
+def trec_topic(number: int) -> str:
+    text = TOPICS_2021.read_text(encoding="utf-8")
+    return re.search(rf'<topic number="{number}">\s*(.*?)\s*</topic>', text, re.S).group(1)
+
+
+def evidence(reading, field: str) -> str:
+    return next(e.text for e in reading.evidence if e.field == field)
+
+
+def test_every_field_carries_the_span_of_the_words_it_was_read_from():
+    note = "Patient is a 45-year-old man with metastatic colorectal adenocarcinoma. ECOG 1."
+    reading = read_note(note)
+    assert all(note[e.span[0]:e.span[1]] == e.text for e in reading.evidence)
+    assert [(e.field, e.text) for e in reading.evidence] == [
+        ("age", "45-year-old"), ("sex", "man"), ("conditions[0]", "metastatic colorectal adenocarcinoma"),
+        ("ecog", "ECOG 1")]
+
+
+@pytest.mark.parametrize(("note", "age"), [
+    ("A 45-year-old woman", 45.0), ("age 6 months, girl", 0.5), ("48 M with a h/o HTN", 48.0),
+    ("58 yo F presents with cough", 58.0), ("The patient is 70 years old.", 70.0)])
+def test_age_is_read_in_years_from_its_usual_forms(note, age):
+    assert read_note(note).profile["age"] == age
+
+
+def test_an_age_in_a_family_members_clause_is_not_the_patients():
+    assert read_note("Girl with asthma; her mother, age 30, has lupus.").profile.get("age") is None
+
+
+@pytest.mark.parametrize(("note", "sex"), [
+    ("A 45-year-old woman", "female"), ("48 M with a h/o HTN", "male"), ("58 yo F presents", "female"),
+    ("Seen today. She reports cough and her fever is gone.", "female"),
+    ("He has hypertension; his mother had breast cancer.", "male")])
+def test_sex_is_read_from_nouns_letters_and_pronouns(note, sex):
+    assert read_note(note).profile["sex"] == sex
+
+
+def test_the_biomarker_results_of_the_issue_are_read_positive_and_negative():
+    note = ("EGFR exon 19 deletion. NTRK1 amplification (9 copies). KRAS wild-type. HER2-negative. "
+            "ALK negative by FISH. PD-L1 TPS 60%. Hypertension.")
+    markers = read_note(note).profile["biomarkers"]
+    assert {"gene": "EGFR", "alteration": "mutation", "variant": "exon 19 deletion"} in markers
+    assert {"gene": "NTRK1", "alteration": "amplification", "copies": 9.0} in markers
+    assert {"gene": "KRAS", "status": "negative", "alteration": "mutation"} in markers
+    assert {"gene": "ERBB2", "status": "negative"} in markers
+    assert {"gene": "ALK", "status": "negative"} in markers
+    assert {"gene": "CD274", "alteration": "expression"} in markers
+
+
+def test_a_fusion_named_by_its_partners_is_the_drivers_fusion():
+    markers = read_note("Lung adenocarcinoma with ETV6-NTRK3 fusion.").profile["biomarkers"]
+    assert {"gene": "NTRK3", "alteration": "fusion", "variant": "ETV6-NTRK3"} in markers
+
+
+def test_a_gene_stated_positive_and_negative_is_left_out_with_a_warning():
+    reading = read_note("Breast cancer. ALK-positive. ALK negative by FISH.")
+    assert "biomarkers" not in reading.profile and any("ALK" in w for w in reading.warnings)
+
+
+def test_negated_family_and_hypothetical_diagnoses_are_not_the_patients():
+    reading = read_note("No history of diabetes. Mother had breast cancer. Rule out pneumonia. Hypertension.")
+    assert reading.profile["conditions"] == ["hypertension"]
+
+
+def test_a_biomarker_of_a_relative_is_left_out():
+    reading = read_note("Colon adenocarcinoma. BRCA2 mutation in her sister.")
+    assert "biomarkers" not in reading.profile
+
+
+def test_the_cancer_comes_first_with_its_stage_words():
+    reading = read_note("Hypertension and asthma. Now with metastatic lung adenocarcinoma.")
+    assert reading.profile["conditions"][0] == "metastatic lung adenocarcinoma"
+
+
+def test_performance_status_is_the_value_the_note_states():
+    profile = read_note("Glioma. ECOG 0-1. KPS 80%.").profile
+    assert (profile["ecog"], profile["karnofsky"]) == (1, 80)
+
+
+def test_prior_therapies_carry_the_outcome_their_clause_states():
+    profile = read_note("Lung adenocarcinoma. She progressed on osimertinib; stopped larotrectinib for toxicity. "
+                        "Never received crizotinib.").profile
+    assert profile["prior_therapies"] == [{"name": "osimertinib", "outcome": "progression"},
+                                          {"name": "larotrectinib", "outcome": "intolerance"}]
+
+
+@pytest.mark.parametrize(("note", "status"), [
+    ("Melanoma. Brain metastases treated with SRS, stable.", "stable"),
+    ("Melanoma. No brain metastases.", "none"),
+    ("Melanoma. New untreated brain metastases.", "active")])
+def test_cns_metastases_are_none_stable_or_active(note, status):
+    assert read_note(note).profile["cns_metastases"] == status
+
+
+def test_cns_metastases_without_their_state_are_left_to_the_navigator():
+    reading = read_note("Melanoma with brain metastases.")
+    assert "cns_metastases" not in reading.profile and any("cns_metastases" in w for w in reading.warnings)
+
+
+def test_a_real_trec_patient_reads_age_sex_and_the_tumour_first():
+    reading = read_note(trec_topic(1))
+    assert (reading.profile["age"], reading.profile["sex"]) == (45.0, "male")
+    assert reading.profile["conditions"][0] == "anaplastic astrocytoma"
+
+
+@pytest.mark.parametrize("note", ["", "   \n\t", "The weather was fine and the train was on time."])
+def test_an_empty_note_or_one_without_facts_is_one_clear_error(note):
+    with pytest.raises(NoteError, match="^note: .*paste"):
+        read_note(note)
+
+
+def test_bytes_that_are_not_utf8_are_refused_naming_the_offset():
+    with pytest.raises(NoteError, match=r"not UTF-8 text \(byte 0xe9 at offset 4\)"):
+        decode_note("45 yo caf\u00e9".encode("latin-1")[:0] + b"45 y\xe9")
+
+
+def test_a_note_of_a_megabyte_is_read():
+    note = (trec_topic(1) + "\n") * (1_000_000 // (len(trec_topic(1)) + 1))
+    assert read_note(note).profile["age"] == 45.0
