@@ -20,6 +20,7 @@ import json
 import re
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -277,7 +278,7 @@ def load_patient(path: Path | str) -> PatientProfile:
     return parse_patient_json(_file_bytes(path), f"patient file {path}")
 
 
-def read_patient_file(path: Path | str) -> object:
+def read_patient_file(path: Path | str) -> Any:
     """The JSON value of a profile file, not yet validated (`match --note` lays its fields over the note's);
     a missing file or malformed JSON raises PatientError."""
     path = Path(path)
@@ -293,7 +294,7 @@ def _file_bytes(path: Path) -> bytes:
         raise PatientError(f"patient file {path}: cannot be read ({exc})") from None
 
 
-def _json_value(data: bytes, where: str) -> object:
+def _json_value(data: bytes, where: str) -> Any:
     try:
         value, _repaired = load_json(data, where)
     except JsonDepthError as exc:
