@@ -37,7 +37,7 @@ _UNIT_YEARS = {
     "minute": 1 / 525960,
 }
 _SEXES: dict[str, RegistrySex] = {sex: sex for sex in get_args(RegistrySex)}
-_LIST_KINDS = {"biomarkers": "biomarker", "prior_therapies": "prior_therapy", "labs": "lab"}
+_LIST_KINDS = {"biomarkers": "biomarker", "prior_therapies": "prior_therapy", "labs": "lab", "uncertain": "uncertain"}
 
 
 def _text(value: object) -> str:
@@ -99,6 +99,7 @@ def _assemble(doc: Doc, text: str, nct_id: str | None) -> TrialCriteria:
         "biomarkers": found.get("biomarkers") or [],
         "prior_therapies": found.get("prior_therapies") or [],
         "labs": found.get("labs") or [],
+        "uncertain": found.get("uncertain") or [],
         "criteria": _criteria(doc, text, found),
     }
     if found.get("cns_metastases") is not None:

@@ -3,6 +3,10 @@
     >>> TrialCriteria(nct_id="NCT04879121").model_dump()["sex"]
     'ALL'
 
+Facts the text makes conditional ("if ER-positive, ..."), cohort-only ("Cohort B: KRAS G12C") or either/or ("ER
+positive or negative") are kept apart in `uncertain`, never in `biomarkers`, `age` or `performance_status`:
+matching reports them as unknown, with their sentence.
+
 Spans are character offsets `[start, end)` into the eligibility text exactly as the registry gave it
 (before any unescaping), so the UI can highlight the words a fact came from. `criterion` is the index
 of the fact's criterion in `TrialCriteria.criteria`.
@@ -56,6 +60,17 @@ class Biomarker(_Model):
     polarity: Polarity = "required"
     min_copies: float | None = None
     any_of: str | None = Field(default=None, description="alternatives sharing this group id: one suffices")
+    criterion: int
+    span: Span
+
+
+Uncertainty = Literal["conditional", "cohort", "either"]
+
+
+class UncertainFact(_Model):
+    kind: Literal["biomarker"] = "biomarker"
+    reason: Uncertainty = Field(description="conditional, cohort-only, or either/or in the text")
+    biomarker: Biomarker | None = Field(default=None, description="the fact as it would read if it held for all")
     criterion: int
     span: Span
 
@@ -114,3 +129,4 @@ class TrialCriteria(_Model):
     labs: list[Lab] = Field(default_factory=list)
     criteria: list[Criterion] = Field(default_factory=list)
     diseases: DiseaseFacts = Field(default_factory=DiseaseFacts)
+    uncertain: list[UncertainFact] = Field(default_factory=list, description="facts matching reports as unknown")

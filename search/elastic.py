@@ -46,6 +46,7 @@ from search.fields import (
     TextClause,
     age_bounds,
     facet_values,
+    indexed_biomarkers,
     keyword_values,
     match_view,
     plan_clauses,
@@ -90,7 +91,9 @@ def _record(doc: IndexDocument) -> dict:
     record |= {
         "biomarkers": [{"gene": b.gene.lower(), "alteration": b.alteration, "polarity": b.polarity,
                         "variant": b.variant, "min_copies": b.min_copies, "any_of": b.any_of}
-                       for b in doc.facts.biomarkers],
+                       for b in doc.facts.biomarkers]
+        + [{"gene": gene, "alteration": alteration, "polarity": polarity}
+           for gene, alteration, polarity in indexed_biomarkers(doc) if polarity == "uncertain"],
         "req_gene": required_genes(doc), "req_bm": required_gene_alterations(doc),
         "age_years": {"gte": low, "lte": high},
         "sites": [{"lat": lat, "lon": lon} for lat, lon in site_points(doc)],

@@ -160,11 +160,21 @@ def facet_values(doc: IndexDocument) -> dict[str, list[str]]:
     }
 
 
+def indexed_biomarkers(doc: IndexDocument) -> list[tuple[str, str, str]]:
+    """(gene, alteration, polarity) of every biomarker a filter finds the trial by: the facts, and the uncertain
+    ones with polarity "uncertain" (a gene search still finds a cohort-only trial; a polarity filter does not)."""
+    found: list[tuple[str, str, str]] = [(b.gene.lower(), b.alteration, b.polarity) for b in doc.facts.biomarkers]
+    found += [
+        (u.biomarker.gene.lower(), u.biomarker.alteration, "uncertain") for u in doc.facts.uncertain if u.biomarker
+    ]
+    return list(dict.fromkeys(found))
+
+
 def biomarker_keys(doc: IndexDocument) -> list[str]:
     """`gene|alteration|polarity` keys with `*` wildcards, so one term finds a same-biomarker match."""
     keys: set[str] = set()
-    for b in doc.facts.biomarkers:
-        for g, a, p in product((b.gene.lower(), "*"), (b.alteration, "*"), (b.polarity, "*")):
+    for gene, alteration, polarity in indexed_biomarkers(doc):
+        for g, a, p in product((gene, "*"), (alteration, "*"), (polarity, "*")):
             keys.add(f"{g}|{a}|{p}")
     return sorted(keys)
 
@@ -206,6 +216,7 @@ def match_view(doc: IndexDocument) -> IndexDocument:
     facts = doc.facts
     pointed: set[int | None] = {b.criterion for b in facts.biomarkers}
     pointed.update(t.criterion for t in facts.prior_therapies)
+    pointed.update(u.criterion for u in facts.uncertain)
     pointed.add(facts.cns_metastases.criterion)
     pointed.update(t.criterion for t in facts.diseases.terms)
     kept = [i for i, c in enumerate(facts.criteria) if i in pointed or c.kinds]
@@ -216,6 +227,7 @@ def match_view(doc: IndexDocument) -> IndexDocument:
         "biomarkers": [b.model_copy(update={"criterion": new_index.get(b.criterion, -1)}) for b in facts.biomarkers],
         "prior_therapies": [t.model_copy(update={"criterion": new_index.get(t.criterion, -1)})
                             for t in facts.prior_therapies],
+        "uncertain": [u.model_copy(update={"criterion": new_index.get(u.criterion, -1)}) for u in facts.uncertain],
         "cns_metastases": cns.model_copy(update={"criterion": new_index.get(cns.criterion)}),
         "diseases": facts.diseases.model_copy(update={"terms": [
             t.model_copy(update={"criterion": new_index.get(t.criterion)}) for t in facts.diseases.terms]}),

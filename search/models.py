@@ -77,8 +77,10 @@ class IndexDocument(_Model):
 
     @property
     def genes(self) -> list[str]:
-        """Genes the trial names in a biomarker criterion (required or excluded), in order, unique."""
-        return list(dict.fromkeys(b.gene for b in self.facts.biomarkers))
+        """Genes the trial names in a biomarker criterion (required, excluded, or uncertain: conditional,
+        cohort-only, either/or), in order, unique."""
+        uncertain = [u.biomarker.gene for u in self.facts.uncertain if u.biomarker]
+        return list(dict.fromkeys([b.gene for b in self.facts.biomarkers] + uncertain))
 
     @property
     def disease_ids(self) -> list[str]:

@@ -6,7 +6,8 @@
 
 Shared by every backend: retrieval finds candidates, this module judges them. A criterion the patient
 profile says nothing about is `unknown`, never `met`: a gene the profile neither reports nor lists in
-`tested_genes` leaves the trial's biomarker criteria of that gene unknown. Each criterion kind has its
+`tested_genes` leaves the trial's biomarker criteria of that gene unknown. A fact the text makes conditional,
+cohort-only or either/or (`TrialCriteria.uncertain`) is `unknown` whatever the patient has. Each criterion kind has its
 own judge function (`_biomarkers`, `_age`, ...) that appends its verdicts; `evaluate` runs them all.
 """
 
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from nlp.models import Biomarker, Criterion, PriorTherapy
+from nlp.models import Biomarker, Criterion, PriorTherapy, UncertainFact
 from search.documents import drugs_and_classes
 from search.models import CriterionVerdict, IndexDocument, PatientBiomarker, PatientProfile, VerdictStatus
 
@@ -365,9 +366,35 @@ def _cns(doc: IndexDocument, patient: PatientProfile, out: Evaluation) -> None:
                                          criterion=text or "CNS metastases", explanation=why, span=span))
 
 
+_UNCERTAIN_WORDS = {
+    "conditional": "only under a condition",
+    "cohort": "for one cohort, arm, part or phase only",
+    "either": "as one of several alternatives",
+}
+
+
+def _uncertain_words(fact: UncertainFact) -> str:
+    b = fact.biomarker
+    what = f"{'requires' if b.polarity == 'required' else 'excludes'} {_describe(b)}" if b else f"states a {fact.kind}"
+    return f"trial {what} {_UNCERTAIN_WORDS[fact.reason]}; not judged for this patient"
+
+
+def _uncertain(doc: IndexDocument, patient: PatientProfile, out: Evaluation) -> None:
+    """Facts the text makes conditional, cohort-only or either/or: unknown, with their sentence."""
+    said: set[tuple[int, str]] = set()
+    for fact in doc.facts.uncertain:
+        text, span = _sentence(doc, fact.criterion)
+        why = _uncertain_words(fact)
+        if (fact.criterion, why) in said:
+            continue
+        said.add((fact.criterion, why))
+        out.criteria.append(CriterionVerdict(kind=fact.kind, status="unknown", criterion=text or why,
+                                             explanation=why, span=span))
+
+
 def evaluate(doc: IndexDocument, patient: PatientProfile) -> Evaluation:
     """Every criterion verdict of `doc` for `patient`, plus the biomarker specificity used in ranking."""
     out = Evaluation()
-    for judge in (_biomarkers, _age, _sex, _performance, _prior_therapy, _cns):
+    for judge in (_biomarkers, _age, _sex, _performance, _prior_therapy, _cns, _uncertain):
         judge(doc, patient, out)
     return out

@@ -20,7 +20,7 @@ import pytest
 from core.settings import Settings
 from ingest.loaders import iter_source
 from ingest.store import RawStore
-from nlp.models import AgeWindow, Biomarker, DiseaseFacts, DiseaseTerm, TrialCriteria
+from nlp.models import AgeWindow, Biomarker, DiseaseFacts, DiseaseTerm, TrialCriteria, UncertainFact
 from search.backend import FilterError, Retrieval
 from search.models import IndexDocument, Location, PatientProfile, Site
 from search.verdicts import evaluate
@@ -164,6 +164,16 @@ class BackendSuite:
             {"field": "biomarkers.gene", "operator": "==", "value": "ALK"},
             {"field": "biomarkers.polarity", "operator": "==", "value": "required"}]}
         assert filled.count(same) == 0
+
+    def test_a_gene_filter_finds_a_trial_naming_the_gene_for_one_cohort_only(self, filled):
+        cohort = Biomarker(gene="KRAS", alteration="mutation", variant="G12C", criterion=0, span=(0, 4))
+        only = IndexDocument(nct_id="NCT00000006", title="KRAS G12C cohort", facts=TrialCriteria(
+            uncertain=[UncertainFact(reason="cohort", biomarker=cohort, criterion=0, span=(0, 4))]))
+        filled.upsert([only])
+        gene = {"field": "biomarkers.gene", "operator": "==", "value": "KRAS"}
+        required = {"operator": "AND", "conditions": [
+            gene, {"field": "biomarkers.polarity", "operator": "==", "value": "required"}]}
+        assert (ids(filled.search(filters=gene)), filled.count(required)) == (["NCT00000006"], 0)
 
     def test_biomarker_gene_and_alteration_filter(self, filled):
         amp = {"operator": "AND", "conditions": [

@@ -17,10 +17,10 @@ from tests.backend_suite import indexed_corpus
 MODEL_TRIAL = "NCT04879121"  # one of NTRK1, NTRK2 or NTRK3 amplification, at least 7 copies
 # (trial, gene, kind, polarity) of the table's four columns; the patient names HER2, an alias of ERBB2
 COLUMNS = {
-    "requires ALK fusion": ("NCT02227940", "ALK", "fusion", "required"),  # Ventana IHC positivity
-    "requires any ALK alteration": ("NCT02227940", "ALK", "any", "required"),  # ALK positivity
+    "requires ALK fusion": ("NCT02568267", "ALK", "fusion", "required"),  # an ALK gene rearrangement
+    "requires any ALK alteration": ("NCT02097810", "ALK", "any", "required"),  # an ALK molecular alteration
     "excludes ALK fusion": ("NCT04267848", "ALK", "fusion", "excluded"),  # no ALK rearrangement
-    "excludes any HER2 alteration": ("NCT02644369", "ERBB2", "any", "excluded"),  # triple negative
+    "excludes any HER2 alteration": ("NCT03096054", "ERBB2", "any", "excluded"),  # triple negative
 }
 NAMES = {"ALK": "ALK", "ERBB2": "HER2"}
 ROWS = ("the kind", "another kind only", "positive, kind unknown", "negative", "tested, nothing found", "nothing")
@@ -44,10 +44,11 @@ def trials(tmp_path_factory) -> dict[str, IndexDocument]:
 
 
 def only(doc: IndexDocument, gene: str, kind: str, polarity: str) -> IndexDocument:
-    """The trial with just its biomarker facts of `gene`, `kind` and `polarity` (the record must have one)."""
+    """The trial with just its biomarker facts of `gene`, `kind` and `polarity` (the record must have one), and no
+    uncertain ones."""
     kept = [b for b in doc.facts.biomarkers if (b.gene, b.alteration, b.polarity) == (gene, kind, polarity)]
     assert kept, f"{doc.nct_id} has no {polarity} {gene} {kind}: the extraction changed, choose another trial"
-    return doc.model_copy(update={"facts": doc.facts.model_copy(update={"biomarkers": kept})})
+    return doc.model_copy(update={"facts": doc.facts.model_copy(update={"biomarkers": kept, "uncertain": []})})
 
 
 def profile(row: str, gene: str, kind: str):
@@ -86,18 +87,18 @@ def test_every_cell_of_the_biomarker_table(trials, row, column):
 
 
 def test_an_untested_gene_is_explained_as_not_tested(trials):
-    doc = only(trials["NCT02227940"], "ALK", "fusion", "required")
+    doc = only(trials["NCT02568267"], "ALK", "fusion", "required")
     assert explanations(doc, profile("nothing", "ALK", "fusion"))[0].endswith("ALK was not tested: unknown")
 
 
 def test_a_gene_tested_without_a_finding_is_explained_as_such(trials):
-    doc = only(trials["NCT02227940"], "ALK", "fusion", "required")
+    doc = only(trials["NCT02568267"], "ALK", "fusion", "required")
     assert explanations(doc, profile("tested, nothing found", "ALK", "fusion"))[0].endswith(
         "the patient's test covered ALK and found nothing: not met")
 
 
 def test_a_negative_for_one_kind_leaves_another_kind_unknown(trials):
-    doc = only(trials["NCT02227940"], "ALK", "fusion", "required")
+    doc = only(trials["NCT02568267"], "ALK", "fusion", "required")
     who = parse_patient({"conditions": ["lung adenocarcinoma"], "biomarkers": [
         {"gene": "ALK", "alteration": "mutation", "status": "negative"}]})
     assert statuses(doc, who) == ["unknown"]
@@ -115,7 +116,7 @@ def test_an_er_positive_patient_meets_an_oestrogen_receptor_requirement(trials):
 
 
 def test_a_her2_negative_patient_meets_a_triple_negative_exclusion_of_her2(trials):
-    doc = only(trials["NCT02644369"], "ERBB2", "any", "excluded")
+    doc = only(trials["NCT03096054"], "ERBB2", "any", "excluded")
     who = parse_patient({"conditions": ["breast cancer"], "biomarkers": [{"gene": "HER2-negative"}]})
     assert statuses(doc, who) == ["met"]
 

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from nlp.models import AgeWindow, Biomarker, CnsMetastases, Criterion, PerformanceStatus, PriorTherapy, TrialCriteria
+from nlp.models import (
+    AgeWindow,
+    Biomarker,
+    CnsMetastases,
+    Criterion,
+    PerformanceStatus,
+    PriorTherapy,
+    TrialCriteria,
+    UncertainFact,
+)
 from search.backends import open_backend
 from search.elastic import ElasticBackend
 from search.embedded import EmbeddedBackend
@@ -166,6 +175,20 @@ def test_active_cns_metastases_fail_a_stable_only_rule():
     assert kinds(doc, ntrk_amp(cns_metastases="active"), "cns_metastases") == ["not_met"]
 
 
+def test_a_cohort_only_marker_is_unknown_with_its_sentence_whatever_the_patient_has():
+    cohort = UncertainFact(reason="cohort", biomarker=marker(), criterion=0, span=(0, 21))
+    verdicts = [v for v in evaluate(trial(uncertain=[cohort]), ntrk_amp()).criteria if v.kind == "biomarker"]
+    assert [(v.status, v.criterion) for v in verdicts] == [("unknown", "the protocol sentence")]
+    assert "cohort" in verdicts[0].explanation
+
+
+def test_an_uncertain_fact_alone_leaves_the_patient_potentially_eligible():
+    either = UncertainFact(reason="either", biomarker=marker(polarity="excluded"), criterion=0, span=(0, 21))
+    doc = trial(uncertain=[either])
+    assert evaluate(doc, ntrk_amp()).criteria[0].status == "unknown"
+    assert "not_met" not in [v.status for v in evaluate(doc, ntrk_amp()).criteria]
+
+
 # -- retrieval and ranking (hand-built trials, embedded backend) --------------------------------------------
 
 @pytest.fixture
@@ -239,7 +262,7 @@ def test_an_ntrk1_amplified_patient_gets_the_model_trial_first(corpus):
 
 @pytest.mark.parametrize("nct_id", FUSION_ONLY)
 def test_fusion_only_trials_say_biomarker_not_met_for_an_amplification_when_ntrk1_3_were_tested(corpus, nct_id):
-    who = ntrk_amp(9, age=52, tested_genes=NTRK_TESTED)
+    who = ntrk_amp(9, age=52, tested_genes=[*NTRK_TESTED, "ETV6"])  # SCOUT also offers an ETV6 rearrangement
     results = match_patient(who, corpus, statuses=None, include_ineligible=True, top=50)
     assert "not_met" in [v.status for v in verdict_of(results, nct_id).criteria if v.kind == "biomarker"]
 
@@ -289,6 +312,13 @@ def test_a_patient_progressing_on_larotrectinib_is_not_eligible_for_startrk2(cor
     result = verdict_of(match_patient(who, corpus, top=50, include_ineligible=True), "NCT02568267")
     assert result.verdict == "not_eligible"
     assert "not_met" in [v.status for v in result.criteria if v.kind == "prior_therapy"]
+
+
+def test_an_infant_with_an_etv6_ntrk3_fusion_meets_scouts_biomarker_rule(corpus):
+    who = patient(age=0.5, conditions=["infantile fibrosarcoma"], biomarkers=[{"gene": "ETV6-NTRK3"}])
+    result = verdict_of(match_patient(who, corpus, statuses=None, include_ineligible=True, top=50), "NCT02637687")
+    assert "met" in [v.status for v in result.criteria if v.kind == "biomarker"]
+    assert "not_met" not in [v.status for v in result.criteria if v.kind == "biomarker"]
 
 
 def test_a_her2_breast_cancer_patient_gets_a_breast_cancer_trial_first(corpus):

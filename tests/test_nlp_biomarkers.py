@@ -287,3 +287,88 @@ def test_dev_gold_biomarker_f1_meets_the_targets():
         score_biomarkers(row["nct_id"], row["expected"]["biomarkers"], found, loose, strict)
     assert loose.f1()[2] >= 0.93, loose.errors
     assert strict.f1()[2] >= 0.88, strict.errors
+
+
+# -- the whole-population rule: cohort-only, conditional and either/or facts are uncertain, not requirements ------
+
+
+def uncertain(text: str) -> set[tuple[str, str, str, str]]:
+    return {
+        (u.reason, u.biomarker.gene, u.biomarker.alteration, u.biomarker.polarity)
+        for u in extract_text(text).uncertain
+        if u.biomarker
+    }
+
+
+def test_a_marker_under_a_cohort_label_is_uncertain_not_required():
+    text = inclusion("Cohort A: any advanced solid tumour", "Cohort B: NSCLC with a KRAS G12C mutation")
+    assert facts(text) == []
+    assert uncertain(text) == {("cohort", "KRAS", "mutation", "required")}
+
+
+def test_a_marker_every_cohort_label_states_stays_required():
+    text = inclusion("Part 1: HER2-positive breast cancer", "Part 2: HER2-positive gastric cancer")
+    assert triples(text) == {("ERBB2", "any", "required")}
+
+
+def test_a_marker_required_only_for_patients_meeting_a_condition_is_uncertain():
+    text = inclusion("Prior trastuzumab is required for patients who have HER2-overexpressing tumours")
+    assert facts(text) == []
+    assert {reason for reason, *_ in uncertain(text)} == {"conditional"}
+
+
+def test_a_subject_naming_the_marker_before_what_it_must_do_is_a_condition():
+    text = inclusion("Patients who are hormone-receptor positive must have failed hormonal therapy")
+    assert facts(text) == []
+    assert ("conditional", "ESR1", "expression", "required") in uncertain(text)
+
+
+def test_a_subject_naming_the_marker_that_is_not_eligible_still_excludes_it():
+    line = "Patients with KRAS-mutant tumours are not eligible and should receive standard care"
+    assert triples(inclusion(line)) == {("KRAS", "mutation", "excluded")}
+
+
+@pytest.mark.parametrize(
+    "line", ["ER positive or negative breast cancer", "Philadelphia chromosome-positive or -negative CML"]
+)
+def test_either_status_is_uncertain_not_excluded(line):
+    assert facts(inclusion(line)) == []
+    assert {reason for reason, *_ in uncertain(inclusion(line))} == {"either"}
+
+
+def test_one_item_of_a_list_of_alternatives_is_uncertain():
+    text = (
+        "Inclusion Criteria:\n- High-risk disease with one of the following:\n"
+        "    - Tumour larger than 5 cm\n    - Oestrogen receptor negative\n    - Grade 3\n"
+    )
+    assert facts(text) == []
+    assert uncertain(text) == {("either", "ESR1", "expression", "excluded")}
+
+
+def test_a_marker_every_alternative_states_stays_required():
+    text = (
+        "Inclusion Criteria:\n- One of the following:\n"
+        "    - Stage IV NSCLC with an EGFR exon 19 deletion\n    - Recurrent NSCLC with an EGFR exon 19 deletion\n"
+    )
+    assert ("EGFR", "mutation", "required") in triples(text)
+
+
+def test_a_marker_one_inclusion_criterion_requires_and_another_excludes_defines_cohorts():
+    text = inclusion(
+        "Stage IIA neuroblastoma without MYCN amplification", "Stage IV neuroblastoma with MYCN amplification"
+    )
+    assert facts(text) == []
+    assert {(reason, gene) for reason, gene, *_ in uncertain(text)} == {("cohort", "MYCN")}
+
+
+def test_markers_offered_as_alternatives_in_one_criterion_share_one_group():
+    found = facts(inclusion("Documented ETV6 rearrangement (or NTRK3 rearrangement) by FISH"))
+    assert {b.gene for b in found} == {"ETV6", "NTRK3"}
+    assert len({b.any_of for b in found}) == 1 and found[0].any_of is not None
+
+
+def test_scout_offers_an_etv6_rearrangement_instead_of_an_ntrk_fusion():
+    found = [b for b in extract_study(study("NCT02637687")).biomarkers if b.polarity == "required"]
+    groups = {b.any_of for b in found if b.gene in ("ETV6", "NTRK3")}
+    assert len(groups) == 1 and None not in groups
+    assert {b.gene for b in found if b.any_of in groups} >= {"ETV6", "NTRK1", "NTRK2", "NTRK3"}

@@ -111,6 +111,11 @@ def fact_rows(facts: TrialCriteria) -> list[dict[str, str]]:
     for t in facts.prior_therapies:
         rows.append({"kind": "prior therapy", "value": t.drug_or_class, "polarity": t.polarity,
                      "criterion": _criterion_text(facts, t.criterion)})
+    for u in facts.uncertain:
+        value = _biomarker_words([u.biomarker]) if u.biomarker else u.kind
+        rows.append({"kind": f"{u.kind} (uncertain: {u.reason})", "value": value,
+                     "polarity": u.biomarker.polarity if u.biomarker else "",
+                     "criterion": _criterion_text(facts, u.criterion)})
     if facts.cns_metastases.allowed:
         rows.append({"kind": "CNS metastases", "value": cns_rule(facts), "polarity": "required",
                      "criterion": _criterion_text(facts, facts.cns_metastases.criterion)})

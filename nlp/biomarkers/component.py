@@ -6,7 +6,8 @@
     [('EGFR', 'mutation', 'excluded'), ('KRAS', 'mutation', 'excluded')]
 
 Per criterion: mentions (`mentions`) → gene groups and the evidence beside them (`relations`) → groups that state no
-eligibility dropped (`filters`) → facts (`emit`). A sub-bullet that names only a method refines the criterion above.
+eligibility dropped (`filters`) → facts (`emit`), or uncertain facts when a cohort label, a condition or an
+either status governs them (`scopes`). A sub-bullet that names only a method refines the criterion above.
 """
 
 from __future__ import annotations
@@ -15,11 +16,27 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from nlp.biomarkers.emit import emit, inherit, profile_facts, resolve
-from nlp.biomarkers.filters import cohort_count, drug_target, mention_only, token_after, unknown_status
+from nlp.biomarkers.filters import (
+    cohort_count,
+    conditioned,
+    drug_target,
+    mention_only,
+    offered_instead,
+    token_after,
+    unknown_status,
+)
 from nlp.biomarkers.mentions import MENTION_LABELS, Group, Mention, continues_list, criterion_mentions, gene_groups
 from nlp.biomarkers.relations import Evidence, Scanner, active_methods
-from nlp.models import Biomarker
-from nlp.polarity import DocContext, cue_finder, doc_context
+from nlp.biomarkers.scopes import (
+    alternative_items,
+    cohort_conflicts,
+    cohort_label,
+    conditional,
+    shared_by_cohorts,
+    uncertain,
+)
+from nlp.models import Biomarker, UncertainFact, Uncertainty
+from nlp.polarity import Cues, DocContext, cue_finder, doc_context
 from nlp.sections import add_kind
 
 SUB_BULLETS = 2  # criteria after one with facts that may refine it, up to the next that names a gene
@@ -35,12 +52,16 @@ class BiomarkerExtractor:
 
     def __call__(self, doc: Doc) -> Doc:
         facts: list[Biomarker] = []
+        doubtful: list[UncertainFact] = []
         context = doc_context(doc, self.cue_finder)
         by_criterion = context.ents(MENTION_LABELS | {"ALTERATION"})
         for k, ents in by_criterion.items():
             if not any(e.label_ in MENTION_LABELS for e in ents):
                 continue
-            found = _criterion(context, k, context.cues(k).span, ents)
+            found, unsure = _criterion(context, k, context.cues(k).span, ents)
+            doubtful += unsure
+            if unsure:
+                add_kind(doc, k, "biomarker")
             if not found:
                 continue
             facts.extend(found)
@@ -49,12 +70,33 @@ class BiomarkerExtractor:
                 if any(e.label_ in MENTION_LABELS for e in by_criterion.get(sub, ())):
                     break
                 facts.extend(inherit(context, sub, context.criteria[sub], k, found))
+        if any(u.reason == "cohort" for u in doubtful):
+            shared = shared_by_cohorts(doubtful, _labelled(context))
+            facts += shared
+            doubtful = [u for u in doubtful if u.biomarker not in shared]
+        facts, alternatives = alternative_items(context, facts)
+        facts, moved = cohort_conflicts(facts, {k: o.section for k, o in enumerate(context.offsets)})
+        doubtful += uncertain(alternatives, "either") + uncertain(moved, "cohort")
         context.facts["biomarkers"] = facts
+        context.facts.setdefault("uncertain", []).extend(doubtful)
         return doc
 
 
-def _criterion(context: DocContext, k: int, span: Span, ents: list[Span]) -> list[Biomarker]:
-    """The biomarker facts of criterion `k` (`span`), given its entities."""
+def _labelled(context: DocContext) -> dict[str, set[int]]:
+    """Per section, the criteria that open with a cohort label."""
+    found: dict[str, set[int]] = {}
+    for k, offsets in enumerate(context.offsets):
+        cues = context.cues(k)
+        if cohort_label(context.doc, cues.span, cues):
+            found.setdefault(offsets.section, set()).add(k)
+    return found
+
+
+def _criterion(
+    context: DocContext, k: int, span: Span, ents: list[Span]
+) -> tuple[list[Biomarker], list[UncertainFact]]:
+    """The biomarker facts of criterion `k` (`span`), given its entities, and those it states for only part of
+    the population."""
     doc, cues = context.doc, context.cues(k)
     labels = {t: e for e in ents for t in range(e.start, e.end)}
     mentions = criterion_mentions(doc, ents)
@@ -65,7 +107,10 @@ def _criterion(context: DocContext, k: int, span: Span, ents: list[Span]) -> lis
     found += _variant_relations(scanner, mentions, consumed)
     kept: list[Biomarker] = []
     strata: list[Biomarker] = []
+    doubtful: list[UncertainFact] = []
+    labelled = cohort_label(doc, span, cues)
     previous: tuple[int, bool] | None = None
+    runs: list[tuple[int, int, list[Biomarker]]] = []  # required groups in text order: where, and their facts
     for g, (group, ev, group_methods) in enumerate(sorted(found, key=lambda item: item[0].start)):
         own = (min(group.start, ev.start), max(group.end, ev.end))
         ev.cue_negated = cues.negated(group.start, group.end, span.label_, ignore=own)
@@ -73,11 +118,34 @@ def _criterion(context: DocContext, k: int, span: Span, ents: list[Span]) -> lis
             ev.cue_negated = previous[1]
         previous = (own[1], ev.cue_negated)
         facts = emit(doc, k, span, group, ev, g, group_methods)
-        (strata if cohort_count(doc, span, group) else kept).extend(facts)
+        reason: Uncertainty | None = (
+            "either" if ev.either
+            else "cohort" if labelled
+            else "conditional" if ev.conditional or conditional(doc, span, cues, *own)
+            else None
+        )
+        if reason is not None:
+            doubtful += uncertain(facts, reason)
+        elif cohort_count(doc, span, group):
+            strata.extend(facts)
+        else:
+            kept.extend(facts)
+            if facts and all(f.polarity == "required" for f in facts):
+                runs.append((*own, facts))
+    _join_alternatives(doc, cues, k, runs)
     for ent in ents:
         if ent.label_ == "PROFILE":
             kept.extend(profile_facts(k, span, cues, ent))
-    return resolve(kept, strata, status_unknown)
+    return resolve(kept, strata, status_unknown), doubtful
+
+
+def _join_alternatives(doc: Doc, cues: Cues, k: int, runs: list[tuple[int, int, list[Biomarker]]]) -> None:
+    """Required groups offered as alternatives ("ETV6 rearrangement (or NTRK3 rearrangement)") share one any_of."""
+    for (_, end, before), (start, _, facts) in zip(runs, runs[1:], strict=False):
+        if offered_instead(doc, cues, end, start):
+            group_id = before[0].any_of or f"{k}:{before[0].span[0]}"
+            for fact in before + facts:
+                fact.any_of = group_id
 
 
 def _gene_relations(
@@ -99,9 +167,11 @@ def _gene_relations(
             status_unknown.update(gene for m in group.mentions for gene in m.genes)
             continue
         after = token_after(doc, span, max(ev.end, group.end))
-        either = ev.positive and ev.negative and not any(m.status for m in group.mentions)
-        if either or not ev.found or drug_target(doc, span, cues, group, ev):
+        if not ev.found or drug_target(doc, span, cues, group, ev):
             continue
+        if ev.positive and ev.negative and not any(m.status for m in group.mentions):
+            ev.either, ev.negative = True, False
+        ev.conditional = conditioned(doc, cues, group)
         if not mention_only(cues, group, ev, after):
             found.append((group, ev, methods))
     return found
@@ -122,6 +192,10 @@ def _variant_relations(scanner: Scanner, mentions: list[Mention], consumed: set[
         after = token_after(doc, span, max(ev.end, group.end))
         if drug_target(doc, span, cues, group, ev) or mention_only(cues, group, ev, after):
             continue
+        ev.positive |= cues.ending_at(m.end, "positive") is not None  # "Philadelphia chromosome-positive"
+        if ev.positive and ev.negative:
+            ev.either, ev.negative = True, False
+        ev.conditional = conditioned(doc, cues, group)
         if not cues.at(after, "test_word", "unknown_status"):
             found.append((group, ev, set()))
     return found

@@ -25,6 +25,7 @@ CONDITIONAL_REACH = 8  # a condition this close before the group makes it a cond
 OPTIONAL_REACH = 6  # an "optional" phrase this close after the group makes it optional: "KRAS mutant may enrol"
 UNKNOWN_REACH = 20  # an "unknown status" this close after the group's evidence may make its status unknown
 DRUG_REACH = 3  # glue words after the group before a drug word ("EGFR small molecule inhibitor")
+ALTERNATIVE_REACH = 30  # tokens between two gene phrases that an "or" still offers as alternatives
 DRUG_LEFT_REACH = 4  # a drug word this close before the group makes the group its target ("anti-PD-L1")
 _BEFORE_KINDS = ("uncertain", "optional", "conditional", "test_before", "exception")
 
@@ -78,12 +79,28 @@ def mention_only(cues: Cues, group: Group, ev: Evidence, after: int) -> bool:
         return True
     if any(c.kind == "exception" and group.start - c.end <= EXCEPTION_REACH for c in before):
         return True
-    if any(c.kind == "conditional" and group.start - c.end <= CONDITIONAL_REACH for c in before):
-        return True
     if any(c.kind in ("uncertain", "optional") for c in before):
         return True
     end = max(ev.end, group.end)
     return any(c.start - end <= OPTIONAL_REACH for c in cues.in_clause(("optional",), end, clause_end))
+
+
+def conditioned(doc: Doc, cues: Cues, group: Group) -> bool:
+    """A condition stands just before the group in its clause: "if ALK positive, ..." (not one offered as an
+    alternative: "NTRK fusion (or in the case of infantile fibrosarcoma, ETV6 rearrangement)")."""
+    clause_start = cues.clause(group.start)[0]
+    return any(
+        group.start - c.end <= CONDITIONAL_REACH and not (c.start > clause_start and doc[c.start - 1].lower_ == "or")
+        for c in cues.in_clause(("conditional",), clause_start, group.start)
+    )
+
+
+def offered_instead(doc: Doc, cues: Cues, end: int, start: int) -> bool:
+    """An "or" joins the gene phrase ending at `end` to the one starting at `start`, in one clause and close:
+    "documented ETV6 rearrangement (or NTRK3 rearrangement)", "ALK positive by FISH, or ROS1 fusion"."""
+    if start - end > ALTERNATIVE_REACH or cues.clause(end)[0] != cues.clause(start)[0]:
+        return False
+    return any(doc[i].lower_ in ("or", "and/or") for i in range(end, start))
 
 
 def drug_target(doc: Doc, span: Span, cues: Cues, group: Group, ev: Evidence) -> bool:

@@ -59,6 +59,8 @@ class Evidence:
     end: int = 0
     alternatives: bool = False
     cue_negated: bool | None = None
+    either: bool = False  # "positive or negative": either status may enrol
+    conditional: bool = False  # a condition governs the group: "if ALK positive, ..."
 
     @property
     def found(self) -> bool:

@@ -1,0 +1,142 @@
+"""Biomarker facts that hold for only part of the population: a cohort's label, a condition, or either status.
+
+    >>> from nlp.extract import extract_text
+    >>> facts = extract_text("Inclusion Criteria:\\n* Cohort B: KRAS G12C mutation")
+    >>> facts.biomarkers, [(u.reason, u.biomarker.gene) for u in facts.uncertain if u.biomarker]
+    ([], [('cohort', 'KRAS')])
+
+The guide's whole-population rule: a marker required of one cohort, arm, part or phase, or only of patients who
+meet a condition, or stated as "positive or negative", is no requirement of the study. Such facts go to
+`TrialCriteria.uncertain`, never to `biomarkers`; matching reports them as unknown. Each test reads the cues of
+`nlp/vocab/cues.jsonl` within the scope the cue governs:
+- `cohort_label`: the criterion opens with a label naming a cohort ("Cohort B:", "DOSE EXPANSION PHASE:",
+  "Participants with no prior therapy:"), which governs the whole criterion;
+- `conditional`: a condition on the patients ("... is required for patients who have HER2-overexpressing
+  tumors") governs the rest of its clause; a subject that names the marker before what the patients must do
+  ("Patients who are hormone-receptor positive must have failed hormonal therapy") governs the marker;
+- `alternative_items`: an inclusion criterion that is one item of a list of alternatives ("... one of the
+  following:", items ending in "or") states a marker of that alternative only, unless every item states it;
+- `cohort_conflicts`: one marker required by one inclusion criterion and excluded by another defines cohorts.
+A marker that every cohort label of a section shares is required of every cohort, so it stays a requirement.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Span
+
+from nlp.models import Biomarker, UncertainFact, Uncertainty
+from nlp.polarity import Cues, DocContext
+
+LABEL_REACH = 16  # tokens from the criterion's start within which its label ends with ":"
+
+
+def _opening(doc: Doc, span: Span) -> int:
+    """The criterion's first word (past spaces and bullet marks)."""
+    i = span.start
+    while i < span.end and (doc[i].is_space or doc[i].is_punct):
+        i += 1
+    return i
+
+
+def cohort_label(doc: Doc, span: Span, cues: Cues) -> bool:
+    """The criterion opens with a label naming a cohort, arm, part or phase: "Cohort B: ...", "Dose expansion: ..."."""
+    for i in range(span.start, min(span.end, span.start + LABEL_REACH)):
+        if doc[i].text == ":":
+            return any(c.kind == "cohort_word" and c.end <= i for c in cues.items)
+        if doc[i].text in (".", ";", "(", "["):
+            return False
+    return False
+
+
+def conditional(doc: Doc, span: Span, cues: Cues, start: int, end: int) -> bool:
+    """A condition on the patients governs the tokens [start, end): "for patients who have ...", or the
+    criterion's subject ("Patients who are ER-positive must ...", not "Patients with HER2+ ... are not eligible")."""
+    clause_start, clause_end = cues.clause(start)
+    opening = _opening(doc, span)
+    if any(c.start > opening for c in cues.in_clause(("condition_scope",), clause_start, start)):
+        return True
+    if cues.at(opening, "subject") is None:
+        return False
+    verbs = cues.in_clause(("modal", "exclusion_phrase", "allowance"), end, clause_end)
+    return bool(verbs) and min(verbs, key=lambda c: c.start).kind == "modal"
+
+
+def _column(text: str, start: int) -> int:
+    return start - (text.rfind("\n", 0, start) + 1)
+
+
+def _siblings(context: DocContext, k: int) -> list[int]:
+    """The items of the list criterion `k` belongs to, when its parent (the criterion above it, less indented)
+    offers them as alternatives ("one of the following:") or every item but the last ends in "or"; else []."""
+    offsets, text = context.offsets, context.text
+    column = _column(text, offsets[k].start_char)
+    parent = k - 1
+    while parent >= 0 and _column(text, offsets[parent].start_char) >= column:
+        parent -= 1
+    if parent < 0 or offsets[parent].section != offsets[k].section:
+        return []
+    parent_column = _column(text, offsets[parent].start_char)
+    items = []
+    for j in range(parent + 1, len(offsets)):
+        at = _column(text, offsets[j].start_char)
+        if at <= parent_column or offsets[j].section != offsets[k].section:
+            break
+        if at == column:
+            items.append(j)
+    offered = context.cues(parent).has("alternatives_header") or all(
+        text[offsets[j].start_char : offsets[j].end_char].rstrip(" ;,.").lower().endswith(" or") for j in items[:-1]
+    )
+    return items if offered and len(items) > 1 else []
+
+
+def alternative_items(context: DocContext, facts: list[Biomarker]) -> tuple[list[Biomarker], list[Biomarker]]:
+    """Split off the inclusion facts of one item of a list of alternatives that not every item states."""
+    by_criterion: dict[int, set[tuple]] = {}
+    for b in facts:
+        by_criterion.setdefault(b.criterion, set()).add((b.gene, b.alteration, b.polarity))
+    moved: set[int] = set()
+    for k in by_criterion:
+        if context.offsets[k].section != "inclusion":
+            continue
+        items = _siblings(context, k)
+        if items:
+            shared = set.intersection(*(by_criterion.get(j, set()) for j in items))
+            moved.update(
+                i for i, b in enumerate(facts) if b.criterion == k and (b.gene, b.alteration, b.polarity) not in shared
+            )
+    return [b for i, b in enumerate(facts) if i not in moved], [b for i, b in enumerate(facts) if i in moved]
+
+
+def uncertain(facts: list[Biomarker], reason: Uncertainty) -> list[UncertainFact]:
+    return [UncertainFact(reason=reason, biomarker=f, criterion=f.criterion, span=f.span) for f in facts]
+
+
+def shared_by_cohorts(facts: list[UncertainFact], labelled: dict[str, set[int]]) -> list[Biomarker]:
+    """The cohort facts every cohort label of their section states (two labels at least): requirements of all.
+
+    `labelled` holds, per section, the criteria that open with a cohort label."""
+    seen: dict[tuple, set[int]] = {}
+    for u in facts:
+        if u.reason == "cohort" and u.biomarker is not None:
+            b = u.biomarker
+            seen.setdefault((b.gene, b.alteration, b.variant, b.polarity), set()).add(b.criterion)
+    shared = {key for key, where in seen.items() if any(len(c) > 1 and c <= where for c in labelled.values())}
+    return [
+        u.biomarker
+        for u in facts
+        if u.reason == "cohort" and u.biomarker is not None
+        and (u.biomarker.gene, u.biomarker.alteration, u.biomarker.variant, u.biomarker.polarity) in shared
+    ]
+
+
+def cohort_conflicts(facts: list[Biomarker], sections: dict[int, str]) -> tuple[list[Biomarker], list[Biomarker]]:
+    """Split off the markers one inclusion criterion requires and another excludes: they define cohorts
+    ("stage IIA without N-myc amplification" … "stage II with amplified N-myc")."""
+    polarities: dict[tuple, set[str]] = {}
+    for b in facts:
+        if sections.get(b.criterion) == "inclusion":
+            polarities.setdefault((b.gene, b.alteration, b.variant), set()).add(b.polarity)
+    conflicting = {key for key, pols in polarities.items() if len(pols) > 1}
+    kept = [b for b in facts if (b.gene, b.alteration, b.variant) not in conflicting]
+    moved = [b for b in facts if (b.gene, b.alteration, b.variant) in conflicting]
+    return kept, moved
