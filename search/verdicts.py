@@ -14,8 +14,9 @@ own judge function (`_biomarkers`, `_age`, ...) that appends its verdicts; `eval
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
 
-from nlp.models import Biomarker, Criterion, PriorTherapy, UncertainFact
+from nlp.models import Biomarker, Criterion, PriorTherapy, UncertainFact, Uncertainty
 from search.documents import drugs_and_classes
 from search.models import CriterionVerdict, IndexDocument, PatientBiomarker, PatientProfile, VerdictStatus
 
@@ -373,22 +374,21 @@ _UNCERTAIN_WORDS = {
 }
 
 
-def _uncertain_words(fact: UncertainFact) -> str:
-    b = fact.biomarker
-    what = f"{'requires' if b.polarity == 'required' else 'excludes'} {_describe(b)}" if b else f"states a {fact.kind}"
-    return f"trial {what} {_UNCERTAIN_WORDS[fact.reason]}; not judged for this patient"
-
-
 def _uncertain(doc: IndexDocument, patient: PatientProfile, out: Evaluation) -> None:
-    """Facts the text makes conditional, cohort-only or either/or: unknown, with their sentence."""
-    said: set[tuple[int, str]] = set()
+    """Facts the text makes conditional, cohort-only or either/or: unknown, one verdict per criterion and reason."""
+    grouped: dict[tuple[int, Uncertainty, Literal["biomarker"]], list[UncertainFact]] = {}
     for fact in doc.facts.uncertain:
-        text, span = _sentence(doc, fact.criterion)
-        why = _uncertain_words(fact)
-        if (fact.criterion, why) in said:
-            continue
-        said.add((fact.criterion, why))
-        out.criteria.append(CriterionVerdict(kind=fact.kind, status="unknown", criterion=text or why,
+        grouped.setdefault((fact.criterion, fact.reason, fact.kind), []).append(fact)
+    for (criterion, reason, kind), facts in grouped.items():
+        markers = [f.biomarker for f in facts if f.biomarker is not None]
+        words = [
+            f"{'requires' if polarity == 'required' else 'excludes'} "
+            f"{_and_or([_describe(b) for b in markers if b.polarity == polarity], 'or')}"
+            for polarity in dict.fromkeys(b.polarity for b in markers)
+        ]
+        why = f"trial {' and '.join(words) or f'states a {kind} rule'} {_UNCERTAIN_WORDS[reason]}; not judged"
+        text, span = _sentence(doc, criterion)
+        out.criteria.append(CriterionVerdict(kind=kind, status="unknown", criterion=text or why,
                                              explanation=why, span=span))
 
 
