@@ -16,6 +16,7 @@ if liver metastases") are left out: the first threshold of an analyte in a crite
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -91,14 +92,14 @@ def _criterion(
     if not comparators:
         return []
     found: dict[str, Lab] = {}
+    lab_starts = [lab.start for lab in labs]  # labs and comparators come in text order: search, never scan
+    comparator_starts = [c.start for c, _op in comparators]
     for group in _groups(doc, text, labs):
         end = group[-1].end
-        following = [lab.start for lab in labs if lab.start >= end]
-        stop = min([*following, end + COMPARATOR_REACH, criterion.end])
-        nearest = next(
-            ((c, op) for c, op in comparators if end <= c.start < stop and _same_clause(doc, text, group[-1], c)),
-            None,
-        )
+        following = bisect_left(lab_starts, end)
+        stop = min(lab_starts[following] if following < len(labs) else criterion.end, end + COMPARATOR_REACH,
+                   criterion.end)
+        nearest = _nearest(doc, text, group[-1], comparators, bisect_left(comparator_starts, end), stop)
         if nearest is None:
             continue
         comparator, op = nearest
@@ -120,6 +121,19 @@ def _criterion(
                     span=(group[0].start_char, end_char),
                 )
     return list(found.values())
+
+
+def _nearest(
+    doc: Doc, text: str, lab: Span, comparators: list[tuple[Span, Comparator]], first: int, stop: int
+) -> tuple[Span, Comparator] | None:
+    """The first comparator from index `first` on that starts before token `stop` in the clause of `lab`."""
+    for i in range(first, len(comparators)):  # an index, not a slice: a slice copies the rest of the list
+        comparator, op = comparators[i]
+        if comparator.start >= stop:
+            return None
+        if _same_clause(doc, text, lab, comparator):
+            return comparator, op
+    return None
 
 
 def _same_clause(doc: Doc, text: str, lab: Span, comparator: Span) -> bool:

@@ -34,6 +34,7 @@ from core.encoding import scrub_text
 
 # Each module registers its component's factory (`@Language.factory("tm_...")`) when imported.
 from nlp import age, biomarkers, cns, labs, performance, sections, therapies  # noqa: F401
+from nlp.chunks import tokenize
 from nlp.resources import PATTERNS_DIR, pattern_files, read_patterns
 from nlp.text import DOC_TEXT_KEY, mask_escapes
 
@@ -76,7 +77,7 @@ class _TextKeepingTokenizer:
         self.tokenizer = tokenizer
 
     def __call__(self, text: str) -> Doc:
-        doc = self.tokenizer(text)
+        doc = tokenize(self.tokenizer, text)  # in linear time: over-long chunks are not given to the affix rules
         doc.user_data[DOC_TEXT_KEY] = text
         return doc
 

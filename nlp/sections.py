@@ -78,6 +78,10 @@ _INTRO_INCLUSION = re.compile(
 )
 _RUN_ON_ITEM = re.compile(r"(?<=[\s;,.])(\d{1,2})[.)][ \t]+(?=[A-Z(])")
 _OFFSETS_KEY = "tm_criteria"
+# The fact components relate every entity of a criterion to its cues, in time quadratic in the criterion; a longer
+# criterion is read as pieces of this size. The longest of the 205,510 criteria of ../shared/ctgov and
+# ../shared/corpus has 7,948 characters, so no real one is cut.
+MAX_CRITERION_CHARS = 10_000
 _SECTION_HINT = "clu"  # in "inclusion" and "exclusion"
 _OTHER_HINTS = ("elig", "schluss", "标准", "標準")
 _HEADER_HINT_ANY_CASE = re.compile("|".join((_SECTION_HINT, *_OTHER_HINTS)), re.I)
@@ -332,8 +336,23 @@ def split_criteria(text: str) -> list[tuple[int, int, str]]:
             while end > start and text[end - 1].isspace():
                 end -= 1
             if end > start:
-                spans.append((start, end, criterion.section))
+                spans += [(a, b, criterion.section) for a, b in _capped(text, start, end)]
     return spans
+
+
+def _capped(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """[start, end) in pieces of at most MAX_CRITERION_CHARS, each cut after the last whitespace that fits
+    (anywhere when there is none): the fact components' work per criterion is bounded, so time is linear."""
+    pieces = []
+    while end - start > MAX_CRITERION_CHARS:
+        limit = start + MAX_CRITERION_CHARS
+        cut = max(text.rfind(" ", start + 1, limit), text.rfind("\n", start + 1, limit))
+        cut = cut if cut > start else limit
+        pieces.append((start, cut))
+        start = cut
+        while start < end and text[start].isspace():
+            start += 1
+    return [*pieces, (start, end)]
 
 
 class CriterionOffsets(NamedTuple):
