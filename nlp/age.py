@@ -14,9 +14,19 @@ Cohorts: the widest inclusion window wins (an open-ended cohort above a range le
 exclusion bounds only fill a side inclusion left open. Contradicting bounds are alternatives, not limits:
 within one criterion the first sentence stands if it is consistent ("Age > 18 years. ... patients < 18 years of
 age are excluded"), else the criterion states none ("ECOG ≤ 3 (age ≥ 16) or Lansky ≥ 40% (age < 16)"); across
-criteria an empty window means no limit ("≥ 60 years" or "< 60 years and amenorrheic").
-Comparators and units come from `nlp/patterns/{comparators,units}.jsonl`, cue words and the short words after a
-number that are no unit of measure ("18 yrs", "18 and over") from `nlp/vocab/age_terms.jsonl`.
+criteria an empty window means no limit ("≥ 60 years" or "< 60 years and amenorrheic"). Whole ranges are cohorts
+and add up; a lower bound above a range is another cohort or an exception ("birth through 21 ...; older than 21
+... may be considered" reads 0 upward): they widen the window, never narrow it.
+Ages that are not the participants' limits are left out: another person's (a donor, a relative: "DONOR: age < 60",
+"relatives diagnosed under age 50", and every age under an item naming only such a person), a menopause
+definition's ("postmenopausal, defined as age ≥ 55 or ..."; "premenopausal women aged 20-45" keeps its age), a
+subgroup's ("consent of a guardian if under 18", "ECOG 2 if age ≥ 70", "(those 16 years and older)"), and those
+under an inclusion list of alternatives ("one of the following:", "at least three of the following:").
+In the legacy layout ("Age: 18 and over Sex: Female ...") the next field's label is no unit; a number opening a
+criterion after another field's label ("Life expectancy:") is not an age.
+Comparators and units come from `nlp/patterns/{comparators,units}.jsonl`, cue words, the words of other persons
+and defined states, and the short words after a number that are no unit of measure ("18 yrs", "18 and over")
+from `nlp/vocab/age_terms.jsonl`.
 """
 
 from __future__ import annotations
@@ -42,7 +52,7 @@ _WIDTH_SAFE = str.maketrans({"＞": ">", "＜": "<", "≧": "≥", "≦": "≤",
 class _Grammar:
     forms: tuple[re.Pattern, ...]  # a range, a comparator before the number, a comparator after it
     after_comparator: re.Pattern  # found in every match of the last form: "or older", "+"
-    comparators: dict[str, str]
+    comparators: dict[str, str]  # keyed by the phrase without spaces: "> or =" is also written ">or ="
     units: dict[str, str]
     old_units: frozenset[str]
     age_end: re.Pattern
@@ -53,6 +63,12 @@ class _Grammar:
     duration_end: re.Pattern
     duration_after: re.Pattern
     other_age: re.Pattern
+    person: re.Pattern  # any person word, participants' ("patients") or others' ("donor")
+    other_person: re.Pattern  # earlier in the sentence, the age is someone else's: a donor, a relative
+    defined_state: re.Pattern  # "postmenopausal": an age after it and a definition cue defines the state
+    subgroup: re.Pattern  # "for patients under", "if age", "those": the age picks out a subgroup
+    zero: re.Pattern  # "birth" as one end of an age range or with "and older"
+    zero_word: re.Pattern  # any of those words, in any case: a criterion without digits may still state an age
     not_a_measure: frozenset[str]  # short words after a number that are no unit of measure: "yrs", "and"
 
 
@@ -109,6 +125,7 @@ def _grammar() -> _Grammar:
 
     num = r"(?P<{0}>\d\d{{0,2}}(?:\.\d{{1,2}})?)(?![\d.]*\d)"  # a leading \d lets the engine skip to digits
     unit = r"(?:\s*-?\s*(?P<{0}>" + phrase_regex(list(units)) + r")(?![a-z]))?"
+    part = r"(?:\s+and\s+\d{1,3}\s*(?:days?|weeks?|months?)(?![a-z]))?"  # "18 years and 0 days": whole years count
     old = r"(?P<old>\s*-?\s*(?:old|olds|of\s+age|age)(?![a-z]))?"
     age_in = r"(?P<agein>(?:the\s+)?age\s+(?:of\s+)?)?"
     upper_second = r"(?:(?:" + _alternatives(upper_pre) + r")\s*)?"
@@ -120,10 +137,14 @@ def _grammar() -> _Grammar:
                 r"(?:[>≥]=?\s*)?"  # starts at a digit or symbol (_RANGE_START); "between" is context
                 + num.format("a")
                 + unit.format("ua")
-                + r"\s*(?:-|~|to|and|through|until|till)\s*"
+                + part
+                + r"\s*(?:-|~|to|(?P<and>and)|through|until|till)\s*"
+                + r"(?P<upper>"
                 + upper_second
+                + r")"
                 + num.format("b")
                 + unit.format("ub")
+                + part
                 + old
             ),
             re.compile(
@@ -131,7 +152,7 @@ def _grammar() -> _Grammar:
                 + _alternatives(pre)
                 + r")\s*"
                 + symbol_echo
-                + r"(?:[:=]\s*)?"
+                + r"(?:[:=]\s*)?(?:to\s+)?"  # ">= to 18 years"
                 + age_in
                 + num.format("n")
                 + unit.format("u")
@@ -140,7 +161,7 @@ def _grammar() -> _Grammar:
             re.compile(num.format("n") + unit.format("u") + old + r"\s*,?\s*(?P<post>" + after_comparator + ")"),
         ),
         after_comparator=re.compile(after_comparator),
-        comparators=comparators,
+        comparators={re.sub(r"\s+", "", p): op for p, op in comparators.items()},
         units=units,
         old_units=old_units,
         age_end=re.compile(
@@ -169,6 +190,18 @@ def _grammar() -> _Grammar:
         duration_end=re.compile(r"(?<![a-z])(?:" + words("duration_cue") + r")[\s,(:]*(?:(?:of|a|the)\s+)*$"),
         duration_after=re.compile(r"[\s,]*(?:" + words("duration_after") + r")(?![a-z])"),
         other_age=re.compile(r"(?<![a-z])(?:" + words("other_age") + r")(?![a-z])"),
+        person=re.compile(r"(?<![a-z])(?:" + words("person") + r")(?![a-z])"),
+        other_person=re.compile(r"(?<![a-z])(?:" + words("other_person") + r")(?![a-z])"),
+        defined_state=re.compile(r"(?<![a-z])(?:" + words("defined_state") + r")(?![a-z])"),
+        subgroup=re.compile(
+            r"(?<![a-z])(?:(?:for|if|when|among|unless|except)\s+(?:(?:the|all|any|those|a|an)\s+)?"
+            r"(?:(?:" + words("person") + r")\s*,?\s*)?|\(\s*those\s+)"
+            r"(?:(?:who|that|whose)\s+)?(?:(?:are|is|were|be|aged?|age\s+is)\s+)*\(?$"
+        ),
+        zero_word=re.compile(words("age_zero"), re.I),
+        zero=re.compile(
+            r"(?<![a-z])(?:" + words("age_zero") + r")(?=\s*(?:-|to\s|through|until|and\s+(?:older|over|above|up)))"
+        ),
         not_a_measure=frozenset(row["term"] for row in terms["not_a_measure"]),
     )
 
@@ -182,7 +215,7 @@ class _Bound:
     ranged: bool = False  # one end of a range stated whole ("12 to 17 years")
 
 
-_MEASURE_AFTER = re.compile(r"\s*(?:%|/|\.\d|[a-zµμ]{1,4}(?:/|\d|(?![a-z])))")
+_MEASURE_AFTER = re.compile(r"\s*(?:%|/|\.\d|[a-zµμ]{1,4}(?:/|\d|(?![a-z:])))")  # "sex:" opens the next field
 _SUBGROUP_END = re.compile(r"(?<![a-z])(?:for|in|among|if|of|to)\s+(?:(?:the|all|any)\s+)?$")
 _EXCLUSION_REACH = 60
 _DIGIT = re.compile(r"\d")
@@ -194,6 +227,11 @@ _COMPARISON_HINTS = ("<", ">", "≥", "≤", "=", "between", "over", "under", "o
 _AGE_HEADER = re.compile(r"\s*ages?\s*:?\s*")
 _SENTENCE_END = re.compile(r"[.;](?:\s|$)")
 _COORDINATED = re.compile(r"[\s,;/]*(?:(?:or|and|but|nor)\b)?[\s,(]*")
+_DEFINITION_CUE = re.compile(r"defin|[:(=]|(?<![a-z])(?:by|i\.?e|as follows)(?![a-z])")
+_SCOPE_REACH = 250  # how far back in its sentence a menopause definition or another person's age reaches
+_SHORT_ITEM = 80  # an item this short naming another person ("HLA-identical sibling donor") heads that person's ages
+_LINE_LEAD = re.compile(r"[\s\-*•·▪◦‣⁃–—+]*(?:\(?(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)]\s*)?", re.I)  # indent and bullet
+_ALTERNATIVES = re.compile(r"(?<![a-z])(?:one|any|either|two|three|four|\d)\s+(?:out\s+)?of\s+(?:the\s+)?following")
 
 
 def _years(number: str, unit: str | None, grammar: _Grammar) -> float:
@@ -206,15 +244,40 @@ def _measured(text: str, end: int, grammar: _Grammar) -> bool:
     return m is not None and m.group().strip() not in grammar.not_a_measure
 
 
-def _is_age(text: str, m: re.Match, groups: dict, unit: str | None, after_age: bool, grammar: _Grammar) -> bool:
+@dataclass(frozen=True)
+class _Context:
+    """What a criterion says around its ages: where other persons and defined states are named, and the end of
+    the criterion before when that one ends with a label ("life expectancy:") the numbers opening this one answer."""
+
+    others: tuple[int, ...] = ()
+    states: bool = False
+    lead: str = ""
+
+    @classmethod
+    def of(cls, text: str, grammar: _Grammar, lead: str) -> _Context:
+        return cls(tuple(m.start() for m in grammar.other_person.finditer(text)),
+                   grammar.defined_state.search(text) is not None, lead)
+
+
+def _is_age(
+    text: str, m: re.Match, groups: dict, unit: str | None, after_age: bool, grammar: _Grammar, context: _Context
+) -> bool:
     """Whether match `m` (`groups`: its groupdict) in a lower-cased criterion states an age, judged by context."""
     start = m.start()
+    if context.others or context.states:
+        sentence = max(text.rfind(". ", 0, start), text.rfind(";", 0, start), start - _SCOPE_REACH, 0)
+        if any(sentence <= at < start for at in context.others) or (
+            context.states and _defines_state(text, sentence, start, grammar)
+        ):
+            return False
     before = text[max(0, start - 50) : start]
     cut = max(before.rfind(". "), before.rfind(";"))
     before = before[cut + 1 :]
     if groups.get("a") is not None:
         before = _RANGE_OPENER.sub("", before)
     if grammar.other_age.search(before[-40:]) or grammar.duration_after.match(text, m.end()):
+        return False
+    if grammar.subgroup.search(before):
         return False
     if after_age or groups["old"] or groups.get("agein") or unit in grammar.old_units:
         return True
@@ -232,7 +295,22 @@ def _is_age(text: str, m: re.Match, groups: dict, unit: str | None, after_age: b
     person = grammar.person_end.search(before)
     if person and not _SUBGROUP_END.search(before, 0, person.start()):
         return True
-    return unit is not None and not before.strip(" -*•(")
+    lead = context.lead
+    return unit is not None and not before.strip(" -*•(") and not (lead and grammar.duration_end.search(lead))
+
+
+def _defines_state(text: str, sentence: int, start: int, grammar: _Grammar) -> bool:
+    """Whether the age at `start` is part of a definition of a state named earlier in its sentence ("Postmenopausal,
+    defined as ... age ≥ 55", "menopausal status: postmenopausal by ... women under 50", "postmenopausal (age > 45
+    and ...)"), not of the participants: a definition cue after the state's word, outside closed parentheses.
+    "Premenopausal women aged 18 to 50" names the participants' state and their age."""
+    for state in grammar.defined_state.finditer(text, sentence, start):
+        between = text[state.end() : start]
+        if ")" in between:
+            between = between[between.rfind(")") + 1 :]
+        if _DEFINITION_CUE.search(between):
+            return True
+    return False
 
 
 def _matches_from(form: re.Pattern, starts: re.Pattern, text: str) -> list[re.Match]:
@@ -262,7 +340,8 @@ def _candidates(text: str, grammar: _Grammar) -> list[re.Match]:
     return found
 
 
-def _bounds(text: str, section: str, grammar: _Grammar, after_header: bool = False) -> list[_Bound]:
+def _bounds(text: str, section: str, grammar: _Grammar, after_header: bool = False, lead: str = "") -> list[_Bound]:
+    context = _Context.of(text, grammar, lead)
     bounds: list[_Bound] = []
     previous_end: int | None = 0 if after_header else None
     taken_end = 0
@@ -280,10 +359,12 @@ def _bounds(text: str, section: str, grammar: _Grammar, after_header: bool = Fal
             continue
         if ranged:
             unit = groups["ua"] or groups["ub"]
-            if not _is_age(text, m, groups, unit, after_age, grammar):
+            if not _is_age(text, m, groups, unit, after_age, grammar, context):
                 continue
             low = _years(groups["a"], groups["ua"] or groups["ub"], grammar)
             high = _years(groups["b"], groups["ub"] or groups["ua"], grammar)
+            if groups["and"] and not groups["upper"] and not _and_range(text, m.start(), high - low, grammar):
+                continue  # "subjects 16 and 17 years old": two ages, not a range
             if low >= high or high > MAX_AGE_YEARS:
                 continue
             if extends:
@@ -296,7 +377,7 @@ def _bounds(text: str, section: str, grammar: _Grammar, after_header: bool = Fal
                 ]
             continue
         unit = groups["u"]
-        if not _is_age(text, m, groups, unit, after_age, grammar):
+        if not _is_age(text, m, groups, unit, after_age, grammar, context):
             continue
         value = _years(groups["n"], unit, grammar)
         if value > MAX_AGE_YEARS:
@@ -304,9 +385,16 @@ def _bounds(text: str, section: str, grammar: _Grammar, after_header: bool = Fal
         previous_end = taken_end = m.end()
         single_at = m.start("n")
         phrase = groups.get("cmp") or groups["post"]
-        op = "+" if phrase == "+" else grammar.comparators[re.sub(r"\s+", " ", phrase)]
+        op = "+" if phrase == "+" else grammar.comparators[re.sub(r"\s+", "", phrase)]
         bounds.append(_bound(value, op, section, grammar.units.get(unit or "", "year"), m.start()))
     return _consistent(bounds, text)
+
+
+def _and_range(text: str, start: int, width: float, grammar: _Grammar) -> bool:
+    """Whether "N and M" at `start` is a range, not two ages named ("subjects 16 and 17 years old"): after "between"
+    or an age word ("age 21 and 50 years"), or wider than a year ("18 and 65 years old")."""
+    before = text[max(0, start - 30) : start]
+    return width > 1 or "between" in before or grammar.age_end.search(before) is not None
 
 
 def _bound(value: float, op: str, section: str, unit: str, at: int) -> _Bound:
@@ -322,9 +410,14 @@ def _bound(value: float, op: str, section: str, unit: str, at: int) -> _Bound:
 
 
 def _empty(bounds: list[_Bound]) -> bool:
-    """Whether some upper bound is at or below some lower bound: no window, so not one population's limits."""
+    """Whether some upper bound is at or below some lower bound: no window, so not one population's limits.
+
+    Whole ranges are cohorts, which add up ("from 1 to 55 years (children 1 to 17 / adults 18 to 55)"), and a
+    lower bound above a range is another cohort ("birth through 21 ...; or older than 21 ... may be considered"):
+    only a stated upper limit can contradict.
+    """
     lows = [b.value for b in bounds if b.side == "min"]
-    highs = [b.value for b in bounds if b.side == "max"]
+    highs = [b.value for b in bounds if b.side == "max" and not b.ranged]
     return bool(lows and highs) and min(highs) <= max(lows)
 
 
@@ -352,23 +445,68 @@ def _may_state_age(lowered: str, grammar: _Grammar) -> bool:
     return any(c in lowered for c in _COMPARISON_HINTS) and grammar.person_compared.search(lowered) is not None
 
 
-def age_window(criteria: list[tuple[str, str]]) -> tuple[AgeWindow, list[int]]:
-    """The age window of (section, text) criteria and the indexes of the criteria that state it."""
+def _out_of_scope(i: int, criteria: list[tuple[str, str]], parents: list[int | None], grammar: _Grammar) -> bool:
+    """Whether criterion i's ages are not the participants' limits, by an item it sits under: an inclusion list of
+    alternatives ("one of the following:", "at least three of the following:"), a menopause definition, another
+    person (a donor, a relative)."""
+    parent = parents[i]
+    while parent is not None:
+        section, text = criteria[parent]
+        lowered = text.lower().rstrip()
+        if len(lowered) <= _SHORT_ITEM and _names_another_person(lowered, grammar):
+            return True
+        if lowered.endswith(":") and (
+            _defines_state(lowered, 0, len(lowered), grammar)
+            or (section == "inclusion" and _ALTERNATIVES.search(lowered))
+        ):
+            return True
+        parent = parents[parent]
+    return False
+
+
+def _names_another_person(text: str, grammar: _Grammar) -> bool:
+    """Whether `text` names another person (a donor, a relative) and no participant ("patient and donor ...")."""
+    others = {m.group() for m in grammar.other_person.finditer(text)}
+    return bool(others) and all(m.group() in others for m in grammar.person.finditer(text))
+
+
+def _zero_to_digit(lowered: str, grammar: _Grammar) -> str:
+    """"birth" as the low end of an age ("birth through 21 years", "from birth and older") written as 0, padded to
+    keep every offset."""
+    return grammar.zero.sub(lambda m: "0".ljust(len(m.group())), lowered)
+
+
+def age_window(
+    criteria: list[tuple[str, str]], parents: list[int | None] | None = None
+) -> tuple[AgeWindow, list[int]]:
+    """The age window of (section, text) criteria and the indexes of the criteria that state it.
+
+    `parents[i]` is the index of the criterion that criterion i is a sub-item of (None at the top level).
+    """
     grammar = _grammar()
     found: list[tuple[int, _Bound]] = []
     after_header = False
+    lead = ""
     for i, (section, text) in enumerate(criteria):
         header_before, after_header = after_header, (
             len(text) < _HEADER_LENGTH and _AGE_HEADER.fullmatch(text.lower()) is not None
         )
-        if not _DIGIT.search(text):
+        lead_before, lead = lead, (text[-40:].lower() if text.endswith(":") else "")
+        if not _DIGIT.search(text) and not grammar.zero_word.search(text):
             continue
         lowered = text.lower()
         if not lowered.isascii():  # every character _WIDTH_SAFE replaces is non-ASCII
             lowered = lowered.translate(_WIDTH_SAFE)
         if not (header_before or _may_state_age(lowered, grammar)):
             continue
-        found += [(i, b) for b in _bounds(lowered, section, grammar, bool(header_before))]
+        if grammar.zero_word.search(lowered):
+            lowered = _zero_to_digit(lowered, grammar)
+        bounds = _bounds(lowered, section, grammar, bool(header_before), lead_before)
+        if bounds and parents and _out_of_scope(i, criteria, parents, grammar):
+            # a sub-item's own words; what runs on after its first sentence is another criterion
+            first = _SENTENCE_END.search(lowered)
+            bounds = [b for b in bounds if first is not None and b.at >= first.end()]
+        found += [(i, b) for b in bounds]
 
     def pick(side: str) -> float | None:
         included = [b.value for _, b in found if b.side == side and b.section == "inclusion"]
@@ -392,6 +530,23 @@ def age_window(criteria: list[tuple[str, str]]) -> tuple[AgeWindow, list[int]]:
     return window, sorted({i for i, _ in found})
 
 
+def _parents(text: str, starts: list[int]) -> list[int | None]:
+    """For each criterion starting at `starts[i]`, the nearest earlier criterion on a line indented less: the item
+    it is a sub-item of (None at the top level, and for a criterion that does not open its line: hard-wrapped text
+    runs on, its columns say nothing)."""
+    line_starts = [text.rfind("\n", 0, start) + 1 for start in starts]
+    columns = [start - line for start, line in zip(starts, line_starts, strict=True)]
+    parents: list[int | None] = []
+    for i, column in enumerate(columns):
+        parent = i - 1
+        while parent >= 0 and columns[parent] >= column:
+            up = parents[parent]
+            parent = -1 if up is None else up
+        opens_line = _LINE_LEAD.fullmatch(text, line_starts[i], starts[i]) is not None
+        parents.append(parent if parent >= 0 and opens_line else None)
+    return parents
+
+
 class AgeComponent:
     """Writes `doc._.facts["age"]` (an AgeWindow, source unset) and marks the criteria that state it."""
 
@@ -401,8 +556,9 @@ class AgeComponent:
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc_text(doc)
-        criteria = [(c.section, text[c.start_char : c.end_char]) for c in criteria_offsets(doc)]
-        window, indexes = age_window(criteria)
+        offsets = criteria_offsets(doc)
+        criteria = [(c.section, text[c.start_char : c.end_char]) for c in offsets]
+        window, indexes = age_window(criteria, _parents(text, [c.start_char for c in offsets]))
         doc._.facts["age"] = window
         for i in indexes:
             add_kind(doc, i, "age")

@@ -6,10 +6,12 @@
     (18.0, 75.0, 1)
 
 `extract_text` reads the text alone; `extract_study` also merges the registry's minimumAge, maximumAge
-and sex (`age.source` says which gave the window) and reads whom the trial is for (`nlp.trial_diseases`:
-conditions, title, keywords and the criteria that state the disease); `extract_studies` streams many studies through
-`nlp.pipe`, in order, and `extract_texts` does the same for (text, nct_id) pairs. Empty or missing
-criteria give a valid record with nulls; lone surrogates in a text are read as U+FFFD (`core.encoding`).
+and sex (`age.source` says which gave the window; the registry's ages are the authority, the text only fills a
+bound the registry lacks, and `age_in_text` keeps the text's reading when it disagrees) and reads whom the trial is
+for (`nlp.trial_diseases`: conditions, title, keywords and the criteria that state the disease); `extract_studies`
+streams many studies through `nlp.pipe`, in order, and `extract_texts` does the same for (text, nct_id) pairs.
+Empty or missing criteria give a valid record with nulls; lone surrogates in a text are read as U+FFFD
+(`core.encoding`).
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ _UNIT_YEARS = {
     "minute": 1 / 525960,
 }
 _SEXES: dict[str, RegistrySex] = {sex: sex for sex in get_args(RegistrySex)}
+_AGE_TOLERANCE_YEARS = 0.01  # registry ages are rounded to 4 decimals, the text's to 3: "1 Month" is both
 _LIST_KINDS = {"biomarkers": "biomarker", "prior_therapies": "prior_therapy", "labs": "lab", "uncertain": "uncertain"}
 
 
@@ -107,30 +110,35 @@ def _assemble(doc: Doc, text: str, nct_id: str | None) -> TrialCriteria:
     return TrialCriteria.model_validate(data)  # one validation of the whole record: fast, and checked
 
 
-def merge_registry_age(text_age: AgeWindow, study: dict) -> AgeWindow:
-    """The registry's age limits merged with the text's: both must hold, so the narrower window wins.
+def merge_registry_age(text_age: AgeWindow, study: dict) -> tuple[AgeWindow, AgeWindow | None]:
+    """The trial's age window, and the text's own window when it disagrees with the registry's.
 
-    When the two contradict (the window would be empty) the registry's structured fields are trusted.
+    The registry's structured minimumAge/maximumAge are the authority: the text only fills a bound the registry
+    lacks (a registry maximum of 21 and a text reading "from birth" give 0 to 21), and never when that would
+    empty the window. A text bound that differs from a registry bound is returned as the disagreement, for the
+    verdict to show beside the registry's window, never to narrow it.
     """
     module = (study.get("protocolSection") or {}).get("eligibilityModule") or {}
     reg_min, reg_max = registry_age_years(module.get("minimumAge")), registry_age_years(module.get("maximumAge"))
-    from_registry = reg_min is not None or reg_max is not None
-    from_text = text_age.source == "text"
-    if not from_registry:
-        return text_age
-    if not from_text:
-        return AgeWindow(min_years=reg_min, max_years=reg_max, source="registry")
-    mins = [v for v in (reg_min, text_age.min_years) if v is not None]
-    maxes = [v for v in (reg_max, text_age.max_years) if v is not None]
-    low, high = (max(mins) if mins else None), (min(maxes) if maxes else None)
+    if reg_min is None and reg_max is None:
+        return text_age, None
+    if text_age.source != "text":
+        return AgeWindow(min_years=reg_min, max_years=reg_max, source="registry"), None
+    low = reg_min if reg_min is not None else text_age.min_years
+    high = reg_max if reg_max is not None else text_age.max_years
     if low is not None and high is not None and low > high:
-        return AgeWindow(min_years=reg_min, max_years=reg_max, source="registry")
-    return AgeWindow(min_years=low, max_years=high, source="both")
+        low, high = reg_min, reg_max
+    window = AgeWindow(min_years=low, max_years=high, source="both")
+    differs = any(
+        said is not None and (kept is None or abs(said - kept) > _AGE_TOLERANCE_YEARS)
+        for said, kept in ((text_age.min_years, low), (text_age.max_years, high))
+    )
+    return window, (text_age if differs else None)
 
 
 def _with_registry(facts: TrialCriteria, study: dict) -> TrialCriteria:
     module = (study.get("protocolSection") or {}).get("eligibilityModule") or {}
-    facts.age = merge_registry_age(facts.age, study)
+    facts.age, facts.age_in_text = merge_registry_age(facts.age, study)
     sex = str(module.get("sex") or "ALL").upper()
     facts.sex = _SEXES.get(sex, "ALL")
     facts.diseases = trial_diseases(study, facts.criteria)

@@ -121,6 +121,11 @@ class DiseaseFacts(_Model):
 class TrialCriteria(_Model):
     nct_id: str | None = None
     age: AgeWindow = Field(default_factory=AgeWindow)
+    age_in_text: AgeWindow | None = Field(
+        default=None,
+        description="the criteria text's own age window when it disagrees with the registry's structured ages, "
+        "which `age` follows: shown beside the verdict, never used to narrow it",
+    )
     sex: RegistrySex = "ALL"
     performance_status: PerformanceStatus = Field(default_factory=PerformanceStatus)
     biomarkers: list[Biomarker] = Field(default_factory=list)

@@ -35,12 +35,16 @@ ECOG_MAX_GRADE = 5
 SCORE_STEP = 10
 _GAP = re.compile(r"[\s(),/:'’\-\[\]]*(?:(?:score|scale|status|of|the|s|grade|rating)[\s(),/:'’\-\[\]]*)*")
 _FILLER = re.compile(
-    r"(?:[\s(),:\-\[\]]|=(?![<>]))*(?:(?:score|scale|status|performance|ps|grade|of|level|must|be|is|are|should|with|"
-    r"a|an|the|between|from|equal|to|rating|value|index|within|range|only|defined|as|has|have|had|\([^()\d]{0,40}\))"
-    r"(?![a-z])(?:[\s(),:\-\[\]]|=(?![<>]))*)*"
+    r"(?:[\s(),:\-\[\]]|=(?![<>/]))*(?:(?:score|scale|status|performance|ps|grade|of|level|must|be|is|are|should|with|"
+    r"a|an|the|between|from|equal|to|rating|value|index|within|range|only|defined|as|has|have|had|being|\([^()\d]{0,40}\))"
+    r"(?![a-z])(?:[\s(),:\-\[\]]|=(?![<>/]))*)*"
 )
 _SCALE_LABELS = frozenset({"SCALE"})
 _REACH = 160  # how far after a scale mention its value may be
+_EXCEPTION_OPEN = re.compile(r"\s*\(\s*")  # "90-100% (70-80% allowed if ...)": an exception that widens
+_EXCEPTION_ALLOWED = re.compile(
+    r"\s*(?:(?:is|are|also|may\s+be)\s+)*(?:allowed|permitted|acceptable|eligible)(?![a-z])"
+)
 _STOP = re.compile(r";|\.(?:\s|$)|\n\s*\n")
 
 
@@ -59,9 +63,10 @@ def _grammar() -> _Grammar:
     post = [p for p in comparators if p.split()[0] in ("or", "and") and "old" not in p and "young" not in p]
     pre = [p for p in comparators if p not in post and "old" not in p and "young" not in p]
     num = r"(?:\d{1,3}|" + phrase_regex(list(numbers)) + r")(?![\d.]*\d)(?:\s*%)?"
-    joiner = r"\s*(?:-|to|through|or|,|and|/)\s*(?:(?:or|and)\s+)?"
+    joiner = r"\s*(?:-|~|to|through|or|,|and|/)\s*(?:(?:or|and)\s+)?"
     value = (
-        r"(?:(?P<cmp>" + _words_or_symbols(pre) + r")\s*(?:(?:a|an)\s+)?(?:(?:score|value)\s+of\s+)?(?P<n>" + num + r")"
+        r"(?:(?P<cmp>" + _words_or_symbols(pre) + r")\s*(?:(?:a|an|to)\s+)?(?:(?:score|value)\s+of\s+)?"
+        r"(?P<n>" + num + r")"
         r"|(?P<list>" + num + r"(?:" + joiner + num + r")*)(?:\s*(?P<post>" + _words_or_symbols(post) + r"))?)"
     )
     number_words = re.compile(r"\d{1,3}|" + phrase_regex(list(numbers)))
@@ -192,7 +197,9 @@ def _resolve(scale: str, limit_text: str, grammar: _Grammar) -> str | None:
 def _read(
     text: str, start: int, end: int, scale: str, section: str, grammar: _Grammar
 ) -> tuple[int | None, str] | None:
-    """(limit, resolved scale) stated in text[start:end] right after a mention of `scale`, if any."""
+    """(limit, resolved scale) stated in text[start:end] right after a mention of `scale`, if any; an exception
+    in parentheses right after the value that allows more ("Karnofsky 90-100% (70-80% allowed if ...)") widens
+    the limit."""
     weak = scale in WEAK_ANCHORS or scale == "performance_status"
     filler = re.compile(r"[\s:=]*") if scale in WEAK_ANCHORS else _FILLER
     position = found.end() if (found := filler.match(text, start, end)) else start
@@ -202,7 +209,14 @@ def _read(
     resolved = _resolve(scale if not weak else "performance_status", match.group(), grammar)
     if resolved is None:
         return None
-    return _limit(resolved, match, section, grammar), resolved
+    limit = _limit(resolved, match, section, grammar)
+    opened = _EXCEPTION_OPEN.match(text, match.end(), end)
+    exception = grammar.value.match(text, opened.end(), end) if opened and opened.group().strip() else None
+    if limit is not None and exception and _EXCEPTION_ALLOWED.match(text, exception.end(), end):
+        wider = _limit(resolved, exception, section, grammar)
+        if wider is not None:
+            limit = max(limit, wider) if resolved == "ecog" else min(limit, wider)
+    return limit, resolved
 
 
 def performance_readings(context: DocContext) -> list[_Reading]:

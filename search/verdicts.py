@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from nlp.models import Biomarker, Criterion, PriorTherapy, UncertainFact, Uncertainty
+from nlp.models import AgeWindow, Biomarker, Criterion, PriorTherapy, UncertainFact, Uncertainty
 from search.documents import drugs_and_classes
 from search.models import CriterionVerdict, IndexDocument, PatientBiomarker, PatientProfile, VerdictStatus
 
@@ -240,13 +240,19 @@ def _biomarkers(doc: IndexDocument, patient: PatientProfile, out: Evaluation) ->
     out.criteria += [_excluded(doc, b, facts) for b in doc.facts.biomarkers if b.polarity == "excluded"]
 
 
+def _age_bounds(age: AgeWindow) -> str:
+    return " and ".join(filter(None, [
+        f"at least {age.min_years:g} years" if age.min_years is not None else "",
+        f"at most {age.max_years:g} years" if age.max_years is not None else ""])) or "no age limit"
+
+
 def _age(doc: IndexDocument, patient: PatientProfile, out: Evaluation) -> None:
+    """The age window (the registry's structured ages rule, the text fills what they lack); where the criteria
+    text reads another window, the explanation shows both and the sentence, and the verdict keeps the registry's."""
     age = doc.facts.age
     if age.min_years is None and age.max_years is None:
         return
-    bounds = " and ".join(filter(None, [
-        f"at least {age.min_years:g} years" if age.min_years is not None else "",
-        f"at most {age.max_years:g} years" if age.max_years is not None else ""]))
+    bounds = _age_bounds(age)
     text, span = _sentence_of_kind(doc, "age", f"Age: {bounds} (registry)")
     status: VerdictStatus
     if patient.age is None:
@@ -256,6 +262,10 @@ def _age(doc: IndexDocument, patient: PatientProfile, out: Evaluation) -> None:
         status, why = "not_met", f"patient is {patient.age:g}; trial requires {bounds}"
     else:
         status, why = "met", f"patient is {patient.age:g}; trial requires {bounds}"
+    in_text = doc.facts.age_in_text
+    if in_text is not None:
+        why += (f" (registry ages); the criteria text reads {_age_bounds(in_text)}: \"{text}\" — "
+                "the registry's window is used")
     out.criteria.append(CriterionVerdict(kind="age", status=status, criterion=text, explanation=why, span=span))
 
 

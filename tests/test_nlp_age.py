@@ -164,3 +164,108 @@ def test_the_selitrectinib_trial_keeps_its_registry_minimum_of_one_month(shared_
     study = json.loads((shared_dir / "ctgov" / "ntrk" / "NCT03215511.json").read_text())
     age = extract_study(study).age
     assert (round(age.min_years, 3), age.max_years, age.source) == (0.083, None, "registry")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("PATIENT CHARACTERISTICS: Age: 21 to 70 Sex: Male Performance status: ECOG 0-1 Life expectancy: Not "
+         "specified", (21, 70)),
+        ("PATIENT CHARACTERISTICS: Age: 16 and over Sex: Either Menopausal status: Any Performance status: "
+         "Karnofsky 60-100%", (16, None)),
+        ("PATIENT CHARACTERISTICS: Age: Any age Performance status: Not specified Life expectancy: At least 8 weeks",
+         (None, None)),
+        ("PATIENT CHARACTERISTICS:\nAge:\n- 30 and over\nLife expectancy:\n- At least 2 years", (30, None)),
+    ],
+)
+def test_the_legacy_layout_reads_the_age_field_and_nothing_after_other_labels(text: str, expected: tuple):
+    assert window(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Men or women >= to 21 years of age", (21, None)),
+        ("Age > or = to 40 years", (40, None)),
+        ("Adults aged ≥ 19 years and ≤ 64 years", (19, 64)),
+    ],
+)
+def test_symbol_comparators_next_to_age_words_give_the_bound_they_state(line: str, expected: tuple):
+    assert window(inclusion(line)) == expected
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Postmenopausal, defined as age ≥ 55 years or no menses for at least 12 months",
+        "Menopausal status: postmenopausal by one of: amenorrhea over 1 year in women under 52 years of age",
+        "Postmenopausal (natural menopause ≥ 12 months and age > 48 years)",
+    ],
+)
+def test_an_age_inside_a_menopause_definition_is_not_a_limit(line: str):
+    assert window(inclusion(line)) == (None, None)
+
+
+def test_a_menopausal_state_named_with_the_participants_age_keeps_the_age():
+    assert window(inclusion("Premenopausal women aged 20 to 45 years")) == (20, 45)
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        ("Two or more first-degree relatives with colon cancer diagnosed under age 45",),
+        ("DONOR: Age 16 to 60 years",),
+        ("Received a liver graft from a donor older than 55 years",),
+        ("Availability of an HLA-matched sibling donor\n  - At least 12 years of age",),
+    ],
+)
+def test_the_age_of_a_relative_or_a_donor_is_not_the_participants(lines: tuple):
+    assert window(inclusion(*lines)) == (None, None)
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        ("ECOG 0-1, or 2 if age ≥ 72 years",),
+        ("Written consent of a parent or guardian if less than 18 years of age",),
+        ("Signed consent from a legal guardian for patients under 18 years of age",),
+        ("Must meet one of the following:\n  - Age 65 years or older\n  - Creatinine clearance < 60 mL/min",),
+    ],
+)
+def test_an_age_that_picks_out_a_subgroup_or_one_alternative_is_not_a_limit(lines: tuple):
+    assert window(inclusion(*lines)) == (None, None)
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        (("Age 18 to 60 years; patients older than 60 may be considered after discussion with the sponsor",),
+         (18, None)),
+        (("Birth through 18 years of age with a relapsed solid tumor; OR older than 18 years of age with a pediatric"
+          " tumor may be eligible after discussion",), (0, None)),
+        (("Children from birth to 12 years of age",), (0, 12)),
+        (("Patients from 2 to 60 years (children 2 to 17 years / adults 18 to 60 years)",), (2, 60)),
+    ],
+)
+def test_cohort_alternatives_and_exceptions_widen_the_window(lines: tuple, expected: tuple):
+    assert window(inclusion(*lines)) == expected
+
+
+def test_whole_years_count_in_ages_written_with_days():
+    assert window(inclusion("Age 16 years and 0 days to 30 years and 364 days")) == (16, 30)
+
+
+def test_two_ages_named_together_are_not_a_range():
+    assert window(inclusion("Age ≥ 16 years", "Subjects 16 and 17 years old must use contraception")) == (16, None)
+
+
+def test_the_pediatric_larotrectinib_text_reads_from_birth_upward(shared_dir):
+    study = json.loads((shared_dir / "ctgov" / "ntrk" / "NCT02637687.json").read_text())
+    text = study["protocolSection"]["eligibilityModule"]["eligibilityCriteria"]
+    assert window(text) == (0, None)
+
+
+def test_the_entrectinib_basket_trial_keeps_its_registry_minimum_and_ecog_2(shared_dir):
+    facts = extract_study(json.loads((shared_dir / "ctgov" / "ntrk" / "NCT02568267.json").read_text()))
+    assert (facts.age.min_years, facts.age.max_years, facts.age.source) == (18.0, None, "registry")
+    assert facts.performance_status.ecog_max == 2

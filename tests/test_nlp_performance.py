@@ -108,3 +108,34 @@ def test_performance_status_accuracy_on_the_dev_gold_set_reaches_the_target():
     ecog = sum(f.performance_status.ecog_max == e["ecog_max"] for f, e in zip(found, expected, strict=True))
     kps = sum(f.performance_status.karnofsky_min == e["karnofsky_min"] for f, e in zip(found, expected, strict=True))
     assert ecog / len(rows) >= PS_TARGET and kps / len(rows) >= PS_TARGET, (ecog, kps, len(rows))
+
+
+@pytest.mark.parametrize(
+    ("line", "ecog"),
+    [
+        ("Performance status: CALGB 0-2", 2),
+        ("GOG performance status 0 or 1", 1),
+        ("SWOG 0-1", 1),
+        ("ECOG performance status being 0-1", 1),
+        ("ECOG score 0~2;", 2),
+    ],
+)
+def test_cooperative_group_scales_and_loose_wording_give_the_ecog_grade(line: str, ecog: int):
+    assert status(line)[0] == ecog
+
+
+@pytest.mark.parametrize(
+    ("line", "kps"),
+    [
+        ("Karnofsky performance scale of =/> 60%.", 60),
+        ("Karnofsky performance status ≥ or = to 80%", 80),
+        ("KPS >= to 70", 70),
+    ],
+)
+def test_written_out_comparators_give_the_karnofsky_minimum(line: str, kps: int):
+    assert status(line)[1] == kps
+
+
+def test_an_exception_that_allows_lower_scores_widens_the_limit():
+    assert status("Karnofsky 80-100% (60-70% allowed if weight loss under 5%)")[1] == 60
+    assert status("ECOG 0-1 (2 allowed if due to bone pain)")[0] == 2

@@ -165,6 +165,10 @@ def _pretty(facts: TrialCriteria, text: str, out: IO[str]) -> None:
 
     lines = [f"{facts.nct_id or '(no NCT id)'}: {len(criteria)} criteria, sex {facts.sex}"]
     lines.append(f"  age: {age.min_years} to {age.max_years} years (source: {age.source})" + where("age"))
+    if facts.age_in_text is not None:
+        said = facts.age_in_text
+        lines.append(f"  age in the criteria text: {said.min_years} to {said.max_years} years, unlike the registry's"
+                     " (the registry's window is used)")
     lines.append(
         f"  performance status: ECOG max {ps.ecog_max}, Karnofsky min {ps.karnofsky_min}, "
         f"Lansky min {ps.lansky_min}" + where("performance_status")
