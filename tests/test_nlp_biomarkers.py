@@ -372,3 +372,82 @@ def test_scout_offers_an_etv6_rearrangement_instead_of_an_ntrk_fusion():
     groups = {b.any_of for b in found if b.gene in ("ETV6", "NTRK3")}
     assert len(groups) == 1 and None not in groups
     assert {b.gene for b in found if b.any_of in groups} >= {"ETV6", "NTRK1", "NTRK2", "NTRK3"}
+
+
+# -- words around the genes: measurements, therapy context, coordinated lists, notation ---------------------------
+
+
+def test_a_measured_share_of_positive_cells_is_no_requirement():
+    assert facts(inclusion("Known percentage of Ki67-positive cells")) == []
+
+
+def test_an_upper_bound_on_a_score_is_no_positive_status():
+    assert facts(inclusion("NSCLC with a PD-L1 tumour proportion score < 50%")) == []
+
+
+def test_a_gene_named_by_the_target_of_a_prior_therapy_is_no_biomarker():
+    assert facts(inclusion("Must have had targeted therapy for abnormalities in ALK or EGFR")) == []
+
+
+def test_genes_listed_after_two_alteration_words_take_both():
+    assert triples(inclusion("Tumour with a mutation or fusion involving NTRK1, RET or ALK")) == {
+        (gene, alteration, "required") for gene in ("NTRK1", "RET", "ALK") for alteration in ("mutation", "fusion")
+    }
+
+
+def test_genes_each_followed_by_the_word_gene_are_one_list():
+    assert triples(inclusion("Absence of rearrangements in the ALK gene and ROS1 gene")) == {
+        ("ALK", "fusion", "excluded"), ("ROS1", "fusion", "excluded")
+    }
+
+
+def test_a_gene_word_before_another_genes_alteration_keeps_the_genes_apart():
+    assert triples(exclusion("Known sensitizing mutation in the EGFR gene or ALK fusion oncogene")) == {
+        ("EGFR", "mutation", "excluded"), ("ALK", "fusion", "excluded")
+    }
+
+
+def test_a_long_gene_name_with_its_symbol_in_brackets_is_that_gene():
+    assert triples(inclusion("Kirsten rat sarcoma viral oncogene homolog [KRAS] G12D mutation")) == {
+        ("KRAS", "mutation", "required")
+    }
+
+
+def test_entities_left_in_registry_text_are_read_as_their_characters():
+    found = facts(inclusion("HER2 copy number &gt; 6&#xD;"))
+    assert [(b.gene, b.alteration, b.min_copies) for b in found] == [("ERBB2", "amplification", 6.0)]
+
+
+def test_a_digit_in_a_gene_name_is_not_a_copy_number():
+    assert [b.min_copies for b in facts(inclusion("HER2 copy number > 4"))] == [4.0]
+
+
+def test_test_defined_alternatives_are_one_group_with_the_copy_number():
+    found = facts(inclusion("HER2 3+ by IHC or amplified by FISH, > 6 copies"))
+    assert {(b.alteration, b.min_copies) for b in found} == {("expression", None), ("amplification", 6.0)}
+    assert len({b.any_of for b in found}) == 1 and found[0].any_of is not None
+
+
+@pytest.mark.parametrize(("section", "polarity"), [(inclusion, "required"), (exclusion, "excluded")])
+def test_cytogenetic_notation_is_the_fusion_it_names_with_the_criterions_polarity(section, polarity):
+    assert triples(section("Presence of t(9;22) by cytogenetics")) == {
+        ("BCR", "fusion", polarity), ("ABL1", "fusion", polarity)
+    }
+
+
+def test_er_negative_or_er_low_excludes_oestrogen_receptor_expression():
+    assert triples(inclusion("ER-negative or ER-low breast cancer")) == {("ESR1", "expression", "excluded")}
+
+
+def test_cyclin_d1_positive_is_ccnd1_expression():
+    assert triples(inclusion("Mantle cell lymphoma, cyclin D1 positive")) == {("CCND1", "expression", "required")}
+
+
+def test_plus_or_minus_is_either_status():
+    text = inclusion("Hormone receptor status: ER +/-, PR +/-")
+    assert facts(text) == []
+    assert {(reason, gene) for reason, gene, *_ in uncertain(text)} == {("either", "ESR1"), ("either", "PGR")}
+
+
+def test_a_benign_kind_of_variant_is_no_exclusion_of_the_gene():
+    assert facts(exclusion("BRCA1 and/or BRCA2 mutations that are considered to be non-deleterious")) == []

@@ -20,6 +20,7 @@ from nlp.biomarkers.filters import (
     cohort_count,
     conditioned,
     drug_target,
+    either_status,
     mention_only,
     offered_instead,
     token_after,
@@ -169,7 +170,8 @@ def _gene_relations(
         after = token_after(doc, span, max(ev.end, group.end))
         if not ev.found or drug_target(doc, span, cues, group, ev):
             continue
-        if ev.positive and ev.negative and not any(m.status for m in group.mentions):
+        both = ev.positive and ev.negative and not any(m.status for m in group.mentions)
+        if both or either_status(cues, group, ev):
             ev.either, ev.negative = True, False
         ev.conditional = conditioned(doc, cues, group)
         if not mention_only(cues, group, ev, after):
@@ -193,7 +195,7 @@ def _variant_relations(scanner: Scanner, mentions: list[Mention], consumed: set[
         if drug_target(doc, span, cues, group, ev) or mention_only(cues, group, ev, after):
             continue
         ev.positive |= cues.ending_at(m.end, "positive") is not None  # "Philadelphia chromosome-positive"
-        if ev.positive and ev.negative:
+        if (ev.positive and ev.negative) or either_status(cues, group, ev):
             ev.either, ev.negative = True, False
         ev.conditional = conditioned(doc, cues, group)
         if not cues.at(after, "test_word", "unknown_status"):

@@ -28,7 +28,7 @@ from nlp.vocab import vocabulary
 
 _COPIES = re.compile(
     r"(?:(?:≥|>=|=>|>|at\s+least|greater\s+than(?:\s+or\s+equal\s+to)?|more\s+than|minimum(?:\s+level)?(?:\s+of"
-    r"\s+amplification)?(?:\s+is|\s+of)?|of)\s*)?(\d+(?:\.\d+)?)\s*(?:or\s+more\s+)?(?:gene\s+)?cop(?:y|ies)"
+    r"\s+amplification)?(?:\s+is|\s+of)?|of)\s*)?(?<![\w.])(\d+(?:\.\d+)?)\s*(?:or\s+more\s+)?(?:gene\s+)?cop(?:y|ies)"
     r"|cop(?:y|ies)[\s-]*(?:number|count)?\s*(?:\(CN\)\s*)?(?:of\s+)?(?:≥|>=|=>|>|at\s+least|greater\s+than"
     r"(?:\s+or\s+equal\s+to)?|more\s+than|of\s+at\s+least)\s*(\d+(?:\.\d+)?)",
     re.I,

@@ -24,6 +24,7 @@ EXCEPTION_REACH = 12  # an exception this close before the group makes it an exc
 CONDITIONAL_REACH = 8  # a condition this close before the group makes it a condition: "if ALK positive, ..."
 OPTIONAL_REACH = 6  # an "optional" phrase this close after the group makes it optional: "KRAS mutant may enrol"
 UNKNOWN_REACH = 20  # an "unknown status" this close after the group's evidence may make its status unknown
+BENIGN_REACH = 8  # a "benign"/"non-deleterious" word this close makes the group a kind of variant, not the marker
 DRUG_REACH = 3  # glue words after the group before a drug word ("EGFR small molecule inhibitor")
 ALTERNATIVE_REACH = 30  # tokens between two gene phrases that an "or" still offers as alternatives
 DRUG_LEFT_REACH = 4  # a drug word this close before the group makes the group its target ("anti-PD-L1")
@@ -81,6 +82,9 @@ def mention_only(cues: Cues, group: Group, ev: Evidence, after: int) -> bool:
         return True
     if any(c.kind in ("uncertain", "optional") for c in before):
         return True
+    near = (group.start - BENIGN_REACH, max(ev.end, group.end) + BENIGN_REACH)
+    if any(near[0] <= c.start and c.end <= near[1] for c in cues.in_clause(("benign",), clause_start, clause_end)):
+        return True  # "BRCA mutations that are considered non-deleterious": a kind of variant, not the marker
     end = max(ev.end, group.end)
     return any(c.start - end <= OPTIONAL_REACH for c in cues.in_clause(("optional",), end, clause_end))
 
@@ -95,6 +99,11 @@ def conditioned(doc: Doc, cues: Cues, group: Group) -> bool:
     )
 
 
+def either_status(cues: Cues, group: Group, ev: Evidence) -> bool:
+    """ "PR +/-", "HER2 positive or negative": either status may enrol."""
+    return any(cues.at(i, "either_status") for i in range(group.end, max(ev.end, group.end) + 2))
+
+
 def offered_instead(doc: Doc, cues: Cues, end: int, start: int) -> bool:
     """An "or" joins the gene phrase ending at `end` to the one starting at `start`, in one clause and close:
     "documented ETV6 rearrangement (or NTRK3 rearrangement)", "ALK positive by FISH, or ROS1 fusion"."""
@@ -105,7 +114,7 @@ def offered_instead(doc: Doc, cues: Cues, end: int, start: int) -> bool:
 
 def drug_target(doc: Doc, span: Span, cues: Cues, group: Group, ev: Evidence) -> bool:
     """The group names a drug's target: "EGFR inhibitor", "KRAS G12C-targeted therapy", "anti-PD-L1",
-    "drugs that target EGFR", "inhibitors of BCR-ABL"."""
+    "drugs that target EGFR", "inhibitors of BCR-ABL", "targeted therapy for abnormalities in ALK"."""
     for end in dict.fromkeys((group.end, max(group.end, ev.end))):
         i = end
         while i < min(span.end, end + DRUG_REACH) and (doc[i].is_space or doc[i].lower_ in DRUG_GLUE):
@@ -113,6 +122,7 @@ def drug_target(doc: Doc, span: Span, cues: Cues, group: Group, ev: Evidence) ->
         if i < span.end and cues.at(i, "drug_context"):
             return True
     return any(
-        c.kind == "drug_context_left" and group.start - DRUG_LEFT_REACH <= c.start and c.end <= group.start
+        (c.kind == "drug_context_left" and group.start - DRUG_LEFT_REACH <= c.start and c.end <= group.start)
+        or (c.kind == "drug_context_for" and 0 <= group.start - c.end <= DRUG_LEFT_REACH)
         for c in cues.items
     )

@@ -25,6 +25,7 @@ MENTION_LABELS = {"GENE", "GENE_FAMILY", "VARIANT", "PROFILE"}
 MAX_LIST_GAP = 6  # words between one gene phrase and the next that can still be a list ("... (L858R) or ALK")
 _SAME_GENE_JOINERS = {"(", ")", "[", "]", "-", "/"}  # between two names of one gene: "HER2 (ERBB2)"
 _GROUP_JOINERS = CONJUNCTIONS | {"(", ")", "-", "[", "]", "::"}  # between genes listed together
+_GENE_WORDS = {"gene", "genes"}  # between genes listed together when the next gene has it too: "ALK gene and ROS1 gene"
 
 
 @dataclass
@@ -113,6 +114,12 @@ def continues_list(doc: Doc, end: int, start: int) -> bool:
     )
 
 
+def _next_word(doc: Doc, i: int) -> str:
+    while i < len(doc) and doc[i].is_space:
+        i += 1
+    return doc[i].lower_ if i < len(doc) else ""
+
+
 def gene_groups(doc: Doc, mentions: list[Mention]) -> list[Group]:
     """The gene (not variant) mentions grouped as listed together: only punctuation and conjunctions between them."""
     groups: list[Group] = []
@@ -123,6 +130,8 @@ def gene_groups(doc: Doc, mentions: list[Mention]) -> list[Group]:
             last = groups[-1]
             between = doc[last.end : mention.start]
             words = {t.lower_ for t in between if not t.is_space}
+            if words & _GENE_WORDS and _next_word(doc, mention.end) in _GENE_WORDS:
+                words -= _GENE_WORDS
             if not words or words <= _GROUP_JOINERS:
                 last.mentions.append(mention)
                 last.coordination |= words

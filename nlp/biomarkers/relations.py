@@ -45,6 +45,7 @@ _NUMBER = re.compile(r"^[<>≤≥=]*\d+(?:[.,]\d+)?%?$|^[<>≤≥=]+$|^%$")
 _PROTEIN_CHANGE = re.compile(r"^(?:p\.)?[ACDEFGHIKLMNPQRSTVWY]\d{2,4}(?:[ACDEFGHIKLMNPQRSTVWYX*]|fs|del|dup|ins)$")
 _GENE_LIKE = re.compile(r"^[A-Z][A-Za-z0-9-]{1,7}$")
 _SCORE = re.compile(r"^(?:[<>≤≥]=?|=)?\d+(?:\.\d+)?%?\+?$")
+_UPPER_BOUNDS = {"<", "≤", "<=", "=<"}
 _LEFT_SKIPPED = LEFT_FILLERS | (FILLERS - {",", ")"})
 
 
@@ -240,16 +241,25 @@ class Scanner:
         ent = self.labels.get(j)
         return j >= self.span.start and ent is not None and ent.label_ in ("GENE", "GENE_FAMILY")
 
+    def _joins_alterations(self, i: int, floor: int) -> bool:
+        """Token `i` is a conjunction between two alteration words before a group: "mutation or fusion"."""
+        if self.doc[i].lower_ not in CONJUNCTIONS - {","} or i - 1 < floor:
+            return False
+        before, after = self.labels.get(i - 1), self.labels.get(i + 1)
+        return all(ent is not None and ent.label_ == "ALTERATION" for ent in (before, after))
+
     def _scored(self, i: int, limit: int) -> bool:
         """A threshold or a positive score follows a method word: "TPS ≥ 50%", "IHC 3+", "copy number > 6"
         (not the negative scores "IHC 0, 1+")."""
         compared = False
         for j in range(i, min(limit, i + SCORE_REACH)):
+            if self.doc[j].is_space:  # an entity masked to its character and spaces: "&gt; 6"
+                continue
             text = self.doc[j].text
             if _SCORE.match(text) and any(c.isdigit() for c in text):
                 following = self.doc[j + 1].text if j + 1 < len(self.doc) else ""
                 return compared or text == "3+" or (text == "3" and following == "+")
-            if text not in COMPARATOR_WORDS:
+            if text not in COMPARATOR_WORDS or text in _UPPER_BOUNDS:  # "TPS < 50%" bounds from above
                 return False
             compared = True
         return False
@@ -282,6 +292,10 @@ class Scanner:
                 continue
             if ent is not None:
                 break
+            if not status_only and self._joins_alterations(i, floor):  # "a mutation or fusion involving A, B"
+                ev.alternatives |= self.doc[i].lower_ != "and"
+                i -= 1
+                continue
             cue = self.cues.ending_at(i + 1, *STATUS_KINDS)
             if cue is not None and self.doc[cue.start].lower_ != "-" and is_status(self.doc, cue):
                 if self._status_of_previous_gene(cue.start):
