@@ -5,17 +5,18 @@
     ([('solid tumour', 'condition')], True, 'patients')
 
 Terms come from the registry conditions, the title, the inclusion criteria that state the disease
-("histologically confirmed X", "patients with X": the cues of `nlp/vocab/disease_statements.jsonl`) and, when
-none of these names one, the keywords. The most specific terms decide (`nlp.diseases.most_specific`): a generic
-term listed beside specific ones ("Neoplasms; Kidney Neoplasms") is dropped, so the trial is no basket. A trial is
-a basket when a generic term (cancer, solid tumour, carcinoma ...) stands alone, or when its title or a statement
-says so ("solid tumours harbouring an NTRK fusion", "any tumour type"); then its generic terms decide beside the
-specific ones.
+("histologically confirmed X", "patients with X": the cues of `nlp/vocab/disease_statements.jsonl`; see below
+when they count) and, when none of these names one, the keywords. The most specific terms decide
+(`nlp.diseases.most_specific`): a generic term listed beside specific ones ("Neoplasms; Kidney Neoplasms") is
+dropped, so the trial is no basket. A trial is a basket when a generic term (cancer, solid tumour, carcinoma ...)
+stands alone, or when its title or a statement says so ("solid tumours harbouring an NTRK fusion", "any tumour
+type"); then its generic terms decide beside the specific ones.
 
 When a cancer is among the terms, only cancers decide ("Pain; Breast Cancer" is a breast cancer trial).
-Statements count only when they state a cancer within one the conditions or title name (they refine, never
-widen: "NSCLC" with "histologically confirmed adenocarcinoma or squamous cell carcinoma" stays NSCLC), or when
-those name none.
+Statements count only when the conditions and title name no specific cancer (nothing, or only "Neoplasms",
+"Solid Tumor"), and then only a cancer within what those name: the registry's own conditions are the better
+statement ("Colorectal Cancer" stays colorectal cancer beside "adenocarcinoma of the colon or rectum", "NSCLC"
+beside "histologically confirmed adenocarcinoma or squamous cell carcinoma").
 
 `enrols` is "without_disease" for people being screened or kept from getting the disease (registry primary
 purpose SCREENING; a title about screening for a cancer, the only disease named, when the purpose is not treatment
@@ -128,7 +129,8 @@ def trial_diseases(study: dict, criteria: list[Criterion]) -> DiseaseFacts:
     stated, says_basket = _statements(criteria)
     found += title_terms
     named = [t.id for t in found if diseases.is_cancer(t.id)]
-    found += [t for t in stated if not named or any(diseases.is_within(t.id, n) for n in named)]
+    if all(diseases.is_basket(n) for n in named):
+        found += [t for t in stated if not named or any(diseases.is_within(t.id, n) for n in named)]
     if not found:
         found = [t for k in keywords for t in _terms(k, "keyword")]
     if any(diseases.is_cancer(t.id) for t in found):  # "Pain; Breast Cancer": the cancer decides

@@ -152,6 +152,7 @@ class Retrieval(BaseModel):
 
     text: str = Field(default="", description="free text scored against titles, conditions, summary, criteria")
     genes: list[str] = Field(default_factory=list, description="boost trials requiring these genes")
+    gene_text: str = Field(default="", description="gene names and aliases scored in the text, criteria included")
     gene_alterations: list[tuple[str, str]] = Field(
         default_factory=list, description="boost trials requiring exactly this (gene, alteration)"
     )

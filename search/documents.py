@@ -14,7 +14,7 @@ import re
 from functools import cache
 
 from nlp.models import TrialCriteria
-from nlp.vocab import drug_classes, normalize_drug, vocabulary
+from nlp.vocab import drug_classes, gene_aliases, normalize_drug, vocabulary
 from search.gazetteer import Gazetteer
 from search.models import Contact, IndexDocument, Site
 
@@ -68,6 +68,27 @@ def vocabulary_terms(names: list[str]) -> list[str]:
     return list(found)
 
 
+_GENE_TOKEN = re.compile(r"[A-Za-z0-9]+")
+
+
+@cache
+def _one_word_genes() -> dict[str, str]:
+    """One-word gene names as written (case kept: "MET" is the gene, "met" the verb) → HGNC symbol."""
+    return {alias: symbol for alias, symbol in gene_aliases().items() if _GENE_TOKEN.fullmatch(alias)}
+
+
+def gene_mentions(texts: list[str]) -> list[str]:
+    """HGNC symbols a trial's text names ("HER2-positive" → ERBB2), in order, unique; case-sensitive."""
+    names = _one_word_genes()
+    found: dict[str, None] = {}
+    for text in texts:
+        for token in _GENE_TOKEN.findall(text):
+            symbol = names.get(token) or names.get(token.upper())
+            if symbol:
+                found[symbol] = None
+    return list(found)
+
+
 def drugs_and_classes(names: list[str]) -> tuple[list[str], list[str]]:
     """Known drug names in `names` and the classes of those drugs (plus classes named directly)."""
     drugs: list[str] = []
@@ -116,6 +137,10 @@ def build_document(study: dict, criteria: TrialCriteria, gazetteer: Gazetteer | 
         intervention_classes=classes,
         summary=description.get("briefSummary") or "",
         eligibility_text=eligibility.get("eligibilityCriteria") or "",
+        gene_mentions=gene_mentions([ident.get("briefTitle") or "", ident.get("officialTitle") or "",
+                                     *(conditions.get("conditions") or []), *(conditions.get("keywords") or []),
+                                     description.get("briefSummary") or "",
+                                     eligibility.get("eligibilityCriteria") or ""]),
         facts=criteria.model_copy(update={"nct_id": nct_id}),
         sites=_sites(contacts_locations.get("locations") or [], gazetteer),
         contacts=contacts(contacts_locations.get("centralContacts") or []),

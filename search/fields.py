@@ -70,15 +70,21 @@ Clause = TextClause | ConstantClause
 # trial is about, and its long postings are the slowest part of a query at registry scale
 RETRIEVAL_FIELDS = ("title", "conditions", "keywords", "interventions", "summary")
 # a retrieved trial hits at least one of these; their scores add up
+# gene names are rare words with short postings: they are looked up in the criteria too, where a trial often
+# names the alteration it needs ("CDK4 amplification") without a structured fact
+GENE_TEXT_BOOSTS = {"title": 2.0, "conditions": 2.0, "keywords": 1.5, "summary": 1.0, "eligibility": 1.0}
 RELEVANCE_PLAN: tuple[Signal, ...] = (
     TextSignal("text", {field: TEXT_BOOSTS[field] for field in RETRIEVAL_FIELDS}),
+    TextSignal("gene_text", GENE_TEXT_BOOSTS),
     KeywordSignal("genes", ("req_gene",), 8.0),
     KeywordSignal("gene_alterations", ("req_bm",), 4.0),
     KeywordSignal("drugs", ("k_drugs", "k_intervention_classes"), 3.0),
     KeywordSignal("conditions", ("k_conditions",), 3.0),
-    KeywordSignal("diseases", ("k_disease_ids",), 6.0, per_value=False),
-    KeywordSignal("narrower_diseases", ("k_disease_ids",), 3.0, per_value=False),
-    KeywordSignal("disease_baskets", ("k_disease_ids",), 2.0, per_value=False),
+    # whom the trial is for outweighs the words of the diagnosis, so a trial for a narrower disease ("breast
+    # carcinoma" for a "breast cancer" patient) is not crowded out by trials that merely say "cancer"
+    KeywordSignal("diseases", ("k_disease_ids",), 20.0, per_value=False),
+    KeywordSignal("narrower_diseases", ("k_disease_ids",), 12.0, per_value=False),
+    KeywordSignal("disease_baskets", ("k_disease_ids",), 4.0, per_value=False),
 )
 # these only add to the score of a trial the relevance plan retrieved
 PREFERENCE_PLAN: tuple[Signal, ...] = (

@@ -13,8 +13,9 @@ back, a second, deeper retrieval (at most DEEP_CANDIDATES) follows.
 
 Ranking in tiers: potentially eligible with the diagnosis met; potentially eligible with the diagnosis unknown;
 then not eligible. Within a tier: open before closed; then biomarker specificity (exact alteration and
-threshold > an `any` alteration > no biomarker named > biomarker not shown); then met minus unknown criteria;
-then text relevance.
+threshold > an `any` alteration > a required gene the patient carries, kind not known to fit > no biomarker
+named > biomarker not shown); then met minus unknown criteria; then text relevance (which counts the patient's
+gene names anywhere in the trial's text, criteria included).
 With a location (resolved first: `search.geo.place_patient`), only trials with a site within the radius are
 candidates, unless `include_unlocated` also asks for those that list no site location; each result then
 carries its nearest site and distance. Every result carries the trial's contacts.
@@ -25,11 +26,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from functools import cache
 
 from core.statuses import OPEN_STATUSES
-from nlp.diseases import is_basket
+from nlp.diseases import is_basket, is_cancer
+from nlp.vocab import gene_aliases
 from search.backend import Backend, Hit, Retrieval
 from search.diagnosis import Diagnosis, broader_and_narrower, diagnosis_verdict, understand
+from search.fields import tokens
 from search.geo import nearest_site, trial_contacts
 from search.models import IndexDocument, MatchResult, PatientProfile
 from search.verdicts import evaluate
@@ -46,7 +50,8 @@ def _request(patient: PatientProfile, statuses: Sequence[str] | None, size: int,
     above, below = broader_and_narrower(found_diseases)
     return Retrieval(
         text=" ".join(patient.conditions),
-        diseases=[i for i in above if not is_basket(i)],
+        gene_text=" ".join(word for b in found for word in gene_words(b.gene)),
+        diseases=[i for i in above if not is_basket(i) and is_cancer(i)],
         disease_baskets=[i for i in above if is_basket(i)],
         narrower_diseases=below,
         genes=list(dict.fromkeys(b.gene for b in found)),
@@ -60,10 +65,38 @@ def _request(patient: PatientProfile, statuses: Sequence[str] | None, size: int,
     )
 
 
+@cache
+def _gene_words() -> dict[str, tuple[str, ...]]:
+    """HGNC symbol → its one-word names in lower case ("ERBB2" → erbb2, her2, neu ...)."""
+    words: dict[str, list[str]] = {}
+    for alias, symbol in gene_aliases().items():
+        found = tokens(alias)
+        if len(found) == 1 and len(found[0]) > 2:
+            words.setdefault(symbol, []).append(found[0])
+    return {symbol: tuple(dict.fromkeys(found)) for symbol, found in words.items()}
+
+
+def gene_words(symbol: str) -> tuple[str, ...]:
+    """The words a trial's text may name gene `symbol` by: the symbol and its one-word aliases."""
+    return _gene_words().get(symbol, ()) or (symbol.lower(),)
+
+
 def score_of(tier: int, open_: bool, specificity: int, met: int, unknown: int, relevance: float) -> float:
     """One number that orders results exactly as the ranking rules do (tier 2, 1 or 0; relevance in [0, 1])."""
     balance = max(-49, min(49, met - unknown)) + 50
     return round(10_000 * tier + 1_000 * open_ + 100 * specificity + balance + relevance, 4)
+
+
+def _specificity(shown: int, doc: IndexDocument, patient: PatientProfile) -> int:
+    """Biomarker specificity for ranking: 4 exact alteration (and threshold), 3 through an `any` alteration,
+    2 the trial is about a gene the patient is positive for (a required biomarker, or named in its text) but
+    whether the kind fits is not known, 1 no biomarker named, 0 a required biomarker not shown met."""
+    if shown >= 2:
+        return shown + 1
+    positive = {b.gene for b in patient.biomarkers if b.status == "positive"}
+    if any(b.polarity == "required" and b.gene in positive for b in doc.facts.biomarkers):
+        return 2
+    return 2 if not positive.isdisjoint(doc.gene_mentions) else shown
 
 
 def judge(doc: IndexDocument, patient: PatientProfile, relevance: float,
@@ -71,6 +104,7 @@ def judge(doc: IndexDocument, patient: PatientProfile, relevance: float,
     """The MatchResult of one trial for one patient (relevance: the backend score scaled to [0, 1]);
     `found_diseases` is `understand(patient.conditions)`, computed once per match by the caller."""
     evaluation = evaluate(doc, patient)
+    specificity = _specificity(evaluation.specificity, doc, patient)
     found = understand(patient.conditions) if found_diseases is None else found_diseases
     diagnosis = diagnosis_verdict(doc, found)
     criteria = [diagnosis, *evaluation.criteria]
@@ -81,7 +115,7 @@ def judge(doc: IndexDocument, patient: PatientProfile, relevance: float,
         nct_id=doc.nct_id,
         title=doc.title,
         status=doc.overall_status,
-        score=score_of(tier, doc.overall_status in OPEN_STATUSES, evaluation.specificity,
+        score=score_of(tier, doc.overall_status in OPEN_STATUSES, specificity,
                        counts["met"], counts["unknown"], relevance),
         verdict="potentially_eligible" if eligible else "not_eligible",
         criteria=criteria,

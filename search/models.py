@@ -70,6 +70,8 @@ class IndexDocument(_Model):
     intervention_classes: list[str] = Field(default_factory=list, description="lower-case drug classes")
     summary: str = ""
     eligibility_text: str = Field(default="", description="as registered; fact spans index into it")
+    gene_mentions: list[str] = Field(
+        default_factory=list, description="HGNC symbols named anywhere in title, conditions, summary or criteria")
     facts: TrialCriteria = Field(default_factory=TrialCriteria)
     sites: list[Site] = Field(default_factory=list)
     contacts: list[Contact] = Field(default_factory=list, description="the registry's central contacts")

@@ -337,3 +337,32 @@ def test_elasticsearch_gives_the_model_trial_first_too(corpus, es_url):
     finally:
         elastic.drop()
         elastic.close()
+
+
+# -- ranking: tiers and what the trial is about ---------------------------------------------------------------
+
+def test_gene_mentions_read_gene_names_in_the_text_case_sensitively():
+    from search.documents import gene_mentions
+    assert gene_mentions(["HER2-positive tumours; MET amplification", "criteria met", "c-KIT"]) == [
+        "ERBB2", "MET", "KIT"]
+
+
+def test_a_trial_naming_the_patients_gene_only_in_its_text_ranks_above_one_naming_no_biomarker():
+    from search.matching import judge
+    who = patient(biomarkers=[{"gene": "CDK4", "alteration": "amplification"}])
+    plain = trial()
+    about = trial().model_copy(update={"nct_id": "NCT00000010", "gene_mentions": ["CDK4"]})
+    assert judge(about, who, 0.0).score > judge(plain, who, 1.0).score
+
+
+def test_eligible_trials_with_the_diagnosis_met_rank_above_those_with_it_unknown():
+    from nlp.models import DiseaseFacts, DiseaseTerm
+    from search.matching import judge
+    def for_disease(term_id, name, nct_id):
+        facts = DiseaseFacts(terms=[DiseaseTerm(id=term_id, name=name, source="condition", text=name)])
+        return trial().model_copy(update={"nct_id": nct_id, "facts": TrialCriteria(diseases=facts)})
+    who = patient(conditions=["lung cancer"])
+    met = judge(for_disease("DOID:1324", "lung cancer", "NCT00000011"), who, 0.0)
+    unknown = judge(for_disease("DOID:3908", "lung non-small cell carcinoma", "NCT00000012"), who, 1.0)
+    assert (met.verdict, unknown.verdict, met.score > unknown.score) == (
+        "potentially_eligible", "potentially_eligible", True)
