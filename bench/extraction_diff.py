@@ -45,7 +45,7 @@ RECORD_SOURCES = (
     SHARED / "ctgov" / "ntrk",
 )
 _WHERE = ("criterion", "span")  # where a fact was found, not what it is
-_CRITERION_KIND = {"biomarkers": "biomarker", "prior_therapies": "prior_therapy", "labs": "lab"}
+_CRITERION_KIND = {"biomarkers": "biomarker", "prior_therapies": "prior_therapy", "labs": "lab", "age_in_text": "age"}
 _TEXT_CHARS = 300
 
 

@@ -40,6 +40,9 @@ _UNIT_YEARS = {
 }
 _SEXES: dict[str, RegistrySex] = {sex: sex for sex in get_args(RegistrySex)}
 _AGE_TOLERANCE_YEARS = 0.01  # registry ages are rounded to 4 decimals, the text's to 3: "1 Month" is both
+# A registry maximum counts whole years ("21 Years": until the 22nd birthday), which a text writes "under 22" or
+# "up to 21": a text maximum up to a year above the registry's is the same limit.
+_MAX_AGE_CONVENTION_YEARS = 1.0
 _LIST_KINDS = {"biomarkers": "biomarker", "prior_therapies": "prior_therapy", "labs": "lab", "uncertain": "uncertain"}
 
 
@@ -129,11 +132,12 @@ def merge_registry_age(text_age: AgeWindow, study: dict) -> tuple[AgeWindow, Age
     if low is not None and high is not None and low > high:
         low, high = reg_min, reg_max
     window = AgeWindow(min_years=low, max_years=high, source="both")
-    differs = any(
-        said is not None and (kept is None or abs(said - kept) > _AGE_TOLERANCE_YEARS)
-        for said, kept in ((text_age.min_years, low), (text_age.max_years, high))
+    said_low, said_high = text_age.min_years, text_age.max_years
+    low_differs = said_low is not None and (low is None or abs(said_low - low) > _AGE_TOLERANCE_YEARS)
+    high_differs = said_high is not None and (
+        high is None or not -_AGE_TOLERANCE_YEARS <= said_high - high <= _MAX_AGE_CONVENTION_YEARS
     )
-    return window, (text_age if differs else None)
+    return window, (text_age if low_differs or high_differs else None)
 
 
 def _with_registry(facts: TrialCriteria, study: dict) -> TrialCriteria:

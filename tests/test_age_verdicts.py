@@ -60,3 +60,10 @@ def test_a_text_that_agrees_with_the_registry_adds_no_second_window(startrk2):
     facts = extract_study(study)
     assert (facts.age.min_years, facts.age.source, facts.age_in_text) == (18.0, "both", None)
     assert "criteria text reads" not in age_verdict(study, 30).explanation
+
+
+def test_a_text_maximum_written_as_under_the_next_year_agrees_with_the_registrys_whole_years(scout):
+    study = copy.deepcopy(scout)
+    study["protocolSection"]["eligibilityModule"]["eligibilityCriteria"] = "Inclusion Criteria:\n* Age under 22 years"
+    facts = extract_study(study)
+    assert (facts.age.min_years, facts.age.max_years, facts.age_in_text) == (None, 21.0, None)
