@@ -13,6 +13,8 @@ import json
 import re
 from typing import Any
 
+from ingest.study_shape import shape_problem
+
 NCT_ID = re.compile(r"^NCT\d{8}$")
 
 
@@ -29,7 +31,8 @@ def study_problem(study: Any) -> str | None:
         return "missing protocolSection.identificationModule.nctId"
     if not NCT_ID.match(nct_id.strip().upper()):
         return f"malformed NCT id {nct_id!r} (expected NCT followed by 8 digits)"
-    return None
+    shape = shape_problem(study)
+    return f"{shape}; correct the field or leave it out" if shape else None
 
 
 def nct_id_of(study: dict[str, Any]) -> str:
