@@ -275,6 +275,9 @@ def _locations(study: dict[str, Any]) -> str:
     return json.dumps(module.get("locations", []), ensure_ascii=False)
 
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _handler(api: FakeCtgov) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -297,6 +300,7 @@ def _handler(api: FakeCtgov) -> type[BaseHTTPRequestHandler]:
                 return
             status, body = api.respond(parts.path, params)
             payload = body if isinstance(body, str) else json.dumps(body, ensure_ascii=False)
+            payload = _LONE_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", payload)  # escaped, as the API does
             if fault and fault.kind == "bad_json":
                 payload = payload[: len(payload) // 2]
             if fault and fault.kind == "truncate":

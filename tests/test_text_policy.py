@@ -124,3 +124,17 @@ def test_a_study_nested_too_deep_is_skipped_with_a_reason(tmp_path: Path):
         summary = ingest_files(store, [NTRK / "NCT02576431.json", deep])
     assert (summary.added, summary.failed) == (1, 1)
     assert "protocolSection.conditionsModule.keywords" in summary.failures[0].reason
+
+
+def test_a_lone_surrogate_escape_in_an_api_page_is_repaired_and_the_page_stored(tmp_path: Path):
+    from ingest.client import CtgovClient
+    from ingest.query import StudyQuery
+    from ingest.sync import ingest_live
+    from tests.fake_ctgov import FakeCtgov, recorded_studies
+
+    studies = recorded_studies()
+    studies[0]["protocolSection"]["identificationModule"]["briefTitle"] += " \ud800"
+    with FakeCtgov(studies=studies) as api, CtgovClient(api.url, rate_per_minute=100_000) as client:
+        with RawStore(tmp_path / "store.sqlite") as store:
+            summary = ingest_live(store, client, StudyQuery(term="cancer"), page_size=25)
+            assert (summary.failed, summary.repaired, summary.added) == (0, 1, store.count())
