@@ -451,3 +451,43 @@ def test_plus_or_minus_is_either_status():
 
 def test_a_benign_kind_of_variant_is_no_exclusion_of_the_gene():
     assert facts(exclusion("BRCA1 and/or BRCA2 mutations that are considered to be non-deleterious")) == []
+
+
+def test_a_share_of_negative_metaphases_is_a_measurement():
+    assert triples(inclusion("BCR-ABL rearrangement", "Less than 50% Ph-negative metaphases after 1 year")) == {
+        ("BCR", "fusion", "required"), ("ABL1", "fusion", "required")
+    }
+
+
+def test_a_positive_status_with_its_threshold_in_cells_is_still_a_requirement():
+    line = "Positive estrogen receptor (at least 10% positive nuclei by immunohistochemistry)"
+    assert triples(inclusion(line)) == {("ESR1", "expression", "required")}
+
+
+def test_mismatch_repair_proteins_named_as_the_test_of_dmmr_are_no_markers():
+    line = "MSI-H or dMMR; dMMR status by IHC for MMR protein expression (MLH1, MSH2, MSH6, PMS2)"
+    assert facts(inclusion(line)) == []
+
+
+def test_a_method_offered_beside_a_scored_one_is_read_too():
+    line = "HER2 overexpression 3+ by immunohistochemistry (IHC) or fluorescence in situ hybridization (FISH)"
+    assert {b.alteration for b in facts(inclusion(line))} == {"expression", "amplification"}
+
+
+def test_a_sub_bullet_allowing_amplification_by_fish_adds_the_amplification():
+    text = "Inclusion Criteria:\n- Overexpression of HER-2 by IHC (3+)\n    - 0-2+ allowed if amplification by FISH\n"
+    assert {b.alteration for b in facts(text)} == {"expression", "amplification"}
+
+
+def test_saying_how_a_status_is_determined_keeps_the_status_required():
+    line = "HER-2-overexpressing breast cancer. The HER-2 status can be determined by IHC (3+) or by FISH."
+    assert ("ERBB2", "expression", "required") in triples(inclusion(line))
+
+
+def test_a_marker_required_by_one_alternative_and_excluded_by_another_criterion_is_uncertain():
+    text = (
+        "Inclusion Criteria:\n- Standard risk ALL:\n    - BCR-ABL negative\n"
+        "- High risk ALL with one of the following:\n    - BCR-ABL positive\n    - Hypodiploidy\n"
+    )
+    assert facts(text) == []
+    assert {reason for reason, *_ in uncertain(text)} == {"cohort", "either"}

@@ -36,6 +36,7 @@ from nlp.biomarkers.scopes import (
     shared_by_cohorts,
     uncertain,
 )
+from nlp.biomarkers.words import PANEL_GENES
 from nlp.models import Biomarker, UncertainFact, Uncertainty
 from nlp.polarity import Cues, DocContext, cue_finder, doc_context
 from nlp.sections import add_kind
@@ -76,8 +77,10 @@ class BiomarkerExtractor:
             facts += shared
             doubtful = [u for u in doubtful if u.biomarker not in shared]
         facts, alternatives = alternative_items(context, facts)
-        facts, moved = cohort_conflicts(facts, {k: o.section for k, o in enumerate(context.offsets)})
-        doubtful += uncertain(alternatives, "either") + uncertain(moved, "cohort")
+        doubtful += uncertain(alternatives, "either")
+        others = [u.biomarker for u in doubtful if u.biomarker is not None and u.reason != "conditional"]
+        facts, moved = cohort_conflicts(facts, {k: o.section for k, o in enumerate(context.offsets)}, others)
+        doubtful += uncertain(moved, "cohort")
         context.facts["biomarkers"] = facts
         context.facts.setdefault("uncertain", []).extend(doubtful)
         return doc
@@ -137,6 +140,8 @@ def _criterion(
     for ent in ents:
         if ent.label_ == "PROFILE":
             kept.extend(profile_facts(k, span, cues, ent))
+    if cues.has("panel_context"):  # "dMMR by IHC for MLH1, MSH2, MSH6, PMS2": the test of a marker that is no gene
+        kept = [f for f in kept if f.gene not in PANEL_GENES]
     return resolve(kept, strata, status_unknown), doubtful
 
 

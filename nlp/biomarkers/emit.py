@@ -152,13 +152,16 @@ def profile_facts(k: int, span: Span, cues: Cues, ent: Span) -> list[Biomarker]:
 
 
 def inherit(context: DocContext, k: int, span: Span, parent: int, parent_facts: list[Biomarker]) -> list[Biomarker]:
-    """A sub-bullet naming only a method ("2+ allowed if FISH positive") refines the facts of criterion `parent`."""
+    """A sub-bullet naming only a method or the alteration it shows ("2+ allowed if FISH positive", "0-2+ allowed
+    if amplification by FISH") refines the facts of criterion `parent`."""
     if context.criteria[parent].label_ != span.label_:
         return []
     cues = context.cues(k)
-    if not any(c.kind == "positive" and is_status(context.doc, c) for c in cues.items):
+    shown = {e.id_ for e in context.ents(frozenset({"ALTERATION"})).get(k, ())} & {"amplification", "expression"}
+    if not shown and not any(c.kind == "positive" and is_status(context.doc, c) for c in cues.items):
         return []
     alts = list(dict.fromkeys("amplification" if alt == "ish" else alt for kind, alt in METHODS if cues.has(kind)))
+    alts = list(dict.fromkeys(alts + sorted(shown)))
     found = [
         fact.model_copy(update={"alteration": alt, "criterion": k, "span": (span.start_char, span.end_char)})
         for fact in parent_facts

@@ -45,7 +45,10 @@ def unknown_status(doc: Doc, span: Span, cues: Cues, group: Group, ev: Evidence)
 
     def unknown(i: int) -> bool:
         cue = cues.at(i, "unknown_status")
-        return cue is not None and not (stated and doc[cue.start].lower_ == "status")
+        if cue is None or doc[cue.start].lower_ != "status":
+            return cue is not None
+        determined = any(cues.at(j, "status_method") for j in range(cue.end, min(span.end, cue.end + 3)))
+        return not (stated or determined)  # "HER2 status can be determined by IHC or FISH" says how
 
     if any(unknown(i) for i in range(group.end, end + 1)):
         return True
@@ -74,6 +77,8 @@ def mention_only(cues: Cues, group: Group, ev: Evidence, after: int) -> bool:
     `after` is `token_after` the group's evidence."""
     if cues.at(after, "test_word") and not ev.stated:
         return True
+    if ev.start >= group.start and after == max(ev.end, group.end) and cues.at(after, "measured_unit"):
+        return True  # "Ki67-positive cells", "Ph-negative metaphases": a measurement, not the patient's status
     clause_start, clause_end = cues.clause(group.start)
     before = cues.in_clause(_BEFORE_KINDS, clause_start, group.start)
     if any(c.kind == "test_before" and group.start - c.end <= TEST_REACH for c in before):

@@ -129,11 +129,14 @@ def shared_by_cohorts(facts: list[UncertainFact], labelled: dict[str, set[int]])
     ]
 
 
-def cohort_conflicts(facts: list[Biomarker], sections: dict[int, str]) -> tuple[list[Biomarker], list[Biomarker]]:
-    """Split off the markers one inclusion criterion requires and another excludes: they define cohorts
-    ("stage IIA without N-myc amplification" … "stage II with amplified N-myc")."""
+def cohort_conflicts(
+    facts: list[Biomarker], sections: dict[int, str], others: list[Biomarker]
+) -> tuple[list[Biomarker], list[Biomarker]]:
+    """Split off the markers one inclusion criterion requires and another excludes, counting the uncertain facts
+    (`others`) too: they define cohorts ("stage IIA without N-myc amplification" … "stage II with amplified
+    N-myc")."""
     polarities: dict[tuple, set[str]] = {}
-    for b in facts:
+    for b in facts + others:
         if sections.get(b.criterion) == "inclusion":
             polarities.setdefault((b.gene, b.alteration, b.variant), set()).add(b.polarity)
     conflicting = {key for key, pols in polarities.items() if len(pols) > 1}

@@ -8,7 +8,8 @@ Kinds: `filler` (words between a gene and its evidence that say nothing of eithe
 "activating"), `left_filler` (the same before a gene: "of", "with"), `conjunction` (joins genes or alterations),
 `list_conjunction` (joins one gene phrase to the next in a list), `glue` (between a gene phrase and the word read
 after it: "is", "must"), `drug_glue` (between a gene and a drug word: "EGFR small molecule inhibitor"),
-`comparator_word` (a threshold's words before its number: "at least", "≥"). Status words ("positive", "negative",
+`comparator_word` (a threshold's words before its number: "at least", "≥"), `panel_gene` (genes named as the
+test of a marker that is no gene: MLH1 … for mismatch repair). Status words ("positive", "negative",
 "wild-type") come from the cue list, `nlp/vocab/cues.jsonl`.
 """
 
@@ -41,6 +42,7 @@ LIST_CONJUNCTIONS = _kind("list_conjunction")
 GLUE = _kind("glue")
 DRUG_GLUE = _kind("drug_glue")
 COMPARATOR_WORDS = _kind("comparator_word")
+PANEL_GENES = _kind("panel_gene")
 BRACKETS = frozenset({"(", ")", "[", "]"})
 STATUS_KINDS = ("positive", "negative", "wild_type")
 STATUS_WORDS = {
