@@ -7,8 +7,11 @@
 
 Each sentence is mapped with `map_condition`; a term whose context (`nlp.notes.context`) is negated, a family
 member's or hypothetical is left out, and a term another found term lies below ("cancer" beside "lung
-adenocarcinoma") too. Order: cancers first, then by first mention. The condition keeps the stage words written
-just before the term ("metastatic", "stage IV", "recurrent"), so the profile says what the note says.
+adenocarcinoma") too; "healthy volunteer" ("otherwise healthy") only stands when nothing else is found. Order: the
+most mentioned first (a mention of a broader term counts for the narrower one; a cancer counts one more, so it
+leads a tie), then a condition first named in the present illness before one named as history ("h/o", "PMH",
+"s/p"), then by first mention. The condition keeps the stage words written just before the term ("metastatic",
+"stage IV", "recurrent"), so the profile says what the note says.
 """
 
 from __future__ import annotations
@@ -16,12 +19,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from nlp.diseases import is_cancer, map_condition, most_specific
-from nlp.notes.context import context_of
+from nlp.diseases import is_cancer, is_within, map_condition, most_specific
+from nlp.notes.context import clause_start, context_of, cue_regex
 
 _STAGE = re.compile(r"(?:\b(?:metastatic|advanced|locally advanced|recurrent|relapsed|refractory|unresectable"
                     r"|inoperable|stage\s+(?:[0IV]{1,4}|[1-4])[A-C]?)[\s,]+)+$", re.I)
 MAX_CONDITIONS = 8
+HEALTHY_ID = "TM:healthy_volunteer"  # the disease layer's "healthy volunteer"
 
 
 @dataclass(frozen=True)
@@ -30,6 +34,7 @@ class ConditionFound:
     term_id: str
     span: tuple[int, int]
     cancer: bool
+    historical: bool = False
 
 
 def _with_stage(note: str, start: int, name: str, floor: int) -> tuple[str, int]:
@@ -50,12 +55,18 @@ def find_conditions(note: str, sentences: list[tuple[int, int]]) -> list[Conditi
             if context_of(note, start, (first, last), end) is not None:
                 continue
             condition, begin = _with_stage(note, start, match.name, first)
-            found.append(ConditionFound(condition, match.id, (begin, end), is_cancer(match.id)))
+            historical = bool(cue_regex("historical").search(note, clause_start(note, start, first), start))
+            found.append(ConditionFound(condition, match.id, (begin, end), is_cancer(match.id), historical))
+    if any(c.term_id != HEALTHY_ID for c in found):
+        found = [c for c in found if c.term_id != HEALTHY_ID]
     kept = most_specific([c.term_id for c in found])
-    seen: set[str] = set()
-    ordered = []
-    for c in sorted(found, key=lambda c: (not c.cancer, c.span[0])):
-        if c.term_id in kept and c.term_id not in seen:
-            seen.add(c.term_id)
-            ordered.append(c)
+    firsts: dict[str, ConditionFound] = {}
+    for c in found:
+        if c.term_id in kept:
+            firsts.setdefault(c.term_id, c)
+
+    def weight(c: ConditionFound) -> int:
+        return sum(is_within(c.term_id, other.term_id) for other in found) + c.cancer
+
+    ordered = sorted(firsts.values(), key=lambda c: (-weight(c), c.historical, c.span[0]))
     return ordered[:MAX_CONDITIONS]

@@ -19,7 +19,7 @@ from search.geo import place_patient
 from search.matching import match_patient
 from search.models import IndexDocument, MatchResult, PatientProfile
 from search.patient import PatientError, parse_patient, parse_patient_json
-from ui import guards, patient_form, resources
+from ui import guards, note_panel, patient_form, resources
 from ui.results import render_card, results_csv, results_json
 
 REQUEST = "find_request"
@@ -142,6 +142,7 @@ def main() -> None:
         guards.backend_error(exc)
         st.stop()
     _load_upload()
+    note_panel.render()
     _submitted(choices)
     include_ineligible = st.toggle("Show not-eligible trials, with why not", key="find_include_ineligible")
     try:

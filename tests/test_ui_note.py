@@ -1,0 +1,64 @@
+"""Find trials, "Paste a note": the note fills the form with its sources shown; bad notes leave the form as it was."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+
+from tests.test_nlp_notes import trec_topic
+from tests.ui_data import app_test, use_built_data_dir
+
+NOTE = ("52-year-old woman with metastatic colorectal adenocarcinoma. NGS: NTRK1 amplification (9 copies). "
+        "ECOG 1. Brain metastases treated with SRS, stable.")
+
+
+@pytest.fixture
+def data_dir(tmp_path_factory, monkeypatch) -> Path:
+    return use_built_data_dir(tmp_path_factory, monkeypatch)
+
+
+def read(at, note: str):
+    at.text_area(key="find_note_text").set_value(note)
+    at.button(key="find_note_button").click()
+    return at.run()
+
+
+def test_a_pasted_note_fills_the_form_and_shows_each_field_with_its_source(data_dir):
+    at = read(app_test("views/find.py"), NOTE)
+    state = at.session_state
+    assert (state["pf_age"], state["pf_sex"], state["pf_conditions"]) == (
+        52.0, "female", ["metastatic colorectal adenocarcinoma"])
+    assert (state["pf_gene_0"], state["pf_alteration_0"], state["pf_copies_0"], state["pf_ecog"],
+            state["pf_cns"]) == ("NTRK1", "amplification", 9.0, 1, "stable")
+    table = at.dataframe[0].value
+    assert list(table["from the note"])[:2] == ["52-year-old", "woman"]
+    assert not at.exception and "find_request" not in state  # the navigator checks, then searches
+
+
+def test_the_filled_form_searches_like_a_typed_one(data_dir):
+    at = read(app_test("views/find.py"), NOTE)
+    next(b for b in at.button if b.label == "Find trials").click()
+    at.run()
+    assert at.session_state["find_request"]["patient"].biomarkers[0].copies == 9.0
+
+
+def test_a_real_trec_patient_note_fills_age_sex_and_diagnosis(data_dir):
+    at = read(app_test("views/find.py"), trec_topic(1))
+    assert (at.session_state["pf_age"], at.session_state["pf_sex"]) == (45.0, "male")
+    assert at.session_state["pf_conditions"][0] == "anaplastic astrocytoma"
+
+
+@pytest.mark.parametrize(("note", "says"), [("   ", "note: empty"), ("Lovely weather today.", "no patient facts"),
+                                            ("A 60-year-old man, ECOG 1.", "no diagnosis or biomarker")])
+def test_a_note_without_facts_is_one_message_and_the_form_is_untouched(data_dir, note, says):
+    at = read(app_test("views/find.py", state={"pf_age": 33.0}), note)
+    assert [e.value for e in at.error] == [e.value for e in at.error if says in e.value] and len(at.error) == 1
+    assert at.session_state["pf_age"] == 33 and not at.exception
+
+
+def test_the_note_never_reaches_the_log(data_dir, caplog):
+    caplog.set_level(logging.DEBUG)
+    read(app_test("views/find.py"), NOTE)
+    assert "colorectal" not in caplog.text and "NTRK1 amplification" not in caplog.text
