@@ -78,10 +78,17 @@ def _entry(fact: Biomarker, negative: bool) -> dict[str, Any]:
     return entry
 
 
+def _covers(negative: tuple, positive: tuple) -> bool:
+    """Does a negative result (gene, alteration, variant, True) rule out a positive one (as `parse_patient` reads)?"""
+    return negative[1] in (None, positive[1]) and negative[2] in (None, positive[2])
+
+
 def _biomarkers(note: str, doc: Doc, criteria: list[CriterionOffsets], sentences: Sentences,
                 out: ClinicalFacts) -> None:
     found: dict[tuple, tuple[dict[str, Any], tuple[int, int]]] = {}
-    for fact in doc._.facts["biomarkers"]:
+    # a gene stated both ways is "cohort" stratification to the criteria side: here both statements are read
+    stated = [*doc._.facts["biomarkers"], *(u.biomarker for u in doc._.facts.get("uncertain", ()) if u.biomarker)]
+    for fact in sorted(stated, key=lambda f: f.span):
         if context_of(note, fact.span[0], sentences.at(fact.span[0]), fact.span[1]) in ("family", "hypothetical"):
             continue
         negative = (fact.polarity == "excluded") != (criteria[fact.criterion].section == "exclusion")
@@ -96,9 +103,9 @@ def _biomarkers(note: str, doc: Doc, criteria: list[CriterionOffsets], sentences
         found.setdefault(("CD274", "expression", None, negative), (entry, (match.start(), match.end())))
     keys = list(found)
     for key in keys:
-        gene, alteration, variant, negative = key
-        if (gene, alteration, variant, not negative) in found or (
-                not negative and alteration is not None and (gene, None, None, True) in found):
+        gene, alteration, _variant, negative = key
+        if any(other[0] == gene and other[3] != key[3] and _covers(*((other, key) if other[3] else (key, other)))
+               for other in keys):
             out.warnings.append(f"biomarkers: {gene} is stated both positive and negative; left out, set it by hand")
             continue
         if alteration is None and not negative and any(k[0] == gene and k[1] and not k[3] for k in keys):
