@@ -491,3 +491,8 @@ def test_a_marker_required_by_one_alternative_and_excluded_by_another_criterion_
     )
     assert facts(text) == []
     assert {reason for reason, *_ in uncertain(text)} == {"cohort", "either"}
+
+
+def test_a_definition_of_a_stated_negative_status_requires_nothing():
+    line = "HER2/neu-negative breast carcinoma. HER2/neu will be considered negative if IHC of 0% or negative FISH."
+    assert triples(inclusion(line)) == {("ERBB2", "any", "excluded")}

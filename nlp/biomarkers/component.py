@@ -19,6 +19,7 @@ from nlp.biomarkers.emit import emit, inherit, profile_facts, resolve
 from nlp.biomarkers.filters import (
     cohort_count,
     conditioned,
+    defined,
     drug_target,
     either_status,
     mention_only,
@@ -173,7 +174,7 @@ def _gene_relations(
             status_unknown.update(gene for m in group.mentions for gene in m.genes)
             continue
         after = token_after(doc, span, max(ev.end, group.end))
-        if not ev.found or drug_target(doc, span, cues, group, ev):
+        if not ev.found or drug_target(doc, span, cues, group, ev) or defined(doc, span, cues, group):
             continue
         both = ev.positive and ev.negative and not any(m.status for m in group.mentions)
         if both or either_status(cues, group, ev):

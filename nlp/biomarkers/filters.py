@@ -104,6 +104,15 @@ def conditioned(doc: Doc, cues: Cues, group: Group) -> bool:
     )
 
 
+def defined(doc: Doc, span: Span, cues: Cues, group: Group) -> bool:
+    """The group is the subject of a definition of a status the text stated before: "... HER2-negative breast
+    carcinoma. HER2 will be considered negative if IHC 0 or FISH negative"."""
+    if cues.at(token_after(doc, span, group.end), "definition") is None:
+        return False
+    genes = {gene for m in group.mentions for gene in m.genes}
+    return any(e.label_ == "GENE" and e.id_ in genes and e.end <= group.start for e in doc.ents)
+
+
 def either_status(cues: Cues, group: Group, ev: Evidence) -> bool:
     """ "PR +/-", "HER2 positive or negative": either status may enrol."""
     return any(cues.at(i, "either_status") for i in range(group.end, max(ev.end, group.end) + 2))
