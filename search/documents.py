@@ -20,12 +20,13 @@ from search.models import Contact, IndexDocument, Site
 
 
 def contacts(entries: list[dict]) -> list[Contact]:
-    """The registry's contacts (`centralContacts`, a location's `contacts`) with a name, phone or email."""
+    """The registry's contacts (`centralContacts`, a location's `contacts`) that give a phone or an email
+    (a principal investigator listed by name only is not a way to get in touch)."""
     found = []
     for entry in entries:
         phone = " ext. ".join(p for p in (entry.get("phone"), entry.get("phoneExt")) if p) or None
         contact = Contact(name=entry.get("name"), phone=phone, email=entry.get("email"))
-        if (contact.name or contact.phone or contact.email) and contact not in found:
+        if (contact.phone or contact.email) and contact not in found:
             found.append(contact)
     return found
 

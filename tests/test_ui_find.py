@@ -100,7 +100,7 @@ def test_an_empty_form_says_what_to_give(data_dir):
 
 def test_an_unknown_gene_is_named_in_the_error(data_dir):
     at = submit(fill(app_test(state={"pf_gene_0": "NOTAGENE1"}), gene=None))  # typed, not offered
-    assert any("biomarkers[0].gene" in e and "NOTAGENE1" in e for e in texts(at.error))
+    assert any("Biomarker 1: gene" in e and "NOTAGENE1" in e for e in texts(at.error))
 
 
 def test_a_gene_alias_is_accepted(data_dir):
@@ -261,7 +261,7 @@ def test_a_gene_positive_and_negative_is_one_error_naming_the_row(data_dir):
     at.selectbox(key="pf_gene_1").set_value("ERBB2")
     at.selectbox(key="pf_status_1").set_value("negative")
     at = submit(at)
-    assert any("biomarkers[1].status" in e and "ERBB2" in e for e in texts(at.error))
+    assert any("Biomarker 2: result" in e and "ERBB2" in e and "biomarker 1" in e for e in texts(at.error))
 
 
 def test_an_uploaded_negative_result_and_tested_genes_fill_the_form(data_dir):
@@ -276,12 +276,77 @@ def test_an_uploaded_negative_result_and_tested_genes_fill_the_form(data_dir):
         "negative", "mutation")
 
 
-@pytest.mark.parametrize(("lat", "lon", "found"), [(29.76, -95.37, True), (42.36, -71.06, False)])
-def test_a_location_keeps_only_trials_with_a_site_in_reach(data_dir, lat, lon, found):
+@pytest.mark.parametrize(("near", "found"), [("29.76, -95.37", True), ("77030", True), ("Houston, TX", True),
+                                           ("Boston, MA", False)])
+def test_a_location_keeps_only_trials_with_a_site_in_reach(data_dir, near, found):
     at = fill(app_test())
-    at.number_input(key="pf_lat").set_value(lat)
-    at.number_input(key="pf_lon").set_value(lon)
+    at.text_input(key="pf_near").set_value(near)
     at.number_input(key="pf_radius").set_value(100.0)
     at = submit(at)
-    assert not at.exception
+    assert not at.exception and not at.error
     assert (MODEL_TRIAL in card_ids(at)) is found
+
+
+def test_a_card_shows_the_nearest_site_with_its_distance(data_dir):
+    at = fill(app_test())
+    at.text_input(key="pf_near").set_value("77030")
+    at = submit(at)
+    assert any(m.startswith(":material/location_on: **Nearest site:**") and "M D Anderson Cancer Center" in m
+               and " km" in m for m in texts(at.markdown))
+
+
+def test_a_card_shows_the_central_contact_of_its_record(data_dir):
+    at = fill(app_test(), gene=None, alteration=None, copies=None, diagnosis="thymoma", age=60)
+    at = submit(at)
+    assert any(m.startswith(":material/call: **Contact:**") and "Anne S. Tsao" in m
+               and "mailto:astsao@mdanderson.org" in m for m in texts(at.markdown))
+
+
+def test_the_location_stays_open_after_a_search(data_dir):
+    at = fill(app_test())
+    at.text_input(key="pf_near").set_value("Houston, TX")
+    at = submit(at)
+    location = next(e for e in at.expander if e.label.startswith("Location"))
+    assert location.proto.expanded
+    assert any("Within 100 km of Houston, Texas, United States" in c for c in texts(at.caption))
+
+
+def test_an_ambiguous_place_offers_its_candidates_and_searches_the_chosen_one(data_dir):
+    at = fill(app_test())
+    at.text_input(key="pf_near").set_value("Springfield")
+    at = submit(at)
+    assert not card_ids(at)
+    assert "Springfield, Illinois, United States" in at.radio(key="find_place_choice").options
+    at.radio(key="find_place_choice").set_value("Springfield, Illinois, United States")
+    next(b for b in at.button if b.label == "Search near this place").click()
+    at.run()
+    assert not at.exception
+    assert at.text_input(key="pf_near").value == "Springfield, Illinois, United States"
+    assert any("Within 100 km of Springfield, Illinois, United States" in c for c in texts(at.caption))
+
+
+def test_an_unknown_place_is_one_message_and_nothing_is_searched(data_dir):
+    at = fill(app_test())
+    at.text_input(key="pf_near").set_value("Atlantis under the sea")
+    at = submit(at)
+    assert any(e.startswith("Location: no place called 'Atlantis under the sea'") for e in texts(at.error))
+    assert not card_ids(at)
+
+
+def test_a_bad_form_names_every_problem_by_its_label(data_dir):
+    at = submit(fill(app_test(state={"pf_gene_0": "NOTAGENE1"}), gene=None, age=300))
+    (error,) = texts(at.error)
+    assert "Age (years):" in error and "Biomarker 1: gene:" in error
+    assert "biomarkers[" not in error and "age:" not in error
+
+
+def test_an_uploaded_location_in_words_fills_the_form(data_dir):
+    at = app_test()
+    patient = {"conditions": [DIAGNOSIS], "biomarkers": [{"gene": "NTRK1", "alteration": "amplification",
+                                                          "copies": 9}],
+               "location": {"near": "77030", "radius_mi": 50}}
+    at.file_uploader[0].upload("patient.json", json.dumps(patient).encode(), "application/json")
+    at.run()
+    assert not at.exception
+    assert (at.text_input(key="pf_near").value, round(at.number_input(key="pf_radius").value)) == ("77030", 80)
+    assert card_ids(at)[0] == MODEL_TRIAL

@@ -25,8 +25,22 @@ def test_the_trial_page_shows_title_status_phase_and_sponsor(model_trial):
         "Larotrectinib for the Treatment of NTRK Amplification Positive, Locally Advanced or Metastatic Solid Tumors"
     ]
     markdown = texts(model_trial.markdown)
-    assert ":blue-badge[recruiting]" in markdown and ":violet-badge[phase2]" in markdown
+    assert ":blue-badge[Recruiting]" in markdown and ":orange-badge[Phase 2]" in markdown
     assert "**Sponsor:** M.D. Anderson Cancer Center" in markdown
+
+
+def test_the_trial_page_shows_the_summary_and_how_to_get_in_touch(model_trial):
+    assert "How to get in touch" in texts(model_trial.subheader)
+    assert any(m.startswith("Larotrectinib") or "larotrectinib" in m for m in texts(model_trial.markdown)
+               if len(m) > 200)  # the brief summary
+    assert any("names no contact" in m for m in texts(model_trial.markdown))
+
+
+def test_every_site_is_listed_with_its_status_and_contact(data_dir):
+    at = app_test(TRIAL, nct="NCT03295227")
+    sites = at.dataframe[0].value
+    assert list(sites.columns) == ["facility", "city", "state", "zip", "country", "status", "contact"]
+    assert any("Anne S. Tsao" in m and "tel:" in m for m in texts(at.markdown))
 
 
 def test_the_extracted_facts_are_listed_with_kind_value_and_polarity(model_trial):

@@ -30,8 +30,24 @@ STYLE = """
 .tm-status.tm-met { background: #dcfce7; color: #166534; }
 .tm-status.tm-not_met { background: #fee2e2; color: #991b1b; }
 .tm-status.tm-unknown { background: #f3f4f6; color: #374151; }
+table.tm-criteria { width: 100%; font-size: 0.9rem; border-collapse: collapse; table-layout: auto; }
+table.tm-criteria td, table.tm-criteria th { vertical-align: top; padding: 4px 6px; overflow-wrap: anywhere; }
+table.tm-criteria td.tm-text { min-width: 16rem; }
+.tm-legend { font-size: 0.8rem; margin-top: 6px; display: flex; flex-wrap: wrap; gap: 4px 10px; }
+.tm-legend mark { padding: 0 4px; border-radius: 3px; }
+@media (max-width: 640px) {
+  table.tm-criteria thead { display: none; }
+  table.tm-criteria, table.tm-criteria tbody, table.tm-criteria tr,
+  table.tm-criteria td { display: block; width: auto; }
+  table.tm-criteria tr { border-top: 1px solid #e5e7eb; padding: 6px 0; }
+  table.tm-criteria td { padding: 2px 0; }
+  table.tm-criteria td.tm-text { min-width: 0; }
+  table.tm-criteria td::before { content: attr(data-label) ": "; font-weight: 600; font-size: 0.8rem; color: #4b5563; }
+}
 </style>
 """
+LEGEND = {"biomarker": "biomarker", "age": "age", "sex": "sex", "performance_status": "performance status",
+          "prior_therapy": "prior therapy", "cns_metastases": "CNS metastases"}
 
 
 @dataclass(frozen=True)
@@ -79,6 +95,15 @@ def highlight(text: str, marks: Iterable[Mark]) -> str:
         cursor = mark.end
     pieces.append(html.escape(unescape(text[cursor:]), quote=False))
     return "".join(pieces)
+
+
+def legend_html(kinds: Iterable[str] | None = None) -> str:
+    """What the highlight colours mean, for the kinds given (every kind by default)."""
+    shown = [k for k in (kinds if kinds is not None else LEGEND) if k in LEGEND]
+    if not shown:
+        return ""
+    chips = "".join(f'<mark class="{_css_class(k)}">{html.escape(LEGEND[k])}</mark>' for k in shown)
+    return f'<div class="tm-text tm-legend"><span>Highlighted words:</span>{chips}</div>'
 
 
 def highlighted_block(text: str, marks: Iterable[Mark]) -> str:

@@ -23,8 +23,16 @@ from typing import Any, Literal, get_args
 
 import streamlit as st
 
-from core.statuses import OPEN_STATUSES, STATUSES
-from search.models import BiomarkerStatus, CnsStatus, PatientAlteration, PatientProfile, PatientSex, TherapyOutcome
+from core.statuses import OPEN_STATUSES, STATUSES, status_label
+from search.models import (
+    DEFAULT_RADIUS_KM,
+    BiomarkerStatus,
+    CnsStatus,
+    PatientAlteration,
+    PatientProfile,
+    PatientSex,
+    TherapyOutcome,
+)
 
 ALTERATIONS = get_args(PatientAlteration)
 RESULTS = get_args(BiomarkerStatus)
@@ -38,6 +46,7 @@ STATUS_CHOICES = (*OPEN_STATUSES, *(s for s in STATUSES if s not in OPEN_STATUSE
 KEY = "pf_"
 ROWS = {"biomarker": f"{KEY}biomarker_rows", "therapy": f"{KEY}therapy_rows"}
 MAX_ROWS = 10
+UNITS = ("km", "mi")
 SEARCH_KEYS = (f"{KEY}statuses", f"{KEY}top")
 
 
@@ -64,7 +73,7 @@ def defaults() -> dict[str, Any]:
     values: dict[str, Any] = {
         f"{KEY}age": None, f"{KEY}sex": None, f"{KEY}cns": None, f"{KEY}conditions": [], f"{KEY}tested": [],
         f"{KEY}ecog": None, f"{KEY}karnofsky": None, f"{KEY}lansky": None, f"{KEY}no_therapy": False,
-        f"{KEY}lat": None, f"{KEY}lon": None, f"{KEY}radius": 200.0,
+        f"{KEY}near": "", f"{KEY}radius": DEFAULT_RADIUS_KM, f"{KEY}unit": "km", f"{KEY}unlocated": False,
         f"{KEY}statuses": list(OPEN_STATUSES), f"{KEY}top": 20,
         ROWS["biomarker"]: 1, ROWS["therapy"]: 1,
     }
@@ -125,9 +134,10 @@ def prefill(profile: PatientProfile) -> None:
                    f"{KEY}copies_{i}": marker.copies, f"{KEY}variant_{i}": marker.variant or ""}
     for i, therapy in enumerate((profile.prior_therapies or [])[:MAX_ROWS]):
         values |= {f"{KEY}drug_{i}": therapy.name, f"{KEY}outcome_{i}": therapy.outcome}
-    if profile.location:
-        values |= {f"{KEY}lat": profile.location.lat, f"{KEY}lon": profile.location.lon,
-                   f"{KEY}radius": profile.location.radius_km}
+    if location := profile.location:
+        near = location.near or (f"{location.lat:g}, {location.lon:g}" if location.placed else "")
+        values |= {f"{KEY}near": near, f"{KEY}radius": location.radius_km, f"{KEY}unit": "km",
+                   f"{KEY}unlocated": location.include_unlocated}
     for key, value in values.items():
         st.session_state[key] = value
 
@@ -158,7 +168,8 @@ def _biomarker_rows(genes: list[str]) -> list[dict[str, Any]]:
             label_visibility=_label(i),
         )
         copies = c_copies.number_input(
-            "Copies", min_value=0.0, max_value=1000.0, step=1.0, key=f"{KEY}copies_{i}", persist_state="session",
+            "Copies", min_value=None, max_value=None, step=1.0, format="%g", key=f"{KEY}copies_{i}",
+            persist_state="session",
             help="Copy number, for an amplification", label_visibility=_label(i),
         )
         variant = c_variant.text_input(
@@ -211,16 +222,25 @@ def _performance() -> tuple[int | None, int | None, int | None]:
     return ecog, karnofsky, lansky
 
 
-def _location() -> dict[str, float] | None:
-    with st.expander("Location (optional): only trials with a site within the radius"):
-        c_lat, c_lon, c_radius = st.columns(3)
-        lat = c_lat.number_input("Latitude", -90.0, 90.0, key=f"{KEY}lat", persist_state="session", format="%.4f")
-        lon = c_lon.number_input("Longitude", -180.0, 180.0, key=f"{KEY}lon", persist_state="session", format="%.4f")
-        radius = c_radius.number_input("Radius (km)", 1.0, 20000.0, step=50.0, key=f"{KEY}radius",
-                                       persist_state="session")
-    if lat is None and lon is None:
+def _location() -> dict[str, Any] | None:
+    """The location the patient can travel to, or None; open whenever a place is set, so it stays in view."""
+    with st.expander("Location (optional): only trials with a site within the radius",
+                     expanded=bool(st.session_state.get(f"{KEY}near"))):
+        c_near, c_radius, c_unit = st.columns([4, 2, 1])
+        near = c_near.text_input(
+            "Near", key=f"{KEY}near", persist_state="session", max_chars=120,
+            placeholder="Houston, TX · 77030 · Lyon, France · 29.76, -95.36",
+            help="A city (with its state or country when the name is shared), a US ZIP or other postal code, or "
+                 "latitude, longitude. Resolved offline; nothing is sent anywhere.",
+        )
+        radius = c_radius.number_input("Radius", min_value=None, max_value=None, step=10.0, key=f"{KEY}radius",
+                                       persist_state="session", format="%g")
+        unit = c_unit.selectbox("Unit", UNITS, key=f"{KEY}unit", persist_state="session")
+        unlocated = st.checkbox("Also show trials that list no site location", key=f"{KEY}unlocated",
+                                persist_state="session")
+    if not near.strip():
         return None
-    return {"lat": lat, "lon": lon, "radius_km": radius}
+    return {"near": near.strip(), f"radius_{unit}": radius, "include_unlocated": unlocated}
 
 
 def render_form(choices: FormChoices) -> Submitted | None:
@@ -228,8 +248,9 @@ def render_form(choices: FormChoices) -> Submitted | None:
     init_state()
     with st.form("patient"):
         c_age, c_sex, c_cns = st.columns(3)
-        age = c_age.number_input("Age (years)", 0.0, 120.0, step=1.0, key=f"{KEY}age", persist_state="session",
-                                 format="%.1f")
+        # no bounds on the widget: an out-of-range value reaches form_problems, which says what is wrong
+        age = c_age.number_input("Age (years)", min_value=None, max_value=None, step=1.0, key=f"{KEY}age",
+                                 persist_state="session", format="%g")
         sex = c_sex.selectbox("Sex", SEXES, key=f"{KEY}sex", persist_state="session", placeholder="unknown")
         cns = c_cns.selectbox("CNS metastases", CNS_CHOICES, key=f"{KEY}cns", persist_state="session",
                               placeholder="unknown")
@@ -253,7 +274,7 @@ def render_form(choices: FormChoices) -> Submitted | None:
         location = _location()
         c_status, c_top = st.columns([3, 1])
         statuses = c_status.multiselect(
-            "Trial status", STATUS_CHOICES, key=f"{KEY}statuses", persist_state="session",
+            "Trial status", STATUS_CHOICES, key=f"{KEY}statuses", persist_state="session", format_func=status_label,
             help="Leave empty to search trials of any status",
         )
         top = c_top.number_input("Trials to show", 1, 100, step=5, key=f"{KEY}top", persist_state="session")

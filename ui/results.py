@@ -4,9 +4,11 @@
         render_card(rank, result, documents.get(result.nct_id))
     st.download_button("CSV", results_csv(results), "trialmatch-results.csv")
 
-A card shows the verdict badge, the met / not met / unknown counts, "why not" for a not-eligible
-trial, and a per-criterion table whose protocol sentences have the decisive words highlighted.
-Exports are built in memory for the download and never written to disk.
+A card shows the verdict badge, status, phases and the met / not met / unknown counts; the sponsor and
+conditions; with a location, the nearest site and its distance (or "no site location listed"); whom to
+contact; "why not" for a not-eligible trial (one sentence per criterion); and a per-criterion table (inclusion
+or exclusion, the protocol sentence with its decisive words highlighted, a legend of the colours), which
+stacks into one column on narrow screens. Exports are built in memory and never written to disk.
 """
 
 from __future__ import annotations
@@ -20,9 +22,10 @@ from typing import Literal
 import pandas as pd
 import streamlit as st
 
-from search.models import CriterionVerdict, IndexDocument, MatchResult
+from core.statuses import phase_label, status_label
+from search.models import Contact, CriterionVerdict, IndexDocument, Location, MatchResult, NearestSite
 from ui.decisive import verdict_view
-from ui.highlight import STYLE, highlight
+from ui.highlight import STYLE, highlight, legend_html
 from ui.links import ctgov_link, ctgov_url, trial_link
 
 VERDICT_BADGE: dict[str, tuple[str, Literal["green", "red"], str]] = {
@@ -36,29 +39,87 @@ def md_escape(text: str) -> str:
     return re.sub(r"([\\`*_\[\]<>#|~$])", r"\\\1", text)
 
 
+_VERDICT_SUFFIX = re.compile(r"\s*:\s*(?:not met|met|unknown)\s*\.?\s*$", re.IGNORECASE)
+KIND_LABELS = {"performance_status": "Performance status", "prior_therapy": "Prior therapy",
+               "cns_metastases": "CNS metastases"}
+
+
+def kind_label(kind: str) -> str:
+    return KIND_LABELS.get(kind, kind.replace("_", " ").capitalize())
+
+
+def plain(explanation: str) -> str:
+    """An explanation as a sentence: the verdict word at its end dropped (the row shows it), a capital, a stop."""
+    text = _VERDICT_SUFFIX.sub("", explanation).strip()
+    return (text[:1].upper() + text[1:]).rstrip(".") + "." if text else ""
+
+
 def why_not(result: MatchResult) -> list[str]:
-    """The explanations of the criteria the patient does not meet."""
-    return [c.explanation for c in result.criteria if c.status == "not_met"]
+    """One plain sentence per criterion the patient does not meet ("Age: patient is 52; ..."), each said once."""
+    return list(dict.fromkeys(f"{kind_label(c.kind)}: {plain(c.explanation)}"
+                              for c in result.criteria if c.status == "not_met"))
+
+
+def section_of(verdict: CriterionVerdict, doc: IndexDocument | None) -> str:
+    """Whether the verdict's sentence is an inclusion or an exclusion criterion, or a registry field."""
+    if verdict.span is None or doc is None:
+        return "Registry field"
+    for criterion in doc.facts.criteria:
+        if criterion.span[0] <= verdict.span[0] < criterion.span[1]:
+            return criterion.section.capitalize()
+    return "Eligibility text"
 
 
 def criteria_table_html(criteria: Sequence[CriterionVerdict], doc: IndexDocument | None) -> str:
-    """An HTML table: status, kind, the protocol sentence (decisive words marked), the explanation."""
+    """An HTML table: status, kind, inclusion or exclusion, the protocol sentence (decisive words marked), why.
+
+    Each cell carries its column name (`data-label`), so on a narrow screen the rows stack into labelled lines."""
     rows = "".join(
-        f"<tr><td><span class='tm-status tm-{c.status}'>{c.status.replace('_', ' ')}</span></td>"
-        f"<td>{html.escape(c.kind.replace('_', ' '))}</td>"
-        f'<td class="tm-text">{highlight(*verdict_view(c, doc))}</td><td>{html.escape(c.explanation)}</td></tr>'
+        f"<tr><td data-label='Status'><span class='tm-status tm-{c.status}'>{c.status.replace('_', ' ')}</span></td>"
+        f"<td data-label='Kind'>{html.escape(kind_label(c.kind))}</td>"
+        f"<td data-label='Criterion'>{html.escape(section_of(c, doc))}</td>"
+        f"<td data-label='Protocol sentence' class='tm-text'>{highlight(*verdict_view(c, doc))}</td>"
+        f"<td data-label='Why'>{html.escape(plain(c.explanation))}</td></tr>"
         for c in criteria
     )
     return (
-        f"{STYLE}<table class='tm-criteria' style='width:100%;font-size:0.9rem'>"
-        "<thead><tr><th>Status</th><th>Kind</th><th>Protocol sentence</th><th>Why</th></tr></thead>"
-        f"<tbody>{rows}</tbody></table>"
+        f"{STYLE}<table class='tm-criteria'>"
+        "<thead><tr><th>Status</th><th>Kind</th><th>Criterion</th><th>Protocol sentence</th><th>Why</th></tr>"
+        f"</thead><tbody>{rows}</tbody></table>{legend_html(sorted({c.kind for c in criteria}))}"
     )
 
 
-def render_card(rank: int, result: MatchResult, doc: IndexDocument | None) -> None:
+def site_text(site: NearestSite) -> str:
+    """"M D Anderson Cancer Center, Houston, Texas, United States — 8 km (Recruiting)"."""
+    where = ", ".join(dict.fromkeys(p for p in (site.facility, site.city, site.state, site.country) if p))
+    status = f" ({status_label(site.status)})" if site.status else ""
+    return f"{where or 'site'} — {site.distance_km:,.0f} km{status}"
+
+
+def contact_markdown(contact: Contact) -> str:
+    """A contact as markdown with tel: and mailto: links."""
+    parts = [md_escape(contact.name)] if contact.name else []
+    if contact.phone:
+        digits = re.sub(r"[^\d+]", "", contact.phone.split(" ext")[0])
+        parts.append(f"[{md_escape(contact.phone)}](tel:{digits})" if digits else md_escape(contact.phone))
+    if contact.email:
+        parts.append(f"[{md_escape(contact.email)}](mailto:{contact.email})")
+    return " · ".join(parts)
+
+
+def _facts_line(doc: IndexDocument | None) -> str | None:
+    if doc is None:
+        return None
+    conditions = doc.conditions[:3] + ([f"{len(doc.conditions) - 3} more"] if len(doc.conditions) > 3 else [])
+    parts = [f"**Sponsor:** {md_escape(doc.sponsor)}" if doc.sponsor else None,
+             f"**Conditions:** {md_escape('; '.join(conditions))}" if conditions else None]
+    return " · ".join(p for p in parts if p) or None
+
+
+def render_card(rank: int, result: MatchResult, doc: IndexDocument | None, location: Location | None = None) -> None:
     """One trial as a bordered card (keyed `card-<NCT id>` so browsers and tests can find it);
-    `doc` is the trial's index document, whose eligibility text locates the decisive words."""
+    `doc` is the trial's index document (sponsor, conditions; its eligibility text locates the decisive words),
+    `location` the patient's (the card then shows the nearest site, or that the trial lists none)."""
     label, color, icon = VERDICT_BADGE[result.verdict]
     counts = result.counts
     with st.container(border=True, key=f"card-{result.nct_id}"):
@@ -66,13 +127,23 @@ def render_card(rank: int, result: MatchResult, doc: IndexDocument | None) -> No
         badges = st.container(horizontal=True)
         badges.badge(label, color=color, icon=icon)
         badges.badge(f"{result.nct_id}", color="gray")
-        badges.badge((result.status or "status unknown").replace("_", " ").lower(), color="blue")
+        badges.badge(status_label(result.status), color="blue")
+        for phase in doc.phases if doc else []:
+            badges.badge(phase_label(phase), color="orange")
         badges.badge(
             f"{counts.get('met', 0)} met · {counts.get('not_met', 0)} not met · {counts.get('unknown', 0)} unknown",
             color="violet",
         )
+        if facts := _facts_line(doc):
+            st.markdown(facts)
+        if result.nearest_site is not None:
+            st.markdown(f":material/location_on: **Nearest site:** {md_escape(site_text(result.nearest_site))}")
+        elif location is not None:
+            st.markdown(":material/location_off: No site location listed")
+        if result.contacts:
+            st.markdown(":material/call: **Contact:** " + " ; ".join(contact_markdown(c) for c in result.contacts[:2]))
         if result.verdict == "not_eligible":
-            st.markdown("**Why not:** " + md_escape("; ".join(why_not(result))))
+            st.markdown("**Why not:**\n" + "\n".join(f"- {md_escape(line)}" for line in why_not(result)))
         if result.criteria:
             with st.expander(f"Criteria ({len(result.criteria)})"):
                 st.html(criteria_table_html(result.criteria, doc))

@@ -9,22 +9,26 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import streamlit as st
 
 from search.backend import Backend, BackendError
-from search.gazetteer import PlaceError
+from search.gazetteer import PlaceAmbiguous, PlaceError
 from search.geo import place_patient
 from search.matching import match_patient
 from search.models import IndexDocument, MatchResult, PatientProfile
 from search.patient import PatientError, parse_patient, parse_patient_json
 from ui import guards, note_panel, patient_form, resources
-from ui.results import render_card, results_csv, results_json
+from ui.form_errors import form_problems, labelled
+from ui.results import md_escape, render_card, results_csv, results_json
 
 REQUEST = "find_request"
 RESULTS = "find_results"
 UPLOADED = "find_uploaded_file"
+PLACES = "find_place_candidates"
+RESUBMIT = "find_resubmit"
+PLACE_CHOICE = "find_place_choice"
 
 
 @dataclass(frozen=True)
@@ -70,14 +74,52 @@ def _load_upload() -> None:
     st.success(f"Loaded {uploaded.name}: the form shows it; edit and press Find trials to search again.")
 
 
+def _use_place() -> None:
+    """The user picked one of the candidates of an ambiguous place: put it in the form and search with it."""
+    label = st.session_state[PLACE_CHOICE]
+    pending: patient_form.Submitted = st.session_state.pop(PLACES)["submitted"]
+    st.session_state[f"{patient_form.KEY}near"] = label
+    location = dict(pending.profile["location"], near=label)
+    st.session_state[RESUBMIT] = replace(pending, profile=pending.profile | {"location": location})
+
+
+def _pick_place() -> None:
+    """An ambiguous place: its candidates to choose from (the choice re-runs the search)."""
+    pending = st.session_state.get(PLACES)
+    if not pending:
+        return
+    with st.container(border=True, key="place-candidates"):
+        st.warning(f"“{pending['near']}” names several places: choose the one you mean.", icon=":material/map:")
+        st.radio("Place", pending["labels"], key=PLACE_CHOICE, label_visibility="collapsed")
+        st.button("Search near this place", type="primary", on_click=_use_place)
+
+
 def _submitted(choices: patient_form.FormChoices) -> None:
-    submitted = patient_form.render_form(choices)
+    submitted = patient_form.render_form(choices) or st.session_state.pop(RESUBMIT, None)
     if submitted is None:
+        _pick_place()
+        return
+    st.session_state.pop(PLACES, None)
+    problems = form_problems(submitted.profile)
+    if problems:
+        st.error("Please correct the form:\n" + "\n".join(f"- {md_escape(p)}" for p in problems),
+                 icon=":material/edit:")
+        st.session_state.pop(REQUEST, None)
         return
     try:
         patient = place_patient(parse_patient(submitted.profile), resources.gazetteer())
-    except (PatientError, PlaceError) as exc:
-        st.error(f"Please correct the form: {exc}", icon=":material/edit:")
+    except PlaceAmbiguous as exc:
+        st.session_state[PLACES] = {"near": submitted.profile["location"]["near"], "submitted": submitted,
+                                    "labels": [c.label for c in exc.candidates]}
+        st.session_state.pop(REQUEST, None)
+        _pick_place()
+        return
+    except PlaceError as exc:
+        st.error(f"Location: {exc}", icon=":material/location_off:")
+        st.session_state.pop(REQUEST, None)
+        return
+    except PatientError as exc:
+        st.error(f"Please correct the form: {labelled(str(exc))}", icon=":material/edit:")
         st.session_state.pop(REQUEST, None)
         return
     _remember(patient, submitted.statuses, submitted.top)
@@ -112,11 +154,15 @@ def _results(include_ineligible: bool) -> Found | None:
 
 def _show(found: Found, include_ineligible: bool) -> None:
     results = found.results
+    location = st.session_state[REQUEST]["patient"].location
+    if location is not None:
+        st.caption(f"Within {location.radius_km:,.0f} km of {location.label or location.near}"
+                   + ("; trials that list no site location included" if location.include_unlocated else ""))
     if not results:
         hint = "" if include_ineligible else " Turn on “Show not-eligible trials” to see why trials were ruled out, or"
         st.info(
-            f"No trial matches this patient.{hint} widen the trial status filter, or check the diagnosis "
-            "and biomarkers.",
+            f"No trial matches this patient.{hint} widen the trial status filter or the location's radius, or "
+            "check the diagnosis and biomarkers.",
             icon=":material/search_off:",
         )
         return
@@ -128,7 +174,7 @@ def _show(found: Found, include_ineligible: bool) -> None:
     downloads.download_button("Download JSON", results_json(results), "trialmatch-results.json",
                               "application/json", on_click="ignore", icon=":material/download:")
     for rank, result in enumerate(results, 1):
-        render_card(rank, result, found.documents.get(result.nct_id))
+        render_card(rank, result, found.documents.get(result.nct_id), location)
 
 
 def main() -> None:

@@ -12,6 +12,7 @@ import re
 import pandas as pd
 import streamlit as st
 
+from core.statuses import phase_label, status_label
 from search.backend import BackendError
 from search.models import IndexDocument
 from search.similar import similar_trials
@@ -19,7 +20,7 @@ from ui import guards
 from ui.facts import fact_marks, fact_rows
 from ui.highlight import highlighted_block
 from ui.links import TRIAL_PARAM, ctgov_link, trial_link
-from ui.results import md_escape
+from ui.results import contact_markdown, md_escape
 
 NCT_ID = re.compile(r"^NCT\d{8}$")
 SIMILAR_TOP = 10
@@ -46,9 +47,9 @@ def _header(doc: IndexDocument) -> None:
         st.caption(md_escape(doc.official_title))
     badges = st.container(horizontal=True)
     badges.badge(doc.nct_id, color="gray")
-    badges.badge((doc.overall_status or "status unknown").replace("_", " ").lower(), color="blue")
+    badges.badge(status_label(doc.overall_status), color="blue")
     for phase in doc.phases:
-        badges.badge(phase.replace("_", " ").lower(), color="violet")
+        badges.badge(phase_label(phase), color="orange")
     ctgov_link(doc.nct_id)
     left, right = st.columns(2)
     left.markdown(f"**Sponsor:** {md_escape(doc.sponsor or 'not stated')}")
@@ -58,6 +59,22 @@ def _header(doc: IndexDocument) -> None:
         right.markdown("**Drug classes:** " + md_escape(", ".join(doc.intervention_classes)))
     if doc.last_update:
         right.markdown(f"**Last update:** {doc.last_update}")
+    if doc.summary:
+        st.markdown("**Summary**")
+        st.markdown(md_escape(doc.summary))
+
+
+def _contact(doc: IndexDocument) -> None:
+    """How to get in touch: the central contacts, else the sites' contacts, else the registry page."""
+    st.subheader("How to get in touch")
+    if doc.contacts:
+        st.markdown("\n".join(f"- {contact_markdown(c)}" for c in doc.contacts))
+    elif any(s.contacts for s in doc.sites):
+        st.markdown("The registry names no central contact; each site's contact is listed under Sites below.")
+    else:
+        st.markdown("The registry names no contact for this trial: the sponsor "
+                    f"({md_escape(doc.sponsor or 'not stated')}) and the registry page are the way in.")
+    ctgov_link(doc.nct_id)
 
 
 def _sites(doc: IndexDocument) -> None:
@@ -68,8 +85,12 @@ def _sites(doc: IndexDocument) -> None:
         return
     if placed:
         st.map(pd.DataFrame({"lat": [s.lat for s in placed], "lon": [s.lon for s in placed]}), height=300, zoom=3)
+    if any(s.placed for s in doc.sites):
+        st.caption("Sites the registry gives no coordinates for are shown at their ZIP code or city.")
     st.dataframe(
-        pd.DataFrame([{"facility": s.facility, "city": s.city, "state": s.state, "country": s.country}
+        pd.DataFrame([{"facility": s.facility, "city": s.city, "state": s.state, "zip": s.zip, "country": s.country,
+                       "status": status_label(s.status) if s.status else "",
+                       "contact": " · ".join(" ".join(p for p in (c.name, c.phone, c.email) if p) for c in s.contacts)}
                       for s in doc.sites]),
         hide_index=True,
     )
@@ -125,6 +146,7 @@ def main() -> None:
         st.warning(f"{nct_id} is not in the index: check the id, or ingest and index it first.")
         return
     _header(doc)
+    _contact(doc)
     _eligibility(doc)
     _sites(doc)
     _similar(doc, backend)
