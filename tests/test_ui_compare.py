@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from nlp.models import Biomarker, TrialCriteria
 from search.models import IndexDocument
 from tests.ui_data import MODEL_TRIAL, NTRK_TRIALS, app_test, texts, use_built_data_dir
+from ui import resources
 from ui.compare_table import Selection, compare_frame, parse_nct_list, selection_filter
 
 COMPARE = "views/compare.py"
@@ -49,10 +52,17 @@ def test_an_nct_list_selects_exactly_those_trials(data_dir):
     assert sorted(at.dataframe[0].value["nct_id"]) == ["NCT02576431", "NCT03215511", "NCT04879121"]
 
 
-def test_words_that_are_not_nct_ids_are_reported(data_dir):
-    at = compare(app_test(COMPARE), ids="NCT04879121, larotrectinib")
+def test_words_that_are_not_nct_ids_are_reported_and_the_table_keeps_the_rest(data_dir):
+    at = compare(app_test(COMPARE), ids="NCT04879121, larotrectinib, NCT0257643")
     assert not at.exception
-    assert any("Not NCT ids: larotrectinib" in e for e in texts(at.error))
+    assert any("not NCT ids: larotrectinib, NCT0257643" in w for w in texts(at.warning))
+    assert list(at.dataframe[0].value["nct_id"]) == ["NCT04879121"]
+
+
+def test_statuses_and_phases_read_as_words(data_dir):
+    at = compare(app_test(COMPARE), ids="NCT04879121")
+    row = at.dataframe[0].value.iloc[0]
+    assert (row["status"], row["phase"]) == ("Recruiting", "Phase 2")
 
 
 def test_four_charts_and_a_csv_download_accompany_the_table(data_dir):
@@ -92,3 +102,10 @@ def test_alternative_genes_with_the_same_rule_share_one_phrase():
     doc = IndexDocument(nct_id="NCT00000001", facts=TrialCriteria(biomarkers=[*markers, excluded]))
     row = compare_frame([doc]).iloc[0]
     assert (row["required biomarkers"], row["excluded biomarkers"]) == ("NTRK1/NTRK3 fusion", "EGFR mutation")
+
+
+def test_gene_suggestions_hold_one_spelling_per_name():
+    options = resources.gene_options()
+    spellings = [re.sub(r"[^0-9A-Z]", "", o.upper()) for o in options]
+    assert len(spellings) == len(set(spellings))
+    assert {"NTRK1", "NTRK", "TRKA", "HER2"} <= set(options) and not {"TrkA", "Trk-A", "B-RAF"} & set(options)

@@ -83,11 +83,22 @@ def test_refresh_now_uses_the_configured_contact_and_retries(live_data_dir, monk
     assert live_data_dir.requests[-1].headers["User-Agent"].endswith("(+ops@example.org)")
 
 
-def test_refresh_now_without_a_live_ingest_explains_what_to_do_first(tmp_path_factory, monkeypatch):
+def test_refresh_now_without_a_live_ingest_is_disabled_and_says_what_to_do_first(tmp_path_factory, monkeypatch):
     use_built_data_dir(tmp_path_factory, monkeypatch)
-    at = click(app_test(INDEX), "Refresh now")
+    at = app_test(INDEX)
     assert not at.exception
-    assert any("nothing to refresh" in i for i in texts(at.info))
+    assert next(b for b in at.button if b.label == "Refresh now").disabled
+    assert any("Ingest a live scope first" in c for c in texts(at.caption))
+
+
+def test_refresh_now_after_a_live_ingest_is_enabled(live_data_dir):
+    assert not next(b for b in app_test(INDEX).button if b.label == "Refresh now").disabled
+
+
+def test_the_sync_runs_table_shows_status_and_counts_first(tmp_path_factory, monkeypatch):
+    use_built_data_dir(tmp_path_factory, monkeypatch)
+    runs = app_test(INDEX).dataframe[0].value
+    assert list(runs.columns[:5]) == ["status", "added", "changed", "unchanged", "failed"]
 
 
 def test_refresh_now_while_another_refresh_runs_is_one_clear_error(live_data_dir):

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import altair as alt
 import pandas as pd
 
+from core.statuses import phase_label, status_label
 from search.models import IndexDocument
 from ui import facts as words
 
@@ -79,8 +80,8 @@ def _row(doc: IndexDocument) -> dict:
     return {
         "nct_id": doc.nct_id,
         "title": doc.title,
-        "status": doc.overall_status or "",
-        "phase": ", ".join(doc.phases),
+        "status": status_label(doc.overall_status),
+        "phase": ", ".join(phase_label(p) for p in doc.phases),
         "age window": words.age_window(f),
         "min age": f.age.min_years,
         "max age": f.age.max_years,
@@ -157,7 +158,7 @@ def ecog_chart(docs: Sequence[IndexDocument]) -> alt.Chart:
 def status_phase_chart(docs: Sequence[IndexDocument]) -> alt.Chart:
     """Trials by phase, stacked by overall status."""
     rows = [
-        {"phase": phase, "status": d.overall_status or "UNKNOWN", "nct_id": d.nct_id}
+        {"phase": phase_label(phase), "status": status_label(d.overall_status or "UNKNOWN"), "nct_id": d.nct_id}
         for d in docs
         for phase in (d.phases or ["NA"])
     ]

@@ -31,8 +31,11 @@ STYLE = """
 .tm-status.tm-not_met { background: #fee2e2; color: #991b1b; }
 .tm-status.tm-unknown { background: #f3f4f6; color: #374151; }
 table.tm-criteria { width: 100%; font-size: 0.9rem; border-collapse: collapse; table-layout: auto; }
-table.tm-criteria td, table.tm-criteria th { vertical-align: top; padding: 4px 6px; overflow-wrap: anywhere; }
-table.tm-criteria td.tm-text { min-width: 16rem; }
+table.tm-criteria td, table.tm-criteria th { vertical-align: top; padding: 4px 6px; overflow-wrap: break-word;
+  text-align: left; }
+table.tm-criteria td:nth-child(-n+3) { white-space: nowrap; }
+table.tm-criteria td.tm-text { width: 45%; }
+table.tm-criteria td:last-child { width: 28%; }
 .tm-legend { font-size: 0.8rem; margin-top: 6px; display: flex; flex-wrap: wrap; gap: 4px 10px; }
 .tm-legend mark { padding: 0 4px; border-radius: 3px; }
 @media (max-width: 640px) {
@@ -40,8 +43,8 @@ table.tm-criteria td.tm-text { min-width: 16rem; }
   table.tm-criteria, table.tm-criteria tbody, table.tm-criteria tr,
   table.tm-criteria td { display: block; width: auto; }
   table.tm-criteria tr { border-top: 1px solid #e5e7eb; padding: 6px 0; }
-  table.tm-criteria td { padding: 2px 0; }
-  table.tm-criteria td.tm-text { min-width: 0; }
+  table.tm-criteria td, table.tm-criteria td:nth-child(-n+3) { padding: 2px 0; white-space: normal; }
+  table.tm-criteria td.tm-text, table.tm-criteria td:last-child { width: auto; }
   table.tm-criteria td::before { content: attr(data-label) ": "; font-weight: 600; font-size: 0.8rem; color: #4b5563; }
 }
 </style>

@@ -9,6 +9,8 @@ Settings come from the environment `trialmatch serve` sets (TRIALMATCH_DATA_DIR,
 
 from __future__ import annotations
 
+import re
+
 import streamlit as st
 
 from core.settings import Settings
@@ -30,14 +32,31 @@ def backend() -> Backend:
     return open_backend(settings())
 
 
+def _spelling(name: str) -> str:
+    """What two spellings of one gene name share: "TrkA", "TRKA" and "Trk-A" are one entry."""
+    return re.sub(r"[^0-9A-Z]", "", name.upper())
+
+
+def unique_gene_names(symbols: list[str], families: list[str], aliases: list[str]) -> list[str]:
+    """Symbols, then families, then the short aliases clinicians write (HER2, TRKA), each once whatever its case
+    or hyphens ("TrkA", "Trk-A" and "TRK-A" are TRKA). Names in words ("Tropomyosin Receptor Kinase A") are left
+    out of the suggestions, which a typed "NTRK" would otherwise fill with them; typed, they are still read."""
+    taken = {_spelling(n) for n in (*symbols, *families)}
+    variants: dict[str, list[str]] = {}
+    for alias in aliases:
+        if _spelling(alias) not in taken and " " not in alias.strip():
+            variants.setdefault(_spelling(alias), []).append(alias)
+    preferred = (min(v, key=lambda a: (not a.isupper(), a.count("-"), a)) for v in variants.values())
+    return symbols + families + sorted(preferred, key=str.casefold)
+
+
 @st.cache_resource(show_spinner=False)
 def gene_options() -> list[str]:
-    """Gene symbols, then gene families (NTRK, FGFR, ...), then the aliases clinicians write (HER2, TRKA, ...),
-    for autocomplete."""
+    """Gene symbols, then gene families (NTRK, FGFR, ...), then the short aliases clinicians write (HER2, TRKA,
+    ...), each once, for autocomplete."""
     symbols = sorted(set(vocab.gene_symbols()))
     families = [f for f in vocab.gene_family_names() if f not in set(symbols)]
-    aliases = sorted(alias for alias in vocab.gene_aliases() if alias not in {*symbols, *families})
-    return symbols + families + aliases
+    return unique_gene_names(symbols, families, list(vocab.gene_aliases()))
 
 
 @st.cache_resource(show_spinner=False)

@@ -12,6 +12,7 @@ from typing import Literal, get_args
 
 import streamlit as st
 
+from core.statuses import status_label
 from nlp import vocab
 from nlp.models import Alteration, Polarity
 from search.backend import BackendError
@@ -64,14 +65,15 @@ def _selection() -> Selection | None:
         ids_text = c_ids.text_area("NCT ids", key="cmp_ids", height=68, placeholder="NCT04879121, NCT02576431",
                                    persist_state=KEEP)
         statuses = c_status.multiselect("Trial status (empty: any)", STATUS_CHOICES, key="cmp_statuses",
-                                        persist_state=KEEP)
+                                        persist_state=KEEP, format_func=status_label)
         pressed = st.form_submit_button("Compare", type="primary")
     if not pressed:
         return st.session_state.get("cmp_selection")
     nct_ids, leftovers = parse_nct_list(ids_text)
     if leftovers:
-        st.error(f"Not NCT ids: {', '.join(leftovers[:5])}. Write ids like NCT04879121, separated by commas.")
-        return None
+        st.warning(f"Left out, not NCT ids: {', '.join(leftovers[:5])}{' …' if len(leftovers) > 5 else ''}. "
+                   "Write ids like NCT04879121, separated by commas; the table shows the rest.",
+                   icon=":material/warning:")
     selection = Selection(
         genes=_genes(genes), alterations=alterations, polarity=POLARITY_CHOICES[polarity],
         conditions=conditions, drugs=[d.strip().lower() for d in drugs], nct_ids=nct_ids, statuses=statuses,

@@ -17,7 +17,8 @@ from ui import guards, resources
 from ui.refresh import refresh_now, show_outcome
 from workflows.status import StoreError, SyncRun, store_status
 
-RUN_COLUMNS = ["id", "started", "finished", "source", "status", "added", "changed", "unchanged", "failed",
+# status and counts first: the source (a path or a query) can be long and would push them off-screen
+RUN_COLUMNS = ["status", "added", "changed", "unchanged", "failed", "started", "finished", "source", "id",
                "data_timestamp", "error"]
 
 
@@ -67,13 +68,19 @@ def main() -> None:
         st.info(f"No raw store yet at {settings.store_path}: load trials with `trialmatch ingest --source PATH` "
                 "or `trialmatch ingest --term NTRK`, then `trialmatch index`.")
     st.markdown(_run_line(status.last_sync) if status.last_sync else "**Last successful sync:** none yet")
-    if st.button("Refresh now", type="primary", icon=":material/sync:",
+    no_scope = status.live_scopes == 0
+    if st.button("Refresh now", type="primary", icon=":material/sync:", disabled=no_scope,
                  help="Pull what changed on ClinicalTrials.gov since the last sync, then re-extract and re-index it"):
         refresh_now(settings)
+    if no_scope:
+        st.caption("Refresh now pulls again what was ingested live from ClinicalTrials.gov; these trials came from "
+                   "files (or nothing was ingested yet). Ingest a live scope first, e.g. `trialmatch ingest --term "
+                   "NTRK`.")
     st.subheader("Recent sync runs")
     if status.runs:
         st.dataframe(pd.DataFrame([r.model_dump() for r in status.runs], columns=RUN_COLUMNS), hide_index=True,
-)
+                     column_config={"source": st.column_config.TextColumn(width="medium"),
+                                    "status": st.column_config.TextColumn(width="small")})
     else:
         st.caption("No sync run recorded yet.")
 
