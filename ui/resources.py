@@ -39,15 +39,14 @@ def _spelling(name: str) -> str:
 
 def unique_gene_names(symbols: list[str], families: list[str], aliases: list[str]) -> list[str]:
     """Symbols, then families, then the short aliases clinicians write (HER2, TRKA), each once whatever its case
-    or hyphens ("TrkA", "Trk-A" and "TRK-A" are TRKA). Names in words ("Tropomyosin Receptor Kinase A") are left
+    or hyphens, spelt as the vocabulary first lists it ("TrkA", "Trk-A" and "TRK-A" are TRKA). Names in words ("Tropomyosin Receptor Kinase A") are left
     out of the suggestions, which a typed "NTRK" would otherwise fill with them; typed, they are still read."""
     taken = {_spelling(n) for n in (*symbols, *families)}
     variants: dict[str, list[str]] = {}
     for alias in aliases:
         if _spelling(alias) not in taken and " " not in alias.strip():
             variants.setdefault(_spelling(alias), []).append(alias)
-    preferred = (min(v, key=lambda a: (not a.isupper(), a.count("-"), a)) for v in variants.values())
-    return symbols + families + sorted(preferred, key=str.casefold)
+    return symbols + families + sorted((v[0] for v in variants.values()), key=str.casefold)
 
 
 @st.cache_resource(show_spinner=False)
