@@ -39,8 +39,9 @@ def _spelling(name: str) -> str:
 
 def unique_gene_names(symbols: list[str], families: list[str], aliases: list[str]) -> list[str]:
     """Symbols, then families, then the short aliases clinicians write (HER2, TRKA), each once whatever its case
-    or hyphens, spelt as the vocabulary first lists it ("TrkA", "Trk-A" and "TRK-A" are TRKA). Names in words ("Tropomyosin Receptor Kinase A") are left
-    out of the suggestions, which a typed "NTRK" would otherwise fill with them; typed, they are still read."""
+    or hyphens, spelt as the vocabulary first lists it ("TrkA", "Trk-A" and "TRK-A" are TRKA). Names in words
+    ("Tropomyosin Receptor Kinase A") are left out of the suggestions, which a typed "NTRK" would otherwise fill
+    with them; typed, they are still read."""
     taken = {_spelling(n) for n in (*symbols, *families)}
     variants: dict[str, list[str]] = {}
     for alias in aliases:
