@@ -15,12 +15,15 @@ method the criterion names: IHC → expression, ISH/FISH → amplification. "Neg
 (wild-type → mutation). Mentions that only say a marker is tested, its status known, or that it gives priority,
 and genes named as drug targets ("EGFR inhibitor", "anti-PD-L1"), give no fact. A gene that is both required and
 excluded within one criterion ("8 KRAS wild-type and 8 KRAS mutant") is stratification, not eligibility: both are
-dropped.
+dropped. Required groups joined by "or" in one criterion ("ETV6 rearrangement (or NTRK3 rearrangement)") share one
+`any_of` group. Facts of one cohort, arm, part or phase, under a condition, or with either status go to
+`TrialCriteria.uncertain` instead (the guide's whole-population rule, `scopes`).
 
 Modules, in the order a criterion goes through them: `mentions` (gene mentions and the groups they are listed
 in), `relations` (the evidence beside a group: alterations, variants, statuses, methods), `filters` (groups that
-state no eligibility), `emit` (the facts), `component` (the spaCy component that runs them); the word lists
-are read by `words` from `nlp/vocab/biomarker_words.jsonl`.
+state no eligibility), `emit` (the facts), `scopes` (facts that hold for part of the population only),
+`component` (the spaCy component that runs them); the word lists are read by `words` from
+`nlp/vocab/biomarker_words.jsonl`.
 """
 
 from nlp.biomarkers.component import BiomarkerExtractor, make_biomarkers
