@@ -22,6 +22,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from core.encoding import load_json
 from ingest.store import RawStore
 from ingest.studies import study_problem
 from nlp.extract import extract_study, extract_text
@@ -204,6 +205,7 @@ def studies(draw) -> dict:
 @FUZZ
 @given(studies())
 def test_a_study_with_any_field_of_any_type_is_stored_extracted_and_indexed_or_skipped_naming_it(tmp_path, study):
+    study, _repaired = load_json(json.dumps(study), "fuzzed.json")  # a study arrives as JSON text (files, API pages)
     problem = study_problem(study)
     if problem is not None:
         assert re.match(rf"(?:{FIELD}: |missing |malformed )", problem), problem
