@@ -144,7 +144,7 @@ def match_patient(
     hits = backend.retrieve(_request(patient, statuses, size, prefilter, found))
     results = _judged(hits, patient, found)
     if sum(r.verdict == "potentially_eligible" for r in results) < top and len(hits) == size < DEEP_CANDIDATES:
-        hits = backend.retrieve(_request(patient, statuses, min(DEEP_CANDIDATES, size * 5), prefilter, found))
+        hits = backend.retrieve(_request(patient, statuses, min(DEEP_CANDIDATES, size * 3), prefilter, found))
         results = _judged(hits, patient, found)
     if not include_ineligible:
         results = [r for r in results if r.verdict == "potentially_eligible"]
