@@ -106,7 +106,9 @@ def test_extract_names_and_counts_lines_without_an_id_or_a_text_instead_of_emitt
     facts = [json.loads(line) for line in out.read_text().splitlines()]
     assert [f["nct_id"] for f in facts] == [json.loads(good)["nct_id"]]
     assert "skipped 3 records" in done.stderr
-    assert f"{source}:2: nct_id: missing" in done.stderr
+    assert f"skipped {source}:2: nct_id: missing" in done.stderr
+    assert f"skipped {source}:3: criteria: expected the eligibility text as a string, got list" in done.stderr
+    assert f"skipped {source}:4: nct_id: missing" in done.stderr
 
 
 def test_loaders_flag_the_repaired_record_only(tmp_path: Path):

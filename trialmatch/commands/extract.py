@@ -32,19 +32,25 @@ from trialmatch.cli import UserError
 _TEXT_SUFFIXES = (".jsonl", ".ndjson", ".json")
 _SENTENCE_END = re.compile(r"(?<=[.;!?])\s+(?=\S)")
 _SHOWN = 160
+_NAMED_SKIPS = 20
 
 
 class _Skips:
-    """Records that are not trials: how many, and the first reason; and how many were repaired."""
+    """Records that are not trials: how many, and the first few with their reasons; and how many were repaired."""
 
     def __init__(self) -> None:
         self.count = 0
-        self.first: str | None = None
+        self.named: list[str] = []
         self.repaired = 0
+
+    @property
+    def first(self) -> str | None:
+        return self.named[0] if self.named else None
 
     def add(self, source: str, reason: str) -> None:
         self.count += 1
-        self.first = self.first or f"{source}: {reason}"
+        if len(self.named) < _NAMED_SKIPS:
+            self.named.append(f"{source}: {reason}")
 
 
 def register(app: typer.Typer) -> None:
@@ -238,6 +244,8 @@ def extract(
         summary += f" to {output}"
     if skips.repaired:
         summary += f"; repaired {skips.repaired} records (invalid text replaced by U+FFFD)"
+    for named in skips.named:
+        typer.echo(f"skipped {named}", err=True)
     if skips.count:
         summary += f"; skipped {skips.count} records that are not trials (first: {skips.first})"
     typer.echo(summary, err=True)
