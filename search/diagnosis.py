@@ -94,6 +94,12 @@ def _names(terms: Sequence[DiseaseTerm]) -> str:
     return ", ".join(dict.fromkeys(t.name for t in terms))
 
 
+@lru_cache(maxsize=65536)
+def _judge(patient_id: str, trial_ids: tuple[str, ...]) -> diseases.Relation:
+    """`nlp.diseases.judge`, remembered: many trials name the same terms."""
+    return diseases.judge(patient_id, trial_ids)
+
+
 def diagnosis_verdict(doc: IndexDocument, found: Sequence[Diagnosis]) -> CriterionVerdict:
     """The `diagnosis` criterion of `doc` for a patient whose conditions were `understand`-ed as `found`."""
     facts = doc.facts.diseases
@@ -116,8 +122,8 @@ def diagnosis_verdict(doc: IndexDocument, found: Sequence[Diagnosis]) -> Criteri
     if not facts.terms:
         return CriterionVerdict(kind="diagnosis", status="unknown", criterion=text, span=span,
                                 explanation="the trial names no disease trialmatch knows")
-    trial_ids = [t.id for t in facts.terms]
-    best = max((diseases.judge(i, trial_ids) for d in mapped for i in d.ids), key=lambda r: _RANK[r.verdict])
+    trial_ids = tuple(t.id for t in facts.terms)
+    best = max((_judge(i, trial_ids) for d in mapped for i in d.ids), key=lambda r: _RANK[r.verdict])
     decided = next((t for t in facts.terms if t.id == best.trial), first)
     text, span = _quote(doc, decided)
     return CriterionVerdict(kind="diagnosis", status=_STATUS[best.verdict], criterion=text, span=span,

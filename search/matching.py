@@ -123,9 +123,8 @@ def judge(doc: IndexDocument, patient: PatientProfile, relevance: float,
     )
 
 
-def _judged(hits: list[Hit], patient: PatientProfile, found: Sequence[Diagnosis]) -> list[MatchResult]:
-    best = max((h.score for h in hits), default=0.0) or 1.0
-    return [judge(h.document, patient, h.score / best, found) for h in hits]
+def _judged(hits: list[Hit], patient: PatientProfile, found: Sequence[Diagnosis], best: float) -> list[MatchResult]:
+    return [judge(h.document, patient, min(1.0, h.score / best), found) for h in hits]
 
 
 def match_patient(
@@ -142,10 +141,14 @@ def match_patient(
     size = max(MIN_CANDIDATES, top * 2)
     prefilter = not include_ineligible
     hits = backend.retrieve(_request(patient, statuses, size, prefilter, found))
-    results = _judged(hits, patient, found)
+    best = max((h.score for h in hits), default=0.0) or 1.0
+    results = _judged(hits, patient, found, best)
     if sum(r.verdict == "potentially_eligible" for r in results) < top and len(hits) == size < DEEP_CANDIDATES:
-        hits = backend.retrieve(_request(patient, statuses, min(DEEP_CANDIDATES, size * 3), prefilter, found))
-        results = _judged(hits, patient, found)
+        deeper = _request(patient, statuses, min(DEEP_CANDIDATES - size, size * 2), prefilter, found)
+        deeper.exclude = [h.document.nct_id for h in hits]  # only the next candidates are fetched and judged
+        more = backend.retrieve(deeper)
+        results += _judged(more, patient, found, best)
+        hits += more
     if not include_ineligible:
         results = [r for r in results if r.verdict == "potentially_eligible"]
     results.sort(key=lambda r: (-r.score, r.nct_id))
