@@ -128,6 +128,7 @@ def test_bytes_that_are_not_utf8_are_refused_naming_the_offset():
         decode_note("45 yo caf\u00e9".encode("latin-1")[:0] + b"45 y\xe9")
 
 
-def test_a_note_of_a_megabyte_is_read():
+def test_a_note_of_a_megabyte_is_read_up_to_a_bound_with_a_warning():
     note = (trec_topic(1) + "\n") * (1_000_000 // (len(trec_topic(1)) + 1))
-    assert read_note(note).profile["age"] == 45.0
+    reading = read_note(note)
+    assert reading.profile["age"] == 45.0 and any("only the first 200,000" in w for w in reading.warnings)

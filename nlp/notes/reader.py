@@ -7,7 +7,8 @@
     >>> [(e.field, e.text) for e in reading.evidence][:2]
     [('age', '45-year-old'), ('sex', 'man')]
 
-Nothing is logged or written: the note and what is read from it live only in the returned object.
+Nothing is logged or written: the note and what is read from it live only in the returned object. A note longer
+than READ_CHARS is read up to there, with a warning, so time and memory stay bounded (a 1 MB paste included).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from nlp.notes.text import sentence_bounds, sentence_text
 from nlp.pipeline import get_nlp, make_doc_text
 from nlp.sections import criteria_offsets
 
+READ_CHARS = 200_000  # a clinic note is a few kilobytes; beyond this only the beginning is read, in bounded time
 NO_FACTS = ("note: no patient facts found (age, sex, diagnosis, biomarkers, ECOG, therapies); paste the clinic "
             "note, pathology or molecular report text, or fill the form by hand")
 
@@ -30,6 +32,11 @@ def read_note(note: str) -> NoteReading:
     """The profile a note states, with the span of every field; NoteError when it states nothing."""
     if not isinstance(note, str) or not note.strip():
         raise NoteError("note: empty; paste the clinic note, pathology or molecular report text")
+    warnings: list[str] = []
+    if len(note) > READ_CHARS:
+        warnings.append(f"note: {len(note):,} characters is longer than a clinic note; only the first "
+                        f"{READ_CHARS:,} were read (paste the part about the patient's disease to read it all)")
+        note = note[:READ_CHARS]
     text = sentence_text(note)
     doc = get_nlp()(make_doc_text(text))
     criteria = criteria_offsets(doc)
@@ -63,7 +70,7 @@ def read_note(note: str) -> NoteReading:
         put("cns_metastases", *clinical.cns)
     if not profile:
         raise NoteError(NO_FACTS)
-    warnings = list(clinical.warnings)
+    warnings += clinical.warnings
     if not profile.get("conditions") and not profile.get("biomarkers"):
         warnings.append("conditions: the note names no diagnosis the disease vocabulary knows, nor a biomarker; "
                         "add the diagnosis before matching")
