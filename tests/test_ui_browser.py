@@ -72,7 +72,7 @@ def page():
         pytest.fail(f"{CHROMIUM} is missing: install it with `apt-get install -y chromium` (make test does)")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield browser.new_page(viewport={"width": 1400, "height": 1600})
+        yield browser.new_page(viewport={"width": 1280, "height": 1600})
         browser.close()
 
 
@@ -131,3 +131,105 @@ def test_a_patient_finds_the_model_trial_first_and_opens_it_with_similar_trials(
     shown = {cls.removeprefix("st-key-similar-") for el in similar.all()
              for cls in el.get_attribute("class").split() if cls.startswith("st-key-similar-")}
     assert len(shown & NTRK_TRIALS) >= 5
+
+
+def fill_model_patient(page: Page) -> None:
+    """The NTRK1-amplified patient of the issue (age 52, colorectal adenocarcinoma, 9 copies)."""
+    page.get_by_role("spinbutton", name="Age (years)").fill("52")
+    add(page, "Diagnosis", "metastatic colorectal adenocarcinoma")
+    choose(page, "Gene", "NTRK1")
+    choose(page, "Alteration", "amplification")
+    page.get_by_role("spinbutton", name="Copies").fill("9")
+    page.get_by_role("spinbutton", name="Copies").press("Tab")
+
+
+def near(page: Page, place: str) -> None:
+    """Open the Location section and type a place in words."""
+    page.get_by_text("Location (optional)").click()
+    box = page.get_by_role("textbox", name="Near")
+    box.fill(place)
+    box.press("Tab")
+
+
+def find(page: Page):
+    page.get_by_role("button", name="Find trials").click()
+    cards = page.locator("[class*='st-key-card-']")
+    cards.first.wait_for(timeout=30_000)
+    return cards
+
+
+def test_a_houston_zip_finds_the_model_trial_with_its_md_anderson_site_and_distance(server, shots, page):
+    page.goto(server, wait_until="domcontentloaded")
+    fill_model_patient(page)
+    near(page, "77030")
+    first = find(page).first
+    assert f"st-key-card-{MODEL_TRIAL}" in first.get_attribute("class").split()
+    site = first.locator("p", has_text="Nearest site:")
+    assert "M D Anderson Cancer Center, Houston" in site.inner_text() and " km" in site.inner_text()
+    assert "Within 100 km of 77030, Houston, TX" in page.get_by_text("Within 100 km").inner_text()
+    first.scroll_into_view_if_needed()
+    page.screenshot(path=shots / "5-near-77030-1280.png")
+
+
+def test_a_card_shows_the_contact_its_record_gives(server, shots, page):
+    page.goto(server, wait_until="domcontentloaded")
+    page.get_by_role("spinbutton", name="Age (years)").fill("60")
+    add(page, "Diagnosis", "thymoma")
+    near(page, "Houston, TX")
+    card = page.locator("[class*='st-key-card-NCT03295227']")
+    find(page)
+    contact = card.locator("p", has_text="Contact:")
+    assert "Anne S. Tsao" in contact.inner_text() and "astsao@mdanderson.org" in contact.inner_text()
+    assert card.get_by_role("link", name="astsao@mdanderson.org").get_attribute("href") == (
+        "mailto:astsao@mdanderson.org")
+    card.scroll_into_view_if_needed()
+    page.screenshot(path=shots / "6-contact-1280.png")
+    card.get_by_role("link", name="Trial page").click()
+    page.get_by_role("heading", name="How to get in touch").wait_for(timeout=30_000)
+    sites = page.get_by_test_id("stDataFrame").last
+    sites.wait_for(timeout=30_000)
+    sites.scroll_into_view_if_needed()
+    page.wait_for_timeout(1500)  # the grid paints its canvas after it is attached
+    page.screenshot(path=shots / "6b-trial-sites-1280.png")
+    page.set_viewport_size({"width": 400, "height": 1600})
+    page.get_by_role("heading", name="How to get in touch").scroll_into_view_if_needed()
+    page.screenshot(path=shots / "6c-trial-contact-400.png")
+
+
+def test_a_400_px_wide_results_page_has_no_horizontal_overflow(server, shots, page):
+    page.set_viewport_size({"width": 400, "height": 1600})
+    page.goto(server, wait_until="domcontentloaded")
+    fill_model_patient(page)
+    add(page, "Genes tested", "NTRK")
+    first = find(page).first
+    page.get_by_text("Show not-eligible trials").click()
+    page.get_by_text("Why not:").first.wait_for(timeout=30_000)
+    first.get_by_text("Criteria (").click()
+    first.locator("mark").first.wait_for(timeout=10_000)
+    widths = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    assert widths[0] <= widths[1], f"the page scrolls sideways: scrollWidth {widths[0]} > clientWidth {widths[1]}"
+    table = first.locator("table.tm-criteria")
+    assert table.evaluate("t => t.scrollWidth <= t.clientWidth + 1")
+    assert table.locator("thead").evaluate("h => getComputedStyle(h).display") == "none"  # stacked rows
+    first.scroll_into_view_if_needed()
+    page.screenshot(path=shots / "7-results-400.png")
+    page.get_by_text("Why not:").first.scroll_into_view_if_needed()
+    page.screenshot(path=shots / "8-why-not-400.png")
+
+
+def test_a_bad_form_names_every_problem_by_the_form_labels(server, shots, page):
+    page.goto(server, wait_until="domcontentloaded")
+    page.get_by_role("spinbutton", name="Age (years)").fill("300")
+    add(page, "Diagnosis", "metastatic colorectal adenocarcinoma")
+    choose(page, "Gene", "NOTAGENE1")
+    page.get_by_role("button", name="Find trials").click()
+    alert = page.get_by_text("Please correct the form")
+    alert.wait_for(timeout=30_000)
+    shown = page.get_by_test_id("stAlertContentError").inner_text()
+    assert "Age (years):" in shown and "Biomarker 1: gene:" in shown
+    assert "biomarkers[" not in shown and "conditions" not in shown
+    alert.scroll_into_view_if_needed()
+    page.screenshot(path=shots / "9-bad-form-1280.png")
+    page.set_viewport_size({"width": 400, "height": 1600})
+    alert.scroll_into_view_if_needed()
+    page.screenshot(path=shots / "10-bad-form-400.png")

@@ -282,7 +282,8 @@ def render_form(choices: FormChoices) -> Submitted | None:
     if not pressed:
         return None
     profile = {
-        "age": age, "sex": sex, "conditions": [c.strip() for c in conditions if c.strip()],
+        "age": int(age) if age is not None and age == int(age) else age, "sex": sex,
+        "conditions": [c.strip() for c in conditions if c.strip()],
         "ecog": ecog, "karnofsky": karnofsky, "lansky": lansky, "biomarkers": biomarkers, "tested_genes": tested,
         "prior_therapies": therapies or ([] if no_therapy else None),
         "cns_metastases": cns, "location": location,

@@ -93,7 +93,8 @@ def site_text(site: NearestSite) -> str:
     """"M D Anderson Cancer Center, Houston, Texas, United States — 8 km (Recruiting)"."""
     where = ", ".join(dict.fromkeys(p for p in (site.facility, site.city, site.state, site.country) if p))
     status = f" ({status_label(site.status)})" if site.status else ""
-    return f"{where or 'site'} — {site.distance_km:,.0f} km{status}"
+    distance = "under 1 km" if site.distance_km < 1 else f"{site.distance_km:,.0f} km"
+    return f"{where or 'site'} — {distance}{status}"
 
 
 def contact_markdown(contact: Contact) -> str:
