@@ -366,3 +366,29 @@ def test_eligible_trials_with_the_diagnosis_met_rank_above_those_with_it_unknown
     unknown = judge(for_disease("DOID:3908", "lung non-small cell carcinoma", "NCT00000012"), who, 1.0)
     assert (met.verdict, unknown.verdict, met.score > unknown.score) == (
         "potentially_eligible", "potentially_eligible", True)
+
+
+class _Ranked:
+    """A backend stub that returns `docs` in order, minus the excluded ids, and records each request."""
+
+    def __init__(self, docs):
+        self.docs, self.requests = docs, []
+
+    def retrieve(self, request):
+        from search.backend import Hit
+        self.requests.append(request)
+        kept = [d for d in self.docs if d.nct_id not in set(request.exclude)]
+        return [Hit(d, 1.0) for d in kept[:request.size]]
+
+    def search(self, query=None, filters=None, size=20):
+        return []
+
+
+def test_too_few_eligible_candidates_bring_a_deeper_retrieval_of_the_next_ones_only():
+    male_only = [trial().model_copy(update={"nct_id": f"NCT1{i:07d}", "facts": TrialCriteria(sex="MALE")})
+                 for i in range(40)]
+    open_to_all = [trial().model_copy(update={"nct_id": f"NCT2{i:07d}"}) for i in range(5)]
+    backend = _Ranked(male_only + open_to_all)
+    results = match_patient(patient(sex="female"), backend, top=20)
+    assert [r.nct_id for r in results] == sorted(d.nct_id for d in open_to_all)
+    assert [len(r.exclude) for r in backend.requests] == [0, 40]
