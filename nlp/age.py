@@ -32,6 +32,7 @@ from `nlp/vocab/age_terms.jsonl`.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -65,10 +66,11 @@ class _Grammar:
     other_age: re.Pattern
     person: re.Pattern  # any person word, participants' ("patients") or others' ("donor")
     other_person: re.Pattern  # earlier in the sentence, the age is someone else's: a donor, a relative
+    scope_word: re.Pattern  # any word of the two above: most criteria have none
     defined_state: re.Pattern  # "postmenopausal": an age after it and a definition cue defines the state
     subgroup: re.Pattern  # "for patients under", "if age", "those": the age picks out a subgroup
     zero: re.Pattern  # "birth" as one end of an age range or with "and older"
-    zero_word: re.Pattern  # any of those words, in any case: a criterion without digits may still state an age
+    zero_words: tuple[str, ...]
     not_a_measure: frozenset[str]  # short words after a number that are no unit of measure: "yrs", "and"
 
 
@@ -191,14 +193,17 @@ def _grammar() -> _Grammar:
         duration_after=re.compile(r"[\s,]*(?:" + words("duration_after") + r")(?![a-z])"),
         other_age=re.compile(r"(?<![a-z])(?:" + words("other_age") + r")(?![a-z])"),
         person=re.compile(r"(?<![a-z])(?:" + words("person") + r")(?![a-z])"),
-        other_person=re.compile(r"(?<![a-z])(?:" + words("other_person") + r")(?![a-z])"),
-        defined_state=re.compile(r"(?<![a-z])(?:" + words("defined_state") + r")(?![a-z])"),
+        other_person=re.compile(_alternatives([row["term"] for row in terms["other_person"]])),
+        defined_state=re.compile(_alternatives([row["term"] for row in terms["defined_state"]])),
+        scope_word=re.compile(
+            _alternatives([row["term"] for row in terms["other_person"] + terms["defined_state"]])
+        ),
         subgroup=re.compile(
             r"(?<![a-z])(?:(?:for|if|when|among|unless|except)\s+(?:(?:the|all|any|those|a|an)\s+)?"
             r"(?:(?:" + words("person") + r")\s*,?\s*)?|\(\s*those\s+)"
             r"(?:(?:who|that|whose)\s+)?(?:(?:are|is|were|be|aged?|age\s+is)\s+)*\(?$"
         ),
-        zero_word=re.compile(words("age_zero"), re.I),
+        zero_words=tuple(row["term"] for row in terms["age_zero"]),
         zero=re.compile(
             r"(?<![a-z])(?:" + words("age_zero") + r")(?=\s*(?:-|to\s|through|until|and\s+(?:older|over|above|up)))"
         ),
@@ -246,17 +251,23 @@ def _measured(text: str, end: int, grammar: _Grammar) -> bool:
 
 @dataclass(frozen=True)
 class _Context:
-    """What a criterion says around its ages: where other persons and defined states are named, and the end of
-    the criterion before when that one ends with a label ("life expectancy:") the numbers opening this one answer."""
+    """What a criterion says around its ages: where other persons and defined states are named, and the criterion
+    before, whose label ("life expectancy:") the numbers opening this one may answer."""
 
     others: tuple[int, ...] = ()
     states: bool = False
-    lead: str = ""
+    previous: str = ""
 
     @classmethod
-    def of(cls, text: str, grammar: _Grammar, lead: str) -> _Context:
+    def of(cls, text: str, grammar: _Grammar, previous: str) -> _Context:
+        if not grammar.scope_word.search(text):
+            return cls(previous=previous)
         return cls(tuple(m.start() for m in grammar.other_person.finditer(text)),
-                   grammar.defined_state.search(text) is not None, lead)
+                   grammar.defined_state.search(text) is not None, previous)
+
+    def after_label(self, grammar: _Grammar) -> bool:
+        """Whether the criterion before ends with a label of a duration ("life expectancy:")."""
+        return self.previous.endswith(":") and grammar.duration_end.search(self.previous[-40:].lower()) is not None
 
 
 def _is_age(
@@ -295,8 +306,7 @@ def _is_age(
     person = grammar.person_end.search(before)
     if person and not _SUBGROUP_END.search(before, 0, person.start()):
         return True
-    lead = context.lead
-    return unit is not None and not before.strip(" -*•(") and not (lead and grammar.duration_end.search(lead))
+    return unit is not None and not before.strip(" -*•(") and not context.after_label(grammar)
 
 
 def _defines_state(text: str, sentence: int, start: int, grammar: _Grammar) -> bool:
@@ -340,8 +350,10 @@ def _candidates(text: str, grammar: _Grammar) -> list[re.Match]:
     return found
 
 
-def _bounds(text: str, section: str, grammar: _Grammar, after_header: bool = False, lead: str = "") -> list[_Bound]:
-    context = _Context.of(text, grammar, lead)
+def _bounds(
+    text: str, section: str, grammar: _Grammar, after_header: bool = False, previous: str = ""
+) -> list[_Bound]:
+    context = _Context.of(text, grammar, previous)
     bounds: list[_Bound] = []
     previous_end: int | None = 0 if after_header else None
     taken_end = 0
@@ -445,11 +457,13 @@ def _may_state_age(lowered: str, grammar: _Grammar) -> bool:
     return any(c in lowered for c in _COMPARISON_HINTS) and grammar.person_compared.search(lowered) is not None
 
 
-def _out_of_scope(i: int, criteria: list[tuple[str, str]], parents: list[int | None], grammar: _Grammar) -> bool:
+def _out_of_scope(
+    i: int, criteria: list[tuple[str, str]], parent_of: Callable[[int], int | None], grammar: _Grammar
+) -> bool:
     """Whether criterion i's ages are not the participants' limits, by an item it sits under: an inclusion list of
     alternatives ("one of the following:", "at least three of the following:"), a menopause definition, another
     person (a donor, a relative)."""
-    parent = parents[i]
+    parent = parent_of(i)
     while parent is not None:
         section, text = criteria[parent]
         lowered = text.lower().rstrip()
@@ -460,7 +474,7 @@ def _out_of_scope(i: int, criteria: list[tuple[str, str]], parents: list[int | N
             or (section == "inclusion" and _ALTERNATIVES.search(lowered))
         ):
             return True
-        parent = parents[parent]
+        parent = parent_of(parent)
     return False
 
 
@@ -477,32 +491,30 @@ def _zero_to_digit(lowered: str, grammar: _Grammar) -> str:
 
 
 def age_window(
-    criteria: list[tuple[str, str]], parents: list[int | None] | None = None
+    criteria: list[tuple[str, str]], parent_of: Callable[[int], int | None] | None = None
 ) -> tuple[AgeWindow, list[int]]:
     """The age window of (section, text) criteria and the indexes of the criteria that state it.
 
-    `parents[i]` is the index of the criterion that criterion i is a sub-item of (None at the top level).
+    `parent_of(i)` is the index of the criterion that criterion i is a sub-item of (None at the top level).
     """
     grammar = _grammar()
     found: list[tuple[int, _Bound]] = []
     after_header = False
-    lead = ""
     for i, (section, text) in enumerate(criteria):
         header_before, after_header = after_header, (
             len(text) < _HEADER_LENGTH and _AGE_HEADER.fullmatch(text.lower()) is not None
         )
-        lead_before, lead = lead, (text[-40:].lower() if text.endswith(":") else "")
-        if not _DIGIT.search(text) and not grammar.zero_word.search(text):
+        if not _DIGIT.search(text):
             continue
         lowered = text.lower()
         if not lowered.isascii():  # every character _WIDTH_SAFE replaces is non-ASCII
             lowered = lowered.translate(_WIDTH_SAFE)
         if not (header_before or _may_state_age(lowered, grammar)):
             continue
-        if grammar.zero_word.search(lowered):
+        if any(word in lowered for word in grammar.zero_words):
             lowered = _zero_to_digit(lowered, grammar)
-        bounds = _bounds(lowered, section, grammar, bool(header_before), lead_before)
-        if bounds and parents and _out_of_scope(i, criteria, parents, grammar):
+        bounds = _bounds(lowered, section, grammar, bool(header_before), criteria[i - 1][1] if i else "")
+        if bounds and parent_of and _out_of_scope(i, criteria, parent_of, grammar):
             # a sub-item's own words; what runs on after its first sentence is another criterion
             first = _SENTENCE_END.search(lowered)
             bounds = [b for b in bounds if first is not None and b.at >= first.end()]
@@ -530,21 +542,25 @@ def age_window(
     return window, sorted({i for i, _ in found})
 
 
-def _parents(text: str, starts: list[int]) -> list[int | None]:
+class _Parents:
     """For each criterion starting at `starts[i]`, the nearest earlier criterion on a line indented less: the item
     it is a sub-item of (None at the top level, and for a criterion that does not open its line: hard-wrapped text
-    runs on, its columns say nothing)."""
-    line_starts = [text.rfind("\n", 0, start) + 1 for start in starts]
-    columns = [start - line for start, line in zip(starts, line_starts, strict=True)]
-    parents: list[int | None] = []
-    for i, column in enumerate(columns):
-        parent = i - 1
-        while parent >= 0 and columns[parent] >= column:
-            up = parents[parent]
-            parent = -1 if up is None else up
-        opens_line = _LINE_LEAD.fullmatch(text, line_starts[i], starts[i]) is not None
-        parents.append(parent if parent >= 0 and opens_line else None)
-    return parents
+    runs on, its columns say nothing). Worked out only for the criteria asked about: few state an age."""
+
+    def __init__(self, text: str, starts: list[int]) -> None:
+        self.text, self.starts = text, starts
+        self._columns: dict[int, int] = {}
+
+    def _column(self, i: int) -> int:
+        if i not in self._columns:
+            self._columns[i] = self.starts[i] - self.text.rfind("\n", 0, self.starts[i]) - 1
+        return self._columns[i]
+
+    def __call__(self, i: int) -> int | None:
+        column = self._column(i)
+        if not _LINE_LEAD.fullmatch(self.text, self.starts[i] - column, self.starts[i]):
+            return None
+        return next((j for j in range(i - 1, -1, -1) if self._column(j) < column), None)
 
 
 class AgeComponent:
@@ -558,7 +574,7 @@ class AgeComponent:
         text = doc_text(doc)
         offsets = criteria_offsets(doc)
         criteria = [(c.section, text[c.start_char : c.end_char]) for c in offsets]
-        window, indexes = age_window(criteria, _parents(text, [c.start_char for c in offsets]))
+        window, indexes = age_window(criteria, _Parents(text, [c.start_char for c in offsets]))
         doc._.facts["age"] = window
         for i in indexes:
             add_kind(doc, i, "age")
