@@ -218,7 +218,8 @@ def test_a_second_biomarker_row_can_be_added_and_is_searched(data_dir):
     at = submit(at)
     genes = [b.gene for b in at.session_state["find_request"]["patient"].biomarkers]
     assert genes == ["NTRK1", "KRAS"]
-    assert card_ids(at)[0] == MODEL_TRIAL
+    # the KRAS row finds the trial of RAS/RAF/MEK/ERK mutations, which this patient meets too
+    assert set(card_ids(at)[:2]) == {MODEL_TRIAL, "NCT06310382"}
 
 
 def test_too_few_copies_leave_the_model_trial_open_when_ntrk2_and_ntrk3_were_not_tested(data_dir):
