@@ -144,7 +144,7 @@ def match_patient(
     best = max((h.score for h in hits), default=0.0) or 1.0
     results = _judged(hits, patient, found, best)
     if sum(r.verdict == "potentially_eligible" for r in results) < top and len(hits) == size < DEEP_CANDIDATES:
-        deeper = _request(patient, statuses, min(DEEP_CANDIDATES - size, size * 2), prefilter, found)
+        deeper = _request(patient, statuses, min(DEEP_CANDIDATES - size, size), prefilter, found)
         deeper.exclude = [h.document.nct_id for h in hits]  # only the next candidates are fetched and judged
         more = backend.retrieve(deeper)
         results += _judged(more, patient, found, best)
