@@ -81,6 +81,11 @@ def test_a_biomarker_of_a_relative_is_left_out():
     assert "biomarkers" not in reading.profile
 
 
+def test_an_otherwise_healthy_patient_is_no_healthy_volunteer():
+    assert "conditions" not in read_note("57-year-old man with abdominal pain. He is otherwise healthy.").profile
+    assert read_note("A 30-year-old healthy volunteer.").profile["conditions"] == ["healthy volunteer"]
+
+
 def test_the_cancer_comes_first_with_its_stage_words():
     reading = read_note("Hypertension and asthma. Now with metastatic lung adenocarcinoma.")
     assert reading.profile["conditions"][0] == "metastatic lung adenocarcinoma"

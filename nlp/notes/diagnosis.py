@@ -7,11 +7,11 @@
 
 Each sentence is mapped with `map_condition`; a term whose context (`nlp.notes.context`) is negated, a family
 member's or hypothetical is left out, and a term another found term lies below ("cancer" beside "lung
-adenocarcinoma") too; "healthy volunteer" ("otherwise healthy") only stands when nothing else is found. Order: the
-most mentioned first (a mention of a broader term counts for the narrower one; a cancer counts one more, so it
-leads a tie), then a condition first named in the present illness before one named as history ("h/o", "PMH",
-"s/p"), then by first mention. The condition keeps the stage words written just before the term ("metastatic",
-"stage IV", "recurrent"), so the profile says what the note says.
+adenocarcinoma") too; "healthy volunteer" counts only when the note names one ("healthy volunteer", not
+"otherwise healthy") and nothing else is found. Order: the most mentioned first (a mention of a broader term counts
+for the narrower one; a cancer counts one more, so it leads a tie), then a condition first named in the present
+illness before one named as history ("h/o", "PMH", "s/p"), then by first mention. The condition keeps the stage
+words written just before the term ("metastatic", "stage IV", "recurrent"), so the profile says what the note says.
 """
 
 from __future__ import annotations
@@ -54,6 +54,8 @@ def find_conditions(note: str, sentences: list[tuple[int, int]]) -> list[Conditi
             start, end = first + match.start, first + match.end
             if context_of(note, start, (first, last), end) is not None:
                 continue
+            if match.id == HEALTHY_ID and match.text.lower() == "healthy":
+                continue  # "he is (otherwise) healthy" describes a patient, not a healthy volunteer
             condition, begin = _with_stage(note, start, match.name, first)
             historical = bool(cue_regex("historical").search(note, clause_start(note, start, first), start))
             found.append(ConditionFound(condition, match.id, (begin, end), is_cancer(match.id), historical))
