@@ -7,8 +7,9 @@ Issue 14 found two texts that one record could use to stall `extract` and `index
 ≥ 100,000/mm3 and " × n, quadratic in `nlp.labs`). Each pattern is built to the size asked, run once through
 `nlp.extract.extract_text` (the pipeline built and warmed beforehand, outside the timing), at a quarter of
 the size and at the full size: the ratio of the two times is about 4 when the time is linear in the text
-and about 16 when it is quadratic. The other patterns are more shapes a hostile record could take (a long
-word, a long run of one punctuation mark, a biomarker list, thousands of bullets). Prints one line per
+and about 16 when it is quadratic. The target holds for the two patterns of the issue; the others are more
+shapes a hostile record could take (a long word, a run of one punctuation mark, a dense biomarker list,
+thousands of bullets), timed for their ratio. Prints one line per
 pattern and size, and the load average, since the machine is shared.
 """
 
@@ -57,8 +58,8 @@ def main() -> None:
     print(f"load average {os.getloadavg()[0]:.2f}; target < {TARGET_SECONDS:g} s at {size:,} characters")
     for name in args.patterns.split(","):
         quarter, full = timed(PATTERNS[name](size // 4)), timed(PATTERNS[name](size))
-        verdict = "ok" if full < TARGET_SECONDS else "MISSED"
-        if full >= TARGET_SECONDS and name in ISSUE_PATTERNS:
+        verdict = ("ok" if full < TARGET_SECONDS else "MISSED") if name in ISSUE_PATTERNS else "(no target)"
+        if verdict == "MISSED":
             missed.append(name)
         print(f"{name:20s} {size // 4:>9,} chars {quarter:6.2f} s   {size:>9,} chars {full:6.2f} s   "
               f"ratio {full / max(quarter, 1e-9):4.1f}   {verdict}")
