@@ -49,6 +49,14 @@ _CRITERION_KIND = {"biomarkers": "biomarker", "prior_therapies": "prior_therapy"
 _TEXT_CHARS = 300
 
 
+def _items(values: list) -> list[str]:
+    """A list of facts as a sorted list of JSON strings, without where each was found: comparable as a set."""
+    return sorted(
+        {json.dumps({k: v for k, v in x.items() if k not in _WHERE} if isinstance(x, dict) else x, sort_keys=True)
+         for x in values}
+    )
+
+
 def _facts(record: TrialCriteria) -> tuple[dict[str, object], dict[str, list[str]]]:
     """The comparable facts of one record by kind, and the texts of the criteria that state each field."""
     dumped = record.model_dump(exclude={"nct_id", "criteria"})
@@ -57,13 +65,11 @@ def _facts(record: TrialCriteria) -> tuple[dict[str, object], dict[str, list[str
     texts: dict[str, list[str]] = {}
     for name, value in dumped.items():
         if isinstance(value, list):
-            items = sorted(
-                {json.dumps({k: v for k, v in item.items() if k not in _WHERE}, sort_keys=True) for item in value}
-            )
-            facts[name] = items
+            facts[name] = _items(value)
             indexes = sorted({item["criterion"] for item in value if item.get("criterion") is not None})
         elif isinstance(value, dict):
-            facts.update({f"{name}.{key}": v for key, v in value.items() if key not in _WHERE})
+            kept = {key: v for key, v in value.items() if key not in _WHERE}
+            facts.update({f"{name}.{key}": _items(v) if isinstance(v, list) else v for key, v in kept.items()})
             kind = _CRITERION_KIND.get(name, name)
             indexes = [i for i, c in enumerate(criteria) if kind in c.kinds]
         else:
