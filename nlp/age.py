@@ -20,8 +20,13 @@ and add up; a lower bound above a range is another cohort or an exception ("birt
 Ages that are not the participants' limits are left out: another person's (a donor, a relative: "DONOR: age < 60",
 "relatives diagnosed under age 50", and every age under an item naming only such a person), a menopause
 definition's ("postmenopausal, defined as age ≥ 55 or ..."; "premenopausal women aged 20-45" keeps its age), a
-subgroup's ("consent of a guardian if under 18", "ECOG 2 if age ≥ 70", "(those 16 years and older)"), and those
-under an inclusion list of alternatives ("one of the following:", "at least three of the following:").
+subgroup's ("consent of a guardian if under 18", "ECOG 2 if age ≥ 70", "Lansky 50-100 in patients 10 and under",
+"(those 16 years and older)"), a share of the enrolment ("no more than 10 percent may be over 50"), the age of
+something else or at an event ("bone age", "mental age", "wound more than 6 months old", "1 year old when they had
+chickenpox", "3-10 years past menopause", "under 16 at onset", "10 years of formal education", a score "greater
+than 14 on the Hamilton scale"), and those under an inclusion list of alternatives ("one of the following:", "at
+least three of the following:"). Other persons include household contacts, caregivers, parents and guardians
+(whose consent an age may choose: "consent of a parent or guardian for patients under 18").
 In the legacy layout ("Age: 18 and over Sex: Female ...") the next field's label is no unit; a number opening a
 criterion after another field's label ("Life expectancy:") is not an age.
 Comparators and units come from `nlp/patterns/{comparators,units}.jsonl`, cue words, the words of other persons
@@ -68,7 +73,8 @@ class _Grammar:
     other_person: re.Pattern  # earlier in the sentence, the age is someone else's: a donor, a relative
     scope_word: re.Pattern  # any word of the two above: most criteria have none
     defined_state: re.Pattern  # "postmenopausal": an age after it and a definition cue defines the state
-    subgroup: re.Pattern  # "for patients under", "if age", "those": the age picks out a subgroup
+    subgroup: re.Pattern  # "for patients under", "if age", "those", "Lansky ... in patients": the age picks a subgroup
+    quota: re.Pattern  # "no more than 10 percent of volunteers may be over 50": a share of the enrolment, no limit
     zero: re.Pattern  # "birth" as one end of an age range or with "and older"
     zero_words: tuple[str, ...]
     not_a_measure: frozenset[str]  # short words after a number that are no unit of measure: "yrs", "and"
@@ -202,6 +208,12 @@ def _grammar() -> _Grammar:
             r"(?<![a-z])(?:(?:for|if|when|among|unless|except)\s+(?:(?:the|all|any|those|a|an)\s+)?"
             r"(?:(?:" + words("person") + r")\s*,?\s*)?|\(\s*those\s+)"
             r"(?:(?:who|that|whose)\s+)?(?:(?:are|is|were|be|aged?|age\s+is)\s+)*\(?$"
+            r"|(?:karnofsky|lansky|ecog|zubrod|performance|bmi)[^.;]*(?<![a-z])(?:in|for)\s+"
+            r"(?:(?:the|all|any|those)\s+)?(?:" + words("person") + r")\s*(?:(?:aged?|of\s+age)\s+)?$"
+        ),
+        quota=re.compile(
+            r"(?<![a-z])(?:" + words("quota") + r")\s+(?:\d+|one|two|three|four|five|ten)\s*"
+            r"(?:%|percent|per\s*cent|of(?![a-z])|(?:" + words("person") + r")(?![a-z]))"
         ),
         zero_words=tuple(row["term"] for row in terms["age_zero"]),
         zero=re.compile(
@@ -231,6 +243,7 @@ _NUMBER_Y = re.compile(r"\d\s?y(?![a-z])")
 _COMPARISON_HINTS = ("<", ">", "≥", "≤", "=", "between", "over", "under", "older", "younger", "least", "than", "from")
 _AGE_HEADER = re.compile(r"\s*ages?\s*:?\s*")
 _SENTENCE_END = re.compile(r"[.;](?:\s|$)")
+_SCORED = re.compile(r"\s*(?:points?(?![a-z])|on\s+(?:the|a)\s)")  # "greater than 14 on the Hamilton scale"
 _COORDINATED = re.compile(r"[\s,;/]*(?:(?:or|and|but|nor)\b)?[\s,(]*")
 _DEFINITION_CUE = re.compile(r"defin|[:(=]|(?<![a-z])(?:by|i\.?e|as follows)(?![a-z])")
 _SCOPE_REACH = 250  # how far back in its sentence a menopause definition or another person's age reaches
@@ -288,7 +301,7 @@ def _is_age(
         before = _RANGE_OPENER.sub("", before)
     if grammar.other_age.search(before[-40:]) or grammar.duration_after.match(text, m.end()):
         return False
-    if grammar.subgroup.search(before):
+    if grammar.subgroup.search(before) or _a_share_of_the_enrolment(text, start, grammar):
         return False
     if after_age or groups["old"] or groups.get("agein") or unit in grammar.old_units:
         return True
@@ -297,7 +310,7 @@ def _is_age(
         return True
     if grammar.duration_end.search(before):
         return False
-    if unit is None and _measured(text, m.end(), grammar):
+    if unit is None and (_measured(text, m.end(), grammar) or _SCORED.match(text, m.end())):
         return False
     if grammar.age_end.search(before) or (unit is not None and grammar.age_cue.search(before[-30:])):
         return True
@@ -307,6 +320,13 @@ def _is_age(
     if person and not _SUBGROUP_END.search(before, 0, person.start()):
         return True
     return unit is not None and not before.strip(" -*•(") and not context.after_label(grammar)
+
+
+def _a_share_of_the_enrolment(text: str, start: int, grammar: _Grammar) -> bool:
+    """Whether the sentence before the age at `start` makes it a share of the enrolment, not a limit ("no more than
+    10 percent of volunteers may be over 50 years of age", "no more than one patient over 50 at each dose level")."""
+    sentence_start = max(text.rfind(". ", 0, start), text.rfind(";", 0, start), 0)
+    return grammar.quota.search(text, sentence_start, start) is not None
 
 
 def _defines_state(text: str, sentence: int, start: int, grammar: _Grammar) -> bool:

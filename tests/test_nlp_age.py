@@ -237,6 +237,44 @@ def test_an_age_that_picks_out_a_subgroup_or_one_alternative_is_not_a_limit(line
 
 
 @pytest.mark.parametrize(
+    "lines",
+    [
+        ("No more than 10 percent of the volunteers may be over 50 years of age.",),
+        ("No more than one participant older than 65 years will be enrolled at each dose level.",),
+        ("Lives with a household contact younger than 5 years of age",),
+        ("A caregiver who is 18 years of age or older must attend every visit",),
+        ("Durable power of attorney is offered to all patients 18 years of age or older",),
+        ("Bone age between 2 and 12 years",),
+        ("Mental age of at least 24 months",),
+        ("The ulcer must be more than 3 months old",),
+        ("Was at least 2 years old when they had measles",),
+        ("Symptoms began at age 40 or younger",),
+        ("Women 2 to 8 years past menopause",),
+        ("Diabetes diagnosed under 30 years of age at onset",),
+        ("Fewer than 12 years of formal education",),
+        ("Depressed patients (greater than 17 on the Hamilton Depression Rating Scale)",),
+        ("Karnofsky 60-100% in patients over 16 years of age",),
+    ],
+)
+def test_a_share_an_event_a_score_or_another_persons_age_is_not_a_limit(lines: tuple):
+    assert window(inclusion(*lines)) == (None, None)
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        (("Age 18 to 70 years", "No more than 20% of patients may be older than 65 years"), (18, 70)),
+        (("Patients must be 18 years or older", "The wound must be more than 6 months old"), (18, None)),
+        (("Children 6 to 17 years of age", "Mental age of at least 18 months"), (6, 17)),
+        (("Acute myeloid leukemia in patients 1 month to 21 years of age",), (0.083, 21)),
+        (("Healthy volunteers of non-childbearing potential aged 18 to 55 years",), (18, 55)),
+    ],
+)
+def test_the_participants_age_stands_beside_ages_that_are_not_theirs(lines: tuple, expected: tuple):
+    assert window(inclusion(*lines)) == expected
+
+
+@pytest.mark.parametrize(
     ("lines", "expected"),
     [
         (("Age 18 to 60 years; patients older than 60 may be considered after discussion with the sponsor",),
