@@ -123,8 +123,8 @@ def _limit(scale: str, match: re.Match, section: str, grammar: _Grammar) -> int 
         if any(v > ECOG_MAX_GRADE for v in values):
             return None
         return _ecog_limit(op, values, section)
-    if any(v > 100 for v in values):
-        return None
+    if any(v > 100 for v in values) or max(values) < SCORE_STEP:
+        return None  # "ECOG/Karnofsky 0 or 1": grades of the other scale, no score
     return _score_limit(op, values, section)
 
 

@@ -76,6 +76,7 @@ _INTRO_INCLUSION = re.compile(
     r"(?:will|are|shall)[ \t]+(?:be[ \t]+)?(?:included|eligible))\b",
     re.I,
 )
+_BARE_NUMBER = re.compile(r"\(?\d{1,3}[.)]?[ \t]*(?:[\r\n]|$)")  # a line of one number continues the one before
 _RUN_ON_ITEM = re.compile(r"(?<=[\s;,.])(\d{1,2})[.)][ \t]+(?=[A-Z(])")
 _OFFSETS_KEY = "tm_criteria"
 # The fact components relate every entity of a criterion to its cues, in time quadratic in the criterion; a longer
@@ -222,11 +223,13 @@ def _segment(
     `lead` matched its indent and bullet (`_LEAD` or `_LINE`); `hints` is None when the line mentions no header word.
     """
     body_start = lead.end("lead")
-    if body_start >= end:
-        return None
     bullet = lead.start("bullet") >= 0
-    hinted = hints is not None and hints.within(body_start, end)
     number = _bullet_number(lead)
+    if body_start >= end:
+        if number is None:
+            return None
+        body_start, bullet, number = lead.start("bullet"), False, None  # "1." alone: the end of a wrapped "0 or 1."
+    hinted = hints is not None and hints.within(body_start, end)
     # tuple.__new__ skips the NamedTuple's Python-level constructor, which would make this four times slower
     return _new_segment(_Segment, (body_start, end, bullet, body_start - line_start, blank_before, number, hinted))
 
@@ -265,6 +268,8 @@ def _continues(text: str, body_start: int, indent: int, current: _Criterion) -> 
 
     The line's text starts at `body_start`, `indent` characters into the line.
     """
+    if _BARE_NUMBER.match(text, body_start):
+        return True
     if _ends_with_colon(text, max(current.start, current.end - _TAIL), current.end):
         return False
     first = text[body_start]

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from nlp.extract import extract_study, extract_text, extract_texts
+from nlp.models import PerformanceStatus
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 PS_TARGET = 0.97
@@ -139,3 +140,11 @@ def test_written_out_comparators_give_the_karnofsky_minimum(line: str, kps: int)
 def test_an_exception_that_allows_lower_scores_widens_the_limit():
     assert status("Karnofsky 80-100% (60-70% allowed if weight loss under 5%)")[1] == 60
     assert status("ECOG 0-1 (2 allowed if due to bone pain)")[0] == 2
+
+
+def test_grades_named_with_two_scales_are_no_karnofsky_score():
+    facts = extract_text("Inclusion Criteria:\n- ECOG/Karnofsky performance status of 0 or 1 (Karnofsky ≥70%)")
+    assert (facts.performance_status.ecog_max, facts.performance_status.karnofsky_min) == (1, 70)
+    assert extract_text("Inclusion Criteria:\n- ECOG/Karnofsky performance status of 0 or 1").performance_status == (
+        PerformanceStatus(ecog_max=1)
+    )

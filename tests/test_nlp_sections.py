@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from nlp.extract import extract_study
+from nlp.extract import extract_study, extract_text
 from nlp.pipeline import get_nlp, make_doc_text
 from nlp.sections import criterion_of, split_criteria
 
@@ -121,3 +121,18 @@ def test_legacy_texts_with_an_exclusion_header_get_exclusion_criteria():
     with_header = [r["criteria"] for r in rows if "\n        Exclusion Criteria:" in r["criteria"]][:300]
     missing = [t for t in with_header if "exclusion" not in (s for _, _, s in split_criteria(make_doc_text(t)))]
     assert with_header and missing == []
+
+
+def test_a_line_of_one_number_ends_the_wrapped_criterion_before_it():
+    text = (
+        "Inclusion Criteria:\n\n"
+        "          -  Patients with an Eastern Cooperative Oncology Group (ECOG) performance score of 0 or\n"
+        "             1.\n\n"
+        "          -  Age 18 years or older\n"
+    )
+    assert criteria(text) == [
+        ("inclusion", "Patients with an Eastern Cooperative Oncology Group (ECOG) performance score of 0 or\n"
+                      "             1."),
+        ("inclusion", "Age 18 years or older"),
+    ]
+    assert extract_text(text).performance_status.ecog_max == 1
