@@ -35,7 +35,7 @@ ECOG_MAX_GRADE = 5
 SCORE_STEP = 10
 _GAP = re.compile(r"[\s(),/:'’\-\[\]]*(?:(?:score|scale|status|of|the|s|grade|rating)[\s(),/:'’\-\[\]]*)*")
 _FILLER = re.compile(
-    r"(?:[\s(),:\-\[\]]|=(?![<>/]))*(?:(?:score|scale|status|performance|ps|grade|of|level|must|be|is|are|should|with|"
+    r"(?:[\s(),:\-\[\]]|=(?![<>/]))*(?:(?:scores?|scale|status|performance|ps|grade|of|level|must|be|is|are|should|with|"
     r"a|an|the|between|from|equal|to|rating|value|index|within|range|only|defined|as|has|have|had|being|\([^()\d]{0,40}\))"
     r"(?![a-z])(?:[\s(),:\-\[\]]|=(?![<>/]))*)*"
 )
@@ -45,6 +45,7 @@ _EXCEPTION_OPEN = re.compile(r"\s*\(\s*")  # "90-100% (70-80% allowed if ...)": 
 _EXCEPTION_ALLOWED = re.compile(
     r"\s*(?:(?:is|are|also|may\s+be)\s+)*(?:allowed|permitted|acceptable|eligible)(?![a-z])"
 )
+_WORD_START = re.compile(r"(?<![a-z])[a-z]")
 _STOP = re.compile(r";|\.(?:\s|$)|\n\s*\n")
 
 
@@ -65,7 +66,8 @@ def _grammar() -> _Grammar:
     num = r"(?:\d{1,3}|" + phrase_regex(list(numbers)) + r")(?![\d.]*\d)(?:\s*%)?"
     joiner = r"\s*(?:-|~|to|through|or|,|and|/)\s*(?:(?:or|and)\s+)?"
     value = (
-        r"(?:(?P<cmp>" + _words_or_symbols(pre) + r")\s*(?:(?:a|an|to)\s+)?(?:(?:score|value)\s+of\s+)?"
+        r"(?:(?P<cmp>" + _words_or_symbols(pre) + r")\s*(?:\(\s*[<>≤≥=/]+\s*\)\s*)?"  # "less than or equal to (<=) 2"
+        r"(?:(?:a|an|to)\s+)?(?:(?:score|value)\s+of\s+)?"
         r"(?P<n>" + num + r")"
         r"|(?P<list>" + num + r"(?:" + joiner + num + r")*)(?:\s*(?P<post>" + _words_or_symbols(post) + r"))?)"
     )
@@ -204,6 +206,9 @@ def _read(
     filler = re.compile(r"[\s:=]*") if scale in WEAK_ANCHORS else _FILLER
     position = found.end() if (found := filler.match(text, start, end)) else start
     match = grammar.value.match(text, position, end)
+    if not match and found and position > start:  # the filler took the start of a comparator: "equal to or less than"
+        starts = (at.start() for at in _WORD_START.finditer(text, start, position))
+        match = next((m for at in starts if (m := grammar.value.match(text, at, end))), None)
     if not match:
         return None
     resolved = _resolve(scale if not weak else "performance_status", match.group(), grammar)

@@ -148,3 +148,21 @@ def test_grades_named_with_two_scales_are_no_karnofsky_score():
     assert extract_text("Inclusion Criteria:\n- ECOG/Karnofsky performance status of 0 or 1").performance_status == (
         PerformanceStatus(ecog_max=1)
     )
+
+
+@pytest.mark.parametrize(
+    ("line", "ecog"),
+    [
+        ("ECOG performance status < = 2", 2),
+        ("ECOG performance score less or equal 2.", 2),
+        ("Eastern Cooperative Oncology Group (ECOG) performance status score less than or equal\n     to (</=) 2", 2),
+        ("ECOG PS less than equals to (<=) 1", 1),
+        ("ECOG performance status equal to or less than (<=) 1", 1),
+    ],
+)
+def test_spaced_and_echoed_comparators_give_the_ecog_grade(line: str, ecog: int):
+    assert status(line)[0] == ecog
+
+
+def test_a_plural_score_word_leads_to_the_karnofsky_value():
+    assert status("Karnofsky performance scores should be 80 or more")[1] == 80
