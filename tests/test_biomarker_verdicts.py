@@ -19,7 +19,7 @@ MODEL_TRIAL = "NCT04879121"  # one of NTRK1, NTRK2 or NTRK3 amplification, at le
 COLUMNS = {
     "requires ALK fusion": ("NCT02568267", "ALK", "fusion", "required"),  # an ALK gene rearrangement
     "requires any ALK alteration": ("NCT02097810", "ALK", "any", "required"),  # an ALK molecular alteration
-    "excludes ALK fusion": ("NCT04267848", "ALK", "fusion", "excluded"),  # no ALK rearrangement
+    "excludes ALK fusion": ("NCT03191786", "ALK", "fusion", "excluded"),  # no ALK fusion oncogene detected
     "excludes any HER2 alteration": ("NCT03096054", "ERBB2", "any", "excluded"),  # triple negative
 }
 NAMES = {"ALK": "ALK", "ERBB2": "HER2"}

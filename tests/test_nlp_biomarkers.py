@@ -496,3 +496,61 @@ def test_a_marker_required_by_one_alternative_and_excluded_by_another_criterion_
 def test_a_definition_of_a_stated_negative_status_requires_nothing():
     line = "HER2/neu-negative breast carcinoma. HER2/neu will be considered negative if IHC of 0% or negative FISH."
     assert triples(inclusion(line)) == {("ERBB2", "any", "excluded")}
+
+
+# -- over-extraction classes read in the whole corpus: what a criterion names without requiring it ----------------
+
+
+def test_a_marker_required_only_where_the_criterion_says_it_applies_is_uncertain():
+    text = inclusion("PD-L1 expression by IHC. This is a requirement only for the dose expansion part.")
+    assert facts(text) == []
+    assert {reason for reason, *_ in uncertain(text)} == {"conditional"}
+    text = inclusion("Local testing with no ALK rearrangement (applicable to non-squamous patients only)")
+    assert facts(text) == []
+
+
+def test_a_criterion_opening_with_if_makes_its_marker_conditional():
+    text = inclusion("If the histology is adenocarcinoma, the tumour must be EGFR wild-type")
+    assert facts(text) == []
+    assert uncertain(text) == {("conditional", "EGFR", "mutation", "excluded")}
+
+
+def test_a_cohort_label_ending_in_a_dash_governs_the_criterion_and_its_profiles():
+    text = inclusion("Part 2 - metastatic triple-negative breast cancer after one prior line")
+    assert facts(text) == []
+    assert {reason for reason, *_ in uncertain(text)} == {"cohort"}
+    assert triples(inclusion("Metastatic triple-negative breast cancer after one prior line")) == {
+        ("ESR1", "expression", "excluded"), ("PGR", "expression", "excluded"), ("ERBB2", "any", "excluded")
+    }
+
+
+def test_a_method_whose_result_is_said_not_to_suffice_gives_no_alternative():
+    text = inclusion("ERBB2 amplification by FISH; overexpression by IHC alone will not be sufficient")
+    assert triples(text) == {("ERBB2", "amplification", "required")}
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Family history of a BRCA2 mutation in a first-degree relative",
+        "Enough archival tissue to evaluate for HER2 overexpression",
+        "Central review including an assay for tumour p53 expression",
+        "It is recommended that patients with HER2-positive disease receive trastuzumab beforehand",
+    ],
+)
+def test_markers_of_relatives_tests_and_recommendations_are_no_requirement(line):
+    assert facts(inclusion(line)) == []
+
+
+def test_a_therapy_specific_for_a_mutated_gene_is_prior_therapy_not_a_marker():
+    assert facts(exclusion("Prior targeted therapies specific for mutated BRAF or for MEK")) == []
+
+
+def test_a_cohort_marker_its_own_criterion_also_gives_unknown_status_is_not_shared_by_the_cohorts():
+    text = inclusion(
+        "Participants with no prior therapy: enrolment is limited to tumours that harbour activating EGFR mutations",
+        "Participants with prior therapy: those whose tumours harbour wild-type EGFR or unknown EGFR status, or those"
+        " with EGFR mutations never treated with erlotinib",
+    )
+    assert facts(text) == []
+    assert ("either", "EGFR", "mutation", "required") in uncertain(text)

@@ -140,10 +140,30 @@ def _criterion(
     _join_alternatives(doc, cues, k, runs)
     for ent in ents:
         if ent.label_ == "PROFILE":
-            kept.extend(profile_facts(k, span, cues, ent))
+            profile = profile_facts(k, span, cues, ent)
+            if labelled:
+                doubtful += uncertain(profile, "cohort")
+            elif conditional(doc, span, cues, ent.start, ent.end):
+                doubtful += uncertain(profile, "conditional")
+            else:
+                kept.extend(profile)
     if cues.has("panel_context"):  # "dMMR by IHC for MLH1, MSH2, MSH6, PMS2": the test of a marker that is no gene
         kept = [f for f in kept if f.gene not in PANEL_GENES]
+    both = {(f.gene, f.alteration) for f in kept + strata + [u.biomarker for u in doubtful if u.biomarker]}
+    both = {key for key in both if len({f.polarity for f in kept + strata if (f.gene, f.alteration) == key}
+                                        | {u.biomarker.polarity for u in doubtful
+                                           if u.biomarker and (u.biomarker.gene, u.biomarker.alteration) == key}) > 1}
+    doubtful = [_either_if(u, status_unknown, both) for u in doubtful]
     return resolve(kept, strata, status_unknown), doubtful
+
+
+def _either_if(fact: UncertainFact, status_unknown: set[str], both: set[tuple]) -> UncertainFact:
+    """A cohort's fact whose gene the criterion also gives an unknown or the opposite status ("wild-type EGFR or
+    unknown EGFR status, or EGFR mutations") states either status: no cohort shares it as a requirement."""
+    b = fact.biomarker
+    if fact.reason != "cohort" or b is None or (b.gene not in status_unknown and (b.gene, b.alteration) not in both):
+        return fact
+    return fact.model_copy(update={"reason": "either"})
 
 
 def _join_alternatives(doc: Doc, cues: Cues, k: int, runs: list[tuple[int, int, list[Biomarker]]]) -> None:

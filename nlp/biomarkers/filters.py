@@ -28,7 +28,8 @@ BENIGN_REACH = 8  # a "benign"/"non-deleterious" word this close makes the group
 DRUG_REACH = 3  # glue words after the group before a drug word ("EGFR small molecule inhibitor")
 ALTERNATIVE_REACH = 30  # tokens between two gene phrases that an "or" still offers as alternatives
 DRUG_LEFT_REACH = 4  # a drug word this close before the group makes the group its target ("anti-PD-L1")
-_BEFORE_KINDS = ("uncertain", "optional", "conditional", "test_before", "exception")
+INSUFFICIENT_REACH = 12  # a "not sufficient" this close after the group: "overexpression by IHC will not be sufficient"
+_BEFORE_KINDS = ("uncertain", "optional", "conditional", "test_before", "exception", "other_person")
 
 
 def token_after(doc: Doc, span: Span, i: int) -> int:
@@ -85,23 +86,34 @@ def mention_only(cues: Cues, group: Group, ev: Evidence, after: int) -> bool:
         return True
     if any(c.kind == "exception" and group.start - c.end <= EXCEPTION_REACH for c in before):
         return True
-    if any(c.kind in ("uncertain", "optional") for c in before):
-        return True
+    if any(c.kind in ("uncertain", "optional", "other_person") for c in before):
+        return True  # "preferred", "allowed", "family history of": not the patient's own requirement
     near = (group.start - BENIGN_REACH, max(ev.end, group.end) + BENIGN_REACH)
     if any(near[0] <= c.start and c.end <= near[1] for c in cues.in_clause(("benign",), clause_start, clause_end)):
         return True  # "BRCA mutations that are considered non-deleterious": a kind of variant, not the marker
     end = max(ev.end, group.end)
+    if any(c.start - end <= INSUFFICIENT_REACH for c in cues.in_clause(("insufficient",), end, clause_end)):
+        return True  # "HER2 overexpression by IHC will not be sufficient": a result that does not qualify
     return any(c.start - end <= OPTIONAL_REACH for c in cues.in_clause(("optional",), end, clause_end))
 
 
 def conditioned(doc: Doc, cues: Cues, group: Group) -> bool:
-    """A condition stands just before the group in its clause: "if ALK positive, ..." (not one offered as an
-    alternative: "NTRK fusion (or in the case of infantile fibrosarcoma, ETV6 rearrangement)")."""
+    """A condition stands just before the group in its clause ("if ALK positive, ..."), or opens the clause ("If
+    the tumor is an adenocarcinoma, EGFR wild-type"); not one offered as an alternative: "NTRK fusion (or in the
+    case of infantile fibrosarcoma, ETV6 rearrangement)"."""
     clause_start = cues.clause(group.start)[0]
+    opening = clause_start
+    while opening < group.start and (doc[opening].is_space or doc[opening].is_punct):
+        opening += 1
     return any(
-        group.start - c.end <= CONDITIONAL_REACH and not (c.start > clause_start and doc[c.start - 1].lower_ == "or")
+        c.start == opening
+        or (group.start - c.end <= CONDITIONAL_REACH and not (c.start > clause_start and _after_or(doc, c.start)))
         for c in cues.in_clause(("conditional",), clause_start, group.start)
     )
+
+
+def _after_or(doc: Doc, i: int) -> bool:
+    return doc[i - 1].lower_ == "or"
 
 
 def defined(doc: Doc, span: Span, cues: Cues, group: Group) -> bool:

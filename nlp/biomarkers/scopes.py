@@ -22,12 +22,17 @@ A marker that every cohort label of a section shares is required of every cohort
 
 from __future__ import annotations
 
+import re
+
 from spacy.tokens import Doc, Span
 
 from nlp.models import Biomarker, UncertainFact, Uncertainty
 from nlp.polarity import Cues, DocContext
 
 LABEL_REACH = 16  # tokens from the criterion's start within which its label ends with ":"
+DASH_LABEL_REACH = 3  # tokens of a label's id between its cohort word and a dash: "Part 1 -", "Cohort 2a –"
+_DASHES = {"-", "–", "—"}
+_LABEL_ID = re.compile(r"^(?:[A-Z]\d?|\d+[a-z]?|[IVX]+)$")
 
 
 def _opening(doc: Doc, span: Span) -> int:
@@ -39,7 +44,18 @@ def _opening(doc: Doc, span: Span) -> int:
 
 
 def cohort_label(doc: Doc, span: Span, cues: Cues) -> bool:
-    """The criterion opens with a label naming a cohort, arm, part or phase: "Cohort B: ...", "Dose expansion: ..."."""
+    """The criterion opens with a label naming a cohort, arm, part or phase: "Cohort B: ...", "Dose expansion: ...",
+    "Part 1 - ..."."""
+    opening = _opening(doc, span)
+    word = cues.at(opening, "cohort_word")
+    if word is not None:
+        dash = word.end
+        while dash < min(span.end, word.end + DASH_LABEL_REACH) and doc[dash].text not in _DASHES:
+            if not (doc[dash].like_num or _LABEL_ID.match(doc[dash].text)):
+                break
+            dash += 1
+        if dash > word.end and dash < span.end and doc[dash].text in _DASHES:
+            return True
     for i in range(span.start, min(span.end, span.start + LABEL_REACH)):
         if doc[i].text == ":":
             return any(c.kind == "cohort_word" and c.end <= i for c in cues.items)
@@ -51,6 +67,8 @@ def cohort_label(doc: Doc, span: Span, cues: Cues) -> bool:
 def conditional(doc: Doc, span: Span, cues: Cues, start: int, end: int) -> bool:
     """A condition on the patients governs the tokens [start, end): "for patients who have ...", or the
     criterion's subject ("Patients who are ER-positive must ...", not "Patients with HER2+ ... are not eligible")."""
+    if cues.has("applicability"):  # "(applicable to non-squamous patients only)", "a requirement only for Part B"
+        return True
     clause_start, clause_end = cues.clause(start)
     opening = _opening(doc, span)
     if any(c.start > opening for c in cues.in_clause(("condition_scope",), clause_start, start)):
