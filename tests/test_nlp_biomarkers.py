@@ -554,3 +554,52 @@ def test_a_cohort_marker_its_own_criterion_also_gives_unknown_status_is_not_shar
     )
     assert facts(text) == []
     assert ("either", "EGFR", "mutation", "required") in uncertain(text)
+
+
+def test_a_marker_offered_beside_a_requirement_that_names_none_is_uncertain():
+    text = inclusion("Must have a lifetime risk of at least 20% by a risk model or be a carrier of a BRCA2 mutation")
+    assert facts(text) == []
+    assert {reason for reason, *_ in uncertain(text)} == {"either"}
+    assert triples(inclusion("Must have an EGFR mutation or have an ALK fusion")) == {
+        ("EGFR", "mutation", "required"), ("ALK", "fusion", "required")
+    }
+
+
+def test_an_or_joining_what_patients_did_after_the_marker_leaves_it_required():
+    line = "CD20-positive B-cell lymphoma in patients who have relapsed after chemotherapy or are refractory to it"
+    assert triples(inclusion(line)) == {("MS4A1", "expression", "required")}
+
+
+def test_one_item_of_an_inline_list_of_alternatives_is_uncertain():
+    line = "High-risk disease with any of the following: tumour over 5 cm; ER and PR negative; lymphovascular invasion"
+    assert facts(inclusion(line)) == []
+    line = "Tumour with one of the following: ER positive; PR positive"
+    assert triples(inclusion(line)) == {("ESR1", "expression", "required"), ("PGR", "expression", "required")}
+
+
+def test_an_item_of_a_list_written_at_its_headers_indentation_is_an_alternative():
+    text = inclusion(
+        "At least one of the following:",
+        "Partial response to a prior tyrosine kinase inhibitor",
+        "A documented EGFR exon 19 deletion",
+        "ECOG 0-1",
+    )
+    assert facts(text) == []
+    assert {reason for reason, *_ in uncertain(text)} == {"either"}
+
+
+def test_items_that_each_require_a_marker_are_alternatives_of_one_group():
+    text = (
+        "Inclusion Criteria:\n- Breast cancer, one of the following:\n"
+        "    - Oestrogen receptor positive\n    - Progesterone receptor positive\n- ECOG 0-1\n"
+    )
+    found = facts(text)
+    assert {(b.gene, b.alteration, b.polarity) for b in found} == {
+        ("ESR1", "expression", "required"), ("PGR", "expression", "required")
+    }
+    assert len({b.any_of for b in found}) == 1 and found[0].any_of is not None
+
+
+@pytest.mark.parametrize("line", ["MYCN nonamplified, favourable histology", "MYCN not amplified"])
+def test_a_negated_alteration_word_is_that_alteration_excluded(line):
+    assert triples(inclusion(line)) == {("MYCN", "amplification", "excluded")}

@@ -34,6 +34,7 @@ from nlp.biomarkers.scopes import (
     cohort_conflicts,
     cohort_label,
     conditional,
+    offered_with_other,
     shared_by_cohorts,
     uncertain,
 )
@@ -124,7 +125,7 @@ def _criterion(
         previous = (own[1], ev.cue_negated)
         facts = emit(doc, k, span, group, ev, g, group_methods)
         reason: Uncertainty | None = (
-            "either" if ev.either
+            "either" if ev.either or offered_with_other(doc, span, cues, labels, *own)
             else "cohort" if labelled
             else "conditional" if ev.conditional or conditional(doc, span, cues, *own)
             else None
@@ -143,6 +144,8 @@ def _criterion(
             profile = profile_facts(k, span, cues, ent)
             if labelled:
                 doubtful += uncertain(profile, "cohort")
+            elif offered_with_other(doc, span, cues, labels, ent.start, ent.end):
+                doubtful += uncertain(profile, "either")
             elif conditional(doc, span, cues, ent.start, ent.end):
                 doubtful += uncertain(profile, "conditional")
             else:

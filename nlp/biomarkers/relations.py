@@ -227,6 +227,10 @@ class Scanner:
             ev.positive = True
         elif cue.kind == "negative":
             ev.negative = True
+            word = self.doc[cue.end - 1].lower_
+            negated = vocabulary().alterations.get(re.sub(r"^(?:non|un)-?", "", word))
+            if negated is not None:  # "MYCN nonamplified", "not amplified", "unmutated": no such alteration
+                ev.alterations.append(negated)
         else:
             ev.wild_type = True
         return cue.end

@@ -26,12 +26,17 @@ import re
 
 from spacy.tokens import Doc, Span
 
+from nlp.biomarkers.words import ALTERNATIVE_VERBS, ITEM_SEPARATORS, RELATIVE_WORDS
 from nlp.models import Biomarker, UncertainFact, Uncertainty
 from nlp.polarity import Cues, DocContext
 
 LABEL_REACH = 16  # tokens from the criterion's start within which its label ends with ":"
 DASH_LABEL_REACH = 3  # tokens of a label's id between its cohort word and a dash: "Part 1 -", "Cohort 2a –"
 _DASHES = {"-", "–", "—"}
+FLAT_ITEMS = 2  # items of a list written at its header's indentation read as its alternatives
+MAX_CONJUNCT_WORDS = 8  # words between a marker and an "or" that still make one conjunct with it
+MIN_OTHER_WORDS = 3  # words the other side of an "or" needs to be a requirement of its own
+_MARKER_LABELS = {"GENE", "GENE_FAMILY", "VARIANT", "PROFILE"}
 _LABEL_ID = re.compile(r"^(?:[A-Z]\d?|\d+[a-z]?|[IVX]+)$")
 
 
@@ -79,6 +84,47 @@ def conditional(doc: Doc, span: Span, cues: Cues, start: int, end: int) -> bool:
     return bool(verbs) and min(verbs, key=lambda c: c.start).kind == "modal"
 
 
+def _names_marker(labels: dict[int, Span], start: int, end: int) -> bool:
+    return any(i in labels and labels[i].label_ in _MARKER_LABELS for i in range(start, end))
+
+
+def _words(doc: Doc, start: int, end: int) -> int:
+    return sum(1 for t in doc[start:end] if not (t.is_space or t.is_punct))
+
+
+def offered_with_other(doc: Doc, span: Span, cues: Cues, labels: dict[int, Span], start: int, end: int) -> bool:
+    """The marker at tokens [start, end) is one alternative beside a requirement that names no marker: "... by the
+    Couch model or be positive for BRCA1 or BRCA2", "any of the following: prior response to a TKI; an EGFR
+    mutation", so patients without it may enrol."""
+    clause_start, clause_end = cues.clause(start)
+    for i in range(clause_start, clause_end - 1):
+        if doc[i].lower_ != "or":
+            continue
+        j = i + 1
+        while j < clause_end and doc[j].is_space:
+            j += 1
+        if j >= clause_end or doc[j].lower_ not in ALTERNATIVE_VERBS:
+            continue
+        other = (j, clause_end) if i >= end else (max(clause_start, _opening(doc, span)), i) if i < start else None
+        between = doc[end:i] if i >= end else doc[i:start]
+        if _words(doc, between.start, between.end) > MAX_CONJUNCT_WORDS or any(
+            t.lower_ in RELATIVE_WORDS for t in between  # "CD20+ NHL who have relapsed or are resistant"
+        ):
+            continue
+        if other and _words(doc, *other) >= MIN_OTHER_WORDS and not _names_marker(labels, *other):
+            return True
+    for header in cues.in_clause(("alternatives_header",), span.start, start):
+        items, item_start = [], header.end
+        for i in range(header.end, span.end):
+            if doc[i].text in ITEM_SEPARATORS:
+                items.append((item_start, i))
+                item_start = i + 1
+        items = [item for item in [*items, (item_start, span.end)] if _words(doc, *item)]
+        if len(items) > 1 and any(not _names_marker(labels, *item) for item in items):
+            return True
+    return False
+
+
 def _column(text: str, start: int) -> int:
     return start - (text.rfind("\n", 0, start) + 1)
 
@@ -107,22 +153,51 @@ def _siblings(context: DocContext, k: int) -> list[int]:
     return items if offered and len(items) > 1 else []
 
 
+def _flat_items(context: DocContext, k: int) -> list[int]:
+    """The first items of a list written at its header's indentation ("At least one of the following:", then the
+    items as sibling bullets), when criterion `k` is one of them; else []. Where such a list ends the text does
+    not say: its first `FLAT_ITEMS` are read."""
+    offsets, text = context.offsets, context.text
+    column = _column(text, offsets[k].start_char)
+
+    def sibling(j: int) -> bool:
+        return offsets[j].section == offsets[k].section and _column(text, offsets[j].start_char) == column
+
+    for h in range(k - 1, max(-1, k - 1 - FLAT_ITEMS), -1):
+        if not sibling(h):
+            return []
+        header = text[offsets[h].start_char : offsets[h].end_char].rstrip()
+        if header.endswith(":") and context.cues(h).has("alternatives_header"):
+            items = [j for j in range(h + 1, min(len(offsets), h + 1 + FLAT_ITEMS)) if sibling(j)]
+            return items if k in items and len(items) > 1 else []
+    return []
+
+
 def alternative_items(context: DocContext, facts: list[Biomarker]) -> tuple[list[Biomarker], list[Biomarker]]:
-    """Split off the inclusion facts of one item of a list of alternatives that not every item states."""
+    """Split off the inclusion facts of one item of a list of alternatives that not every item states. When every
+    item requires a marker ("one of the following: ER positive / PR positive"), the markers are alternatives of
+    one `any_of` group and all stay."""
     by_criterion: dict[int, set[tuple]] = {}
     for b in facts:
         by_criterion.setdefault(b.criterion, set()).add((b.gene, b.alteration, b.polarity))
     moved: set[int] = set()
+    grouped: dict[int, str] = {}
     for k in by_criterion:
         if context.offsets[k].section != "inclusion":
             continue
-        items = _siblings(context, k)
-        if items:
-            shared = set.intersection(*(by_criterion.get(j, set()) for j in items))
-            moved.update(
-                i for i, b in enumerate(facts) if b.criterion == k and (b.gene, b.alteration, b.polarity) not in shared
-            )
-    return [b for i, b in enumerate(facts) if i not in moved], [b for i, b in enumerate(facts) if i in moved]
+        items = _siblings(context, k) or _flat_items(context, k)
+        if not items:
+            continue
+        stated = [by_criterion.get(j, set()) for j in items]
+        if all(stated) and all(polarity == "required" for facts_of in stated for *_, polarity in facts_of):
+            grouped.update({i: f"{items[0]}:items" for i, b in enumerate(facts) if b.criterion in items})
+            continue
+        shared = set.intersection(*stated)
+        moved.update(
+            i for i, b in enumerate(facts) if b.criterion == k and (b.gene, b.alteration, b.polarity) not in shared
+        )
+    kept = [b.model_copy(update={"any_of": grouped[i]}) if i in grouped else b for i, b in enumerate(facts)]
+    return [b for i, b in enumerate(kept) if i not in moved], [b for i, b in enumerate(kept) if i in moved]
 
 
 def uncertain(facts: list[Biomarker], reason: Uncertainty) -> list[UncertainFact]:

@@ -9,8 +9,11 @@ Kinds: `filler` (words between a gene and its evidence that say nothing of eithe
 `list_conjunction` (joins one gene phrase to the next in a list), `glue` (between a gene phrase and the word read
 after it: "is", "must"), `drug_glue` (between a gene and a drug word: "EGFR small molecule inhibitor"),
 `comparator_word` (a threshold's words before its number: "at least", "≥"), `panel_gene` (genes named as the
-test of a marker that is no gene: MLH1 … for mismatch repair). Status words ("positive", "negative",
-"wild-type") come from the cue list, `nlp/vocab/cues.jsonl`.
+test of a marker that is no gene: MLH1 … for mismatch repair), `alternative_verb` (a verb after "or" that opens
+another requirement: "... by the Couch model or be positive for BRCA1"), `item_separator` (between the items of a
+list written inside one criterion: ";", "*", "OR"; matched as written), `relative_word` (opens a clause about
+the words before it: "CD20+ lymphoma who have relapsed or are resistant" joins two things the patients did).
+Status words ("positive", "negative", "wild-type") come from the cue list, `nlp/vocab/cues.jsonl`.
 """
 
 from __future__ import annotations
@@ -43,6 +46,9 @@ GLUE = _kind("glue")
 DRUG_GLUE = _kind("drug_glue")
 COMPARATOR_WORDS = _kind("comparator_word")
 PANEL_GENES = _kind("panel_gene")
+ALTERNATIVE_VERBS = _kind("alternative_verb")
+ITEM_SEPARATORS = _kind("item_separator")
+RELATIVE_WORDS = _kind("relative_word")
 BRACKETS = frozenset({"(", ")", "[", "]"})
 STATUS_KINDS = ("positive", "negative", "wild_type")
 STATUS_WORDS = {
