@@ -603,3 +603,38 @@ def test_items_that_each_require_a_marker_are_alternatives_of_one_group():
 @pytest.mark.parametrize("line", ["MYCN nonamplified, favourable histology", "MYCN not amplified"])
 def test_a_negated_alteration_word_is_that_alteration_excluded(line):
     assert triples(inclusion(line)) == {("MYCN", "amplification", "excluded")}
+
+
+def test_a_marker_the_criterion_allows_into_one_arm_only_is_a_cohorts():
+    text = inclusion("Tumours with an EGFR exon 20 insertion are eligible for treatment in the sequential arm")
+    assert facts(text) == []
+    assert {reason for reason, *_ in uncertain(text)} == {"cohort"}
+
+
+def test_a_criterion_opening_with_for_and_a_cohort_before_a_comma_is_labelled():
+    text = inclusion("For the expansion cohort portion, patients must have NSCLC with ALK rearrangement by FISH")
+    assert facts(text) == []
+    assert uncertain(text) == {("cohort", "ALK", "fusion", "required")}
+
+
+def test_unless_after_a_marker_makes_it_conditional_but_not_unless_otherwise_approved():
+    text = inclusion("Not in first remission with t(8;21) unless induction therapy failed")
+    assert facts(text) == []
+    assert {reason for reason, *_ in uncertain(text)} == {"conditional"}
+    assert triples(inclusion("No KRAS mutation, unless otherwise approved by the sponsor")) == {
+        ("KRAS", "mutation", "excluded")
+    }
+
+
+def test_a_label_closing_the_criterion_before_introduces_the_next_one():
+    text = inclusion("Archival tissue available for biomarker studies. For Phase 2 Part 2", "CCND1 amplification")
+    assert facts(text) == []
+    assert {reason for reason, *_ in uncertain(text)} == {"cohort"}
+
+
+def test_mismatch_repair_proteins_in_a_note_after_the_dmmr_criterion_are_no_markers():
+    text = inclusion(
+        "MSI-H or dMMR by immunohistochemistry for MLH1, MSH2, MSH6 and PMS2 protein expression",
+        "Note: loss of MLH1 and PMS2 commonly occur together",
+    )
+    assert facts(text) == []

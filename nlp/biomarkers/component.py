@@ -30,6 +30,7 @@ from nlp.biomarkers.filters import (
 from nlp.biomarkers.mentions import MENTION_LABELS, Group, Mention, continues_list, criterion_mentions, gene_groups
 from nlp.biomarkers.relations import Evidence, Scanner, active_methods
 from nlp.biomarkers.scopes import (
+    allowed_in_cohort,
     alternative_items,
     cohort_conflicts,
     cohort_label,
@@ -43,6 +44,7 @@ from nlp.models import Biomarker, UncertainFact, Uncertainty
 from nlp.polarity import Cues, DocContext, cue_finder, doc_context
 from nlp.sections import add_kind
 
+LABEL_WORDS = 6  # words of a label that ends the criterion before the one it introduces ("For Phase 2 Part 2")
 SUB_BULLETS = 2  # criteria after one with facts that may refine it, up to the next that names a gene
 _Found = tuple[Group, Evidence, set[str]]  # a gene group, its evidence and the methods that refine it
 
@@ -98,6 +100,22 @@ def _labelled(context: DocContext) -> dict[str, set[int]]:
     return found
 
 
+def _label_ends_previous(context: DocContext, k: int) -> bool:
+    """The criterion before `k` ends with a short label naming a cohort, arm, part or phase that introduces `k`:
+    "Tumor tissue available for biomarker studies. For Phase 2 Part 2" then "- CCND1 amplification"."""
+    if k == 0 or context.offsets[k - 1].section != context.offsets[k].section:
+        return False
+    cues = context.cues(k - 1)
+    if len(cues.clauses) < 2:  # a header of its own ("Phase 2:") heads a list, read by its items' own labels
+        return False
+    start, end = cues.clauses[-1]
+    tokens = [t for t in context.doc[start:end] if not t.is_space]
+    words = [t for t in tokens if not t.is_punct]
+    if not words or len(words) > LABEL_WORDS or tokens[-1].text in (".", ";", ":"):
+        return False
+    return any(c.kind == "cohort_word" and c.start >= start and c.end - c.start == 1 for c in cues.items)
+
+
 def _criterion(
     context: DocContext, k: int, span: Span, ents: list[Span]
 ) -> tuple[list[Biomarker], list[UncertainFact]]:
@@ -114,7 +132,7 @@ def _criterion(
     kept: list[Biomarker] = []
     strata: list[Biomarker] = []
     doubtful: list[UncertainFact] = []
-    labelled = cohort_label(doc, span, cues)
+    labelled = cohort_label(doc, span, cues) or _label_ends_previous(context, k)
     previous: tuple[int, bool] | None = None
     runs: list[tuple[int, int, list[Biomarker]]] = []  # required groups in text order: where, and their facts
     for g, (group, ev, group_methods) in enumerate(sorted(found, key=lambda item: item[0].start)):
@@ -126,7 +144,7 @@ def _criterion(
         facts = emit(doc, k, span, group, ev, g, group_methods)
         reason: Uncertainty | None = (
             "either" if ev.either or offered_with_other(doc, span, cues, labels, *own)
-            else "cohort" if labelled
+            else "cohort" if labelled or allowed_in_cohort(doc, cues, own[1])
             else "conditional" if ev.conditional or conditional(doc, span, cues, *own)
             else None
         )
@@ -150,7 +168,10 @@ def _criterion(
                 doubtful += uncertain(profile, "conditional")
             else:
                 kept.extend(profile)
-    if cues.has("panel_context"):  # "dMMR by IHC for MLH1, MSH2, MSH6, PMS2": the test of a marker that is no gene
+    previous_panel = k > 0 and context.offsets[k - 1].section == context.offsets[k].section and (
+        context.cues(k - 1).has("panel_context")  # "... dMMR by IHC (MLH1, MSH2, MSH6, PMS2); Note: loss of MLH1 ..."
+    )
+    if cues.has("panel_context") or previous_panel:  # "dMMR by IHC for MLH1, MSH2": the test of a marker, no gene
         kept = [f for f in kept if f.gene not in PANEL_GENES]
     both = {(f.gene, f.alteration) for f in kept + strata + [u.biomarker for u in doubtful if u.biomarker]}
     both = {key for key in both if len({f.polarity for f in kept + strata if (f.gene, f.alteration) == key}

@@ -34,6 +34,9 @@ LABEL_REACH = 16  # tokens from the criterion's start within which its label end
 DASH_LABEL_REACH = 3  # tokens of a label's id between its cohort word and a dash: "Part 1 -", "Cohort 2a –"
 _DASHES = {"-", "–", "—"}
 FLAT_ITEMS = 2  # items of a list written at its header's indentation read as its alternatives
+POST_CONDITION_REACH = 12  # tokens after a marker within which an "unless" or "provided" conditions it
+COHORT_REACH = 10  # tokens after an allowance within which a cohort word makes it that cohort's
+_LABEL_PREPOSITIONS = {"for", "in"}  # open a label that a comma ends: "For the expansion cohort, ..."
 MAX_CONJUNCT_WORDS = 8  # words between a marker and an "or" that still make one conjunct with it
 MIN_OTHER_WORDS = 3  # words the other side of an "or" needs to be a requirement of its own
 _MARKER_LABELS = {"GENE", "GENE_FAMILY", "VARIANT", "PROFILE"}
@@ -50,7 +53,7 @@ def _opening(doc: Doc, span: Span) -> int:
 
 def cohort_label(doc: Doc, span: Span, cues: Cues) -> bool:
     """The criterion opens with a label naming a cohort, arm, part or phase: "Cohort B: ...", "Dose expansion: ...",
-    "Part 1 - ..."."""
+    "Part 1 - ...", "For the expanded cohort portion, ..."."""
     opening = _opening(doc, span)
     word = cues.at(opening, "cohort_word")
     if word is not None:
@@ -61,11 +64,23 @@ def cohort_label(doc: Doc, span: Span, cues: Cues) -> bool:
             dash += 1
         if dash > word.end and dash < span.end and doc[dash].text in _DASHES:
             return True
+    introduced = doc[opening].lower_ in _LABEL_PREPOSITIONS  # "For the expansion cohort, patients must have ..."
     for i in range(span.start, min(span.end, span.start + LABEL_REACH)):
-        if doc[i].text == ":":
+        if doc[i].text == ":" or (introduced and doc[i].text == ","):
             return any(c.kind == "cohort_word" and c.end <= i for c in cues.items)
         if doc[i].text in (".", ";", "(", "["):
             return False
+    return False
+
+
+def allowed_in_cohort(doc: Doc, cues: Cues, end: int) -> bool:
+    """After the marker, its clause allows it into one cohort, arm or portion only: "... T790M mutation is eligible
+    for the treatment in the sequential arm"."""
+    clause_end = cues.clause(end)[1]
+    for allowance in cues.in_clause(("allowance",), end, clause_end):
+        words = cues.in_clause(("cohort_word",), allowance.end, min(clause_end, allowance.end + COHORT_REACH))
+        if any(c.end - c.start == 1 for c in words):
+            return True
     return False
 
 
@@ -75,6 +90,9 @@ def conditional(doc: Doc, span: Span, cues: Cues, start: int, end: int) -> bool:
     if cues.has("applicability"):  # "(applicable to non-squamous patients only)", "a requirement only for Part B"
         return True
     clause_start, clause_end = cues.clause(start)
+    for c in cues.in_clause(("post_condition",), end, min(clause_end, end + POST_CONDITION_REACH)):
+        if c.end >= clause_end or doc[c.end].lower_ != "otherwise":  # "t(8;21) unless failed induction therapy",
+            return True  # not "unless otherwise approved"
     opening = _opening(doc, span)
     if any(c.start > opening for c in cues.in_clause(("condition_scope",), clause_start, start)):
         return True
