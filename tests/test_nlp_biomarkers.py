@@ -638,3 +638,43 @@ def test_mismatch_repair_proteins_in_a_note_after_the_dmmr_criterion_are_no_mark
         "Note: loss of MLH1 and PMS2 commonly occur together",
     )
     assert facts(text) == []
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "MET-positive status (Phase 2 only) by central laboratory",
+        "A participant assigned to the combination arms must have KRAS wild-type colorectal cancer",
+        "Patients of the second stratum must have Philadelphia chromosome-positive ALL",
+        "Dose expansion portion of the study - NSCLC with an ALK rearrangement",
+    ],
+)
+def test_a_marker_its_clause_puts_in_one_cohort_is_uncertain(line):
+    assert facts(inclusion(line)) == []
+    assert {reason for reason, *_ in uncertain(inclusion(line))} == {"cohort"}
+
+
+def test_a_marker_every_cohort_clause_of_the_criterion_requires_stays_required():
+    line = (
+        "Before entry in the Phase I part, HER2 overexpression by local testing. "
+        "Before entry in the Phase II part, HER2 overexpression confirmed centrally."
+    )
+    assert ("ERBB2", "expression", "required") in triples(inclusion(line))
+
+
+def test_a_phase_of_the_disease_is_no_cohort():
+    assert triples(inclusion("Patients in the chronic phase of Philadelphia chromosome-positive CML")) == {
+        ("BCR", "fusion", "required"), ("ABL1", "fusion", "required")
+    }
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "PD-L1 expression will be evaluated centrally on archival tissue",
+        "Solid tumours commonly associated with TP53 mutation",
+        "The expansion will consist of predominantly TP53-mutated patients",
+    ],
+)
+def test_tests_the_study_does_and_descriptions_of_tumour_types_are_no_requirement(line):
+    assert facts(inclusion(line)) == []

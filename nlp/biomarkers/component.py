@@ -100,6 +100,21 @@ def _labelled(context: DocContext) -> dict[str, set[int]]:
     return found
 
 
+def _key(fact: Biomarker) -> tuple:
+    return fact.gene, fact.alteration, fact.variant, fact.polarity
+
+
+def _entered_by_every_clause(entered: list[tuple[tuple[int, int], list[Biomarker]]]) -> set[tuple]:
+    """The facts each of two or more clauses requires of its own cohort ("Prior to enrolment in the Phase I part,
+    ErbB2 over-expression ... Prior to enrolment in the Phase II part, ErbB2 over-expression ..."): of all."""
+    clauses: dict[tuple, set[tuple[int, int]]] = {}
+    for clause, facts in entered:
+        for fact in facts:
+            clauses.setdefault(_key(fact), set()).add(clause)
+    every = {clause for clause, _ in entered}
+    return {key for key, where in clauses.items() if len(every) > 1 and where == every}
+
+
 def _label_ends_previous(context: DocContext, k: int) -> bool:
     """The criterion before `k` ends with a short label naming a cohort, arm, part or phase that introduces `k`:
     "Tumor tissue available for biomarker studies. For Phase 2 Part 2" then "- CCND1 amplification"."""
@@ -135,6 +150,7 @@ def _criterion(
     labelled = cohort_label(doc, span, cues) or _label_ends_previous(context, k)
     previous: tuple[int, bool] | None = None
     runs: list[tuple[int, int, list[Biomarker]]] = []  # required groups in text order: where, and their facts
+    entered: list[tuple[tuple[int, int], list[Biomarker]]] = []  # facts a clause puts in one cohort, by clause
     for g, (group, ev, group_methods) in enumerate(sorted(found, key=lambda item: item[0].start)):
         own = (min(group.start, ev.start), max(group.end, ev.end))
         ev.cue_negated = cues.negated(group.start, group.end, span.label_, ignore=own)
@@ -142,9 +158,12 @@ def _criterion(
             ev.cue_negated = previous[1]
         previous = (own[1], ev.cue_negated)
         facts = emit(doc, k, span, group, ev, g, group_methods)
+        in_cohort = not labelled and allowed_in_cohort(doc, cues, *own)
+        if in_cohort:
+            entered.append((cues.clause(own[0]), facts))
         reason: Uncertainty | None = (
             "either" if ev.either or offered_with_other(doc, span, cues, labels, *own)
-            else "cohort" if labelled or allowed_in_cohort(doc, cues, own[1])
+            else "cohort" if labelled or in_cohort
             else "conditional" if ev.conditional or conditional(doc, span, cues, *own)
             else None
         )
@@ -157,6 +176,10 @@ def _criterion(
             if facts and all(f.polarity == "required" for f in facts):
                 runs.append((*own, facts))
     _join_alternatives(doc, cues, k, runs)
+    shared = _entered_by_every_clause(entered)
+    back = [u for u in doubtful if u.biomarker is not None and u.reason == "cohort" and _key(u.biomarker) in shared]
+    kept += [u.biomarker for u in back if u.biomarker is not None]
+    doubtful = [u for u in doubtful if u not in back]
     for ent in ents:
         if ent.label_ == "PROFILE":
             profile = profile_facts(k, span, cues, ent)

@@ -92,6 +92,8 @@ def mention_only(cues: Cues, group: Group, ev: Evidence, after: int) -> bool:
     if any(near[0] <= c.start and c.end <= near[1] for c in cues.in_clause(("benign",), clause_start, clause_end)):
         return True  # "BRCA mutations that are considered non-deleterious": a kind of variant, not the marker
     end = max(ev.end, group.end)
+    if any(c.start - end <= OPTIONAL_REACH for c in cues.in_clause(("future_test",), end, clause_end)):
+        return True  # "PD-L1 expression will be evaluated centrally": a test the study does, not a requirement
     if any(c.start - end <= INSUFFICIENT_REACH for c in cues.in_clause(("insufficient",), end, clause_end)):
         return True  # "HER2 overexpression by IHC will not be sufficient": a result that does not qualify
     return any(c.start - end <= OPTIONAL_REACH for c in cues.in_clause(("optional",), end, clause_end))

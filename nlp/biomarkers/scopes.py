@@ -26,7 +26,7 @@ import re
 
 from spacy.tokens import Doc, Span
 
-from nlp.biomarkers.words import ALTERNATIVE_VERBS, ITEM_SEPARATORS, RELATIVE_WORDS
+from nlp.biomarkers.words import ALTERNATIVE_VERBS, DISEASE_PHASE_WORDS, ITEM_SEPARATORS, RELATIVE_WORDS
 from nlp.models import Biomarker, UncertainFact, Uncertainty
 from nlp.polarity import Cues, DocContext
 
@@ -36,6 +36,7 @@ _DASHES = {"-", "–", "—"}
 FLAT_ITEMS = 2  # items of a list written at its header's indentation read as its alternatives
 POST_CONDITION_REACH = 12  # tokens after a marker within which an "unless" or "provided" conditions it
 COHORT_REACH = 10  # tokens after an allowance within which a cohort word makes it that cohort's
+ENTRY_REACH = 6  # tokens between "assigned to", "of the" ... and the cohort word they enter
 _LABEL_PREPOSITIONS = {"for", "in"}  # open a label that a comma ends: "For the expansion cohort, ..."
 MAX_CONJUNCT_WORDS = 8  # words between a marker and an "or" that still make one conjunct with it
 MIN_OTHER_WORDS = 3  # words the other side of an "or" needs to be a requirement of its own
@@ -73,10 +74,27 @@ def cohort_label(doc: Doc, span: Span, cues: Cues) -> bool:
     return False
 
 
-def allowed_in_cohort(doc: Doc, cues: Cues, end: int) -> bool:
-    """After the marker, its clause allows it into one cohort, arm or portion only: "... T790M mutation is eligible
-    for the treatment in the sequential arm"."""
-    clause_end = cues.clause(end)[1]
+def allowed_in_cohort(doc: Doc, cues: Cues, start: int, end: int) -> bool:
+    """The marker's clause puts it in one cohort, arm or portion only: "... T790M mutation is eligible for the
+    treatment in the sequential arm", "A participant assigned to the combination arms must have ...", "MET+ status
+    (Phase 2 only)", "Phase II portion of the study - ..."."""
+    clause_start, clause_end = cues.clause(end)
+    nouns = [
+        n for n in cues.in_clause(("cohort_noun",), clause_start, clause_end)
+        if n.start == 0 or doc[n.start - 1].lower_ not in DISEASE_PHASE_WORDS  # not "in the chronic phase"
+    ]
+    for entry in cues.in_clause(("cohort_entry",), clause_start, start):
+        if any(0 <= n.start - entry.end <= ENTRY_REACH and n.end <= start for n in nouns):
+            return True
+    for n in nouns:
+        following = [t for t in doc[n.end : min(clause_end, n.end + ENTRY_REACH)] if not t.is_space]
+        if any(t.lower_ == "only" for t in following[:3]):  # "(Phase 2 only)", "for part 1 only"
+            return True
+    opening = _opening(doc, cues.span)
+    if any(n.start < start and doc[i].text in _DASHES and doc[i].whitespace_
+           for n in nouns if n.start - opening <= ENTRY_REACH
+           for i in range(n.end, min(start, opening + LABEL_REACH))):
+        return True  # "Phase II portion of the study - histologically confirmed ..."
     for allowance in cues.in_clause(("allowance",), end, clause_end):
         words = cues.in_clause(("cohort_word",), allowance.end, min(clause_end, allowance.end + COHORT_REACH))
         if any(c.end - c.start == 1 for c in words):

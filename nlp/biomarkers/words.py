@@ -12,7 +12,9 @@ after it: "is", "must"), `drug_glue` (between a gene and a drug word: "EGFR smal
 test of a marker that is no gene: MLH1 … for mismatch repair), `alternative_verb` (a verb after "or" that opens
 another requirement: "... by the Couch model or be positive for BRCA1"), `item_separator` (between the items of a
 list written inside one criterion: ";", "*", "OR"; matched as written), `relative_word` (opens a clause about
-the words before it: "CD20+ lymphoma who have relapsed or are resistant" joins two things the patients did).
+the words before it: "CD20+ lymphoma who have relapsed or are resistant" joins two things the patients did),
+`disease_phase_word` (before "phase" it names a phase of the disease or its treatment, not of the study: "chronic
+phase").
 Status words ("positive", "negative", "wild-type") come from the cue list, `nlp/vocab/cues.jsonl`.
 """
 
@@ -49,6 +51,7 @@ PANEL_GENES = _kind("panel_gene")
 ALTERNATIVE_VERBS = _kind("alternative_verb")
 ITEM_SEPARATORS = _kind("item_separator")
 RELATIVE_WORDS = _kind("relative_word")
+DISEASE_PHASE_WORDS = _kind("disease_phase_word")
 BRACKETS = frozenset({"(", ")", "[", "]"})
 STATUS_KINDS = ("positive", "negative", "wild_type")
 STATUS_WORDS = {
