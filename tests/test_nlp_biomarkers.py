@@ -678,3 +678,31 @@ def test_a_phase_of_the_disease_is_no_cohort():
 )
 def test_tests_the_study_does_and_descriptions_of_tumour_types_are_no_requirement(line):
     assert facts(inclusion(line)) == []
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "For HER2-positive disease, prior trastuzumab is required",
+        "Prior EGFR tyrosine kinase inhibitor therapy is required for EGFR-mutant tumours",
+    ],
+)
+def test_a_marker_naming_whom_a_requirement_is_for_is_conditional(line):
+    assert facts(inclusion(line)) == []
+    assert {reason for reason, *_ in uncertain(inclusion(line))} == {"conditional"}
+
+
+def test_a_marker_of_a_family_member_is_no_exclusion():
+    assert facts(exclusion("Germline BRCA2 mutation in a family member")) == []
+    assert facts(inclusion("Documented BRCA mutation in the family")) == []
+
+
+@pytest.mark.parametrize("line", ["Positive or negative for PD-L1 expression", "Either EGFR mutant or wild-type"])
+def test_either_status_written_before_or_around_the_gene_is_uncertain(line):
+    assert facts(inclusion(line)) == []
+    assert {reason for reason, *_ in uncertain(inclusion(line))} == {"either"}
+
+
+def test_an_either_status_ends_at_the_comma_before_the_next_gene():
+    line = "Oestrogen receptor negative or positive, and HER2 negative by FISH"
+    assert triples(inclusion(line)) == {("ERBB2", "any", "excluded")}

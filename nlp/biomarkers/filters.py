@@ -28,6 +28,8 @@ BENIGN_REACH = 8  # a "benign"/"non-deleterious" word this close makes the group
 DRUG_REACH = 3  # glue words after the group before a drug word ("EGFR small molecule inhibitor")
 ALTERNATIVE_REACH = 30  # tokens between two gene phrases that an "or" still offers as alternatives
 DRUG_LEFT_REACH = 4  # a drug word this close before the group makes the group its target ("anti-PD-L1")
+EITHER_LEFT_REACH = 3  # tokens between an either-status phrase and the group after it: "positive or negative for"
+OTHER_PERSON_REACH = 4  # tokens after the group within which a relative makes it theirs: "... in a family member"
 INSUFFICIENT_REACH = 12  # a "not sufficient" this close after the group: "overexpression by IHC will not be sufficient"
 _BEFORE_KINDS = ("uncertain", "optional", "conditional", "test_before", "exception", "other_person")
 
@@ -92,6 +94,8 @@ def mention_only(cues: Cues, group: Group, ev: Evidence, after: int) -> bool:
     if any(near[0] <= c.start and c.end <= near[1] for c in cues.in_clause(("benign",), clause_start, clause_end)):
         return True  # "BRCA mutations that are considered non-deleterious": a kind of variant, not the marker
     end = max(ev.end, group.end)
+    if any(c.start - end <= OTHER_PERSON_REACH for c in cues.in_clause(("other_person",), end, clause_end)):
+        return True  # "germline BRCA mutation in a family member"
     if any(c.start - end <= OPTIONAL_REACH for c in cues.in_clause(("future_test",), end, clause_end)):
         return True  # "PD-L1 expression will be evaluated centrally": a test the study does, not a requirement
     if any(c.start - end <= INSUFFICIENT_REACH for c in cues.in_clause(("insufficient",), end, clause_end)):
@@ -128,8 +132,17 @@ def defined(doc: Doc, span: Span, cues: Cues, group: Group) -> bool:
 
 
 def either_status(cues: Cues, group: Group, ev: Evidence) -> bool:
-    """ "PR +/-", "HER2 positive or negative": either status may enrol."""
-    return any(cues.at(i, "either_status") for i in range(group.end, max(ev.end, group.end) + 2))
+    """ "PR +/-", "HER2 positive or negative", "EGFR mutant or wild-type", "positive or negative for PD-L1":
+    either status may enrol."""
+    if any(cues.at(i, "either_status") for i in range(group.end, max(ev.end, group.end) + 2)):
+        return True
+    doc = cues.span.doc
+    return any(
+        c.kind == "either_status"
+        and 0 <= group.start - c.end <= EITHER_LEFT_REACH
+        and not any(t.is_punct or t.lower_ in ("and", "or") for t in doc[c.end : group.start])
+        for c in cues.items
+    )
 
 
 def offered_instead(doc: Doc, cues: Cues, end: int, start: int) -> bool:

@@ -108,6 +108,13 @@ def conditional(doc: Doc, span: Span, cues: Cues, start: int, end: int) -> bool:
     if cues.has("applicability"):  # "(applicable to non-squamous patients only)", "a requirement only for Part B"
         return True
     clause_start, clause_end = cues.clause(start)
+    opening = clause_start
+    while opening < start and (doc[opening].is_space or doc[opening].is_punct):
+        opening += 1
+    if doc[opening].lower_ in _LABEL_PREPOSITIONS and opening < start:  # "For HER2-positive disease, trastuzumab ..."
+        comma = next((i for i in range(opening, clause_end) if doc[i].text == ","), None)
+        if comma is not None and comma >= end:
+            return True
     for c in cues.in_clause(("post_condition",), end, min(clause_end, end + POST_CONDITION_REACH)):
         if c.end >= clause_end or doc[c.end].lower_ != "otherwise":  # "t(8;21) unless failed induction therapy",
             return True  # not "unless otherwise approved"
