@@ -706,3 +706,32 @@ def test_either_status_written_before_or_around_the_gene_is_uncertain(line):
 def test_an_either_status_ends_at_the_comma_before_the_next_gene():
     line = "Oestrogen receptor negative or positive, and HER2 negative by FISH"
     assert triples(inclusion(line)) == {("ERBB2", "any", "excluded")}
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Advanced solid tumours, including but not limited to PIK3CA-mutant cancers",
+        "First remission with high-risk features (e.g., Philadelphia chromosome-positive)",
+        "Other cancers with relevant aberrations (e.g. KRAS mutations) may be considered",
+    ],
+)
+def test_a_marker_given_as_an_example_of_what_may_enrol_is_no_requirement(line):
+    assert facts(inclusion(line)) == []
+
+
+def test_a_marker_given_as_an_example_of_what_is_excluded_stays_excluded():
+    assert triples(inclusion("No favourable cytogenetics (e.g., t(8;21))")) == {
+        ("RUNX1", "fusion", "excluded"), ("RUNX1T1", "fusion", "excluded")
+    }
+
+
+def test_an_example_in_brackets_ends_at_its_closing_bracket():
+    line = "B-cell markers in the absence of T-cell markers (e.g., CD3) with expression of CD19"
+    assert triples(inclusion(line)) == {("CD19", "expression", "required")}
+
+
+def test_a_receptor_profile_of_one_cohort_is_uncertain():
+    text = inclusion("Patients in the triple negative breast cancer cohort of Part B must have had chemotherapy")
+    assert facts(text) == []
+    assert {reason for reason, *_ in uncertain(text)} == {"cohort"}

@@ -183,7 +183,7 @@ def _criterion(
     for ent in ents:
         if ent.label_ == "PROFILE":
             profile = profile_facts(k, span, cues, ent)
-            if labelled:
+            if labelled or allowed_in_cohort(doc, cues, ent.start, ent.end):
                 doubtful += uncertain(profile, "cohort")
             elif offered_with_other(doc, span, cues, labels, ent.start, ent.end):
                 doubtful += uncertain(profile, "either")

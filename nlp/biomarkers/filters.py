@@ -28,6 +28,7 @@ BENIGN_REACH = 8  # a "benign"/"non-deleterious" word this close makes the group
 DRUG_REACH = 3  # glue words after the group before a drug word ("EGFR small molecule inhibitor")
 ALTERNATIVE_REACH = 30  # tokens between two gene phrases that an "or" still offers as alternatives
 DRUG_LEFT_REACH = 4  # a drug word this close before the group makes the group its target ("anti-PD-L1")
+EXAMPLE_REACH = 6  # tokens between "e.g.", "such as" ... and a gene it offers as an example (inclusion criteria)
 EITHER_LEFT_REACH = 3  # tokens between an either-status phrase and the group after it: "positive or negative for"
 OTHER_PERSON_REACH = 4  # tokens after the group within which a relative makes it theirs: "... in a family member"
 INSUFFICIENT_REACH = 12  # a "not sufficient" this close after the group: "overexpression by IHC will not be sufficient"
@@ -88,6 +89,16 @@ def mention_only(cues: Cues, group: Group, ev: Evidence, after: int) -> bool:
         return True
     if any(c.kind == "exception" and group.start - c.end <= EXCEPTION_REACH for c in before):
         return True
+    examples = cues.in_clause(("example",), clause_start, group.start)
+    doc = cues.span.doc
+    required = cues.span.label_ == "inclusion" and not cues.negated(group.start, group.end, "inclusion")
+    if required and any(
+        not any(t.text == ")" for t in doc[c.end : group.start])
+        and (group.start - c.end <= EXAMPLE_REACH or doc[c.start - 1].text == "(")
+        for c in examples
+    ):
+        return True  # "solid tumours, including but not limited to PIK3CA-mutant cancers": examples of a kind
+        # that is required (examples of what is excluded are excluded: "no favourable karyotype (e.g., t(8;21))")
     if any(c.kind in ("uncertain", "optional", "other_person") for c in before):
         return True  # "preferred", "allowed", "family history of": not the patient's own requirement
     near = (group.start - BENIGN_REACH, max(ev.end, group.end) + BENIGN_REACH)

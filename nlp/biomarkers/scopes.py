@@ -36,7 +36,7 @@ _DASHES = {"-", "–", "—"}
 FLAT_ITEMS = 2  # items of a list written at its header's indentation read as its alternatives
 POST_CONDITION_REACH = 12  # tokens after a marker within which an "unless" or "provided" conditions it
 COHORT_REACH = 10  # tokens after an allowance within which a cohort word makes it that cohort's
-ENTRY_REACH = 6  # tokens between "assigned to", "of the" ... and the cohort word they enter
+ENTRY_REACH = 10  # tokens between "assigned to", "of the" ... and the cohort word they enter
 _LABEL_PREPOSITIONS = {"for", "in"}  # open a label that a comma ends: "For the expansion cohort, ..."
 MAX_CONJUNCT_WORDS = 8  # words between a marker and an "or" that still make one conjunct with it
 MIN_OTHER_WORDS = 3  # words the other side of an "or" needs to be a requirement of its own
@@ -84,7 +84,7 @@ def allowed_in_cohort(doc: Doc, cues: Cues, start: int, end: int) -> bool:
         if n.start == 0 or doc[n.start - 1].lower_ not in DISEASE_PHASE_WORDS  # not "in the chronic phase"
     ]
     for entry in cues.in_clause(("cohort_entry",), clause_start, start):
-        if any(0 <= n.start - entry.end <= ENTRY_REACH and n.end <= start for n in nouns):
+        if any(0 <= n.start - entry.end <= ENTRY_REACH for n in nouns):
             return True
     for n in nouns:
         following = [t for t in doc[n.end : min(clause_end, n.end + ENTRY_REACH)] if not t.is_space]
