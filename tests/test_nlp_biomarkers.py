@@ -735,3 +735,14 @@ def test_a_receptor_profile_of_one_cohort_is_uncertain():
     text = inclusion("Patients in the triple negative breast cancer cohort of Part B must have had chemotherapy")
     assert facts(text) == []
     assert {reason for reason, *_ in uncertain(text)} == {"cohort"}
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Human epidermal growth factor receptor type 2 (HER2)-negative disease",
+        "Human epidermal growth factor receptor-2 negative",
+    ],
+)
+def test_her2_spelled_out_with_type_or_a_hyphen_is_erbb2_not_egfr(line):
+    assert triples(inclusion(line)) == {("ERBB2", "any", "excluded")}
