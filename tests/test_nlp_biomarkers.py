@@ -746,3 +746,21 @@ def test_a_receptor_profile_of_one_cohort_is_uncertain():
 )
 def test_her2_spelled_out_with_type_or_a_hyphen_is_erbb2_not_egfr(line):
     assert triples(inclusion(line)) == {("ERBB2", "any", "excluded")}
+
+
+def test_a_marker_in_a_bracketed_list_of_alternatives_that_name_none_is_uncertain():
+    text = inclusion("High-risk neuroblastoma (stage 4, or MYCN amplified, or multiply recurrent localized disease)")
+    assert facts(text) == []
+    assert {reason for reason, *_ in uncertain(text)} == {"either"}
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Hormone receptor positive (ER-positive, PR-positive, or both)",
+        "High-risk cytogenetics (t(9;22) or t(4;11))",
+        "Patients (including those with HER2-positive disease who should have had trastuzumab or lapatinib before)",
+    ],
+)
+def test_brackets_listing_only_markers_or_holding_a_sentence_keep_their_markers(line):
+    assert facts(inclusion(line)) != []

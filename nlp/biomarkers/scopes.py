@@ -26,7 +26,13 @@ import re
 
 from spacy.tokens import Doc, Span
 
-from nlp.biomarkers.words import ALTERNATIVE_VERBS, DISEASE_PHASE_WORDS, ITEM_SEPARATORS, RELATIVE_WORDS
+from nlp.biomarkers.words import (
+    ALTERNATIVE_VERBS,
+    DISEASE_PHASE_WORDS,
+    ITEM_SEPARATORS,
+    LIST_CLOSERS,
+    RELATIVE_WORDS,
+)
 from nlp.models import Biomarker, UncertainFact, Uncertainty
 from nlp.polarity import Cues, DocContext
 
@@ -38,6 +44,7 @@ POST_CONDITION_REACH = 12  # tokens after a marker within which an "unless" or "
 COHORT_REACH = 10  # tokens after an allowance within which a cohort word makes it that cohort's
 ENTRY_REACH = 10  # tokens between "assigned to", "of the" ... and the cohort word they enter
 _LABEL_PREPOSITIONS = {"for", "in"}  # open a label that a comma ends: "For the expansion cohort, ..."
+MAX_ITEM_WORDS = 6  # words of one item of a bracketed list of alternatives
 MAX_CONJUNCT_WORDS = 8  # words between a marker and an "or" that still make one conjunct with it
 MIN_OTHER_WORDS = 3  # words the other side of an "or" needs to be a requirement of its own
 _MARKER_LABELS = {"GENE", "GENE_FAMILY", "VARIANT", "PROFILE"}
@@ -135,6 +142,49 @@ def _words(doc: Doc, start: int, end: int) -> int:
     return sum(1 for t in doc[start:end] if not (t.is_space or t.is_punct))
 
 
+def _bracketed_alternative(doc: Doc, span: Span, labels: dict[int, Span], start: int, end: int) -> bool:
+    """The marker is one item of a bracketed list of alternatives whose other items name no marker: "High-risk
+    cytogenetics (monosomy 7, 5q-, trisomy 8, or t(9;22))"."""
+    depth, opened = 0, None
+    for i in range(start - 1, span.start - 1, -1):
+        if doc[i].text in (")", "]"):
+            depth += 1
+        elif doc[i].text in ("(", "["):
+            if depth == 0:
+                opened = i
+                break
+            depth -= 1
+    if opened is None:
+        return False
+    depth, closed = 0, None
+    for i in range(opened + 1, span.end):
+        if doc[i].text in ("(", "["):
+            depth += 1
+        elif doc[i].text in (")", "]"):
+            if depth == 0:
+                closed = i
+                break
+            depth -= 1
+    if closed is None or closed < end or not any(doc[i].lower_ in ("or", "and/or") for i in range(opened, closed)):
+        return False
+    items, item_start, depth = [], opened + 1, 0
+    for i in range(opened + 1, closed):
+        depth += doc[i].text in ("(", "[")
+        depth -= doc[i].text in (")", "]")
+        if depth == 0 and doc[i].lower_ in (",", ";", "or", "and/or"):
+            items.append((item_start, i))
+            item_start = i + 1
+    items.append((item_start, closed))
+    if any(_words(doc, *item) > MAX_ITEM_WORDS for item in items):  # a sentence in brackets, not a list
+        return False
+    others = [
+        item for item in items
+        if any(t.is_alpha for t in doc[item[0] : item[1]]) and not _names_marker(labels, *item)
+        and not all(t.lower_ in LIST_CLOSERS for t in doc[item[0] : item[1]] if not (t.is_space or t.is_punct))
+    ]
+    return len(items) > 1 and bool(others)
+
+
 def offered_with_other(doc: Doc, span: Span, cues: Cues, labels: dict[int, Span], start: int, end: int) -> bool:
     """The marker at tokens [start, end) is one alternative beside a requirement that names no marker: "... by the
     Couch model or be positive for BRCA1 or BRCA2", "any of the following: prior response to a TKI; an EGFR
@@ -156,6 +206,8 @@ def offered_with_other(doc: Doc, span: Span, cues: Cues, labels: dict[int, Span]
             continue
         if other and _words(doc, *other) >= MIN_OTHER_WORDS and not _names_marker(labels, *other):
             return True
+    if _bracketed_alternative(doc, span, labels, start, end):
+        return True
     for header in cues.in_clause(("alternatives_header",), span.start, start):
         items, item_start = [], header.end
         for i in range(header.end, span.end):

@@ -14,7 +14,8 @@ another requirement: "... by the Couch model or be positive for BRCA1"), `item_s
 list written inside one criterion: ";", "*", "OR"; matched as written), `relative_word` (opens a clause about
 the words before it: "CD20+ lymphoma who have relapsed or are resistant" joins two things the patients did),
 `disease_phase_word` (before "phase" it names a phase of the disease or its treatment, not of the study: "chronic
-phase").
+phase"), `list_closer` (words of an item of a list that names no alternative of its own: "ER+, PR+ or both", "(for
+example, L858R or T790M)").
 Status words ("positive", "negative", "wild-type") come from the cue list, `nlp/vocab/cues.jsonl`.
 """
 
@@ -52,6 +53,7 @@ ALTERNATIVE_VERBS = _kind("alternative_verb")
 ITEM_SEPARATORS = _kind("item_separator")
 RELATIVE_WORDS = _kind("relative_word")
 DISEASE_PHASE_WORDS = _kind("disease_phase_word")
+LIST_CLOSERS = _kind("list_closer")
 BRACKETS = frozenset({"(", ")", "[", "]"})
 STATUS_KINDS = ("positive", "negative", "wild_type")
 STATUS_WORDS = {
