@@ -764,3 +764,9 @@ def test_a_marker_in_a_bracketed_list_of_alternatives_that_name_none_is_uncertai
 )
 def test_brackets_listing_only_markers_or_holding_a_sentence_keep_their_markers(line):
     assert facts(inclusion(line)) != []
+
+
+def test_a_marker_of_another_cancer_is_no_exclusion_but_one_of_this_cancer_is():
+    assert facts(exclusion("History of another cancer (e.g., EGFR-mutant lung cancer) within 3 years")) == []
+    line = "AML secondary to a prior malignancy and without good-risk features of t(8;21)"
+    assert triples(inclusion(line)) == {("RUNX1", "fusion", "excluded"), ("RUNX1T1", "fusion", "excluded")}

@@ -32,7 +32,8 @@ EXAMPLE_REACH = 6  # tokens between "e.g.", "such as" ... and a gene it offers a
 EITHER_LEFT_REACH = 3  # tokens between an either-status phrase and the group after it: "positive or negative for"
 OTHER_PERSON_REACH = 4  # tokens after the group within which a relative makes it theirs: "... in a family member"
 INSUFFICIENT_REACH = 12  # a "not sufficient" this close after the group: "overexpression by IHC will not be sufficient"
-_BEFORE_KINDS = ("uncertain", "optional", "conditional", "test_before", "exception", "other_person")
+_BEFORE_KINDS = ("uncertain", "optional", "conditional", "test_before", "exception", "other_person", "other_disease")
+OTHER_DISEASE_REACH = 6  # tokens between "another cancer", "prior malignancy" ... and a marker of that disease
 
 
 def token_after(doc: Doc, span: Span, i: int) -> int:
@@ -101,6 +102,12 @@ def mention_only(cues: Cues, group: Group, ev: Evidence, after: int) -> bool:
         # that is required (examples of what is excluded are excluded: "no favourable karyotype (e.g., t(8;21))")
     if any(c.kind in ("uncertain", "optional", "other_person") for c in before):
         return True  # "preferred", "allowed", "family history of": not the patient's own requirement
+    if any(
+        c.kind == "other_disease" and group.start - c.end <= OTHER_DISEASE_REACH
+        and not any(t.lower_ in ("and", "with", "without") for t in doc[c.end : group.start])
+        for c in before
+    ):
+        return True  # "another cancer (e.g., EGFR-mutant lung cancer)": a marker of that other disease
     near = (group.start - BENIGN_REACH, max(ev.end, group.end) + BENIGN_REACH)
     if any(near[0] <= c.start and c.end <= near[1] for c in cues.in_clause(("benign",), clause_start, clause_end)):
         return True  # "BRCA mutations that are considered non-deleterious": a kind of variant, not the marker
