@@ -770,3 +770,11 @@ def test_a_marker_of_another_cancer_is_no_exclusion_but_one_of_this_cancer_is():
     assert facts(exclusion("History of another cancer (e.g., EGFR-mutant lung cancer) within 3 years")) == []
     line = "AML secondary to a prior malignancy and without good-risk features of t(8;21)"
     assert triples(inclusion(line)) == {("RUNX1", "fusion", "excluded"), ("RUNX1T1", "fusion", "excluded")}
+
+
+def test_a_method_name_broken_by_a_hard_wrap_still_offers_its_alternative():
+    text = (
+        "Inclusion Criteria:\r\n\r\n          -  HER2 overexpression 3+ by immunohistochemistry (IHC) or fluorescence in situ"
+        "\r\n             hybridization (FISH)\r\n"
+    )
+    assert triples(text) == {("ERBB2", "expression", "required"), ("ERBB2", "amplification", "required")}

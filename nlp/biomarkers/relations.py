@@ -37,7 +37,7 @@ MAX_RIGHT = 12  # tokens after a gene group read for its evidence
 MAX_LEFT = 6  # tokens before a gene group read for its evidence
 METHOD_REACH = 5  # tokens either side of a method word ("IHC") where a result makes the method one the criterion reads
 MAX_ASIDE = 12  # tokens past the reading's limit a parenthetical gloss may run to its closing bracket
-_JOINED_METHOD = 4  # tokens between two method words joined by "or"
+_JOINED_METHOD = 7  # words between two method words joined by "or"
 SCORE_REACH = 4  # tokens after a method word within which its threshold or score must come ("TPS ≥ 50%")
 NEXT_GENE_REACH = 4  # tokens after a status word within which a gene makes the status that gene's
 METHODS = (("method_expression", "expression"), ("method_ish", "ish"), ("method_copies", "amplification"))
@@ -124,10 +124,17 @@ def active_methods(doc: Doc, cues: Cues, labels: dict[int, Span]) -> set[str]:
                 break
     for cue in cues.items:  # "3+ by IHC or FISH": a method offered beside one the criterion reads is read too
         if cue.kind.startswith("method_") and cue.kind not in active:
-            joined = [c for c in cues.items if c.kind in active and 0 < abs(c.start - cue.start) <= _JOINED_METHOD]
+            joined = [c for c in cues.items if c.kind in active and c.start != cue.start and _gap(doc, c, cue)]
             if any("or" in (t.lower_ for t in doc[min(c.end, cue.end) : max(c.start, cue.start)]) for c in joined):
                 active.add(cue.kind)
     return active
+
+
+def _gap(doc: Doc, one: Cue, other: Cue) -> bool:
+    """Two method cues are close: few words between them, a hard-wrapped line's break not counted ("(IHC) or
+    fluorescence in situ / hybridization (FISH)", where the broken name is no cue)."""
+    lo, hi = min(one.end, other.end), max(one.start, other.start)
+    return sum(1 for t in doc[lo:hi] if not t.is_space) <= _JOINED_METHOD
 
 
 def fits(variant: Variant, group: Group) -> bool:
