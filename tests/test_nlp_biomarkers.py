@@ -774,7 +774,7 @@ def test_a_marker_of_another_cancer_is_no_exclusion_but_one_of_this_cancer_is():
 
 def test_a_method_name_broken_by_a_hard_wrap_still_offers_its_alternative():
     text = (
-        "Inclusion Criteria:\r\n\r\n          -  HER2 overexpression 3+ by immunohistochemistry (IHC) or fluorescence in situ"
-        "\r\n             hybridization (FISH)\r\n"
+        "Inclusion Criteria:\r\n\r\n          -  HER2 overexpression 3+ by immunohistochemistry (IHC) or"
+        " fluorescence in situ\r\n             hybridization (FISH)\r\n"
     )
     assert triples(text) == {("ERBB2", "expression", "required"), ("ERBB2", "amplification", "required")}
