@@ -778,3 +778,20 @@ def test_a_method_name_broken_by_a_hard_wrap_still_offers_its_alternative():
         " fluorescence in situ\r\n             hybridization (FISH)\r\n"
     )
     assert triples(text) == {("ERBB2", "expression", "required"), ("ERBB2", "amplification", "required")}
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Phase 2 Cohort C (thyroid cancer): thyroid cancer with a RET rearrangement",
+        "Phase II portion of the study - CLL; patients lacking CD23 must not have cyclin D1 overexpression",
+    ],
+)
+def test_a_label_with_a_gloss_in_brackets_or_words_before_its_dash_governs_the_criterion(line):
+    assert facts(inclusion(line)) == []
+    assert {reason for reason, *_ in uncertain(inclusion(line))} == {"cohort"}
+
+
+def test_patients_with_a_bracketed_definition_before_a_colon_are_no_cohort_label():
+    line = "Patients with high-risk ALL (presence of features: MRD over 1%, or t(9;22) [BCR-ABL]) were removed"
+    assert ("BCR", "fusion", "excluded") in triples(exclusion(line))

@@ -61,7 +61,8 @@ def _opening(doc: Doc, span: Span) -> int:
 
 def cohort_label(doc: Doc, span: Span, cues: Cues) -> bool:
     """The criterion opens with a label naming a cohort, arm, part or phase: "Cohort B: ...", "Dose expansion: ...",
-    "Part 1 - ...", "For the expanded cohort portion, ..."."""
+    "Part 1 - ...", "Phase II portion of the study - ...", "For the expanded cohort portion, ...", "Phase 2 Cohort C
+    (thyroid cancer): ..."."""
     opening = _opening(doc, span)
     word = cues.at(opening, "cohort_word")
     if word is not None:
@@ -73,18 +74,23 @@ def cohort_label(doc: Doc, span: Span, cues: Cues) -> bool:
         if dash > word.end and dash < span.end and doc[dash].text in _DASHES:
             return True
     introduced = doc[opening].lower_ in _LABEL_PREPOSITIONS  # "For the expansion cohort, patients must have ..."
+    nouns = [c for c in cues.items if c.kind == "cohort_noun" and c.start - opening <= ENTRY_REACH]
     for i in range(span.start, min(span.end, span.start + LABEL_REACH)):
-        if doc[i].text == ":" or (introduced and doc[i].text == ","):
-            return any(c.kind == "cohort_word" and c.end <= i for c in cues.items)
-        if doc[i].text in (".", ";", "(", "["):
-            return False
+        named = any(c.kind == "cohort_word" and c.end <= i for c in cues.items)
+        if doc[i].text in (":", "):", "]:") or (introduced and doc[i].text == ","):
+            return named
+        if doc[i].text in _DASHES and doc[i].whitespace_ and any(n.end <= i for n in nouns):
+            return True  # "Phase II portion of the study - histologically confirmed ..."
+        glossed = any(n.end <= i for n in nouns)
+        if doc[i].text in (".", ";") or (doc[i].text in ("(", "[") and not glossed):
+            return False  # a bracket after a cohort word glosses the label: "Phase 2 Cohort C (thyroid cancer):"
     return False
 
 
 def allowed_in_cohort(doc: Doc, cues: Cues, start: int, end: int) -> bool:
     """The marker's clause puts it in one cohort, arm or portion only: "... T790M mutation is eligible for the
     treatment in the sequential arm", "A participant assigned to the combination arms must have ...", "MET+ status
-    (Phase 2 only)", "Phase II portion of the study - ..."."""
+    (Phase 2 only)"."""
     clause_start, clause_end = cues.clause(end)
     nouns = [
         n for n in cues.in_clause(("cohort_noun",), clause_start, clause_end)
@@ -97,11 +103,6 @@ def allowed_in_cohort(doc: Doc, cues: Cues, start: int, end: int) -> bool:
         following = [t for t in doc[n.end : min(clause_end, n.end + ENTRY_REACH)] if not t.is_space]
         if any(t.lower_ == "only" for t in following[:3]):  # "(Phase 2 only)", "for part 1 only"
             return True
-    opening = _opening(doc, cues.span)
-    if any(n.start < start and doc[i].text in _DASHES and doc[i].whitespace_
-           for n in nouns if n.start - opening <= ENTRY_REACH
-           for i in range(n.end, min(start, opening + LABEL_REACH))):
-        return True  # "Phase II portion of the study - histologically confirmed ..."
     for allowance in cues.in_clause(("allowance",), end, clause_end):
         words = cues.in_clause(("cohort_word",), allowance.end, min(clause_end, allowance.end + COHORT_REACH))
         if any(c.end - c.start == 1 for c in words):
