@@ -3,7 +3,7 @@
     >>> from nlp.extract import extract_text
     >>> facts = extract_text("Inclusion Criteria:\\n* ALK positive by FISH, or ROS1 fusion").biomarkers
     >>> [(b.gene, b.alteration, b.polarity, b.any_of) for b in facts]
-    [('ALK', 'fusion', 'required', None), ('ROS1', 'fusion', 'required', None)]
+    [('ALK', 'fusion', 'required', '0:22'), ('ROS1', 'fusion', 'required', '0:22')]
 
 Polarity is the section's, flipped by a negating cue or a negative status ("HER2-negative"); alternatives
 (a family, genes joined by "or", methods that each suffice) share one `any_of` group when required. A positive
