@@ -795,3 +795,13 @@ def test_a_label_with_a_gloss_in_brackets_or_words_before_its_dash_governs_the_c
 def test_patients_with_a_bracketed_definition_before_a_colon_are_no_cohort_label():
     line = "Patients with high-risk ALL (presence of features: MRD over 1%, or t(9;22) [BCR-ABL]) were removed"
     assert ("BCR", "fusion", "excluded") in triples(exclusion(line))
+
+
+def test_list_items_ending_in_and_or_are_alternatives_of_one_group():
+    text = (
+        "Inclusion Criteria:\n- Hormone receptor status:\n"
+        "    - Oestrogen receptor positive AND/OR\n    - Progesterone receptor positive\n"
+    )
+    found = facts(text)
+    assert {(b.gene, b.polarity) for b in found} == {("ESR1", "required"), ("PGR", "required")}
+    assert len({b.any_of for b in found}) == 1 and found[0].any_of is not None

@@ -227,7 +227,8 @@ def _column(text: str, start: int) -> int:
 
 def _siblings(context: DocContext, k: int) -> list[int]:
     """The items of the list criterion `k` belongs to, when its parent (the criterion above it, less indented)
-    offers them as alternatives ("one of the following:") or every item but the last ends in "or"; else []."""
+    offers them as alternatives ("one of the following:") or every item but the last ends in "or" or "and/or";
+    else []."""
     offsets, text = context.offsets, context.text
     column = _column(text, offsets[k].start_char)
     parent = k - 1
@@ -244,7 +245,8 @@ def _siblings(context: DocContext, k: int) -> list[int]:
         if at == column:
             items.append(j)
     offered = context.cues(parent).has("alternatives_header") or all(
-        text[offsets[j].start_char : offsets[j].end_char].rstrip(" ;,.").lower().endswith(" or") for j in items[:-1]
+        text[offsets[j].start_char : offsets[j].end_char].rstrip(" ;,.").lower().endswith((" or", " and/or"))
+        for j in items[:-1]
     )
     return items if offered and len(items) > 1 else []
 
