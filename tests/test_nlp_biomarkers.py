@@ -805,3 +805,14 @@ def test_list_items_ending_in_and_or_are_alternatives_of_one_group():
     found = facts(text)
     assert {(b.gene, b.polarity) for b in found} == {("ESR1", "required"), ("PGR", "required")}
     assert len({b.any_of for b in found}) == 1 and found[0].any_of is not None
+
+
+def test_a_marker_among_at_least_one_of_several_features_is_uncertain():
+    line = "Node-negative disease with at least one high-risk feature: tumour over 2 cm, ER negative, grade 3"
+    assert facts(inclusion(line)) == []
+    assert {reason for reason, *_ in uncertain(inclusion(line))} == {"either"}
+
+
+def test_alternatives_an_exclusion_lists_each_exclude():
+    line = "Any one of the following high-risk factors: MIPI score of 6-11, Ki67 over 30%, TP53 abnormality"
+    assert triples(exclusion(line)) == {("TP53", "any", "excluded")}

@@ -100,6 +100,13 @@ def _labelled(context: DocContext) -> dict[str, set[int]]:
     return found
 
 
+def _asked(span: Span, negated: bool | None) -> bool:
+    """The criterion asks for what it names (an inclusion, not negated): alternatives of what is asked make each
+    optional, while alternatives of what excludes ("any one of the following is present: ..., TP53 abnormality")
+    each exclude."""
+    return span.label_ == "inclusion" and not negated
+
+
 def _key(fact: Biomarker) -> tuple:
     return fact.gene, fact.alteration, fact.variant, fact.polarity
 
@@ -161,8 +168,9 @@ def _criterion(
         in_cohort = not labelled and allowed_in_cohort(doc, cues, *own)
         if in_cohort:
             entered.append((cues.clause(own[0]), facts))
+        alternative = _asked(span, ev.cue_negated) and offered_with_other(doc, span, cues, labels, *own)
         reason: Uncertainty | None = (
-            "either" if ev.either or offered_with_other(doc, span, cues, labels, *own)
+            "either" if ev.either or alternative
             else "cohort" if labelled or in_cohort
             else "conditional" if ev.conditional or conditional(doc, span, cues, *own)
             else None
@@ -185,7 +193,9 @@ def _criterion(
             profile = profile_facts(k, span, cues, ent)
             if labelled or allowed_in_cohort(doc, cues, ent.start, ent.end):
                 doubtful += uncertain(profile, "cohort")
-            elif offered_with_other(doc, span, cues, labels, ent.start, ent.end):
+            elif _asked(span, cues.negated(ent.start, ent.end, span.label_)) and offered_with_other(
+                doc, span, cues, labels, ent.start, ent.end
+            ):
                 doubtful += uncertain(profile, "either")
             elif conditional(doc, span, cues, ent.start, ent.end):
                 doubtful += uncertain(profile, "conditional")

@@ -218,6 +218,18 @@ def offered_with_other(doc: Doc, span: Span, cues: Cues, labels: dict[int, Span]
         items = [item for item in [*items, (item_start, span.end)] if _words(doc, *item)]
         if len(items) > 1 and any(not _names_marker(labels, *item) for item in items):
             return True
+    for opening in cues.in_clause(("alternatives_opening",), span.start, start):
+        colon = next((i for i in range(opening.end, start) if doc[i].text == ":"), None)
+        if colon is None:  # "at least one high-risk feature: tumour > 2 cm, ER negative, grade 3, or age < 35"
+            continue
+        items, item_start = [], colon + 1
+        for i in range(colon + 1, cues.clause(start)[1]):
+            if doc[i].lower_ in (",", ";", "or", "and/or"):
+                items.append((item_start, i))
+                item_start = i + 1
+        items = [item for item in [*items, (item_start, cues.clause(start)[1])] if _words(doc, *item)]
+        if len(items) > 1 and any(not _names_marker(labels, *item) for item in items):
+            return True
     return False
 
 
