@@ -34,11 +34,13 @@ WEAK_ANCHORS = frozenset({"who", "ps"})
 ECOG_MAX_GRADE = 5
 SCORE_STEP = 10
 _GAP = re.compile(r"[\s(),/:'’\-\[\]]*(?:(?:score|scale|status|of|the|s|grade|rating)[\s(),/:'’\-\[\]]*)*")
+_COORDINATED = re.compile(r"[\s(),/]*(?:or|and)[\s(),/]*")  # "Karnofsky (or Lansky) 70-100%": two named scales
 _FILLER = re.compile(
-    r"(?:[\s(),:\-\[\]]|=(?![<>/]))*(?:(?:scores?|scale|status|performance|ps|grade|of|level|must|be|is|are|should|with|"
+    r"(?:[\s(),:：\-\[\]]|=(?![<>/]))*(?:(?:scores?|scale|status|performance|ps|grade|of|level|must|be|is|are|should|with|"
     r"a|an|the|between|from|equal|to|rating|value|index|within|range|only|defined|as|has|have|had|being|\([^()\d]{0,40}\))"
-    r"(?![a-z])(?:[\s(),:\-\[\]]|=(?![<>/]))*)*"
+    r"(?![a-z])(?:[\s(),:：\-\[\]]|=(?![<>/]))*)*"
 )
+_WEAK_FILLER = re.compile(r"[\s:：=\])]*(?:(?:of|scale|score)(?![a-z])[\s:：=\])]*)*")  # "PS of 0-1", "[WHO] scale) <2"
 _SCALE_LABELS = frozenset({"SCALE"})
 _REACH = 160  # how far after a scale mention its value may be
 _EXCEPTION_OPEN = re.compile(r"\s*\(\s*")  # "90-100% (70-80% allowed if ...)": an exception that widens
@@ -171,7 +173,14 @@ def _mentions(text: str, scale_ents: list[Span]) -> list[_Mention]:
     mentions: list[_Mention] = []
     for ent in scale_ents:
         scale = ent.id_ or "performance_status"
-        if not mentions or not _GAP.fullmatch(text, mentions[-1].end, ent.start_char):
+        if not mentions or not (
+            _GAP.fullmatch(text, mentions[-1].end, ent.start_char)
+            or (
+                scale in SPECIFIC
+                and all(s in SPECIFIC for s in mentions[-1].scales)
+                and _COORDINATED.fullmatch(text, mentions[-1].end, ent.start_char)
+            )
+        ):
             mentions.append(_Mention([scale], ent.start_char, ent.end_char))
             continue
         current = mentions[-1]
@@ -203,7 +212,7 @@ def _read(
     in parentheses right after the value that allows more ("Karnofsky 90-100% (70-80% allowed if ...)") widens
     the limit."""
     weak = scale in WEAK_ANCHORS or scale == "performance_status"
-    filler = re.compile(r"[\s:=]*") if scale in WEAK_ANCHORS else _FILLER
+    filler = _WEAK_FILLER if scale in WEAK_ANCHORS else _FILLER
     position = found.end() if (found := filler.match(text, start, end)) else start
     match = grammar.value.match(text, position, end)
     if not match and found and position > start:  # the filler took the start of a comparator: "equal to or less than"

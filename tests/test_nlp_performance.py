@@ -166,3 +166,21 @@ def test_spaced_and_echoed_comparators_give_the_ecog_grade(line: str, ecog: int)
 
 def test_a_plural_score_word_leads_to_the_karnofsky_value():
     assert status("Karnofsky performance scores should be 80 or more")[1] == 80
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("PS of 0-1 at screening", (1, None, None)),
+        ("Performance status (World Health Organization [WHO] scale) < 2", (1, None, None)),
+        ("ECOG PS：0-1", (1, None, None)),
+        ("Karnofsky or Lansky performance score of 50-100%", (None, 50, 50)),
+        ("Karnofsky and Lansky scores ≥ 60 for patients of each age group", (None, 60, 60)),
+    ],
+)
+def test_weak_anchors_full_width_colons_and_coordinated_scales_give_their_values(line: str, expected: tuple):
+    assert status(line) == expected
+
+
+def test_a_weak_anchor_after_or_keeps_its_own_value():
+    assert status("Performance score of at least 60% by Karnofsky or PS less than 3 (ECOG)") == (2, 60, None)
