@@ -15,7 +15,8 @@ Both rankings are condensed to the judged trials we hold (topics without a relev
 counted) and scored with NDCG@10 (gain 2^rel - 1) and P@10 (eligible, rel 2, counted relevant; a short list counts
 its missing ranks as misses). "excluded share": of the judged results the system labels potentially_eligible,
 the share assessors judged excluded (TREC CT rel 1) — over the whole ranking and within the condensed top 10.
-A topic whose note gives no diagnosis or biomarker returns nothing (scores 0) and is listed.
+A topic whose note gives no diagnosis or biomarker is found by its own words (`search_text`, as `match --note`
+does) and counted among "words alone"; one that gives no profile at all returns nothing (scores 0) and is listed.
 2021 is the tuning year, 2022 the test year (reported, never tuned to); SIGIR is reported for reference (its
 rel 1 means "partially relevant", so it has no excluded share).
 
@@ -61,6 +62,7 @@ class TopicRun:
     system: dict[str, float]
     bm25: dict[str, float]
     conditions: list[str] = field(default_factory=list)
+    words_only: bool = False  # no diagnosis or biomarker read: found by the note's own words (search_text)
     eligible_judged: int = 0
     eligible_excluded: int = 0
     top10_eligible_judged: int = 0
@@ -84,6 +86,7 @@ def run_topic(text: str, number: str, judged: dict[str, int], backend, bm25: Bm2
     try:
         profile, _reading = note_profile(text)
         run.conditions = profile.conditions
+        run.words_only = not profile.conditions and not profile.biomarkers
         results = match_patient(profile, backend, top=top, statuses=None, include_ineligible=True)
         ranking = [r.nct_id for r in results]
         judged_rank = 0
@@ -132,6 +135,7 @@ def evaluate(name: str, source: str, backend, bm25: Bm25, held: set[str], top: i
             "excluded_share": share, "excluded_share_top10": top_share,
             "eligible_judged": sum(r.eligible_judged for r in runs),
             "no_profile": [{"topic": r.topic, "reason": r.error} for r in runs if r.error],
+            "words_only": [r.topic for r in runs if r.words_only],
             "per_topic": [asdict(r) for r in runs]}
 
 
@@ -227,11 +231,12 @@ def print_result(r: dict, per_topic: bool, excluded: bool) -> None:
     if r["set"] != "sigir":
         print(f"  judged potentially_eligible results judged excluded: {_pct(r['excluded_share'])} of "
               f"{r['eligible_judged']} (top 10: {_pct(r['excluded_share_top10'])})")
-    print(f"  topics without a diagnosis or biomarker: {len(r['no_profile'])}")
+    print(f"  topics without a diagnosis or biomarker: {len(r['words_only'])} found by the note's words alone, "
+          f"{len(r['no_profile'])} without a profile")
     for row in r["per_topic"] if per_topic else []:
         print(f"  {row['topic']:>6} R{row['relevant_held']:>3} sys {row['system']['ndcg@10']:.3f} "
               f"bm25 {row['bm25']['ndcg@10']:.3f} excl {row['eligible_excluded']}/{row['eligible_judged']}  "
-              f"{'; '.join(row['conditions'][:4]) or row['error']}")
+              f"{'; '.join(row['conditions'][:4]) or ('(words only)' if row['words_only'] else row['error'])}")
     for row in r["per_topic"] if excluded else []:
         for case in row["excluded_cases"]:
             print(f"  excluded {row['topic']:>6} {case['nct_id']} rank {case['rank']}: {' '.join(case['criteria'])}")

@@ -14,14 +14,18 @@ signal looks in which index field with which boost) is declared here once as `RE
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from dataclasses import dataclass
+from functools import cache
 from itertools import product
+from pathlib import Path
 
 from search.backend import Retrieval
 from search.models import IndexDocument, Location
 
+STOPWORDS_PATH = Path(__file__).with_name("stopwords.json")
 MAX_QUERY_TOKENS = 64
 MAX_QUERY_CHARS = 10_000
 TEXT_BOOSTS = {"title": 2.0, "conditions": 3.0, "keywords": 1.5, "interventions": 1.5, "summary": 1.0,
@@ -96,6 +100,17 @@ def tokens(text: str, limit: int | None = None) -> list[str]:
     """Lower-case words as the index sees them (letters and digits; everything else separates)."""
     words = [w for w in _WORD.findall(text.lower()) if len(w) <= 40]
     return words[:limit] if limit else words
+
+
+@cache
+def _stopwords() -> frozenset[str]:
+    return frozenset(json.loads(STOPWORDS_PATH.read_text(encoding="utf-8")))
+
+
+def content_words(text: str) -> list[str]:
+    """The distinct words of `text` that say something: no stop words (`stopwords.json`), numbers or words
+    of one or two letters, in order of first use."""
+    return list(dict.fromkeys(w for w in tokens(text) if w not in _stopwords() and len(w) > 2 and not w.isdigit()))
 
 
 def query_tokens(text: str) -> list[str]:

@@ -49,7 +49,7 @@ def _request(patient: PatientProfile, statuses: Sequence[str] | None, size: int,
     found = [b for b in patient.biomarkers if b.status == "positive"]  # a negative result boosts nothing
     above, below = broader_and_narrower(found_diseases)
     return Retrieval(
-        text=" ".join(patient.conditions),
+        text=" ".join([*patient.conditions, patient.search_text or ""]).strip(),
         gene_text=" ".join(word for b in found for word in gene_words(b.gene)),
         diseases=[i for i in above if not is_basket(i) and is_cancer(i)],
         disease_baskets=[i for i in above if is_basket(i)],

@@ -135,7 +135,8 @@ class Location(_Model):
 
 
 class PatientProfile(_Model):
-    """A patient as the matcher sees it; every field optional (parse_patient requires conditions or biomarkers)."""
+    """A patient as the matcher sees it; every field optional (parse_patient requires conditions, biomarkers or
+    search_text)."""
 
     age: float | None = Field(default=None, ge=0, le=120)
     sex: PatientSex | None = None
@@ -146,6 +147,10 @@ class PatientProfile(_Model):
     biomarkers: list[PatientBiomarker] = Field(default_factory=list)
     tested_genes: list[str] = Field(
         default_factory=list, description="HGNC symbols the patient's tests covered; a gene named nowhere is unknown"
+    )
+    search_text: str | None = Field(
+        default=None, max_length=10_000,
+        description="more words to find trials by (a note's, when it names no diagnosis): relevance only, never judged",
     )
     prior_therapies: list[PatientTherapy] | None = None
     cns_metastases: CnsStatus | None = None

@@ -5,8 +5,12 @@
     (58.0, 1, 2)
 
 The note is read by `nlp.notes.read_note`; each field the JSON gives replaces the note's (a list replaces the
-whole list), then the result is validated by `parse_patient` like any profile. Problems raise `PatientError`
-naming the field (`note: ...` when the note itself is at fault). Nothing about the patient is logged or written.
+whole list), then the result is validated by `parse_patient` like any profile. A note that names no diagnosis the
+vocabulary knows nor a biomarker (a patient described by symptoms and findings) is still matched: its own words,
+outside what was read into fields, become `search_text`, which finds trials by relevance only, and every trial's
+diagnosis stays unknown (the reading's warning says so). Problems raise `PatientError` naming the field (`note:
+...` when the note itself is at fault, e.g. fewer than MIN_SEARCH_WORDS words to search by). Nothing about the
+patient is logged or written.
 """
 
 from __future__ import annotations
@@ -14,8 +18,11 @@ from __future__ import annotations
 from typing import Any
 
 from nlp.notes import NoteError, NoteReading, read_note
+from search.fields import MAX_QUERY_TOKENS, content_words
 from search.models import PatientProfile
 from search.patient import PatientError, parse_patient
+
+MIN_SEARCH_WORDS = 3
 
 
 def note_profile(note: str, overrides: dict[str, Any] | None = None) -> tuple[PatientProfile, NoteReading]:
@@ -27,7 +34,20 @@ def note_profile(note: str, overrides: dict[str, Any] | None = None) -> tuple[Pa
     except NoteError as exc:
         raise PatientError(str(exc)) from None
     data = reading.profile | (overrides or {})
-    if not data.get("conditions") and not data.get("biomarkers"):
-        raise PatientError("note: no diagnosis or biomarker found to match on; add the diagnosis to the note, "
-                           "or give it in a JSON profile with --patient (its fields replace the note's)")
+    if not data.get("conditions") and not data.get("biomarkers") and not data.get("search_text"):
+        words = search_words(note, reading)
+        if len(words) < MIN_SEARCH_WORDS:
+            raise PatientError("note: no diagnosis or biomarker found to match on; add the diagnosis to the note, "
+                               "or give it in a JSON profile with --patient (its fields replace the note's)")
+        data["search_text"] = " ".join(words)
     return parse_patient(data), reading
+
+
+def search_words(note: str, reading: NoteReading) -> list[str]:
+    """The note's content words outside the spans read into fields, distinct, at most MAX_QUERY_TOKENS."""
+    parts, at = [], 0
+    for start, end in sorted(e.span for e in reading.evidence):
+        parts.append(note[at:start])
+        at = max(at, end)
+    parts.append(note[at:])
+    return content_words(" ".join(parts))[:MAX_QUERY_TOKENS]

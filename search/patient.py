@@ -264,8 +264,11 @@ def parse_patient(data: dict) -> PatientProfile:
     _check_results(profile.biomarkers, [f"biomarkers[{i}]" for i in origin])
     if any(not c.strip() for c in profile.conditions):
         raise PatientError("conditions: an entry is empty; give disease names such as 'glioma'")
-    if not profile.conditions and not profile.biomarkers:
-        raise PatientError("conditions: give at least one condition or one biomarker")
+    if profile.search_text is not None and not profile.search_text.strip():
+        raise PatientError("search_text: empty; give words to find trials by, or leave the field out")
+    if not profile.conditions and not profile.biomarkers and not profile.search_text:
+        raise PatientError("conditions: give at least one condition or one biomarker, or words to search by "
+                           "(search_text)")
     return profile
 
 

@@ -11,16 +11,12 @@ thing becomes a reason ("shares NTRK1/2/3 fusion", "shares larotrectinib").
 
 from __future__ import annotations
 
-import json
 import re
-from functools import cache
-from pathlib import Path
 
 from search.backend import Backend, Retrieval
-from search.fields import required_gene_alterations, tokens
+from search.fields import content_words, required_gene_alterations, tokens
 from search.models import IndexDocument, SimilarResult
 
-STOPWORDS_PATH = Path(__file__).with_name("stopwords.json")
 MAX_TERMS = 20
 MIN_CANDIDATES = 30
 WEIGHTS = {"gene_alteration": 3.0, "gene": 2.0, "drug": 2.0, "drug_class": 1.0, "condition": 2.0, "text": 2.0}
@@ -30,17 +26,10 @@ class TrialNotFound(LookupError):
     """The trial asked about is not in the index."""
 
 
-@cache
-def _stopwords() -> frozenset[str]:
-    return frozenset(json.loads(STOPWORDS_PATH.read_text(encoding="utf-8")))
-
-
 def salient_terms(doc: IndexDocument) -> list[str]:
     """Content words that characterise a trial, most characteristic parts first."""
     parts = [*doc.conditions, *doc.keywords, *doc.interventions, doc.title, doc.acronym or ""]
-    words = (w for part in parts for w in tokens(part))
-    keep = (w for w in words if w not in _stopwords() and len(w) > 2 and not w.isdigit())
-    return list(dict.fromkeys(keep))[:MAX_TERMS]
+    return content_words("\n".join(parts))[:MAX_TERMS]
 
 
 def _lower(values: list[str]) -> set[str]:

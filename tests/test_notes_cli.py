@@ -83,8 +83,19 @@ def test_match_needs_a_patient_or_a_note(data_dir):
     assert done.returncode == 2 and "--patient" in done.stderr and "--note" in done.stderr
 
 
-def test_match_note_without_a_diagnosis_or_biomarker_says_what_to_add(data_dir, tmp_path):
+def test_match_note_with_nothing_to_search_by_says_what_to_add(data_dir, tmp_path):
     path = tmp_path / "note.txt"
     path.write_text("A 60-year-old man, ECOG 1.", encoding="utf-8")
     done = run(data_dir, "match", "--note", str(path))
     assert (done.returncode, done.stderr.count("\n")) == (2, 1) and "diagnosis" in done.stderr
+
+
+def test_a_note_of_symptoms_and_findings_finds_trials_by_its_words_with_the_diagnosis_unknown(data_dir, tmp_path):
+    path = tmp_path / "note.txt"
+    path.write_text("A 66-year-old man presents with a peripheral lesion on CT; electromagnetic navigation "
+                    "bronchoscopy is planned to reach it.", encoding="utf-8")
+    done = run(data_dir, "match", "--note", str(path), "--status", "any", "--top", "5", "--json")
+    results = json.loads(done.stdout)["results"]
+    assert done.returncode == 0 and "warning: conditions:" in done.stderr and "own words" in done.stderr
+    assert "NCT03355586" in [r["nct_id"] for r in results]  # "... Electromagnetic Navigation Based Diagnostic Yield"
+    assert all(c["status"] == "unknown" for r in results for c in r["criteria"] if c["kind"] == "diagnosis")

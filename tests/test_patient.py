@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from search.notes import note_profile
 from search.patient import PatientError, load_patient, parse_patient
 
 ISSUE_EXAMPLE = {
@@ -103,6 +104,22 @@ def test_a_negative_for_another_kind_does_not_contradict_a_positive():
 
 def test_a_single_condition_string_becomes_a_list():
     assert parse_patient({"conditions": "glioma"}).conditions == ["glioma"]
+
+
+def test_search_text_alone_is_a_profile_and_an_empty_one_is_named():
+    assert parse_patient({"search_text": "painful swelling of the thigh"}).conditions == []
+    with pytest.raises(PatientError, match="^search_text: empty"):
+        parse_patient({"search_text": "  ", "conditions": ["glioma"]})
+    with pytest.raises(PatientError, match="^conditions: give at least one condition or one biomarker"):
+        parse_patient({"age": 40})
+
+
+def test_a_note_without_a_diagnosis_searches_by_its_own_words_not_the_facts_read():
+    profile, reading = note_profile("A 57-year-old man with epigastric pain radiating to the back and vomiting. "
+                                    "ECOG 0.")
+    assert (profile.age, profile.ecog, profile.conditions) == (57.0, 0, [])
+    assert profile.search_text == "epigastric pain radiating back vomiting"
+    assert any("own words" in w for w in reading.warnings)
 
 
 def test_prior_therapy_names_are_lower_cased():

@@ -50,6 +50,17 @@ def test_a_real_trec_patient_note_fills_age_sex_and_diagnosis(data_dir):
     assert at.session_state["pf_conditions"][0] == "anaplastic astrocytoma"
 
 
+def test_a_note_of_symptoms_fills_the_search_words_and_searches_by_them(data_dir):
+    at = read(app_test("views/find.py"), "A 66-year-old man presents with a peripheral lesion on CT; electromagnetic "
+                                         "navigation bronchoscopy is planned to reach it.")
+    assert (at.session_state["pf_conditions"], at.session_state["pf_age"]) == ([], 66.0)
+    assert at.session_state["pf_search_text"].startswith("presents peripheral lesion electromagnetic navigation")
+    assert any("own words" in w.value for w in at.warning)
+    next(b for b in at.button if b.label == "Find trials").click()
+    at.run()
+    assert at.session_state["find_request"]["patient"].search_text.endswith("reach") and not at.exception
+
+
 @pytest.mark.parametrize(("note", "says"), [("   ", "note: empty"), ("Lovely weather today.", "no patient facts"),
                                             ("A 60-year-old man, ECOG 1.", "no diagnosis or biomarker")])
 def test_a_note_without_facts_is_one_message_and_the_form_is_untouched(data_dir, note, says):

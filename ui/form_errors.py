@@ -20,6 +20,7 @@ FIELD_LABELS = {
     "age": "Age (years)", "sex": "Sex", "conditions": "Diagnosis", "ecog": "ECOG", "karnofsky": "Karnofsky (KPS)",
     "lansky": "Lansky", "tested_genes": "Genes tested", "cns_metastases": "CNS metastases",
     "prior_therapies": "Prior therapies", "biomarkers": "Biomarkers", "location": "Location",
+    "search_text": "Other words to search by",
     "location.near": "Location: near", "location.radius_km": "Location: radius",
     "location.radius_mi": "Location: radius", "location.lat": "Location: near", "location.lon": "Location: near",
     "patient": "Form",
@@ -29,7 +30,7 @@ PART_LABELS = {"gene": "gene", "alteration": "alteration", "status": "result", "
                "variant": "variant", "name": "drug or class", "outcome": "outcome"}
 _ROW = re.compile(r"^(?P<list>\w+)\[(?P<index>\d+)\](?:\.(?P<part>\w+))?$")
 _ROWS_NAMED = re.compile(rf"\b({'|'.join(ROW_LABELS)})\[(\d+)\]")
-ANY_CONDITION = {"conditions": ["cancer"]}  # lets a field be checked without the rule "conditions or biomarkers"
+ANY_CONDITION = {"conditions": ["cancer"]}  # lets a field be checked without the rule "conditions or biomarkers ..."
 
 
 def label_of(field: str) -> str:
@@ -65,7 +66,7 @@ def _problem(data: dict[str, Any], index: int | None = None) -> str | None:
 def form_problems(profile: dict[str, Any]) -> list[str]:
     """Every problem of the form's profile dict, in form order, each starting with the form's label."""
     problems: list[str] = []
-    if not profile.get("conditions") and not profile.get("biomarkers"):
+    if not profile.get("conditions") and not profile.get("biomarkers") and not profile.get("search_text"):
         problems += [p for p in [_problem({})] if p]
     for key, value in profile.items():
         if value is None or value == []:

@@ -71,7 +71,8 @@ class Submitted:
 def defaults() -> dict[str, Any]:
     """Every widget key of the form with its empty value."""
     values: dict[str, Any] = {
-        f"{KEY}age": None, f"{KEY}sex": None, f"{KEY}cns": None, f"{KEY}conditions": [], f"{KEY}tested": [],
+        f"{KEY}age": None, f"{KEY}sex": None, f"{KEY}cns": None, f"{KEY}conditions": [], f"{KEY}search_text": "",
+        f"{KEY}tested": [],
         f"{KEY}ecog": None, f"{KEY}karnofsky": None, f"{KEY}lansky": None, f"{KEY}no_therapy": False,
         f"{KEY}near": "", f"{KEY}radius": DEFAULT_RADIUS_KM, f"{KEY}unit": "km", f"{KEY}unlocated": False,
         f"{KEY}statuses": list(OPEN_STATUSES), f"{KEY}top": 20,
@@ -122,6 +123,7 @@ def prefill(profile: PatientProfile) -> None:
     values = {k: v for k, v in defaults().items() if k not in SEARCH_KEYS}
     values |= {
         f"{KEY}age": profile.age, f"{KEY}sex": profile.sex, f"{KEY}conditions": list(profile.conditions),
+        f"{KEY}search_text": profile.search_text or "",
         f"{KEY}tested": list(profile.tested_genes),
         f"{KEY}ecog": profile.ecog, f"{KEY}karnofsky": profile.karnofsky, f"{KEY}lansky": profile.lansky,
         f"{KEY}cns": profile.cns_metastases, f"{KEY}no_therapy": profile.prior_therapies == [],
@@ -261,6 +263,12 @@ def render_form(choices: FormChoices) -> Submitted | None:
             help="Free text; suggestions are the disease vocabulary's names and synonyms, then the conditions of "
                  "indexed trials. The diagnosis is matched against whom each trial is for",
         )
+        search_text = st.text_input(
+            "Other words to search by", key=f"{KEY}search_text", persist_state="session", max_chars=1000,
+            placeholder="e.g. symptoms or findings, when the diagnosis is not known yet",
+            help="Words that find trials by relevance only; nothing here is judged. A pasted note with no "
+                 "diagnosis puts its own words here",
+        )
         st.markdown("**Biomarkers**")
         biomarkers = _biomarker_rows(choices.genes)
         st.form_submit_button("Add a biomarker row", on_click=_add_row, args=("biomarker",))
@@ -283,7 +291,7 @@ def render_form(choices: FormChoices) -> Submitted | None:
         return None
     profile = {
         "age": int(age) if age is not None and age == int(age) else age, "sex": sex,
-        "conditions": [c.strip() for c in conditions if c.strip()],
+        "conditions": [c.strip() for c in conditions if c.strip()], "search_text": search_text.strip() or None,
         "ecog": ecog, "karnofsky": karnofsky, "lansky": lansky, "biomarkers": biomarkers, "tested_genes": tested,
         "prior_therapies": therapies or ([] if no_therapy else None),
         "cns_metastases": cns, "location": location,

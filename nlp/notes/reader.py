@@ -73,5 +73,6 @@ def read_note(note: str) -> NoteReading:
     warnings += clinical.warnings
     if not profile.get("conditions") and not profile.get("biomarkers"):
         warnings.append("conditions: the note names no diagnosis the disease vocabulary knows, nor a biomarker; "
-                        "add the diagnosis before matching")
+                        "matching finds trials by the note's own words and leaves each trial's diagnosis unknown: "
+                        "add the diagnosis to judge it")
     return NoteReading(profile=profile, evidence=evidence, warnings=warnings)

@@ -213,7 +213,10 @@ def _profile(patient: Path | None, note: str | None) -> PatientProfile:
 
     text = read_note_file(note)
     overrides = read_patient_file(patient) if patient is not None else None
-    return note_profile(text, overrides)[0]
+    profile, reading = note_profile(text, overrides)
+    for warning in reading.warnings:
+        typer.echo(f"warning: {warning}", err=True)
+    return profile
 
 
 def similar(
