@@ -62,6 +62,7 @@ WORDING_PATH = VOCAB_DIR / "disease_wording.jsonl"
 
 MET, NOT_MET, UNKNOWN = "met", "not_met", "unknown"
 CANCER_ID = "DOID:162"
+MEMO_TEXTS = 100_000  # texts whose matches map_condition keeps
 
 _TOKEN = re.compile(r"[^\W_]+|[,;:()\[\]/&.]")
 _WORD = re.compile(r"[^\W_]+|&")
@@ -152,6 +153,7 @@ class _Vocabulary:
     baskets: frozenset[str]
     heads: frozenset[str]  # generic head words ("cancer", "tumor", "neoplasm", ...)
     site_words: frozenset[str]  # words of cancer names that name a site or kind ("abdominal", "lung")
+    found: dict[str, tuple[TermMatch, ...]] = field(default_factory=dict)  # memo: text → map_condition's matches
 
 
 @dataclass
@@ -696,10 +698,22 @@ def _readings(tokens: _Tokens, vocab: _Vocabulary) -> list[_Tokens]:
 
 
 def map_condition(text: str) -> list[TermMatch]:
-    """The disease terms `text` names (a registry condition, a diagnosis or a sentence), in text order."""
+    """The disease terms `text` names (a registry condition, a diagnosis or a sentence), in text order.
+
+    Registry conditions repeat across trials ("Breast Cancer"), so each text's matches are kept with the
+    vocabulary (at most MEMO_TEXTS texts; the memo starts again when full)."""
     if not isinstance(text, str):
         raise TypeError(f"map_condition takes the condition text as a string, got {type(text).__name__}")
     vocab = _vocabulary()
+    found = vocab.found.get(text)
+    if found is None:
+        if len(vocab.found) >= MEMO_TEXTS:
+            vocab.found.clear()
+        found = vocab.found[text] = tuple(_map(text, vocab))
+    return list(found)
+
+
+def _map(text: str, vocab: _Vocabulary) -> list[TermMatch]:
     tokens = _tokens(text, vocab.wording)
     if not tokens.words:
         return []

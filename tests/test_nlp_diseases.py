@@ -277,3 +277,12 @@ def test_a_layer_row_pointing_at_an_unknown_term_is_refused_with_the_line(tmp_pa
     finally:
         monkeypatch.undo()
         diseases._vocabulary.cache_clear()
+
+
+def test_a_repeated_condition_is_mapped_once_and_each_caller_gets_its_own_list(monkeypatch):
+    text = "Recurrent Glioblastoma Multiforme of the Adult"
+    first = diseases.map_condition(text)
+    first.clear()
+    monkeypatch.setattr(diseases, "_tokens", lambda *_: pytest.fail("a memoised text was tokenised again"))
+    again = diseases.map_condition(text)
+    assert [m.name for m in again] == ["glioblastoma"] and again is not diseases.map_condition(text)
