@@ -126,9 +126,10 @@ def trial_diseases(study: dict, criteria: list[Criterion]) -> DiseaseFacts:
     titles = [t for t in (ident.get("briefTitle"), ident.get("officialTitle")) if isinstance(t, str) and t]
     found: list[DiseaseTerm] = [t for c in conditions for t in _terms(c, "condition")]
     title_terms = [t for title in titles[:1] for t in _terms(title, "title")]
-    stated, says_basket = _statements(criteria)
     found += title_terms
     named = [t.id for t in found if diseases.is_cancer(t.id)]
+    # the criteria matter only when no cancer is named or a basket is: read them only then
+    stated, says_basket = _statements(criteria) if not named or any(map(diseases.is_basket, named)) else ([], False)
     if all(diseases.is_basket(n) for n in named):
         found += [t for t in stated if not named or any(diseases.is_within(t.id, n) for n in named)]
     if not found:
