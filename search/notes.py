@@ -5,12 +5,13 @@
     (58.0, 1, 2)
 
 The note is read by `nlp.notes.read_note`; each field the JSON gives replaces the note's (a list replaces the
-whole list), then the result is validated by `parse_patient` like any profile. A note that names no diagnosis the
-vocabulary knows nor a biomarker (a patient described by symptoms and findings) is still matched: its own words,
-outside what was read into fields, become `search_text`, which finds trials by relevance only, and every trial's
-diagnosis stays unknown (the reading's warning says so). Problems raise `PatientError` naming the field (`note:
-...` when the note itself is at fault, e.g. fewer than MIN_SEARCH_WORDS words to search by). Nothing about the
-patient is logged or written.
+whole list), then the result is validated by `parse_patient` like any profile. The note's own words outside what
+was read into fields (its findings, history, drugs) become `search_text` unless the JSON gives one: they find
+trials by relevance only, beside the diagnosis, and are never judged. So a note that names no diagnosis the
+vocabulary knows nor a biomarker (a patient described by symptoms and findings) is still matched, every trial's
+diagnosis unknown (the reading's warning says so). Problems raise `PatientError` naming the field (`note: ...`
+when the note itself is at fault: no diagnosis, biomarker nor MIN_SEARCH_WORDS words to search by). Nothing about
+the patient is logged or written.
 """
 
 from __future__ import annotations
@@ -34,12 +35,13 @@ def note_profile(note: str, overrides: dict[str, Any] | None = None) -> tuple[Pa
     except NoteError as exc:
         raise PatientError(str(exc)) from None
     data = reading.profile | (overrides or {})
-    if not data.get("conditions") and not data.get("biomarkers") and not data.get("search_text"):
-        words = search_words(note, reading)
-        if len(words) < MIN_SEARCH_WORDS:
-            raise PatientError("note: no diagnosis or biomarker found to match on; add the diagnosis to the note, "
-                               "or give it in a JSON profile with --patient (its fields replace the note's)")
+    words = search_words(note, reading)
+    judged = bool(data.get("conditions") or data.get("biomarkers"))
+    if "search_text" not in data and words and (judged or len(words) >= MIN_SEARCH_WORDS):
         data["search_text"] = " ".join(words)
+    if not data.get("conditions") and not data.get("biomarkers") and not data.get("search_text"):
+        raise PatientError("note: no diagnosis or biomarker found to match on; add the diagnosis to the note, "
+                           "or give it in a JSON profile with --patient (its fields replace the note's)")
     return parse_patient(data), reading
 
 

@@ -192,3 +192,10 @@ def test_malformed_json_is_a_patient_error(tmp_path):
     path.write_text('{"age": 52,')
     with pytest.raises(PatientError, match="not valid JSON"):
         load_patient(path)
+
+
+def test_a_note_with_a_diagnosis_also_searches_by_its_other_words_unless_the_json_gives_some():
+    note = "62-year-old woman with hypothyroidism after thyroiditis, on levothyroxine; TSH 8."
+    profile, _reading = note_profile(note)
+    assert profile.conditions and "levothyroxine" in profile.search_text.split()
+    assert note_profile(note, {"search_text": "thyroid"})[0].search_text == "thyroid"
