@@ -86,6 +86,16 @@ def test_an_otherwise_healthy_patient_is_no_healthy_volunteer():
     assert read_note("A 30-year-old healthy volunteer.").profile["conditions"] == ["healthy volunteer"]
 
 
+@pytest.mark.parametrize("note, conditions", [
+    ("62-year-old man with type 2 diabetes. FBS: 180 mg/dl.", ["type 2 diabetes mellitus"]),
+    ("Labs: FBS = 126. Known BPH.", ["benign prostatic hyperplasia"]),
+    ("Child with ALL 3 yrs ago, now in remission.", ["acute lymphoblastic leukemia"]),
+    ("BPH: on tamsulosin.", ["benign prostatic hyperplasia"]),
+])
+def test_an_abbreviation_followed_by_a_value_is_a_test_result_not_a_diagnosis(note, conditions):
+    assert read_note(note).profile["conditions"] == conditions
+
+
 def test_the_cancer_comes_first_with_its_stage_words():
     reading = read_note("Hypertension and asthma. Now with metastatic lung adenocarcinoma.")
     assert reading.profile["conditions"][0] == "metastatic lung adenocarcinoma"

@@ -8,8 +8,10 @@
 Each sentence is mapped with `map_condition`; a term whose context (`nlp.notes.context`) is negated, a family
 member's or hypothetical is left out, and a term another found term lies below ("cancer" beside "lung
 adenocarcinoma") too; "healthy volunteer" counts only when the note names one ("healthy volunteer", not
-"otherwise healthy") and nothing else is found. Order: the most mentioned first (a mention of a broader term counts
-for the narrower one; a cancer counts one more, so it leads a tie), then a condition first named in the present
+"otherwise healthy") and nothing else is found. An abbreviation in capitals followed by a value ("FBS: 98 mg/dl",
+"FBS = 126") is a test result, not the disease it also abbreviates; one followed by a duration ("ALL 3 yrs ago")
+stays. Order: the most mentioned first (a mention of a broader term counts for the narrower one; a cancer counts
+one more, so it leads a tie), then a condition first named in the present
 illness before one named as history ("h/o", "PMH", "s/p"), then by first mention. The condition keeps the stage
 words written just before the term ("metastatic", "stage IV", "recurrent"), so the profile says what the note says.
 """
@@ -24,6 +26,9 @@ from nlp.notes.context import clause_start, context_of, cue_regex
 
 _STAGE = re.compile(r"(?:\b(?:metastatic|advanced|locally advanced|recurrent|relapsed|refractory|unresectable"
                     r"|inoperable|stage\s+(?:[0IV]{1,4}|[1-4])[A-C]?)[\s,]+)+$", re.I)
+_LAB_VALUE = re.compile(r"\s*(?::|=|\bof\b|\bis\b|\bwas\b)?\s*[<>≤≥~]?\s*\d+(?:[.,]\d+)?(?!\d|[.,]\d)"
+                        r"(?!\s*-?\s*(?:years?|yrs?|y/?o|months?|mos?|weeks?|wks?|days?|hours?|hrs?)\b)", re.I)
+_ABBREVIATION = re.compile(r"[A-Z][A-Z0-9]{1,4}")
 MAX_CONDITIONS = 8
 HEALTHY_ID = "TM:healthy_volunteer"  # the disease layer's "healthy volunteer"
 
@@ -54,6 +59,8 @@ def find_conditions(note: str, sentences: list[tuple[int, int]]) -> list[Conditi
             start, end = first + match.start, first + match.end
             if context_of(note, start, (first, last), end) is not None:
                 continue
+            if _ABBREVIATION.fullmatch(match.text) and _LAB_VALUE.match(note, end):
+                continue  # "FBS: 98 mg/dl" is a fasting blood sugar, not Fanconi-Bickel syndrome
             if match.id == HEALTHY_ID and match.text.lower() == "healthy":
                 continue  # "he is (otherwise) healthy" describes a patient, not a healthy volunteer
             condition, begin = _with_stage(note, start, match.name, first)
