@@ -26,7 +26,7 @@ from nlp.notes.context import clause_start, context_of, cue_regex
 
 _STAGE = re.compile(r"(?:\b(?:metastatic|advanced|locally advanced|recurrent|relapsed|refractory|unresectable"
                     r"|inoperable|stage\s+(?:[0IV]{1,4}|[1-4])[A-C]?)[\s,]+)+$", re.I)
-_LAB_VALUE = re.compile(r"\s*(?::|=|\bof\b|\bis\b|\bwas\b)?\s*[<>≤≥~]?\s*\d+(?:[.,]\d+)?(?!\d|[.,]\d)"
+_LAB_VALUE = re.compile(r"[ \t]*(?::|=|\bof\b|\bis\b|\bwas\b)?[ \t]*[<>≤≥~]?[ \t]*\d+(?:[.,]\d+)?(?!\d|[.,]\d)"
                         r"(?!\s*-?\s*(?:years?|yrs?|y/?o|months?|mos?|weeks?|wks?|days?|hours?|hrs?)\b)", re.I)
 _ABBREVIATION = re.compile(r"[A-Z][A-Z0-9]{1,4}")
 MAX_CONDITIONS = 8
