@@ -91,7 +91,8 @@ def test_an_otherwise_healthy_patient_is_no_healthy_volunteer():
     ("Labs: FBS = 126. Known BPH.", ["benign prostatic hyperplasia"]),
     ("Child with ALL 3 yrs ago, now in remission.", ["acute lymphoblastic leukemia"]),
     ("BPH: on tamsulosin.", ["benign prostatic hyperplasia"]),
-    ("Past medical history:\n1. BPH\n2. COPD", ["benign prostatic hyperplasia", "chronic obstructive pulmonary disease"]),
+    ("Past medical history:\n1. BPH\n2. COPD",
+     ["benign prostatic hyperplasia", "chronic obstructive pulmonary disease"]),
 ])
 def test_an_abbreviation_followed_by_a_value_is_a_test_result_not_a_diagnosis(note, conditions):
     assert read_note(note).profile["conditions"] == conditions
