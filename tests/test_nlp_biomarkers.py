@@ -323,6 +323,34 @@ def test_a_subject_naming_the_marker_before_what_it_must_do_is_a_condition():
     assert ("conditional", "ESR1", "expression", "required") in uncertain(text)
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Measurable disease is required. Patients with lung cancer carrying an EGFR or ALK alteration must have "
+        "progressed on a matching targeted agent",
+        "HER2-positive patients, defined as IHC 3+ or FISH ratio of 2.0 or more, must have received trastuzumab",
+        "Hormone receptor positive patients must also have progressed on endocrine therapy",
+        "Patients with BCR-ABL positive leukaemia may be up to 70 years old",
+    ],
+)
+def test_a_marker_naming_the_subject_of_its_sentence_before_what_it_must_do_is_a_condition(line):
+    assert facts(inclusion(line)) == []
+    assert {reason for reason, *_ in uncertain(inclusion(line))} == {"conditional"}
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Measurable disease. Patients must have an EGFR-mutant tumour", {("EGFR", "mutation", "required")}),
+        ("HER2-positive patients with measurable disease", {("ERBB2", "any", "required")}),
+        ("Patients with HER2-positive disease may be eligible", set()),
+    ],
+)
+def test_a_marker_the_sentence_asks_for_or_allows_is_no_condition(line, expected):
+    assert triples(inclusion(line)) == expected
+    assert uncertain(inclusion(line)) == set()
+
+
 def test_a_subject_naming_the_marker_that_is_not_eligible_still_excludes_it():
     line = "Patients with KRAS-mutant tumours are not eligible and should receive standard care"
     assert triples(inclusion(line)) == {("KRAS", "mutation", "excluded")}

@@ -111,8 +111,9 @@ def allowed_in_cohort(doc: Doc, cues: Cues, start: int, end: int) -> bool:
 
 
 def conditional(doc: Doc, span: Span, cues: Cues, start: int, end: int) -> bool:
-    """A condition on the patients governs the tokens [start, end): "for patients who have ...", or the
-    criterion's subject ("Patients who are ER-positive must ...", not "Patients with HER2+ ... are not eligible")."""
+    """A condition on the patients governs the tokens [start, end): "for patients who have ...", or the subject
+    of the criterion or of the marker's sentence ("Patients who are ER-positive must ...", "HER2-positive patients
+    must have received ...", not "Patients with HER2+ ... are not eligible")."""
     if cues.has("applicability"):  # "(applicable to non-squamous patients only)", "a requirement only for Part B"
         return True
     clause_start, clause_end = cues.clause(start)
@@ -126,13 +127,24 @@ def conditional(doc: Doc, span: Span, cues: Cues, start: int, end: int) -> bool:
     for c in cues.in_clause(("post_condition",), end, min(clause_end, end + POST_CONDITION_REACH)):
         if c.end >= clause_end or doc[c.end].lower_ != "otherwise":  # "t(8;21) unless failed induction therapy",
             return True  # not "unless otherwise approved"
-    opening = _opening(doc, span)
+    clause_opening, opening = opening, _opening(doc, span)
     if any(c.start > opening for c in cues.in_clause(("condition_scope",), clause_start, start)):
         return True
-    if cues.at(opening, "subject") is None:
+    if not (
+        cues.at(opening, "subject")
+        or (clause_opening < start and cues.at(clause_opening, "subject"))  # "... . Patients with X must have ..."
+        or (clause_opening == start and cues.at(_word_after(doc, end, clause_end), "population_noun"))
+    ):  # the last: the marker names the patients it opens with ("HER2-positive patients must have received ...")
         return False
     verbs = cues.in_clause(("modal", "exclusion_phrase", "allowance"), end, clause_end)
-    return bool(verbs) and min(verbs, key=lambda c: c.start).kind == "modal"
+    return bool(verbs) and min(verbs, key=lambda c: (c.start, c.start - c.end)).kind == "modal"  # "may be eligible"
+
+
+def _word_after(doc: Doc, i: int, end: int) -> int:
+    """The first token from `i` before `end` that is no space."""
+    while i < end and doc[i].is_space:
+        i += 1
+    return i
 
 
 def _names_marker(labels: dict[int, Span], start: int, end: int) -> bool:
