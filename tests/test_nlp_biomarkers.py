@@ -373,6 +373,18 @@ def test_one_item_of_a_list_of_alternatives_is_uncertain():
     assert uncertain(text) == {("either", "ESR1", "expression", "excluded")}
 
 
+@pytest.mark.parametrize(
+    "header", ["1 of the following", "at least 2 of the following", "two or more of the following"]
+)
+def test_a_list_asking_for_a_number_of_its_items_offers_them_as_alternatives(header):
+    text = (
+        f"Inclusion Criteria:\n- Relapse risk shown by {header}:\n"
+        "    - Residual disease after induction\n    - Philadelphia chromosome positive\n    - Age over 60\n"
+    )
+    assert facts(text) == []
+    assert {(reason, gene) for reason, gene, *_ in uncertain(text)} == {("either", "BCR"), ("either", "ABL1")}
+
+
 def test_a_marker_every_alternative_states_stays_required():
     text = (
         "Inclusion Criteria:\n- One of the following:\n"
