@@ -754,6 +754,7 @@ def test_an_either_status_ends_at_the_comma_before_the_next_gene():
         "Advanced solid tumours, including but not limited to PIK3CA-mutant cancers",
         "First remission with high-risk features (e.g., Philadelphia chromosome-positive)",
         "Other cancers with relevant aberrations (e.g. KRAS mutations) may be considered",
+        "Remission with high-risk cytogenetics (e.g. t(1;19), t(4;11) or other MLL rearrangements) or slow response",
     ],
 )
 def test_a_marker_given_as_an_example_of_what_may_enrol_is_no_requirement(line):

@@ -94,8 +94,7 @@ def mention_only(cues: Cues, group: Group, ev: Evidence, after: int) -> bool:
     doc = cues.span.doc
     required = cues.span.label_ == "inclusion" and not cues.negated(group.start, group.end, "inclusion")
     if required and any(
-        not any(t.text == ")" for t in doc[c.end : group.start])
-        and (group.start - c.end <= EXAMPLE_REACH or doc[c.start - 1].text == "(")
+        not _closed(doc, c.end, group.start) and (group.start - c.end <= EXAMPLE_REACH or doc[c.start - 1].text == "(")
         for c in examples
     ):
         return True  # "solid tumours, including but not limited to PIK3CA-mutant cancers": examples of a kind
@@ -119,6 +118,17 @@ def mention_only(cues: Cues, group: Group, ev: Evidence, after: int) -> bool:
     if any(c.start - end <= INSUFFICIENT_REACH for c in cues.in_clause(("insufficient",), end, clause_end)):
         return True  # "HER2 overexpression by IHC will not be sufficient": a result that does not qualify
     return any(c.start - end <= OPTIONAL_REACH for c in cues.in_clause(("optional",), end, clause_end))
+
+
+def _closed(doc: Doc, start: int, end: int) -> bool:
+    """A bracket open before `start` closes within tokens [start, end): brackets opened and closed inside
+    ("(e.g., t(1;19) or MLL rearrangement)") do not count."""
+    depth = 0
+    for token in doc[start:end]:
+        depth += token.text.count("(") - token.text.count(")")
+        if depth < 0:
+            return True
+    return False
 
 
 def conditioned(doc: Doc, cues: Cues, group: Group) -> bool:
