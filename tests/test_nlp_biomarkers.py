@@ -657,6 +657,23 @@ def test_a_criterion_opening_with_for_and_a_cohort_before_a_comma_is_labelled():
     assert uncertain(text) == {("cohort", "ALK", "fusion", "required")}
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        "A KIT mutation other than those in exon 11 or exon 9",
+        "Core binding factor leukaemia with t(8;21) lacking additional abnormalities",
+        "Any NRAS mutation except Q61K",
+    ],
+)
+def test_an_exclusion_narrowed_by_an_exception_right_after_the_marker_is_conditional(line):
+    assert facts(exclusion(line)) == []
+    assert {reason for reason, *_ in uncertain(exclusion(line))} == {"conditional"}
+
+
+def test_an_exception_after_a_required_marker_keeps_the_requirement():
+    assert triples(inclusion("A KIT mutation other than those in exon 11")) == {("KIT", "mutation", "required")}
+
+
 def test_unless_after_a_marker_makes_it_conditional_but_not_unless_otherwise_approved():
     text = inclusion("Not in first remission with t(8;21) unless induction therapy failed")
     assert facts(text) == []

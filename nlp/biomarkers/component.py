@@ -169,10 +169,11 @@ def _criterion(
         if in_cohort:
             entered.append((cues.clause(own[0]), facts))
         alternative = _asked(span, ev.cue_negated) and offered_with_other(doc, span, cues, labels, *own)
+        narrowed = _narrowed(doc, span, cues, own, facts)
         reason: Uncertainty | None = (
             "either" if ev.either or alternative
             else "cohort" if labelled or in_cohort
-            else "conditional" if ev.conditional or conditional(doc, span, cues, *own)
+            else "conditional" if ev.conditional or conditional(doc, span, cues, *own) or narrowed
             else None
         )
         if reason is not None:
@@ -212,6 +213,13 @@ def _criterion(
                                            if u.biomarker and (u.biomarker.gene, u.biomarker.alteration) == key}) > 1}
     doubtful = [_either_if(u, status_unknown, both) for u in doubtful]
     return resolve(kept, strata, status_unknown), doubtful
+
+
+def _narrowed(doc: Doc, span: Span, cues: Cues, own: tuple[int, int], facts: list[Biomarker]) -> bool:
+    """An exclusion an exception narrows right after the marker ("an FLT3 mutation other than ITD or TKD",
+    "t(8;21) lacking del(9q)"): patients with the excepted kind may enrol, so the marker is excluded for some only."""
+    narrowing = cues.at(token_after(doc, span, own[1]), "narrowing")
+    return narrowing is not None and bool(facts) and all(f.polarity == "excluded" for f in facts)
 
 
 def _either_if(fact: UncertainFact, status_unknown: set[str], both: set[tuple]) -> UncertainFact:
