@@ -760,6 +760,18 @@ def test_either_status_written_before_or_around_the_gene_is_uncertain(line):
     assert {reason for reason, *_ in uncertain(inclusion(line))} == {"either"}
 
 
+def test_a_marker_whose_patients_are_also_eligible_is_an_alternative_not_a_requirement():
+    line = "KRAS-mutant tumours. Tumours with an activating NRAS mutation will also be eligible"
+    assert triples(inclusion(line)) == {("KRAS", "mutation", "required")}
+    assert uncertain(inclusion(line)) == {("either", "NRAS", "mutation", "required")}
+
+
+def test_a_requirement_whose_opposite_status_is_also_eligible_is_either_status():
+    line = "CD20 positive B-cell lymphoma; patients whose lymphoma lacks CD20 expression are also eligible"
+    assert facts(inclusion(line)) == []
+    assert {reason for reason, *_ in uncertain(inclusion(line))} == {"either"}
+
+
 def test_an_either_status_ends_at_the_comma_before_the_next_gene():
     line = "Oestrogen receptor negative or positive, and HER2 negative by FISH"
     assert triples(inclusion(line)) == {("ERBB2", "any", "excluded")}

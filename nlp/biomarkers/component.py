@@ -212,6 +212,10 @@ def _criterion(
                                         | {u.biomarker.polarity for u in doubtful
                                            if u.biomarker and (u.biomarker.gene, u.biomarker.alteration) == key}) > 1}
     doubtful = [_either_if(u, status_unknown, both) for u in doubtful]
+    either = {(u.biomarker.gene, u.biomarker.alteration) for u in doubtful if u.biomarker and u.reason == "either"}
+    opposed = [f for f in kept if (f.gene, f.alteration) in both & either]  # "CD20 positive ...; those without CD20
+    doubtful += uncertain(opposed, "either")  # expression are also eligible": the other status may enrol too
+    kept = [f for f in kept if f not in opposed]
     return resolve(kept, strata, status_unknown), doubtful
 
 

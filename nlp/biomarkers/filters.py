@@ -160,9 +160,12 @@ def defined(doc: Doc, span: Span, cues: Cues, group: Group) -> bool:
 
 
 def either_status(cues: Cues, group: Group, ev: Evidence) -> bool:
-    """ "PR +/-", "HER2 positive or negative", "EGFR mutant or wild-type", "positive or negative for PD-L1":
-    either status may enrol."""
-    if any(cues.at(i, "either_status") for i in range(group.end, max(ev.end, group.end) + 2)):
+    """ "PR +/-", "HER2 positive or negative", "EGFR mutant or wild-type", "positive or negative for PD-L1", or
+    patients with the marker "are also eligible": either status may enrol."""
+    end = max(ev.end, group.end)
+    if any(cues.at(i, "either_status") for i in range(group.end, end + 2)):
+        return True
+    if any(c.start - end <= OPTIONAL_REACH for c in cues.in_clause(("also_allowed",), end, cues.clause(end)[1])):
         return True
     doc = cues.span.doc
     return any(
