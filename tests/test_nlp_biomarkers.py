@@ -385,6 +385,24 @@ def test_a_list_asking_for_a_number_of_its_items_offers_them_as_alternatives(hea
     assert {(reason, gene) for reason, gene, *_ in uncertain(text)} == {("either", "BCR"), ("either", "ABL1")}
 
 
+def test_a_marker_qualifying_one_cancer_of_a_nested_list_of_cancers_is_uncertain():
+    text = (
+        "Inclusion Criteria:\n- Advanced solid tumour of a type listed here:\n"
+        "    - Gastric adenocarcinoma\n    - Urothelial carcinoma\n    - HER2-negative breast cancer\n"
+        "    - Pancreatic cancer\n- ECOG 0-1\n"
+    )
+    assert facts(text) == []
+    assert uncertain(text) == {("either", "ERBB2", "any", "excluded")}
+
+
+def test_a_nested_list_of_requirements_on_one_cancer_is_no_list_of_alternatives():
+    text = (
+        "Inclusion Criteria:\n- Disease:\n"
+        "    - Histologically confirmed NSCLC\n    - Stage IV NSCLC\n    - EGFR-mutant NSCLC\n"
+    )
+    assert triples(text) == {("EGFR", "mutation", "required")}
+
+
 def test_a_marker_every_alternative_states_stays_required():
     text = (
         "Inclusion Criteria:\n- One of the following:\n"

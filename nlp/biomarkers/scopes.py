@@ -33,6 +33,7 @@ from nlp.biomarkers.words import (
     LIST_CLOSERS,
     RELATIVE_WORDS,
 )
+from nlp.diseases import is_cancer, map_condition
 from nlp.models import Biomarker, UncertainFact, Uncertainty
 from nlp.polarity import Cues, DocContext
 
@@ -47,6 +48,8 @@ _LABEL_PREPOSITIONS = {"for", "in"}  # open a label that a comma ends: "For the 
 MAX_ITEM_WORDS = 6  # words of one item of a bracketed list of alternatives
 MAX_CONJUNCT_WORDS = 8  # words between a marker and an "or" that still make one conjunct with it
 MIN_OTHER_WORDS = 3  # words the other side of an "or" needs to be a requirement of its own
+MIN_CANCER_ITEMS = 3  # items of a nested list, each naming another cancer, that make it a list of alternatives
+MAX_CANCER_ITEM_WORDS = 10  # words of such an item: "Squamous carcinoma of the head and neck (HPV negative)"
 _MARKER_LABELS = {"GENE", "GENE_FAMILY", "VARIANT", "PROFILE"}
 _LABEL_ID = re.compile(r"^(?:[A-Z]\d?|\d+[a-z]?|[IVX]+)$")
 
@@ -249,17 +252,16 @@ def _column(text: str, start: int) -> int:
     return start - (text.rfind("\n", 0, start) + 1)
 
 
-def _siblings(context: DocContext, k: int) -> list[int]:
-    """The items of the list criterion `k` belongs to, when its parent (the criterion above it, less indented)
-    offers them as alternatives ("one of the following:") or every item but the last ends in "or" or "and/or";
-    else []."""
+def _nested(context: DocContext, k: int) -> tuple[int, list[int]]:
+    """The parent of criterion `k` (the criterion above it, less indented, in its section) and the items of the
+    list under it at `k`'s indentation; (-1, []) when `k` has no parent."""
     offsets, text = context.offsets, context.text
     column = _column(text, offsets[k].start_char)
     parent = k - 1
     while parent >= 0 and _column(text, offsets[parent].start_char) >= column:
         parent -= 1
     if parent < 0 or offsets[parent].section != offsets[k].section:
-        return []
+        return -1, []
     parent_column = _column(text, offsets[parent].start_char)
     items = []
     for j in range(parent + 1, len(offsets)):
@@ -268,11 +270,39 @@ def _siblings(context: DocContext, k: int) -> list[int]:
             break
         if at == column:
             items.append(j)
+    return parent, items
+
+
+def _siblings(context: DocContext, k: int) -> list[int]:
+    """The items of the list criterion `k` belongs to, when its parent offers them as alternatives ("one of the
+    following:") or every item but the last ends in "or" or "and/or", or each item names another cancer (a list
+    of the cancers that may enrol: "- Colorectal cancer / - Triple-negative breast cancer / - Urothelial cancer");
+    else []."""
+    offsets, text = context.offsets, context.text
+    parent, items = _nested(context, k)
+    if parent < 0 or len(items) < 2:
+        return []
     offered = context.cues(parent).has("alternatives_header") or all(
         text[offsets[j].start_char : offsets[j].end_char].rstrip(" ;,.").lower().endswith((" or", " and/or"))
         for j in items[:-1]
     )
-    return items if offered and len(items) > 1 else []
+    return items if offered or _cancers(context, items) else []
+
+
+def _cancers(context: DocContext, items: list[int]) -> bool:
+    """At least `MIN_CANCER_ITEMS` items, each a short phrase naming a cancer that no other item names first."""
+    if len(items) < MIN_CANCER_ITEMS:
+        return False
+    named = []
+    for j in items:
+        item = context.criteria[j]
+        if _words(context.doc, item.start, item.end) > MAX_CANCER_ITEM_WORDS:  # a requirement, not a cancer's name
+            return False
+        found = [m.id for m in map_condition(item.text) if is_cancer(m.id)]
+        if not found:
+            return False
+        named.append(found[0])
+    return len(set(named)) == len(items)
 
 
 def _flat_items(context: DocContext, k: int) -> list[int]:
