@@ -115,10 +115,17 @@ class Cues:
         return found
 
     def negated(
-        self, start: int, end: int, section: str, ignore: tuple[int, int] = (0, 0), window: int = FORWARD_WINDOW
+        self,
+        start: int,
+        end: int,
+        section: str,
+        ignore: tuple[int, int] = (0, 0),
+        window: int = FORWARD_WINDOW,
+        back_window: int | None = None,
     ) -> bool:
         """Whether tokens [start, end) are negated by a cue in their clause (not counting the section);
-        cues inside `ignore` (the fact's own words, e.g. "negative for") are read by the caller instead."""
+        cues inside `ignore` (the fact's own words, e.g. "negative for") are read by the caller instead. A cue
+        after the tokens counts within `back_window` tokens, when given."""
         clause_start, clause_end = self.clause(start)
         flips = 0
         for cue in self.items:
@@ -131,6 +138,8 @@ class Cues:
                     flips += 1
                     continue
             if cue.kind != "negation_forward" and cue.start >= end and cue.end <= clause_end:
+                if back_window is not None and cue.start - end > back_window:
+                    continue
                 if not self.blocked(end, cue.start, forward=False):
                     flips += 1
         return flips % 2 == 1

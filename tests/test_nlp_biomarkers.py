@@ -351,6 +351,14 @@ def test_a_marker_the_sentence_asks_for_or_allows_is_no_condition(line, expected
     assert uncertain(inclusion(line)) == set()
 
 
+def test_a_negation_far_after_the_marker_in_a_run_on_criterion_does_not_negate_it():
+    line = (
+        "Diagnosis of relapsed CD20+ diffuse large B-cell lymphoma Failed to achieve a complete response after at "
+        "least 2 courses of standard chemotherapy OR relapsed after complete response and not eligible for transplant"
+    )
+    assert triples(inclusion(line)) == {("MS4A1", "expression", "required")}
+
+
 def test_a_subject_naming_the_marker_that_is_not_eligible_still_excludes_it():
     line = "Patients with KRAS-mutant tumours are not eligible and should receive standard care"
     assert triples(inclusion(line)) == {("KRAS", "mutation", "excluded")}

@@ -45,6 +45,7 @@ from nlp.polarity import Cues, DocContext, cue_finder, doc_context
 from nlp.sections import add_kind
 
 LABEL_WORDS = 6  # words of a label that ends the criterion before the one it introduces ("For Phase 2 Part 2")
+BACK_REACH = 25  # tokens after a marker within which "... are not eligible" negates it
 SUB_BULLETS = 2  # criteria after one with facts that may refine it, up to the next that names a gene
 _Found = tuple[Group, Evidence, set[str]]  # a gene group, its evidence and the methods that refine it
 
@@ -160,7 +161,7 @@ def _criterion(
     entered: list[tuple[tuple[int, int], list[Biomarker]]] = []  # facts a clause puts in one cohort, by clause
     for g, (group, ev, group_methods) in enumerate(sorted(found, key=lambda item: item[0].start)):
         own = (min(group.start, ev.start), max(group.end, ev.end))
-        ev.cue_negated = cues.negated(group.start, group.end, span.label_, ignore=own)
+        ev.cue_negated = cues.negated(group.start, group.end, span.label_, ignore=own, back_window=BACK_REACH)
         if not ev.cue_negated and previous is not None and continues_list(doc, previous[0], own[0]):
             ev.cue_negated = previous[1]
         previous = (own[1], ev.cue_negated)
