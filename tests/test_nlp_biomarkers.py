@@ -912,3 +912,17 @@ def test_a_marker_among_at_least_one_of_several_features_is_uncertain():
 def test_alternatives_an_exclusion_lists_each_exclude():
     line = "Any one of the following high-risk factors: MIPI score of 6-11, Ki67 over 30%, TP53 abnormality"
     assert triples(exclusion(line)) == {("TP53", "any", "excluded")}
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Oestrogen receptor- or progesterone receptor-positive disease", {("ESR1", "required"), ("PGR", "required")}),
+        ("Estrogen receptor- and progesterone receptor-negative tumour", {("ESR1", "excluded"), ("PGR", "excluded")}),
+    ],
+)
+def test_a_receptor_name_ending_in_a_hyphen_shares_the_status_after_the_next_receptor(line, expected):
+    found = facts(inclusion(line))
+    assert {(b.gene, b.polarity) for b in found} == expected
+    assert all(b.alteration == "expression" for b in found)
+
