@@ -926,3 +926,15 @@ def test_a_receptor_name_ending_in_a_hyphen_shares_the_status_after_the_next_rec
     assert {(b.gene, b.polarity) for b in found} == expected
     assert all(b.alteration == "expression" for b in found)
 
+
+def test_an_allowance_after_a_bracketed_aside_still_makes_the_marker_optional():
+    line = "Overexpression of HER2 (score 2+ or 3+ by immunohistochemistry) allowed after prior trastuzumab"
+    assert facts(inclusion(line)) == []
+
+
+def test_an_allowance_inside_a_bracket_after_the_marker_speaks_of_something_else():
+    line = "Triple-negative disease (ER, PR and HER2 negative on a biopsy of a metastasis; conversion not allowed)"
+    assert {(b.gene, b.polarity) for b in facts(inclusion(line))} == {
+        ("ESR1", "excluded"), ("PGR", "excluded"), ("ERBB2", "excluded")
+    }
+

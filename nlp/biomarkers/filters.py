@@ -117,7 +117,23 @@ def mention_only(cues: Cues, group: Group, ev: Evidence, after: int) -> bool:
         return True  # "PD-L1 expression will be evaluated centrally": a test the study does, not a requirement
     if any(c.start - end <= INSUFFICIENT_REACH for c in cues.in_clause(("insufficient",), end, clause_end)):
         return True  # "HER2 overexpression by IHC will not be sufficient": a result that does not qualify
-    return any(c.start - end <= OPTIONAL_REACH for c in cues.in_clause(("optional",), end, clause_end))
+    optional = cues.in_clause(("optional",), end, clause_end)
+    return any(_unbracketed(doc, end, c.start) <= OPTIONAL_REACH for c in optional)
+
+
+def _unbracketed(doc: Doc, start: int, end: int) -> float:
+    """Tokens in [start, end) outside brackets: an aside does not part a marker from what is said of it
+    ("Overexpression of HER2 (2+ or 3+ by IHC) allowed if ..."); infinite when `end` is inside a bracket opened
+    after `start`, which speaks of something else ("... mutation (patients ... can be enrolled)")."""
+    depth, count = 0, 0
+    for token in doc[start:end]:
+        if token.text in ("(", "["):
+            depth += 1
+        elif token.text in (")", "]"):
+            depth = max(0, depth - 1)
+        elif depth == 0 and not token.is_space:
+            count += 1
+    return count if depth == 0 else float("inf")
 
 
 def _closed(doc: Doc, start: int, end: int) -> bool:
