@@ -689,6 +689,8 @@ def test_a_criterion_opening_with_for_and_a_cohort_before_a_comma_is_labelled():
         "A KIT mutation other than those in exon 11 or exon 9",
         "Core binding factor leukaemia with t(8;21) lacking additional abnormalities",
         "Any NRAS mutation except Q61K",
+        "HER2-positive disease not previously\n   treated with trastuzumab",
+        "EGFR-mutant lung cancer who have not received an EGFR inhibitor",
     ],
 )
 def test_an_exclusion_narrowed_by_an_exception_right_after_the_marker_is_conditional(line):

@@ -45,6 +45,7 @@ from nlp.polarity import Cues, DocContext, cue_finder, doc_context
 from nlp.sections import add_kind
 
 LABEL_WORDS = 6  # words of a label that ends the criterion before the one it introduces ("For Phase 2 Part 2")
+NARROW_REACH = 2  # words between a marker and the exception that narrows it: "HER2-positive disease other than ..."
 BACK_REACH = 25  # tokens after a marker within which "... are not eligible" negates it
 SUB_BULLETS = 2  # criteria after one with facts that may refine it, up to the next that names a gene
 _Found = tuple[Group, Evidence, set[str]]  # a gene group, its evidence and the methods that refine it
@@ -221,10 +222,13 @@ def _criterion(
 
 
 def _narrowed(doc: Doc, span: Span, cues: Cues, own: tuple[int, int], facts: list[Biomarker]) -> bool:
-    """An exclusion an exception narrows right after the marker ("an FLT3 mutation other than ITD or TKD",
-    "t(8;21) lacking del(9q)"): patients with the excepted kind may enrol, so the marker is excluded for some only."""
-    narrowing = cues.at(token_after(doc, span, own[1]), "narrowing")
-    return narrowing is not None and bool(facts) and all(f.polarity == "excluded" for f in facts)
+    """An exclusion an exception or a condition narrows right after the marker ("an FLT3 mutation other than ITD",
+    "t(8;21) lacking del(9q)", "HER2-positive disease not previously treated with trastuzumab"): patients with the
+    excepted kind may enrol, so the marker is excluded for some only."""
+    first = token_after(doc, span, own[1])
+    words = [i for i in range(first, min(span.end, first + 2 * NARROW_REACH)) if not doc[i].is_space]
+    narrowing = any(cues.at(i, "narrowing") for i in words[: NARROW_REACH + 1])
+    return narrowing and bool(facts) and all(f.polarity == "excluded" for f in facts)
 
 
 def _either_if(fact: UncertainFact, status_unknown: set[str], both: set[tuple]) -> UncertainFact:
