@@ -411,6 +411,24 @@ def test_a_nested_list_of_requirements_on_one_cancer_is_no_list_of_alternatives(
     assert triples(text) == {("EGFR", "mutation", "required")}
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        "First remission with high-risk cytogenetics [t(9;22), t(4;11) or other MLL rearrangements] or more than "
+        "one induction cycle needed to reach remission",
+        "Lung cancer with a driver alteration (EGFR mutation or ALK rearrangement) or squamous cell histology",
+    ],
+)
+def test_markers_in_brackets_glossing_a_feature_offered_beside_another_are_uncertain(line):
+    assert facts(inclusion(line)) == []
+    assert {reason for reason, *_ in uncertain(inclusion(line))} == {"either"}
+
+
+def test_markers_in_brackets_glossing_the_only_feature_stay_required():
+    line = "Lung cancer with a driver alteration (EGFR mutation or ALK rearrangement)"
+    assert triples(inclusion(line)) == {("EGFR", "mutation", "required"), ("ALK", "fusion", "required")}
+
+
 def test_a_marker_every_alternative_states_stays_required():
     text = (
         "Inclusion Criteria:\n- One of the following:\n"

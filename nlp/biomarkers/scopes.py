@@ -201,6 +201,29 @@ def _bracketed_alternative(doc: Doc, span: Span, labels: dict[int, Span], start:
     return len(items) > 1 and bool(others)
 
 
+def _bracket_then_other(doc: Doc, cues: Cues, labels: dict[int, Span], start: int, end: int) -> bool:
+    """The marker is named in brackets that gloss a feature offered beside another that names no marker: "high-risk
+    cytogenetics [t(9;22), t(4;11) or other MLL rearrangements] or > 1 cycle to obtain remission"."""
+    clause_start, clause_end = cues.clause(start)
+    depth = sum(_opens(doc[i].text) for i in range(clause_start, start))
+    if depth <= 0:
+        return False
+    for i in range(start, clause_end):
+        depth += _opens(doc[i].text)
+        if depth <= 0:
+            following = _word_after(doc, i + 1, clause_end)
+            if i < end or following >= clause_end or doc[following].lower_ not in ("or", "and/or"):
+                return False
+            other = (following + 1, clause_end)
+            return _words(doc, *other) >= MIN_OTHER_WORDS and not _names_marker(labels, *other)
+    return False
+
+
+def _opens(text: str) -> int:
+    """Brackets a token opens less those it closes ("t(9;22" opens one, ")" closes one)."""
+    return text.count("(") + text.count("[") - text.count(")") - text.count("]")
+
+
 def offered_with_other(doc: Doc, span: Span, cues: Cues, labels: dict[int, Span], start: int, end: int) -> bool:
     """The marker at tokens [start, end) is one alternative beside a requirement that names no marker: "... by the
     Couch model or be positive for BRCA1 or BRCA2", "any of the following: prior response to a TKI; an EGFR
@@ -222,7 +245,7 @@ def offered_with_other(doc: Doc, span: Span, cues: Cues, labels: dict[int, Span]
             continue
         if other and _words(doc, *other) >= MIN_OTHER_WORDS and not _names_marker(labels, *other):
             return True
-    if _bracketed_alternative(doc, span, labels, start, end):
+    if _bracketed_alternative(doc, span, labels, start, end) or _bracket_then_other(doc, cues, labels, start, end):
         return True
     for header in cues.in_clause(("alternatives_header",), span.start, start):
         items, item_start = [], header.end
