@@ -20,7 +20,7 @@ COLUMNS = {
     "requires ALK fusion": ("NCT02568267", "ALK", "fusion", "required"),  # an ALK gene rearrangement
     "requires any ALK alteration": ("NCT02097810", "ALK", "any", "required"),  # an ALK molecular alteration
     "excludes ALK fusion": ("NCT03191786", "ALK", "fusion", "excluded"),  # no ALK fusion oncogene detected
-    "excludes any HER2 alteration": ("NCT03096054", "ERBB2", "any", "excluded"),  # triple negative
+    "excludes any HER2 alteration": ("NCT04296370", "ERBB2", "any", "excluded"),  # HER2-negative breast cancer
 }
 NAMES = {"ALK": "ALK", "ERBB2": "HER2"}
 ROWS = ("the kind", "another kind only", "positive, kind unknown", "negative", "tested, nothing found", "nothing")
@@ -115,8 +115,8 @@ def test_an_er_positive_patient_meets_an_oestrogen_receptor_requirement(trials):
     assert statuses(doc, parse_patient({"conditions": ["breast cancer"], "biomarkers": [{"gene": "ER+"}]})) == ["met"]
 
 
-def test_a_her2_negative_patient_meets_a_triple_negative_exclusion_of_her2(trials):
-    doc = only(trials["NCT03096054"], "ERBB2", "any", "excluded")
+def test_a_her2_negative_patient_meets_a_her2_negative_breast_cancer_exclusion_of_her2(trials):
+    doc = only(trials["NCT04296370"], "ERBB2", "any", "excluded")
     who = parse_patient({"conditions": ["breast cancer"], "biomarkers": [{"gene": "HER2-negative"}]})
     assert statuses(doc, who) == ["met"]
 
