@@ -29,7 +29,8 @@ least three of the following:"). Other persons include household contacts, careg
 (whose consent an age may choose: "consent of a parent or guardian for patients under 18").
 In the legacy layout ("Age: 18 and over Sex: Female ...") the next field's label is no unit; a number opening a
 criterion after another field's label ("Life expectancy:") is not an age.
-Comparators and units come from `nlp/patterns/{comparators,units}.jsonl`, cue words, the words of other persons
+Comparators and units come from `nlp/patterns/{comparators,units}.jsonl` (with the comparators written with age
+words, "above or equal to 18 years", from `nlp/vocab/age_terms.jsonl`), cue words, the words of other persons
 and defined states, and the short words after a number that are no unit of measure ("18 yrs", "18 and over")
 from `nlp/vocab/age_terms.jsonl`.
 """
@@ -117,6 +118,7 @@ def _grammar() -> _Grammar:
     comparators = {
         p: op for p, op in pattern_phrases("comparators.jsonl", "COMPARATOR").items() if op in (">", ">=", "<", "<=")
     }
+    comparators.update({row["term"]: row["op"] for row in terms.get("comparator", [])})
     units = {p: u for p, u in pattern_phrases("units.jsonl", "UNIT").items() if u in UNIT_YEARS}
     units.update({row["term"]: row["unit"] for row in terms.get("unit", [])})
     old_units = frozenset(

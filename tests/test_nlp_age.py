@@ -307,3 +307,15 @@ def test_the_entrectinib_basket_trial_keeps_its_registry_minimum_and_ecog_2(shar
     facts = extract_study(json.loads((shared_dir / "ctgov" / "ntrk" / "NCT02568267.json").read_text()))
     assert (facts.age.min_years, facts.age.max_years, facts.age.source) == (18.0, None, "registry")
     assert facts.performance_status.ecog_max == 2
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Men and women, age above or equal to 21 years when they sign the consent form", (21, None)),
+        ("Volunteers aged above or equal to 6 years and below or equal to 15 years", (6, 15)),
+        ("Children under or equal to 12 years old", (None, 12)),
+    ],
+)
+def test_comparators_written_with_above_or_below_or_equal_give_the_bound_they_state(line: str, expected: tuple):
+    assert window(inclusion(line)) == expected
