@@ -26,7 +26,8 @@ something else or at an event ("bone age", "mental age", "wound more than 6 mont
 chickenpox", "3-10 years past menopause", "under 16 at onset", "10 years of formal education", a score "greater
 than 14 on the Hamilton scale"), and those under an inclusion list of alternatives ("one of the following:", "at
 least three of the following:"). Other persons include household contacts, caregivers, parents and guardians
-(whose consent an age may choose: "consent of a parent or guardian for patients under 18").
+(whose consent an age may choose: "consent of a parent or guardian for patients under 18"). A sentence opening
+with the place or group it is for ("For Japan only: ... age ≥ 20 years") states that subgroup's age.
 In the legacy layout ("Age: 18 and over Sex: Female ...") the next field's label is no unit; a number opening a
 criterion after another field's label ("Life expectancy:") is not an age.
 Comparators and units come from `nlp/patterns/{comparators,units}.jsonl` (with the comparators written with age
@@ -251,6 +252,7 @@ _DEFINITION_CUE = re.compile(r"defin|[:(=]|(?<![a-z])(?:by|i\.?e|as follows)(?![
 _SCOPE_REACH = 250  # how far back in its sentence a menopause definition or another person's age reaches
 _SHORT_ITEM = 80  # an item this short naming another person ("HLA-identical sibling donor") heads that person's ages
 _LINE_LEAD = re.compile(r"[\s\-*•·▪◦‣⁃–—+]*(?:\(?(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)]\s*)?", re.I)  # indent and bullet
+_ONLY_FOR = re.compile(r"[\s\-*•(]*(?:only\s+)?(?:for|in)\s+(?:[a-z-]+\s+){1,3}only\s*[:,]")  # "For Japan only: ..."
 _ALTERNATIVES = re.compile(r"(?<![a-z])(?:one|any|either|two|three|four|\d)\s+(?:out\s+)?of\s+(?:the\s+)?following")
 
 
@@ -304,6 +306,8 @@ def _is_age(
     if grammar.other_age.search(before[-40:]) or grammar.duration_after.match(text, m.end()):
         return False
     if grammar.subgroup.search(before) or _a_share_of_the_enrolment(text, start, grammar):
+        return False
+    if _ONLY_FOR.match(text, max(text.rfind(". ", 0, start) + 1, text.rfind(";", 0, start) + 1)):
         return False
     if after_age or groups["old"] or groups.get("agein") or unit in grammar.old_units:
         return True

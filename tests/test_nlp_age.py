@@ -319,3 +319,14 @@ def test_the_entrectinib_basket_trial_keeps_its_registry_minimum_and_ecog_2(shar
 )
 def test_comparators_written_with_above_or_below_or_equal_give_the_bound_they_state(line: str, expected: tuple):
     assert window(inclusion(line)) == expected
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        (("For France only: men and women aged at least 21 years",), (None, None)),
+        (("Aged 18 years or older. In Portugal only, subjects must be 70 years of age or younger",), (18, None)),
+    ],
+)
+def test_an_age_for_one_country_only_is_not_the_study_age(lines: tuple, expected: tuple):
+    assert window(inclusion(*lines)) == expected
