@@ -23,11 +23,12 @@ definition's ("postmenopausal, defined as age ≥ 55 or ..."; "premenopausal wom
 subgroup's ("consent of a guardian if under 18", "ECOG 2 if age ≥ 70", "Lansky 50-100 in patients 10 and under",
 "(those 16 years and older)"), a share of the enrolment ("no more than 10 percent may be over 50"), the age of
 something else or at an event ("bone age", "mental age", "wound more than 6 months old", "1 year old when they had
-chickenpox", "3-10 years past menopause", "under 16 at onset", "10 years of formal education", a score "greater
-than 14 on the Hamilton scale"), and those under an inclusion list of alternatives ("one of the following:", "at
-least three of the following:"). Other persons include household contacts, caregivers, parents and guardians
-(whose consent an age may choose: "consent of a parent or guardian for patients under 18"). A sentence opening
-with the place or group it is for ("For Japan only: ... age ≥ 20 years") states that subgroup's age.
+chickenpox", "3-10 years past menopause", "2 years postmenopausal", "under 16 at onset", "10 years of formal
+education", a score "greater than 14 on the Hamilton scale"), and those under an inclusion list of alternatives
+("one of the following:", "at least three of the following:"). Other persons include household contacts,
+caregivers, parents and guardians (whose consent an age may choose: "consent of a parent or guardian for patients
+under 18"). A sentence opening with the place or group it is for ("For Japan only: ... age ≥ 20 years") states
+that subgroup's age.
 In the legacy layout ("Age: 18 and over Sex: Female ...") the next field's label is no unit; a number opening a
 criterion after another field's label ("Life expectancy:") is not an age.
 Comparators and units come from `nlp/patterns/{comparators,units}.jsonl` (with the comparators written with age
@@ -70,6 +71,7 @@ class _Grammar:
     person_end: re.Pattern
     duration_end: re.Pattern
     duration_after: re.Pattern
+    time_in_state: re.Pattern  # "2 years postmenopausal": right after the unit, the time spent in a state
     other_age: re.Pattern
     person: re.Pattern  # any person word, participants' ("patients") or others' ("donor")
     other_person: re.Pattern  # earlier in the sentence, the age is someone else's: a donor, a relative
@@ -200,6 +202,7 @@ def _grammar() -> _Grammar:
         ),
         duration_end=re.compile(r"(?<![a-z])(?:" + words("duration_cue") + r")[\s,(:]*(?:(?:of|a|the)\s+)*$"),
         duration_after=re.compile(r"[\s,]*(?:" + words("duration_after") + r")(?![a-z])"),
+        time_in_state=re.compile(r" +(?:" + words("time_in_state") + r")(?![a-z])"),
         other_age=re.compile(r"(?<![a-z])(?:" + words("other_age") + r")(?![a-z])"),
         person=re.compile(r"(?<![a-z])(?:" + words("person") + r")(?![a-z])"),
         other_person=re.compile(_alternatives([row["term"] for row in terms["other_person"]])),
@@ -304,6 +307,8 @@ def _is_age(
     if groups.get("a") is not None:
         before = _RANGE_OPENER.sub("", before)
     if grammar.other_age.search(before[-40:]) or grammar.duration_after.match(text, m.end()):
+        return False
+    if not groups["old"] and grammar.time_in_state.match(text, m.end()):
         return False
     if grammar.subgroup.search(before) or _a_share_of_the_enrolment(text, start, grammar):
         return False

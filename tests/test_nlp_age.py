@@ -330,3 +330,19 @@ def test_comparators_written_with_above_or_below_or_equal_give_the_bound_they_st
 )
 def test_an_age_for_one_country_only_is_not_the_study_age(lines: tuple, expected: tuple):
     assert window(inclusion(*lines)) == expected
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Female subjects > 1 year postmenopausal are not at risk of pregnancy",
+        "Women with > 2 years of amenorrhoea need no pregnancy test",
+    ],
+)
+def test_years_since_menopause_are_no_age(line: str):
+    assert window(inclusion("Women at least 18 years of age", line)) == (18, None)
+    assert window(inclusion("Women at least 18 years of age").replace("Pregnancy", line)) == (18, None)
+
+
+def test_a_menopausal_state_after_the_participants_age_keeps_the_age():
+    assert window(inclusion("45 ~ 70 years old, postmenopausal women")) == (45, 70)
