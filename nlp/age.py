@@ -25,10 +25,10 @@ subgroup's ("consent of a guardian if under 18", "ECOG 2 if age ≥ 70", "Lansky
 something else or at an event ("bone age", "mental age", "wound more than 6 months old", "1 year old when they had
 chickenpox", "3-10 years past menopause", "2 years postmenopausal", "under 16 at onset", "10 years of formal
 education", a score "greater than 14 on the Hamilton scale"), and those under an inclusion list of alternatives
-("one of the following:", "at least three of the following:"). Other persons include household contacts,
-caregivers, parents and guardians (whose consent an age may choose: "consent of a parent or guardian for patients
-under 18"). A sentence opening with the place or group it is for ("For Japan only: ... age ≥ 20 years") states
-that subgroup's age.
+("one of the following:", "at least three of the following:") or of exceptions ("Exemptions from this criterion:").
+Other persons include household contacts, caregivers, parents and guardians (whose consent an age may choose:
+"consent of a parent or guardian for patients under 18"). A sentence opening with the place or group it is for
+("For Japan only: ... age ≥ 20 years") states that subgroup's age.
 In the legacy layout ("Age: 18 and over Sex: Female ...") the next field's label is no unit; a number opening a
 criterion after another field's label ("Life expectancy:") is not an age.
 Comparators and units come from `nlp/patterns/{comparators,units}.jsonl` (with the comparators written with age
@@ -256,6 +256,7 @@ _SCOPE_REACH = 250  # how far back in its sentence a menopause definition or ano
 _SHORT_ITEM = 80  # an item this short naming another person ("HLA-identical sibling donor") heads that person's ages
 _LINE_LEAD = re.compile(r"[\s\-*•·▪◦‣⁃–—+]*(?:\(?(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)]\s*)?", re.I)  # indent and bullet
 _ONLY_FOR = re.compile(r"[\s\-*•(]*(?:only\s+)?(?:for|in)\s+(?:[a-z-]+\s+){1,3}only\s*[:,]")  # "For Japan only: ..."
+_EXCEPTIONS = re.compile(r"(?<![a-z])(?:exempt|exemptions?|exceptions?|except|unless|excluding)(?![a-z])")
 _ALTERNATIVES = re.compile(r"(?<![a-z])(?:one|any|either|two|three|four|\d)\s+(?:out\s+)?of\s+(?:the\s+)?following")
 
 
@@ -492,8 +493,9 @@ def _out_of_scope(
     i: int, criteria: list[tuple[str, str]], parent_of: Callable[[int], int | None], grammar: _Grammar
 ) -> bool:
     """Whether criterion i's ages are not the participants' limits, by an item it sits under: an inclusion list of
-    alternatives ("one of the following:", "at least three of the following:"), a menopause definition, another
-    person (a donor, a relative)."""
+    alternatives ("one of the following:", "at least three of the following:"), a list of exceptions (by its last
+    clause: "Exemptions from this criterion:", "unless she meets one of the following:"), a menopause definition,
+    another person (a donor, a relative)."""
     parent = parent_of(i)
     while parent is not None:
         section, text = criteria[parent]
@@ -503,6 +505,7 @@ def _out_of_scope(
         if lowered.endswith(":") and (
             _defines_state(lowered, 0, len(lowered), grammar)
             or (section == "inclusion" and _ALTERNATIVES.search(lowered))
+            or _EXCEPTIONS.search(lowered, max(lowered.rfind(". "), lowered.rfind(", "), lowered.rfind(";")) + 1)
         ):
             return True
         parent = parent_of(parent)

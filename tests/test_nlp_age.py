@@ -346,3 +346,22 @@ def test_years_since_menopause_are_no_age(line: str):
 
 def test_a_menopausal_state_after_the_participants_age_keeps_the_age():
     assert window(inclusion("45 ~ 70 years old, postmenopausal women")) == (45, 70)
+
+
+def test_ages_in_a_list_of_exceptions_are_no_limit():
+    text = (
+        "Inclusion Criteria:\n- Adults at least 18 years of age\nExclusion Criteria:\n"
+        "- Women able to become pregnant. Exempt from this criterion:\n"
+        "    - Women older than 60 years with no menses\n"
+        "    - Women under 60 years of age with both ovaries removed\n"
+        "- Active infection\n"
+    )
+    assert window(text) == (18, None)
+
+
+def test_an_exception_named_before_a_list_of_requirements_keeps_their_ages():
+    text = (
+        "Inclusion Criteria:\n- Healthy volunteers who meet the usual donor rules with the exception of travel history,"
+        " as listed below:\n    - Age of at least 18 years\n    - Weight over 50 kg\nExclusion Criteria:\n- Anemia\n"
+    )
+    assert window(text) == (18, None)
