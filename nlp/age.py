@@ -27,8 +27,9 @@ chickenpox", "3-10 years past menopause", "2 years postmenopausal", "under 16 at
 education", a score "greater than 14 on the Hamilton scale"), and those under an inclusion list of alternatives
 ("one of the following:", "at least three of the following:") or of exceptions ("Exemptions from this criterion:").
 Other persons include household contacts, caregivers, parents and guardians (whose consent an age may choose:
-"consent of a parent or guardian for patients under 18"). A sentence opening with the place or group it is for
-("For Japan only: ... age ≥ 20 years") states that subgroup's age.
+"consent of a parent or guardian for patients under 18"), like the children's who sign an assent ("aged 7 to 17
+willing to sign assent": they may widen the window, never narrow it). A sentence opening with the place or group
+it is for ("For Japan only: ... age ≥ 20 years") states that subgroup's age.
 In the legacy layout ("Age: 18 and over Sex: Female ...") the next field's label is no unit; a number opening a
 criterion after another field's label ("Life expectancy:") is not an age.
 Comparators and units come from `nlp/patterns/{comparators,units}.jsonl` (with the comparators written with age
@@ -236,6 +237,7 @@ class _Bound:
     section: str
     at: int  # where its statement starts in the criterion
     ranged: bool = False  # one end of a range stated whole ("12 to 17 years")
+    widens: bool = False  # picks the children who sign an assent: may widen the window, never narrow it
 
 
 _MEASURE_AFTER = re.compile(r"\s*(?:%|/|\.\d|[a-zµμ]{1,4}(?:/|\d|(?![a-z:])))")  # "sex:" opens the next field
@@ -257,6 +259,8 @@ _SHORT_ITEM = 80  # an item this short naming another person ("HLA-identical sib
 _LINE_LEAD = re.compile(r"[\s\-*•·▪◦‣⁃–—+]*(?:\(?(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)]\s*)?", re.I)  # indent and bullet
 _ONLY_FOR = re.compile(r"[\s\-*•(]*(?:only\s+)?(?:for|in)\s+(?:[a-z-]+\s+){1,3}only\s*[:,]")  # "For Japan only: ..."
 _EXCEPTIONS = re.compile(r"(?<![a-z])(?:exempt|exemptions?|exceptions?|except|unless|excluding)(?![a-z])")
+_ASSENT_REACH = 40
+_NOT_ASSENTS = re.compile(r"\d|[.;]|(?<![a-z])(?:time|date|day|visit|at|on|when|as of|by|before|prior)(?![a-z])")
 _ALTERNATIVES = re.compile(r"(?<![a-z])(?:one|any|either|two|three|four|\d)\s+(?:out\s+)?of\s+(?:the\s+)?following")
 
 
@@ -332,6 +336,20 @@ def _is_age(
     if person and not _SUBGROUP_END.search(before, 0, person.start()):
         return True
     return unit is not None and not before.strip(" -*•(") and not context.after_label(grammar)
+
+
+def _picks_who_assents(text: str, m: re.Match) -> bool:
+    """Whether the age matched by `m` picks the children who sign an assent, not the participants' limits
+    ("subjects aged 7 to 17 willing to sign assent", "assent (children aged 10 to 12 only)"): the word is next to
+    it with no number, sentence end or time between ("12 years or older at the time of consent/assent" is a limit).
+    Those children enrol, so their ages may widen the window; in an exclusion they say nothing."""
+    after = text[m.end() : m.end() + _ASSENT_REACH]
+    at = after.find("assent")
+    if at >= 0 and not _NOT_ASSENTS.search(after, 0, at):
+        return True
+    before = text[max(0, m.start() - _ASSENT_REACH) : m.start()]
+    at = before.rfind("assent")
+    return at >= 0 and not _NOT_ASSENTS.search(before, at)
 
 
 def _a_share_of_the_enrolment(text: str, start: int, grammar: _Grammar) -> bool:
@@ -411,26 +429,31 @@ def _bounds(
                 continue  # "subjects 16 and 17 years old": two ages, not a range
             if low >= high or high > MAX_AGE_YEARS:
                 continue
+            assents = _picks_who_assents(text, m)
+            if assents and section == "exclusion":
+                continue
             if extends:
                 bounds.pop()
             previous_end = taken_end = m.end()
             if section == "inclusion":
                 bounds += [
-                    _Bound(low, "min", section, m.start(), ranged=True),
-                    _Bound(high, "max", section, m.start(), ranged=True),
+                    _Bound(low, "min", section, m.start(), ranged=True, widens=assents),
+                    _Bound(high, "max", section, m.start(), ranged=True, widens=assents),
                 ]
             continue
         unit = groups["u"]
         if not _is_age(text, m, groups, unit, after_age, grammar, context):
             continue
         value = _years(groups["n"], unit, grammar)
-        if value > MAX_AGE_YEARS:
+        assents = _picks_who_assents(text, m)
+        if value > MAX_AGE_YEARS or (assents and section == "exclusion"):
             continue
         previous_end = taken_end = m.end()
         single_at = m.start("n")
         phrase = groups.get("cmp") or groups["post"]
         op = "+" if phrase == "+" else grammar.comparators[re.sub(r"\s+", "", phrase)]
         bounds.append(_bound(value, op, section, grammar.units.get(unit or "", "year"), m.start()))
+        bounds[-1].widens = assents
     return _consistent(bounds, text)
 
 
@@ -553,21 +576,27 @@ def age_window(
             first = _SENTENCE_END.search(lowered)
             bounds = [b for b in bounds if first is not None and b.at >= first.end()]
         found += [(i, b) for b in bounds]
+    limits = [b for _, b in found if not b.widens]
 
     def pick(side: str) -> float | None:
-        included = [b.value for _, b in found if b.side == side and b.section == "inclusion"]
+        included = [b.value for b in limits if b.side == side and b.section == "inclusion"]
         if included:
             return min(included) if side == "min" else max(included)
-        excluded = [b.value for _, b in found if b.side == side and b.section == "exclusion"]
+        excluded = [b.value for b in limits if b.side == side and b.section == "exclusion"]
         if excluded:
             return max(excluded) if side == "min" else min(excluded)
         return None
 
     low, high = pick("min"), pick("max")
-    ranges = [b.value for _, b in found if b.ranged and b.side == "max" and b.section == "inclusion"]
-    open_ended = [b.value for _, b in found if not b.ranged and b.side == "min" and b.section == "inclusion"]
+    ranges = [b.value for b in limits if b.ranged and b.side == "max" and b.section == "inclusion"]
+    open_ended = [b.value for b in limits if not b.ranged and b.side == "min" and b.section == "inclusion"]
     if ranges and open_ended and max(open_ended) >= max(ranges):
         high = None  # another cohort has no upper limit: "adults ≥ 18; adolescents 12 to 17"
+    for b in (b for _, b in found if b.widens):
+        if b.side == "min" and low is not None and b.value < low:
+            low = b.value  # "adults ≥ 18 ...; assent for children aged 12 to 17": the children enrol too
+        if b.side == "max" and high is not None and b.value > high:
+            high = b.value
     if low is not None and high is not None and high <= low:
         low = high = None  # alternatives across criteria ("≥ 60 years" or "< 60 years and amenorrheic"): no limit
     window = AgeWindow(

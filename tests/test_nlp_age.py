@@ -365,3 +365,24 @@ def test_an_exception_named_before_a_list_of_requirements_keeps_their_ages():
         " as listed below:\n    - Age of at least 18 years\n    - Weight over 50 kg\nExclusion Criteria:\n- Anemia\n"
     )
     assert window(text) == (18, None)
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        (("Patients 25 years of age or younger", "Subjects aged 8 to 16 able to give assent"), (None, 25)),
+        (("Patients 25 years or younger", "Parental consent and assent (children aged 9 to 14 only)"), (None, 25)),
+        (("Children aged 6 to 17 years at the time of signing consent/assent",), (6, 17)),
+        (("Age 12 years or older on the day of assent",), (12, None)),
+    ],
+)
+def test_an_age_that_picks_who_signs_an_assent_is_no_limit(lines: tuple, expected: tuple):
+    assert window(inclusion(*lines)) == expected
+
+
+def test_children_who_sign_an_assent_widen_the_window():
+    assert window(inclusion("Adults aged 18 to 60 years", "Children ages 12 to 17 years give assent")) == (12, 60)
+    assert window(inclusion("Adults aged 18 to 60 years", "Written consent, and assent of children ages 12 to 17")) == (
+        12,
+        60,
+    )
