@@ -315,9 +315,12 @@ def test_the_entrectinib_basket_trial_keeps_its_registry_minimum_and_ecog_2(shar
         ("Men and women, age above or equal to 21 years when they sign the consent form", (21, None)),
         ("Volunteers aged above or equal to 6 years and below or equal to 15 years", (6, 15)),
         ("Children under or equal to 12 years old", (None, 12)),
+        ("Age 21 years and more", (21, None)),
+        ("Patients 16 years and up", (16, None)),
+        ("Subjects 40 years or elder", (40, None)),
     ],
 )
-def test_comparators_written_with_above_or_below_or_equal_give_the_bound_they_state(line: str, expected: tuple):
+def test_comparators_written_with_age_words_give_the_bound_they_state(line: str, expected: tuple):
     assert window(inclusion(line)) == expected
 
 
