@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import base64
 import logging
+import re
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
@@ -43,6 +44,7 @@ from search.fields import (
     RELEVANCE_PLAN,
     TEXT_BOOSTS,
     Clause,
+    ConstantClause,
     TextClause,
     age_bounds,
     facet_values,
@@ -60,6 +62,7 @@ from search.models import IndexDocument
 
 MAX_FAILED_ITEMS = 10
 _KEYWORD = {"type": "keyword"}
+_PLAIN_WORD = re.compile(r"[a-z0-9]+")
 
 
 def _mapping() -> dict:
@@ -114,12 +117,30 @@ if not any(isinstance(f, _NoBodies) for f in _node_log.filters):
     _node_log.addFilter(_NoBodies())
 
 
-def compile_clause(clause: Clause) -> dict:
-    """A plan clause: the words in each field, BM25 times the field's boost; or a constant-score terms query."""
+def scoring_clauses(clause: Clause) -> list[dict]:
+    """A plan clause as should-clauses whose scores add up to its score: each word in each field, BM25 times the
+    field's boost; or one constant-score terms query.
+
+    A word of ASCII letters and digits is the one token the `standard` analyzer makes of it, so it is a `term`
+    query; any other word goes through the field's analyzer in a `match` query. One flat list of term queries
+    lets Lucene skip documents that cannot reach the top hits, which nested `multi_match` queries do less well,
+    and the sum is the same as `multi_match` of type `most_fields` gives."""
     if isinstance(clause, TextClause):
-        fields = [f"t_{field}^{boost}" for field, boost in clause.boosts.items()]
-        return {"multi_match": {"query": " ".join(clause.words), "fields": fields, "type": "most_fields"}}
-    return {"constant_score": {"filter": {"terms": {clause.field: list(clause.terms)}}, "boost": clause.boost}}
+        plain = [w for w in clause.words if _PLAIN_WORD.fullmatch(w)]
+        analyzed = " ".join(w for w in clause.words if not _PLAIN_WORD.fullmatch(w))
+        queries: list[dict] = []
+        for field, boost in clause.boosts.items():
+            queries += [{"term": {f"t_{field}": {"value": word, "boost": boost}}} for word in plain]
+            if analyzed:
+                queries.append({"match": {f"t_{field}": {"query": analyzed, "boost": boost}}})
+        return queries
+    return [{"constant_score": {"filter": {"terms": {clause.field: list(clause.terms)}}, "boost": clause.boost}}]
+
+
+def compile_clause(clause: Clause) -> dict:
+    """A plan clause as one query (see `scoring_clauses`)."""
+    should = scoring_clauses(clause)
+    return should[0] if len(should) == 1 else {"bool": {"should": should}}
 
 
 def compile_filter(node: Filter) -> dict:
@@ -364,11 +385,14 @@ class ElasticBackend:
         )
         return {b["key"]: b["doc_count"] for b in response["aggregations"]["f"]["buckets"]}
 
-    def _relevance(self, request: Retrieval) -> dict:
-        should = [compile_clause(c) for c in plan_clauses(RELEVANCE_PLAN, request)]
-        return {"bool": {"should": should, "minimum_should_match": 1}} if should else {"match_none": {}}
-
     def retrieve(self, request: Retrieval) -> list[Hit]:
+        """One bool query: the relevance plan's clauses as should-clauses of which one must hit, the prefilters in
+        filter context (they only drop trials, cached across requests) and the excluded ids as must_not.
+
+        A preference that every trial the status filter admits gets (prefer the open statuses, admit only open
+        ones: matching's default) is added to each hit's score here instead of being queried: the ranking is the
+        same and the query is one clause lighter. Otherwise the preferences stay should-clauses beside the
+        relevance query, which then moves to a must."""
         filters: list[dict] = []
         if request.statuses is not None:
             filters.append({"terms": {"k_overall_status": [s.lower() for s in request.statuses]}})
@@ -382,9 +406,28 @@ class ElasticBackend:
             unlocated = {"bool": {"must_not": [{"exists": {"field": "sites"}}]}}
             filters.append({"bool": {"minimum_should_match": 1,
                                      "should": [near, unlocated] if loc.include_unlocated else [near]}})
-        query: dict = {"must": [self._relevance(request)], "filter": filters}
-        if preferred := [compile_clause(c) for c in plan_clauses(PREFERENCE_PLAN, request)]:
-            query["should"] = preferred
+        relevance = [q for c in plan_clauses(RELEVANCE_PLAN, request) for q in scoring_clauses(c)]
+        if not relevance:
+            relevance = [{"match_none": {}}]
+        bonus, preferred = 0.0, []
+        for clause in plan_clauses(PREFERENCE_PLAN, request):
+            if isinstance(clause, ConstantClause) and _everyone_gets(clause, request):
+                bonus += clause.boost
+            else:
+                preferred += scoring_clauses(clause)
+        query: dict = {"filter": filters}
+        if preferred:
+            query |= {"must": [{"bool": {"should": relevance, "minimum_should_match": 1}}], "should": preferred}
+        else:
+            query |= {"should": relevance, "minimum_should_match": 1}
         if request.exclude:
             query["must_not"] = [{"ids": {"values": request.exclude}}]
-        return self._search("retrieve candidates", {"bool": query}, request.size, match_view=True)
+        hits = self._search("retrieve candidates", {"bool": query}, request.size, match_view=True)
+        return [Hit(h.document, h.score + bonus) for h in hits] if bonus else hits
+
+
+def _everyone_gets(clause: ConstantClause, request: Retrieval) -> bool:
+    """Whether a preference clause holds for every trial the request's status filter admits."""
+    if clause.field != "k_overall_status" or request.statuses is None:
+        return False
+    return {s.lower() for s in request.statuses} <= set(clause.terms)

@@ -299,6 +299,20 @@ class BackendSuite:
         hits = filled.retrieve(Retrieval(genes=["NTRK1"], prefer_statuses=["RECRUITING"]))
         assert ids(hits)[-1] == "NCT00000003"
 
+    def test_a_status_preference_every_admitted_trial_has_adds_the_same_to_every_score(self, filled):
+        admitted = Retrieval(genes=["NTRK1"], text="solid tumour", statuses=["RECRUITING"])
+        preferred = admitted.model_copy(update={"prefer_statuses": ["RECRUITING", "NOT_YET_RECRUITING"]})
+        plain, boosted = filled.retrieve(admitted), filled.retrieve(preferred)
+        assert ids(boosted) == ids(plain) == ["NCT00000001", "NCT00000002"]
+        assert [h.score for h in boosted] == pytest.approx([h.score + 1.0 for h in plain])
+
+    @pytest.mark.parametrize(("title", "text"), [
+        ("Immunothérapie du cancer du poumon", "immunothérapie"), ("肺癌化疗研究", "肺癌化疗研究"),
+    ])
+    def test_retrieval_finds_a_trial_by_a_word_outside_plain_ascii(self, filled, title, text):
+        filled.upsert([IndexDocument(nct_id="NCT00000009", title=title, overall_status="RECRUITING")])
+        assert ids(filled.retrieve(Retrieval(text=text, statuses=["RECRUITING"]))) == ["NCT00000009"]
+
     def test_retrieval_boosts_shared_drugs(self, filled):
         assert ids(filled.retrieve(Retrieval(drugs=["entrectinib"]))) == ["NCT00000002"]
 

@@ -7,7 +7,8 @@ import re
 import pytest
 
 from search.backend import BackendError, BackendUnavailable, Retrieval
-from search.elastic import ElasticBackend, _mapping
+from search.elastic import ElasticBackend, _mapping, scoring_clauses
+from search.fields import TextClause
 from tests.backend_suite import BackendSuite, documents, ids
 
 pytestmark = pytest.mark.elasticsearch
@@ -100,3 +101,15 @@ def test_an_index_version_left_by_a_killed_rebuild_is_deleted_by_the_next_rebuil
     remaining = set(elastic.client.indices.get(index=f"{elastic.alias}-v*"))
     assert left not in remaining and remaining == set(elastic._alias_targets())
     assert elastic.discard_orphans() == []
+
+
+def test_plain_words_are_term_queries_and_other_words_go_through_the_analyzer():
+    queries = scoring_clauses(TextClause(("ntrk1", "fusion", "immunothérapie"), {"title": 2.0, "summary": 1.0}))
+    assert queries == [
+        {"term": {"t_title": {"value": "ntrk1", "boost": 2.0}}},
+        {"term": {"t_title": {"value": "fusion", "boost": 2.0}}},
+        {"match": {"t_title": {"query": "immunothérapie", "boost": 2.0}}},
+        {"term": {"t_summary": {"value": "ntrk1", "boost": 1.0}}},
+        {"term": {"t_summary": {"value": "fusion", "boost": 1.0}}},
+        {"match": {"t_summary": {"query": "immunothérapie", "boost": 1.0}}},
+    ]
