@@ -61,6 +61,8 @@ from search.fields import (
 from search.models import IndexDocument
 
 MAX_FAILED_ITEMS = 10
+MERGE_TIMEOUT_S = 3600.0
+log = logging.getLogger(__name__)
 _KEYWORD = {"type": "keyword"}
 _PLAIN_WORD = re.compile(r"[a-z0-9]+")
 
@@ -270,6 +272,7 @@ class ElasticBackend:
         try:
             written = self._bulk(self._actions(name, documents), "rebuilding the index")
             self._call("refresh the index", self.client.indices.refresh, index=name)
+            self._merge(name)
         except BaseException:
             self.client.options(ignore_status=404).indices.delete(index=name)
             raise
@@ -281,6 +284,20 @@ class ElasticBackend:
                        index=index)
         self.discard_orphans()
         return written
+
+    def _merge(self, name: str) -> None:
+        """Merge a freshly built index into one segment before it goes live: bulk writes leave a score of
+        segments, and each one costs every query its own setup and its own, weaker, skipping of hits that cannot
+        make the top (at 100k trials a match query took about half as long merged). Scores are unchanged (the
+        term statistics are the index's either way). A merge that fails or outlasts MERGE_TIMEOUT_S leaves the
+        index complete, only slower to query, so the rebuild goes on."""
+        try:
+            self.client.options(request_timeout=MERGE_TIMEOUT_S, max_retries=0).indices.forcemerge(
+                index=name, max_num_segments=1)
+            self.client.indices.refresh(index=name)
+        except (ApiError, TransportError) as exc:
+            log.warning("could not merge the rebuilt index %s into one segment (%s): it is used as it is", name,
+                        type(exc).__name__)
 
     def discard_orphans(self) -> list[str]:
         """Delete versioned indices older than the live one that the alias does not name: rebuilds killed

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from elastic_transport import ConnectionTimeout
 
 from search.backend import BackendError, BackendUnavailable, Retrieval
 from search.elastic import ElasticBackend, _mapping, scoring_clauses
@@ -113,3 +114,29 @@ def test_plain_words_are_term_queries_and_other_words_go_through_the_analyzer():
         {"term": {"t_summary": {"value": "fusion", "boost": 1.0}}},
         {"match": {"t_summary": {"query": "immunothérapie", "boost": 1.0}}},
     ]
+
+
+def _segments(elastic) -> int:
+    stats = elastic.client.indices.stats(index=elastic.alias, metric="segments")
+    return stats["_all"]["primaries"]["segments"]["count"]
+
+
+def test_merging_an_index_into_one_segment_keeps_every_hit_and_score(elastic):
+    for doc in documents():
+        elastic.upsert([doc])  # each upsert refreshes: one segment per document
+    request = Retrieval(text="solid tumors lung cancer", genes=["NTRK1"])
+    before = [(h.document.nct_id, h.score) for h in elastic.retrieve(request)]
+    assert _segments(elastic) > 1
+    elastic._merge(next(iter(elastic.client.indices.get_alias(name=elastic.alias))))
+    assert _segments(elastic) == 1
+    assert [(h.document.nct_id, h.score) for h in elastic.retrieve(request)] == before
+
+
+def test_a_rebuild_whose_merge_fails_still_goes_live(elastic, monkeypatch, caplog):
+    def refuse(*args, **kwargs):
+        raise ConnectionTimeout("merge took too long")
+
+    monkeypatch.setattr(type(elastic.client.indices), "forcemerge", refuse)
+    assert elastic.rebuild(documents()) == 5
+    assert elastic.count() == 5
+    assert "could not merge the rebuilt index" in caplog.text
