@@ -7,8 +7,9 @@ under new NCT ids, varying status, age limits, copy thresholds, site coordinates
 every replica is a distinct document. 200 patient profiles (seeded) mix NTRK, ERBB2, EGFR, KRAS, BRAF and
 ALK alterations with conditions taken from the corpus; latency is wall time per `match_patient(top=20)`
 and per `similar_trials(top=10)` call, after one warm-up call. Elasticsearch comes from TRIALMATCH_ES_URL,
-else a local one is started with tests/es_server.py (heap --es-heap). Prints one JSON object per size and
-backend, then a summary table.
+else a local one is started with tests/es_server.py (heap --es-heap). For Elasticsearch the index's search
+statistics also give the search requests per match and the server's mean query and fetch time per request.
+Prints one JSON object per size and backend, then a summary table and the Elasticsearch/embedded ratios.
 """
 
 from __future__ import annotations
@@ -117,13 +118,31 @@ def measure(backend, name: str, size: int, base: list[IndexDocument], profiles: 
     written = backend.rebuild(replicas(base, size))
     build_s = time.monotonic() - started
     ids = [f"NCT9{random.Random(size).randrange(size):07d}" for _ in range(SAMPLES)]
-    result = {
-        "backend": name, "documents": written, "build_s": round(build_s, 1), "disk_mb": round(size_of() / 1e6, 1),
-        "match": timed([lambda p=p: match_patient(p, backend, top=20) for p in profiles]),
-        "similar": timed([lambda i=i: similar_trials(i, backend, top=10) for i in ids]),
-    }
+    result = {"backend": name, "documents": written, "build_s": round(build_s, 1),
+              "disk_mb": round(size_of() / 1e6, 1)}
+    before = search_stats(backend) if isinstance(backend, ElasticBackend) else None
+    result["match"] = timed([lambda p=p: match_patient(p, backend, top=20) for p in profiles])
+    if before is not None:
+        result["match_requests"] = requests_per_call(before, search_stats(backend), len(profiles) + 1)
+    result["similar"] = timed([lambda i=i: similar_trials(i, backend, top=10) for i in ids])
     print(json.dumps(result), flush=True)
     return result
+
+
+def search_stats(backend: ElasticBackend) -> dict:
+    """The index's search counters: requests (query phases), and time spent in the query and fetch phases."""
+    stats = backend.client.indices.stats(index=backend.alias, metric="search")
+    return stats["_all"]["primaries"]["search"]
+
+
+def requests_per_call(before: dict, after: dict, calls: int) -> dict[str, float]:
+    """Search requests per call and the server's mean query and fetch time per request (the rest of a call's
+    time is the client: HTTP, decoding hits, verdicts)."""
+    queries = after["query_total"] - before["query_total"]
+    per_query = max(1, queries)
+    return {"searches": round(queries / calls, 2),
+            "query_ms": round((after["query_time_in_millis"] - before["query_time_in_millis"]) / per_query, 1),
+            "fetch_ms": round((after["fetch_time_in_millis"] - before["fetch_time_in_millis"]) / per_query, 1)}
 
 
 def es_size(backend: ElasticBackend) -> int:
@@ -180,6 +199,13 @@ def main() -> None:
         print(f"{r['size']:>8} {r['backend']:<14} {r['build_s']:>8} {r['disk_mb']:>8} "
               f"{r['match']['p50_ms']:>8}/{r['match']['p95_ms']:<9} "
               f"{r['similar']['p50_ms']:>9}/{r['similar']['p95_ms']}")
+    for size in args.sizes:
+        by_backend = {r["backend"]: r for r in results if r["size"] == size}
+        if len(by_backend) == 2:
+            es, emb = by_backend["elasticsearch"]["match"], by_backend["embedded"]["match"]
+            print(f"{size:>8} match elasticsearch/embedded: p50 {es['p50_ms'] / emb['p50_ms']:.2f}, "
+                  f"p95 {es['p95_ms'] / emb['p95_ms']:.2f}; Elasticsearch per match: "
+                  f"{by_backend['elasticsearch']['match_requests']}")
 
 
 if __name__ == "__main__":

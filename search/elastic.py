@@ -9,8 +9,9 @@ keywords for facets, nested biomarkers, a double_range age window in years (the 
 see `fields.age_bounds`) and geo_point sites. An index built with another mapping is refused with a
 message to rebuild it, so a field it lacks cannot silently match nothing.
 The alias `index` always points at one complete versioned index (`<index>-v<ns>`); `rebuild` fills a new
-one and moves the alias in one `_aliases` call. User text only ever reaches `multi_match`/`term`
-queries, never `query_string`. Request bodies are kept out of the client's DEBUG log (they may carry a
+one, merges it into one segment (cheaper queries) and moves the alias in one `_aliases` call; incremental
+upserts leave merging to Elasticsearch. User text only ever reaches `term`/`match` queries, never
+`query_string`. Request bodies are kept out of the client's DEBUG log (they may carry a
 patient's conditions).
 """
 
