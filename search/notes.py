@@ -35,14 +35,21 @@ def note_profile(note: str, overrides: dict[str, Any] | None = None) -> tuple[Pa
     except NoteError as exc:
         raise PatientError(str(exc)) from None
     data = reading.profile | (overrides or {})
-    words = search_words(note, reading)
-    judged = bool(data.get("conditions") or data.get("biomarkers"))
-    if "search_text" not in data and words and (judged or len(words) >= MIN_SEARCH_WORDS):
-        data["search_text"] = " ".join(words)
+    if "search_text" not in data and (words := note_search_text(note, reading, data)):
+        data["search_text"] = words
     if not data.get("conditions") and not data.get("biomarkers") and not data.get("search_text"):
         raise PatientError("note: no diagnosis or biomarker found to match on; add the diagnosis to the note, "
                            "or give it in a JSON profile with --patient (its fields replace the note's)")
     return parse_patient(data), reading
+
+
+def note_search_text(note: str, reading: NoteReading, profile: dict[str, Any]) -> str | None:
+    """The words `note` is searched by beside `profile` (its reading, or that with a JSON's fields): its content
+    words outside the fields read, when the profile has a diagnosis or biomarker to judge beside them or there are
+    at least MIN_SEARCH_WORDS of them; else None."""
+    words = search_words(note, reading)
+    judged = bool(profile.get("conditions") or profile.get("biomarkers"))
+    return " ".join(words) if words and (judged or len(words) >= MIN_SEARCH_WORDS) else None
 
 
 def search_words(note: str, reading: NoteReading) -> list[str]:

@@ -99,3 +99,18 @@ def test_a_note_of_symptoms_and_findings_finds_trials_by_its_words_with_the_diag
     assert done.returncode == 0 and "warning: conditions:" in done.stderr and "own words" in done.stderr
     assert "NCT03355586" in [r["nct_id"] for r in results]  # "... Electromagnetic Navigation Based Diagnostic Yield"
     assert all(c["status"] == "unknown" for r in results for c in r["criteria"] if c["kind"] == "diagnosis")
+
+
+def test_parse_note_gives_the_words_match_note_searches_by_so_its_profile_matches_alike(data_dir, tmp_path):
+    note = tmp_path / "note.txt"
+    note.write_text("A 66-year-old man presents with a peripheral lesion on CT; electromagnetic navigation "
+                    "bronchoscopy is planned to reach it.", encoding="utf-8")
+    profile = json.loads(run(tmp_path, "parse-note", str(note), "--json").stdout)["profile"]
+    assert profile["search_text"].startswith("presents peripheral lesion") and "man" not in profile["search_text"]
+    patient = tmp_path / "patient.json"
+    patient.write_text(json.dumps(profile), encoding="utf-8")
+    by_note, by_profile = (json.loads(run(data_dir, "match", *source, "--status", "any", "--json").stdout)["results"]
+                           for source in (("--note", str(note)), ("--patient", str(patient))))
+    assert [r["nct_id"] for r in by_note] == [r["nct_id"] for r in by_profile] and by_note
+    shown = run(tmp_path, "parse-note", str(note)).stdout
+    assert "search_text" in shown and "never judged" in shown

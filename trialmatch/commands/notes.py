@@ -19,6 +19,7 @@ import typer
 
 from nlp.notes import NoteError, NoteReading, decode_note, read_note
 from nlp.notes.text import MAX_NOTE_BYTES
+from search.notes import note_search_text
 from trialmatch.cli import UserError
 
 STDIN = "-"
@@ -53,13 +54,16 @@ def _shown(value) -> str:
 
 def print_reading(reading: NoteReading) -> None:
     """The profile field by field, each with the words of the note it was read from."""
-    fields = [e.field for e in reading.evidence]
+    fields = [e.field for e in reading.evidence] + (["search_text"] if "search_text" in reading.profile else [])
     width = max(len(f) for f in fields)
     for e in reading.evidence:
         key, _, index = e.field.partition("[")
         value = reading.profile[key][int(index.rstrip("]"))] if index else reading.profile[key]
         typer.echo(f"{e.field:<{width}}  {_shown(value)}")
         typer.echo(f"{'':<{width}}    from \"{' '.join(e.text.split())}\" [{e.span[0]}:{e.span[1]}]")
+    if "search_text" in reading.profile:
+        typer.echo(f"{'search_text':<{width}}  {reading.profile['search_text']}")
+        typer.echo(f"{'':<{width}}    the note's other words: they find trials by relevance, never judged")
     for warning in reading.warnings:
         typer.echo(f"warning: {warning}", err=True)
 
@@ -74,6 +78,8 @@ def parse_note(
         reading = read_note(text)
     except NoteError as exc:
         raise UserError(str(exc)) from None
+    if words := note_search_text(text, reading, reading.profile):
+        reading.profile["search_text"] = words  # what `match --note` searches by beside the fields read
     if as_json:
         typer.echo(json.dumps(reading.model_dump(mode="json")))
         return
