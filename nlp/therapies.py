@@ -12,7 +12,10 @@ A DRUG or DRUG_CLASS entity is a prior-therapy fact when its clause speaks of tr
 ("naive", "no prior"). Inclusion + given → required; inclusion + never given, or exclusion + given →
 excluded; the ConText negation of `nlp.polarity` applies ("must not have received"). Drugs only mentioned as
 allowed ("prior tamoxifen is allowed"), as exceptions ("other than bevacizumab"), as washout windows
-("within 4 weeks"), or in allergy, concurrent-use and planned-treatment contexts give no fact.
+("within 4 weeks"), or in allergy, concurrent-use and planned-treatment contexts give no fact. A regimen
+("FOLFOX", "R-CHOP") gives none either: criteria name regimens mostly as examples, allowances or conditions of
+another requirement ("subjects who received adjuvant FOLFOX ... are eligible"), which these rules would misread as
+requirements; a patient's regimen still meets or breaks the rules on its drugs (`search.verdicts`).
 """
 
 from __future__ import annotations
@@ -60,7 +63,10 @@ class TherapyExtractor:
     ) -> list[PriorTherapy]:
         seen: set[tuple[str, str]] = set()
         found = []
+        regimens = vocabulary().components
         for ent in ents:
+            if ent.label_ == "DRUG" and ent.ent_id_ in regimens:
+                continue
             given = _given(cues, ent)
             if given is None or _skipped(doc, cues, ent):
                 continue

@@ -13,7 +13,8 @@ genes a named variant implies, fusion partners, the kind of alteration; `needs_s
 is ambiguous, e.g. "Ph"), `status_alteration` (GENE: what "positive"/"negative" means, e.g. expression for
 ER), `ish_alteration` (GENE: what a positive in-situ hybridisation means, fusion for ALK), `status` (GENE,
 GENE_FAMILY: the sign glued to a form such as "ER+" or "HER2-"), `facts` (PROFILE: what a receptor profile
-such as "triple-negative" or "HR+/HER2-" says of each gene), `classes` (DRUG: its drug classes, lower case).
+such as "triple-negative" or "HR+/HER2-" says of each gene), `classes` (DRUG: its drug classes, lower case),
+`components` (DRUG: the drugs of a regimen such as FOLFOX, whose classes it takes on).
 """
 
 from __future__ import annotations
@@ -66,6 +67,7 @@ class Vocabulary:
     signed: dict[str, str] = field(default_factory=dict)  # "ER+" → positive, "HER2-" → negative
     profiles: dict[str, tuple[ProfileFact, ...]] = field(default_factory=dict)  # "triple-negative" → facts
     drugs: dict[str, frozenset[str]] = field(default_factory=dict)  # drug name → classes
+    components: dict[str, tuple[str, ...]] = field(default_factory=dict)  # regimen ("folfox") → its drugs
     drug_forms: dict[str, str] = field(default_factory=dict)  # lower-case surface form → drug name
     classes: dict[str, str] = field(default_factory=dict)  # lower-case surface form → class name
     alterations: dict[str, str] = field(default_factory=dict)  # lower-case one-word form → alteration kind
@@ -108,8 +110,15 @@ def vocabulary() -> Vocabulary:
         if row["label"] == "DRUG":
             vocab.drugs[row["id"]] = frozenset(row.get("classes", ()))
             vocab.drug_forms[row["pattern"].lower()] = row["id"]
+            if row.get("components"):
+                vocab.components[row["id"]] = tuple(row["components"])
         elif row["label"] == "DRUG_CLASS":
             vocab.classes[row["pattern"].lower()] = row["id"]
+    for regimen, drugs in vocab.components.items():
+        unknown = [d for d in drugs if d not in vocab.drugs]
+        if unknown:
+            raise ValueError(f"drugs.jsonl: regimen {regimen!r} names unknown drugs {unknown}: add them as DRUG rows")
+        vocab.drugs[regimen] = vocab.drugs[regimen].union(*(vocab.drugs[d] for d in drugs))
     return vocab
 
 
@@ -175,6 +184,13 @@ def drug_classes(name: str) -> set[str]:
     if key in vocab.classes:
         return {vocab.classes[key]}
     return set()
+
+
+def drug_components(name: str) -> tuple[str, ...]:
+    """The drugs of a regimen ("FOLFOX" → fluorouracil, oxaliplatin); () for a single drug or an unknown name."""
+    vocab = vocabulary()
+    drug = vocab.drug_forms.get(" ".join(name.lower().split()))
+    return vocab.components.get(drug, ()) if drug else ()
 
 
 def normalize_drug(name: str) -> str | None:

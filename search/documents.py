@@ -14,7 +14,7 @@ import re
 from functools import cache
 
 from nlp.models import TrialCriteria
-from nlp.vocab import drug_classes, gene_aliases, normalize_drug, vocabulary
+from nlp.vocab import drug_classes, drug_components, gene_aliases, normalize_drug, vocabulary
 from search.gazetteer import Gazetteer
 from search.models import Contact, IndexDocument, Site
 
@@ -98,9 +98,9 @@ def drugs_and_classes(names: list[str]) -> tuple[list[str], list[str]]:
         if term in vocabulary().classes:
             classes[term] = None
         else:
-            drugs.append(term)
+            drugs += [term, *drug_components(term)]  # a regimen also names its drugs: FOLFOX gave oxaliplatin
             classes.update(dict.fromkeys(sorted(drug_classes(term))))
-    return drugs, list(classes)
+    return list(dict.fromkeys(drugs)), list(classes)
 
 
 def build_document(study: dict, criteria: TrialCriteria, gazetteer: Gazetteer | None = None) -> IndexDocument:

@@ -392,3 +392,13 @@ def test_too_few_eligible_candidates_bring_a_deeper_retrieval_of_the_next_ones_o
     results = match_patient(patient(sex="female"), backend, top=20)
     assert [r.nct_id for r in results] == sorted(d.nct_id for d in open_to_all)
     assert [len(r.exclude) for r in backend.requests] == [0, 40]
+
+
+@pytest.mark.parametrize(("target", "polarity", "status"), [
+    ("oxaliplatin", "excluded", "not_met"), ("fluoropyrimidine", "required", "met"),
+    ("platinum", "excluded", "not_met"), ("irinotecan", "excluded", "met"),
+])
+def test_a_regimen_the_patient_had_counts_as_its_drugs_and_their_classes(target, polarity, status):
+    rule = PriorTherapy(drug_or_class=target, polarity=polarity, criterion=0, span=(0, 21))
+    who = ntrk_amp(prior_therapies=[{"name": "mFOLFOX6", "outcome": "progression"}])
+    assert kinds(trial(prior_therapies=[rule]), who, "prior_therapy") == [status]

@@ -149,3 +149,10 @@ def test_a_note_of_a_megabyte_is_read_up_to_a_bound_with_a_warning():
     note = (trec_topic(1) + "\n") * (1_000_000 // (len(trec_topic(1)) + 1))
     reading = read_note(note)
     assert reading.profile["age"] == 45.0 and any("only the first 200,000" in w for w in reading.warnings)
+
+
+def test_a_regimen_is_a_prior_therapy_by_its_name():
+    profile = read_note("Metastatic colon adenocarcinoma, s/p 4 cycles of FOLFOX, then progressed on FOLFIRI. "
+                        "DLBCL in 2010, treated with R-CHOP.").profile
+    assert [t["name"] for t in profile["prior_therapies"]] == ["folfox", "folfiri", "r-chop"]
+    assert profile["prior_therapies"][1]["outcome"] == "progression"

@@ -129,3 +129,12 @@ def test_startrk2_excludes_each_of_the_three_classes_it_lists():
     record = json.loads((SHARED / "ctgov" / "ntrk" / "NCT02568267.json").read_text())
     found = {(t.drug_or_class, t.polarity) for t in extract_study(record).prior_therapies}
     assert {("trk inhibitor", "excluded"), ("ros1 inhibitor", "excluded"), ("alk inhibitor", "excluded")} <= found
+
+
+@pytest.mark.parametrize("line", [
+    "Subjects who received adjuvant FOLFOX and recurred at least 6 months later are eligible",
+    "Platelets >= 75,000 for patients who received cycle 1 of mFOLFOX6 before registration",
+])
+def test_a_regimen_named_in_a_criterion_gives_no_rule_but_its_drug_does(line):
+    assert therapies("Inclusion", line) == set()
+    assert therapies("Inclusion", "Progression after prior oxaliplatin") == {("oxaliplatin", "required")}
