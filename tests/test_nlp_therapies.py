@@ -138,3 +138,12 @@ def test_startrk2_excludes_each_of_the_three_classes_it_lists():
 def test_a_regimen_named_in_a_criterion_gives_no_rule_but_its_drug_does(line):
     assert therapies("Inclusion", line) == set()
     assert therapies("Inclusion", "Progression after prior oxaliplatin") == {("oxaliplatin", "required")}
+
+
+@pytest.mark.parametrize("line", [
+    "Have failed or have not tolerated oxaliplatin",
+    "Patients who have not tolerated prior oxaliplatin",
+    "Must have progressed on, or not been able to tolerate, oxaliplatin",
+])
+def test_a_drug_the_patient_did_not_tolerate_was_given(line):
+    assert therapies("Inclusion", line) == {("oxaliplatin", "required")}
