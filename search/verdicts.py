@@ -334,10 +334,22 @@ def therapy_terms(name: str) -> set[str]:
 
 
 def _prior_therapy(doc: IndexDocument, patient: PatientProfile, out: Evaluation) -> None:
+    """One verdict per rule. Several therapies one criterion requires are often alternatives or examples ("a
+    taxane such as paclitaxel or docetaxel", "a fluoropyrimidine, oxaliplatin or irinotecan"), sometimes all
+    needed: when the patient had one of them, the others the patient lacks are unknown, not unmet."""
     had = {t.name: therapy_terms(t.name) for t in patient.prior_therapies or []}
+    verdicts = []
     for rule in doc.facts.prior_therapies:
         text, span = _sentence(doc, rule.criterion)
-        out.criteria.append(_therapy_verdict(rule, had, patient.prior_therapies is None, text, span))
+        verdicts.append(_therapy_verdict(rule, had, patient.prior_therapies is None, text, span))
+    met_in = {r.criterion for r, v in zip(doc.facts.prior_therapies, verdicts, strict=True)
+              if r.polarity == "required" and v.status == "met"}
+    for rule, verdict in zip(doc.facts.prior_therapies, verdicts, strict=True):
+        if rule.polarity == "required" and verdict.status == "not_met" and rule.criterion in met_in:
+            verdict = verdict.model_copy(update={"status": "unknown", "explanation": (
+                f"no prior {rule.drug_or_class.lower()} in the patient's therapies, but the patient had another "
+                "therapy this criterion names: alternatives or all needed? ask")})
+        out.criteria.append(verdict)
 
 
 def _therapy_verdict(rule: PriorTherapy, had: dict[str, set[str]], untold: bool, text: str,

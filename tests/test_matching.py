@@ -402,3 +402,13 @@ def test_a_regimen_the_patient_had_counts_as_its_drugs_and_their_classes(target,
     rule = PriorTherapy(drug_or_class=target, polarity=polarity, criterion=0, span=(0, 21))
     who = ntrk_amp(prior_therapies=[{"name": "mFOLFOX6", "outcome": "progression"}])
     assert kinds(trial(prior_therapies=[rule]), who, "prior_therapy") == [status]
+
+
+def test_another_therapy_of_the_same_criterion_makes_a_missing_one_unknown_not_unmet():
+    rules = [PriorTherapy(drug_or_class=name, polarity="required", criterion=0, span=(0, 21))
+             for name in ("taxane", "paclitaxel", "docetaxel")]
+    other = PriorTherapy(drug_or_class="trastuzumab", polarity="required", criterion=1, span=(22, 40))
+    doc = trial(prior_therapies=[*rules, other])
+    assert kinds(doc, ntrk_amp(prior_therapies=[{"name": "docetaxel"}]), "prior_therapy") == [
+        "met", "unknown", "met", "not_met"]
+    assert kinds(doc, ntrk_amp(prior_therapies=[{"name": "larotrectinib"}]), "prior_therapy") == ["not_met"] * 4
