@@ -262,6 +262,15 @@ def test_markers_only_tested_or_of_unknown_status_give_no_fact(line):
     assert facts(inclusion(line)) == []
 
 
+def test_a_condition_on_unknown_status_keeps_the_requirement_stated_before_it():
+    line = (
+        "Solid tumour with a documented KRAS G12D mutation. If KRAS mutation status is unknown, archival tissue can"
+        " be sent to the central laboratory."
+    )
+    assert triples(inclusion(line)) == {("KRAS", "mutation", "required")}
+    assert facts(inclusion("Solid tumour with a documented KRAS G12D mutation, or KRAS status unknown")) == []
+
+
 def test_with_or_without_applies_to_what_follows_only():
     line = "EGFR activating mutation (exon 19 deletion or L858R), with or without T790M mutation"
     assert triples(inclusion(line)) == {("EGFR", "mutation", "required")}

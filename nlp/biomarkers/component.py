@@ -265,7 +265,8 @@ def _gene_relations(
         scanner.left(group, ev, status_only=ev.found)
         consumed.update(range(min(ev.start, group.start), max(ev.end, group.end)))
         if unknown_status(doc, span, cues, group, ev):
-            status_unknown.update(gene for m in group.mentions for gene in m.genes)
+            if not conditioned(doc, cues, group):  # "If KRAS status is unknown, tissue is sent": a procedure
+                status_unknown.update(gene for m in group.mentions for gene in m.genes)
             continue
         after = token_after(doc, span, max(ev.end, group.end))
         if not ev.found or drug_target(doc, span, cues, group, ev) or defined(doc, span, cues, group):
