@@ -1,6 +1,6 @@
 """Score extraction against the hand-labelled dev gold sets and print per-field figures.
 
-    .venv/bin/python bench/eval_extraction.py [--verbose] [--held-back] [--gold-dir ../shared/gold]
+    .venv/bin/python bench/eval_extraction.py [--verbose] [--held-back] [--own] [--gold-dir ../shared/gold]
 
 Reads `extraction_dev.jsonl` and `extraction_dev2.jsonl` (age, ECOG max, KPS min, biomarkers) and
 `age_dev.jsonl` (age windows), runs `nlp.extract.extract_text` on each criteria text, and prints, per set: age
@@ -11,6 +11,9 @@ as sets per trial (the guide deduplicates). `--verbose` lists every false positi
 A random fifth of `extraction_dev2.jsonl` (`held_back_ids`: fixed seed, drawn from the sorted trial ids) is set
 aside as "dev2-held": it is left out of "dev2-train", which is what rules are tuned on, and scored only with
 `--held-back`, once, at the end of a piece of work, to see whether the rules hold on trials nobody read.
+
+`--own` also scores the project's own labelled trials (`bench/own_gold.jsonl`, labelled blind; see
+`bench/own_gold_select.py`) as "own-held", with the same definitions: a held-out figure, never a set to tune on.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from nlp.models import TrialCriteria
 ROOT = Path(__file__).resolve().parents[1]
 
 GOLD_DIR = ROOT.parent / "shared" / "gold"
+OWN_GOLD = ROOT / "bench" / "own_gold.jsonl"
 HELD_BACK_SEED = 13
 HELD_BACK_FRACTION = 0.2
 
@@ -134,8 +138,11 @@ def _gold_age(gold_age: dict) -> tuple[float | None, float | None]:
     return _years(gold_age.get("min_years")), _years(gold_age.get("max_years"))
 
 
-def evaluate(gold_dir: Path, held_back: bool = False) -> dict[str, dict[str, Accuracy | Counts]]:
-    """Scores by set ("dev", "dev2-train", "age_dev", and "dev2-held" only when `held_back`), then by field."""
+def evaluate(
+    gold_dir: Path, held_back: bool = False, own: Path | None = None
+) -> dict[str, dict[str, Accuracy | Counts]]:
+    """Scores by set ("dev", "dev2-train", "age_dev", "dev2-held" only when `held_back`, "own-held" only with an
+    `own` gold file), then by field."""
     dev2 = list(srsly.read_jsonl(gold_dir / "extraction_dev2.jsonl"))
     held = held_back_ids(dev2)
     results = {
@@ -149,6 +156,8 @@ def evaluate(gold_dir: Path, held_back: bool = False) -> dict[str, dict[str, Acc
         facts = extract_text(row["criteria"], nct_id=row["nct_id"])
         age_only.add(row["nct_id"], _gold_age(row["expected"]["age"]), _age(facts))
     results["age_dev"] = {"age": age_only}
+    if own is not None:
+        results["own-held"] = score_rows(srsly.read_jsonl(own))
     return results
 
 
@@ -159,6 +168,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--held-back", action="store_true", help="also score the held-back fifth of extraction_dev2 (at the end only)"
     )
+    parser.add_argument(
+        "--own", action="store_true", help=f"also score the project's own labelled trials ({OWN_GOLD.name}) as own-held"
+    )
     args = parser.parse_args(argv)
     for name in ("extraction_dev.jsonl", "extraction_dev2.jsonl", "age_dev.jsonl"):
         if not (args.gold_dir / name).exists():
@@ -166,7 +178,8 @@ def main(argv: list[str] | None = None) -> int:
                 f"gold file {args.gold_dir / name} not found: pass --gold-dir pointing at shared/gold", file=sys.stderr
             )
             return 2
-    for set_name, fields in evaluate(args.gold_dir, held_back=args.held_back).items():
+    own = OWN_GOLD if args.own else None
+    for set_name, fields in evaluate(args.gold_dir, held_back=args.held_back, own=own).items():
         for name, result in fields.items():
             label = f"{set_name:11s} {name}"
             if isinstance(result, Accuracy):

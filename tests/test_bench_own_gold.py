@@ -1,0 +1,85 @@
+"""The project's own labelled extraction set: its file keeps the gold schema, and `--own` scores it as own-held."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import srsly
+
+from bench.eval_extraction import GOLD_DIR, OWN_GOLD, Accuracy, Counts, evaluate
+from bench.own_gold_select import LAST_DIGIT
+
+ROWS = list(srsly.read_jsonl(OWN_GOLD))
+ALTERATIONS = {"mutation", "fusion", "amplification", "deletion", "expression", "any"}
+MARKER_KEYS = {"gene", "alteration", "polarity", "min_copies"}
+
+
+def _is_years(value: object) -> bool:
+    return value is None or (isinstance(value, (int, float)) and 0 <= value <= 120)
+
+
+def test_the_own_set_holds_forty_distinct_trials_outside_the_shared_gold_sets():
+    ids = [row["nct_id"] for row in ROWS]
+    shared = {row["nct_id"] for path in Path(GOLD_DIR).glob("*.jsonl") for row in srsly.read_jsonl(path)}
+    assert len(ids) == 40 and len(set(ids)) == 40
+    assert all(re.fullmatch(r"NCT\d{8}", i) and i.endswith(LAST_DIGIT) for i in ids)
+    assert not set(ids) & shared
+
+
+def test_every_line_has_the_schema_of_extraction_dev2():
+    for row in ROWS:
+        assert set(row) == {"nct_id", "criteria", "expected", "notes"}, row["nct_id"]
+        assert isinstance(row["criteria"], str) and row["criteria"].strip()
+        assert isinstance(row["notes"], str) and row["notes"].strip()
+        expected = row["expected"]
+        assert set(expected) == {"age", "performance_status", "biomarkers"}
+        age, ps = expected["age"], expected["performance_status"]
+        assert set(age) == {"min_years", "max_years"} and all(_is_years(v) for v in age.values())
+        assert age["min_years"] is None or age["max_years"] is None or age["min_years"] <= age["max_years"]
+        assert set(ps) == {"ecog_max", "karnofsky_min"}
+        assert ps["ecog_max"] is None or ps["ecog_max"] in range(6)
+        assert ps["karnofsky_min"] is None or ps["karnofsky_min"] in range(0, 101)
+        keys = set()
+        for marker in expected["biomarkers"]:
+            assert MARKER_KEYS <= set(marker) <= MARKER_KEYS | {"any_of"}, row["nct_id"]
+            assert re.fullmatch(r"[A-Z][A-Z0-9-]*", marker["gene"])
+            assert marker["alteration"] in ALTERATIONS and marker["polarity"] in {"required", "excluded"}
+            assert marker["min_copies"] is None or marker["min_copies"] > 0
+            assert marker.get("any_of") is None or isinstance(marker["any_of"], str)
+            keys.add((marker["gene"], marker["alteration"], marker["polarity"]))
+        assert len(keys) == len(expected["biomarkers"]), f"{row['nct_id']}: duplicate biomarker entries"
+
+
+def _gold_row(nct_id: str, criteria: str, expected: dict) -> dict:
+    return {"nct_id": nct_id, "criteria": criteria, "expected": expected, "notes": ""}
+
+
+def test_own_scores_a_given_gold_file_as_own_held_with_the_dev_definitions(tmp_path):
+    nothing = {
+        "age": {"min_years": None, "max_years": None},
+        "performance_status": {"ecog_max": None, "karnofsky_min": None},
+        "biomarkers": [],
+    }
+    consent = _gold_row("NCT00000001", "Inclusion Criteria:\n- Informed consent", nothing)
+    for name in ("extraction_dev.jsonl", "extraction_dev2.jsonl"):
+        srsly.write_jsonl(tmp_path / name, [consent])
+    srsly.write_jsonl(
+        tmp_path / "age_dev.jsonl",
+        [{"nct_id": "NCT00000002", "criteria": "Age 18 or older", "expected": {"age": nothing["age"]}}],
+    )
+    own = tmp_path / "own.jsonl"
+    expected = {
+        "age": {"min_years": 18, "max_years": 70},
+        "performance_status": {"ecog_max": 1, "karnofsky_min": None},
+        "biomarkers": [{"gene": "BRAF", "alteration": "mutation", "polarity": "required", "min_copies": None}],
+    }
+    criteria = "Inclusion Criteria:\n- Aged 18 to 70 years\n- ECOG 0-1\n- Documented BRAF V600E mutation"
+    srsly.write_jsonl(own, [_gold_row("NCT00000003", criteria, expected)])
+
+    assert "own-held" not in evaluate(tmp_path)
+    scores = evaluate(tmp_path, own=own)["own-held"]
+    age, ecog, strict = scores["age"], scores["ecog_max"], scores["biomarker (gene, alteration, polarity)"]
+    assert isinstance(age, Accuracy) and (age.right, age.total) == (1, 1)
+    assert isinstance(ecog, Accuracy) and (ecog.right, ecog.total) == (1, 1)
+    assert isinstance(strict, Counts) and (strict.tp, strict.fp, strict.fn) == (1, 0, 0)
