@@ -67,17 +67,18 @@ class Biomarker(_Model):
 Uncertainty = Literal["conditional", "cohort", "either"]
 
 
-class UncertainFact(_Model):
-    kind: Literal["biomarker"] = "biomarker"
-    reason: Uncertainty = Field(description="conditional, cohort-only, or either/or in the text")
-    biomarker: Biomarker | None = Field(default=None, description="the fact as it would read if it held for all")
+class PriorTherapy(_Model):
+    drug_or_class: str = Field(description="lower-case drug name or class, e.g. 'larotrectinib', 'trk inhibitor'")
+    polarity: Polarity
     criterion: int
     span: Span
 
 
-class PriorTherapy(_Model):
-    drug_or_class: str = Field(description="lower-case drug name or class, e.g. 'larotrectinib', 'trk inhibitor'")
-    polarity: Polarity
+class UncertainFact(_Model):
+    kind: Literal["biomarker", "prior_therapy"] = "biomarker"
+    reason: Uncertainty = Field(description="conditional, cohort-only, or either/or in the text")
+    biomarker: Biomarker | None = Field(default=None, description="the fact as it would read if it held for all")
+    therapy: PriorTherapy | None = Field(default=None, description="the prior-therapy rule, when kind is prior_therapy")
     criterion: int
     span: Span
 

@@ -16,6 +16,11 @@ allowed ("prior tamoxifen is allowed"), as exceptions ("other than bevacizumab")
 ("FOLFOX", "R-CHOP") gives none either: criteria name regimens mostly as examples, allowances or conditions of
 another requirement ("subjects who received adjuvant FOLFOX ... are eligible"), which these rules would misread as
 requirements; a patient's regimen still meets or breaks the rules on its drugs (`search.verdicts`).
+
+A rule that holds for one subgroup only goes to `uncertain` (reason "cohort"), which matching reports as unknown: under
+a subgroup header ("For Part 2:", `nlp.cohorts`; a closed subgroup's rules are dropped), in a criterion that opens
+with a cohort label ("Cohort B: prior crizotinib"), or a drug the inclusion criteria both require and exclude
+("EXP-1: ROS1 TKI-naive ...; EXP-2: prior ROS1 TKI ..."): cohorts with opposite histories.
 """
 
 from __future__ import annotations
@@ -23,8 +28,10 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from nlp.models import PriorTherapy
-from nlp.polarity import Cues, cue_finder, doc_context, polarity
+from nlp.biomarkers.scopes import cohort_label
+from nlp.cohorts import Subgroups, subgroups
+from nlp.models import PriorTherapy, UncertainFact
+from nlp.polarity import Cues, DocContext, cue_finder, doc_context, polarity
 from nlp.sections import add_kind
 from nlp.vocab import vocabulary
 
@@ -47,15 +54,26 @@ class TherapyExtractor:
 
     def __call__(self, doc: Doc) -> Doc:
         facts: list[PriorTherapy] = []
+        subgroup: list[PriorTherapy] = []
         context = doc_context(doc, self.cue_finder)
         targets = context.ents(TARGET_LABELS)
+        groups: Subgroups | None = None
         for k, ents in context.ents(DRUG_LABELS).items():
             cues = context.cues(k)
             found = self._criterion(doc, k, cues.span, cues, ents, targets.get(k, []))
-            if found:
-                add_kind(doc, k, "prior_therapy")
-                facts.extend(found)
+            if not found:
+                continue
+            add_kind(doc, k, "prior_therapy")
+            if groups is None:
+                groups = subgroups(context)
+            if k not in groups.closed:
+                (subgroup if k in groups.only or cohort_label(doc, cues.span, cues) else facts).extend(found)
+        facts, opposed = _opposed_in_inclusion(context, facts)
         context.facts["prior_therapies"] = facts
+        context.facts.setdefault("uncertain", []).extend(
+            UncertainFact(kind="prior_therapy", reason="cohort", therapy=t, criterion=t.criterion, span=t.span)
+            for t in subgroup + opposed
+        )
         return doc
 
     def _criterion(
@@ -81,6 +99,21 @@ class TherapyExtractor:
                 seen.add((name, pol))
                 found.append(PriorTherapy(drug_or_class=name, polarity=pol, criterion=k, span=(start, end)))
         return found
+
+
+def _opposed_in_inclusion(
+    context: DocContext, facts: list[PriorTherapy]
+) -> tuple[list[PriorTherapy], list[PriorTherapy]]:
+    """Split off the drugs the inclusion criteria both require and exclude: each holds for one cohort."""
+    polarities: dict[str, set[str]] = {}
+    for t in facts:
+        if context.offsets[t.criterion].section == "inclusion":
+            polarities.setdefault(t.drug_or_class, set()).add(t.polarity)
+    opposed = {name for name, seen in polarities.items() if len(seen) > 1}
+    return (
+        [t for t in facts if t.drug_or_class not in opposed],
+        [t for t in facts if t.drug_or_class in opposed],
+    )
 
 
 def _listed_classes(doc: Doc, span: Span, ent: Span, targets: list[Span]) -> list[tuple[str, int]]:

@@ -398,15 +398,16 @@ _UNCERTAIN_WORDS = {
 
 def _uncertain(doc: IndexDocument, patient: PatientProfile, out: Evaluation) -> None:
     """Facts the text makes conditional, cohort-only or either/or: unknown, one verdict per criterion and reason."""
-    grouped: dict[tuple[int, Uncertainty, Literal["biomarker"]], list[UncertainFact]] = {}
+    grouped: dict[tuple[int, Uncertainty, Literal["biomarker", "prior_therapy"]], list[UncertainFact]] = {}
     for fact in doc.facts.uncertain:
         grouped.setdefault((fact.criterion, fact.reason, fact.kind), []).append(fact)
     for (criterion, reason, kind), facts in grouped.items():
-        markers = [f.biomarker for f in facts if f.biomarker is not None]
+        named = [(b.polarity, _describe(b)) for f in facts if (b := f.biomarker) is not None]
+        named += [(t.polarity, f"prior {t.drug_or_class}") for f in facts if (t := f.therapy) is not None]
         words = [
             f"{'requires' if polarity == 'required' else 'excludes'} "
-            f"{_and_or([_describe(b) for b in markers if b.polarity == polarity], 'or')}"
-            for polarity in dict.fromkeys(b.polarity for b in markers)
+            f"{_and_or(list(dict.fromkeys(d for p, d in named if p == polarity)), 'or')}"
+            for polarity in dict.fromkeys(p for p, _ in named)
         ]
         why = f"trial {' and '.join(words) or f'states a {kind} rule'} {_UNCERTAIN_WORDS[reason]}; not judged"
         text, span = _sentence(doc, criterion)

@@ -182,6 +182,15 @@ def test_a_cohort_only_marker_is_unknown_with_its_sentence_whatever_the_patient_
     assert "cohort" in verdicts[0].explanation
 
 
+def test_a_cohort_only_prior_therapy_is_unknown_even_for_a_patient_who_had_it():
+    rule = PriorTherapy(drug_or_class="trk inhibitor", polarity="excluded", criterion=0, span=(0, 21))
+    cohort = UncertainFact(kind="prior_therapy", reason="cohort", therapy=rule, criterion=0, span=(0, 21))
+    who = ntrk_amp(prior_therapies=[{"name": "larotrectinib"}])
+    verdicts = [v for v in evaluate(trial(uncertain=[cohort]), who).criteria if v.kind == "prior_therapy"]
+    assert [v.status for v in verdicts] == ["unknown"]
+    assert verdicts[0].explanation.startswith("trial excludes prior trk inhibitor for one cohort")
+
+
 def test_an_uncertain_fact_alone_leaves_the_patient_potentially_eligible():
     either = UncertainFact(reason="either", biomarker=marker(polarity="excluded"), criterion=0, span=(0, 21))
     doc = trial(uncertain=[either])

@@ -967,3 +967,28 @@ def test_an_allowance_inside_a_bracket_after_the_marker_speaks_of_something_else
         ("ESR1", "excluded"), ("PGR", "excluded"), ("ERBB2", "excluded")
     }
 
+
+
+def cohort_markers(text: str) -> set[tuple[str, str, str]]:
+    return {(u.biomarker.gene, u.biomarker.alteration, u.biomarker.polarity)
+            for u in extract_text(text).uncertain if u.biomarker and u.reason == "cohort"}
+
+
+def test_a_marker_under_a_subgroup_header_is_cohort_only():
+    text = "Inclusion Criteria:\n\n* Age 18 or older\n\nFor Part 2:\n\n* KRAS G12C mutation\nExclusion Criteria:\n* HIV"
+    assert facts(text) == []
+    assert cohort_markers(text) == {("KRAS", "mutation", "required")}
+
+
+def test_a_marker_every_subgroup_header_requires_holds_for_all():
+    text = "Inclusion Criteria:\n\nFor Part 1:\n\n* KRAS G12C mutation\n\nFor Part 2:\n\n* KRAS G12C mutation\n* ECOG 1"
+    assert triples(text) == {("KRAS", "mutation", "required")}
+    assert cohort_markers(text) == set()
+
+
+def test_a_closed_subgroups_markers_are_dropped():
+    text = (
+        "Inclusion Criteria:\n\n* Phase 1 (Closed):\n\n  * Any solid tumour, or one with a BRAF V600E mutation\n\n"
+        "* Phase 2:\n\n  * A documented NTRK1 gene fusion"
+    )
+    assert triples(text) == {("NTRK1", "fusion", "required")}

@@ -147,3 +147,52 @@ def test_a_regimen_named_in_a_criterion_gives_no_rule_but_its_drug_does(line):
 ])
 def test_a_drug_the_patient_did_not_tolerate_was_given(line):
     assert therapies("Inclusion", line) == {("oxaliplatin", "required")}
+
+
+def rules_and_cohort_only(text: str) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
+    facts = extract_text(text)
+    cohort = {(u.therapy.drug_or_class, u.therapy.polarity) for u in facts.uncertain if u.therapy and
+              u.reason == "cohort"}
+    return {(t.drug_or_class, t.polarity) for t in facts.prior_therapies}, cohort
+
+
+def test_rules_under_a_subgroup_header_hold_for_that_subgroup_only():
+    text = (
+        "Inclusion Criteria:\n\n* Age 18 or older\n* Prior treatment with a platinum-based regimen\n\n"
+        "For patients after progression on an ALK inhibitor:\n\n  * Prior treatment with crizotinib\n\n"
+        "Exclusion Criteria:\n\n* Pregnancy"
+    )
+    assert rules_and_cohort_only(text) == (
+        {("platinum", "required")}, {("alk inhibitor", "required"), ("crizotinib", "required")}
+    )
+
+
+def test_a_header_naming_the_whole_population_is_no_subgroup():
+    text = "Inclusion Criteria:\n\n* Age 18 or older\n\nFor all participants:\n\n* Prior treatment with crizotinib"
+    assert rules_and_cohort_only(text) == ({("crizotinib", "required")}, set())
+
+
+def test_an_indented_subgroup_ends_where_the_list_returns_to_its_level():
+    text = (
+        "Inclusion Criteria:\n\n* Part 2:\n\n  * Prior treatment with sotorasib\n\n"
+        "* Prior treatment with a platinum-based regimen"
+    )
+    assert rules_and_cohort_only(text) == ({("platinum", "required")}, {("sotorasib", "required")})
+
+
+def test_a_closed_subgroups_rules_are_dropped_and_the_one_left_open_holds_for_all():
+    text = (
+        "Inclusion Criteria:\n\n* Phase 1 (closed):\n\n  * No prior treatment with a TRK inhibitor\n\n"
+        "* Phase 2:\n\n  * Progression on a prior TRK inhibitor"
+    )
+    assert rules_and_cohort_only(text) == ({("trk inhibitor", "required")}, set())
+
+
+def test_a_drug_the_inclusion_criteria_both_require_and_exclude_is_cohort_only():
+    text = (
+        "Inclusion Criteria:\n\n* Expansion A: ROS1-positive NSCLC, ROS1 TKI-naive\n"
+        "* Expansion B: ROS1-positive NSCLC after one prior ROS1 TKI\n* Prior platinum-based chemotherapy"
+    )
+    assert rules_and_cohort_only(text) == (
+        {("platinum", "required")}, {("ros1 inhibitor", "excluded"), ("ros1 inhibitor", "required")}
+    )

@@ -112,9 +112,10 @@ def fact_rows(facts: TrialCriteria) -> list[dict[str, str]]:
         rows.append({"kind": "prior therapy", "value": t.drug_or_class, "polarity": t.polarity,
                      "criterion": _criterion_text(facts, t.criterion)})
     for u in facts.uncertain:
-        value = _biomarker_words([u.biomarker]) if u.biomarker else u.kind
-        rows.append({"kind": f"{u.kind} (uncertain: {u.reason})", "value": value,
-                     "polarity": u.biomarker.polarity if u.biomarker else "",
+        value = _biomarker_words([u.biomarker]) if u.biomarker else u.therapy.drug_or_class if u.therapy else u.kind
+        polarity = u.biomarker.polarity if u.biomarker else u.therapy.polarity if u.therapy else ""
+        rows.append({"kind": f"{u.kind.replace('_', ' ')} (uncertain: {u.reason})", "value": value,
+                     "polarity": polarity,
                      "criterion": _criterion_text(facts, u.criterion)})
     if facts.cns_metastases.allowed:
         rows.append({"kind": "CNS metastases", "value": cns_rule(facts), "polarity": "required",

@@ -40,6 +40,7 @@ from nlp.biomarkers.scopes import (
     uncertain,
 )
 from nlp.biomarkers.words import PANEL_GENES
+from nlp.cohorts import Subgroups, subgroups
 from nlp.models import Biomarker, UncertainFact, Uncertainty
 from nlp.polarity import Cues, DocContext, cue_finder, doc_context
 from nlp.sections import add_kind
@@ -78,6 +79,8 @@ class BiomarkerExtractor:
                 if any(e.label_ in MENTION_LABELS for e in by_criterion.get(sub, ())):
                     break
                 facts.extend(inherit(context, sub, context.criteria[sub], k, found))
+        facts, under = _under_subgroups(context, facts)
+        doubtful += uncertain(under, "cohort")
         if any(u.reason == "cohort" for u in doubtful):
             shared = shared_by_cohorts(doubtful, _labelled(context))
             facts += shared
@@ -100,6 +103,27 @@ def _labelled(context: DocContext) -> dict[str, set[int]]:
         if cohort_label(context.doc, cues.span, cues):
             found.setdefault(offsets.section, set()).add(k)
     return found
+
+
+def _under_subgroups(context: DocContext, facts: list[Biomarker]) -> tuple[list[Biomarker], list[Biomarker]]:
+    """Split off the facts of criteria an open subgroup header governs ("For Part 2:" then "- KRAS G12C
+    mutation"), except those every such header of a section (two at least) states: requirements of all. Facts a
+    closed subgroup governs ("Phase 1 (Closed):") are dropped: no one enrols there."""
+    groups = subgroups(context) if facts else Subgroups()
+    facts = [f for f in facts if f.criterion not in groups.closed]
+    headed = groups.only
+    if not headed:
+        return facts, []
+    headers: dict[str, set[int]] = {}
+    for h in headed.values():
+        headers.setdefault(context.offsets[h].section, set()).add(h)
+    where: dict[tuple, set[int]] = {}
+    for fact in facts:
+        if fact.criterion in headed:
+            where.setdefault(_key(fact), set()).add(headed[fact.criterion])
+    shared = {key for key, hs in where.items() if any(len(c) > 1 and c <= hs for c in headers.values())}
+    moved = [f for f in facts if f.criterion in headed and _key(f) not in shared]
+    return [f for f in facts if f not in moved], moved
 
 
 def _asked(span: Span, negated: bool | None) -> bool:

@@ -193,6 +193,12 @@ def _pretty(facts: TrialCriteria, text: str, out: IO[str]) -> None:
         )
     for t in facts.prior_therapies:
         lines.append(f"  prior therapy: {t.drug_or_class} {t.polarity}" + source(t.criterion, t.span))
+    for u in facts.uncertain:
+        fact = (
+            f"{u.biomarker.gene} {u.biomarker.alteration} {u.biomarker.polarity}" if u.biomarker
+            else f"prior therapy {u.therapy.drug_or_class} {u.therapy.polarity}" if u.therapy else u.kind
+        )
+        lines.append(f"  uncertain ({u.reason}, not judged): {fact}" + source(u.criterion, u.span))
     cns = facts.cns_metastases
     if cns.allowed is not None:
         lines.append(f"  CNS metastases allowed: {cns.allowed}" + source(cns.criterion))

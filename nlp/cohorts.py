@@ -1,0 +1,121 @@
+"""Criteria a subgroup header governs: the rules listed under "For Part 2:", "Cohort B:", "For patients after
+progression on an ALK inhibitor:" hold for that subgroup only, not for the whole study population.
+
+    >>> from nlp.pipeline import get_nlp
+    >>> from nlp.polarity import cue_finder, doc_context
+    >>> nlp = get_nlp()
+    >>> doc = nlp("Inclusion Criteria:\\n\\n* Age 18 or older\\n\\nFor Part 2:\\n\\n* KRAS G12C mutation")
+    >>> subgroups(doc_context(doc, cue_finder(nlp))).only
+    {1: 1, 2: 1}
+
+A header is a short criterion that ends with a colon. It names a subgroup when it opens with "For" or "In" and names
+neither the whole population ("For all participants:") nor entry itself ("For inclusion in the study subjects
+should fulfill the following criteria:"), or when it holds a cohort word ("Part 2:", "Phase II portion:", "Dose
+expansion:"). It governs itself (its own words hold for the subgroup: "For patients after progression on an ALK
+inhibitor:") and the criteria after it in its section: those indented under it, or, when its list goes on at its own
+level, the items up to the next header that is not a list of alternatives ("At least one of the following:" stays
+inside) or to an item of another list style at the header's level ("2. Tumor type:" after "* Phase 1 portion:" items).
+
+A subgroup whose header says it is closed ("Phase 1 (Closed):") enrols no one: its criteria are in `closed`. When
+every other subgroup header of a section is closed, the one left open is everyone who can enrol now: its criteria
+are not subgroup-only.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from nlp.polarity import DocContext
+
+HEADER_WORDS = 12  # words of a header: longer criteria ending with a colon open a list inside one rule
+_OPENINGS = {"for", "in"}
+# "For all participants:", "For inclusion in the study ...:": the whole population, or entry itself
+_WHOLE = {"all", "every", "each", "both", "inclusion", "exclusion", "entry", "enrollment", "enrolment", "eligibility"}
+_CLOSED = {"closed"}
+_NUMBERED = re.compile(r"\(?[0-9ivxIVX]{1,4}[.)]|[a-zA-Z][.)]")
+
+
+@dataclass
+class Subgroups:
+    """`only`: criterion → the open subgroup header that governs it (a header governs itself); `closed`: the
+    criteria closed subgroups govern."""
+
+    only: dict[int, int] = field(default_factory=dict)
+    closed: set[int] = field(default_factory=set)
+
+
+def subgroups(context: DocContext) -> Subgroups:
+    """The criteria subgroup headers govern, open and closed."""
+    governed: dict[int, int] = {}
+    current: int | None = None
+    level: tuple[int, str] = (0, "")
+    deeper = False
+    for k, offsets in enumerate(context.offsets):
+        here = _level(context, k)
+        if current is not None and (
+            context.offsets[current].section != offsets.section or _leaves(here, level, deeper, k == current + 1)
+        ):
+            current = None
+        kind = _header(context, k)
+        if kind == "subgroup":
+            current = governed[k] = k
+            level = here
+        elif kind == "other":
+            current = None
+        elif current is not None:
+            deeper = deeper or (k == current + 1 and here[0] > level[0])
+            governed[k] = current
+    closed_headers = {h for h in governed.values() if _closed(context, h)}
+    found = Subgroups(closed={k for k, h in governed.items() if h in closed_headers})
+    for section in {context.offsets[h].section for h in governed.values()}:
+        open_headers = {h for h in governed.values() if context.offsets[h].section == section} - closed_headers
+        if len(open_headers) == 1 and closed_headers & {h for h in governed.values()
+                                                        if context.offsets[h].section == section}:
+            continue  # the one subgroup still enrolling is everyone enrolling
+        found.only.update((k, h) for k, h in governed.items() if h in open_headers)
+    return found
+
+
+def _leaves(here: tuple[int, str], level: tuple[int, str], deeper: bool, first: bool) -> bool:
+    """Whether an item at `here` (indent, list style) leaves the list of a header at `level`."""
+    if first:
+        return here[0] < level[0]
+    if deeper:
+        return here[0] <= level[0]
+    return here[0] < level[0] or (here[0] == level[0] and bool(level[1]) and here[1] != level[1])
+
+
+def _level(context: DocContext, k: int) -> tuple[int, str]:
+    """The indent of criterion `k`'s line and its list style: "number", "bullet" or "" (none)."""
+    start = context.offsets[k].start_char
+    line = context.text[context.text.rfind("\n", 0, start) + 1 : start]
+    marker = line.strip()
+    style = "" if not marker else "number" if _NUMBERED.fullmatch(marker) else "bullet"
+    return len(line) - len(line.lstrip()), style
+
+
+def _words(context: DocContext, k: int) -> tuple[str, list[str]]:
+    offsets = context.offsets[k]
+    text = context.text[offsets.start_char : offsets.end_char].strip()
+    words = [w.strip("*-•·.,:;()[]").lower() for w in text.split()]
+    return text, [w for w in words if w]
+
+
+def _closed(context: DocContext, k: int) -> bool:
+    return bool(_CLOSED & set(_words(context, k)[1]))
+
+
+def _header(context: DocContext, k: int) -> str | None:
+    """ "subgroup", "alternatives" or "other" when criterion `k` is a header, else None."""
+    text, words = _words(context, k)
+    if not text.endswith(":") or not words or len(words) > HEADER_WORDS:
+        return None
+    cues = context.cues(k)
+    if cues.has("alternatives_header"):
+        return "alternatives"
+    opened = words[0] in _OPENINGS and text.lstrip("*-•· ")[:1].isupper()
+    named = any(c.kind == "cohort_word" and c.end - c.start == 1 for c in cues.items)
+    if (opened or named) and not _WHOLE & set(words):
+        return "subgroup"
+    return "other"
