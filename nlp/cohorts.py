@@ -32,7 +32,6 @@ HEADER_WORDS = 12  # words of a header: longer criteria ending with a colon open
 _OPENINGS = {"for", "in"}
 # "For all participants:", "For inclusion in the study ...:": the whole population, or entry itself
 _WHOLE = {"all", "every", "each", "both", "inclusion", "exclusion", "entry", "enrollment", "enrolment", "eligibility"}
-_CLOSED = {"closed"}
 _NUMBERED = re.compile(r"\(?[0-9ivxIVX]{1,4}[.)]|[a-zA-Z][.)]")
 
 
@@ -103,7 +102,9 @@ def _words(context: DocContext, k: int) -> tuple[str, list[str]]:
 
 
 def _closed(context: DocContext, k: int) -> bool:
-    return bool(_CLOSED & set(_words(context, k)[1]))
+    """The header says its subgroup no longer enrols ("Phase 1 (Closed):", "Part A (enrollment complete):"; the
+    `closed_cohort` cues of nlp/vocab/cues.jsonl)."""
+    return context.cues(k).has("closed_cohort")
 
 
 def _header(context: DocContext, k: int) -> str | None:
@@ -116,6 +117,6 @@ def _header(context: DocContext, k: int) -> str | None:
         return "alternatives"
     opened = words[0] in _OPENINGS and text.lstrip("*-•· ")[:1].isupper()
     named = any(c.kind == "cohort_word" and c.end - c.start == 1 for c in cues.items)
-    if (opened or named) and not _WHOLE & set(words):
+    if (opened or named) and (not _WHOLE & set(words) or cues.has("closed_cohort")):
         return "subgroup"
     return "other"

@@ -986,9 +986,12 @@ def test_a_marker_every_subgroup_header_requires_holds_for_all():
     assert cohort_markers(text) == set()
 
 
-def test_a_closed_subgroups_markers_are_dropped():
+@pytest.mark.parametrize(
+    "closed", ["Phase 1 (Closed):", "Phase 1 (enrollment complete):", "Part 1 (closed to enrollment):"]
+)
+def test_a_closed_subgroups_markers_are_dropped(closed):
     text = (
-        "Inclusion Criteria:\n\n* Phase 1 (Closed):\n\n  * Any solid tumour, or one with a BRAF V600E mutation\n\n"
+        f"Inclusion Criteria:\n\n* {closed}\n\n  * Any solid tumour, or one with a BRAF V600E mutation\n\n"
         "* Phase 2:\n\n  * A documented NTRK1 gene fusion"
     )
     assert triples(text) == {("NTRK1", "fusion", "required")}
