@@ -693,6 +693,25 @@ def test_items_that_each_require_a_marker_are_alternatives_of_one_group():
     assert len({b.any_of for b in found}) == 1 and found[0].any_of is not None
 
 
+def test_a_marker_under_one_item_of_a_list_of_alternatives_is_uncertain():
+    text = (
+        "Inclusion Criteria:\n- One of the following diagnoses:\n"
+        "    - Chronic myeloid leukaemia in chronic phase\n        - Philadelphia chromosome with BCR rearrangement\n"
+        "    - Myelofibrosis\n    - Multiple myeloma\n- ECOG 0-1\n"
+    )
+    assert facts(text) == []
+    assert {reason for reason, *_ in uncertain(text)} == {"either"}
+
+
+def test_a_marker_under_every_item_of_a_list_of_alternatives_stays_required():
+    text = (
+        "Inclusion Criteria:\n- One of the following diagnoses:\n"
+        "    - Chronic myeloid leukaemia in blast crisis\n        - Philadelphia chromosome positive\n"
+        "    - Acute lymphoblastic leukaemia\n        - Philadelphia chromosome positive\n- ECOG 0-1\n"
+    )
+    assert triples(text) == {("BCR", "fusion", "required"), ("ABL1", "fusion", "required")}
+
+
 @pytest.mark.parametrize("line", ["MYCN nonamplified, favourable histology", "MYCN not amplified"])
 def test_a_negated_alteration_word_is_that_alteration_excluded(line):
     assert triples(inclusion(line)) == {("MYCN", "amplification", "excluded")}

@@ -348,10 +348,33 @@ def _flat_items(context: DocContext, k: int) -> list[int]:
     return []
 
 
+def _subtree(context: DocContext, j: int) -> list[int]:
+    """Criterion `j` and the criteria nested under it: those right after it, more indented, in its section."""
+    offsets, text = context.offsets, context.text
+    column = _column(text, offsets[j].start_char)
+    end = j + 1
+    while (
+        end < len(offsets)
+        and offsets[end].section == offsets[j].section
+        and _column(text, offsets[end].start_char) > column
+    ):
+        end += 1
+    return list(range(j, end))
+
+
+def _levels(context: DocContext, k: int) -> list[int]:
+    """Criterion `k` and the criteria it is nested under, innermost first."""
+    chain = [k]
+    while (parent := _nested(context, chain[-1])[0]) >= 0:
+        chain.append(parent)
+    return chain
+
+
 def alternative_items(context: DocContext, facts: list[Biomarker]) -> tuple[list[Biomarker], list[Biomarker]]:
-    """Split off the inclusion facts of one item of a list of alternatives that not every item states. When every
-    item requires a marker ("one of the following: ER positive / PR positive"), the markers are alternatives of
-    one `any_of` group and all stay."""
+    """Split off the inclusion facts of one item of a list of alternatives, or of a criterion nested under such an
+    item ("One of the following: / - CLL / - CD19 and CD5 expression / - Mantle cell lymphoma"), that not every
+    item states in its own lines. When every item requires a marker ("one of the following: ER positive / PR
+    positive"), the markers are alternatives of one `any_of` group and all stay."""
     by_criterion: dict[int, set[tuple]] = {}
     for b in facts:
         by_criterion.setdefault(b.criterion, set()).add((b.gene, b.alteration, b.polarity))
@@ -360,17 +383,20 @@ def alternative_items(context: DocContext, facts: list[Biomarker]) -> tuple[list
     for k in by_criterion:
         if context.offsets[k].section != "inclusion":
             continue
-        items = _siblings(context, k) or _flat_items(context, k)
-        if not items:
-            continue
-        stated = [by_criterion.get(j, set()) for j in items]
-        if all(stated) and all(polarity == "required" for facts_of in stated for *_, polarity in facts_of):
-            grouped.update({i: f"{items[0]}:items" for i, b in enumerate(facts) if b.criterion in items})
-            continue
-        shared = set.intersection(*stated)
-        moved.update(
-            i for i, b in enumerate(facts) if b.criterion == k and (b.gene, b.alteration, b.polarity) not in shared
-        )
+        for level in _levels(context, k):
+            items = _siblings(context, level) or _flat_items(context, level)
+            if not items:
+                continue
+            subtrees = [_subtree(context, j) for j in items]
+            stated = [set().union(*(by_criterion.get(i, set()) for i in tree)) for tree in subtrees]
+            if all(stated) and all(polarity == "required" for facts_of in stated for *_, polarity in facts_of):
+                within = {i for tree in subtrees for i in tree}
+                grouped.update({i: f"{items[0]}:items" for i, b in enumerate(facts) if b.criterion in within})
+                continue
+            shared = set.intersection(*stated)
+            moved.update(
+                i for i, b in enumerate(facts) if b.criterion == k and (b.gene, b.alteration, b.polarity) not in shared
+            )
     kept = [b.model_copy(update={"any_of": grouped[i]}) if i in grouped else b for i, b in enumerate(facts)]
     return [b for i, b in enumerate(kept) if i not in moved], [b for i, b in enumerate(kept) if i in moved]
 
