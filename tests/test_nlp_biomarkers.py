@@ -712,6 +712,26 @@ def test_a_marker_under_every_item_of_a_list_of_alternatives_stays_required():
     assert triples(text) == {("BCR", "fusion", "required"), ("ABL1", "fusion", "required")}
 
 
+def test_a_marker_of_one_cancer_in_a_list_of_the_cancers_that_may_enrol_is_uncertain():
+    text = (
+        "Inclusion Criteria:\n- Diagnosis of a haematological malignancy:\n"
+        "    - Acute myeloid leukaemia after induction failure, in relapse, or in second remission\n"
+        "    - Acute lymphoblastic leukaemia in first remission with t(9;22) or t(4;11)\n"
+        "    - Non-Hodgkin lymphoma that failed to achieve remission after two induction regimens\n"
+        "    - Bone marrow failure unresponsive to therapy\n- ECOG 0-1\n"
+    )
+    assert facts(text) == []
+    assert {reason for reason, *_ in uncertain(text)} == {"either"}
+
+
+def test_a_marker_of_its_own_line_beside_lines_naming_lymphoma_types_stays_required():
+    text = (
+        "DISEASE CHARACTERISTICS:\n* B-cell non-Hodgkin lymphoma of these types:\n* Diffuse large B-cell lymphoma\n"
+        "* Burkitt lymphoma\n* Mantle cell lymphoma\n* Tumours must be CD20 positive\n* No CNS involvement\n"
+    )
+    assert triples(text) == {("MS4A1", "expression", "required")}
+
+
 @pytest.mark.parametrize("line", ["MYCN nonamplified, favourable histology", "MYCN not amplified"])
 def test_a_negated_alteration_word_is_that_alteration_excluded(line):
     assert triples(inclusion(line)) == {("MYCN", "amplification", "excluded")}

@@ -48,8 +48,8 @@ _LABEL_PREPOSITIONS = {"for", "in"}  # open a label that a comma ends: "For the 
 MAX_ITEM_WORDS = 6  # words of one item of a bracketed list of alternatives
 MAX_CONJUNCT_WORDS = 8  # words between a marker and an "or" that still make one conjunct with it
 MIN_OTHER_WORDS = 3  # words the other side of an "or" needs to be a requirement of its own
-MIN_CANCER_ITEMS = 3  # items of a nested list, each naming another cancer, that make it a list of alternatives
-MAX_CANCER_ITEM_WORDS = 10  # words of such an item: "Squamous carcinoma of the head and neck (HPV negative)"
+MIN_CANCER_ITEMS = 3  # cancers the items of a nested list open with, each another, that make it a list of alternatives
+CANCER_OPENING_WORDS = 8  # words of an item read for the cancer it opens with: "AML: AML in first complete remission"
 _MARKER_LABELS = {"GENE", "GENE_FAMILY", "VARIANT", "PROFILE"}
 _LABEL_ID = re.compile(r"^(?:[A-Z]\d?|\d+[a-z]?|[IVX]+)$")
 
@@ -309,23 +309,27 @@ def _siblings(context: DocContext, k: int) -> list[int]:
         text[offsets[j].start_char : offsets[j].end_char].rstrip(" ;,.").lower().endswith((" or", " and/or"))
         for j in items[:-1]
     )
-    return items if offered or _cancers(context, items) else []
+    return items if offered or _cancers(context, k, items) else []
 
 
-def _cancers(context: DocContext, items: list[int]) -> bool:
-    """At least `MIN_CANCER_ITEMS` items, each a short phrase naming a cancer that no other item names first."""
-    if len(items) < MIN_CANCER_ITEMS:
+def _opening_cancer(context: DocContext, j: int) -> str | None:
+    """The cancer criterion `j` opens with, if any: "AML: AML in first complete remission" → AML."""
+    words = [t for t in context.criteria[j] if not t.is_space][:CANCER_OPENING_WORDS]
+    if not words:
+        return None
+    opening = context.doc[words[0].i : words[-1].i + 1].text
+    return next((m.id for m in map_condition(opening) if is_cancer(m.id)), None)
+
+
+def _cancers(context: DocContext, k: int, items: list[int]) -> bool:
+    """A list of the cancers that may enrol, `k` one of them: `k` and most items open with the name of a cancer,
+    and they name at least `MIN_CANCER_ITEMS` different ones ("- AML in first remission / - ALL in first
+    remission with t(9;22) / - NHL relapsing after transplant / - Bone marrow failure"). A patient has one of them,
+    so each item is an alternative."""
+    if len(items) < MIN_CANCER_ITEMS or _opening_cancer(context, k) is None:
         return False
-    named = []
-    for j in items:
-        item = context.criteria[j]
-        if _words(context.doc, item.start, item.end) > MAX_CANCER_ITEM_WORDS:  # a requirement, not a cancer's name
-            return False
-        found = [m.id for m in map_condition(item.text) if is_cancer(m.id)]
-        if not found:
-            return False
-        named.append(found[0])
-    return len(set(named)) == len(items)
+    named = [cancer for j in items if (cancer := _opening_cancer(context, j)) is not None]
+    return 2 * len(named) > len(items) and len(set(named)) >= MIN_CANCER_ITEMS
 
 
 def _flat_items(context: DocContext, k: int) -> list[int]:
