@@ -140,6 +140,11 @@ def test_pseudo_negation_does_not_negate():
     assert triples(inclusion("NSCLC with KRAS non-G12C mutations")) == {("KRAS", "mutation", "required")}
 
 
+def test_what_does_not_exclude_a_patient_does_not_negate_the_marker_before_it():
+    line = "Philadelphia chromosome-positive leukaemia, and a prior autologous transplant does not exclude"
+    assert triples(inclusion(line)) == {("BCR", "fusion", "required"), ("ABL1", "fusion", "required")}
+
+
 def test_listed_alternatives_share_one_any_of_group():
     found = facts(inclusion("Tumour with KRAS, NRAS or BRAF mutation"))
     assert {b.gene for b in found} == {"KRAS", "NRAS", "BRAF"}
