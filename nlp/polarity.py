@@ -114,6 +114,20 @@ class Cues:
                 found.append((token.start, 1 if match.group() == "(" else -1))
         return found
 
+    def opens_item(self, i: int) -> bool:
+        """Token `i` opens an item run into the one before it, as flattened lists write them: a capitalised word
+        right after another word ("... on bone marrow biopsy Ineligible for allogeneic transplantation", "No blast
+        crisis No CNS involvement"). A negation it opens speaks of its own item, not of the words before it, and a
+        negation before it does not reach past it."""
+        doc = self.span.doc
+        word = doc[i].text
+        if i <= self.span.start or not (word[:1].isupper() and word[1:].islower()):
+            return False
+        j = i - 1
+        while j > self.span.start and doc[j].is_space:
+            j -= 1
+        return doc[j].text[-1:].isalnum()
+
     def negated(
         self,
         start: int,
@@ -134,11 +148,16 @@ class Cues:
             if ignore[0] <= cue.start and cue.end <= ignore[1]:
                 continue
             if cue.kind != "negation_backward" and clause_start <= cue.start and cue.end <= start:
-                if start - cue.end <= window and not self.blocked(cue.end, start, forward=True):
+                if start - cue.end <= window and not self.blocked(cue.end, start, forward=True) and not any(
+                    other.kind == "negation_forward" and cue.end <= other.start < start and self.opens_item(other.start)
+                    for other in self.items
+                ):
                     flips += 1
                     continue
             if cue.kind != "negation_forward" and cue.start >= end and cue.end <= clause_end:
                 if back_window is not None and cue.start - end > back_window:
+                    continue
+                if self.opens_item(cue.start):
                     continue
                 if not self.blocked(end, cue.start, forward=False):
                     flips += 1

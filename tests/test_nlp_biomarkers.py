@@ -145,6 +145,14 @@ def test_what_does_not_exclude_a_patient_does_not_negate_the_marker_before_it():
     assert triples(inclusion(line)) == {("BCR", "fusion", "required"), ("ABL1", "fusion", "required")}
 
 
+def test_an_exclusion_word_opening_a_run_in_item_does_not_negate_the_marker_before_it():
+    text = (
+        "DISEASE CHARACTERISTICS: Chronic myeloid leukaemia in first chronic phase Philadelphia chromosome-positive"
+        " Marrow fibrosis less than grade 3 Ineligible for allogeneic transplantation"
+    )
+    assert triples(text) == {("BCR", "fusion", "required"), ("ABL1", "fusion", "required")}
+
+
 def test_listed_alternatives_share_one_any_of_group():
     found = facts(inclusion("Tumour with KRAS, NRAS or BRAF mutation"))
     assert {b.gene for b in found} == {"KRAS", "NRAS", "BRAF"}

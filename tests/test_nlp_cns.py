@@ -82,3 +82,8 @@ def test_explicit_stable_allowance_wins_over_a_plain_exclusion():
 
 def test_plain_exclusion_wins_over_an_activity_qualifier():
     assert allowed(exclusion("Symptomatic brain metastases", "Known leptomeningeal disease")) == "no"
+
+
+def test_a_negation_opening_a_run_in_item_does_not_cancel_the_one_before_it():
+    text = "DISEASE CHARACTERISTICS: Chronic myeloid leukaemia No blast crisis No CNS involvement"
+    assert allowed(text) == "no"
