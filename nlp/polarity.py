@@ -36,6 +36,7 @@ from nlp.vocab import cue_rows
 
 _NEGATIONS = ("negation_forward", "negation_backward", "exclusion_phrase")
 _CANCELLED_BY_PSEUDO = (*_NEGATIONS, "terminator")
+_ITEM_OPENERS = ("negation_forward", "modal")  # cues that open a new requirement when they open a run-in item
 _CLAUSE_ENDS = {".", ";", "!", "?"}
 _ENTITY_TAILS = ("&#xD", "&#xA", "&gt", "&lt", "&amp", "&#x")
 FORWARD_WINDOW = 10
@@ -118,7 +119,7 @@ class Cues:
         """Token `i` opens an item run into the one before it, as flattened lists write them: a capitalised word
         right after another word ("... on bone marrow biopsy Ineligible for allogeneic transplantation", "No blast
         crisis No CNS involvement"). A negation it opens speaks of its own item, not of the words before it, and a
-        negation before it does not reach past it."""
+        negation before it does not reach past a negation or a modal ("Must have ...", `_ITEM_OPENERS`) it opens."""
         doc = self.span.doc
         word = doc[i].text
         if i <= self.span.start or not (word[:1].isupper() and word[1:].islower()):
@@ -149,7 +150,7 @@ class Cues:
                 continue
             if cue.kind != "negation_backward" and clause_start <= cue.start and cue.end <= start:
                 if start - cue.end <= window and not self.blocked(cue.end, start, forward=True) and not any(
-                    other.kind == "negation_forward" and cue.end <= other.start < start and self.opens_item(other.start)
+                    other.kind in _ITEM_OPENERS and cue.end <= other.start < start and self.opens_item(other.start)
                     for other in self.items
                 ):
                     flips += 1

@@ -153,6 +153,14 @@ def test_an_exclusion_word_opening_a_run_in_item_does_not_negate_the_marker_befo
     assert triples(text) == {("BCR", "fusion", "required"), ("ABL1", "fusion", "required")}
 
 
+def test_a_negation_does_not_reach_past_a_must_opening_the_next_run_in_item():
+    text = (
+        "DISEASE CHARACTERISTICS: Stage IV adenocarcinoma in remission with no other concurrent chemotherapy"
+        " Must have documented HER-2 protein overexpression in the tumour"
+    )
+    assert triples(text) == {("ERBB2", "expression", "required")}
+
+
 def test_listed_alternatives_share_one_any_of_group():
     found = facts(inclusion("Tumour with KRAS, NRAS or BRAF mutation"))
     assert {b.gene for b in found} == {"KRAS", "NRAS", "BRAF"}
