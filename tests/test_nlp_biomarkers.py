@@ -733,6 +733,16 @@ def test_a_marker_under_every_item_of_a_list_of_alternatives_stays_required():
     assert triples(text) == {("BCR", "fusion", "required"), ("ABL1", "fusion", "required")}
 
 
+def test_an_item_a_trailing_or_offers_instead_of_another_inside_a_longer_list_is_an_alternative():
+    text = (
+        "DISEASE CHARACTERISTICS:\n* Histologically confirmed small invasive breast cancer\n"
+        "  * Low or intermediate grade (T1 or T2) OR\n  * Oestrogen and/or progesterone receptor positive\n"
+        "  * Largest mass no greater than 5 cm\n* No metastases\n"
+    )
+    assert facts(text) == []
+    assert {reason for reason, *_ in uncertain(text)} == {"either"}
+
+
 def test_a_marker_of_one_cancer_in_a_list_of_the_cancers_that_may_enrol_is_uncertain():
     text = (
         "Inclusion Criteria:\n- Diagnosis of a haematological malignancy:\n"

@@ -300,16 +300,30 @@ def _siblings(context: DocContext, k: int) -> list[int]:
     """The items of the list criterion `k` belongs to, when its parent offers them as alternatives ("one of the
     following:") or every item but the last ends in "or" or "and/or", or each item names another cancer (a list
     of the cancers that may enrol: "- Colorectal cancer / - Triple-negative breast cancer / - Urothelial cancer");
-    else []."""
-    offsets, text = context.offsets, context.text
+    else the items a trailing "or" joins to `k` (`_or_run`), or []."""
     parent, items = _nested(context, k)
     if parent < 0 or len(items) < 2:
         return []
-    offered = context.cues(parent).has("alternatives_header") or all(
-        text[offsets[j].start_char : offsets[j].end_char].rstrip(" ;,.").lower().endswith((" or", " and/or"))
-        for j in items[:-1]
-    )
-    return items if offered or _cancers(context, k, items) else []
+    offered = context.cues(parent).has("alternatives_header") or all(_ends_in_or(context, j) for j in items[:-1])
+    return items if offered or _cancers(context, k, items) else _or_run(context, k, items)
+
+
+def _ends_in_or(context: DocContext, j: int) -> bool:
+    """Criterion `j` ends in "or" or "and/or": the item after it is offered instead of it."""
+    text = context.text[context.offsets[j].start_char : context.offsets[j].end_char]
+    return text.rstrip(" ;,.").lower().endswith((" or", " and/or"))
+
+
+def _or_run(context: DocContext, k: int, items: list[int]) -> list[int]:
+    """The items around `k` that a trailing "or" joins into alternatives inside a longer list ("- Low grade
+    tumour OR / - Oestrogen receptor positive / - Largest mass under 5 cm"): [] unless `k` is one of two or more."""
+    at = items.index(k)
+    first, last = at, at
+    while first > 0 and _ends_in_or(context, items[first - 1]):
+        first -= 1
+    while last < len(items) - 1 and _ends_in_or(context, items[last]):
+        last += 1
+    return items[first : last + 1] if last > first else []
 
 
 def _opening_cancer(context: DocContext, j: int) -> str | None:
