@@ -20,7 +20,7 @@ from typing import Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from search.models import IndexDocument, Location
+from search.models import IndexDocument, Location, Whereabouts
 
 KEYWORD_FIELDS = (
     "nct_id", "overall_status", "phases", "study_type", "sex", "sponsor", "conditions", "keywords",
@@ -212,6 +212,11 @@ class Backend(Protocol):
         """Documents matching any word of `query` and every `filters` condition, most relevant first.
 
         A None or blank query matches every document; a query without any word (`*:*`) matches none."""
+        ...
+
+    def whereabouts(self, nct_ids: Sequence[str]) -> list[Whereabouts]:
+        """The sites and central contacts of the trials `nct_ids`, without the rest of their documents; unknown
+        ids are left out, in no particular order."""
         ...
 
     def retrieve(self, request: Retrieval) -> list[Hit]:

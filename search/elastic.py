@@ -59,7 +59,7 @@ from search.fields import (
     text_clause,
     text_fields,
 )
-from search.models import IndexDocument
+from search.models import IndexDocument, Whereabouts
 
 MAX_FAILED_ITEMS = 10
 MERGE_TIMEOUT_S = 3600.0
@@ -388,6 +388,16 @@ class ElasticBackend:
             return []
         full = self._filtered(compile_clause(text) if text else None, filters)
         return [h.document for h in self._search("search", full, size)]
+
+    def whereabouts(self, nct_ids: Sequence[str]) -> list[Whereabouts]:
+        """Read from _source limited to the sites and contacts: a large trial's document is mostly its criteria,
+        text and facts, which the server would otherwise send and the client decode."""
+        if not nct_ids or not self._alias_targets():
+            return []
+        response = self._call("read trial sites", self.client.search, index=self.alias, size=len(nct_ids),
+                              query={"ids": {"values": list(nct_ids)}}, track_total_hits=False,
+                              source_includes=["doc.nct_id", "doc.sites", "doc.contacts"])
+        return [Whereabouts.model_validate(h["_source"]["doc"]) for h in response["hits"]["hits"]]
 
     def count(self, filters: dict | None = None) -> int:
         if not self._alias_targets():

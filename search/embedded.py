@@ -63,7 +63,7 @@ from search.fields import (
 )
 from search.gazetteer import distance_km
 from search.index_versions import building, discard_orphans
-from search.models import IndexDocument, Location
+from search.models import IndexDocument, Location, Whereabouts
 
 WRITER_HEAP = 100_000_000
 _Q = tantivy.Query
@@ -238,7 +238,7 @@ class EmbeddedBackend:
         if not self._target():
             return None
         searcher = self._searcher()
-        hits = self._docs(searcher, searcher.search(_Q.term_query(self.schema, "id", nct_id), 1))
+        hits = self._docs(searcher, searcher.search(_Q.term_query(self.schema, "id", nct_id), 1, count=False))
         return hits[0][0] if hits else None
 
     def _clause(self, clause: Clause) -> tantivy.Query:
@@ -278,7 +278,14 @@ class EmbeddedBackend:
             return []
         full = self._with_filters(self._clause(text) if text else None, filters)
         searcher = self._searcher()
-        return [doc for doc, _ in self._docs(searcher, searcher.search(full, size))]
+        return [doc for doc, _ in self._docs(searcher, searcher.search(full, size, count=False))]
+
+    def whereabouts(self, nct_ids: Sequence[str]) -> list[Whereabouts]:
+        if not nct_ids or not self._target():
+            return []
+        searcher = self._searcher()
+        found = searcher.search(_Q.term_set_query(self.schema, "id", list(nct_ids)), len(nct_ids), count=False)
+        return [Whereabouts.model_validate_json(searcher.doc(address)["doc"][0]) for _, address in found.hits]
 
     def count(self, filters: dict | None = None) -> int:
         if not self._target():
@@ -318,7 +325,7 @@ class EmbeddedBackend:
         # distance is checked here, so ask for more when a location may drop some
         limit = request.size * 3 if request.location else request.size
         hits = []
-        for score, address in searcher.search(_Q.boolean_query(clauses), limit).hits:
+        for score, address in searcher.search(_Q.boolean_query(clauses), limit, count=False).hits:
             stored = searcher.doc(address)
             if request.location is None or within_reach(json.loads(stored["geo"][0]), request.location):
                 hits.append(Hit(IndexDocument.model_validate_json(stored["mdoc"][0]), score))

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 
 from search.gazetteer import Gazetteer, distance_km
-from search.models import Contact, IndexDocument, Location, NearestSite, PatientProfile, Site
+from search.models import Contact, IndexDocument, Location, NearestSite, PatientProfile, Site, Whereabouts
 
 KM_PER_MILE = 1.609344
 _RADIUS = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(km|kilometers?|kilometres?|mi|miles?)?\s*$", re.IGNORECASE)
@@ -53,7 +53,7 @@ def _distance(site: Site, location: Location) -> float | None:
     return distance_km(location.lat, location.lon, site.lat, site.lon)
 
 
-def closest(doc: IndexDocument, location: Location | None) -> tuple[Site, float] | None:
+def closest(doc: IndexDocument | Whereabouts, location: Location | None) -> tuple[Site, float] | None:
     """The trial's site nearest to `location` with its distance in km; None without a location or a placed site."""
     if location is None:
         return None
@@ -61,7 +61,7 @@ def closest(doc: IndexDocument, location: Location | None) -> tuple[Site, float]
     return min(measured, key=lambda pair: pair[1]) if measured else None
 
 
-def nearest_site(doc: IndexDocument, location: Location | None) -> NearestSite | None:
+def nearest_site(doc: IndexDocument | Whereabouts, location: Location | None) -> NearestSite | None:
     found = closest(doc, location)
     if found is None:
         return None
@@ -70,7 +70,7 @@ def nearest_site(doc: IndexDocument, location: Location | None) -> NearestSite |
                        status=site.status, distance_km=round(km, 1))
 
 
-def trial_contacts(doc: IndexDocument, location: Location | None) -> list[Contact]:
+def trial_contacts(doc: IndexDocument | Whereabouts, location: Location | None) -> list[Contact]:
     """The registry's central contacts; without any, those of the nearest site (or of the first site that has some)."""
     if doc.contacts:
         return doc.contacts

@@ -157,12 +157,11 @@ def match_patient(
 
 
 def _with_sites(results: list[MatchResult], patient: PatientProfile, backend: Backend) -> list[MatchResult]:
-    """Results with their nearest site and contacts, read from the full documents (retrieval's are slim)."""
+    """Results with their nearest site and contacts, read apart from the rest of the documents (retrieval's are
+    slim, without sites)."""
     if not results:
         return results
-    ids = [r.nct_id for r in results]
-    docs = {d.nct_id: d for d in backend.search(None, {"field": "nct_id", "operator": "in", "value": ids},
-                                                size=len(ids))}
+    docs = {d.nct_id: d for d in backend.whereabouts([r.nct_id for r in results])}
     return [r.model_copy(update={"nearest_site": nearest_site(doc, patient.location),
                                  "contacts": trial_contacts(doc, patient.location)})
             if (doc := docs.get(r.nct_id)) else r for r in results]

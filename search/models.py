@@ -95,6 +95,17 @@ class IndexDocument(_Model):
         return [t.name for t in self.facts.diseases.terms]
 
 
+class Whereabouts(BaseModel):
+    """Where a trial runs and whom to contact: its sites and the registry's central contacts, read from a stored
+    document without loading the rest of it (what a match result shows beside its verdicts)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    nct_id: str
+    sites: list[Site] = Field(default_factory=list)
+    contacts: list[Contact] = Field(default_factory=list)
+
+
 class PatientBiomarker(_Model):
     """One test result: gene G was found altered (`positive`) or not (`negative`).
 

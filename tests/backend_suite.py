@@ -22,7 +22,7 @@ from ingest.loaders import iter_source
 from ingest.store import RawStore
 from nlp.models import AgeWindow, Biomarker, DiseaseFacts, DiseaseTerm, TrialCriteria, UncertainFact
 from search.backend import FilterError, Retrieval
-from search.models import IndexDocument, Location, PatientProfile, Site
+from search.models import Contact, IndexDocument, Location, PatientProfile, Site
 from search.verdicts import evaluate
 from workflows.indexing import index_pending
 
@@ -118,6 +118,14 @@ class BackendSuite:
 
     def test_an_unknown_id_reads_as_none(self, filled):
         assert filled.get("NCT99999999") is None
+
+    def test_whereabouts_are_the_sites_and_contacts_of_the_known_ids(self, filled):
+        doc = documents()[0].model_copy(update={"contacts": [Contact(name="Trial desk", phone="555-0100")]})
+        filled.upsert([doc])
+        found = {w.nct_id: w for w in filled.whereabouts(["NCT00000001", "NCT00000002", "NCT09999999"])}
+        assert sorted(found) == ["NCT00000001", "NCT00000002"]
+        assert (found["NCT00000001"].sites, found["NCT00000001"].contacts) == (doc.sites, doc.contacts)
+        assert (found["NCT00000002"].sites, found["NCT00000002"].contacts) == ([], [])
 
     def test_count_is_the_number_of_documents(self, filled):
         assert filled.count() == 5

@@ -392,6 +392,9 @@ class _Ranked:
     def search(self, query=None, filters=None, size=20):
         return []
 
+    def whereabouts(self, nct_ids):
+        return []
+
 
 def test_too_few_eligible_candidates_bring_a_deeper_retrieval_of_the_next_ones_only():
     male_only = [trial().model_copy(update={"nct_id": f"NCT1{i:07d}", "facts": TrialCriteria(sex="MALE")})
