@@ -286,3 +286,9 @@ def test_a_repeated_condition_is_mapped_once_and_each_caller_gets_its_own_list(m
     monkeypatch.setattr(diseases, "_tokens", lambda *_: pytest.fail("a memoised text was tokenised again"))
     again = diseases.map_condition(text)
     assert [m.name for m in again] == ["glioblastoma"] and again is not diseases.map_condition(text)
+
+
+def test_the_vocabulary_stays_out_of_every_garbage_collection():
+    import gc
+    vocab = diseases._vocabulary()
+    assert not any(o is vocab.ancestors or o is vocab.trie for o in gc.get_objects())
