@@ -22,6 +22,8 @@ import os
 import shutil
 import time
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from dataclasses import field as _field
 from pathlib import Path
 
 import tantivy
@@ -105,6 +107,22 @@ def _record(doc: IndexDocument) -> tantivy.Document:
     return tantivy.Document(**fields)
 
 
+@dataclass
+class _Ranking:
+    """One retrieval query's ranked hits, deeper than it returned, with the searcher they come from."""
+
+    request: Retrieval  # without exclusions and size
+    searcher: tantivy.Searcher
+    hits: list[tuple[float, tantivy.DocAddress]]
+    exhaustive: bool  # every document the query matches is in `hits`
+    returned: dict[str, tuple[int, int]] = _field(default_factory=dict)  # nct_id -> address of what was returned
+
+    def rest(self, exclude: Sequence[str]) -> list[tuple[float, tantivy.DocAddress]]:
+        """The hits without those returned under the ids in `exclude`."""
+        dropped = {self.returned[i] for i in exclude if i in self.returned}
+        return [(score, a) for score, a in self.hits if (a.segment_ord, a.doc) not in dropped]
+
+
 def within_reach(points: list[list[float]], location: Location) -> bool:
     """A site lies within the radius; or the trial lists no site location and those are asked for."""
     if not points:
@@ -121,6 +139,7 @@ class EmbeddedBackend:
         self.schema = _schema()
         self._index: tantivy.Index | None = None
         self._opened_target: Path | None = None
+        self._last: _Ranking | None = None
 
     # -- opening and writing -------------------------------------------------------------------------
 
@@ -171,6 +190,7 @@ class EmbeddedBackend:
         except ValueError as exc:
             raise BackendError(f"the index at {self.path} is locked by another writer ({exc}): retry later") from exc
         written = 0
+        self._last = None
         try:
             for doc in documents:
                 if replace:
@@ -195,7 +215,7 @@ class EmbeddedBackend:
                 shutil.rmtree(target, ignore_errors=True)
                 raise
             previous = self._swap_in(target)
-        self._index = None
+        self._index, self._last = None, None
         if previous is not None and previous != target:
             shutil.rmtree(previous, ignore_errors=True)
         return written
@@ -209,6 +229,7 @@ class EmbeddedBackend:
 
     def delete(self, nct_ids: Sequence[str]) -> int:
         index = self._open(create=True)
+        self._last = None
         writer = index.writer(heap_size=WRITER_HEAP, num_threads=1)
         for nct_id in nct_ids:
             writer.delete_documents_by_term("id", nct_id)
@@ -218,7 +239,7 @@ class EmbeddedBackend:
         return len(nct_ids)
 
     def close(self) -> None:
-        self._index = None
+        self._index, self._last = None, None
         self._opened_target = None
 
     # -- reading -----------------------------------------------------------------------------------
@@ -321,14 +342,35 @@ class EmbeddedBackend:
             clauses.append((_NOT, _Q.term_set_query(s, "id", request.exclude)))
         if request.location and (cells := query_cells(request.location)):
             clauses.append((_MUST, _Q.term_set_query(s, "geo_cell", cells)))
-        searcher = self._searcher()
         # distance is checked here, so ask for more when a location may drop some
         limit = request.size * 3 if request.location else request.size
-        hits = []
-        for score, address in searcher.search(_Q.boolean_query(clauses), limit, count=False).hits:
-            stored = searcher.doc(address)
+        ranking = self._continued(request, limit)
+        if ranking is None:
+            searcher = self._searcher()
+            # twice as deep: a next page as large (matching's deeper retrieval) then needs no second query
+            found = searcher.search(_Q.boolean_query(clauses), 2 * limit, count=False).hits
+            ranking = _Ranking(request.model_copy(update={"exclude": [], "size": 0}), searcher, found,
+                               exhaustive=len(found) < 2 * limit)
+        hits, returned = [], {}
+        for score, address in ranking.rest(request.exclude)[:limit]:
+            stored = ranking.searcher.doc(address)
             if request.location is None or within_reach(json.loads(stored["geo"][0]), request.location):
-                hits.append(Hit(IndexDocument.model_validate_json(stored["mdoc"][0]), score))
+                hit = Hit(IndexDocument.model_validate_json(stored["mdoc"][0]), score)
+                hits.append(hit)
+                returned[hit.document.nct_id] = (address.segment_ord, address.doc)
                 if len(hits) == request.size:
                     break
+        ranking.returned.update(returned)
+        self._last = ranking
         return hits
+
+    def _continued(self, request: Retrieval, limit: int) -> _Ranking | None:
+        """The last retrieval's ranking when `request` asks for the next candidates of the same query (the same
+        signals and filters, excluding what it returned): the candidates after those are the same hits the query
+        with the exclusion would give, in the same order, from the same snapshot of the index."""
+        last = self._last
+        if last is None or not request.exclude or not set(request.exclude) <= last.returned.keys():
+            return None
+        if last.request != request.model_copy(update={"exclude": [], "size": 0}):
+            return None
+        return last if last.exhaustive or len(last.rest(request.exclude)) >= limit else None

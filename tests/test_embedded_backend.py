@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from search.backend import BackendUnavailable
+from search.backend import BackendUnavailable, Retrieval
 from search.embedded import EmbeddedBackend
+from search.models import Location
 from tests.backend_suite import BackendSuite, documents, ids
 
 
@@ -62,3 +63,27 @@ def test_a_second_reader_sees_a_rebuild(tmp_path):
     assert reader.count() == 5
     writer.rebuild(documents()[:1])
     assert ids(reader.search(size=10)) == ["NCT00000001"]
+
+
+@pytest.mark.parametrize("location", [None, Location(lat=29.76, lon=-95.37, radius_km=5000, include_unlocated=True)])
+def test_the_next_candidates_of_a_retrieval_come_without_a_second_query_and_as_that_query_gives_them(
+        tmp_path, location):
+    backend = EmbeddedBackend(tmp_path / "index")
+    backend.upsert(documents())
+    request = Retrieval(text="solid tumor", genes=["NTRK1"], location=location, size=1)
+    first = ids(backend.retrieve(request))
+    searchers = []
+    backend._searcher = lambda: searchers.append(1)  # type: ignore[method-assign]  # any new query fails here
+    next_ones = backend.retrieve(request.model_copy(update={"exclude": first, "size": 1}))
+    fresh = EmbeddedBackend(tmp_path / "index").retrieve(request.model_copy(update={"exclude": first, "size": 1}))
+    assert ([(h.document, h.score) for h in next_ones], searchers) == ([(h.document, h.score) for h in fresh], [])
+    assert len(first) == len(next_ones) == 1 and first != ids(next_ones)
+
+
+def test_a_write_makes_the_next_candidates_come_from_a_new_query(tmp_path):
+    backend = EmbeddedBackend(tmp_path / "index")
+    backend.upsert(documents())
+    request = Retrieval(genes=["NTRK1"], size=1)
+    first = ids(backend.retrieve(request))
+    backend.delete(["NCT00000002", "NCT00000003"])
+    assert backend.retrieve(request.model_copy(update={"exclude": first})) == []
