@@ -392,11 +392,17 @@ class ElasticBackend:
     def whereabouts(self, nct_ids: Sequence[str]) -> list[Whereabouts]:
         """Read from _source limited to the sites and contacts: a large trial's document is mostly its criteria,
         text and facts, which the server would otherwise send and the client decode."""
-        if not nct_ids or not self._alias_targets():
+        if not nct_ids:
             return []
-        response = self._call("read trial sites", self.client.search, index=self.alias, size=len(nct_ids),
-                              query={"ids": {"values": list(nct_ids)}}, track_total_hits=False,
-                              source_includes=["doc.nct_id", "doc.sites", "doc.contacts"])
+        request: dict[str, Any] = {
+            "index": self.alias, "size": len(nct_ids), "query": {"ids": {"values": list(nct_ids)}},
+            "track_total_hits": False, "source_includes": ["doc.nct_id", "doc.sites", "doc.contacts"]}
+        try:
+            response = self.client.search(**request)
+        except NotFoundError:
+            return []
+        except (ApiError, TransportError):
+            response = self._call("read trial sites", self.client.search, **request)
         return [Whereabouts.model_validate(h["_source"]["doc"]) for h in response["hits"]["hits"]]
 
     def count(self, filters: dict | None = None) -> int:
