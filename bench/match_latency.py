@@ -10,6 +10,8 @@ and per `similar_trials(top=10)` call, after one warm-up call. Elasticsearch com
 else a local one is started with tests/es_server.py (heap --es-heap). For Elasticsearch the index's search
 statistics also give the search requests per match and the server's mean query and fetch time per request.
 Prints one JSON object per size and backend, then a summary table and the Elasticsearch/embedded ratios.
+`--top-lists DIR` also writes each profile's top-20 results (every field) to DIR/<backend>-<size>.json, so a
+change meant to be faster, not different, is checked by comparing the files of two checkouts (`cmp`).
 """
 
 from __future__ import annotations
@@ -113,7 +115,7 @@ def disk_bytes(path: Path) -> int:
 
 
 def measure(backend, name: str, size: int, base: list[IndexDocument], profiles: list[PatientProfile],
-            size_of) -> dict:
+            size_of, top_lists: Path | None = None) -> dict:
     started = time.monotonic()
     written = backend.rebuild(replicas(base, size))
     build_s = time.monotonic() - started
@@ -125,6 +127,10 @@ def measure(backend, name: str, size: int, base: list[IndexDocument], profiles: 
     if before is not None:
         result["match_requests"] = requests_per_call(before, search_stats(backend), len(profiles) + 1)
     result["similar"] = timed([lambda i=i: similar_trials(i, backend, top=10) for i in ids])
+    if top_lists is not None:
+        top_lists.mkdir(parents=True, exist_ok=True)
+        lists = [[r.model_dump(mode="json") for r in match_patient(p, backend, top=20)] for p in profiles]
+        (top_lists / f"{name}-{size}.json").write_text(json.dumps(lists, indent=1))
     print(json.dumps(result), flush=True)
     return result
 
@@ -159,6 +165,8 @@ def main() -> None:
     parser.add_argument("--work-dir", type=Path, default=None, help="where the embedded index goes (temp dir)")
     parser.add_argument("--es-heap", default="2g")
     parser.add_argument("--keep", action="store_true", help="keep the indexes afterwards")
+    parser.add_argument("--top-lists", type=Path, default=None,
+                        help="write each profile's top-20 results to this directory, one file per backend and size")
     args = parser.parse_args()
 
     base = base_documents()
@@ -179,14 +187,14 @@ def main() -> None:
                 path = work / f"embedded-{size}" / "index"
                 embedded = EmbeddedBackend(path)
                 results.append({"size": size, **measure(embedded, "embedded", size, base, profiles,
-                                                         lambda p=path: disk_bytes(p.parent))})
+                                                         lambda p=path: disk_bytes(p.parent), args.top_lists)})
                 embedded.close()
                 if not args.keep:
                     shutil.rmtree(path.parent, ignore_errors=True)
             if "elasticsearch" in args.backends:
                 elastic = ElasticBackend(es_url, index=f"bench-{size}", timeout=120)
                 results.append({"size": size, **measure(elastic, "elasticsearch", size, base, profiles,
-                                                         lambda e=elastic: es_size(e))})
+                                                         lambda e=elastic: es_size(e), args.top_lists)})
                 if not args.keep:
                     elastic.drop()
                 elastic.close()
