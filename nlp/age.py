@@ -31,11 +31,12 @@ Other persons include household contacts, caregivers, parents and guardians (who
 willing to sign assent": they may widen the window, never narrow it). A sentence opening with the place or group
 it is for ("For Japan only: ... age ≥ 20 years") states that subgroup's age.
 In the legacy layout ("Age: 18 and over Sex: Female ...") the next field's label is no unit; a number opening a
-criterion after another field's label ("Life expectancy:") is not an age.
+criterion after another field's label ("Life expectancy:") is not an age; a word qualifying the number ("18 to
+physiologic 65", "Physiologic 65 and under") is skipped.
 Comparators and units come from `nlp/patterns/{comparators,units}.jsonl` (with the comparators written with age
 words, "above or equal to 18 years", from `nlp/vocab/age_terms.jsonl`), cue words, the words of other persons
-and defined states, and the short words after a number that are no unit of measure ("18 yrs", "18 and over")
-from `nlp/vocab/age_terms.jsonl`.
+and defined states, the words qualifying a number ("physiologic"), and the short words after a number that are no
+unit of measure ("18 yrs", "18 and over") from `nlp/vocab/age_terms.jsonl`.
 """
 
 from __future__ import annotations
@@ -82,6 +83,8 @@ class _Grammar:
     quota: re.Pattern  # "no more than 10 percent of volunteers may be over 50": a share of the enrolment, no limit
     zero: re.Pattern  # "birth" as one end of an age range or with "and older"
     zero_words: tuple[str, ...]
+    before_number: re.Pattern  # "physiologic" in "18 to physiologic 65": a word qualifying the age, not a cue
+    before_number_words: tuple[str, ...]
     not_a_measure: frozenset[str]  # short words after a number that are no unit of measure: "yrs", "and"
 
 
@@ -226,6 +229,8 @@ def _grammar() -> _Grammar:
         zero=re.compile(
             r"(?<![a-z])(?:" + words("age_zero") + r")(?=\s*(?:-|to\s|through|until|and\s+(?:older|over|above|up)))"
         ),
+        before_number_words=tuple(row["term"] for row in terms["before_number"]),
+        before_number=re.compile(r"(?<![a-z])(?:" + words("before_number") + r")(?=\s+\d)"),
         not_a_measure=frozenset(row["term"] for row in terms["not_a_measure"]),
     )
 
@@ -547,6 +552,12 @@ def _zero_to_digit(lowered: str, grammar: _Grammar) -> str:
     return grammar.zero.sub(lambda m: "0".ljust(len(m.group())), lowered)
 
 
+def _unqualified(lowered: str, grammar: _Grammar) -> str:
+    """The words qualifying an age ("18 to physiologic 65", "under physiologic 60") blanked, keeping every
+    offset: the number is the age."""
+    return grammar.before_number.sub(lambda m: " " * len(m.group()), lowered)
+
+
 def age_window(
     criteria: list[tuple[str, str]], parent_of: Callable[[int], int | None] | None = None
 ) -> tuple[AgeWindow, list[int]]:
@@ -570,6 +581,8 @@ def age_window(
             continue
         if any(word in lowered for word in grammar.zero_words):
             lowered = _zero_to_digit(lowered, grammar)
+        if any(word in lowered for word in grammar.before_number_words):
+            lowered = _unqualified(lowered, grammar)
         bounds = _bounds(lowered, section, grammar, bool(header_before), criteria[i - 1][1] if i else "")
         if bounds and parent_of and _out_of_scope(i, criteria, parent_of, grammar):
             # a sub-item's own words; what runs on after its first sentence is another criterion

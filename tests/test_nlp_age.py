@@ -183,6 +183,19 @@ def test_the_legacy_layout_reads_the_age_field_and_nothing_after_other_labels(te
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("PATIENT CHARACTERISTICS: Age: 20 to physiologic 60 Performance status: ECOG 0-2", (20, 60)),
+        ("PATIENT CHARACTERISTICS:\nAge:\n* Physiologic 70 and under\nPerformance status:\n* ECOG 0-1", (None, 70)),
+        ("PATIENT CHARACTERISTICS: Age: Under physiologic 55 Sex: Male Performance status: ECOG 0-1", (None, 55)),
+        (inclusion("Age less than physiologic 62 years.", "Signed consent"), (None, 62)),
+    ],
+)
+def test_a_word_qualifying_the_age_number_is_skipped(text: str, expected: tuple):
+    assert window(text) == expected
+
+
+@pytest.mark.parametrize(
     ("line", "expected"),
     [
         ("Men or women >= to 21 years of age", (21, None)),
