@@ -264,6 +264,7 @@ _SHORT_ITEM = 80  # an item this short naming another person ("HLA-identical sib
 _LINE_LEAD = re.compile(r"[\s\-*•·▪◦‣⁃–—+]*(?:\(?(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)]\s*)?", re.I)  # indent and bullet
 _ONLY_FOR = re.compile(r"[\s\-*•(]*(?:only\s+)?(?:for|in)\s+(?:[a-z-]+\s+){1,3}only\s*[:,]")  # "For Japan only: ..."
 _EXCEPTIONS = re.compile(r"(?<![a-z])(?:exempt|exemptions?|exceptions?|except|unless|excluding)(?![a-z])")
+_WITH_PEOPLE = re.compile(r"(?<![a-z])with(?![a-z])")  # "contact with" the persons named after it
 _ASSENT_REACH = 40
 _NOT_ASSENTS = re.compile(r"\d|[.;]|(?<![a-z])(?:time|date|day|visit|at|on|when|as of|by|before|prior)(?![a-z])")
 _ALTERNATIVES = re.compile(r"(?<![a-z])(?:one|any|either|two|three|four|\d)\s+(?:out\s+)?of\s+(?:the\s+)?following")
@@ -523,7 +524,7 @@ def _out_of_scope(
     """Whether criterion i's ages are not the participants' limits, by an item it sits under: an inclusion list of
     alternatives ("one of the following:", "at least three of the following:"), a list of exceptions (by its last
     clause: "Exemptions from this criterion:", "unless she meets one of the following:"), a menopause definition,
-    another person (a donor, a relative)."""
+    another person (a donor, a relative, "household contact with the following individuals:")."""
     parent = parent_of(i)
     while parent is not None:
         section, text = criteria[parent]
@@ -531,7 +532,8 @@ def _out_of_scope(
         if len(lowered) <= _SHORT_ITEM and _names_another_person(lowered, grammar):
             return True
         if lowered.endswith(":") and (
-            _defines_state(lowered, 0, len(lowered), grammar)
+            _heads_others(lowered, grammar)
+            or _defines_state(lowered, 0, len(lowered), grammar)
             or (section == "inclusion" and _ALTERNATIVES.search(lowered))
             or _EXCEPTIONS.search(lowered, max(lowered.rfind(". "), lowered.rfind(", "), lowered.rfind(";")) + 1)
         ):
@@ -544,6 +546,30 @@ def _names_another_person(text: str, grammar: _Grammar) -> bool:
     """Whether `text` names another person (a donor, a relative) and no participant ("patient and donor ...")."""
     others = {m.group() for m in grammar.other_person.finditer(text)}
     return bool(others) and all(m.group() in others for m in grammar.person.finditer(text))
+
+
+def _heads_others(lowered: str, grammar: _Grammar) -> bool:
+    """Whether a list's header names the people another person is in contact with ("No household contact with the
+    following individuals:", "Household contacts with people with any of the following:"): the people listed under
+    it are not the participants. "Relatives of patients with ...:" and "Donors must ...:" head participants."""
+    other = grammar.other_person.search(lowered)
+    if other is None:
+        return False
+    others = {m.group() for m in grammar.other_person.finditer(lowered)}
+    people = _WITH_PEOPLE.search(lowered, other.end())
+    return people is not None and any(
+        m.group() not in others for m in grammar.person.finditer(lowered, people.end())
+    )
+
+
+def _under_others_header(i: int, criteria: list[tuple[str, str]], parent_of: Callable[[int], int | None],
+                         grammar: _Grammar) -> bool:
+    """Whether criterion i opens the list of another person's header right before it, not indented under it (the
+    flat layout: "Household contacts with people with any of the following:" then "Pregnancy. <12 months of age.")."""
+    if not i or parent_of(i) is not None:
+        return False
+    lowered = criteria[i - 1][1].lower().rstrip()
+    return lowered.endswith(":") and _heads_others(lowered, grammar)
 
 
 def _zero_to_digit(lowered: str, grammar: _Grammar) -> str:
@@ -584,6 +610,8 @@ def age_window(
         if any(word in lowered for word in grammar.before_number_words):
             lowered = _unqualified(lowered, grammar)
         bounds = _bounds(lowered, section, grammar, bool(header_before), criteria[i - 1][1] if i else "")
+        if bounds and parent_of and _under_others_header(i, criteria, parent_of, grammar):
+            bounds = []
         if bounds and parent_of and _out_of_scope(i, criteria, parent_of, grammar):
             # a sub-item's own words; what runs on after its first sentence is another criterion
             first = _SENTENCE_END.search(lowered)

@@ -402,3 +402,25 @@ def test_children_who_sign_an_assent_widen_the_window():
         12,
         60,
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        exclusion("No close contact with the following high-risk individuals for 2 weeks after dosing:\n"
+                  "  - Children under age 3\n  - Pregnant women"),
+        exclusion("Household members in close contact with persons with any of the following:\n  - Age under 5 years"),
+        "Inclusion Criteria:\n* Diagnosis of asthma\nExclusion Criteria:\n* Household contacts with, or "
+        "occupational exposure to, people with any of the following:\n\nPregnancy. <6 months of age. Eczema.\n\n"
+        "* Prior vaccination",
+    ],
+)
+def test_ages_listed_under_another_persons_header_are_not_limits(text: str):
+    assert window(text) == (None, None)
+
+
+@pytest.mark.parametrize(
+    "header", ["Patients and their donors must meet the following:", "First-degree relatives of patients with lupus:"]
+)
+def test_a_list_header_naming_participants_keeps_its_ages(header: str):
+    assert window(inclusion(header, "  - Age 18 to 60")) == (18, 60)
