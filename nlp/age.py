@@ -8,7 +8,7 @@ Recognised statements: ranges ("between 18 and 65 years", "aged 18-74", "18~60 y
 before the number ("≥ 18 years", "older than 20 years of age", "Age＞18") or after it ("18 years or
 older", "Age 16+"). A number counts as an age only with an age cue ("age", "aged", "years old", "of age"),
 a person word just before it ("patients ≥ 18 years"), or when a criterion opens with it; durations
-("within 5 years", "for at least 3 months") are not ages. Months, weeks and days need an explicit age cue.
+("within 5 years", "for at least 3 months") are not ages. Months, weeks, days and hours need an explicit age cue.
 Exclusion statements are inverted ("Age < 18" excluded → at least 18; "≥ 76" excluded → at most 75).
 Cohorts: the widest inclusion window wins (an open-ended cohort above a range leaves no upper limit);
 exclusion bounds only fill a side inclusion left open. Contradicting bounds are alternatives, not limits:
@@ -54,7 +54,7 @@ from nlp.resources import pattern_phrases, phrase_regex, read_vocab
 from nlp.sections import add_kind, criteria_offsets
 from nlp.text import doc_text
 
-UNIT_YEARS = {"year": 1.0, "month": 1 / 12, "week": 7 / 365.25, "day": 1 / 365.25}
+UNIT_YEARS = {"year": 1.0, "month": 1 / 12, "week": 7 / 365.25, "day": 1 / 365.25, "hour": 1 / 8766}
 MAX_AGE_YEARS = 120.0
 _WIDTH_SAFE = str.maketrans({"＞": ">", "＜": "<", "≧": "≥", "≦": "≤", "＝": "=", "～": "~", "–": "-", "—": "-"})
 

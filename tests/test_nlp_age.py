@@ -424,3 +424,16 @@ def test_ages_listed_under_another_persons_header_are_not_limits(text: str):
 )
 def test_a_list_header_naming_participants_keeps_its_ages(header: str):
     assert window(inclusion(header, "  - Age 18 to 60")) == (18, 60)
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Postnatal age less than 36 hours", (None, 0.004)),
+        ("Newborns 12 to 60 hours old", (0.001, 0.007)),
+        ("Age 18 years or older, fasting for 8 hours", (18, None)),
+        ("Age: 14 and over Other: No injuries greater than 24 hours old", (14, None)),
+    ],
+)
+def test_ages_in_hours_are_read_in_hours_not_years(line: str, expected: tuple):
+    assert window(inclusion(line)) == expected
