@@ -437,3 +437,14 @@ def test_a_list_header_naming_participants_keeps_its_ages(header: str):
 )
 def test_ages_in_hours_are_read_in_hours_not_years(line: str, expected: tuple):
     assert window(inclusion(line)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (exclusion("Men younger then 21 or older then 50"), (21, 50)),
+        (inclusion("Female, older then 30, with infertility"), (30, None)),
+    ],
+)
+def test_then_written_for_than_compares_ages(text: str, expected: tuple):
+    assert window(text) == expected
