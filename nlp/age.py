@@ -16,7 +16,9 @@ within one criterion the first sentence stands if it is consistent ("Age > 18 ye
 age are excluded"), else the criterion states none ("ECOG ≤ 3 (age ≥ 16) or Lansky ≥ 40% (age < 16)"); across
 criteria an empty window means no limit ("≥ 60 years" or "< 60 years and amenorrheic"). Whole ranges are cohorts
 and add up; a lower bound above a range is another cohort or an exception ("birth through 21 ...; older than 21
-... may be considered" reads 0 upward): they widen the window, never narrow it.
+... may be considered" reads 0 upward): they widen the window, never narrow it; a cohort of any age ("All ages
+are eligible", "or of any age with a co-morbid condition", "no age restriction") leaves no limit ("at any age",
+"(any age before amendment 1)" do not).
 Ages that are not the participants' limits are left out: another person's (a donor, a relative: "DONOR: age < 60",
 "relatives diagnosed under age 50", and every age under an item naming only such a person), a menopause
 definition's ("postmenopausal, defined as age ≥ 55 or ..."; "premenopausal women aged 20-45" keeps its age), a
@@ -86,6 +88,7 @@ class _Grammar:
     before_number: re.Pattern  # "physiologic" in "18 to physiologic 65": a word qualifying the age, not a cue
     before_number_words: tuple[str, ...]
     not_a_measure: frozenset[str]  # short words after a number that are no unit of measure: "yrs", "and"
+    any_age: re.Pattern  # "all ages are eligible", "no age restriction": not "at any age", "(any age before ...)"
 
 
 def _alternatives(phrases: list[str], whole_words: bool = True) -> str:
@@ -232,6 +235,7 @@ def _grammar() -> _Grammar:
         before_number_words=tuple(row["term"] for row in terms["before_number"]),
         before_number=re.compile(r"(?<![a-z])(?:" + words("before_number") + r")(?=\s+\d)"),
         not_a_measure=frozenset(row["term"] for row in terms["not_a_measure"]),
+        any_age=re.compile(r"(?<![a-z(])(?<!at )(?:" + words("any_age") + r")(?![a-z]|\s*-?\s*related)"),
     )
 
 
@@ -265,6 +269,11 @@ _LINE_LEAD = re.compile(r"[\s\-*•·▪◦‣⁃–—+]*(?:\(?(?:\d{1,2}|[a-z]
 _ONLY_FOR = re.compile(r"[\s\-*•(]*(?:only\s+)?(?:for|in)\s+(?:[a-z-]+\s+){1,3}only\s*[:,]")  # "For Japan only: ..."
 _EXCEPTIONS = re.compile(r"(?<![a-z])(?:exempt|exemptions?|exceptions?|except|unless|excluding)(?![a-z])")
 _WITH_PEOPLE = re.compile(r"(?<![a-z])with(?![a-z])")  # "contact with" the persons named after it
+_AGE_WORD = re.compile(r"age", re.I)  # cheap test before the any-age phrases
+_EVENT_REACH = 80  # how far before "any age" an event ("onset", "diagnosed") makes it the age of that event
+_NOT_A_COHORT_AFTER = re.compile(
+    r"\s*(?::|(?:above|over|under|below|between|from|older|younger|up|less|greater|more)(?![a-z])|[<>≤≥\d])"
+)
 _ASSENT_REACH = 40
 _NOT_ASSENTS = re.compile(r"\d|[.;]|(?<![a-z])(?:time|date|day|visit|at|on|when|as of|by|before|prior)(?![a-z])")
 _ALTERNATIVES = re.compile(r"(?<![a-z])(?:one|any|either|two|three|four|\d)\s+(?:out\s+)?of\s+(?:the\s+)?following")
@@ -572,6 +581,41 @@ def _under_others_header(i: int, criteria: list[tuple[str, str]], parent_of: Cal
     return lowered.endswith(":") and _heads_others(lowered, grammar)
 
 
+def _a_cohort_of_any_age(
+    i: int, criteria: list[tuple[str, str]], parent_of: Callable[[int], int | None] | None, grammar: _Grammar
+) -> bool:
+    """Whether criterion i admits a cohort of every age ("All ages are eligible", "or of any age with a co-morbid
+    condition"), not an event's age ("diagnosed at any age", "onset ... any age for ovarian cancer"), a label of
+    the criteria after it ("All ages:"), a limit ("of any age above 4 years"), a menopause definition's ("defined
+    by ...: Any age with prior oophorectomy", or under "Postmenopausal") or an earlier version's ("(any age before
+    amendment 1)")."""
+    lowered = criteria[i][1].lower()
+    for m in grammar.any_age.finditer(lowered):
+        before = lowered[max(0, m.start() - _EVENT_REACH) : m.start()]
+        if not (
+            grammar.other_age.search(before)
+            or _defines_state(lowered, 0, m.start(), grammar)
+            or _NOT_A_COHORT_AFTER.match(lowered, m.end())
+        ):
+            return not (parent_of and (
+                _out_of_scope(i, criteria, parent_of, grammar) or _under_a_state(i, criteria, parent_of, grammar)
+            ))
+    return False
+
+
+def _under_a_state(
+    i: int, criteria: list[tuple[str, str]], parent_of: Callable[[int], int | None], grammar: _Grammar
+) -> bool:
+    """Whether criterion i sits under an item naming a defined state ("Postmenopausal" over "Bilateral oophorectomy
+    and any age"): one of the state's definitions."""
+    parent = parent_of(i)
+    while parent is not None:
+        if grammar.defined_state.search(criteria[parent][1].lower()):
+            return True
+        parent = parent_of(parent)
+    return False
+
+
 def _zero_to_digit(lowered: str, grammar: _Grammar) -> str:
     """"birth" as the low end of an age ("birth through 21 years", "from birth and older") written as 0, padded to
     keep every offset."""
@@ -594,10 +638,13 @@ def age_window(
     grammar = _grammar()
     found: list[tuple[int, _Bound]] = []
     after_header = False
+    any_age = False  # "All ages are eligible", "or of any age with a co-morbid condition": a cohort of every age
     for i, (section, text) in enumerate(criteria):
         header_before, after_header = after_header, (
             len(text) < _HEADER_LENGTH and _AGE_HEADER.fullmatch(text.lower()) is not None
         )
+        if section == "inclusion" and not any_age and _AGE_WORD.search(text):
+            any_age = _a_cohort_of_any_age(i, criteria, parent_of, grammar)
         if not _DIGIT.search(text):
             continue
         lowered = text.lower()
@@ -633,6 +680,8 @@ def age_window(
     open_ended = [b.value for b in limits if not b.ranged and b.side == "min" and b.section == "inclusion"]
     if ranges and open_ended and max(open_ended) >= max(ranges):
         high = None  # another cohort has no upper limit: "adults ≥ 18; adolescents 12 to 17"
+    if any_age:
+        low = high = None
     for b in (b for _, b in found if b.widens):
         if b.side == "min" and low is not None and b.value < low:
             low = b.value  # "adults ≥ 18 ...; assent for children aged 12 to 17": the children enrol too

@@ -448,3 +448,36 @@ def test_ages_in_hours_are_read_in_hours_not_years(line: str, expected: tuple):
 )
 def test_then_written_for_than_compares_ages(text: str, expected: tuple):
     assert window(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        inclusion("All ages are eligible. Those aged 14 years or older sign their own consent", "ECOG 0-2"),
+        inclusion("Patients over 60 and under 85 years old, or of any age with a severe comorbidity"),
+        inclusion("Age 1 to 21 years", "Any age with a WBC count over 100,000/mm3"),
+        "PATIENT CHARACTERISTICS: Age: Any age (3 to 50 to be eligible for randomization) Performance status: ECOG 0-2",
+    ],
+)
+def test_a_cohort_of_any_age_leaves_no_limit(text: str):
+    assert window(text) == (None, None)
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Diagnosis of pancreatitis at any age", (21, None)),
+        ("Aged at least 21 years (any age before protocol amendment 2)", (21, None)),
+        ("Onset of symptoms at age 40 or younger for colon cancer and any age for gastric cancer", (21, None)),
+        ("All ages:", (21, None)),
+        ("Postmenopausal, defined by one of the following: Any age with prior bilateral oophorectomy", (21, None)),
+        ("Children of any age above 4 years may take part", (4, None)),
+    ],
+)
+def test_any_age_of_an_event_a_label_or_a_limit_is_no_cohort(line: str, expected: tuple):
+    assert window(inclusion("Age 21 or older", line)) == expected
+
+
+def test_any_age_under_a_menopausal_state_is_its_definition():
+    text = inclusion("Age 21 or older", "Postmenopausal", "  - Bilateral oophorectomy and any age")
+    assert window(text) == (21, None)
