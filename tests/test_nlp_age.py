@@ -481,3 +481,10 @@ def test_any_age_of_an_event_a_label_or_a_limit_is_no_cohort(line: str, expected
 def test_any_age_under_a_menopausal_state_is_its_definition():
     text = inclusion("Age 21 or older", "Postmenopausal", "  - Bilateral oophorectomy and any age")
     assert window(text) == (21, None)
+
+
+@pytest.mark.parametrize(
+    "line", ["Puberty is delayed (age 14-15)", "Precocious puberty before age 8 in girls"]
+)
+def test_the_age_of_puberty_is_no_limit(line: str):
+    assert window(inclusion("Diagnosis of hypogonadism", line)) == (None, None)
