@@ -1038,7 +1038,6 @@ def test_an_allowance_inside_a_bracket_after_the_marker_speaks_of_something_else
     }
 
 
-
 def cohort_markers(text: str) -> set[tuple[str, str, str]]:
     return {(u.biomarker.gene, u.biomarker.alteration, u.biomarker.polarity)
             for u in extract_text(text).uncertain if u.biomarker and u.reason == "cohort"}
@@ -1065,3 +1064,9 @@ def test_a_closed_subgroups_markers_are_dropped(closed):
         "* Phase 2:\n\n  * A documented NTRK1 gene fusion"
     )
     assert triples(text) == {("NTRK1", "fusion", "required")}
+
+
+def test_a_test_the_study_does_of_a_later_mention_leaves_the_requirement_before_it():
+    line = "Blasts must be CD30 positive (whenever possible CD30 expression will be assessed by both methods)"
+    assert triples(inclusion(line)) == {("TNFRSF8", "expression", "required")}
+    assert facts(inclusion("PD-L1 expression will be assessed centrally")) == []

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Span
 
-from nlp.biomarkers.mentions import Group
+from nlp.biomarkers.mentions import MENTION_LABELS, Group
 from nlp.biomarkers.relations import Evidence
 from nlp.biomarkers.words import DRUG_GLUE, GLUE
 from nlp.polarity import Cues
@@ -113,8 +113,11 @@ def mention_only(cues: Cues, group: Group, ev: Evidence, after: int) -> bool:
     end = max(ev.end, group.end)
     if any(c.start - end <= OTHER_PERSON_REACH for c in cues.in_clause(("other_person",), end, clause_end)):
         return True  # "germline BRCA mutation in a family member"
-    if any(c.start - end <= OPTIONAL_REACH for c in cues.in_clause(("future_test",), end, clause_end)):
-        return True  # "PD-L1 expression will be evaluated centrally": a test the study does, not a requirement
+    if any(
+        c.start - end <= OPTIONAL_REACH and not _names_marker(doc, end, c.start)
+        for c in cues.in_clause(("future_test",), end, clause_end)
+    ):  # "PD-L1 expression will be evaluated centrally": a test the study does, not a requirement; not "must
+        return True  # express CD30 (whenever possible CD30 expression will be assessed ...)", which tests the next
     if any(c.start - end <= INSUFFICIENT_REACH for c in cues.in_clause(("insufficient",), end, clause_end)):
         return True  # "HER2 overexpression by IHC will not be sufficient": a result that does not qualify
     optional = cues.in_clause(("optional",), end, clause_end)
@@ -134,6 +137,11 @@ def _unbracketed(doc: Doc, start: int, end: int) -> float:
         elif depth == 0 and not token.is_space:
             count += 1
     return count if depth == 0 else float("inf")
+
+
+def _names_marker(doc: Doc, start: int, end: int) -> bool:
+    """A gene, gene family, variant or receptor profile is named within tokens [start, end)."""
+    return any(token.ent_type_ in MENTION_LABELS for token in doc[start:end])
 
 
 def _closed(doc: Doc, start: int, end: int) -> bool:
