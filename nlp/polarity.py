@@ -204,9 +204,10 @@ class CueFinder:
             self.kinds[nlp.vocab.strings.add(kind)] = kind
 
     def find(self, span: Span) -> Cues:
-        """The cues of one criterion, with its clauses."""
+        """The cues of one criterion, with its clauses. A cue is matched across the line breaks of a hard-wrapped
+        text ("Patients\\n    who are ...", "any of the\\n    following"), which are tokens of their own."""
         found, ends = [], []
-        for key, start, end in self.matcher(span):
+        for key, start, end in self._matches(span):
             kind = self.kinds[key]
             if kind == "clause_end":
                 ends.append(start)
@@ -229,6 +230,14 @@ class CueFinder:
             )
         ]
         return Cues(span, items, clause_bounds(span, sorted(set(ends)), doc_text(span.doc)))
+
+    def _matches(self, span: Span) -> list[tuple[int, int, int]]:
+        """The matcher's (key, start, end) over `span` read without its whitespace tokens, in Doc token indices."""
+        words = [i for i in range(span.start, span.end) if not span.doc[i].is_space]
+        if len(words) == len(span):
+            return list(self.matcher(span))
+        bare = Doc(span.doc.vocab, words=[span.doc[i].text for i in words])
+        return [(key, words[start], words[end - 1] + 1) for key, start, end in self.matcher(bare)]
 
 
 class DocContext:

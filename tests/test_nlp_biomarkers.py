@@ -1070,3 +1070,23 @@ def test_a_test_the_study_does_of_a_later_mention_leaves_the_requirement_before_
     line = "Blasts must be CD30 positive (whenever possible CD30 expression will be assessed by both methods)"
     assert triples(inclusion(line)) == {("TNFRSF8", "expression", "required")}
     assert facts(inclusion("PD-L1 expression will be assessed centrally")) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        (
+            "Inclusion Criteria:\n\n          1. Two prior lines of therapy. Patients\n"
+            "             who are ER-positive must have had endocrine therapy.\n",
+            "conditional",
+        ),
+        (
+            "Inclusion Criteria:\n\n          -  A solid tumour and any of the\n"
+            "             following: * ovarian cancer after platinum; * a BRCA1 mutation\n",
+            "either",
+        ),
+    ],
+)
+def test_a_cue_broken_by_a_hard_wrap_still_governs_the_marker(text, reason):
+    assert facts(text) == []
+    assert {r for r, *_ in uncertain(text)} == {reason}
