@@ -1090,3 +1090,9 @@ def test_a_test_the_study_does_of_a_later_mention_leaves_the_requirement_before_
 def test_a_cue_broken_by_a_hard_wrap_still_governs_the_marker(text, reason):
     assert facts(text) == []
     assert {r for r, *_ in uncertain(text)} == {reason}
+
+
+def test_a_receptor_profile_does_not_require_the_member_the_criterion_gives_either_status():
+    line = "Hormone receptor-positive [ER positive and PgR positive or negative] breast cancer"
+    assert {(b.gene, b.polarity) for b in facts(inclusion(line))} == {("ESR1", "required")}
+    assert ("either", "PGR", "expression", "required") in uncertain(inclusion(line))

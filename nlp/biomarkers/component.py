@@ -184,6 +184,7 @@ def _criterion(
     previous: tuple[int, bool] | None = None
     runs: list[tuple[int, int, list[Biomarker]]] = []  # required groups in text order: where, and their facts
     entered: list[tuple[tuple[int, int], list[Biomarker]]] = []  # facts a clause puts in one cohort, by clause
+    either_status: set[tuple[str, str]] = set()  # markers the criterion gives either status: "PgR + or -"
     for g, (group, ev, group_methods) in enumerate(sorted(found, key=lambda item: item[0].start)):
         own = (min(group.start, ev.start), max(group.end, ev.end))
         ev.cue_negated = cues.negated(group.start, group.end, span.label_, ignore=own, back_window=BACK_REACH)
@@ -202,6 +203,8 @@ def _criterion(
             else "conditional" if ev.conditional or conditional(doc, span, cues, *own) or narrowed
             else None
         )
+        if ev.either:
+            either_status.update((f.gene, f.alteration) for f in facts)
         if reason is not None:
             doubtful += uncertain(facts, reason)
         elif cohort_count(doc, span, group):
@@ -239,8 +242,10 @@ def _criterion(
                                            if u.biomarker and (u.biomarker.gene, u.biomarker.alteration) == key}) > 1}
     doubtful = [_either_if(u, status_unknown, both) for u in doubtful]
     either = {(u.biomarker.gene, u.biomarker.alteration) for u in doubtful if u.biomarker and u.reason == "either"}
-    opposed = [f for f in kept if (f.gene, f.alteration) in both & either]  # "CD20 positive ...; those without CD20
-    doubtful += uncertain(opposed, "either")  # expression are also eligible": the other status may enrol too
+    opposed = [f for f in kept if (f.gene, f.alteration) in (both & either) | either_status]  # "CD20 positive ...;
+    doubtful += uncertain(opposed, "either")  # those without CD20 expression are also eligible": the other status
+    # may enrol too; and a receptor profile whose member the criterion gives either status ("hormone receptor-positive
+    # [ER positive and PgR positive or negative]") does not require that member
     kept = [f for f in kept if f not in opposed]
     return resolve(kept, strata, status_unknown), doubtful
 
