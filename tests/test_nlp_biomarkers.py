@@ -1096,3 +1096,9 @@ def test_a_receptor_profile_does_not_require_the_member_the_criterion_gives_eith
     line = "Hormone receptor-positive [ER positive and PgR positive or negative] breast cancer"
     assert {(b.gene, b.polarity) for b in facts(inclusion(line))} == {("ESR1", "required")}
     assert ("either", "PGR", "expression", "required") in uncertain(inclusion(line))
+
+
+def test_a_marker_eligible_if_a_condition_holds_is_conditional():
+    line = "Relapsed ALL. Philadelphia chromosome positive ALL eligible if failed a prior tyrosine kinase inhibitor."
+    assert facts(inclusion(line)) == []
+    assert {reason for reason, *_ in uncertain(inclusion(line))} == {"conditional"}
