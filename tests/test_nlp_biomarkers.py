@@ -1102,3 +1102,15 @@ def test_a_marker_eligible_if_a_condition_holds_is_conditional():
     line = "Relapsed ALL. Philadelphia chromosome positive ALL eligible if failed a prior tyrosine kinase inhibitor."
     assert facts(inclusion(line)) == []
     assert {reason for reason, *_ in uncertain(inclusion(line))} == {"conditional"}
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Progression after anti-EGFR therapy (cetuximab) for Kirsten rat sarcoma (KRAS) wild-type patients",
+        "Progression after prior erlotinib in EGFR-mutant patients",
+    ],
+)
+def test_a_marker_naming_the_patients_a_therapy_was_for_is_conditional(line):
+    assert facts(inclusion(line)) == []
+    assert {reason for reason, *_ in uncertain(inclusion(line))} == {"conditional"}

@@ -41,6 +41,7 @@ LABEL_REACH = 16  # tokens from the criterion's start within which its label end
 DASH_LABEL_REACH = 3  # tokens of a label's id between its cohort word and a dash: "Part 1 -", "Cohort 2a –"
 _DASHES = {"-", "–", "—"}
 FLAT_ITEMS = 2  # items of a list written at its header's indentation read as its alternatives
+LONG_NAME_REACH = 8  # tokens of a gene's long name and bracket between a preposition and the symbol
 POST_CONDITION_REACH = 12  # tokens after a marker within which an "unless" or "provided" conditions it
 COHORT_REACH = 10  # tokens after an allowance within which a cohort word makes it that cohort's
 ENTRY_REACH = 10  # tokens between "assigned to", "of the" ... and the cohort word they enter
@@ -120,6 +121,8 @@ def conditional(doc: Doc, span: Span, cues: Cues, start: int, end: int) -> bool:
     if cues.has("applicability"):  # "(applicable to non-squamous patients only)", "a requirement only for Part B"
         return True
     clause_start, clause_end = cues.clause(start)
+    if cues.at(_word_after(doc, end, clause_end), "population_noun") and _after_preposition(doc, clause_start, start):
+        return True  # "anti-EGFR therapy for RAS wild-type patients": whom something else is for
     opening = clause_start
     while opening < start and (doc[opening].is_space or doc[opening].is_punct):
         opening += 1
@@ -141,6 +144,17 @@ def conditional(doc: Doc, span: Span, cues: Cues, start: int, end: int) -> bool:
         return False
     verbs = cues.in_clause(("modal", "exclusion_phrase", "allowance"), end, clause_end)
     return bool(verbs) and min(verbs, key=lambda c: (c.start, c.start - c.end)).kind == "modal"  # "may be eligible"
+
+
+def _after_preposition(doc: Doc, clause_start: int, start: int) -> bool:
+    """A preposition of a label ("for", "in") stands before token `start`, separated only by the words of a gene's
+    long name and the bracket of its symbol: "for RAS", "for rat sarcoma viral oncogene homolog (RAS)"."""
+    for i in range(start - 1, max(clause_start, start - LONG_NAME_REACH) - 1, -1):
+        if doc[i].lower_ in _LABEL_PREPOSITIONS:
+            return True
+        if not (doc[i].is_alpha or doc[i].is_space or doc[i].text == "("):
+            return False
+    return False
 
 
 def _word_after(doc: Doc, i: int, end: int) -> int:
