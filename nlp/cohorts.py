@@ -57,6 +57,8 @@ def subgroups(context: DocContext) -> Subgroups:
         ):
             current = None
         kind = _header(context, k)
+        if kind == "other" and current is not None and context.cues(k).has("modal"):
+            kind = None  # "Patient disease status must be as follows:": a requirement opening a list, inside
         if kind == "subgroup":
             current = governed[k] = k
             level = here

@@ -1066,6 +1066,16 @@ def test_a_closed_subgroups_markers_are_dropped(closed):
     assert triples(text) == {("NTRK1", "fusion", "required")}
 
 
+def test_a_list_a_requirement_opens_inside_a_subgroup_stays_in_it():
+    text = (
+        "Inclusion Criteria:\n- Age 18 or older\n- PHASE II:\n- Measurable disease\n"
+        "- Disease status must be as follows:\n    - Gastric adenocarcinoma\n    - HER2-negative cancer\n"
+        "- MET expression by IHC\n"
+    )
+    assert facts(text) == []
+    assert cohort_markers(text) == {("ERBB2", "any", "excluded"), ("MET", "expression", "required")}
+
+
 def test_a_test_the_study_does_of_a_later_mention_leaves_the_requirement_before_it():
     line = "Blasts must be CD30 positive (whenever possible CD30 expression will be assessed by both methods)"
     assert triples(inclusion(line)) == {("TNFRSF8", "expression", "required")}
