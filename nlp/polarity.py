@@ -22,6 +22,7 @@ A fact in an exclusion criterion that is also negated is required: the double ne
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
@@ -42,6 +43,7 @@ _ENTITY_TAILS = ("&#xD", "&#xA", "&gt", "&lt", "&amp", "&#x")
 FORWARD_WINDOW = 10
 _PARENTHESIS = re.compile(r"[()]")
 _CONTEXT_KEY = "tm_context"  # where `doc_context` keeps the DocContext in `doc.user_data`
+_BARE_KEY = "tm_bare"  # where `_bare` keeps the Doc's words without whitespace tokens
 
 
 @dataclass(frozen=True)
@@ -233,11 +235,11 @@ class CueFinder:
 
     def _matches(self, span: Span) -> list[tuple[int, int, int]]:
         """The matcher's (key, start, end) over `span` read without its whitespace tokens, in Doc token indices."""
-        words = [i for i in range(span.start, span.end) if not span.doc[i].is_space]
-        if len(words) == len(span):
+        if not any(span.doc[i].is_space for i in range(span.start + 1, span.end - 1)):
             return list(self.matcher(span))
-        bare = Doc(span.doc.vocab, words=[span.doc[i].text for i in words])
-        return [(key, words[start], words[end - 1] + 1) for key, start, end in self.matcher(bare)]
+        words, bare = _bare(span.doc)
+        first, last = bisect_left(words, span.start), bisect_left(words, span.end)
+        return [(key, words[start], words[end - 1] + 1) for key, start, end in self.matcher(bare[first:last])]
 
 
 class DocContext:
@@ -282,6 +284,16 @@ class DocContext:
 
 
 @lru_cache(maxsize=4)
+def _bare(doc: Doc) -> tuple[list[int], Doc]:
+    """The Doc's non-whitespace tokens as a Doc of their own, with the index of each in `doc`; made once per Doc
+    and kept in `doc.user_data` until `release_context`."""
+    found = doc.user_data.get(_BARE_KEY)
+    if found is None:
+        words = [t.i for t in doc if not t.is_space]
+        found = doc.user_data[_BARE_KEY] = (words, Doc(doc.vocab, words=[doc[i].text for i in words]))
+    return found
+
+
 def cue_finder(nlp: Language) -> CueFinder:
     """The pipeline's one CueFinder, shared by the fact components."""
     return CueFinder(nlp)
@@ -299,3 +311,4 @@ def doc_context(doc: Doc, finder: CueFinder) -> DocContext:
 def release_context(doc: Doc) -> None:
     """Drop the Doc's shared context (it refers back to the Doc); the last fact component calls this."""
     doc.user_data.pop(_CONTEXT_KEY, None)
+    doc.user_data.pop(_BARE_KEY, None)
