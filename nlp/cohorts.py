@@ -9,8 +9,8 @@ progression on an ALK inhibitor:" hold for that subgroup only, not for the whole
     {1: 1, 2: 1}
 
 A header is a short criterion that ends with a colon. It names a subgroup when it opens with "For" or "In" and names
-neither the whole population ("For all participants:") nor entry itself ("For inclusion in the study subjects
-should fulfill the following criteria:"), or when it holds a cohort word ("Part 2:", "Phase II portion:", "Dose
+neither the whole population ("For all participants:", "All phases:") nor entry itself ("For inclusion in the study
+subjects should fulfill the following criteria:"), or when it holds a cohort word ("Part 2:", "Phase II portion:", "Dose
 expansion:"). It governs itself (its own words hold for the subgroup: "For patients after progression on an ALK
 inhibitor:") and the criteria after it in its section: those indented under it, or, when its list goes on at its own
 level, the items up to the next header that is not a list of alternatives ("At least one of the following:" stays
@@ -28,10 +28,10 @@ from dataclasses import dataclass, field
 
 from nlp.polarity import DocContext
 
-HEADER_WORDS = 12  # words of a header: longer criteria ending with a colon open a list inside one rule
+HEADER_WORDS = 16  # words of a header: longer criteria ending with a colon open a list inside one rule
 _OPENINGS = {"for", "in"}
-# "For all participants:", "For inclusion in the study ...:": the whole population, or entry itself
-_WHOLE = {"all", "every", "each", "both", "inclusion", "exclusion", "entry", "enrollment", "enrolment", "eligibility"}
+_WHOLE = {"all", "every", "each", "both"}  # opening the header or its subject: "For all participants:", "All phases:"
+_ENTRY = {"inclusion", "exclusion", "entry", "enrollment", "enrolment", "eligibility"}  # "For inclusion in the study"
 _NUMBERED = re.compile(r"\(?[0-9ivxIVX]{1,4}[.)]|[a-zA-Z][.)]")
 
 
@@ -119,6 +119,7 @@ def _header(context: DocContext, k: int) -> str | None:
         return "alternatives"
     opened = words[0] in _OPENINGS and text.lstrip("*-•· ")[:1].isupper()
     named = any(c.kind == "cohort_word" and c.end - c.start == 1 for c in cues.items)
-    if (opened or named) and (not _WHOLE & set(words) or cues.has("closed_cohort")):
+    whole = words[0] in _WHOLE or (opened and len(words) > 1 and words[1] in _WHOLE) or bool(_ENTRY & set(words))
+    if (opened or named) and (not whole or cues.has("closed_cohort")):
         return "subgroup"
     return "other"

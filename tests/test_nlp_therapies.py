@@ -196,3 +196,17 @@ def test_a_drug_the_inclusion_criteria_both_require_and_exclude_is_cohort_only()
     assert rules_and_cohort_only(text) == (
         {("platinum", "required")}, {("ros1 inhibitor", "excluded"), ("ros1 inhibitor", "required")}
     )
+
+
+def test_a_long_subgroup_header_naming_all_of_its_criteria_is_still_a_subgroup():
+    text = (
+        "Inclusion Criteria:\n\n* Prior platinum-based chemotherapy\n\n"
+        "For Cohort 2 of this study, eligible patients must meet all of the following criteria:\n\n"
+        "* Prior treatment with trastuzumab\n"
+    )
+    assert rules_and_cohort_only(text) == ({("platinum", "required")}, {("trastuzumab", "required")})
+
+
+def test_a_header_for_all_phases_is_no_subgroup():
+    text = "Inclusion Criteria:\n\n* Age 18 or older\n\nAll phases:\n\n* Prior treatment with crizotinib"
+    assert rules_and_cohort_only(text) == ({("crizotinib", "required")}, set())
