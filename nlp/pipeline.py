@@ -17,8 +17,9 @@ text must be `make_doc_text(original)`: same length, so every offset is an offse
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
+from re import Pattern
 from typing import cast
 
 import numpy
@@ -28,7 +29,7 @@ from spacy.language import Language
 from spacy.pipeline import EntityRuler
 from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc, Token
-from spacy.util import compile_infix_regex, compile_prefix_regex
+from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
 
 from core.encoding import scrub_text
 
@@ -43,6 +44,9 @@ MAX_TEXT_CHARS = 2_000_000
 # the entity patterns take several thousand of those when the pipeline is built. Eligibility texts repeat a vocabulary
 # of tens of thousands of chunks, so a larger cache (a few tens of bytes a chunk) saves re-splitting them.
 TOKENIZER_CACHE_CHUNKS = 200_000
+# A chunk the cache lacks is split by the affix rules, whose regular expressions then search words that other chunks
+# also hold ("vaccines" in "vaccines.", "(vaccines" ...): each search's result is kept for this many strings.
+AFFIX_MEMO_STRINGS = 50_000
 FACT_COMPONENTS = ("tm_age", "tm_performance", "tm_biomarkers", "tm_therapies", "tm_cns", "tm_labs")
 # Comparators glued to words or numbers ("ECOG≤2", "age>=18", "0–2") become tokens of their own.
 _PREFIXES = (r">/=", r"</=", r">=", r"<=", r"=<", r"=>", "≥", "≤", "<", ">", "=", "~")
@@ -86,11 +90,24 @@ class _TextKeepingTokenizer:
             yield self(text)
 
 
+def _memo(search: Callable, pattern: Pattern) -> Callable:
+    """`search` (a pure function of its string) with its results kept for AFFIX_MEMO_STRINGS strings, still naming
+    its `pattern` as spaCy reads it when a tokenizer is serialised (`function.__self__.pattern`)."""
+    kept = lru_cache(maxsize=AFFIX_MEMO_STRINGS)(search)
+    kept.__self__ = pattern  # type: ignore[attr-defined]
+    return kept
+
+
 def _customise_tokenizer(nlp: Language) -> None:
     tokenizer: Tokenizer = nlp.tokenizer  # spacy.blank's own Tokenizer, not yet wrapped
     tokenizer.max_cache_size = TOKENIZER_CACHE_CHUNKS
-    tokenizer.prefix_search = compile_prefix_regex(_PREFIXES + tuple(nlp.Defaults.prefixes or ())).search
-    tokenizer.infix_finditer = compile_infix_regex(tuple(nlp.Defaults.infixes or ()) + _INFIXES).finditer
+    prefixes = compile_prefix_regex(_PREFIXES + tuple(nlp.Defaults.prefixes or ()))
+    suffixes = compile_suffix_regex(tuple(nlp.Defaults.suffixes or ()))
+    infixes = compile_infix_regex(tuple(nlp.Defaults.infixes or ()) + _INFIXES)
+    tokenizer.prefix_search = _memo(prefixes.search, prefixes)
+    tokenizer.suffix_search = _memo(suffixes.search, suffixes)
+    # spaCy lists the infix matches of a string, so a tuple of them serves it as the iterator would
+    tokenizer.infix_finditer = _memo(lambda text: tuple(infixes.finditer(text)), infixes)
     nlp.tokenizer = _TextKeepingTokenizer(tokenizer)
 
 

@@ -1,4 +1,5 @@
-"""The pipeline's entity ruler: the same entities as spaCy's stock EntityRuler, written without a Span each."""
+"""The pipeline's tokenizer and entity ruler: the same tokens as the affix rules searched anew each time, the same
+entities as spaCy's stock EntityRuler, written without a Span each."""
 
 from __future__ import annotations
 
@@ -6,7 +7,9 @@ import json
 import random
 from pathlib import Path
 
+import spacy
 from spacy.pipeline import EntityRuler
+from spacy.tokenizer import Tokenizer
 
 from nlp.pipeline import get_nlp, make_doc_text
 
@@ -16,6 +19,43 @@ def entities(doc) -> tuple[list, list]:
         [(e.start, e.end, e.label_, e.ent_id_, e.kb_id_) for e in doc.ents],
         [(t.ent_iob_, t.ent_type_, t.ent_id_) for t in doc],
     )
+
+
+def _unkept(nlp) -> Tokenizer:
+    """A tokenizer with the same rules whose affix searches are the bare regular expressions, kept nowhere."""
+    kept = nlp.tokenizer.tokenizer
+    return Tokenizer(
+        nlp.vocab,
+        rules=kept.rules,
+        prefix_search=kept.prefix_search.__self__.search,
+        suffix_search=kept.suffix_search.__self__.search,
+        infix_finditer=kept.infix_finditer.__self__.finditer,
+        token_match=kept.token_match,
+        url_match=kept.url_match,
+    )
+
+
+def test_kept_affix_searches_give_the_tokens_of_searching_anew_on_registry_texts(shared_dir: Path):
+    lines = (shared_dir / "corpus" / "eligibility-texts.jsonl").read_text().splitlines()
+    texts = [make_doc_text(json.loads(line)["criteria"] or "") for line in random.Random(3).sample(lines, 300)]
+    nlp = get_nlp()
+    unkept = _unkept(nlp)
+    for text in texts + texts:  # the second time round, the searches' results are the kept ones
+        assert [t.text for t in nlp.make_doc(text)] == [t.text for t in unkept(text)], text[:200]
+
+
+def test_a_repeated_word_gives_the_same_tokens_wherever_it_is_glued():
+    nlp = get_nlp()
+    text = "(vaccines) vaccines. vaccines, e.g.,vaccines ECOG<2, ECOG≤2; 0–1 ages:18-75 (e.g., AST/ALT)."
+    for _ in range(2):
+        assert [t.text for t in nlp.make_doc(text)] == [t.text for t in _unkept(nlp)(text)]
+
+
+def test_the_tokenizer_still_serialises_its_affix_rules():
+    tokenizer = get_nlp().tokenizer.tokenizer
+    copy = Tokenizer(spacy.blank("en").vocab).from_bytes(tokenizer.to_bytes())
+    text = "Age>=18; ECOG 0–1 (e.g., AST/ALT)."
+    assert [t.text for t in copy(text)] == [t.text for t in tokenizer(text)]
 
 
 def test_entities_equal_the_stock_entity_ruler_on_registry_texts(shared_dir: Path):
