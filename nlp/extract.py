@@ -163,9 +163,10 @@ def extract_study(study: dict) -> TrialCriteria:
 
 def extract_studies(studies: Iterable[dict], batch_size: int = 64) -> Iterator[TrialCriteria]:
     """Facts of many API v2 study objects, batched through `nlp.pipe`, in input order."""
-    pairs = ((make_doc_text(eligibility_text(study)), study) for study in studies)
-    for doc, study in get_nlp().pipe(pairs, as_tuples=True, batch_size=batch_size):
-        yield _with_registry(_assemble(doc, eligibility_text(study), _nct_id(study)), study)
+    texts = ((eligibility_text(study), study) for study in studies)
+    pairs = ((make_doc_text(text), (text, study)) for text, study in texts)
+    for doc, (text, study) in get_nlp().pipe(pairs, as_tuples=True, batch_size=batch_size):
+        yield _with_registry(_assemble(doc, text, _nct_id(study)), study)
 
 
 def extract_texts(records: Iterable[tuple[str | None, str | None]], batch_size: int = 64) -> Iterator[TrialCriteria]:

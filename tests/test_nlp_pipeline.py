@@ -11,6 +11,7 @@ import spacy
 from spacy.pipeline import EntityRuler
 from spacy.tokenizer import Tokenizer
 
+from nlp.extract import extract_studies, extract_study
 from nlp.pipeline import get_nlp, make_doc_text
 
 
@@ -82,3 +83,20 @@ def test_a_doc_that_already_has_entities_keeps_them_where_no_pattern_overlaps():
     ruler(doc)
     assert [(e.text, e.label_) for e in doc.ents][0] == ("Prior", "TIME")
     assert {"larotrectinib", "NTRK"} <= {e.text for e in doc.ents}
+
+
+def _study(nct_id: str, criteria: str, minimum_age: str) -> dict:
+    return {"protocolSection": {
+        "identificationModule": {"nctId": nct_id, "briefTitle": "A study of larotrectinib in solid tumours"},
+        "conditionsModule": {"conditions": ["Solid Tumor"]},
+        "eligibilityModule": {"eligibilityCriteria": criteria, "minimumAge": minimum_age, "sex": "ALL"},
+    }}
+
+
+def test_many_studies_give_the_records_of_each_study_alone_in_order():
+    studies = [
+        _study("NCT1", "Inclusion Criteria:\n* Age 18 to 75 years\n* ECOG 0-1\n* NTRK fusion", "18 Years"),
+        _study("NCT2", "Exclusion Criteria:\n* Prior larotrectinib \\< 6 months", "12 Years"),
+        _study("NCT3", "", "N/A"),
+    ]
+    assert list(extract_studies(studies, batch_size=2)) == [extract_study(s) for s in studies]
