@@ -156,3 +156,8 @@ def test_a_regimen_is_a_prior_therapy_by_its_name():
                         "DLBCL in 2010, treated with R-CHOP.").profile
     assert [t["name"] for t in profile["prior_therapies"]] == ["folfox", "folfiri", "r-chop"]
     assert profile["prior_therapies"][1]["outcome"] == "progression"
+
+
+def test_a_contracted_negation_leaves_the_diagnosis_out():
+    reading = read_note("Parkinson disease. He doesn't have any signs of dementia; he didn’t have a stroke.")
+    assert reading.profile["conditions"] == ["Parkinson's disease"]
