@@ -283,7 +283,6 @@ class DocContext:
         return self._cues[k]
 
 
-@lru_cache(maxsize=4)
 def _bare(doc: Doc) -> tuple[list[int], Doc]:
     """The Doc's non-whitespace tokens as a Doc of their own, with the index of each in `doc`; made once per Doc
     and kept in `doc.user_data` until `release_context`."""
@@ -294,6 +293,7 @@ def _bare(doc: Doc) -> tuple[list[int], Doc]:
     return found
 
 
+@lru_cache(maxsize=4)
 def cue_finder(nlp: Language) -> CueFinder:
     """The pipeline's one CueFinder, shared by the fact components."""
     return CueFinder(nlp)
