@@ -61,7 +61,7 @@ def subgroups(context: DocContext) -> Subgroups:
             kind = None  # "Patient disease status must be as follows:": a requirement opening a list, inside
         if kind == "subgroup":
             current = governed[k] = k
-            level = here
+            level, deeper = here, False
         elif kind == "other":
             current = None
         elif current is not None:

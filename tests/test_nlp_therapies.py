@@ -210,3 +210,15 @@ def test_a_long_subgroup_header_naming_all_of_its_criteria_is_still_a_subgroup()
 def test_a_header_for_all_phases_is_no_subgroup():
     text = "Inclusion Criteria:\n\n* Age 18 or older\n\nAll phases:\n\n* Prior treatment with crizotinib"
     assert rules_and_cohort_only(text) == ({("crizotinib", "required")}, set())
+
+
+def test_a_flat_subgroup_after_an_indented_one_governs_its_whole_list():
+    text = (
+        "Inclusion Criteria:\n\n* Part 1:\n\n  * Prior treatment with sotorasib\n\n"
+        "* Prior platinum-based chemotherapy\n\n"
+        "For Part 2:\n\n* Prior treatment with crizotinib\n* Prior treatment with docetaxel\n"
+    )
+    assert rules_and_cohort_only(text) == (
+        {("platinum", "required")},
+        {("sotorasib", "required"), ("crizotinib", "required"), ("docetaxel", "required")},
+    )
