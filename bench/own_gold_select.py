@@ -1,7 +1,11 @@
-"""Draw the trials of the project's own labelled extraction set (`bench/own_gold.jsonl`, issue 13), deterministically.
+"""Draw the trials of the project's own labelled extraction sets (issue 13), deterministically.
 
     .venv/bin/python bench/own_gold_select.py                 # print the 40 drawn trials, one JSON object a line
     .venv/bin/python bench/own_gold_select.py --skeleton out.jsonl   # and write unlabelled rows to label by hand
+    .venv/bin/python bench/own_gold_select.py --set dev       # the 30 trials of the tuning set instead
+
+`--set held` (the default) draws the held-out set `bench/own_gold.jsonl`, `--set dev` the tuning set
+`bench/own_dev.jsonl` (`DEV` below).
 
 The pool: records of `../shared/ctgov/legacy-xml` and `../shared/ctgov/api-v2/studies` whose NCT id ends in 7, that
 are in none of `../shared/gold/*.jsonl`, have an eligibility text, and are cancer trials (a registry condition or the
@@ -13,6 +17,13 @@ with one `random.Random(707)` over the sorted ids; the API v2 layout's shortfall
 eligibility text is the one the extractor reads from the record: the API v2 `eligibilityCriteria`, or for a legacy
 record that of `ingest.legacy_xml.study_from_xml` (hard wrapping reflowed, words unchanged). Nothing here runs the
 extractor.
+
+The tuning set (`--set dev`) is drawn the same way from ids ending in 3 with `random.Random(303)`, outside the shared
+gold sets and `bench/own_gold.jsonl`, and ONLY among trials whose criteria name a gene or tumour marker (`MARKER`, its
+short words that are also English words, such as "met" or "kit", counted only in capitals). Its pool has a fourth
+layout, the texts of `../shared/corpus/eligibility-texts.jsonl` whose trial has no record here (a corpus text is a
+cancer trial when one of its lines maps to a cancer term); the quotas are 8, 8, 6 and 8, and a layout's shortfall
+moves to the corpus texts.
 """
 
 from __future__ import annotations
@@ -35,6 +46,8 @@ SHARED = ROOT.parent / "shared"
 SEED = 707
 LAST_DIGIT = "7"
 QUOTAS = {"legacy-pdq": 14, "legacy-other": 14, "api-v2": 12}
+OWN_GOLD = ROOT / "bench" / "own_gold.jsonl"
+CORPUS = SHARED / "corpus" / "eligibility-texts.jsonl"
 PDQ = re.compile(r"(DISEASE|PATIENT) CHARACTERISTICS:")
 # A gene or tumour marker named in the criteria: only to prefer marker-rich trials, never to label them.
 MARKER = re.compile(
@@ -45,6 +58,29 @@ MARKER = re.compile(
     r"hormone[- ]receptor[- ]positive)(?![\w-])",
     re.IGNORECASE,
 )
+# MARKER's short words that are also English words: a marker only when written in capitals.
+WORDLIKE = frozenset({"met", "ret", "kit", "neu", "alk", "pml", "mll", "rar", "rara", "idh", "vhl"})
+
+
+@dataclass(frozen=True)
+class Draw:
+    """One labelled set's draw: the ids' last digit, the seed, the layouts' quotas and whether only marker trials."""
+
+    last_digit: str
+    seed: int
+    quotas: dict[str, int]
+    markers_only: bool = False
+    corpus: bool = False
+
+
+HELD = Draw(LAST_DIGIT, SEED, QUOTAS)
+DEV = Draw("3", 303, {"legacy-pdq": 8, "legacy-other": 8, "api-v2": 6, "corpus": 8}, markers_only=True, corpus=True)
+DRAWS = {"held": HELD, "dev": DEV}
+
+
+def names_marker(criteria: str) -> bool:
+    """Whether the criteria name a gene or tumour marker (`WORDLIKE` words only in capitals)."""
+    return any(m.group().lower() not in WORDLIKE or m.group().isupper() for m in MARKER.finditer(criteria))
 
 
 @dataclass(frozen=True)
@@ -68,30 +104,53 @@ def _is_cancer_trial(protocol: dict) -> bool:
     return any(is_cancer(match) for phrase in phrases for match in map_condition(phrase))
 
 
-def _candidate(study: dict, source: str, legacy: bool) -> Candidate | None:
+def _candidate(study: dict, source: str, legacy: bool, draw: Draw) -> Candidate | None:
     protocol = study.get("protocolSection") or {}
     criteria = (protocol.get("eligibilityModule") or {}).get("eligibilityCriteria") or ""
     nct_id = (protocol.get("identificationModule") or {}).get("nctId") or ""
-    if not criteria.strip() or not nct_id.endswith(LAST_DIGIT) or not _is_cancer_trial(protocol):
+    if not criteria.strip() or not nct_id.endswith(draw.last_digit) or not _is_cancer_trial(protocol):
         return None
     layout = "api-v2" if not legacy else "legacy-pdq" if PDQ.search(criteria) else "legacy-other"
-    return Candidate(nct_id, layout, source, criteria, bool(MARKER.search(criteria)))
+    marker = names_marker(criteria) if draw.markers_only else bool(MARKER.search(criteria))
+    return Candidate(nct_id, layout, source, criteria, marker)
 
 
-def candidates(shared: Path = SHARED) -> list[Candidate]:
-    """The pool, sorted by NCT id: cancer trials ending in 7 outside the shared gold sets."""
+def _corpus_candidates(path: Path, draw: Draw, known: set[str]) -> list[Candidate]:
+    found = []
+    for row in srsly.read_jsonl(path):
+        nct_id, criteria = row["nct_id"], row["criteria"]
+        if nct_id in known or not nct_id.endswith(draw.last_digit) or not names_marker(criteria):
+            continue
+        if any(is_cancer(match) for line in criteria.splitlines() for match in map_condition(line)):
+            found.append(Candidate(nct_id, "corpus", f"corpus/{path.name}", criteria, True))
+    return found
+
+
+def candidates(shared: Path = SHARED, draw: Draw = HELD) -> list[Candidate]:
+    """The pool, sorted by NCT id: cancer trials with the draw's last digit outside the shared gold sets (and, for a
+    draw of marker trials only, outside `bench/own_gold.jsonl` and naming a marker)."""
     excluded = gold_ids(shared / "gold")
+    if draw.markers_only:
+        excluded |= {row["nct_id"] for row in srsly.read_jsonl(OWN_GOLD)}
     found: dict[str, Candidate] = {}
-    for path in sorted((shared / "ctgov" / "legacy-xml").glob(f"NCT*{LAST_DIGIT}.xml")):
+    for path in sorted((shared / "ctgov" / "legacy-xml").glob(f"NCT*{draw.last_digit}.xml")):
         if path.stem not in excluded:
-            cand = _candidate(study_from_xml(path.read_bytes()), f"legacy-xml/{path.name}", legacy=True)
+            cand = _candidate(study_from_xml(path.read_bytes()), f"legacy-xml/{path.name}", True, draw)
             if cand:
                 found[cand.nct_id] = cand
-    for path in sorted((shared / "ctgov" / "api-v2" / "studies").glob(f"NCT*{LAST_DIGIT}.json")):
+    for path in sorted((shared / "ctgov" / "api-v2" / "studies").glob(f"NCT*{draw.last_digit}.json")):
         if path.stem not in excluded:
-            cand = _candidate(json.loads(path.read_text(encoding="utf-8")), f"api-v2/studies/{path.name}", legacy=False)
+            cand = _candidate(json.loads(path.read_text(encoding="utf-8")), f"api-v2/studies/{path.name}", False, draw)
             if cand:
                 found[cand.nct_id] = cand
+    if draw.markers_only:
+        found = {k: c for k, c in found.items() if c.marker}
+    if draw.corpus:
+        records = {p.stem for p in (shared / "ctgov").glob("*/NCT*.xml")}
+        records |= {p.stem for p in (shared / "ctgov").glob("*/studies/NCT*.json")}
+        records |= {p.stem for p in (shared / "ctgov" / "ntrk").glob("NCT*.json")}
+        for cand in _corpus_candidates(shared / "corpus" / "eligibility-texts.jsonl", draw, excluded | records):
+            found[cand.nct_id] = cand
     return [found[k] for k in sorted(found)]
 
 
@@ -102,24 +161,32 @@ def _draw(rng: random.Random, pool: list[Candidate], total: int) -> list[Candida
     return chosen + rng.sample(plain, min(total - len(chosen), len(plain)))
 
 
-def select(pool: list[Candidate], seed: int = SEED) -> list[Candidate]:
-    """The drawn trials: api-v2 first (its shortfall moves to the legacy layouts, split evenly), then legacy."""
+def select(pool: list[Candidate], seed: int = SEED, draw: Draw = HELD) -> list[Candidate]:
+    """The drawn trials. The held set: api-v2 first (its shortfall moves to the legacy layouts, split evenly), then
+    legacy. The dev set: api-v2, legacy-pdq, legacy-other, each shortfall moving on to the corpus texts drawn last."""
     rng = random.Random(seed)
-    by_layout = {layout: [c for c in pool if c.layout == layout] for layout in QUOTAS}
-    chosen = _draw(rng, by_layout["api-v2"], QUOTAS["api-v2"])
-    short = QUOTAS["api-v2"] - len(chosen)
+    by_layout = {layout: [c for c in pool if c.layout == layout] for layout in draw.quotas}
+    chosen = _draw(rng, by_layout["api-v2"], draw.quotas["api-v2"])
+    short = draw.quotas["api-v2"] - len(chosen)
+    if draw.corpus:
+        for layout in ("legacy-pdq", "legacy-other"):
+            chosen += _draw(rng, by_layout[layout], draw.quotas[layout])
+        chosen += _draw(rng, by_layout["corpus"], sum(draw.quotas.values()) - len(chosen))
+        return sorted(chosen, key=lambda c: c.nct_id)
     for i, layout in enumerate(("legacy-pdq", "legacy-other")):
-        chosen += _draw(rng, by_layout[layout], QUOTAS[layout] + (short + 1 - i) // 2)
+        chosen += _draw(rng, by_layout[layout], draw.quotas[layout] + (short + 1 - i) // 2)
     return sorted(chosen, key=lambda c: c.nct_id)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--skeleton", type=Path, help="also write unlabelled rows (nct_id, criteria) to this file")
+    parser.add_argument("--set", choices=sorted(DRAWS), default="held", help="which labelled set to draw")
     args = parser.parse_args(argv)
-    pool = candidates()
-    chosen = select(pool)
-    for layout in QUOTAS:
+    draw = DRAWS[args.set]
+    pool = candidates(draw=draw)
+    chosen = select(pool, draw.seed, draw)
+    for layout in draw.quotas:
         in_pool = [c for c in pool if c.layout == layout]
         got = [c for c in chosen if c.layout == layout]
         print(
