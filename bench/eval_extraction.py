@@ -12,6 +12,9 @@ A random fifth of `extraction_dev2.jsonl` (`held_back_ids`: fixed seed, drawn fr
 aside as "dev2-held": it is left out of "dev2-train", which is what rules are tuned on, and scored only with
 `--held-back`, once, at the end of a piece of work, to see whether the rules hold on trials nobody read.
 
+"own-dev" (`bench/own_dev.jsonl`: 30 marker-naming cancer trials labelled blind; see `bench/own_gold_select.py
+--set dev`) is scored by default beside dev and dev2-train: a tuning set, read its misses freely.
+
 `--own` also scores the project's own labelled trials (`bench/own_gold.jsonl`, labelled blind; see
 `bench/own_gold_select.py`) as "own-held", with the same definitions: a held-out figure, never a set to tune on.
 """
@@ -34,6 +37,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 GOLD_DIR = ROOT.parent / "shared" / "gold"
 OWN_GOLD = ROOT / "bench" / "own_gold.jsonl"
+OWN_DEV = ROOT / "bench" / "own_dev.jsonl"
 HELD_BACK_SEED = 13
 HELD_BACK_FRACTION = 0.2
 
@@ -139,16 +143,18 @@ def _gold_age(gold_age: dict) -> tuple[float | None, float | None]:
 
 
 def evaluate(
-    gold_dir: Path, held_back: bool = False, own: Path | None = None
+    gold_dir: Path, held_back: bool = False, own: Path | None = None, own_dev: Path | None = OWN_DEV
 ) -> dict[str, dict[str, Accuracy | Counts]]:
-    """Scores by set ("dev", "dev2-train", "age_dev", "dev2-held" only when `held_back`, "own-held" only with an
-    `own` gold file), then by field."""
+    """Scores by set ("dev", "dev2-train", "own-dev" unless `own_dev` is None, "age_dev", "dev2-held" only when
+    `held_back`, "own-held" only with an `own` gold file), then by field."""
     dev2 = list(srsly.read_jsonl(gold_dir / "extraction_dev2.jsonl"))
     held = held_back_ids(dev2)
     results = {
         "dev": score_rows(srsly.read_jsonl(gold_dir / "extraction_dev.jsonl")),
         "dev2-train": score_rows(row for row in dev2 if row["nct_id"] not in held),
     }
+    if own_dev is not None:
+        results["own-dev"] = score_rows(srsly.read_jsonl(own_dev))
     if held_back:
         results["dev2-held"] = score_rows(row for row in dev2 if row["nct_id"] in held)
     age_only = Accuracy()

@@ -1,16 +1,19 @@
-"""The project's own labelled extraction set: its file keeps the gold schema, and `--own` scores it as own-held."""
+"""The project's own labelled extraction sets: their files keep the gold schema, `--own` scores the held one as
+own-held, and the tuning set is scored as own-dev by default."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
+import pytest
 import srsly
 
-from bench.eval_extraction import GOLD_DIR, OWN_GOLD, Accuracy, Counts, evaluate
-from bench.own_gold_select import LAST_DIGIT
+from bench.eval_extraction import GOLD_DIR, OWN_DEV, OWN_GOLD, Accuracy, Counts, evaluate
+from bench.own_gold_select import DEV, LAST_DIGIT
 
 ROWS = list(srsly.read_jsonl(OWN_GOLD))
+DEV_ROWS = list(srsly.read_jsonl(OWN_DEV))
 ALTERATIONS = {"mutation", "fusion", "amplification", "deletion", "expression", "any"}
 MARKER_KEYS = {"gene", "alteration", "polarity", "min_copies"}
 
@@ -27,8 +30,17 @@ def test_the_own_set_holds_forty_distinct_trials_outside_the_shared_gold_sets():
     assert not set(ids) & shared
 
 
-def test_every_line_has_the_schema_of_extraction_dev2():
-    for row in ROWS:
+def test_the_tuning_set_holds_thirty_distinct_trials_outside_the_shared_gold_sets_and_the_held_set():
+    ids = [row["nct_id"] for row in DEV_ROWS]
+    shared = {row["nct_id"] for path in Path(GOLD_DIR).glob("*.jsonl") for row in srsly.read_jsonl(path)}
+    assert len(ids) == 30 and len(set(ids)) == 30
+    assert all(re.fullmatch(r"NCT\d{8}", i) and i.endswith(DEV.last_digit) for i in ids)
+    assert not set(ids) & (shared | {row["nct_id"] for row in ROWS})
+
+
+@pytest.mark.parametrize("rows", [ROWS, DEV_ROWS], ids=["own-held", "own-dev"])
+def test_every_line_has_the_schema_of_extraction_dev2(rows):
+    for row in rows:
         assert set(row) == {"nct_id", "criteria", "expected", "notes"}, row["nct_id"]
         assert isinstance(row["criteria"], str) and row["criteria"].strip()
         assert isinstance(row["notes"], str) and row["notes"].strip()
@@ -77,9 +89,31 @@ def test_own_scores_a_given_gold_file_as_own_held_with_the_dev_definitions(tmp_p
     criteria = "Inclusion Criteria:\n- Aged 18 to 70 years\n- ECOG 0-1\n- Documented BRAF V600E mutation"
     srsly.write_jsonl(own, [_gold_row("NCT00000003", criteria, expected)])
 
-    assert "own-held" not in evaluate(tmp_path)
-    scores = evaluate(tmp_path, own=own)["own-held"]
+    assert "own-held" not in evaluate(tmp_path, own_dev=None)
+    scores = evaluate(tmp_path, own=own, own_dev=None)["own-held"]
     age, ecog, strict = scores["age"], scores["ecog_max"], scores["biomarker (gene, alteration, polarity)"]
     assert isinstance(age, Accuracy) and (age.right, age.total) == (1, 1)
     assert isinstance(ecog, Accuracy) and (ecog.right, ecog.total) == (1, 1)
     assert isinstance(strict, Counts) and (strict.tp, strict.fp, strict.fn) == (1, 0, 0)
+
+
+def test_the_tuning_set_is_scored_as_own_dev_by_default(tmp_path):
+    nothing = {
+        "age": {"min_years": None, "max_years": None},
+        "performance_status": {"ecog_max": None, "karnofsky_min": None},
+        "biomarkers": [],
+    }
+    consent = _gold_row("NCT00000001", "Inclusion Criteria:\n- Informed consent", nothing)
+    for name in ("extraction_dev.jsonl", "extraction_dev2.jsonl"):
+        srsly.write_jsonl(tmp_path / name, [consent])
+    srsly.write_jsonl(
+        tmp_path / "age_dev.jsonl",
+        [{"nct_id": "NCT00000002", "criteria": "Age 18 or older", "expected": {"age": nothing["age"]}}],
+    )
+    tuning = tmp_path / "own_dev.jsonl"
+    expected = dict(nothing, age={"min_years": 18, "max_years": None})
+    srsly.write_jsonl(tuning, [_gold_row("NCT00000013", "Inclusion Criteria:\n- Age 18 years or older", expected)])
+
+    assert "own-dev" not in evaluate(tmp_path, own_dev=None)
+    age = evaluate(tmp_path, own_dev=tuning)["own-dev"]["age"]
+    assert isinstance(age, Accuracy) and (age.right, age.total) == (1, 1)
