@@ -1,0 +1,18 @@
+"""Biomarker classes found by the tuning set `bench/own_dev.jsonl` (issue 13), each on sentences written here."""
+
+from __future__ import annotations
+
+from tests.test_nlp_biomarkers import inclusion, triples
+
+
+def test_a_tumour_that_overexpresses_a_gene_requires_its_expression():
+    assert triples(inclusion("Stage IV breast cancer that overexpresses HER2/neu")) == {
+        ("ERBB2", "expression", "required")
+    }
+    assert triples(inclusion("Glioma whose cells over-express EGFR")) == {("EGFR", "expression", "required")}
+    assert triples(inclusion("Tumour cells must express CD30")) == {("TNFRSF8", "expression", "required")}
+    assert triples(inclusion("Advanced malignancy that expresses HER2/neu")) == {("ERBB2", "expression", "required")}
+
+
+def test_cells_that_co_express_markers_define_a_disease_and_give_no_fact():
+    assert triples(inclusion("Hairy cells which co-express CD20/CD25 or CD20/CD11c")) == set()
