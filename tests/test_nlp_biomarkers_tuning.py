@@ -16,3 +16,15 @@ def test_a_tumour_that_overexpresses_a_gene_requires_its_expression():
 
 def test_cells_that_co_express_markers_define_a_disease_and_give_no_fact():
     assert triples(inclusion("Hairy cells which co-express CD20/CD25 or CD20/CD11c")) == set()
+
+
+def test_an_exclusion_naming_a_marker_every_patient_must_have_excludes_a_subtype_not_the_marker():
+    text = (
+        "Inclusion Criteria:\n- Philadelphia chromosome (Ph) positive chronic myelogenous leukemia in chronic phase\n"
+        "Exclusion Criteria:\n- Lymphoid Ph+ blast crisis\n- Known KRAS mutation"
+    )
+    assert triples(text) == {
+        ("BCR", "fusion", "required"),
+        ("ABL1", "fusion", "required"),
+        ("KRAS", "mutation", "excluded"),
+    }

@@ -37,6 +37,7 @@ from nlp.biomarkers.scopes import (
     conditional,
     offered_with_other,
     shared_by_cohorts,
+    subtype_exclusions,
     uncertain,
 )
 from nlp.biomarkers.words import PANEL_GENES
@@ -88,8 +89,10 @@ class BiomarkerExtractor:
         facts, alternatives = alternative_items(context, facts)
         doubtful += uncertain(alternatives, "either")
         others = [u.biomarker for u in doubtful if u.biomarker is not None and u.reason != "conditional"]
-        facts, moved = cohort_conflicts(facts, {k: o.section for k, o in enumerate(context.offsets)}, others)
+        sections = {k: o.section for k, o in enumerate(context.offsets)}
+        facts, moved = cohort_conflicts(facts, sections, others)
         doubtful += uncertain(moved, "cohort")
+        facts = subtype_exclusions(facts, sections)
         context.facts["biomarkers"] = facts
         context.facts.setdefault("uncertain", []).extend(doubtful)
         return doc

@@ -16,7 +16,9 @@ meet a condition, or stated as "positive or negative", is no requirement of the 
   ("Patients who are hormone-receptor positive must have failed hormonal therapy") governs the marker;
 - `alternative_items`: an inclusion criterion that is one item of a list of alternatives ("... one of the
   following:", items ending in "or") states a marker of that alternative only, unless every item states it;
-- `cohort_conflicts`: one marker required by one inclusion criterion and excluded by another defines cohorts.
+- `cohort_conflicts`: one marker required by one inclusion criterion and excluded by another defines cohorts;
+- `subtype_exclusions`: an exclusion criterion that names a marker every patient must have ("Ph+ CML" required,
+  "lymphoid Ph+ blast crisis" excluded) excludes a subtype of the population, not the marker: no fact.
 A marker that every cohort label of a section shares is required of every cohort, so it stays a requirement.
 """
 
@@ -469,3 +471,23 @@ def cohort_conflicts(
     kept = [b for b in facts if (b.gene, b.alteration, b.variant) not in conflicting]
     moved = [b for b in facts if (b.gene, b.alteration, b.variant) in conflicting]
     return kept, moved
+
+
+def subtype_exclusions(facts: list[Biomarker], sections: dict[int, str]) -> list[Biomarker]:
+    """The facts without the markers an exclusion criterion excludes while an inclusion criterion requires them
+    ("Philadelphia chromosome positive CML" … "Exclusion: lymphoid Ph+ blast crisis"): such an exclusion is of a
+    subtype the marker only describes, since excluding the marker itself would leave no one to enrol."""
+    required = {
+        (b.gene, b.alteration, b.variant)
+        for b in facts
+        if b.polarity == "required" and sections.get(b.criterion) == "inclusion"
+    }
+    return [
+        b
+        for b in facts
+        if not (
+            b.polarity == "excluded"
+            and sections.get(b.criterion) == "exclusion"
+            and (b.gene, b.alteration, b.variant) in required
+        )
+    ]
