@@ -48,13 +48,16 @@ TOKENIZER_CACHE_CHUNKS = 200_000
 # also hold ("vaccines" in "vaccines.", "(vaccines" ...): each search's result is kept for this many strings.
 AFFIX_MEMO_STRINGS = 50_000
 FACT_COMPONENTS = ("tm_age", "tm_performance", "tm_biomarkers", "tm_therapies", "tm_cns", "tm_labs")
-# Comparators glued to words or numbers ("ECOG≤2", "age>=18", "0–2") become tokens of their own.
+# Comparators glued to words or numbers ("ECOG≤2", "age>=18", "0–2") become tokens of their own, and so do the
+# bracket and hyphen between an abbreviation and its status ("(PD-L1)-positive" → "PD-L1", ")", "-", "positive").
 _PREFIXES = (r">/=", r"</=", r">=", r"<=", r"=<", r"=>", "≥", "≤", "<", ">", "=", "~")
 _INFIXES = (
     r"(?<=[A-Za-z)\]])(?=[<>=≤≥])",
     r"(?<=[<>=≤≥])(?=[0-9.])",
     r"(?<=[0-9])[–—](?=[0-9])",
     r"(?<=[A-Za-z]):(?=[0-9])",
+    r"(?<=[A-Za-z0-9])\)(?=-[A-Za-z])",
+    r"(?<=\))-(?=[A-Za-z])",
 )
 
 _ENT_ATTRS = [ENT_IOB, ENT_TYPE, ENT_ID]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.test_nlp_biomarkers import inclusion, triples
+from tests.test_nlp_biomarkers import exclusion, inclusion, triples
 
 
 def test_a_tumour_that_overexpresses_a_gene_requires_its_expression():
@@ -27,4 +27,14 @@ def test_an_exclusion_naming_a_marker_every_patient_must_have_excludes_a_subtype
         ("BCR", "fusion", "required"),
         ("ABL1", "fusion", "required"),
         ("KRAS", "mutation", "excluded"),
+    }
+
+
+def test_a_status_glued_to_the_bracket_of_a_hyphenated_abbreviation_is_read():
+    assert triples(inclusion("Programmed cell death ligand 1 (PD-L1)-positive tumour")) == {
+        ("CD274", "any", "required")
+    }
+    assert triples(exclusion("Breakpoint cluster region-abelson (BCR-ABL)-positive leukemia")) == {
+        ("BCR", "fusion", "excluded"),
+        ("ABL1", "fusion", "excluded"),
     }
