@@ -32,6 +32,7 @@ from nlp.sections import add_kind
 SPECIFIC = ("ecog", "karnofsky", "lansky")
 WEAK_ANCHORS = frozenset({"who", "ps"})
 ECOG_MAX_GRADE = 5
+TIME_UNITS = ("year", "month", "week", "day")  # ids of `nlp/patterns/units.jsonl` that measure time
 SCORE_STEP = 10
 _GAP = re.compile(r"[\s(),/:'’\-\[\]]*(?:(?:score|scale|status|of|the|s|grade|rating)[\s(),/:'’\-\[\]]*)*")
 _COORDINATED = re.compile(r"[\s(),/]*(?:or|and)[\s(),/]*")  # "Karnofsky (or Lansky) 70-100%": two named scales
@@ -65,7 +66,10 @@ def _grammar() -> _Grammar:
     comparators = pattern_phrases("comparators.jsonl", "COMPARATOR")
     post = [p for p in comparators if p.split()[0] in ("or", "and") and "old" not in p and "young" not in p]
     pre = [p for p in comparators if p not in post and "old" not in p and "young" not in p]
-    num = r"(?:\d{1,3}|" + phrase_regex(list(numbers)) + r")(?![\d.]*\d)(?:\s*%)?"
+    units = pattern_phrases("units.jsonl", "UNIT")
+    durations = phrase_regex([phrase for phrase, unit in units.items() if unit in TIME_UNITS])
+    # a number of days, weeks ... is a time, never a grade or score: "ECOG scale within 3 days prior to dosing"
+    num = r"(?:\d{1,3}|" + phrase_regex(list(numbers)) + r")(?![\d.]*\d)(?!\s*(?:" + durations + r")(?![a-z]))(?:\s*%)?"
     joiner = r"\s*(?:-|~|to|through|or|,|and|/)\s*(?:(?:or|and)\s+)?"
     value = (
         r"(?:(?P<cmp>" + _words_or_symbols(pre) + r")\s*(?:\(\s*[<>≤≥=/]+\s*\)\s*)?"  # "less than or equal to (<=) 2"

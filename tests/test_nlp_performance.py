@@ -184,3 +184,9 @@ def test_weak_anchors_full_width_colons_and_coordinated_scales_give_their_values
 
 def test_a_weak_anchor_after_or_keeps_its_own_value():
     assert status("Performance score of at least 60% by Karnofsky or PS less than 3 (ECOG)") == (2, 60, None)
+
+
+def test_a_number_of_days_after_the_scale_is_a_time_not_a_grade():
+    line = "Performance status of 0 or 1 on the ECOG Performance Scale within 3 days prior to the first dose"
+    assert status(line) == (1, None, None)
+    assert status("Karnofsky performance status within 30 days prior to registration") == (None, None, None)
