@@ -292,6 +292,26 @@ def test_a_condition_on_unknown_status_keeps_the_requirement_stated_before_it():
     assert facts(inclusion("Solid tumour with a documented KRAS G12D mutation, or KRAS status unknown")) == []
 
 
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        (
+            "Germline BRCA1 or BRCA2 mutation; patients whose BRCA status is unknown will be screened for BRCA"
+            " mutation before enrolment",
+            {("BRCA1", "mutation", "required"), ("BRCA2", "mutation", "required")},
+        ),
+        (
+            "Non-squamous NSCLC. Patients of unknown EGFR mutation status will require testing; patients whose"
+            " tumour harbours an activating EGFR mutation will not be eligible",
+            {("EGFR", "mutation", "excluded")},
+        ),
+    ],
+)
+def test_an_unknown_status_the_criterion_has_tested_keeps_the_requirement(line, expected):
+    assert triples(inclusion(line)) == expected
+    assert facts(inclusion("ER+ or ER status unknown (tissue will be tested centrally)")) == []
+
+
 def test_with_or_without_applies_to_what_follows_only():
     line = "EGFR activating mutation (exon 19 deletion or L858R), with or without T790M mutation"
     assert triples(inclusion(line)) == {("EGFR", "mutation", "required")}

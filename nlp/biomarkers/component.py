@@ -24,6 +24,7 @@ from nlp.biomarkers.filters import (
     either_status,
     mention_only,
     offered_instead,
+    tested_when_unknown,
     token_after,
     unknown_status,
 )
@@ -297,7 +298,8 @@ def _gene_relations(
         scanner.left(group, ev, status_only=ev.found)
         consumed.update(range(min(ev.start, group.start), max(ev.end, group.end)))
         if unknown_status(doc, span, cues, group, ev):
-            if not conditioned(doc, cues, group):  # "If KRAS status is unknown, tissue is sent": a procedure
+            # "If KRAS status is unknown, tissue is sent", "unknown EGFR status will require testing": a procedure
+            if not (conditioned(doc, cues, group) or tested_when_unknown(cues, group, ev)):
                 status_unknown.update(gene for m in group.mentions for gene in m.genes)
             continue
         after = token_after(doc, span, max(ev.end, group.end))

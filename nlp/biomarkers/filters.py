@@ -71,6 +71,22 @@ def unknown_status(doc: Doc, span: Span, cues: Cues, group: Group, ev: Evidence)
     return False
 
 
+def tested_when_unknown(cues: Cues, group: Group, ev: Evidence) -> bool:
+    """The clause that gives the group an unknown status goes on to test it ("patients of unknown EGFR mutation
+    status will require testing", "whose BRCA status is unknown will be screened for BRCA mutation"): a procedure
+    that settles the status, not an allowance of unknown status; one offered as an alternative ("ER+ or ER status
+    unknown (tissue will be tested)") still allows it."""
+    doc = cues.span.doc
+    i = group.start - 1
+    while i >= cues.span.start and (doc[i].is_space or cues.at(i, "unknown_status")):
+        i -= 1
+    if i >= cues.span.start and doc[i].lower_ in ("or", "and/or"):
+        return False
+    end = max(ev.end, group.end)
+    tests = cues.in_clause(("test_word", "test_before", "future_test"), end, cues.clause(group.start)[1])
+    return any(not cues.at(c.start, "unknown_status") for c in tests)  # "unknown" itself is no test
+
+
 def cohort_count(doc: Doc, span: Span, group: Group) -> bool:
     """ "8 KRAS wild-type and 8 KRAS mutant": patients counted per stratum, not an eligibility rule."""
     return group.start > span.start and doc[group.start - 1].text.isdigit()
