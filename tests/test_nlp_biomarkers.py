@@ -312,6 +312,17 @@ def test_an_unknown_status_the_criterion_has_tested_keeps_the_requirement(line, 
     assert facts(inclusion("ER+ or ER status unknown (tissue will be tested centrally)")) == []
 
 
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Evidence of CD20 antigen expression in the tumour tissue", {("MS4A1", "expression", "required")}),
+        ("Tumour with MUC1 antigens positive by IHC", {("MUC1", "expression", "required")}),
+    ],
+)
+def test_the_word_antigen_between_a_marker_and_its_status_says_nothing_of_either(line, expected):
+    assert triples(inclusion(line)) == expected
+
+
 def test_with_or_without_applies_to_what_follows_only():
     line = "EGFR activating mutation (exon 19 deletion or L858R), with or without T790M mutation"
     assert triples(inclusion(line)) == {("EGFR", "mutation", "required")}
