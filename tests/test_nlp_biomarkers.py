@@ -323,6 +323,17 @@ def test_the_word_antigen_between_a_marker_and_its_status_says_nothing_of_either
     assert triples(inclusion(line)) == expected
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Solid tumours of types known to overexpress EGFR",
+        "Advanced cancers that commonly overexpress HER2, such as gastric cancer",
+    ],
+)
+def test_a_marker_a_tumour_type_is_known_to_express_is_no_requirement(line):
+    assert facts(inclusion(line)) == []
+
+
 def test_with_or_without_applies_to_what_follows_only():
     line = "EGFR activating mutation (exon 19 deletion or L858R), with or without T790M mutation"
     assert triples(inclusion(line)) == {("EGFR", "mutation", "required")}
