@@ -334,6 +334,27 @@ def test_a_marker_a_tumour_type_is_known_to_express_is_no_requirement(line):
     assert facts(inclusion(line)) == []
 
 
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("CD52 positive peripheral T-cell lymphoma", {("CD52", "expression", "required")}),
+        ("CD123+ acute myeloid leukaemia", {("IL3RA", "expression", "required")}),
+        ("Tumour NY-ESO-1 positive by immunohistochemistry", {("CTAG1B", "expression", "required")}),
+        (
+            "Lymphocytes that are CD5 and CD23 positive",
+            {("CD5", "expression", "required"), ("FCER2", "expression", "required")},
+        ),
+        (
+            "Breast cancer that is ER+ and/or PGR+",
+            {("ESR1", "expression", "required"), ("PGR", "expression", "required")},
+        ),
+    ],
+)
+def test_cluster_of_differentiation_and_tumour_antigen_markers_are_genes(line, expected):
+    assert triples(inclusion(line)) == expected
+    assert facts(inclusion("No requirement for tumour expression of NY-ESO-1")) == []
+
+
 def test_with_or_without_applies_to_what_follows_only():
     line = "EGFR activating mutation (exon 19 deletion or L858R), with or without T790M mutation"
     assert triples(inclusion(line)) == {("EGFR", "mutation", "required")}
