@@ -355,6 +355,19 @@ def test_cluster_of_differentiation_and_tumour_antigen_markers_are_genes(line, e
     assert facts(inclusion("No requirement for tumour expression of NY-ESO-1")) == []
 
 
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Relapsed Hodgkin lymphoma. CD30 has to be positive", {("TNFRSF8", "expression", "required")}),
+        ("Colorectal cancer; KRAS must be wild-type", {("KRAS", "mutation", "excluded")}),
+        ("NSCLC in which EGFR is mutated", {("EGFR", "mutation", "required")}),
+        ("Breast cancer whose HER2 status should be negative", {("ERBB2", "any", "excluded")}),
+    ],
+)
+def test_a_status_said_of_a_marker_through_a_verb_is_its_status(line, expected):
+    assert triples(inclusion(line)) == expected
+
+
 def test_with_or_without_applies_to_what_follows_only():
     line = "EGFR activating mutation (exon 19 deletion or L858R), with or without T790M mutation"
     assert triples(inclusion(line)) == {("EGFR", "mutation", "required")}

@@ -29,7 +29,15 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span
 
 from nlp.biomarkers.mentions import Group
-from nlp.biomarkers.words import COMPARATOR_WORDS, CONJUNCTIONS, FILLERS, LEFT_FILLERS, STATUS_KINDS, STATUS_WORDS
+from nlp.biomarkers.words import (
+    COMPARATOR_WORDS,
+    CONJUNCTIONS,
+    COPULAS,
+    FILLERS,
+    LEFT_FILLERS,
+    STATUS_KINDS,
+    STATUS_WORDS,
+)
 from nlp.polarity import Cue, Cues
 from nlp.vocab import Variant, vocabulary
 
@@ -200,7 +208,7 @@ class Scanner:
             ev.alterations.append("mutation")
             ev.end = i + 1
             return i + 1, False
-        return self._skip_right(i, pending_conj)
+        return self._skip_right(i, group, ev, pending_conj)
 
     def _entity_right(self, ent: Span, group: Group, ev: Evidence, pending_conj: bool) -> tuple[int, bool] | None:
         """An entity after the group: its alteration or variant is evidence; another gene ends the reading."""
@@ -215,12 +223,15 @@ class Scanner:
         ev.end = ent.end
         return ent.end, False
 
-    def _skip_right(self, i: int, pending_conj: bool) -> tuple[int, bool] | None:
-        """Steps over a conjunction, filler, number or space (and, after "and"/"or", a gene-like word)."""
+    def _skip_right(self, i: int, group: Group, ev: Evidence, pending_conj: bool) -> tuple[int, bool] | None:
+        """Steps over a conjunction, filler, number or space (and, after "and"/"or", a gene-like word); before any
+        evidence, over the verb that says it ("CD30 has to be positive")."""
         token = self.doc[i]
         if token.lower_ in CONJUNCTIONS and token.lower_ not in (",", "/"):
             return i + 1, True
         if token.lower_ in FILLERS or _NUMBER.match(token.text) or token.is_space:
+            return i + 1, pending_conj
+        if token.lower_ in COPULAS and ev.end == group.end and not pending_conj:
             return i + 1, pending_conj
         if pending_conj and _GENE_LIKE.match(token.text):
             return i + 1, pending_conj

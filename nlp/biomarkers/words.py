@@ -7,7 +7,8 @@
 Kinds: `filler` (words between a gene and its evidence that say nothing of either: "gene", "somatic",
 "activating"), `left_filler` (the same before a gene: "of", "with"), `conjunction` (joins genes or alterations),
 `list_conjunction` (joins one gene phrase to the next in a list), `glue` (between a gene phrase and the word read
-after it: "is", "must"), `drug_glue` (between a gene and a drug word: "EGFR small molecule inhibitor"),
+after it: "is", "must"), `copula` (the verb between a marker and the status said of it: "CD30 has to be positive",
+"KRAS must be wild-type"), `drug_glue` (between a gene and a drug word: "EGFR small molecule inhibitor"),
 `comparator_word` (a threshold's words before its number: "at least", "≥"), `panel_gene` (genes named as the
 test of a marker that is no gene: MLH1 … for mismatch repair), `alternative_verb` (a verb after "or" that opens
 another requirement: "... by the Couch model or be positive for BRCA1"), `item_separator` (between the items of a
@@ -46,6 +47,7 @@ LEFT_FILLERS = _kind("left_filler")
 CONJUNCTIONS = _kind("conjunction")
 LIST_CONJUNCTIONS = _kind("list_conjunction")
 GLUE = _kind("glue")
+COPULAS = _kind("copula")
 DRUG_GLUE = _kind("drug_glue")
 COMPARATOR_WORDS = _kind("comparator_word")
 PANEL_GENES = _kind("panel_gene")
