@@ -368,6 +368,14 @@ def test_a_status_said_of_a_marker_through_a_verb_is_its_status(line, expected):
     assert triples(inclusion(line)) == expected
 
 
+@pytest.mark.parametrize(
+    "line", ["Central confirmation of T790M+ mutation status", "Documented EGFR T790M-positive status"]
+)
+def test_a_named_variant_with_its_positive_sign_before_the_word_status_is_required(line):
+    assert triples(inclusion(line)) == {("EGFR", "mutation", "required")}
+    assert facts(inclusion("Central confirmation of T790M mutation status")) == []
+
+
 def test_with_or_without_applies_to_what_follows_only():
     line = "EGFR activating mutation (exon 19 deletion or L858R), with or without T790M mutation"
     assert triples(inclusion(line)) == {("EGFR", "mutation", "required")}

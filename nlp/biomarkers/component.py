@@ -29,7 +29,7 @@ from nlp.biomarkers.filters import (
     unknown_status,
 )
 from nlp.biomarkers.mentions import MENTION_LABELS, Group, Mention, continues_list, criterion_mentions, gene_groups
-from nlp.biomarkers.relations import Evidence, Scanner, active_methods
+from nlp.biomarkers.relations import Evidence, Scanner, active_methods, signed_positive
 from nlp.biomarkers.scopes import (
     allowed_in_cohort,
     alternative_items,
@@ -330,10 +330,12 @@ def _variant_relations(scanner: Scanner, mentions: list[Mention], consumed: set[
         if drug_target(doc, span, cues, group, ev) or mention_only(cues, group, ev, after):
             continue
         ev.positive |= cues.ending_at(m.end, "positive") is not None  # "Philadelphia chromosome-positive"
+        ev.positive |= signed_positive(doc[m.start : m.end].text)  # "T790M+"
         if (ev.positive and ev.negative) or either_status(cues, group, ev):
             ev.either, ev.negative = True, False
         ev.conditional = conditioned(doc, cues, group)
-        if not cues.at(after, "test_word", "unknown_status"):
+        said = cues.at(after, "test_word", "unknown_status")
+        if said is None or (ev.stated and doc[said.start].lower_ == "status"):  # "T790M+ mutation status"
             found.append((group, ev, set()))
     return found
 

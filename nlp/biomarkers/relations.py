@@ -151,13 +151,20 @@ def fits(variant: Variant, group: Group) -> bool:
     return not variant.genes or bool(genes & set(variant.genes))
 
 
+def signed_positive(text: str) -> bool:
+    """A variant's form carries its positive sign: "T790M+", "T790M-positive", "Ph+"."""
+    return text.endswith("+") or text.lower().endswith("-positive")
+
+
 def _variant(ent: Span, group: Group, ev: Evidence) -> bool:
-    """Records a VARIANT entity next to the group; False when it is unknown or names other genes."""
+    """Records a VARIANT entity next to the group, with the positive sign its form carries; False when it is
+    unknown or names other genes."""
     variant = vocabulary().variants.get(ent.id_)
     if variant is None or not fits(variant, group):
         return False
     ev.variants.append(variant.name)
     ev.alterations.append(variant.alteration)
+    ev.positive |= signed_positive(ent.text)
     return True
 
 
