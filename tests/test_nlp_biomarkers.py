@@ -376,6 +376,17 @@ def test_a_named_variant_with_its_positive_sign_before_the_word_status_is_requir
     assert facts(inclusion("Central confirmation of T790M mutation status")) == []
 
 
+@pytest.mark.parametrize(
+    "line", ["EGFR exon 19 deletion or L858R mutation", "Activating EGFR mutation (exon 19 deletion and/or L858R)"]
+)
+def test_named_variants_of_one_gene_joined_by_or_are_alternatives(line):
+    found = facts(inclusion(line))
+    assert {(b.gene, b.variant) for b in found} >= {("EGFR", "exon 19 deletion"), ("EGFR", "L858R")}
+    assert len({b.any_of for b in found}) == 1 and found[0].any_of is not None
+    both = facts(inclusion("EGFR T790M and L858R mutations"))
+    assert {b.variant for b in both} == {"T790M", "L858R"} and all(b.any_of is None for b in both)
+
+
 def test_with_or_without_applies_to_what_follows_only():
     line = "EGFR activating mutation (exon 19 deletion or L858R), with or without T790M mutation"
     assert triples(inclusion(line)) == {("EGFR", "mutation", "required")}

@@ -104,12 +104,13 @@ def emit(doc: Doc, k: int, span: Span, group: Group, ev: Evidence, g: int, metho
         for alt in _gene_alterations(gene, alterations, method_alts, ev.wild_type)
     ]
     alternatives = _are_alternatives(group, ev, method_alts)
-    group_id = f"{k}:{g}" if pol == "required" and alternatives and len(rows) > 1 else None
     min_copies = copies(doc_text(doc), span) if any(alt == "amplification" for _, alt in rows) else None
     first, last = doc[min(group.start, ev.start)], doc[max(group.end, ev.end) - 1]
     span_chars = (first.idx, last.idx + len(last))
     known = vocabulary().variants
     variant_kinds = {name: known[name].alteration if name in known else "mutation" for name in ev.variants}
+    named = [(gene, alt, variant) for gene, alt in rows for variant in _variants(variant_kinds, alt)]
+    group_id = f"{k}:{g}" if pol == "required" and alternatives and len(named) > 1 else None
     return [
         Biomarker(
             gene=gene,
@@ -121,8 +122,7 @@ def emit(doc: Doc, k: int, span: Span, group: Group, ev: Evidence, g: int, metho
             criterion=k,
             span=span_chars,
         )
-        for gene, alt in rows
-        for variant in _variants(variant_kinds, alt)
+        for gene, alt, variant in named
     ]
 
 

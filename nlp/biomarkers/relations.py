@@ -55,6 +55,7 @@ _PROTEIN_CHANGE = re.compile(r"^(?:p\.)?[ACDEFGHIKLMNPQRSTVWY]\d{2,4}(?:[ACDEFGH
 _GENE_LIKE = re.compile(r"^[A-Z][A-Za-z0-9-]{1,7}$")
 _SCORE = re.compile(r"^(?:[<>≤≥]=?|=)?\d+(?:\.\d+)?%?\+?$")
 _UPPER_BOUNDS = {"<", "≤", "<=", "=<"}
+_OFFERING = {"or", "and/or", "/"}  # between two named variants: one of them is asked
 _LEFT_SKIPPED = LEFT_FILLERS | (FILLERS - {",", ")"})
 
 
@@ -225,8 +226,13 @@ class Scanner:
                 return None
             ev.alterations.append(ent.id_)
             ev.alternatives |= pending_conj
-        elif ent.label_ != "VARIANT" or not _variant(ent, group, ev):
-            return None
+        else:
+            if ent.label_ != "VARIANT":
+                return None
+            offered = bool(ev.variants) and any(t.lower_ in _OFFERING for t in self.doc[ev.end : ent.start])
+            if not _variant(ent, group, ev):
+                return None
+            ev.alternatives |= offered  # "EGFR exon 19 deletion or L858R": one of the named variants
         ev.end = ent.end
         return ent.end, False
 
