@@ -337,7 +337,7 @@ def _is_age(
     if after_age or groups["old"] or groups.get("agein") or unit in grammar.old_units:
         return True
     phrase = groups.get("cmp") or groups.get("post") or ""
-    if "old" in phrase or "young" in phrase:
+    if "old" in phrase or "young" in phrase or "age" in phrase:  # "aged over 18": the cue is in the comparator
         return True
     if grammar.duration_end.search(before):
         return False

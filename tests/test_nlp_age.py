@@ -488,3 +488,11 @@ def test_any_age_under_a_menopausal_state_is_its_definition():
 )
 def test_the_age_of_puberty_is_no_limit(line: str):
     assert window(inclusion("Diagnosis of hypogonadism", line)) == (None, None)
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [("aged over 18", (18, None)), ("Healthy, aged over 65", (65, None)), ("Aged over 50 with diabetes", (50, None))],
+)
+def test_an_age_word_inside_the_comparator_is_the_age_cue(line: str, expected: tuple):
+    assert window(inclusion(line)) == expected
