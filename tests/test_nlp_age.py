@@ -496,3 +496,15 @@ def test_the_age_of_puberty_is_no_limit(line: str):
 )
 def test_an_age_word_inside_the_comparator_is_the_age_cue(line: str, expected: tuple):
     assert window(inclusion(line)) == expected
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Individuals between the ages of 18-75 will be included", (18, 75)),
+        ("Age of 40~75 men and women", (40, 75)),
+        ("Subjects aged 4 and above will be included", (4, None)),
+    ],
+)
+def test_a_word_after_the_age_number_is_no_unit_of_measure(line: str, expected: tuple):
+    assert window(inclusion(line)) == expected
