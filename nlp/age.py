@@ -158,6 +158,7 @@ def _grammar() -> _Grammar:
                 + num.format("a")
                 + unit.format("ua")
                 + part
+                + r"(?:\s*(?:old|of\s+age)(?![a-z]))?"  # "between 20 years old and 65 years old"
                 + r"\s*(?:-|~|to|(?P<and>and)|through|until|till)\s*"
                 + r"(?P<upper>"
                 + upper_second

@@ -508,3 +508,16 @@ def test_an_age_word_inside_the_comparator_is_the_age_cue(line: str, expected: t
 )
 def test_a_word_after_the_age_number_is_no_unit_of_measure(line: str, expected: tuple):
     assert window(inclusion(line)) == expected
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Age between 20 years old and 65 years old",
+        "Patient is between 20 years old and 65 years old, inclusive",
+        "Age: 20 years old to 65 years of age",
+        "Aged 20 years of age to 65 years of age",
+    ],
+)
+def test_a_range_whose_first_end_repeats_old_or_of_age_gives_both_bounds(line: str):
+    assert window(inclusion(line)) == (20, 65)
