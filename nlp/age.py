@@ -220,8 +220,8 @@ def _grammar() -> _Grammar:
         ),
         subgroup=re.compile(
             r"(?<![a-z])(?:(?:for|if|when|among|unless|except)\s+(?:(?:the|all|any|those|a|an)\s+)?"
-            r"(?:(?:" + words("person") + r")\s*,?\s*)?|\(\s*those\s+)"
-            r"(?:(?:who|that|whose)\s+)?(?:(?:are|is|were|be|aged?|age\s+is)\s+)*\(?$"
+            r"(?:(?:[a-z]+\s+)?(?:" + words("person") + r")\s*,?\s*)?|\(\s*those\s+)"
+            r"(?:(?:who|that|whose)\s+)?(?:(?:are|is|were|be|aged?|age\s+is)\s+)*(?:\(\s*(?:(?:ages?|aged)\s+)?)?$"
             r"|(?:karnofsky|lansky|ecog|zubrod|performance|bmi)[^.;]*(?<![a-z])(?:in|for)\s+"
             r"(?:(?:the|all|any|those)\s+)?(?:" + words("person") + r")\s*(?:(?:aged?|of\s+age)\s+)?$"
         ),
@@ -277,6 +277,11 @@ _NOT_A_COHORT_AFTER = re.compile(
 )
 _ASSENT_REACH = 40
 _NOT_ASSENTS = re.compile(r"\d|[.;]|(?<![a-z])(?:time|date|day|visit|at|on|when|as of|by|before|prior)(?![a-z])")
+_REQUIREMENT = re.compile(  # what the people an age names must do: "must have", "should also undergo"
+    r"(?<![a-z])(?<!who )(?<!that )(?:must|should|are\s+required\s+to)\s+(?:(?:also|not|additionally)\s+)*"
+    r"(?!be\s+(?:at\s+least|aged?|older|younger|between|over|under|above|below|from|\d|[<>≥≤]))"
+)
+_VERB = re.compile(r"(?<![a-z])(?:must|should|shall|will|be|are|is|were|was)(?![a-z])")
 _ALTERNATIVES = re.compile(r"(?<![a-z])(?:one|any|either|two|three|four|\d)\s+(?:out\s+)?of\s+(?:the\s+)?following")
 
 
@@ -333,6 +338,8 @@ def _is_age(
         return False
     if grammar.subgroup.search(before) or _a_share_of_the_enrolment(text, start, grammar):
         return False
+    if _names_a_requirement_of_its_people(text, m.end(), before, grammar):
+        return False
     if _ONLY_FOR.match(text, max(text.rfind(". ", 0, start) + 1, text.rfind(";", 0, start) + 1)):
         return False
     if after_age or groups["old"] or groups.get("agein") or unit in grammar.old_units:
@@ -352,6 +359,20 @@ def _is_age(
     if person and not _SUBGROUP_END.search(before, 0, person.start()):
         return True
     return unit is not None and not before.strip(" -*•(") and not context.after_label(grammar)
+
+
+def _names_a_requirement_of_its_people(text: str, end: int, before: str, grammar: _Grammar) -> bool:
+    """Whether the age ending at `end` names the people a requirement later in its sentence is for, not a limit:
+    right after a person word, with the sentence going on to what they must do or have ("Patients >= 70 years
+    must have a performance status of 0-2", "Children under 15 months of age, who ..., must also have ...",
+    "Females > 13 years of age must have a negative pregnancy test"). "Patients must be 18 or older and must
+    sign ...", "Patients who are 18 to 75 must have ..." and "Patients 18 to 75 who must have failed ..." keep
+    their ages."""
+    person = grammar.person_end.search(before)
+    if person is None or _VERB.search(person.group()):
+        return False
+    sentence_end = _SENTENCE_END.search(text, end)
+    return _REQUIREMENT.search(text, end, sentence_end.start() if sentence_end else len(text)) is not None
 
 
 def _picks_who_assents(text: str, m: re.Match) -> bool:

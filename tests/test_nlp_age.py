@@ -521,3 +521,30 @@ def test_a_word_after_the_age_number_is_no_unit_of_measure(line: str, expected: 
 )
 def test_a_range_whose_first_end_repeats_old_or_of_age_gives_both_bounds(line: str):
     assert window(inclusion(line)) == (20, 65)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Patients under 16 years must have an ECOG performance status of 0 or 1",
+        "Children under 2 years of age, who were born preterm, must also have a normal cranial ultrasound",
+        "Female subjects <= 55 years of age must have a negative pregnancy test",
+        "Participants 17 years of age and younger should also bring a parent to each visit",
+        "Consent is signed by the patient. For minor patients (ages 12 to 17 years), a parent also signs",
+    ],
+)
+def test_an_age_naming_whom_a_requirement_is_for_is_no_limit(line: str):
+    assert window(inclusion("Age 10 years or older", line)) == (10, None)
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Patients must be over 21 years old and must be able to give written informed consent", (21, None)),
+        ("All volunteers must be between 21 and 65 years of age and must have provided written consent", (21, 65)),
+        ("Patients who are 21 to 65 years old must have measurable disease", (21, 65)),
+        ("Patients 21 to 65 years old who must have failed one prior therapy", (21, 65)),
+    ],
+)
+def test_an_age_stated_with_its_own_verb_stays_a_limit_beside_other_requirements(line: str, expected: tuple):
+    assert window(inclusion(line)) == expected
