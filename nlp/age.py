@@ -281,6 +281,7 @@ _REQUIREMENT = re.compile(  # what the people an age names must do: "must have",
     r"(?<![a-z])(?<!who )(?<!that )(?:must|should|are\s+required\s+to)\s+(?:(?:also|not|additionally)\s+)*"
     r"(?!be\s+(?:at\s+least|aged?|older|younger|between|over|under|above|below|from|\d|[<>≥≤]))"
 )
+_LABELS_A_REQUIREMENT = re.compile(r"\s*\)?\s*:\s*[a-z(]")  # "(age < 18): creatinine clearance ≥ 90": whom it is for
 _VERB = re.compile(r"(?<![a-z])(?:must|should|shall|will|be|are|is|were|was)(?![a-z])")
 _ALTERNATIVES = re.compile(r"(?<![a-z])(?:one|any|either|two|three|four|\d)\s+(?:out\s+)?of\s+(?:the\s+)?following")
 
@@ -338,7 +339,7 @@ def _is_age(
         return False
     if grammar.subgroup.search(before) or _a_share_of_the_enrolment(text, start, grammar):
         return False
-    if _names_a_requirement_of_its_people(text, m.end(), before, grammar):
+    if _names_a_requirement_of_its_people(text, m.end(), before, grammar) or _LABELS_A_REQUIREMENT.match(text, m.end()):
         return False
     if _ONLY_FOR.match(text, max(text.rfind(". ", 0, start) + 1, text.rfind(";", 0, start) + 1)):
         return False

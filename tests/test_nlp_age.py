@@ -548,3 +548,19 @@ def test_an_age_naming_whom_a_requirement_is_for_is_no_limit(line: str):
 )
 def test_an_age_stated_with_its_own_verb_stays_a_limit_beside_other_requirements(line: str, expected: tuple):
     assert window(inclusion(line)) == expected
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Pediatric population (age < 18): creatinine clearance ≥ 90 ml/min",
+        "Age 12 to < 16 years: maximum serum creatinine 1.2 mg/dL",
+        "Age 8 and under: clinically normal pulmonary function",
+    ],
+)
+def test_an_age_labelling_a_requirement_is_no_limit(line: str):
+    assert window(inclusion("Age 10 years or older", line)) == (10, None)
+
+
+def test_an_age_heading_its_cohorts_criteria_stays_a_limit():
+    assert window(inclusion("Age 10 to 16 years:", "  - Lansky ≥ 50")) == (10, 16)
