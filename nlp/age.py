@@ -16,18 +16,20 @@ within one criterion the first sentence stands if it is consistent ("Age > 18 ye
 age are excluded"), else the criterion states none ("ECOG ≤ 3 (age ≥ 16) or Lansky ≥ 40% (age < 16)"); across
 criteria an empty window means no limit ("≥ 60 years" or "< 60 years and amenorrheic"). Whole ranges are cohorts
 and add up; a lower bound above a range is another cohort or an exception ("birth through 21 ...; older than 21
-... may be considered" reads 0 upward): they widen the window, never narrow it; a cohort of any age ("All ages
+... may be considered" reads 0 upward), as is an upper bound at or below a range ("neonates ≤ 28 days old;
+children 2 to 11 years" has no minimum): they widen the window, never narrow it; a cohort of any age ("All ages
 are eligible", "or of any age with a co-morbid condition", "no age restriction") leaves no limit ("at any age",
 "(any age before amendment 1)" do not).
 Ages that are not the participants' limits are left out: another person's (a donor, a relative: "DONOR: age < 60",
 "relatives diagnosed under age 50", and every age under an item naming only such a person), a menopause
 definition's ("postmenopausal, defined as age ≥ 55 or ..."; "premenopausal women aged 20-45" keeps its age), a
 subgroup's ("consent of a guardian if under 18", "ECOG 2 if age ≥ 70", "Lansky 50-100 in patients 10 and under",
-"(those 16 years and older)"), a share of the enrolment ("no more than 10 percent may be over 50"), the age of
-something else or at an event ("bone age", "mental age", "wound more than 6 months old", "1 year old when they had
-chickenpox", "3-10 years past menopause", "2 years postmenopausal", "under 16 at onset", "10 years of formal
-education", a score "greater than 14 on the Hamilton scale"), and those under an inclusion list of alternatives
-("one of the following:", "at least three of the following:") or of exceptions ("Exemptions from this criterion:").
+"(those 16 years and older)", "Patients >= 70 years must have ...", "(age < 18): creatinine clearance ..."), a
+share of the enrolment ("no more than 10 percent may be over 50"), the age of something else or at an event ("bone
+age", "mental age", "wound more than 6 months old", "1 year old when they had chickenpox", "3-10 years past
+menopause", "2 years postmenopausal", "under 16 at onset", "10 years of formal education", a score "greater than 14
+on the Hamilton scale"), and those under an inclusion list of alternatives ("one of the following:", "at least
+three of the following:") or of exceptions ("Exemptions from this criterion:").
 Other persons include household contacts, caregivers, parents and guardians (whose consent an age may choose:
 "consent of a parent or guardian for patients under 18"), like the children's who sign an assent ("aged 7 to 17
 willing to sign assent": they may widen the window, never narrow it). A sentence opening with the place or group
@@ -703,6 +705,10 @@ def age_window(
     open_ended = [b.value for b in limits if not b.ranged and b.side == "min" and b.section == "inclusion"]
     if ranges and open_ended and max(open_ended) >= max(ranges):
         high = None  # another cohort has no upper limit: "adults ≥ 18; adolescents 12 to 17"
+    range_lows = [b.value for b in limits if b.ranged and b.side == "min" and b.section == "inclusion"]
+    open_below = [b.value for b in limits if not b.ranged and b.side == "max" and b.section == "inclusion"]
+    if range_lows and open_below and min(open_below) <= min(range_lows):
+        low = None  # another cohort has no lower limit: "neonates ≤ 28 days old; children 2 to 11 years"
     if any_age:
         low = high = None
     for b in (b for _, b in found if b.widens):

@@ -564,3 +564,14 @@ def test_an_age_labelling_a_requirement_is_no_limit(line: str):
 
 def test_an_age_heading_its_cohorts_criteria_stays_a_limit():
     assert window(inclusion("Age 10 to 16 years:", "  - Lansky ≥ 50")) == (10, 16)
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        ("Neonates (≤ 28 days old)", "Children (2 to 11 years old)", "Adolescents (12 to 16 years old)"),
+        ("Under 65 years:", "  - ECOG 0-2", "Age 65-70 years:", "  - ECOG 0-1"),
+    ],
+)
+def test_a_cohort_below_a_range_with_no_lower_limit_leaves_no_minimum(lines: tuple):
+    assert window(inclusion(*lines))[0] is None
