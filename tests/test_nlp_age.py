@@ -575,3 +575,15 @@ def test_an_age_heading_its_cohorts_criteria_stays_a_limit():
 )
 def test_a_cohort_below_a_range_with_no_lower_limit_leaves_no_minimum(lines: tuple):
     assert window(inclusion(*lines))[0] is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (inclusion("Gender: Male and Female", "Minimum Age: 18", "Maximum Age: 70"), (18, 70)),
+        ("Minimum Age: 18 Years Maximum Age: 99 Years Sex: All\nInclusion Criteria:\n- Asthma", (18, 99)),
+        (inclusion("Minimum age of 21 years"), (21, None)),
+    ],
+)
+def test_minimum_and_maximum_age_labels_give_their_bounds(text: str, expected: tuple):
+    assert window(text) == expected
