@@ -587,3 +587,16 @@ def test_a_cohort_below_a_range_with_no_lower_limit_leaves_no_minimum(lines: tup
 )
 def test_minimum_and_maximum_age_labels_give_their_bounds(text: str, expected: tuple):
     assert window(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Age over or equal 18 years", (18, None)),
+        ("Men or women equal or elder 40 years of age", (40, None)),
+        ("Age under or equal 12 years", (None, 12)),
+        ("Age older or equal to 50 years", (50, None)),
+    ],
+)
+def test_comparators_written_with_equal_first_or_without_to_give_their_bound(line: str, expected: tuple):
+    assert window(inclusion(line)) == expected
