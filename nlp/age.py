@@ -161,6 +161,7 @@ def _grammar() -> _Grammar:
                 + unit.format("ua")
                 + part
                 + r"(?:\s*(?:old|of\s+age)(?![a-z]))?"  # "between 20 years old and 65 years old"
+                + r"(?:\s*\([^()]{1,200}\))?"  # "between 18 (20 for Japanese) and 65 years": an aside in the range
                 + r"\s*(?:-|~|to|(?P<and>and)|through|until|till)\s*"
                 + r"(?P<upper>"
                 + upper_second

@@ -600,3 +600,14 @@ def test_minimum_and_maximum_age_labels_give_their_bounds(text: str, expected: t
 )
 def test_comparators_written_with_equal_first_or_without_to_give_their_bound(line: str, expected: tuple):
     assert window(inclusion(line)) == expected
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Male or female between 18 (20 in Japan) and 65 years of age inclusive",
+        "Man or woman 18 (or older if the legal age of consent is greater than [>]18) to 65 years of age, inclusive",
+    ],
+)
+def test_an_aside_between_the_ends_of_a_range_keeps_the_range(line: str):
+    assert window(inclusion(line)) == (18, 65)
