@@ -285,6 +285,10 @@ _REQUIREMENT = re.compile(  # what the people an age names must do: "must have",
     r"(?!be\s+(?:at\s+least|aged?|older|younger|between|over|under|above|below|from|\d|[<>≥≤]))"
 )
 _LABELS_A_REQUIREMENT = re.compile(r"\s*\)?\s*:\s*[a-z(]")  # "(age < 18): creatinine clearance ≥ 90": whom it is for
+_BARE_AGE = re.compile(
+    r"(?:(?:the\s+)?(?:patients?|subjects?|participants?)\s*,?\s*(?:(?:must|should)\s+be\s+|is\s+|are\s+)?)?"
+    r"(?P<age>age[ds]?\s*:?\s*)?(?P<n>\d{1,2})\s*(?:(?:years?|yrs?)(?P<old>\s*(?:old|of\s+age))?)?\s*[.;,]?"
+)
 _VERB = re.compile(r"(?<![a-z])(?:must|should|shall|will|be|are|is|were|was)(?![a-z])")
 _ALTERNATIVES = re.compile(r"(?<![a-z])(?:one|any|either|two|three|four|\d)\s+(?:out\s+)?of\s+(?:the\s+)?following")
 
@@ -363,6 +367,15 @@ def _is_age(
     if person and not _SUBGROUP_END.search(before, 0, person.start()):
         return True
     return unit is not None and not before.strip(" -*•(") and not context.after_label(grammar)
+
+
+def _bare_minimum(lowered: str, section: str) -> list[_Bound]:
+    """The lower bound of an inclusion criterion that is one age in years with no comparator ("Age 18 years",
+    "Subjects must be 18 years of age.", "Age: 30"): a minimum, its symbol often lost in copying ("Age ≥ 18")."""
+    m = _BARE_AGE.fullmatch(lowered.strip())
+    if m is None or not (m.group("age") or m.group("old")):
+        return []
+    return [_Bound(float(m.group("n")), "min", section, m.start("n"))]
 
 
 def _names_a_requirement_of_its_people(text: str, end: int, before: str, grammar: _Grammar) -> bool:
@@ -683,6 +696,8 @@ def age_window(
         if any(word in lowered for word in grammar.before_number_words):
             lowered = _unqualified(lowered, grammar)
         bounds = _bounds(lowered, section, grammar, bool(header_before), criteria[i - 1][1] if i else "")
+        if not bounds and section == "inclusion":
+            bounds = _bare_minimum(lowered, section)
         if bounds and parent_of and _under_others_header(i, criteria, parent_of, grammar):
             bounds = []
         if bounds and parent_of and _out_of_scope(i, criteria, parent_of, grammar):

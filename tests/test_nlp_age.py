@@ -611,3 +611,18 @@ def test_comparators_written_with_equal_first_or_without_to_give_their_bound(lin
 )
 def test_an_aside_between_the_ends_of_a_range_keeps_the_range(line: str):
     assert window(inclusion(line)) == (18, 65)
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Age 18 years.", "Subjects must be 18 years of age.", "18 years of age", "Age: 18", "Patient, age 18 years old."],
+)
+def test_one_age_with_no_comparator_is_the_minimum(line: str):
+    assert window(inclusion(line)) == (18, None)
+
+
+@pytest.mark.parametrize(
+    "text", [inclusion("18 years"), inclusion("Age 6 months"), exclusion("Age 18 years"), inclusion("Stage 18")]
+)
+def test_a_bare_number_without_an_age_word_or_outside_inclusion_is_no_minimum(text: str):
+    assert window(text) == (None, None)
