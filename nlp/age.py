@@ -750,14 +750,25 @@ class _Parents:
         self._columns: dict[int, int] = {}
 
     def _column(self, i: int) -> int:
+        """Where criterion i's last bullet or number starts in its line ("3. Age" and "* Loss" at one indent are
+        siblings; "-   - Bilateral" is under "- Postmenopausal"), or its text when it has none."""
         if i not in self._columns:
-            self._columns[i] = self.starts[i] - self.text.rfind("\n", 0, self.starts[i]) - 1
+            start = self.starts[i]
+            line = self.text.rfind("\n", 0, start) + 1
+            if not _LINE_LEAD.fullmatch(self.text, line, start):
+                self._columns[i] = start - line
+            else:
+                found = _LINE_LEAD.match(self.text, line)
+                lead = found.group() if found else ""
+                marks = lead.rstrip()
+                self._columns[i] = len(marks) - len(marks.split()[-1]) if marks.strip() else len(lead)
         return self._columns[i]
 
     def __call__(self, i: int) -> int | None:
-        column = self._column(i)
-        if not _LINE_LEAD.fullmatch(self.text, self.starts[i] - column, self.starts[i]):
+        start = self.starts[i]
+        if not _LINE_LEAD.fullmatch(self.text, self.text.rfind("\n", 0, start) + 1, start):
             return None
+        column = self._column(i)
         return next((j for j in range(i - 1, -1, -1) if self._column(j) < column), None)
 
 

@@ -626,3 +626,12 @@ def test_one_age_with_no_comparator_is_the_minimum(line: str):
 )
 def test_a_bare_number_without_an_age_word_or_outside_inclusion_is_no_minimum(text: str):
     assert window(text) == (None, None)
+
+
+def test_a_numbered_item_after_bullets_at_its_indent_is_their_sibling_not_their_sub_item():
+    text = (
+        "Inclusion Criteria:\n\n1. Chronic phase CML\n\n2.1 Failure of interferon, one of the following:\n\n"
+        "* Loss of a prior hematologic remission.\n* A two-fold increase in WBC count.\n\n3. Age ≥ 16 years\n\n"
+        "4. ECOG 0-2\n\nExclusion Criteria:\n\n* Pregnancy"
+    )
+    assert window(text) == (16, None)
