@@ -581,13 +581,21 @@ def _out_of_scope(
             return True
         if lowered.endswith(":") and (
             _heads_others(lowered, grammar)
-            or _defines_state(lowered, 0, len(lowered), grammar)
+            or (_defines_state(lowered, 0, len(lowered), grammar) and not _ends_with_a_person(lowered, grammar))
             or (section == "inclusion" and _ALTERNATIVES.search(lowered))
             or _EXCEPTIONS.search(lowered, max(lowered.rfind(". "), lowered.rfind(", "), lowered.rfind(";")) + 1)
         ):
             return True
         parent = parent_of(parent)
     return False
+
+
+def _ends_with_a_person(header: str, grammar: _Grammar) -> bool:
+    """Whether a list's header ends with a person word ("Premenopausal and postmenopausal women:"): it heads the
+    participants' criteria, not a definition of the state it names."""
+    words = header.rstrip(" :")
+    ends = [m.end() for m in grammar.person.finditer(words)]
+    return bool(ends) and ends[-1] == len(words)
 
 
 def _names_another_person(text: str, grammar: _Grammar) -> bool:

@@ -635,3 +635,12 @@ def test_a_numbered_item_after_bullets_at_its_indent_is_their_sibling_not_their_
         "4. ECOG 0-2\n\nExclusion Criteria:\n\n* Pregnancy"
     )
     assert window(text) == (16, None)
+
+
+def test_a_header_naming_the_participants_menopausal_states_keeps_the_ages_under_it():
+    text = (
+        "Inclusion Criteria:\n- Premenopausal and postmenopausal women:\n"
+        "    1. Female aged 20 to 40 years (premenopausal arm), or female aged 45 to 65 years (postmenopausal arm)\n"
+        "Exclusion Criteria:\n- Pregnancy"
+    )
+    assert window(text) == (20, 65)
