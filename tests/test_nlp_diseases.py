@@ -169,6 +169,12 @@ def test_nsclc_lies_within_lung_cancer():
     assert lung.id in ancestors(nsclc.id) and nsclc.id in descendants(lung.id)
 
 
+def test_a_patient_with_urinary_symptoms_may_or_may_not_have_the_prostate_disease_a_trial_names():
+    symptoms = map_condition("lower urinary tract symptoms")[0]
+    assert relation(symptoms, map_condition("Benign Prostatic Hyperplasia")) == "unknown"
+    assert relation(map_condition("BPH")[0], map_condition("LUTS")) == "met"
+
+
 def test_breast_and_colorectal_cancer_are_disjoint():
     assert not overlaps("DOID:1612", "DOID:9256")
 

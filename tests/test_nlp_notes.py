@@ -161,3 +161,14 @@ def test_a_regimen_is_a_prior_therapy_by_its_name():
 def test_a_contracted_negation_leaves_the_diagnosis_out():
     reading = read_note("Parkinson disease. He doesn't have any signs of dementia; he didn’t have a stroke.")
     assert reading.profile["conditions"] == ["Parkinson's disease"]
+
+
+@pytest.mark.parametrize(("note", "conditions"), [
+    ("Ultrasound showed several gallstones. History of hypercholesterolemia.",
+     ["cholecystolithiasis", "hypercholesterolemia"]),
+    ("Seen for lower urinary tract symptoms: frequency and weak stream.", ["lower urinary tract symptoms"]),
+    ("COPD on home oxygen. Pulm HTN on sildenafil.",
+     ["chronic obstructive pulmonary disease", "pulmonary hypertension"]),
+])
+def test_common_diagnoses_are_read_by_the_names_notes_use(note, conditions):
+    assert read_note(note).profile["conditions"] == conditions
