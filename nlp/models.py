@@ -117,6 +117,10 @@ class DiseaseFacts(_Model):
     terms: list[DiseaseTerm] = Field(default_factory=list, description="the deciding (most specific) terms")
     basket: bool = Field(default=False, description="a generic term (solid tumour, cancer) decides: any disease below")
     enrols: Enrols = Field(default="patients", description="people without the disease: screening, prevention")
+    excluded: list[DiseaseTerm] = Field(
+        default_factory=list,
+        description="diseases a criterion excludes in so many words ('History of multiple myeloma'), source sentence",
+    )
 
 
 class TrialCriteria(_Model):

@@ -26,6 +26,16 @@ title states that the participants have a cancer (registries also file patient p
 SCREENING), and
 "patients" otherwise: treatment, supportive care, and prevention of a treatment's side effects ("radiation
 dermatitis", "chemotherapy-induced nausea": the side-effect words of the statements file) enrol patients.
+
+`excluded` holds the diseases a criterion excludes in so many words: a short exclusion criterion (at most
+MAX_EXCLUSION_WORDS words), or an inclusion criterion opening with "No" or "Without", whose every word outside the
+disease names is a filler word of `nlp/vocab/excluded_disease_words.jsonl` ("History of multiple myeloma",
+"Subjects suffering from asthma", "No known diabetes mellitus"). Any other word ("uncontrolled", "severe", "within 5
+years", "other", "except", a number) leaves the criterion unread: it excludes the disease only in some form or time.
+Generic terms (cancer, carcinoma, solid tumour) and terms the trial's own diseases lie within ("No prior malignancy"
+in a lung cancer trial) are never excluded, nor are the items listed after a criterion that introduces allowed
+exceptions ("No other malignancy except the following:"). A trial that accepts healthy volunteers gives none: its
+criteria often hold for the volunteers or for the patients only.
 """
 
 from __future__ import annotations
@@ -37,11 +47,16 @@ from pathlib import Path
 
 from nlp import diseases
 from nlp.models import Criterion, DiseaseFacts, DiseaseSource, DiseaseTerm, Enrols
+from nlp.resources import read_vocab
 
 STATEMENTS_PATH = Path(__file__).resolve().parent / "vocab" / "disease_statements.jsonl"
 MAX_STATEMENTS = 6  # the disease is stated among the first inclusion criteria; later ones are about other things
 _KINDS = ("cue", "basket", "screening", "side_effect")
 _TREATING = ("TREATMENT", "SUPPORTIVE_CARE")
+EXCLUSION_WORDS = "excluded_disease_words.jsonl"
+MAX_EXCLUSION_WORDS = 12  # a criterion that only names diseases is short; longer ones are not mapped (speed)
+_WORD = re.compile(r"\w+")
+_FOLLOWING = re.compile(r"(?::|\bfollowing)\W*$", re.I)
 
 
 @cache
@@ -143,4 +158,60 @@ def trial_diseases(study: dict, criteria: list[Criterion]) -> DiseaseFacts:
     basket = bool(generic) and (not specific or baskets_said)
     decided = specific + generic if basket else specific
     enrols = _enrols(section, conditions, titles[0] if titles else "", decided)
-    return DiseaseFacts(terms=decided, basket=basket, enrols=enrols)
+    healthy = bool((section.get("eligibilityModule") or {}).get("healthyVolunteers"))
+    excluded = [] if healthy else _excluded(criteria, decided)  # volunteers' criteria may differ: cohort-only
+    return DiseaseFacts(terms=decided, basket=basket, enrols=enrols, excluded=excluded)
+
+
+@cache
+def _exclusion_words(kind: str) -> frozenset[str]:
+    """The words of one kind (filler, negation, exception) in the excluded-disease word list."""
+    return frozenset(row["word"] for row in read_vocab(EXCLUSION_WORDS) if row["kind"] == kind)
+
+
+@cache
+def _exception_regex() -> re.Pattern[str]:
+    words = sorted(_exclusion_words("exception"), key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words) + r")\b", re.I)
+
+
+def _introduces_exceptions(text: str) -> bool:
+    """ "No other malignancy except the following:": the items after it are allowed, not excluded."""
+    return _exception_regex().search(text) is not None and _FOLLOWING.search(text) is not None
+
+
+def _named_only(text: str, section: str) -> list[diseases.TermMatch]:
+    """The diseases a criterion excludes when it names nothing else (see the module docstring), else []."""
+    words = list(_WORD.finditer(text))
+    if not words or len(words) > MAX_EXCLUSION_WORDS:
+        return []
+    if section == "inclusion":
+        if words[0].group().lower() not in _exclusion_words("negation"):
+            return []
+        words = words[1:]
+    matches = diseases.map_condition(text)
+    filler = _exclusion_words("filler")
+    ids = {m.id for m in matches}
+    for word in words:
+        if any(m.start <= word.start() and word.end() <= m.end for m in matches):
+            continue
+        if word.group().lower() not in filler and not ids & {m.id for m in diseases.map_condition(word.group())}:
+            return []  # a word that is neither filler nor another name of a disease found ("COPD")
+    return matches
+
+
+def _excluded(criteria: list[Criterion], decided: list[DiseaseTerm]) -> list[DiseaseTerm]:
+    """The diseases criteria exclude in so many words, never a generic term nor one the trial's diseases lie in."""
+    found: list[DiseaseTerm] = []
+    exceptions_in: str | None = None  # the section whose items are, from here on, allowed exceptions
+    for index, criterion in enumerate(criteria):
+        if _introduces_exceptions(criterion.text):
+            exceptions_in = criterion.section
+        if exceptions_in == criterion.section:
+            continue
+        for match in _named_only(criterion.text, criterion.section):
+            if diseases.is_basket(match.id) or any(diseases.is_within(t.id, match.id) for t in decided):
+                continue
+            found.append(DiseaseTerm(id=match.id, name=match.name, source="sentence", text=match.text,
+                                     criterion=index))
+    return found

@@ -19,6 +19,13 @@ conditions (a patient with several conditions is matched on any of them):
   cancer", trial NSCLC: ask).
 
 Each verdict quotes what it rests on: the registry conditions, the title or the criterion that states the disease.
+
+Beside it, `excluded_verdicts` gives one not_met verdict per criterion that excludes, in so many words, a disease the
+patient has (`TrialCriteria.diseases.excluded`, read by `nlp.trial_diseases`: "Subjects suffering from multiple
+myeloma"): the patient's term is the excluded one, or lies below it when that has at most MAX_EXCLUDED_BREADTH
+narrower terms (type 2 diabetes under "diabetes mellitus"; a mitral valve prolapse is not ruled out by "heart
+disease", which names too many conditions to be sure the criterion means it). An excluded disease the patient is
+not known to have gives no verdict: the profile lists what the patient has, not all they do not have.
 """
 
 from __future__ import annotations
@@ -33,6 +40,7 @@ from search.models import CriterionVerdict, IndexDocument, VerdictStatus
 
 _RANK = {"met": 2, "unknown": 1, "not_met": 0}
 _STATUS: dict[str, VerdictStatus] = {"met": "met", "unknown": "unknown", "not_met": "not_met"}
+MAX_EXCLUDED_BREADTH = 20  # narrower terms an excluded term may have and still rule out a patient with one of them
 
 
 @dataclass(frozen=True)
@@ -128,3 +136,25 @@ def diagnosis_verdict(doc: IndexDocument, found: Sequence[Diagnosis]) -> Criteri
     text, span = _quote(doc, decided)
     return CriterionVerdict(kind="diagnosis", status=_STATUS[best.verdict], criterion=text, span=span,
                             explanation=best.reason)
+
+
+def _has(patient_id: str, excluded_id: str) -> bool:
+    """Whether a patient with `patient_id` has the excluded disease for certain (see the module docstring)."""
+    narrow = len(diseases.descendants(excluded_id)) <= MAX_EXCLUDED_BREADTH
+    return patient_id == excluded_id or (narrow and diseases.is_within(patient_id, excluded_id))
+
+
+def excluded_verdicts(doc: IndexDocument, found: Sequence[Diagnosis]) -> list[CriterionVerdict]:
+    """One not_met verdict per criterion of `doc` that excludes a disease the patient has."""
+    verdicts: list[CriterionVerdict] = []
+    judged: set[int | None] = set()
+    for term in doc.facts.diseases.excluded:
+        has = next((name for d in found for i, name in zip(d.ids, d.names, strict=True) if _has(i, term.id)), None)
+        if has is None or term.criterion in judged:
+            continue
+        judged.add(term.criterion)
+        text, span = _quote(doc, term)
+        what = term.name if has == term.name else f"{has}, a kind of {term.name}"
+        verdicts.append(CriterionVerdict(kind="diagnosis", status="not_met", criterion=text, span=span,
+                                         explanation=f"trial excludes {term.name}; the patient has {what}"))
+    return verdicts

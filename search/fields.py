@@ -239,7 +239,7 @@ def match_view(doc: IndexDocument) -> IndexDocument:
     pointed.update(t.criterion for t in facts.prior_therapies)
     pointed.update(u.criterion for u in facts.uncertain)
     pointed.add(facts.cns_metastases.criterion)
-    pointed.update(t.criterion for t in facts.diseases.terms)
+    pointed.update(t.criterion for t in [*facts.diseases.terms, *facts.diseases.excluded])
     kept = [i for i, c in enumerate(facts.criteria) if i in pointed or c.kinds]
     new_index: dict[int | None, int] = {old: new for new, old in enumerate(kept)}
     cns = facts.cns_metastases
@@ -250,8 +250,9 @@ def match_view(doc: IndexDocument) -> IndexDocument:
                             for t in facts.prior_therapies],
         "uncertain": [u.model_copy(update={"criterion": new_index.get(u.criterion, -1)}) for u in facts.uncertain],
         "cns_metastases": cns.model_copy(update={"criterion": new_index.get(cns.criterion)}),
-        "diseases": facts.diseases.model_copy(update={"terms": [
-            t.model_copy(update={"criterion": new_index.get(t.criterion)}) for t in facts.diseases.terms]}),
+        "diseases": facts.diseases.model_copy(update={
+            name: [t.model_copy(update={"criterion": new_index.get(t.criterion)}) for t in terms]
+            for name, terms in (("terms", facts.diseases.terms), ("excluded", facts.diseases.excluded))}),
         "labs": [],
     })
     return doc.model_copy(update={

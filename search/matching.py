@@ -32,7 +32,7 @@ from core.statuses import OPEN_STATUSES
 from nlp.diseases import is_basket, is_cancer
 from nlp.vocab import gene_aliases
 from search.backend import Backend, Hit, Retrieval
-from search.diagnosis import Diagnosis, broader_and_narrower, diagnosis_verdict, understand
+from search.diagnosis import Diagnosis, broader_and_narrower, diagnosis_verdict, excluded_verdicts, understand
 from search.fields import tokens
 from search.geo import nearest_site, trial_contacts
 from search.models import IndexDocument, MatchResult, PatientProfile
@@ -107,7 +107,7 @@ def judge(doc: IndexDocument, patient: PatientProfile, relevance: float,
     specificity = _specificity(evaluation.specificity, doc, patient)
     found = understand(patient.conditions) if found_diseases is None else found_diseases
     diagnosis = diagnosis_verdict(doc, found)
-    criteria = [diagnosis, *evaluation.criteria]
+    criteria = [diagnosis, *excluded_verdicts(doc, found), *evaluation.criteria]
     counts = {s: sum(v.status == s for v in criteria) for s in ("met", "not_met", "unknown")}
     eligible = counts["not_met"] == 0
     tier = (2 if diagnosis.status == "met" else 1) if eligible else 0

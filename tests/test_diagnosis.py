@@ -6,8 +6,8 @@ import pytest
 
 from nlp.models import Criterion, DiseaseFacts, DiseaseTerm, TrialCriteria
 from search.backends import open_backend
-from search.diagnosis import describe, diagnosis_verdict, understand
-from search.matching import match_patient
+from search.diagnosis import describe, diagnosis_verdict, excluded_verdicts, understand
+from search.matching import judge, match_patient
 from search.models import IndexDocument
 from search.patient import parse_patient
 from tests.backend_suite import indexed_corpus
@@ -87,6 +87,48 @@ def test_a_patient_with_several_conditions_is_matched_on_any_of_them():
 def test_the_user_sees_what_the_diagnosis_was_understood_as():
     assert [describe(d) for d in understand(["metastatic colorectal adenocarcinoma"])] == [
         "metastatic colorectal adenocarcinoma → colorectal adenocarcinoma"]
+
+
+EXCLUSION = "Subjects suffering from multiple myeloma or diabetes mellitus or heart disease"
+
+
+def excluding(*terms: tuple[str, str]) -> IndexDocument:
+    doc = trial(("DOID:9120", "amyloidosis", "condition"))
+    doc.facts.criteria.append(Criterion(section="exclusion", text=EXCLUSION, span=(60, 60 + len(EXCLUSION))))
+    doc.facts.diseases.excluded = [DiseaseTerm(id=i, name=n, source="sentence", text=n, criterion=1) for i, n in terms]
+    return doc
+
+
+MYELOMA, DIABETES, HEART = ("DOID:9538", "multiple myeloma"), ("DOID:9351", "diabetes mellitus"), ("DOID:114",
+                                                                                                    "heart disease")
+
+
+def test_a_disease_the_trial_excludes_and_the_patient_has_is_not_met_quoting_the_criterion():
+    found = excluded_verdicts(excluding(MYELOMA), understand(["amyloidosis", "multiple myeloma"]))
+    assert [(v.kind, v.status, v.criterion, v.explanation) for v in found] == [
+        ("diagnosis", "not_met", EXCLUSION, "trial excludes multiple myeloma; the patient has multiple myeloma")]
+
+
+def test_a_patient_term_below_a_narrow_excluded_term_is_not_met():
+    found = excluded_verdicts(excluding(DIABETES), understand(["type 2 diabetes mellitus"]))
+    assert [v.explanation for v in found] == [
+        "trial excludes diabetes mellitus; the patient has type 2 diabetes mellitus, a kind of diabetes mellitus"]
+
+
+def test_a_broad_excluded_term_rules_out_only_the_patient_with_that_very_term():
+    assert excluded_verdicts(excluding(HEART), understand(["mitral valve prolapse"])) == []
+    assert len(excluded_verdicts(excluding(HEART), understand(["heart disease"]))) == 1
+
+
+def test_an_excluded_disease_the_patient_is_not_known_to_have_gives_no_verdict():
+    assert excluded_verdicts(excluding(MYELOMA, DIABETES), understand(["amyloidosis"])) == []
+
+
+def test_several_excluded_diseases_of_one_criterion_give_one_verdict_and_the_trial_is_not_eligible():
+    patient = parse_patient({"conditions": ["amyloidosis", "multiple myeloma", "type 2 diabetes mellitus"]})
+    result = judge(excluding(MYELOMA, DIABETES), patient, 0.5)
+    assert result.verdict == "not_eligible"
+    assert [(v.kind, v.status) for v in result.criteria] == [("diagnosis", "met"), ("diagnosis", "not_met")]
 
 
 # -- patients on the NTRK trials plus the API v2 studies ------------------------------------------------------

@@ -10,7 +10,8 @@ import pytest
 
 from ingest.loaders import iter_source
 from nlp.extract import extract_study
-from nlp.models import DiseaseFacts
+from nlp.models import Criterion, DiseaseFacts
+from nlp.trial_diseases import trial_diseases
 
 CTGOV = Path(__file__).resolve().parents[2] / "shared" / "ctgov"
 
@@ -90,3 +91,50 @@ def test_prevention_in_patients_who_are_no_volunteers_enrols_patients(nct_id):
 
 def test_a_screening_protocol_for_a_non_cancer_disease_is_not_read_as_cancer_screening():
     assert facts("NCT00001732").enrols == "patients"
+
+
+# -- diseases a criterion excludes in so many words (hand-written criteria) -------------------------------------
+
+def excluded(*criteria: tuple[str, str], conditions=("AL Amyloidosis",)) -> list[str]:
+    study = {"protocolSection": {"conditionsModule": {"conditions": list(conditions)}}}
+    read = [Criterion(section=section, text=text, span=(0, len(text))) for section, text in criteria]
+    return [f"{t.name} @{t.criterion}" for t in trial_diseases(study, read).excluded]
+
+
+def test_an_exclusion_criterion_that_only_names_a_disease_excludes_it():
+    assert excluded(("exclusion", "Pregnant women"), ("exclusion", "Subjects suffering from multiple myeloma;")) == [
+        "multiple myeloma @1"]
+
+
+def test_an_inclusion_criterion_opening_with_no_excludes_the_diseases_it_names():
+    assert excluded(("inclusion", "No known diabetes mellitus or asthma"), ("inclusion", "Diabetes mellitus")) == [
+        "diabetes mellitus @0", "asthma @0"]
+
+
+@pytest.mark.parametrize("text", [
+    "Uncontrolled hypertension",
+    "Severe pulmonary hypertension",
+    "History of asthma within the past 5 years",
+    "Diabetes mellitus requiring insulin",
+    "Other malignancy",
+    "Hypertension unless controlled by medication",
+])
+def test_a_disease_in_some_form_or_time_only_is_not_read_as_excluded(text):
+    assert excluded(("exclusion", text)) == []
+
+
+def test_generic_terms_and_terms_the_trials_own_disease_lies_in_are_never_excluded():
+    assert excluded(("exclusion", "Prior malignancy"), ("exclusion", "History of lung cancer"),
+                    conditions=("Non-small Cell Lung Cancer",)) == []
+
+
+def test_the_items_after_a_criterion_introducing_allowed_exceptions_are_not_excluded():
+    assert excluded(("exclusion", "No other malignancy except the following:"), ("exclusion", "Multiple myeloma"),
+                    ("exclusion", "Asthma")) == []
+
+
+def test_a_trial_accepting_healthy_volunteers_excludes_no_disease_its_criteria_may_hold_for_one_group_only():
+    study = {"protocolSection": {"conditionsModule": {"conditions": ["Asthma"]},
+                                 "eligibilityModule": {"healthyVolunteers": True}}}
+    text = "No history of diabetes mellitus"
+    assert trial_diseases(study, [Criterion(section="inclusion", text=text, span=(0, len(text)))]).excluded == []
