@@ -22,10 +22,12 @@ Each verdict quotes what it rests on: the registry conditions, the title or the 
 
 Beside it, `excluded_verdicts` gives one not_met verdict per criterion that excludes, in so many words, a disease the
 patient has (`TrialCriteria.diseases.excluded`, read by `nlp.trial_diseases`: "Subjects suffering from multiple
-myeloma"): the patient's term is the excluded one, or lies below it when that has at most MAX_EXCLUDED_BREADTH
-narrower terms (type 2 diabetes under "diabetes mellitus"; a mitral valve prolapse is not ruled out by "heart
-disease", which names too many conditions to be sure the criterion means it). An excluded disease the patient is
-not known to have gives no verdict: the profile lists what the patient has, not all they do not have.
+myeloma"): the patient's term is the excluded one, or a named kind of it: below it, its name holding the excluded
+term's name ("type 2 diabetes mellitus" under "diabetes mellitus"), the criterion naming the excluded term by no
+narrower words (not "acute hepatitis", an ontology synonym of hepatitis), and the excluded term having at most
+MAX_EXCLUDED_BREADTH narrower terms (a mitral valve prolapse is not ruled out by "heart disease", which names too many
+conditions to be sure the criterion means it). An excluded disease the patient is not known to have gives no
+verdict: the profile lists what the patient has, not all they do not have.
 """
 
 from __future__ import annotations
@@ -138,10 +140,19 @@ def diagnosis_verdict(doc: IndexDocument, found: Sequence[Diagnosis]) -> Criteri
                             explanation=best.reason)
 
 
-def _has(patient_id: str, excluded_id: str) -> bool:
+def _words(text: str) -> set[str]:
+    return set(diseases.normalize(text).split())
+
+
+def _has(patient_id: str, excluded: DiseaseTerm) -> bool:
     """Whether a patient with `patient_id` has the excluded disease for certain (see the module docstring)."""
-    narrow = len(diseases.descendants(excluded_id)) <= MAX_EXCLUDED_BREADTH
-    return patient_id == excluded_id or (narrow and diseases.is_within(patient_id, excluded_id))
+    if patient_id == excluded.id:
+        return True
+    narrow = len(diseases.descendants(excluded.id)) <= MAX_EXCLUDED_BREADTH
+    if not narrow or not diseases.is_within(patient_id, excluded.id):
+        return False
+    named = _words(diseases.term(excluded.id).name)
+    return _words(excluded.text) <= named <= _words(diseases.term(patient_id).name)
 
 
 def excluded_verdicts(doc: IndexDocument, found: Sequence[Diagnosis]) -> list[CriterionVerdict]:
@@ -149,7 +160,7 @@ def excluded_verdicts(doc: IndexDocument, found: Sequence[Diagnosis]) -> list[Cr
     verdicts: list[CriterionVerdict] = []
     judged: set[int | None] = set()
     for term in doc.facts.diseases.excluded:
-        has = next((name for d in found for i, name in zip(d.ids, d.names, strict=True) if _has(i, term.id)), None)
+        has = next((name for d in found for i, name in zip(d.ids, d.names, strict=True) if _has(i, term)), None)
         if has is None or term.criterion in judged:
             continue
         judged.add(term.criterion)

@@ -120,6 +120,14 @@ def test_a_broad_excluded_term_rules_out_only_the_patient_with_that_very_term():
     assert len(excluded_verdicts(excluding(HEART), understand(["heart disease"]))) == 1
 
 
+def test_a_patient_term_below_the_excluded_one_but_not_a_named_kind_of_it_gives_no_verdict():
+    hepatitis = excluding(("DOID:2237", "hepatitis"))
+    hepatitis.facts.diseases.excluded[0].text = "Acute hepatitis"  # an ontology synonym narrower than the term
+    assert excluded_verdicts(hepatitis, understand(["hepatitis C"])) == []
+    assert excluded_verdicts(excluding(("DOID:409", "liver disease")), understand(["hepatitis C"])) == []
+    assert len(excluded_verdicts(excluding(("DOID:2237", "hepatitis")), understand(["hepatitis"]))) == 1
+
+
 def test_an_excluded_disease_the_patient_is_not_known_to_have_gives_no_verdict():
     assert excluded_verdicts(excluding(MYELOMA, DIABETES), understand(["amyloidosis"])) == []
 
