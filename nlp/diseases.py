@@ -377,6 +377,21 @@ def _keys(surface: str, wording: _Wording) -> tuple[list[tuple[tuple[str, ...], 
     return keys, case
 
 
+@lru_cache(maxsize=1)
+def lookup_words() -> frozenset[str]:
+    """Every word, in lookup form (`normalize`), of every way the vocabulary writes a term: a phrase holding another
+    word names no term with it, which is a cheap test before `map_condition`."""
+    words: set[str] = set()
+    nodes = [_vocabulary().trie]
+    while nodes:
+        node = nodes.pop()
+        for word, child in node.items():
+            if word is not None:
+                words.add(word)
+                nodes.append(child)
+    return frozenset(words)
+
+
 def _insert(trie: dict, key: tuple[str, ...], entry: _Entry) -> None:
     node = trie
     for word in key:

@@ -28,10 +28,11 @@ SCREENING), and
 dermatitis", "chemotherapy-induced nausea": the side-effect words of the statements file) enrol patients.
 
 `excluded` holds the diseases a criterion excludes in so many words: a short exclusion criterion (at most
-MAX_EXCLUSION_WORDS words), or an inclusion criterion opening with "No" or "Without", whose every word outside the
-disease names is a filler word of `nlp/vocab/excluded_disease_words.jsonl` ("History of multiple myeloma",
-"Subjects suffering from asthma", "No known diabetes mellitus"). Any other word ("uncontrolled", "severe", "within 5
-years", "other", "except", a number) leaves the criterion unread: it excludes the disease only in some form or time.
+MAX_EXCLUSION_WORDS words and MAX_EXCLUSION_CHARS characters), or such an inclusion criterion opening with "No" or
+"Without", whose every word outside the disease names is a filler word of `nlp/vocab/excluded_disease_words.jsonl`
+("History of multiple myeloma", "Subjects suffering from asthma", "No known diabetes mellitus"). Any other word
+("uncontrolled", "severe", "within 5 years", "other", "except", a number) leaves the criterion unread: it excludes the
+disease only in some form or time.
 Generic terms (cancer, carcinoma, solid tumour) and terms the trial's own diseases lie within ("No prior malignancy"
 in a lung cancer trial) are never excluded, nor are the items listed after a criterion that introduces allowed
 exceptions ("No other malignancy except the following:"). A trial that accepts healthy volunteers gives none: its
@@ -42,7 +43,8 @@ from __future__ import annotations
 
 import json
 import re
-from functools import cache
+from functools import cache, lru_cache
+from itertools import islice
 from pathlib import Path
 
 from nlp import diseases
@@ -54,7 +56,8 @@ MAX_STATEMENTS = 6  # the disease is stated among the first inclusion criteria; 
 _KINDS = ("cue", "basket", "screening", "side_effect")
 _TREATING = ("TREATMENT", "SUPPORTIVE_CARE")
 EXCLUSION_WORDS = "excluded_disease_words.jsonl"
-MAX_EXCLUSION_WORDS = 12  # a criterion that only names diseases is short; longer ones are not mapped (speed)
+MAX_EXCLUSION_WORDS = 8  # a criterion that only names diseases is short; longer ones are not mapped (speed)
+MAX_EXCLUSION_CHARS = 100  # the same, tested first (the longest read in the shared corpus has 87 characters)
 _WORD = re.compile(r"\w+")
 _FOLLOWING = re.compile(r"(?::|\bfollowing)\W*$", re.I)
 
@@ -170,6 +173,21 @@ def _exclusion_words(kind: str) -> frozenset[str]:
 
 
 @cache
+def _lookup_filler() -> frozenset[str]:
+    """The filler words in the lookup form of `nlp.diseases.normalize` ("subjects" -> "subject")."""
+    return frozenset(w for word in _exclusion_words("filler") for w in diseases.normalize(word).split())
+
+
+@lru_cache(maxsize=65536)
+def _may_name_a_disease(word: str) -> bool:
+    """Whether a lower-case word is a filler word or, in lookup form, a word of some disease name."""
+    if word in _exclusion_words("filler"):
+        return True
+    known, filler = diseases.lookup_words(), _lookup_filler()
+    return all(w in known or w in filler for w in diseases.normalize(word).split())
+
+
+@cache
 def _exception_regex() -> re.Pattern[str]:
     words = sorted(_exclusion_words("exception"), key=len, reverse=True)
     return re.compile(r"\b(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words) + r")\b", re.I)
@@ -177,20 +195,24 @@ def _exception_regex() -> re.Pattern[str]:
 
 def _introduces_exceptions(text: str) -> bool:
     """ "No other malignancy except the following:": the items after it are allowed, not excluded."""
-    return _exception_regex().search(text) is not None and _FOLLOWING.search(text) is not None
+    return _FOLLOWING.search(text[-40:]) is not None and _exception_regex().search(text) is not None
 
 
 def _named_only(text: str, section: str) -> list[diseases.TermMatch]:
     """The diseases a criterion excludes when it names nothing else (see the module docstring), else []."""
-    words = list(_WORD.finditer(text))
+    if len(text) > MAX_EXCLUSION_CHARS:
+        return []
+    words = list(islice(_WORD.finditer(text), MAX_EXCLUSION_WORDS + 1))
     if not words or len(words) > MAX_EXCLUSION_WORDS:
         return []
     if section == "inclusion":
         if words[0].group().lower() not in _exclusion_words("negation"):
             return []
         words = words[1:]
-    matches = diseases.map_condition(text)
     filler = _exclusion_words("filler")
+    if not all(_may_name_a_disease(word.group().lower()) for word in words):
+        return []  # a word no disease name holds and no filler: the criterion says more than a disease (cheap test)
+    matches = diseases.map_condition(text)
     ids = {m.id for m in matches}
     for word in words:
         if any(m.start <= word.start() and word.end() <= m.end for m in matches):
