@@ -178,6 +178,11 @@ def _lookup_filler() -> frozenset[str]:
     return frozenset(w for word in _exclusion_words("filler") for w in diseases.normalize(word).split())
 
 
+@cache
+def _negation_initials() -> str:
+    return "".join({c for word in _exclusion_words("negation") for c in (word[0].lower(), word[0].upper())})
+
+
 @lru_cache(maxsize=65536)
 def _may_name_a_disease(word: str) -> bool:
     """Whether a lower-case word is a filler word or, in lookup form, a word of some disease name."""
@@ -200,7 +205,7 @@ def _introduces_exceptions(text: str) -> bool:
 
 def _named_only(text: str, section: str) -> list[diseases.TermMatch]:
     """The diseases a criterion excludes when it names nothing else (see the module docstring), else []."""
-    if len(text) > MAX_EXCLUSION_CHARS:
+    if len(text) > MAX_EXCLUSION_CHARS or (section == "inclusion" and text[:1] not in _negation_initials()):
         return []
     words = list(islice(_WORD.finditer(text), MAX_EXCLUSION_WORDS + 1))
     if not words or len(words) > MAX_EXCLUSION_WORDS:
