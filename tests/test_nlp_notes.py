@@ -89,7 +89,7 @@ def test_an_otherwise_healthy_patient_is_no_healthy_volunteer():
 @pytest.mark.parametrize("note, conditions", [
     ("62-year-old man with type 2 diabetes. FBS: 180 mg/dl.", ["type 2 diabetes mellitus"]),
     ("Labs: FBS = 126. Known BPH.", ["benign prostatic hyperplasia"]),
-    ("Child with ALL 3 yrs ago, now in remission.", ["acute lymphoblastic leukemia"]),
+    ("Child with ALL 3 yrs ago, now in remission.", ["history of acute lymphoblastic leukemia"]),
     ("BPH: on tamsulosin.", ["benign prostatic hyperplasia"]),
     ("Past medical history:\n1. BPH\n2. COPD",
      ["benign prostatic hyperplasia", "chronic obstructive pulmonary disease"]),
@@ -165,10 +165,21 @@ def test_a_contracted_negation_leaves_the_diagnosis_out():
 
 @pytest.mark.parametrize(("note", "conditions"), [
     ("Ultrasound showed several gallstones. History of hypercholesterolemia.",
-     ["cholecystolithiasis", "hypercholesterolemia"]),
+     ["cholecystolithiasis", "history of hypercholesterolemia"]),
     ("Seen for lower urinary tract symptoms: frequency and weak stream.", ["lower urinary tract symptoms"]),
     ("COPD on home oxygen. Pulm HTN on sildenafil.",
      ["chronic obstructive pulmonary disease", "pulmonary hypertension"]),
 ])
 def test_common_diagnoses_are_read_by_the_names_notes_use(note, conditions):
+    assert read_note(note).profile["conditions"] == conditions
+
+
+@pytest.mark.parametrize(("note", "conditions"), [
+    ("Type 2 diabetes. History of hepatitis B.", ["type 2 diabetes mellitus", "history of hepatitis B"]),
+    ("S/p appendectomy for appendicitis in 2015. Hypertension.", ["hypertension", "history of appendicitis"]),
+    ("Childhood asthma. Now with COPD.", ["chronic obstructive pulmonary disease", "history of asthma"]),
+    ("Hodgkin lymphoma 10 years ago, now in remission.", ["history of Hodgkin's lymphoma"]),
+    ("History of asthma. Asthma exacerbation today.", ["asthma"]),
+])
+def test_a_condition_every_mention_of_which_is_past_reads_as_a_history(note, conditions):
     assert read_note(note).profile["conditions"] == conditions

@@ -3,12 +3,20 @@
     >>> note = "No history of diabetes. Mother had breast cancer. Rule out pneumonia. Hypertension."
     >>> [context_of(note, note.index(w), (0, len(note))) for w in ("diabetes", "breast", "pneumonia", "Hyper")]
     ['negated', 'family', 'hypothetical', None]
+    >>> note = "History of asthma. Hodgkin lymphoma, now in remission. Diabetes."
+    >>> [is_historical(note, note.index(w), (0, len(note)), note.index(w) + 5) for w in ("asthma", "Hodg", "Diab")]
+    [True, True, False]
+    >>> [states_history(c) for c in ("history of hepatitis C", "Prior myocardial infarction", "asthma")]
+    [True, True, False]
 
 The cue words are data: `nlp/vocab/note_cues.jsonl` (`family`, `hypothetical`, `negation` before the fact,
 `negation_backward` after it, `terminator`, plus the sex and therapy-outcome words other modules read). A cue
 counts within the fact's clause: from the last sentence or clause break (". ; : ! ?", a line break or a
 terminator such as "but") before the fact, at most `CLAUSE_REACH` characters away; a forward negation only within
-`NEGATION_WORDS` words of it.
+`NEGATION_WORDS` words of it. `is_historical` says whether an asserted fact is the patient's past: a `historical` cue
+before it in its clause ("history of", "s/p", "childhood"), or a `historical_backward` cue after it, up to the next
+break and within HISTORY_REACH characters ("now in remission", "s/p ERCP": terminators such as "now" do not stop it).
+`states_history` says whether a short phrase (a profile's condition, a criterion) holds any history cue.
 """
 
 from __future__ import annotations
@@ -19,6 +27,7 @@ from functools import cache
 from nlp.resources import phrase_regex, read_vocab
 
 NEGATION_WORDS = 8
+HISTORY_REACH = 40  # characters after a fact searched for a backward history cue
 CLAUSE_REACH = 400  # characters either side of a fact searched for its clause (bounds time on run-on text)
 _BREAK = re.compile(r"[.;:!?\n](?=\s|$)|\n")
 _WORD = re.compile(r"\w+")
@@ -76,3 +85,17 @@ def context_of(text: str, start: int, sentence: tuple[int, int], end: int | None
     if cue_regex("negation_backward").search(tail[:40]):
         return "negated"
     return None
+
+
+def is_historical(text: str, start: int, sentence: tuple[int, int], end: int) -> bool:
+    """Whether the fact at text[start:end] is stated as the patient's past (see the module docstring)."""
+    if cue_regex("historical").search(text, clause_start(text, start, max(sentence[0], start - CLAUSE_REACH)), start):
+        return True
+    ceiling = min(sentence[1], end + HISTORY_REACH)
+    stop = _BREAK.search(text, end, ceiling)
+    return cue_regex("historical_backward").search(text, end, stop.start() if stop else ceiling) is not None
+
+
+def states_history(phrase: str) -> bool:
+    """Whether a short phrase ("history of asthma", "Prior myocardial infarction") speaks of the past."""
+    return any(cue_regex(kind).search(phrase) for kind in ("historical", "historical_backward"))

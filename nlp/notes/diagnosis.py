@@ -13,16 +13,19 @@ adenocarcinoma") too; "healthy volunteer" counts only when the note names one ("
 stays. Order: the most mentioned first (a mention of a broader term counts for the narrower one; a cancer counts
 one more, so it leads a tie), then a condition first named in the present
 illness before one named as history ("h/o", "PMH", "s/p"), then by first mention. The condition keeps the stage
-words written just before the term ("metastatic", "stage IV", "recurrent"), so the profile says what the note says.
+words written just before the term ("metastatic", "stage IV", "recurrent"), so the profile says what the note says,
+and one every mention of which is the patient's past (`nlp.notes.context.is_historical`: "history of hepatitis",
+"s/p appendectomy for appendicitis", "childhood asthma", "lymphoma, now in remission") reads "history of ...": a
+trial excluding the disease rules such a patient out only when it excludes a history of it too.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from nlp.diseases import is_cancer, is_within, map_condition, most_specific
-from nlp.notes.context import clause_start, context_of, cue_regex
+from nlp.notes.context import context_of, is_historical
 
 _STAGE = re.compile(r"(?:\b(?:metastatic|advanced|locally advanced|recurrent|relapsed|refractory|unresectable"
                     r"|inoperable|stage\s+(?:[0IV]{1,4}|[1-4])[A-C]?)[\s,]+)+$", re.I)
@@ -31,6 +34,7 @@ _LAB_VALUE = re.compile(r"[ \t]*(?::|=|\bof\b|\bis\b|\bwas\b)?[ \t]*[<>≤≥~]?
 _ABBREVIATION = re.compile(r"[A-Z][A-Z0-9]{1,4}")
 MAX_CONDITIONS = 8
 HEALTHY_ID = "TM:healthy_volunteer"  # the disease layer's "healthy volunteer"
+HISTORY = "history of"  # before a condition the note states as the patient's past
 
 
 @dataclass(frozen=True)
@@ -64,7 +68,7 @@ def find_conditions(note: str, sentences: list[tuple[int, int]]) -> list[Conditi
             if match.id == HEALTHY_ID and match.text.lower() == "healthy":
                 continue  # "he is (otherwise) healthy" describes a patient, not a healthy volunteer
             condition, begin = _with_stage(note, start, match.name, first)
-            historical = bool(cue_regex("historical").search(note, clause_start(note, start, first), start))
+            historical = is_historical(note, start, (first, last), end)
             found.append(ConditionFound(condition, match.id, (begin, end), is_cancer(match.id), historical))
     if any(c.term_id != HEALTHY_ID for c in found):
         found = [c for c in found if c.term_id != HEALTHY_ID]
@@ -73,6 +77,9 @@ def find_conditions(note: str, sentences: list[tuple[int, int]]) -> list[Conditi
     for c in found:
         if c.term_id in kept:
             firsts.setdefault(c.term_id, c)
+    for term_id, c in firsts.items():
+        if all(other.historical for other in found if other.term_id == term_id):
+            firsts[term_id] = replace(c, condition=f"{HISTORY} {c.condition}")
 
     def weight(c: ConditionFound) -> int:
         return sum(is_within(c.term_id, other.term_id) for other in found) + c.cancer
