@@ -27,7 +27,10 @@ term's name ("type 2 diabetes mellitus" under "diabetes mellitus"), the criterio
 narrower words (not "acute hepatitis", an ontology synonym of hepatitis), and the excluded term having at most
 MAX_EXCLUDED_BREADTH narrower terms (a mitral valve prolapse is not ruled out by "heart disease", which names too many
 conditions to be sure the criterion means it). An excluded disease the patient is not known to have gives no
-verdict: the profile lists what the patient has, not all they do not have.
+verdict: the profile lists what the patient has, not all they do not have. A condition of the patient's past
+("history of hepatitis", "asthma in childhood": a history cue of `nlp/vocab/note_cues.jsonl`, as a note's reading
+writes it) is ruled out only by a criterion that excludes a history too ("History of hepatitis", "Prior hepatitis");
+"Hepatitis" alone may mean the disease now, so it gives no verdict.
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ from functools import lru_cache
 
 from nlp import diseases
 from nlp.models import DiseaseTerm
+from nlp.notes.context import states_history
 from search.models import CriterionVerdict, IndexDocument, VerdictStatus
 
 _RANK = {"met": 2, "unknown": 1, "not_met": 0}
@@ -52,13 +56,14 @@ class Diagnosis:
     text: str
     ids: tuple[str, ...]
     names: tuple[str, ...]
+    historical: bool = False  # the condition is the patient's past ("history of hepatitis")
 
 
 @lru_cache(maxsize=1024)
 def _understand_one(text: str) -> Diagnosis:
     matches = diseases.map_condition(text)
     kept = diseases.most_specific([m.id for m in matches])
-    return Diagnosis(text, tuple(kept), tuple(diseases.term(i).name for i in kept))
+    return Diagnosis(text, tuple(kept), tuple(diseases.term(i).name for i in kept), states_history(text))
 
 
 def understand(conditions: Sequence[str]) -> list[Diagnosis]:
@@ -160,12 +165,18 @@ def excluded_verdicts(doc: IndexDocument, found: Sequence[Diagnosis]) -> list[Cr
     verdicts: list[CriterionVerdict] = []
     judged: set[int | None] = set()
     for term in doc.facts.diseases.excluded:
-        has = next((name for d in found for i, name in zip(d.ids, d.names, strict=True) if _has(i, term)), None)
-        if has is None or term.criterion in judged:
+        if term.criterion in judged:
+            continue
+        text, span = _quote(doc, term)
+        history = states_history(text)
+        has = next(((name, d.historical) for d in found if history or not d.historical
+                    for i, name in zip(d.ids, d.names, strict=True) if _has(i, term)), None)
+        if has is None:
             continue
         judged.add(term.criterion)
-        text, span = _quote(doc, term)
-        what = term.name if has == term.name else f"{has}, a kind of {term.name}"
+        name, past = has
+        what = term.name if name == term.name else f"{name}, a kind of {term.name}"
         verdicts.append(CriterionVerdict(kind="diagnosis", status="not_met", criterion=text, span=span,
-                                         explanation=f"trial excludes {term.name}; the patient has {what}"))
+                                         explanation=f"trial excludes {term.name}; the patient has "
+                                                     f"{'a history of ' if past else ''}{what}"))
     return verdicts

@@ -189,3 +189,13 @@ def test_a_prostate_cancer_patient_is_not_offered_breast_cancer_trials(corpus):
     results = eligible(corpus, sex="male", conditions=["metastatic castration-resistant prostate cancer"])
     assert all("breast" not in diagnosis_of(r).explanation.split(";")[0] for r in results)
     assert any(diagnosis_of(r).status == "met" for r in results)
+
+
+def test_a_condition_of_the_patients_past_is_ruled_out_only_by_a_criterion_excluding_a_history_too():
+    past = understand(["history of multiple myeloma"])
+    assert excluded_verdicts(excluding(MYELOMA), past) == []
+    history = excluding(MYELOMA)
+    history.facts.criteria[1] = history.facts.criteria[1].model_copy(update={"text": "History of multiple myeloma"})
+    assert [v.explanation for v in excluded_verdicts(history, past)] == [
+        "trial excludes multiple myeloma; the patient has a history of multiple myeloma"]
+    assert len(excluded_verdicts(history, understand(["multiple myeloma"]))) == 1
