@@ -32,7 +32,8 @@ MAX_EXCLUSION_WORDS words and MAX_EXCLUSION_CHARS characters), or such an inclus
 "Without", whose every word outside the disease names is a filler word of `nlp/vocab/excluded_disease_words.jsonl`
 ("History of multiple myeloma", "Subjects suffering from asthma", "No known diabetes mellitus"). Any other word
 ("uncontrolled", "severe", "within 5 years", "other", "except", a number) leaves the criterion unread: it excludes the
-disease only in some form or time.
+disease only in some form or time. So do two disease names side by side ("AIDS dementia", "HIV encephalopathy"): they
+name one condition the vocabulary lacks, narrower than either.
 Generic terms (cancer, carcinoma, solid tumour) and terms the trial's own diseases lie within ("No prior malignancy"
 in a lung cancer trial) are never excluded, nor are the items listed after a criterion that introduces allowed
 exceptions ("No other malignancy except the following:"). A trial that accepts healthy volunteers gives none: its
@@ -224,6 +225,9 @@ def _named_only(text: str, section: str) -> list[diseases.TermMatch]:
             continue
         if word.group().lower() not in filler and not ids & {m.id for m in diseases.map_condition(word.group())}:
             return []  # a word that is neither filler nor another name of a disease found ("COPD")
+    ordered = sorted(matches, key=lambda m: m.start)
+    if any(not text[a.end:b.start].strip(" -") for a, b in zip(ordered, ordered[1:], strict=False)):
+        return []  # two names side by side name one condition the vocabulary lacks ("AIDS dementia")
     return matches
 
 

@@ -123,6 +123,12 @@ def test_a_disease_in_some_form_or_time_only_is_not_read_as_excluded(text):
     assert excluded(("exclusion", text)) == []
 
 
+def test_two_disease_names_side_by_side_name_a_narrower_condition_and_are_not_read_as_excluded():
+    assert excluded(("exclusion", "Evidence of AIDS dementia."), ("exclusion", "HIV encephalopathy")) == []
+    assert excluded(("exclusion", "HIV or dementia")) == [
+        "human immunodeficiency virus infectious disease @0", "dementia @0"]
+
+
 def test_generic_terms_and_terms_the_trials_own_disease_lies_in_are_never_excluded():
     assert excluded(("exclusion", "Prior malignancy"), ("exclusion", "History of lung cancer"),
                     conditions=("Non-small Cell Lung Cancer",)) == []
