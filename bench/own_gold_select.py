@@ -3,6 +3,7 @@
     .venv/bin/python bench/own_gold_select.py                 # print the 40 drawn trials, one JSON object a line
     .venv/bin/python bench/own_gold_select.py --skeleton out.jsonl   # and write unlabelled rows to label by hand
     .venv/bin/python bench/own_gold_select.py --set dev       # the 30 trials of the tuning set instead
+    .venv/bin/python bench/own_gold_select.py --set dev-b     # the 25 trials of the second tuning set
 
 `--set held` (the default) draws the held-out set `bench/own_gold.jsonl`, `--set dev` the tuning set
 `bench/own_dev.jsonl` (`DEV` below).
@@ -24,6 +25,11 @@ short words that are also English words, such as "met" or "kit", counted only in
 layout, the texts of `../shared/corpus/eligibility-texts.jsonl` whose trial has no record here (a corpus text is a
 cancer trial when one of its lines maps to a cancer term); the quotas are 8, 8, 6 and 8, and a layout's shortfall
 moves to the corpus texts.
+
+The second tuning set (`--set dev-b`, `bench/own_dev_b.jsonl`) favours modern layouts: ids ending in 1,
+`random.Random(101)`, marker trials only, outside the shared gold sets, `bench/own_gold.jsonl` and
+`bench/own_dev.jsonl`; its 25 trials are API v2 studies first, as many as the pool has, then corpus texts, and only
+then legacy records (of either layout, drawn together).
 """
 
 from __future__ import annotations
@@ -47,6 +53,7 @@ SEED = 707
 LAST_DIGIT = "7"
 QUOTAS = {"legacy-pdq": 14, "legacy-other": 14, "api-v2": 12}
 OWN_GOLD = ROOT / "bench" / "own_gold.jsonl"
+OWN_DEV = ROOT / "bench" / "own_dev.jsonl"
 CORPUS = SHARED / "corpus" / "eligibility-texts.jsonl"
 PDQ = re.compile(r"(DISEASE|PATIENT) CHARACTERISTICS:")
 # A gene or tumour marker named in the criteria: only to prefer marker-rich trials, never to label them.
@@ -71,11 +78,14 @@ class Draw:
     quotas: dict[str, int]
     markers_only: bool = False
     corpus: bool = False
+    modern_first: bool = False
 
 
 HELD = Draw(LAST_DIGIT, SEED, QUOTAS)
 DEV = Draw("3", 303, {"legacy-pdq": 8, "legacy-other": 8, "api-v2": 6, "corpus": 8}, markers_only=True, corpus=True)
-DRAWS = {"held": HELD, "dev": DEV}
+DEV_B = Draw("1", 101, {}, markers_only=True, corpus=True, modern_first=True)
+DRAWS = {"held": HELD, "dev": DEV, "dev-b": DEV_B}
+DEV_B_SIZE = 25
 
 
 def names_marker(criteria: str) -> bool:
@@ -132,6 +142,8 @@ def candidates(shared: Path = SHARED, draw: Draw = HELD) -> list[Candidate]:
     excluded = gold_ids(shared / "gold")
     if draw.markers_only:
         excluded |= {row["nct_id"] for row in srsly.read_jsonl(OWN_GOLD)}
+    if draw.modern_first:
+        excluded |= {row["nct_id"] for row in srsly.read_jsonl(OWN_DEV)}
     found: dict[str, Candidate] = {}
     for path in sorted((shared / "ctgov" / "legacy-xml").glob(f"NCT*{draw.last_digit}.xml")):
         if path.stem not in excluded:
@@ -163,8 +175,14 @@ def _draw(rng: random.Random, pool: list[Candidate], total: int) -> list[Candida
 
 def select(pool: list[Candidate], seed: int = SEED, draw: Draw = HELD) -> list[Candidate]:
     """The drawn trials. The held set: api-v2 first (its shortfall moves to the legacy layouts, split evenly), then
-    legacy. The dev set: api-v2, legacy-pdq, legacy-other, each shortfall moving on to the corpus texts drawn last."""
+    legacy. The dev set: api-v2, legacy-pdq, legacy-other, each shortfall moving on to the corpus texts drawn last.
+    The dev-b set: api-v2 studies, then corpus texts, then legacy records, until it has its 25 trials."""
     rng = random.Random(seed)
+    if draw.modern_first:
+        chosen: list[Candidate] = []
+        for layouts in (("api-v2",), ("corpus",), ("legacy-pdq", "legacy-other")):
+            chosen += _draw(rng, [c for c in pool if c.layout in layouts], DEV_B_SIZE - len(chosen))
+        return sorted(chosen, key=lambda c: c.nct_id)
     by_layout = {layout: [c for c in pool if c.layout == layout] for layout in draw.quotas}
     chosen = _draw(rng, by_layout["api-v2"], draw.quotas["api-v2"])
     short = draw.quotas["api-v2"] - len(chosen)
@@ -186,7 +204,7 @@ def main(argv: list[str] | None = None) -> int:
     draw = DRAWS[args.set]
     pool = candidates(draw=draw)
     chosen = select(pool, draw.seed, draw)
-    for layout in draw.quotas:
+    for layout in ("legacy-pdq", "legacy-other", "api-v2", "corpus") if draw.modern_first else draw.quotas:
         in_pool = [c for c in pool if c.layout == layout]
         got = [c for c in chosen if c.layout == layout]
         print(
