@@ -13,7 +13,8 @@ aside as "dev2-held": it is left out of "dev2-train", which is what rules are tu
 `--held-back`, once, at the end of a piece of work, to see whether the rules hold on trials nobody read.
 
 "own-dev" (`bench/own_dev.jsonl`: 30 marker-naming cancer trials labelled blind; see `bench/own_gold_select.py
---set dev`) is scored by default beside dev and dev2-train: a tuning set, read its misses freely.
+--set dev`) is scored by default beside dev and dev2-train: a tuning set, read its misses freely. So is "own-dev-b"
+(`bench/own_dev_b.jsonl`: 25 more, from modern layouts, API v2 studies and corpus texts; `--set dev-b`).
 
 `--own` also scores the project's own labelled trials (`bench/own_gold.jsonl`, labelled blind; see
 `bench/own_gold_select.py`) as "own-held", with the same definitions: a held-out figure, never a set to tune on.
@@ -38,6 +39,7 @@ ROOT = Path(__file__).resolve().parents[1]
 GOLD_DIR = ROOT.parent / "shared" / "gold"
 OWN_GOLD = ROOT / "bench" / "own_gold.jsonl"
 OWN_DEV = ROOT / "bench" / "own_dev.jsonl"
+OWN_DEV_B = ROOT / "bench" / "own_dev_b.jsonl"
 HELD_BACK_SEED = 13
 HELD_BACK_FRACTION = 0.2
 
@@ -143,10 +145,14 @@ def _gold_age(gold_age: dict) -> tuple[float | None, float | None]:
 
 
 def evaluate(
-    gold_dir: Path, held_back: bool = False, own: Path | None = None, own_dev: Path | None = OWN_DEV
+    gold_dir: Path,
+    held_back: bool = False,
+    own: Path | None = None,
+    own_dev: Path | None = OWN_DEV,
+    own_dev_b: Path | None = OWN_DEV_B,
 ) -> dict[str, dict[str, Accuracy | Counts]]:
-    """Scores by set ("dev", "dev2-train", "own-dev" unless `own_dev` is None, "age_dev", "dev2-held" only when
-    `held_back`, "own-held" only with an `own` gold file), then by field."""
+    """Scores by set ("dev", "dev2-train", "own-dev" unless `own_dev` is None, "own-dev-b" unless `own_dev_b` is
+    None, "age_dev", "dev2-held" only when `held_back`, "own-held" only with an `own` gold file), then by field."""
     dev2 = list(srsly.read_jsonl(gold_dir / "extraction_dev2.jsonl"))
     held = held_back_ids(dev2)
     results = {
@@ -155,6 +161,8 @@ def evaluate(
     }
     if own_dev is not None:
         results["own-dev"] = score_rows(srsly.read_jsonl(own_dev))
+    if own_dev_b is not None:
+        results["own-dev-b"] = score_rows(srsly.read_jsonl(own_dev_b))
     if held_back:
         results["dev2-held"] = score_rows(row for row in dev2 if row["nct_id"] in held)
     age_only = Accuracy()

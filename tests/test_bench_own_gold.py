@@ -1,5 +1,5 @@
 """The project's own labelled extraction sets: their files keep the gold schema, `--own` scores the held one as
-own-held, and the tuning set is scored as own-dev by default."""
+own-held, and the tuning sets are scored as own-dev and own-dev-b by default."""
 
 from __future__ import annotations
 
@@ -9,11 +9,12 @@ from pathlib import Path
 import pytest
 import srsly
 
-from bench.eval_extraction import GOLD_DIR, OWN_DEV, OWN_GOLD, Accuracy, Counts, evaluate
-from bench.own_gold_select import DEV, LAST_DIGIT
+from bench.eval_extraction import GOLD_DIR, OWN_DEV, OWN_DEV_B, OWN_GOLD, Accuracy, Counts, evaluate
+from bench.own_gold_select import DEV, DEV_B, LAST_DIGIT
 
 ROWS = list(srsly.read_jsonl(OWN_GOLD))
 DEV_ROWS = list(srsly.read_jsonl(OWN_DEV))
+DEV_B_ROWS = list(srsly.read_jsonl(OWN_DEV_B))
 ALTERATIONS = {"mutation", "fusion", "amplification", "deletion", "expression", "any"}
 MARKER_KEYS = {"gene", "alteration", "polarity", "min_copies"}
 
@@ -38,7 +39,15 @@ def test_the_tuning_set_holds_thirty_distinct_trials_outside_the_shared_gold_set
     assert not set(ids) & (shared | {row["nct_id"] for row in ROWS})
 
 
-@pytest.mark.parametrize("rows", [ROWS, DEV_ROWS], ids=["own-held", "own-dev"])
+def test_the_second_tuning_set_holds_25_distinct_trials_outside_every_other_labelled_set():
+    ids = [row["nct_id"] for row in DEV_B_ROWS]
+    shared = {row["nct_id"] for path in Path(GOLD_DIR).glob("*.jsonl") for row in srsly.read_jsonl(path)}
+    assert len(ids) == 25 and len(set(ids)) == 25
+    assert all(re.fullmatch(r"NCT\d{8}", i) and i.endswith(DEV_B.last_digit) for i in ids)
+    assert not set(ids) & (shared | {row["nct_id"] for row in ROWS + DEV_ROWS})
+
+
+@pytest.mark.parametrize("rows", [ROWS, DEV_ROWS, DEV_B_ROWS], ids=["own-held", "own-dev", "own-dev-b"])
 def test_every_line_has_the_schema_of_extraction_dev2(rows):
     for row in rows:
         assert set(row) == {"nct_id", "criteria", "expected", "notes"}, row["nct_id"]
@@ -89,15 +98,16 @@ def test_own_scores_a_given_gold_file_as_own_held_with_the_dev_definitions(tmp_p
     criteria = "Inclusion Criteria:\n- Aged 18 to 70 years\n- ECOG 0-1\n- Documented BRAF V600E mutation"
     srsly.write_jsonl(own, [_gold_row("NCT00000003", criteria, expected)])
 
-    assert "own-held" not in evaluate(tmp_path, own_dev=None)
-    scores = evaluate(tmp_path, own=own, own_dev=None)["own-held"]
+    assert "own-held" not in evaluate(tmp_path, own_dev=None, own_dev_b=None)
+    scores = evaluate(tmp_path, own=own, own_dev=None, own_dev_b=None)["own-held"]
     age, ecog, strict = scores["age"], scores["ecog_max"], scores["biomarker (gene, alteration, polarity)"]
     assert isinstance(age, Accuracy) and (age.right, age.total) == (1, 1)
     assert isinstance(ecog, Accuracy) and (ecog.right, ecog.total) == (1, 1)
     assert isinstance(strict, Counts) and (strict.tp, strict.fp, strict.fn) == (1, 0, 0)
 
 
-def test_the_tuning_set_is_scored_as_own_dev_by_default(tmp_path):
+@pytest.mark.parametrize("set_name", ["own-dev", "own-dev-b"])
+def test_the_tuning_sets_are_scored_by_default(tmp_path, set_name):
     nothing = {
         "age": {"min_years": None, "max_years": None},
         "performance_status": {"ecog_max": None, "karnofsky_min": None},
@@ -114,6 +124,7 @@ def test_the_tuning_set_is_scored_as_own_dev_by_default(tmp_path):
     expected = dict(nothing, age={"min_years": 18, "max_years": None})
     srsly.write_jsonl(tuning, [_gold_row("NCT00000013", "Inclusion Criteria:\n- Age 18 years or older", expected)])
 
-    assert "own-dev" not in evaluate(tmp_path, own_dev=None)
-    age = evaluate(tmp_path, own_dev=tuning)["own-dev"]["age"]
+    given = {"own_dev": tuning, "own_dev_b": None} if set_name == "own-dev" else {"own_dev": None, "own_dev_b": tuning}
+    assert set_name not in evaluate(tmp_path, own_dev=None, own_dev_b=None)
+    age = evaluate(tmp_path, **given)[set_name]["age"]
     assert isinstance(age, Accuracy) and (age.right, age.total) == (1, 1)
