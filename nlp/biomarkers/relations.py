@@ -114,13 +114,16 @@ def is_status(doc: Doc, cue: Cue) -> bool:
 
 
 def active_methods(doc: Doc, cues: Cues, labels: dict[int, Span]) -> set[str]:
-    """Methods the criterion reads a result from ("3+ by IHC", "FISH positive", "FISH ... gene amplification"),
+    """Methods the criterion reads a result from ("3+ by IHC", "FISH positive", "ISH+", "FISH ... gene amplification"),
     not ones it merely lists ("molecular assays such as IHC or NGS")."""
     active = set()
     insufficient = {cues.clause(c.start) for c in cues.items if c.kind == "insufficient"}
     for cue in cues.items:
         if not cue.kind.startswith("method_") or cue.kind in active or cues.clause(cue.start) in insufficient:
             continue  # "overexpression by IHC will not be sufficient": a method whose result does not qualify
+        if doc[cue.end - 1].text.endswith("+"):  # "FISH+", "ISH+": the method's form carries its positive result
+            active.add(cue.kind)
+            continue
         lo, hi = max(cues.span.start, cue.start - METHOD_REACH), min(cues.span.end, cue.end + METHOD_REACH)
         for i in range(lo, hi):
             ent = labels.get(i)
