@@ -96,7 +96,9 @@ def cohort_label(doc: Doc, span: Span, cues: Cues) -> bool:
 def allowed_in_cohort(doc: Doc, cues: Cues, start: int, end: int) -> bool:
     """The marker's clause puts it in one cohort, arm or portion only: "... T790M mutation is eligible for the
     treatment in the sequential arm", "A participant assigned to the combination arms must have ...", "MET+ status
-    (Phase 2 only)"."""
+    (Phase 2 only)", "...; for Phase 2, patients must have ER-negative breast cancer"."""
+    if _named_cohort_opens(doc, cues, cues.clause(start)[0], start):
+        return True
     clause_start, clause_end = cues.clause(end)
     nouns = [
         n for n in cues.in_clause(("cohort_noun",), clause_start, clause_end)
@@ -114,6 +116,21 @@ def allowed_in_cohort(doc: Doc, cues: Cues, start: int, end: int) -> bool:
         if any(c.end - c.start == 1 for c in words):
             return True
     return False
+
+
+def _named_cohort_opens(doc: Doc, cues: Cues, clause_start: int, start: int) -> bool:
+    """The clause opens with a named cohort, arm, part or phase and a comma before the marker: "...; for Phase 2,
+    patients must have ...", "in Part B, ...", "For cohort 1, ..."."""
+    opening = clause_start
+    while opening < start and (doc[opening].is_space or doc[opening].is_punct):
+        opening += 1
+    noun = cues.at(opening + 1, "cohort_noun") if doc[opening].lower_ in _LABEL_PREPOSITIONS else None
+    if noun is None:
+        return False
+    i = noun.end
+    while i < start and (doc[i].like_num or _LABEL_ID.match(doc[i].text)):
+        i += 1
+    return noun.end < i < start and doc[i].text == ","
 
 
 def conditional(doc: Doc, span: Span, cues: Cues, start: int, end: int) -> bool:
