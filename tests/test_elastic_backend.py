@@ -10,6 +10,8 @@ from elastic_transport import ConnectionTimeout
 from search.backend import BackendError, BackendUnavailable, Retrieval
 from search.elastic import ElasticBackend, _mapping, scoring_clauses
 from search.fields import TextClause
+from search.matching import match_patient
+from search.models import PatientProfile
 from tests.backend_suite import BackendSuite, documents, ids
 
 pytestmark = pytest.mark.elasticsearch
@@ -140,3 +142,20 @@ def test_a_rebuild_whose_merge_fails_still_goes_live(elastic, monkeypatch, caplo
     assert elastic.rebuild(documents()) == 5
     assert elastic.count() == 5
     assert "could not merge the rebuilt index" in caplog.text
+
+
+def test_a_match_reads_its_hits_from_doc_values_never_from_source_or_stored_fields(elastic, monkeypatch):
+    elastic.upsert(documents())
+    asked: list[dict] = []
+    search = elastic.client.search
+
+    def spy(**request):
+        asked.append(request)
+        return search(**request)
+
+    monkeypatch.setattr(elastic.client, "search", spy)
+    patient = PatientProfile(age=50, conditions=["solid tumour"],
+                             biomarkers=[{"gene": "NTRK1", "alteration": "amplification", "status": "positive"}])
+    assert match_patient(patient, elastic, top=5)
+    assert len(asked) >= 2  # candidates, then their sites and contacts
+    assert all((r["source"], r["stored_fields"]) == (False, "_none_") and r["docvalue_fields"] for r in asked)
