@@ -22,6 +22,7 @@ import logging
 import re
 import time
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError, helpers
@@ -70,6 +71,7 @@ _KEYWORD = {"type": "keyword"}
 # block of whole documents around each hit (at 100k trials the fetch phase of a match query took about as long as
 # its query phase)
 _DOC_VALUE_BYTES = {"type": "binary", "doc_values": True}
+_MATCH_VIEWS = {"source": False, "stored_fields": "_none_", "docvalue_fields": ["match_view"]}
 _PLAIN_WORD = re.compile(r"[a-z0-9]+")
 
 
@@ -195,6 +197,7 @@ class ElasticBackend:
             url, api_key=api_key, request_timeout=timeout, retry_on_timeout=True, max_retries=3,
         )
         self._mapping_checked = False
+        self._last: _Page | None = None
 
     def _call(self, what: str, fn, *args, **kwargs):
         """Run a client call, turning client errors into BackendError / BackendUnavailable."""
@@ -280,6 +283,7 @@ class ElasticBackend:
         return done
 
     def rebuild(self, documents: Iterable[IndexDocument]) -> int:
+        self._last = None  # its hits may have changed
         old = self._alias_targets()
         name = self._create_version()
         try:
@@ -328,12 +332,14 @@ class ElasticBackend:
         return orphans
 
     def upsert(self, documents: Iterable[IndexDocument]) -> int:
+        self._last = None  # its hits may have changed
         self._ensure()
         written = self._bulk(self._actions(self.alias, documents), "indexing documents")
         self._call("refresh the index", self.client.indices.refresh, index=self.alias)
         return written
 
     def delete(self, nct_ids: Sequence[str]) -> int:
+        self._last = None  # its hits may have changed
         if not self._alias_targets():
             return len(nct_ids)
         actions = ({"_op_type": "delete", "_index": self.alias, "_id": i} for i in nct_ids)
@@ -347,6 +353,7 @@ class ElasticBackend:
 
     def drop(self) -> None:
         """Delete the alias and every index behind it (tests and benchmarks clean up with this)."""
+        self._last = None  # its hits may have changed
         for index in self._alias_targets():
             self._call("delete an index", self.client.options(ignore_status=404).indices.delete, index=index)
 
@@ -364,15 +371,16 @@ class ElasticBackend:
             response = self._call("read a document", self.client.get, index=self.alias, id=nct_id)
         return IndexDocument.model_validate(response["_source"]["doc"])
 
-    def _search(self, what: str, query: dict, size: int, match_view: bool = False) -> list[Hit]:
-        """Hits of `query`: full documents from _source, or match views from their doc values."""
+    def _search(self, what: str, query: dict, size: int) -> list[Hit]:
+        """Hits of `query` with their full documents from _source."""
+        return [Hit(IndexDocument.model_validate(h["_source"]["doc"]), h["_score"] or 0.0)
+                for h in self._hits(what, query, size, {"source_includes": ["doc"]})]
+
+    def _hits(self, what: str, query: dict, size: int, what_to_read: dict[str, Any]) -> list[dict]:
+        """The raw hits of `query`, with the fields `what_to_read` names."""
         if size <= 0:
             return []
-        what_to_read: dict[str, Any] = (
-            {"source": False, "stored_fields": "_none_", "docvalue_fields": ["match_view"]} if match_view
-            else {"source_includes": ["doc"]}
-        )
-        what_to_read["track_total_hits"] = False  # only the top hits are read: no counting lets ES skip blocks
+        what_to_read = {**what_to_read, "track_total_hits": False}  # no counting lets ES skip blocks
         self._check_mapping()
         try:
             response = self.client.search(index=self.alias, query=query, size=size, **what_to_read)
@@ -382,11 +390,7 @@ class ElasticBackend:
             ) from exc
         except (ApiError, TransportError):
             response = self._call(what, self.client.search, index=self.alias, query=query, size=size, **what_to_read)
-        if match_view:
-            return [Hit(IndexDocument.model_validate_json(_decoded(h, "match_view")), h["_score"] or 0.0)
-                    for h in response["hits"]["hits"]]
-        return [Hit(IndexDocument.model_validate(h["_source"]["doc"]), h["_score"] or 0.0)
-                for h in response["hits"]["hits"]]
+        return response["hits"]["hits"]
 
     def _filtered(self, query: dict | None, filters: dict | None) -> dict:
         tree = parse_filters(filters)
@@ -439,7 +443,14 @@ class ElasticBackend:
         A preference that every trial the status filter admits gets (prefer the open statuses, admit only open
         ones: matching's default) is added to each hit's score here instead of being queried: the ranking is the
         same and the query is one clause lighter. Otherwise the preferences stay should-clauses beside the
-        relevance query, which then moves to a must."""
+        relevance query, which then moves to a must.
+
+        The query asks for twice `size` hits and keeps the rest: matching's deeper retrieval, the next `size`
+        candidates, then needs no second query (see `_continued`)."""
+        if request.size <= 0:
+            return []
+        if (continued := self._continued(request)) is not None:
+            return continued
         filters: list[dict] = []
         if request.statuses is not None:
             filters.append({"terms": {"k_overall_status": [s.lower() for s in request.statuses]}})
@@ -469,8 +480,41 @@ class ElasticBackend:
             query |= {"should": relevance, "minimum_should_match": 1}
         if request.exclude:
             query["must_not"] = [{"ids": {"values": request.exclude}}]
-        hits = self._search("retrieve candidates", {"bool": query}, request.size, match_view=True)
-        return [Hit(h.document, h.score + bonus) for h in hits] if bonus else hits
+        found = self._hits("retrieve candidates", {"bool": query}, 2 * request.size, _MATCH_VIEWS)
+        page = _Page(request.model_copy(update={"size": 0}), set(request.exclude), found, bonus,
+                     exhaustive=len(found) < 2 * request.size)
+        self._last = page
+        return page.next(request.size)
+
+    def _continued(self, request: Retrieval) -> list[Hit] | None:
+        """The next candidates when `request` asks for those after the last retrieval's (the same signals and
+        filters, excluding what it excluded and returned), if that query found them: its deeper hits are the
+        same hits, in the same order, the query with the exclusions would give (from the index as it was)."""
+        last = self._last
+        if last is None or set(request.exclude) != last.excluded:
+            return None
+        if request.model_copy(update={"size": 0, "exclude": last.request.exclude}) != last.request:
+            return None
+        return last.next(request.size) if last.exhaustive or len(last.rest) >= request.size else None
+
+
+@dataclass
+class _Page:
+    """A retrieval query's hits not yet returned (raw, in rank order) and the ids it excluded or returned."""
+
+    request: Retrieval  # as first asked, without size
+    excluded: set[str]
+    rest: list[dict]
+    bonus: float
+    exhaustive: bool  # the query found fewer hits than it asked for: there are no more
+
+    def next(self, size: int) -> list[Hit]:
+        """The next `size` hits, which are then returned."""
+        taken, self.rest = self.rest[:size], self.rest[size:]
+        hits = [Hit(IndexDocument.model_validate_json(_decoded(h, "match_view")), (h["_score"] or 0.0) + self.bonus)
+                for h in taken]
+        self.excluded |= {h.document.nct_id for h in hits}
+        return hits
 
 
 def _decoded(hit: dict, field: str) -> bytes:

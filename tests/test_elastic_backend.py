@@ -159,3 +159,29 @@ def test_a_match_reads_its_hits_from_doc_values_never_from_source_or_stored_fiel
     assert match_patient(patient, elastic, top=5)
     assert len(asked) >= 2  # candidates, then their sites and contacts
     assert all((r["source"], r["stored_fields"]) == (False, "_none_") and r["docvalue_fields"] for r in asked)
+
+
+def test_the_next_candidates_after_a_retrieval_need_no_second_query(elastic, es_url, monkeypatch):
+    elastic.upsert(documents())
+    request = Retrieval(text="solid tumors lung breast cancer", genes=["NTRK1"], size=2)
+    fresh = ElasticBackend(es_url, index=elastic.alias)  # asks the server every time
+    first = [(h.document.nct_id, h.score) for h in fresh.retrieve(request)]
+    deeper = request.model_copy(update={"exclude": [i for i, _ in first]})
+    second = [(h.document.nct_id, h.score) for h in fresh.retrieve(deeper)]
+    assert len(first) == len(second) == 2
+    asked: list[dict] = []
+    search = elastic.client.search
+
+    def spy(**body):
+        asked.append(body)
+        return search(**body)
+
+    monkeypatch.setattr(elastic.client, "search", spy)
+    assert [(h.document.nct_id, h.score) for h in elastic.retrieve(request)] == first
+    assert [(h.document.nct_id, h.score) for h in elastic.retrieve(deeper)] == second
+    assert len(asked) == 1
+    elastic.upsert(documents()[:1])  # a write may change the hits and scores: the next request asks the server
+    now = [(h.document.nct_id, h.score) for h in fresh.retrieve(deeper)]
+    assert [(h.document.nct_id, h.score) for h in elastic.retrieve(deeper)] == now
+    assert len(asked) == 2
+    fresh.close()
