@@ -33,6 +33,7 @@ _OPENINGS = {"for", "in"}
 _WHOLE = {"all", "every", "each", "both"}  # opening the header or its subject: "For all participants:", "All phases:"
 _ENTRY = {"inclusion", "exclusion", "entry", "enrollment", "enrolment", "eligibility"}  # "For inclusion in the study"
 _NUMBERED = re.compile(r"\(?[0-9ivxIVX]{1,4}[.)]|[a-zA-Z][.)]")
+_DERIVED_KEY = "subgroups"
 
 
 @dataclass
@@ -45,7 +46,15 @@ class Subgroups:
 
 
 def subgroups(context: DocContext) -> Subgroups:
-    """The criteria subgroup headers govern, open and closed."""
+    """The criteria subgroup headers govern, open and closed; found once per Doc and shared by the components that
+    ask (read it, do not change it)."""
+    found = context.derived.get(_DERIVED_KEY)
+    if not isinstance(found, Subgroups):
+        found = context.derived[_DERIVED_KEY] = _subgroups(context)
+    return found
+
+
+def _subgroups(context: DocContext) -> Subgroups:
     governed: dict[int, int] = {}
     current: int | None = None
     level: tuple[int, str] = (0, "")

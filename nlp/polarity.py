@@ -258,6 +258,7 @@ class DocContext:
             for ent in ents:
                 self._ents.setdefault(ent.label_, {}).setdefault(k, []).append(ent)
         self._cues: dict[int, Cues] = {}
+        self.derived: dict[str, object] = {}  # what a module derives from the context once, under its own key
 
     def ents(self, labels: set[str] | frozenset[str]) -> dict[int, list[Span]]:
         """Criterion index → its entities with one of `labels`, in text order (criteria without any left out);
