@@ -68,6 +68,7 @@ MEMO_TEXTS = 100_000  # texts whose matches map_condition keeps
 _TOKEN = re.compile(r"[^\W_]+|[,;:()\[\]/&.]")
 _WORD = re.compile(r"[^\W_]+|&")
 _POSSESSIVE = re.compile(r"(?<=\w)['’`]s\b|(?<=s)['’`](?=\s|$)")
+_APOSTROPHES = re.compile("['’`]")  # a text without one has no possessive: a quicker search than `_POSSESSIVE`'s
 _BOUNDARY = frozenset(",;:()[].")
 _STAGE_NUMERAL = re.compile(r"^(?:0|[1-4]|i{1,3}|iv)[a-c]?[1-3]?$")
 _ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4", "v": "5"}
@@ -140,6 +141,7 @@ class _Wording:
     negations_after: set[tuple[str, ...]] = field(default_factory=set)  # a disease + "screening"
     qualifiers: frozenset[str] = frozenset()
     words: dict[str, tuple[str, ...]] = field(default_factory=dict)  # cache: raw lower-case token → words
+    readings: dict[str, _TokenReading] = field(default_factory=dict)  # cache: raw token → what `_tokens` reads
 
 
 @dataclass
@@ -239,36 +241,62 @@ def _fold(token: str, wording: _Wording) -> tuple[str, ...]:
     return words
 
 
+class _TokenReading(NamedTuple):
+    """What `_tokens` reads in one raw token, the same wherever it stands (kept per token in `_Wording.readings`)."""
+
+    separator: bool  # a boundary or coordinator sign, no word
+    bound: bool  # a hard boundary sign
+    coord: bool  # a coordinator sign
+    numeral: bool  # a stage numeral ("ii", "3b")
+    stage: bool  # a stage word ("stage", "grade")
+    shift: int  # characters dropped before the original spelling ("mCRC" → "CRC")
+    orig: str  # the original spelling
+    words: tuple[str, ...]  # its lookup words, registry wording dropped
+
+
+def _token_reading(token: str, wording: _Wording) -> _TokenReading:
+    if len(wording.readings) >= MEMO_TEXTS:
+        wording.readings.clear()
+    numeral = _STAGE_NUMERAL.match(token.lower()) is not None
+    if not token.isalnum() and (token in _BOUNDARY or token in wording.coordinators):
+        reading = _TokenReading(True, token in _BOUNDARY, token in wording.coordinators, numeral, False, 0, token, ())
+    else:
+        acronym = _METASTATIC_ACRONYM.match(token)
+        orig = acronym.group(1) if acronym else token
+        lower = orig.lower()
+        words = tuple(w for w in _fold(lower, wording) if w not in wording.modifiers and w not in wording.stops)
+        reading = _TokenReading(False, False, False, numeral, lower in wording.stage_words, 1 if acronym else 0, orig,
+                                words)
+    wording.readings[token] = reading
+    return reading
+
+
 def _tokens(text: str, wording: _Wording) -> _Tokens:
     """Lookup words of a text with their original spellings and character spans; registry wording dropped."""
     out = _Tokens([], [], [], [], [], [])
-    text = _POSSESSIVE.sub(lambda m: " " * len(m.group()), text)
-    raw = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+    if _APOSTROPHES.search(text):
+        text = _POSSESSIVE.sub(lambda m: " " * len(m.group()), text)
+    known = wording.readings
+    raw = [(m.span(), known.get(m.group()) or _token_reading(m.group(), wording)) for m in _TOKEN.finditer(text)]
     bound = coord = False
     index = 0
     while index < len(raw):
-        token, start, end = raw[index]
+        (start, end), (separator, is_bound, is_coord, _, stage, shift, orig, words) = raw[index]
         index += 1
-        if not token.isalnum() and (token in _BOUNDARY or token in wording.coordinators):
-            bound = bound or token in _BOUNDARY
-            coord = coord or token in wording.coordinators
+        if separator:
+            bound = bound or is_bound
+            coord = coord or is_coord
             continue
-        acronym = _METASTATIC_ACRONYM.match(token)
-        if acronym:
-            token, start = acronym.group(1), start + 1
-        lower = token.lower()
-        if lower in wording.stage_words and index < len(raw) and _STAGE_NUMERAL.match(raw[index][0].lower()):
-            while index < len(raw) and _STAGE_NUMERAL.match(raw[index][0].lower()):
+        if stage and index < len(raw) and raw[index][1].numeral:
+            while index < len(raw) and raw[index][1].numeral:
                 index += 1
             continue
-        for word in _fold(lower, wording):
-            if word in wording.modifiers or word in wording.stops:
-                continue
+        for word in words:
             if out.words and out.words[-1] in wording.numbered and word in _ROMAN:
                 word = _ROMAN[word]
             out.words.append(word)
-            out.origs.append(token)
-            out.starts.append(start)
+            out.origs.append(orig)
+            out.starts.append(start + shift)
             out.ends.append(end)
             out.bound.append(bound)
             out.coord.append(coord)
@@ -611,6 +639,8 @@ def _scan(vocab: _Vocabulary, tokens: _Tokens, caps: bool) -> list[tuple[int, in
     total = len(tokens.words)
     candidates: list[tuple[int, int, _Entry]] = []
     for start in range(total):
+        if tokens.words[start] not in vocab.trie:  # no phrase starts with this word
+            continue
         found = _longest(vocab, tokens, start, caps)
         if found:
             candidates.append((start, found[0], found[1]))
