@@ -26,6 +26,8 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
+import numpy
+from spacy.attrs import IS_SPACE
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
@@ -44,6 +46,7 @@ FORWARD_WINDOW = 10
 _PARENTHESIS = re.compile(r"[()]")
 _CONTEXT_KEY = "tm_context"  # where `doc_context` keeps the DocContext in `doc.user_data`
 _BARE_KEY = "tm_bare"  # where `_bare` keeps the Doc's words without whitespace tokens
+_SPACES_KEY = "tm_spaces"  # where `_space_tokens` keeps the indices of the Doc's whitespace tokens
 
 
 @dataclass(frozen=True)
@@ -235,7 +238,9 @@ class CueFinder:
 
     def _matches(self, span: Span) -> list[tuple[int, int, int]]:
         """The matcher's (key, start, end) over `span` read without its whitespace tokens, in Doc token indices."""
-        if not any(span.doc[i].is_space for i in range(span.start + 1, span.end - 1)):
+        spaces = _space_tokens(span.doc)
+        inside = bisect_left(spaces, span.start + 1)
+        if inside == len(spaces) or spaces[inside] >= span.end - 1:  # no whitespace token inside the span
             return list(self.matcher(span))
         words, bare = _bare(span.doc)
         first, last = bisect_left(words, span.start), bisect_left(words, span.end)
@@ -284,6 +289,15 @@ class DocContext:
         return self._cues[k]
 
 
+def _space_tokens(doc: Doc) -> list[int]:
+    """The indices of the Doc's whitespace tokens, in order; found once per Doc and kept in `doc.user_data` until
+    `release_context`."""
+    found = doc.user_data.get(_SPACES_KEY)
+    if found is None:
+        found = doc.user_data[_SPACES_KEY] = numpy.flatnonzero(doc.to_array(IS_SPACE)).tolist()
+    return found
+
+
 def _bare(doc: Doc) -> tuple[list[int], Doc]:
     """The Doc's non-whitespace tokens as a Doc of their own, with the index of each in `doc`; made once per Doc
     and kept in `doc.user_data` until `release_context`."""
@@ -313,3 +327,4 @@ def release_context(doc: Doc) -> None:
     """Drop the Doc's shared context (it refers back to the Doc); the last fact component calls this."""
     doc.user_data.pop(_CONTEXT_KEY, None)
     doc.user_data.pop(_BARE_KEY, None)
+    doc.user_data.pop(_SPACES_KEY, None)
