@@ -232,6 +232,13 @@ def test_status_right_after_a_gene_belongs_to_that_gene():
     }
 
 
+def test_status_after_a_gene_in_brackets_belongs_to_that_gene_not_the_next():
+    assert triples(inclusion("Estrogen receptor (ER) negative and PD-L1 positive tumour")) == {
+        ("ESR1", "expression", "excluded"),
+        ("CD274", "any", "required"),
+    }
+
+
 def test_suspended_hyphen_is_not_a_negative_sign():
     assert facts(exclusion("Treatment with an EGFR- or HER2 inhibiting drug")) == []
 

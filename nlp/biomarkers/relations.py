@@ -279,9 +279,10 @@ class Scanner:
         return any((ent := self.labels.get(j)) is not None and ent.label_ in ("GENE", "GENE_FAMILY") for j in words[:2])
 
     def _status_of_previous_gene(self, i: int) -> bool:
-        """A status word right after another gene is that gene's ("hormone receptor-positive HER2-negative")."""
+        """A status word right after another gene, or after its closing bracket, is that gene's ("hormone
+        receptor-positive HER2-negative", "human epidermal growth factor receptor 2 (HER2) negative")."""
         j = i - 1
-        while j >= self.span.start and (self.doc[j].is_space or self.doc[j].text == "-"):
+        while j >= self.span.start and (self.doc[j].is_space or self.doc[j].text in ("-", ")", "]")):
             j -= 1
         ent = self.labels.get(j)
         return j >= self.span.start and ent is not None and ent.label_ in ("GENE", "GENE_FAMILY")
