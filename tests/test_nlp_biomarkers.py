@@ -239,6 +239,12 @@ def test_status_after_a_gene_in_brackets_belongs_to_that_gene_not_the_next():
     }
 
 
+def test_a_hyphen_glued_to_a_long_name_or_her2_neu_is_a_negative_status():
+    assert triples(inclusion("Human epidermal growth factor receptor 2- (HER2/neu-) gastric cancer")) == {
+        ("ERBB2", "any", "excluded"),
+    }
+
+
 def test_suspended_hyphen_is_not_a_negative_sign():
     assert facts(exclusion("Treatment with an EGFR- or HER2 inhibiting drug")) == []
 

@@ -55,8 +55,10 @@ class Group:
 
 
 def _sign(span: Span) -> str | None:
-    """The status glued to a form ("ER+", "HER2-"); None for a hyphen that joins a word ("HER2-positive")."""
-    status = vocabulary().signed.get("".join(token.text for token in span))
+    """The status glued to a form ("ER+", "HER2-", "human epidermal growth factor receptor 2-"); None for a hyphen
+    that joins a word ("HER2-positive")."""
+    signed = vocabulary().signed
+    status = signed.get("".join(token.text for token in span)) or signed.get(" ".join(span.text.split()))
     doc = span.doc
     if status == "negative" and span.end < len(doc):
         following = doc[span.end]
