@@ -16,7 +16,9 @@ text must be `make_doc_text(original)`: same length, so every offset is an offse
 
 from __future__ import annotations
 
+import re
 import warnings
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from re import Pattern
@@ -26,6 +28,7 @@ import numpy
 import spacy
 from spacy.attrs import ENT_ID, ENT_IOB, ENT_TYPE
 from spacy.language import Language
+from spacy.matcher import PhraseMatcher
 from spacy.pipeline import EntityRuler
 from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc, Token
@@ -37,7 +40,8 @@ from core.encoding import scrub_text
 from nlp import age, biomarkers, cns, labs, performance, sections, therapies  # noqa: F401
 from nlp.chunks import tokenize
 from nlp.resources import PATTERNS_DIR, pattern_files, read_patterns
-from nlp.text import DOC_TEXT_KEY, mask_escapes
+from nlp.sections import criteria_offsets
+from nlp.text import DOC_TEXT_KEY, doc_text, mask_escapes
 
 MAX_TEXT_CHARS = 2_000_000
 # The tokenizer caches how each whitespace-delimited chunk splits, but spaCy stops adding at 10,000 chunks, and
@@ -59,6 +63,11 @@ _INFIXES = (
     r"(?<=[A-Za-z0-9])\)(?=-[A-Za-z])",
     r"(?<=\))-(?=[A-Za-z])",
 )
+
+# The labels whose phrases are multi-word names (performance scales, gene long names) that registry texts hard-wrap
+# ("Eastern Cooperative\n      Oncology Group"): their phrases are also matched across a line break inside one
+# criterion. The phrases of other labels (labs, CNS, drug classes ...) are read only as written on one line.
+WRAPPED_LABELS = ("SCALE", "GENE")
 
 _ENT_ATTRS = [ENT_IOB, ENT_TYPE, ENT_ID]
 _INSIDE, _OUTSIDE, _BEGIN = (Token.iob_strings().index(tag) for tag in ("I", "O", "B"))
@@ -114,6 +123,38 @@ def _customise_tokenizer(nlp: Language) -> None:
     nlp.tokenizer = _TextKeepingTokenizer(tokenizer)
 
 
+# A line break and the word starting the next line ("\n      Oncology"), then the word ending the line before it.
+_BREAK_THEN_WORD = re.compile(r"\n[ \t]*([^\W_]+)")
+_WORD_BEFORE_BREAK = re.compile(r"([^\W_]+)[ \t]*\r?$")
+_WORD_REACH = 60  # characters looked back from a line break for the word ending the line
+
+
+def _line_break(token: Token) -> bool:
+    """A whitespace token holding exactly one line break: a hard-wrapped line's, not a blank line."""
+    return token.is_space and token.text.count("\n") == 1
+
+
+class _WrapIndex:
+    """The multi-word phrases of WRAPPED_LABELS in a matcher of their own, with the pairs of tokens that follow each
+    other in them (a line break between two such words may break a phrase) and how many tokens a phrase spans at
+    most, counting a break between each two of its words."""
+
+    def __init__(self, ruler: EntityRuler) -> None:
+        self.matcher = PhraseMatcher(ruler.nlp.vocab)
+        self.pairs: set[tuple[str, str]] = set()
+        longest = 0
+        for key, phrases in ruler.phrase_patterns.items():
+            if key.split(ruler.ent_id_sep)[0] not in WRAPPED_LABELS:
+                continue
+            multi = [p for p in phrases if len(p) > 1]
+            self.matcher.add(key, multi)
+            for phrase in multi:
+                self.pairs.update((a.text, b.text) for a, b in zip(phrase[:-1], phrase[1:], strict=True))
+                longest = max(longest, len(phrase))
+        self.rights = {b for _, b in self.pairs}
+        self.reach = 2 * longest
+
+
 class QuickEntityRuler(EntityRuler):
     """spaCy's EntityRuler, same matches and entities, without its per-Doc overheads.
 
@@ -123,12 +164,57 @@ class QuickEntityRuler(EntityRuler):
     entities written straight into the tokens' ENT_IOB / ENT_TYPE / ENT_ID arrays (no Span per entity).
     """
 
+    _wraps: _WrapIndex | None = None
+
+    def add_patterns(self, patterns: list) -> None:
+        super().add_patterns(patterns)
+        self._wraps = None  # rebuilt with the new patterns when next needed
+
     def match(self, doc: Doc) -> list[tuple[int, int, int]]:
         matches = list(self.phrase_matcher(doc))
         if len(self.matcher):
             matches += list(self.matcher(doc))
+        matches += self._wrapped(doc)
         found = {(m_id, start, end) for m_id, start, end in matches if start != end}
         return sorted(found, key=lambda m: (m[2] - m[1], -m[1]), reverse=True)
+
+    def _wrapped(self, doc: Doc) -> list[tuple[int, int, int]]:
+        """The phrases of WRAPPED_LABELS that a hard-wrapped line breaks inside one criterion.
+
+        The break is a whitespace token of its own ("Cooperative", "\\n      ", "Oncology"). Only a line break
+        between two words that follow each other in some phrase is looked at: around it, the phrases are matched on
+        the words alone, and kept when every break they cross is one line break (never a blank line) and they lie
+        within one criterion.
+        """
+        if self._wraps is None:
+            self._wraps = _WrapIndex(self)
+        wraps = self._wraps
+        text = doc_text(doc)
+        breaks = []
+        for m in _BREAK_THEN_WORD.finditer(text):
+            if m.group(1) in wraps.rights:
+                left = _WORD_BEFORE_BREAK.search(text, max(0, m.start() - _WORD_REACH), m.start())
+                if left and (left.group(1), m.group(1)) in wraps.pairs:
+                    breaks.append(m.start())
+        if not breaks:
+            return []
+        criteria = criteria_offsets(doc)
+        starts = [c.start_char for c in criteria]
+        found = []
+        for at in breaks:
+            k = bisect_right(starts, at) - 1
+            if k < 0 or at >= criteria[k].end_char:
+                continue
+            c = criteria[k]
+            i = next(j for j in range(c.start, c.end) if doc[j].idx + len(doc[j]) > at)  # the break's token
+            lo, hi = max(c.start, i - wraps.reach), min(c.end, i + wraps.reach + 1)
+            words = [j for j in range(lo, hi) if not doc[j].is_space]
+            bare = Doc(doc.vocab, words=[doc[j].text for j in words])
+            for m_id, start, end in wraps.matcher(bare):
+                first, last = words[start], words[end - 1]
+                if first < i < last and all(_line_break(doc[j]) for j in range(first, last) if doc[j].is_space):
+                    found.append((m_id, first, last + 1))
+        return found
 
     def set_annotations(self, doc: Doc, matches: list[tuple[int, int, int]]) -> None:
         if doc.has_annotation("ENT_IOB"):

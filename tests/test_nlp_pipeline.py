@@ -85,6 +85,47 @@ def test_a_doc_that_already_has_entities_keeps_them_where_no_pattern_overlaps():
     assert {"larotrectinib", "NTRK"} <= {e.text for e in doc.ents}
 
 
+_WRAPPED = (
+    "Inclusion Criteria:\n\n"
+    "          -  Adequate general condition, graded 0 or 1 on the scale of the Eastern Cooperative\n"
+    "             Oncology Group, and a tumour with a rearrangement of the anaplastic lymphoma\n"
+    "             kinase gene\n"
+)
+
+
+def test_a_scale_or_gene_name_a_hard_wrapped_line_breaks_is_one_entity():
+    doc = get_nlp()(make_doc_text(_WRAPPED))
+    assert [(" ".join(e.text.split()), e.ent_id_) for e in doc.ents if e.label_ in ("SCALE", "GENE")] == [
+        ("Eastern Cooperative Oncology Group", "ecog"),
+        ("anaplastic lymphoma kinase", "ALK"),
+    ]
+
+
+def test_a_performance_scale_a_hard_wrapped_line_breaks_gives_its_grade():
+    text = (
+        "Inclusion Criteria:\n\n"
+        "          -  Adequate general condition: a World Health Organization performance\n"
+        "             status of 0 or 1 at screening\n"
+    )
+    assert get_nlp()(make_doc_text(text))._.facts["performance_status"].ecog_max == 1
+
+
+def test_a_name_is_not_matched_across_a_blank_line_or_a_new_item():
+    apart = "Inclusion Criteria:\n\n  -  Eastern Cooperative\n\n     Oncology Group 0-1\n"
+    items = "Inclusion Criteria:\n  -  Eastern Cooperative\n  -  Oncology Group 0-1\n"
+    for text in (apart, items):
+        assert not [e for e in get_nlp()(make_doc_text(text)).ents if e.label_ == "SCALE"], text
+
+
+def test_other_labels_are_read_only_as_written_on_one_line():
+    text = (
+        "Exclusion Criteria:\n\n"
+        "          -  Patients must have a CT or MRI scan of the head to look for disease of the central\n"
+        "             nervous system within 42 days prior to registration\n"
+    )
+    assert not [e for e in get_nlp()(make_doc_text(text)).ents if e.label_ == "CNS"]
+
+
 def _study(nct_id: str, criteria: str, minimum_age: str) -> dict:
     return {"protocolSection": {
         "identificationModule": {"nctId": nct_id, "briefTitle": "A study of larotrectinib in solid tumours"},
