@@ -76,7 +76,8 @@ def _gold_row(nct_id: str, criteria: str, expected: dict) -> dict:
     return {"nct_id": nct_id, "criteria": criteria, "expected": expected, "notes": ""}
 
 
-def test_own_scores_a_given_gold_file_as_own_held_with_the_dev_definitions(tmp_path):
+def _shared_gold(gold_dir: Path) -> dict:
+    """One-line stand-ins for the shared gold files in `gold_dir`; returns the expected facts of a text with none."""
     nothing = {
         "age": {"min_years": None, "max_years": None},
         "performance_status": {"ecog_max": None, "karnofsky_min": None},
@@ -84,11 +85,16 @@ def test_own_scores_a_given_gold_file_as_own_held_with_the_dev_definitions(tmp_p
     }
     consent = _gold_row("NCT00000001", "Inclusion Criteria:\n- Informed consent", nothing)
     for name in ("extraction_dev.jsonl", "extraction_dev2.jsonl"):
-        srsly.write_jsonl(tmp_path / name, [consent])
+        srsly.write_jsonl(gold_dir / name, [consent])
     srsly.write_jsonl(
-        tmp_path / "age_dev.jsonl",
+        gold_dir / "age_dev.jsonl",
         [{"nct_id": "NCT00000002", "criteria": "Age 18 or older", "expected": {"age": nothing["age"]}}],
     )
+    return nothing
+
+
+def test_own_scores_a_given_gold_file_as_own_held_with_the_dev_definitions(tmp_path):
+    _shared_gold(tmp_path)
     own = tmp_path / "own.jsonl"
     expected = {
         "age": {"min_years": 18, "max_years": 70},
@@ -108,18 +114,7 @@ def test_own_scores_a_given_gold_file_as_own_held_with_the_dev_definitions(tmp_p
 
 @pytest.mark.parametrize("set_name", ["own-dev", "own-dev-b"])
 def test_the_tuning_sets_are_scored_by_default(tmp_path, set_name):
-    nothing = {
-        "age": {"min_years": None, "max_years": None},
-        "performance_status": {"ecog_max": None, "karnofsky_min": None},
-        "biomarkers": [],
-    }
-    consent = _gold_row("NCT00000001", "Inclusion Criteria:\n- Informed consent", nothing)
-    for name in ("extraction_dev.jsonl", "extraction_dev2.jsonl"):
-        srsly.write_jsonl(tmp_path / name, [consent])
-    srsly.write_jsonl(
-        tmp_path / "age_dev.jsonl",
-        [{"nct_id": "NCT00000002", "criteria": "Age 18 or older", "expected": {"age": nothing["age"]}}],
-    )
+    nothing = _shared_gold(tmp_path)
     tuning = tmp_path / "own_dev.jsonl"
     expected = dict(nothing, age={"min_years": 18, "max_years": None})
     srsly.write_jsonl(tuning, [_gold_row("NCT00000013", "Inclusion Criteria:\n- Age 18 years or older", expected)])
