@@ -17,6 +17,17 @@ allowed ("prior tamoxifen is allowed"), as exceptions ("other than bevacizumab")
 another requirement ("subjects who received adjuvant FOLFOX ... are eligible"), which these rules would misread as
 requirements; a patient's regimen still meets or breaks the rules on its drugs (`search.verdicts`).
 
+A broad class (chemotherapy, radiotherapy, immunotherapy, insulin, corticosteroids, anticoagulants: `broad` in
+`drugs.jsonl`), or a drug of broad classes alone (warfarin, prednisone), gives a rule only when nothing narrows
+it. It, or the list it ends ("chemotherapy or radiotherapy"), with any parenthesis after it, must be followed by
+the end of its clause, the next heading of a run-in list ("Radiotherapy:"), "-naive", "-pretreated" or a
+`broad_therapy_end` word ("is", "such as", "regimens"), never by a heading's colon, a scope ("radiotherapy to
+the pelvis", "chemotherapy for metastatic disease", "in the last 3 months", "pneumonitis"); it must come after a
+cue, punctuation or a `broad_therapy_start` word ("prior", "systemic", "any"), not a site ("thoracic
+radiotherapy", "whole brain irradiation"); and no count may stand before it ("more than 2 prior chemotherapy
+regimens"; an "at least" one is a requirement and stays). Such text holds for only part of the patients who had
+the class, so it gives no rule.
+
 A rule that holds for one subgroup only goes to `uncertain` (reason "cohort"), which matching reports as unknown: under
 a subgroup header ("For Part 2:", `nlp.cohorts`; a closed subgroup's rules are dropped), in a criterion that opens
 with a cohort label ("Cohort B: prior crizotinib"), or a drug the inclusion criteria both require and exclude
@@ -33,7 +44,7 @@ from nlp.cohorts import Subgroups, subgroups
 from nlp.models import PriorTherapy, UncertainFact
 from nlp.polarity import Cues, DocContext, cue_finder, doc_context, polarity
 from nlp.sections import add_kind
-from nlp.vocab import vocabulary
+from nlp.vocab import is_broad_class, vocabulary
 
 DRUG_LABELS = {"DRUG", "DRUG_CLASS"}
 TARGET_LABELS = {"GENE", "GENE_FAMILY"}
@@ -86,7 +97,7 @@ class TherapyExtractor:
             if ent.label_ == "DRUG" and ent.ent_id_ in regimens:
                 continue
             given = _given(cues, ent)
-            if given is None or _skipped(doc, cues, ent):
+            if given is None or _skipped(doc, cues, ent) or _narrowed_broad(doc, cues, ent, ents):
                 continue
             naive = _naive_cue(cues, ent) if not given else None
             own = (naive.start, naive.end) if naive is not None else (0, 0)
@@ -185,6 +196,61 @@ def _prohibited(cues: Cues, ent: Span) -> bool:
     clause_end = cues.clause(ent.start)[1]
     allowed = any(c.start - ent.end <= 8 for c in cues.in_clause(("allowance",), ent.end, clause_end))
     return allowed and cues.negated(ent.start, ent.end, "inclusion")
+
+
+def _narrowed_broad(doc: Doc, cues: Cues, ent: Span, ents: list[Span]) -> bool:
+    """A broad class with a scope before or after it or its list, or a count before it: no rule for every
+    patient."""
+    if not is_broad_class(ent.ent_id_):
+        return False
+    clause_start, clause_end = cues.clause(ent.start)
+    for i in range(clause_start, ent.start):
+        if doc[i].like_num or doc[i].text in (">", "≥", "<", "≤"):
+            if not (i >= 2 and doc[i - 2 : i].text.lower() == "at least"):
+                return True
+    ends = {e.end: e for e in ents}
+    i = ent.start - 1
+    while i >= clause_start:
+        if doc[i].is_space or doc[i].lower_ in _LISTING:
+            i -= 1
+        elif i + 1 in ends and ends[i + 1].label_ in DRUG_LABELS:
+            i = ends[i + 1].start - 1
+        else:
+            break
+    if i >= clause_start and not doc[i].is_punct and cues.ending_at(i + 1, "broad_therapy_start", "prior", "naive",
+                                                                     "negation_forward") is None:
+        return True
+    starts = {e.start: e for e in ents}
+    i, listed = ent.end, False
+    while i < clause_end:
+        if doc[i].is_space:
+            i += 1
+        elif doc[i].lower_ in _LISTING:
+            i, listed = i + 1, True
+        elif listed and i in starts and starts[i].label_ in DRUG_LABELS:
+            i, listed = starts[i].end, False
+        elif doc[i].text == "(":
+            i = _closing(doc, i, clause_end) + 1
+        else:
+            break
+    if i >= clause_end or doc[i].is_punct and doc[i].text not in ("-", "/", ":"):
+        return False
+    if doc[i].is_title and any(t.text == ":" for t in doc[i + 1 : min(i + 4, clause_end)]):
+        return False  # the next heading of a run-in list: "No prior chemotherapy Endocrine therapy: ..."
+    if doc[i].text == "-":
+        glued = cues.at(i + 1, "naive", "prior")
+        return glued is None or doc[i + 1].lower_ not in ("naive", "naïve", "pretreated", "treated")
+    return cues.at(i, "broad_therapy_end", "naive") is None
+
+
+def _closing(doc: Doc, i: int, end: int) -> int:
+    """The token closing the parenthesis opened at token i (or the last before `end` when it stays open)."""
+    depth = 0
+    for k in range(i, end):
+        depth += (doc[k].text == "(") - (doc[k].text == ")")
+        if depth == 0:
+            return k
+    return end - 1
 
 
 def _skipped(doc: Doc, cues: Cues, ent: Span) -> bool:

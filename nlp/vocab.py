@@ -14,7 +14,8 @@ is ambiguous, e.g. "Ph"), `status_alteration` (GENE: what "positive"/"negative" 
 ER), `ish_alteration` (GENE: what a positive in-situ hybridisation means, fusion for ALK), `status` (GENE,
 GENE_FAMILY: the sign glued to a form such as "ER+" or "HER2-"), `facts` (PROFILE: what a receptor profile
 such as "triple-negative" or "HR+/HER2-" says of each gene), `classes` (DRUG: its drug classes, lower case),
-`components` (DRUG: the drugs of a regimen such as FOLFOX, whose classes it takes on).
+`components` (DRUG: the drugs of a regimen such as FOLFOX, whose classes it takes on), `broad` (DRUG_CLASS: a
+therapy class as wide as chemotherapy, radiotherapy or insulin, which a list of a patient's drugs may leave out).
 """
 
 from __future__ import annotations
@@ -71,6 +72,7 @@ class Vocabulary:
     drug_forms: dict[str, str] = field(default_factory=dict)  # lower-case surface form → drug name
     classes: dict[str, str] = field(default_factory=dict)  # lower-case surface form → class name
     alterations: dict[str, str] = field(default_factory=dict)  # lower-case one-word form → alteration kind
+    broad: set[str] = field(default_factory=set)  # class names a list of the patient's drugs may leave out
 
 
 @lru_cache(maxsize=1)
@@ -114,6 +116,8 @@ def vocabulary() -> Vocabulary:
                 vocab.components[row["id"]] = tuple(row["components"])
         elif row["label"] == "DRUG_CLASS":
             vocab.classes[row["pattern"].lower()] = row["id"]
+            if row.get("broad"):
+                vocab.broad.add(row["id"])
     for regimen, drugs in vocab.components.items():
         unknown = [d for d in drugs if d not in vocab.drugs]
         if unknown:
@@ -191,6 +195,28 @@ def drug_components(name: str) -> tuple[str, ...]:
     vocab = vocabulary()
     drug = vocab.drug_forms.get(" ".join(name.lower().split()))
     return vocab.components.get(drug, ()) if drug else ()
+
+
+def is_broad_class(name: str) -> bool:
+    """Whether `name` is a broad therapy class ("chemotherapy", "radiotherapy", "insulin") or a drug of such classes
+    alone ("warfarin", "prednisone"): a patient's list of drugs that does not name it does not say the patient
+    never had it."""
+    vocab = vocabulary()
+    key = " ".join(name.lower().split())
+    drug = vocab.drug_forms.get(key)
+    if drug is not None:
+        return bool(vocab.drugs[drug]) and vocab.drugs[drug] <= vocab.broad
+    return key in vocab.broad
+
+
+def broad_classes_of(name: str) -> set[str]:
+    """The broad classes a drug or class lies within: "paclitaxel" and "taxane" → {"chemotherapy"}."""
+    vocab = vocabulary()
+    key = " ".join(name.lower().split())
+    drug = vocab.drug_forms.get(key)
+    if drug is not None:
+        return set(vocab.drugs[drug]) & vocab.broad
+    return {b for classes in vocab.drugs.values() if key in classes for b in classes & vocab.broad} - {key}
 
 
 def normalize_drug(name: str) -> str | None:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from nlp.models import AgeWindow, Biomarker, Criterion, PriorTherapy, UncertainFact, Uncertainty
+from nlp.vocab import broad_classes_of, is_broad_class, normalize_drug
 from search.documents import drugs_and_classes
 from search.models import CriterionVerdict, IndexDocument, PatientBiomarker, PatientProfile, VerdictStatus
 
@@ -336,7 +337,10 @@ def therapy_terms(name: str) -> set[str]:
 def _prior_therapy(doc: IndexDocument, patient: PatientProfile, out: Evaluation) -> None:
     """One verdict per rule. Several therapies one criterion requires are often alternatives or examples ("a
     taxane such as paclitaxel or docetaxel", "a fluoropyrimidine, oxaliplatin or irinotecan"), sometimes all
-    needed: when the patient had one of them, the others the patient lacks are unknown, not unmet."""
+    needed: when the patient had one of them, the others the patient lacks are unknown, not unmet. A broad class
+    (chemotherapy, radiotherapy, insulin ...) the patient's therapies do not name is unknown either way: a list of
+    drugs, typed or read from a note, does not say the patient never had one; so is a rule on a drug or class
+    within a broad class the patient had without saying which ("chemotherapy" against a taxane rule)."""
     had = {t.name: therapy_terms(t.name) for t in patient.prior_therapies or []}
     verdicts = []
     for rule in doc.facts.prior_therapies:
@@ -364,6 +368,14 @@ def _therapy_verdict(rule: PriorTherapy, had: dict[str, set[str]], untold: bool,
     elif matched:
         status = "met" if required else "not_met"
         why = f"patient had {matched[0]} ({target}); trial {'requires' if required else 'excludes'} prior {target}"
+    elif is_broad_class(target):
+        status = "unknown"
+        why = (f"no {target} among the patient's therapies, which does not say the patient never had it; trial "
+               f"{'requires' if required else 'excludes'} prior {target}")
+    elif wider := sorted({normalize_drug(name) or "" for name in had} & broad_classes_of(target)):
+        status = "unknown"
+        why = (f"patient had {wider[0]}, not said which; trial {'requires' if required else 'excludes'} prior "
+               f"{target}")
     else:
         status = "not_met" if required else "met"
         why = f"no prior {target} in the patient's therapies; trial {'requires' if required else 'excludes'} it"

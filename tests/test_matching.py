@@ -165,6 +165,31 @@ def test_an_excluded_prior_drug_class_is_not_met():
     assert kinds(trial(prior_therapies=[rule]), who, "prior_therapy") == ["not_met"]
 
 
+def test_a_broad_class_the_patient_list_does_not_name_is_unknown():
+    rules = [PriorTherapy(drug_or_class="chemotherapy", polarity=p, criterion=0, span=(0, 21))
+             for p in ("required", "excluded")]
+    who = ntrk_amp(prior_therapies=[{"name": "larotrectinib"}])
+    assert kinds(trial(prior_therapies=rules), who, "prior_therapy") == ["unknown", "unknown"]
+
+
+def test_a_drug_of_broad_classes_alone_the_patient_list_does_not_name_is_unknown():
+    rule = PriorTherapy(drug_or_class="warfarin", polarity="required", criterion=0, span=(0, 21))
+    who = ntrk_amp(prior_therapies=[{"name": "larotrectinib"}])
+    assert kinds(trial(prior_therapies=[rule]), who, "prior_therapy") == ["unknown"]
+
+
+def test_a_drug_within_an_excluded_broad_class_is_not_met():
+    rule = PriorTherapy(drug_or_class="chemotherapy", polarity="excluded", criterion=0, span=(0, 21))
+    who = ntrk_amp(prior_therapies=[{"name": "FOLFOX"}])
+    assert kinds(trial(prior_therapies=[rule]), who, "prior_therapy") == ["not_met"]
+
+
+def test_unnamed_chemotherapy_leaves_a_rule_on_a_chemotherapy_class_unknown():
+    rule = PriorTherapy(drug_or_class="taxane", polarity="required", criterion=0, span=(0, 21))
+    who = ntrk_amp(prior_therapies=[{"name": "chemotherapy"}])
+    assert kinds(trial(prior_therapies=[rule]), who, "prior_therapy") == ["unknown"]
+
+
 def test_prior_therapies_not_given_are_unknown():
     rule = PriorTherapy(drug_or_class="trk inhibitor", polarity="excluded", criterion=0, span=(0, 21))
     assert kinds(trial(prior_therapies=[rule]), ntrk_amp(), "prior_therapy") == ["unknown"]

@@ -183,3 +183,9 @@ def test_common_diagnoses_are_read_by_the_names_notes_use(note, conditions):
 ])
 def test_a_condition_every_mention_of_which_is_past_reads_as_a_history(note, conditions):
     assert read_note(note).profile["conditions"] == conditions
+
+
+def test_broad_therapy_classes_and_non_oncology_drugs_are_prior_therapies():
+    profile = read_note("Astrocytoma s/p radiation and chemotherapy. On warfarin and insulin glargine.").profile
+    assert [t["name"] for t in profile["prior_therapies"]] == ["radiotherapy", "chemotherapy", "warfarin", "insulin"]
+

@@ -72,6 +72,7 @@ def test_brand_and_code_names_become_the_drug_name():
 
 def test_anti_pd1_wording_is_the_pd1_inhibitor_class():
     assert therapies("Exclusion", "Prior immunotherapy including anti-PD-1 or anti-PD-L1 agents") == {
+        ("immunotherapy", "excluded"),
         ("pd-1 inhibitor", "excluded"),
         ("pd-l1 inhibitor", "excluded"),
     }
@@ -122,7 +123,10 @@ def test_targets_listed_before_a_class_give_one_rule_per_class():
 
 
 def test_a_drug_listed_before_a_class_is_not_a_class():
-    assert therapies("Exclusion", "Prior chemotherapy or ALK inhibitors") == {("alk inhibitor", "excluded")}
+    assert therapies("Exclusion", "Prior chemotherapy or ALK inhibitors") == {
+        ("chemotherapy", "excluded"),
+        ("alk inhibitor", "excluded"),
+    }
 
 
 def test_startrk2_excludes_each_of_the_three_classes_it_lists():
@@ -222,3 +226,30 @@ def test_a_flat_subgroup_after_an_indented_one_governs_its_whole_list():
         {("platinum", "required")},
         {("sotorasib", "required"), ("crizotinib", "required"), ("docetaxel", "required")},
     )
+
+
+@pytest.mark.parametrize(("section", "line", "expected"), [
+    ("Inclusion", "No prior chemotherapy", {("chemotherapy", "excluded")}),
+    ("Inclusion", "Chemotherapy-naive patients", {("chemotherapy", "excluded")}),
+    ("Inclusion", "Insulin-naive adults", {("insulin", "excluded")}),
+    ("Exclusion", "Prior radiotherapy or immunotherapy", {("radiotherapy", "excluded"), ("immunotherapy", "excluded")}),
+    ("Inclusion", "At least one prior chemotherapy regimen", {("chemotherapy", "required")}),
+])
+def test_a_broad_therapy_class_gives_a_rule(section, line, expected):
+    assert therapies(section, line) == expected
+
+
+@pytest.mark.parametrize("line", [
+    "Prior radiotherapy to the pelvis",
+    "Prior chemotherapy or radiotherapy for metastatic disease",
+    "More than 2 prior chemotherapy regimens",
+    "Received systemic corticosteroids in the last 3 months",
+    "History of radiation pneumonitis",
+    "History of insulin resistance",
+    "History of neurologic disorders unrelated to chemotherapy",
+    "Any chest lesion treated with radiation must have progressed",
+    "Prior radiation must have been completed at least 28 days before entry",
+    "Radiotherapy: see Disease Characteristics",
+])
+def test_a_broad_class_with_a_scope_or_a_count_gives_no_rule(line):
+    assert therapies("Exclusion", line) == set()
