@@ -189,3 +189,14 @@ def test_broad_therapy_classes_and_non_oncology_drugs_are_prior_therapies():
     profile = read_note("Astrocytoma s/p radiation and chemotherapy. On warfarin and insulin glargine.").profile
     assert [t["name"] for t in profile["prior_therapies"]] == ["radiotherapy", "chemotherapy", "warfarin", "insulin"]
 
+
+@pytest.mark.parametrize("sentence", [
+    "He is a candidate for corticosteroid therapy.",
+    "Chemotherapy is planned.",
+    "She is allergic to heparin.",
+    "He has insulin resistance.",
+    "No prior chemotherapy.",
+])
+def test_a_therapy_not_given_is_not_a_prior_therapy(sentence):
+    profile = read_note(f"Asthma. {sentence}").profile
+    assert "prior_therapies" not in profile

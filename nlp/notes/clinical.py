@@ -10,8 +10,10 @@ a biomarker fact the pipeline reads as required is a positive result, one it rea
 "negative", "wild-type") a negative result. A PD-L1 score ("PD-L1 TPS 60%") is expression, positive from 1%.
 ECOG, Karnofsky and Lansky are read as the value the note states ("ECOG 0-1": the worse, 1). A drug the note names
 (DRUG entities) is a prior therapy, with the outcome its clause states (progression, intolerance, response:
-`note_cues.jsonl`); CNS metastases are none when negated, stable or active by the criteria side's cues, and left
-out with a warning when the note does not say which. Facts in a family member's or hypothetical clause, and drugs
+`note_cues.jsonl`), unless it is only planned, offered, declined or an allergy, or its name is used in another
+sense (`not_given`, `not_given_backward`: "candidate for steroids", "insulin resistance"); CNS metastases are
+none when negated, stable or active by the criteria side's cues, and left out with a warning when the note does
+not say which. Facts in a family member's or hypothetical clause, and drugs
 in a negated one, are left out.
 """
 
@@ -25,7 +27,7 @@ from typing import Any
 from spacy.tokens import Doc
 
 from nlp.models import Biomarker
-from nlp.notes.context import CLAUSE_REACH, context_of, cue_regex
+from nlp.notes.context import CLAUSE_REACH, clause_start, context_of, cue_regex
 from nlp.resources import phrase_regex
 from nlp.sections import CriterionOffsets
 from nlp.vocab import cue_rows
@@ -39,6 +41,7 @@ _PS = re.compile(r"\bperformance status(?:\s+score)?\s*(?:of|is|was|=|:)?\s*(?P<
 _KPS = re.compile(r"\b(?P<scale>KPS|Karnofsky|Lansky|LPS)(?:\s+(?:performance\s+(?:status|score)|PS|score))?"
                   r"\s*(?:of|is|was|=|:)?\s*(?P<v>\d{2,3})\s*%?", re.I)
 _OUTCOMES = ("intolerance", "progression", "response")
+_GLUE = re.compile(r"[\s-]*")
 
 
 @dataclass
@@ -140,13 +143,23 @@ def _outcome(note: str, start: int, end: int, sentence: tuple[int, int]) -> str 
     return best[1] if best else None
 
 
+def _not_given(note: str, ent, sentence: tuple[int, int]) -> bool:
+    """A therapy only planned, offered, declined or an allergy ("candidate for steroid therapy", "chemotherapy is
+    planned", "allergic to heparin"), or a drug's name in another sense ("insulin resistance")."""
+    head = clause_start(note, ent.start_char, max(sentence[0], ent.start_char - CLAUSE_REACH))
+    if cue_regex("not_given").search(note, head, ent.start_char):
+        return True
+    glue = _GLUE.match(note, ent.end_char, sentence[1])
+    return bool(cue_regex("not_given_backward").match(note, glue.end() if glue else ent.end_char, sentence[1]))
+
+
 def _therapies(note: str, doc: Doc, sentences: Sentences, out: ClinicalFacts) -> None:
     seen: dict[str, int] = {}
     for ent in doc.ents:
         if ent.label_ not in ("DRUG", "DRUG_CLASS"):
             continue
         sentence = sentences.at(ent.start_char)
-        if context_of(note, ent.start_char, sentence, ent.end_char) is not None:
+        if context_of(note, ent.start_char, sentence, ent.end_char) is not None or _not_given(note, ent, sentence):
             continue
         name = (ent.ent_id_ or ent.text).lower()
         outcome = _outcome(note, ent.start_char, ent.end_char, sentence)
