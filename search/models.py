@@ -164,6 +164,11 @@ class PatientProfile(_Model):
         description="more words to find trials by (a note's, when it names no diagnosis): relevance only, never judged",
     )
     prior_therapies: list[PatientTherapy] | None = None
+    prior_therapies_complete: bool = Field(
+        default=True, strict=True,
+        description="prior_therapies is the patient's whole treatment history (typed by hand); false when it may be "
+                    "partial (read from a note): a therapy a trial requires and the list does not name is then unknown",
+    )
     cns_metastases: CnsStatus | None = None
     location: Location | None = None
 

@@ -340,12 +340,15 @@ def _prior_therapy(doc: IndexDocument, patient: PatientProfile, out: Evaluation)
     needed: when the patient had one of them, the others the patient lacks are unknown, not unmet. A broad class
     (chemotherapy, radiotherapy, insulin ...) the patient's therapies do not name is unknown either way: a list of
     drugs, typed or read from a note, does not say the patient never had one; so is a rule on a drug or class
-    within a broad class the patient had without saying which ("chemotherapy" against a taxane rule)."""
+    within a broad class the patient had without saying which ("chemotherapy" against a taxane rule). A list that
+    may be partial (`prior_therapies_complete` false: read from a note) leaves a required therapy it does not name
+    unknown; an excluded one it does not name stays met, a named one met or not met as for a whole history."""
     had = {t.name: therapy_terms(t.name) for t in patient.prior_therapies or []}
     verdicts = []
     for rule in doc.facts.prior_therapies:
         text, span = _sentence(doc, rule.criterion)
-        verdicts.append(_therapy_verdict(rule, had, patient.prior_therapies is None, text, span))
+        verdicts.append(_therapy_verdict(rule, had, patient.prior_therapies is None,
+                                         patient.prior_therapies_complete, text, span))
     met_in = {r.criterion for r, v in zip(doc.facts.prior_therapies, verdicts, strict=True)
               if r.polarity == "required" and v.status == "met"}
     for rule, verdict in zip(doc.facts.prior_therapies, verdicts, strict=True):
@@ -356,7 +359,7 @@ def _prior_therapy(doc: IndexDocument, patient: PatientProfile, out: Evaluation)
         out.criteria.append(verdict)
 
 
-def _therapy_verdict(rule: PriorTherapy, had: dict[str, set[str]], untold: bool, text: str,
+def _therapy_verdict(rule: PriorTherapy, had: dict[str, set[str]], untold: bool, complete: bool, text: str,
                      span: tuple[int, int] | None) -> CriterionVerdict:
     target = rule.drug_or_class.lower()
     matched = [name for name, terms in had.items() if target in terms]
@@ -376,6 +379,10 @@ def _therapy_verdict(rule: PriorTherapy, had: dict[str, set[str]], untold: bool,
         status = "unknown"
         why = (f"patient had {wider[0]}, not said which; trial {'requires' if required else 'excludes'} prior "
                f"{target}")
+    elif required and not complete:
+        status = "unknown"
+        why = (f"no prior {target} in the patient's therapies, but the list may be partial (read from a note, not "
+               f"the whole treatment history); trial requires prior {target}")
     else:
         status = "not_met" if required else "met"
         why = f"no prior {target} in the patient's therapies; trial {'requires' if required else 'excludes'} it"

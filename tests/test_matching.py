@@ -20,7 +20,7 @@ from search.embedded import EmbeddedBackend
 from search.fields import match_view
 from search.matching import match_patient
 from search.models import IndexDocument
-from search.patient import parse_patient
+from search.patient import PatientError, parse_patient
 from search.verdicts import evaluate
 from tests.backend_suite import documents, indexed_corpus
 
@@ -188,6 +188,28 @@ def test_unnamed_chemotherapy_leaves_a_rule_on_a_chemotherapy_class_unknown():
     rule = PriorTherapy(drug_or_class="taxane", polarity="required", criterion=0, span=(0, 21))
     who = ntrk_amp(prior_therapies=[{"name": "chemotherapy"}])
     assert kinds(trial(prior_therapies=[rule]), who, "prior_therapy") == ["unknown"]
+
+
+def test_a_required_drug_a_partial_list_does_not_name_is_unknown_saying_the_list_may_be_partial():
+    rule = PriorTherapy(drug_or_class="methotrexate", polarity="required", criterion=0, span=(0, 21))
+    who = ntrk_amp(prior_therapies=[{"name": "prednisone"}], prior_therapies_complete=False)
+    [verdict] = [v for v in evaluate(trial(prior_therapies=[rule]), who).criteria if v.kind == "prior_therapy"]
+    assert verdict.status == "unknown" and "partial" in verdict.explanation
+    assert kinds(trial(prior_therapies=[rule]), ntrk_amp(prior_therapies=[{"name": "prednisone"}]),
+                 "prior_therapy") == ["not_met"]
+
+
+def test_a_partial_list_judges_the_therapies_it_names_and_an_excluded_one_it_does_not_name_as_a_whole_list():
+    rules = [PriorTherapy(drug_or_class=d, polarity=p, criterion=0, span=(0, 21))
+             for d, p in (("trk inhibitor", "required"), ("trk inhibitor", "excluded"), ("methotrexate", "excluded"))]
+    who = ntrk_amp(prior_therapies=[{"name": "larotrectinib"}], prior_therapies_complete=False)
+    assert kinds(trial(prior_therapies=rules), who, "prior_therapy") == ["met", "not_met", "met"]
+
+
+@pytest.mark.parametrize("value", ["no", 0, None])
+def test_prior_therapies_complete_is_a_json_boolean(value):
+    with pytest.raises(PatientError, match="prior_therapies_complete"):
+        patient(prior_therapies_complete=value)
 
 
 def test_prior_therapies_not_given_are_unknown():

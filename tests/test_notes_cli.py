@@ -114,3 +114,24 @@ def test_parse_note_gives_the_words_match_note_searches_by_so_its_profile_matche
     assert [r["nct_id"] for r in by_note] == [r["nct_id"] for r in by_profile] and by_note
     shown = run(tmp_path, "parse-note", str(note)).stdout
     assert "search_text" in shown and "never judged" in shown
+
+
+def test_a_notes_therapies_are_partial_in_parse_note_json_and_stay_so_through_match_patient(data_dir, tmp_path):
+    note = tmp_path / "note.txt"
+    note.write_text("58-year-old woman with metastatic non-small cell lung cancer. Progressed on osimertinib.",
+                    encoding="utf-8")
+    profile = json.loads(run(tmp_path, "parse-note", str(note), "--json").stdout)["profile"]
+    assert profile["prior_therapies"] == [{"name": "osimertinib", "outcome": "progression"}]
+    assert profile["prior_therapies_complete"] is False
+    assert "prior_therapies_complete  false" in run(tmp_path, "parse-note", str(note)).stdout
+    statuses = {}
+    for complete in (False, True):
+        patient = tmp_path / f"patient-{complete}.json"
+        patient.write_text(json.dumps(profile | {"prior_therapies_complete": complete}), encoding="utf-8")
+        done = run(data_dir, "match", "--patient", str(patient), "--status", "any", "--include-ineligible",
+                   "--top", "500", "--json")
+        statuses[complete] = [(c["status"], "partial" in c["explanation"]) for r in json.loads(done.stdout)["results"]
+                              for c in r["criteria"] if c["kind"] == "prior_therapy" and "requires" in c["explanation"]
+                              and "osimertinib" not in c["explanation"]]
+    assert ("unknown", True) in statuses[False] and ("not_met", False) not in statuses[False]
+    assert ("not_met", False) in statuses[True]

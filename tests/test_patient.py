@@ -199,3 +199,11 @@ def test_a_note_with_a_diagnosis_also_searches_by_its_other_words_unless_the_jso
     profile, _reading = note_profile(note)
     assert profile.conditions and "levothyroxine" in profile.search_text.split()
     assert note_profile(note, {"search_text": "thyroid"})[0].search_text == "thyroid"
+
+
+def test_a_notes_therapy_list_is_partial_unless_the_json_says_it_is_whole():
+    note = "Metastatic colorectal adenocarcinoma, progressed on FOLFOX."
+    assert note_profile(note)[0].prior_therapies_complete is False
+    assert note_profile(note, {"prior_therapies_complete": True})[0].prior_therapies_complete is True
+    assert note_profile("Metastatic colorectal adenocarcinoma. ECOG 1.")[0].prior_therapies is None
+    assert parse_patient({"conditions": ["glioma"], "prior_therapies": []}).prior_therapies_complete is True

@@ -66,6 +66,8 @@ def read_note(note: str) -> NoteReading:
         put(f"biomarkers[{i}]", entry, span)
     for i, (entry, span) in enumerate(clinical.therapies):
         put(f"prior_therapies[{i}]", entry, span)
+    if clinical.therapies:
+        profile["prior_therapies_complete"] = False  # a note names some therapies, never the whole history
     if clinical.cns:
         put("cns_metastases", *clinical.cns)
     if not profile:

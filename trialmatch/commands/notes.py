@@ -54,13 +54,18 @@ def _shown(value) -> str:
 
 def print_reading(reading: NoteReading) -> None:
     """The profile field by field, each with the words of the note it was read from."""
-    fields = [e.field for e in reading.evidence] + (["search_text"] if "search_text" in reading.profile else [])
+    fields = [e.field for e in reading.evidence] + [f for f in ("prior_therapies_complete", "search_text")
+                                                    if f in reading.profile]
     width = max(len(f) for f in fields)
     for e in reading.evidence:
         key, _, index = e.field.partition("[")
         value = reading.profile[key][int(index.rstrip("]"))] if index else reading.profile[key]
         typer.echo(f"{e.field:<{width}}  {_shown(value)}")
         typer.echo(f"{'':<{width}}    from \"{' '.join(e.text.split())}\" [{e.span[0]}:{e.span[1]}]")
+    if "prior_therapies_complete" in reading.profile:
+        typer.echo(f"{'prior_therapies_complete':<{width}}  false")
+        typer.echo(f"{'':<{width}}    a note's therapies may not be the whole history: a therapy a trial requires "
+                   "that they do not name is unknown")
     if "search_text" in reading.profile:
         typer.echo(f"{'search_text':<{width}}  {reading.profile['search_text']}")
         typer.echo(f"{'':<{width}}    the note's other words: they find trials by relevance, never judged")
