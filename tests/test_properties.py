@@ -73,6 +73,7 @@ profiles = st.fixed_dictionaries({}, optional={
     "biomarkers": st.lists(biomarker, max_size=3) | json_values,
     "tested_genes": st.lists(words("NTRK", "ALK", "HER2"), max_size=3) | json_values,
     "prior_therapies": st.lists(therapy, max_size=3) | json_values,
+    "prior_therapies_complete": st.booleans() | json_values,
     "cns_metastases": words("none", "stable", "active"),
     "location": st.fixed_dictionaries({}, optional={"lat": json_values | st.floats(-100, 100),
                                                     "lon": json_values | st.floats(-200, 200),

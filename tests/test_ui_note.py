@@ -73,3 +73,13 @@ def test_the_note_never_reaches_the_log(data_dir, caplog):
     caplog.set_level(logging.DEBUG)
     read(app_test("views/find.py"), NOTE)
     assert "colorectal" not in caplog.text and "NTRK1 amplification" not in caplog.text
+
+
+def test_a_notes_therapies_leave_the_whole_history_box_unchecked_and_the_search_keeps_the_list_partial(data_dir):
+    at = app_test("views/find.py").run()
+    assert at.checkbox(key="pf_therapies_complete").value is True  # typed input: a whole history by default
+    at = read(at, NOTE + " Progressed on FOLFOX.")
+    assert (at.session_state["pf_drug_0"], at.checkbox(key="pf_therapies_complete").value) == ("folfox", False)
+    next(b for b in at.button if b.label == "Find trials").click()
+    at.run()
+    assert at.session_state["find_request"]["patient"].prior_therapies_complete is False

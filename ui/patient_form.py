@@ -74,6 +74,7 @@ def defaults() -> dict[str, Any]:
         f"{KEY}age": None, f"{KEY}sex": None, f"{KEY}cns": None, f"{KEY}conditions": [], f"{KEY}search_text": "",
         f"{KEY}tested": [],
         f"{KEY}ecog": None, f"{KEY}karnofsky": None, f"{KEY}lansky": None, f"{KEY}no_therapy": False,
+        f"{KEY}therapies_complete": True,
         f"{KEY}near": "", f"{KEY}radius": DEFAULT_RADIUS_KM, f"{KEY}unit": "km", f"{KEY}unlocated": False,
         f"{KEY}statuses": list(OPEN_STATUSES), f"{KEY}top": 20,
         ROWS["biomarker"]: 1, ROWS["therapy"]: 1,
@@ -127,6 +128,7 @@ def prefill(profile: PatientProfile) -> None:
         f"{KEY}tested": list(profile.tested_genes),
         f"{KEY}ecog": profile.ecog, f"{KEY}karnofsky": profile.karnofsky, f"{KEY}lansky": profile.lansky,
         f"{KEY}cns": profile.cns_metastases, f"{KEY}no_therapy": profile.prior_therapies == [],
+        f"{KEY}therapies_complete": profile.prior_therapies_complete,
         ROWS["biomarker"]: max(1, min(MAX_ROWS, len(profile.biomarkers))),
         ROWS["therapy"]: max(1, min(MAX_ROWS, len(profile.prior_therapies or []))),
     }
@@ -276,9 +278,14 @@ def render_form(choices: FormChoices) -> Submitted | None:
         ecog, karnofsky, lansky = _performance()
         st.markdown("**Prior therapies**")
         therapies = _therapy_rows(choices.drugs)
-        c_add, c_none = st.columns([1, 2])
+        c_add, c_none, c_complete = st.columns([2, 2, 3])
         c_add.form_submit_button("Add a therapy row", on_click=_add_row, args=("therapy",))
         no_therapy = c_none.checkbox("No prior systemic therapy", key=f"{KEY}no_therapy", persist_state="session")
+        complete = c_complete.checkbox(
+            "This list is the whole treatment history", key=f"{KEY}therapies_complete", persist_state="session",
+            help="Unchecked when a pasted note filled the list (a note names some therapies, never all): a therapy "
+                 "a trial requires that the list does not name is then unknown rather than not met",
+        )
         location = _location()
         c_status, c_top = st.columns([3, 1])
         statuses = c_status.multiselect(
@@ -293,7 +300,7 @@ def render_form(choices: FormChoices) -> Submitted | None:
         "age": int(age) if age is not None and age == int(age) else age, "sex": sex,
         "conditions": [c.strip() for c in conditions if c.strip()], "search_text": search_text.strip() or None,
         "ecog": ecog, "karnofsky": karnofsky, "lansky": lansky, "biomarkers": biomarkers, "tested_genes": tested,
-        "prior_therapies": therapies or ([] if no_therapy else None),
+        "prior_therapies": therapies or ([] if no_therapy else None), "prior_therapies_complete": complete,
         "cns_metastases": cns, "location": location,
     }
     return Submitted(profile=profile, statuses=statuses or None, top=int(top))
