@@ -129,6 +129,19 @@ def test_an_uploaded_patient_json_fills_the_form_and_searches(data_dir):
     assert card_ids(at)[0] == MODEL_TRIAL
 
 
+def test_an_uploaded_partial_therapy_list_unchecks_the_whole_history_box_and_a_bad_flag_is_named(data_dir):
+    at = app_test()
+    patient = {"conditions": [DIAGNOSIS], "prior_therapies": [{"name": "FOLFOX"}], "prior_therapies_complete": False}
+    at.file_uploader[0].upload("patient.json", json.dumps(patient).encode(), "application/json")
+    at.run()
+    assert at.checkbox(key="pf_therapies_complete").value is False
+    at = app_test()
+    bad = patient | {"prior_therapies_complete": "maybe"}
+    at.file_uploader[0].upload("patient.json", json.dumps(bad).encode(), "application/json")
+    at.run()
+    assert any("prior_therapies_complete: input should be a valid boolean" in e for e in texts(at.error))
+
+
 def test_an_uploaded_file_that_is_not_json_is_reported(data_dir):
     at = app_test()
     at.file_uploader[0].upload("patient.json", b"{not json", "application/json")
