@@ -4,6 +4,7 @@
     .venv/bin/python bench/own_gold_select.py --skeleton out.jsonl   # and write unlabelled rows to label by hand
     .venv/bin/python bench/own_gold_select.py --set dev       # the 30 trials of the tuning set instead
     .venv/bin/python bench/own_gold_select.py --set dev-b     # the 25 trials of the second tuning set
+    .venv/bin/python bench/own_gold_select.py --set held-b    # the 40 trials of the second held-out set
 
 `--set held` (the default) draws the held-out set `bench/own_gold.jsonl`, `--set dev` the tuning set
 `bench/own_dev.jsonl` (`DEV` below).
@@ -30,6 +31,12 @@ The second tuning set (`--set dev-b`, `bench/own_dev_b.jsonl`) favours modern la
 `random.Random(101)`, marker trials only, outside the shared gold sets, `bench/own_gold.jsonl` and
 `bench/own_dev.jsonl`; its 25 trials are API v2 studies first, as many as the pool has, then corpus texts, and only
 then legacy records (of either layout, drawn together).
+
+The second held-out set (`--set held-b`, `bench/own_held_b.jsonl`) draws ids ending in 9 with `random.Random(909)`,
+outside the shared gold sets and the three sets above (`OWN_SETS`), among all four layouts (corpus texts with or
+without a marker). Each layout gets 10 trials, 7 naming a marker (`names_marker`) and 3 not; the marker trials a
+layout lacks are drawn from the other layouts' remaining marker trials, and the same for the plain ones, so that the
+set holds 28 marker trials and 12 others when the pool allows.
 """
 
 from __future__ import annotations
@@ -54,6 +61,8 @@ LAST_DIGIT = "7"
 QUOTAS = {"legacy-pdq": 14, "legacy-other": 14, "api-v2": 12}
 OWN_GOLD = ROOT / "bench" / "own_gold.jsonl"
 OWN_DEV = ROOT / "bench" / "own_dev.jsonl"
+# The labelled sets drawn before the second held-out set, which it avoids (not its own file, written after the draw).
+OWN_SETS = tuple(ROOT / "bench" / f"own_{name}.jsonl" for name in ("gold", "dev", "dev_b"))
 CORPUS = SHARED / "corpus" / "eligibility-texts.jsonl"
 PDQ = re.compile(r"(DISEASE|PATIENT) CHARACTERISTICS:")
 # A gene or tumour marker named in the criteria: only to prefer marker-rich trials, never to label them.
@@ -79,12 +88,14 @@ class Draw:
     markers_only: bool = False
     corpus: bool = False
     modern_first: bool = False
+    markers: int = 0
 
 
 HELD = Draw(LAST_DIGIT, SEED, QUOTAS)
 DEV = Draw("3", 303, {"legacy-pdq": 8, "legacy-other": 8, "api-v2": 6, "corpus": 8}, markers_only=True, corpus=True)
 DEV_B = Draw("1", 101, {}, markers_only=True, corpus=True, modern_first=True)
-DRAWS = {"held": HELD, "dev": DEV, "dev-b": DEV_B}
+HELD_B = Draw("9", 909, {"api-v2": 10, "corpus": 10, "legacy-pdq": 10, "legacy-other": 10}, corpus=True, markers=28)
+DRAWS = {"held": HELD, "dev": DEV, "dev-b": DEV_B, "held-b": HELD_B}
 DEV_B_SIZE = 25
 
 
@@ -121,7 +132,7 @@ def _candidate(study: dict, source: str, legacy: bool, draw: Draw) -> Candidate 
     if not criteria.strip() or not nct_id.endswith(draw.last_digit) or not _is_cancer_trial(protocol):
         return None
     layout = "api-v2" if not legacy else "legacy-pdq" if PDQ.search(criteria) else "legacy-other"
-    marker = names_marker(criteria) if draw.markers_only else bool(MARKER.search(criteria))
+    marker = names_marker(criteria) if draw.markers_only or draw.markers else bool(MARKER.search(criteria))
     return Candidate(nct_id, layout, source, criteria, marker)
 
 
@@ -129,10 +140,11 @@ def _corpus_candidates(path: Path, draw: Draw, known: set[str]) -> list[Candidat
     found = []
     for row in srsly.read_jsonl(path):
         nct_id, criteria = row["nct_id"], row["criteria"]
-        if nct_id in known or not nct_id.endswith(draw.last_digit) or not names_marker(criteria):
+        marker = names_marker(criteria)
+        if nct_id in known or not nct_id.endswith(draw.last_digit) or not (marker or draw.markers):
             continue
         if any(is_cancer(match) for line in criteria.splitlines() for match in map_condition(line)):
-            found.append(Candidate(nct_id, "corpus", f"corpus/{path.name}", criteria, True))
+            found.append(Candidate(nct_id, "corpus", f"corpus/{path.name}", criteria, marker))
     return found
 
 
@@ -144,6 +156,8 @@ def candidates(shared: Path = SHARED, draw: Draw = HELD) -> list[Candidate]:
         excluded |= {row["nct_id"] for row in srsly.read_jsonl(OWN_GOLD)}
     if draw.modern_first:
         excluded |= {row["nct_id"] for row in srsly.read_jsonl(OWN_DEV)}
+    if draw.markers:
+        excluded |= {row["nct_id"] for path in OWN_SETS for row in srsly.read_jsonl(path)}
     found: dict[str, Candidate] = {}
     for path in sorted((shared / "ctgov" / "legacy-xml").glob(f"NCT*{draw.last_digit}.xml")):
         if path.stem not in excluded:
@@ -173,11 +187,30 @@ def _draw(rng: random.Random, pool: list[Candidate], total: int) -> list[Candida
     return chosen + rng.sample(plain, min(total - len(chosen), len(plain)))
 
 
+def _select_mixed(rng: random.Random, pool: list[Candidate], draw: Draw) -> list[Candidate]:
+    """Per layout, its share of marker trials and of plain ones; then each kind's shortfall from what is left."""
+    total = sum(draw.quotas.values())
+    chosen: list[Candidate] = []
+    for layout, quota in draw.quotas.items():
+        in_layout = [c for c in pool if c.layout == layout]
+        wanted = round(quota * draw.markers / total)
+        for is_marker, count in ((True, wanted), (False, quota - wanted)):
+            kind = [c for c in in_layout if c.marker is is_marker]
+            chosen += rng.sample(kind, min(count, len(kind)))
+    for is_marker, count in ((True, draw.markers), (False, total - draw.markers)):
+        left = [c for c in pool if c.marker is is_marker and c not in chosen]
+        short = count - sum(c.marker is is_marker for c in chosen)
+        chosen += rng.sample(left, min(max(short, 0), len(left)))
+    return sorted(chosen, key=lambda c: c.nct_id)
+
+
 def select(pool: list[Candidate], seed: int = SEED, draw: Draw = HELD) -> list[Candidate]:
     """The drawn trials. The held set: api-v2 first (its shortfall moves to the legacy layouts, split evenly), then
     legacy. The dev set: api-v2, legacy-pdq, legacy-other, each shortfall moving on to the corpus texts drawn last.
     The dev-b set: api-v2 studies, then corpus texts, then legacy records, until it has its 25 trials."""
     rng = random.Random(seed)
+    if draw.markers:
+        return _select_mixed(rng, pool, draw)
     if draw.modern_first:
         chosen: list[Candidate] = []
         for layouts in (("api-v2",), ("corpus",), ("legacy-pdq", "legacy-other")):
@@ -204,7 +237,9 @@ def main(argv: list[str] | None = None) -> int:
     draw = DRAWS[args.set]
     pool = candidates(draw=draw)
     chosen = select(pool, draw.seed, draw)
-    for layout in ("legacy-pdq", "legacy-other", "api-v2", "corpus") if draw.modern_first else draw.quotas:
+    for layout in (
+        ("legacy-pdq", "legacy-other", "api-v2", "corpus") if draw.modern_first or draw.markers else draw.quotas
+    ):
         in_pool = [c for c in pool if c.layout == layout]
         got = [c for c in chosen if c.layout == layout]
         print(
