@@ -18,6 +18,8 @@ aside as "dev2-held": it is left out of "dev2-train", which is what rules are tu
 
 `--own` also scores the project's own labelled trials (`bench/own_gold.jsonl`, labelled blind; see
 `bench/own_gold_select.py`) as "own-held", with the same definitions: a held-out figure, never a set to tune on.
+It also scores the second held-out set (`bench/own_held_b.jsonl`: 40 cancer trials labelled blind, 28 naming a
+marker, from all four layouts; `--set held-b`) as "own-held-b", under the same rule.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ GOLD_DIR = ROOT.parent / "shared" / "gold"
 OWN_GOLD = ROOT / "bench" / "own_gold.jsonl"
 OWN_DEV = ROOT / "bench" / "own_dev.jsonl"
 OWN_DEV_B = ROOT / "bench" / "own_dev_b.jsonl"
+OWN_HELD_B = ROOT / "bench" / "own_held_b.jsonl"
 HELD_BACK_SEED = 13
 HELD_BACK_FRACTION = 0.2
 
@@ -150,9 +153,11 @@ def evaluate(
     own: Path | None = None,
     own_dev: Path | None = OWN_DEV,
     own_dev_b: Path | None = OWN_DEV_B,
+    own_b: Path | None = None,
 ) -> dict[str, dict[str, Accuracy | Counts]]:
     """Scores by set ("dev", "dev2-train", "own-dev" unless `own_dev` is None, "own-dev-b" unless `own_dev_b` is
-    None, "age_dev", "dev2-held" only when `held_back`, "own-held" only with an `own` gold file), then by field."""
+    None, "age_dev", "dev2-held" only when `held_back`, "own-held" only with an `own` gold file, "own-held-b" only
+    with an `own_b` one), then by field."""
     dev2 = list(srsly.read_jsonl(gold_dir / "extraction_dev2.jsonl"))
     held = held_back_ids(dev2)
     results = {
@@ -172,6 +177,8 @@ def evaluate(
     results["age_dev"] = {"age": age_only}
     if own is not None:
         results["own-held"] = score_rows(srsly.read_jsonl(own))
+    if own_b is not None:
+        results["own-held-b"] = score_rows(srsly.read_jsonl(own_b))
     return results
 
 
@@ -183,7 +190,9 @@ def main(argv: list[str] | None = None) -> int:
         "--held-back", action="store_true", help="also score the held-back fifth of extraction_dev2 (at the end only)"
     )
     parser.add_argument(
-        "--own", action="store_true", help=f"also score the project's own labelled trials ({OWN_GOLD.name}) as own-held"
+        "--own",
+        action="store_true",
+        help=f"also score the project's own held-out sets ({OWN_GOLD.name}, {OWN_HELD_B.name}) as own-held, own-held-b",
     )
     args = parser.parse_args(argv)
     for name in ("extraction_dev.jsonl", "extraction_dev2.jsonl", "age_dev.jsonl"):
@@ -192,8 +201,8 @@ def main(argv: list[str] | None = None) -> int:
                 f"gold file {args.gold_dir / name} not found: pass --gold-dir pointing at shared/gold", file=sys.stderr
             )
             return 2
-    own = OWN_GOLD if args.own else None
-    for set_name, fields in evaluate(args.gold_dir, held_back=args.held_back, own=own).items():
+    own, own_b = (OWN_GOLD, OWN_HELD_B) if args.own else (None, None)
+    for set_name, fields in evaluate(args.gold_dir, held_back=args.held_back, own=own, own_b=own_b).items():
         for name, result in fields.items():
             label = f"{set_name:11s} {name}"
             if isinstance(result, Accuracy):

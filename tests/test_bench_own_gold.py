@@ -1,5 +1,5 @@
-"""The project's own labelled extraction sets: their files keep the gold schema, `--own` scores the held one as
-own-held, and the tuning sets are scored as own-dev and own-dev-b by default."""
+"""The project's own labelled extraction sets: their files keep the gold schema, `--own` scores the held ones as
+own-held and own-held-b, and the tuning sets are scored as own-dev and own-dev-b by default."""
 
 from __future__ import annotations
 
@@ -9,12 +9,13 @@ from pathlib import Path
 import pytest
 import srsly
 
-from bench.eval_extraction import GOLD_DIR, OWN_DEV, OWN_DEV_B, OWN_GOLD, Accuracy, Counts, evaluate
-from bench.own_gold_select import DEV, DEV_B, LAST_DIGIT
+from bench.eval_extraction import GOLD_DIR, OWN_DEV, OWN_DEV_B, OWN_GOLD, OWN_HELD_B, Accuracy, Counts, evaluate
+from bench.own_gold_select import DEV, DEV_B, HELD_B, LAST_DIGIT, names_marker
 
 ROWS = list(srsly.read_jsonl(OWN_GOLD))
 DEV_ROWS = list(srsly.read_jsonl(OWN_DEV))
 DEV_B_ROWS = list(srsly.read_jsonl(OWN_DEV_B))
+HELD_B_ROWS = list(srsly.read_jsonl(OWN_HELD_B))
 ALTERATIONS = {"mutation", "fusion", "amplification", "deletion", "expression", "any"}
 MARKER_KEYS = {"gene", "alteration", "polarity", "min_copies"}
 
@@ -47,7 +48,18 @@ def test_the_second_tuning_set_holds_25_distinct_trials_outside_every_other_labe
     assert not set(ids) & (shared | {row["nct_id"] for row in ROWS + DEV_ROWS})
 
 
-@pytest.mark.parametrize("rows", [ROWS, DEV_ROWS, DEV_B_ROWS], ids=["own-held", "own-dev", "own-dev-b"])
+def test_the_second_held_out_set_holds_40_distinct_trials_outside_every_other_labelled_set_28_naming_a_marker():
+    ids = [row["nct_id"] for row in HELD_B_ROWS]
+    shared = {row["nct_id"] for path in Path(GOLD_DIR).glob("*.jsonl") for row in srsly.read_jsonl(path)}
+    assert len(ids) == 40 and len(set(ids)) == 40
+    assert all(re.fullmatch(r"NCT\d{8}", i) and i.endswith(HELD_B.last_digit) for i in ids)
+    assert not set(ids) & (shared | {row["nct_id"] for row in ROWS + DEV_ROWS + DEV_B_ROWS})
+    assert sum(names_marker(row["criteria"]) for row in HELD_B_ROWS) == HELD_B.markers == 28
+
+
+@pytest.mark.parametrize(
+    "rows", [ROWS, DEV_ROWS, DEV_B_ROWS, HELD_B_ROWS], ids=["own-held", "own-dev", "own-dev-b", "own-held-b"]
+)
 def test_every_line_has_the_schema_of_extraction_dev2(rows):
     for row in rows:
         assert set(row) == {"nct_id", "criteria", "expected", "notes"}, row["nct_id"]
@@ -93,7 +105,7 @@ def _shared_gold(gold_dir: Path) -> dict:
     return nothing
 
 
-def test_own_scores_a_given_gold_file_as_own_held_with_the_dev_definitions(tmp_path):
+def test_own_scores_a_given_gold_file_as_own_held_or_own_held_b_with_the_dev_definitions(tmp_path):
     _shared_gold(tmp_path)
     own = tmp_path / "own.jsonl"
     expected = {
@@ -104,12 +116,15 @@ def test_own_scores_a_given_gold_file_as_own_held_with_the_dev_definitions(tmp_p
     criteria = "Inclusion Criteria:\n- Aged 18 to 70 years\n- ECOG 0-1\n- Documented BRAF V600E mutation"
     srsly.write_jsonl(own, [_gold_row("NCT00000003", criteria, expected)])
 
-    assert "own-held" not in evaluate(tmp_path, own_dev=None, own_dev_b=None)
-    scores = evaluate(tmp_path, own=own, own_dev=None, own_dev_b=None)["own-held"]
-    age, ecog, strict = scores["age"], scores["ecog_max"], scores["biomarker (gene, alteration, polarity)"]
-    assert isinstance(age, Accuracy) and (age.right, age.total) == (1, 1)
-    assert isinstance(ecog, Accuracy) and (ecog.right, ecog.total) == (1, 1)
-    assert isinstance(strict, Counts) and (strict.tp, strict.fp, strict.fn) == (1, 0, 0)
+    assert not {"own-held", "own-held-b"} & set(evaluate(tmp_path, own_dev=None, own_dev_b=None))
+    for set_name, given in (("own-held", {"own": own}), ("own-held-b", {"own_b": own})):
+        scored = evaluate(tmp_path, own_dev=None, own_dev_b=None, **given)
+        assert {"own-held", "own-held-b"} & set(scored) == {set_name}
+        scores = scored[set_name]
+        age, ecog, strict = scores["age"], scores["ecog_max"], scores["biomarker (gene, alteration, polarity)"]
+        assert isinstance(age, Accuracy) and (age.right, age.total) == (1, 1)
+        assert isinstance(ecog, Accuracy) and (ecog.right, ecog.total) == (1, 1)
+        assert isinstance(strict, Counts) and (strict.tp, strict.fp, strict.fn) == (1, 0, 0)
 
 
 @pytest.mark.parametrize("set_name", ["own-dev", "own-dev-b"])
