@@ -1232,3 +1232,15 @@ def test_a_marker_eligible_if_a_condition_holds_is_conditional():
 def test_a_marker_naming_the_patients_a_therapy_was_for_is_conditional(line):
     assert facts(inclusion(line)) == []
     assert {reason for reason, *_ in uncertain(inclusion(line))} == {"conditional"}
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Chronic myelogenous leukemia with molecular evidence for bcr/abl gene rearrangement",
+        "Chronic myelogenous leukemia that is bcr-abl positive",
+        "Chronic myelogenous leukemia that is Bcr/Abl positive",
+    ],
+)
+def test_bcr_abl_in_lower_or_title_case_is_the_fusion(line):
+    assert triples(inclusion(line)) == {("BCR", "fusion", "required"), ("ABL1", "fusion", "required")}
