@@ -1244,3 +1244,13 @@ def test_a_marker_naming_the_patients_a_therapy_was_for_is_conditional(line):
 )
 def test_bcr_abl_in_lower_or_title_case_is_the_fusion(line):
     assert triples(inclusion(line)) == {("BCR", "fusion", "required"), ("ABL1", "fusion", "required")}
+
+
+@pytest.mark.parametrize(
+    "method", ["immunochemistry", "immunocytochemistry", "immunocytochemical staining", "Immunocytochemistry"]
+)
+def test_immunochemistry_and_immunocytochemistry_are_the_expression_method(method):
+    assert triples(inclusion(f"HER2 positive (2+ or 3+) by {method} or FISH")) == {
+        ("ERBB2", "expression", "required"),
+        ("ERBB2", "amplification", "required"),
+    }
