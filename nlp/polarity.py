@@ -41,6 +41,7 @@ _NEGATIONS = ("negation_forward", "negation_backward", "exclusion_phrase")
 _CANCELLED_BY_PSEUDO = (*_NEGATIONS, "terminator")
 _ITEM_OPENERS = ("negation_forward", "modal")  # cues that open a new requirement when they open a run-in item
 _CLAUSE_ENDS = {".", ";", "!", "?"}
+LABEL_WORDS = 4  # words of a run-in sub-header label before its colon: "Hormone receptor status:"
 _ENTITY_TAILS = ("&#xD", "&#xA", "&gt", "&lt", "&amp", "&#x")
 FORWARD_WINDOW = 10
 _PARENTHESIS = re.compile(r"[()]")
@@ -80,6 +81,22 @@ class Cues:
         """The longest cue of one of `kinds` ending just before token `end`."""
         found = [c for c in self.items if c.end == end and c.kind in kinds]
         return min(found, key=lambda c: c.start) if found else None
+
+    def split_at_labels(self) -> Cues:
+        """These cues with their clauses also split before each sub-header label run into the words before it, as
+        flattened PDQ lists write them ("... axillary dissection Hormone receptor status: Estrogen receptor
+        positive"): the label opens an item that no cue of the items before it speaks of."""
+        cuts = _before_run_in_labels(self.span)
+        if not cuts:
+            return self
+        clauses = []
+        for start, end in self.clauses:
+            for cut in cuts:
+                if start <= cut < end - 1:
+                    clauses.append((start, cut + 1))
+                    start = cut + 1
+            clauses.append((start, end))
+        return Cues(self.span, self.items, clauses)
 
     def clause(self, i: int) -> tuple[int, int]:
         for start, end in self.clauses:
@@ -173,6 +190,23 @@ class Cues:
 def polarity(section: str, negated: bool) -> Polarity:
     """`excluded` for a fact in an exclusion criterion or a negated one, `required` when both or neither."""
     return "excluded" if (section == "exclusion") != negated else "required"
+
+
+def _before_run_in_labels(span: Span) -> list[int]:
+    """The tokens just before the labels of `span` that open an item run into the one before it: a capitalised
+    word right after a lower-case word (not inside a name: "For the Pharmacodynamic Study:"), then at most
+    `LABEL_WORDS` - 1 lower-case words and a colon."""
+    doc, found = span.doc, []
+    for i in range(span.start + 1, span.end):
+        word, before = doc[i].text, doc[i - 1].text
+        if not (word[:1].isupper() and word[1:].islower() and before.islower() and doc[i - 1].whitespace_):
+            continue
+        j = i + 1
+        while j < span.end and j - i < LABEL_WORDS and doc[j].text.isalpha() and doc[j].text.islower():
+            j += 1
+        if j < span.end and doc[j].text == ":":
+            found.append(i - 1)
+    return found
 
 
 def clause_bounds(span: Span, ends: list[int], text: str) -> list[tuple[int, int]]:

@@ -1254,3 +1254,27 @@ def test_immunochemistry_and_immunocytochemistry_are_the_expression_method(metho
         ("ERBB2", "expression", "required"),
         ("ERBB2", "amplification", "required"),
     }
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Hormone receptor status: Estrogen receptor positive", {("ESR1", "required")}),
+        ("Hormone receptor status: ER negative and PR negative", {("ESR1", "excluded"), ("PGR", "excluded")}),
+    ],
+)
+def test_a_status_label_whose_value_names_a_marker_gives_that_marker(line, expected):
+    assert {(b.gene, b.polarity) for b in facts(inclusion(line))} == expected
+
+
+def test_a_status_label_whose_value_names_no_marker_gives_no_fact():
+    line = "Estrogen receptor positive tumours must have failed hormonal therapy Hormone receptor status: Unspecified"
+    assert facts(inclusion(line)) == []
+
+
+def test_a_run_in_sub_header_label_starts_a_new_clause_in_flattened_pdq_text():
+    text = (
+        "DISEASE CHARACTERISTICS: Invasive breast cancer Prior lumpectomy allowed if margins are clear"
+        " Hormone receptor status: Estrogen receptor positive\n\nPATIENT CHARACTERISTICS: Age: 18 and over"
+    )
+    assert {(b.gene, b.polarity) for b in facts(text)} == {("ESR1", "required")}

@@ -173,7 +173,7 @@ def _criterion(
 ) -> tuple[list[Biomarker], list[UncertainFact]]:
     """The biomarker facts of criterion `k` (`span`), given its entities, and those it states for only part of
     the population."""
-    doc, cues = context.doc, context.cues(k)
+    doc, cues = context.doc, context.cues(k).split_at_labels()
     labels = {t: e for e in ents for t in range(e.start, e.end)}
     mentions = criterion_mentions(doc, ents)
     scanner = Scanner(doc, span, cues, labels)

@@ -43,8 +43,19 @@ def token_after(doc: Doc, span: Span, i: int) -> int:
     return i
 
 
+def _labels_a_marker(doc: Doc, span: Span, i: int) -> bool:
+    """Token `i` is the colon of a label and a marker's name follows it: "Hormone receptor status: ER positive"
+    says the status of the marker named after the colon ("Hormone receptor status: Not specified" does not)."""
+    colon = token_after(doc, span, i)
+    if colon >= span.end or doc[colon].text != ":":
+        return False
+    value = token_after(doc, span, colon + 1)
+    return value < span.end and doc[value].ent_type_ in MENTION_LABELS
+
+
 def unknown_status(doc: Doc, span: Span, cues: Cues, group: Group, ev: Evidence) -> bool:
-    """The status is only said to be known or unknown: "KRAS status", "ER+ and/or PR+ or unknown status"."""
+    """The status is only said to be known or unknown: "KRAS status", "ER+ and/or PR+ or unknown status"; not a
+    "status:" label whose value names a marker ("Hormone receptor status: Estrogen receptor positive")."""
     end = max(ev.end, group.end)
     stated = ev.stated
 
@@ -52,6 +63,8 @@ def unknown_status(doc: Doc, span: Span, cues: Cues, group: Group, ev: Evidence)
         cue = cues.at(i, "unknown_status")
         if cue is None or doc[cue.start].lower_ != "status":
             return cue is not None
+        if _labels_a_marker(doc, span, cue.end):
+            return False
         determined = any(cues.at(j, "status_method") for j in range(cue.end, min(span.end, cue.end + 3)))
         return not (stated or determined)  # "HER2 status can be determined by IHC or FISH" says how
 
