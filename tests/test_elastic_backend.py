@@ -144,8 +144,8 @@ def test_a_rebuild_whose_merge_fails_still_goes_live(elastic, monkeypatch, caplo
     assert "could not merge the rebuilt index" in caplog.text
 
 
-def test_a_match_reads_its_hits_from_doc_values_never_from_source_or_stored_fields(elastic, monkeypatch):
-    elastic.upsert(documents())
+def _searches(elastic: ElasticBackend, monkeypatch) -> list[dict]:
+    """The search requests the backend's client sends from now on, recorded as they go to the server."""
     asked: list[dict] = []
     search = elastic.client.search
 
@@ -154,6 +154,12 @@ def test_a_match_reads_its_hits_from_doc_values_never_from_source_or_stored_fiel
         return search(**request)
 
     monkeypatch.setattr(elastic.client, "search", spy)
+    return asked
+
+
+def test_a_match_reads_its_hits_from_doc_values_never_from_source_or_stored_fields(elastic, monkeypatch):
+    elastic.upsert(documents())
+    asked = _searches(elastic, monkeypatch)
     patient = PatientProfile(age=50, conditions=["solid tumour"],
                              biomarkers=[{"gene": "NTRK1", "alteration": "amplification", "status": "positive"}])
     assert match_patient(patient, elastic, top=5)
@@ -169,14 +175,7 @@ def test_the_next_candidates_after_a_retrieval_need_no_second_query(elastic, es_
     deeper = request.model_copy(update={"exclude": [i for i, _ in first]})
     second = [(h.document.nct_id, h.score) for h in fresh.retrieve(deeper)]
     assert len(first) == len(second) == 2
-    asked: list[dict] = []
-    search = elastic.client.search
-
-    def spy(**body):
-        asked.append(body)
-        return search(**body)
-
-    monkeypatch.setattr(elastic.client, "search", spy)
+    asked = _searches(elastic, monkeypatch)
     assert [(h.document.nct_id, h.score) for h in elastic.retrieve(request)] == first
     assert [(h.document.nct_id, h.score) for h in elastic.retrieve(deeper)] == second
     assert len(asked) == 1
