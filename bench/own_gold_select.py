@@ -5,6 +5,7 @@
     .venv/bin/python bench/own_gold_select.py --set dev       # the 30 trials of the tuning set instead
     .venv/bin/python bench/own_gold_select.py --set dev-b     # the 25 trials of the second tuning set
     .venv/bin/python bench/own_gold_select.py --set held-b    # the 40 trials of the second held-out set
+    .venv/bin/python bench/own_gold_select.py --set dev-c     # the 25 trials of the third tuning set
 
 `--set held` (the default) draws the held-out set `bench/own_gold.jsonl`, `--set dev` the tuning set
 `bench/own_dev.jsonl` (`DEV` below).
@@ -37,6 +38,12 @@ outside the shared gold sets and the three sets above (`OWN_SETS`), among all fo
 without a marker). Each layout gets 10 trials, 7 naming a marker (`names_marker`) and 3 not; the marker trials a
 layout lacks are drawn from the other layouts' remaining marker trials, and the same for the plain ones, so that the
 set holds 28 marker trials and 12 others when the pool allows.
+
+The third tuning set (`--set dev-c`, `bench/own_dev_c.jsonl`) is drawn like the second held-out set, from ids ending
+in 5 with `random.Random(505)`, outside the shared gold sets and `OWN_SETS` (the second held-out set's ids end in 9,
+so it is apart without being read): 25 trials over the four layouts (7 legacy PDQ, 6 other legacy, 6 API v2, 6 corpus
+texts), 18 naming a marker and 7 not when the pool allows. The pool holds a single API v2 study (naming no marker),
+so the draw is 8 PDQ, 10 other legacy, 1 API v2 and 6 corpus texts, 18 of them naming a marker.
 """
 
 from __future__ import annotations
@@ -95,7 +102,8 @@ HELD = Draw(LAST_DIGIT, SEED, QUOTAS)
 DEV = Draw("3", 303, {"legacy-pdq": 8, "legacy-other": 8, "api-v2": 6, "corpus": 8}, markers_only=True, corpus=True)
 DEV_B = Draw("1", 101, {}, markers_only=True, corpus=True, modern_first=True)
 HELD_B = Draw("9", 909, {"api-v2": 10, "corpus": 10, "legacy-pdq": 10, "legacy-other": 10}, corpus=True, markers=28)
-DRAWS = {"held": HELD, "dev": DEV, "dev-b": DEV_B, "held-b": HELD_B}
+DEV_C = Draw("5", 505, {"api-v2": 6, "corpus": 6, "legacy-pdq": 7, "legacy-other": 6}, corpus=True, markers=18)
+DRAWS = {"held": HELD, "dev": DEV, "dev-b": DEV_B, "held-b": HELD_B, "dev-c": DEV_C}
 DEV_B_SIZE = 25
 
 
