@@ -6,6 +6,7 @@
     .venv/bin/python bench/own_gold_select.py --set dev-b     # the 25 trials of the second tuning set
     .venv/bin/python bench/own_gold_select.py --set held-b    # the 40 trials of the second held-out set
     .venv/bin/python bench/own_gold_select.py --set dev-c     # the 25 trials of the third tuning set
+    .venv/bin/python bench/own_gold_select.py --set dev-d     # the 25 trials of the fourth tuning set
 
 `--set held` (the default) draws the held-out set `bench/own_gold.jsonl`, `--set dev` the tuning set
 `bench/own_dev.jsonl` (`DEV` below).
@@ -44,6 +45,11 @@ in 5 with `random.Random(505)`, outside the shared gold sets and `OWN_SETS` (the
 so it is apart without being read): 25 trials over the four layouts (7 legacy PDQ, 6 other legacy, 6 API v2, 6 corpus
 texts), 18 naming a marker and 7 not when the pool allows. The pool holds a single API v2 study (naming no marker),
 so the draw is 8 PDQ, 10 other legacy, 1 API v2 and 6 corpus texts, 18 of them naming a marker.
+The fourth tuning set (`--set dev-d`, `bench/own_dev_d.jsonl`) is drawn as the second held-out set is, from ids ending
+in 0 with `random.Random(1010)`, outside the shared gold sets and `OWN_SETS` (the held-out set's ids end in 9): 25
+cancer trials, 18 naming a marker and 7 not, with quotas of 6 legacy PDQ, 6 other legacy, 5 API v2 and 8 corpus texts;
+the API v2 layout holds only 3 marker trials, so its fourth marker trial is drawn from the other layouts' (the draw:
+6 legacy PDQ, 7 other legacy, 4 API v2, 8 corpus texts).
 """
 
 from __future__ import annotations
@@ -103,7 +109,8 @@ DEV = Draw("3", 303, {"legacy-pdq": 8, "legacy-other": 8, "api-v2": 6, "corpus":
 DEV_B = Draw("1", 101, {}, markers_only=True, corpus=True, modern_first=True)
 HELD_B = Draw("9", 909, {"api-v2": 10, "corpus": 10, "legacy-pdq": 10, "legacy-other": 10}, corpus=True, markers=28)
 DEV_C = Draw("5", 505, {"api-v2": 6, "corpus": 6, "legacy-pdq": 7, "legacy-other": 6}, corpus=True, markers=18)
-DRAWS = {"held": HELD, "dev": DEV, "dev-b": DEV_B, "held-b": HELD_B, "dev-c": DEV_C}
+DEV_D = Draw("0", 1010, {"api-v2": 5, "corpus": 8, "legacy-pdq": 6, "legacy-other": 6}, corpus=True, markers=18)
+DRAWS = {"held": HELD, "dev": DEV, "dev-b": DEV_B, "held-b": HELD_B, "dev-c": DEV_C, "dev-d": DEV_D}
 DEV_B_SIZE = 25
 
 
