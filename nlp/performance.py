@@ -37,11 +37,12 @@ SCORE_STEP = 10
 _GAP = re.compile(r"[\s(),/:'’\-\[\]]*(?:(?:score|scale|status|of|the|s|grade|rating)[\s(),/:'’\-\[\]]*)*")
 _COORDINATED = re.compile(r"[\s(),/]*(?:or|and)[\s(),/]*")  # "Karnofsky (or Lansky) 70-100%": two named scales
 _FILLER = re.compile(
-    r"(?:[\s(),:：\-\[\]]|=(?![<>/]))*(?:(?:scores?|scale|status|performance|ps|grade|of|level|must|be|is|are|should|with|"
+    r"(?:[\s(),:：\-\[\]]|=(?!\s*[<>/]))*(?:(?:scores?|scale|status|performance|ps|grade|of|level|must|be|is|are|should|with|"
     r"a|an|the|between|from|equal|to|rating|value|index|within|range|only|defined|as|has|have|had|being|\([^()\d]{0,40}\))"
-    r"(?![a-z])(?:[\s(),:：\-\[\]]|=(?![<>/]))*)*"
+    r"(?![a-z])(?:[\s(),:：\-\[\]]|=(?!\s*[<>/]))*)*"
 )
-_WEAK_FILLER = re.compile(r"[\s:：=\])]*(?:(?:of|scale|score)(?![a-z])[\s:：=\])]*)*")  # "PS of 0-1", "[WHO] scale) <2"
+# "PS of 0-1", "[WHO] scale) <2"; an "=" that starts a comparator ("= <", the masked "=\<") is no filler
+_WEAK_FILLER = re.compile(r"(?:[\s:：\])]|=(?!\s*[<>/]))*(?:(?:of|scale|score)(?![a-z])(?:[\s:：\])]|=(?!\s*[<>/]))*)*")
 _SCALE_LABELS = frozenset({"SCALE"})
 _REACH = 160  # how far after a scale mention its value may be
 _EXCEPTION_OPEN = re.compile(r"\s*\(\s*")  # "90-100% (70-80% allowed if ...)": an exception that widens

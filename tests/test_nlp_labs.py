@@ -47,6 +47,12 @@ def test_threshold_value_and_unit(line, expected):
     assert labs("Inclusion", line) == [expected]
 
 
+def test_an_escaped_comparator_after_an_equals_sign_is_not_strict():
+    assert labs("Inclusion", "Total bilirubin =\\< 1.5 x upper limit of normal (ULN)") == [
+        ("bilirubin", "<=", 1.5, None, True)
+    ]
+
+
 def test_exclusion_threshold_is_turned_into_the_eligible_range():
     assert labs("Exclusion", "ALT or AST > 5 x ULN") == [("alt", "<=", 5.0, None, True), ("ast", "<=", 5.0, None, True)]
 

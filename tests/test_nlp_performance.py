@@ -164,6 +164,18 @@ def test_spaced_and_echoed_comparators_give_the_ecog_grade(line: str, ecog: int)
     assert status(line)[0] == ecog
 
 
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Eastern Cooperative Oncology Group (ECOG) performance status =\\< 1", (1, None, None)),
+        ("Karnofsky performance status =\\> 70%", (None, 70, None)),
+    ],
+)
+def test_an_escaped_comparator_after_an_equals_sign_keeps_its_limit(line: str, expected: tuple):
+    """API v2 markdown writes '=<' as '=\\<': the escape's backslash is no strict '<'."""
+    assert status(line) == expected
+
+
 def test_a_plural_score_word_leads_to_the_karnofsky_value():
     assert status("Karnofsky performance scores should be 80 or more")[1] == 80
 
