@@ -425,17 +425,21 @@ def alternative_items(context: DocContext, facts: list[Biomarker]) -> tuple[list
     """Split off the inclusion facts of one item of a list of alternatives, or of a criterion nested under such an
     item ("One of the following: / - CLL / - CD19 and CD5 expression / - Mantle cell lymphoma"), that not every
     item states in its own lines. When every item requires a marker ("one of the following: ER positive / PR
-    positive"), the markers are alternatives of one `any_of` group and all stay."""
+    positive"), the markers are alternatives of one `any_of` group and all stay; when the items each give a kind
+    of the one marker their parent requires of any kind ("HER-2 positive" / "- FISH must show gene amplification
+    OR" / "- IHC 3+"), they say what its "positive" means and the parent's fact of any kind goes."""
     by_criterion: dict[int, set[tuple]] = {}
     for b in facts:
         by_criterion.setdefault(b.criterion, set()).add((b.gene, b.alteration, b.polarity))
     moved: set[int] = set()
     grouped: dict[int, str] = {}
+    defined: set[int] = set()
     for k in by_criterion:
         if context.offsets[k].section != "inclusion":
             continue
         for level in _levels(context, k):
-            items = _siblings(context, level) or _flat_items(context, level)
+            nested = _siblings(context, level)
+            items = nested or _flat_items(context, level)
             if not items:
                 continue
             subtrees = [_subtree(context, j) for j in items]
@@ -443,13 +447,31 @@ def alternative_items(context: DocContext, facts: list[Biomarker]) -> tuple[list
             if all(stated) and all(polarity == "required" for facts_of in stated for *_, polarity in facts_of):
                 within = {i for tree in subtrees for i in tree}
                 grouped.update({i: f"{items[0]}:items" for i, b in enumerate(facts) if b.criterion in within})
+                parent = _nested(context, level)[0] if nested else -1
+                defined.update(_defined_by_items(facts, parent, set().union(*stated)))
                 continue
             shared = set.intersection(*stated)
             moved.update(
                 i for i, b in enumerate(facts) if b.criterion == k and (b.gene, b.alteration, b.polarity) not in shared
             )
     kept = [b.model_copy(update={"any_of": grouped[i]}) if i in grouped else b for i, b in enumerate(facts)]
-    return [b for i, b in enumerate(kept) if i not in moved], [b for i, b in enumerate(kept) if i in moved]
+    return (
+        [b for i, b in enumerate(kept) if i not in moved and i not in defined],
+        [b for i, b in enumerate(kept) if i in moved],
+    )
+
+
+def _defined_by_items(facts: list[Biomarker], parent: int, stated: set[tuple]) -> set[int]:
+    """The indexes of the parent criterion's required facts of any kind of the one gene its items each give a
+    kind of (`stated`: the items' (gene, alteration, polarity)), which the items define."""
+    genes = {gene for gene, *_ in stated}
+    if parent < 0 or len(genes) != 1 or any(alteration == "any" for _, alteration, _ in stated):
+        return set()
+    return {
+        i
+        for i, b in enumerate(facts)
+        if b.criterion == parent and b.gene in genes and b.alteration == "any" and b.polarity == "required"
+    }
 
 
 def uncertain(facts: list[Biomarker], reason: Uncertainty) -> list[UncertainFact]:
