@@ -219,6 +219,17 @@ def test_an_age_inside_a_menopause_definition_is_not_a_limit(line: str):
     assert window(inclusion(line)) == (None, None)
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Negative serum pregnancy test in women of childbearing potential (defined as women ≤ 50 years of age)",
+        "A negative pregnancy test is required for women of child-bearing potential (younger than 55 years of age)",
+    ],
+)
+def test_an_age_inside_a_definition_of_childbearing_potential_is_not_a_limit(line: str):
+    assert window(inclusion("Adults ≥ 18 years of age", line)) == (18, None)
+
+
 def test_a_menopausal_state_named_with_the_participants_age_keeps_the_age():
     assert window(inclusion("Premenopausal women aged 20 to 45 years")) == (20, 45)
 
