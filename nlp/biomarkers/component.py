@@ -40,6 +40,7 @@ from nlp.biomarkers.scopes import (
     shared_by_cohorts,
     subtype_exclusions,
     uncertain,
+    unknown_allowed_beside,
 )
 from nlp.biomarkers.words import PANEL_GENES
 from nlp.cohorts import Subgroups, subgroups
@@ -89,6 +90,8 @@ class BiomarkerExtractor:
             doubtful = [u for u in doubtful if u.biomarker not in shared]
         facts, alternatives = alternative_items(context, facts)
         doubtful += uncertain(alternatives, "either")
+        facts, unknown_allowed = unknown_allowed_beside(context, facts)
+        doubtful += uncertain(unknown_allowed, "either")
         others = [u.biomarker for u in doubtful if u.biomarker is not None and u.reason != "conditional"]
         sections = {k: o.section for k, o in enumerate(context.offsets)}
         facts, moved = cohort_conflicts(facts, sections, others)

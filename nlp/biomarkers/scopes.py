@@ -51,6 +51,7 @@ _LABEL_PREPOSITIONS = {"for", "in"}  # open a label that a comma ends: "For the 
 MAX_ITEM_WORDS = 6  # words of one item of a bracketed list of alternatives
 MAX_CONJUNCT_WORDS = 8  # words between a marker and an "or" that still make one conjunct with it
 MIN_OTHER_WORDS = 3  # words the other side of an "or" needs to be a requirement of its own
+UNKNOWN_STATUS_REACH = 3  # tokens between an item's opening "unknown" and its "status": "Unknown receptor status"
 MIN_CANCER_ITEMS = 3  # cancers the items of a nested list open with, each another, that make it a list of alternatives
 CANCER_OPENING_WORDS = 8  # words of an item read for the cancer it opens with: "AML: AML in first complete remission"
 _MARKER_LABELS = {"GENE", "GENE_FAMILY", "VARIANT", "PROFILE"}
@@ -472,6 +473,40 @@ def _defined_by_items(facts: list[Biomarker], parent: int, stated: set[tuple]) -
         for i, b in enumerate(facts)
         if b.criterion == parent and b.gene in genes and b.alteration == "any" and b.polarity == "required"
     }
+
+
+def unknown_allowed_beside(context: DocContext, facts: list[Biomarker]) -> tuple[list[Biomarker], list[Biomarker]]:
+    """Split off the required facts of an item whose sibling item opens by allowing an unknown status and names
+    no marker ("Hormone receptor status:" / "- Estrogen or progesterone receptor positive" / "- Unknown status
+    allowed if ..."): the marker may be positive or unknown, so it is no requirement."""
+    if not facts:
+        return facts, []
+    marked = context.ents(_MARKER_LABELS)
+    allowing: dict[int, bool] = {}
+
+    def allows_unknown(j: int) -> bool:
+        if j not in allowing:
+            cues, doc = context.cues(j), context.doc
+            i = cues.span.start
+            while i < cues.span.end and (doc[i].is_space or doc[i].is_punct):
+                i += 1
+            cue = cues.at(i, "unknown_status")
+            allowing[j] = (
+                cue is not None
+                and doc[cue.start].lower_ != "status"
+                and any(t.lower_ == "status" for t in doc[cue.end : cue.end + UNKNOWN_STATUS_REACH])
+                and cues.has("allowance")
+                and j not in marked
+            )
+        return allowing[j]
+
+    moved = {
+        i
+        for i, b in enumerate(facts)
+        if b.polarity == "required"
+        and any(j != b.criterion and allows_unknown(j) for j in _nested(context, b.criterion)[1])
+    }
+    return [b for i, b in enumerate(facts) if i not in moved], [b for i, b in enumerate(facts) if i in moved]
 
 
 def uncertain(facts: list[Biomarker], reason: Uncertainty) -> list[UncertainFact]:
