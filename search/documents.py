@@ -78,13 +78,25 @@ def _one_word_genes() -> dict[str, str]:
     return {alias: symbol for alias, symbol in gene_aliases().items() if _GENE_TOKEN.fullmatch(alias)}
 
 
+def _gene_name(names: dict[str, str], text: str, match: re.Match[str]) -> str | None:
+    """The HGNC symbol a token names: as written, or upper-cased when it holds a digit ("her2", "p53", "Flt3") or
+    follows "c-" ("c-kit", "c-myc"); an all-letter token in another case is an English word or another measure more
+    often than a gene ("met" the criteria, "max" dose, a test "kit", "eGFR" the filtration rate)."""
+    token = match.group()
+    if token in names:
+        return names[token]
+    folds = any(ch.isdigit() for ch in token) or text[max(0, match.start() - 2):match.start()].lower() == "c-"
+    return names.get(token.upper()) if folds else None
+
+
 def gene_mentions(texts: list[str]) -> list[str]:
-    """HGNC symbols a trial's text names ("HER2-positive" → ERBB2), in order, unique; case-sensitive."""
+    """HGNC symbols a trial's text names ("HER2-positive" → ERBB2), in order, unique; case-sensitive but for
+    tokens with a digit or after "c-" (`_gene_name`)."""
     names = _one_word_genes()
     found: dict[str, None] = {}
     for text in texts:
-        for token in _GENE_TOKEN.findall(text):
-            symbol = names.get(token) or names.get(token.upper())
+        for match in _GENE_TOKEN.finditer(text):
+            symbol = _gene_name(names, text, match)
             if symbol:
                 found[symbol] = None
     return list(found)

@@ -403,6 +403,13 @@ def test_gene_mentions_read_gene_names_in_the_text_case_sensitively():
         "ERBB2", "MET", "KIT"]
 
 
+def test_gene_mentions_fold_the_case_only_of_tokens_with_a_digit_or_after_c_dash():
+    from search.documents import gene_mentions
+    assert gene_mentions(["Patients who met the criteria at max dose; eGFR > 60 by kit assay"]) == []
+    assert gene_mentions(["her2 and p53 status", "c-kit or c-myc expression", "Flt3 ligand"]) == [
+        "ERBB2", "TP53", "KIT", "MYC", "FLT3"]
+
+
 def test_a_trial_naming_the_patients_gene_only_in_its_text_ranks_above_one_naming_no_biomarker():
     from search.matching import judge
     who = patient(biomarkers=[{"gene": "CDK4", "alteration": "amplification"}])
