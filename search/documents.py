@@ -74,8 +74,11 @@ _GENE_TOKEN = re.compile(r"[A-Za-z0-9]+")
 
 @cache
 def _one_word_genes() -> dict[str, str]:
-    """One-word gene names as written (case kept: "MET" is the gene, "met" the verb) → HGNC symbol."""
-    return {alias: symbol for alias, symbol in gene_aliases().items() if _GENE_TOKEN.fullmatch(alias)}
+    """One-word gene names as written (case kept: "MET" is the gene, "met" the verb) → HGNC symbol. Two-letter
+    names (ER, PR, AR, FH) are left out: in free text they abbreviate other things as often (extended release, partial
+    response, the PR interval, average risk, family history); the biomarker extractor reads them in context."""
+    return {alias: symbol for alias, symbol in gene_aliases().items()
+            if _GENE_TOKEN.fullmatch(alias) and len(alias) > 2}
 
 
 def _gene_name(names: dict[str, str], text: str, match: re.Match[str]) -> str | None:

@@ -410,6 +410,13 @@ def test_gene_mentions_fold_the_case_only_of_tokens_with_a_digit_or_after_c_dash
         "ERBB2", "TP53", "KIT", "MYC", "FLT3"]
 
 
+def test_gene_mentions_leave_out_two_letter_names_which_abbreviate_other_things_as_often():
+    from search.documents import gene_mentions
+    assert gene_mentions(["partial response (PR); paliperidone extended release (ER); PR interval > 250 msec",
+                          "ER and PR positive, AR, FH"]) == []
+    assert gene_mentions(["PgR-positive, ESR1 mutation"]) == ["PGR", "ESR1"]
+
+
 def test_a_trial_naming_the_patients_gene_only_in_its_text_ranks_above_one_naming_no_biomarker():
     from search.matching import judge
     who = patient(biomarkers=[{"gene": "CDK4", "alteration": "amplification"}])
