@@ -156,6 +156,7 @@ def build_document(study: dict, criteria: TrialCriteria, gazetteer: Gazetteer | 
         gene_mentions=gene_mentions([ident.get("briefTitle") or "", ident.get("officialTitle") or "",
                                      *(conditions.get("conditions") or []), *(conditions.get("keywords") or []),
                                      description.get("briefSummary") or "",
+                                     description.get("detailedDescription") or "",
                                      eligibility.get("eligibilityCriteria") or ""]),
         facts=criteria.model_copy(update={"nct_id": nct_id}),
         sites=_sites(contacts_locations.get("locations") or [], gazetteer),

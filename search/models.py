@@ -71,7 +71,8 @@ class IndexDocument(_Model):
     summary: str = ""
     eligibility_text: str = Field(default="", description="as registered; fact spans index into it")
     gene_mentions: list[str] = Field(
-        default_factory=list, description="HGNC symbols named anywhere in title, conditions, summary or criteria")
+        default_factory=list,
+        description="HGNC symbols named anywhere in title, conditions, keywords, summary, description or criteria")
     facts: TrialCriteria = Field(default_factory=TrialCriteria)
     sites: list[Site] = Field(default_factory=list)
     contacts: list[Contact] = Field(default_factory=list, description="the registry's central contacts")

@@ -438,6 +438,24 @@ def test_eligible_trials_with_the_diagnosis_met_rank_above_those_with_it_unknown
         "potentially_eligible", "potentially_eligible", True)
 
 
+def legacy_document(shared_dir, nct_id: str) -> IndexDocument:
+    from ingest.legacy_xml import study_from_xml
+    from nlp.extract import extract_study
+    from search.documents import build_document
+    study = study_from_xml((shared_dir / "ctgov" / "legacy-xml" / f"{nct_id}.xml").read_bytes())
+    return build_document(study, extract_study(study))
+
+
+def test_a_gene_the_detailed_description_alone_names_is_a_mention_the_ranking_reads(shared_dir):
+    from search.matching import judge
+    doc = legacy_document(shared_dir, "NCT00003591")  # its objectives: "Correlate p53 status with treatment response"
+    who = patient(conditions=["pancreatic adenocarcinoma"], age=49, sex="female",
+                  biomarkers=[{"gene": "TP53", "alteration": "any"}])
+    assert "TP53" in doc.gene_mentions
+    unaware = doc.model_copy(update={"gene_mentions": [g for g in doc.gene_mentions if g != "TP53"]})
+    assert judge(doc, who, 0.0).score > judge(unaware, who, 0.0).score
+
+
 class _Ranked:
     """A backend stub that returns `docs` in order, minus the excluded ids, and records each request."""
 
