@@ -28,7 +28,15 @@ from nlp.biomarkers.filters import (
     token_after,
     unknown_status,
 )
-from nlp.biomarkers.mentions import MENTION_LABELS, Group, Mention, continues_list, criterion_mentions, gene_groups
+from nlp.biomarkers.mentions import (
+    MENTION_LABELS,
+    Group,
+    Mention,
+    continues_list,
+    criterion_mentions,
+    gene_groups,
+    restates,
+)
 from nlp.biomarkers.relations import Evidence, Scanner, active_methods, signed_positive
 from nlp.biomarkers.scopes import (
     allowed_in_cohort,
@@ -188,16 +196,24 @@ def _criterion(
     strata: list[Biomarker] = []
     doubtful: list[UncertainFact] = []
     labelled = cohort_label(doc, span, cues) or _label_ends_previous(context, k)
-    previous: tuple[int, bool] | None = None
+    previous: tuple[int, bool | None, str | None] | None = None  # the group before: its end, negation and variant
     runs: list[tuple[int, int, list[Biomarker]]] = []  # required groups in text order: where, and their facts
     entered: list[tuple[tuple[int, int], list[Biomarker]]] = []  # facts a clause puts in one cohort, by clause
     either_status: set[tuple[str, str]] = set()  # markers the criterion gives either status: "PgR + or -"
     for g, (group, ev, group_methods) in enumerate(sorted(found, key=lambda item: item[0].start)):
         own = (min(group.start, ev.start), max(group.end, ev.end))
         ev.cue_negated = cues.negated(group.start, group.end, span.label_, ignore=own, back_window=BACK_REACH)
-        if not ev.cue_negated and previous is not None and continues_list(doc, previous[0], own[0]):
+        variant = group.mentions[0].variant if len(group.mentions) == 1 else None
+        if (
+            not ev.cue_negated
+            and previous is not None
+            and (
+                continues_list(doc, previous[0], own[0])
+                or (variant is not None and variant == previous[2] and restates(doc, previous[0], own[0]))
+            )
+        ):
             ev.cue_negated = previous[1]
-        previous = (own[1], ev.cue_negated)
+        previous = (own[1], ev.cue_negated, variant)
         facts = emit(doc, k, span, group, ev, g, group_methods)
         in_cohort = not labelled and allowed_in_cohort(doc, cues, *own)
         if in_cohort:

@@ -116,6 +116,12 @@ def continues_list(doc: Doc, end: int, start: int) -> bool:
     )
 
 
+def restates(doc: Doc, end: int, start: int) -> bool:
+    """Only punctuation between one name of a variant and the next: "BCR/ABL, t(9;22)" names one fusion twice, so
+    the second name says what the first says ("no BCR/ABL, t(9;22)" excludes it whole)."""
+    return all(t.is_space or t.text in BRACKETS or t.text in {",", "/", "-", ":"} for t in doc[end:start])
+
+
 def _next_word(doc: Doc, i: int) -> str:
     while i < len(doc) and doc[i].is_space:
         i += 1

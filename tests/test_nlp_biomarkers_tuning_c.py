@@ -1,0 +1,21 @@
+"""Biomarker classes found by the third tuning set `bench/own_dev_c.jsonl` (issue 13), each on sentences written
+here."""
+
+from __future__ import annotations
+
+from tests.test_nlp_biomarkers import exclusion, inclusion, triples
+
+
+def test_a_fusion_named_again_by_its_translocation_keeps_the_polarity_of_the_first_name():
+    text = inclusion("No unfavourable cytogenetics: t(1;19) or BCR/ABL, t(9;22)")
+    assert triples(text) == {
+        ("TCF3", "fusion", "excluded"),
+        ("PBX1", "fusion", "excluded"),
+        ("BCR", "fusion", "excluded"),
+        ("ABL1", "fusion", "excluded"),
+    }
+    assert triples(exclusion("Known KMT2A rearrangement or BCR-ABL1 (t(9;22))")) == {
+        ("KMT2A", "fusion", "excluded"),
+        ("BCR", "fusion", "excluded"),
+        ("ABL1", "fusion", "excluded"),
+    }
