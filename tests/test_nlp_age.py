@@ -655,3 +655,9 @@ def test_a_header_naming_the_participants_menopausal_states_keeps_the_ages_under
         "Exclusion Criteria:\n- Pregnancy"
     )
     assert window(text) == (20, 65)
+
+
+def test_comparators_of_the_symbol_font_read_as_latin_1_give_the_age_limits():
+    # Word's Symbol font puts ≥ at 0xB3 and ≤ at 0xA3: read as Latin-1 they become "³" and "£"
+    assert window(inclusion("Patients aged ³ 21 years")) == (21, None)
+    assert window(inclusion("Age ³18 and £ 70 years")) == (18, 70)

@@ -202,3 +202,9 @@ def test_a_number_of_days_after_the_scale_is_a_time_not_a_grade():
     line = "Performance status of 0 or 1 on the ECOG Performance Scale within 3 days prior to the first dose"
     assert status(line) == (1, None, None)
     assert status("Karnofsky performance status within 30 days prior to registration") == (None, None, None)
+
+
+def test_comparators_of_the_symbol_font_read_as_latin_1_give_their_limits():
+    # Word's Symbol font puts ≥ at 0xB3 and ≤ at 0xA3: read as Latin-1 they become "³" and "£"
+    assert status("Zubrod performance status £ 1 (Karnofsky ³ 70%)") == (1, 70, None)
+    assert status("ECOG £2") == (2, None, None)
