@@ -208,3 +208,8 @@ def test_comparators_of_the_symbol_font_read_as_latin_1_give_their_limits():
     # Word's Symbol font puts ≥ at 0xB3 and ≤ at 0xA3: read as Latin-1 they become "³" and "£"
     assert status("Zubrod performance status £ 1 (Karnofsky ³ 70%)") == (1, 70, None)
     assert status("ECOG £2") == (2, None, None)
+
+
+def test_a_who_status_without_the_word_performance_is_the_who_performance_scale():
+    assert status("Male or female, WHO status 0-1") == (1, None, None)
+    assert status("WHO Status ≤ 2") == (2, None, None)
