@@ -19,3 +19,11 @@ def test_a_fusion_named_again_by_its_translocation_keeps_the_polarity_of_the_fir
         ("BCR", "fusion", "excluded"),
         ("ABL1", "fusion", "excluded"),
     }
+
+
+def test_a_marker_of_the_patients_a_considering_clause_is_about_is_a_condition_not_an_exclusion():
+    text = exclusion(
+        "Heart failure. Considering patients with HER2-positive tumours who are to receive trastuzumab, "
+        "cardiac exclusion criteria follow the national guidelines"
+    )
+    assert triples(text) == set()
