@@ -27,3 +27,11 @@ def test_a_marker_of_the_patients_a_considering_clause_is_about_is_a_condition_n
         "cardiac exclusion criteria follow the national guidelines"
     )
     assert triples(text) == set()
+
+
+def test_a_semicolon_inside_a_bracketed_list_of_markers_keeps_the_list_negated():
+    text = inclusion("No unfavourable translocations [t(1;19) or BCR/ABL; and MLL rearrangements]")
+    assert ("KMT2A", "fusion", "excluded") in triples(text)
+    assert ("KMT2A", "fusion", "required") not in triples(text)
+    text = inclusion("No KRAS mutation; and MLL rearrangement required")
+    assert triples(text) == {("KRAS", "mutation", "excluded"), ("KMT2A", "fusion", "required")}

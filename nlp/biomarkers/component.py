@@ -32,6 +32,7 @@ from nlp.biomarkers.mentions import (
     MENTION_LABELS,
     Group,
     Mention,
+    bracketed,
     continues_list,
     criterion_mentions,
     gene_groups,
@@ -208,7 +209,7 @@ def _criterion(
             not ev.cue_negated
             and previous is not None
             and (
-                continues_list(doc, previous[0], own[0])
+                continues_list(doc, previous[0], own[0], bracketed(doc, span.start, previous[0], own[0], span.end))
                 or (variant is not None and variant == previous[2] and restates(doc, previous[0], own[0]))
             )
         ):

@@ -105,15 +105,31 @@ def criterion_mentions(doc: Doc, ents: list[Span]) -> list[Mention]:
     return merged
 
 
-def continues_list(doc: Doc, end: int, start: int) -> bool:
+def continues_list(doc: Doc, end: int, start: int, bracketed: bool = False) -> bool:
     """Only a conjunction (and fillers) between one gene phrase and the next: "no EGFR mutation (L858R)
-    or ALK fusion" negates both."""
+    or ALK fusion" negates both. Inside a bracketed list (`bracketed`) a semicolon may stand beside the conjunction:
+    "no adverse translocations [t(1;19) or BCR/ABL; and MLL rearrangements]"."""
     words = [t.lower_ for t in doc[end:start] if not t.is_space]
     return (
         0 < len(words) <= MAX_LIST_GAP
         and any(w in LIST_CONJUNCTIONS for w in words)
-        and all(w in FILLERS or w in CONJUNCTIONS or w in BRACKETS for w in words)
+        and all(w in FILLERS or w in CONJUNCTIONS or w in BRACKETS or (bracketed and w == ";") for w in words)
     )
+
+
+def bracketed(doc: Doc, first: int, end: int, start: int, last: int) -> bool:
+    """Tokens [end, start) lie inside a bracket opened in tokens [first, end) and closed in tokens [start, last)."""
+    depth = 0
+    for i in range(first, last):
+        text = doc[i].text
+        depth += sum(text.count(c) for c in "([") - sum(text.count(c) for c in ")]")
+        if i == end - 1 and depth <= 0:
+            return False
+        if end <= i < start and depth <= 0:
+            return False
+        if i >= start and depth <= 0:
+            return True
+    return False
 
 
 def restates(doc: Doc, end: int, start: int) -> bool:
