@@ -213,3 +213,8 @@ def test_comparators_of_the_symbol_font_read_as_latin_1_give_their_limits():
 def test_a_who_status_without_the_word_performance_is_the_who_performance_scale():
     assert status("Male or female, WHO status 0-1") == (1, None, None)
     assert status("WHO Status ≤ 2") == (2, None, None)
+
+
+def test_a_hyphenated_play_performance_scale_is_lansky_not_a_karnofsky_score():
+    assert status("Lansky Play-Performance Score of at least 50") == (None, None, 50)
+    assert status("Play-Performance Scale >= 50 for children under 16") == (None, None, 50)
