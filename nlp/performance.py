@@ -11,8 +11,8 @@ value follows it: a list or range ("0-1", "0, 1, or 2", "0 to 2"), a comparator 
 "2 or less", "70 or better"), or one number. ECOG gives the largest allowed grade ("< 2" → 1), Karnofsky
 and Lansky the smallest allowed score ("> 60" → 70 on the scale's steps of ten). Exclusion statements are
 inverted ("ECOG ≥ 3" excluded → at most 2; "KPS < 70" excluded → at least 70). Cohorts: the most
-permissive inclusion value wins; exclusion values fill a scale inclusion left open. A bare header
-("Performance status", legacy layout) takes its value from the next criterion.
+permissive inclusion value wins; exclusion values (the most permissive of them) fill a scale inclusion left open. A
+bare header ("Performance status", legacy layout) takes its value from the next criterion.
 """
 
 from __future__ import annotations
@@ -274,15 +274,15 @@ def performance_readings(context: DocContext) -> list[_Reading]:
 
 
 def performance_status(readings: list[_Reading]) -> PerformanceStatus:
-    """Combine readings: the most permissive inclusion value per scale, else the exclusion one."""
+    """Combine readings: the most permissive inclusion value per scale, else the most permissive exclusion one
+    (exclusions that state different limits are those of different cohorts: "Group 1: Karnofsky < 70", "Group 2:
+    Karnofsky < 50")."""
 
     def pick(scale: str) -> int | None:
         for section in ("inclusion", "exclusion"):
             values = [r.value for r in readings if r.scale == scale and r.section == section]
             if values:
-                permissive = max if scale == "ecog" else min
-                strict = min if scale == "ecog" else max
-                return (permissive if section == "inclusion" else strict)(values)
+                return (max if scale == "ecog" else min)(values)
         return None
 
     return PerformanceStatus(ecog_max=pick("ecog"), karnofsky_min=pick("karnofsky"), lansky_min=pick("lansky"))

@@ -218,3 +218,13 @@ def test_a_who_status_without_the_word_performance_is_the_who_performance_scale(
 def test_a_hyphenated_play_performance_scale_is_lansky_not_a_karnofsky_score():
     assert status("Lansky Play-Performance Score of at least 50") == (None, None, 50)
     assert status("Play-Performance Scale >= 50 for children under 16") == (None, None, 50)
+
+
+def test_exclusions_that_state_different_limits_keep_the_most_permissive_one_as_cohorts_do():
+    assert status(
+        "Group 1 (aged 66 to 74): Karnofsky score < 70", "Group 2 (aged 65 or less): Karnofsky score < 50",
+        section="Exclusion",
+    ) == (None, 50, None)
+    assert status("ECOG >= 2 for dose escalation", "ECOG >= 3 for the expansion cohort", section="Exclusion") == (
+        2, None, None,
+    )
