@@ -10,9 +10,10 @@ offsets; a criterion's index is its position in `criteria_offsets(doc)`, and `Cr
 the criteria as Spans labelled with their section. Headers are recognised in the spellings of the real
 registry ("Key Inclusion Criteria", "-INCLUSION CRITERIA:", "Inclusion criteria：", "Non-inclusion criteria"
 ...), and French, Spanish, German and Chinese headers. Criteria are bullets (`*`, `-`, `•`, `1.`, `a)` ...),
-nested sub-bullets (each its own criterion), numbered lists run together on one line, or paragraphs
-whose hard-wrapped lines are joined. Text before any header is inclusion unless it reads as
-exclusion. The component also initialises `doc._.facts` and `doc._.kinds` for the fact components.
+nested sub-bullets (each its own criterion), numbered lists run together on one line, the items of the legacy PDQ
+layout run together in one paragraph (`nlp.pdq`), or paragraphs whose hard-wrapped lines are joined. Text before
+any header is inclusion unless it reads as exclusion. The component also initialises `doc._.facts` and `doc._.kinds`
+for the fact components.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from spacy.attrs import IDX
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from nlp.pdq import has_pdq_headers, item_spans
 from nlp.text import doc_text
 
 _BULLET_FORMS = r"""
@@ -336,12 +338,14 @@ def split_criteria(text: str) -> list[tuple[int, int, str]]:
         current = _Criterion(body_start, end, section or "inclusion", indent, number)
         criteria.append(current)
     spans = []
+    pdq = has_pdq_headers(text)
     for criterion in criteria:
         for start, end in _run_on_pieces(criterion, text):
             while end > start and text[end - 1].isspace():
                 end -= 1
             if end > start:
-                spans += [(a, b, criterion.section) for a, b in _capped(text, start, end)]
+                for item_start, item_end in item_spans(text, start, end) if pdq else [(start, end)]:
+                    spans += [(a, b, criterion.section) for a, b in _capped(text, item_start, item_end)]
     return spans
 
 
