@@ -489,6 +489,30 @@ def test_a_marker_the_sentence_asks_for_or_allows_is_no_condition(line, expected
     assert uncertain(inclusion(line)) == set()
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        inclusion("Oestrogen receptor positive tumours must have failed hormonal therapy", "Measurable disease"),
+        "DISEASE CHARACTERISTICS: Metastatic breast cancer ER positive tumours must be refractory to tamoxifen"
+        " Measurable disease",
+    ],
+)
+def test_a_marker_naming_the_tumours_a_treatment_history_is_asked_of_is_a_condition(text):
+    assert facts(text) == []
+    assert {reason for reason, *_ in uncertain(text)} == {"conditional"}
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "HER2 positive tumours must be confirmed by FISH",
+        "HER2 positive metastatic breast cancer patients must have progressed on trastuzumab",
+    ],
+)
+def test_a_marker_naming_tumours_a_test_is_asked_of_or_the_enrolled_patients_stays_required(line):
+    assert {(b.gene, b.polarity) for b in facts(inclusion(line))} == {("ERBB2", "required")}
+
+
 def test_a_negation_far_after_the_marker_in_a_run_on_criterion_does_not_negate_it():
     line = (
         "Diagnosis of relapsed CD20+ diffuse large B-cell lymphoma Failed to achieve a complete response after at "

@@ -55,6 +55,7 @@ UNKNOWN_STATUS_REACH = 3  # tokens between an item's opening "unknown" and its "
 MIN_CANCER_ITEMS = 3  # cancers the items of a nested list open with, each another, that make it a list of alternatives
 CANCER_OPENING_WORDS = 8  # words of an item read for the cancer it opens with: "AML: AML in first complete remission"
 _MARKER_LABELS = {"GENE", "GENE_FAMILY", "VARIANT", "PROFILE"}
+_DRUG_LABELS = {"DRUG", "DRUG_CLASS"}
 _LABEL_ID = re.compile(r"^(?:[A-Z]\d?|\d+[a-z]?|[IVX]+)$")
 
 
@@ -160,10 +161,28 @@ def conditional(doc: Doc, span: Span, cues: Cues, start: int, end: int) -> bool:
         cues.at(opening, "subject")
         or (clause_opening < start and cues.at(clause_opening, "subject"))  # "... . Patients with X must have ..."
         or (clause_opening == start and cues.at(_word_after(doc, end, clause_end), "population_noun"))
-    ):  # the last: the marker names the patients it opens with ("HER2-positive patients must have received ...")
-        return False
+        or (clause_opening == start and _history_asked(doc, cues, end, clause_end))
+    ):  # the last two: the marker names the patients it opens with ("HER2-positive patients must have received ..."),
+        return False  # or their tumours, of which a treatment history is asked ("ER-positive tumours must have failed")
     verbs = cues.in_clause(("modal", "exclusion_phrase", "allowance"), end, clause_end)
     return bool(verbs) and min(verbs, key=lambda c: (c.start, c.start - c.end)).kind == "modal"  # "may be eligible"
+
+
+def _history_asked(doc: Doc, cues: Cues, end: int, clause_end: int) -> bool:
+    """The marker names tumours of which the first modal after it asks a treatment history: a prior-therapy cue and a
+    drug or drug class follow the modal in the clause ("ER-positive tumours must have failed hormonal therapy"), which
+    only the marker's patients must have; not a test of the marker ("... must be confirmed by FISH"), nor a subject
+    naming the patients by their disease ("Ph+ chronic phase CML subjects must have resistance to imatinib"): the
+    population the trial enrols."""
+    modals = cues.in_clause(("modal",), end, clause_end)
+    if not modals:
+        return False
+    after = min(c.start for c in modals)
+    if cues.in_clause(("population_noun",), end, after):
+        return False
+    return bool(cues.in_clause(("prior",), after, clause_end)) and any(
+        doc[i].ent_type_ in _DRUG_LABELS for i in range(after, clause_end)
+    )
 
 
 def _after_preposition(doc: Doc, clause_start: int, start: int) -> bool:
