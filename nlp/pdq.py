@@ -17,7 +17,8 @@ followed by an item, or a label run into the words before it) is cut where the e
 - before an abbreviation in capitals ("ER", "CD20+", "LVEF") after a word that ends an item (`item_end`:
   "disease", "breast", "allowed" ...) or after a closing parenthesis.
 Never inside brackets, and never between the items of a list a colon opens ("one of the following: ...",
-"Eligible subtypes: ..."), up to the next header or label: such items are alternatives or exceptions of the words
+"Eligible subtypes: ...") or of an alternative an `alternatives` word opens ("... OR Diagnosis of myelodysplastic
+syndrome CD33 positive ..."), up to the next header or label: such items are alternatives or exceptions of the words
 before them, which their own criterion would lose. Headers and labels are matched with their colon, headers as
 written, labels with their first letter as written ("Performance Status:" is "Performance status:").
 """
@@ -43,6 +44,7 @@ class _Words:
     continuations: frozenset[str]
     item_ends: frozenset[str]
     not_starts: frozenset[str]
+    alternatives: frozenset[str]
 
 
 def _alternation(phrases: list[str], first_as_written: bool = False) -> str:
@@ -69,6 +71,7 @@ def _words() -> _Words:
         continuations=frozenset(of("continuation", "word")),
         item_ends=frozenset(of("item_end", "word")),
         not_starts=frozenset(of("not_item_start", "word")),
+        alternatives=frozenset(of("alternatives", "word")),
     )
 
 
@@ -99,8 +102,8 @@ def item_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
         elif depth == 0 and not listed and previous and _opens_item(word, previous, words):
             cuts.add(at)
         depth = max(0, depth + word.count("(") + word.count("[") - word.count(")") - word.count("]"))
-        if word.endswith(":") and chunk.end() not in colons and depth == 0:
-            listed = True  # "one of the following:", "Eligible subtypes:": its items stay together
+        if (word.endswith(":") and chunk.end() not in colons and depth == 0) or word in words.alternatives:
+            listed = True  # "one of the following:", "Eligible subtypes:", "... OR": its items stay together
         previous = word
     bounds = [start, *sorted(cuts), end]
     return [(a, _trimmed(text, a, b)) for a, b in zip(bounds, bounds[1:], strict=False) if text[a:b].strip()]
