@@ -166,6 +166,12 @@ class QuickEntityRuler(EntityRuler):
 
     _wraps: _WrapIndex | None = None
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # match id → the hashes of its label and entity id: a match id is the hash of "label||id", so this never
+        # goes stale
+        self._hash_memo: dict[int, tuple[int, int]] = {}
+
     def add_patterns(self, patterns: list) -> None:
         super().add_patterns(patterns)
         self._wraps = None  # rebuilt with the new patterns when next needed
@@ -220,23 +226,41 @@ class QuickEntityRuler(EntityRuler):
         if doc.has_annotation("ENT_IOB"):
             super().set_annotations(doc, matches)
             return
-        iob, types, ids = [_OUTSIDE] * len(doc), [0] * len(doc), [0] * len(doc)
+        taken = bytearray(len(doc))  # 1 where an entity already lies
+        starts, widths, labels, ids = [], [], [], []
         for match_id, start, end in matches:  # longest first: an overlap always covers a start or an end
-            if iob[start] != _OUTSIDE or iob[end - 1] != _OUTSIDE:
+            if taken[start] or taken[end - 1]:
                 continue
-            label, ent_id = self._hashes(match_id)
             width = end - start
-            iob[start:end] = [_BEGIN] + [_INSIDE] * (width - 1)
-            types[start:end] = [label] * width
-            ids[start:end] = [ent_id] * width
-        columns = numpy.array([iob, types, ids], dtype=numpy.uint64).T
+            taken[start:end] = b"\x01" * width
+            label, ent_id = self._hashes(match_id)
+            starts.append(start)
+            widths.append(width)
+            labels.append(label)
+            ids.append(ent_id)
+        columns = numpy.zeros((len(doc), 3), dtype=numpy.uint64)
+        columns[:, 0] = _OUTSIDE
+        if starts:
+            first, span = numpy.array(starts, dtype=numpy.intp), numpy.array(widths, dtype=numpy.intp)
+            # every token of every entity: each entity's start, plus 0, 1, ... up to its width
+            offsets = numpy.arange(int(span.sum())) - numpy.repeat(numpy.cumsum(span) - span, span)
+            tokens = numpy.repeat(first, span) + offsets
+            columns[tokens, 0] = _INSIDE
+            columns[first, 0] = _BEGIN
+            columns[tokens, 1] = numpy.repeat(numpy.array(labels, dtype=numpy.uint64), span)
+            columns[tokens, 2] = numpy.repeat(numpy.array(ids, dtype=numpy.uint64), span)
         doc.from_array(_ENT_ATTRS, columns)  # type: ignore[arg-type]  # spaCy's stub says int32/int64; hashes are uint64
 
     def _hashes(self, match_id: int) -> tuple[int, int]:
         """The string-store hashes of a match's label and entity id (the label is the match id itself when unnamed)."""
-        label, ent_id = self._ent_ids[match_id] if match_id in self._ent_ids else (match_id, "")
-        strings = self.nlp.vocab.strings
-        return (strings.add(label) if isinstance(label, str) else label), strings.add(ent_id)
+        found = self._hash_memo.get(match_id)
+        if found is None:
+            label, ent_id = self._ent_ids[match_id] if match_id in self._ent_ids else (match_id, "")
+            strings = self.nlp.vocab.strings
+            found = self._hash_memo[match_id] = (
+                strings.add(label) if isinstance(label, str) else label, strings.add(ent_id)
+            )
+        return found
 
 
 @Language.factory(
