@@ -25,6 +25,7 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
+from typing import NamedTuple
 
 import numpy
 from spacy.attrs import IS_SPACE
@@ -50,8 +51,9 @@ _BARE_KEY = "tm_bare"  # where `_bare` keeps the Doc's words without whitespace 
 _SPACES_KEY = "tm_spaces"  # where `_space_tokens` keeps the indices of the Doc's whitespace tokens
 
 
-@dataclass(frozen=True)
-class Cue:
+class Cue(NamedTuple):
+    """One cue: its kind and its tokens [start, end) (a tuple: made for every cue of every criterion read)."""
+
     kind: str
     start: int
     end: int
@@ -246,28 +248,35 @@ class CueFinder:
         """The cues of one criterion, with its clauses. A cue is matched across the line breaks of a hard-wrapped
         text ("Patients\\n    who are ...", "any of the\\n    following"), which are tokens of their own."""
         found, ends = [], []
+        kinds = self.kinds
         for key, start, end in self._matches(span):
-            kind = self.kinds[key]
+            kind = kinds[key]
             if kind == "clause_end":
                 ends.append(start)
             else:
                 found.append(Cue(kind, start, end))
         pseudo = [c for c in found if c.kind == "pseudo"]
-        items = [
-            c
-            for c in found
-            if c.kind not in _CANCELLED_BY_PSEUDO or not any(p.start <= c.start and c.end <= p.end for p in pseudo)
-        ]
+        items = (
+            [
+                c
+                for c in found
+                if c.kind not in _CANCELLED_BY_PSEUDO
+                or not any(p.start <= c.start and c.end <= p.end for p in pseudo)
+            ]
+            if pseudo
+            else found
+        )
         triggers = [c for c in items if c.kind in _NEGATIONS]
-        items = [
-            c
-            for c in items
-            if c.kind not in _NEGATIONS
-            or not any(
-                t is not c and t.start <= c.start and c.end <= t.end and (t.end - t.start) > (c.end - c.start)
-                for t in triggers
-            )
-        ]
+        if len(triggers) > 1:  # a trigger inside a longer one is part of it
+            items = [
+                c
+                for c in items
+                if c.kind not in _NEGATIONS
+                or not any(
+                    t is not c and t.start <= c.start and c.end <= t.end and (t.end - t.start) > (c.end - c.start)
+                    for t in triggers
+                )
+            ]
         return Cues(span, items, clause_bounds(span, sorted(set(ends)), doc_text(span.doc)))
 
     def _matches(self, span: Span) -> list[tuple[int, int, int]]:
