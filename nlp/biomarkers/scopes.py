@@ -157,6 +157,8 @@ def conditional(doc: Doc, span: Span, cues: Cues, start: int, end: int) -> bool:
     clause_opening, opening = opening, _opening(doc, span)
     if any(c.start > opening for c in cues.in_clause(("condition_scope",), clause_start, start)):
         return True
+    if _asked_of_some(doc, cues, clause_opening, start):
+        return True
     if not (
         cues.at(opening, "subject")
         or (clause_opening < start and cues.at(clause_opening, "subject"))  # "... . Patients with X must have ..."
@@ -183,6 +185,23 @@ def _history_asked(doc: Doc, cues: Cues, end: int, clause_end: int) -> bool:
     return bool(cues.in_clause(("prior",), after, clause_end)) and any(
         doc[i].ent_type_ in _DRUG_LABELS for i in range(after, clause_end)
     )
+
+
+def _asked_of_some(doc: Doc, cues: Cues, clause_opening: int, start: int) -> bool:
+    """The clause opens with a subject that names its patients by something other than a cancer, then a modal
+    before the marker at `start`: "Patients with bright surface immunoglobulin levels must have CD23 expression",
+    "Patients who lack CD23 should have cyclin D1 overexpression" ask the marker of those patients only; "Patients
+    with metastatic colorectal cancer must have ..." names the population."""
+    subject = cues.at(clause_opening, "subject")
+    if subject is None:
+        return False
+    modals = cues.in_clause(("modal",), subject.end, start)
+    if not modals:
+        return False
+    named = doc[subject.end : min(c.start for c in modals)]
+    if any(t.ent_type_ in _MARKER_LABELS for t in named):
+        return True
+    return not any(is_cancer(m.id) for m in map_condition(named.text))
 
 
 def _after_preposition(doc: Doc, clause_start: int, start: int) -> bool:

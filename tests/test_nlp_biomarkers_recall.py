@@ -1,0 +1,22 @@
+"""Biomarker classes the recall audit of issue 13 found missed in untuned text (criteria naming a marker with no
+fact and no uncertain entry), each on sentences written here."""
+
+from __future__ import annotations
+
+from nlp.extract import extract_text
+from tests.test_nlp_biomarkers import inclusion, triples
+
+
+def _uncertain(text: str) -> set[tuple[str, str, str]]:
+    return {(u.reason, u.biomarker.gene, u.biomarker.alteration) for u in extract_text(text).uncertain if u.biomarker}
+
+
+def test_a_marker_asked_of_patients_named_by_something_other_than_their_cancer_is_conditional():
+    text = inclusion("Patients with bright surface immunoglobulin levels must have CD23 expression")
+    assert triples(text) == set() and _uncertain(text) == {("conditional", "FCER2", "expression")}
+    text = inclusion("Patients who lack CD23 on their cells should have cyclin D1 overexpression")
+    assert ("CCND1", "expression", "required") not in triples(text)
+    assert ("conditional", "CCND1", "expression") in _uncertain(text)
+    assert triples(inclusion("Patients with metastatic colorectal cancer must have KRAS wild-type tumours")) == {
+        ("KRAS", "mutation", "excluded")
+    }
