@@ -4,7 +4,16 @@ fact and no uncertain entry), each on sentences written here."""
 from __future__ import annotations
 
 from nlp.extract import extract_text
-from tests.test_nlp_biomarkers import inclusion, triples
+from tests.test_nlp_biomarkers import exclusion, inclusion, triples
+
+
+def test_the_verb_express_states_a_marker_s_expression_and_co_expression_a_diagnosis():
+    assert triples(inclusion("Tumour tissue confirmed to express the CD20 antigen")) == {
+        ("MS4A1", "expression", "required")
+    }
+    assert triples(exclusion("Tumours that express CD19")) == {("CD19", "expression", "excluded")}
+    assert triples(inclusion("Leukaemic B-cells that co-express CD5 with CD19 or CD20")) == set()
+    assert triples(inclusion("Co-expression of the CD5, CD19 and CD23 surface antigens")) == set()
 
 
 def _uncertain(text: str) -> set[tuple[str, str, str]]:

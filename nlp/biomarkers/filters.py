@@ -136,6 +136,8 @@ def mention_only(cues: Cues, group: Group, ev: Evidence, after: int) -> bool:
         for c in before
     ):
         return True  # "another cancer (e.g., EGFR-mutant lung cancer)": a marker of that other disease
+    if _immunophenotype(cues, group, ev):
+        return True  # "hairy cells which co-express CD20/CD25": markers that define the disease, not eligibility
     near = (group.start - BENIGN_REACH, max(ev.end, group.end) + BENIGN_REACH)
     if any(near[0] <= c.start and c.end <= near[1] for c in cues.in_clause(("benign",), clause_start, clause_end)):
         return True  # "BRCA mutations that are considered non-deleterious": a kind of variant, not the marker
@@ -151,6 +153,13 @@ def mention_only(cues: Cues, group: Group, ev: Evidence, after: int) -> bool:
         return True  # "HER2 overexpression by IHC will not be sufficient": a result that does not qualify
     optional = cues.in_clause(("optional",), end, clause_end)
     return any(_unbracketed(doc, end, c.start) <= OPTIONAL_REACH for c in optional)
+
+
+def _immunophenotype(cues: Cues, group: Group, ev: Evidence) -> bool:
+    """The group's evidence is a co-expression word ("B-cells that co-express CD5", "CD23 co-expression"): the
+    immunophenotype that establishes the diagnosis, which the guide does not list as biomarkers."""
+    start, end = min(ev.start, group.start), max(ev.end, group.end)
+    return any(c.start < end and start < c.end for c in cues.items if c.kind == "immunophenotype")
 
 
 def _unbracketed(doc: Doc, start: int, end: int) -> float:
