@@ -29,3 +29,15 @@ def test_a_marker_asked_of_patients_named_by_something_other_than_their_cancer_i
     assert triples(inclusion("Patients with metastatic colorectal cancer must have KRAS wild-type tumours")) == {
         ("KRAS", "mutation", "excluded")
     }
+
+
+def test_a_cluster_of_differentiation_antigen_written_out_is_its_gene():
+    assert triples(inclusion("Must express cluster of differentiation antigen 20 (CD20) antigen")) == {
+        ("MS4A1", "expression", "required")
+    }
+    assert triples(inclusion("Positive expression of cluster of differentiation 19 by flow cytometry")) == {
+        ("CD19", "expression", "required")
+    }
+    assert triples(exclusion("Cluster of Differentiation 33 positive leukaemia")) == {
+        ("CD33", "expression", "excluded")
+    }
