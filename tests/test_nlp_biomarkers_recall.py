@@ -41,3 +41,36 @@ def test_a_cluster_of_differentiation_antigen_written_out_is_its_gene():
     assert triples(exclusion("Cluster of Differentiation 33 positive leukaemia")) == {
         ("CD33", "expression", "excluded")
     }
+
+
+def test_tumour_antigens_of_vaccine_trials_are_their_genes():
+    assert triples(inclusion("The tumour must stain positive for CEA by immunohistochemistry")) == {
+        ("CEACAM5", "expression", "required")
+    }
+    assert triples(inclusion("Tumour must express carcinoembryonic antigen")) == {("CEACAM5", "expression", "required")}
+    assert triples(inclusion("Melanoma with gp100 positive tumour cells")) == {("PMEL", "expression", "required")}
+    assert triples(inclusion("Tumour must express MART-1/Melan-A antigen")) == {("MLANA", "expression", "required")}
+    assert triples(inclusion("Tyrosinase positive melanoma")) == {("TYR", "expression", "required")}
+    assert triples(inclusion("Tumour expresses MAGE-A3")) == {("MAGEA3", "expression", "required")}
+    assert triples(inclusion("Serum CEA above the upper limit of normal")) == set()
+    assert triples(inclusion("Survivin- and/or carcinoembryonic antigen-positive tumour by IHC")) == {
+        ("BIRC5", "expression", "required"),
+        ("CEACAM5", "expression", "required"),
+    }
+
+
+def test_a_ratio_that_divides_by_a_marker_is_no_copy_number_of_it():
+    assert triples(inclusion("CA 125/carcinoembryonic antigen ratio greater than 25")) == set()
+    assert triples(inclusion("HER2/CEP17 ratio of at least 2.0")) == {("ERBB2", "amplification", "required")}
+
+
+def test_a_marker_joined_by_and_for_to_a_tested_one_is_tested_too():
+    text = inclusion(
+        "Availability of tumour tissue for analysis of CD20 antigen staining with antibody L26, and for expression"
+        " of CD19 and CD22 antigens by immunohistochemistry"
+    )
+    assert triples(text) == set()
+    assert triples(inclusion("EGFR mutation and for ALK rearrangement")) == {
+        ("EGFR", "mutation", "required"),
+        ("ALK", "fusion", "required"),
+    }

@@ -20,6 +20,7 @@ from nlp.biomarkers.words import DRUG_GLUE, GLUE
 from nlp.polarity import Cues
 
 TEST_REACH = 4  # a test word this close before the group makes it a test, not a result: "tested for KRAS"
+TESTED_LIST_REACH = 24  # a test word this close before "and for" + the group makes both what is tested
 EXCEPTION_REACH = 12  # an exception this close before the group makes it an exception: "except EGFR mutation"
 CONDITIONAL_REACH = 8  # a condition this close before the group makes it a condition: "if ALK positive, ..."
 OPTIONAL_REACH = 6  # an "optional" phrase this close after the group makes it optional: "KRAS mutant may enrol"
@@ -117,6 +118,8 @@ def mention_only(cues: Cues, group: Group, ev: Evidence, after: int) -> bool:
     before = cues.in_clause(_BEFORE_KINDS, clause_start, group.start)
     if any(c.kind == "test_before" and group.start - c.end <= TEST_REACH for c in before):
         return True
+    if _tested_too(cues, group, before):
+        return True
     if any(c.kind == "exception" and group.start - c.end <= EXCEPTION_REACH for c in before):
         return True
     examples = cues.in_clause(("example",), clause_start, group.start)
@@ -160,6 +163,18 @@ def _immunophenotype(cues: Cues, group: Group, ev: Evidence) -> bool:
     immunophenotype that establishes the diagnosis, which the guide does not list as biomarkers."""
     start, end = min(ev.start, group.start), max(ev.end, group.end)
     return any(c.start < end and start < c.end for c in cues.items if c.kind == "immunophenotype")
+
+
+def _tested_too(cues: Cues, group: Group, before: list) -> bool:
+    """The group is another thing a test before it is for, joined by a conjunction and a repeated "for" or "of":
+    "tissue available for analysis of CD20 staining, and for expression of CD19 by IHC"."""
+    doc = cues.span.doc
+    words = [t for t in doc[max(cues.span.start, group.start - TEST_REACH) : group.start] if not t.is_space]
+    pairs = zip(words, words[1:], strict=False)
+    joined = any(a.lower_ in ("and", "or", "and/or") and b.lower_ in ("for", "of") for a, b in pairs)
+    return joined and any(
+        c.kind == "test_before" and TEST_REACH < group.start - c.end <= TESTED_LIST_REACH for c in before
+    )
 
 
 def _unbracketed(doc: Doc, start: int, end: int) -> float:

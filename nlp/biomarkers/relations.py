@@ -210,7 +210,7 @@ class Scanner:
             return end, False
         method = self.cues.at(i, *_METHOD_KINDS)
         if method is not None:
-            if method.kind != "method_ish" and self._scored(method.end, limit):
+            if method.kind != "method_ish" and self._scored(method.end, limit) and not self._divides(group, method):
                 ev.alterations.append(dict(METHODS)[method.kind])
                 ev.end = method.end
             return method.end, pending_conj
@@ -286,6 +286,15 @@ class Scanner:
             j -= 1
         ent = self.labels.get(j)
         return j >= self.span.start and ent is not None and ent.label_ in ("GENE", "GENE_FAMILY")
+
+    def _divides(self, group: Group, method: Cue) -> bool:
+        """The group is what a ratio divides by ("CA 125/carcinoembryonic antigen ratio greater than 25"), not the
+        gene whose copies it counts ("HER2/CEP17 ratio ≥ 2")."""
+        return (
+            self.doc[method.start].lower_ == "ratio"
+            and group.start > self.span.start
+            and self.doc[group.start - 1].text == "/"
+        )
 
     def _joins_alterations(self, i: int, floor: int) -> bool:
         """Token `i` is a conjunction between two alteration words before a group: "mutation or fusion"."""
