@@ -74,3 +74,15 @@ def test_a_marker_joined_by_and_for_to_a_tested_one_is_tested_too():
         ("EGFR", "mutation", "required"),
         ("ALK", "fusion", "required"),
     }
+
+
+def test_a_status_before_a_gene_is_read_across_a_method_or_a_bracketed_gloss():
+    text = inclusion("At least 30% of tumour cells positive (at least 1+) for mesothelin by immunohistochemistry")
+    assert triples(text) == {("MSLN", "expression", "required")}
+    assert triples(inclusion("Positive immunohistochemistry for CD20")) == {("MS4A1", "expression", "required")}
+    assert triples(inclusion("ER positive (at least 10%) and PgR negative")) == {
+        ("ESR1", "expression", "required"),
+        ("PGR", "expression", "excluded"),
+    }
+    text = inclusion("A t(11;14) by in-situ hybridization (FISH) or positive immunohistochemistry for cyclin D1")
+    assert triples(text) == {("CCND1", "expression", "required")}

@@ -330,7 +330,7 @@ def _gene_relations(
             ev.either, ev.negative = True, False
         ev.conditional = conditioned(doc, cues, group)
         if not mention_only(cues, group, ev, after):
-            found.append((group, ev, methods))
+            found.append((group, ev, ev.methods or methods))
     return found
 
 

@@ -72,6 +72,7 @@ class Evidence:
     cue_negated: bool | None = None
     either: bool = False  # "positive or negative": either status may enrol
     conditional: bool = False  # a condition governs the group: "if ALK positive, ..."
+    methods: set[str] = field(default_factory=set)  # the method its own status names: "positive IHC for cyclin D1"
 
     @property
     def found(self) -> bool:
@@ -319,6 +320,18 @@ class Scanner:
             compared = True
         return False
 
+    def _gloss_before(self, close: int, floor: int) -> int | None:
+        """The opening bracket of the bracket that closes at `close` when it only glosses (no entity, no status, at
+        most `MAX_ASIDE` tokens long, not opened below `floor - MAX_ASIDE`): "(at least 1+)"; None otherwise."""
+        opening = {")": "(", "]": "["}[self.doc[close].text]
+        for j in range(close - 1, max(self.span.start, floor - MAX_ASIDE, close - MAX_ASIDE) - 1, -1):
+            if self.doc[j].text == opening:
+                return j
+            cue = self.cues.at(j, *STATUS_KINDS)
+            if j in self.labels or (cue is not None and is_status(self.doc, cue)):
+                return None
+        return None
+
     def _aside(self, i: int, limit: int) -> int | None:
         """The token after the parenthesis opened at `i` when it only glosses ("CD20 (cluster of
         differentiation 20) positive"); None when it holds evidence or does not close soon."""
@@ -359,7 +372,16 @@ class Scanner:
                 ev.start = min(ev.start, cue.start)
                 i = cue.start - 1
                 continue
+            method = self.cues.ending_at(i + 1, *_METHOD_KINDS)
+            if method is not None:  # "positive immunohistochemistry for cyclin D1"
+                ev.methods.add(method.kind)
+                i = method.start - 1
+                continue
             token = self.doc[i]
+            if token.text in (")", "]") and (opened := self._gloss_before(i, floor)) is not None:
+                floor = max(self.cues.clause(group.start)[0], floor - (i - opened + 1))  # the gloss takes no reach
+                i = opened - 1  # "positive (at least 1+) for mesothelin"
+                continue
             if token.lower_ in _LEFT_SKIPPED or token.is_space:
                 i -= 1
                 continue
