@@ -86,3 +86,9 @@ def test_a_status_before_a_gene_is_read_across_a_method_or_a_bracketed_gloss():
     }
     text = inclusion("A t(11;14) by in-situ hybridization (FISH) or positive immunohistochemistry for cyclin D1")
     assert triples(text) == {("CCND1", "expression", "required")}
+
+
+def test_the_retinoblastoma_protein_written_rb1_is_its_gene():
+    assert triples(inclusion("Confirmed Rb1 positive recurrent CNS tumours")) == {("RB1", "any", "required")}
+    assert triples(inclusion("Retinoblastoma protein (Rb1) positive tumours")) == {("RB1", "any", "required")}
+    assert triples(inclusion("Retinoblastoma in remission")) == set()
