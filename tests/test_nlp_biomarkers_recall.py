@@ -92,3 +92,15 @@ def test_the_retinoblastoma_protein_written_rb1_is_its_gene():
     assert triples(inclusion("Confirmed Rb1 positive recurrent CNS tumours")) == {("RB1", "any", "required")}
     assert triples(inclusion("Retinoblastoma protein (Rb1) positive tumours")) == {("RB1", "any", "required")}
     assert triples(inclusion("Retinoblastoma in remission")) == set()
+
+
+def test_a_bracket_the_gene_s_own_long_name_opens_only_glosses_it():
+    assert triples(inclusion("KRAS (Kirsten ras sarcoma viral oncogene) wild-type")) == {
+        ("KRAS", "mutation", "excluded")
+    }
+    assert triples(inclusion("KRAS (or NTRK) fusion")) == {
+        ("KRAS", "fusion", "required"),
+        ("NTRK1", "fusion", "required"),
+        ("NTRK2", "fusion", "required"),
+        ("NTRK3", "fusion", "required"),
+    }

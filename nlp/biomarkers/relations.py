@@ -150,6 +150,11 @@ def _gap(doc: Doc, one: Cue, other: Cue) -> bool:
     return sum(1 for t in doc[lo:hi] if not t.is_space) <= _JOINED_METHOD
 
 
+def _opens_within(span: Span) -> int:
+    """Brackets the tokens of `span` open less those they close."""
+    return sum(t.text.count("(") + t.text.count("[") - t.text.count(")") - t.text.count("]") for t in span)
+
+
 def fits(variant: Variant, group: Group) -> bool:
     """A variant next to a gene belongs to it unless it names other genes ("BCR-ABL" before "ABL1" does not)."""
     genes = {gene for m in group.mentions for gene in m.genes}
@@ -183,7 +188,7 @@ class Scanner:
         """Records the evidence after the group and where it ends (`ev.end`)."""
         ev.start = ev.end = group.end
         limit = min(self.span.end, group.end + MAX_RIGHT, self.cues.clause(group.start)[1])
-        i, pending_conj = group.end, False
+        i, pending_conj = self._gloss_rest(group), False
         while i < limit:
             step = self._step_right(i, limit, group, ev, pending_conj)
             if step is None:
@@ -331,6 +336,18 @@ class Scanner:
             if j in self.labels or (cue is not None and is_status(self.doc, cue)):
                 return None
         return None
+
+    def _gloss_rest(self, group: Group) -> int:
+        """Where to read on after the group: past the rest of a bracket its last name opened and that only glosses
+        it ("KRAS (Kirsten ras sarcoma viral oncogene) wild-type", where "Kirsten ras" is the gene's own name)."""
+        if _opens_within(self.doc[group.start : group.end]) <= 0:
+            return group.end
+        for j in range(group.end, min(self.span.end, group.end + MAX_ASIDE)):
+            if self.doc[j].text in (")", "]"):
+                return j + 1
+            if j in self.labels or self.cues.at(j, *STATUS_KINDS, *_METHOD_KINDS):
+                break
+        return group.end
 
     def _aside(self, i: int, limit: int) -> int | None:
         """The token after the parenthesis opened at `i` when it only glosses ("CD20 (cluster of
