@@ -17,15 +17,23 @@ words written just before the term ("metastatic", "stage IV", "recurrent"), so t
 and one every mention of which is the patient's past (`nlp.notes.context.is_historical`: "history of hepatitis",
 "s/p appendectomy for appendicitis", "childhood asthma", "lymphoma, now in remission") reads "history of ...": a
 trial excluding the disease rules such a patient out only when it excludes a history of it too.
+
+A note may leave its diagnosis unwritten and give the workup result that makes it: a finding word within
+FINDING_WORDS words of its subject, in one clause ("CT shows a distended appendix", "high amylase (1200)", "lipase is
+elevated"), is the term `nlp/vocab/note_findings.jsonl` gives, read from those words, unless it is negated ("appendix
+was not dilated") or hypothetical like any mention.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from functools import cache
 
-from nlp.diseases import is_cancer, is_within, map_condition, most_specific
-from nlp.notes.context import context_of, is_historical
+from nlp.diseases import TermMatch, is_cancer, is_within, map_condition, most_specific, term
+from nlp.notes.context import context_of, cue_regex, is_historical
+from nlp.resources import phrase_regex, read_vocab
 
 _STAGE = re.compile(r"(?:\b(?:metastatic|advanced|locally advanced|recurrent|relapsed|refractory|unresectable"
                     r"|inoperable|stage\s+(?:[0IV]{1,4}|[1-4])[A-C]?)[\s,]+)+$", re.I)
@@ -33,6 +41,7 @@ _LAB_VALUE = re.compile(r"[ \t]*(?::|=|\bof\b|\bis\b|\bwas\b)?[ \t]*[<>≤≥~]?
                         r"(?!\s*-?\s*(?:years?|yrs?|y/?o|months?|mos?|weeks?|wks?|days?|hours?|hrs?)\b)", re.I)
 _ABBREVIATION = re.compile(r"[A-Z][A-Z0-9]{1,4}")
 MAX_CONDITIONS = 8
+FINDING_WORDS = 3  # words at most between a workup finding and its subject ("appendix is markedly dilated")
 HEALTHY_ID = "TM:healthy_volunteer"  # the disease layer's "healthy volunteer"
 HISTORY = "history of"  # before a condition the note states as the patient's past
 
@@ -55,11 +64,31 @@ def _with_stage(note: str, start: int, name: str, floor: int) -> tuple[str, int]
     return f"{words} {name}", stage.start()
 
 
+@cache
+def _finding_rules() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """(term id, regex) of each row of `nlp/vocab/note_findings.jsonl`: the finding before or after its subject."""
+    rules = []
+    for row in read_vocab("note_findings.jsonl"):
+        subject, finding = phrase_regex(row["subject"]), phrase_regex(row["finding"])
+        gap = rf"(?:[ \t]+[\w-]+){{0,{FINDING_WORDS}}}?[ \t]+"
+        rules.append((row["id"], re.compile(rf"(?<![\w-])(?:(?:{finding}){gap}(?:{subject})|(?:{subject}){gap}"
+                                            rf"(?:{finding}))(?![\w-])", re.I)))
+    return tuple(rules)
+
+
+def _workup_findings(text: str) -> Iterator[TermMatch]:
+    """The diagnoses a sentence's workup results make, each read from the finding's words."""
+    for term_id, rule in _finding_rules():
+        for match in rule.finditer(text):
+            if not cue_regex("negation").search(match.group()):
+                yield TermMatch(term_id, term(term_id).name, match.group(), match.start(), match.end())
+
+
 def find_conditions(note: str, sentences: list[tuple[int, int]]) -> list[ConditionFound]:
     """The patient's conditions, most specific, cancers first, at most MAX_CONDITIONS."""
     found: list[ConditionFound] = []
     for first, last in sentences:
-        for match in map_condition(note[first:last]):
+        for match in [*map_condition(note[first:last]), *_workup_findings(note[first:last])]:
             start, end = first + match.start, first + match.end
             if context_of(note, start, (first, last), end) is not None:
                 continue
