@@ -173,7 +173,6 @@ NOT_YET = {  # notes the rules do not read right yet, with the class of the miss
     "heart failure with a shorthand": "vocabulary: HFrEF",
     "STEMI": "vocabulary: STEMI; 'hyperlipidemia' read as familial hyperlipidemia",
     "deep vein thrombosis on ultrasound": "vocabulary: deep vein thrombosis",
-    "the present problem before a history of cancer in remission": "a cancer of the past outranks the present problem",
     "asthma versus COPD undecided": "an either/or 'X versus Y' reads X as certain",
 }
 

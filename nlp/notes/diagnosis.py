@@ -10,9 +10,11 @@ member's or hypothetical is left out, and a term another found term lies below (
 adenocarcinoma") too; "healthy volunteer" counts only when the note names one ("healthy volunteer", not
 "otherwise healthy") and nothing else is found. An abbreviation in capitals followed by a value ("FBS: 98 mg/dl",
 "FBS = 126") is a test result, not the disease it also abbreviates; one followed by a duration ("ALL 3 yrs ago")
-stays. Order: the most mentioned first (a mention of a broader term counts for the narrower one; a cancer counts
-one more, so it leads a tie), then a condition first named in the present
-illness before one named as history ("h/o", "PMH", "s/p"), then by first mention. The condition keeps the stage
+stays. The MAX_CONDITIONS kept are the most mentioned (a mention of a broader term counts for the narrower one; a
+cancer counts one more, so it leads a tie), then a condition first named in the present illness before one named as
+history ("h/o", "PMH", "s/p"), then by first mention; in that order, except that one every mention of which is the
+patient's past comes after those of the present ("history of Hodgkin lymphoma in remission" after the infarction
+the patient presents with). The condition keeps the stage
 words written just before the term ("metastatic", "stage IV", "recurrent"), so the profile says what the note says,
 and one every mention of which is the patient's past (`nlp.notes.context.is_historical`: "history of hepatitis",
 "s/p appendectomy for appendicitis", "childhood asthma", "lymphoma, now in remission") reads "history of ...": a
@@ -106,12 +108,12 @@ def find_conditions(note: str, sentences: list[tuple[int, int]]) -> list[Conditi
     for c in found:
         if c.term_id in kept:
             firsts.setdefault(c.term_id, c)
-    for term_id, c in firsts.items():
-        if all(other.historical for other in found if other.term_id == term_id):
-            firsts[term_id] = replace(c, condition=f"{HISTORY} {c.condition}")
+    past = {term_id for term_id in firsts if all(c.historical for c in found if c.term_id == term_id)}
+    for term_id in past:
+        firsts[term_id] = replace(firsts[term_id], condition=f"{HISTORY} {firsts[term_id].condition}")
 
     def weight(c: ConditionFound) -> int:
         return sum(is_within(c.term_id, other.term_id) for other in found) + c.cancer
 
-    ordered = sorted(firsts.values(), key=lambda c: (-weight(c), c.historical, c.span[0]))
-    return ordered[:MAX_CONDITIONS]
+    kept_first = sorted(firsts.values(), key=lambda c: (-weight(c), c.historical, c.span[0]))[:MAX_CONDITIONS]
+    return sorted(kept_first, key=lambda c: c.term_id in past)
