@@ -173,7 +173,6 @@ NOT_YET = {  # notes the rules do not read right yet, with the class of the miss
     "heart failure with a shorthand": "vocabulary: HFrEF",
     "STEMI": "vocabulary: STEMI; 'hyperlipidemia' read as familial hyperlipidemia",
     "deep vein thrombosis on ultrasound": "vocabulary: deep vein thrombosis",
-    "asthma versus COPD undecided": "an either/or 'X versus Y' reads X as certain",
 }
 
 
@@ -206,3 +205,17 @@ def test_a_workup_finding_gives_the_diagnosis_the_note_leaves_unwritten(note, te
     "Evaluate for elevated lipase."])
 def test_a_negated_hypothetical_or_distant_finding_gives_no_diagnosis(note):
     assert "conditions" not in read_note("A 40-year-old man. " + note).profile
+
+
+@pytest.mark.parametrize(("note", "weighed"), [
+    ("Asthma versus COPD is being evaluated with spirometry.", "asthma"),
+    ("He has type 2 diabetes; Parkinson's disease is suspected and a DaTscan is planned.", "Parkinson's disease"),
+    ("Pneumonia vs. pulmonary edema on the chest X-ray.", "pneumonia"),
+    ("Crohn's disease cannot be ruled out; colonoscopy is scheduled.", "Crohn's disease")])
+def test_a_diagnosis_the_note_only_weighs_is_no_condition(note, weighed):
+    assert weighed not in read_note("A 50-year-old woman. " + note).profile.get("conditions", [])
+
+
+def test_a_diagnosis_stated_before_a_later_clause_that_weighs_another_stays():
+    note = "A 50-year-old woman with asthma, now with cough; pneumonia is suspected."
+    assert read_note(note).profile["conditions"] == ["asthma"]

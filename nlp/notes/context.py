@@ -16,6 +16,8 @@ terminator such as "but") before the fact, at most `CLAUSE_REACH` characters awa
 `NEGATION_WORDS` words of it. `is_historical` says whether an asserted fact is the patient's past: a `historical` cue
 before it in its clause ("history of", "s/p", "childhood"), or a `historical_backward` cue after it, up to the next
 break and within HISTORY_REACH characters ("now in remission", "s/p ERCP": terminators such as "now" do not stop it).
+`is_weighed` says whether a `hypothetical_backward` cue follows the fact within its clause ("Asthma versus COPD",
+"Parkinson disease is suspected"): a diagnosis the note weighs, not one it states.
 `states_history` says whether a short phrase (a profile's condition, a criterion) holds any history cue.
 """
 
@@ -94,6 +96,12 @@ def is_historical(text: str, start: int, sentence: tuple[int, int], end: int) ->
     ceiling = min(sentence[1], end + HISTORY_REACH)
     stop = _BREAK.search(text, end, ceiling)
     return cue_regex("historical_backward").search(text, end, stop.start() if stop else ceiling) is not None
+
+
+def is_weighed(text: str, sentence: tuple[int, int], end: int) -> bool:
+    """Whether a `hypothetical_backward` cue follows the fact ending at `end` within HISTORY_REACH, in its clause."""
+    stop = clause_end(text, end, min(sentence[1], end + HISTORY_REACH))
+    return cue_regex("hypothetical_backward").search(text, end, stop) is not None
 
 
 def states_history(phrase: str) -> bool:

@@ -6,9 +6,10 @@
     [('metastatic lung adenocarcinoma', 'DOID:3910'), ('hypertension', 'DOID:10763')]
 
 Each sentence is mapped with `map_condition`; a term whose context (`nlp.notes.context`) is negated, a family
-member's or hypothetical is left out, and a term another found term lies below ("cancer" beside "lung
-adenocarcinoma") too; "healthy volunteer" counts only when the note names one ("healthy volunteer", not
-"otherwise healthy") and nothing else is found. An abbreviation in capitals followed by a value ("FBS: 98 mg/dl",
+member's or hypothetical is left out, so is one the note only weighs ("Asthma versus COPD", "Crohn's disease is
+suspected"), and a term another found term lies below ("cancer" beside "lung adenocarcinoma") too; "healthy
+volunteer" counts only when the note names one ("healthy volunteer", not "otherwise healthy") and nothing else is
+found. An abbreviation in capitals followed by a value ("FBS: 98 mg/dl",
 "FBS = 126") is a test result, not the disease it also abbreviates; one followed by a duration ("ALL 3 yrs ago")
 stays. The MAX_CONDITIONS kept are the most mentioned (a mention of a broader term counts for the narrower one; a
 cancer counts one more, so it leads a tie), then a condition first named in the present illness before one named as
@@ -34,7 +35,7 @@ from dataclasses import dataclass, replace
 from functools import cache
 
 from nlp.diseases import TermMatch, is_cancer, is_within, map_condition, most_specific, term
-from nlp.notes.context import context_of, cue_regex, is_historical
+from nlp.notes.context import context_of, cue_regex, is_historical, is_weighed
 from nlp.resources import phrase_regex, read_vocab
 
 _STAGE = re.compile(r"(?:\b(?:metastatic|advanced|locally advanced|recurrent|relapsed|refractory|unresectable"
@@ -92,8 +93,8 @@ def find_conditions(note: str, sentences: list[tuple[int, int]]) -> list[Conditi
     for first, last in sentences:
         for match in [*map_condition(note[first:last]), *_workup_findings(note[first:last])]:
             start, end = first + match.start, first + match.end
-            if context_of(note, start, (first, last), end) is not None:
-                continue
+            if context_of(note, start, (first, last), end) is not None or is_weighed(note, (first, last), end):
+                continue  # negated, someone else's, hypothetical, or one of several the note weighs
             if _ABBREVIATION.fullmatch(match.text) and _LAB_VALUE.match(note, end):
                 continue  # "FBS: 98 mg/dl" is a fasting blood sugar, not Fanconi-Bickel syndrome
             if match.id == HEALTHY_ID and match.text.lower() == "healthy":
