@@ -18,6 +18,8 @@ before it in its clause ("history of", "s/p", "childhood"), or a `historical_bac
 break and within HISTORY_REACH characters ("now in remission", "s/p ERCP": terminators such as "now" do not stop it).
 `is_weighed` says whether a `hypothetical_backward` cue follows the fact within its clause ("Asthma versus COPD",
 "Parkinson disease is suspected"): a diagnosis the note weighs, not one it states.
+`is_made` says whether a `diagnosis_made` cue comes before the fact in its clause, within NEGATION_WORDS words ("is
+diagnosed with acute ischemic stroke", "consistent with Burkitt lymphoma"): the diagnosis the note says was made.
 `states_history` says whether a short phrase (a profile's condition, a criterion) holds any history cue.
 """
 
@@ -102,6 +104,13 @@ def is_weighed(text: str, sentence: tuple[int, int], end: int) -> bool:
     """Whether a `hypothetical_backward` cue follows the fact ending at `end` within HISTORY_REACH, in its clause."""
     stop = clause_end(text, end, min(sentence[1], end + HISTORY_REACH))
     return cue_regex("hypothetical_backward").search(text, end, stop) is not None
+
+
+def is_made(text: str, start: int, sentence: tuple[int, int]) -> bool:
+    """Whether a `diagnosis_made` cue comes before the fact at `start` in its clause, within NEGATION_WORDS words."""
+    head = clause_start(text, start, max(sentence[0], start - CLAUSE_REACH))
+    return any(len(_WORD.findall(text[m.end():start])) <= NEGATION_WORDS
+               for m in cue_regex("diagnosis_made").finditer(text, head, start))
 
 
 def states_history(phrase: str) -> bool:

@@ -12,10 +12,11 @@ volunteer" counts only when the note names one ("healthy volunteer", not "otherw
 found. An abbreviation in capitals followed by a value ("FBS: 98 mg/dl",
 "FBS = 126") is a test result, not the disease it also abbreviates; one followed by a duration ("ALL 3 yrs ago")
 stays. The MAX_CONDITIONS kept are the most mentioned (a mention of a broader term counts for the narrower one; a
-cancer counts one more, so it leads a tie), then a condition first named in the present illness before one named as
-history ("h/o", "PMH", "s/p"), then by first mention; in that order, except that one every mention of which is the
-patient's past comes after those of the present ("history of Hodgkin lymphoma in remission" after the infarction
-the patient presents with). The condition keeps the stage
+cancer counts one more, so it leads a tie, and so does a condition the note says was diagnosed: "is diagnosed with
+acute ischemic stroke" beside the atrial fibrillation named before it), then a condition first named in the present
+illness before one named as history ("h/o", "PMH", "s/p"), then by first mention; in that order, except that one
+every mention of which is the patient's past comes after those of the present ("history of Hodgkin lymphoma in
+remission" after the infarction the patient presents with). The condition keeps the stage
 words written just before the term ("metastatic", "stage IV", "recurrent"), so the profile says what the note says,
 and one every mention of which is the patient's past (`nlp.notes.context.is_historical`: "history of hepatitis",
 "s/p appendectomy for appendicitis", "childhood asthma", "lymphoma, now in remission") reads "history of ...": a
@@ -35,7 +36,7 @@ from dataclasses import dataclass, replace
 from functools import cache
 
 from nlp.diseases import TermMatch, is_cancer, is_within, map_condition, most_specific, term
-from nlp.notes.context import context_of, cue_regex, is_historical, is_weighed
+from nlp.notes.context import context_of, cue_regex, is_historical, is_made, is_weighed
 from nlp.resources import phrase_regex, read_vocab
 
 _STAGE = re.compile(r"(?:\b(?:metastatic|advanced|locally advanced|recurrent|relapsed|refractory|unresectable"
@@ -56,6 +57,7 @@ class ConditionFound:
     span: tuple[int, int]
     cancer: bool
     historical: bool = False
+    made: bool = False  # stated as the diagnosis made: "diagnosed with", "consistent with"
 
 
 def _with_stage(note: str, start: int, name: str, floor: int) -> tuple[str, int]:
@@ -101,7 +103,8 @@ def find_conditions(note: str, sentences: list[tuple[int, int]]) -> list[Conditi
                 continue  # "he is (otherwise) healthy" describes a patient, not a healthy volunteer
             condition, begin = _with_stage(note, start, match.name, first)
             historical = is_historical(note, start, (first, last), end)
-            found.append(ConditionFound(condition, match.id, (begin, end), is_cancer(match.id), historical))
+            found.append(ConditionFound(condition, match.id, (begin, end), is_cancer(match.id), historical,
+                                        is_made(note, start, (first, last))))
     if any(c.term_id != HEALTHY_ID for c in found):
         found = [c for c in found if c.term_id != HEALTHY_ID]
     kept = most_specific([c.term_id for c in found])
@@ -114,7 +117,8 @@ def find_conditions(note: str, sentences: list[tuple[int, int]]) -> list[Conditi
         firsts[term_id] = replace(firsts[term_id], condition=f"{HISTORY} {firsts[term_id].condition}")
 
     def weight(c: ConditionFound) -> int:
-        return sum(is_within(c.term_id, other.term_id) for other in found) + c.cancer
+        made = any(other.made for other in found if other.term_id == c.term_id)
+        return sum(is_within(c.term_id, other.term_id) for other in found) + c.cancer + made
 
     kept_first = sorted(firsts.values(), key=lambda c: (-weight(c), c.historical, c.span[0]))[:MAX_CONDITIONS]
     return sorted(kept_first, key=lambda c: c.term_id in past)
