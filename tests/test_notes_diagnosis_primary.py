@@ -225,7 +225,10 @@ def test_a_diagnosis_stated_before_a_later_clause_that_weighs_another_stays():
 @pytest.mark.parametrize(("text", "name"), [
     ("HFrEF", "systolic heart failure"), ("HFpEF", "diastolic heart failure"), ("NSTEMI", "myocardial infarction"),
     ("DKA", "diabetic ketoacidosis"), ("HbSS", "sickle cell anemia"), ("DVT", "deep vein thrombosis"),
-    ("hyperlipidemia", "hyperlipidemia"), ("dyslipidemia", "hyperlipidemia"), ("VTE", "venous thromboembolism")])
+    ("hyperlipidemia", "hyperlipidemia"), ("dyslipidemia", "hyperlipidemia"), ("VTE", "venous thromboembolism"),
+    ("high blood pressure", "hypertension"), ("ESRD", "end-stage renal disease"), ("AKI", "acute kidney injury"),
+    ("osteoarthritis", "osteoarthritis"), ("septic shock", "sepsis"), ("vaso-occlusive crisis", "sickle cell disease"),
+    ("NAFLD", "steatotic liver disease"), ("Vibrio cholerae", "cholera")])
 def test_clinical_shorthands_of_non_cancer_diagnoses_are_terms(text, name):
     assert [m.name for m in map_condition(text)] == [name]
 
