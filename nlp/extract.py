@@ -105,6 +105,7 @@ def _assemble(doc: Doc, text: str, nct_id: str | None) -> TrialCriteria:
         "biomarkers": found.get("biomarkers") or [],
         "prior_therapies": found.get("prior_therapies") or [],
         "labs": found.get("labs") or [],
+        "disease_scales": found.get("disease_scales") or [],
         "uncertain": found.get("uncertain") or [],
         "criteria": _criteria(doc, text, found),
     }

@@ -98,6 +98,18 @@ class Lab(_Model):
     span: Span | None = None
 
 
+class DiseaseScale(_Model):
+    """A limit on a disease's stage or class scale (`nlp/vocab/disease_scales.jsonl`): the value must lie in
+    [low, high] (required) or outside it (excluded); None leaves that side open."""
+
+    scale: str = Field(description="scale id, e.g. 'nyha', 'hoehn_yahr'")
+    low: float | None = None
+    high: float | None = None
+    polarity: Polarity
+    criterion: int
+    span: Span
+
+
 class Criterion(_Model):
     section: Section
     text: str = Field(description="the criterion's text, unescaped, bullets stripped")
@@ -137,6 +149,7 @@ class TrialCriteria(_Model):
     prior_therapies: list[PriorTherapy] = Field(default_factory=list)
     cns_metastases: CnsMetastases = Field(default_factory=CnsMetastases)
     labs: list[Lab] = Field(default_factory=list)
+    disease_scales: list[DiseaseScale] = Field(default_factory=list)
     criteria: list[Criterion] = Field(default_factory=list)
     diseases: DiseaseFacts = Field(default_factory=DiseaseFacts)
     uncertain: list[UncertainFact] = Field(default_factory=list, description="facts matching reports as unknown")

@@ -23,7 +23,8 @@ PatientSex = Literal["female", "male"]
 CnsStatus = Literal["none", "stable", "active"]
 VerdictStatus = Literal["met", "not_met", "unknown"]
 CriterionKind = Literal[
-    "diagnosis", "biomarker", "age", "sex", "performance_status", "prior_therapy", "cns_metastases", "location"
+    "diagnosis", "biomarker", "age", "sex", "performance_status", "disease_scale", "prior_therapy", "cns_metastases",
+    "location",
 ]
 
 
@@ -156,6 +157,11 @@ class PatientProfile(_Model):
     ecog: int | None = Field(default=None, ge=0, le=5)
     karnofsky: int | None = Field(default=None, ge=0, le=100)
     lansky: int | None = Field(default=None, ge=0, le=100)
+    disease_scales: dict[str, float] = Field(
+        default_factory=dict,
+        description="the patient's stage or class on a disease scale of nlp/vocab/disease_scales.jsonl: "
+                    "{'nyha': 2, 'hoehn_yahr': 1}",
+    )
     biomarkers: list[PatientBiomarker] = Field(default_factory=list)
     tested_genes: list[str] = Field(
         default_factory=list, description="HGNC symbols the patient's tests covered; a gene named nowhere is unknown"

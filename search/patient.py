@@ -25,6 +25,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from core.encoding import JsonDepthError, load_json
+from nlp.disease_scales import scale_ids
 from nlp.vocab import GeneRef, normalize_gene, positive_alteration
 from search.geo import KM_PER_MILE
 from search.models import PatientBiomarker, PatientProfile
@@ -224,6 +225,18 @@ def _field_path(loc: tuple) -> str:
     return path
 
 
+def _disease_scales(values: dict) -> None:
+    """Each key a scale id of nlp/vocab/disease_scales.jsonl, each value a number on its scale."""
+    scales = scale_ids()
+    for key, value in values.items():
+        if key not in scales:
+            raise PatientError(f"disease_scales.{key}: not a known scale; use one of {', '.join(sorted(scales))}")
+        lowest, highest = scales[key]
+        if isinstance(value, bool) or not isinstance(value, int | float) or not lowest <= value <= highest:
+            raise PatientError(f"disease_scales.{key}: expected a number from {lowest:g} to {highest:g}, "
+                               f"got {json.dumps(value)[:60]}")
+
+
 def parse_patient(data: dict) -> PatientProfile:
     """Validate a profile dict, normalising aliases and synonyms; raises PatientError naming the field."""
     if not isinstance(data, dict):
@@ -251,6 +264,8 @@ def parse_patient(data: dict) -> PatientProfile:
     for key in ("age", "ecog", "karnofsky", "lansky"):
         if isinstance(data.get(key), bool):
             raise PatientError(f"{key}: expected a number, got {data[key]!r}")
+    if isinstance(data.get("disease_scales"), dict):
+        _disease_scales(data["disease_scales"])
     try:
         profile = PatientProfile.model_validate(data)
     except ValidationError as exc:

@@ -17,11 +17,13 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from nlp.models import AgeWindow, Biomarker, Criterion, PriorTherapy, UncertainFact, Uncertainty
+from nlp.resources import read_vocab
 from nlp.vocab import broad_classes_of, is_broad_class, normalize_drug
 from search.documents import drugs_and_classes
 from search.models import CriterionVerdict, IndexDocument, PatientBiomarker, PatientProfile, VerdictStatus
 
 _RANK = {"met": 2, "unknown": 1, "not_met": 0}
+_SCALE_NAMES = {row["id"]: row["name"] for row in read_vocab("disease_scales.jsonl")}
 # Approximate ECOG <-> Karnofsky equivalence (Oken et al. 1982), used only when the patient lacks the scale.
 ECOG_TO_KARNOFSKY = {0: (90, 100), 1: (70, 80), 2: (50, 60), 3: (30, 40), 4: (10, 20), 5: (0, 0)}
 
@@ -327,6 +329,35 @@ def _performance(doc: IndexDocument, patient: PatientProfile, out: Evaluation) -
                                              explanation=o.explanation, span=span))
 
 
+def _scale_range(low: float | None, high: float | None) -> str:
+    def shown(value: float) -> str:
+        return f"{value:g}"
+
+    if low is not None and high is not None:
+        return shown(low) if low == high else f"{shown(low)} to {shown(high)}"
+    return f"{shown(low)} or more" if low is not None else f"{shown(high) if high is not None else '?'} or less"
+
+
+def _disease_scales(doc: IndexDocument, patient: PatientProfile, out: Evaluation) -> None:
+    """A stage or class the trial requires or excludes (NYHA class, Hoehn and Yahr stage): the patient's value
+    inside or outside the range; unknown when the profile gives no value of that scale."""
+    for limit in doc.facts.disease_scales:
+        text, span = _sentence(doc, limit.criterion)
+        name = _SCALE_NAMES.get(limit.scale, limit.scale)
+        wanted = f"trial {'requires' if limit.polarity == 'required' else 'excludes'} {name} " \
+                 f"{_scale_range(limit.low, limit.high)}"
+        value = patient.disease_scales.get(limit.scale)
+        if value is None:
+            status: VerdictStatus = "unknown"
+            explanation = f"{wanted}; patient's {name} not given"
+        else:
+            inside = (limit.low is None or value >= limit.low) and (limit.high is None or value <= limit.high)
+            status = "met" if inside == (limit.polarity == "required") else "not_met"
+            explanation = f"{wanted}; patient's {name} is {value:g}"
+        out.criteria.append(CriterionVerdict(kind="disease_scale", status=status, criterion=text,
+                                             explanation=explanation, span=span))
+
+
 def therapy_terms(name: str) -> set[str]:
     """A drug name plus its classes, lower-case: larotrectinib -> {larotrectinib, trk inhibitor, ...}."""
     name = name.strip().lower()
@@ -437,6 +468,6 @@ def _uncertain(doc: IndexDocument, patient: PatientProfile, out: Evaluation) -> 
 def evaluate(doc: IndexDocument, patient: PatientProfile) -> Evaluation:
     """Every criterion verdict of `doc` for `patient`, plus the biomarker specificity used in ranking."""
     out = Evaluation()
-    for judge in (_biomarkers, _age, _sex, _performance, _prior_therapy, _cns, _uncertain):
+    for judge in (_biomarkers, _age, _sex, _performance, _disease_scales, _prior_therapy, _cns, _uncertain):
         judge(doc, patient, out)
     return out

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from nlp.disease_scales import find_values
 from nlp.notes.clinical import find_clinical
+from nlp.notes.context import context_of
 from nlp.notes.demographics import find_age, find_sex
 from nlp.notes.diagnosis import find_conditions
 from nlp.notes.models import NoteError, NoteEvidence, NoteReading
@@ -26,6 +28,21 @@ from nlp.sections import criteria_offsets
 READ_CHARS = 200_000  # a clinic note is a few kilobytes; beyond this only the beginning is read, in bounded time
 NO_FACTS = ("note: no patient facts found (age, sex, diagnosis, biomarkers, ECOG, therapies); paste the clinic "
             "note, pathology or molecular report text, or fill the form by hand")
+
+
+def _disease_scales(note: str, sentences: list[tuple[int, int]]) -> list[tuple[str, float, tuple[int, int]]]:
+    """The patient's stage or class on each disease scale the note states, asserted ("Hoehn-Yahr Stage I", "no
+    angina (NYHA class 2)": a parenthesis is read apart from the clause around it); a scale given two different
+    values is left out."""
+    values: dict[str, set[float]] = {}
+    found: dict[str, tuple[int, int]] = {}
+    for first, last in sentences:
+        for m in find_values(note, first, last):
+            head = m.start if note[first:m.start].rstrip().endswith("(") else first  # a parenthesis is its own clause
+            if m.low is not None and context_of(note, m.start, (head, last), m.end) is None:
+                values.setdefault(m.scale, set()).add(m.low)
+                found.setdefault(m.scale, (m.start, m.end))
+    return [(scale, next(iter(v)), found[scale]) for scale, v in values.items() if len(v) == 1]
 
 
 def read_note(note: str) -> NoteReading:
@@ -70,6 +87,9 @@ def read_note(note: str) -> NoteReading:
         profile["prior_therapies_complete"] = False  # a note names some therapies, never the whole history
     if clinical.cns:
         put("cns_metastases", *clinical.cns)
+    for scale, stage, span in _disease_scales(note, sentences):
+        evidence.append(NoteEvidence(field=f"disease_scales.{scale}", text=note[span[0]:span[1]], span=span))
+        profile.setdefault("disease_scales", {})[scale] = stage
     if not profile:
         raise NoteError(NO_FACTS)
     warnings += clinical.warnings
