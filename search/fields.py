@@ -238,6 +238,7 @@ def match_view(doc: IndexDocument) -> IndexDocument:
     pointed: set[int | None] = {b.criterion for b in facts.biomarkers}
     pointed.update(t.criterion for t in facts.prior_therapies)
     pointed.update(u.criterion for u in facts.uncertain)
+    pointed.update(s.criterion for s in facts.disease_scales)
     pointed.add(facts.cns_metastases.criterion)
     pointed.update(t.criterion for t in [*facts.diseases.terms, *facts.diseases.excluded])
     kept = [i for i, c in enumerate(facts.criteria) if i in pointed or c.kinds]
@@ -250,6 +251,8 @@ def match_view(doc: IndexDocument) -> IndexDocument:
                             for t in facts.prior_therapies],
         "uncertain": [u.model_copy(update={"criterion": new_index.get(u.criterion, -1)}) for u in facts.uncertain],
         "cns_metastases": cns.model_copy(update={"criterion": new_index.get(cns.criterion)}),
+        "disease_scales": [s.model_copy(update={"criterion": new_index.get(s.criterion, -1)})
+                           for s in facts.disease_scales],
         "diseases": facts.diseases.model_copy(update={
             name: [t.model_copy(update={"criterion": new_index.get(t.criterion)}) for t in terms]
             for name, terms in (("terms", facts.diseases.terms), ("excluded", facts.diseases.excluded))}),
