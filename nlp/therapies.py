@@ -18,15 +18,16 @@ another requirement ("subjects who received adjuvant FOLFOX ... are eligible"), 
 requirements; a patient's regimen still meets or breaks the rules on its drugs (`search.verdicts`).
 
 A broad class (chemotherapy, radiotherapy, immunotherapy, insulin, corticosteroids, anticoagulants: `broad` in
-`drugs.jsonl`), or a drug of broad classes alone (warfarin, prednisone), gives a rule only when nothing narrows
-it. It, or the list it ends ("chemotherapy or radiotherapy"), with any parenthesis after it, must be followed by
-the end of its clause, the next heading of a run-in list ("Radiotherapy:"), "-naive", "-pretreated" or a
-`broad_therapy_end` word ("is", "such as", "regimens"), never by a heading's colon, a scope ("radiotherapy to
-the pelvis", "chemotherapy for metastatic disease", "in the last 3 months", "pneumonitis"); it must come after a
-cue, punctuation or a `broad_therapy_start` word ("prior", "systemic", "any"), not a site ("thoracic
-radiotherapy", "whole brain irradiation"); and no count may stand before it ("more than 2 prior chemotherapy
-regimens"; an "at least" one is a requirement and stays). Such text holds for only part of the patients who had
-the class, so it gives no rule.
+`drugs.jsonl`), or a drug of broad classes alone (warfarin, prednisone), gives a rule only when nothing narrows it.
+It, or the list it ends ("chemotherapy or radiotherapy"), with any parenthesis after it, must be followed by the end
+of its clause, the next heading of a run-in list ("Radiotherapy:"), "-naive", "-pretreated" or a `broad_therapy_end`
+word ("is", "such as", "regimens"), never by a heading's colon, a scope ("radiotherapy to the pelvis", "chemotherapy
+for metastatic disease", "in the last 3 months", "pneumonitis"); it must come after a cue, punctuation or a
+`broad_therapy_start` word ("prior", "systemic", "any"), not a site ("thoracic radiotherapy", "whole brain
+irradiation") nor a qualifier in parentheses ("high dose (pre transplant) chemotherapy"; a drug listed before it may
+keep its own: "chemotherapy (except ...) or radiotherapy"); and no count may stand before it ("more than 2 prior
+chemotherapy regimens"; an "at least" one is a requirement and stays). Such text holds for only part of the patients
+who had the class, so it gives no rule.
 
 A rule that holds for one subgroup only goes to `uncertain` (reason "cohort"), which matching reports as unknown: under
 a subgroup header ("For Part 2:", `nlp.cohorts`; a closed subgroup's rules are dropped), in a criterion that opens
@@ -215,11 +216,13 @@ def _narrowed_broad(doc: Doc, cues: Cues, ent: Span, ents: list[Span]) -> bool:
             i -= 1
         elif i + 1 in ends and ends[i + 1].label_ in DRUG_LABELS:
             i = ends[i + 1].start - 1
+        elif doc[i].text == ")" and _opening(doc, i, clause_start) in ends:
+            i = _opening(doc, i, clause_start) - 1  # a listed drug with its parenthesis: "chemotherapy (...) or"
         else:
             break
-    if i >= clause_start and not doc[i].is_punct and cues.ending_at(i + 1, "broad_therapy_start", "prior", "naive",
-                                                                     "negation_forward") is None:
-        return True
+    if i >= clause_start and (doc[i].text == ")" or not doc[i].is_punct and cues.ending_at(
+            i + 1, "broad_therapy_start", "prior", "naive", "negation_forward") is None):
+        return True  # a site or a qualifier, in parentheses too: "high dose (pre transplant) chemotherapy"
     starts = {e.start: e for e in ents}
     i, listed = ent.end, False
     while i < clause_end:
@@ -241,6 +244,16 @@ def _narrowed_broad(doc: Doc, cues: Cues, ent: Span, ents: list[Span]) -> bool:
         glued = cues.at(i + 1, "naive", "prior")
         return glued is None or doc[i + 1].lower_ not in ("naive", "naïve", "pretreated", "treated")
     return cues.at(i, "broad_therapy_end", "naive") is None
+
+
+def _opening(doc: Doc, i: int, start: int) -> int:
+    """The token opening the parenthesis closed at token i (or `start` when none opens it)."""
+    depth = 0
+    for k in range(i, start - 1, -1):
+        depth += (doc[k].text == ")") - (doc[k].text == "(")
+        if depth == 0:
+            return k
+    return start
 
 
 def _closing(doc: Doc, i: int, end: int) -> int:

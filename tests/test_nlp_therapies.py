@@ -253,3 +253,17 @@ def test_a_broad_therapy_class_gives_a_rule(section, line, expected):
 ])
 def test_a_broad_class_with_a_scope_or_a_count_gives_no_rule(line):
     assert therapies("Exclusion", line) == set()
+
+
+@pytest.mark.parametrize("line", [
+    "No prior high dose (pre transplant) chemotherapy",
+    "No prior intensive (myeloablative) radiotherapy",
+])
+def test_a_broad_class_after_a_qualifier_in_parentheses_gives_no_rule(line):
+    assert therapies("Inclusion", line) == set()
+
+
+def test_a_drug_listed_with_a_parenthesis_does_not_narrow_the_class_after_it():
+    assert therapies("Exclusion", "History of chemotherapy (except for benign conditions) or radiotherapy") == {
+        ("chemotherapy", "excluded"), ("radiotherapy", "excluded")}
+
