@@ -26,7 +26,9 @@ for metastatic disease", "in the last 3 months", "pneumonitis"); it must come af
 `broad_therapy_start` word ("prior", "systemic", "any"), not a site ("thoracic radiotherapy", "whole brain
 irradiation") nor a qualifier in parentheses ("high dose (pre transplant) chemotherapy"; a drug listed before it may
 keep its own: "chemotherapy (except ...) or radiotherapy"); and no count may stand before it ("more than 2 prior
-chemotherapy regimens"; an "at least" one is a requirement and stays). Such text holds for only part of the patients
+chemotherapy regimens"; an "at least" one is a requirement and stays); nor may its clause name the place of a treated
+lesion (a `therapy_site` cue: "outside the field of any prior radiation", "within a previous radiation port",
+"previously irradiated"), where the class is a location, not a rule. Such text holds for only part of the patients
 who had the class, so it gives no rule.
 
 A rule that holds for one subgroup only goes to `uncertain` (reason "cohort"), which matching reports as unknown: under
@@ -205,6 +207,8 @@ def _narrowed_broad(doc: Doc, cues: Cues, ent: Span, ents: list[Span]) -> bool:
     if not is_broad_class(ent.ent_id_):
         return False
     clause_start, clause_end = cues.clause(ent.start)
+    if cues.in_clause(("therapy_site",), clause_start, clause_end):
+        return True  # the place of a lesion: "outside the field of any prior radiation", "a previous radiation port"
     for i in range(clause_start, ent.start):
         if doc[i].like_num or doc[i].text in (">", "≥", "<", "≤"):
             if not (i >= 2 and doc[i - 2 : i].text.lower() == "at least"):

@@ -267,3 +267,14 @@ def test_a_drug_listed_with_a_parenthesis_does_not_narrow_the_class_after_it():
     assert therapies("Exclusion", "History of chemotherapy (except for benign conditions) or radiotherapy") == {
         ("chemotherapy", "excluded"), ("radiotherapy", "excluded")}
 
+
+
+@pytest.mark.parametrize("line", [
+    "Measurable lesions outside the field of any prior radiation therapy",
+    "Measurable disease outside of areas of prior radiation",
+    "Evaluable disease that has not been in the port of prior radiotherapy",
+    "Lesions in a previously irradiated field count as nontarget unless progression is shown at least 90 days after"
+    " completion of radiotherapy",
+])
+def test_radiation_named_as_the_place_of_a_lesion_gives_no_rule(line):
+    assert therapies("Inclusion", line) == set()
