@@ -19,7 +19,8 @@ requirements; a patient's regimen still meets or breaks the rules on its drugs (
 
 A broad class (chemotherapy, radiotherapy, immunotherapy, insulin, corticosteroids, anticoagulants: `broad` in
 `drugs.jsonl`), or a drug of broad classes alone (warfarin, prednisone), gives a rule only when nothing narrows it.
-It, or the list it ends ("chemotherapy or radiotherapy"), with any parenthesis after it, must be followed by the end
+It, or the list it ends ("chemotherapy or radiotherapy"), with any parenthesis after it that is not an exception
+("(except brain irradiation)", as "except hydroxyurea" is not), must be followed by the end
 of its clause, the next heading of a run-in list ("Radiotherapy:"), "-naive", "-pretreated" or a `broad_therapy_end`
 word ("is", "such as", "regimens"), never by a heading's colon, a scope ("radiotherapy to the pelvis", "chemotherapy
 for metastatic disease", "in the last 3 months", "pneumonitis"); it must come after a cue, punctuation or a
@@ -237,6 +238,8 @@ def _narrowed_broad(doc: Doc, cues: Cues, ent: Span, ents: list[Span]) -> bool:
         elif listed and i in starts and starts[i].label_ in DRUG_LABELS:
             i, listed = starts[i].end, False
         elif doc[i].text == "(":
+            if cues.at(i + 1, "exception") is not None:
+                return True  # "No prior radiotherapy (except brain irradiation)", as without the parenthesis
             i = _closing(doc, i, clause_end) + 1
         else:
             break

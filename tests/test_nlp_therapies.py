@@ -264,7 +264,7 @@ def test_a_broad_class_after_a_qualifier_in_parentheses_gives_no_rule(line):
 
 
 def test_a_drug_listed_with_a_parenthesis_does_not_narrow_the_class_after_it():
-    assert therapies("Exclusion", "History of chemotherapy (except for benign conditions) or radiotherapy") == {
+    assert therapies("Exclusion", "History of chemotherapy (including adjuvant) or radiotherapy") == {
         ("chemotherapy", "excluded"), ("radiotherapy", "excluded")}
 
 
@@ -277,4 +277,12 @@ def test_a_drug_listed_with_a_parenthesis_does_not_narrow_the_class_after_it():
     " completion of radiotherapy",
 ])
 def test_radiation_named_as_the_place_of_a_lesion_gives_no_rule(line):
+    assert therapies("Inclusion", line) == set()
+
+
+@pytest.mark.parametrize("line", [
+    "No prior radiotherapy (except palliative irradiation of bone)",
+    "No prior chemotherapy or immunotherapy (other than interferon)",
+])
+def test_a_broad_class_with_an_exception_in_parentheses_gives_no_rule(line):
     assert therapies("Inclusion", line) == set()
