@@ -15,6 +15,9 @@ Sources, joined into one term per disease:
 
 `inferred` lists parents read from names that compose a site and a histology (see `infer_parents`): the subsets
 classify mostly by site, so without them "colorectal adenocarcinoma" would not be an adenocarcinoma.
+`nlp/vocab/disease_parents.jsonl` (hand data, each row naming its source) adds parents the subsets flatten away
+("liposarcoma" is only a "cancer" there, not a soft tissue sarcoma) and keeps the name rules from a few names that
+mislead ("carcinosarcoma" is no sarcoma); the header lists it as a source.
 Each term line carries `cancer`: "solid", "haematologic" (at or below haematologic cancer DOID:2531 or immune system
 cancer DOID:0060083), or "any" (cancer itself), computed from the joined parents; non-cancer terms omit it.
 The first line is a header naming every source, its release and licence. Output is sorted and deterministic.
@@ -32,6 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_ONTOLOGY = ROOT.parent / "shared" / "ontology"
 DEFAULT_OUTPUT = ROOT / "nlp" / "vocab" / "diseases.jsonl"
+HAND_PARENTS = ROOT / "nlp" / "vocab" / "disease_parents.jsonl"
 
 DO_FILES = ("DO_cancer_slim.obo", "DO_NCIthesaurus_subset.obo")
 ONCOTREE_GLOB = "oncotree_*.json"
@@ -298,7 +302,42 @@ def cancer_kind(terms: dict[str, dict], term_id: str) -> str | None:
     return "solid"
 
 
-def infer_parents(terms: dict[str, dict]) -> dict[str, list[str]]:
+def hand_parents(path: Path, terms: dict[str, dict]) -> tuple[dict[str, list[str]], dict[str, set[str]], dict]:
+    """(parents to add by term, terms kept from each parent by the name rules, the source) of the hand file."""
+    added: dict[str, list[str]] = defaultdict(list)
+    not_below: dict[str, set[str]] = defaultdict(set)
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        row = json.loads(line) if line.strip() else {}
+        parent = row.get("parent") or row.get("not_below")
+        if parent is None:
+            continue
+        for term_id in [parent, *row["terms"]]:
+            if term_id not in terms:
+                raise ValueError(f"{path.name} line {number}: {term_id!r} is not a vocabulary term: fix the id")
+        for term_id in row["terms"]:
+            if "parent" in row:
+                added[term_id].append(parent)
+            else:
+                not_below[parent].add(term_id)
+    source = {
+        "name": "trialmatch hand parents (WHO Classification of Tumours, as each row names)",
+        "file": path.name,
+        "licence": "project data",
+    }
+    return added, not_below, source
+
+
+def add_hand_parents(terms: dict[str, dict], added: dict[str, list[str]]) -> None:
+    """Put each term below its hand parents, refusing a parent of another kind or one that would make a cycle."""
+    for term_id in sorted(added):
+        for parent in added[term_id]:
+            if cancer_kind(terms, parent) != cancer_kind(terms, term_id) or term_id in _closure(terms, parent):
+                raise ValueError(f"{HAND_PARENTS.name}: {parent} cannot be a parent of {term_id}: fix the row")
+            if parent not in _closure(terms, term_id):
+                terms[term_id]["is_a"] = [*terms[term_id]["is_a"], parent]
+
+
+def infer_parents(terms: dict[str, dict], not_below: dict[str, set[str]] | None = None) -> dict[str, list[str]]:
     """Parents the ontology leaves implicit, read from cancer names that compose a site and a histology.
 
     The subsets classify mostly by site: "colorectal adenocarcinoma" is a colorectal carcinoma but not an
@@ -307,9 +346,13 @@ def infer_parents(terms: dict[str, dict]) -> dict[str, list[str]]:
     1. a name ending in the whole name of another term lies below it ("colorectal adenocarcinoma" → adenocarcinoma;
        the longest such ending; words split on spaces, so "non-small cell carcinoma" never ends in "small cell ...");
     2. "<site> <histology>" lies below "<wider site> <histology>" when "<site> cancer" lies below
-       "<wider site> cancer" ("colon adenocarcinoma" → colorectal adenocarcinoma, as colon cancer → colorectal cancer).
+       "<wider site> cancer" ("colon adenocarcinoma" → colorectal adenocarcinoma, as colon cancer → colorectal cancer);
+    3. a one-word name ending in another one-word name lies below it ("liposarcoma" → sarcoma, "cystadenocarcinoma"
+       → adenocarcinoma, the longest such ending), unless `not_below` keeps it from that term ("carcinosarcoma").
     """
+    not_below = not_below or {}
     by_name = {term["name"].casefold(): term_id for term_id, term in terms.items()}
+    one_word = {name: term_id for name, term_id in by_name.items() if " " not in name and "-" not in name}
     kinds = {term_id: cancer_kind(terms, term_id) for term_id in terms}
     inferred: dict[str, list[str]] = defaultdict(list)
 
@@ -341,15 +384,21 @@ def infer_parents(terms: dict[str, dict]) -> dict[str, list[str]]:
                         if target is not None:
                             add(term_id, target)
             break
+        if len(words) == 1:
+            endings = [n for n in one_word if name.endswith(n) and name != n and kinds[one_word[n]]]
+            if endings and term_id not in not_below.get(one_word[max(endings, key=len)], ()):
+                add(term_id, one_word[max(endings, key=len)])
     return inferred
 
 
-def build(ontology: Path) -> list[dict]:
+def build(ontology: Path, hand: Path = HAND_PARENTS) -> list[dict]:
     """The vocabulary rows: a header, then one row per term sorted by id."""
     terms, sources = join_do(ontology)
     nodes, tissue_types, oncotree_source = oncotree_nodes(ontology)
     join_oncotree(terms, nodes, tissue_types)
-    inferred = infer_parents(terms)
+    added, not_below, hand_source = hand_parents(hand, terms)
+    add_hand_parents(terms, added)
+    inferred = infer_parents(terms, not_below)
     rows: list[dict] = []
     for term_id in sorted(terms):
         term = terms[term_id]
@@ -383,7 +432,7 @@ def build(ontology: Path) -> list[dict]:
             "what": "trialmatch disease vocabulary: one term a line (id, name, synonyms, related, parents, "
             "inferred parents, cancer, oncotree, tissues, nci)",
             "generated_by": "scripts/build_disease_vocab.py",
-            "sources": [*sources, oncotree_source],
+            "sources": [*sources, oncotree_source, hand_source],
             "terms": len(rows),
         }
     }

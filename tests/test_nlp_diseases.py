@@ -221,6 +221,38 @@ def test_diagnosis_relation(patient, trial, verdict):
     assert relation(patient_term, trial_terms) == verdict
 
 
+@pytest.mark.parametrize(
+    ("record", "condition", "patient", "verdict"),
+    [
+        ("legacy-xml/NCT00003521.xml", "Soft Tissue Sarcoma", "retroperitoneal liposarcoma", "met"),
+        ("legacy-xml/NCT00490451.xml", "Sarcoma, Soft Tissue", "leiomyosarcoma of the thigh", "met"),
+        ("legacy-xml/NCT00490451.xml", "Sarcoma, Soft Tissue", "embryonal rhabdomyosarcoma", "met"),
+        ("legacy-xml/NCT00003521.xml", "Soft Tissue Sarcoma", "synovial sarcoma", "met"),
+        ("legacy-xml/NCT00003521.xml", "Soft Tissue Sarcoma", "malignant peripheral nerve sheath tumor", "met"),
+        ("legacy-xml/NCT00003521.xml", "Soft Tissue Sarcoma", "angiosarcoma of the scalp", "met"),
+        ("legacy-xml/NCT00001188.xml", "Sarcoma", "osteosarcoma of the femur", "met"),
+        ("legacy-xml/NCT00001188.xml", "Sarcoma", "chondrosarcoma", "met"),
+        ("legacy-xml/NCT00001188.xml", "Sarcoma", "myxoid liposarcoma", "met"),
+        ("legacy-xml/NCT00003292.xml", "Adult Fibrosarcoma", "myxofibrosarcoma", "met"),
+        ("legacy-xml/NCT00495924.xml", "Adenocarcinoma", "cystadenocarcinoma", "met"),
+        ("legacy-xml/NCT00001188.xml", "Sarcoma", "gliosarcoma", "not_met"),
+        ("legacy-xml/NCT00003521.xml", "Soft Tissue Sarcoma", "osteosarcoma", "not_met"),
+    ],
+)
+def test_sarcoma_subtypes_lie_below_sarcoma_and_the_soft_tissue_ones_below_soft_tissue_sarcoma(
+    record, condition, patient, verdict
+):
+    assert condition in registry_conditions(record)
+    [patient_term] = map_condition(patient)
+    assert relation(patient_term, map_condition(condition)) == verdict
+
+
+def test_names_that_only_look_like_a_histology_stay_out_of_it():
+    assert not is_within("DOID:4236", "DOID:1115")  # carcinosarcoma is no sarcoma
+    assert not is_within("DOID:8538", "DOID:1115")  # reticulosarcoma is a lymphoma
+    assert not is_within("DOID:2647", "DOID:3302")  # parachordoma is no chordoma
+
+
 def test_an_unmapped_side_is_unknown():
     assert relation(None, ["DOID:1612"]) == "unknown"
     assert relation("DOID:1612", []) == "unknown"
