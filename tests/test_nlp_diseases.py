@@ -247,6 +247,15 @@ def test_sarcoma_subtypes_lie_below_sarcoma_and_the_soft_tissue_ones_below_soft_
     assert relation(patient_term, map_condition(condition)) == verdict
 
 
+@pytest.mark.parametrize(
+    "patient", ["brain stem glioma", "spinal cord glioma", "optic nerve glioma", "cerebellar astrocytoma"]
+)
+def test_gliomas_named_by_their_site_lie_below_glioma(patient):
+    assert "Glioma" in registry_conditions("legacy-xml/NCT00463203.xml")
+    [patient_term] = map_condition(patient)
+    assert relation(patient_term, map_condition("Glioma")) == "met"
+
+
 def test_names_that_only_look_like_a_histology_stay_out_of_it():
     assert not is_within("DOID:4236", "DOID:1115")  # carcinosarcoma is no sarcoma
     assert not is_within("DOID:8538", "DOID:1115")  # reticulosarcoma is a lymphoma
