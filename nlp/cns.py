@@ -12,7 +12,11 @@ Each criterion naming CNS metastases (CNS entities from `nlp/patterns/cns.jsonl`
 - an allowance or exception for treated/stable disease ("treated, stable brain metastases are allowed",
   "... except stable, treated lesions") → `stable_only`, in either section;
 - inclusion that requires or allows CNS metastases without qualifiers → `yes`; negated inclusion ("no
-  brain metastases") → `no`, or `stable_only` when only active ones are ruled out.
+  brain metastases") → `no`, or `stable_only` when only active ones are ruled out;
+- an allowance under a condition ("brain metastases allowed if: ...", "brain lesions eligible provided no rapidly
+  progressive CNS metastases") → `stable_only`, the conditional value; ruling out untreated or unresponsive
+  disease ("no inadequately treated CNS metastases", "no CNS disease that has not responded") is an activity
+  qualifier (`cns_active` cues);
 The trial's answer: an explicit stable-disease allowance wins, else any `no`, else `stable_only` from an
 activity qualifier, else `yes`; `criterion` is the index of the deciding criterion.
 """
@@ -24,10 +28,13 @@ from spacy.tokens import Doc, Span
 
 from nlp.models import CnsAllowance, CnsMetastases
 from nlp.polarity import Cues, cue_finder, doc_context
+from nlp.resources import read_vocab
 from nlp.sections import add_kind
 
 ACTIVE_REACH = 5
 _CNS_LABELS = frozenset({"CNS"})
+# words before a mention making it the object of what is allowed ("resection of brain metastases allowed")
+_OBJECT_WORDS = frozenset(row["word"] for row in read_vocab("cns_words.jsonl") if row["kind"] == "object_of")
 # verdicts by strength when criteria disagree: the lowest rank decides
 _RANK = {("stable_only", True): 0, ("no", False): 1, ("stable_only", False): 2, ("yes", False): 3}
 
@@ -63,7 +70,11 @@ def _verdict(cues: Cues, span: Span, ents: list[Span]) -> tuple[CnsAllowance, bo
         for e in ents
         for c in cues.in_clause(("cns_active",), *cues.clause(e.start))
     )
-    stable = cues.has("cns_stable")
+    active_words = [c for c in cues.items if c.kind == "cns_active"]
+    stable = any(
+        c.kind == "cns_stable" and not any(a.start <= c.start and c.end <= a.end for a in active_words)
+        for c in cues.items
+    )
     allowance = cues.has("allowance") or any(c.start >= ent.end for c in cues.items if c.kind == "exception")
     negated = cues.negated(ent.start, ent.end, span.label_)
     if stable and (allowance or span.label_ == "inclusion" and not negated):
@@ -74,7 +85,30 @@ def _verdict(cues: Cues, span: Span, ents: list[Span]) -> tuple[CnsAllowance, bo
         return ("stable_only", False) if active else ("no", False)
     if negated:
         return ("stable_only", False) if active else ("no", False)
+    if active and any(cues.negated(e.start, e.end, span.label_) for e in ents[1:]):
+        return "stable_only", False
+    if _conditional_allowance(cues, ent):
+        return "stable_only", False
     return "yes", False
+
+
+def _conditional_allowance(cues: Cues, ent: Span) -> bool:
+    """The mention is allowed under a condition: an `allowance` cue within `ACTIVE_REACH` tokens after it, then a
+    `post_condition` cue within `ACTIVE_REACH` tokens after that ("brain metastases allowed if: ...", "are allowed
+    unless ..."); not when the mention is the object of what is allowed ("resection of brain metastases allowed
+    (provided ...)": an `object_of` word of `nlp/vocab/cns_words.jsonl` just before it)."""
+    doc = cues.span.doc
+    before = ent.start - 1
+    while before > cues.span.start and doc[before].is_space:
+        before -= 1
+    if before >= cues.span.start and doc[before].lower_ in _OBJECT_WORDS:
+        return False
+    return any(
+        a.kind == "allowance"
+        and ent.end <= a.start <= ent.end + ACTIVE_REACH
+        and any(c.kind == "post_condition" and a.start <= c.start <= a.end + ACTIVE_REACH for c in cues.items)
+        for a in cues.items
+    )
 
 
 @Language.factory("tm_cns", default_config={})

@@ -87,3 +87,21 @@ def test_plain_exclusion_wins_over_an_activity_qualifier():
 def test_a_negation_opening_a_run_in_item_does_not_cancel_the_one_before_it():
     text = "DISEASE CHARACTERISTICS: Chronic myeloid leukaemia No blast crisis No CNS involvement"
     assert allowed(text) == "no"
+
+
+def test_allowance_provided_no_active_cns_metastases_means_stable_only():
+    line = "Bone and brain metastases eligible provided no rapidly progressive CNS metastases"
+    assert allowed(inclusion(line)) == "stable_only"
+
+
+def test_allowance_under_a_condition_means_stable_only():
+    assert allowed(inclusion("Brain metastases are allowed provided that radiotherapy was completed")) == "stable_only"
+    lines = ("Must have measurable brain metastases", "Prior resection of brain metastases allowed provided one stays")
+    assert allowed(inclusion(*lines)) == "yes"
+
+
+@pytest.mark.parametrize(
+    "line", ["No inadequately treated brain metastases", "No CNS metastases that have not responded to radiotherapy"]
+)
+def test_ruling_out_untreated_or_unresponsive_cns_metastases_means_stable_only(line):
+    assert allowed(inclusion(line)) == "stable_only"
