@@ -17,6 +17,7 @@ Each criterion naming CNS metastases (CNS entities from `nlp/patterns/cns.jsonl`
   progressive CNS metastases") → `stable_only`, the conditional value; ruling out untreated or unresponsive
   disease ("no inadequately treated CNS metastases", "no CNS disease that has not responded") is an activity
   qualifier (`cns_active` cues);
+- a negation opening a criterion's comma list ("No history of A, B, ..., or CNS disease") reaches every item of it.
 The trial's answer: an explicit stable-disease allowance wins, else any `no`, else `stable_only` from an
 activity qualifier, else `yes`; `criterion` is the index of the deciding criterion.
 """
@@ -27,7 +28,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from nlp.models import CnsAllowance, CnsMetastases
-from nlp.polarity import Cues, cue_finder, doc_context
+from nlp.polarity import FORWARD_WINDOW, Cues, cue_finder, doc_context
 from nlp.resources import read_vocab
 from nlp.sections import add_kind
 
@@ -76,7 +77,7 @@ def _verdict(cues: Cues, span: Span, ents: list[Span]) -> tuple[CnsAllowance, bo
         for c in cues.items
     )
     allowance = cues.has("allowance") or any(c.start >= ent.end for c in cues.items if c.kind == "exception")
-    negated = cues.negated(ent.start, ent.end, span.label_)
+    negated = _negated(cues, ent, span.label_)
     if stable and (allowance or span.label_ == "inclusion" and not negated):
         return "stable_only", True
     if span.label_ == "exclusion":
@@ -85,7 +86,7 @@ def _verdict(cues: Cues, span: Span, ents: list[Span]) -> tuple[CnsAllowance, bo
         return ("stable_only", False) if active else ("no", False)
     if negated:
         return ("stable_only", False) if active else ("no", False)
-    if active and any(cues.negated(e.start, e.end, span.label_) for e in ents[1:]):
+    if active and any(_negated(cues, e, span.label_) for e in ents[1:]):
         return "stable_only", False
     if _conditional_allowance(cues, ent):
         return "stable_only", False
@@ -109,6 +110,20 @@ def _conditional_allowance(cues: Cues, ent: Span) -> bool:
         and any(c.kind == "post_condition" and a.start <= c.start <= a.end + ACTIVE_REACH for c in cues.items)
         for a in cues.items
     )
+
+
+def _negated(cues: Cues, ent: Span, section: str) -> bool:
+    """Whether a mention is negated in its clause, also by a negation opening the clause's comma list ("No history
+    of A, B, ..., or CNS disease"), however far before the mention."""
+    start, _ = cues.clause(ent.start)
+    doc = cues.span.doc
+    while start < ent.start and doc[start].is_space:
+        start += 1
+    opening = cues.at(start, "negation_forward")
+    window = FORWARD_WINDOW
+    if opening is not None and any(doc[i].text == "," for i in range(opening.end, ent.start)):
+        window = max(window, ent.start - opening.end)
+    return cues.negated(ent.start, ent.end, section, window=window)
 
 
 @Language.factory("tm_cns", default_config={})

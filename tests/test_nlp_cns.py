@@ -105,3 +105,8 @@ def test_allowance_under_a_condition_means_stable_only():
 )
 def test_ruling_out_untreated_or_unresponsive_cns_metastases_means_stable_only(line):
     assert allowed(inclusion(line)) == "stable_only"
+
+
+def test_a_negation_opening_a_list_reaches_its_last_item():
+    line = "No history of uncontrolled diabetes, severe head trauma, chronic alcohol or drug abuse, or brain metastases"
+    assert allowed(inclusion(line)) == "no"
