@@ -18,6 +18,10 @@ Each criterion naming CNS metastases (CNS entities from `nlp/patterns/cns.jsonl`
   disease ("no inadequately treated CNS metastases", "no CNS disease that has not responded") is an activity
   qualifier (`cns_active` cues);
 - a negation opening a criterion's comma list ("No history of A, B, ..., or CNS disease") reaches every item of it.
+A criterion gives no verdict (abstains) when it names CNS disease as the only site of disease ("No CNS disease
+only": patients with CNS and other disease are not spoken of; `cns_sole_site` cues right after the mention) or
+as a cohort's label ("Patients without brain metastases: ..."; `cns_cohort_label` cues, a colon after the mention
+with the cohort's criteria after it, and no CNS cue after the colon).
 The trial's answer: an explicit stable-disease allowance wins, else any `no`, else `stable_only` from an
 activity qualifier, else `yes`; `criterion` is the index of the deciding criterion.
 """
@@ -33,9 +37,11 @@ from nlp.resources import read_vocab
 from nlp.sections import add_kind
 
 ACTIVE_REACH = 5
+LABEL_REACH = 4  # tokens from a mention to the colon ending the cohort label it opens
 _CNS_LABELS = frozenset({"CNS"})
 # words before a mention making it the object of what is allowed ("resection of brain metastases allowed")
 _OBJECT_WORDS = frozenset(row["word"] for row in read_vocab("cns_words.jsonl") if row["kind"] == "object_of")
+_CNS_CUES = ("cns_stable", "cns_active", "allowance", "exclusion_phrase")
 # verdicts by strength when criteria disagree: the lowest rank decides
 _RANK = {("stable_only", True): 0, ("no", False): 1, ("stable_only", False): 2, ("yes", False): 3}
 
@@ -52,6 +58,9 @@ class CnsExtractor:
         verdicts: list[tuple[int, int, CnsAllowance]] = []
         for k, ents in context.ents(_CNS_LABELS).items():
             cues = context.cues(k)
+            ents = [e for e in ents if not _sole_site(cues, e) and not _cohort_label(cues, e)]
+            if not ents:
+                continue
             allowed, explicit = _verdict(cues, cues.span, ents)
             verdicts.append((_RANK[(allowed, explicit)], k, allowed))
             add_kind(doc, k, "cns_metastases")
@@ -124,6 +133,40 @@ def _negated(cues: Cues, ent: Span, section: str) -> bool:
     if opening is not None and any(doc[i].text == "," for i in range(opening.end, ent.start)):
         window = max(window, ent.start - opening.end)
     return cues.negated(ent.start, ent.end, section, window=window)
+
+
+def _sole_site(cues: Cues, ent: Span) -> bool:
+    """The mention names CNS disease as the only site of disease ("No CNS disease only"): a `cns_sole_site` cue
+    right after it ends its clause or is followed by punctuation."""
+    doc = cues.span.doc
+    _, clause_end = cues.clause(ent.start)
+    for cue in cues.in_clause(("cns_sole_site",), ent.end, clause_end):
+        if cue.start != ent.end:
+            continue
+        after = cue.end
+        while after < clause_end and doc[after].is_space:
+            after += 1
+        if after >= clause_end or doc[after].is_punct:
+            return True
+    return False
+
+
+def _cohort_label(cues: Cues, ent: Span) -> bool:
+    """The mention is in a label naming a cohort by its CNS status ("Patients without brain metastases: At least one
+    measurable lesion"): a `cns_cohort_label` cue opens the clause before it, a colon follows within
+    `LABEL_REACH` tokens with the cohort's own criteria after it (a colon ending the criterion opens a list of
+    qualifiers: "Patients with CNS metastases which are:"), and no CNS cue after the colon speaks of the mention."""
+    doc = cues.span.doc
+    start, end = cues.clause(ent.start)
+    while start < ent.start and doc[start].is_space:
+        start += 1
+    opener = cues.at(start, "cns_cohort_label")
+    if opener is None or opener.end > ent.start:
+        return False
+    colon = next((i for i in range(ent.end, min(ent.end + LABEL_REACH, end)) if doc[i].text == ":"), None)
+    if colon is None or all(doc[i].is_space for i in range(colon + 1, end)):
+        return False
+    return not cues.in_clause(_CNS_CUES, colon, end)
 
 
 @Language.factory("tm_cns", default_config={})

@@ -89,6 +89,17 @@ def test_a_negation_opening_a_run_in_item_does_not_cancel_the_one_before_it():
     assert allowed(text) == "no"
 
 
+def test_cns_as_the_only_site_of_disease_says_nothing_of_cns_metastases_beside_other_disease():
+    assert allowed(inclusion("No brain metastases only")) is None
+    assert allowed(inclusion("No brain metastases only", "No symptomatic CNS metastases")) == "stable_only"
+
+
+def test_a_cohort_label_naming_brain_metastases_says_nothing_of_them():
+    lines = ("Patients with brain metastases are eligible", "Patients without brain metastases: one measurable lesion")
+    assert allowed(inclusion(*lines)) == "yes"
+    assert allowed(exclusion("Patients with brain metastases which are:", "Growing")) == "no"
+
+
 def test_allowance_provided_no_active_cns_metastases_means_stable_only():
     line = "Bone and brain metastases eligible provided no rapidly progressive CNS metastases"
     assert allowed(inclusion(line)) == "stable_only"
