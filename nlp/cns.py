@@ -22,6 +22,8 @@ A criterion gives no verdict (abstains) when it names CNS disease as the only si
 only": patients with CNS and other disease are not spoken of; `cns_sole_site` cues right after the mention) or
 as a cohort's label ("Patients without brain metastases: ..."; `cns_cohort_label` cues, a colon after the mention
 with the cohort's criteria after it, and no CNS cue after the colon).
+A criterion naming only leptomeningeal disease (pattern id `leptomeningeal metastases`; "brain or leptomeningeal
+..." names both) decides only when no criterion names brain or other CNS metastases: it does not speak of them.
 The trial's answer: an explicit stable-disease allowance wins, else any `no`, else `stable_only` from an
 activity qualifier, else `yes`; `criterion` is the index of the deciding criterion.
 """
@@ -41,6 +43,7 @@ LABEL_REACH = 4  # tokens from a mention to the colon ending the cohort label it
 _CNS_LABELS = frozenset({"CNS"})
 # words before a mention making it the object of what is allowed ("resection of brain metastases allowed")
 _OBJECT_WORDS = frozenset(row["word"] for row in read_vocab("cns_words.jsonl") if row["kind"] == "object_of")
+_LEPTOMENINGEAL = "leptomeningeal metastases"
 _CNS_CUES = ("cns_stable", "cns_active", "allowance", "exclusion_phrase")
 # verdicts by strength when criteria disagree: the lowest rank decides
 _RANK = {("stable_only", True): 0, ("no", False): 1, ("stable_only", False): 2, ("yes", False): 3}
@@ -56,14 +59,17 @@ class CnsExtractor:
     def __call__(self, doc: Doc) -> Doc:
         context = doc_context(doc, self.cue_finder)
         verdicts: list[tuple[int, int, CnsAllowance]] = []
+        meninges_only: list[tuple[int, int, CnsAllowance]] = []
         for k, ents in context.ents(_CNS_LABELS).items():
             cues = context.cues(k)
             ents = [e for e in ents if not _sole_site(cues, e) and not _cohort_label(cues, e)]
             if not ents:
                 continue
             allowed, explicit = _verdict(cues, cues.span, ents)
-            verdicts.append((_RANK[(allowed, explicit)], k, allowed))
+            found = meninges_only if all(e.ent_id_ == _LEPTOMENINGEAL for e in ents) else verdicts
+            found.append((_RANK[(allowed, explicit)], k, allowed))
             add_kind(doc, k, "cns_metastases")
+        verdicts = verdicts or meninges_only
         if verdicts:
             _, k, allowed = min(verdicts)
             context.facts["cns_metastases"] = CnsMetastases(allowed=allowed, criterion=k)

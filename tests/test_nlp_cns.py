@@ -81,7 +81,7 @@ def test_explicit_stable_allowance_wins_over_a_plain_exclusion():
 
 
 def test_plain_exclusion_wins_over_an_activity_qualifier():
-    assert allowed(exclusion("Symptomatic brain metastases", "Known leptomeningeal disease")) == "no"
+    assert allowed(exclusion("Symptomatic brain metastases", "Known CNS involvement")) == "no"
 
 
 def test_a_negation_opening_a_run_in_item_does_not_cancel_the_one_before_it():
@@ -98,6 +98,13 @@ def test_a_cohort_label_naming_brain_metastases_says_nothing_of_them():
     lines = ("Patients with brain metastases are eligible", "Patients without brain metastases: one measurable lesion")
     assert allowed(inclusion(*lines)) == "yes"
     assert allowed(exclusion("Patients with brain metastases which are:", "Growing")) == "no"
+
+
+def test_excluding_leptomeningeal_disease_does_not_exclude_the_brain_metastases_a_trial_requires():
+    assert allowed(inclusion("At least one measurable brain metastasis", "No leptomeningeal disease")) == "yes"
+    assert allowed(exclusion("Symptomatic brain metastases", "Known leptomeningeal disease")) == "stable_only"
+    assert allowed(exclusion("Known leptomeningeal disease")) == "no"
+    assert allowed(inclusion("Measurable brain metastases", "No CNS or leptomeningeal metastases")) == "no"
 
 
 def test_allowance_provided_no_active_cns_metastases_means_stable_only():
