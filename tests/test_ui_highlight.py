@@ -57,3 +57,17 @@ def test_a_verdict_without_a_trial_document_highlights_its_own_sentence():
     text, marks = verdict_view(verdict, None)
     assert text == "At least 16 years of age"
     assert [text[m.start : m.end] for m in marks] == ["At least 16 years of age"]
+
+
+def test_a_disease_scale_limit_is_a_fact_row_and_its_words_are_marked(shared_dir):
+    from nlp.extract import extract_study
+    from ui.facts import fact_marks, fact_rows
+    study = json.loads((shared_dir / "ctgov" / "api-v2" / "studies" / "NCT01407380.json").read_text())
+    facts = extract_study(study)
+    text = study["protocolSection"]["eligibilityModule"]["eligibilityCriteria"]
+    rows = [r for r in fact_rows(facts) if r["kind"] == "disease scale"]
+    assert [(r["value"], r["polarity"]) for r in rows] == [("NYHA class 3 to 4", "excluded")]
+    assert rows[0]["criterion"].startswith("Uncontrolled congestive heart failure (New York Heart Association")
+    marks = [m for m in fact_marks(facts, text) if m.label.startswith("disease_scale")]
+    assert [text[m.start:m.end] for m in marks] == ["New York Heart Association Classification 3 or 4"]
+    assert 'class="tm-disease_scale"' in highlight(text, marks)

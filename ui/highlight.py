@@ -26,6 +26,7 @@ STYLE = """
 .tm-text mark.tm-performance_status { background: #bbf7d0; }
 .tm-text mark.tm-prior_therapy { background: #fecaca; }
 .tm-text mark.tm-cns_metastases { background: #fed7aa; }
+.tm-text mark.tm-disease_scale { background: #fde68a; }
 .tm-status { padding: 1px 6px; border-radius: 8px; white-space: nowrap; font-weight: 600; }
 .tm-status.tm-met { background: #dcfce7; color: #166534; }
 .tm-status.tm-not_met { background: #fee2e2; color: #991b1b; }
@@ -50,7 +51,7 @@ table.tm-criteria td:last-child { width: 28%; }
 </style>
 """
 LEGEND = {"biomarker": "biomarker", "age": "age", "sex": "sex", "performance_status": "performance status",
-          "prior_therapy": "prior therapy", "cns_metastases": "CNS metastases"}
+          "prior_therapy": "prior therapy", "cns_metastases": "CNS metastases", "disease_scale": "disease scale"}
 
 
 @dataclass(frozen=True)
