@@ -26,7 +26,7 @@ STYLE = """
 .tm-text mark.tm-performance_status { background: #bbf7d0; }
 .tm-text mark.tm-prior_therapy { background: #fecaca; }
 .tm-text mark.tm-cns_metastases { background: #fed7aa; }
-.tm-text mark.tm-disease_scale { background: #fde68a; }
+.tm-text mark.tm-disease_scale { background: #99f6e4; }
 .tm-status { padding: 1px 6px; border-radius: 8px; white-space: nowrap; font-weight: 600; }
 .tm-status.tm-met { background: #dcfce7; color: #166534; }
 .tm-status.tm-not_met { background: #fee2e2; color: #991b1b; }
