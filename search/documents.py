@@ -70,15 +70,19 @@ def vocabulary_terms(names: list[str]) -> list[str]:
 
 
 _GENE_TOKEN = re.compile(r"[A-Za-z0-9]+")
+_HYPHENATED_TOKEN = re.compile(r"(?<![\w-])[A-Za-z0-9]+(?:-[A-Za-z0-9]+)+(?![\w-])")
 
 
 @cache
 def _one_word_genes() -> dict[str, str]:
-    """One-word gene names as written (case kept: "MET" is the gene, "met" the verb) → HGNC symbol. Two-letter
-    names (ER, PR, AR, FH) are left out: in free text they abbreviate other things as often (extended release, partial
-    response, the PR interval, average risk, family history); the biomarker extractor reads them in context."""
+    """One-word gene names as written (case kept: "MET" is the gene, "met" the verb) → HGNC symbol, hyphenated
+    symbols ("N-RAS", "K-ras", "HER-2", "bcl-2": with a capital or a digit) included. Two-letter names (ER, PR, AR,
+    FH) are left out: in free text they abbreviate other things as often (extended release, partial response, the PR
+    interval, average risk, family history); so are hyphenated lower-case words ("estrogen-receptor" names a drug
+    class as often: "selective estrogen-receptor modulators"); the biomarker extractor reads them in context."""
     return {alias: symbol for alias, symbol in gene_aliases().items()
-            if _GENE_TOKEN.fullmatch(alias) and len(alias) > 2}
+            if (_GENE_TOKEN.fullmatch(alias) and len(alias) > 2)
+            or (_HYPHENATED_TOKEN.fullmatch(alias) and any(c.isupper() or c.isdigit() for c in alias))}
 
 
 def _gene_name(names: dict[str, str], text: str, match: re.Match[str]) -> str | None:
@@ -93,12 +97,14 @@ def _gene_name(names: dict[str, str], text: str, match: re.Match[str]) -> str | 
 
 
 def gene_mentions(texts: list[str]) -> list[str]:
-    """HGNC symbols a trial's text names ("HER2-positive" → ERBB2), in order, unique; case-sensitive but for
-    tokens with a digit or after "c-" (`_gene_name`)."""
+    """HGNC symbols a trial's text names ("HER2-positive" → ERBB2, "N-RAS" → NRAS: a hyphenated word is read
+    whole and by its parts), in order, unique; case-sensitive but for tokens with a digit or after "c-"
+    (`_gene_name`)."""
     names = _one_word_genes()
     found: dict[str, None] = {}
     for text in texts:
-        for match in _GENE_TOKEN.finditer(text):
+        matches = sorted([*_HYPHENATED_TOKEN.finditer(text), *_GENE_TOKEN.finditer(text)], key=lambda m: m.start())
+        for match in matches:
             symbol = _gene_name(names, text, match)
             if symbol:
                 found[symbol] = None

@@ -417,6 +417,18 @@ def test_gene_mentions_leave_out_two_letter_names_which_abbreviate_other_things_
     assert gene_mentions(["PgR-positive, ESR1 mutation"]) == ["PGR", "ESR1"]
 
 
+def test_gene_mentions_read_hyphenated_gene_symbols_whole():
+    from search.documents import gene_mentions
+    assert gene_mentions(["frequency of RAS mutations (H-, K-, and N-RAS)", "K-ras mutant tumours",
+                          "no overexpression of HER-2", "bcl-2 and mdm-2 expression"]) == [
+        "NRAS", "KRAS", "ERBB2", "BCL2", "MDM2"]
+
+
+def test_gene_mentions_leave_out_hyphenated_lower_case_words():
+    from search.documents import gene_mentions
+    assert gene_mentions(["no selective estrogen-receptor modulators"]) == []
+
+
 def test_a_trial_naming_the_patients_gene_only_in_its_text_ranks_above_one_naming_no_biomarker():
     from search.matching import judge
     who = patient(biomarkers=[{"gene": "CDK4", "alteration": "amplification"}])
@@ -453,6 +465,16 @@ def test_a_gene_the_detailed_description_alone_names_is_a_mention_the_ranking_re
                   biomarkers=[{"gene": "TP53", "alteration": "any"}])
     assert "TP53" in doc.gene_mentions
     unaware = doc.model_copy(update={"gene_mentions": [g for g in doc.gene_mentions if g != "TP53"]})
+    assert judge(doc, who, 0.0).score > judge(unaware, who, 0.0).score
+
+
+def test_a_trial_naming_the_patients_gene_hyphenated_ranks_as_about_it(shared_dir):
+    from search.matching import judge
+    doc = legacy_document(shared_dir, "NCT00003095")  # "the frequency of RAS gene mutations (H-, K-, and N-RAS)"
+    who = patient(conditions=["breast cancer"], age=64, sex="female",
+                  biomarkers=[{"gene": "NRAS", "alteration": "amplification"}])
+    assert "NRAS" in doc.gene_mentions
+    unaware = doc.model_copy(update={"gene_mentions": [g for g in doc.gene_mentions if g != "NRAS"]})
     assert judge(doc, who, 0.0).score > judge(unaware, who, 0.0).score
 
 
