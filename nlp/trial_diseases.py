@@ -10,7 +10,8 @@ when they count) and, when none of these names one, the keywords. The most speci
 (`nlp.diseases.most_specific`): a generic term listed beside specific ones ("Neoplasms; Kidney Neoplasms") is
 dropped, so the trial is no basket. A trial is a basket when a generic term (cancer, solid tumour, carcinoma ...)
 stands alone, or when its title or a statement says so ("solid tumours harbouring an NTRK fusion", "any tumour
-type"); then its generic terms decide beside the specific ones.
+type"); then its generic terms decide beside the specific ones, the one its title names always among them ("Carcinoma"
+listed beside a title's "NTRK Fusion Positive Solid Tumors" does not narrow the basket to carcinomas).
 
 When a cancer is among the terms, only cancers decide ("Pain; Breast Cancer" is a breast cancer trial).
 Statements count only when the conditions and title name no specific cancer (nothing, or only "Neoplasms",
@@ -155,10 +156,14 @@ def trial_diseases(study: dict, criteria: list[Criterion]) -> DiseaseFacts:
         found = [t for k in keywords for t in _terms(k, "keyword")]
     if any(diseases.is_cancer(t.id) for t in found):  # "Pain; Breast Cancer": the cancer decides
         found = [t for t in found if diseases.is_cancer(t.id)]
-    baskets_said = says_basket or any(
-        diseases.is_basket(t.id) and _phrases()["basket"].search(title) for t in title_terms for title in titles[:1])
+    # a title that says it takes a generic kind ("... Fusion Positive Solid Tumors") names the basket's scope; a
+    # narrower generic term the conditions list beside it ("Carcinoma") does not narrow the basket to that
+    title_scope = [t for t in title_terms for title in titles[:1]
+                   if diseases.is_basket(t.id) and _phrases()["basket"].search(title)]
+    baskets_said = says_basket or bool(title_scope)
     specific = _most_specific([t for t in found if not diseases.is_basket(t.id)])
     generic = _most_specific([t for t in found if diseases.is_basket(t.id)])
+    generic += [t for t in title_scope if t.id not in {g.id for g in generic}]
     basket = bool(generic) and (not specific or baskets_said)
     decided = specific + generic if basket else specific
     enrols = _enrols(section, conditions, titles[0] if titles else "", decided)

@@ -478,6 +478,17 @@ def test_a_trial_naming_the_patients_gene_hyphenated_ranks_as_about_it(shared_di
     assert judge(doc, who, 0.0).score > judge(unaware, who, 0.0).score
 
 
+def test_a_basket_for_biomarker_positive_solid_tumours_meets_a_lung_cancer_diagnosis(shared_dir):
+    import json
+
+    from nlp.extract import extract_study
+    from search.diagnosis import diagnosis_verdict, understand
+    from search.documents import build_document
+    study = json.loads((shared_dir / "ctgov" / "ntrk" / "NCT02576431.json").read_text(encoding="utf-8"))
+    doc = build_document(study, extract_study(study))  # "NTRK Fusion Positive Solid Tumors", lists NSCLC
+    assert diagnosis_verdict(doc, understand(["Lung cancer"])).status == "met"
+
+
 class _Ranked:
     """A backend stub that returns `docs` in order, minus the excluded ids, and records each request."""
 

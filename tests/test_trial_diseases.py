@@ -52,10 +52,24 @@ def test_a_single_cancer_trial_is_no_basket():
 
 
 def test_a_generic_term_listed_beside_specific_ones_makes_no_basket():
-    # conditions "Neoplasms" beside many named cancers (NAVIGATE lists them one by one)
+    # conditions "Neoplasms; Kidney Neoplasms; Urologic Neoplasms ...", a title about renal cell carcinoma
+    found = facts("NCT06676527")
+    assert found.basket is False and "cancer" not in names("NCT06676527")
+
+
+def test_a_title_naming_biomarker_positive_solid_tumours_makes_a_basket():
+    # NAVIGATE lists many cancers one by one beside "Solid Tumors"; its title: "NTRK Fusion Positive Solid Tumors"
     found = facts("NCT02576431")
-    assert found.basket is False and "colorectal cancer" in names("NCT02576431") and "cancer" not in names(
-        "NCT02576431")
+    assert found.basket is True and {"colorectal cancer", "solid tumour"} <= set(names("NCT02576431"))
+
+
+def test_the_generic_kind_a_basket_title_names_decides_beside_a_narrower_generic_condition():
+    study = {"protocolSection": {
+        "identificationModule": {"nctId": "NCT00000001",
+                                 "briefTitle": "Drug X in Patients With Solid Tumors Harboring a Gene Fusion"},
+        "conditionsModule": {"conditions": ["Carcinoma", "Sarcoma", "Colorectal Cancer"]}}}
+    found = trial_diseases(study, [])
+    assert found.basket is True and {"solid tumour", "carcinoma", "sarcoma"} <= {t.name for t in found.terms}
 
 
 def test_non_cancer_words_in_a_cancer_trial_do_not_decide():
