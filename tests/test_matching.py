@@ -458,23 +458,16 @@ def legacy_document(shared_dir, nct_id: str) -> IndexDocument:
     return build_document(study, extract_study(study))
 
 
-def test_a_gene_the_detailed_description_alone_names_is_a_mention_the_ranking_reads(shared_dir):
+@pytest.mark.parametrize(("nct_id", "condition", "gene"), [
+    ("NCT00003591", "pancreatic adenocarcinoma", "TP53"),  # the description: "Correlate p53 status with ..."
+    ("NCT00003095", "breast cancer", "NRAS"),  # "the frequency of RAS gene mutations (H-, K-, and N-RAS)"
+], ids=["gene-named-only-in-the-detailed-description", "hyphenated-gene-name"])
+def test_a_trial_whose_text_names_the_patients_gene_ranks_as_about_it(shared_dir, nct_id, condition, gene):
     from search.matching import judge
-    doc = legacy_document(shared_dir, "NCT00003591")  # its objectives: "Correlate p53 status with treatment response"
-    who = patient(conditions=["pancreatic adenocarcinoma"], age=49, sex="female",
-                  biomarkers=[{"gene": "TP53", "alteration": "any"}])
-    assert "TP53" in doc.gene_mentions
-    unaware = doc.model_copy(update={"gene_mentions": [g for g in doc.gene_mentions if g != "TP53"]})
-    assert judge(doc, who, 0.0).score > judge(unaware, who, 0.0).score
-
-
-def test_a_trial_naming_the_patients_gene_hyphenated_ranks_as_about_it(shared_dir):
-    from search.matching import judge
-    doc = legacy_document(shared_dir, "NCT00003095")  # "the frequency of RAS gene mutations (H-, K-, and N-RAS)"
-    who = patient(conditions=["breast cancer"], age=64, sex="female",
-                  biomarkers=[{"gene": "NRAS", "alteration": "amplification"}])
-    assert "NRAS" in doc.gene_mentions
-    unaware = doc.model_copy(update={"gene_mentions": [g for g in doc.gene_mentions if g != "NRAS"]})
+    doc = legacy_document(shared_dir, nct_id)
+    who = patient(conditions=[condition], age=60, sex="female", biomarkers=[{"gene": gene, "alteration": "any"}])
+    assert gene in doc.gene_mentions
+    unaware = doc.model_copy(update={"gene_mentions": [g for g in doc.gene_mentions if g != gene]})
     assert judge(doc, who, 0.0).score > judge(unaware, who, 0.0).score
 
 
