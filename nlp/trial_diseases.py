@@ -109,6 +109,26 @@ def _most_specific(terms: list[DiseaseTerm]) -> list[DiseaseTerm]:
     return [first[term_id] for term_id in diseases.most_specific(list(dict.fromkeys(t.id for t in terms)))]
 
 
+def _offered_with_a_kind(title_terms: list[DiseaseTerm], titles: list[str],
+                         kept: list[DiseaseTerm]) -> list[DiseaseTerm]:
+    """Title terms the most specific rule dropped that the title offers as an alternative to a kind of them ("...
+    With Leiomyosarcoma or Soft Tissue Sarcoma"): the trial takes the whole family, not only the kind named first."""
+    kept_ids = {t.id for t in kept}
+    offered = []
+    for broad in title_terms:
+        if broad.id in kept_ids or diseases.is_basket(broad.id) or broad in offered:
+            continue
+        for kind in title_terms:
+            if kind.id == broad.id or not diseases.is_within(kind.id, broad.id):
+                continue
+            pair = [re.escape(kind.text), re.escape(broad.text)]
+            joined = "|".join(rf"{a}\s*,?\s+(?:and/)?or\s+{b}" for a, b in (pair, pair[::-1]))
+            if any(re.search(joined, title, re.I) for title in titles):
+                offered.append(broad)
+                break
+    return offered
+
+
 def _stated_in_title(title: str) -> bool:
     """The title says the participants have a cancer ("... in Patients With Stage I Non-small Cell Lung Cancer")."""
     cue = _phrases()["cue"].search(title)
@@ -162,6 +182,7 @@ def trial_diseases(study: dict, criteria: list[Criterion]) -> DiseaseFacts:
                    if diseases.is_basket(t.id) and _phrases()["basket"].search(title)]
     baskets_said = says_basket or bool(title_scope)
     specific = _most_specific([t for t in found if not diseases.is_basket(t.id)])
+    specific += [t for t in _offered_with_a_kind(title_terms, titles[:1], specific) if diseases.is_cancer(t.id)]
     generic = _most_specific([t for t in found if diseases.is_basket(t.id)])
     generic += [t for t in title_scope if t.id not in {g.id for g in generic}]
     basket = bool(generic) and (not specific or baskets_said)

@@ -57,6 +57,15 @@ def test_a_generic_term_listed_beside_specific_ones_makes_no_basket():
     assert found.basket is False and "cancer" not in names("NCT06676527")
 
 
+@pytest.mark.parametrize(("nct_id", "kind", "family"), [
+    ("NCT00004066", "leiomyosarcoma", "soft tissue sarcoma"),  # "... Leiomyosarcoma or Soft Tissue Sarcoma"
+    ("NCT00003955", "rhabdomyosarcoma", "sarcoma"),  # "... Metastatic Rhabdomyosarcoma or Sarcoma"
+    ("NCT00003414", "Hodgkin's lymphoma", "lymphoma"),  # "... Refractory Lymphoma or Hodgkin's Disease"
+])
+def test_a_family_the_title_offers_as_an_alternative_to_a_kind_of_it_is_kept(nct_id, kind, family):
+    assert {kind, family} <= set(names(nct_id))
+
+
 def test_a_title_naming_biomarker_positive_solid_tumours_makes_a_basket():
     # NAVIGATE lists many cancers one by one beside "Solid Tumors"; its title: "NTRK Fusion Positive Solid Tumors"
     found = facts("NCT02576431")
