@@ -130,10 +130,8 @@ def _conditional_allowance(cues: Cues, ent: Span) -> bool:
 def _negated(cues: Cues, ent: Span, section: str) -> bool:
     """Whether a mention is negated in its clause, also by a negation opening the clause's comma list ("No history
     of A, B, ..., or CNS disease"), however far before the mention."""
-    start, _ = cues.clause(ent.start)
     doc = cues.span.doc
-    while start < ent.start and doc[start].is_space:
-        start += 1
+    start = _first_word(doc, cues.clause(ent.start)[0], ent.start)
     opening = cues.at(start, "negation_forward")
     window = FORWARD_WINDOW
     if opening is not None and any(doc[i].text == "," for i in range(opening.end, ent.start)):
@@ -149,9 +147,7 @@ def _sole_site(cues: Cues, ent: Span) -> bool:
     for cue in cues.in_clause(("cns_sole_site",), ent.end, clause_end):
         if cue.start != ent.end:
             continue
-        after = cue.end
-        while after < clause_end and doc[after].is_space:
-            after += 1
+        after = _first_word(doc, cue.end, clause_end)
         if after >= clause_end or doc[after].is_punct:
             return True
     return False
@@ -164,8 +160,7 @@ def _cohort_label(cues: Cues, ent: Span) -> bool:
     qualifiers: "Patients with CNS metastases which are:"), and no CNS cue after the colon speaks of the mention."""
     doc = cues.span.doc
     start, end = cues.clause(ent.start)
-    while start < ent.start and doc[start].is_space:
-        start += 1
+    start = _first_word(doc, start, ent.start)
     opener = cues.at(start, "cns_cohort_label")
     if opener is None or opener.end > ent.start:
         return False
@@ -173,6 +168,13 @@ def _cohort_label(cues: Cues, ent: Span) -> bool:
     if colon is None or all(doc[i].is_space for i in range(colon + 1, end)):
         return False
     return not cues.in_clause(_CNS_CUES, colon, end)
+
+
+def _first_word(doc: Doc, start: int, end: int) -> int:
+    """The first token at or after `start` (before `end`) that is not whitespace; `end` when none is."""
+    while start < end and doc[start].is_space:
+        start += 1
+    return start
 
 
 @Language.factory("tm_cns", default_config={})

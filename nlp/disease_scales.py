@@ -99,6 +99,30 @@ def scale_ids() -> dict[str, tuple[float, float]]:
     return dict(_grammar().bounds)
 
 
+@lru_cache(maxsize=1)
+def _names() -> dict[str, str]:
+    return {row["id"]: row["name"] for row in read_vocab("disease_scales.jsonl")}
+
+
+def scale_name(scale: str) -> str:
+    """The name a scale id is shown by ("nyha" → "NYHA class")."""
+    return _names().get(scale, scale)
+
+
+def describe(limit: DiseaseScale) -> str:
+    """A limit in words: "NYHA class 3 to 4", "Hoehn and Yahr stage 2.5 or more", "NYHA class 2 or less"."""
+    low, high = limit.low, limit.high
+    if low is not None and high is not None:
+        values = f"{low:g}" if low == high else f"{low:g} to {high:g}"
+    elif low is not None:
+        values = f"{low:g} or more"
+    elif high is not None:
+        values = f"{high:g} or less"
+    else:
+        values = "any"
+    return f"{scale_name(limit.scale)} {values}"
+
+
 def _number(word: str) -> float:
     return _ROMAN.get(word.lower()) or float(word)
 

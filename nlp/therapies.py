@@ -221,8 +221,8 @@ def _narrowed_broad(doc: Doc, cues: Cues, ent: Span, ents: list[Span]) -> bool:
             i -= 1
         elif i + 1 in ends and ends[i + 1].label_ in DRUG_LABELS:
             i = ends[i + 1].start - 1
-        elif doc[i].text == ")" and _opening(doc, i, clause_start) in ends:
-            i = _opening(doc, i, clause_start) - 1  # a listed drug with its parenthesis: "chemotherapy (...) or"
+        elif doc[i].text == ")" and (opening := _opening(doc, i, clause_start)) in ends:
+            i = opening - 1  # a listed drug with its parenthesis: "chemotherapy (...) or"
         else:
             break
     if i >= clause_start and (doc[i].text == ")" or not doc[i].is_punct and cues.ending_at(

@@ -16,14 +16,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from nlp.disease_scales import describe, scale_name
 from nlp.models import AgeWindow, Biomarker, Criterion, PriorTherapy, UncertainFact, Uncertainty
-from nlp.resources import read_vocab
 from nlp.vocab import broad_classes_of, is_broad_class, normalize_drug
 from search.documents import drugs_and_classes
 from search.models import CriterionVerdict, IndexDocument, PatientBiomarker, PatientProfile, VerdictStatus
 
 _RANK = {"met": 2, "unknown": 1, "not_met": 0}
-_SCALE_NAMES = {row["id"]: row["name"] for row in read_vocab("disease_scales.jsonl")}
 # Approximate ECOG <-> Karnofsky equivalence (Oken et al. 1982), used only when the patient lacks the scale.
 ECOG_TO_KARNOFSKY = {0: (90, 100), 1: (70, 80), 2: (50, 60), 3: (30, 40), 4: (10, 20), 5: (0, 0)}
 
@@ -329,23 +328,13 @@ def _performance(doc: IndexDocument, patient: PatientProfile, out: Evaluation) -
                                              explanation=o.explanation, span=span))
 
 
-def _scale_range(low: float | None, high: float | None) -> str:
-    def shown(value: float) -> str:
-        return f"{value:g}"
-
-    if low is not None and high is not None:
-        return shown(low) if low == high else f"{shown(low)} to {shown(high)}"
-    return f"{shown(low)} or more" if low is not None else f"{shown(high) if high is not None else '?'} or less"
-
-
 def _disease_scales(doc: IndexDocument, patient: PatientProfile, out: Evaluation) -> None:
     """A stage or class the trial requires or excludes (NYHA class, Hoehn and Yahr stage): the patient's value
     inside or outside the range; unknown when the profile gives no value of that scale."""
     for limit in doc.facts.disease_scales:
         text, span = _sentence(doc, limit.criterion)
-        name = _SCALE_NAMES.get(limit.scale, limit.scale)
-        wanted = f"trial {'requires' if limit.polarity == 'required' else 'excludes'} {name} " \
-                 f"{_scale_range(limit.low, limit.high)}"
+        name = scale_name(limit.scale)
+        wanted = f"trial {'requires' if limit.polarity == 'required' else 'excludes'} {describe(limit)}"
         value = patient.disease_scales.get(limit.scale)
         if value is None:
             status: VerdictStatus = "unknown"

@@ -11,8 +11,8 @@ Used by the Trial page (facts listed and highlighted in the eligibility text) an
 
 from __future__ import annotations
 
-from nlp.models import Biomarker, DiseaseScale, Polarity, TrialCriteria
-from nlp.resources import read_vocab
+from nlp.disease_scales import describe
+from nlp.models import Biomarker, Polarity, TrialCriteria
 from ui.decisive import pattern_marks
 from ui.highlight import Mark
 
@@ -78,20 +78,6 @@ AGE_SOURCES = {"text": "from the criteria text", "registry": "from the registry"
 CNS_WORDS = {"yes": "allowed", "stable_only": "stable only", "no": "excluded"}
 
 
-SCALE_NAMES = {row["id"]: row["name"] for row in read_vocab("disease_scales.jsonl")}
-
-
-def scale_limit(limit: DiseaseScale) -> str:
-    """A disease-scale limit in words: "NYHA class 3 to 4", "Hoehn and Yahr stage 2.5 or more"."""
-    name = SCALE_NAMES.get(limit.scale, limit.scale)
-    low, high = limit.low, limit.high
-    if low is not None and high is not None:
-        values = _number(low) if low == high else f"{_number(low)} to {_number(high)}"
-    else:
-        values = f"{_number(low)} or more" if low is not None else f"{_number(high or 0)} or less"
-    return f"{name} {values}"
-
-
 def cns_rule(facts: TrialCriteria) -> str:
     return CNS_WORDS.get(facts.cns_metastases.allowed or "", "")
 
@@ -136,7 +122,7 @@ def fact_rows(facts: TrialCriteria) -> list[dict[str, str]]:
         rows.append({"kind": "CNS metastases", "value": cns_rule(facts), "polarity": "required",
                      "criterion": _criterion_text(facts, facts.cns_metastases.criterion)})
     for limit in facts.disease_scales:
-        rows.append({"kind": "disease scale", "value": scale_limit(limit), "polarity": limit.polarity,
+        rows.append({"kind": "disease scale", "value": describe(limit), "polarity": limit.polarity,
                      "criterion": _criterion_text(facts, limit.criterion)})
     for lab in facts.labs:
         unit = "× ULN" if lab.uln_multiple else (lab.unit or "")
@@ -153,7 +139,7 @@ def fact_marks(facts: TrialCriteria, text: str) -> list[Mark]:
         *(Mark(b.span[0], b.span[1], f"biomarker: {_biomarker_words([b])} ({b.polarity})") for b in facts.biomarkers),
         *(Mark(t.span[0], t.span[1], f"prior_therapy: {t.drug_or_class} ({t.polarity})")
           for t in facts.prior_therapies),
-        *(Mark(d.span[0], d.span[1], f"disease_scale: {scale_limit(d)} ({d.polarity})") for d in facts.disease_scales),
+        *(Mark(d.span[0], d.span[1], f"disease_scale: {describe(d)} ({d.polarity})") for d in facts.disease_scales),
     ]
     for criterion in facts.criteria:
         start, end = criterion.span
