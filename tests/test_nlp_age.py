@@ -39,6 +39,7 @@ def exclusion(*lines: str) -> str:
         ("Any patient ≥18 who presents for a colonoscopy", (18, None)),
         ("Age ≥ 18 ans", (18, None)),
         ("Chinese participants, greater than or equal to (≥) 18 years of age", (18, None)),
+        ("Age not under 18 years", (18, None)),
     ],
 )
 def test_a_lower_bound_gives_min_years(line: str, expected: tuple):

@@ -47,6 +47,22 @@ def test_threshold_value_and_unit(line, expected):
     assert labs("Inclusion", line) == [expected]
 
 
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Total bilirubin no higher than the upper limit of normal", ("bilirubin", "<=", 1.0, None, True)),
+        ("AST not to exceed 2.5 times ULN", ("ast", "<=", 2.5, None, True)),
+        ("Creatinine must not exceed 1.5 mg/dL", ("creatinine", "<=", 1.5, "mg/dL", False)),
+        ("ALT not exceeding 3 x ULN", ("alt", "<=", 3.0, None, True)),
+        ("Hemoglobin not below 9 g/dL", ("hemoglobin", ">=", 9.0, "g/dL", False)),
+        ("Platelets no lower than 75,000/mm3", ("platelets", ">=", 75000.0, "/mm3", False)),
+    ],
+)
+def test_a_negated_comparator_word_keeps_its_direction(line, expected):
+    """"No higher than" is at most, not more than: the negation belongs to the comparator."""
+    assert labs("Inclusion", line) == [expected]
+
+
 def test_an_escaped_comparator_after_an_equals_sign_is_not_strict():
     assert labs("Inclusion", "Total bilirubin =\\< 1.5 x upper limit of normal (ULN)") == [
         ("bilirubin", "<=", 1.5, None, True)

@@ -29,6 +29,7 @@ def status(*lines: str, section: str = "Inclusion") -> tuple[int | None, int | N
         ("Eastern Cooperative Oncology Group( ECOG )score ≤2；", 2),
         ("Patients must have a Zubrod PS < 3. Creatinine < 1.8 mg/dl", 2),
         ("WHO performance status 0-2.", 2),
+        ("ECOG performance status no higher than 2", 2),
         ("Have a performance status of 2 on the ECOG Performance Scale.", 2),
         ("Has a performance status of 0 or 1 using the Eastern Cooperative Oncology Group (ECOG) scale", 1),
         ("The ECOG score of performance status is 0-1.", 1),
