@@ -18,8 +18,10 @@ classify mostly by site, so without them "colorectal adenocarcinoma" would not b
 `nlp/vocab/disease_parents.jsonl` (hand data, each row naming its source) adds parents the subsets flatten away
 ("liposarcoma" is only a "cancer" there, not a soft tissue sarcoma) and keeps the name rules from a few names that
 mislead ("carcinosarcoma" is no sarcoma); the header lists it as a source.
-Each term line carries `cancer`: "solid", "haematologic" (at or below haematologic cancer DOID:2531 or immune system
-cancer DOID:0060083), or "any" (cancer itself), computed from the joined parents; non-cancer terms omit it.
+Each term line carries `cancer`: "solid", "haematologic" (at or below haematologic cancer DOID:2531), or "any"
+(cancer itself), computed from the joined parents; non-cancer terms omit it. Immune system cancer DOID:0060083 is no
+haematologic root: the subsets file below it only organ cancers of the thymus and lymph nodes (thymoma, thymic
+carcinoma, lymphangiosarcoma), solid tumours (WHO Classification of Thoracic Tumours, 5th ed.).
 The first line is a header naming every source, its release and licence. Output is sorted and deterministic.
 """
 
@@ -40,7 +42,7 @@ HAND_PARENTS = ROOT / "nlp" / "vocab" / "disease_parents.jsonl"
 DO_FILES = ("DO_cancer_slim.obo", "DO_NCIthesaurus_subset.obo")
 ONCOTREE_GLOB = "oncotree_*.json"
 CANCER = "DOID:162"
-HAEMATOLOGIC_ROOTS = ("DOID:2531", "DOID:0060083")  # hematologic cancer, immune system cancer
+HAEMATOLOGIC = "DOID:2531"  # hematologic cancer
 HAEMATOLOGIC_TISSUES = {"Myeloid", "Lymphoid"}
 MAX_SYNONYM_WORDS = 12
 
@@ -246,15 +248,20 @@ def join_oncotree(terms: dict[str, dict], nodes: list[dict], tissue_types: dict[
 
     tissue_anchor: dict[str, str] = {}
     for tissue in {node["tissue"] for node in nodes}:
+        kinds = {"haematologic"} if tissue in HAEMATOLOGIC_TISSUES else {"solid", "haematologic", "any"}
         above = [
             _closure(terms, term_id) | {term_id}
             for node in nodes
-            if node["tissue"] == tissue and (term_id := joined_to.get(node["code"])) and cancer_kind(terms, term_id)
+            if node["tissue"] == tissue
+            and (term_id := joined_to.get(node["code"]))
+            and cancer_kind(terms, term_id) in kinds
         ]
         common = set.intersection(*above) if above else set()
-        default = HAEMATOLOGIC_ROOTS[0] if tissue in HAEMATOLOGIC_TISSUES else CANCER
-        named = {t for t in by_name.get(_name_key(tissue_types.get(tissue, "")), ()) if cancer_kind(terms, t)}
-        named |= {t for t in by_synonym.get(_name_key(tissue_types.get(tissue, "")), ()) if cancer_kind(terms, t)}
+        default = HAEMATOLOGIC if tissue in HAEMATOLOGIC_TISSUES else CANCER
+        named = {t for t in by_name.get(_name_key(tissue_types.get(tissue, "")), ()) if cancer_kind(terms, t) in kinds}
+        named |= {
+            t for t in by_synonym.get(_name_key(tissue_types.get(tissue, "")), ()) if cancer_kind(terms, t) in kinds
+        }
         if len(named) == 1:
             tissue_anchor[tissue] = named.pop()
         else:
@@ -297,7 +304,7 @@ def cancer_kind(terms: dict[str, dict], term_id: str) -> str | None:
     above = _closure(terms, term_id)
     if CANCER not in above:
         return None
-    if any(root == term_id or root in above for root in HAEMATOLOGIC_ROOTS):
+    if term_id == HAEMATOLOGIC or HAEMATOLOGIC in above:
         return "haematologic"
     return "solid"
 
@@ -349,12 +356,26 @@ def infer_parents(terms: dict[str, dict], not_below: dict[str, set[str]] | None 
        "<wider site> cancer" ("colon adenocarcinoma" → colorectal adenocarcinoma, as colon cancer → colorectal cancer);
     3. a one-word name ending in another one-word name lies below it ("liposarcoma" → sarcoma, "cystadenocarcinoma"
        → adenocarcinoma, the longest such ending), unless `not_below` keeps it from that term ("carcinosarcoma").
+    Before them, a solid cancer named "<site> <haematologic cancer>" lies below that haematologic cancer and so becomes
+    haematologic ("thyroid lymphoma" → lymphoma, "testicular leukemia" → leukemia): the subsets file these extranodal
+    and extramedullary diseases only under their organ, but they are lymphomas and leukaemias (WHO Classification of
+    Haematolymphoid Tumours, 5th ed.), and a solid tumour trial does not take them.
     """
     not_below = not_below or {}
     by_name = {term["name"].casefold(): term_id for term_id, term in terms.items()}
+    haematologic = {name: term_id for name, term_id in by_name.items() if cancer_kind(terms, term_id) == "haematologic"}
+    inferred: dict[str, list[str]] = defaultdict(list)
+    for term_id in sorted(terms):
+        name = terms[term_id]["name"].casefold()
+        if cancer_kind(terms, term_id) != "solid" or any(ch in name for ch in ",/()"):
+            continue
+        words = name.split()
+        target = next((t for cut in range(1, len(words)) if (t := haematologic.get(" ".join(words[cut:])))), None)
+        if target is not None and term_id not in _closure(terms, target):
+            inferred[term_id].append(target)
+            terms[term_id]["is_a"] = [*terms[term_id]["is_a"], target]
     one_word = {name: term_id for name, term_id in by_name.items() if " " not in name and "-" not in name}
     kinds = {term_id: cancer_kind(terms, term_id) for term_id in terms}
-    inferred: dict[str, list[str]] = defaultdict(list)
 
     def add(child: str, parent: str) -> None:
         if parent == child or kinds[parent] != kinds[child] or kinds[parent] == "any":

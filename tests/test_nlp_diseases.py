@@ -256,6 +256,28 @@ def test_gliomas_named_by_their_site_lie_below_glioma(patient):
     assert relation(patient_term, map_condition("Glioma")) == "met"
 
 
+@pytest.mark.parametrize(
+    ("record", "condition", "patient", "verdict"),
+    [
+        ("legacy-xml/NCT00001251.xml", "Lymphoma", "gastric lymphoma", "met"),
+        ("legacy-xml/NCT00001251.xml", "Lymphoma", "primary CNS lymphoma", "met"),
+        ("legacy-xml/NCT00495872.xml", "Solid Tumors", "thymoma", "met"),
+        ("legacy-xml/NCT00495872.xml", "Solid Tumors", "thymic carcinoma", "met"),
+        ("legacy-xml/NCT00495872.xml", "Solid Tumors", "primary CNS lymphoma", "not_met"),
+    ],
+)
+def test_the_branch_of_a_cancer_decides_whether_it_is_solid_or_haematologic(record, condition, patient, verdict):
+    assert condition in registry_conditions(record)
+    [patient_term] = map_condition(patient)
+    assert relation(patient_term, map_condition(condition)) == verdict
+
+
+def test_the_lymphoid_oncotree_groups_are_haematologic_and_thymic_tumours_solid():
+    assert is_haematologic("ONCOTREE:TLL") and is_haematologic("ONCOTREE:LNM")
+    assert is_solid("ONCOTREE:TNET") and is_solid("DOID:3275") and is_solid("DOID:3284")
+    assert is_haematologic("DOID:10011") and "DOID:1781" in ancestors("DOID:10011")  # thyroid lymphoma, thyroid cancer
+
+
 def test_names_that_only_look_like_a_histology_stay_out_of_it():
     assert not is_within("DOID:4236", "DOID:1115")  # carcinosarcoma is no sarcoma
     assert not is_within("DOID:8538", "DOID:1115")  # reticulosarcoma is a lymphoma
