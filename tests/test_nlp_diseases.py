@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
 import xml.etree.ElementTree as ET
 from functools import cache
 from pathlib import Path
@@ -33,6 +34,7 @@ from nlp.diseases import (
 ROOT = Path(__file__).resolve().parents[1]
 CTGOV = ROOT.parent / "shared" / "ctgov"
 ONTOLOGY = ROOT.parent / "shared" / "ontology"
+CANCER = "DOID:162"
 
 
 @cache
@@ -276,6 +278,65 @@ def test_the_lymphoid_oncotree_groups_are_haematologic_and_thymic_tumours_solid(
     assert is_haematologic("ONCOTREE:TLL") and is_haematologic("ONCOTREE:LNM")
     assert is_solid("ONCOTREE:TNET") and is_solid("DOID:3275") and is_solid("DOID:3284")
     assert is_haematologic("DOID:10011") and "DOID:1781" in ancestors("DOID:10011")  # thyroid lymphoma, thyroid cancer
+
+
+FAMILIES = ROOT / "nlp" / "vocab" / "disease_families.jsonl"
+FAMILY_ROWS = [row for row in map(json.loads, FAMILIES.read_text(encoding="utf-8").splitlines()) if "family" in row]
+
+
+@pytest.mark.parametrize("row", FAMILY_ROWS, ids=[row["family"] for row in FAMILY_ROWS])
+def test_every_cancer_named_for_a_family_lies_below_it_unless_listed_outside_with_a_reason(row):
+    family, outside = row["family"], row.get("outside", {})
+    named = re.compile(r"\b(?:" + "|".join(map(re.escape, row["words"])) + r")\b", re.IGNORECASE)
+    members = {t for t in descendants(CANCER) if t != family and named.search(term(t).name)}
+    assert members, f"no cancer is named with {row['words']}: fix {FAMILIES.name}"
+    gaps = sorted(f"{t} {term(t).name}" for t in members - set(outside) if family not in ancestors(t))
+    assert not gaps, f"named for {term(family).name} but not below it: {gaps}"
+    for t, reason in outside.items():
+        assert t in members and family not in ancestors(t) and reason, f"stale or unexplained exception {t}"
+
+
+@pytest.mark.parametrize(
+    ("record", "condition", "patient", "verdict"),
+    [
+        ("legacy-xml/NCT00001251.xml", "Lymphoma", "small lymphocytic lymphoma", "met"),
+        ("legacy-xml/NCT00001251.xml", "Lymphoma", "adult T-cell leukemia/lymphoma", "met"),
+        ("legacy-xml/NCT00463463.xml", "Non-Hodgkin's Lymphoma", "B-lymphoblastic leukemia/lymphoma", "met"),
+        ("legacy-xml/NCT00000591.xml", "Myelodysplastic Syndromes", "chronic myelomonocytic leukemia", "not_met"),
+        ("legacy-xml/NCT00002465.xml", "Malignant Mesothelioma", "pleural mesothelioma", "met"),
+        ("legacy-xml/NCT00002465.xml", "Malignant Mesothelioma", "peritoneal mesothelioma", "met"),
+        ("legacy-xml/NCT00001171.xml", "Glioma", "diffuse glioma", "met"),
+        ("legacy-xml/NCT00001171.xml", "Glioma", "gliomatosis cerebri", "met"),
+    ],
+)
+def test_family_members_the_subsets_file_elsewhere_meet_a_trial_for_the_family(record, condition, patient, verdict):
+    assert condition in registry_conditions(record)
+    [patient_term] = map_condition(patient)
+    assert relation(patient_term, map_condition(condition)) == verdict
+
+
+@pytest.mark.parametrize(
+    ("patient", "trial", "verdict"),
+    [
+        ("acute myeloid leukemia", "Myeloid Neoplasms", "met"),
+        ("chronic myeloid leukemia", "Myeloid Neoplasm", "met"),
+        ("myelodysplastic syndrome", "Myeloid Neoplasms", "met"),
+        ("myeloid sarcoma", "Myeloid Neoplasm", "met"),
+        ("chronic myelomonocytic leukemia", "Myelodysplastic/Myeloproliferative Neoplasm", "met"),
+        ("germinoma", "Germ Cell Tumor", "met"),
+        ("intracranial germinoma", "Germ Cell Tumors", "met"),
+        ("gestational choriocarcinoma", "Germ Cell Tumor", "not_met"),
+        ("small cell neuroendocrine carcinoma", "Neuroendocrine Tumors", "met"),
+        ("rectal neuroendocrine tumor", "Neuroendocrine Tumors", "met"),
+        ("glioblastoma", "Adult-Type Diffuse Glioma", "met"),
+        ("oligodendroglioma", "Diffuse Glioma", "met"),
+        ("gliomatosis cerebri", "Diffuse Glioma", "met"),
+        ("diffuse glioma", "Brain Tumor", "unknown"),
+    ],
+)
+def test_family_members_meet_a_trial_named_for_the_family(patient, trial, verdict):
+    [patient_term] = map_condition(patient)
+    assert relation(patient_term, map_condition(trial)) == verdict
 
 
 def test_names_that_only_look_like_a_histology_stay_out_of_it():
