@@ -851,12 +851,12 @@ def is_cancer(term_id: str | Term | TermMatch) -> bool:
 
 
 def is_solid(term_id: str | Term | TermMatch) -> bool:
-    """True for a cancer outside the haematologic and immune-system branches."""
+    """True for a cancer outside the haematologic branch (thymic tumours included)."""
     return term(term_id).cancer == "solid"
 
 
 def is_haematologic(term_id: str | Term | TermMatch) -> bool:
-    """True for haematologic cancer, immune system cancer and every term below them."""
+    """True for haematologic cancer and every term below it (a lymphoma named by its organ included)."""
     return term(term_id).cancer == "haematologic"
 
 
