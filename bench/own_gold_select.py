@@ -7,6 +7,7 @@
     .venv/bin/python bench/own_gold_select.py --set held-b    # the 40 trials of the second held-out set
     .venv/bin/python bench/own_gold_select.py --set dev-c     # the 25 trials of the third tuning set
     .venv/bin/python bench/own_gold_select.py --set dev-d     # the 25 trials of the fourth tuning set
+    .venv/bin/python bench/own_gold_select.py --set dev-f     # the 25 trials of the tuning set of ids ending in 8
 
 `--set held` (the default) draws the held-out set `bench/own_gold.jsonl`, `--set dev` the tuning set
 `bench/own_dev.jsonl` (`DEV` below).
@@ -50,6 +51,12 @@ in 0 with `random.Random(1010)`, outside the shared gold sets and `OWN_SETS` (th
 cancer trials, 18 naming a marker and 7 not, with quotas of 6 legacy PDQ, 6 other legacy, 5 API v2 and 8 corpus texts;
 the API v2 layout holds only 3 marker trials, so its fourth marker trial is drawn from the other layouts' (the draw:
 6 legacy PDQ, 7 other legacy, 4 API v2, 8 corpus texts).
+The tuning set of ids ending in 8 (`--set dev-f`, `bench/own_dev_f.jsonl`) is drawn as the fourth one is, from ids
+ending in 8 with `random.Random(808)`, outside the shared gold sets and every earlier own set but the second held-out
+one (`DEV_F_APART`; the held-out set's ids end in 9): 25 cancer trials, 18 naming a marker and 7 not, with quotas of 7
+legacy PDQ, 6 other legacy, 4 API v2 and 8 corpus texts. The pool holds 6 API v2 studies (3 naming a marker), 8 PDQ and
+5 other legacy records naming a marker, so each layout's marker share is met (the draw: 7 legacy PDQ, 6 other legacy,
+4 API v2, 8 corpus texts, 5, 4, 3 and 6 of them naming a marker).
 """
 
 from __future__ import annotations
@@ -93,7 +100,8 @@ WORDLIKE = frozenset({"met", "ret", "kit", "neu", "alk", "pml", "mll", "rar", "r
 
 @dataclass(frozen=True)
 class Draw:
-    """One labelled set's draw: the ids' last digit, the seed, the layouts' quotas and whether only marker trials."""
+    """One labelled set's draw: the ids' last digit, the seed, the layouts' quotas, whether only marker trials and
+    the labelled sets whose trials it leaves out (`apart_from`, beside the shared gold sets)."""
 
     last_digit: str
     seed: int
@@ -102,6 +110,7 @@ class Draw:
     corpus: bool = False
     modern_first: bool = False
     markers: int = 0
+    apart_from: tuple[Path, ...] = ()
 
 
 HELD = Draw(LAST_DIGIT, SEED, QUOTAS)
@@ -110,7 +119,17 @@ DEV_B = Draw("1", 101, {}, markers_only=True, corpus=True, modern_first=True)
 HELD_B = Draw("9", 909, {"api-v2": 10, "corpus": 10, "legacy-pdq": 10, "legacy-other": 10}, corpus=True, markers=28)
 DEV_C = Draw("5", 505, {"api-v2": 6, "corpus": 6, "legacy-pdq": 7, "legacy-other": 6}, corpus=True, markers=18)
 DEV_D = Draw("0", 1010, {"api-v2": 5, "corpus": 8, "legacy-pdq": 6, "legacy-other": 6}, corpus=True, markers=18)
-DRAWS = {"held": HELD, "dev": DEV, "dev-b": DEV_B, "held-b": HELD_B, "dev-c": DEV_C, "dev-d": DEV_D}
+# The labelled sets drawn before the tuning set of ids ending in 8, which it avoids (the held-out set's ids end in 9).
+DEV_F_APART = tuple(ROOT / "bench" / f"own_{name}.jsonl" for name in ("gold", "dev", "dev_b", "dev_c", "dev_d"))
+DEV_F = Draw(
+    "8",
+    808,
+    {"api-v2": 4, "corpus": 8, "legacy-pdq": 7, "legacy-other": 6},
+    corpus=True,
+    markers=18,
+    apart_from=DEV_F_APART,
+)
+DRAWS = {"held": HELD, "dev": DEV, "dev-b": DEV_B, "held-b": HELD_B, "dev-c": DEV_C, "dev-d": DEV_D, "dev-f": DEV_F}
 DEV_B_SIZE = 25
 
 
@@ -173,6 +192,7 @@ def candidates(shared: Path = SHARED, draw: Draw = HELD) -> list[Candidate]:
         excluded |= {row["nct_id"] for row in srsly.read_jsonl(OWN_DEV)}
     if draw.markers:
         excluded |= {row["nct_id"] for path in OWN_SETS for row in srsly.read_jsonl(path)}
+    excluded |= {row["nct_id"] for path in draw.apart_from for row in srsly.read_jsonl(path)}
     found: dict[str, Candidate] = {}
     for path in sorted((shared / "ctgov" / "legacy-xml").glob(f"NCT*{draw.last_digit}.xml")):
         if path.stem not in excluded:
