@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from nlp.extract import extract_text
 from tests.test_nlp_biomarkers import facts
 
 
@@ -15,3 +16,31 @@ def test_a_slash_pair_of_ras_genes_names_those_two_not_the_whole_family(name):
         ("KRAS", "mutation", "excluded"),
         ("NRAS", "mutation", "excluded"),
     }
+
+
+def _uncertain(text: str) -> set[tuple[str, str, str]]:
+    return {(u.reason, u.biomarker.gene, u.biomarker.polarity) for u in extract_text(text).uncertain if u.biomarker}
+
+
+RISK_LIST = (
+    "Inclusion Criteria:\n\nWomen at increased risk of ovarian cancer by at least one of the following criteria:\n\n"
+    "Two or more first-degree relatives diagnosed with ovarian cancer.\n\n"
+    "Breast cancer diagnosed before age 40.\n\n"
+    "Ashkenazi Jewish ancestry with one relative diagnosed with breast cancer.\n\n"
+    "{item}\n\n"
+    "{after}\n\n"
+    "No prior bilateral oophorectomy.\n"
+)
+
+
+def test_a_marker_item_deep_in_a_flat_list_of_alternatives_is_one_alternative_only():
+    text = RISK_LIST.format(item="Carrier of a deleterious BRCA2 mutation.", after="Hysterectomy allowed.")
+    assert facts(text) == []
+    assert _uncertain(text) == {("either", "BRCA2", "required")}
+
+
+def test_an_item_that_asks_its_own_requirement_ends_a_flat_list_of_alternatives():
+    text = RISK_LIST.format(
+        item="Patients must have an ECOG performance status of 0 or 1.", after="HER2-negative tumour."
+    )
+    assert {(b.gene, b.alteration, b.polarity) for b in facts(text)} == {("ERBB2", "any", "excluded")}

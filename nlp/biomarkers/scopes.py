@@ -419,23 +419,45 @@ def _cancers(context: DocContext, k: int, items: list[int]) -> bool:
 
 
 def _flat_items(context: DocContext, k: int) -> list[int]:
-    """The first items of a list written at its header's indentation ("At least one of the following:", then the
-    items as sibling bullets), when criterion `k` is one of them; else []. Where such a list ends the text does
-    not say: its first `FLAT_ITEMS` are read."""
+    """The items of a list written at its header's indentation ("At least one of the following:", then the items
+    as sibling bullets or paragraphs) up to criterion `k`, when `k` is one of them; else []. Where such a list ends
+    the text does not say: its first `FLAT_ITEMS` are read as its items, and a later item is one of them only while
+    neither it nor any item between opens a requirement of its own ("Subjects must have ...", `_own_requirement`)
+    or a list of its own (ends in ":"), as the run of risk criteria ending in "Positive for the BRCA1/BRCA2 gene"
+    under "at least one of the following criteria:" is."""
     offsets, text = context.offsets, context.text
     column = _column(text, offsets[k].start_char)
 
     def sibling(j: int) -> bool:
         return offsets[j].section == offsets[k].section and _column(text, offsets[j].start_char) == column
 
+    def header_of(h: int) -> str:
+        return text[offsets[h].start_char : offsets[h].end_char].rstrip()
+
     for h in range(k - 1, max(-1, k - 1 - FLAT_ITEMS), -1):
         if not sibling(h):
             return []
-        header = text[offsets[h].start_char : offsets[h].end_char].rstrip()
-        if header.endswith(":") and context.cues(h).has("alternatives_header"):
+        if header_of(h).endswith(":") and context.cues(h).has("alternatives_header"):
             items = [j for j in range(h + 1, min(len(offsets), h + 1 + FLAT_ITEMS)) if sibling(j)]
             return items if k in items and len(items) > 1 else []
+    for h in range(k, -1, -1):
+        if not sibling(h) or (h > k - FLAT_ITEMS and header_of(h).endswith(":")):
+            return []
+        if header_of(h).endswith(":"):
+            return list(range(h + 1, k + 1)) if context.cues(h).has("alternatives_header") else []
+        if _own_requirement(context, h):
+            return []
     return []
+
+
+def _own_requirement(context: DocContext, j: int) -> bool:
+    """Criterion `j` opens with the patients it asks something of and a modal in its first clause ("Subjects must
+    have an ECOG performance status of 0 to 1", "The patient must not have been treated"): a requirement of its
+    own, not an item of a list above it."""
+    cues, doc = context.cues(j), context.doc
+    opening = _opening(doc, cues.span)
+    subject = cues.at(opening, "item_subject")
+    return subject is not None and bool(cues.in_clause(("modal",), subject.end, cues.clause(subject.end)[1]))
 
 
 def _subtree(context: DocContext, j: int) -> list[int]:
