@@ -44,3 +44,27 @@ def test_an_item_that_asks_its_own_requirement_ends_a_flat_list_of_alternatives(
         item="Patients must have an ECOG performance status of 0 or 1.", after="HER2-negative tumour."
     )
     assert {(b.gene, b.alteration, b.polarity) for b in facts(text)} == {("ERBB2", "any", "excluded")}
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "MET amplification and KRAS wild-type status for colorectal cancer patients only",
+        "KRAS wild-type tumour in colorectal cancer patients only",
+    ],
+)
+def test_a_marker_asked_of_the_patients_with_one_cancer_only_is_conditional(line):
+    text = f"Inclusion Criteria:\n- Metastatic colorectal or gastric cancer\n- {line}\n- ECOG 0-1\n"
+    assert {(b.gene, b.polarity) for b in facts(text)} <= {("MET", "required")}
+    assert ("conditional", "KRAS", "excluded") in _uncertain(text)
+
+
+def test_only_the_marker_right_before_the_patients_it_is_asked_of_is_conditional():
+    line = "MET amplification and KRAS wild-type status for colorectal cancer patients only"
+    text = f"Inclusion Criteria:\n- Metastatic colorectal or gastric cancer\n- {line}\n- ECOG 0-1\n"
+    assert {(b.gene, b.alteration, b.polarity) for b in facts(text)} == {("MET", "amplification", "required")}
+
+
+def test_a_marker_that_names_the_patients_before_only_stays_required():
+    text = "Inclusion Criteria:\n- Metastatic colorectal cancer, KRAS wild-type patients only\n- ECOG 0-1\n"
+    assert {(b.gene, b.alteration, b.polarity) for b in facts(text)} == {("KRAS", "mutation", "excluded")}

@@ -144,6 +144,8 @@ def conditional(doc: Doc, span: Span, cues: Cues, start: int, end: int) -> bool:
     clause_start, clause_end = cues.clause(start)
     if cues.at(_word_after(doc, end, clause_end), "population_noun") and _after_preposition(doc, clause_start, start):
         return True  # "anti-EGFR therapy for RAS wild-type patients": whom something else is for
+    if _for_some_only(doc, cues, end, clause_end):
+        return True
     opening = clause_start
     while opening < start and (doc[opening].is_space or doc[opening].is_punct):
         opening += 1
@@ -202,6 +204,23 @@ def _asked_of_some(doc: Doc, cues: Cues, clause_opening: int, start: int) -> boo
     if any(t.ent_type_ in _MARKER_LABELS for t in named):
         return True
     return not any(is_cancer(m.id) for m in map_condition(named.text))
+
+
+def _for_some_only(doc: Doc, cues: Cues, end: int, clause_end: int) -> bool:
+    """After the marker its clause names, behind a preposition of a label, the patients it is asked of, and "only"
+    right after them, with no other marker between: "K/NRAS wild-type status for mCRC patients only", "... in
+    colorectal cancer patients only" ("MET positive and KRAS wild-type for mCRC patients only" asks only KRAS so)."""
+    for noun in cues.in_clause(("population_noun",), end, clause_end):
+        after = _word_after(doc, noun.end, clause_end)
+        if after == clause_end or doc[after].lower_ != "only":
+            continue
+        if any(doc[i].ent_type_ in _MARKER_LABELS for i in range(end, noun.start)):
+            return False
+        named = [t for t in doc[end : noun.start] if not (t.is_space or t.is_punct)]
+        prepositions = [i for i, t in enumerate(named) if t.lower_ in _LABEL_PREPOSITIONS]
+        if prepositions and prepositions[-1] < len(named) - 1:
+            return True
+    return False
 
 
 def _after_preposition(doc: Doc, clause_start: int, start: int) -> bool:
