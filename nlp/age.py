@@ -32,7 +32,8 @@ on the Hamilton scale"), and those under an inclusion list of alternatives ("one
 three of the following:") or of exceptions ("Exemptions from this criterion:").
 Other persons include household contacts, caregivers, parents and guardians (whose consent an age may choose:
 "consent of a parent or guardian for patients under 18"), like the children's who sign an assent ("aged 7 to 17
-willing to sign assent": they may widen the window, never narrow it). A sentence opening with the place or group
+willing to sign assent", "under 18 but who are 13 or older will sign an assent": they may widen the window, never
+narrow it). A sentence opening with the place or group
 it is for ("For Japan only: ... age ≥ 20 years") states that subgroup's age.
 In the legacy layout ("Age: 18 and over Sex: Female ...") the next field's label is no unit; a number opening a
 criterion after another field's label ("Life expectancy:") is not an age; a word qualifying the number ("18 to
@@ -279,6 +280,8 @@ _NOT_A_COHORT_AFTER = re.compile(
     r"\s*(?::|(?:above|over|under|below|between|from|older|younger|up|less|greater|more)(?![a-z])|[<>≤≥\d])"
 )
 _ASSENT_REACH = 40
+# between two ages that describe one group: "under 18 but who are age 13 or older"
+_SAME_GROUP = re.compile(r"[\s,]*(?:but|and)\s+(?:who|that)\s+(?:are|is)\s+(?:aged?\s+)?")
 _NOT_ASSENTS = re.compile(r"\d|[.;]|(?<![a-z])(?:time|date|day|visit|at|on|when|as of|by|before|prior)(?![a-z])")
 _REQUIREMENT = re.compile(  # what the people an age names must do: "must have", "should also undergo"
     r"(?<![a-z])(?<!who )(?<!that )(?:must|should|are\s+required\s+to)\s+(?:(?:also|not|additionally)\s+)*"
@@ -461,6 +464,7 @@ def _bounds(
     bounds: list[_Bound] = []
     previous_end: int | None = 0 if after_header else None
     taken_end = 0
+    previous_bounds: list[_Bound] = []  # those of the statement that ends at previous_end
     single_at = -1  # where the number of the last accepted one-sided bound starts
     for m in _candidates(text, grammar):
         groups = m.groupdict()
@@ -488,12 +492,15 @@ def _bounds(
                 continue
             if extends:
                 bounds.pop()
+            _same_group_assents(text, previous_end, m, assents, previous_bounds)
             previous_end = taken_end = m.end()
+            previous_bounds = []
             if section == "inclusion":
-                bounds += [
+                previous_bounds = [
                     _Bound(low, "min", section, m.start(), ranged=True, widens=assents),
                     _Bound(high, "max", section, m.start(), ranged=True, widens=assents),
                 ]
+                bounds += previous_bounds
             continue
         unit = groups["u"]
         if not _is_age(text, m, groups, unit, after_age, grammar, context):
@@ -502,13 +509,26 @@ def _bounds(
         assents = _picks_who_assents(text, m)
         if value > MAX_AGE_YEARS or (assents and section == "exclusion"):
             continue
+        _same_group_assents(text, previous_end, m, assents, previous_bounds)
         previous_end = taken_end = m.end()
         single_at = m.start("n")
         phrase = groups.get("cmp") or groups["post"]
         op = "+" if phrase == "+" else grammar.comparators[re.sub(r"\s+", "", phrase)]
         bounds.append(_bound(value, op, section, grammar.units.get(unit or "", "year"), m.start()))
         bounds[-1].widens = assents
+        previous_bounds = bounds[-1:]
     return _consistent(bounds, text)
+
+
+def _same_group_assents(
+    text: str, previous_end: int | None, m: re.Match, assents: bool, previous_bounds: list[_Bound]
+) -> None:
+    """An age that picks the children who sign an assent also makes the age just before it do so when both describe
+    one group ("Patients under the age of 18 but who are age 13 or older will sign an assent"): those may widen the
+    window, never narrow it."""
+    if assents and previous_end is not None and _SAME_GROUP.fullmatch(text, previous_end, m.start()):
+        for bound in previous_bounds:
+            bound.widens = True
 
 
 def _and_range(text: str, start: int, width: float, grammar: _Grammar) -> bool:

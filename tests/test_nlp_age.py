@@ -402,6 +402,13 @@ def test_an_exception_named_before_a_list_of_requirements_keeps_their_ages():
         (("Patients 25 years or younger", "Parental consent and assent (children aged 9 to 14 only)"), (None, 25)),
         (("Children aged 6 to 17 years at the time of signing consent/assent",), (6, 17)),
         (("Age 12 years or older on the day of assent",), (12, None)),
+        (
+            (
+                "Participants must be 2 years of age or older. Those under the age of 18 but who are age 13 or older"
+                " will be asked to sign an assent form",
+            ),
+            (2, None),
+        ),
     ],
 )
 def test_an_age_that_picks_who_signs_an_assent_is_no_limit(lines: tuple, expected: tuple):
