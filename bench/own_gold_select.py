@@ -8,6 +8,7 @@
     .venv/bin/python bench/own_gold_select.py --set dev-c     # the 25 trials of the third tuning set
     .venv/bin/python bench/own_gold_select.py --set dev-d     # the 25 trials of the fourth tuning set
     .venv/bin/python bench/own_gold_select.py --set dev-f     # the 25 trials of the tuning set of ids ending in 8
+    .venv/bin/python bench/own_gold_select.py --set held-c    # the 40 trials of the third held-out set
 
 `--set held` (the default) draws the held-out set `bench/own_gold.jsonl`, `--set dev` the tuning set
 `bench/own_dev.jsonl` (`DEV` below).
@@ -57,6 +58,12 @@ one (`DEV_F_APART`; the held-out set's ids end in 9): 25 cancer trials, 18 namin
 legacy PDQ, 6 other legacy, 4 API v2 and 8 corpus texts. The pool holds 6 API v2 studies (3 naming a marker), 8 PDQ and
 5 other legacy records naming a marker, so each layout's marker share is met (the draw: 7 legacy PDQ, 6 other legacy,
 4 API v2, 8 corpus texts, 5, 4, 3 and 6 of them naming a marker).
+The third held-out set (`--set held-c`, `bench/own_held_c.jsonl`) is drawn exactly as the second one is, from ids
+ending in 6 with `random.Random(606)`, outside the shared gold sets and every own set drawn before it (`HELD_C_APART`;
+the second held-out set's ids end in 9, so it is apart without being read): 40 cancer trials, 10 per layout, 28
+naming a marker and 12 not when the pool allows. The pool holds 15 API v2 studies, one naming a marker, so that
+layout gets 4 trials (its 6 missing marker trials come from the other layouts' marker trials; the draw: 10 legacy
+PDQ, 10 other legacy, 4 API v2, 16 corpus texts, 7, 7, 1 and 13 of them naming a marker).
 """
 
 from __future__ import annotations
@@ -129,7 +136,26 @@ DEV_F = Draw(
     markers=18,
     apart_from=DEV_F_APART,
 )
-DRAWS = {"held": HELD, "dev": DEV, "dev-b": DEV_B, "held-b": HELD_B, "dev-c": DEV_C, "dev-d": DEV_D, "dev-f": DEV_F}
+# The labelled sets drawn before the third held-out set, which it avoids (the second held-out set's ids end in 9).
+HELD_C_APART = (*DEV_F_APART, ROOT / "bench" / "own_dev_f.jsonl")
+HELD_C = Draw(
+    "6",
+    606,
+    {"api-v2": 10, "corpus": 10, "legacy-pdq": 10, "legacy-other": 10},
+    corpus=True,
+    markers=28,
+    apart_from=HELD_C_APART,
+)
+DRAWS = {
+    "held": HELD,
+    "dev": DEV,
+    "dev-b": DEV_B,
+    "held-b": HELD_B,
+    "dev-c": DEV_C,
+    "dev-d": DEV_D,
+    "dev-f": DEV_F,
+    "held-c": HELD_C,
+}
 DEV_B_SIZE = 25
 
 
