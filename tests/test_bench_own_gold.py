@@ -1,6 +1,6 @@
 """The project's own labelled extraction sets: their files keep the gold schema, `--own` scores the held ones as
-own-held and own-held-b, and the tuning sets are scored as own-dev, own-dev-b, own-dev-c, own-dev-d and own-dev-f by
-default."""
+own-held, own-held-b and own-held-c, and the tuning sets are scored as own-dev, own-dev-b, own-dev-c, own-dev-d and
+own-dev-f by default."""
 
 from __future__ import annotations
 
@@ -19,11 +19,12 @@ from bench.eval_extraction import (
     OWN_DEV_F,
     OWN_GOLD,
     OWN_HELD_B,
+    OWN_HELD_C,
     Accuracy,
     Counts,
     evaluate,
 )
-from bench.own_gold_select import DEV, DEV_B, DEV_C, DEV_D, DEV_F, HELD_B, LAST_DIGIT, names_marker
+from bench.own_gold_select import DEV, DEV_B, DEV_C, DEV_D, DEV_F, HELD_B, HELD_C, LAST_DIGIT, names_marker
 
 ROWS = list(srsly.read_jsonl(OWN_GOLD))
 DEV_ROWS = list(srsly.read_jsonl(OWN_DEV))
@@ -32,6 +33,7 @@ DEV_C_ROWS = list(srsly.read_jsonl(OWN_DEV_C))
 HELD_B_ROWS = list(srsly.read_jsonl(OWN_HELD_B))
 DEV_D_ROWS = list(srsly.read_jsonl(OWN_DEV_D))
 DEV_F_ROWS = list(srsly.read_jsonl(OWN_DEV_F))
+HELD_C_ROWS = list(srsly.read_jsonl(OWN_HELD_C))
 ALTERATIONS = {"mutation", "fusion", "amplification", "deletion", "expression", "any"}
 MARKER_KEYS = {"gene", "alteration", "polarity", "min_copies"}
 
@@ -73,6 +75,16 @@ def test_the_second_held_out_set_holds_40_distinct_trials_outside_every_other_la
     assert sum(names_marker(row["criteria"]) for row in HELD_B_ROWS) == HELD_B.markers == 28
 
 
+def test_the_third_held_out_set_holds_40_distinct_trials_ending_in_6_outside_every_other_labelled_set():
+    ids = [row["nct_id"] for row in HELD_C_ROWS]
+    others = ROWS + DEV_ROWS + DEV_B_ROWS + HELD_B_ROWS + DEV_C_ROWS + DEV_D_ROWS + DEV_F_ROWS
+    shared = {row["nct_id"] for path in Path(GOLD_DIR).glob("*.jsonl") for row in srsly.read_jsonl(path)}
+    assert len(ids) == 40 and len(set(ids)) == 40
+    assert HELD_C.last_digit == "6" and all(re.fullmatch(r"NCT\d{8}", i) and i.endswith("6") for i in ids)
+    assert not set(ids) & (shared | {row["nct_id"] for row in others})
+    assert sum(names_marker(row["criteria"]) for row in HELD_C_ROWS) == HELD_C.markers == 28
+
+
 @pytest.mark.parametrize(
     ("rows", "draw"),
     [(DEV_C_ROWS, DEV_C), (DEV_D_ROWS, DEV_D), (DEV_F_ROWS, DEV_F)],
@@ -91,8 +103,8 @@ def test_the_later_tuning_sets_hold_25_distinct_trials_outside_every_other_label
 
 @pytest.mark.parametrize(
     "rows",
-    [ROWS, DEV_ROWS, DEV_B_ROWS, HELD_B_ROWS, DEV_C_ROWS, DEV_D_ROWS, DEV_F_ROWS],
-    ids=["own-held", "own-dev", "own-dev-b", "own-held-b", "own-dev-c", "own-dev-d", "own-dev-f"],
+    [ROWS, DEV_ROWS, DEV_B_ROWS, HELD_B_ROWS, DEV_C_ROWS, DEV_D_ROWS, DEV_F_ROWS, HELD_C_ROWS],
+    ids=["own-held", "own-dev", "own-dev-b", "own-held-b", "own-dev-c", "own-dev-d", "own-dev-f", "own-held-c"],
 )
 def test_every_line_has_the_schema_of_extraction_dev2(rows):
     for row in rows:
@@ -139,7 +151,7 @@ def _shared_gold(gold_dir: Path) -> dict:
     return nothing
 
 
-def test_own_scores_a_given_gold_file_as_own_held_or_own_held_b_with_the_dev_definitions(tmp_path):
+def test_own_scores_a_given_gold_file_as_own_held_own_held_b_or_own_held_c_with_the_dev_definitions(tmp_path):
     _shared_gold(tmp_path)
     own = tmp_path / "own.jsonl"
     expected = {
@@ -151,10 +163,11 @@ def test_own_scores_a_given_gold_file_as_own_held_or_own_held_b_with_the_dev_def
     srsly.write_jsonl(own, [_gold_row("NCT00000003", criteria, expected)])
 
     no_tuning = {"own_dev": None, "own_dev_b": None, "own_dev_c": None, "own_dev_d": None, "own_dev_f": None}
-    assert not {"own-held", "own-held-b"} & set(evaluate(tmp_path, **no_tuning))
-    for set_name, given in (("own-held", {"own": own}), ("own-held-b", {"own_b": own})):
+    held = {"own-held", "own-held-b", "own-held-c"}
+    assert not held & set(evaluate(tmp_path, **no_tuning))
+    for set_name, given in (("own-held", {"own": own}), ("own-held-b", {"own_b": own}), ("own-held-c", {"own_c": own})):
         scored = evaluate(tmp_path, **no_tuning, **given)
-        assert {"own-held", "own-held-b"} & set(scored) == {set_name}
+        assert held & set(scored) == {set_name}
         scores = scored[set_name]
         age, ecog, strict = scores["age"], scores["ecog_max"], scores["biomarker (gene, alteration, polarity)"]
         assert isinstance(age, Accuracy) and (age.right, age.total) == (1, 1)
