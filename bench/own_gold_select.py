@@ -7,6 +7,7 @@
     .venv/bin/python bench/own_gold_select.py --set held-b    # the 40 trials of the second held-out set
     .venv/bin/python bench/own_gold_select.py --set dev-c     # the 25 trials of the third tuning set
     .venv/bin/python bench/own_gold_select.py --set dev-d     # the 25 trials of the fourth tuning set
+    .venv/bin/python bench/own_gold_select.py --set dev-e     # the 25 trials of the fifth tuning set
     .venv/bin/python bench/own_gold_select.py --set dev-f     # the 25 trials of the tuning set of ids ending in 8
     .venv/bin/python bench/own_gold_select.py --set held-c    # the 40 trials of the third held-out set
 
@@ -52,6 +53,9 @@ in 0 with `random.Random(1010)`, outside the shared gold sets and `OWN_SETS` (th
 cancer trials, 18 naming a marker and 7 not, with quotas of 6 legacy PDQ, 6 other legacy, 5 API v2 and 8 corpus texts;
 the API v2 layout holds only 3 marker trials, so its fourth marker trial is drawn from the other layouts' (the draw:
 6 legacy PDQ, 7 other legacy, 4 API v2, 8 corpus texts).
+The fifth tuning set (`--set dev-e`, `bench/own_dev_e.jsonl`) is drawn the same way from ids ending in 4 with
+`random.Random(404)` (no other own set draws that digit, so none holds them): 25 cancer trials, 18 naming a marker
+and 7 not, with quotas of 6 legacy PDQ, 6 other legacy, 5 API v2 and 8 corpus texts.
 The tuning set of ids ending in 8 (`--set dev-f`, `bench/own_dev_f.jsonl`) is drawn as the fourth one is, from ids
 ending in 8 with `random.Random(808)`, outside the shared gold sets and every earlier own set but the second held-out
 one (`DEV_F_APART`; the held-out set's ids end in 9): 25 cancer trials, 18 naming a marker and 7 not, with quotas of 7
@@ -126,6 +130,7 @@ DEV_B = Draw("1", 101, {}, markers_only=True, corpus=True, modern_first=True)
 HELD_B = Draw("9", 909, {"api-v2": 10, "corpus": 10, "legacy-pdq": 10, "legacy-other": 10}, corpus=True, markers=28)
 DEV_C = Draw("5", 505, {"api-v2": 6, "corpus": 6, "legacy-pdq": 7, "legacy-other": 6}, corpus=True, markers=18)
 DEV_D = Draw("0", 1010, {"api-v2": 5, "corpus": 8, "legacy-pdq": 6, "legacy-other": 6}, corpus=True, markers=18)
+DEV_E = Draw("4", 404, {"api-v2": 5, "corpus": 8, "legacy-pdq": 6, "legacy-other": 6}, corpus=True, markers=18)
 # The labelled sets drawn before the tuning set of ids ending in 8, which it avoids (the held-out set's ids end in 9).
 DEV_F_APART = tuple(ROOT / "bench" / f"own_{name}.jsonl" for name in ("gold", "dev", "dev_b", "dev_c", "dev_d"))
 DEV_F = Draw(
@@ -153,6 +158,7 @@ DRAWS = {
     "held-b": HELD_B,
     "dev-c": DEV_C,
     "dev-d": DEV_D,
+    "dev-e": DEV_E,
     "dev-f": DEV_F,
     "held-c": HELD_C,
 }
