@@ -16,8 +16,9 @@ aside as "dev2-held": it is left out of "dev2-train", which is what rules are tu
 --set dev`) is scored by default beside dev and dev2-train: a tuning set, read its misses freely. So is "own-dev-b"
 (`bench/own_dev_b.jsonl`: 25 more, from modern layouts, API v2 studies and corpus texts; `--set dev-b`), and
 "own-dev-c" (`bench/own_dev_c.jsonl`: 25 cancer trials from all four layouts, 18 naming a marker; `--set dev-c`)
-and "own-dev-d" (`bench/own_dev_d.jsonl`: 25 more drawn the same way from other ids; `--set dev-d`), and "own-dev-f"
-(`bench/own_dev_f.jsonl`: 25 more drawn the same way from ids ending in 8; `--set dev-f`).
+and "own-dev-d" (`bench/own_dev_d.jsonl`: 25 more drawn the same way from other ids; `--set dev-d`), "own-dev-e"
+(`bench/own_dev_e.jsonl`: 25 more again, ids ending in 4; `--set dev-e`) and "own-dev-f" (`bench/own_dev_f.jsonl`: 25
+more drawn the same way from ids ending in 8; `--set dev-f`).
 
 `--own` also scores the project's own labelled trials (`bench/own_gold.jsonl`, labelled blind; see
 `bench/own_gold_select.py`) as "own-held", with the same definitions. Its misses were read on 2026-12-07 to find
@@ -51,6 +52,7 @@ OWN_DEV = ROOT / "bench" / "own_dev.jsonl"
 OWN_DEV_B = ROOT / "bench" / "own_dev_b.jsonl"
 OWN_DEV_C = ROOT / "bench" / "own_dev_c.jsonl"
 OWN_DEV_D = ROOT / "bench" / "own_dev_d.jsonl"
+OWN_DEV_E = ROOT / "bench" / "own_dev_e.jsonl"
 OWN_DEV_F = ROOT / "bench" / "own_dev_f.jsonl"
 OWN_HELD_B = ROOT / "bench" / "own_held_b.jsonl"
 OWN_HELD_C = ROOT / "bench" / "own_held_c.jsonl"
@@ -167,13 +169,14 @@ def evaluate(
     own_b: Path | None = None,
     own_dev_c: Path | None = OWN_DEV_C,
     own_dev_d: Path | None = OWN_DEV_D,
+    own_dev_e: Path | None = OWN_DEV_E,
     own_dev_f: Path | None = OWN_DEV_F,
     own_c: Path | None = None,
 ) -> dict[str, dict[str, Accuracy | Counts]]:
     """Scores by set ("dev", "dev2-train", "own-dev" unless `own_dev` is None, "own-dev-b" unless `own_dev_b` is
-    None, "own-dev-c", "own-dev-d" and "own-dev-f" likewise, "age_dev", "dev2-held" only when `held_back`, "own-held"
-    only with an `own` gold file, "own-held-b" only with an `own_b` one, "own-held-c" only with an `own_c` one), then by
-    field."""
+    None, "own-dev-c", "own-dev-d", "own-dev-e" and "own-dev-f" likewise, "age_dev", "dev2-held" only when
+    `held_back`, "own-held" only with an `own` gold file, "own-held-b" only with an `own_b` one, "own-held-c" only
+    with an `own_c` one), then by field."""
     dev2 = list(srsly.read_jsonl(gold_dir / "extraction_dev2.jsonl"))
     held = held_back_ids(dev2)
     results = {
@@ -188,6 +191,8 @@ def evaluate(
         results["own-dev-c"] = score_rows(srsly.read_jsonl(own_dev_c))
     if own_dev_d is not None:
         results["own-dev-d"] = score_rows(srsly.read_jsonl(own_dev_d))
+    if own_dev_e is not None:
+        results["own-dev-e"] = score_rows(srsly.read_jsonl(own_dev_e))
     if own_dev_f is not None:
         results["own-dev-f"] = score_rows(srsly.read_jsonl(own_dev_f))
     if held_back:

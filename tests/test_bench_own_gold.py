@@ -1,6 +1,6 @@
 """The project's own labelled extraction sets: their files keep the gold schema, `--own` scores the held ones as
-own-held, own-held-b and own-held-c, and the tuning sets are scored as own-dev, own-dev-b, own-dev-c, own-dev-d and
-own-dev-f by default."""
+own-held, own-held-b and own-held-c, and the tuning sets are scored as own-dev, own-dev-b, own-dev-c, own-dev-d,
+own-dev-e and own-dev-f by default."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from bench.eval_extraction import (
     OWN_DEV_B,
     OWN_DEV_C,
     OWN_DEV_D,
+    OWN_DEV_E,
     OWN_DEV_F,
     OWN_GOLD,
     OWN_HELD_B,
@@ -24,7 +25,7 @@ from bench.eval_extraction import (
     Counts,
     evaluate,
 )
-from bench.own_gold_select import DEV, DEV_B, DEV_C, DEV_D, DEV_F, HELD_B, HELD_C, LAST_DIGIT, names_marker
+from bench.own_gold_select import DEV, DEV_B, DEV_C, DEV_D, DEV_E, DEV_F, HELD_B, HELD_C, LAST_DIGIT, names_marker
 
 ROWS = list(srsly.read_jsonl(OWN_GOLD))
 DEV_ROWS = list(srsly.read_jsonl(OWN_DEV))
@@ -32,6 +33,7 @@ DEV_B_ROWS = list(srsly.read_jsonl(OWN_DEV_B))
 DEV_C_ROWS = list(srsly.read_jsonl(OWN_DEV_C))
 HELD_B_ROWS = list(srsly.read_jsonl(OWN_HELD_B))
 DEV_D_ROWS = list(srsly.read_jsonl(OWN_DEV_D))
+DEV_E_ROWS = list(srsly.read_jsonl(OWN_DEV_E))
 DEV_F_ROWS = list(srsly.read_jsonl(OWN_DEV_F))
 HELD_C_ROWS = list(srsly.read_jsonl(OWN_HELD_C))
 ALTERATIONS = {"mutation", "fusion", "amplification", "deletion", "expression", "any"}
@@ -77,7 +79,7 @@ def test_the_second_held_out_set_holds_40_distinct_trials_outside_every_other_la
 
 def test_the_third_held_out_set_holds_40_distinct_trials_ending_in_6_outside_every_other_labelled_set():
     ids = [row["nct_id"] for row in HELD_C_ROWS]
-    others = ROWS + DEV_ROWS + DEV_B_ROWS + HELD_B_ROWS + DEV_C_ROWS + DEV_D_ROWS + DEV_F_ROWS
+    others = ROWS + DEV_ROWS + DEV_B_ROWS + HELD_B_ROWS + DEV_C_ROWS + DEV_D_ROWS + DEV_E_ROWS + DEV_F_ROWS
     shared = {row["nct_id"] for path in Path(GOLD_DIR).glob("*.jsonl") for row in srsly.read_jsonl(path)}
     assert len(ids) == 40 and len(set(ids)) == 40
     assert HELD_C.last_digit == "6" and all(re.fullmatch(r"NCT\d{8}", i) and i.endswith("6") for i in ids)
@@ -87,12 +89,12 @@ def test_the_third_held_out_set_holds_40_distinct_trials_ending_in_6_outside_eve
 
 @pytest.mark.parametrize(
     ("rows", "draw"),
-    [(DEV_C_ROWS, DEV_C), (DEV_D_ROWS, DEV_D), (DEV_F_ROWS, DEV_F)],
-    ids=["own-dev-c", "own-dev-d", "own-dev-f"],
+    [(DEV_C_ROWS, DEV_C), (DEV_D_ROWS, DEV_D), (DEV_E_ROWS, DEV_E), (DEV_F_ROWS, DEV_F)],
+    ids=["own-dev-c", "own-dev-d", "own-dev-e", "own-dev-f"],
 )
 def test_the_later_tuning_sets_hold_25_distinct_trials_outside_every_other_labelled_set_18_naming_a_marker(rows, draw):
     ids = [row["nct_id"] for row in rows]
-    later = DEV_C_ROWS + DEV_D_ROWS + DEV_F_ROWS
+    later = DEV_C_ROWS + DEV_D_ROWS + DEV_E_ROWS + DEV_F_ROWS
     others = ROWS + DEV_ROWS + DEV_B_ROWS + HELD_B_ROWS + [row for row in later if row not in rows]
     shared = {row["nct_id"] for path in Path(GOLD_DIR).glob("*.jsonl") for row in srsly.read_jsonl(path)}
     assert len(ids) == 25 and len(set(ids)) == 25
@@ -103,8 +105,9 @@ def test_the_later_tuning_sets_hold_25_distinct_trials_outside_every_other_label
 
 @pytest.mark.parametrize(
     "rows",
-    [ROWS, DEV_ROWS, DEV_B_ROWS, HELD_B_ROWS, DEV_C_ROWS, DEV_D_ROWS, DEV_F_ROWS, HELD_C_ROWS],
-    ids=["own-held", "own-dev", "own-dev-b", "own-held-b", "own-dev-c", "own-dev-d", "own-dev-f", "own-held-c"],
+    [ROWS, DEV_ROWS, DEV_B_ROWS, HELD_B_ROWS, DEV_C_ROWS, DEV_D_ROWS, DEV_E_ROWS, DEV_F_ROWS, HELD_C_ROWS],
+    ids=["own-held", "own-dev", "own-dev-b", "own-held-b", "own-dev-c", "own-dev-d", "own-dev-e", "own-dev-f",
+         "own-held-c"],
 )
 def test_every_line_has_the_schema_of_extraction_dev2(rows):
     for row in rows:
@@ -162,7 +165,8 @@ def test_own_scores_a_given_gold_file_as_own_held_own_held_b_or_own_held_c_with_
     criteria = "Inclusion Criteria:\n- Aged 18 to 70 years\n- ECOG 0-1\n- Documented BRAF V600E mutation"
     srsly.write_jsonl(own, [_gold_row("NCT00000003", criteria, expected)])
 
-    no_tuning = {"own_dev": None, "own_dev_b": None, "own_dev_c": None, "own_dev_d": None, "own_dev_f": None}
+    no_tuning = {"own_dev": None, "own_dev_b": None, "own_dev_c": None, "own_dev_d": None, "own_dev_e": None,
+                 "own_dev_f": None}
     held = {"own-held", "own-held-b", "own-held-c"}
     assert not held & set(evaluate(tmp_path, **no_tuning))
     for set_name, given in (("own-held", {"own": own}), ("own-held-b", {"own_b": own}), ("own-held-c", {"own_c": own})):
@@ -175,14 +179,16 @@ def test_own_scores_a_given_gold_file_as_own_held_own_held_b_or_own_held_c_with_
         assert isinstance(strict, Counts) and (strict.tp, strict.fp, strict.fn) == (1, 0, 0)
 
 
-@pytest.mark.parametrize("set_name", ["own-dev", "own-dev-b", "own-dev-c", "own-dev-d", "own-dev-f"])
+@pytest.mark.parametrize("set_name", ["own-dev", "own-dev-b", "own-dev-c", "own-dev-d", "own-dev-e", "own-dev-f"])
 def test_the_tuning_sets_are_scored_by_default(tmp_path, set_name):
     nothing = _shared_gold(tmp_path)
     tuning = tmp_path / "own_dev.jsonl"
     expected = dict(nothing, age={"min_years": 18, "max_years": None})
     srsly.write_jsonl(tuning, [_gold_row("NCT00000013", "Inclusion Criteria:\n- Age 18 years or older", expected)])
 
-    given: dict[str, Path | None] = dict.fromkeys(("own_dev", "own_dev_b", "own_dev_c", "own_dev_d", "own_dev_f"))
+    given: dict[str, Path | None] = dict.fromkeys(
+        ("own_dev", "own_dev_b", "own_dev_c", "own_dev_d", "own_dev_e", "own_dev_f")
+    )
     assert set_name not in evaluate(tmp_path, **given)
     given[set_name.replace("-", "_")] = tuning
     age = evaluate(tmp_path, **given)[set_name]["age"]
