@@ -14,3 +14,8 @@ def test_a_positive_or_negative_brca_status_speaks_of_a_mutation():
         ("BRCA1", "mutation", "excluded"),
         ("BRCA2", "mutation", "excluded"),
     }
+
+
+def test_the_reciprocal_transcript_of_a_fusion_names_the_same_fusion():
+    text = "Inclusion Criteria:\n- Acute promyelocytic leukaemia with RARα-PML transcripts shown by RT-PCR\n"
+    assert triples(text) == {("PML", "fusion", "required"), ("RARA", "fusion", "required")}
