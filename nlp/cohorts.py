@@ -16,6 +16,11 @@ inhibitor:") and the criteria after it in its section: those indented under it, 
 level, the items up to the next header that is not a list of alternatives ("At least one of the following:" stays
 inside) or to an item of another list style at the header's level ("2. Tumor type:" after "* Phase 1 portion:" items).
 
+An entry header that names one part of the study ("Criteria for entry into the randomised part, which every patient
+of that part has to fulfil in full:") is a subgroup header too when its section holds two such headers or
+more (a pilot part and a randomized part, each with its own list); alone it may name the whole study ("Eligibility
+criteria for the phase II study:").
+
 A subgroup whose header says it is closed ("Phase 1 (Closed):") enrols no one: its criteria are in `closed`. When
 every other subgroup header of a section is closed, the one left open is everyone who can enrol now: its criteria
 are not subgroup-only.
@@ -29,6 +34,7 @@ from dataclasses import dataclass, field
 from nlp.polarity import DocContext
 
 HEADER_WORDS = 16  # words of a header: longer criteria ending with a colon open a list inside one rule
+ENTRY_HEADER_WORDS = 24  # words of an entry header naming a part: "Criteria for entry into the randomised part ...:"
 _OPENINGS = {"for", "in"}
 _WHOLE = {"all", "every", "each", "both"}  # opening the header or its subject: "For all participants:", "All phases:"
 _ENTRY = {"inclusion", "exclusion", "entry", "enrollment", "enrolment", "eligibility"}  # "For inclusion in the study"
@@ -59,13 +65,14 @@ def _subgroups(context: DocContext) -> Subgroups:
     current: int | None = None
     level: tuple[int, str] = (0, "")
     deeper = False
+    parts = _entry_part_headers(context)
     for k, offsets in enumerate(context.offsets):
         here = _level(context, k)
         if current is not None and (
             context.offsets[current].section != offsets.section or _leaves(here, level, deeper, k == current + 1)
         ):
             current = None
-        kind = _header(context, k)
+        kind = "subgroup" if k in parts else _header(context, k)
         if kind == "other" and current is not None and context.cues(k).has("modal"):
             kind = None  # "Patient disease status must be as follows:": a requirement opening a list, inside
         if kind == "subgroup":
@@ -85,6 +92,19 @@ def _subgroups(context: DocContext) -> Subgroups:
             continue  # the one subgroup still enrolling is everyone enrolling
         found.only.update((k, h) for k, h in governed.items() if h in open_headers)
     return found
+
+
+def _entry_part_headers(context: DocContext) -> set[int]:
+    """The entry headers naming one part, phase or cohort of the study ("Criteria for enrolment in the safety run-in
+    part:"), in sections that hold two of them or more."""
+    found: dict[str, set[int]] = {}
+    for k, offsets in enumerate(context.offsets):
+        text, words = _words(context, k)
+        if not text.endswith(":") or len(words) > ENTRY_HEADER_WORDS or not _ENTRY & set(words):
+            continue
+        if context.cues(k).has("cohort_noun"):
+            found.setdefault(offsets.section, set()).add(k)
+    return {k for headers in found.values() if len(headers) > 1 for k in headers}
 
 
 def _leaves(here: tuple[int, str], level: tuple[int, str], deeper: bool, first: bool) -> bool:

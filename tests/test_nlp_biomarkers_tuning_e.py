@@ -3,6 +3,7 @@ here."""
 
 from __future__ import annotations
 
+from nlp.extract import extract_text
 from tests.test_nlp_biomarkers import triples
 
 
@@ -19,3 +20,31 @@ def test_a_positive_or_negative_brca_status_speaks_of_a_mutation():
 def test_the_reciprocal_transcript_of_a_fusion_names_the_same_fusion():
     text = "Inclusion Criteria:\n- Acute promyelocytic leukaemia with RARα-PML transcripts shown by RT-PCR\n"
     assert triples(text) == {("PML", "fusion", "required"), ("RARA", "fusion", "required")}
+
+
+def _uncertain(text: str) -> set[tuple[str, str, str, str]]:
+    return {
+        (u.reason, u.biomarker.gene, u.biomarker.alteration, u.biomarker.polarity)
+        for u in extract_text(text).uncertain
+        if u.biomarker
+    }
+
+
+def test_an_entry_header_naming_one_of_two_parts_makes_its_items_that_parts_only():
+    text = (
+        "Inclusion Criteria:\n"
+        "Criteria for entry into the safety run-in part, which every patient of that part has to fulfil in full:\n"
+        "  - Advanced colorectal cancer of any KRAS status\n  - ECOG 0-2\n"
+        "Criteria for entry into the randomised part, which every patient of that part has to fulfil in full:\n"
+        "  - Advanced colorectal cancer with a KRAS G12C mutation\n  - ECOG 0-2\n"
+    )
+    assert triples(text) == set()
+    assert _uncertain(text) == {("cohort", "KRAS", "mutation", "required")}
+
+
+def test_a_single_entry_header_naming_a_phase_still_speaks_for_the_whole_study():
+    text = (
+        "Inclusion Criteria:\nEligibility criteria for enrolment in the phase II study are the following:\n"
+        "  - Advanced colorectal cancer with a KRAS G12C mutation\n  - ECOG 0-2\n"
+    )
+    assert triples(text) == {("KRAS", "mutation", "required")}
