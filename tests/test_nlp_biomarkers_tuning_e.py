@@ -1,5 +1,5 @@
-"""Biomarker classes found by the fifth tuning set `bench/own_dev_e.jsonl` (issue 13), each on sentences written
-here."""
+"""Biomarker classes found by the fifth tuning set `bench/own_dev_e.jsonl` (issue 13) and by a recall audit of the
+corpus records that name a marker but yield no marker fact, each on sentences written here."""
 
 from __future__ import annotations
 
@@ -48,3 +48,8 @@ def test_a_single_entry_header_naming_a_phase_still_speaks_for_the_whole_study()
         "  - Advanced colorectal cancer with a KRAS G12C mutation\n  - ECOG 0-2\n"
     )
     assert triples(text) == {("KRAS", "mutation", "required")}
+
+
+def test_egfr_written_with_a_lower_case_r_names_the_gene():
+    text = "Inclusion Criteria:\n- Pancreatic adenocarcinoma with EGFr staining of 2+ or more by immunohistochemistry\n"
+    assert triples(text) == {("EGFR", "expression", "required")}
