@@ -53,3 +53,18 @@ def test_a_single_entry_header_naming_a_phase_still_speaks_for_the_whole_study()
 def test_egfr_written_with_a_lower_case_r_names_the_gene():
     text = "Inclusion Criteria:\n- Pancreatic adenocarcinoma with EGFr staining of 2+ or more by immunohistochemistry\n"
     assert triples(text) == {("EGFR", "expression", "required")}
+
+
+def test_an_unknown_status_that_is_not_eligible_leaves_the_markers_facts_standing():
+    inclusion = "Inclusion Criteria:\n- ALK-rearranged lung cancer; patients of unknown ALK status are ineligible\n"
+    assert triples(inclusion) == {("ALK", "fusion", "required")}
+    exclusion = (
+        "Inclusion Criteria:\n- Metastatic breast cancer\nExclusion Criteria:\n"
+        "- HER2-overexpressing tumours, or tumours whose HER2 status is unknown\n"
+    )
+    assert triples(exclusion) == {("ERBB2", "expression", "excluded")}
+
+
+def test_an_unknown_status_that_is_allowed_still_leaves_the_marker_out():
+    text = "Inclusion Criteria:\n- Oestrogen receptor positive breast cancer, or oestrogen receptor status unknown\n"
+    assert triples(text) == set()

@@ -54,7 +54,7 @@ from nlp.biomarkers.scopes import (
 from nlp.biomarkers.words import PANEL_GENES
 from nlp.cohorts import Subgroups, subgroups
 from nlp.models import Biomarker, UncertainFact, Uncertainty
-from nlp.polarity import Cues, DocContext, cue_finder, doc_context
+from nlp.polarity import Cues, DocContext, cue_finder, doc_context, polarity
 from nlp.sections import add_kind
 
 LABEL_WORDS = 6  # words of a label that ends the criterion before the one it introduces ("For Phase 2 Part 2")
@@ -317,7 +317,7 @@ def _gene_relations(
         scanner.right(group, ev)
         scanner.left(group, ev, status_only=ev.found)
         consumed.update(range(min(ev.start, group.start), max(ev.end, group.end)))
-        if unknown_status(doc, span, cues, group, ev):
+        if unknown_status(doc, span, cues, group, ev) and not _unknown_excluded(scanner, group):
             # "If KRAS status is unknown, tissue is sent", "unknown EGFR status will require testing": a procedure
             if not (conditioned(doc, cues, group) or tested_when_unknown(cues, group, ev)):
                 status_unknown.update(gene for m in group.mentions for gene in m.genes)
@@ -332,6 +332,20 @@ def _gene_relations(
         if not mention_only(cues, group, ev, after):
             found.append((group, ev, ev.methods or methods))
     return found
+
+
+def _unknown_excluded(scanner: Scanner, group: Group) -> bool:
+    """The unknown status the criterion gives the group is excluded ("Patients with unknown HER2 status are not
+    eligible", an exclusion item "HER2 positive or unknown status"): the status must be known, which leaves the
+    group's other facts standing. In an exclusion criterion an unknown status said to be allowed ("HER2
+    overexpression (unknown HER2 status is not excluded)") is what an exclusion leaves open anyway: the marker's
+    exclusion stands too. A bare "status" ("KRAS status must be identified") says nothing unknown."""
+    cues = scanner.cues
+    said = cues.in_clause(("unknown_status",), *cues.clause(group.start))
+    if all(scanner.doc[c.start].lower_ == "status" for c in said):  # "KRAS status" alone: known, not unknown
+        return False
+    negated = cues.negated(group.start, group.end, scanner.span.label_, back_window=BACK_REACH)
+    return polarity(scanner.span.label_, negated) == "excluded"
 
 
 def _variant_relations(scanner: Scanner, mentions: list[Mention], consumed: set[int]) -> list[_Found]:
