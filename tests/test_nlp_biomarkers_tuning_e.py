@@ -68,3 +68,8 @@ def test_an_unknown_status_that_is_not_eligible_leaves_the_markers_facts_standin
 def test_an_unknown_status_that_is_allowed_still_leaves_the_marker_out():
     text = "Inclusion Criteria:\n- Oestrogen receptor positive breast cancer, or oestrogen receptor status unknown\n"
     assert triples(text) == set()
+
+
+def test_a_suspended_hyphen_names_both_hormone_receptors():
+    text = "Inclusion Criteria:\n- Oestrogen- or progesterone-receptor positive early breast cancer\n"
+    assert triples(text) == {("ESR1", "expression", "required"), ("PGR", "expression", "required")}
