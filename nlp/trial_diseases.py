@@ -10,8 +10,11 @@ when they count) and, when none of these names one, the keywords. The most speci
 (`nlp.diseases.most_specific`): a generic term listed beside specific ones ("Neoplasms; Kidney Neoplasms") is
 dropped, so the trial is no basket. A trial is a basket when a generic term (cancer, solid tumour, carcinoma ...)
 stands alone, or when its title or a statement says so ("solid tumours harbouring an NTRK fusion", "any tumour
-type"); then its generic terms decide beside the specific ones, the one its title names always among them ("Carcinoma"
-listed beside a title's "NTRK Fusion Positive Solid Tumors" does not narrow the basket to carcinomas).
+type"), or when its title and an inclusion criterion both name one generic kind narrower than "cancer" ("Patients With
+Solid Tumors" and "Histologically proven solid tumor that is refractory"; not before a list of the kinds taken,
+"solid tumor, including any of the following:"); then its generic terms decide beside the specific ones, the one its
+title names always among them ("Carcinoma" listed beside a title's "NTRK Fusion Positive Solid Tumors" does not narrow
+the basket to carcinomas).
 
 When a cancer is among the terms, only cancers decide ("Pain; Breast Cancer" is a breast cancer trial).
 Statements count only when the conditions and title name no specific cancer (nothing, or only "Neoplasms",
@@ -54,8 +57,9 @@ from nlp.models import Criterion, DiseaseFacts, DiseaseSource, DiseaseTerm, Enro
 from nlp.resources import read_vocab
 
 STATEMENTS_PATH = Path(__file__).resolve().parent / "vocab" / "disease_statements.jsonl"
+LIST_REACH = 50  # characters after a generic kind's name in which list words say a list of kinds follows
 MAX_STATEMENTS = 6  # the disease is stated among the first inclusion criteria; later ones are about other things
-_KINDS = ("cue", "basket", "screening", "side_effect")
+_KINDS = ("cue", "basket", "kind_list", "open_list", "screening", "side_effect")
 _TREATING = ("TREATMENT", "SUPPORTIVE_CARE")
 EXCLUSION_WORDS = "excluded_disease_words.jsonl"
 MAX_EXCLUSION_WORDS = 8  # a criterion that only names diseases is short; longer ones are not mapped (speed)
@@ -129,6 +133,21 @@ def _offered_with_a_kind(title_terms: list[DiseaseTerm], titles: list[str],
     return offered
 
 
+def _states_a_kind(term: DiseaseTerm, criteria: list[Criterion]) -> bool:
+    """A criterion states a generic kind as the trial's scope: not the broadest, "cancer" (registries also write it
+    for a kind the vocabulary lacks: "Cancer of the Urothelium"), and not around a list of the kinds taken ("solid
+    tumors, including any of the following:", "One of the following hematologic malignancies:"), unless the list
+    says it is open ("including but not limited to"). The list words are looked for up to LIST_REACH characters
+    after the kind's name: further on, they introduce something else ("... and meet one of the following criteria")."""
+    if term.criterion is None or not diseases.is_basket(term.id) \
+            or not any(map(diseases.is_basket, diseases.ancestors(term.id))):
+        return False
+    text = criteria[term.criterion].text
+    named = text.lower().find(term.text.lower())
+    around = text if named < 0 else text[:named + len(term.text) + LIST_REACH]
+    return _phrases()["kind_list"].search(around) is None or _phrases()["open_list"].search(text) is not None
+
+
 def _stated_in_title(title: str) -> bool:
     """The title says the participants have a cancer ("... in Patients With Stage I Non-small Cell Lung Cancer")."""
     cue = _phrases()["cue"].search(title)
@@ -176,10 +195,13 @@ def trial_diseases(study: dict, criteria: list[Criterion]) -> DiseaseFacts:
         found = [t for k in keywords for t in _terms(k, "keyword")]
     if any(diseases.is_cancer(t.id) for t in found):  # "Pain; Breast Cancer": the cancer decides
         found = [t for t in found if diseases.is_cancer(t.id)]
-    # a title that says it takes a generic kind ("... Fusion Positive Solid Tumors") names the basket's scope; a
-    # narrower generic term the conditions list beside it ("Carcinoma") does not narrow the basket to that
+    # a title that says it takes a generic kind ("... Fusion Positive Solid Tumors"), or names one an inclusion
+    # criterion states too ("Patients With Solid Tumors" and "Histologically proven solid tumor"), names the basket's
+    # scope; the cancers the conditions list beside it are examples, and a narrower generic term ("Carcinoma") does
+    # not narrow the basket to that
+    stated_generic = {t.id for t in stated if _states_a_kind(t, criteria)}
     title_scope = [t for t in title_terms for title in titles[:1]
-                   if diseases.is_basket(t.id) and _phrases()["basket"].search(title)]
+                   if diseases.is_basket(t.id) and (t.id in stated_generic or _phrases()["basket"].search(title))]
     baskets_said = says_basket or bool(title_scope)
     specific = _most_specific([t for t in found if not diseases.is_basket(t.id)])
     specific += [t for t in _offered_with_a_kind(title_terms, titles[:1], specific) if diseases.is_cancer(t.id)]

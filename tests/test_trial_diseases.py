@@ -81,6 +81,45 @@ def test_the_generic_kind_a_basket_title_names_decides_beside_a_narrower_generic
     assert found.basket is True and {"solid tumour", "carcinoma", "sarcoma"} <= {t.name for t in found.terms}
 
 
+@pytest.mark.parametrize(("nct_id", "kind"), [
+    ("NCT00003985", "solid tumour"),  # "... Patients With Solid Tumors"; "Histologically ... proven solid tumor that is
+    # refractory"; conditions "Lung Cancer; Unspecified Adult Solid Tumor"
+    ("NCT02465060", "solid tumour"),  # NCI-MATCH: "... Advanced Refractory Solid Tumors, Lymphomas, or Multiple
+    # Myeloma"; "histologically documented solid tumors or ... lymphoma ... and meet one of the following criteria"
+    ("NCT00004114", "hematologic cancer"),  # "... Advanced Hematologic Cancer"; "Histologically proven advanced
+    # hematologic malignancy"; conditions "Leukemia; Lymphoma; Myelodysplastic Syndromes"
+])
+def test_a_generic_kind_the_title_and_an_inclusion_criterion_both_state_makes_a_basket(nct_id, kind):
+    found = facts(nct_id)
+    assert found.basket is True and kind in names(nct_id)
+
+
+@pytest.mark.parametrize("nct_id", [
+    "NCT00007813",  # "Histologically proven malignant solid tumor, including any of the following:"
+    "NCT00005804",  # "Histologically proven hematologic malignancy of 1 of the following types:"
+])
+def test_a_generic_kind_stated_with_a_list_of_the_kinds_taken_makes_no_basket(nct_id):
+    assert facts(nct_id).basket is False
+
+
+def study(title: str, conditions: list[str], *inclusion: str) -> DiseaseFacts:
+    record = {"protocolSection": {"identificationModule": {"nctId": "NCT00000001", "briefTitle": title},
+                                  "conditionsModule": {"conditions": conditions}}}
+    return trial_diseases(record, [Criterion(section="inclusion", text=t, span=(0, len(t))) for t in inclusion])
+
+
+def test_a_generic_kind_stated_before_an_open_list_makes_a_basket():
+    found = study("Drug X in Treating Patients With Solid Tumors", ["Breast Cancer", "Lung Cancer"],
+                  "Histologically confirmed solid tumor, including but not limited to breast or lung cancer")
+    assert found.basket is True and "solid tumour" in {t.name for t in found.terms}
+
+
+def test_cancer_in_the_title_and_a_criterion_makes_no_basket_it_also_names_kinds_the_vocabulary_lacks():
+    found = study("Drug X in Treating Patients With Advanced Cancer", ["Bladder Cancer", "Urethral Cancer"],
+                  "Histologically confirmed cancer of the urothelium")
+    assert found.basket is False and "cancer" not in {t.name for t in found.terms}
+
+
 def test_non_cancer_words_in_a_cancer_trial_do_not_decide():
     # NAVIGATE's bilirubin criterion names Gilbert's disease; the conditions name cancers
     assert "Gilbert syndrome" not in names("NCT02576431")
