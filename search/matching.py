@@ -13,9 +13,9 @@ back, a second, deeper retrieval (at most DEEP_CANDIDATES) follows.
 
 Ranking in tiers: potentially eligible with the diagnosis met; potentially eligible with the diagnosis unknown;
 then not eligible. Within a tier: open before closed; then biomarker specificity (exact alteration and
-threshold > an `any` alteration > a required gene the patient carries, kind not known to fit > no biomarker
-named > biomarker not shown); then met minus unknown criteria; then text relevance (which counts the patient's
-gene names anywhere in the trial's text, criteria included).
+threshold > an `any` alteration > a required gene the patient carries, kind not known to fit > the patient's gene
+named only in the trial's text, criteria included > no biomarker named > biomarker not shown); then met minus
+unknown criteria; then text relevance.
 With a location (resolved first: `search.geo.place_patient`), only trials with a site within the radius are
 candidates, unless `include_unlocated` also asks for those that list no site location; each result then
 carries its nearest site and distance. Every result carries the trial's contacts.
@@ -88,14 +88,14 @@ def score_of(tier: int, open_: bool, specificity: int, met: int, unknown: int, r
 
 
 def _specificity(shown: int, doc: IndexDocument, patient: PatientProfile) -> int:
-    """Biomarker specificity for ranking: 4 exact alteration (and threshold), 3 through an `any` alteration,
-    2 the trial is about a gene the patient is positive for (a required biomarker, or named in its text) but
-    whether the kind fits is not known, 1 no biomarker named, 0 a required biomarker not shown met."""
+    """Biomarker specificity for ranking: 5 exact alteration (and threshold), 4 through an `any` alteration,
+    3 the trial requires a gene the patient is positive for but whether the kind fits is not known, 2 its text names
+    such a gene (no requirement read), 1 no biomarker named, 0 a required biomarker not shown met."""
     if shown >= 2:
-        return shown + 1
+        return shown + 2
     positive = {b.gene for b in patient.biomarkers if b.status == "positive"}
     if any(b.polarity == "required" and b.gene in positive for b in doc.facts.biomarkers):
-        return 2
+        return 3
     return 2 if not positive.isdisjoint(doc.gene_mentions) else shown
 
 

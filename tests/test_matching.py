@@ -437,6 +437,15 @@ def test_a_trial_naming_the_patients_gene_only_in_its_text_ranks_above_one_namin
     assert judge(about, who, 0.0).score > judge(plain, who, 1.0).score
 
 
+def test_a_trial_requiring_the_patients_gene_of_a_kind_not_known_to_fit_ranks_above_one_naming_it_in_its_text():
+    from search.matching import judge
+    who = patient(biomarkers=[{"gene": "KIT", "alteration": "mutation", "variant": "A502_Y503dup"}])
+    requires = trial(biomarkers=[marker(gene="KIT", alteration="expression", polarity="required")])
+    names = trial().model_copy(update={"nct_id": "NCT00000010", "gene_mentions": ["KIT"]})
+    assert kinds(requires, who, "biomarker") == ["unknown"]
+    assert judge(requires, who, 0.0).score > judge(names, who, 1.0).score
+
+
 def test_eligible_trials_with_the_diagnosis_met_rank_above_those_with_it_unknown():
     from nlp.models import DiseaseFacts, DiseaseTerm
     from search.matching import judge
