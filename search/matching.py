@@ -12,10 +12,10 @@ cancer" patient finds "colorectal neoplasms" trials). Status, age, sex and locat
 back, a second, deeper retrieval (at most DEEP_CANDIDATES) follows.
 
 Ranking in tiers: potentially eligible with the diagnosis met; potentially eligible with the diagnosis unknown;
-then not eligible. Within a tier: open before closed; then biomarker specificity (exact alteration and
-threshold > an `any` alteration > a required gene the patient carries, kind not known to fit > the patient's gene
-named only in the trial's text, criteria included > no biomarker named > biomarker not shown); then met minus
-unknown criteria; then text relevance.
+then not eligible. Within a tier: open before closed; then biomarker specificity (a requirement naming the
+patient's very variant > exact alteration and threshold > an `any` alteration > a required gene the patient
+carries, kind not known to fit > the patient's gene named only in the trial's text, criteria included > no
+biomarker named > biomarker not shown); then met minus unknown criteria; then text relevance.
 With a location (resolved first: `search.geo.place_patient`), only trials with a site within the radius are
 candidates, unless `include_unlocated` also asks for those that list no site location; each result then
 carries its nearest site and distance. Every result carries the trial's contacts.
@@ -36,7 +36,7 @@ from search.diagnosis import Diagnosis, broader_and_narrower, diagnosis_verdict,
 from search.fields import tokens
 from search.geo import nearest_site, trial_contacts
 from search.models import IndexDocument, MatchResult, PatientProfile
-from search.verdicts import evaluate
+from search.verdicts import evaluate, same_variant
 
 DEFAULT_STATUSES: tuple[str, ...] = OPEN_STATUSES
 MIN_CANDIDATES = 40
@@ -88,15 +88,23 @@ def score_of(tier: int, open_: bool, specificity: int, met: int, unknown: int, r
 
 
 def _specificity(shown: int, doc: IndexDocument, patient: PatientProfile) -> int:
-    """Biomarker specificity for ranking: 5 exact alteration (and threshold), 4 through an `any` alteration,
-    3 the trial requires a gene the patient is positive for but whether the kind fits is not known, 2 its text names
-    such a gene (no requirement read), 1 no biomarker named, 0 a required biomarker not shown met."""
+    """Biomarker specificity for ranking: 6 a requirement names the patient's very variant (BRAF V600E), 5 exact
+    alteration (and threshold), 4 through an `any` alteration, 3 the trial requires a gene the patient is positive for
+    but whether the kind fits is not known, 2 its text names such a gene (no requirement read), 1 no biomarker
+    named, 0 a required biomarker not shown met."""
     if shown >= 2:
-        return shown + 2
+        return 6 if shown == 3 and _names_the_variant(doc, patient) else shown + 2
     positive = {b.gene for b in patient.biomarkers if b.status == "positive"}
     if any(b.polarity == "required" and b.gene in positive for b in doc.facts.biomarkers):
         return 3
     return 2 if not positive.isdisjoint(doc.gene_mentions) else shown
+
+
+def _names_the_variant(doc: IndexDocument, patient: PatientProfile) -> bool:
+    """A requirement of the trial names a variant the patient carries (not only the gene and kind)."""
+    found = [b for b in patient.biomarkers if b.status == "positive" and b.variant]
+    return any(b.polarity == "required" and b.variant and p.gene == b.gene and same_variant(b.variant, p.variant)
+               for b in doc.facts.biomarkers for p in found)
 
 
 def judge(doc: IndexDocument, patient: PatientProfile, relevance: float,

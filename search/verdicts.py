@@ -81,7 +81,8 @@ def _patient_marker(p: PatientBiomarker) -> str:
     return f"{p.gene} {p.variant or p.alteration}{copies}"
 
 
-def _same_variant(a: str | None, b: str | None) -> bool:
+def same_variant(a: str | None, b: str | None) -> bool:
+    """The same variant, written with or without spaces, in any case ("V600E", "v600e")."""
     return a is not None and b is not None and a.replace(" ", "").lower() == b.replace(" ", "").lower()
 
 
@@ -138,7 +139,7 @@ def _against(b: Biomarker, p: PatientBiomarker) -> _Finding:
         return _Finding("not_met", f"the patient's test found {have}, not a {b.alteration}", p.gene)
     if b.variant and not p.variant:
         return _Finding("unknown", f"the patient has {have} but the variant is not given", p.gene)
-    if b.variant and not _same_variant(b.variant, p.variant):
+    if b.variant and not same_variant(b.variant, p.variant):
         return _Finding("not_met", f"the patient has {have}", p.gene)
     if p.alteration == "amplification" and b.min_copies is not None and p.copies is None:
         return _Finding("unknown", f"the patient has {have} but the copy number is not given", p.gene)
@@ -155,7 +156,7 @@ def _strongest(findings: list[_Finding]) -> _Finding:
 
 def _rules_out(n: PatientBiomarker, b: Biomarker) -> bool:
     """Does a negative result cover b: every kind, or b's kind (and b's variant when it names one)?"""
-    return n.alteration in ("any", b.alteration) and (n.variant is None or _same_variant(n.variant, b.variant))
+    return n.alteration in ("any", b.alteration) and (n.variant is None or same_variant(n.variant, b.variant))
 
 
 def _negative_words(n: PatientBiomarker) -> str:

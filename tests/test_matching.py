@@ -446,6 +446,15 @@ def test_a_trial_requiring_the_patients_gene_of_a_kind_not_known_to_fit_ranks_ab
     assert judge(requires, who, 0.0).score > judge(names, who, 1.0).score
 
 
+def test_a_trial_requiring_the_patients_very_variant_ranks_above_one_requiring_the_kind_of_alteration():
+    from search.matching import judge
+    who = patient(biomarkers=[{"gene": "BRAF", "alteration": "mutation", "variant": "V600E"}])
+    variant = trial(biomarkers=[marker(gene="BRAF", alteration="mutation", variant="v600e")])
+    kind = trial(biomarkers=[marker(gene="BRAF", alteration="mutation")]).model_copy(update={"nct_id": "NCT00000010"})
+    assert kinds(variant, who, "biomarker") == kinds(kind, who, "biomarker") == ["met"]
+    assert judge(variant, who, 0.0).score > judge(kind, who, 1.0).score
+
+
 def test_eligible_trials_with_the_diagnosis_met_rank_above_those_with_it_unknown():
     from nlp.models import DiseaseFacts, DiseaseTerm
     from search.matching import judge
