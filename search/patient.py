@@ -29,6 +29,7 @@ from nlp.disease_scales import scale_ids
 from nlp.vocab import GeneRef, normalize_gene, positive_alteration
 from search.geo import KM_PER_MILE
 from search.models import PatientBiomarker, PatientProfile
+from search.verdicts import same_variant
 
 TERMS_PATH = Path(__file__).with_name("patient_terms.json")
 
@@ -163,11 +164,7 @@ def _tested_genes(value) -> list[str]:
 def _covers(negative: PatientBiomarker, positive: PatientBiomarker) -> bool:
     """Does a negative result rule out what a positive one states (same gene, kind and variant)?"""
     return (negative.alteration in ("any", positive.alteration)
-            and (negative.variant is None or _same_variant(negative.variant, positive.variant)))
-
-
-def _same_variant(a: str | None, b: str | None) -> bool:
-    return a is not None and b is not None and a.replace(" ", "").lower() == b.replace(" ", "").lower()
+            and (negative.variant is None or same_variant(negative.variant, positive.variant)))
 
 
 def _check_results(markers: list[PatientBiomarker], fields: list[str]) -> None:
