@@ -141,6 +141,19 @@ def test_a_disease_inside_a_sentence_is_found_with_its_span():
     assert text[match.start : match.end] == match.text
 
 
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("A Study of Drug X in Advanced Solid Tumors", ["TM:solid_tumor"]),
+        ("Drug Y in Cancer Patients With a Specific Genetic Mutation", ["DOID:162"]),
+        ("Exercise for Patients Treated as Cancer Outpatients", ["DOID:162"]),
+    ],
+)
+def test_a_function_word_before_a_basket_term_names_no_site(title, expected):
+    """ "Abdominal Cancer" is an unknown kind of cancer, but "in" or "as" before "Cancer" names no site."""
+    assert [m.id for m in map_condition(title)] == expected
+
+
 def test_coordinated_sites_share_the_head_noun():
     assert [m.name for m in map_condition("Patients with lung or breast cancer")] == ["lung cancer", "breast cancer"]
     listed = map_condition("bacterial, viral, or fungal infection")
