@@ -201,6 +201,15 @@ def test_the_items_after_a_criterion_introducing_allowed_exceptions_are_not_excl
                     ("exclusion", "Asthma")) == []
 
 
+@pytest.mark.parametrize("opening", [
+    "No other cancer, except the FOLLOWING",
+    "No other malignancy unless it is one of the following  --",
+    "Prior malignancies are excluded except:",
+])
+def test_an_exceptions_opening_ending_in_capitals_or_without_a_colon_still_opens_the_exceptions(opening):
+    assert excluded(("exclusion", opening), ("exclusion", "Multiple myeloma")) == []
+
+
 def test_a_trial_accepting_healthy_volunteers_excludes_no_disease_its_criteria_may_hold_for_one_group_only():
     study = {"protocolSection": {"conditionsModule": {"conditions": ["Asthma"]},
                                  "eligibilityModule": {"healthyVolunteers": True}}}
