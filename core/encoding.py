@@ -48,7 +48,7 @@ def decode_bytes(data: bytes) -> tuple[str, bool]:
 
 def scrub_text(text: str) -> tuple[str, bool]:
     """`text` with every lone surrogate replaced by U+FFFD (same length)."""
-    if _SURROGATE.search(text) is None:
+    if text.isascii() or _SURROGATE.search(text) is None:  # isascii reads a flag the string keeps: no scan
         return text, False
     return _SURROGATE.sub(REPLACEMENT, text), True
 

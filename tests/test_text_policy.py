@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from core.encoding import decode_bytes, load_json
+from core.encoding import decode_bytes, load_json, scrub_text
 from ingest.loaders import iter_source
 from ingest.store import RawStore
 from ingest.sync import ingest_files
@@ -42,6 +42,12 @@ def test_invalid_bytes_and_lone_surrogates_become_replacement_characters_of_the_
     assert decode_bytes("Grade ≥ 2".encode()) == ("Grade ≥ 2", False)
     assert load_json('{"a": ["x \\udfff y", {"\\ud800": 1}]}', "t.json") == ({"a": ["x \ufffd y", {"\ufffd": 1}]}, True)
     assert load_json('{"a": "\\ud83d\\ude00"}', "t.json") == ({"a": "😀"}, False)
+
+
+def test_scrub_text_passes_ascii_and_surrogate_free_text_as_is_and_repairs_a_lone_surrogate():
+    assert scrub_text("ECOG 0-1") == ("ECOG 0-1", False)
+    assert scrub_text("ECOG ≤ 2") == ("ECOG ≤ 2", False)
+    assert scrub_text("ECOG ≤ 2 \udc00") == ("ECOG ≤ 2 \ufffd", True)
 
 
 def test_a_lone_surrogate_in_one_study_is_repaired_and_its_neighbours_are_stored(tmp_path: Path):
