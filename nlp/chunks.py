@@ -28,9 +28,11 @@ _PIECE = re.compile(r"\w+|[^\w\s]")
 
 def tokenize(tokenizer: Tokenizer, text: str) -> Doc:
     """`tokenizer(text)`, except that chunks over MAX_CHUNK_CHARS are split by `_PIECE` in linear time."""
-    chunks = list(_LONG_CHUNK.finditer(text))
-    if not chunks:
+    # str.split cuts at the characters `\s` matches: when no piece it gives is long, the search finds nothing, and
+    # splitting is quicker than the search
+    if max(map(len, text.split()), default=0) <= MAX_CHUNK_CHARS:
         return tokenizer(text)
+    chunks = list(_LONG_CHUNK.finditer(text))
     words: list[str] = []
     spaces: list[bool] = []
     done = 0

@@ -46,6 +46,14 @@ def test_nested_parentheses_cost_no_suffix_search_over_the_whole_chunk():
     assert sum(scanned) < 10 * MAX_CHUNK_CHARS
 
 
+def test_a_long_chunk_between_unicode_spaces_is_cut_in_linear_time():
+    tokenizer = get_nlp().tokenizer.tokenizer
+    text = "ECOG\u00a0" + "(" * 300 + ")" * 300 + "\u2003x"
+    doc = tokenize(tokenizer, text)
+    assert doc.text == text
+    assert [t.text for t in doc if not t.is_space][1:601] == list("(" * 300 + ")" * 300)
+
+
 def test_a_text_without_long_chunks_is_tokenized_by_spacy_as_before():
     tokenizer = get_nlp().tokenizer.tokenizer
     text = "Inclusion Criteria:\n* ANC ≥ 1.5 x 10^9/L (or ≥1500/mm3); ECOG≤2, age>=18 http://www.fda.gov/x"
