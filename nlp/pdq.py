@@ -99,8 +99,8 @@ def item_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
             depth, listed = 0, False  # a header or label ends any list and bracket left open before it
             if at > start:
                 cuts.add(at)
-        elif depth == 0 and not listed and previous and _opens_item(word, previous, words):
-            cuts.add(at)
+        elif depth == 0 and not listed and previous and "A" <= word[0] <= "Z" and _opens_item(word, previous, words):
+            cuts.add(at)  # (`_opens_item` is true only of a word opening with a capital: tested first, cheaply)
         depth = max(0, depth + word.count("(") + word.count("[") - word.count(")") - word.count("]"))
         if (word.endswith(":") and chunk.end() not in colons and depth == 0) or word in words.alternatives:
             listed = True  # "one of the following:", "Eligible subtypes:", "... OR": its items stay together

@@ -55,6 +55,14 @@ def test_names_units_brackets_alternatives_and_listed_items_stay_in_their_item(p
     assert items(f"PATIENT CHARACTERISTICS: Age: 18 and over {paragraph}")[-1] == kept
 
 
+def test_only_a_word_opening_with_a_capital_letter_a_to_z_opens_an_item():
+    text = "DISEASE CHARACTERISTICS: Breast cancer Östrogen receptor positive 3 lesions No prior chemotherapy ECOG 0-1"
+    assert items(text) == [
+        "DISEASE CHARACTERISTICS:", "Breast cancer Östrogen receptor positive 3 lesions", "No prior chemotherapy",
+        "ECOG 0-1",
+    ]
+
+
 def test_text_without_pdq_headers_is_not_cut_at_capitalised_words():
     text = "Inclusion Criteria:\n- Adenocarcinoma of the breast No prior chemotherapy Age: 18 and over"
     assert items(text) == ["Adenocarcinoma of the breast No prior chemotherapy Age: 18 and over"]
