@@ -99,8 +99,11 @@ def _entry_part_headers(context: DocContext) -> set[int]:
     part:"), in sections that hold two of them or more."""
     found: dict[str, set[int]] = {}
     for k, offsets in enumerate(context.offsets):
-        text, words = _words(context, k)
-        if not text.endswith(":") or len(words) > ENTRY_HEADER_WORDS or not _ENTRY & set(words):
+        text = context.text[offsets.start_char : offsets.end_char].strip()
+        if not text.endswith(":"):
+            continue
+        words = _words(text)
+        if len(words) > ENTRY_HEADER_WORDS or not _ENTRY & set(words):
             continue
         if context.cues(k).has("cohort_noun"):
             found.setdefault(offsets.section, set()).add(k)
@@ -125,11 +128,9 @@ def _level(context: DocContext, k: int) -> tuple[int, str]:
     return len(line) - len(line.lstrip()), style
 
 
-def _words(context: DocContext, k: int) -> tuple[str, list[str]]:
-    offsets = context.offsets[k]
-    text = context.text[offsets.start_char : offsets.end_char].strip()
+def _words(text: str) -> list[str]:
     words = [w.strip("*-•·.,:;()[]").lower() for w in text.split()]
-    return text, [w for w in words if w]
+    return [w for w in words if w]
 
 
 def _closed(context: DocContext, k: int) -> bool:
@@ -140,8 +141,12 @@ def _closed(context: DocContext, k: int) -> bool:
 
 def _header(context: DocContext, k: int) -> str | None:
     """ "subgroup", "alternatives" or "other" when criterion `k` is a header, else None."""
-    text, words = _words(context, k)
-    if not text.endswith(":") or not words or len(words) > HEADER_WORDS:
+    offsets = context.offsets[k]
+    text = context.text[offsets.start_char : offsets.end_char].strip()
+    if not text.endswith(":"):
+        return None  # most criteria: their words are not needed
+    words = _words(text)
+    if not words or len(words) > HEADER_WORDS:
         return None
     cues = context.cues(k)
     if cues.has("alternatives_header"):
