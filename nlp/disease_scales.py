@@ -61,7 +61,7 @@ _WORD = re.compile(r"\w+")
 _OR = re.compile(r"\bor\b", re.I)
 _OFF_STATE = re.compile(r"(?<!wearing-)(?<!wearing )\boff\b", re.I)  # not "wearing-off fluctuations"
 _SENTENCE_END = re.compile(r"[.;]\s")
-_NO_BEFORE = re.compile(r"\bno\s+$", re.I)  # "No New York Heart Association ...": "no new" is no pseudo-negation here
+NO_BEFORE = re.compile(r"\bno\s+$", re.I)  # "No New York Heart Association ...": "no new" is no pseudo-negation here
 
 
 @dataclass(frozen=True)
@@ -205,12 +205,12 @@ class DiseaseScaleExtractor:
                 listed = criterion.section == "inclusion" and _in_a_list(text, context.offsets, k)
                 for m in mentions:
                     words = doc.char_span(m.start, m.end, alignment_mode="expand")
-                    negated = _NO_BEFORE.search(text[max(criterion.start_char, m.start - 8):m.start]) is not None \
+                    negated = NO_BEFORE.search(text[max(criterion.start_char, m.start - 8):m.start]) is not None \
                         or words is not None and cues.negated(words.start, words.end, criterion.section)
                     if negated and criterion.section == "exclusion":
                         continue  # "Exclusion: No NYHA class III/IV": which way it was meant is not certain
                     if not negated and criterion.section == "inclusion" and (
-                            listed or len(_WORD.findall(text, _sentence_start(text, criterion.start_char, m.start),
+                            listed or len(_WORD.findall(text, sentence_start(text, criterion.start_char, m.start),
                                                         m.start)) > SUBJECT_WORDS
                             or _OR.search(text, m.end, criterion.end_char)):
                         continue  # maybe an item of "No cardiac disease, including any of the following:"
@@ -222,7 +222,7 @@ class DiseaseScaleExtractor:
         return doc
 
 
-def _sentence_start(text: str, start: int, at: int) -> int:
+def sentence_start(text: str, start: int, at: int) -> int:
     """Where the sentence holding `at` starts, within a criterion starting at `start` (legacy criteria run on)."""
     ends = [m.end() for m in _SENTENCE_END.finditer(text, start, at)]
     return ends[-1] if ends else start

@@ -26,6 +26,7 @@ from core.encoding import scrub_text
 from nlp.models import AgeWindow, PerformanceStatus, RegistrySex, TrialCriteria
 from nlp.pipeline import get_nlp, make_doc_text
 from nlp.sections import criteria_offsets
+from nlp.stages import for_a_cancer
 from nlp.text import clean_texts
 from nlp.trial_diseases import trial_diseases
 
@@ -106,6 +107,7 @@ def _assemble(doc: Doc, text: str, nct_id: str | None) -> TrialCriteria:
         "prior_therapies": found.get("prior_therapies") or [],
         "labs": found.get("labs") or [],
         "disease_scales": found.get("disease_scales") or [],
+        "stages": found.get("stages") or [],
         "uncertain": found.get("uncertain") or [],
         "criteria": _criteria(doc, text, found),
     }
@@ -147,7 +149,7 @@ def _with_registry(facts: TrialCriteria, study: dict) -> TrialCriteria:
     sex = str(module.get("sex") or "ALL").upper()
     facts.sex = _SEXES.get(sex, "ALL")
     facts.diseases = trial_diseases(study, facts.criteria)
-    return facts
+    return for_a_cancer(facts)
 
 
 def extract_text(text: str | None, nct_id: str | None = None) -> TrialCriteria:

@@ -110,6 +110,23 @@ class DiseaseScale(_Model):
     span: Span
 
 
+class CancerStage(_Model):
+    """A limit on the cancer's stage (`nlp.stages`): the patient's stage must lie in [low, high] (required) or
+    outside it (excluded); low and high are ordinals `numeral * 100 + letter * 10 + number` (IIIB = 320 to 329),
+    None leaves that side open."""
+
+    system: str | None = Field(default=None, description="staging system id of nlp/vocab/cancer_stages.jsonl, "
+                                                         "None when the text names none")
+    low: int | None = None
+    high: int | None = None
+    words: str = Field(description="the values as written, e.g. 'IIIB to IV', 'III or higher'")
+    alternative: str | None = Field(default=None, description="words of an alternative the stage does not decide "
+                                                              "('or recurrent disease'): outside the limit is unknown")
+    polarity: Polarity
+    criterion: int
+    span: Span
+
+
 class Criterion(_Model):
     section: Section
     text: str = Field(description="the criterion's text, unescaped, bullets stripped")
@@ -150,6 +167,7 @@ class TrialCriteria(_Model):
     cns_metastases: CnsMetastases = Field(default_factory=CnsMetastases)
     labs: list[Lab] = Field(default_factory=list)
     disease_scales: list[DiseaseScale] = Field(default_factory=list)
+    stages: list[CancerStage] = Field(default_factory=list)
     criteria: list[Criterion] = Field(default_factory=list)
     diseases: DiseaseFacts = Field(default_factory=DiseaseFacts)
     uncertain: list[UncertainFact] = Field(default_factory=list, description="facts matching reports as unknown")

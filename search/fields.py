@@ -239,6 +239,7 @@ def match_view(doc: IndexDocument) -> IndexDocument:
     pointed.update(t.criterion for t in facts.prior_therapies)
     pointed.update(u.criterion for u in facts.uncertain)
     pointed.update(s.criterion for s in facts.disease_scales)
+    pointed.update(s.criterion for s in facts.stages)
     pointed.add(facts.cns_metastases.criterion)
     pointed.update(t.criterion for t in [*facts.diseases.terms, *facts.diseases.excluded])
     kept = [i for i, c in enumerate(facts.criteria) if i in pointed or c.kinds]
@@ -253,6 +254,7 @@ def match_view(doc: IndexDocument) -> IndexDocument:
         "cns_metastases": cns.model_copy(update={"criterion": new_index.get(cns.criterion)}),
         "disease_scales": [s.model_copy(update={"criterion": new_index.get(s.criterion, -1)})
                            for s in facts.disease_scales],
+        "stages": [s.model_copy(update={"criterion": new_index.get(s.criterion, -1)}) for s in facts.stages],
         "diseases": facts.diseases.model_copy(update={
             name: [t.model_copy(update={"criterion": new_index.get(t.criterion)}) for t in terms]
             for name, terms in (("terms", facts.diseases.terms), ("excluded", facts.diseases.excluded))}),

@@ -23,8 +23,8 @@ PatientSex = Literal["female", "male"]
 CnsStatus = Literal["none", "stable", "active"]
 VerdictStatus = Literal["met", "not_met", "unknown"]
 CriterionKind = Literal[
-    "diagnosis", "biomarker", "age", "sex", "performance_status", "disease_scale", "prior_therapy", "cns_metastases",
-    "location",
+    "diagnosis", "biomarker", "age", "sex", "performance_status", "disease_scale", "stage", "prior_therapy",
+    "cns_metastases", "location",
 ]
 
 
@@ -162,6 +162,10 @@ class PatientProfile(_Model):
         description="the patient's stage or class on a disease scale of nlp/vocab/disease_scales.jsonl: "
                     "{'nyha': 2, 'hoehn_yahr': 1}",
     )
+    stage: str | None = Field(default=None, description="the cancer's stage: a numeral 0-IV with its substage "
+                                                        "('IIIB', 'IV', 'IA1'), checked and written by parse_patient")
+    stage_system: str | None = Field(default=None, description="the staging system of `stage`, an id of "
+                                                               "nlp/vocab/cancer_stages.jsonl ('figo'), if known")
     biomarkers: list[PatientBiomarker] = Field(default_factory=list)
     tested_genes: list[str] = Field(
         default_factory=list, description="HGNC symbols the patient's tests covered; a gene named nowhere is unknown"

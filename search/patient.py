@@ -26,6 +26,7 @@ from pydantic import ValidationError
 
 from core.encoding import JsonDepthError, load_json
 from nlp.disease_scales import scale_ids
+from nlp.stages import names_a_cancer, patient_stage, read_stage, system_ids
 from nlp.vocab import GeneRef, normalize_gene, positive_alteration
 from search.geo import KM_PER_MILE
 from search.models import PatientBiomarker, PatientProfile
@@ -234,6 +235,40 @@ def _disease_scales(values: dict) -> None:
                                f"got {json.dumps(value)[:60]}")
 
 
+def _stage(data: dict) -> None:
+    """`stage` checked and written as a stage ('stage 3b' → 'IIIB', 'FIGO IIIC' → 'IIIC' of system 'figo'); without
+    one, the stage a condition names ('stage IV lung adenocarcinoma'), when the conditions name one alone.
+
+    "metastatic" is not read as stage IV: distant metastasis is stage IV in most AJCC solid-tumour systems, but not
+    in all (differentiated thyroid cancer under 55 years is stage II with distant metastases; lymphomas and
+    myeloma are not staged by M), and a note's "metastatic" often means nodal spread (stage III): a stage the
+    patient was not given would turn trials not met that may enrol them."""
+    systems = system_ids()
+    system = data.get("stage_system")
+    if system is not None and system not in systems:
+        raise PatientError(f"stage_system: {json.dumps(system)[:60]} is not a known staging system; use one of "
+                           f"{', '.join(sorted(systems))}")
+    value = data.get("stage")
+    if value is None:
+        conditions = data.get("conditions")
+        found = {(m.system, m.words) for c in (conditions if isinstance(conditions, list) else [])
+                 if isinstance(c, str) and names_a_cancer([c]) and (m := patient_stage(c))}
+        if len(found) == 1:
+            (named, data["stage"]), = found
+            data["stage_system"] = system or named
+        return
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    read = read_stage(value) if isinstance(value, str) else None
+    if read is None:
+        raise PatientError(f"stage: expected a cancer stage, a numeral 0-IV with its substage such as 'IIIB', 'IV' "
+                           f"or 'stage 2A', got {json.dumps(value)[:60]}")
+    named, shown, _interval = read
+    if named and system and named != system:
+        raise PatientError(f"stage_system: {system} differs from the system the stage names ({named}); give one")
+    data["stage"], data["stage_system"] = shown, system or named
+
+
 def parse_patient(data: dict) -> PatientProfile:
     """Validate a profile dict, normalising aliases and synonyms; raises PatientError naming the field."""
     if not isinstance(data, dict):
@@ -263,6 +298,7 @@ def parse_patient(data: dict) -> PatientProfile:
             raise PatientError(f"{key}: expected a number, got {data[key]!r}")
     if isinstance(data.get("disease_scales"), dict):
         _disease_scales(data["disease_scales"])
+    _stage(data)
     try:
         profile = PatientProfile.model_validate(data)
     except ValidationError as exc:

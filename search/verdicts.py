@@ -17,7 +17,9 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from nlp.disease_scales import describe, scale_name
-from nlp.models import AgeWindow, Biomarker, Criterion, PriorTherapy, UncertainFact, Uncertainty
+from nlp.models import AgeWindow, Biomarker, Criterion, Polarity, PriorTherapy, UncertainFact, Uncertainty
+from nlp.stages import compare, stage_interval, system_ids
+from nlp.stages import describe as describe_stage
 from nlp.vocab import broad_classes_of, is_broad_class, normalize_drug
 from search.documents import drugs_and_classes
 from search.models import CriterionVerdict, IndexDocument, PatientBiomarker, PatientProfile, VerdictStatus
@@ -342,10 +344,46 @@ def _disease_scales(doc: IndexDocument, patient: PatientProfile, out: Evaluation
             explanation = f"{wanted}; patient's {name} not given"
         else:
             inside = (limit.low is None or value >= limit.low) and (limit.high is None or value <= limit.high)
-            status = "met" if inside == (limit.polarity == "required") else "not_met"
+            status = _limit_status(inside, limit.polarity)
             explanation = f"{wanted}; patient's {name} is {value:g}"
         out.criteria.append(CriterionVerdict(kind="disease_scale", status=status, criterion=text,
                                              explanation=explanation, span=span))
+
+
+def _limit_status(inside: bool | None, polarity: Polarity) -> VerdictStatus:
+    """met when the patient's value lies inside a required range or outside an excluded one, not met the other
+    way, unknown when it is not known which (None)."""
+    if inside is None:
+        return "unknown"
+    return "met" if inside == (polarity == "required") else "not_met"
+
+
+def _stages(doc: IndexDocument, patient: PatientProfile, out: Evaluation) -> None:
+    """A cancer stage the trial enrols or excludes: the patient's stage inside or outside the limit; unknown when
+    the profile gives no stage, a stage less precise than the limit ("III" against "IIIB or higher"), a stage of
+    another staging system, or a stage outside a limit the criterion offers an alternative to ("stage IIIB/IV or
+    recurrent disease": the patient may qualify by the alternative)."""
+    for limit in doc.facts.stages:
+        text, span = _sentence(doc, limit.criterion)
+        wanted = f"trial {'enrols' if limit.polarity == 'required' else 'excludes'} {describe_stage(limit)}"
+        interval = stage_interval(patient.stage, patient.stage_system or limit.system) if patient.stage else None
+        if interval is None:
+            status: VerdictStatus = "unknown"
+            explanation = f"{wanted}; the patient's stage is not given"
+        elif limit.system and patient.stage_system and limit.system != patient.stage_system:
+            status, explanation = "unknown", f"{wanted}; the patient's stage {patient.stage} is of another system " \
+                                             f"({system_ids()[patient.stage_system]})"
+        else:
+            inside = compare(interval, limit.low, limit.high)
+            status = _limit_status(inside, limit.polarity)
+            explanation = f"{wanted}; the patient's stage is {patient.stage}"
+            if inside is None:
+                explanation += ", which does not say on which side of the limit it lies"
+            elif inside is False and limit.alternative and limit.polarity == "required":
+                status = "unknown"
+                explanation += ", outside the stages, but the criterion offers an alternative the stage does not decide"
+        out.criteria.append(CriterionVerdict(kind="stage", status=status, criterion=text, explanation=explanation,
+                                             span=span))
 
 
 def therapy_terms(name: str) -> set[str]:
@@ -458,6 +496,6 @@ def _uncertain(doc: IndexDocument, patient: PatientProfile, out: Evaluation) -> 
 def evaluate(doc: IndexDocument, patient: PatientProfile) -> Evaluation:
     """Every criterion verdict of `doc` for `patient`, plus the biomarker specificity used in ranking."""
     out = Evaluation()
-    for judge in (_biomarkers, _age, _sex, _performance, _disease_scales, _prior_therapy, _cns, _uncertain):
+    for judge in (_biomarkers, _age, _sex, _performance, _disease_scales, _stages, _prior_therapy, _cns, _uncertain):
         judge(doc, patient, out)
     return out

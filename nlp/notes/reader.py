@@ -24,6 +24,7 @@ from nlp.notes.models import NoteError, NoteEvidence, NoteReading
 from nlp.notes.text import sentence_bounds, sentence_text
 from nlp.pipeline import get_nlp, make_doc_text
 from nlp.sections import criteria_offsets
+from nlp.stages import names_a_cancer, patient_stage
 
 READ_CHARS = 200_000  # a clinic note is a few kilobytes; beyond this only the beginning is read, in bounded time
 NO_FACTS = ("note: no patient facts found (age, sex, diagnosis, biomarkers, ECOG, therapies); paste the clinic "
@@ -43,6 +44,18 @@ def _disease_scales(note: str, sentences: list[tuple[int, int]]) -> list[tuple[s
                 values.setdefault(m.scale, set()).add(m.low)
                 found.setdefault(m.scale, (m.start, m.end))
     return [(scale, next(iter(v)), found[scale]) for scale, v in values.items() if len(v) == 1]
+
+
+def _stage(note: str, sentences: list[tuple[int, int]]) -> tuple[str, str | None, tuple[int, int]] | None:
+    """The cancer's stage the note states, asserted ("stage IB", "T2N1M0 stage IIB", "FIGO IIIC", "stage 4"):
+    (stage, system id or None, span); none when the note gives two different stages (a stage at diagnosis and one
+    after progression: which is current is not certain)."""
+    found = []
+    for first, last in sentences:
+        m = patient_stage(note, first, last)
+        if m is not None and context_of(note, m.start, (first, last), m.end) is None:
+            found.append((m.words, m.system, (m.start, m.end)))
+    return found[0] if found and all(f[:2] == found[0][:2] for f in found) else None
 
 
 def read_note(note: str) -> NoteReading:
@@ -90,6 +103,11 @@ def read_note(note: str) -> NoteReading:
     for scale, stage, span in _disease_scales(note, sentences):
         evidence.append(NoteEvidence(field=f"disease_scales.{scale}", text=note[span[0]:span[1]], span=span))
         profile.setdefault("disease_scales", {})[scale] = stage
+    cancer_stage = _stage(note, sentences) if names_a_cancer(profile.get("conditions", [])) else None
+    if cancer_stage is not None:
+        put("stage", cancer_stage[0], cancer_stage[2])
+        if cancer_stage[1]:
+            profile["stage_system"] = cancer_stage[1]
     if not profile:
         raise NoteError(NO_FACTS)
     warnings += clinical.warnings

@@ -1,0 +1,237 @@
+"""Cancer stage: trial limits ("Stage IIIB or IV NSCLC"), the patient's stage (profile, diagnosis, note), verdicts."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from nlp.extract import extract_study, extract_text
+from nlp.models import TrialCriteria
+from nlp.notes import read_note
+from search.models import IndexDocument
+from search.patient import PatientError, parse_patient
+from search.verdicts import evaluate
+
+
+def limits(section: str, line: str) -> list[tuple[str | None, str, str]]:
+    text = f"{section} Criteria:\n- {line}"
+    return [(s.system, s.words, s.polarity) for s in extract_text(text).stages]
+
+
+@pytest.mark.parametrize(("section", "line", "expected"), [
+    ("Inclusion", "Stage IIIB or IV non-small cell lung cancer", [(None, "IIIB to IV", "required")]),
+    ("Inclusion", "FIGO stage III-IV epithelial ovarian cancer", [("figo", "III to IV", "required")]),
+    ("Inclusion", "AJCC stage II or III cutaneous melanoma", [("ajcc", "II to III", "required")]),
+    ("Inclusion", "No stage IV disease", [(None, "IV", "excluded")]),
+    ("Exclusion", "Stage IV disease", [(None, "IV", "excluded")]),
+    ("Inclusion", "Stage II, III or IV breast cancer", [(None, "II to IV", "required")]),
+    ("Inclusion", "Stage III or higher colorectal cancer", [(None, "III or higher", "required")]),
+    ("Inclusion", ">= stage IIB cervical cancer", [(None, "IIB or higher", "required")]),
+    ("Inclusion", "Stages I through IIIA non-small cell lung cancer", [(None, "I to IIIA", "required")]),
+    ("Inclusion", "Stage 3 or 4 head and neck cancer", [(None, "III to IV", "required")]),
+    ("Inclusion", "Histologically or cytologically confirmed stage IVB cervical cancer",
+     [(None, "IVB", "required")]),  # "histologically or cytologically" offers no alternative
+    ("Inclusion", "Melanoma, stage IV (AJCC 8th edition)", [("ajcc", "IV", "required")]),  # the system named after
+    ("Inclusion", "Rai stage III-IV chronic lymphocytic leukaemia", [("rai", "III to IV", "required")]),
+    ("Inclusion", "Ann Arbor stage IIB-IV Hodgkin lymphoma", [("ann_arbor", "II to IV", "required")]),  # B: symptoms
+    ("Inclusion", "Stage IIIB/IV Hodgkin lymphoma", [(None, "III to IV", "required")]),  # lymphoma: Ann Arbor
+    ("Inclusion", "Up to stage IIIA breast cancer", [(None, "IIIA or lower", "required")]),
+    ("Inclusion", "Endometrial cancer of less than stage III", [(None, "below III", "required")]),
+    ("Inclusion", "FIGO IIIC or IV ovarian cancer", [("figo", "IIIC to IV", "required")]),  # the system, no "stage"
+    ("Inclusion", "Stage IA1 to IB2 cervical cancer", [(None, "IA1 to IB2", "required")]),
+    ("Inclusion", "Stage IIIB* or IV disease (*pleural effusion only)", [(None, "IIIB to IV", "required")]),
+    ("Inclusion", "No clinical or radiological evidence of stage IV disease", [(None, "IV", "excluded")]),
+])
+def test_a_stage_limit_is_read_with_its_values_system_and_polarity(section, line, expected):
+    assert limits(section, line) == expected
+
+
+@pytest.mark.parametrize(("section", "line"), [
+    ("Exclusion", "Prior malignancy, except stage I cancer treated curatively"),  # another cancer
+    ("Exclusion", "History of other malignancy unless stage 0 or I and disease-free for 5 years"),
+    ("Inclusion", "Chronic kidney disease stage 3 or 4"),  # a stage of another disease
+    ("Exclusion", "Stage III or IV pressure ulcer"),
+    ("Inclusion", "Liver fibrosis stage 2 or higher"),
+    ("Exclusion", "Congestive heart failure, NYHA stage III or IV"),
+    ("Inclusion", "Tumours T2 N1 or T3 N0"),  # T and N categories alone
+    ("Inclusion", "Grade 3 glioma"),  # a grade, not a stage
+    ("Inclusion", "Stage I or III rectal cancer"),  # a list with a gap
+    ("Inclusion", "Stage 1 of the study enrols adults with solid tumours"),  # a stage of the study
+    ("Inclusion", "If stage III, must have completed chemoradiation"),  # conditional
+    ("Inclusion", "ISS stage IV multiple myeloma"),  # past the system's highest numeral
+    ("Exclusion", "No stage IV disease"),  # a negation in an exclusion: which way is not certain
+    ("Inclusion", "Mother or sister with stage II breast cancer"),  # a relative's cancer
+    ("Inclusion", "No prior systemic treatment for advanced or recurrent (stage IIIB) or metastatic (stage IV) NSCLC"),
+    ("Inclusion", "Central tumours with no direct invasion, T1N0M0 (stage IA), or T2N0M0 (stage IB)"),  # far negation
+    ("Exclusion", "No metastatic or stage III T3 disease"),  # only some of stage III
+    ("Exclusion", "Patients with a known EGFR mutation or ALK fusion gene and with stage IV disease"),  # one of two
+    ("Exclusion", "No prior treatment for stage IV squamous NSCLC"),  # the setting of a therapy
+    ("Inclusion", "Hormonal therapy for stage IV disease and/or as adjuvant therapy allowed"),
+    ("Exclusion", "Greater than stage I cutaneous acute GVHD"),
+    ("Inclusion", "Stage 2 endometrial and ovarian cancer patients must have a lesion amenable to biopsy"),
+    ("Inclusion", "No resected disease or stage IV with no evaluable disease"),  # only some of stage IV
+    ("Exclusion", "Very unfavourable clinical stage I-IIA disease defined as bulky adenopathy"),
+    ("Exclusion", "Other stage IIB (T2 N1) breast cancer"),
+    ("Inclusion", "Part 2 only: patients with a diagnosis of stage IIIB-IV melanoma"),
+    ("Inclusion", "Subjects with stage IIIC or IV disease who have not had surgery must have planned surgery"),
+    ("Exclusion", "Transfusion during Stage 1."),
+    ("Inclusion", "Untreated stage I, II, or selected stage III squamous cell carcinoma of the larynx"),
+    ("Inclusion", "Primary operable stage I (tumours at least 1 cm), stage II, and stage IIIA breast cancer"),
+])
+def test_a_stage_that_is_not_the_trials_cancers_or_not_certain_gives_no_fact(section, line):
+    assert limits(section, line) == []
+
+
+def test_a_stage_limit_of_one_subgroup_only_gives_no_fact():
+    text = "Inclusion Criteria:\n- For Cohort B:\n  - Stage IV melanoma\n- Age 18 or older"
+    assert extract_text(text).stages == []
+    assert extract_text("Exclusion Criteria:\n- Stage 1:\n  - Prior transfusion").stages == []  # a header
+
+
+def test_a_criterion_whose_stages_are_read_in_part_gives_none():
+    text = ("Inclusion Criteria:\n- All stages are eligible with the exception of stage IA. Patients with stages IB "
+            "through III are eligible if they failed one therapy. Patients with stage IV are eligible regardless.")
+    assert extract_text(text).stages == []
+    assert limits("Inclusion", "Surgical stage IA, IB, IIA (occult), or IIB (occult) disease") == []
+
+
+@pytest.mark.parametrize(("lines", "expected"), [
+    (["Stage II, III, or IV breast cancer; stage II patients must have four positive nodes",
+      "All stage II and III patients must be newly diagnosed"], [(None, "II to IV", "required")]),
+    (["Cohort 1: stage I-II disease", "Cohort 2: stage IV disease"], []),  # disjoint: each its own patients
+    (["Breast cancer of clinical stage I to III; stage IV patients will be allowed in the feasibility part"], []),
+])
+def test_a_required_stage_inside_or_beside_another_speaks_of_a_subgroup(lines, expected):
+    text = "Inclusion Criteria:\n" + "".join(f"- {line}\n" for line in lines)
+    assert [(s.system, s.words, s.polarity) for s in extract_text(text).stages] == expected
+
+
+def test_a_trial_about_no_cancer_has_no_stage_limit():
+    def study(condition: str) -> dict:
+        return {"protocolSection": {
+            "identificationModule": {"nctId": "NCT00000000", "briefTitle": f"A study of {condition}"},
+            "conditionsModule": {"conditions": [condition]},
+            "eligibilityModule": {"eligibilityCriteria": f"Inclusion Criteria:\n- Stage I-III {condition}"}}}
+
+    assert extract_study(study("hepatitis C")).stages == []
+    assert [s.words for s in extract_study(study("breast cancer")).stages] == ["I to III"]
+
+
+def test_an_alternative_the_stage_does_not_decide_is_kept():
+    facts = extract_text("Inclusion Criteria:\n- Stage IIIB/IV or recurrent disease after surgery").stages
+    assert [(s.words, s.alternative) for s in facts] == [("IIIB to IV", "recurrent disease after surgery")]
+    facts = extract_text("Inclusion Criteria:\n- Stage III or IV (T3-4 or N2-3) head and neck cancer").stages
+    assert [(s.words, s.alternative) for s in facts] == [("III to IV", None)]  # the parenthesis defines the stage
+    facts = extract_text("Inclusion Criteria:\n- Stage IV solid tumours; or stage III solid tumours").stages
+    assert [(s.words, s.alternative) for s in facts] == [("III to IV", None)]
+    facts = extract_text("Inclusion Criteria:\n- Recurrent or stage IV endometrial cancer").stages
+    assert [(s.words, s.alternative) for s in facts] == [("IV", "Recurrent")]
+
+
+@pytest.mark.parametrize(("note", "stage", "system"), [
+    ("A 62-year-old woman with stage IB lung adenocarcinoma.", "IB", None),
+    ("Pathology: T2N1M0 stage IIB invasive ductal carcinoma.", "IIB", None),
+    ("Serous ovarian carcinoma, FIGO IIIC.", "IIIC", "figo"),
+    ("He has stage 4 colon cancer with liver metastases.", "IV", None),
+    ("Her mother had stage II breast cancer. She has a melanoma.", None, None),  # a relative's
+    ("CKD stage 3. Lung adenocarcinoma.", None, None),  # another disease's
+    ("Stage IIIA lung adenocarcinoma in 2019, now stage IV.", None, None),  # two stages: which is current?
+    ("Metastatic lung adenocarcinoma.", None, None),  # "metastatic" is not read as stage IV
+    ("A 50-year-old woman with fungal esophagitis, stage IV.", None, None),  # no cancer named: not a cancer's stage
+])
+def test_a_note_gives_the_patients_stage(note, stage, system):
+    profile = read_note(note).profile
+    assert (profile.get("stage"), profile.get("stage_system")) == (stage, system)
+
+
+@pytest.mark.parametrize(("data", "stage", "system"), [
+    ({"conditions": ["lung cancer"], "stage": "3b"}, "IIIB", None),
+    ({"conditions": ["lung cancer"], "stage": "Stage IV"}, "IV", None),
+    ({"conditions": ["lung cancer"], "stage": 4}, "IV", None),
+    ({"conditions": ["ovarian cancer"], "stage": "FIGO IIIC"}, "IIIC", "figo"),
+    ({"conditions": ["ovarian cancer"], "stage": "IIIC", "stage_system": "figo"}, "IIIC", "figo"),
+    ({"conditions": ["stage IV lung adenocarcinoma"]}, "IV", None),  # the diagnosis names it
+    ({"conditions": ["lung adenocarcinoma"]}, None, None),
+    ({"conditions": ["esophagitis stage 2"]}, None, None),  # not a cancer
+])
+def test_a_profile_gives_the_stage_as_a_field_or_in_its_diagnosis(data, stage, system):
+    profile = parse_patient(data)
+    assert (profile.stage, profile.stage_system) == (stage, system)
+
+
+@pytest.mark.parametrize(("data", "message"), [
+    ({"stage": "V"}, r"stage: expected a cancer stage, a numeral 0-IV .* got \"V\""),
+    ({"stage": "advanced"}, "stage: expected a cancer stage"),
+    ({"stage": ["IV"]}, "stage: expected a cancer stage"),
+    ({"stage": "IIIB", "stage_system": "gleason"}, "stage_system: \"gleason\" is not a known staging system; use one"),
+    ({"stage": "FIGO IIIC", "stage_system": "ajcc"}, "stage_system: ajcc differs from the system the stage names"),
+])
+def test_a_stage_that_is_not_one_is_refused_naming_the_field(data, message):
+    with pytest.raises(PatientError, match=message):
+        parse_patient({"conditions": ["lung cancer"], **data})
+
+
+def _trial(section: str, line: str) -> IndexDocument:
+    return IndexDocument(nct_id="NCT00000000", title="t", overall_status="COMPLETED",
+                         facts=extract_text(f"{section} Criteria:\n- {line}"))
+
+
+def _stage_verdicts(doc: IndexDocument, **patient: object) -> list[tuple[str, str]]:
+    who = parse_patient({"conditions": ["non-small cell lung cancer"], **patient})
+    return [(v.status, v.explanation) for v in evaluate(doc, who).criteria if v.kind == "stage"]
+
+
+@pytest.mark.parametrize(("patient", "status", "said"), [
+    ({"stage": "IB"}, "not_met", "trial enrols stage IIIB to IV; the patient's stage is IB"),
+    ({"stage": "IVA"}, "met", "trial enrols stage IIIB to IV; the patient's stage is IVA"),
+    ({"stage": "IIIC"}, "met", "the patient's stage is IIIC"),
+    ({"stage": "III"}, "unknown", "does not say on which side of the limit it lies"),  # less precise than the limit
+    ({}, "unknown", "trial enrols stage IIIB to IV; the patient's stage is not given"),
+])
+def test_the_stage_verdict_follows_the_patients_stage(patient, status, said):
+    verdicts = _stage_verdicts(_trial("Inclusion", "Stage IIIB or IV non-small cell lung cancer"), **patient)
+    assert [v[0] for v in verdicts] == [status]
+    assert said in verdicts[0][1]
+
+
+def test_an_excluded_stage_rules_out_only_a_patient_inside_it():
+    doc = _trial("Exclusion", "Stage IV disease")
+    assert [v[0] for v in _stage_verdicts(doc, stage="IIIA")] == ["met"]
+    assert [v[0] for v in _stage_verdicts(doc, stage="IVB")] == ["not_met"]
+
+
+def test_a_stage_outside_a_limit_with_an_alternative_is_unknown_not_not_met():
+    doc = _trial("Inclusion", "Stage IIIB/IV or recurrent non-small cell lung cancer")
+    assert [v[0] for v in _stage_verdicts(doc, stage="IB")] == ["unknown"]
+    assert [v[0] for v in _stage_verdicts(doc, stage="IV")] == ["met"]
+
+
+def test_a_stage_of_another_system_is_unknown():
+    doc = _trial("Inclusion", "FIGO stage III-IV ovarian cancer")
+    assert [v[0] for v in _stage_verdicts(doc, stage="II", stage_system="ajcc")] == ["unknown"]
+    assert [v[0] for v in _stage_verdicts(doc, stage="II", stage_system="figo")] == ["not_met"]
+
+
+def test_a_lymphoma_stage_is_compared_by_its_numeral():
+    doc = _trial("Inclusion", "Ann Arbor stage IIB-IV Hodgkin lymphoma")
+    assert [v[0] for v in _stage_verdicts(doc, stage="IIA")] == ["met"]  # A/B are symptoms, not substages
+    assert [v[0] for v in _stage_verdicts(doc, stage="IB")] == ["not_met"]
+
+
+def _real_record(shared_dir) -> tuple[dict, TrialCriteria]:
+    study = json.loads((shared_dir / "ctgov" / "api-v2" / "studies" / "NCT00006046.json").read_text())
+    return study, extract_study(study)
+
+
+def test_a_real_record_enrols_stage_iv(shared_dir):
+    _study, facts = _real_record(shared_dir)
+    assert [(s.words, s.polarity) for s in facts.stages] == [("IV", "required")]
+    assert [c.text for c in facts.criteria if "stage" in c.kinds] == [
+        "Histologically proven stage IV colorectal carcinoma."]
+
+
+def test_a_real_record_rules_out_an_earlier_stage(shared_dir):
+    _study, facts = _real_record(shared_dir)
+    doc = IndexDocument(nct_id=facts.nct_id or "", title="t", overall_status="COMPLETED", facts=facts)
+    assert _stage_verdicts(doc, stage="IIB") == [("not_met", "trial enrols stage IV; the patient's stage is IIB")]
