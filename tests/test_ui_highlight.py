@@ -71,3 +71,21 @@ def test_a_disease_scale_limit_is_a_fact_row_and_its_words_are_marked(shared_dir
     marks = [m for m in fact_marks(facts, text) if m.label.startswith("disease_scale")]
     assert [text[m.start:m.end] for m in marks] == ["New York Heart Association Classification 3 or 4"]
     assert 'class="tm-disease_scale"' in highlight(text, marks)
+
+
+def test_a_stage_limit_is_a_fact_row_and_its_words_are_marked(shared_dir):
+    from nlp.extract import extract_study, extract_text
+    from nlp.models import TrialCriteria
+    from ui.facts import fact_marks, fact_rows
+    study = json.loads((shared_dir / "ctgov" / "api-v2" / "studies" / "NCT00006046.json").read_text())
+    facts = extract_study(study)
+    rows = [r for r in fact_rows(facts) if r["kind"] == "cancer stage"]
+    assert [(r["value"], r["polarity"], r["criterion"]) for r in rows] == [
+        ("stage IV", "required", "Histologically proven stage IV colorectal carcinoma.")]
+    text = study["protocolSection"]["eligibilityModule"]["eligibilityCriteria"]
+    marks = [m for m in fact_marks(facts, text) if m.label.startswith("stage")]
+    assert [text[m.start:m.end] for m in marks] == ["stage IV"]
+    assert 'class="tm-stage"' in highlight(text, marks)
+    alternative = extract_text("Inclusion Criteria:\n- Stage IIIB/IV or recurrent disease after surgery").stages
+    assert [r["value"] for r in fact_rows(TrialCriteria(stages=alternative))] == [
+        "stage IIIB to IV (or recurrent disease after surgery)"]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from nlp.disease_scales import describe
 from nlp.models import Biomarker, Polarity, TrialCriteria
+from nlp.stages import describe as describe_stage
 from ui.decisive import pattern_marks
 from ui.highlight import Mark
 
@@ -124,6 +125,9 @@ def fact_rows(facts: TrialCriteria) -> list[dict[str, str]]:
     for limit in facts.disease_scales:
         rows.append({"kind": "disease scale", "value": describe(limit), "polarity": limit.polarity,
                      "criterion": _criterion_text(facts, limit.criterion)})
+    for stage in facts.stages:
+        rows.append({"kind": "cancer stage", "value": describe_stage(stage), "polarity": stage.polarity,
+                     "criterion": _criterion_text(facts, stage.criterion)})
     for lab in facts.labs:
         unit = "× ULN" if lab.uln_multiple else (lab.unit or "")
         rows.append({"kind": "lab", "value": f"{lab.analyte} {lab.comparator} {_number(lab.value)} {unit}".strip(),
@@ -140,6 +144,7 @@ def fact_marks(facts: TrialCriteria, text: str) -> list[Mark]:
         *(Mark(t.span[0], t.span[1], f"prior_therapy: {t.drug_or_class} ({t.polarity})")
           for t in facts.prior_therapies),
         *(Mark(d.span[0], d.span[1], f"disease_scale: {describe(d)} ({d.polarity})") for d in facts.disease_scales),
+        *(Mark(s.span[0], s.span[1], f"stage: {describe_stage(s)} ({s.polarity})") for s in facts.stages),
     ]
     for criterion in facts.criteria:
         start, end = criterion.span

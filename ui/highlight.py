@@ -27,6 +27,7 @@ STYLE = """
 .tm-text mark.tm-prior_therapy { background: #fecaca; }
 .tm-text mark.tm-cns_metastases { background: #fed7aa; }
 .tm-text mark.tm-disease_scale { background: #99f6e4; }
+.tm-text mark.tm-stage { background: #fbcfe8; }
 .tm-status { padding: 1px 6px; border-radius: 8px; white-space: nowrap; font-weight: 600; }
 .tm-status.tm-met { background: #dcfce7; color: #166534; }
 .tm-status.tm-not_met { background: #fee2e2; color: #991b1b; }
@@ -51,7 +52,8 @@ table.tm-criteria td:last-child { width: 28%; }
 </style>
 """
 LEGEND = {"biomarker": "biomarker", "age": "age", "sex": "sex", "performance_status": "performance status",
-          "prior_therapy": "prior therapy", "cns_metastases": "CNS metastases", "disease_scale": "disease scale"}
+          "prior_therapy": "prior therapy", "cns_metastases": "CNS metastases", "disease_scale": "disease scale",
+          "stage": "cancer stage"}
 
 
 @dataclass(frozen=True)

@@ -41,7 +41,7 @@ def md_escape(text: str) -> str:
 
 _VERDICT_SUFFIX = re.compile(r"\s*:\s*(?:not met|met|unknown)\s*\.?\s*$", re.IGNORECASE)
 KIND_LABELS = {"performance_status": "Performance status", "prior_therapy": "Prior therapy",
-               "cns_metastases": "CNS metastases"}
+               "cns_metastases": "CNS metastases", "stage": "Cancer stage"}
 
 
 def kind_label(kind: str) -> str:
