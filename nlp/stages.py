@@ -42,7 +42,7 @@ from nlp.cohorts import subgroups
 from nlp.disease_scales import NO_BEFORE, sentence_start
 from nlp.diseases import is_cancer, map_condition
 from nlp.models import CancerStage, TrialCriteria
-from nlp.polarity import cue_finder, doc_context, polarity
+from nlp.polarity import DocContext, cue_finder, doc_context, polarity
 from nlp.resources import phrase_regex, read_vocab
 from nlp.sections import CriterionOffsets, add_kind
 
@@ -328,10 +328,11 @@ def _alternative(text: str, sentence: tuple[int, int], end: int, mention: StageM
 
 def patient_stage(text: str, start: int = 0, end: int | None = None) -> StageMention | None:
     """The one stage `text[start:end]` gives a patient ("stage IB", "T2N1M0 stage IIB", "FIGO IIIC", "stage 4"),
-    or None when it gives none, a range, or the stage of something else (CKD, a relative's cancer)."""
+    or None when it gives none, a range, a stage in question ("Stage IV?"), or the stage of something else (CKD, a
+    relative's cancer, a sentence naming only diseases that are no cancer: "Fungal esophagitis stage IV")."""
     end = len(text) if end is None else end
     own = [m for m in find_mentions(text, start, end) if m.values == 1 and m.low is not None and m.high is not None
-           and not _about_another(text, sentence_of(text, start, end, m.start, m.end), m)]
+           and _a_cancers(text, sentence_of(text, start, end, m.start, m.end), m)]
     return own[0] if own and all((m.low, m.high, m.system) == (own[0].low, own[0].high, own[0].system)
                                  for m in own) else None
 
@@ -350,6 +351,14 @@ def names_a_cancer(conditions: list[str]) -> bool:
     """Whether a patient's conditions name a cancer: only then is a stage a note or diagnosis gives a cancer's
     ("Fungal esophagitis stage IV", "breast development stage 1" are not)."""
     return any(is_cancer(m) for c in conditions for m in map_condition(c))
+
+
+def _a_cancers(text: str, sentence: tuple[int, int], mention: StageMention) -> bool:
+    """Whether a stage a patient is given is a cancer's: not another's, not in question, not in a sentence whose
+    diseases are all other than cancer."""
+    named = map_condition(text[sentence[0]:sentence[1]])
+    return not _about_another(text, sentence, mention) and not text[mention.end:sentence[1]].lstrip().startswith("?") \
+        and (not named or any(is_cancer(m) for m in named))
 
 
 def compare(patient: Interval, low: int | None, high: int | None) -> bool | None:
@@ -402,48 +411,53 @@ class StageExtractor:
 
     def __call__(self, doc: Doc) -> Doc:
         context = doc_context(doc, self.cue_finder)
-        text = context.text
-        facts: list[CancerStage] = []
-        others: list[StageMention] = []  # stages that qualify the subject of a requirement of their own
-        subgroup = [_grammar().context[kind] for kind in ("subgroup_after", "subgroup_relative")]
-        if "stag" in text.lower() or _grammar().system_after.search(text):
-            groups = subgroups(context)
-            for k, criterion in enumerate(context.offsets):
-                if k in groups.only or k in groups.closed:
-                    continue
-                found = find_mentions(text, criterion.start_char, criterion.end_char)
-                if any(_about_another(text, _sentence(text, criterion, m), m) for m in found):
-                    continue  # read in part: "all stages except Ia; stages Ib through III if ...; stage IV regardless"
-                read = []
-                for m in _joined(text, found):
-                    sentence = _sentence(text, criterion, m)
-                    words = doc.char_span(m.start, m.end, alignment_mode="expand")
-                    negated = NO_BEFORE.search(text[max(criterion.start_char, m.start - 8):m.start]) is not None \
-                        or words is not None and context.cues(k).negated(words.start, words.end, criterion.section)
-                    if negated and not _negation_near(text, sentence, m) \
-                            or (negated or criterion.section == "exclusion") and _NARROWED.match(text, m.end):
-                        break
-                    if negated and criterion.section == "exclusion":
-                        continue  # "Exclusion: No stage IV": which way it was meant is not certain
-                    if any(context_re.match(text[:sentence[1]], m.end) for context_re in subgroup):
-                        others.append(m)  # "stage II patients must ...", "stage IV patients will be allowed"
-                        continue
-                    if (negated or criterion.section == "exclusion") and (len(_WORD.findall(
-                            text[sentence[0]:m.start] + " " + text[m.end:sentence[1]])) > EXCLUDED_WORDS
-                            or _grammar().context["excluded_qualifier"].search(text, m.end, sentence[1])):
-                        break  # "... EGFR mutation and with stage IV disease", "stage IV with no evaluable disease"
-                    alternative = _alternative(text, sentence, criterion.end_char, m) \
-                        if criterion.section == "inclusion" and not negated else None
-                    read.append(CancerStage(system=m.system, low=m.low, high=m.high, words=m.words,
-                                            alternative=alternative, polarity=polarity(criterion.section, negated),
-                                            criterion=k, span=(m.start, m.end)))
-                else:
-                    facts += read  # a criterion any of whose stages is uncertain gives none: it was read in part
-        facts = _without_subgroups(facts, others)
+        found = "stag" in context.text.lower() or _grammar().system_after.search(context.text)
+        facts = _without_subgroups(*_limits(doc, context)) if found else []
         for fact in facts:
             add_kind(doc, fact.criterion, "stage")
         context.facts["stages"] = facts
         return doc
+
+
+def _limits(doc: Doc, context: DocContext) -> tuple[list[CancerStage], list[StageMention]]:
+    """Every stage limit of the criteria, and the stages that qualify the subject of a requirement of their own."""
+    text = context.text
+    facts: list[CancerStage] = []
+    others: list[StageMention] = []
+    subgroup = [_grammar().context[kind] for kind in ("subgroup_after", "subgroup_relative")]
+    groups = subgroups(context)
+    for k, criterion in enumerate(context.offsets):
+        if k in groups.only or k in groups.closed:
+            continue
+        found = find_mentions(text, criterion.start_char, criterion.end_char)
+        if any(_about_another(text, _sentence(text, criterion, m), m) for m in found):
+            continue  # read in part: "all stages except Ia; stages Ib through III if ...; stage IV regardless"
+        read = []
+        for m in _joined(text, found):
+            sentence = _sentence(text, criterion, m)
+            words = doc.char_span(m.start, m.end, alignment_mode="expand")
+            negated = NO_BEFORE.search(text[max(criterion.start_char, m.start - 8):m.start]) is not None \
+                or words is not None and context.cues(k).negated(words.start, words.end, criterion.section)
+            if negated and not _negation_near(text, sentence, m) \
+                    or (negated or criterion.section == "exclusion") and _NARROWED.match(text, m.end):
+                break
+            if negated and criterion.section == "exclusion":
+                continue  # "Exclusion: No stage IV": which way it was meant is not certain
+            if any(context_re.match(text[:sentence[1]], m.end) for context_re in subgroup):
+                others.append(m)  # "stage II patients must ...", "stage IV patients will be allowed"
+                continue
+            if (negated or criterion.section == "exclusion") and (len(_WORD.findall(
+                    text[sentence[0]:m.start] + " " + text[m.end:sentence[1]])) > EXCLUDED_WORDS
+                    or _grammar().context["excluded_qualifier"].search(text, m.end, sentence[1])):
+                break  # "... EGFR mutation and with stage IV disease", "stage IV with no evaluable disease"
+            alternative = _alternative(text, sentence, criterion.end_char, m) \
+                if criterion.section == "inclusion" and not negated else None
+            read.append(CancerStage(system=m.system, low=m.low, high=m.high, words=m.words,
+                                    alternative=alternative, polarity=polarity(criterion.section, negated),
+                                    criterion=k, span=(m.start, m.end)))
+        else:
+            facts += read  # a criterion any of whose stages is uncertain gives none: it was read in part
+    return facts, others
 
 
 def _sentence(text: str, criterion: CriterionOffsets, m: StageMention) -> tuple[int, int]:

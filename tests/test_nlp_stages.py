@@ -139,6 +139,8 @@ def test_an_alternative_the_stage_does_not_decide_is_kept():
     ("Stage IIIA lung adenocarcinoma in 2019, now stage IV.", None, None),  # two stages: which is current?
     ("Metastatic lung adenocarcinoma.", None, None),  # "metastatic" is not read as stage IV
     ("A 50-year-old woman with fungal esophagitis, stage IV.", None, None),  # no cancer named: not a cancer's stage
+    ("Marginal zone lymphoma of the orbit. Fungal esophagitis stage IV.", None, None),  # the stage of another disease
+    ("Marginal zone lymphoma of the orbit, stage IV?", None, None),  # in question
 ])
 def test_a_note_gives_the_patients_stage(note, stage, system):
     profile = read_note(note).profile
