@@ -85,6 +85,7 @@ NEGATION_WORDS = 5  # a negation further before the stage than this many words m
 _JOINED = re.compile(r"[^.]{0,80}?\bor\s+(?:\w+\s+)?$", re.I)  # "stage IV solid tumours; or (unresectable) stage III"
 _SENTENCE_END = re.compile(r"[.;](?:\s|$)")
 _WORD = re.compile(r"[\w'-]+")
+NEXT_ITEM = "another criterion"  # the alternative of a stage whose criterion ends with "or": the next one
 ALTERNATIVE_WORDS = 5  # words of an alternative kept to show it ("recurrent disease after surgery")
 
 
@@ -323,7 +324,7 @@ def _alternative(text: str, sentence: tuple[int, int], end: int, mention: StageM
         if not before:
             return None
         words = _WORD.findall(text[sentence[0]:before[-1].start()])[-ALTERNATIVE_WORDS:]
-    return " ".join(words[:ALTERNATIVE_WORDS]) or "another criterion"
+    return " ".join(words[:ALTERNATIVE_WORDS]) or NEXT_ITEM
 
 
 def patient_stage(text: str, start: int = 0, end: int | None = None) -> StageMention | None:
@@ -470,6 +471,7 @@ def _without_subgroups(facts: list[CancerStage], others: list[StageMention]) -> 
     one qualifies some of its patients ("stage II, III, or IV breast cancer; stage II patients must be high risk")
     and is dropped. `others` are stages the text gives a subgroup of patients ("stage IV patients will be allowed"):
     one outside every required limit says those limits are not the whole story, and none is kept."""
+    facts = _or_items(facts)
     required = [f for f in facts if f.polarity == "required"]
 
     def bounds(f: CancerStage | StageMention) -> tuple[int, int]:
@@ -482,6 +484,24 @@ def _without_subgroups(facts: list[CancerStage], others: list[StageMention]) -> 
     inside = {id(a) for a in required for b in required if a is not b and bounds(a) != bounds(b)
               and bounds(b)[0] <= bounds(a)[0] and bounds(a)[1] <= bounds(b)[1]}
     return [f for f in facts if id(f) not in inside]
+
+
+def _or_items(facts: list[CancerStage]) -> list[CancerStage]:
+    """Required stages of two items the first of which ends with "or" ("FIGO stage IB1 with a visible lesion OR",
+    "FIGO stage IB2 or greater") as one limit from the lower to the higher: IB1 or higher."""
+    out: list[CancerStage] = []
+    for f in facts:
+        last = out[-1] if out else None
+        if last is None or last.alternative != NEXT_ITEM or f.criterion != last.criterion + 1 \
+                or "required" != f.polarity or last.polarity != "required" or last.system != f.system:
+            out.append(f)
+            continue
+        low, high = min((last, f), key=lambda x: x.low or -1), max((last, f), key=lambda x: x.high or 10_000)
+        low_words, high_words = low.words.split(" ")[0], high.words.split(" ")[-1]
+        words = f"{low_words} or higher" if high.high is None else words_of(low_words, high_words)
+        out[-1] = last.model_copy(update={"low": low.low, "high": high.high, "words": words,
+                                          "alternative": f.alternative})
+    return out
 
 
 @Language.factory("tm_stages", default_config={})

@@ -101,6 +101,8 @@ def test_a_criterion_whose_stages_are_read_in_part_gives_none():
       "All stage II and III patients must be newly diagnosed"], [(None, "II to IV", "required")]),
     (["Cohort 1: stage I-II disease", "Cohort 2: stage IV disease"], []),  # disjoint: each its own patients
     (["Breast cancer of clinical stage I to III; stage IV patients will be allowed in the feasibility part"], []),
+    (["FIGO stage IB1 with a clinically visible lesion OR", "FIGO stage IB2 or greater"],
+     [("figo", "IB1 or higher", "required")]),  # two items joined by "or": one limit
 ])
 def test_a_required_stage_inside_or_beside_another_speaks_of_a_subgroup(lines, expected):
     text = "Inclusion Criteria:\n" + "".join(f"- {line}\n" for line in lines)
