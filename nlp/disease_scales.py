@@ -104,6 +104,11 @@ def _names() -> dict[str, str]:
     return {row["id"]: row["name"] for row in read_vocab("disease_scales.jsonl")}
 
 
+def scale_step(scale: str) -> float:
+    """The step between a scale's values: 1 for NYHA classes, 0.5 for the modified Hoehn and Yahr stages."""
+    return float(next(row.get("step", 1) for row in read_vocab("disease_scales.jsonl") if row["id"] == scale))
+
+
 def scale_name(scale: str) -> str:
     """The name a scale id is shown by ("nyha" → "NYHA class")."""
     return _names().get(scale, scale)

@@ -364,3 +364,21 @@ def test_an_uploaded_location_in_words_fills_the_form(data_dir):
     assert not at.exception
     assert (at.text_input(key="pf_near").value, round(at.number_input(key="pf_radius").value)) == ("77030", 80)
     assert card_ids(at)[0] == MODEL_TRIAL
+
+
+def test_an_uploaded_stage_and_disease_scale_fill_the_form_and_reach_the_search(data_dir):
+    at = app_test()
+    patient = {"conditions": [DIAGNOSIS], "stage": "3b", "stage_system": "ajcc", "disease_scales": {"nyha": 2}}
+    at.file_uploader[0].upload("patient.json", json.dumps(patient).encode(), "application/json")
+    at.run()
+    assert not at.exception
+    assert (at.selectbox(key="pf_stage").value, at.selectbox(key="pf_stage_system").value) == ("IIIB", "ajcc")
+    assert at.number_input(key="pf_scale_nyha").value == 2
+    searched = submit(at).session_state["find_request"]["patient"]
+    assert (searched.stage, searched.stage_system, searched.disease_scales) == ("IIIB", "ajcc", {"nyha": 2})
+
+
+def test_a_bad_disease_scale_value_is_named_by_its_label(data_dir):
+    at = submit(fill(app_test(state={"pf_scale_nyha": 7})))
+    (error,) = texts(at.error)
+    assert "- NYHA class: expected a number from 1 to 4, got 7" in error and "disease_scales" not in error

@@ -83,3 +83,14 @@ def test_a_notes_therapies_leave_the_whole_history_box_unchecked_and_the_search_
     next(b for b in at.button if b.label == "Find trials").click()
     at.run()
     assert at.session_state["find_request"]["patient"].prior_therapies_complete is False
+
+
+def test_a_notes_stage_and_disease_scale_fill_the_form_and_reach_the_search(data_dir):
+    note = ("61-year-old man with stage IIIB lung adenocarcinoma. Heart failure, NYHA class II. "
+            "Parkinson disease, Hoehn and Yahr stage 2.5.")
+    at = read(app_test("views/find.py"), note)
+    state = at.session_state
+    assert (state["pf_stage"], state["pf_scale_nyha"], state["pf_scale_hoehn_yahr"]) == ("IIIB", 2, 2.5)
+    next(b for b in at.button if b.label == "Find trials").click()
+    searched = at.run().session_state["find_request"]["patient"]
+    assert (searched.stage, searched.disease_scales) == ("IIIB", {"nyha": 2, "hoehn_yahr": 2.5})

@@ -14,13 +14,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from nlp.disease_scales import scale_name
 from search.patient import PatientError, parse_patient
 
 FIELD_LABELS = {
     "age": "Age (years)", "sex": "Sex", "conditions": "Diagnosis", "ecog": "ECOG", "karnofsky": "Karnofsky (KPS)",
     "lansky": "Lansky", "tested_genes": "Genes tested", "cns_metastases": "CNS metastases",
     "prior_therapies": "Prior therapies", "biomarkers": "Biomarkers", "location": "Location",
-    "search_text": "Other words to search by",
+    "search_text": "Other words to search by", "stage": "Cancer stage", "stage_system": "Staging system",
     "location.near": "Location: near", "location.radius_km": "Location: radius",
     "location.radius_mi": "Location: radius", "location.lat": "Location: near", "location.lon": "Location: near",
     "patient": "Form",
@@ -40,6 +41,8 @@ def label_of(field: str) -> str:
             return FIELD_LABELS["tested_genes"]
         name = f"{ROW_LABELS.get(m['list'], m['list'])} {int(m['index']) + 1}"
         return f"{name}: {PART_LABELS.get(m['part'], m['part'])}" if m["part"] else name
+    if field.startswith("disease_scales."):
+        return scale_name(field.removeprefix("disease_scales."))
     return FIELD_LABELS.get(field, field)
 
 

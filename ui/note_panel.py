@@ -26,8 +26,12 @@ NOTE_READ = "find_note_read"  # {"text": the note as read, "reading": NoteReadin
 
 
 def _value(reading: NoteReading, field: str) -> str:
+    """The value an evidence field names: "age", "biomarkers[1]", "disease_scales.nyha"."""
     key, _, index = field.partition("[")
-    value = reading.profile[key][int(index.rstrip("]"))] if index else reading.profile[key]
+    key, _, member = key.partition(".")
+    value = reading.profile[key]
+    value = value[int(index.rstrip("]"))] if index else value
+    value = value[member] if member else value
     return value if isinstance(value, str) else json.dumps(value)
 
 

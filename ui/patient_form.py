@@ -24,6 +24,8 @@ from typing import Any, Literal, get_args
 import streamlit as st
 
 from core.statuses import OPEN_STATUSES, STATUSES, status_label
+from nlp.disease_scales import scale_ids, scale_name, scale_step
+from nlp.stages import system_ids
 from search.models import (
     DEFAULT_RADIUS_KM,
     BiomarkerStatus,
@@ -42,6 +44,8 @@ SEXES = get_args(PatientSex)
 CNS_CHOICES = get_args(CnsStatus)
 ECOG_CHOICES = tuple(range(6))
 PERCENT_CHOICES = tuple(range(100, -1, -10))
+STAGE_CHOICES = ("0", "I", "IA", "IB", "II", "IIA", "IIB", "IIC", "III", "IIIA", "IIIB", "IIIC", "IV", "IVA", "IVB",
+                 "IVC")
 STATUS_CHOICES = (*OPEN_STATUSES, *(s for s in STATUSES if s not in OPEN_STATUSES))
 KEY = "pf_"
 ROWS = {"biomarker": f"{KEY}biomarker_rows", "therapy": f"{KEY}therapy_rows"}
@@ -74,6 +78,8 @@ def defaults() -> dict[str, Any]:
         f"{KEY}age": None, f"{KEY}sex": None, f"{KEY}cns": None, f"{KEY}conditions": [], f"{KEY}search_text": "",
         f"{KEY}tested": [],
         f"{KEY}ecog": None, f"{KEY}karnofsky": None, f"{KEY}lansky": None, f"{KEY}no_therapy": False,
+        f"{KEY}stage": None, f"{KEY}stage_system": None,
+        **{f"{KEY}scale_{scale}": None for scale in scale_ids()},
         f"{KEY}therapies_complete": True,
         f"{KEY}near": "", f"{KEY}radius": DEFAULT_RADIUS_KM, f"{KEY}unit": "km", f"{KEY}unlocated": False,
         f"{KEY}statuses": list(OPEN_STATUSES), f"{KEY}top": 20,
@@ -127,6 +133,8 @@ def prefill(profile: PatientProfile) -> None:
         f"{KEY}search_text": profile.search_text or "",
         f"{KEY}tested": list(profile.tested_genes),
         f"{KEY}ecog": profile.ecog, f"{KEY}karnofsky": profile.karnofsky, f"{KEY}lansky": profile.lansky,
+        f"{KEY}stage": profile.stage, f"{KEY}stage_system": profile.stage_system,
+        **{f"{KEY}scale_{scale}": value for scale, value in profile.disease_scales.items()},
         f"{KEY}cns": profile.cns_metastases, f"{KEY}no_therapy": profile.prior_therapies == [],
         f"{KEY}therapies_complete": profile.prior_therapies_complete,
         ROWS["biomarker"]: max(1, min(MAX_ROWS, len(profile.biomarkers))),
@@ -226,6 +234,34 @@ def _performance() -> tuple[int | None, int | None, int | None]:
     return ecog, karnofsky, lansky
 
 
+def _stage_and_scales() -> tuple[str | None, str | None, dict[str, float]]:
+    """The cancer's stage with its staging system, and the patient's value on each disease scale (NYHA class,
+    Hoehn and Yahr stage); empty ones are unknown to the matcher."""
+    scales = scale_ids()
+    c_stage, c_system, *c_scales = st.columns(2 + len(scales))
+    stage = c_stage.selectbox(
+        "Cancer stage", _with(list(STAGE_CHOICES), st.session_state.get(f"{KEY}stage")), key=f"{KEY}stage",
+        persist_state="session", accept_new_options=True, placeholder="unknown",
+        help="The stage with its substage (IIIB); a stage less precise than a trial's limit is unknown there. "
+             "'Metastatic' alone is no stage: choose the stage the chart gives",
+    )
+    systems = system_ids()
+    system = c_system.selectbox(
+        "Staging system", list(systems), key=f"{KEY}stage_system", persist_state="session", placeholder="not named",
+        format_func=lambda s: systems[s], help="Leave empty for the usual system of the cancer (AJCC/TNM)",
+    )
+    values: dict[str, float] = {}
+    for column, (scale, (lowest, highest)) in zip(c_scales, scales.items(), strict=True):
+        value = column.number_input(
+            scale_name(scale), min_value=None, max_value=None, step=scale_step(scale), format="%g",
+            key=f"{KEY}scale_{scale}", persist_state="session", placeholder="unknown",
+            help=f"From {lowest:g} to {highest:g}",
+        )
+        if value is not None:
+            values[scale] = value
+    return stage, system, values
+
+
 def _location() -> dict[str, Any] | None:
     """The location the patient can travel to, or None; open whenever a place is set, so it stays in view."""
     with st.expander("Location (optional): only trials with a site within the radius",
@@ -276,6 +312,7 @@ def render_form(choices: FormChoices) -> Submitted | None:
         st.form_submit_button("Add a biomarker row", on_click=_add_row, args=("biomarker",))
         tested = _tested(choices.genes)
         ecog, karnofsky, lansky = _performance()
+        stage, stage_system, scales = _stage_and_scales()
         st.markdown("**Prior therapies**")
         therapies = _therapy_rows(choices.drugs)
         c_add, c_none, c_complete = st.columns([2, 2, 3])
@@ -299,7 +336,8 @@ def render_form(choices: FormChoices) -> Submitted | None:
     profile = {
         "age": int(age) if age is not None and age == int(age) else age, "sex": sex,
         "conditions": [c.strip() for c in conditions if c.strip()], "search_text": search_text.strip() or None,
-        "ecog": ecog, "karnofsky": karnofsky, "lansky": lansky, "biomarkers": biomarkers, "tested_genes": tested,
+        "ecog": ecog, "karnofsky": karnofsky, "lansky": lansky, "stage": stage, "stage_system": stage_system,
+        "disease_scales": scales, "biomarkers": biomarkers, "tested_genes": tested,
         "prior_therapies": therapies or ([] if no_therapy else None), "prior_therapies_complete": complete,
         "cns_metastases": cns, "location": location,
     }
