@@ -44,7 +44,8 @@ _AGE_TOLERANCE_YEARS = 0.01  # registry ages are rounded to 4 decimals, the text
 # A registry maximum counts whole years ("21 Years": until the 22nd birthday), which a text writes "under 22" or
 # "up to 21": a text maximum up to a year above the registry's is the same limit.
 _MAX_AGE_CONVENTION_YEARS = 1.0
-_LIST_KINDS = {"biomarkers": "biomarker", "prior_therapies": "prior_therapy", "labs": "lab", "uncertain": "uncertain"}
+_LIST_KINDS = {"biomarkers": "biomarker", "prior_therapies": "prior_therapy", "current_therapies": "prior_therapy",
+               "labs": "lab", "uncertain": "uncertain"}
 
 
 def _text(value: object) -> str:
@@ -105,6 +106,7 @@ def _assemble(doc: Doc, text: str, nct_id: str | None) -> TrialCriteria:
         "performance_status": found.get("performance_status") or PerformanceStatus(),
         "biomarkers": found.get("biomarkers") or [],
         "prior_therapies": found.get("prior_therapies") or [],
+        "current_therapies": found.get("current_therapies") or [],
         "labs": found.get("labs") or [],
         "disease_scales": found.get("disease_scales") or [],
         "stages": found.get("stages") or [],

@@ -74,6 +74,16 @@ class PriorTherapy(_Model):
     span: Span
 
 
+class CurrentTherapy(_Model):
+    """A drug or class the trial excludes a patient from taking now: concurrent use ("No concurrent corticosteroids",
+    "Current antidepressant therapy") or use inside a washout window before entry ("No use of systemic corticosteroids
+    within the past month", "At least 4 weeks since prior chemotherapy")."""
+
+    drug_or_class: str = Field(description="lower-case drug name or class, e.g. 'corticosteroid', 'warfarin'")
+    criterion: int
+    span: Span
+
+
 class UncertainFact(_Model):
     kind: Literal["biomarker", "prior_therapy"] = "biomarker"
     reason: Uncertainty = Field(description="conditional, cohort-only, or either/or in the text")
@@ -164,6 +174,8 @@ class TrialCriteria(_Model):
     performance_status: PerformanceStatus = Field(default_factory=PerformanceStatus)
     biomarkers: list[Biomarker] = Field(default_factory=list)
     prior_therapies: list[PriorTherapy] = Field(default_factory=list)
+    current_therapies: list[CurrentTherapy] = Field(
+        default_factory=list, description="drugs or classes a patient must not be taking now (or within a washout)")
     cns_metastases: CnsMetastases = Field(default_factory=CnsMetastases)
     labs: list[Lab] = Field(default_factory=list)
     disease_scales: list[DiseaseScale] = Field(default_factory=list)

@@ -32,6 +32,13 @@ lesion (a `therapy_site` cue: "outside the field of any prior radiation", "withi
 "previously irradiated"), where the class is a location, not a rule. Such text holds for only part of the patients
 who had the class, so it gives no rule.
 
+Beside the history, `current_therapies` lists what a patient must not be taking now (`_in_use`): a drug or class after
+a `use_now` cue ("No concurrent corticosteroids", "Current antidepressant therapy") or in a washout window ("At least
+4 weeks since prior chemotherapy", "No use of systemic corticosteroids within the past month"), unless the use is
+allowed, an exception, a condition or one of alternatives ("... OR stable steroid dose"), or a scope, a dose or a
+qualifier narrows it ("as antiemetics", "to the pelvis", "greater than 10 mg/day of prednisone", "spinal
+radiotherapy").
+
 A rule that holds for one subgroup only goes to `uncertain` (reason "cohort"), which matching reports as unknown: under
 a subgroup header ("For Part 2:", `nlp.cohorts`; a closed subgroup's rules are dropped), in a criterion that opens
 with a cohort label ("Cohort B: prior crizotinib"), or a drug the inclusion criteria both require and exclude
@@ -45,7 +52,7 @@ from spacy.tokens import Doc, Span
 
 from nlp.biomarkers.scopes import cohort_label
 from nlp.cohorts import Subgroups, subgroups
-from nlp.models import PriorTherapy, UncertainFact
+from nlp.models import CurrentTherapy, PriorTherapy, UncertainFact
 from nlp.polarity import Cues, DocContext, cue_finder, doc_context, polarity
 from nlp.sections import add_kind
 from nlp.vocab import is_broad_class, vocabulary
@@ -56,6 +63,7 @@ _TARGETING = {"targeting", "that", "target", "targets", "against", "directed", "
 _LISTING = {",", "or", "and", "and/or", "/", "nor"}  # between targets listed before a class
 PRIOR_REACH = 15
 AFTER_REACH = 3
+USE_REACH = 4  # words between "concurrent" and its drug, or after a drug (or its list) and a washout's "within"
 _SKIP_BEFORE = ("not_prior", "exception")
 _SKIP_AFTER = ("optional", "allowance")
 
@@ -73,18 +81,26 @@ class TherapyExtractor:
         context = doc_context(doc, self.cue_finder)
         targets = context.ents(TARGET_LABELS)
         groups: Subgroups | None = None
+        in_use: list[CurrentTherapy] = []
         for k, ents in context.ents(DRUG_LABELS).items():
             cues = context.cues(k)
             found = self._criterion(doc, k, cues.span, cues, ents, targets.get(k, []))
-            if not found:
+            now = _in_use(doc, k, cues, ents)
+            if not found and not now:
                 continue
             add_kind(doc, k, "prior_therapy")
             if groups is None:
                 groups = subgroups(context)
-            if k not in groups.closed:
-                (subgroup if k in groups.only or cohort_label(doc, cues.span, cues) else facts).extend(found)
+            if k in groups.closed:
+                continue
+            if k in groups.only or cohort_label(doc, cues.span, cues):
+                subgroup.extend(found)
+            else:
+                facts.extend(found)
+                in_use.extend(now)
         facts, opposed = _opposed_in_inclusion(context, facts)
         context.facts["prior_therapies"] = facts
+        context.facts["current_therapies"] = in_use
         context.facts.setdefault("uncertain", []).extend(
             UncertainFact(kind="prior_therapy", reason="cohort", therapy=t, criterion=t.criterion, span=t.span)
             for t in subgroup + opposed
@@ -114,6 +130,107 @@ class TherapyExtractor:
                 seen.add((name, pol))
                 found.append(PriorTherapy(drug_or_class=name, polarity=pol, criterion=k, span=(start, end)))
         return found
+
+
+def _in_use(doc: Doc, k: int, cues: Cues, ents: list[Span]) -> list[CurrentTherapy]:
+    """The drugs and classes a criterion forbids taking now: after a `use_now` cue ("No concurrent X", "Current X
+    therapy"), or inside a washout window (`use_since` before it: "At least 4 weeks since prior X"; `use_within` just
+    after it or its list: "No use of X within the past month"); excluded, by section and negation, except a window
+    opened by "since", which excludes whatever the section. None when the use is allowed, an exception, a condition, a
+    scope follows ("No concurrent corticosteroids as antiemetics", "radiotherapy to the pelvis"), or the clause names
+    the place of a treated lesion: those hold for part of the patients who take the drug."""
+    found: dict[str, CurrentTherapy] = {}
+    regimens = vocabulary().components
+    section = cues.span.label_
+    for ent in ents:
+        if ent.label_ == "DRUG" and ent.ent_id_ in regimens or ent.ent_id_ in found:
+            continue
+        window = _use_window(cues, ent, ents)
+        if window is None or _use_limited(doc, cues, ent, ents) or _qualified_broad(doc, cues, ent, ents):
+            continue
+        if window != "use_since" and polarity(section, cues.negated(ent.start, ent.end, section)) != "excluded":
+            continue
+        found[ent.ent_id_] = CurrentTherapy(drug_or_class=ent.ent_id_, criterion=k, span=(ent.start_char, ent.end_char))
+    return list(found.values())
+
+
+def _list_end(doc: Doc, ent: Span, ents: list[Span], clause_end: int) -> int:
+    """The token after `ent` and the drugs listed after it ("X, Y or Z"), with any parenthesis after each."""
+    starts = {e.start: e for e in ents}
+    i = ent.end
+    while i < clause_end:
+        if doc[i].is_space or doc[i].lower_ in _LISTING:
+            i += 1
+        elif i in starts:
+            i = starts[i].end
+        elif doc[i].text == "(":
+            i = _closing(doc, i, clause_end) + 1
+        else:
+            break
+    return i
+
+
+def _use_window(cues: Cues, ent: Span, ents: list[Span]) -> str | None:
+    """The cue kind that puts the drug's use now or in a washout window, or None. A window "since" the drug that
+    a `use_recent` word bounds from above ("Less than 3 months since prior chemotherapy") asks for recent use in the
+    inclusion criteria: read as "use_within", whose polarity follows the section."""
+    clause_start, clause_end = cues.clause(ent.start)
+    doc = cues.span.doc
+    before = [c for c in cues.in_clause(("use_now", "use_since"), clause_start, ent.start)
+              if not cues.blocked(c.end, ent.start, forward=True) and (
+                  ent.start - c.end <= PRIOR_REACH if c.kind == "use_since"
+                  else sum(not t.is_space for t in doc[c.end : ent.start]) <= USE_REACH)]
+    if before:
+        nearest = max(before, key=lambda c: c.end)
+        if any(t.like_num for t in cues.span.doc[nearest.end : ent.start]):
+            return None  # a dose or a count: "No concurrent corticosteroids greater than 10 mg/day of prednisone"
+        if nearest.kind == "use_since" and cues.in_clause(("use_recent",), clause_start, nearest.start):
+            return "use_within"
+        return nearest.kind
+    after = _list_end(doc, ent, ents, clause_end)
+    for i in range(after, min(after + USE_REACH, clause_end)):
+        if cues.at(i, "use_within") is not None:
+            return "use_within"
+        if doc[i].is_punct:
+            break
+    return None
+
+
+def _use_limited(doc: Doc, cues: Cues, ent: Span, ents: list[Span]) -> bool:
+    """An allowance, exception ("unless", "except"), condition, scope or treated site limits what the criterion says of
+    the drug's use."""
+    clause_start, clause_end = cues.clause(ent.start)
+    if cues.in_clause(("therapy_site", "conditional", "exception"), clause_start, clause_end):
+        return True
+    span = cues.span
+    if cues.in_clause(("use_alternative",), span.start, span.end) or any(t.text == "OR" for t in span):
+        return True  # either/or: "At least 1 week since prior steroids OR stable steroid dose"
+    if any(c.start - ent.end <= 8 for c in cues.in_clause(_SKIP_AFTER, ent.end, clause_end)):
+        return True
+    after = _list_end(doc, ent, ents, clause_end)
+    while after < clause_end and (doc[after].text == ")" or doc[after].is_space):
+        after += 1  # an example in parentheses: "corticosteroids (e.g., dexamethasone) as antiemetics"
+    return cues.at(after, "use_scope") is not None
+
+
+def _qualified_broad(doc: Doc, cues: Cues, ent: Span, ents: list[Span]) -> bool:
+    """A broad class (or its list) with a qualifier before it ("spinal radiotherapy", "palliative radiotherapy",
+    "antineoplastic chemotherapy"): a use by only part of the patients who take the class."""
+    if not is_broad_class(ent.ent_id_):
+        return False
+    clause_start = cues.clause(ent.start)[0]
+    ends = {e.end: e for e in ents}
+    i = ent.start - 1
+    while i >= clause_start and (doc[i].is_space or doc[i].lower_ in _LISTING):
+        i -= 1
+    while i >= clause_start and i + 1 in ends:
+        i = ends[i + 1].start - 1
+        while i >= clause_start and (doc[i].is_space or doc[i].lower_ in _LISTING):
+            i -= 1
+    if i < clause_start or doc[i].is_punct:
+        return False
+    return cues.ending_at(i + 1, "use_now", "use_since", "broad_therapy_start", "prior", "naive",
+                          "negation_forward") is None
 
 
 def _opposed_in_inclusion(

@@ -237,6 +237,7 @@ def match_view(doc: IndexDocument) -> IndexDocument:
     facts = doc.facts
     pointed: set[int | None] = {b.criterion for b in facts.biomarkers}
     pointed.update(t.criterion for t in facts.prior_therapies)
+    pointed.update(t.criterion for t in facts.current_therapies)
     pointed.update(u.criterion for u in facts.uncertain)
     pointed.update(s.criterion for s in facts.disease_scales)
     pointed.update(s.criterion for s in facts.stages)
@@ -250,6 +251,8 @@ def match_view(doc: IndexDocument) -> IndexDocument:
         "biomarkers": [b.model_copy(update={"criterion": new_index.get(b.criterion, -1)}) for b in facts.biomarkers],
         "prior_therapies": [t.model_copy(update={"criterion": new_index.get(t.criterion, -1)})
                             for t in facts.prior_therapies],
+        "current_therapies": [t.model_copy(update={"criterion": new_index.get(t.criterion, -1)})
+                              for t in facts.current_therapies],
         "uncertain": [u.model_copy(update={"criterion": new_index.get(u.criterion, -1)}) for u in facts.uncertain],
         "cns_metastases": cns.model_copy(update={"criterion": new_index.get(cns.criterion)}),
         "disease_scales": [s.model_copy(update={"criterion": new_index.get(s.criterion, -1)})

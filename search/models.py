@@ -124,6 +124,9 @@ class PatientBiomarker(_Model):
 class PatientTherapy(_Model):
     name: str
     outcome: TherapyOutcome | None = None
+    current: bool = Field(
+        default=False, strict=True,
+        description="the patient takes it now (a trial excluding its concurrent or recent use is not met)")
 
 
 DEFAULT_RADIUS_KM = 100.0

@@ -449,6 +449,26 @@ def _therapy_verdict(rule: PriorTherapy, had: dict[str, set[str]], untold: bool,
                             explanation=why, span=span)
 
 
+def _current_therapy(doc: IndexDocument, patient: PatientProfile, out: Evaluation) -> None:
+    """A drug or class the trial forbids taking now or within a washout window (`TrialCriteria.current_therapies`):
+    not met when the patient takes it now (a therapy marked `current`, by name or class). Otherwise no verdict, as
+    for an excluded disease: the profile lists what the patient takes, not all they do not take."""
+    taking = {t.name: therapy_terms(t.name) for t in patient.prior_therapies or [] if t.current}
+    if not taking:
+        return
+    judged: set[int] = set()
+    for rule in doc.facts.current_therapies:
+        target = rule.drug_or_class.lower()
+        name = next((name for name, terms in taking.items() if target in terms), None)
+        if name is None or rule.criterion in judged:
+            continue
+        judged.add(rule.criterion)
+        text, span = _sentence(doc, rule.criterion)
+        out.criteria.append(CriterionVerdict(
+            kind="prior_therapy", status="not_met", criterion=text or f"no current {target}", span=span,
+            explanation=f"patient takes {name} ({target}) now; trial excludes its current or recent use"))
+
+
 def _cns(doc: IndexDocument, patient: PatientProfile, out: Evaluation) -> None:
     rule = doc.facts.cns_metastases
     if rule.allowed in (None, "yes"):
@@ -496,6 +516,7 @@ def _uncertain(doc: IndexDocument, patient: PatientProfile, out: Evaluation) -> 
 def evaluate(doc: IndexDocument, patient: PatientProfile) -> Evaluation:
     """Every criterion verdict of `doc` for `patient`, plus the biomarker specificity used in ranking."""
     out = Evaluation()
-    for judge in (_biomarkers, _age, _sex, _performance, _disease_scales, _stages, _prior_therapy, _cns, _uncertain):
+    for judge in (_biomarkers, _age, _sex, _performance, _disease_scales, _stages, _prior_therapy, _current_therapy,
+                  _cns, _uncertain):
         judge(doc, patient, out)
     return out

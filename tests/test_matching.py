@@ -9,6 +9,7 @@ from nlp.models import (
     Biomarker,
     CnsMetastases,
     Criterion,
+    CurrentTherapy,
     PerformanceStatus,
     PriorTherapy,
     TrialCriteria,
@@ -206,6 +207,23 @@ def test_a_partial_list_judges_the_therapies_it_names_and_an_excluded_one_it_doe
     assert kinds(trial(prior_therapies=rules), who, "prior_therapy") == ["met", "not_met", "met"]
 
 
+@pytest.mark.parametrize("taken, status", [
+    ([{"name": "prednisone", "current": True}], ["not_met"]),
+    ([{"name": "prednisone"}], []),
+    ([{"name": "warfarin", "current": True}], []),
+])
+def test_a_drug_taken_now_breaks_a_rule_against_its_current_use(taken, status):
+    rule = CurrentTherapy(drug_or_class="corticosteroid", criterion=0, span=(0, 21))
+    who = ntrk_amp(prior_therapies=taken, prior_therapies_complete=False)
+    assert kinds(trial(current_therapies=[rule]), who, "prior_therapy") == status
+
+
+@pytest.mark.parametrize("value", ["yes", 1, None])
+def test_a_therapy_taken_now_is_a_json_boolean(value):
+    with pytest.raises(PatientError, match=r"prior_therapies\.0\.current|prior_therapies\[0\]\.current"):
+        patient(prior_therapies=[{"name": "warfarin", "current": value}])
+
+
 @pytest.mark.parametrize("value", ["no", 0, None])
 def test_prior_therapies_complete_is_a_json_boolean(value):
     with pytest.raises(PatientError, match="prior_therapies_complete"):
@@ -309,6 +327,14 @@ def test_the_slim_match_view_gives_the_same_verdicts_as_the_full_document(corpus
     who = ntrk_amp(9, age=52, sex="female", ecog=1, prior_therapies=[{"name": "larotrectinib"}],
                    cns_metastases="stable")
     docs = corpus.search(size=1000)
+    assert [evaluate(match_view(d), who) for d in docs] == [evaluate(d, who) for d in docs]
+
+
+def test_the_slim_match_view_quotes_the_criterion_a_current_therapy_breaks(corpus):
+    who = ntrk_amp(9, prior_therapies=[{"name": n, "current": True} for n in ("chemotherapy", "corticosteroid",
+                                                                             "radiotherapy", "warfarin")])
+    docs = [d for d in corpus.search(size=1000) if d.facts.current_therapies]
+    assert docs
     assert [evaluate(match_view(d), who) for d in docs] == [evaluate(d, who) for d in docs]
 
 

@@ -200,3 +200,16 @@ def test_broad_therapy_classes_and_non_oncology_drugs_are_prior_therapies():
 def test_a_therapy_not_given_is_not_a_prior_therapy(sentence):
     profile = read_note(f"Asthma. {sentence}").profile
     assert "prior_therapies" not in profile
+
+
+@pytest.mark.parametrize("sentence, current", [
+    ("He is on warfarin for atrial fibrillation.", True),
+    ("She currently uses an inhaled corticosteroid twice daily.", True),
+    ("She was discharged on her home meds, prednisone taper and a proton pump inhibitor.", True),
+    ("He was on warfarin in the past.", False),
+    ("He is on surveillance after failing imatinib.", False),
+    ("Previously treated with warfarin.", False),
+])
+def test_a_therapy_the_patient_takes_now_is_marked_current(sentence, current):
+    therapy = read_note(f"Asthma. {sentence}").profile["prior_therapies"][0]
+    assert therapy.get("current", False) is current

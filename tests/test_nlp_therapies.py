@@ -286,3 +286,60 @@ def test_radiation_named_as_the_place_of_a_lesion_gives_no_rule(line):
 ])
 def test_a_broad_class_with_an_exception_in_parentheses_gives_no_rule(line):
     assert therapies("Inclusion", line) == set()
+
+
+def in_use(section: str, line: str) -> set[str]:
+    other = "Exclusion" if section == "Inclusion" else "Inclusion"
+    text = f"{section} Criteria:\n- {line}\n{other} Criteria:\n- Pregnancy"
+    return {t.drug_or_class for t in extract_text(text).current_therapies}
+
+
+@pytest.mark.parametrize("section, line, found", [
+    ("Inclusion", "No concurrent warfarin", {"warfarin"}),
+    ("Inclusion", "No use of systemic corticosteroids within the past month", {"corticosteroid"}),
+    ("Inclusion", "At least 4 weeks since prior chemotherapy", {"chemotherapy"}),
+    ("Exclusion", "Treatment with heparin or warfarin within 2 weeks before entry", {"heparin", "warfarin"}),
+    ("Exclusion", "Currently receiving insulin", {"insulin"}),
+])
+def test_concurrent_use_or_a_washout_window_forbids_taking_the_drug_now(section, line, found):
+    assert in_use(section, line) == found
+
+
+@pytest.mark.parametrize("section, line", [
+    ("Inclusion", "Concurrent corticosteroids allowed"),
+    ("Inclusion", "Must be on a stable dose of corticosteroids"),
+    ("Inclusion", "No concurrent corticosteroids (e.g., dexamethasone) as antiemetics"),
+    ("Inclusion", "No concurrent radiotherapy to the pelvis"),
+    ("Inclusion", "No concurrent warfarin unless the INR is monitored weekly"),
+    ("Inclusion", "More than 5 years since prior chemotherapy for another cancer"),
+    ("Exclusion", "Treatment with warfarin within 2 weeks before entry, if the INR is above 2"),
+    ("Inclusion", "Must have received insulin within the past year"),
+])
+def test_an_allowed_scoped_conditional_or_required_use_forbids_nothing(section, line):
+    assert in_use(section, line) == set()
+
+
+@pytest.mark.parametrize("section, line", [
+    ("Inclusion", "At least 1 week since prior steroids OR stable steroid dose for at least 1 week"),
+    ("Inclusion", "Less than 3 months since the last dose of chemotherapy"),
+    ("Inclusion", "No concurrent spinal radiotherapy"),
+    ("Inclusion", "At least 6 months since prior radiotherapy with an overlap volume of at least 45 Gy"),
+])
+def test_an_alternative_a_recent_use_required_or_a_qualified_class_forbids_nothing(section, line):
+    assert in_use(section, line) == set()
+
+
+def test_less_than_a_washout_since_the_drug_in_the_exclusion_criteria_forbids_it():
+    assert in_use("Exclusion", "Less than 4 weeks since prior chemotherapy") == {"chemotherapy"}
+
+
+@pytest.mark.parametrize("line", [
+    "No concurrent corticosteroid therapy greater than 10 mg/day of prednisone equivalent",
+    "No concurrent corticosteroids used as anticancer therapy",
+])
+def test_a_dose_or_a_purpose_limits_the_use_a_criterion_forbids(line):
+    assert in_use("Inclusion", line) == set()
+
+
+def test_a_current_cue_speaks_of_the_words_near_it():
+    assert in_use("Exclusion", "Concurrent or past diagnosis of cancer or history of radiation therapy") == set()

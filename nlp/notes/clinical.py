@@ -10,11 +10,12 @@ a biomarker fact the pipeline reads as required is a positive result, one it rea
 "negative", "wild-type") a negative result. A PD-L1 score ("PD-L1 TPS 60%") is expression, positive from 1%.
 ECOG, Karnofsky and Lansky are read as the value the note states ("ECOG 0-1": the worse, 1). A drug the note names
 (DRUG entities) is a prior therapy, with the outcome its clause states (progression, intolerance, response:
-`note_cues.jsonl`), unless it is only planned, offered, declined or an allergy, or its name is used in another
-sense (`not_given`, `not_given_backward`: "candidate for steroids", "insulin resistance"); CNS metastases are
-none when negated, stable or active by the criteria side's cues, and left out with a warning when the note does
-not say which. Facts in a family member's or hypothetical clause, and drugs
-in a negated one, are left out.
+`note_cues.jsonl`) and marked current when the note says the patient takes it now ("is on", "currently uses",
+"discharged on": `current` cues, no `not_current` cue between), unless it is only planned, offered, declined or an
+allergy, or its name is used in another sense (`not_given`, `not_given_backward`: "candidate for steroids", "insulin
+resistance"); CNS metastases are none when negated, stable or active by the criteria side's cues, and left out with a
+warning when the note does not say which. Facts in a family member's or hypothetical clause, and drugs in a negated
+one, are left out.
 """
 
 from __future__ import annotations
@@ -42,6 +43,9 @@ _KPS = re.compile(r"\b(?P<scale>KPS|Karnofsky|Lansky|LPS)(?:\s+(?:performance\s+
                   r"\s*(?:of|is|was|=|:)?\s*(?P<v>\d{2,3})\s*%?", re.I)
 _OUTCOMES = ("intolerance", "progression", "response")
 _GLUE = re.compile(r"[\s-]*")
+_BREAK = re.compile(r"[.;:!?](?=\s|$)|\n")
+_WORD = re.compile(r"\w+")
+CURRENT_WORDS = 6  # words a `current` cue may stand before the drug it speaks of
 
 
 @dataclass
@@ -153,6 +157,19 @@ def _not_given(note: str, ent, sentence: tuple[int, int]) -> bool:
     return bool(cue_regex("not_given_backward").match(note, glue.end() if glue else ent.end_char, sentence[1]))
 
 
+def _taken_now(note: str, start: int, sentence: tuple[int, int]) -> bool:
+    """Whether the note says the patient takes the drug at `start` now: a `current` cue before it in its sentence,
+    with no break (". ; :") between, within CURRENT_WORDS words, and no `not_current` cue between ("is on X",
+    "currently uses X", "discharged on her home meds, X taper"; not "is on X after failing Y" for Y)."""
+    floor = max(sentence[0], start - CLAUSE_REACH)
+    for stop in _BREAK.finditer(note, floor, start):
+        floor = stop.end()
+    found = list(cue_regex("current").finditer(note, floor, start))
+    if not found or len(_WORD.findall(note, found[-1].end(), start)) > CURRENT_WORDS:
+        return False
+    return cue_regex("not_current").search(note, found[-1].end(), start) is None
+
+
 def _therapies(note: str, doc: Doc, sentences: Sentences, out: ClinicalFacts) -> None:
     seen: dict[str, int] = {}
     for ent in doc.ents:
@@ -163,14 +180,17 @@ def _therapies(note: str, doc: Doc, sentences: Sentences, out: ClinicalFacts) ->
             continue
         name = (ent.ent_id_ or ent.text).lower()
         outcome = _outcome(note, ent.start_char, ent.end_char, sentence)
+        now = _taken_now(note, ent.start_char, sentence)
         if name in seen:
             entry = out.therapies[seen[name]][0]
             if outcome:
                 entry.setdefault("outcome", outcome)
+            if now:
+                entry["current"] = True
             continue
         seen[name] = len(out.therapies)
-        out.therapies.append(({"name": name} | ({"outcome": outcome} if outcome else {}),
-                              (ent.start_char, ent.end_char)))
+        out.therapies.append(({"name": name} | ({"outcome": outcome} if outcome else {})
+                              | ({"current": True} if now else {}), (ent.start_char, ent.end_char)))
 
 
 def _cns_regex(kind: str) -> re.Pattern[str]:
