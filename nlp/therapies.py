@@ -207,10 +207,23 @@ def _use_limited(doc: Doc, cues: Cues, ent: Span, ents: list[Span]) -> bool:
         return True  # either/or: "At least 1 week since prior steroids OR stable steroid dose"
     if any(c.start - ent.end <= 8 for c in cues.in_clause(_SKIP_AFTER, ent.end, clause_end)):
         return True
+    opening = _opening_before(doc, ent.start, clause_start)
+    if opening is not None and cues.at(opening + 1, "example") is not None:
+        return True  # an example of something else: "a change in psychotropic medications (e.g., antidepressants)"
     after = _list_end(doc, ent, ents, clause_end)
     while after < clause_end and (doc[after].text == ")" or doc[after].is_space):
         after += 1  # an example in parentheses: "corticosteroids (e.g., dexamethasone) as antiemetics"
     return cues.at(after, "use_scope") is not None
+
+
+def _opening_before(doc: Doc, i: int, start: int) -> int | None:
+    """The token opening the parenthesis that holds token i, when one opens after `start`."""
+    depth = 0
+    for k in range(i - 1, start - 1, -1):
+        depth += (doc[k].text == ")") - (doc[k].text == "(")
+        if depth < 0:
+            return k
+    return None
 
 
 def _qualified_broad(doc: Doc, cues: Cues, ent: Span, ents: list[Span]) -> bool:

@@ -218,6 +218,12 @@ def test_a_drug_taken_now_breaks_a_rule_against_its_current_use(taken, status):
     assert kinds(trial(current_therapies=[rule]), who, "prior_therapy") == status
 
 
+def test_octreotide_taken_now_breaks_a_washout_of_somatostatin_analogues():
+    rule = CurrentTherapy(drug_or_class="somatostatin analogue", criterion=0, span=(0, 21))
+    who = ntrk_amp(prior_therapies=[{"name": "octreotide", "current": True}], prior_therapies_complete=False)
+    assert kinds(trial(current_therapies=[rule]), who, "prior_therapy") == ["not_met"]
+
+
 @pytest.mark.parametrize("value", ["yes", 1, None])
 def test_a_therapy_taken_now_is_a_json_boolean(value):
     with pytest.raises(PatientError, match=r"prior_therapies\.0\.current|prior_therapies\[0\]\.current"):

@@ -213,3 +213,12 @@ def test_a_therapy_not_given_is_not_a_prior_therapy(sentence):
 def test_a_therapy_the_patient_takes_now_is_marked_current(sentence, current):
     therapy = read_note(f"Asthma. {sentence}").profile["prior_therapies"][0]
     assert therapy.get("current", False) is current
+
+
+@pytest.mark.parametrize("sentence, name", [
+    ("She is on anti-depressants.", "antidepressant"),
+    ("He is on direct antiviral drugs.", "antiviral"),
+    ("She is on stable doses of octreotide LAR.", "octreotide"),
+])
+def test_non_oncology_drugs_a_trial_may_exclude_are_read(sentence, name):
+    assert read_note(f"Acromegaly. {sentence}").profile["prior_therapies"] == [{"name": name, "current": True}]

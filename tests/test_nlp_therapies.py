@@ -343,3 +343,37 @@ def test_a_dose_or_a_purpose_limits_the_use_a_criterion_forbids(line):
 
 def test_a_current_cue_speaks_of_the_words_near_it():
     assert in_use("Exclusion", "Concurrent or past diagnosis of cancer or history of radiation therapy") == set()
+
+
+@pytest.mark.parametrize("section, line, found", [
+    ("Exclusion", "Current antidepressant therapy", {"antidepressant"}),
+    ("Exclusion", "Antiviral therapy within the last 6 months", {"antiviral"}),
+    ("Inclusion", "At least 1 month since prior octreotide", {"octreotide"}),
+])
+def test_antidepressants_antivirals_and_somatostatin_analogues_are_drugs_a_trial_names(section, line, found):
+    assert in_use(section, line) == found
+
+
+def test_a_somatostatin_analogue_is_a_class_of_prior_therapy():
+    assert therapies("Exclusion", "Patients previously treated with a somatostatin analogue") == {
+        ("somatostatin analogue", "excluded")}
+
+
+@pytest.mark.parametrize("line", [
+    "Chronic hepatitis B or C requiring treatment with antiviral therapy",
+    "Suicidal thoughts severe enough to require treatment with antidepressant medication",
+])
+def test_a_therapy_a_condition_requires_is_no_prior_therapy_rule(line):
+    assert therapies("Exclusion", line) == set()
+
+
+def test_a_therapy_however_allowed_gives_no_rule():
+    assert therapies("Exclusion", "Previous treatment with octreotide is however allowed") == set()
+
+
+@pytest.mark.parametrize("line", [
+    "Change in psychotropic medications less than 1 month before entry (e.g., concomitant antidepressants)",
+    "Patients taking concomitant antidepressant medication known to have anticholinergic effects",
+])
+def test_an_example_of_something_else_or_a_qualified_drug_forbids_nothing(line):
+    assert in_use("Exclusion", line) == set()
