@@ -382,3 +382,14 @@ def test_a_bad_disease_scale_value_is_named_by_its_label(data_dir):
     at = submit(fill(app_test(state={"pf_scale_nyha": 7})))
     (error,) = texts(at.error)
     assert "- NYHA class: expected a number from 1 to 4, got 7" in error and "disease_scales" not in error
+
+
+def test_a_therapy_the_patient_takes_now_keeps_its_mark_through_the_form(data_dir):
+    at = app_test()
+    patient = {"conditions": [DIAGNOSIS], "prior_therapies": [{"name": "FOLFOX", "outcome": "progression"},
+                                                              {"name": "warfarin", "current": True}]}
+    at.file_uploader[0].upload("patient.json", json.dumps(patient).encode(), "application/json")
+    at.run()
+    assert (at.checkbox(key="pf_current_0").value, at.checkbox(key="pf_current_1").value) == (False, True)
+    searched = submit(at).session_state["find_request"]["patient"]
+    assert [(t.name, t.current) for t in searched.prior_therapies] == [("folfox", False), ("warfarin", True)]

@@ -88,7 +88,8 @@ def defaults() -> dict[str, Any]:
     for i in range(MAX_ROWS):
         values |= {f"{KEY}gene_{i}": None, f"{KEY}status_{i}": RESULTS[0], f"{KEY}alteration_{i}": None,
                    f"{KEY}copies_{i}": None,
-                   f"{KEY}variant_{i}": "", f"{KEY}drug_{i}": None, f"{KEY}outcome_{i}": None}
+                   f"{KEY}variant_{i}": "", f"{KEY}drug_{i}": None, f"{KEY}outcome_{i}": None,
+                   f"{KEY}current_{i}": False}
     return values
 
 
@@ -145,7 +146,8 @@ def prefill(profile: PatientProfile) -> None:
         values |= {f"{KEY}gene_{i}": marker.gene, f"{KEY}status_{i}": marker.status, f"{KEY}alteration_{i}": kind,
                    f"{KEY}copies_{i}": marker.copies, f"{KEY}variant_{i}": marker.variant or ""}
     for i, therapy in enumerate((profile.prior_therapies or [])[:MAX_ROWS]):
-        values |= {f"{KEY}drug_{i}": therapy.name, f"{KEY}outcome_{i}": therapy.outcome}
+        values |= {f"{KEY}drug_{i}": therapy.name, f"{KEY}outcome_{i}": therapy.outcome,
+                   f"{KEY}current_{i}": therapy.current}
     if location := profile.location:
         near = location.near or (f"{location.lat:g}, {location.lon:g}" if location.placed else "")
         values |= {f"{KEY}near": near, f"{KEY}radius": location.radius_km, f"{KEY}unit": "km",
@@ -206,7 +208,7 @@ def _tested(genes: list[str]) -> list[str]:
 def _therapy_rows(drugs: list[str]) -> list[dict[str, Any]]:
     rows = []
     for i in range(_rows("therapy")):
-        c_drug, c_outcome = st.columns([3, 2])
+        c_drug, c_outcome, c_current = st.columns([3, 2, 1], vertical_alignment="bottom")
         name = c_drug.selectbox(
             "Drug or class", _with(drugs, st.session_state.get(f"{KEY}drug_{i}")), key=f"{KEY}drug_{i}",
             persist_state="session", accept_new_options=True, placeholder="e.g. larotrectinib",
@@ -216,8 +218,12 @@ def _therapy_rows(drugs: list[str]) -> list[dict[str, Any]]:
             "Outcome", OUTCOMES, key=f"{KEY}outcome_{i}", persist_state="session", placeholder="unknown",
             label_visibility=_label(i),
         )
+        current = c_current.checkbox(
+            "Taking now", key=f"{KEY}current_{i}", persist_state="session",
+            help="The patient takes it now: a trial that excludes its concurrent or recent use is not met",
+        )
         if name:
-            rows.append({"name": name, "outcome": outcome})
+            rows.append({"name": name, "outcome": outcome, "current": current})
     return rows
 
 
