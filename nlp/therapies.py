@@ -39,6 +39,12 @@ allowed, an exception, a condition or one of alternatives ("... OR stable steroi
 qualifier narrows it ("as antiemetics", "to the pelvis", "greater than 10 mg/day of prednisone", "spinal
 radiotherapy").
 
+Drugs a required list offers as alternatives ("prior chemotherapy or prior radiotherapy", the cue said again before
+each) give one rule each in the same criterion, which `search.verdicts` already judges as possible alternatives (one
+met leaves the others unknown, never not met). A required drug offered after an "or" as the alternative of a treatment
+no entity names ("prior systemic therapy OR prior radiation therapy", "prior surgery or prior docetaxel") goes to
+`uncertain` (reason "either"): it is required only of patients who lack the other.
+
 A rule that holds for one subgroup only goes to `uncertain` (reason "cohort"), which matching reports as unknown: under
 a subgroup header ("For Part 2:", `nlp.cohorts`; a closed subgroup's rules are dropped), in a criterion that opens
 with a cohort label ("Cohort B: prior crizotinib"), or a drug the inclusion criteria both require and exclude
@@ -66,6 +72,9 @@ AFTER_REACH = 3
 USE_REACH = 4  # words between "concurrent" and its drug, or after a drug (or its list) and a washout's "within"
 _SKIP_BEFORE = ("not_prior", "exception")
 _SKIP_AFTER = ("optional", "allowance")
+_REPEATED = ("prior", "naive", "broad_therapy_start")  # cues said again before each drug of a list
+_OR = {"or", "and/or"}
+_ALTERNATIVE_WORDS = 4
 
 
 class TherapyExtractor:
@@ -82,6 +91,7 @@ class TherapyExtractor:
         targets = context.ents(TARGET_LABELS)
         groups: Subgroups | None = None
         in_use: list[CurrentTherapy] = []
+        either: list[PriorTherapy] = []
         for k, ents in context.ents(DRUG_LABELS).items():
             cues = context.cues(k)
             found = self._criterion(doc, k, cues.span, cues, ents, targets.get(k, []))
@@ -93,23 +103,28 @@ class TherapyExtractor:
                 groups = subgroups(context)
             if k in groups.closed:
                 continue
+            either.extend(t for t, alternative in found if alternative)
+            rules = [t for t, alternative in found if not alternative]
             if k in groups.only or cohort_label(doc, cues.span, cues):
-                subgroup.extend(found)
+                subgroup.extend(rules)
             else:
-                facts.extend(found)
+                facts.extend(rules)
                 in_use.extend(now)
         facts, opposed = _opposed_in_inclusion(context, facts)
         context.facts["prior_therapies"] = facts
         context.facts["current_therapies"] = in_use
         context.facts.setdefault("uncertain", []).extend(
-            UncertainFact(kind="prior_therapy", reason="cohort", therapy=t, criterion=t.criterion, span=t.span)
-            for t in subgroup + opposed
+            [UncertainFact(kind="prior_therapy", reason="cohort", therapy=t, criterion=t.criterion, span=t.span)
+             for t in subgroup + opposed]
+            + [UncertainFact(kind="prior_therapy", reason="either", therapy=t, criterion=t.criterion, span=t.span)
+               for t in either]
         )
         return doc
 
     def _criterion(
         self, doc: Doc, k: int, span: Span, cues: Cues, ents: list[Span], targets: list[Span]
-    ) -> list[PriorTherapy]:
+    ) -> list[tuple[PriorTherapy, bool]]:
+        """The criterion's rules, each with whether it is the alternative of a therapy no entity names."""
         seen: set[tuple[str, str]] = set()
         found = []
         regimens = vocabulary().components
@@ -124,11 +139,14 @@ class TherapyExtractor:
             negated = cues.negated(ent.start, ent.end, span.label_, ignore=own) != (not given)
             pol = "excluded" if _prohibited(cues, ent) else polarity(span.label_, negated)
             named, end = _targeted_class(doc, ent, targets)
+            alternative = pol == "required" and _unnamed_alternative(doc, cues, ent, ents)
             for name, start in [*_listed_classes(doc, span, ent, targets), (named, ent.start_char)]:
                 if (name, pol) in seen:
                     continue
                 seen.add((name, pol))
-                found.append(PriorTherapy(drug_or_class=name, polarity=pol, criterion=k, span=(start, end)))
+                found.append(
+                    (PriorTherapy(drug_or_class=name, polarity=pol, criterion=k, span=(start, end)), alternative)
+                )
         return found
 
 
@@ -302,6 +320,29 @@ def _targeted_class(doc: Doc, ent: Span, targets: list[Span]) -> tuple[str, int]
     return (specific, target.end_char) if specific else (ent.id_, ent.end_char)
 
 
+def _unnamed_alternative(doc: Doc, cues: Cues, ent: Span, ents: list[Span]) -> bool:
+    """The drug is offered, its cue said again, after an "or" as the alternative of a treatment no DRUG entity names
+    ("prior systemic therapy OR prior radiation therapy", "prior surgery or prior docetaxel"): required only when
+    the other was not given, so no rule for every patient. The other treatment is the few words (up to
+    `_ALTERNATIVE_WORDS`, no punctuation, no drug) between a `prior` cue and the "or"."""
+    clause_start = cues.clause(ent.start)[0]
+    i = ent.start
+    while (cue := cues.ending_at(i, *_REPEATED)) is not None and clause_start <= cue.start < i:
+        i = cue.start
+    words = [k for k in range(clause_start, i) if not doc[k].is_space][::-1]
+    if i == ent.start or len(words) < 2 or doc[words[0]].lower_ not in _OR:
+        return False
+    if cues.ending_at(words[1] + 1, *_REPEATED) is not None:
+        return False  # two cues of one drug: "progression following or intolerance to irinotecan"
+    inside_drugs = {k for e in ents for k in range(e.start, e.end)}
+    for k in words[1 : 1 + _ALTERNATIVE_WORDS]:
+        if doc[k].is_punct or k in inside_drugs:
+            return False
+        if (cue := cues.ending_at(k, "prior")) is not None and cue.start >= clause_start:
+            return True
+    return False
+
+
 def _given(cues: Cues, ent: Span) -> bool | None:
     """True when the clause says the drug was given before, False when never given, None when neither."""
     clause_start, clause_end = cues.clause(ent.start)
@@ -367,6 +408,8 @@ def _narrowed_broad(doc: Doc, cues: Cues, ent: Span, ents: list[Span]) -> bool:
             i, listed = i + 1, True
         elif listed and i in starts and starts[i].label_ in DRUG_LABELS:
             i, listed = starts[i].end, False
+        elif listed and (cue := cues.at(i, *_REPEATED)) is not None and cue.end in starts:
+            i = cue.end  # the cue said again before the next drug of the list: "chemotherapy or prior radiotherapy"
         elif doc[i].text == "(":
             if cues.at(i + 1, "exception") is not None:
                 return True  # "No prior radiotherapy (except brain irradiation)", as without the parenthesis

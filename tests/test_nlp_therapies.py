@@ -377,3 +377,43 @@ def test_a_therapy_however_allowed_gives_no_rule():
 ])
 def test_an_example_of_something_else_or_a_qualified_drug_forbids_nothing(line):
     assert in_use("Exclusion", line) == set()
+
+
+def either_only(text: str) -> set[tuple[str, str]]:
+    return {(u.therapy.drug_or_class, u.therapy.polarity) for u in extract_text(text).uncertain
+            if u.therapy and u.reason == "either"}
+
+
+@pytest.mark.parametrize("line", [
+    "Prior chemotherapy or prior radiotherapy is required",
+    "Must have had prior chemotherapy OR prior radiotherapy",
+    "Prior chemotherapy and/or prior radiotherapy",
+])
+def test_a_broad_class_listed_before_a_repeated_prior_cue_is_one_of_the_alternatives(line):
+    assert therapies("Inclusion", line) == {("chemotherapy", "required"), ("radiotherapy", "required")}
+
+
+def test_no_prior_class_repeated_before_each_of_a_list_excludes_each():
+    assert therapies("Inclusion", "No prior chemotherapy or prior radiotherapy") == {
+        ("chemotherapy", "excluded"), ("radiotherapy", "excluded")
+    }
+
+
+@pytest.mark.parametrize("line", [
+    "At least one prior endocrine regimen OR prior radiotherapy",
+    "Prior surgery or prior treatment with docetaxel",
+])
+def test_a_required_therapy_offered_as_the_alternative_of_one_not_named_is_either_or(line):
+    text = f"Inclusion Criteria:\n- {line}\nExclusion Criteria:\n- Pregnancy"
+    assert {(t.drug_or_class, t.polarity) for t in extract_text(text).prior_therapies} == set()
+    assert len(either_only(text)) == 1
+
+
+@pytest.mark.parametrize("line", [
+    "Refractory to or intolerant of imatinib",
+    "Prior treatment with paclitaxel or docetaxel",
+])
+def test_a_cue_or_a_drug_before_the_or_is_no_unnamed_alternative(line):
+    text = f"Inclusion Criteria:\n- {line}\nExclusion Criteria:\n- Pregnancy"
+    assert either_only(text) == set()
+    assert extract_text(text).prior_therapies
