@@ -19,8 +19,10 @@ followed by an item, or a label run into the words before it) is cut where the e
 Never inside brackets, and never between the items of a list a colon opens ("one of the following: ...",
 "Eligible subtypes: ...") or of an alternative an `alternatives` word opens ("... OR Diagnosis of myelodysplastic
 syndrome CD33 positive ..."), up to the next header or label: such items are alternatives or exceptions of the words
-before them, which their own criterion would lose. Headers and labels are matched with their colon, headers as
-written, labels with their first letter as written ("Performance Status:" is "Performance status:").
+before them, which their own criterion would lose. An alternative ends, though, where an `item_start` word opens a
+requirement of its own ("... OR Stage IV Must have measurable disease"). Headers and labels are matched with their
+colon, headers as written, labels with their first letter as written ("Performance Status:" is "Performance
+status:").
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ class _Words:
     item_ends: frozenset[str]
     not_starts: frozenset[str]
     alternatives: frozenset[str]
+    item_starts: frozenset[str]
 
 
 def _alternation(phrases: list[str], first_as_written: bool = False) -> str:
@@ -72,6 +75,7 @@ def _words() -> _Words:
         item_ends=frozenset(of("item_end", "word")),
         not_starts=frozenset(of("not_item_start", "word")),
         alternatives=frozenset(of("alternatives", "word")),
+        item_starts=frozenset(of("item_start", "word")),
     )
 
 
@@ -92,18 +96,24 @@ def item_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     hard = {at for at, _ in marks} | {_next_word(text, after, end) for _, after in headers}
     colons = {after for _, after in marks}
     cuts: set[int] = set()
-    depth, listed, previous = 0, False, ""
+    depth, listed, alternative, previous = 0, False, False, ""
     for chunk in _CHUNK.finditer(text, start, end):
         at, word = chunk.start(), chunk.group()
         if at in hard:
-            depth, listed = 0, False  # a header or label ends any list and bracket left open before it
+            depth, listed, alternative = 0, False, False  # a header or label ends any list and bracket left open
             if at > start:
                 cuts.add(at)
-        elif depth == 0 and not listed and previous and "A" <= word[0] <= "Z" and _opens_item(word, previous, words):
-            cuts.add(at)  # (`_opens_item` is true only of a word opening with a capital: tested first, cheaply)
+        elif depth == 0 and previous and "A" <= word[0] <= "Z" and _opens_item(word, previous, words):
+            # (`_opens_item` is true only of a word opening with a capital: tested first, cheaply)
+            if not listed or (alternative and word in words.item_starts):
+                cuts.add(at)
+                listed, alternative = False, False  # "... OR Stage IV Must have ...": the alternative has ended
         depth = max(0, depth + word.count("(") + word.count("[") - word.count(")") - word.count("]"))
-        if (word.endswith(":") and chunk.end() not in colons and depth == 0) or word in words.alternatives:
-            listed = True  # "one of the following:", "Eligible subtypes:", "... OR": its items stay together
+        if word.endswith(":") and chunk.end() not in colons and depth == 0:
+            listed, alternative = True, False  # "one of the following:", "Eligible subtypes:": its items stay together
+        elif word in words.alternatives:
+            alternative = alternative or not listed  # "... OR": what follows is offered instead
+            listed = True
         previous = word
     bounds = [start, *sorted(cuts), end]
     return [(a, _trimmed(text, a, b)) for a, b in zip(bounds, bounds[1:], strict=False) if text[a:b].strip()]

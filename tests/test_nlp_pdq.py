@@ -63,6 +63,19 @@ def test_only_a_word_opening_with_a_capital_letter_a_to_z_opens_an_item():
     ]
 
 
+def test_an_alternative_ends_where_a_requirement_of_its_own_begins():
+    text = (
+        "DISEASE CHARACTERISTICS: Adenocarcinoma of the stomach Locally advanced OR Metastatic disease "
+        "Must be HER2 positive (2+ or 3+) Prior gastrectomy allowed"
+    )
+    assert [" ".join(item.split()) for item in items(text)][-3:] == [
+        "Locally advanced OR Metastatic disease",
+        "Must be HER2 positive (2+ or 3+)",
+        "Prior gastrectomy allowed",
+    ]
+    assert [(b.gene, b.polarity) for b in extract_text(text).biomarkers] == [("ERBB2", "required")]
+
+
 def test_text_without_pdq_headers_is_not_cut_at_capitalised_words():
     text = "Inclusion Criteria:\n- Adenocarcinoma of the breast No prior chemotherapy Age: 18 and over"
     assert items(text) == ["Adenocarcinoma of the breast No prior chemotherapy Age: 18 and over"]
