@@ -8,6 +8,9 @@ from pathlib import Path
 import pytest
 
 from nlp.extract import extract_study, extract_text
+from search.documents import build_document
+from search.patient import parse_patient
+from search.verdicts import evaluate
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 
@@ -417,3 +420,14 @@ def test_a_cue_or_a_drug_before_the_or_is_no_unnamed_alternative(line):
     text = f"Inclusion Criteria:\n- {line}\nExclusion Criteria:\n- Pregnancy"
     assert either_only(text) == set()
     assert extract_text(text).prior_therapies
+
+
+def test_a_patient_who_had_one_alternative_is_never_told_not_met_by_the_other():
+    text = (
+        "Inclusion Criteria:\n- Prior treatment with paclitaxel or prior treatment with docetaxel\n"
+        "- Prior surgery or prior treatment with gemcitabine\nExclusion Criteria:\n- Pregnancy"
+    )
+    doc = build_document({"protocolSection": {"identificationModule": {"nctId": "NCT00000000"}}}, extract_text(text))
+    who = parse_patient({"conditions": ["pancreatic cancer"], "prior_therapies": [{"name": "docetaxel"}]})
+    statuses = [v.status for v in evaluate(doc, who).criteria if v.kind == "prior_therapy"]
+    assert sorted(statuses) == ["met", "unknown", "unknown"]
