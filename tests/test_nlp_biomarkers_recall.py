@@ -104,3 +104,19 @@ def test_a_bracket_the_gene_s_own_long_name_opens_only_glosses_it():
         ("NTRK2", "fusion", "required"),
         ("NTRK3", "fusion", "required"),
     }
+
+
+def test_a_share_of_stained_cells_or_a_receptor_content_after_a_marker_states_its_status():
+    assert triples(inclusion("Progesterone receptor at least 20 fmol/mg protein or positive by IHC")) == {
+        ("PGR", "expression", "required")
+    }
+    assert triples(inclusion("Tumour with ER ≥ 10% of stained nuclei")) == {("ESR1", "expression", "required")}
+    assert triples(inclusion("Oestrogen receptor (≥ 5%) positive disease")) == {("ESR1", "expression", "required")}
+    assert triples(inclusion("Breast cancer with ER < 1% and PgR < 1%")) == {
+        ("ESR1", "expression", "excluded"),
+        ("PGR", "expression", "excluded"),
+    }
+    assert triples(inclusion("KRAS at least 10% of alleles")) == set()
+    assert triples(inclusion("ER at least 10 days after surgery")) == set()
+    assert triples(inclusion("Responding disease: a PR (≥ 50% reduction in tumour size) or a CR")) == set()
+    assert triples(inclusion("Ki-67 ≥ 20% on the diagnostic biopsy")) == set()

@@ -37,6 +37,9 @@ from nlp.biomarkers.words import (
     LEFT_FILLERS,
     STATUS_KINDS,
     STATUS_WORDS,
+    THRESHOLD_CHANGES,
+    THRESHOLD_GENES,
+    THRESHOLD_UNITS,
 )
 from nlp.polarity import Cue, Cues
 from nlp.vocab import Variant, vocabulary
@@ -55,6 +58,7 @@ _PROTEIN_CHANGE = re.compile(r"^(?:p\.)?[ACDEFGHIKLMNPQRSTVWY]\d{2,4}(?:[ACDEFGH
 _GENE_LIKE = re.compile(r"^[A-Z][A-Za-z0-9-]{1,7}$")
 _SCORE = re.compile(r"^(?:[<>≤≥]=?|=)?\d+(?:\.\d+)?%?\+?$")
 _UPPER_BOUNDS = {"<", "≤", "<=", "=<"}
+_LOWER_BOUND_IDS = {">=", ">"}  # COMPARATOR ids a share above which reads positive; "<=" and "<" read negative
 _OFFERING = {"or", "and/or", "/"}  # between two named variants: one of them is asked
 _LEFT_SKIPPED = LEFT_FILLERS | (FILLERS - {",", ")"})
 
@@ -183,6 +187,7 @@ class Scanner:
 
     def __init__(self, doc: Doc, span: Span, cues: Cues, labels: dict[int, Span]) -> None:
         self.doc, self.span, self.cues, self.labels = doc, span, cues, labels
+        self.comparators = {e.start: e for e in span.ents if e.label_ == "COMPARATOR"}
 
     def right(self, group: Group, ev: Evidence) -> None:
         """Records the evidence after the group and where it ends (`ev.end`)."""
@@ -206,6 +211,10 @@ class Scanner:
         if glued(token.text, ev):
             ev.end = i + 1
             return i + 1, False
+        threshold = self._threshold(i, group, ev)
+        if threshold is not None:
+            ev.end = threshold
+            return threshold, False
         if token.text in ("(", "[") and (close := self._aside(i, limit)) is not None:
             return close, pending_conj
         if pending_conj and self._status_of_next_gene(i):
@@ -274,6 +283,29 @@ class Scanner:
         else:
             ev.wild_type = True
         return cue.end
+
+    def _threshold(self, i: int, group: Group, ev: Evidence) -> int | None:
+        """A share of stained cells or a receptor content right after a hormone receptor ("ER ≥ 10%", "PgR at least
+        10 fmol/mg", "(< 1%)"): a lower bound is its positive status, an upper bound its negative one. Returns where
+        the threshold ends; None when token `i` opens none, the marker is no `threshold_gene` ("Ki67 > 30%") or the
+        threshold measures a change ("PR (≥ 50% reduction)", a partial response)."""
+        if any(gene not in THRESHOLD_GENES for m in group.mentions for gene in m.genes):
+            return None
+        bracketed = self.doc[i].text in ("(", "[")
+        comparator = self.comparators.get(i + 1 if bracketed else i)
+        if comparator is None or comparator.id_ not in _LOWER_BOUND_IDS | _UPPER_BOUNDS:
+            return None
+        number, end = comparator.end, comparator.end + 2
+        if end > self.span.end or not self.doc[number].like_num or self.doc[number + 1].lower_ not in THRESHOLD_UNITS:
+            return None
+        after = next((t for t in self.doc[end : self.span.end] if not t.is_space), None)
+        if after is not None and after.lower_ in THRESHOLD_CHANGES:
+            return None
+        if comparator.id_ in _LOWER_BOUND_IDS:
+            ev.positive = True
+        else:
+            ev.negative = True
+        return end + 1 if bracketed and end < self.span.end and self.doc[end].text in (")", "]") else end
 
     def _status_of_next_gene(self, i: int) -> bool:
         """After "and"/"or", a status word right before another gene is that gene's ("ER positive and

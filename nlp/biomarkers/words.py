@@ -16,7 +16,10 @@ list written inside one criterion: ";", "*", "OR"; matched as written), `relativ
 the words before it: "CD20+ lymphoma who have relapsed or are resistant" joins two things the patients did),
 `disease_phase_word` (before "phase" it names a phase of the disease or its treatment, not of the study: "chronic
 phase"), `list_closer` (words of an item of a list that names no alternative of its own: "ER+, PR+ or both", "(for
-example, L858R or T790M)").
+example, L858R or T790M)"), `threshold_gene` (markers whose status a share of stained cells or a receptor
+content states: the hormone receptors, not a proliferation index such as Ki-67), `threshold_unit` (the unit of that
+share or content after the marker: "%", "fmol": "ER ≥ 10%", "PgR at least 10 fmol/mg"), `threshold_change` (after
+such a threshold it measures a change, not a marker: "PR (≥ 50% reduction in tumour burden)", a partial response).
 Status words ("positive", "negative", "wild-type") come from the cue list, `nlp/vocab/cues.jsonl`.
 """
 
@@ -56,6 +59,9 @@ ITEM_SEPARATORS = _kind("item_separator")
 RELATIVE_WORDS = _kind("relative_word")
 DISEASE_PHASE_WORDS = _kind("disease_phase_word")
 LIST_CLOSERS = _kind("list_closer")
+THRESHOLD_GENES = _kind("threshold_gene")
+THRESHOLD_UNITS = _kind("threshold_unit")
+THRESHOLD_CHANGES = _kind("threshold_change")
 BRACKETS = frozenset({"(", ")", "[", "]"})
 STATUS_KINDS = ("positive", "negative", "wild_type")
 STATUS_WORDS = {
