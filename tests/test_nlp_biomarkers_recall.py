@@ -120,3 +120,14 @@ def test_a_share_of_stained_cells_or_a_receptor_content_after_a_marker_states_it
     assert triples(inclusion("ER at least 10 days after surgery")) == set()
     assert triples(inclusion("Responding disease: a PR (≥ 50% reduction in tumour size) or a CR")) == set()
     assert triples(inclusion("Ki-67 ≥ 20% on the diagnostic biopsy")) == set()
+
+
+def test_a_hormone_receptor_named_without_its_own_word_receptor_is_still_the_receptor():
+    alternatives = {("ESR1", "expression", "required"), ("PGR", "expression", "required")}
+    assert triples(inclusion("Tumour that is oestrogen receptor positive and/or progesterone positive")) == alternatives
+    assert triples(inclusion("Estrogen- or progesterone-receptor positive by immunohistochemistry")) == alternatives
+    assert triples(inclusion("Oestrogen- and/or progesterone-receptor positive tumour")) == alternatives
+    assert triples(inclusion("Breast cancer positive for estrogen/progesterone receptor")) == alternatives
+    assert triples(inclusion("Tumour expressing oestrogen and/or progesterone receptors")) == alternatives
+    assert triples(exclusion("Progesterone-negative tumours")) == {("PGR", "expression", "required")}
+    assert triples(inclusion("Prior progesterone therapy allowed")) == set()
