@@ -4,7 +4,7 @@ fact and no uncertain entry), each on sentences written here."""
 from __future__ import annotations
 
 from nlp.extract import extract_text
-from tests.test_nlp_biomarkers import exclusion, inclusion, triples
+from tests.test_nlp_biomarkers import exclusion, facts, inclusion, triples
 
 
 def test_the_verb_express_states_a_marker_s_expression_and_co_expression_a_diagnosis():
@@ -131,3 +131,24 @@ def test_a_hormone_receptor_named_without_its_own_word_receptor_is_still_the_rec
     assert triples(inclusion("Tumour expressing oestrogen and/or progesterone receptors")) == alternatives
     assert triples(exclusion("Progesterone-negative tumours")) == {("PGR", "expression", "required")}
     assert triples(inclusion("Prior progesterone therapy allowed")) == set()
+
+
+def test_an_alteration_before_a_list_of_the_following_markers_is_each_marker_s_alternative():
+    text = inclusion("Expression of one (1) or more of the following antigens: HER2, NY-ESO-1 and MAGE-A3, by RT-PCR")
+    found = facts(text)
+    assert {(b.gene, b.alteration, b.polarity) for b in found} == {
+        ("ERBB2", "expression", "required"),
+        ("CTAG1B", "expression", "required"),
+        ("MAGEA3", "expression", "required"),
+    }
+    assert len({b.any_of for b in found}) == 1 and found[0].any_of is not None
+    assert triples(inclusion("Mutation in one of the following genes: KRAS, NRAS or BRAF")) == {
+        ("KRAS", "mutation", "required"),
+        ("NRAS", "mutation", "required"),
+        ("BRAF", "mutation", "required"),
+    }
+    assert triples(exclusion("Amplification of any of the following: MET, ERBB2")) == {
+        ("MET", "amplification", "excluded"),
+        ("ERBB2", "amplification", "excluded"),
+    }
+    assert triples(inclusion("Tissue for one of the following tests: KRAS, NRAS")) == set()

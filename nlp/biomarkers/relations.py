@@ -48,6 +48,7 @@ MAX_RIGHT = 12  # tokens after a gene group read for its evidence
 MAX_LEFT = 6  # tokens before a gene group read for its evidence
 METHOD_REACH = 5  # tokens either side of a method word ("IHC") where a result makes the method one the criterion reads
 MAX_ASIDE = 12  # tokens past the reading's limit a parenthetical gloss may run to its closing bracket
+HEADER_NOUN_WORDS = 2  # words naming the listed things between "of the following" and its colon ("tumour antigens:")
 _JOINED_METHOD = 7  # words between two method words joined by "or"
 SCORE_REACH = 4  # tokens after a method word within which its threshold or score must come ("TPS ≥ 50%")
 NEXT_GENE_REACH = 4  # tokens after a status word within which a gene makes the status that gene's
@@ -357,6 +358,33 @@ class Scanner:
             compared = True
         return False
 
+    def _alternatives_header(self, colon: int, floor: int, ev: Evidence) -> int | None:
+        """Where a list's header starts when token `colon` ends it: an alternatives header, at most
+        `HEADER_NOUN_WORDS` words naming what it lists, and the colon ("one or more of the following antigens:", "any
+        of the following mutations:"); the listed markers are alternatives, and an alteration the noun names is
+        theirs. None when `colon` ends no such header."""
+        if self.doc[colon].text != ":":
+            return None
+        j = colon - 1
+        alterations: list[str] = []
+        while j >= floor - HEADER_NOUN_WORDS and self.doc[j].is_space:
+            j -= 1
+        for _ in range(HEADER_NOUN_WORDS + 1):
+            header = self.cues.ending_at(j + 1, "alternatives_header")
+            if header is not None:
+                ev.alternatives = True
+                ev.alterations += alterations
+                return header.start
+            ent = self.labels.get(j)
+            if ent is not None and ent.label_ == "ALTERATION":
+                alterations.append(ent.id_)
+                j = ent.start - 1
+            elif ent is None and self.doc[j].is_alpha:
+                j -= 1
+            else:
+                return None
+        return None
+
     def _gloss_before(self, close: int, floor: int) -> int | None:
         """The opening bracket of the bracket that closes at `close` when it only glosses (no entity, no status, at
         most `MAX_ASIDE` tokens long, not opened below `floor - MAX_ASIDE`): "(at least 1+)"; None otherwise."""
@@ -425,6 +453,11 @@ class Scanner:
             if method is not None:  # "positive immunohistochemistry for cyclin D1"
                 ev.methods.add(method.kind)
                 i = method.start - 1
+                continue
+            header = self._alternatives_header(i, floor, ev)
+            if header is not None:  # "Expression of one or more of the following antigens: HER2, NY-ESO-1 ..."
+                floor = max(self.cues.clause(group.start)[0], floor - (i - header + 1))  # the header takes no reach
+                i = header - 1
                 continue
             token = self.doc[i]
             if token.text in (")", "]") and (opened := self._gloss_before(i, floor)) is not None:
