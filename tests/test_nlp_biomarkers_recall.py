@@ -152,3 +152,15 @@ def test_an_alteration_before_a_list_of_the_following_markers_is_each_marker_s_a
         ("ERBB2", "amplification", "excluded"),
     }
     assert triples(inclusion("Tissue for one of the following tests: KRAS, NRAS")) == set()
+
+
+def test_a_method_said_in_a_sentence_of_its_own_marker_refines_that_marker_only():
+    text = inclusion(
+        "Expression of one or more of the following antigens: NY-ESO-1, HER2 or MAGE-A3, by RT-PCR or "
+        "immunocytochemistry. For HER2, positive FISH results are acceptable."
+    )
+    found = triples(text)
+    assert {("CTAG1B", "expression", "required"), ("MAGEA3", "expression", "required")} <= found
+    assert not {("CTAG1B", "amplification", "required"), ("MAGEA3", "amplification", "required")} & found
+    text = inclusion("HER2-positive breast cancer. HER2-positive is defined as IHC 3+ or a positive FISH test.")
+    assert triples(text) == {("ERBB2", "expression", "required"), ("ERBB2", "amplification", "required")}

@@ -38,7 +38,7 @@ from nlp.biomarkers.mentions import (
     gene_groups,
     restates,
 )
-from nlp.biomarkers.relations import Evidence, Scanner, active_methods, signed_positive
+from nlp.biomarkers.relations import Evidence, Scanner, active_methods, clause_methods, signed_positive
 from nlp.biomarkers.scopes import (
     allowed_in_cohort,
     alternative_items,
@@ -330,7 +330,7 @@ def _gene_relations(
             ev.either, ev.negative = True, False
         ev.conditional = conditioned(doc, cues, group)
         if not mention_only(cues, group, ev, after):
-            found.append((group, ev, ev.methods or methods))
+            found.append((group, ev, ev.methods or clause_methods(cues, scanner.labels, group, methods)))
     return found
 
 

@@ -62,6 +62,7 @@ _UPPER_BOUNDS = {"<", "≤", "<=", "=<"}
 _LOWER_BOUND_IDS = {">=", ">"}  # COMPARATOR ids a share above which reads positive; "<=" and "<" read negative
 _OFFERING = {"or", "and/or", "/"}  # between two named variants: one of them is asked
 _LEFT_SKIPPED = LEFT_FILLERS | (FILLERS - {",", ")"})
+_MARKERS = ("GENE", "GENE_FAMILY", "VARIANT")
 
 
 @dataclass
@@ -146,6 +147,34 @@ def active_methods(doc: Doc, cues: Cues, labels: dict[int, Span]) -> set[str]:
             if any("or" in (t.lower_ for t in doc[min(c.end, cue.end) : max(c.start, cue.start)]) for c in joined):
                 active.add(cue.kind)
     return active
+
+
+def clause_methods(cues: Cues, labels: dict[int, Span], group: Group, methods: set[str]) -> set[str]:
+    """The criterion's methods a group reads: not one said only in clauses that name other markers and not every
+    gene of the group ("Expression of NY-ESO-1, HER2 or MAGE-A3 by RT-PCR. For HER2, positive FISH results are
+    acceptable": FISH is the second HER2's, not the list's; "HER2+ cancer. HER2+ defined as IHC 3+ or FISH ..."
+    stays the first HER2's)."""
+    genes = {gene for m in group.mentions for gene in m.genes}
+    kept = set()
+    for kind in methods:
+        for cue in (c for c in cues.items if c.kind == kind):
+            start, end = cues.clause(cue.start)
+            named = [labels[i] for i in range(start, end) if i in labels and labels[i].label_ in _MARKERS]
+            if not named or genes <= {gene for ent in named for gene in _genes_of(ent)}:
+                kept.add(kind)
+                break
+    return kept
+
+
+def _genes_of(ent: Span) -> tuple[str, ...]:
+    """The genes a marker entity names: a gene's own, a family's members, a variant's genes."""
+    vocab = vocabulary()
+    if ent.label_ == "GENE_FAMILY":
+        return vocab.families.get(ent.id_, ())
+    if ent.label_ == "VARIANT":
+        variant = vocab.variants.get(ent.id_)
+        return variant.genes if variant is not None else ()
+    return (ent.id_,)
 
 
 def _gap(doc: Doc, one: Cue, other: Cue) -> bool:
