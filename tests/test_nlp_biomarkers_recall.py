@@ -154,6 +154,22 @@ def test_an_alteration_before_a_list_of_the_following_markers_is_each_marker_s_a
     assert triples(inclusion("Tissue for one of the following tests: KRAS, NRAS")) == set()
 
 
+def test_cancer_testis_and_myeloma_antigens_of_vaccine_trials_are_their_genes():
+    assert triples(inclusion("Tumour cells express MAGE-1 by RT-PCR")) == {("MAGEA1", "expression", "required")}
+    assert triples(inclusion("Sp17 or AKAP-4 expression in tumour cells")) == {
+        ("SPA17", "expression", "required"),
+        ("AKAP4", "expression", "required"),
+    }
+    assert triples(inclusion("Myeloma cells positive for HM1.24 by flow cytometry")) == {
+        ("BST2", "expression", "required")
+    }
+    assert triples(inclusion("Expression of Ropporin, PTTG-1 or Span-xb by immunocytochemistry")) == {
+        ("ROPN1", "expression", "required"),
+        ("PTTG1", "expression", "required"),
+        ("SPANXB1", "expression", "required"),
+    }
+
+
 def test_a_method_said_in_a_sentence_of_its_own_marker_refines_that_marker_only():
     text = inclusion(
         "Expression of one or more of the following antigens: NY-ESO-1, HER2 or MAGE-A3, by RT-PCR or "
