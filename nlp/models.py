@@ -160,6 +160,11 @@ class DiseaseFacts(_Model):
         default_factory=list,
         description="diseases a criterion excludes in so many words ('History of multiple myeloma'), source sentence",
     )
+    families: list[DiseaseTerm] = Field(
+        default_factory=list,
+        description="specific (not generic) terms listed beside a kind of them and dropped from `terms` "
+        "('Non-Hodgkin Lymphoma; Small Lymphocytic Lymphoma'): the trial may take the whole family or the kind only",
+    )
 
 
 class TrialCriteria(_Model):

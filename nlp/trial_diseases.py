@@ -8,13 +8,15 @@ Terms come from the registry conditions, the title, the inclusion criteria that 
 ("histologically confirmed X", "patients with X": the cues of `nlp/vocab/disease_statements.jsonl`; see below
 when they count) and, when none of these names one, the keywords. The most specific terms decide
 (`nlp.diseases.most_specific`): a generic term listed beside specific ones ("Neoplasms; Kidney Neoplasms") is
-dropped, so the trial is no basket. A trial is a basket when a generic term (cancer, solid tumour, carcinoma ...)
-stands alone, or when its title or a statement says so ("solid tumours harbouring an NTRK fusion", "any tumour
-type"), or when its title and an inclusion criterion both name one generic kind narrower than "cancer" ("Patients With
-Solid Tumors" and "Histologically proven solid tumor that is refractory"; not before a list of the kinds taken,
-"solid tumor, including any of the following:"); then its generic terms decide beside the specific ones, the one its
-title names always among them ("Carcinoma" listed beside a title's "NTRK Fusion Positive Solid Tumors" does not narrow
-the basket to carcinomas).
+dropped, so the trial is no basket. A specific term dropped beside a kind of it ("Non-Hodgkin Lymphoma; Small
+Lymphocytic Lymphoma") is kept apart in `families`: the trial may take the family or the kind only, so the verdict
+asks about the family's other kinds (`_families`). A trial is a basket when a generic term (cancer, solid tumour,
+carcinoma ...) stands alone, or when its title or a statement says so ("solid tumours harbouring an NTRK fusion",
+"any tumour type"), or when its title and an inclusion criterion both name one generic kind narrower than "cancer"
+("Patients With Solid Tumors" and "Histologically proven solid tumor that is refractory"; not before a list of the
+kinds taken, "solid tumor, including any of the following:"); then its generic terms decide beside the specific ones,
+the one its title names always among them ("Carcinoma" listed beside a title's "NTRK Fusion Positive Solid Tumors"
+does not narrow the basket to carcinomas).
 
 When a cancer is among the terms, only cancers decide ("Pain; Breast Cancer" is a breast cancer trial).
 Statements count only when the conditions and title name no specific cancer (nothing, or only "Neoplasms",
@@ -148,6 +150,25 @@ def _states_a_kind(term: DiseaseTerm, criteria: list[Criterion]) -> bool:
     return _phrases()["kind_list"].search(around) is None or _phrases()["open_list"].search(text) is not None
 
 
+def _families(named: list[DiseaseTerm], kept: list[DiseaseTerm]) -> list[DiseaseTerm]:
+    """The specific terms the most specific rule dropped because a kind of them is listed too, first reading of each:
+    "Non-Hodgkin Lymphoma; Small Lymphocytic Lymphoma" may be a trial of non-Hodgkin lymphomas that names one, or of
+    SLL that names its family. The registry does not say, so the verdict asks (unknown) about the family's other
+    kinds rather than turn them away. Not when the title names a kind of the family and not the family itself: the
+    title says which kind the trial is for, and the family is the registry's category for it (conditions
+    "Leukemia", title "... Recurrent Acute Lymphocytic Leukemia"; "Sarcoma" and "... With Osteosarcoma")."""
+    kept_ids = {t.id for t in kept}
+    in_title = {t.id for t in named if t.source == "title"}
+    first: dict[str, DiseaseTerm] = {}
+    for term in named:
+        if term.id in kept_ids or term.id in first:
+            continue
+        if term.id not in in_title and any(i != term.id and diseases.is_within(i, term.id) for i in in_title):
+            continue
+        first[term.id] = term
+    return list(first.values())
+
+
 def _stated_in_title(title: str) -> bool:
     """The title says the participants have a cancer ("... in Patients With Stage I Non-small Cell Lung Cancer")."""
     cue = _phrases()["cue"].search(title)
@@ -203,8 +224,10 @@ def trial_diseases(study: dict, criteria: list[Criterion]) -> DiseaseFacts:
     title_scope = [t for t in title_terms for title in titles[:1]
                    if diseases.is_basket(t.id) and (t.id in stated_generic or _phrases()["basket"].search(title))]
     baskets_said = says_basket or bool(title_scope)
-    specific = _most_specific([t for t in found if not diseases.is_basket(t.id)])
+    named_specific = [t for t in found if not diseases.is_basket(t.id)]
+    specific = _most_specific(named_specific)
     specific += [t for t in _offered_with_a_kind(title_terms, titles[:1], specific) if diseases.is_cancer(t.id)]
+    families = _families(named_specific, specific)
     generic = _most_specific([t for t in found if diseases.is_basket(t.id)])
     generic += [t for t in title_scope if t.id not in {g.id for g in generic}]
     basket = bool(generic) and (not specific or baskets_said)
@@ -212,7 +235,7 @@ def trial_diseases(study: dict, criteria: list[Criterion]) -> DiseaseFacts:
     enrols = _enrols(section, conditions, titles[0] if titles else "", decided)
     healthy = bool((section.get("eligibilityModule") or {}).get("healthyVolunteers"))
     excluded = [] if healthy else _excluded(criteria, decided)  # volunteers' criteria may differ: cohort-only
-    return DiseaseFacts(terms=decided, basket=basket, enrols=enrols, excluded=excluded)
+    return DiseaseFacts(terms=decided, basket=basket, enrols=enrols, excluded=excluded, families=families)
 
 
 @cache

@@ -16,7 +16,9 @@ conditions (a patient with several conditions is matched on any of them):
 - not_met: every disease the trial names is disjoint from the patient's (breast vs colorectal), or the trial
   enrols people without the disease (screening, prevention of the disease itself);
 - unknown: either side names no known disease, or the patient's term is broader than the trial's (patient "lung
-  cancer", trial NSCLC: ask).
+  cancer", trial NSCLC: ask), or the trial lists a family beside a kind of it ("Non-Hodgkin Lymphoma; Small
+  Lymphocytic Lymphoma": `DiseaseFacts.families`) and the patient has another kind of the family (DLBCL): the
+  registry does not say whether the trial takes the family or the kind only.
 
 Each verdict quotes what it rests on: the registry conditions, the title or the criterion that states the disease.
 
@@ -139,10 +141,32 @@ def diagnosis_verdict(doc: IndexDocument, found: Sequence[Diagnosis]) -> Criteri
                                 explanation="the trial names no disease trialmatch knows")
     trial_ids = tuple(t.id for t in facts.terms)
     best = max((_judge(i, trial_ids) for d in mapped for i in d.ids), key=lambda r: _RANK[r.verdict])
+    if best.verdict == "not_met":
+        asked = _family_verdict(doc, mapped)
+        if asked is not None:
+            return asked
     decided = next((t for t in facts.terms if t.id == best.trial), first)
     text, span = _quote(doc, decided)
     return CriterionVerdict(kind="diagnosis", status=_STATUS[best.verdict], criterion=text, span=span,
                             explanation=best.reason)
+
+
+def _family_verdict(doc: IndexDocument, mapped: Sequence[Diagnosis]) -> CriterionVerdict | None:
+    """Unknown for a patient in a family the trial lists beside a kind of it (`DiseaseFacts.families`) but outside
+    that kind: the trial may take the whole family. None when the patient is in no such family."""
+    facts = doc.facts.diseases
+    for family in facts.families:
+        has = next((name for d in mapped for i, name in zip(d.ids, d.names, strict=True)
+                    if diseases.is_within(i, family.id)), None)
+        if has is None:
+            continue
+        kinds = _names([t for t in facts.terms if diseases.is_within(t.id, family.id)])
+        text, span = _quote(doc, family)
+        return CriterionVerdict(
+            kind="diagnosis", status="unknown", criterion=text, span=span,
+            explanation=f"the trial lists {family.name} and {kinds}, a kind of it; the patient has {has}, another "
+                        f"kind of {family.name}: ask whether the trial takes it")
+    return None
 
 
 def _words(text: str) -> set[str]:

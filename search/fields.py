@@ -242,7 +242,7 @@ def match_view(doc: IndexDocument) -> IndexDocument:
     pointed.update(s.criterion for s in facts.disease_scales)
     pointed.update(s.criterion for s in facts.stages)
     pointed.add(facts.cns_metastases.criterion)
-    pointed.update(t.criterion for t in [*facts.diseases.terms, *facts.diseases.excluded])
+    pointed.update(t.criterion for t in [*facts.diseases.terms, *facts.diseases.excluded, *facts.diseases.families])
     kept = [i for i, c in enumerate(facts.criteria) if i in pointed or c.kinds]
     new_index: dict[int | None, int] = {old: new for new, old in enumerate(kept)}
     cns = facts.cns_metastases
@@ -260,7 +260,8 @@ def match_view(doc: IndexDocument) -> IndexDocument:
         "stages": [s.model_copy(update={"criterion": new_index.get(s.criterion, -1)}) for s in facts.stages],
         "diseases": facts.diseases.model_copy(update={
             name: [t.model_copy(update={"criterion": new_index.get(t.criterion)}) for t in terms]
-            for name, terms in (("terms", facts.diseases.terms), ("excluded", facts.diseases.excluded))}),
+            for name, terms in (("terms", facts.diseases.terms), ("excluded", facts.diseases.excluded),
+                                ("families", facts.diseases.families))}),
         "labs": [],
     })
     return doc.model_copy(update={

@@ -2,24 +2,32 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from ingest.loaders import iter_source
+from nlp.extract import extract_study
 from nlp.models import Criterion, DiseaseFacts, DiseaseTerm, TrialCriteria
 from search.backends import open_backend
 from search.diagnosis import describe, diagnosis_verdict, excluded_verdicts, understand
+from search.documents import build_document
 from search.matching import judge, match_patient
 from search.models import IndexDocument
 from search.patient import parse_patient
 from tests.backend_suite import indexed_corpus
 
+CTGOV = Path(__file__).resolve().parents[2] / "shared" / "ctgov"
 MODEL_TRIAL = "NCT04879121"
 SENTENCE = "Histologically confirmed non-small cell lung cancer"
 
 
-def trial(*terms: tuple[str, str, str], basket=False, enrols="patients", conditions=("x",)) -> IndexDocument:
+def trial(*terms: tuple[str, str, str], basket=False, enrols="patients", conditions=("x",),
+          families: tuple[tuple[str, str, str], ...] = ()) -> IndexDocument:
     facts = DiseaseFacts(basket=basket, enrols=enrols, terms=[
         DiseaseTerm(id=i, name=n, source=source, text=n, criterion=0 if source == "sentence" else None)
-        for i, n, source in terms])
+        for i, n, source in terms], families=[DiseaseTerm(id=i, name=n, source=source, text=n)
+                                            for i, n, source in families])
     criteria = [Criterion(section="inclusion", text=SENTENCE, span=(0, len(SENTENCE)))]
     return IndexDocument(nct_id="NCT00000009", title="A trial", conditions=list(conditions),
                          facts=TrialCriteria(criteria=criteria, diseases=facts))
@@ -65,6 +73,46 @@ def test_a_trial_for_people_without_the_disease_is_not_met():
 def test_a_patient_term_broader_than_the_trial_term_is_unknown_and_quotes_the_sentence():
     found = verdict(trial(NSCLC), "lung cancer")
     assert (found.status, found.criterion, found.span) == ("unknown", SENTENCE, (0, len(SENTENCE)))
+
+
+NHL = ("DOID:0060060", "non-Hodgkin lymphoma", "condition")
+SLL = ("DOID:6354", "chronic lymphocytic leukemia/small lymphocytic lymphoma", "condition")
+
+
+def test_a_patient_in_a_family_listed_beside_a_kind_of_it_but_outside_the_kind_is_unknown():
+    doc = trial(SLL, families=(NHL,), conditions=["Non-Hodgkin Lymphoma", "Small Lymphocytic Lymphoma"])
+    found = verdict(doc, "diffuse large B-cell lymphoma")
+    assert (found.status, found.criterion) == ("unknown",
+                                               "conditions: Non-Hodgkin Lymphoma; Small Lymphocytic Lymphoma")
+    assert found.explanation == (
+        "the trial lists non-Hodgkin lymphoma and chronic lymphocytic leukemia/small lymphocytic lymphoma, a kind "
+        "of it; the patient has diffuse large B-cell lymphoma, another kind of non-Hodgkin lymphoma: ask whether "
+        "the trial takes it")
+
+
+def test_a_patient_of_the_listed_kind_stays_met_and_one_outside_the_family_not_met():
+    doc = trial(SLL, families=(NHL,))
+    assert verdict(doc, "small lymphocytic lymphoma").status == "met"
+    assert verdict(doc, "Hodgkin lymphoma").status == "not_met"
+    assert verdict(doc, "breast cancer").status == "not_met"
+
+
+def record(nct_id: str) -> IndexDocument:
+    path = CTGOV / "legacy-xml" / f"{nct_id}.xml"
+    study = next(item.study for item in iter_source(path))
+    assert study is not None
+    return build_document(study, extract_study(study))
+
+
+@pytest.mark.parametrize(("nct_id", "kind", "other", "outside"), [
+    ("NCT00005803", "small lymphocytic lymphoma", "diffuse large B-cell lymphoma", "breast cancer"),
+    ("NCT00004922", "neuroendocrine carcinoma", "pancreatic neuroendocrine tumor", "acute myeloid leukemia"),
+    ("NCT00462605", "chronic myelomonocytic leukemia", "juvenile myelomonocytic leukemia", "Hodgkin lymphoma"),
+])
+def test_real_records_listing_a_family_beside_a_kind_ask_about_the_family_s_other_kinds(nct_id, kind, other,
+                                                                                         outside):
+    doc = record(nct_id)
+    assert [verdict(doc, c).status for c in (kind, other, outside)] == ["met", "unknown", "not_met"]
 
 
 def test_an_unmapped_diagnosis_is_unknown():

@@ -215,3 +215,32 @@ def test_a_trial_accepting_healthy_volunteers_excludes_no_disease_its_criteria_m
                                  "eligibilityModule": {"healthyVolunteers": True}}}
     text = "No history of diabetes mellitus"
     assert trial_diseases(study, [Criterion(section="inclusion", text=text, span=(0, len(text)))]).excluded == []
+
+
+@pytest.mark.parametrize(("nct_id", "kind", "family"), [
+    ("NCT00005803", "chronic lymphocytic leukemia/small lymphocytic lymphoma", "non-Hodgkin lymphoma"),
+    ("NCT00004922", "neuroendocrine carcinoma", "neuroendocrine tumor"),  # the family in the title
+    ("NCT00462605", "chronic myelomonocytic leukemia", "myelodysplastic/myeloproliferative neoplasm"),
+])
+def test_a_family_listed_beside_a_kind_of_it_is_kept_apart_as_a_family(nct_id, kind, family):
+    found = facts(nct_id)
+    assert kind in names(nct_id) and family not in names(nct_id)
+    assert family in [t.name for t in found.families]
+
+
+def conditions(*listed: str) -> DiseaseFacts:
+    return trial_diseases({"protocolSection": {"conditionsModule": {"conditions": list(listed)}}}, [])
+
+
+def test_a_specific_family_beside_its_kind_is_a_family_and_a_generic_term_is_none():
+    found = conditions("Breast Cancer", "Triple Negative Breast Cancer")
+    assert ([t.name for t in found.terms], [(t.name, t.source) for t in found.families]) == (
+        ["triple-negative breast cancer"], [("breast cancer", "condition")])
+    assert conditions("Neoplasms", "Kidney Neoplasms").families == []
+
+
+def test_a_family_listed_beside_the_kind_the_title_names_is_no_family():
+    study = {"protocolSection": {"identificationModule": {"briefTitle": "A Drug in Patients With Osteosarcoma"},
+                                 "conditionsModule": {"conditions": ["Sarcoma"]}}}
+    found = trial_diseases(study, [])
+    assert ([t.name for t in found.terms], found.families) == (["osteosarcoma"], [])
