@@ -23,7 +23,10 @@ marker (`MARKER`: marker-rich trials are preferred, as biomarkers are scored mos
 with one `random.Random(707)` over the sorted ids; the API v2 layout's shortfall moves to the legacy layouts. The
 eligibility text is the one the extractor reads from the record: the API v2 `eligibilityCriteria`, or for a legacy
 record that of `ingest.legacy_xml.study_from_xml` (hard wrapping reflowed, words unchanged). Nothing here runs the
-extractor.
+extractor. Which records are cancer trials depends on the disease vocabulary at the time of the draw: a later
+vocabulary (a basket term newly read in "... in Cancer Patients") can add records to a pool and so change a later
+draw of the same set. The labelled files are the record of what was drawn; each set's draw is reproduced by this
+script at the commit that added its labels.
 
 The tuning set (`--set dev`) is drawn the same way from ids ending in 3 with `random.Random(303)`, outside the shared
 gold sets and `bench/own_gold.jsonl`, and ONLY among trials whose criteria name a gene or tumour marker (`MARKER`, its
@@ -133,24 +136,12 @@ DEV_D = Draw("0", 1010, {"api-v2": 5, "corpus": 8, "legacy-pdq": 6, "legacy-othe
 DEV_E = Draw("4", 404, {"api-v2": 5, "corpus": 8, "legacy-pdq": 6, "legacy-other": 6}, corpus=True, markers=18)
 # The labelled sets drawn before the tuning set of ids ending in 8, which it avoids (the held-out set's ids end in 9).
 DEV_F_APART = tuple(ROOT / "bench" / f"own_{name}.jsonl" for name in ("gold", "dev", "dev_b", "dev_c", "dev_d"))
-DEV_F = Draw(
-    "8",
-    808,
-    {"api-v2": 4, "corpus": 8, "legacy-pdq": 7, "legacy-other": 6},
-    corpus=True,
-    markers=18,
-    apart_from=DEV_F_APART,
-)
+DEV_F = Draw("8", 808, {"api-v2": 4, "corpus": 8, "legacy-pdq": 7, "legacy-other": 6}, corpus=True, markers=18,
+             apart_from=DEV_F_APART)
 # The labelled sets drawn before the third held-out set, which it avoids (the second held-out set's ids end in 9).
 HELD_C_APART = (*DEV_F_APART, ROOT / "bench" / "own_dev_f.jsonl")
-HELD_C = Draw(
-    "6",
-    606,
-    {"api-v2": 10, "corpus": 10, "legacy-pdq": 10, "legacy-other": 10},
-    corpus=True,
-    markers=28,
-    apart_from=HELD_C_APART,
-)
+HELD_C = Draw("6", 606, {"api-v2": 10, "corpus": 10, "legacy-pdq": 10, "legacy-other": 10}, corpus=True, markers=28,
+              apart_from=HELD_C_APART)
 DRAWS = {
     "held": HELD,
     "dev": DEV,

@@ -279,9 +279,19 @@ def test_gliomas_named_by_their_site_lie_below_glioma(patient):
         ("legacy-xml/NCT00495872.xml", "Solid Tumors", "thymoma", "met"),
         ("legacy-xml/NCT00495872.xml", "Solid Tumors", "thymic carcinoma", "met"),
         ("legacy-xml/NCT00495872.xml", "Solid Tumors", "primary CNS lymphoma", "not_met"),
+        ("legacy-xml/NCT00001251.xml", "Lymphoma", "small lymphocytic lymphoma", "met"),
+        ("legacy-xml/NCT00001251.xml", "Lymphoma", "adult T-cell leukemia/lymphoma", "met"),
+        ("legacy-xml/NCT00463463.xml", "Non-Hodgkin's Lymphoma", "B-lymphoblastic leukemia/lymphoma", "met"),
+        ("legacy-xml/NCT00000591.xml", "Myelodysplastic Syndromes", "chronic myelomonocytic leukemia", "not_met"),
+        ("legacy-xml/NCT00002465.xml", "Malignant Mesothelioma", "pleural mesothelioma", "met"),
+        ("legacy-xml/NCT00002465.xml", "Malignant Mesothelioma", "peritoneal mesothelioma", "met"),
+        ("legacy-xml/NCT00001171.xml", "Glioma", "diffuse glioma", "met"),
+        ("legacy-xml/NCT00001171.xml", "Glioma", "gliomatosis cerebri", "met"),
     ],
 )
-def test_the_branch_of_a_cancer_decides_whether_it_is_solid_or_haematologic(record, condition, patient, verdict):
+def test_a_cancer_lies_in_its_branch_and_below_the_family_it_is_named_for(record, condition, patient, verdict):
+    """The branch decides solid or haematologic (a site lymphoma is a lymphoma, thymic tumours are solid), and family
+    members the ontology subsets file elsewhere meet a trial for the family."""
     assert condition in registry_conditions(record)
     [patient_term] = map_condition(patient)
     assert relation(patient_term, map_condition(condition)) == verdict
@@ -307,25 +317,6 @@ def test_every_cancer_named_for_a_family_lies_below_it_unless_listed_outside_wit
     assert not gaps, f"named for {term(family).name} but not below it: {gaps}"
     for t, reason in outside.items():
         assert t in members and family not in ancestors(t) and reason, f"stale or unexplained exception {t}"
-
-
-@pytest.mark.parametrize(
-    ("record", "condition", "patient", "verdict"),
-    [
-        ("legacy-xml/NCT00001251.xml", "Lymphoma", "small lymphocytic lymphoma", "met"),
-        ("legacy-xml/NCT00001251.xml", "Lymphoma", "adult T-cell leukemia/lymphoma", "met"),
-        ("legacy-xml/NCT00463463.xml", "Non-Hodgkin's Lymphoma", "B-lymphoblastic leukemia/lymphoma", "met"),
-        ("legacy-xml/NCT00000591.xml", "Myelodysplastic Syndromes", "chronic myelomonocytic leukemia", "not_met"),
-        ("legacy-xml/NCT00002465.xml", "Malignant Mesothelioma", "pleural mesothelioma", "met"),
-        ("legacy-xml/NCT00002465.xml", "Malignant Mesothelioma", "peritoneal mesothelioma", "met"),
-        ("legacy-xml/NCT00001171.xml", "Glioma", "diffuse glioma", "met"),
-        ("legacy-xml/NCT00001171.xml", "Glioma", "gliomatosis cerebri", "met"),
-    ],
-)
-def test_family_members_the_subsets_file_elsewhere_meet_a_trial_for_the_family(record, condition, patient, verdict):
-    assert condition in registry_conditions(record)
-    [patient_term] = map_condition(patient)
-    assert relation(patient_term, map_condition(condition)) == verdict
 
 
 @pytest.mark.parametrize(
