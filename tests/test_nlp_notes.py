@@ -222,3 +222,19 @@ def test_a_therapy_the_patient_takes_now_is_marked_current(sentence, current):
 ])
 def test_non_oncology_drugs_a_trial_may_exclude_are_read(sentence, name):
     assert read_note(f"Acromegaly. {sentence}").profile["prior_therapies"] == [{"name": name, "current": True}]
+
+
+@pytest.mark.parametrize("sentence, name", [
+    ("She was started on carbidopa-levodopa.", "levodopa"),
+    ("He takes Sinemet three times daily.", "levodopa"),
+    ("He received 6 cycles of FCR.", "fcr"),
+    ("Lymphoma treated with R-CVP.", "r-cvp"),
+    ("Treated with the VAD regimen.", "vad"),
+    ("He received Campath.", "alemtuzumab"),
+    ("High-dose melphalan and autologous transplant.", "melphalan"),
+    ("He takes lactulose.", "lactulose"),
+    ("She injects Copaxone daily.", "glatiramer"),
+    ("Treated with somatropin as a child.", "somatropin"),
+])
+def test_common_drugs_and_regimens_of_clinic_notes_are_read(sentence, name):
+    assert [t["name"] for t in read_note(f"Asthma. {sentence}").profile["prior_therapies"]] == [name]

@@ -431,3 +431,28 @@ def test_a_patient_who_had_one_alternative_is_never_told_not_met_by_the_other():
     who = parse_patient({"conditions": ["pancreatic cancer"], "prior_therapies": [{"name": "docetaxel"}]})
     statuses = [v.status for v in evaluate(doc, who).criteria if v.kind == "prior_therapy"]
     assert sorted(statuses) == ["met", "unknown", "unknown"]
+
+
+@pytest.mark.parametrize("line, drug", [
+    ("Prior high-dose melphalan", "melphalan"),
+    ("Prior alemtuzumab (Campath)", "alemtuzumab"),
+    ("Prior fludarabine-based therapy", "fludarabine"),
+])
+def test_prior_drugs_of_haematology_trials_are_read(line, drug):
+    assert (drug, "excluded") in therapies("Exclusion", line)
+
+
+@pytest.mark.parametrize("line, drug", [
+    ("Current use of levodopa", "levodopa"),
+    ("Current treatment with glatiramer acetate", "glatiramer"),
+    ("Receipt of human growth hormone within 6 months", "somatropin"),
+])
+def test_current_drugs_of_neurology_and_endocrine_trials_are_read(line, drug):
+    text = f"Exclusion Criteria:\n- {line}\nInclusion Criteria:\n- Pregnancy"
+    assert [t.drug_or_class for t in extract_text(text).current_therapies] == [drug]
+
+
+def test_a_hormone_deficiency_is_not_the_hormone_as_a_drug():
+    text = "Inclusion Criteria:\n- Growth hormone deficiency\nExclusion Criteria:\n- Pregnancy"
+    found = extract_text(text)
+    assert not found.current_therapies and not found.prior_therapies
