@@ -224,6 +224,22 @@ def test_non_oncology_drugs_a_trial_may_exclude_are_read(sentence, name):
     assert read_note(f"Acromegaly. {sentence}").profile["prior_therapies"] == [{"name": name, "current": True}]
 
 
+@pytest.mark.parametrize("sentence, names", [
+    ("She is on velcade and dexamethasone.", ["bortezomib", "dexamethasone"]),
+    ("Pain controlled; on XELODA since March.", ["capecitabine"]),
+    ("He was treated with avastin and folfiri.", ["bevacizumab", "folfiri"]),
+])
+def test_a_drug_name_of_five_letters_or_more_is_read_in_any_case(sentence, names):
+    profile = read_note(f"Metastatic colon cancer. {sentence}").profile
+    assert [t["name"] for t in profile["prior_therapies"]] == names
+
+
+def test_a_short_drug_name_is_read_only_as_the_vocabulary_spells_it():
+    assert "prior_therapies" not in read_note("Chronic lymphocytic leukemia, fcr 2.1 on the panel.").profile
+    assert read_note("Chronic lymphocytic leukemia, received 6 cycles of FCR.").profile["prior_therapies"] == [
+        {"name": "fcr"}]
+
+
 @pytest.mark.parametrize("sentence, name", [
     ("She was started on carbidopa-levodopa.", "levodopa"),
     ("He takes Sinemet three times daily.", "levodopa"),

@@ -9,13 +9,13 @@ The note goes through the same spaCy pipeline as eligibility text, one sentence 
 a biomarker fact the pipeline reads as required is a positive result, one it reads as excluded (a negating cue,
 "negative", "wild-type") a negative result. A PD-L1 score ("PD-L1 TPS 60%") is expression, positive from 1%.
 ECOG, Karnofsky and Lansky are read as the value the note states ("ECOG 0-1": the worse, 1). A drug the note names
-(DRUG entities) is a prior therapy, with the outcome its clause states (progression, intolerance, response:
-`note_cues.jsonl`) and marked current when the note says the patient takes it now ("is on", "currently uses",
-"discharged on": `current` cues, no `not_current` cue between), unless it is only planned, offered, declined or an
-allergy, or its name is used in another sense (`not_given`, `not_given_backward`: "candidate for steroids", "insulin
-resistance"); CNS metastases are none when negated, stable or active by the criteria side's cues, and left out with a
-warning when the note does not say which. Facts in a family member's or hypothetical clause, and drugs in a negated
-one, are left out.
+(DRUG entities, and a drug name of five letters or more in any case: "velcade") is a prior therapy, with the outcome
+its clause states (progression, intolerance, response: `note_cues.jsonl`) and marked current when the note says the
+patient takes it now ("is on", "currently uses", "discharged on": `current` cues, no `not_current` cue between),
+unless it is only planned, offered, declined or an allergy, or its name is used in another sense (`not_given`,
+`not_given_backward`: "candidate for steroids", "insulin resistance"); CNS metastases are none when negated, stable
+or active by the criteria side's cues, and left out with a warning when the note does not say which. Facts in a
+family member's or hypothetical clause, and drugs in a negated one, are left out.
 """
 
 from __future__ import annotations
@@ -23,13 +23,17 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
-from spacy.tokens import Doc
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
 
 from nlp.models import Biomarker
 from nlp.notes.context import CLAUSE_REACH, clause_start, context_of, cue_regex
-from nlp.resources import phrase_regex
+from nlp.pipeline import get_nlp
+from nlp.resources import pattern_phrases, phrase_regex
 from nlp.sections import CriterionOffsets
 from nlp.vocab import cue_rows
 
@@ -46,6 +50,8 @@ _GLUE = re.compile(r"[\s-]*")
 _BREAK = re.compile(r"[.;:!?](?=\s|$)|\n")
 _WORD = re.compile(r"\w+")
 CURRENT_WORDS = 6  # words a `current` cue may stand before the drug it speaks of
+FOLD_LETTERS = 5  # a drug name of this many letters is found in a note in any case ("velcade", "SINEMET"); a shorter
+# one (FCR, ATRA, R-CVP) only as the vocabulary spells it, since in lower case it may be a word or another abbreviation
 
 
 @dataclass
@@ -147,6 +153,28 @@ def _outcome(note: str, start: int, end: int, sentence: tuple[int, int]) -> str 
     return best[1] if best else None
 
 
+@lru_cache(maxsize=1)
+def _folded_names() -> PhraseMatcher:
+    """The DRUG names of FOLD_LETTERS letters or more, matched on lower-cased tokens."""
+    nlp = get_nlp()
+    matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+    for phrase, drug in pattern_phrases("drugs.jsonl", "DRUG").items():
+        if sum(c.isalpha() for c in phrase) >= FOLD_LETTERS:
+            matcher.add(drug, [nlp.make_doc(phrase)])
+    return matcher
+
+
+def _drug_mentions(doc: Doc) -> list[tuple[Span, str]]:
+    """The note's drugs and therapy classes, each with its name: the pipeline's DRUG and DRUG_CLASS entities, and
+    drug names written in another case than the vocabulary's ("on velcade") where no entity stands."""
+    found = [(ent, (ent.ent_id_ or ent.text).lower()) for ent in doc.ents if ent.label_ in ("DRUG", "DRUG_CLASS")]
+    taken = {k for ent in doc.ents for k in range(ent.start, ent.end)}
+    folded = [Span(doc, start, end, label=doc.vocab.strings[key]) for key, start, end in _folded_names()(doc)]
+    found += [(span, span.label_) for span in filter_spans(folded)
+              if not taken.intersection(range(span.start, span.end))]
+    return sorted(found, key=lambda mention: mention[0].start)
+
+
 def _not_given(note: str, ent, sentence: tuple[int, int]) -> bool:
     """A therapy only planned, offered, declined or an allergy ("candidate for steroid therapy", "chemotherapy is
     planned", "allergic to heparin"), or a drug's name in another sense ("insulin resistance")."""
@@ -172,13 +200,10 @@ def _taken_now(note: str, start: int, sentence: tuple[int, int]) -> bool:
 
 def _therapies(note: str, doc: Doc, sentences: Sentences, out: ClinicalFacts) -> None:
     seen: dict[str, int] = {}
-    for ent in doc.ents:
-        if ent.label_ not in ("DRUG", "DRUG_CLASS"):
-            continue
+    for ent, name in _drug_mentions(doc):
         sentence = sentences.at(ent.start_char)
         if context_of(note, ent.start_char, sentence, ent.end_char) is not None or _not_given(note, ent, sentence):
             continue
-        name = (ent.ent_id_ or ent.text).lower()
         outcome = _outcome(note, ent.start_char, ent.end_char, sentence)
         now = _taken_now(note, ent.start_char, sentence)
         if name in seen:
