@@ -55,6 +55,7 @@ _ROMAN_VALUE = rf"(?:(?:iv|iii|ii|i){_SUB}|0(?:is|a)?)(?!\w|\.\w)"
 _ARABIC_VALUE = rf"(?:[1-4]{_SUB}|0(?:is|a)?)(?!\w|\.\w)"
 _VALUE = re.compile(r"(?P<numeral>iv|iii|ii|i|[0-4])(?P<letter>[a-d])?(?P<digit>[1-3])?", re.I)
 _SEPARATOR = r"\*?(?:\s*(?:-|–|—|\bto\b|\bthrough\b|\bthru\b|\band/or\b|\bor\b|\band\b|/|,|&)\s*)+(?:stages?\s+)?"
+_LISTED = r"\s+(?=(?:iv|iii|ii|i)[a-d][1-3]?\s*(?:,|\bor\b|\band\b|/))"  # "IIA, IIB IIIA or IIIB": a comma left out
 _RANGE = re.compile(r"-|–|—|\bto\b|\bthrough\b|\bthru\b", re.I)
 _EDITION = r"(?:\s*[(\[]?\s*(?:\d{4}|\d+(?:st|nd|rd|th)\s*(?:ed(?:ition)?\.?)?|v\d+)\s*[)\]]?)?"
 _KIND = r"(?:(?:clinical|pathologic(?:al)?|anatomic(?:al)?|prognostic)\s+)?"
@@ -131,7 +132,7 @@ def _grammar() -> _Grammar:
     system = phrase_regex([n for r in rows for n in r["names"]]).replace(r"\-", r"[\s-]*")
     head = (rf"(?:(?P<system>{system})(?!\w){_EDITION}[\s-]*{_KIND}(?:{_STAGE_WORD}(?!\w))?"
             rf"|{_KIND}(?P<word>{_STAGE_WORD})(?!\w))")
-    values = (rf"(?P<values>{_ROMAN_VALUE}(?:{_SEPARATOR}{_ROMAN_VALUE})*"
+    values = (rf"(?P<values>{_ROMAN_VALUE}(?:(?:{_SEPARATOR}|{_LISTED}){_ROMAN_VALUE})*"
               rf"|{_ARABIC_VALUE}(?:{_SEPARATOR}{_ARABIC_VALUE})*)")
     mention = re.compile(rf"(?<![\w-]){head}[\s:=]*(?:(?:of|is|was)\s+)?[(\[]?\s*{_CMP}{values}{_OPEN}", re.I)
     context_rows = {r["kind"]: r for r in read_vocab("stage_context.jsonl")}

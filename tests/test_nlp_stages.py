@@ -239,3 +239,12 @@ def test_a_real_record_rules_out_an_earlier_stage(shared_dir):
     _study, facts = _real_record(shared_dir)
     doc = IndexDocument(nct_id=facts.nct_id or "", title="t", overall_status="COMPLETED", facts=facts)
     assert _stage_verdicts(doc, stage="IIB") == [("not_met", "trial enrols stage IV; the patient's stage is IIB")]
+
+
+@pytest.mark.parametrize(("line", "expected"), [
+    ("Resected colon cancer, stage IIB, IIIA or IIIB (T4 or N1)", "IIB to IIIB"),
+    ("Stage IIA, IIB IIIA or IIIB (T3-4 N2) breast cancer", "IIA to IIIB"),
+])
+def test_a_list_of_stages_missing_a_comma_is_one_list(line, expected):
+    assert [(s.words, s.alternative) for s in extract_text(f"Inclusion Criteria:\n- {line}").stages] \
+        == [(expected, None)]
