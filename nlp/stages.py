@@ -85,6 +85,7 @@ EXCLUDED_WORDS = 10  # an excluded stage is its sentence: "No clinical or radiol
 NEGATION_WORDS = 5  # a negation further before the stage than this many words may be about something else
 _JOINED = re.compile(r"[^.]{0,80}?\bor\s+(?:\w+\s+)?$", re.I)  # "stage IV solid tumours; or (unresectable) stage III"
 _SENTENCE_END = re.compile(r"[.;](?:\s|$)")
+_CONTINUES = re.compile(r"(?:;|\b[ie]\.[eg]\.)\s*\Z", re.I)  # what ends a clause the next sentence continues
 _WORD = re.compile(r"[\w'-]+")
 NEXT_ITEM = "another criterion"  # the alternative of a stage whose criterion ends with "or": the next one
 ALTERNATIVE_WORDS = 5  # words of an alternative kept to show it ("recurrent disease after surgery")
@@ -299,6 +300,20 @@ def _about_another(text: str, sentence: tuple[int, int], mention: StageMention) 
     return any(context[kind].search(text, *sentence) for kind in kinds)
 
 
+def _after_another_cancer(text: str, criterion: CriterionOffsets, mention: StageMention) -> bool:
+    """Whether a clause the stage's sentence continues after a semicolon or "i.e."/"e.g." speaks of another cancer:
+    "No prior malignancy unless cured over 2 years ago; i.e. prostate cancer, or early stage (I-III) solid tumors"
+    gives a prior cancer's stage. A full stop ends what such a clause governs."""
+    other = _grammar().context["other_cancer"]
+    end = _sentence(text, criterion, mention)[0]
+    while (joined := _CONTINUES.search(text, criterion.start_char, end)) is not None:
+        start = sentence_start(text, criterion.start_char, joined.start())
+        if other.search(text, start, joined.start()):
+            return True
+        end = start
+    return False
+
+
 def _negation_near(text: str, sentence: tuple[int, int], mention: StageMention) -> bool:
     """Whether a negation stands at most NEGATION_WORDS words before the stage, in its clause ("No evidence of stage
     IV disease"): one further off or behind a comma ("no prior systemic treatment for advanced or recurrent (Stage
@@ -432,7 +447,8 @@ def _limits(doc: Doc, context: DocContext) -> tuple[list[CancerStage], list[Stag
         if k in groups.only or k in groups.closed:
             continue
         found = find_mentions(text, criterion.start_char, criterion.end_char)
-        if any(_about_another(text, _sentence(text, criterion, m), m) for m in found):
+        if any(_about_another(text, _sentence(text, criterion, m), m) or _after_another_cancer(text, criterion, m)
+               for m in found):
             continue  # read in part: "all stages except Ia; stages Ib through III if ...; stage IV regardless"
         read = []
         for m in _joined(text, found):

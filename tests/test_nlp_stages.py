@@ -248,3 +248,22 @@ def test_a_real_record_rules_out_an_earlier_stage(shared_dir):
 def test_a_list_of_stages_missing_a_comma_is_one_list(line, expected):
     assert [(s.words, s.alternative) for s in extract_text(f"Inclusion Criteria:\n- {line}").stages] \
         == [(expected, None)]
+
+
+@pytest.mark.parametrize("line", [
+    "No prior cancer unless it was treated over 3 years ago; e.g. thyroid cancer, or stage I-II solid tumours",
+    "No other malignancy within 5 years; i.e. stage II or III tumours of any other organ",
+    "Prior breast cancer is allowed if cured; stage I-IIA",  # "cured" speaks of a prior cancer
+    "Stage I-III bladder cancer that was cured by cystectomy",
+])
+def test_a_stage_after_a_prior_cancer_clause_is_that_cancers(line):
+    assert limits("Inclusion", line) == []
+
+
+@pytest.mark.parametrize("line", [
+    "Stage IIIB-IV gastric cancer; no prior malignancy",  # the clause comes after the stage
+    "No prior malignancy within 5 years. Stage IIIB-IV gastric cancer",  # a full stop ends what it governs
+    "Stage IIIB-IV gastric cancer that cannot be cured by surgery",  # the trial's cancer, not cured
+])
+def test_a_prior_cancer_clause_governs_only_the_clauses_it_opens(line):
+    assert limits("Inclusion", line) == [(None, "IIIB to IV", "required")]
