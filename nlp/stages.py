@@ -75,6 +75,9 @@ _AT_MOST = ("≤", "<=", "=<", "up to", "less than or equal to", "lower than or 
             "no greater than", "no higher than", "no later than")
 _UP = frozenset({"greater", "higher", "above", "beyond", "later", "more advanced", "worse", "over"})
 _OR = re.compile(r"\b(?:or|and/or)\b", re.I)
+_JOINS = re.compile(r"[,;]|\b(?:or|and/or)\b", re.I)
+# a stage value or T or N category an "or" offers ("stage IIB (bulky), III, or IV", "stage IIIA or T4 N0")
+_STAGE_VALUE = re.compile(r"(?<![\w-])(?:(?:IV|III|II|I)[A-D]?[1-3]?(?![\w-])|[TN](?:[0-4]|is)(?![a-z]))")
 _CONTINUED = re.compile(rf"\s*\([^()]{{0,60}}\)(?:\s*(?:,|\bor\b|\band\b|/)\s*)+(?:stage\s*)?{_ROMAN_VALUE}", re.I)
 _PARENTHESIS = re.compile(r"\s*\([^()]{0,200}\)")  # what follows a stage and defines it: "(T3-4 or N2-3)"
 _HEADER = re.compile(r"\s*:")
@@ -326,21 +329,40 @@ def _negation_near(text: str, sentence: tuple[int, int], mention: StageMention) 
 def _alternative(text: str, sentence: tuple[int, int], end: int, mention: StageMention) -> str | None:
     """The words of an alternative the sentence offers to the stage ("or recurrent disease"), or None. The sentence
     runs on past a semicolon ("stage IV cancers; or stage III ..."), and a parenthesis right after the stage defines
-    it ("Stage III or IV (T3-4 or N2-3)") rather than offering an alternative."""
+    it ("Stage III or IV (T3-4 or N2-3)") rather than offering an alternative. Only an "or" whose words name another
+    state of the disease (`disease_state` of `nlp/vocab/stage_context.jsonl`: "or locally advanced", "Recurrent or")
+    or a stage value ("Stage IIB (bulky), III, or IV") offers one; an "or" between genes or histologies ("an ALK,
+    ROS1 or NTRK3 rearrangement", "Adenocarcinoma or squamous cell carcinoma") does not. A stage listed as one of
+    several criteria ("one of the following: ISS stage 2 or 3, abnormal cytogenetics") has alternatives too."""
     period = _PERIOD.search(text, mention.end, end)
     sentence = (sentence[0], period.start() if period else end)
     ignored = _grammar().context["ignored_or"]
     plain = ignored.sub(lambda m: " " * len(m.group(0)), text[: sentence[1]])
     defined = _PARENTHESIS.match(plain, mention.end, sentence[1])
-    after = _OR.search(plain, defined.end() if defined else mention.end, sentence[1])
-    if after is not None:
-        words = _WORD.findall(text[after.end():sentence[1]])
-    else:
-        before = list(_OR.finditer(plain, sentence[0], mention.start))
-        if not before:
-            return None
-        words = _WORD.findall(text[sentence[0]:before[-1].start()])[-ALTERNATIVE_WORDS:]
-    return " ".join(words[:ALTERNATIVE_WORDS]) or NEXT_ITEM
+    any_of = _grammar().context["any_of"].search(text, sentence[0], mention.start)
+    if any_of is not None:
+        return " ".join(_WORD.findall(text[any_of.start():mention.start])[:ALTERNATIVE_WORDS])
+    for after in _OR.finditer(plain, defined.end() if defined else mention.end, sentence[1]):
+        words = _WORD.findall(text[after.end():sentence[1]])[:ALTERNATIVE_WORDS]
+        if not words:
+            return NEXT_ITEM
+        joined = _JOINS.search(plain, after.end(), sentence[1])  # "a BRAF or NRAS mutation, or metastatic": its own
+        if _a_state(text, after.end(), joined.start() if joined else sentence[1]):
+            return " ".join(words)
+    for before in reversed(list(_OR.finditer(plain, sentence[0], mention.start))):
+        words = _WORD.findall(text[sentence[0]:before.start()])[-ALTERNATIVE_WORDS:]
+        joins = list(_JOINS.finditer(plain, sentence[0], before.start()))
+        if _a_state(text, joins[-1].end() if joins else sentence[0], before.start()):
+            return " ".join(words)
+    return None
+
+
+def _a_state(text: str, start: int, end: int) -> bool:
+    """Whether `text[start:end]` names a state of the disease, a stage value, a T or N category or a staging system:
+    what an alternative to a stage is."""
+    grammar = _grammar()
+    return any(found.search(text, start, end) for found in (grammar.context["disease_state"], _STAGE_VALUE,
+                                                             grammar.system_after))
 
 
 def patient_stage(text: str, start: int = 0, end: int | None = None) -> StageMention | None:

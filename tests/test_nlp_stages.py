@@ -267,3 +267,22 @@ def test_a_stage_after_a_prior_cancer_clause_is_that_cancers(line):
 ])
 def test_a_prior_cancer_clause_governs_only_the_clauses_it_opens(line):
     assert limits("Inclusion", line) == [(None, "IIIB to IV", "required")]
+
+
+@pytest.mark.parametrize(("line", "alternative"), [
+    ("Stage IV melanoma with a BRAF, NRAS or KIT mutation", None),  # an "or" between genes
+    ("Squamous cell carcinoma or adenocarcinoma of the cervix, stage IB2 to IVA", None),  # between histologies
+    ("Stage IV melanoma with a BRAF or NRAS mutation, or locally advanced disease", "locally advanced disease"),
+    ("Stage IIIB or IV lung cancer, or metastatic disease after surgery", "metastatic disease after surgery"),
+    ("Unresectable or stage IV melanoma", "Unresectable"),
+    ("Stage III or IV serous ovarian cancer, or primary peritoneal cancer", None),  # a site, not a state
+    ("Rai stage III/IV or Binet C chronic lymphocytic leukaemia", "Binet C chronic lymphocytic leukaemia"),
+    ("Stage IIIA or T4 N0 lung cancer", "T4 N0 lung cancer"),
+    ("Stage III ovarian cancer or colon cancer with peritoneal involvement",
+     "colon cancer with peritoneal involvement"),
+    ("High-risk myeloma with one of the following: ISS stage 2 or 3, abnormal cytogenetics",
+     "one of the following"),
+    ("Stage IIB (with risk factors such as a large mediastinal mass or extranodal disease), III, or IV", "IV"),
+])
+def test_only_an_or_offering_another_disease_state_is_an_alternative(line, alternative):
+    assert [s.alternative for s in extract_text(f"Inclusion Criteria:\n- {line}").stages] == [alternative]
