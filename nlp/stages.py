@@ -118,6 +118,7 @@ class StageMention:
 class _Grammar:
     mention: re.Pattern
     system_after: re.Pattern
+    system_lower: re.Pattern  # `system_after` for a lower-cased ASCII text, without re.I: several times faster
     systems: dict[str, System]  # id → system
     names: dict[str, str]  # lower-case name → id
     context: dict[str, re.Pattern]  # kind of stage_context.jsonl → its words
@@ -149,7 +150,9 @@ def _grammar() -> _Grammar:
                for kind, r in context_rows.items() if kind not in ("numeral_only", "subgroup_modal")}
     numeral_only = re.compile(rf"(?<!\w)(?:{phrase_regex(context_rows['numeral_only']['words'])})", re.I)
     system_after = re.compile(rf"(?<!\w)(?:{system})(?!\w)", re.I)
-    return _Grammar(mention, system_after, systems, names, context, numeral_only)
+    lower = phrase_regex([n.lower() for r in rows for n in r["names"]]).replace(r"\-", r"[\s-]*")
+    system_lower = re.compile(rf"(?<!\w)(?:{lower})(?!\w)")
+    return _Grammar(mention, system_after, system_lower, systems, names, context, numeral_only)
 
 
 def system_ids() -> dict[str, str]:
@@ -450,12 +453,21 @@ class StageExtractor:
 
     def __call__(self, doc: Doc) -> Doc:
         context = doc_context(doc, self.cue_finder)
-        found = "stag" in context.text.lower() or _grammar().system_after.search(context.text)
+        found = "stag" in context.text.lower() or _names_a_system(context.text)
         facts = _without_subgroups(*_limits(doc, context)) if found else []
         for fact in facts:
             add_kind(doc, fact.criterion, "stage")
         context.facts["stages"] = facts
         return doc
+
+
+def _names_a_system(text: str) -> bool:
+    """Whether `text` names a staging system. An ASCII text is searched lower-cased, without re.I: on ASCII text
+    both match alike (re.I makes only non-ASCII letters such as the Kelvin sign or long s match ASCII ones)."""
+    grammar = _grammar()
+    if text.isascii():
+        return grammar.system_lower.search(text.lower()) is not None
+    return grammar.system_after.search(text) is not None
 
 
 def _limits(doc: Doc, context: DocContext) -> tuple[list[CancerStage], list[StageMention]]:

@@ -286,3 +286,15 @@ def test_a_prior_cancer_clause_governs_only_the_clauses_it_opens(line):
 ])
 def test_only_an_or_offering_another_disease_state_is_an_alternative(line, alternative):
     assert [s.alternative for s in extract_text(f"Inclusion Criteria:\n- {line}").stages] == [alternative]
+
+
+@pytest.mark.parametrize("text", [
+    "Ann Arbor stage III", "ANN-ARBOR III", "per the revised  International Staging System", "FIGO IIIB",
+    "r-iss 2", "Lugano", "tissue sample", "Rain or shine", "AJCCX", "xAJCC", "Durie and Salmon", "no system here",
+    "ſtage", "Revised ISS ≥ 2",
+])
+def test_a_system_is_found_alike_in_lower_cased_ascii_text(text):
+    from nlp.stages import _grammar, _names_a_system
+
+    assert _names_a_system(text) == (_grammar().system_after.search(text) is not None)
+
