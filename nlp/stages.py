@@ -119,6 +119,7 @@ class _Grammar:
     mention: re.Pattern
     system_after: re.Pattern
     system_lower: re.Pattern  # `system_after` for a lower-cased ASCII text, without re.I: several times faster
+    system_begun: re.Pattern  # `system_lower` without its end (?!\w): found in a whole text when in any part of it
     systems: dict[str, System]  # id → system
     names: dict[str, str]  # lower-case name → id
     context: dict[str, re.Pattern]  # kind of stage_context.jsonl → its words
@@ -152,7 +153,8 @@ def _grammar() -> _Grammar:
     system_after = re.compile(rf"(?<!\w)(?:{system})(?!\w)", re.I)
     lower = phrase_regex([n.lower() for r in rows for n in r["names"]]).replace(r"\-", r"[\s-]*")
     system_lower = re.compile(rf"(?<!\w)(?:{lower})(?!\w)")
-    return _Grammar(mention, system_after, system_lower, systems, names, context, numeral_only)
+    system_begun = re.compile(rf"(?<!\w)(?:{lower})")
+    return _Grammar(mention, system_after, system_lower, system_begun, systems, names, context, numeral_only)
 
 
 def system_ids() -> dict[str, str]:
@@ -477,8 +479,14 @@ def _limits(doc: Doc, context: DocContext) -> tuple[list[CancerStage], list[Stag
     others: list[StageMention] = []
     subgroup = [_grammar().context[kind] for kind in ("subgroup_after", "subgroup_relative")]
     groups = subgroups(context)
+    # An ASCII text where no system's name begins (a lookbehind sees before a criterion's start, and no end is
+    # asked, so a name `find_mentions` reads in a criterion is found here too) has mentions only in criteria holding
+    # "stag": others are skipped
+    lower = text.lower() if text.isascii() and not _grammar().system_begun.search(text.lower()) else None
     for k, criterion in enumerate(context.offsets):
         if k in groups.only or k in groups.closed:
+            continue
+        if lower is not None and "stag" not in lower[criterion.start_char:criterion.end_char]:
             continue
         found = find_mentions(text, criterion.start_char, criterion.end_char)
         if any(_about_another(text, _sentence(text, criterion, m), m) or _after_another_cancer(text, criterion, m)

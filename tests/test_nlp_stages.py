@@ -298,3 +298,7 @@ def test_a_system_is_found_alike_in_lower_cased_ascii_text(text):
 
     assert _names_a_system(text) == (_grammar().system_after.search(text) is not None)
 
+
+def test_a_system_named_in_a_criterion_without_the_word_stage_is_read_beside_one_with_it():
+    facts = extract_text("Inclusion Criteria:\n- FIGO IIIB-IVA cervical cancer\n- Staging CT within 4 weeks")
+    assert [(s.words, s.system) for s in facts.stages] == [("IIIB to IVA", "figo")]
