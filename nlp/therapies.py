@@ -157,6 +157,8 @@ def _in_use(doc: Doc, k: int, cues: Cues, ents: list[Span]) -> list[CurrentThera
     opened by "since", which excludes whatever the section. None when the use is allowed, an exception, a condition, a
     scope follows ("No concurrent corticosteroids as antiemetics", "radiotherapy to the pelvis"), or the clause names
     the place of a treated lesion: those hold for part of the patients who take the drug."""
+    if not cues.has("use_now", "use_since", "use_within"):
+        return []  # `_use_window` finds a window only by one of these cues
     found: dict[str, CurrentTherapy] = {}
     regimens = vocabulary().components
     section = cues.span.label_

@@ -309,6 +309,14 @@ def test_concurrent_use_or_a_washout_window_forbids_taking_the_drug_now(section,
 
 
 @pytest.mark.parametrize("section, line", [
+    ("Exclusion", "Prior treatment with warfarin or heparin"),
+    ("Inclusion", "Progression on a prior platinum-based chemotherapy"),
+])
+def test_a_criterion_without_a_use_cue_forbids_no_drug_now(section, line):
+    assert in_use(section, line) == set()
+
+
+@pytest.mark.parametrize("section, line", [
     ("Inclusion", "Concurrent corticosteroids allowed"),
     ("Inclusion", "Must be on a stable dose of corticosteroids"),
     ("Inclusion", "No concurrent corticosteroids (e.g., dexamethasone) as antiemetics"),
