@@ -10,6 +10,7 @@
     .venv/bin/python bench/own_gold_select.py --set dev-e     # the 25 trials of the fifth tuning set
     .venv/bin/python bench/own_gold_select.py --set dev-f     # the 25 trials of the tuning set of ids ending in 8
     .venv/bin/python bench/own_gold_select.py --set held-c    # the 40 trials of the third held-out set
+    .venv/bin/python bench/own_gold_select.py --set dev-g     # the 40 trials of the sixth tuning set
 
 `--set held` (the default) draws the held-out set `bench/own_gold.jsonl`, `--set dev` the tuning set
 `bench/own_dev.jsonl` (`DEV` below).
@@ -71,6 +72,12 @@ the second held-out set's ids end in 9, so it is apart without being read): 40 c
 naming a marker and 12 not when the pool allows. The pool holds 15 API v2 studies, one naming a marker, so that
 layout gets 4 trials (its 6 missing marker trials come from the other layouts' marker trials; the draw: 10 legacy
 PDQ, 10 other legacy, 4 API v2, 16 corpus texts, 7, 7, 1 and 13 of them naming a marker).
+The sixth tuning set (`--set dev-g`, `bench/own_dev_g.jsonl`) is drawn as the third held-out set is, from ids ending
+in 2 (the last digit no own set had drawn) with `random.Random(202)`, outside the shared gold sets and every own set
+(`DEV_G_APART`), leaning harder on markers, where held-out scores lag most: 40 cancer trials, 10 per layout, 32
+naming a marker when the pool allows. The pool (222 PDQ, 55 other legacy, 5 API v2 records and 234 corpus texts)
+holds 11, 2, 0 and 33 marker trials, so the draw is 11 legacy PDQ, 4 other legacy, 2 API v2 and 23 corpus texts,
+9, 2, 0 and 21 of them naming a marker.
 """
 
 from __future__ import annotations
@@ -142,6 +149,10 @@ DEV_F = Draw("8", 808, {"api-v2": 4, "corpus": 8, "legacy-pdq": 7, "legacy-other
 HELD_C_APART = (*DEV_F_APART, ROOT / "bench" / "own_dev_f.jsonl")
 HELD_C = Draw("6", 606, {"api-v2": 10, "corpus": 10, "legacy-pdq": 10, "legacy-other": 10}, corpus=True, markers=28,
               apart_from=HELD_C_APART)
+# The sixth tuning set, drawn after the third held-out set, which it avoids like every other own set.
+DEV_G_APART = (*HELD_C_APART, ROOT / "bench" / "own_dev_e.jsonl")
+DEV_G = Draw("2", 202, {"api-v2": 10, "corpus": 10, "legacy-pdq": 10, "legacy-other": 10}, corpus=True, markers=32,
+             apart_from=DEV_G_APART)
 DRAWS = {
     "held": HELD,
     "dev": DEV,
@@ -152,6 +163,7 @@ DRAWS = {
     "dev-e": DEV_E,
     "dev-f": DEV_F,
     "held-c": HELD_C,
+    "dev-g": DEV_G,
 }
 DEV_B_SIZE = 25
 
