@@ -1,6 +1,6 @@
 """The project's own labelled extraction sets: their files keep the gold schema, `--own` scores the held ones as
 own-held, own-held-b and own-held-c, and the tuning sets are scored as own-dev, own-dev-b, own-dev-c, own-dev-d,
-own-dev-e and own-dev-f by default."""
+own-dev-e, own-dev-f and own-dev-g by default."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from bench.eval_extraction import (
     OWN_DEV_D,
     OWN_DEV_E,
     OWN_DEV_F,
+    OWN_DEV_G,
     OWN_GOLD,
     OWN_HELD_B,
     OWN_HELD_C,
@@ -25,7 +26,21 @@ from bench.eval_extraction import (
     Counts,
     evaluate,
 )
-from bench.own_gold_select import DEV, DEV_B, DEV_C, DEV_D, DEV_E, DEV_F, HELD_B, HELD_C, LAST_DIGIT, names_marker
+from bench.own_gold_select import (
+    DEV,
+    DEV_B,
+    DEV_C,
+    DEV_D,
+    DEV_E,
+    DEV_F,
+    DEV_G,
+    HELD_B,
+    HELD_C,
+    LAST_DIGIT,
+    candidates,
+    names_marker,
+    select,
+)
 
 ROWS = list(srsly.read_jsonl(OWN_GOLD))
 DEV_ROWS = list(srsly.read_jsonl(OWN_DEV))
@@ -35,6 +50,7 @@ HELD_B_ROWS = list(srsly.read_jsonl(OWN_HELD_B))
 DEV_D_ROWS = list(srsly.read_jsonl(OWN_DEV_D))
 DEV_E_ROWS = list(srsly.read_jsonl(OWN_DEV_E))
 DEV_F_ROWS = list(srsly.read_jsonl(OWN_DEV_F))
+DEV_G_ROWS = list(srsly.read_jsonl(OWN_DEV_G))
 HELD_C_ROWS = list(srsly.read_jsonl(OWN_HELD_C))
 ALTERATIONS = {"mutation", "fusion", "amplification", "deletion", "expression", "any"}
 MARKER_KEYS = {"gene", "alteration", "polarity", "min_copies"}
@@ -87,6 +103,22 @@ def test_the_third_held_out_set_holds_40_distinct_trials_ending_in_6_outside_eve
     assert sum(names_marker(row["criteria"]) for row in HELD_C_ROWS) == HELD_C.markers == 28
 
 
+def test_the_sixth_tuning_set_holds_40_distinct_trials_ending_in_2_outside_every_other_set_32_naming_a_marker():
+    ids = [row["nct_id"] for row in DEV_G_ROWS]
+    others = ROWS + DEV_ROWS + DEV_B_ROWS + HELD_B_ROWS + DEV_C_ROWS + DEV_D_ROWS + DEV_E_ROWS + DEV_F_ROWS
+    others += HELD_C_ROWS
+    shared = {row["nct_id"] for path in Path(GOLD_DIR).glob("*.jsonl") for row in srsly.read_jsonl(path)}
+    assert len(ids) == 40 and len(set(ids)) == 40
+    assert DEV_G.last_digit == "2" and all(re.fullmatch(r"NCT\d{8}", i) and i.endswith("2") for i in ids)
+    assert not set(ids) & (shared | {row["nct_id"] for row in others})
+    assert sum(names_marker(row["criteria"]) for row in DEV_G_ROWS) == DEV_G.markers == 32
+
+
+def test_the_sixth_tuning_sets_draw_gives_the_trials_and_texts_of_its_file():
+    drawn = select(candidates(draw=DEV_G), DEV_G.seed, DEV_G)
+    assert [(c.nct_id, c.criteria) for c in drawn] == [(row["nct_id"], row["criteria"]) for row in DEV_G_ROWS]
+
+
 @pytest.mark.parametrize(
     ("rows", "draw"),
     [(DEV_C_ROWS, DEV_C), (DEV_D_ROWS, DEV_D), (DEV_E_ROWS, DEV_E), (DEV_F_ROWS, DEV_F)],
@@ -105,9 +137,9 @@ def test_the_later_tuning_sets_hold_25_distinct_trials_outside_every_other_label
 
 @pytest.mark.parametrize(
     "rows",
-    [ROWS, DEV_ROWS, DEV_B_ROWS, HELD_B_ROWS, DEV_C_ROWS, DEV_D_ROWS, DEV_E_ROWS, DEV_F_ROWS, HELD_C_ROWS],
+    [ROWS, DEV_ROWS, DEV_B_ROWS, HELD_B_ROWS, DEV_C_ROWS, DEV_D_ROWS, DEV_E_ROWS, DEV_F_ROWS, HELD_C_ROWS, DEV_G_ROWS],
     ids=["own-held", "own-dev", "own-dev-b", "own-held-b", "own-dev-c", "own-dev-d", "own-dev-e", "own-dev-f",
-         "own-held-c"],
+         "own-held-c", "own-dev-g"],
 )
 def test_every_line_has_the_schema_of_extraction_dev2(rows):
     for row in rows:
@@ -166,7 +198,7 @@ def test_own_scores_a_given_gold_file_as_own_held_own_held_b_or_own_held_c_with_
     srsly.write_jsonl(own, [_gold_row("NCT00000003", criteria, expected)])
 
     no_tuning = {"own_dev": None, "own_dev_b": None, "own_dev_c": None, "own_dev_d": None, "own_dev_e": None,
-                 "own_dev_f": None}
+                 "own_dev_f": None, "own_dev_g": None}
     held = {"own-held", "own-held-b", "own-held-c"}
     assert not held & set(evaluate(tmp_path, **no_tuning))
     for set_name, given in (("own-held", {"own": own}), ("own-held-b", {"own_b": own}), ("own-held-c", {"own_c": own})):
@@ -179,7 +211,9 @@ def test_own_scores_a_given_gold_file_as_own_held_own_held_b_or_own_held_c_with_
         assert isinstance(strict, Counts) and (strict.tp, strict.fp, strict.fn) == (1, 0, 0)
 
 
-@pytest.mark.parametrize("set_name", ["own-dev", "own-dev-b", "own-dev-c", "own-dev-d", "own-dev-e", "own-dev-f"])
+@pytest.mark.parametrize(
+    "set_name", ["own-dev", "own-dev-b", "own-dev-c", "own-dev-d", "own-dev-e", "own-dev-f", "own-dev-g"]
+)
 def test_the_tuning_sets_are_scored_by_default(tmp_path, set_name):
     nothing = _shared_gold(tmp_path)
     tuning = tmp_path / "own_dev.jsonl"
@@ -187,7 +221,7 @@ def test_the_tuning_sets_are_scored_by_default(tmp_path, set_name):
     srsly.write_jsonl(tuning, [_gold_row("NCT00000013", "Inclusion Criteria:\n- Age 18 years or older", expected)])
 
     given: dict[str, Path | None] = dict.fromkeys(
-        ("own_dev", "own_dev_b", "own_dev_c", "own_dev_d", "own_dev_e", "own_dev_f")
+        ("own_dev", "own_dev_b", "own_dev_c", "own_dev_d", "own_dev_e", "own_dev_f", "own_dev_g")
     )
     assert set_name not in evaluate(tmp_path, **given)
     given[set_name.replace("-", "_")] = tuning
