@@ -254,7 +254,8 @@ class _Bound:
     widens: bool = False  # picks the children who sign an assent: may widen the window, never narrow it
 
 
-_MEASURE_AFTER = re.compile(r"\s*(?:%|/|\.\d|[a-zµμ]{1,4}(?:/|\d|(?![a-z:])))")  # "sex:" opens the next field
+# "sex:" opens the next field; a times sign makes a multiple ("5 × ULN")
+_MEASURE_AFTER = re.compile(r"\s*(?:%|/|×|\.\d|[a-zµμ]{1,4}(?:/|\d|(?![a-z:])))")
 _SUBGROUP_END = re.compile(r"(?<![a-z])(?:for|in|among|if|of|to)\s+(?:(?:the|all|any)\s+)?$")
 _EXCLUSION_REACH = 60
 _DIGIT = re.compile(r"\d")

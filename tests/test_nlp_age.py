@@ -669,3 +669,14 @@ def test_comparators_of_the_symbol_font_read_as_latin_1_give_the_age_limits():
     # Word's Symbol font puts ≥ at 0xB3 and ≤ at 0xA3: read as Latin-1 they become "³" and "£"
     assert window(inclusion("Patients aged ³ 21 years")) == (21, None)
     assert window(inclusion("Age ³18 and £ 70 years")) == (18, 70)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Total bilirubin ≤ 1.5 × ULN; liver metastasis or liver cancer patients: ≤ 2.5 × ULN",
+        "AST ≤ 3×ULN (patients: ≤ 5×ULN with hepatic involvement)",
+    ],
+)
+def test_a_number_times_a_limit_of_normal_after_a_person_word_is_no_age(line: str):
+    assert window(inclusion("Aged 18-80 years (inclusive)", line)) == (18, 80)
