@@ -10,7 +10,8 @@ The same files feed the pipeline's entity ruler, so what the extractor recognise
 `search` recognises in a patient profile never drift apart. Rows are `{"label", "pattern", "id"}` plus:
 `members` (GENE_FAMILY: the HGNC symbols of the family), `genes`/`partners`/`alteration` (VARIANT: the
 genes a named variant implies, fusion partners, the kind of alteration; `needs_status` when the word alone
-is ambiguous, e.g. "Ph"), `status_alteration` (GENE: what "positive"/"negative" means, e.g. expression for
+is ambiguous, e.g. "Ph"; `karyotype` when the form names what a karyotype shows, "Ph" or "t(15;17)", not the
+fusion a molecular test finds), `status_alteration` (GENE: what "positive"/"negative" means, e.g. expression for
 ER), `ish_alteration` (GENE: what a positive in-situ hybridisation means, fusion for ALK), `status` (GENE,
 GENE_FAMILY: the sign glued to a form such as "ER+" or "HER2-"), `facts` (PROFILE: what a receptor profile
 such as "triple-negative" or "HR+/HER2-" says of each gene), `classes` (DRUG: its drug classes, lower case),
@@ -63,6 +64,7 @@ class Vocabulary:
     variants: dict[str, Variant] = field(default_factory=dict)  # variant id → Variant
     variant_forms: dict[str, str] = field(default_factory=dict)  # exact surface form → variant id
     needs_status: set[str] = field(default_factory=set)  # variant surface forms that need a status word
+    karyotype: set[str] = field(default_factory=set)  # variant surface forms naming a karyotype's finding
     status_alteration: dict[str, str] = field(default_factory=dict)  # HGNC symbol → alteration of "positive"
     ish_alteration: dict[str, str] = field(default_factory=dict)  # HGNC symbol → what a positive FISH means
     signed: dict[str, str] = field(default_factory=dict)  # "ER+" → positive, "HER2-" → negative
@@ -105,6 +107,8 @@ def vocabulary() -> Vocabulary:
         )
         if row.get("needs_status"):
             vocab.needs_status.add(row["pattern"])
+        if row.get("karyotype"):
+            vocab.karyotype.add(row["pattern"])
     for row in read_patterns("alterations.jsonl"):
         if " " not in row["pattern"]:
             vocab.alterations[row["pattern"].lower()] = row["id"]

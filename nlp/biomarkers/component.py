@@ -61,6 +61,7 @@ LABEL_WORDS = 6  # words of a label that ends the criterion before the one it in
 NARROW_REACH = 2  # words between a marker and the exception that narrows it: "HER2-positive disease other than ..."
 BACK_REACH = 25  # tokens after a marker within which "... are not eligible" negates it
 SUB_BULLETS = 2  # criteria after one with facts that may refine it, up to the next that names a gene
+DEFINED_REACH = 10  # tokens after a marker within which "are considered ..." makes its clause a definition
 _Found = tuple[Group, Evidence, set[str]]  # a gene group, its evidence and the methods that refine it
 
 
@@ -193,6 +194,7 @@ def _criterion(
     consumed: set[int] = set()
     found = _gene_relations(scanner, mentions, active_methods(doc, cues, labels), status_unknown, consumed)
     found += _variant_relations(scanner, mentions, consumed)
+    found = _karyotype_misses(span, cues, found)
     kept: list[Biomarker] = []
     strata: list[Biomarker] = []
     doubtful: list[UncertainFact] = []
@@ -272,6 +274,34 @@ def _criterion(
     # [ER positive and PgR positive or negative]") does not require that member
     kept = [f for f in kept if f not in opposed]
     return resolve(kept, strata, status_unknown), doubtful
+
+
+def _karyotype_misses(span: Span, cues: Cues, found: list[_Found]) -> list[_Found]:
+    """Drop a karyotype's negative (or mixed) finding of a fusion the criterion then asks for by its molecular name,
+    positive: "Ph chromosome negative and BCR-ABL positive", "Ph-positive, or Ph-negative with evidence of the
+    BCR-ABL rearrangement", "t(15;17) negative but PML-RARA positive" (the karyotype misses what the molecular test
+    finds: the fusion is asked for whichever test finds it, not excluded, and not one status of two). A molecular
+    finding that defines a status ("Ph-negative by cytogenetics but BCR-ABL positive by PCR are considered Ph
+    positive") asks for none."""
+    asked: set[tuple[str | None, int]] = set()
+    for group, ev, _ in found:
+        own = (min(group.start, ev.start), max(group.end, ev.end))
+        molecular = all(m.variant and not m.karyotype for m in group.mentions)
+        if cues.in_clause(("definition",), group.end, min(cues.clause(group.start)[1], own[1] + DEFINED_REACH)):
+            continue
+        if molecular and ev.found and not (ev.negative or ev.either or ev.wild_type or ev.conditional) and not (
+            cues.negated(group.start, group.end, span.label_, ignore=own, back_window=BACK_REACH)
+        ):
+            asked.update((m.variant, group.start) for m in group.mentions)
+
+    def misses(group: Group, ev: Evidence) -> bool:
+        if not all(m.karyotype for m in group.mentions):
+            return False
+        variants = {m.variant for m in group.mentions}
+        later = any(variant in variants and at > group.start for variant, at in asked)
+        return later and (ev.negative or ev.either)
+
+    return [(group, ev, methods) for group, ev, methods in found if not misses(group, ev)]
 
 
 def _narrowed(doc: Doc, span: Span, cues: Cues, own: tuple[int, int], facts: list[Biomarker]) -> bool:

@@ -38,6 +38,7 @@ class Mention:
     variant_alteration: str | None = None
     needs_status: bool = False
     status: str | None = None
+    karyotype: bool = False  # names what a karyotype shows ("Ph", "t(15;17)"), not a molecular finding
 
 
 @dataclass
@@ -89,6 +90,7 @@ def mention_of(span: Span) -> Mention | None:
         variant=variant.name,
         variant_alteration=variant.alteration,
         needs_status=span.text in vocab.needs_status,
+        karyotype=span.text in vocab.karyotype,
     )
 
 

@@ -1,0 +1,60 @@
+"""Biomarker classes found by the tuning set of ids ending in 2, `bench/own_dev_g.jsonl` (issue 13), each on
+sentences written here."""
+
+from __future__ import annotations
+
+import pytest
+
+from nlp.extract import extract_text
+from tests.test_nlp_biomarkers import facts
+
+
+def _found(text: str) -> tuple[set[tuple[str, str, str]], set[tuple[str, str, str]]]:
+    """(facts, uncertain facts) as (gene, alteration, polarity)."""
+    extracted = extract_text(text)
+    certain = {(b.gene, b.alteration, b.polarity) for b in extracted.biomarkers}
+    unsure = {(u.biomarker.gene, u.biomarker.alteration, u.biomarker.polarity) for u in extracted.uncertain
+              if u.biomarker}
+    return certain, unsure
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Philadelphia chromosome negative and BCR-ABL positive by RT-PCR",
+        "Ph chromosome positive OR Ph chromosome negative and bcr/abl positive",
+        "Ph-positive, or Ph-negative with molecular evidence of the BCR-ABL rearrangement",
+        "t(15;17) negative but PML-RARA positive",
+    ],
+)
+def test_a_karyotype_that_misses_a_fusion_the_molecular_test_finds_leaves_the_fusion_required(line):
+    text = f"Inclusion Criteria:\n- Chronic myeloid leukaemia in chronic phase\n- {line}\n- ECOG 0-2\n"
+    certain, unsure = _found(text)
+    genes = {"t(15;17)": ("PML", "RARA")}.get(line.split()[0], ("BCR", "ABL1"))
+    assert certain == {(gene, "fusion", "required") for gene in genes}
+    assert not unsure
+
+
+def test_a_negative_karyotype_alone_still_excludes_the_fusion():
+    text = "Inclusion Criteria:\n- Philadelphia chromosome negative acute lymphoblastic leukaemia\n- ECOG 0-2\n"
+    assert {(b.gene, b.alteration, b.polarity) for b in facts(text)} == {
+        ("BCR", "fusion", "excluded"),
+        ("ABL1", "fusion", "excluded"),
+    }
+
+
+def test_a_negative_karyotype_beside_a_negative_molecular_test_excludes_the_fusion():
+    text = "Inclusion Criteria:\n- Ph chromosome negative and BCR-ABL negative myeloproliferative neoplasm\n"
+    assert {(b.gene, b.alteration, b.polarity) for b in facts(text)} == {
+        ("BCR", "fusion", "excluded"),
+        ("ABL1", "fusion", "excluded"),
+    }
+
+
+def test_a_definition_of_which_karyotype_counts_as_positive_asks_for_no_fusion():
+    text = (
+        "Inclusion Criteria:\n- Acute lymphoblastic leukaemia in first remission\n"
+        "- Patients found Ph chromosome negative by cytogenetics, but positive for BCR-ABL by PCR are considered "
+        "Ph chromosome positive\n- ECOG 0-2\n"
+    )
+    assert not _found(text)[0]
