@@ -11,7 +11,8 @@ value follows it: a list or range ("0-1", "0, 1, or 2", "0 to 2"), a comparator 
 "2 or less", "70 or better"), or one number. ECOG gives the largest allowed grade ("< 2" → 1), Karnofsky
 and Lansky the smallest allowed score ("> 60" → 70 on the scale's steps of ten). Exclusion statements are
 inverted ("ECOG ≥ 3" excluded → at most 2; "KPS < 70" excluded → at least 70). Cohorts: the most
-permissive inclusion value wins; exclusion values (the most permissive of them) fill a scale inclusion left open. A
+permissive inclusion value wins, values after cohort labels included ("ECOG: Phase I dose escalation: 0-1. Phase II
+dose expansion: 0-2" → 2); exclusion values (the most permissive of them) fill a scale inclusion left open. A
 bare header ("Performance status", legacy layout) takes its value from the next criterion.
 """
 
@@ -27,7 +28,7 @@ from spacy.tokens import Doc, Span
 from nlp.models import PerformanceStatus
 from nlp.polarity import DocContext, cue_finder, doc_context
 from nlp.resources import pattern_phrases, phrase_regex, read_vocab
-from nlp.sections import add_kind
+from nlp.sections import CriterionOffsets, add_kind
 
 SPECIFIC = ("ecog", "karnofsky", "lansky")
 WEAK_ANCHORS = frozenset({"who", "ps"})
@@ -51,6 +52,9 @@ _EXCEPTION_ALLOWED = re.compile(
 )
 _WORD_START = re.compile(r"(?<![a-z])[a-z]")
 _STOP = re.compile(r";|\.(?:\s|$)|\n\s*\n")
+# a cohort's label before its value, after the scale ("ECOG: Phase I dose escalation: 0-1. Phase II ...: 0-2")
+_COHORT_LABEL = re.compile(r"(?:[a-z][a-z0-9/-]*\s+){0,5}[a-z0-9][a-z0-9/-]*\s*:\s*")
+_NEXT_LABEL = re.compile(r"[\s.;,]*")
 
 
 @dataclass(frozen=True)
@@ -212,10 +216,10 @@ def _resolve(scale: str, limit_text: str, grammar: _Grammar) -> str | None:
 
 def _read(
     text: str, start: int, end: int, scale: str, section: str, grammar: _Grammar
-) -> tuple[int | None, str] | None:
-    """(limit, resolved scale) stated in text[start:end] right after a mention of `scale`, if any; an exception
-    in parentheses right after the value that allows more ("Karnofsky 90-100% (70-80% allowed if ...)") widens
-    the limit."""
+) -> tuple[int | None, str, bool] | None:
+    """(limit, resolved scale, whether a cohort label stood before the value) stated in text[start:end] right after
+    a mention of `scale`, if any; an exception in parentheses right after the value that allows more ("Karnofsky
+    90-100% (70-80% allowed if ...)") widens the limit."""
     weak = scale in WEAK_ANCHORS or scale == "performance_status"
     filler = _WEAK_FILLER if scale in WEAK_ANCHORS else _FILLER
     position = found.end() if (found := filler.match(text, start, end)) else start
@@ -223,6 +227,9 @@ def _read(
     if not match and found and position > start:  # the filler took the start of a comparator: "equal to or less than"
         starts = (at.start() for at in _WORD_START.finditer(text, start, position))
         match = next((m for at in starts if (m := grammar.value.match(text, at, end))), None)
+    label = None if match else _COHORT_LABEL.match(text, position, end)
+    if label:
+        match = grammar.value.match(text, label.end(), end)
     if not match:
         return None
     resolved = _resolve(scale if not weak else "performance_status", match.group(), grammar)
@@ -235,7 +242,41 @@ def _read(
         wider = _limit(resolved, exception, section, grammar)
         if wider is not None:
             limit = max(limit, wider) if resolved == "ecog" else min(limit, wider)
-    return limit, resolved
+    return limit, resolved, label is not None
+
+
+def _other_cohorts(
+    text: str, start: int, end: int, scale: str, section: str, grammar: _Grammar
+) -> list[tuple[int | None, str]]:
+    """The limits of the cohorts labelled after the first one's value ("... dose escalation: 0-1. Phase II dose
+    expansion: 0-2"), each read like the first, from `start` (the end of the first one's value) to `end`."""
+    found: list[tuple[int | None, str]] = []
+    while (gap := _NEXT_LABEL.match(text, start, end)) and (label := _COHORT_LABEL.match(text, gap.end(), end)):
+        stop = _STOP.search(text, label.end(), end)
+        result = _read(text, gap.end(), stop.start() if stop else end, scale, section, grammar)
+        if result is None or not result[2]:
+            break
+        found.append(result[:2])
+        start = stop.start() if stop else end
+    return found
+
+
+def _below(
+    text: str, following: list[CriterionOffsets], scale: str, section: str, grammar: _Grammar
+) -> list[tuple[int | None, str]]:
+    """The limit the criterion after a bare header states, and when that one opens with a cohort's label ("-
+    Phase IB: 0-1"), those of the criteria after it that open with another cohort's label ("- Phase II: 0-2")."""
+    limits: list[tuple[int | None, str]] = []
+    for criterion in following:
+        result = _read(
+            text, criterion.start_char, min(criterion.end_char, criterion.start_char + _REACH), scale, section, grammar
+        )
+        if result is None or (limits and not result[2]):
+            break
+        limits.append(result[:2])
+        if not result[2]:
+            break
+    return limits
 
 
 def performance_readings(context: DocContext) -> list[_Reading]:
@@ -258,18 +299,16 @@ def performance_readings(context: DocContext) -> list[_Reading]:
             tail_empty = k + 1 == len(mentions) and not text[mention.end : criterion.end_char].strip(" :.-")
             for scale in mention.scales:
                 result = _read(text, mention.end, limit_end, scale, criterion.section, grammar)
-                if result is None and tail_empty and index + 1 < len(criteria):
-                    following = criteria[index + 1]
-                    result = _read(
-                        text,
-                        following.start_char,
-                        min(following.end_char, following.start_char + _REACH),
-                        scale,
-                        criterion.section,
-                        grammar,
-                    )
-                if result is not None and result[0] is not None:
-                    readings.append(_Reading(result[1], result[0], criterion.section, index))
+                limits: list[tuple[int | None, str]] = []
+                if result is None and tail_empty:  # a header: its value, or its cohorts' labelled values, below
+                    limits = _below(text, criteria[index + 1 :], scale, criterion.section, grammar)
+                elif result is not None:
+                    limits = [result[:2]]
+                if result is not None and result[2]:  # a labelled cohort's value: other cohorts' may follow
+                    last = mentions[k + 1].start if k + 1 < len(mentions) else criterion.end_char
+                    limits += _other_cohorts(text, limit_end, last, scale, criterion.section, grammar)
+                stated = [(limit, resolved) for limit, resolved in limits if limit is not None]
+                readings += [_Reading(resolved, limit, criterion.section, index) for limit, resolved in stated]
     return readings
 
 

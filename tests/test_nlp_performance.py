@@ -229,3 +229,24 @@ def test_exclusions_that_state_different_limits_keep_the_most_permissive_one_as_
     assert status("ECOG >= 2 for dose escalation", "ECOG >= 3 for the expansion cohort", section="Exclusion") == (
         2, None, None,
     )
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("ECOG performance status score: Phase I dose escalation: 0-1. Phase II dose expansion: 0-2.", (2, None, None)),
+        ("ECOG performance status: Part A: 0 or 1; Part B: 0, 1 or 2", (2, None, None)),
+        ("Karnofsky performance status: Cohort 1: ≥ 70%. Cohort 2: ≥ 60%.", (None, 60, None)),
+        ("ECOG performance status: dose escalation: ≤ 1", (1, None, None)),
+    ],
+)
+def test_a_scale_whose_values_follow_cohort_labels_keeps_the_most_permissive(line: str, expected: tuple):
+    assert status(line) == expected
+
+
+def test_a_label_after_the_scale_without_a_value_after_it_gives_no_limit():
+    assert status("ECOG performance status: see appendix B: scoring rules", "Age 18 or older") == (None, None, None)
+
+
+def test_a_header_whose_value_is_given_per_cohort_in_the_items_below_keeps_the_most_permissive():
+    assert status("Performance status:", "  - Phase IB: 0-1", "  - Phase II: 0-2", "Age 18 or older") == (2, None, None)
