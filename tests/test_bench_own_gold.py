@@ -93,25 +93,23 @@ def test_the_second_held_out_set_holds_40_distinct_trials_outside_every_other_la
     assert sum(names_marker(row["criteria"]) for row in HELD_B_ROWS) == HELD_B.markers == 28
 
 
-def test_the_third_held_out_set_holds_40_distinct_trials_ending_in_6_outside_every_other_labelled_set():
-    ids = [row["nct_id"] for row in HELD_C_ROWS]
-    others = ROWS + DEV_ROWS + DEV_B_ROWS + HELD_B_ROWS + DEV_C_ROWS + DEV_D_ROWS + DEV_E_ROWS + DEV_F_ROWS
+@pytest.mark.parametrize(
+    ("rows", "draw", "digit", "markers"),
+    [(HELD_C_ROWS, HELD_C, "6", 28), (DEV_G_ROWS, DEV_G, "2", 32)],
+    ids=["own-held-c", "own-dev-g"],
+)
+def test_the_later_sets_of_40_hold_distinct_trials_of_their_digit_outside_every_other_labelled_set(
+    rows, draw, digit, markers
+):
+    ids = [row["nct_id"] for row in rows]
+    own = [ROWS, DEV_ROWS, DEV_B_ROWS, HELD_B_ROWS, DEV_C_ROWS, DEV_D_ROWS, DEV_E_ROWS, DEV_F_ROWS, HELD_C_ROWS]
+    own.append(DEV_G_ROWS)
+    others = {row["nct_id"] for labelled in own if labelled is not rows for row in labelled}
     shared = {row["nct_id"] for path in Path(GOLD_DIR).glob("*.jsonl") for row in srsly.read_jsonl(path)}
     assert len(ids) == 40 and len(set(ids)) == 40
-    assert HELD_C.last_digit == "6" and all(re.fullmatch(r"NCT\d{8}", i) and i.endswith("6") for i in ids)
-    assert not set(ids) & (shared | {row["nct_id"] for row in others})
-    assert sum(names_marker(row["criteria"]) for row in HELD_C_ROWS) == HELD_C.markers == 28
-
-
-def test_the_sixth_tuning_set_holds_40_distinct_trials_ending_in_2_outside_every_other_set_32_naming_a_marker():
-    ids = [row["nct_id"] for row in DEV_G_ROWS]
-    others = ROWS + DEV_ROWS + DEV_B_ROWS + HELD_B_ROWS + DEV_C_ROWS + DEV_D_ROWS + DEV_E_ROWS + DEV_F_ROWS
-    others += HELD_C_ROWS
-    shared = {row["nct_id"] for path in Path(GOLD_DIR).glob("*.jsonl") for row in srsly.read_jsonl(path)}
-    assert len(ids) == 40 and len(set(ids)) == 40
-    assert DEV_G.last_digit == "2" and all(re.fullmatch(r"NCT\d{8}", i) and i.endswith("2") for i in ids)
-    assert not set(ids) & (shared | {row["nct_id"] for row in others})
-    assert sum(names_marker(row["criteria"]) for row in DEV_G_ROWS) == DEV_G.markers == 32
+    assert draw.last_digit == digit and all(re.fullmatch(r"NCT\d{8}", i) and i.endswith(digit) for i in ids)
+    assert not set(ids) & (shared | others)
+    assert sum(names_marker(row["criteria"]) for row in rows) == draw.markers == markers
 
 
 def test_the_sixth_tuning_sets_draw_gives_the_trials_and_texts_of_its_file():
