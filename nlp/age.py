@@ -6,12 +6,13 @@
 
 Recognised statements: ranges ("between 18 and 65 years", "aged 18-74", "18~60 years"), a comparator
 before the number ("≥ 18 years", "older than 20 years of age", "Age＞18") or after it ("18 years or
-older", "Age 16+"). A number counts as an age only with an age cue ("age", "aged", "years old", "of age"),
-a person word just before it ("patients ≥ 18 years"), or when a criterion opens with it; durations
-("within 5 years", "for at least 3 months") are not ages. Months, weeks, days and hours need an explicit age cue.
-Exclusion statements are inverted ("Age < 18" excluded → at least 18; "≥ 76" excluded → at most 75).
-Cohorts: the widest inclusion window wins (an open-ended cohort above a range leaves no upper limit);
-exclusion bounds only fill a side inclusion left open. Contradicting bounds are alternatives, not limits:
+older", "Age 16+", "18 or more years of age", a unit after the comparator only with its age cue). A number counts
+as an age only with an age cue ("age", "aged", "years old", "of age"), a person word just before it ("patients ≥
+18 years"), or when a criterion opens with it; durations ("within 5 years", "for at least 3 months") are not ages.
+Months, weeks, days and hours need an explicit age cue. Exclusion statements are inverted ("Age < 18" excluded → at
+least 18; "≥ 76" excluded → at most 75). Cohorts: the widest inclusion window wins (an open-ended cohort above a
+range leaves no upper limit); exclusion bounds only fill a side inclusion left open.
+Contradicting bounds are alternatives, not limits:
 within one criterion the first sentence stands if it is consistent ("Age > 18 years. ... patients < 18 years of
 age are excluded"), else the criterion states none ("ECOG ≤ 3 (age ≥ 16) or Lansky ≥ 40% (age < 16)"); across
 criteria an empty window means no limit ("≥ 60 years" or "< 60 years and amenorrheic"). Whole ranges are cohorts
@@ -183,7 +184,17 @@ def _grammar() -> _Grammar:
                 + unit.format("u")
                 + old
             ),
-            re.compile(num.format("n") + unit.format("u") + old + r"\s*,?\s*(?P<post>" + after_comparator + ")"),
+            re.compile(
+                num.format("n")
+                + unit.format("u")
+                + old
+                + r"\s*,?\s*(?P<post>"
+                + after_comparator
+                + ")"
+                + r"(?:"  # "18 or more years of age": the unit after the comparator, with its age cue
+                + unit.format("unit_after")
+                + r"\s*-?\s*(?P<old_after>old|of\s+age)(?![a-z]))?"
+            ),
         ),
         after_comparator=re.compile(after_comparator),
         comparators={re.sub(r"\s+", "", p): op for p, op in comparators.items()},
@@ -354,7 +365,7 @@ def _is_age(
         return False
     if _ONLY_FOR.match(text, max(text.rfind(". ", 0, start) + 1, text.rfind(";", 0, start) + 1)):
         return False
-    if after_age or groups["old"] or groups.get("agein") or unit in grammar.old_units:
+    if after_age or groups["old"] or groups.get("old_after") or groups.get("agein") or unit in grammar.old_units:
         return True
     phrase = groups.get("cmp") or groups.get("post") or ""
     if "old" in phrase or "young" in phrase or "age" in phrase:  # "aged over 18": the cue is in the comparator
@@ -503,7 +514,7 @@ def _bounds(
                 ]
                 bounds += previous_bounds
             continue
-        unit = groups["u"]
+        unit = groups["u"] or groups.get("unit_after")
         if not _is_age(text, m, groups, unit, after_age, grammar, context):
             continue
         value = _years(groups["n"], unit, grammar)

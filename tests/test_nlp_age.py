@@ -680,3 +680,23 @@ def test_comparators_of_the_symbol_font_read_as_latin_1_give_the_age_limits():
 )
 def test_a_number_times_a_limit_of_normal_after_a_person_word_is_no_age(line: str):
     assert window(inclusion("Aged 18-80 years (inclusive)", line)) == (18, 80)
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Male or female patients equal 18 or more years of age", (18, None)),
+        ("Is male or female, 18 or older years of age", (18, None)),
+        ("80 or more years old", (80, None)),
+    ],
+)
+def test_a_comparator_between_the_age_number_and_its_unit_gives_the_bound(line: str, expected: tuple):
+    assert window(inclusion(line)) == expected
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["History of tremor for 5 or more years", "Smoking for 3 or more years", "Disease-free for 5 or more years"],
+)
+def test_a_duration_written_with_the_comparator_before_its_unit_is_no_age(line: str):
+    assert window(inclusion(line)) == (None, None)
