@@ -26,10 +26,11 @@ beside "histologically confirmed adenocarcinoma or squamous cell carcinoma").
 
 `enrols` is "without_disease" for people being screened or kept from getting the disease (registry primary
 purpose SCREENING; a title about screening for a cancer, the only disease named, when the purpose is not treatment
-or supportive care;
-or PREVENTION with healthy volunteers accepted and conditions naming only the disease) unless a criterion or the
-title states that the participants have a cancer (registries also file patient profiling programmes under
-SCREENING), and
+or supportive care; PREVENTION with healthy volunteers accepted and conditions naming only the disease; a title
+naming the prevention of the cancer itself, the only disease named, when the purpose is not treatment or supportive
+care: "Sulindac ... in Preventing Colon Cancer", whose registry files the people at risk it enrols as no healthy
+volunteers) unless a criterion or the title states that the participants have a cancer (registries also file
+patient profiling programmes under SCREENING), and
 "patients" otherwise: treatment, supportive care, and prevention of a treatment's side effects ("radiation
 dermatitis", "chemotherapy-induced nausea": the side-effect words of the statements file) enrol patients.
 
@@ -61,13 +62,14 @@ from nlp.resources import read_vocab
 STATEMENTS_PATH = Path(__file__).resolve().parent / "vocab" / "disease_statements.jsonl"
 LIST_REACH = 50  # characters after a generic kind's name in which list words say a list of kinds follows
 MAX_STATEMENTS = 6  # the disease is stated among the first inclusion criteria; later ones are about other things
-_KINDS = ("cue", "basket", "kind_list", "open_list", "screening", "side_effect")
+_KINDS = ("cue", "basket", "kind_list", "open_list", "screening", "prevention", "side_effect")
 _TREATING = ("TREATMENT", "SUPPORTIVE_CARE")
 EXCLUSION_WORDS = "excluded_disease_words.jsonl"
 MAX_EXCLUSION_WORDS = 8  # a criterion that only names diseases is short; longer ones are not mapped (speed)
 MAX_EXCLUSION_CHARS = 100  # the same, tested first (the longest read in the shared corpus has 87 characters)
 _WORD = re.compile(r"\w+")
 _FOLLOWING = re.compile(r"(?::|\bfollowing)\W*$", re.I)
+_ARTICLES = re.compile(r"^\W*(?:(?:the|of)\W+)*", re.I)
 
 
 @cache
@@ -175,6 +177,17 @@ def _stated_in_title(title: str) -> bool:
     return cue is not None and any(diseases.is_cancer(m.id) for m in diseases.map_condition(title[cue.start():]))
 
 
+def _prevents_a_cancer(title: str) -> bool:
+    """The title names the prevention of a cancer itself, the cancer right after the words ("Sulindac ... in
+    Preventing Colon Cancer", "Tamoxifen for the Prevention of Breast Cancer"), not of its recurrence or growth."""
+    for cue in _phrases()["prevention"].finditer(title):
+        rest = _ARTICLES.sub("", title[cue.end():], count=1)
+        if any(diseases.is_cancer(m.id) and rest.lower().startswith(m.text.lower())
+               for m in diseases.map_condition(rest)):
+            return True
+    return False
+
+
 def _enrols(section: dict, conditions: list[str], title: str, decided: list[DiseaseTerm]) -> Enrols:
     """ "without_disease" for screening and prevention of the disease itself, unless a criterion or the title says
     the participants have it (registries also file profiling programmes of patients under SCREENING)."""
@@ -189,8 +202,9 @@ def _enrols(section: dict, conditions: list[str], title: str, decided: list[Dise
         without = True
     else:
         side_effect = _phrases()["side_effect"]
-        without = (purpose == "PREVENTION" and healthy and only_cancer
-                   and not any(side_effect.search(c) for c in conditions))
+        without = (only_cancer and not any(side_effect.search(c) for c in conditions)
+                   and ((purpose == "PREVENTION" and healthy)
+                        or (purpose not in _TREATING and _prevents_a_cancer(title))))
     if without and not any(t.source == "sentence" for t in decided) and not _stated_in_title(title):
         return "without_disease"
     return "patients"

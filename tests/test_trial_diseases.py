@@ -141,6 +141,24 @@ def test_prevention_with_healthy_volunteers_of_the_disease_itself_enrols_people_
     assert facts("NCT00006392").enrols == "without_disease"  # selenium and vitamin E in preventing prostate cancer
 
 
+@pytest.mark.parametrize("nct_id", [
+    "NCT00003365",  # "Sulindac and Plant Compounds in Preventing Colon Cancer": individuals at risk, volunteers "No"
+    "NCT00002644",  # "Tamoxifen for the Prevention of Breast Cancer in High-Risk Women"
+    "NCT00005094",  # "Celecoxib to Prevent Colorectal Cancer in Patients Who Have Undergone Surgery to Remove Polyps"
+])
+def test_prevention_of_the_cancer_itself_named_by_the_title_enrols_people_without_it(nct_id):
+    assert facts(nct_id).enrols == "without_disease"
+
+
+@pytest.mark.parametrize("nct_id", [
+    "NCT00003623",  # "... in Preventing the Recurrence of Cancer in Patients With Early Stage Bladder Cancer"
+    "NCT00003097",  # "Low Fat Diet to Prevent Disease Progression in Patients With Skin Cancer"
+    "NCT00008385",  # "Selenium in Preventing Tumor Growth in Patients With Previously Resected Stage I NSCLC"
+])
+def test_prevention_of_a_recurrence_or_progression_enrols_patients(nct_id):
+    assert facts(nct_id).enrols == "patients"
+
+
 def test_a_screening_purpose_with_patients_stated_in_the_title_enrols_patients():
     # "Early Detection of Second Lung Cancer in Patients With Stage I Non-small Cell Lung Cancer"
     assert facts("NCT00002667").enrols == "patients"
