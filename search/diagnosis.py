@@ -21,6 +21,8 @@ conditions (a patient with several conditions is matched on any of them):
   registry does not say whether the trial takes the family or the kind only.
 
 Each verdict quotes what it rests on: the registry conditions, the title or the criterion that states the disease.
+For ranking, `names_the_disease` tells a trial for the patient's disease (or a term above or below it) from one the
+patient fits only as a basket.
 
 Beside it, `excluded_verdicts` gives one not_met verdict per criterion that excludes, in so many words, a disease the
 patient has (`TrialCriteria.diseases.excluded`, read by `nlp.trial_diseases`: "Subjects suffering from multiple
@@ -149,6 +151,14 @@ def diagnosis_verdict(doc: IndexDocument, found: Sequence[Diagnosis]) -> Criteri
     text, span = _quote(doc, decided)
     return CriterionVerdict(kind="diagnosis", status=_STATUS[best.verdict], criterion=text, span=span,
                             explanation=best.reason)
+
+
+def names_the_disease(doc: IndexDocument, found: Sequence[Diagnosis]) -> bool:
+    """Whether the trial names the patient's disease, a term above it or a term below it, a basket (solid tumour,
+    cancer, carcinoma) aside: a trial the patient fits only as a basket is for any cancer, not for theirs."""
+    ids = [i for d in found for i in d.ids]
+    return any(not diseases.is_basket(t.id) and (diseases.is_within(i, t.id) or diseases.is_within(t.id, i))
+               for t in doc.facts.diseases.terms for i in ids)
 
 
 def _family_verdict(doc: IndexDocument, mapped: Sequence[Diagnosis]) -> CriterionVerdict | None:

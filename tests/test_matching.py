@@ -500,6 +500,31 @@ def test_eligible_trials_with_the_diagnosis_met_rank_above_those_with_it_unknown
         "potentially_eligible", "potentially_eligible", True)
 
 
+def test_a_trial_for_the_patients_disease_ranks_above_a_basket_the_patient_fits_only_as_any_solid_tumour(shared_dir):
+    from search.matching import judge
+    who = patient(conditions=["liposarcoma"], age=38, sex="male",
+                  biomarkers=[{"gene": "CDK4", "alteration": "amplification"}])
+    liposarcoma = legacy_document(shared_dir, "NCT00004180")  # "Rosiglitazone in Treating Patients With Liposarcoma"
+    basket = legacy_document(shared_dir, "NCT00002587")  # "Paclitaxel Plus Topotecan in Treating Patients With Solid
+    # Tumors": completed as well, no biomarker, fewer unknown criteria
+    assert [v.status for v in judge(basket, who, 1.0).criteria if v.kind == "diagnosis"] == ["met"]
+    assert judge(liposarcoma, who, 0.0).score > judge(basket, who, 1.0).score
+
+
+def test_a_basket_requiring_the_patients_gene_still_ranks_above_a_trial_for_the_disease_naming_no_biomarker(shared_dir):
+    import json
+
+    from nlp.extract import extract_study
+    from search.documents import build_document
+    from search.matching import judge
+    who = patient(conditions=["liposarcoma"], biomarkers=[{"gene": "NTRK1", "alteration": "fusion"}])
+    study = json.loads((shared_dir / "ctgov" / "ntrk" / "NCT02576431.json").read_text(encoding="utf-8"))
+    navigate = build_document(study, extract_study(study))  # NTRK fusion-positive solid tumours
+    liposarcoma = legacy_document(shared_dir, "NCT00004180").model_copy(
+        update={"overall_status": navigate.overall_status})
+    assert judge(navigate, who, 0.0).score > judge(liposarcoma, who, 1.0).score
+
+
 def legacy_document(shared_dir, nct_id: str) -> IndexDocument:
     from ingest.legacy_xml import study_from_xml
     from nlp.extract import extract_study
