@@ -18,7 +18,10 @@ kinds taken, "solid tumor, including any of the following:"); then its generic t
 the one its title names always among them ("Carcinoma" listed beside a title's "NTRK Fusion Positive Solid Tumors"
 does not narrow the basket to carcinomas).
 
-When a cancer is among the terms, only cancers decide ("Pain; Breast Cancer" is a breast cancer trial).
+When the conditions or title name a cancer, only cancers decide ("Pain; Breast Cancer" is a breast cancer trial). A
+cancer only a criterion states stands beside the non-cancer disease the registry names and does not replace it:
+"Myasthenia Gravis" with "No evidence of thymoma", "Wegener's Granulomatosis" with "Diagnosis of WG, excluding
+infections, malignancies" stay trials of those diseases.
 Statements count only when the conditions and title name no specific cancer (nothing, or only "Neoplasms",
 "Solid Tumor"), and then only a cancer within what those name: the registry's own conditions are the better
 statement ("Colorectal Cancer" stays colorectal cancer beside "adenocarcinoma of the colon or rectum", "NSCLC"
@@ -228,7 +231,9 @@ def trial_diseases(study: dict, criteria: list[Criterion]) -> DiseaseFacts:
         found += [t for t in stated if not named or any(diseases.is_within(t.id, n) for n in named)]
     if not found:
         found = [t for k in keywords for t in _terms(k, "keyword")]
-    if any(diseases.is_cancer(t.id) for t in found):  # "Pain; Breast Cancer": the cancer decides
+    # "Pain; Breast Cancer": a cancer the registry names decides; one only a criterion states ("Diagnosis of WG,
+    # excluding infections, malignancies") stands beside the registry's own non-cancer disease, never replaces it
+    if any(diseases.is_cancer(t.id) for t in found if t.source != "sentence"):
         found = [t for t in found if diseases.is_cancer(t.id)]
     # a title that says it takes a generic kind ("... Fusion Positive Solid Tumors"), or names one an inclusion
     # criterion states too ("Patients With Solid Tumors" and "Histologically proven solid tumor"), names the basket's

@@ -125,6 +125,23 @@ def test_non_cancer_words_in_a_cancer_trial_do_not_decide():
     assert "Gilbert syndrome" not in names("NCT02576431")
 
 
+@pytest.mark.parametrize(("title", "condition", "statement", "kept"), [
+    ("Etanercept for Wegener's Granulomatosis", "Wegener's Granulomatosis",
+     "Diagnosis of WG, excluding infections, malignancies, and other forms of vasculitis that may mimic WG.",
+     "granulomatosis with polyangiitis"),
+    ("Immunoglobulin in Patients With Myasthenia Gravis", "Myasthenia Gravis",
+     "Patients with generalized myasthenia gravis. No evidence of thymoma on chest CT", "myasthenia gravis"),
+])
+def test_a_cancer_a_criterion_names_does_not_replace_the_non_cancer_disease_the_registry_names(
+        title, condition, statement, kept):
+    assert kept in {t.name for t in study(title, [condition], statement).terms}
+
+
+def test_a_cancer_a_criterion_states_is_kept_beside_the_registry_non_cancer_condition():
+    found = study("Compression Sleeves for Lymphedema", ["Lymphedema"], "Histologically confirmed breast cancer")
+    assert {"breast cancer", "lymphedema"} <= {t.name for t in found.terms}
+
+
 def test_a_registry_screening_study_enrols_people_without_the_disease():
     assert facts("NCT07254910").enrols == "without_disease"
 
