@@ -6,10 +6,11 @@
 
 Conditions and genes are relevance signals, never hard filters, so a tumour-agnostic basket trial is
 found through its biomarker. Candidates also come by the patient's disease terms (`search.diagnosis`): trials
-whose deciding terms are the patient's or above them, below them, or a basket the disease falls in (a "colon
-cancer" patient finds "colorectal neoplasms" trials). Status, age, sex and location prefilter the candidates
-(age and sex only when ineligible trials are not wanted); when fewer potentially eligible trials than `top` come
-back, a second, deeper retrieval (at most DEEP_CANDIDATES) follows.
+whose deciding terms are the patient's, a cancer above them, below them, or a basket the disease falls in (a "colon
+cancer" patient finds "colorectal neoplasms" trials; an "obesity" patient finds the trial titled "... in Obese
+Women"; the broad terms above a non-cancer disease, "nervous system disease", retrieve nothing). Status, age, sex
+and location prefilter the candidates (age and sex only when ineligible trials are not wanted); when fewer
+potentially eligible trials than `top` come back, a second, deeper retrieval (at most DEEP_CANDIDATES) follows.
 
 Ranking in tiers: potentially eligible with the diagnosis met; potentially eligible with the diagnosis unknown;
 then not eligible. Within a tier: open before closed; then biomarker specificity (a requirement naming the
@@ -58,10 +59,13 @@ def _request(patient: PatientProfile, statuses: Sequence[str] | None, size: int,
              found_diseases: Sequence[Diagnosis] = ()) -> Retrieval:
     found = [b for b in patient.biomarkers if b.status == "positive"]  # a negative result boosts nothing
     above, below = broader_and_narrower(found_diseases)
+    own = {i for d in found_diseases for i in d.ids}
     return Retrieval(
         text=" ".join([*patient.conditions, patient.search_text or ""]).strip(),
         gene_text=" ".join(word for b in found for word in gene_words(b.gene)),
-        diseases=[i for i in above if not is_basket(i) and is_cancer(i)],
+        # the patient's own terms, and the cancers above them; a non-cancer term's ancestors ("nervous system
+        # disease") are too broad to retrieve by
+        diseases=[i for i in above if not is_basket(i) and (is_cancer(i) or i in own)],
         disease_baskets=[i for i in above if is_basket(i)],
         narrower_diseases=below,
         genes=list(dict.fromkeys(b.gene for b in found)),

@@ -310,6 +310,15 @@ def test_a_patient_with_only_query_syntax_for_conditions_matches_nothing(small):
     assert match_patient(patient(conditions=['*:* OR 1=1 {"match_all": {}}']), small) == []
 
 
+def test_a_trial_for_the_patients_own_non_cancer_disease_is_retrieved_by_its_term_without_sharing_a_word(tmp_path):
+    from nlp.models import DiseaseFacts, DiseaseTerm
+    obesity = DiseaseFacts(terms=[DiseaseTerm(id="DOID:9970", name="obesity", source="title", text="Obese")])
+    backend = EmbeddedBackend(tmp_path / "index")
+    backend.upsert([trial(diseases=obesity).model_copy(update={"title": "Diet in Obese Women"})])
+    found = match_patient(patient(conditions=["obesity"]), backend, statuses=None)
+    assert [(r.nct_id, r.criteria[0].status) for r in found] == [("NCT00000009", "met")]
+
+
 def test_a_negative_result_is_no_reason_to_retrieve_trials_of_that_gene(small):
     who = patient(conditions=["zzyzx"], biomarkers=[{"gene": "NTRK", "status": "negative"}])
     assert match_patient(who, small, statuses=None, include_ineligible=True) == []
