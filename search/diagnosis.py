@@ -161,6 +161,14 @@ def names_the_disease(doc: IndexDocument, found: Sequence[Diagnosis]) -> bool:
                for t in doc.facts.diseases.terms for i in ids)
 
 
+def rests_on_primary(doc: IndexDocument, found: Sequence[Diagnosis], verdict: CriterionVerdict) -> bool:
+    """Whether the patient's primary diagnosis alone, the first condition that maps to a term (a note's reading and
+    the form put it first), gives `doc` the diagnosis `verdict` all of `found` gave: a trial for the lung cancer of a
+    patient with lung cancer and hypertension, not one for the hypertension."""
+    primary = next((d for d in found if d.ids), None)
+    return primary is not None and diagnosis_verdict(doc, [primary]).status == verdict.status
+
+
 def _family_verdict(doc: IndexDocument, mapped: Sequence[Diagnosis]) -> CriterionVerdict | None:
     """Unknown for a patient in a family the trial lists beside a kind of it (`DiseaseFacts.families`) but outside
     that kind: the trial may take the whole family. None when the patient is in no such family."""

@@ -16,10 +16,12 @@ Ranking in tiers: potentially eligible with the diagnosis met; potentially eligi
 then not eligible. Within a tier: open before closed; then biomarker specificity (a requirement naming the
 patient's very variant > exact alteration and threshold > an `any` alteration > a required gene the patient
 carries, kind not known to fit > the patient's gene named only in the trial's text, criteria included > no
-biomarker named > biomarker not shown); then a trial that names the patient's disease, a term above it or below it
-before one the patient fits only as a basket (solid tumour, cancer: a trial for any cancer, "Paclitaxel Plus Topotecan
-in Treating Patients With Solid Tumors", is not for a liposarcoma as a liposarcoma trial is); then met minus unknown
-criteria; then text relevance.
+biomarker named > biomarker not shown); then a diagnosis verdict the primary diagnosis (the first condition) gives
+alone before one only a comorbidity gives (`search.diagnosis.rests_on_primary`: a lung cancer patient's lung cancer
+trials before trials for the hypertension the note also names); then a trial that names the patient's disease, a term
+above it or below it before one the patient fits only as a basket (solid tumour, cancer: a trial for any cancer,
+"Paclitaxel Plus Topotecan in Treating Patients With Solid Tumors", is not for a liposarcoma as a liposarcoma trial
+is); then met minus unknown criteria; then text relevance.
 With a location (resolved first: `search.geo.place_patient`), only trials with a site within the radius are
 candidates, unless `include_unlocated` also asks for those that list no site location; each result then
 carries its nearest site and distance. Every result carries the trial's contacts.
@@ -42,6 +44,7 @@ from search.diagnosis import (
     diagnosis_verdict,
     excluded_verdicts,
     names_the_disease,
+    rests_on_primary,
     understand,
 )
 from search.fields import tokens
@@ -95,13 +98,13 @@ def gene_words(symbol: str) -> tuple[str, ...]:
     return _gene_words().get(symbol, ()) or (symbol.lower(),)
 
 
-def score_of(tier: int, open_: bool, specificity: int, for_the_disease: bool, met: int, unknown: int,
-             relevance: float) -> float:
+def score_of(tier: int, open_: bool, specificity: int, primary: bool, for_the_disease: bool, met: int,
+             unknown: int, relevance: float) -> float:
     """One number that orders results exactly as the ranking rules do (tier 2, 1 or 0; specificity 0-6; relevance
     in [0, 1])."""
     balance = max(-49, min(49, met - unknown)) + 50
-    return round(100_000 * tier + 10_000 * open_ + 1_000 * specificity + 100 * for_the_disease + balance + relevance,
-                 4)
+    return round(100_000 * tier + 10_000 * open_ + 1_000 * specificity + 200 * primary + 100 * for_the_disease
+                 + balance + relevance, 4)
 
 
 def _specificity(shown: int, doc: IndexDocument, patient: PatientProfile) -> int:
@@ -140,7 +143,8 @@ def judge(doc: IndexDocument, patient: PatientProfile, relevance: float,
         nct_id=doc.nct_id,
         title=doc.title,
         status=doc.overall_status,
-        score=score_of(tier, doc.overall_status in OPEN_STATUSES, specificity, names_the_disease(doc, found),
+        score=score_of(tier, doc.overall_status in OPEN_STATUSES, specificity, rests_on_primary(doc, found, diagnosis),
+                       names_the_disease(doc, found),
                        counts["met"], counts["unknown"], relevance),
         verdict="potentially_eligible" if eligible else "not_eligible",
         criteria=criteria,

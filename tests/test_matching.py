@@ -496,6 +496,19 @@ def test_a_trial_requiring_the_patients_very_variant_ranks_above_one_requiring_t
     assert judge(variant, who, 0.0).score > judge(kind, who, 1.0).score
 
 
+def test_a_trial_for_the_primary_diagnosis_ranks_above_one_for_a_comorbidity_more_relevant_by_its_words():
+    from nlp.models import DiseaseFacts, DiseaseTerm
+    from search.matching import judge
+    def for_disease(term_id, name, nct_id):
+        facts = DiseaseFacts(terms=[DiseaseTerm(id=term_id, name=name, source="condition", text=name)])
+        return trial().model_copy(update={"nct_id": nct_id, "facts": TrialCriteria(diseases=facts)})
+    who = patient(conditions=["Parkinson's disease", "hypertension"])
+    primary = judge(for_disease("DOID:14330", "Parkinson's disease", "NCT00000011"), who, 0.0)
+    comorbidity = judge(for_disease("DOID:10763", "hypertension", "NCT00000012"), who, 1.0)
+    assert (primary.criteria[0].status, comorbidity.criteria[0].status) == ("met", "met")
+    assert primary.score > comorbidity.score
+
+
 def test_eligible_trials_with_the_diagnosis_met_rank_above_those_with_it_unknown():
     from nlp.models import DiseaseFacts, DiseaseTerm
     from search.matching import judge
