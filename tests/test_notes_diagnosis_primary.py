@@ -192,7 +192,9 @@ def test_there_are_forty_notes_of_which_most_are_outside_cancer():
     ("CT of the abdomen shows a distended appendix with thickened appendiceal wall.", "appendicitis"),
     ("Labs are remarkable for leukocytosis, high CRP (145) and high amylase (1200).", "acute pancreatitis"),
     ("Serum lipase is markedly elevated.", "acute pancreatitis"),
-    ("Ultrasonography revealed severe stenosis in the left internal carotid artery.", "carotid stenosis")])
+    ("Ultrasonography revealed severe stenosis in the left internal carotid artery.", "carotid stenosis"),
+    ("Her labs were remarkable for high TSH levels (15 mU/L) and low free T4.", "hypothyroidism"),
+    ("Thyroid-stimulating hormone is elevated at 9.8.", "hypothyroidism")])
 def test_a_workup_finding_gives_the_diagnosis_the_note_leaves_unwritten(note, term):
     assert read_note("A 40-year-old man. " + note).profile["conditions"] == [term]
 
@@ -200,7 +202,8 @@ def test_a_workup_finding_gives_the_diagnosis_the_note_leaves_unwritten(note, te
 @pytest.mark.parametrize("note", [
     "Ultrasound: the appendix is not dilated.", "No dilated appendix was seen.",
     "Normal amylase, high CRP (145).", "Lipase was normal; elevated bilirubin.",
-    "Evaluate for elevated lipase.", "Doppler: no stenosis of the carotid arteries."])
+    "Evaluate for elevated lipase.", "Doppler: no stenosis of the carotid arteries.",
+    "TSH was not elevated; normal free T4.", "TSH: 2.35 mU/L, within the normal range."])
 def test_a_negated_hypothetical_or_distant_finding_gives_no_diagnosis(note):
     assert "conditions" not in read_note("A 40-year-old man. " + note).profile
 
