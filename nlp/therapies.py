@@ -45,6 +45,10 @@ met leaves the others unknown, never not met). A required drug offered after an 
 no entity names ("prior systemic therapy OR prior radiation therapy", "prior surgery or prior docetaxel") goes to
 `uncertain` (reason "either"): it is required only of patients who lack the other.
 
+A drug given for a capped time ("Exposure to levodopa of 14 days or less", "treated with prednisone for less than 3
+weeks") is no requirement: the text excludes a longer exposure only, which a list of therapies without durations does
+not decide, so the rule goes to `uncertain` as excluded (reason "conditional").
+
 A rule that holds for one subgroup only goes to `uncertain` (reason "cohort"), which matching reports as unknown: under
 a subgroup header ("For Part 2:", `nlp.cohorts`; a closed subgroup's rules are dropped), in a criterion that opens
 with a cohort label ("Cohort B: prior crizotinib"), or a drug the inclusion criteria both require and exclude
@@ -58,7 +62,7 @@ from spacy.tokens import Doc, Span
 
 from nlp.biomarkers.scopes import cohort_label
 from nlp.cohorts import Subgroups, subgroups
-from nlp.models import CurrentTherapy, PriorTherapy, UncertainFact
+from nlp.models import CurrentTherapy, PriorTherapy, UncertainFact, Uncertainty
 from nlp.polarity import Cues, DocContext, cue_finder, doc_context, polarity
 from nlp.sections import add_kind
 from nlp.vocab import is_broad_class, vocabulary
@@ -75,6 +79,8 @@ _SKIP_AFTER = ("optional", "allowance")
 _REPEATED = ("prior", "naive", "broad_therapy_start")  # cues said again before each drug of a list
 _OR = {"or", "and/or"}
 _ALTERNATIVE_WORDS = 4
+EXPOSURE_WORDS = 3  # words between a drug (or its list) and the "for" / "of" of a capped exposure ("levodopa or
+# dopamine agonists of 14 days or less")
 
 
 class TherapyExtractor:
@@ -92,6 +98,7 @@ class TherapyExtractor:
         groups: Subgroups | None = None
         in_use: list[CurrentTherapy] = []
         either: list[PriorTherapy] = []
+        capped: list[PriorTherapy] = []
         for k, ents in context.ents(DRUG_LABELS).items():
             cues = context.cues(k)
             found = self._criterion(doc, k, cues.span, cues, ents, targets.get(k, []))
@@ -103,8 +110,9 @@ class TherapyExtractor:
                 groups = subgroups(context)
             if k in groups.closed:
                 continue
-            either.extend(t for t, alternative in found if alternative)
-            rules = [t for t, alternative in found if not alternative]
+            either.extend(t for t, reason in found if reason == "either")
+            capped.extend(t for t, reason in found if reason == "conditional")
+            rules = [t for t, reason in found if reason is None]
             if k in groups.only or cohort_label(doc, cues.span, cues):
                 subgroup.extend(rules)
             else:
@@ -118,13 +126,16 @@ class TherapyExtractor:
              for t in subgroup + opposed]
             + [UncertainFact(kind="prior_therapy", reason="either", therapy=t, criterion=t.criterion, span=t.span)
                for t in either]
+            + [UncertainFact(kind="prior_therapy", reason="conditional", therapy=t, criterion=t.criterion, span=t.span)
+               for t in capped]
         )
         return doc
 
     def _criterion(
         self, doc: Doc, k: int, span: Span, cues: Cues, ents: list[Span], targets: list[Span]
-    ) -> list[tuple[PriorTherapy, bool]]:
-        """The criterion's rules, each with whether it is the alternative of a therapy no entity names."""
+    ) -> list[tuple[PriorTherapy, Uncertainty | None]]:
+        """The criterion's rules, each with why it holds for part of the patients only: "either" for the alternative
+        of a therapy no entity names, "conditional" for an exposure the text caps (`_capped_exposure`)."""
         seen: set[tuple[str, str]] = set()
         found = []
         regimens = vocabulary().components
@@ -139,14 +150,16 @@ class TherapyExtractor:
             negated = cues.negated(ent.start, ent.end, span.label_, ignore=own) != (not given)
             pol = "excluded" if _prohibited(cues, ent) else polarity(span.label_, negated)
             named, end = _targeted_class(doc, ent, targets)
-            alternative = pol == "required" and _unnamed_alternative(doc, cues, ent, ents)
+            reason: Uncertainty | None = None
+            if given and _capped_exposure(doc, cues, ent, ents):
+                pol, reason = "excluded", "conditional"
+            elif pol == "required" and _unnamed_alternative(doc, cues, ent, ents):
+                reason = "either"
             for name, start in [*_listed_classes(doc, span, ent, targets), (named, ent.start_char)]:
                 if (name, pol) in seen:
                     continue
                 seen.add((name, pol))
-                found.append(
-                    (PriorTherapy(drug_or_class=name, polarity=pol, criterion=k, span=(start, end)), alternative)
-                )
+                found.append((PriorTherapy(drug_or_class=name, polarity=pol, criterion=k, span=(start, end)), reason))
         return found
 
 
@@ -343,6 +356,38 @@ def _unnamed_alternative(doc: Doc, cues: Cues, ent: Span, ents: list[Span]) -> b
         if (cue := cues.ending_at(k, "prior")) is not None and cue.start >= clause_start:
             return True
     return False
+
+
+def _capped_exposure(doc: Doc, cues: Cues, ent: Span, ents: list[Span]) -> bool:
+    """The drug given (or its list) is followed, within EXPOSURE_WORDS words of its clause, by a duration bounded from
+    above: an `exposure_for` word, a number and an `exposure_unit`, with an `exposure_max` bound before the number or
+    after the unit ("of 14 days or less", "for less than 3 weeks", "for up to 2 months"), not a time since
+    (`exposure_since`: "for less than 4 weeks before registration"), nor an interval the clause names
+    (`exposure_interval`: "treatment-free interval after platinum-based therapy of less than 6 months"). Such a rule
+    excludes a longer exposure only: it requires nothing, and a patient who had the drug for an unstated time is
+    neither in nor out."""
+    clause_start, clause_end = cues.clause(ent.start)
+    if cues.in_clause(("exposure_interval",), clause_start, clause_end):
+        return False
+    i, words = _list_end(doc, ent, ents, clause_end), 0
+    while i < clause_end and words <= EXPOSURE_WORDS and cues.at(i, "exposure_for") is None:
+        if doc[i].is_punct:
+            return False
+        words += not doc[i].is_space
+        i += 1
+    lead = cues.at(i, "exposure_for") if i < clause_end else None
+    if lead is None:
+        return False
+    i = lead.end
+    bound = cues.at(i, "exposure_max")
+    if bound is not None:
+        i = bound.end
+    if i >= clause_end or not doc[i].like_num or (unit := cues.at(i + 1, "exposure_unit")) is None:
+        return False
+    after = cues.at(unit.end, "exposure_max")
+    if bound is None and after is None:
+        return False
+    return cues.at(after.end if after is not None else unit.end, "exposure_since") is None
 
 
 def _given(cues: Cues, ent: Span) -> bool | None:

@@ -464,3 +464,39 @@ def test_a_hormone_deficiency_is_not_the_hormone_as_a_drug():
     text = "Inclusion Criteria:\n- Growth hormone deficiency\nExclusion Criteria:\n- Pregnancy"
     found = extract_text(text)
     assert not found.current_therapies and not found.prior_therapies
+
+
+def conditional_only(text: str) -> set[tuple[str, str]]:
+    return {(u.therapy.drug_or_class, u.therapy.polarity) for u in extract_text(text).uncertain
+            if u.therapy and u.reason == "conditional"}
+
+
+@pytest.mark.parametrize("line, drug", [
+    ("Exposure to levodopa or dopamine agonists of 14 days or less", "levodopa"),
+    ("Treated with prednisone and cyclophosphamide for less than 3 weeks", "cyclophosphamide"),
+    ("Prior treatment with imatinib for no more than 4 weeks", "imatinib"),
+    ("Previous exposure to tamoxifen for up to 2 months", "tamoxifen"),
+])
+def test_a_capped_exposure_is_no_requirement_but_excludes_a_longer_one_conditionally(line, drug):
+    text = f"Inclusion Criteria:\n- {line}\nExclusion Criteria:\n- Pregnancy"
+    assert not [t for t in extract_text(text).prior_therapies if t.drug_or_class == drug]
+    assert (drug, "excluded") in conditional_only(text)
+
+
+@pytest.mark.parametrize("line, drug", [
+    ("Prior treatment with imatinib for at least 4 weeks", "imatinib"),
+    ("Prior treatment with gefitinib for 6 months or longer", "gefitinib"),
+    ("Platinum-resistant (treatment-free interval after prior cisplatin of less than 6 months)", "cisplatin"),
+])
+def test_a_minimum_exposure_or_an_interval_after_the_drug_keeps_the_requirement(line, drug):
+    assert (drug, "required") in therapies("Inclusion", line)
+
+
+def test_a_capped_exposure_leaves_a_patient_on_the_drug_unknown():
+    text = ("Inclusion Criteria:\n- Early Parkinson's disease\n- Exposure to levodopa of 14 days or less\n"
+            "Exclusion Criteria:\n- Pregnancy")
+    doc = build_document({"protocolSection": {"identificationModule": {"nctId": "NCT00000000"}}}, extract_text(text))
+    who = parse_patient({"conditions": ["Parkinson disease"], "prior_therapies": [{"name": "levodopa",
+                                                                                     "current": True}]})
+    statuses = {v.status for v in evaluate(doc, who).criteria if v.kind == "prior_therapy"}
+    assert statuses == {"unknown"}
