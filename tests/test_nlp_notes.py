@@ -254,3 +254,44 @@ def test_a_short_drug_name_is_read_only_as_the_vocabulary_spells_it():
 ])
 def test_common_drugs_and_regimens_of_clinic_notes_are_read(sentence, name):
     assert [t["name"] for t in read_note(f"Asthma. {sentence}").profile["prior_therapies"]] == [name]
+
+
+@pytest.mark.parametrize("sentence, names", [
+    ("He was maintained on Dilantin and phenobarbital.", ["phenytoin", "phenobarbital"]),
+    ("The seizure required 20 mg valium to cease.", ["diazepam"]),
+    ("He uses fluticasone 500 mcg/salmeterol 50 mcg twice daily.", ["fluticasone", "salmeterol"]),
+    ("He takes Levodopa and Trihexyphenidyl.", ["levodopa", "trihexyphenidyl"]),
+    ("Hepatitis C treated with IFN and RBV.", ["interferon", "ribavirin"]),
+    ("She received cyclophosphamides and prednisone.", ["cyclophosphamide", "prednisone"]),
+    ("Vasculitis treated with CYC.", ["cyclophosphamide"]),
+])
+def test_drugs_of_neurology_lung_and_liver_notes_are_read(sentence, names):
+    assert [t["name"] for t in read_note(f"Asthma. {sentence}").profile["prior_therapies"]] == names
+
+
+@pytest.mark.parametrize("sentence, name", [
+    ("She is treating with GH since 6 months ago.", "somatropin"),
+    ("He was treated with growth hormone as a child.", "somatropin"),
+])
+def test_growth_hormone_is_a_therapy_only_after_a_treatment_word(sentence, name):
+    assert [t["name"] for t in read_note(f"Short stature. {sentence}").profile["prior_therapies"]] == [name]
+
+
+@pytest.mark.parametrize("sentence", [
+    "Random GH level is 4 ug/L.",
+    "MRI showed a GH-secreting adenoma.",
+    "Growth hormone deficiency was excluded.",
+    "Interferon gamma release assay was positive.",
+])
+def test_a_hormone_or_a_test_named_like_a_drug_is_no_therapy(sentence):
+    assert "prior_therapies" not in read_note(f"Acromegaly. {sentence}").profile
+
+
+@pytest.mark.parametrize("sentence, name", [
+    ("He was given a diagnosis of encephalopathy and started on lactulose.", "lactulose"),
+    ("He doubled his oral corticosteroids in the past week.", "corticosteroid"),
+    ("She is treating with GH since 6 months ago.", "somatropin"),
+])
+def test_a_drug_just_started_or_its_dose_raised_is_taken_now(sentence, name):
+    therapies = read_note(f"Asthma. {sentence}").profile["prior_therapies"]
+    assert therapies == [{"name": name, "current": True}]

@@ -9,9 +9,11 @@ The note goes through the same spaCy pipeline as eligibility text, one sentence 
 a biomarker fact the pipeline reads as required is a positive result, one it reads as excluded (a negating cue,
 "negative", "wild-type") a negative result. A PD-L1 score ("PD-L1 TPS 60%") is expression, positive from 1%.
 ECOG, Karnofsky and Lansky are read as the value the note states ("ECOG 0-1": the worse, 1). A drug the note names
-(DRUG entities, and a drug name of five letters or more in any case: "velcade") is a prior therapy, with the outcome
-its clause states (progression, intolerance, response: `note_cues.jsonl`) and marked current when the note says the
-patient takes it now ("is on", "currently uses", "discharged on": `current` cues, no `not_current` cue between),
+(DRUG entities; a drug name of five letters or more in any case, or its plural: "velcade", "cyclophosphamides"; a name
+of `note_cued_drugs.jsonl` after a `treated_with` cue: "treating with GH", never "GH level") is a prior therapy, with
+the outcome its clause states (progression, intolerance, response: `note_cues.jsonl`) and marked current when the note
+says the patient takes it now ("is on", "currently uses", "discharged on", "started on", "doubled his": `current`
+cues, no `not_current` cue between),
 unless it is only planned, offered, declined or an allergy, or its name is used in another sense (`not_given`,
 `not_given_backward`: "candidate for steroids", "insulin resistance"); CNS metastases are none when negated, stable
 or active by the criteria side's cues, and left out with a warning when the note does not say which. Facts in a
@@ -31,9 +33,9 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from nlp.models import Biomarker
-from nlp.notes.context import CLAUSE_REACH, clause_start, context_of, cue_regex
+from nlp.notes.context import CLAUSE_REACH, clause_start, context_of, cue_regex, cue_words
 from nlp.pipeline import get_nlp
-from nlp.resources import pattern_phrases, phrase_regex
+from nlp.resources import pattern_phrases, phrase_regex, read_vocab
 from nlp.sections import CriterionOffsets
 from nlp.vocab import cue_rows
 
@@ -160,8 +162,26 @@ def _folded_names() -> PhraseMatcher:
     matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
     for phrase, drug in pattern_phrases("drugs.jsonl", "DRUG").items():
         if sum(c.isalpha() for c in phrase) >= FOLD_LETTERS:
-            matcher.add(drug, [nlp.make_doc(phrase)])
+            plural = [nlp.make_doc(f"{phrase}s")] if phrase.isalpha() and not phrase.lower().endswith("s") else []
+            matcher.add(drug, [nlp.make_doc(phrase), *plural])
     return matcher
+
+
+@lru_cache(maxsize=1)
+def _cued_names() -> re.Pattern[str]:
+    """The names of `note_cued_drugs.jsonl` right after a `treated_with` cue ("treating with GH"): elsewhere they
+    name a hormone or a level, not a drug given. A name shorter than FOLD_LETTERS letters is matched only as
+    written."""
+    names = [row["name"] for row in read_vocab("note_cued_drugs.jsonl")]
+    alternatives = "|".join(re.escape(n) if sum(c.isalpha() for c in n) < FOLD_LETTERS else f"(?i:{re.escape(n)})"
+                            for n in sorted(names, key=len, reverse=True))
+    cues = phrase_regex(list(cue_words("treated_with")))
+    return re.compile(rf"(?<![\w/-])(?i:{cues})\s+(?P<name>{alternatives})(?![\w/-])")
+
+
+@lru_cache(maxsize=1)
+def _cued_drugs() -> dict[str, str]:
+    return {row["name"].lower(): row["drug"] for row in read_vocab("note_cued_drugs.jsonl")}
 
 
 def _drug_mentions(doc: Doc) -> list[tuple[Span, str]]:
@@ -172,6 +192,12 @@ def _drug_mentions(doc: Doc) -> list[tuple[Span, str]]:
     folded = [Span(doc, start, end, label=doc.vocab.strings[key]) for key, start, end in _folded_names()(doc)]
     found += [(span, span.label_) for span in filter_spans(folded)
               if not taken.intersection(range(span.start, span.end))]
+    taken.update(k for span, _name in found for k in range(span.start, span.end))
+    drugs = _cued_drugs()
+    for match in _cued_names().finditer(doc.text):
+        span = doc.char_span(match.start("name"), match.end("name"), alignment_mode="expand")
+        if span is not None and not taken.intersection(range(span.start, span.end)):
+            found.append((span, drugs[match.group("name").lower()]))
     return sorted(found, key=lambda mention: mention[0].start)
 
 
