@@ -500,3 +500,10 @@ def test_a_capped_exposure_leaves_a_patient_on_the_drug_unknown():
                                                                                      "current": True}]})
     statuses = {v.status for v in evaluate(doc, who).criteria if v.kind == "prior_therapy"}
     assert statuses == {"unknown"}
+
+
+
+def test_a_response_duration_after_a_drug_is_no_capped_exposure():
+    text = ("Inclusion Criteria:\n- History of resistance to lenalidomide or response duration of <1 year\n"
+            "Exclusion Criteria:\n- Pregnancy")
+    assert conditional_only(text) == set()
