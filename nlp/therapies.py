@@ -99,10 +99,12 @@ class TherapyExtractor:
         in_use: list[CurrentTherapy] = []
         either: list[PriorTherapy] = []
         capped: list[PriorTherapy] = []
-        for k, ents in context.ents(DRUG_LABELS).items():
+        drugs = context.ents(DRUG_LABELS)
+        listed = _washout_items(context, drugs)
+        for k, ents in drugs.items():
             cues = context.cues(k)
             found = self._criterion(doc, k, cues.span, cues, ents, targets.get(k, []))
-            now = _in_use(doc, k, cues, ents)
+            now = _in_use(doc, k, cues, ents) or (_listed_use(doc, k, cues, ents) if k in listed else [])
             if not found and not now:
                 continue
             add_kind(doc, k, "prior_therapy")
@@ -187,6 +189,49 @@ def _in_use(doc: Doc, k: int, cues: Cues, ents: list[Span]) -> list[CurrentThera
     return list(found.values())
 
 
+def _washout_items(context: DocContext, drugs: dict[int, list[Span]]) -> set[int]:
+    """The criteria listed under a washout header: a criterion ending in a colon that announces a list of drugs
+    (`use_list_header`: "the medications listed below", "the following medications") and forbids their use now
+    (`use_list_stop`: "washout", "not using", "prohibited"), then each next criterion of its section that names a
+    drug or a time ("Inhaled corticosteroids for 4 weeks;", "Salmeterol (Serevent) for 9 days", "Azelastine nasal
+    spray for 6 days" with a drug the vocabulary lacks), up to the first that names neither or opens another list."""
+    items: set[int] = set()
+    offsets = context.offsets
+
+    def header(i: int) -> bool:
+        return context.text[offsets[i].start_char : offsets[i].end_char].rstrip().endswith(":")
+
+    for k, here in enumerate(offsets):
+        if not header(k) or not (cues := context.cues(k)).has("use_list_header") or not cues.has("use_list_stop"):
+            continue
+        i = k + 1
+        while i < len(offsets) and offsets[i].section == here.section and not header(i) and (
+                i in drugs or _names_a_time(context.cues(i))):
+            items.add(i)
+            i += 1
+    return items
+
+
+def _names_a_time(cues: Cues) -> bool:
+    """A number followed by an `exposure_unit` ("4 weeks", "9 days")."""
+    doc = cues.span.doc
+    return any(c.start > cues.span.start and doc[c.start - 1].like_num for c in cues.items if c.kind == "exposure_unit")
+
+
+def _listed_use(doc: Doc, k: int, cues: Cues, ents: list[Span]) -> list[CurrentTherapy]:
+    """The drugs and classes of a washout list item (`_washout_items`), unless an allowance, exception, condition,
+    scope or qualifier limits them (as for `_in_use`)."""
+    found: dict[str, CurrentTherapy] = {}
+    regimens = vocabulary().components
+    for ent in ents:
+        if ent.label_ == "DRUG" and ent.ent_id_ in regimens or ent.ent_id_ in found:
+            continue
+        if _use_limited(doc, cues, ent, ents, timed=True) or _qualified_broad(doc, cues, ent, ents):
+            continue
+        found[ent.ent_id_] = CurrentTherapy(drug_or_class=ent.ent_id_, criterion=k, span=(ent.start_char, ent.end_char))
+    return list(found.values())
+
+
 def _list_end(doc: Doc, ent: Span, ents: list[Span], clause_end: int) -> int:
     """The token after `ent` and the drugs listed after it ("X, Y or Z"), with any parenthesis after each."""
     starts = {e.start: e for e in ents}
@@ -229,9 +274,10 @@ def _use_window(cues: Cues, ent: Span, ents: list[Span]) -> str | None:
     return None
 
 
-def _use_limited(doc: Doc, cues: Cues, ent: Span, ents: list[Span]) -> bool:
+def _use_limited(doc: Doc, cues: Cues, ent: Span, ents: list[Span], timed: bool = False) -> bool:
     """An allowance, exception ("unless", "except"), condition, scope or treated site limits what the criterion says of
-    the drug's use."""
+    the drug's use. `timed`: a washout list item, whose "for" and a number give its window ("Salmeterol for 9 days"),
+    not a scope."""
     clause_start, clause_end = cues.clause(ent.start)
     if cues.in_clause(("therapy_site", "conditional", "exception"), clause_start, clause_end):
         return True
@@ -246,7 +292,10 @@ def _use_limited(doc: Doc, cues: Cues, ent: Span, ents: list[Span]) -> bool:
     after = _list_end(doc, ent, ents, clause_end)
     while after < clause_end and (doc[after].text == ")" or doc[after].is_space):
         after += 1  # an example in parentheses: "corticosteroids (e.g., dexamethasone) as antiemetics"
-    return cues.at(after, "use_scope") is not None
+    scope = cues.at(after, "use_scope")
+    if scope is not None and timed and scope.end < len(doc) and doc[scope.end].like_num:
+        return False
+    return scope is not None
 
 
 def _opening_before(doc: Doc, i: int, start: int) -> int | None:

@@ -507,3 +507,34 @@ def test_a_response_duration_after_a_drug_is_no_capped_exposure():
     text = ("Inclusion Criteria:\n- History of resistance to lenalidomide or response duration of <1 year\n"
             "Exclusion Criteria:\n- Pregnancy")
     assert conditional_only(text) == set()
+
+
+def current_of(text: str) -> list[str]:
+    return [t.drug_or_class for t in extract_text(text).current_therapies]
+
+
+def test_drugs_listed_under_a_washout_header_must_not_be_taken_now():
+    text = ("Inclusion Criteria:\n- Asthma for more than 1 year\n"
+            "- Washout: not using any of the medications listed below for the specified times before Day 0:\n"
+            "- Inhaled corticosteroids for 4 weeks;\n- Azelastine (Astelin) nasal spray for 6 days;\n"
+            "- Salmeterol (Serevent) for 9 days; and\n- Diazepam for 6 days.\n"
+            "- FEV1 50-80% of predicted\n- Prior treatment with imatinib\nExclusion Criteria:\n- Pregnancy")
+    assert current_of(text) == ["inhaled corticosteroid", "salmeterol", "diazepam"]
+
+
+@pytest.mark.parametrize("header", [
+    "Patients must have received the following medications:",
+    "Prior therapy with one of the following:",
+    "The following medications are allowed:",
+])
+def test_drugs_listed_under_a_header_that_forbids_nothing_are_not_current_use(header):
+    text = (f"Inclusion Criteria:\n- {header}\n- Salmeterol for 9 days\n- Diazepam for 6 days\n"
+            "Exclusion Criteria:\n- Pregnancy")
+    assert current_of(text) == []
+
+
+def test_a_washout_list_item_with_an_exception_or_a_qualified_class_is_not_read():
+    text = ("Inclusion Criteria:\n- The following medications are prohibited:\n"
+            "- Oral corticosteroids for 4 weeks, except as antiemetics\n- Salmeterol for 9 days\n"
+            "Exclusion Criteria:\n- Pregnancy")
+    assert current_of(text) == ["salmeterol"]
