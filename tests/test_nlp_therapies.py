@@ -538,3 +538,9 @@ def test_a_washout_list_item_with_an_exception_or_a_qualified_class_is_not_read(
             "- Oral corticosteroids for 4 weeks, except as antiemetics\n- Salmeterol for 9 days\n"
             "Exclusion Criteria:\n- Pregnancy")
     assert current_of(text) == ["salmeterol"]
+
+
+def test_a_drug_the_criterion_does_not_include_is_no_rule():
+    found = therapies("Inclusion", "Receiving 1 or 2 background antiepileptic drugs (not including benzodiazepines)")
+    assert ("benzodiazepine", "excluded") not in found
+    assert ("anticonvulsant", "required") in found
