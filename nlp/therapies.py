@@ -191,10 +191,10 @@ def _in_use(doc: Doc, k: int, cues: Cues, ents: list[Span]) -> list[CurrentThera
 
 def _washout_items(context: DocContext, drugs: dict[int, list[Span]]) -> set[int]:
     """The criteria listed under a washout header: a criterion ending in a colon that announces a list of drugs
-    (`use_list_header`: "the medications listed below", "the following medications") and forbids their use now
-    (`use_list_stop`: "washout", "not using", "prohibited"), then each next criterion of its section that names a
-    drug or a time ("Inhaled corticosteroids for 4 weeks;", "Salmeterol (Serevent) for 9 days", "Azelastine nasal
-    spray for 6 days" with a drug the vocabulary lacks), up to the first that names neither or opens another list."""
+    (`use_list_header`: "the medications listed below", "the following medications") and forbids their use now or
+    within a window (`_forbids_use`), then each next criterion of its section that names a drug or a time ("Inhaled
+    corticosteroids for 4 weeks;", "Salmeterol (Serevent) for 9 days", "Azelastine nasal spray for 6 days" with a
+    drug the vocabulary lacks), up to the first that names neither or opens another list."""
     items: set[int] = set()
     offsets = context.offsets
 
@@ -202,7 +202,7 @@ def _washout_items(context: DocContext, drugs: dict[int, list[Span]]) -> set[int
         return context.text[offsets[i].start_char : offsets[i].end_char].rstrip().endswith(":")
 
     for k, here in enumerate(offsets):
-        if not header(k) or not (cues := context.cues(k)).has("use_list_header") or not cues.has("use_list_stop"):
+        if not header(k) or not _forbids_use(context.cues(k)):
             continue
         i = k + 1
         while i < len(offsets) and offsets[i].section == here.section and not header(i) and (
@@ -210,6 +210,21 @@ def _washout_items(context: DocContext, drugs: dict[int, list[Span]]) -> set[int
             items.add(i)
             i += 1
     return items
+
+
+def _forbids_use(cues: Cues) -> bool:
+    """A list header that forbids taking its drugs now or lately: a `use_list_stop` word ("washout", "not using",
+    "prohibited"), a window since them ("At least 1 month since any of the following medications:"), or a current use
+    or a window before now ("Concurrent use of", "received the following drugs within 14 days") that its section and
+    negation exclude."""
+    header = next((c for c in cues.items if c.kind == "use_list_header"), None)
+    if header is None:
+        return False
+    if cues.has("use_list_stop", "use_since"):
+        return True
+    section = cues.span.label_
+    return cues.has("use_now", "use_within") and polarity(
+        section, cues.negated(header.start, header.end, section)) == "excluded"
 
 
 def _names_a_time(cues: Cues) -> bool:

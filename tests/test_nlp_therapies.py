@@ -544,3 +544,24 @@ def test_a_drug_the_criterion_does_not_include_is_no_rule():
     found = therapies("Inclusion", "Receiving 1 or 2 background antiepileptic drugs (not including benzodiazepines)")
     assert ("benzodiazepine", "excluded") not in found
     assert ("anticonvulsant", "required") in found
+
+
+@pytest.mark.parametrize("section, header", [
+    ("Exclusion", "Patients who have received the following drugs within 14 days prior to randomization:"),
+    ("Inclusion", "Must not have received the following drugs within 14 days prior to randomization:"),
+    ("Inclusion", "At least 1 month since any of the following medications:"),
+    ("Exclusion", "Concurrent use of the following medications:"),
+])
+def test_drugs_listed_under_a_window_or_current_use_header_that_excludes_them_must_not_be_taken_now(section, header):
+    other = "Exclusion" if section == "Inclusion" else "Inclusion"
+    text = f"{section} Criteria:\n- {header}\n- Salmeterol\n- Diazepam\n{other} Criteria:\n- Pregnancy"
+    assert current_of(text) == ["salmeterol", "diazepam"]
+
+
+@pytest.mark.parametrize("section, header", [
+    ("Inclusion", "Patients who have received the following drugs within 14 days prior to randomization:"),
+    ("Inclusion", "Concurrent use of the following medications:"),
+])
+def test_a_window_or_current_use_header_that_requires_the_drugs_forbids_nothing(section, header):
+    text = f"{section} Criteria:\n- {header}\n- Salmeterol\n- Diazepam\nExclusion Criteria:\n- Pregnancy"
+    assert current_of(text) == []
