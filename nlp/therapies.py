@@ -234,12 +234,16 @@ def _names_a_time(cues: Cues) -> bool:
 
 
 def _listed_use(doc: Doc, k: int, cues: Cues, ents: list[Span]) -> list[CurrentTherapy]:
-    """The drugs and classes of a washout list item (`_washout_items`), unless an allowance, exception, condition,
-    scope or qualifier limits them (as for `_in_use`)."""
+    """The drugs and classes of a washout list item (`_washout_items`), unless the item negates them ("... that is not
+    insulin"), a dose or count stands before them ("High-dose (> 1 g/m^2) methotrexate"), or an allowance, exception,
+    condition, scope or qualifier limits them (as for `_in_use`)."""
     found: dict[str, CurrentTherapy] = {}
     regimens = vocabulary().components
     for ent in ents:
         if ent.label_ == "DRUG" and ent.ent_id_ in regimens or ent.ent_id_ in found:
+            continue
+        if cues.negated(ent.start, ent.end, "inclusion") or any(
+                t.like_num for t in doc[cues.clause(ent.start)[0] : ent.start]):
             continue
         if _use_limited(doc, cues, ent, ents, timed=True) or _qualified_broad(doc, cues, ent, ents):
             continue

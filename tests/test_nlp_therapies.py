@@ -565,3 +565,13 @@ def test_drugs_listed_under_a_window_or_current_use_header_that_excludes_them_mu
 def test_a_window_or_current_use_header_that_requires_the_drugs_forbids_nothing(section, header):
     text = f"{section} Criteria:\n- {header}\n- Salmeterol\n- Diazepam\nExclusion Criteria:\n- Pregnancy"
     assert current_of(text) == []
+
+
+@pytest.mark.parametrize("item", [
+    "Any injectable antihyperglycemic agent that is not insulin",
+    "High-dose (> 1 g/m^2) methotrexate",
+])
+def test_a_washout_list_item_that_negates_or_doses_its_drug_forbids_nothing(item):
+    text = (f"Exclusion Criteria:\n- Use of the following medications within 4 weeks before screening:\n- {item}\n"
+            "Inclusion Criteria:\n- Pregnancy")
+    assert current_of(text) == []
