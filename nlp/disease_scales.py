@@ -1,4 +1,4 @@
-"""The `tm_disease_scales` component: limits on a disease's stage or class scale (NYHA class, Hoehn and Yahr stage).
+"""The `tm_disease_scales` component: limits on a disease's stage, class or score (NYHA class, Hoehn and Yahr, HAM-D).
 
     >>> from nlp.extract import extract_text
     >>> [(s.scale, s.low, s.high, s.polarity) for s in extract_text(
@@ -20,8 +20,16 @@ read in part ("class II (if not due to cancer), III, or IV"); a comparator befor
 of "off" periods, "wearing-off" aside (Hoehn and Yahr stages differ between a patient's "on" and "off" states, and
 a note gives one stage); and a criterion only one subgroup of patients must meet (`nlp.cohorts`).
 
+A score scale (a row with `items`: the HAM-D total score, 0-52) is read the same way with whole numbers ("HAM-D17
+total score > or = 22", "HRSD score between 14 and 24"). It gives no limit when another item count is written in
+or around it ("HAMD24", "24-item ... (HRSD-24)": that version's total runs higher for the same patient), when it is
+one item's score ("HAM-D item 1", "item No. 3 of HAM-D"), after an "or" in an inclusion criterion's sentence ("MDD
+or HDRS ≥ 12": an alternative), or when negated by a cue other than "No" right before it ("No other severe medical
+disease Hamilton Depression Scale score of less than 20": a run-on list's negation); a number written before the
+name ("a score of 15 or less on the HAM-D") is not read.
+
 `find_values` reads the same names in a note: the patient's own value, one number after the name ("Hoehn-Yahr
-Stage I", "NYHA class 2").
+Stage I", "NYHA class 2", "Her HAM-D score is 20").
 """
 
 from __future__ import annotations
@@ -45,12 +53,20 @@ _ROMAN = {"i": 1.0, "ii": 2.0, "iii": 3.0, "iv": 4.0, "v": 5.0}
 _VALUE = r"(?:iv|v|iii|ii|i|[1-5](?:\.5)?)(?!\w|\.\w)"
 _FILLER = (r"(?:[\s:,=]*(?:\((?:nyha|h\s*&\s*y|hy)\)|\bnyha\b|functional|classification|class(?:es)?|stages?|scores?"
            r"|grades?|of|in|the|scale|(?:is|was|are)\b)(?![\w])[\s:,=]*)*")
-_BEFORE = (r"\s*(?P<cmp>≥|>=|=>|≤|<=|=<|>|<|at\s+least|(?:greater|higher|more)\s+than\s+or\s+equal\s+to"
+_BEFORE = (r"\s*(?P<cmp>≥|>=|=>|>\s*or\s*=|≤|<=|=<|<\s*or\s*=|>|<|at\s+least"
+           r"|(?:greater|higher|more)\s+than\s+or\s+equal\s+to"
            r"|(?:less|lower)\s+than\s+or\s+equal\s+to|(?:greater|higher|more)\s+than|(?:less|lower)\s+than|above"
            r"|below|up\s+to|no\s+(?:more|greater|higher)\s+than)?\s*")
 _SEPARATOR = (r"(?:(?:\s*(?:-|–|\bto\b|\bthrough\b|\band/or\b|\bor\b|\band\b|/|,)\s*)+|\s+)"
               r"(?:(?:class|stage|grade)\s*)?")  # "II, III, or IV", "class II or class III"
 _OPEN = r"(?:\s*(?:or|and)\s+(?P<open>greater|higher|more|worse|above|over|less|lower|better|below))?"
+_SCORE = r"\d{1,3}(?![\d%]|\.\d|\s*%|[\s-]*items?\b)"
+_SCORE_FILLER = (r"(?:[\s:,=]*(?:\([^()]{1,12}\)|total|scores?|of|the|between|(?:is|was|are)\b)(?![\w])"
+                 r"[\s:,=]*)*")
+_ITEMS = r"(?:[\s-]*(?P<items>\d{2}))?(?![A-Za-z\d])"  # "HAM-D17", "HAMD-24"
+_ITEM_COUNT = re.compile(r"(?<![\w.])(\d{2})[\s-]*items?\b|(?<=[A-Za-z])-?(\d{2})\)", re.I)  # "24-item", "(HRSD-24)"
+_ONE_ITEM = re.compile(r"\bitem\b(?![\s-]*version)", re.I)  # "item 1 score", "item No. 3 of HAM-D"
+VERSION_REACH = 40  # characters around a score searched for the item count of the version it is
 _PRE = re.compile(r"(?P<cmp>≥|>=|=>|≤|<=|=<|>|<|(?:greater|higher|more)\s+than\s+or\s+equal\s+to|(?:less|lower)\s+than"
                   r"\s+or\s+equal\s+to|(?:greater|higher|more|worse)\s+than|(?:less|lower)\s+than|above|below)"
                   r"\s*(?:the\s+)?\(?\s*$", re.I)  # "heart failure > NYHA class II", "greater than the NYHA class I"
@@ -76,22 +92,30 @@ class ScaleMention:
 
 @dataclass(frozen=True)
 class _Grammar:
-    mention: re.Pattern
+    mention: re.Pattern  # a stage or class scale's name and value expression
+    score: re.Pattern | None  # a score scale's name, its number of items and value expression
     last_words: tuple[str, ...]  # the last word of every name, lower case: a text without any names no scale
     scales: dict[str, str]  # lower-case name → scale id
     bounds: dict[str, tuple[float, float]]  # scale id → (lowest, highest)
+    items: dict[str, tuple[int, ...]]  # score scale id → the item counts of the version it is ((17,): HAM-D-17)
 
 
 @lru_cache(maxsize=1)
 def _grammar() -> _Grammar:
     rows = read_vocab("disease_scales.jsonl")
     scales = {" ".join(name.lower().split()): row["id"] for row in rows for name in row["names"]}
+    graded = [name for row in rows if "items" not in row for name in row["names"]]
+    scored = [name for row in rows if "items" in row for name in row["names"]]
     values = rf"(?P<values>{_VALUE}(?:{_SEPARATOR}{_VALUE})*)"
-    mention = re.compile(rf"(?<![\w])(?P<name>{phrase_regex(list(scales))})(?![\w]){_FILLER}{_BEFORE}{values}{_OPEN}",
+    mention = re.compile(rf"(?<![\w])(?P<name>{phrase_regex(graded)})(?![\w]){_FILLER}{_BEFORE}{values}{_OPEN}",
                          re.I)
-    last_words = tuple(sorted({name.split()[-1] for name in scales}))
+    numbers = rf"(?P<values>{_SCORE}(?:\s*(?:-|–|\bto\b|\band\b)\s*{_SCORE})?)"
+    score = re.compile(rf"(?<![\w])(?P<name>{phrase_regex(scored)}){_ITEMS}{_SCORE_FILLER}{_BEFORE}{numbers}{_OPEN}",
+                       re.I) if scored else None
+    last_words = tuple(sorted({name.split()[-1].lower() for name in scales}))
     bounds = {row["id"]: (float(row["lowest"]), float(row["highest"])) for row in rows}
-    return _Grammar(mention, last_words, scales, bounds)
+    items = {row["id"]: tuple(row["items"]) for row in rows if "items" in row}
+    return _Grammar(mention, score, last_words, scales, bounds, items)
 
 
 def scale_ids() -> dict[str, tuple[float, float]]:
@@ -132,15 +156,16 @@ def _number(word: str) -> float:
     return _ROMAN.get(word.lower()) or float(word)
 
 
-def _limit(match: re.Match[str], bounds: tuple[float, float], before: str) -> tuple[float | None, float | None,
-                                                                                      int] | None:
-    """(low, high, number of values) of one mention (`before`: a comparator written before the scale's name), or
-    None when it is not certain enough to judge by."""
-    words = re.findall(_VALUE, match.group("values"), re.I)
+def _limit(match: re.Match[str], bounds: tuple[float, float], before: str, scored: bool = False
+           ) -> tuple[float | None, float | None, int] | None:
+    """(low, high, number of values) of one mention (`before`: a comparator written before the scale's name;
+    `scored`: a score scale, whose two values are a range: "between 14 and 24"), or None when it is not certain
+    enough to judge by."""
+    words = re.findall(_SCORE if scored else _VALUE, match.group("values"), re.I)
     values = sorted(_number(w) for w in words)
     if any(not bounds[0] <= v <= bounds[1] for v in values):
         return None
-    if any(b - a > 1 for a, b in zip(values, values[1:], strict=False)):
+    if not scored and any(b - a > 1 for a, b in zip(values, values[1:], strict=False)):
         separators = re.sub(_VALUE, " ", match.group("values"), flags=re.I)
         if not re.search(r"-|–|\bto\b|\bthrough\b", separators):
             return None  # "I, II or IV": a list with a gap
@@ -149,7 +174,7 @@ def _limit(match: re.Match[str], bounds: tuple[float, float], before: str) -> tu
     opened = (match.group("open") or "").lower()
     if before and (comparator or opened or len(values) > 1):
         return None
-    comparator = " ".join((comparator or before).lower().split())
+    comparator = re.sub(r"\s*or\s*=", "=", " ".join((comparator or before).lower().split()))  # "> or =" is ">="
     if comparator and (len(values) > 1 or opened):
         return None
     if opened:
@@ -170,16 +195,41 @@ def find_mentions(text: str, start: int = 0, end: int | None = None) -> list[Sca
     """Every scale limit written in `text[start:end]`, in text order."""
     grammar = _grammar()
     found = []
-    for match in grammar.mention.finditer(text, start, len(text) if end is None else end):
+    end = len(text) if end is None else end
+    matches = [*grammar.mention.finditer(text, start, end), *(grammar.score.finditer(text, start, end)
+                                                               if grammar.score else ())]
+    for match in sorted(matches, key=lambda m: m.start()):
         scale = grammar.scales[" ".join(match.group("name").lower().split())]
+        scored = scale in grammar.items
         if _CONTINUED.match(text, match.end()):
             continue  # only the first values of a list were read
+        if scored and not _the_version(text, match, grammar.items[scale]):
+            continue
         pre = _PRE.search(text, max(0, match.start() - 40), match.start())
-        limit = _limit(match, grammar.bounds[scale], pre.group("cmp") if pre else "")
+        limit = _limit(match, grammar.bounds[scale], pre.group("cmp") if pre else "", scored)
         if limit is not None:
             low, high, count = limit
             found.append(ScaleMention(scale, low, high, count, match.start(), match.end()))
     return found
+
+
+def _the_version(text: str, match: re.Match[str], items: tuple[int, ...]) -> bool:
+    """Whether a score scale's mention is the total of the version the scale is: no other item count written in or
+    around it ("HAMD24", "24-item Hamilton ... (HRSD-24)", "(GRID-HAM-D 24-item version)"), and no single item
+    ("HAMD-17 item 1 score", "item No. 3 of HAM-D")."""
+    around = text[max(0, match.start() - VERSION_REACH):match.end() + VERSION_REACH]
+    counts = [int(a or b) for a, b in _ITEM_COUNT.findall(around)] + ([int(match.group("items"))]
+                                                                       if match.group("items") else [])
+    before = text[max(0, match.start() - VERSION_REACH):match.start()]
+    return all(n in items for n in counts) and not _ONE_ITEM.search(match.group()) \
+        and not _ONE_ITEM.search(_ITEM_COUNT.sub("", before))
+
+
+def _names_a_scale(text: str) -> bool:
+    grammar = _grammar()
+    lowered = text.lower()
+    return any(word in lowered for word in grammar.last_words) and any(
+        pattern.search(text) is not None for pattern in (grammar.mention, grammar.score) if pattern is not None)
 
 
 def find_values(text: str, start: int = 0, end: int | None = None) -> list[ScaleMention]:
@@ -198,8 +248,7 @@ class DiseaseScaleExtractor:
         context = doc_context(doc, self.cue_finder)
         text = context.text
         facts: list[DiseaseScale] = []
-        lowered = text.lower()
-        if any(word in lowered for word in _grammar().last_words) and _grammar().mention.search(text) is not None:
+        if _names_a_scale(text):
             groups = subgroups(context)
             for k, criterion in enumerate(context.offsets):
                 mentions = find_mentions(text, criterion.start_char, criterion.end_char)
@@ -210,13 +259,17 @@ class DiseaseScaleExtractor:
                 listed = criterion.section == "inclusion" and _in_a_list(text, context.offsets, k)
                 for m in mentions:
                     words = doc.char_span(m.start, m.end, alignment_mode="expand")
-                    negated = NO_BEFORE.search(text[max(criterion.start_char, m.start - 8):m.start]) is not None \
-                        or words is not None and cues.negated(words.start, words.end, criterion.section)
+                    no_before = NO_BEFORE.search(text[max(criterion.start_char, m.start - 8):m.start]) is not None
+                    negated = no_before or words is not None and cues.negated(words.start, words.end,
+                                                                              criterion.section)
                     if negated and criterion.section == "exclusion":
                         continue  # "Exclusion: No NYHA class III/IV": which way it was meant is not certain
+                    head = sentence_start(text, criterion.start_char, m.start)
+                    if m.scale in _grammar().items and (negated and not no_before or criterion.section == "inclusion"
+                                                        and _OR.search(text, head, m.start)):
+                        continue  # a score after "No other severe medical disease" or "MDD or": not its own limit
                     if not negated and criterion.section == "inclusion" and (
-                            listed or len(_WORD.findall(text, sentence_start(text, criterion.start_char, m.start),
-                                                        m.start)) > SUBJECT_WORDS
+                            listed or len(_WORD.findall(text, head, m.start)) > SUBJECT_WORDS
                             or _OR.search(text, m.end, criterion.end_char)):
                         continue  # maybe an item of "No cardiac disease, including any of the following:"
                     facts.append(DiseaseScale(scale=m.scale, low=m.low, high=m.high,

@@ -114,3 +114,50 @@ def test_an_excluded_class_rules_out_only_a_patient_inside_it():
 def test_an_unknown_scale_or_a_value_off_the_scale_is_refused(scales, message):
     with pytest.raises(PatientError, match=message):
         parse_patient({"conditions": ["heart failure"], "disease_scales": scales})
+
+
+@pytest.mark.parametrize(("section", "line", "expected"), [
+    ("Inclusion", "HAM-D17 total score > or = 22 at Screening and Baseline", [("hamd", 22.0, None, "required")]),
+    ("Inclusion", "Hamilton Depression Rating Scale score of at least 18", [("hamd", 18.0, None, "required")]),
+    ("Exclusion", "HAM-D 17 total score greater than 30", [("hamd", 30.5, None, "excluded")]),
+    ("Inclusion", "HRSD score between 14 and 24", [("hamd", 14.0, 24.0, "required")]),
+    ("Exclusion", "Severe depression (HDRS > 30)", [("hamd", 30.5, None, "excluded")]),  # a value, not a version
+    ("Exclusion", "Major depression (Hamilton Depression Rating Scale-17 ≥14)", [("hamd", 14.0, None, "excluded")]),
+])
+def test_a_depression_score_limit_is_read_as_a_number_on_its_scale(section, line, expected):
+    assert limits(section, line) == expected
+
+
+@pytest.mark.parametrize(("section", "line"), [
+    ("Inclusion", "HAMD24 score of ≥ 18 at baseline"),  # the 24-item total is another scale
+    ("Inclusion", "HAM-D-24 total score ≥ 20"),
+    ("Inclusion", "HAM-D Item 1 (depressed mood) score = 1"),  # one item, not the total
+    ("Exclusion", "HAM-D cannot decrease by 25% or more between screening and baseline"),
+    ("Inclusion", "NYHA class 22"),  # a score's number on a class scale
+    ("Inclusion", "24-item Hamilton Rating Scale for Depression (HRSD-24) score of ≥21"),
+    ("Inclusion", "HAM-D score > 18 (GRID-HAM-D 24-item version)"),
+    ("Inclusion", "HAMD-17 item 1 score ≥ 2"),
+    ("Exclusion", "Patients for whom the score of suicide-related item No. 3 of HAM-D is >=3"),
+    ("Inclusion", "Current diagnosis of MDD/persistent depressive disorder or HDRS greater than or equal to 12"),
+    ("Inclusion", "Other: No diabetes mellitus No exposure to toxins No other severe medical disease Hamilton "
+                  "Depression Scale score of less than 20 points"),  # a negation of other words before it
+])
+def test_a_depression_score_of_another_version_or_an_item_gives_no_fact(section, line):
+    assert limits(section, line) == []
+
+
+@pytest.mark.parametrize(("note", "expected"), [
+    ("A 46-year-old woman with MDD. Her HAM-D score is 20.", {"hamd": 20.0}),
+    ("A 30-year-old man with major depression, HAMD 17.", {"hamd": 17.0}),
+    ("A 30-year-old man with major depression; HAM-D-24 score 31.", None),
+])
+def test_a_note_gives_the_patients_depression_score(note, expected):
+    assert read_note(note).profile.get("disease_scales") == expected
+
+
+def test_a_depression_score_below_the_trials_minimum_is_not_met():
+    doc = _trial("Inclusion", "HAM-D17 total score > or = 22 at Screening and Baseline")
+    for value, status in ((20, "not_met"), (22, "met"), (None, "unknown")):
+        scales = {} if value is None else {"hamd": value}
+        who = parse_patient({"conditions": ["major depressive disorder"], "disease_scales": scales})
+        assert [v.status for v in evaluate(doc, who).criteria if v.kind == "disease_scale"] == [status]
