@@ -295,3 +295,30 @@ def test_a_hormone_or_a_test_named_like_a_drug_is_no_therapy(sentence):
 def test_a_drug_just_started_or_its_dose_raised_is_taken_now(sentence, name):
     therapies = read_note(f"Asthma. {sentence}").profile["prior_therapies"]
     assert therapies == [{"name": name, "current": True}]
+
+
+@pytest.mark.parametrize(("note", "conditions"), [
+    ("64-year-old woman with multiple myeloma, s/p allogeneic transplant with recurrent disease and with systemic "
+     "amyloidosis, on hemodialysis for ESRD.", ["multiple myeloma", "amyloidosis", "end-stage renal disease"]),
+    ("22-year-old woman with a 5 yr history of systemic mastocytosis, presenting with flushing.",
+     ["systemic mastocytosis"]),
+    ("A 10-year history of type 2 diabetes. Long-standing history of asthma.",
+     ["type 2 diabetes mellitus", "asthma"]),
+])
+def test_a_history_cue_does_not_reach_a_condition_the_patient_has_now(note, conditions):
+    # "s/p" speaks of the procedure it heads, not of what follows a comma or "with"; "a 5 yr history of" is a
+    # condition the patient has had for five years, still
+    assert read_note(note).profile["conditions"] == conditions
+
+
+@pytest.mark.parametrize(("note", "conditions"), [
+    ("Hypertension. Prior CVA. He recalls that he might have had a stroke 10-15 years ago.",
+     ["hypertension", "history of stroke"]),  # a stroke he may have had is not a stroke he has
+    ("Pancreatitis s/p ERCP. Hypertension.", ["hypertension", "history of pancreatitis"]),
+    ("Colon cancer status post hemicolectomy for colon cancer in 2015. Hypertension.",
+     ["hypertension", "history of colon cancer"]),
+    ("History of hypertension, asthma and CAD. Presents with pneumonia.",
+     ["pneumonia", "history of hypertension", "history of asthma", "history of coronary artery disease"]),
+])
+def test_a_history_cue_still_reaches_the_conditions_it_heads(note, conditions):
+    assert read_note(note).profile["conditions"] == conditions

@@ -14,8 +14,12 @@ The cue words are data: `nlp/vocab/note_cues.jsonl` (`family`, `hypothetical`, `
 counts within the fact's clause: from the last sentence or clause break (". ; : ! ?", a line break or a
 terminator such as "but") before the fact, at most `CLAUSE_REACH` characters away; a forward negation only within
 `NEGATION_WORDS` words of it. `is_historical` says whether an asserted fact is the patient's past: a `historical` cue
-before it in its clause ("history of", "s/p", "childhood"), or a `historical_backward` cue after it, up to the next
-break and within HISTORY_REACH characters ("now in remission", "s/p ERCP": terminators such as "now" do not stop it).
+before it in its clause ("history of", "childhood"), unless an `ongoing_history` duration comes right before the cue
+("a 5 yr history of systemic mastocytosis", "long-standing history of asthma": still the patient's); a
+`historical_phrase` cue (a procedure's: "s/p", "status post") before it with no comma or "with" between ("s/p
+appendectomy for appendicitis", not "s/p transplant with systemic amyloidosis, on hemodialysis for ESRD"), or right
+after it ("pancreatitis s/p ERCP"); or a `historical_backward` cue after it, up to the next break and within
+HISTORY_REACH characters ("now in remission": terminators such as "now" do not stop it).
 `is_weighed` says whether a `hypothetical_backward` cue follows the fact within its clause ("Asthma versus COPD",
 "Parkinson disease is suspected"): a diagnosis the note weighs, not one it states.
 `is_made` says whether a `diagnosis_made` cue comes before the fact in its clause, within NEGATION_WORDS words ("is
@@ -33,6 +37,8 @@ from nlp.resources import phrase_regex, read_vocab
 NEGATION_WORDS = 8
 HISTORY_REACH = 40  # characters after a fact searched for a backward history cue
 CLAUSE_REACH = 400  # characters either side of a fact searched for its clause (bounds time on run-on text)
+ONGOING_REACH = 30  # characters before a history cue searched for the duration that makes it ongoing
+_PHRASE_END = re.compile(r",|\bwith\b", re.I)  # ends the phrase a procedure's cue ("s/p") heads
 _BREAK = re.compile(r"[.;:!?\n](?=\s|$)|\n")
 _WORD = re.compile(r"\w+")
 _SOMEONE_ELSES = re.compile(r"[\s,]*(?:in|of)\s+(?:(?:his|her|the\s+patient['’]s|a|the)\s+)?(?P<who>\w+)")
@@ -91,9 +97,22 @@ def context_of(text: str, start: int, sentence: tuple[int, int], end: int | None
     return None
 
 
+@cache
+def _ongoing() -> re.Pattern[str]:
+    """An `ongoing_history` phrase ending where a history cue ends ("a 5 yr history of", "10-year history of")."""
+    return re.compile(rf"(?<![A-Za-z])(?:{phrase_regex(list(cue_words('ongoing_history')))})$", re.I)
+
+
 def is_historical(text: str, start: int, sentence: tuple[int, int], end: int) -> bool:
     """Whether the fact at text[start:end] is stated as the patient's past (see the module docstring)."""
-    if cue_regex("historical").search(text, clause_start(text, start, max(sentence[0], start - CLAUSE_REACH)), start):
+    head = clause_start(text, start, max(sentence[0], start - CLAUSE_REACH))
+    if any(_ongoing().search(text, max(head, cue.start() - ONGOING_REACH), cue.end()) is None
+           for cue in cue_regex("historical").finditer(text, head, start)):
+        return True
+    if any(_PHRASE_END.search(text, cue.end(), start) is None
+           for cue in cue_regex("historical_phrase").finditer(text, head, start)):
+        return True
+    if cue_regex("historical_phrase_backward").match(text[end:sentence[1]].lstrip(" \t")):
         return True
     ceiling = min(sentence[1], end + HISTORY_REACH)
     stop = _BREAK.search(text, end, ceiling)
@@ -115,4 +134,5 @@ def is_made(text: str, start: int, sentence: tuple[int, int]) -> bool:
 
 def states_history(phrase: str) -> bool:
     """Whether a short phrase ("history of asthma", "Prior myocardial infarction") speaks of the past."""
-    return any(cue_regex(kind).search(phrase) for kind in ("historical", "historical_backward"))
+    return any(cue_regex(kind).search(phrase) for kind in ("historical", "historical_backward", "historical_phrase",
+                                                            "historical_phrase_backward"))
