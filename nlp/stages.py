@@ -25,6 +25,9 @@ whose sentence offers an alternative the stage does not decide ("stage IIIB/IV o
 alternative's words: a patient whose stage lies outside may still qualify by it, so the verdict is unknown, not
 not met.
 
+A trial whose criteria give no stage limit may name its stages in its registry conditions, one a condition (PDQ
+records: "Stage 0 Cervical Cancer"); `condition_limit` reads them, and the verdict judges by them.
+
 `patient_stage` reads a patient's own stage (one value, no range) from a note's sentence or a diagnosis; it is the
 patient's cancer's stage only when their conditions name a cancer (`names_a_cancer`).
 """
@@ -40,7 +43,7 @@ from spacy.tokens import Doc
 
 from nlp.cohorts import subgroups
 from nlp.disease_scales import NO_BEFORE, sentence_start
-from nlp.diseases import is_cancer, map_condition
+from nlp.diseases import is_cancer, is_within, map_condition
 from nlp.models import CancerStage, TrialCriteria
 from nlp.polarity import DocContext, cue_finder, doc_context, polarity
 from nlp.resources import phrase_regex, read_vocab
@@ -389,6 +392,37 @@ def for_a_cancer(facts: TrialCriteria) -> TrialCriteria:
         for criterion in facts.criteria:
             criterion.kinds = [k for k in criterion.kinds if k != "stage"]
     return facts
+
+
+@lru_cache(maxsize=4096)
+def condition_limit(conditions: tuple[str, ...], patient: tuple[str, ...]) -> tuple[int, int, str] | None:
+    """The stages a trial's registry conditions name, as one range (low, high, words), for a patient whose
+    conditions name a cancer within the staged ones: the trial's limit when its criteria give none. Every condition
+    naming a cancer must name one stage of it and no system ("Stage 0 Cervical Cancer"; "Stage II Multiple Myeloma"
+    beside "Stage III Multiple Myeloma": II to III). None when a condition names a cancer without a stage ("Recurrent
+    Breast Cancer" beside "Stage IV Breast Cancer": the trial takes more than those stages), a range or a system;
+    when the stages leave a numeral out between them ("Stage I" and "Stage III": not certain the trial skips II);
+    or when the patient's cancer is not one the stages are of (a trial for "Stage IV Melanoma" whose criteria take
+    other cancers too)."""
+    found: list[tuple[int, int, str]] = []
+    staged: set[str] = set()
+    for condition in conditions:
+        cancers = {m.id for m in map_condition(condition) if is_cancer(m)}
+        if not cancers:
+            continue
+        stages = find_mentions(condition)
+        one = stages[0] if len(stages) == 1 and stages[0].values == 1 and stages[0].system is None else None
+        if one is None or one.low is None or one.high is None:
+            return None
+        found.append((one.low, one.high, one.words))
+        staged |= cancers
+    found.sort()
+    own = {m.id for condition in patient for m in map_condition(condition) if is_cancer(m)}
+    gap = any(second[0] // 100 > first[1] // 100 + 1 for first, second in zip(found, found[1:], strict=False))
+    if not found or gap or not any(is_within(mine, theirs) for mine in own for theirs in staged):
+        return None
+    highest = max(found, key=lambda f: f[1])
+    return found[0][0], highest[1], words_of(found[0][2], highest[2])
 
 
 def names_a_cancer(conditions: list[str]) -> bool:

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from nlp.disease_scales import describe, scale_name
-from nlp.models import AgeWindow, Biomarker, Criterion, Polarity, PriorTherapy, UncertainFact, Uncertainty
-from nlp.stages import compare, stage_interval, system_ids
+from nlp.models import AgeWindow, Biomarker, CancerStage, Criterion, Polarity, PriorTherapy, UncertainFact, Uncertainty
+from nlp.stages import compare, condition_limit, stage_interval, system_ids
 from nlp.stages import describe as describe_stage
 from nlp.vocab import broad_classes_of, is_broad_class, normalize_drug
 from search.documents import drugs_and_classes
@@ -362,10 +362,18 @@ def _stages(doc: IndexDocument, patient: PatientProfile, out: Evaluation) -> Non
     """A cancer stage the trial enrols or excludes: the patient's stage inside or outside the limit; unknown when
     the profile gives no stage, a stage less precise than the limit ("III" against "IIIB or higher"), a stage of
     another staging system, or a stage outside a limit the criterion offers an alternative to ("stage IIIB/IV or
-    recurrent disease": the patient may qualify by the alternative)."""
-    for limit in doc.facts.stages:
-        text, span = _sentence(doc, limit.criterion)
-        wanted = f"trial {'enrols' if limit.polarity == 'required' else 'excludes'} {describe_stage(limit)}"
+    recurrent disease": the patient may qualify by the alternative). A trial whose criteria give no stage limit is
+    judged by the stages its registry conditions name, when the patient's cancer is one they name
+    (`nlp.stages.condition_limit`)."""
+    limits = [(limit, *_sentence(doc, limit.criterion), "") for limit in doc.facts.stages]
+    registry = None if limits else condition_limit(tuple(doc.conditions), tuple(patient.conditions))
+    if registry is not None:
+        low, high, words = registry
+        # no criterion states it (criterion -1): the verdict quotes the conditions
+        named = CancerStage(low=low, high=high, words=words, polarity="required", criterion=-1, span=(0, 0))
+        limits.append((named, f"conditions: {'; '.join(doc.conditions)}", None, " (its registry conditions)"))
+    for limit, text, span, source in limits:
+        wanted = f"trial {'enrols' if limit.polarity == 'required' else 'excludes'} {describe_stage(limit)}{source}"
         interval = stage_interval(patient.stage, patient.stage_system or limit.system) if patient.stage else None
         if interval is None:
             status: VerdictStatus = "unknown"

@@ -302,3 +302,41 @@ def test_a_system_is_found_alike_in_lower_cased_ascii_text(text):
 def test_a_system_named_in_a_criterion_without_the_word_stage_is_read_beside_one_with_it():
     facts = extract_text("Inclusion Criteria:\n- FIGO IIIB-IVA cervical cancer\n- Staging CT within 4 weeks")
     assert [(s.words, s.system) for s in facts.stages] == [("IIIB to IVA", "figo")]
+
+
+def _registry_trial(conditions: list[str], line: str) -> IndexDocument:
+    return IndexDocument(nct_id="NCT00000000", title="t", overall_status="COMPLETED", conditions=conditions,
+                         facts=extract_text(f"Inclusion Criteria:\n- {line}"))
+
+
+@pytest.mark.parametrize(("conditions", "stage", "status"), [
+    (["Precancerous Condition", "Stage 0 Cervical Cancer"], "IB", "not_met"),
+    (["Precancerous Condition", "Stage 0 Cervical Cancer"], "0", "met"),
+    (["Stage II Multiple Myeloma", "Stage III Multiple Myeloma"], "III", "met"),
+    (["Stage II Multiple Myeloma", "Stage III Multiple Myeloma"], "I", "not_met"),
+])
+def test_the_stage_every_registry_condition_names_is_the_trials_limit_when_the_criteria_give_none(
+        conditions, stage, status):
+    doc = _registry_trial(conditions, "Histologically confirmed disease")
+    cancer = conditions[-1].split(" ", 2)[-1]
+    verdicts = _stage_verdicts(doc, stage=stage, conditions=[cancer])
+    assert [v[0] for v in verdicts] == [status]
+    assert "registry conditions" in verdicts[0][1]
+
+
+@pytest.mark.parametrize(("conditions", "line"), [
+    (["Stage IV Breast Cancer", "Recurrent Breast Cancer"], "Measurable disease"),  # a condition without a stage
+    (["Stage IV Breast Cancer", "Breast Cancer"], "Measurable disease"),
+    (["Stage I Breast Cancer", "Stage III Breast Cancer"], "Measurable disease"),  # a gap: not one range
+    (["Stage IV Breast Cancer"], "Stage III or IV breast cancer"),  # the criteria's own limit decides
+])
+def test_registry_conditions_give_no_stage_limit_unless_each_names_one_and_the_criteria_none(conditions, line):
+    verdicts = _stage_verdicts(_registry_trial(conditions, line), stage="IIIA", conditions=["breast cancer"])
+    assert all("registry conditions" not in v[1] for v in verdicts)
+    assert len(verdicts) == (1 if "Stage" in line else 0)
+
+
+def test_registry_condition_stages_do_not_limit_a_patient_with_another_cancer():
+    doc = _registry_trial(["Stage IV Melanoma"], "Histologically confirmed melanoma or other malignancies")
+    assert _stage_verdicts(doc, stage="IIIA", conditions=["non-small cell lung cancer"]) == []
+    assert [v[0] for v in _stage_verdicts(doc, stage="IIIA", conditions=["melanoma"])] == ["not_met"]
