@@ -36,6 +36,9 @@ Other persons include household contacts, caregivers, parents and guardians (who
 willing to sign assent", "under 18 but who are 13 or older will sign an assent": they may widen the window, never
 narrow it). A sentence opening with the place or group
 it is for ("For Japan only: ... age ≥ 20 years") states that subgroup's age.
+`for_children_only` says whether a trial's title names only children as its participants (`child_title` words
+of `nlp/vocab/age_terms.jsonl`, none of its `not_only_children` words): the age verdict's rule for a trial that
+gives no ages at all.
 In the legacy layout ("Age: 18 and over Sex: Female ...") the next field's label is no unit; a number opening a
 criterion after another field's label ("Life expectancy:") is not an age; a word qualifying the number ("18 to
 physiologic 65", "Physiologic 65 and under") is skipped.
@@ -833,3 +836,22 @@ class AgeComponent:
 @Language.factory("tm_age", default_config={})
 def make_age(nlp: Language, name: str) -> AgeComponent:
     return AgeComponent(nlp, name)
+
+
+CHILD_MAX_YEARS = 21.0  # the oldest a child of a paediatric trial is (FDA: younger than 22)
+
+
+@lru_cache(maxsize=1)
+def _title_words() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    rows = read_vocab("age_terms.jsonl")
+    child = phrase_regex([row["term"] for row in rows if row["kind"] == "child_title"])
+    others = phrase_regex([row["term"] for row in rows if row["kind"] == "not_only_children"])
+    return re.compile(rf"\b(?:{child})\b(?!['’])", re.I), re.compile(rf"\b(?:{others})\b", re.I)
+
+
+def for_children_only(title: str) -> bool:
+    """Whether a trial's title names children as its only participants ("Metabolic Abnormalities in Children With
+    Epilepsy"): not when it names adults, parents or other persons besides ("Parents of Children With Cancer", "in
+    Children and Adults"), nor a children's institution only ("Children's Hospital")."""
+    child, others = _title_words()
+    return child.search(title) is not None and others.search(title) is None

@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from nlp.age import CHILD_MAX_YEARS, for_children_only
 from nlp.disease_scales import describe, scale_name
 from nlp.models import AgeWindow, Biomarker, CancerStage, Criterion, Polarity, PriorTherapy, UncertainFact, Uncertainty
 from nlp.stages import compare, condition_limit, stage_interval, system_ids
@@ -253,9 +254,16 @@ def _age_bounds(age: AgeWindow) -> str:
 
 def _age(doc: IndexDocument, patient: PatientProfile, out: Evaluation) -> None:
     """The age window (the registry's structured ages rule, the text fills what they lack); where the criteria
-    text reads another window, the explanation shows both and the sentence, and the verdict keeps the registry's."""
+    text reads another window, the explanation shows both and the sentence, and the verdict keeps the registry's. A
+    trial that gives no ages and whose title is for children only (`nlp.age.for_children_only`) rules out a patient
+    older than CHILD_MAX_YEARS; a younger one gets no verdict (which children it takes is not said)."""
     age = doc.facts.age
     if age.min_years is None and age.max_years is None:
+        if patient.age is not None and patient.age > CHILD_MAX_YEARS and for_children_only(doc.title):
+            out.criteria.append(CriterionVerdict(
+                kind="age", status="not_met", criterion=f"title: {doc.title}",
+                explanation=f"patient is {patient.age:g}; the trial gives no ages, and its title is for children "
+                            f"(at most {CHILD_MAX_YEARS:g} years)"))
         return
     bounds = _age_bounds(age)
     text, span = _sentence_of_kind(doc, "age", f"Age: {bounds} (registry)")

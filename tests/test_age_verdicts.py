@@ -8,8 +8,10 @@ import json
 
 import pytest
 
-from nlp.extract import extract_study
+from ingest.loaders import iter_source
+from nlp.extract import extract_study, extract_text
 from search.documents import build_document
+from search.models import IndexDocument
 from search.patient import parse_patient
 from search.verdicts import evaluate
 
@@ -67,3 +69,31 @@ def test_a_text_maximum_written_as_under_the_next_year_agrees_with_the_registrys
     study["protocolSection"]["eligibilityModule"]["eligibilityCriteria"] = "Inclusion Criteria:\n* Age under 22 years"
     facts = extract_study(study)
     assert (facts.age.min_years, facts.age.max_years, facts.age_in_text) == (None, 21.0, None)
+
+
+def _untimed(title: str) -> IndexDocument:
+    return IndexDocument(nct_id="NCT00000000", title=title, overall_status="COMPLETED",
+                         facts=extract_text("Inclusion Criteria:\n- Diagnosis of epilepsy"))
+
+
+def _age_statuses(document, age: float) -> list[str]:
+    patient = parse_patient({"age": age, "conditions": ["epilepsy"]})
+    return [v.status for v in evaluate(document, patient).criteria if v.kind == "age"]
+
+
+def test_a_trial_without_ages_whose_title_is_for_children_rules_out_an_adult(shared_dir):
+    study = next(item.study for item in iter_source(shared_dir / "ctgov" / "legacy-xml" / "NCT00001325.xml"))
+    assert study is not None  # "Metabolic Abnormalities in Children With Epilepsy", registry ages N/A
+    document = build_document(study, extract_study(study))
+    assert _age_statuses(document, 41) == ["not_met"]
+    assert _age_statuses(document, 8) == []  # which children it takes is not said
+
+
+@pytest.mark.parametrize("title", [
+    "Study of Parents of Children With Cancer",  # the parents take part
+    "Epilepsy in Children and Adults",
+    "Treatment of Epilepsy at the Children's Hospital",  # a place, not who takes part
+    "Metabolic Abnormalities in Epilepsy",
+])
+def test_a_title_that_does_not_say_only_children_take_part_gives_no_age_verdict(title):
+    assert _age_statuses(_untimed(title), 41) == []
