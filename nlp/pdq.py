@@ -35,6 +35,7 @@ from nlp.resources import read_vocab
 
 _VOCAB = "pdq_items.jsonl"
 _CHUNK = re.compile(r"\S+")
+_BRACKET = re.compile(r"[()\[\]]")
 _TITLE_WORD = re.compile(r"[A-Z][a-z]+(?:-[a-z]+)*[,.;]?")  # "No", "Fertile", "Non-small"; not "Hodgkin's"
 _CAPITALS = re.compile(r"[A-Z][A-Z0-9]+(?![a-z])")  # "ER", "CD20+", "HER2/neu", "HLA-A2", "LVEF"
 
@@ -86,6 +87,8 @@ def has_pdq_headers(text: str) -> bool:
 
 def item_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """The items of the criterion `text[start:end]`: itself alone unless it writes PDQ items run together."""
+    if text.find(":", start, end) < 0:
+        return [(start, end)]  # every header and label ends with a colon: most items have none
     words = _words()
     headers = [(m.start(), m.end()) for m in words.headers.finditer(text, start, end)]
     labels = [(m.start(), m.end()) for m in words.labels.finditer(text, start, end)]
@@ -97,6 +100,7 @@ def item_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     colons = {after for _, after in marks}
     cuts: set[int] = set()
     depth, listed, alternative, previous = 0, False, False, ""
+    bracketed = _BRACKET.search(text, start, end) is not None  # without brackets the depth stays 0
     for chunk in _CHUNK.finditer(text, start, end):
         at, word = chunk.start(), chunk.group()
         if at in hard:
@@ -108,7 +112,8 @@ def item_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
             if not listed or (alternative and word in words.item_starts):
                 cuts.add(at)
                 listed, alternative = False, False  # "... OR Stage IV Must have ...": the alternative has ended
-        depth = max(0, depth + word.count("(") + word.count("[") - word.count(")") - word.count("]"))
+        if bracketed:
+            depth = max(0, depth + word.count("(") + word.count("[") - word.count(")") - word.count("]"))
         if word.endswith(":") and chunk.end() not in colons and depth == 0:
             listed, alternative = True, False  # "one of the following:", "Eligible subtypes:": its items stay together
         elif word in words.alternatives:

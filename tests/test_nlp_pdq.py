@@ -76,6 +76,13 @@ def test_an_alternative_ends_where_a_requirement_of_its_own_begins():
     assert [(b.gene, b.polarity) for b in extract_text(text).biomarkers] == [("ERBB2", "required")]
 
 
+def test_an_item_without_a_header_or_label_colon_is_not_cut_at_capitalised_words():
+    text = "DISEASE CHARACTERISTICS:\n- Breast cancer No prior chemotherapy (Not pregnant)\n- No HIV Age: 18 or over"
+    assert items(text) == [
+        "DISEASE CHARACTERISTICS:", "Breast cancer No prior chemotherapy (Not pregnant)", "No HIV", "Age: 18 or over",
+    ]  # the second item's label, run into the words before it, cuts it
+
+
 def test_text_without_pdq_headers_is_not_cut_at_capitalised_words():
     text = "Inclusion Criteria:\n- Adenocarcinoma of the breast No prior chemotherapy Age: 18 and over"
     assert items(text) == ["Adenocarcinoma of the breast No prior chemotherapy Age: 18 and over"]
