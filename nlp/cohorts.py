@@ -61,18 +61,23 @@ def subgroups(context: DocContext) -> Subgroups:
 
 
 def _subgroups(context: DocContext) -> Subgroups:
+    text = context.text
+    colons = [k for k, c in enumerate(context.offsets) if text[c.start_char : c.end_char].rstrip().endswith(":")]
+    if not colons:
+        return Subgroups()  # every header ends with a colon: without one, nothing is governed
     governed: dict[int, int] = {}
     current: int | None = None
     level: tuple[int, str] = (0, "")
     deeper = False
-    parts = _entry_part_headers(context)
+    parts = _entry_part_headers(context, colons)
+    headers = set(colons)
     for k, offsets in enumerate(context.offsets):
-        here = _level(context, k)
+        here = _level(context, k) if current is not None or k in headers else level  # read only by a list or header
         if current is not None and (
             context.offsets[current].section != offsets.section or _leaves(here, level, deeper, k == current + 1)
         ):
             current = None
-        kind = "subgroup" if k in parts else _header(context, k)
+        kind = "subgroup" if k in parts else _header(context, k) if k in headers else None
         if kind == "other" and current is not None and context.cues(k).has("modal"):
             kind = None  # "Patient disease status must be as follows:": a requirement opening a list, inside
         if kind == "subgroup":
@@ -94,14 +99,13 @@ def _subgroups(context: DocContext) -> Subgroups:
     return found
 
 
-def _entry_part_headers(context: DocContext) -> set[int]:
+def _entry_part_headers(context: DocContext, colons: list[int]) -> set[int]:
     """The entry headers naming one part, phase or cohort of the study ("Criteria for enrolment in the safety run-in
-    part:"), in sections that hold two of them or more."""
+    part:"), in sections that hold two of them or more; `colons` are the criteria that end with a colon."""
     found: dict[str, set[int]] = {}
-    for k, offsets in enumerate(context.offsets):
+    for k in colons:
+        offsets = context.offsets[k]
         text = context.text[offsets.start_char : offsets.end_char].strip()
-        if not text.endswith(":"):
-            continue
         words = _words(text)
         if len(words) > ENTRY_HEADER_WORDS or not _ENTRY & set(words):
             continue

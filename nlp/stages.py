@@ -512,17 +512,19 @@ def _limits(doc: Doc, context: DocContext) -> tuple[list[CancerStage], list[Stag
     facts: list[CancerStage] = []
     others: list[StageMention] = []
     subgroup = [_grammar().context[kind] for kind in ("subgroup_after", "subgroup_relative")]
-    groups = subgroups(context)
     # An ASCII text where no system's name begins (a lookbehind sees before a criterion's start, and no end is
     # asked, so a name `find_mentions` reads in a criterion is found here too) has mentions only in criteria holding
     # "stag": others are skipped
     lower = text.lower() if text.isascii() and not _grammar().system_begun.search(text.lower()) else None
     for k, criterion in enumerate(context.offsets):
-        if k in groups.only or k in groups.closed:
-            continue
         if lower is not None and "stag" not in lower[criterion.start_char:criterion.end_char]:
             continue
         found = find_mentions(text, criterion.start_char, criterion.end_char)
+        if not found:
+            continue  # nothing to read: whether a subgroup header governs it does not matter
+        groups = subgroups(context)  # found once per Doc, on first need
+        if k in groups.only or k in groups.closed:
+            continue
         if any(_about_another(text, _sentence(text, criterion, m), m) or _after_another_cancer(text, criterion, m)
                for m in found):
             continue  # read in part: "all stages except Ia; stages Ib through III if ...; stage IV regardless"

@@ -23,4 +23,13 @@ def test_the_subgroups_of_a_doc_are_found_once_for_biomarkers_and_therapies(monk
     )
     facts = extract_text(text)
     assert {u.kind for u in facts.uncertain} == {"biomarker", "prior_therapy"}  # both components asked
-    assert sorted(read) == list(range(len(facts.criteria)))  # each criterion read as a header once
+    # each criterion that may be a header (it ends with a colon) read once, the others never
+    assert read == [k for k, c in enumerate(facts.criteria) if c.text.endswith(":")] == [1]
+
+
+def test_criteria_without_a_colon_are_governed_by_no_subgroup():
+    text = (
+        "Inclusion Criteria:\n\n* For Part 2 patients KRAS G12C mutation\n"
+        "* Cohort B Prior treatment with sotorasib\n"
+    )
+    assert extract_text(text).uncertain == []  # a subgroup's words without a header's colon: the rules hold for all

@@ -87,6 +87,10 @@ def test_a_stage_limit_of_one_subgroup_only_gives_no_fact():
     text = "Inclusion Criteria:\n- For Cohort B:\n  - Stage IV melanoma\n- Age 18 or older"
     assert extract_text(text).stages == []
     assert extract_text("Exclusion Criteria:\n- Stage 1:\n  - Prior transfusion").stages == []  # a header
+    # the criteria of a subgroup are skipped wherever the stages lie: after one without any, in a later section
+    text = ("Inclusion Criteria:\n- Age 18 or older\n- For Part 2:\n  - Stage IV melanoma\n"
+            "Exclusion Criteria:\n- Stage IV disease")
+    assert [(s.words, s.polarity, s.criterion) for s in extract_text(text).stages] == [("IV", "excluded", 3)]
 
 
 def test_a_criterion_whose_stages_are_read_in_part_gives_none():
