@@ -9,8 +9,16 @@ A LAB entity (analytes from `nlp/patterns/labs.jsonl`), or several listed togeth
 "aspartate aminotransferase (AST)"), takes the first COMPARATOR entity after it in the same clause and the
 number after that; "× ULN" / "times the upper limit of normal" (or "≤ ULN" alone, value 1) sets
 `uln_multiple`. A threshold in an exclusion criterion is turned into the eligible range ("AST > 5 × ULN"
-excluded → AST <= 5 × ULN), so every Lab reads as a requirement. Conditional second thresholds ("≤ 5 × ULN
-if liver metastases") are left out: the first threshold of an analyte in a criterion is kept.
+excluded → AST <= 5 × ULN), so every Lab reads as a requirement; so is a negated one in an inclusion criterion
+("No diabetes mellitus or fasting glucose >= 120 mg/dl" → glucose < 120; "Patients with bilirubin > 3 mg/dL are
+not eligible"), and a negated one in an exclusion criterion is a requirement (the double negative cancels). The
+negation must open the clause or the item after a label's colon ("No clinically significant laboratory
+abnormalities including ..., or neutropenia (WBC less than 4000)"; "Hematopoietic: No coagulopathy (i.e., platelets
+less than 80,000)") and reaches the analyte only when no item run into the one before ("No cardiac insufficiency
+LVEF at least 50%"), colon, modal ("and must have") or turn to a requirement ("and with", `requirement_turn` cues) comes
+between; or it must follow the threshold at once ("... mg/dL are not eligible"). A negation inside the clause ("not
+well controlled ... with HbA1c >= 7%") or inside the comparator ("no greater than") is not one. Conditional second
+thresholds ("≤ 5 × ULN if liver metastases") are left out: the first threshold of an analyte in a criterion is kept.
 """
 
 from __future__ import annotations
@@ -22,10 +30,11 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from nlp.models import Comparator, Lab
-from nlp.polarity import cue_finder, doc_context, release_context
+from nlp.polarity import Cues, cue_finder, doc_context, polarity, release_context
 from nlp.sections import CriterionOffsets, add_kind
 
 COMPARATOR_REACH = 12
+BACK_REACH = 2  # tokens from a threshold's end to a negation after it that speaks of it ("mg/dL are not eligible")
 _LAB_LABELS = frozenset({"LAB"})
 _COMPARATOR_LABELS = frozenset({"COMPARATOR"})
 _LIST_WORDS = {"and", "or", "and/or", "/", ",", "(", ")", "&", "serum", "plasma", "blood", "total", "level", "levels"}
@@ -63,7 +72,7 @@ class LabExtractor:
         for k, labs in context.ents(_LAB_LABELS).items():
             if k not in comparators:
                 continue
-            found = _criterion(doc, context.text, k, context.offsets[k], labs, comparators[k])
+            found = _criterion(doc, context.text, k, context.offsets[k], labs, comparators[k], context.cues(k))
             if found:
                 add_kind(doc, k, "lab")
                 facts.extend(found)
@@ -86,7 +95,13 @@ def _groups(doc: Doc, text: str, labs: list[Span]) -> list[list[Span]]:
 
 
 def _criterion(
-    doc: Doc, text: str, k: int, criterion: CriterionOffsets, labs: list[Span], comparator_ents: list[Span]
+    doc: Doc,
+    text: str,
+    k: int,
+    criterion: CriterionOffsets,
+    labs: list[Span],
+    comparator_ents: list[Span],
+    cues: Cues,
 ) -> list[Lab]:
     comparators = [(c, _COMPARATORS[c.id_]) for c in comparator_ents if c.id_ in _COMPARATORS]
     if not comparators:
@@ -107,7 +122,8 @@ def _criterion(
         if threshold is None:
             continue
         value, unit, uln, end_char = threshold
-        op = op if criterion.section == "inclusion" else _INVERSE[op]
+        negated = _negated(doc, cues, group[0], end_char, criterion.section)
+        op = op if polarity(criterion.section, negated) == "required" else _INVERSE[op]
         for lab in group:
             analyte = lab.id_
             if analyte not in found:
@@ -121,6 +137,54 @@ def _criterion(
                     span=(group[0].start_char, end_char),
                 )
     return list(found.values())
+
+
+def _negated(doc: Doc, cues: Cues, lab: Span, end_char: int, section: str) -> bool:
+    """Whether a negation speaks of the analyte and its threshold (ending at `end_char`): one opening its clause
+    or the item after a label's colon ("Hematopoietic: No coagulopathy (i.e., platelets less than 80,000)"), unless
+    a new item, a modal or a turn to a requirement comes between (`_reaches`); or one right after the threshold
+    ("... mg/dL are not eligible"), not one further on. A negation inside the clause ("Diabetes not well controlled
+    ... with HbA1c >= 7%") speaks of its own words."""
+    clause_start, _ = cues.clause(lab.start)
+    opening = next((cue for i in _openings(doc, clause_start, lab.start)
+                    if (cue := cues.at(i, "negation_forward")) is not None), None)
+    reached = opening is not None and _reaches(doc, cues, opening.end, lab.start)
+    fact = doc.char_span(lab.start_char, end_char, alignment_mode="expand")
+    end = lab.end if fact is None else fact.end
+    window = lab.start - clause_start if reached else -1
+    return cues.negated(lab.start, end, section, window=window, back_window=BACK_REACH)
+
+
+def _openings(doc: Doc, start: int, stop: int) -> list[int]:
+    """The first word of the clause from token `start`, and each word after a colon before token `stop`."""
+    found, after_colon = [], True
+    for i in range(start, stop):
+        token = doc[i]
+        if token.is_space:
+            continue
+        if after_colon:
+            found.append(i)
+        after_colon = token.text == ":"
+    return found
+
+
+def _reaches(doc: Doc, cues: Cues, start: int, lab: int) -> bool:
+    """No item run into the one before (a capitalised or upper-case word right after a word: "No cardiac
+    insufficiency LVEF at least 50%", "... OR Creatinine no greater than"), colon ("No clinically significant
+    abnormality in chemistry: serum creatinine <= 1.7 mg/dL" states the normal values), modal ("and must have") or
+    turn to a requirement ("and with") in tokens [start, lab]."""
+    if cues.in_clause(("modal", "requirement_turn"), start, lab) or any(t.text == ":" for t in doc[start:lab]):
+        return False
+    previous = doc[start - 1]
+    for i in range(start, lab + 1):
+        token = doc[i]
+        if token.is_space:
+            continue
+        word = token.text
+        if previous.text[-1:].isalnum() and (word.istitle() or (len(word) > 1 and word.isupper())):
+            return False
+        previous = token
+    return True
 
 
 def _nearest(

@@ -91,3 +91,77 @@ def test_lab_span_covers_analyte_and_threshold():
 def test_lab_records_its_criterion_index():
     text = "Inclusion Criteria:\n- Age 18 or older\n- Platelets >= 75,000/mm3\nExclusion Criteria:\n- Pregnancy"
     assert [lab.criterion for lab in extract_text(text).labs] == [1]
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("No patients with baseline QTc prolongation (greater than 440 msec).", ("qtc", "<=", 440.0, "msec", False)),
+        ("No diabetes mellitus or fasting glucose greater than or equal to 120 mg/dl.",
+         ("glucose", "<", 120.0, "mg/dl", False)),
+        ("No clinically significant laboratory abnormalities including liver enzyme elevations more than three "
+         "times the upper limit of normal, or neutropenia (WBC less than 4000).", ("wbc", ">=", 4000.0, None, False)),
+        ("Patients with total bilirubin > 3 mg/dL are not eligible", ("bilirubin", "<=", 3.0, "mg/dL", False)),
+        ("Hematopoietic: No coagulopathy (i.e., platelets less than 80,000)",
+         ("platelets", ">=", 80000.0, None, False)),
+        ("Must not have glomerular filtration rate less than 40.", ("gfr", ">=", 40.0, None, False)),
+    ],
+)
+def test_a_negated_inclusion_threshold_is_turned_into_the_eligible_range(line, expected):
+    """ "No ... glucose >= 120" in the inclusion section excludes the values it names, as an exclusion criterion
+    would."""
+    assert labs("Inclusion", line) == [expected]
+
+
+def test_a_negated_exclusion_threshold_is_a_requirement():
+    assert labs("Exclusion", "No platelets of at least 100,000/mm^3") == [
+        ("platelets", ">=", 100000.0, "/mm^3", False)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("line", "comparator"),
+    [
+        ("Creatinine no greater than 1.5 mg/dL", "<="),
+        ("Bilirubin not more than 1.5 times the upper limit of normal", "<="),
+        ("Platelets >= 100,000/mm^3, no transfusion within 7 days", ">="),
+    ],
+)
+def test_a_negation_that_is_the_comparator_or_follows_the_threshold_keeps_the_requirement(line, comparator):
+    assert [lab[1] for lab in labs("Inclusion", line)] == [comparator]
+
+
+def test_a_negation_further_on_in_the_clause_does_not_turn_a_threshold_round():
+    assert labs("Inclusion", "Hemoglobin >= 9 g/dL, red cell transfusion to reach it is not allowed") == [
+        ("hemoglobin", ">=", 9.0, "g/dL", False)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Cardiovascular: No cardiac insufficiency LVEF at least 50%", ("lvef", ">=", 50.0, "%", False)),
+        ("No unstable angina, poorly controlled arrhythmias, or hypertension LVEF greater than 50%",
+         ("lvef", ">", 50.0, "%", False)),
+        ("Renal: No renal failure requiring hemodialysis OR Creatinine no greater than 2.25 mg/dL",
+         ("creatinine", "<=", 2.25, "mg/dL", False)),
+        ("No significant cardiac disease and must have adequate cardiac function (ejection fraction >= 50%)",
+         ("lvef", ">=", 50.0, "%", False)),
+        ("No chronic anemia, or thrombocytopenia and with serum creatinine <1.5 mg/dl",
+         ("creatinine", "<", 1.5, "mg/dl", False)),
+        ("Diabetes not well controlled on antidiabetic therapy with HbA1c >= 7%", ("hba1c", ">=", 7.0, "%", False)),
+        ("No clinically significant abnormality in chemistry: serum creatinine less than or equal to 1.7 mg/dL",
+         ("creatinine", "<=", 1.7, "mg/dL", False)),
+    ],
+)
+def test_a_negation_does_not_reach_a_threshold_past_a_new_item_or_requirement(line, expected):
+    """Flattened lists run items together ("No cardiac insufficiency LVEF at least 50%"); a colon, "must have" and
+    "and with" turn to what is required; a negation inside the clause ("not well controlled") speaks of its own
+    words."""
+    assert labs("Inclusion", line) == [expected]
+
+
+def test_glycosylated_hemoglobin_is_hba1c_not_hemoglobin():
+    assert labs("Exclusion", "Diabetes with glycosylated hemoglobin greater than 10%") == [
+        ("hba1c", "<=", 10.0, "%", False)
+    ]
