@@ -40,7 +40,11 @@ dermatitis", "chemotherapy-induced nausea": the side-effect words of the stateme
 `excluded` holds the diseases a criterion excludes in so many words: a short exclusion criterion (at most
 MAX_EXCLUSION_WORDS words and MAX_EXCLUSION_CHARS characters), or such an inclusion criterion opening with "No" or
 "Without", whose every word outside the disease names is a filler word of `nlp/vocab/excluded_disease_words.jsonl`
-("History of multiple myeloma", "Subjects suffering from asthma", "No known diabetes mellitus"). Any other word
+("History of multiple myeloma", "Subjects suffering from asthma", "No known diabetes mellitus"; the serology
+words among them name an infection by its test: "Presence of anti-HIV or anti-HCV with HCV RNA in serum"). In a
+criterion holding a lab threshold, the words before an "or" whose alternatives are labs only are read so too ("No
+diabetes mellitus or fasting glucose >= 120 mg/dl" excludes diabetes mellitus; the lab is read by `nlp.labs`),
+unless a disease is named after it (the threshold may qualify both). Any other word
 ("uncontrolled", "severe", "within 5 years", "other", "except", a number) leaves the criterion unread: it excludes the
 disease only in some form or time. So do two disease names side by side ("AIDS dementia", "HIV encephalopathy"): they
 name one condition the vocabulary lacks, narrower than either.
@@ -68,11 +72,12 @@ MAX_STATEMENTS = 6  # the disease is stated among the first inclusion criteria; 
 _KINDS = ("cue", "basket", "kind_list", "open_list", "screening", "prevention", "side_effect")
 _TREATING = ("TREATMENT", "SUPPORTIVE_CARE")
 EXCLUSION_WORDS = "excluded_disease_words.jsonl"
-MAX_EXCLUSION_WORDS = 8  # a criterion that only names diseases is short; longer ones are not mapped (speed)
+MAX_EXCLUSION_WORDS = 12  # a criterion that only names diseases is short; longer ones are not mapped (speed)
 MAX_EXCLUSION_CHARS = 100  # the same, tested first (the longest read in the shared corpus has 87 characters)
 _WORD = re.compile(r"\w+")
 _FOLLOWING = re.compile(r"(?::|\bfollowing)\W*$", re.I)
 _ARTICLES = re.compile(r"^\W*(?:(?:the|of)\W+)*", re.I)
+_OR = re.compile(r"\s*,?\s+(?:and/)?or\s+", re.I)
 
 
 @cache
@@ -326,6 +331,19 @@ def _named_only(text: str, section: str) -> list[diseases.TermMatch]:
     return matches
 
 
+def _before_a_lab(text: str) -> list[str]:
+    """The openings of a criterion holding a lab threshold that end before an "or" whose alternatives are labs only
+    ("No diabetes mellitus or fasting glucose >= 120 mg/dl" -> "No diabetes mellitus"), the longest first: the
+    diseases named before such an "or" are excluded whatever the value. Not when a disease is named after it
+    ("Diabetes mellitus or glucose intolerance with fasting glucose > 126": the threshold may qualify both)."""
+    found = []
+    for alternative in reversed(list(_OR.finditer(text))):
+        if diseases.map_condition(text[alternative.end():]):
+            break
+        found.append(text[:alternative.start()])
+    return found
+
+
 def _excluded(criteria: list[Criterion], decided: list[DiseaseTerm]) -> list[DiseaseTerm]:
     """The diseases criteria exclude in so many words, never a generic term nor one the trial's diseases lie in."""
     found: list[DiseaseTerm] = []
@@ -335,7 +353,9 @@ def _excluded(criteria: list[Criterion], decided: list[DiseaseTerm]) -> list[Dis
             exceptions_in = criterion.section
         if exceptions_in == criterion.section:
             continue
-        for match in _named_only(criterion.text, criterion.section):
+        readings = [criterion.text, *(_before_a_lab(criterion.text) if "lab" in criterion.kinds else [])]
+        named = next((read for text in readings if (read := _named_only(text, criterion.section))), [])
+        for match in named:
             if diseases.is_basket(match.id) or any(diseases.is_within(t.id, match.id) for t in decided):
                 continue
             found.append(DiseaseTerm(id=match.id, name=match.name, source="sentence", text=match.text,

@@ -208,6 +208,41 @@ def test_an_inclusion_criterion_opening_with_no_excludes_the_diseases_it_names()
         "diabetes mellitus @0", "asthma @0"]
 
 
+def excluded_with_kinds(section: str, text: str, kinds: list[str]) -> list[str]:
+    study = {"protocolSection": {"conditionsModule": {"conditions": ["Heart Failure"]}}}
+    read = [Criterion(section=section, text=text, span=(0, len(text)), kinds=kinds)]
+    return [t.name for t in trial_diseases(study, read).excluded]
+
+
+@pytest.mark.parametrize(("section", "text", "names"), [
+    ("inclusion", "No diabetes mellitus or fasting glucose greater than or equal to 120 mg/dl.",
+     ["diabetes mellitus"]),
+    ("exclusion", "Asthma or COPD, or FEV1 < 50% of predicted", ["asthma", "chronic obstructive pulmonary disease"]),
+    ("exclusion", "Cirrhosis or bilirubin > 2 mg/dL or albumin < 3 g/dL", ["liver cirrhosis"]),
+])
+def test_a_disease_given_as_an_alternative_to_a_lab_threshold_is_excluded(section, text, names):
+    """The lab is read as a lab; the disease before "or" is excluded whatever the value."""
+    assert excluded_with_kinds(section, text, ["lab"]) == names
+
+
+@pytest.mark.parametrize("text", [
+    "Diabetes mellitus with HbA1c > 8%",
+    "Diabetes mellitus or glucose intolerance with fasting glucose > 126 mg/dl",
+])
+def test_a_disease_qualified_by_a_lab_threshold_is_not_read_as_excluded(text):
+    assert excluded_with_kinds("exclusion", text, ["lab"]) == []
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    ("Presence of anti-HIV or anti-HCV with HCV RNA in serum.",
+     ["human immunodeficiency virus infectious disease @0", "hepatitis C @0"]),
+    ("Hepatitis B surface antigen positive", ["hepatitis B @0"]),
+    ("HIV seropositive", ["human immunodeficiency virus infectious disease @0"]),
+])
+def test_an_infection_written_as_its_serology_is_excluded(text, names):
+    assert excluded(("exclusion", text)) == names
+
+
 @pytest.mark.parametrize("text", [
     "Uncontrolled hypertension",
     "Severe pulmonary hypertension",
