@@ -26,14 +26,20 @@ A criterion naming only leptomeningeal disease (pattern id `leptomeningeal metas
 ..." names both) decides only when no criterion names brain or other CNS metastases: it does not speak of them.
 The trial's answer: an explicit stable-disease allowance wins, else any `no`, else `stable_only` from an
 activity qualifier, else `yes`; `criterion` is the index of the deciding criterion.
+A trial whose diseases are known and none a cancer keeps the answer only when its criterion names metastases
+(`for_a_cancer`; the `metastasis` words of `nlp/vocab/cns_words.jsonl`): "structural brain lesions" in a
+Parkinson's disease trial, "central nervous system disease" in a vasculitis trial are other brain disease.
 """
 
 from __future__ import annotations
 
+import re
+
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from nlp.models import CnsAllowance, CnsMetastases
+from nlp.diseases import is_cancer
+from nlp.models import CnsAllowance, CnsMetastases, TrialCriteria
 from nlp.polarity import FORWARD_WINDOW, Cues, cue_finder, doc_context
 from nlp.resources import read_vocab
 from nlp.sections import add_kind
@@ -43,6 +49,9 @@ LABEL_REACH = 4  # tokens from a mention to the colon ending the cohort label it
 _CNS_LABELS = frozenset({"CNS"})
 # words before a mention making it the object of what is allowed ("resection of brain metastases allowed")
 _OBJECT_WORDS = frozenset(row["word"] for row in read_vocab("cns_words.jsonl") if row["kind"] == "object_of")
+_METASTASES = re.compile(
+    r"\b(?:" + "|".join(re.escape(r["word"]) for r in read_vocab("cns_words.jsonl") if r["kind"] == "metastasis")
+    + ")", re.I)
 _LEPTOMENINGEAL = "leptomeningeal metastases"
 _CNS_CUES = ("cns_stable", "cns_active", "allowance", "exclusion_phrase")
 # verdicts by strength when criteria disagree: the lowest rank decides
@@ -175,6 +184,21 @@ def _first_word(doc: Doc, start: int, end: int) -> int:
     while start < end and doc[start].is_space:
         start += 1
     return start
+
+
+def for_a_cancer(facts: TrialCriteria) -> TrialCriteria:
+    """`facts` without the CNS metastases answer when the trial's diseases are known, none is a cancer, and the
+    deciding criterion names no metastases: it speaks of other brain disease."""
+    cns, terms = facts.cns_metastases, facts.diseases.terms
+    if cns.criterion is None or not terms or any(is_cancer(t.id) for t in terms):
+        return facts
+    if _METASTASES.search(facts.criteria[cns.criterion].text):
+        return facts
+    facts.cns_metastases = CnsMetastases()
+    for criterion in facts.criteria:
+        if not _METASTASES.search(criterion.text):
+            criterion.kinds = [k for k in criterion.kinds if k != "cns_metastases"]
+    return facts
 
 
 @Language.factory("tm_cns", default_config={})

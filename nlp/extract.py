@@ -23,6 +23,7 @@ from typing import get_args
 from spacy.tokens import Doc
 
 from core.encoding import scrub_text
+from nlp.cns import for_a_cancer as cns_for_a_cancer
 from nlp.models import AgeWindow, PerformanceStatus, RegistrySex, TrialCriteria
 from nlp.pipeline import get_nlp, make_doc_text
 from nlp.sections import criteria_offsets
@@ -151,7 +152,7 @@ def _with_registry(facts: TrialCriteria, study: dict) -> TrialCriteria:
     sex = str(module.get("sex") or "ALL").upper()
     facts.sex = _SEXES.get(sex, "ALL")
     facts.diseases = trial_diseases(study, facts.criteria)
-    return for_a_cancer(facts)
+    return cns_for_a_cancer(for_a_cancer(facts))
 
 
 def extract_text(text: str | None, nct_id: str | None = None) -> TrialCriteria:

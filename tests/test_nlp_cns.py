@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from nlp.extract import extract_text
+from nlp.extract import extract_study, extract_text
 
 
 def allowed(text: str) -> str | None:
@@ -128,3 +128,37 @@ def test_ruling_out_untreated_or_unresponsive_cns_metastases_means_stable_only(l
 def test_a_negation_opening_a_list_reaches_its_last_item():
     line = "No history of uncontrolled diabetes, severe head trauma, chronic alcohol or drug abuse, or brain metastases"
     assert allowed(inclusion(line)) == "no"
+
+
+def study(conditions: list[str], text: str) -> dict:
+    return {"protocolSection": {"identificationModule": {"nctId": "NCT00000000"},
+                                "conditionsModule": {"conditions": conditions},
+                                "eligibilityModule": {"eligibilityCriteria": text}}}
+
+
+@pytest.mark.parametrize(
+    ("conditions", "text"),
+    [
+        (["Parkinson Disease"], exclusion("Any patient with pathologic tremor, such as parkinsonian rest tremor, "
+                                          "essential tremor, or tremor secondary to medications or structural brain "
+                                          "lesions.")),
+        (["Wegener Granulomatosis"], inclusion("Diagnosis of WG whose illness presents a risk of permanent disability"
+                                               ". Examples include: peripheral and central nervous system disease, "
+                                               "cardiac involvement, glomerulonephritis.")),
+    ],
+)
+def test_a_trial_of_no_cancer_reads_brain_disease_not_named_as_metastases_as_no_cns_metastases_rule(conditions, text):
+    """ "Structural brain lesions" in a Parkinson's disease trial are no metastases."""
+    assert extract_study(study(conditions, text)).cns_metastases.allowed is None
+
+
+@pytest.mark.parametrize(
+    ("conditions", "line", "expected"),
+    [
+        (["Pain"], "Known brain metastases", "no"),
+        (["Glioma"], "Structural brain lesions other than the glioma", "no"),
+        ([], "Central nervous system disease", "no"),
+    ],
+)
+def test_a_cns_rule_stays_when_it_names_metastases_or_the_trial_may_be_for_a_cancer(conditions, line, expected):
+    assert extract_study(study(conditions, exclusion(line))).cns_metastases.allowed == expected
