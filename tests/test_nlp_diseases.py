@@ -109,6 +109,11 @@ REAL_CONDITIONS = [
     ("legacy-xml/NCT00000192.xml", "Opioid-Related Disorders", ["DOID:2559"]),
     ("legacy-xml/NCT00001178.xml", "Alzheimer's Disease", ["DOID:10652"]),
     ("legacy-xml/NCT00000517.xml", "Cerebrovascular Accident", ["TM:stroke"]),
+    ("legacy-xml/NCT00491218.xml", "Angina", ["TM:angina_pectoris"]),
+    ("legacy-xml/NCT00000462.xml", "Angina Pectoris", ["TM:angina_pectoris"]),
+    ("legacy-xml/NCT00001534.xml", "Left Ventricular Hypertrophy", ["TM:left_ventricular_hypertrophy"]),
+    ("legacy-xml/NCT00463762.xml", "Abscess, Intra-Abdominal", ["TM:abscess"]),
+    ("legacy-xml/NCT00005812.xml", "Leptomeningeal Metastases", ["TM:leptomeningeal_metastasis"]),
 ]
 
 
@@ -116,6 +121,21 @@ REAL_CONDITIONS = [
 def test_real_registry_conditions_map_to_their_terms(record, condition, expected):
     assert condition in registry_conditions(record), f"{condition!r} is not a condition of {record}"
     assert [m.id for m in map_condition(condition)] == expected
+
+
+@pytest.mark.parametrize(
+    ("record", "condition", "adenoma"),
+    [
+        ("legacy-xml/NCT00001860.xml", "Pituitary Neoplasm", "DOID:3829"),
+        ("legacy-xml/NCT00003514.xml", "Pituitary Tumor", "DOID:3829"),
+        ("legacy-xml/NCT00001277.xml", "Parathyroid Neoplasm", "DOID:7608"),
+    ],
+)
+def test_a_tumour_of_a_gland_whose_tumours_are_adenomas_is_no_cancer(record, condition, adenoma):
+    """Pituitary and parathyroid tumours are adenomas but for a rare carcinoma: "pituitary neoplasm" is no cancer."""
+    assert condition in registry_conditions(record)
+    assert [m.id for m in map_condition(condition)] == [adenoma]
+    assert not is_cancer(adenoma)
 
 
 @pytest.mark.parametrize(
