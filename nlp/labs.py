@@ -8,16 +8,18 @@
 A LAB entity (analytes from `nlp/patterns/labs.jsonl`), or several listed together ("AST and ALT",
 "aspartate aminotransferase (AST)"), takes the first COMPARATOR entity after it in the same clause and the
 number after that; "× ULN" / "times the upper limit of normal" (or "≤ ULN" alone, value 1) sets
-`uln_multiple`. A threshold in an exclusion criterion is turned into the eligible range ("AST > 5 × ULN"
-excluded → AST <= 5 × ULN), so every Lab reads as a requirement; so is a negated one in an inclusion criterion
-("No diabetes mellitus or fasting glucose >= 120 mg/dl" → glucose < 120; "Patients with bilirubin > 3 mg/dL are
-not eligible"), and a negated one in an exclusion criterion is a requirement (the double negative cancels). The
-negation must open the clause or the item after a label's colon ("No clinically significant laboratory
-abnormalities including ..., or neutropenia (WBC less than 4000)"; "Hematopoietic: No coagulopathy (i.e., platelets
-less than 80,000)") and reaches the analyte only when no item run into the one before ("No cardiac insufficiency
-LVEF at least 50%"), colon, modal ("and must have") or turn to a requirement ("and with", `requirement_turn` cues) comes
-between; or it must follow the threshold at once ("... mg/dL are not eligible"). A negation inside the clause ("not
-well controlled ... with HbA1c >= 7%") or inside the comparator ("no greater than") is not one. Conditional second
+`uln_multiple`. A threshold in an exclusion criterion is turned into the eligible range ("AST > 5 × ULN" excluded →
+AST <= 5 × ULN), so every Lab reads as a requirement, unless a modal between analyte and comparator states it as one
+("platelets must be greater than 70,000" among exclusion criteria; "creatinine must not be > 1.4 mg/dl" states
+the inverse; not a modal in a parenthesis that defines what is excluded); so is a negated one in an inclusion criterion
+("No diabetes mellitus or fasting glucose >= 120 mg/dl" → glucose < 120; "Patients with bilirubin > 3 mg/dL are not
+eligible"), and a negated one in an exclusion criterion is a requirement (the double negative cancels). The negation
+must open the clause or the item after a label's colon ("No clinically significant laboratory abnormalities
+including ..., or neutropenia (WBC less than 4000)"; "Hematopoietic: No coagulopathy (i.e., platelets less than
+80,000)") and reaches the analyte only when no item run into the one before ("No cardiac insufficiency LVEF at least
+50%"), colon, modal ("and must have") or turn to a requirement ("and with", `requirement_turn` cues) comes between;
+or it must follow the threshold at once ("... mg/dL are not eligible"). A negation inside the clause ("not well
+controlled ... with HbA1c >= 7%") or inside the comparator ("no greater than") is not one. Conditional second
 thresholds ("≤ 5 × ULN if liver metastases") are left out: the first threshold of an analyte in a criterion is kept.
 """
 
@@ -122,8 +124,12 @@ def _criterion(
         if threshold is None:
             continue
         value, unit, uln, end_char = threshold
-        negated = _negated(doc, cues, group[0], end_char, criterion.section)
-        op = op if polarity(criterion.section, negated) == "required" else _INVERSE[op]
+        stated = _stated_as_required(doc, cues, group[-1], comparator)
+        if stated is not None:  # "must be greater than": the threshold as required, "must not be" its inverse
+            op = op if not stated else _INVERSE[op]
+        else:
+            negated = _negated(doc, cues, group[0], end_char, criterion.section)
+            op = op if polarity(criterion.section, negated) == "required" else _INVERSE[op]
         for lab in group:
             analyte = lab.id_
             if analyte not in found:
@@ -137,6 +143,18 @@ def _criterion(
                     span=(group[0].start_char, end_char),
                 )
     return list(found.values())
+
+
+def _stated_as_required(doc: Doc, cues: Cues, lab: Span, comparator: Span) -> bool | None:
+    """None unless a modal between the analyte and its comparator states the threshold as required, in either
+    section ("Pre-existing bone marrow compromise: platelets must be greater than 70,000" among exclusion criteria);
+    then whether a negation after the modal turns it round ("Creatinine must not be > 1.4 mg/dl"). Not a modal in
+    a parenthesis that defines what is excluded ("abnormal liver function tests as determined by serum albumin (must
+    be < 2.5 g/dL)")."""
+    modals = cues.in_clause(("modal",), lab.end, comparator.start)
+    if not modals or any(t.text == "(" for t in doc[lab.end : modals[0].start]):
+        return None
+    return bool(cues.in_clause(("negation_forward",), modals[0].end, comparator.start))
 
 
 def _negated(doc: Doc, cues: Cues, lab: Span, end_char: int, section: str) -> bool:

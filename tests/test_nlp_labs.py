@@ -165,3 +165,20 @@ def test_glycosylated_hemoglobin_is_hba1c_not_hemoglobin():
     assert labs("Exclusion", "Diabetes with glycosylated hemoglobin greater than 10%") == [
         ("hba1c", "<=", 10.0, "%", False)
     ]
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Pre-existing bone marrow compromise: white blood cell count must be greater than 2000 mm(3), platelets must "
+         "be greater than 70,000 mm(3).",
+         [("wbc", ">", 2000.0, None, False), ("platelets", ">", 70000.0, None, False)]),
+        ("Creatinine clearance must be greater than 50 cc/min.", [("creatinine_clearance", ">", 50.0, None, False)]),
+        ("Creatinine must not be >1.4 mg/dl in females.", [("creatinine", "<=", 1.4, "mg/dl", False)]),
+        ("Abnormal liver function tests as determined by serum albumin (must be < 2.5 g/dL).",
+         [("albumin", ">=", 2.5, "g/dL", False)]),
+    ],
+)
+def test_an_exclusion_threshold_stated_with_a_modal_is_the_requirement(line, expected):
+    """ "must not be" states the inverse; a modal in a parenthesis defines what is excluded."""
+    assert labs("Exclusion", line) == expected
