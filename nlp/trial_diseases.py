@@ -44,7 +44,10 @@ MAX_EXCLUSION_WORDS words and MAX_EXCLUSION_CHARS characters), or such an inclus
 words among them name an infection by its test: "Presence of anti-HIV or anti-HCV with HCV RNA in serum"). In a
 criterion holding a lab threshold, the words before an "or" whose alternatives are labs only are read so too ("No
 diabetes mellitus or fasting glucose >= 120 mg/dl" excludes diabetes mellitus; the lab is read by `nlp.labs`),
-unless a disease is named after it (the threshold may qualify both). Any other word
+unless a disease is named after it (the threshold may qualify both) or, among inclusion criteria, the lab is an item
+of its own after an "OR" ("No history of cardiac disease OR Left ventricular ejection fraction greater than 50%").
+A broad term that introduces kinds of it names their kind and is not excluded ("Known infection with HIV, hepatitis
+B, or hepatitis C"). Any other word
 ("uncontrolled", "severe", "within 5 years", "other", "except", a number) leaves the criterion unread: it excludes the
 disease only in some form or time. So do two disease names side by side ("AIDS dementia", "HIV encephalopathy"): they
 name one condition the vocabulary lacks, narrower than either.
@@ -77,6 +80,7 @@ MAX_EXCLUSION_CHARS = 100  # the same, tested first (the longest read in the sha
 _WORD = re.compile(r"\w+")
 _FOLLOWING = re.compile(r"(?::|\bfollowing)\W*$", re.I)
 _ARTICLES = re.compile(r"^\W*(?:(?:the|of)\W+)*", re.I)
+_INTRODUCES = re.compile(r"s?\s*(?:with|such as|including|e\.g\.|:)", re.I)
 _OR = re.compile(r"\s*,?\s+(?:and/)?or\s+", re.I)
 
 
@@ -331,17 +335,31 @@ def _named_only(text: str, section: str) -> list[diseases.TermMatch]:
     return matches
 
 
-def _before_a_lab(text: str) -> list[str]:
+def _before_a_lab(text: str, section: str) -> list[str]:
     """The openings of a criterion holding a lab threshold that end before an "or" whose alternatives are labs only
     ("No diabetes mellitus or fasting glucose >= 120 mg/dl" -> "No diabetes mellitus"), the longest first: the
     diseases named before such an "or" are excluded whatever the value. Not when a disease is named after it
-    ("Diabetes mellitus or glucose intolerance with fasting glucose > 126": the threshold may qualify both)."""
+    ("Diabetes mellitus or glucose intolerance with fasting glucose > 126": the threshold may qualify both), nor,
+    among inclusion criteria, after an "OR" or before a capitalised word: there the lab is an item of its own that
+    the patient may meet instead ("No history of cardiac disease OR Left ventricular ejection fraction greater than
+    50%")."""
     found = []
     for alternative in reversed(list(_OR.finditer(text))):
         if diseases.map_condition(text[alternative.end():]):
             break
+        if section == "inclusion" and ("OR" in alternative.group() or text[alternative.end():][:1].isupper()):
+            continue
         found.append(text[:alternative.start()])
     return found
+
+
+def _narrowest(text: str, matches: list[diseases.TermMatch]) -> list[diseases.TermMatch]:
+    """The matches but a broad term that introduces kinds of it named after it ("Known infection with HIV, hepatitis
+    B, or hepatitis C" excludes these infections, not every infection); a broad term listed beside a kind of it
+    ("heart disease or coronary artery disease") is kept."""
+    return [m for m in matches
+            if not (_INTRODUCES.match(text, m.end)
+                    and any(o.start >= m.end and diseases.is_within(o.id, m.id) for o in matches if o.id != m.id))]
 
 
 def _excluded(criteria: list[Criterion], decided: list[DiseaseTerm]) -> list[DiseaseTerm]:
@@ -353,9 +371,10 @@ def _excluded(criteria: list[Criterion], decided: list[DiseaseTerm]) -> list[Dis
             exceptions_in = criterion.section
         if exceptions_in == criterion.section:
             continue
-        readings = [criterion.text, *(_before_a_lab(criterion.text) if "lab" in criterion.kinds else [])]
+        readings = [criterion.text, *(_before_a_lab(criterion.text, criterion.section) if "lab" in criterion.kinds
+                                      else [])]
         named = next((read for text in readings if (read := _named_only(text, criterion.section))), [])
-        for match in named:
+        for match in _narrowest(criterion.text, named):
             if diseases.is_basket(match.id) or any(diseases.is_within(t.id, match.id) for t in decided):
                 continue
             found.append(DiseaseTerm(id=match.id, name=match.name, source="sentence", text=match.text,

@@ -208,8 +208,8 @@ def test_an_inclusion_criterion_opening_with_no_excludes_the_diseases_it_names()
         "diabetes mellitus @0", "asthma @0"]
 
 
-def excluded_with_kinds(section: str, text: str, kinds: list[str]) -> list[str]:
-    study = {"protocolSection": {"conditionsModule": {"conditions": ["Heart Failure"]}}}
+def excluded_with_kinds(section: str, text: str, kinds: list[str], condition: str = "Heart Failure") -> list[str]:
+    study = {"protocolSection": {"conditionsModule": {"conditions": [condition]}}}
     read = [Criterion(section=section, text=text, span=(0, len(text)), kinds=kinds)]
     return [t.name for t in trial_diseases(study, read).excluded]
 
@@ -223,6 +223,14 @@ def excluded_with_kinds(section: str, text: str, kinds: list[str]) -> list[str]:
 def test_a_disease_given_as_an_alternative_to_a_lab_threshold_is_excluded(section, text, names):
     """The lab is read as a lab; the disease before "or" is excluded whatever the value."""
     assert excluded_with_kinds(section, text, ["lab"]) == names
+
+
+def test_an_inclusion_item_offering_a_lab_threshold_as_an_alternative_excludes_nothing():
+    """ "No history of cardiac disease OR Left ventricular ejection fraction greater than 50%": either is enough, so
+    cardiac disease with a good ejection fraction is eligible."""
+    text = ("No history of cardiac disease OR Left ventricular ejection fraction greater than 50% by MUGA or "
+            "echocardiogram")
+    assert excluded_with_kinds("inclusion", text, ["lab"], condition="Breast Cancer") == []
 
 
 @pytest.mark.parametrize("text", [
@@ -259,6 +267,14 @@ def test_two_disease_names_side_by_side_name_a_narrower_condition_and_are_not_re
     assert excluded(("exclusion", "Evidence of AIDS dementia."), ("exclusion", "HIV encephalopathy")) == []
     assert excluded(("exclusion", "HIV or dementia")) == [
         "human immunodeficiency virus infectious disease @0", "dementia @0"]
+
+
+def test_a_broad_term_introducing_kinds_of_it_is_not_excluded_but_one_listed_beside_them_is():
+    """ "Known infection with HIV, hepatitis B, or hepatitis C" excludes these infections, not every infection."""
+    assert excluded(("exclusion", "Known infection with HIV, hepatitis B, or hepatitis C")) == [
+        "human immunodeficiency virus infectious disease @0", "hepatitis B @0", "hepatitis C @0"]
+    assert excluded(("exclusion", "History of heart disease or coronary artery disease")) == [
+        "heart disease @0", "coronary artery disease @0"]
 
 
 def test_generic_terms_and_terms_the_trials_own_disease_lies_in_are_never_excluded():
