@@ -112,6 +112,8 @@ def _criterion(
     lab_starts = [lab.start for lab in labs]  # labs and comparators come in text order: search, never scan
     comparator_starts = [c.start for c, _op in comparators]
     for group in _groups(doc, text, labs):
+        if all(lab.id_ in found for lab in group):
+            continue  # only an analyte's first threshold is kept: reading the others would cost, not change, anything
         end = group[-1].end
         following = bisect_left(lab_starts, end)
         stop = min(lab_starts[following] if following < len(labs) else criterion.end, end + COMPARATOR_REACH,

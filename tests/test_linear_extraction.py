@@ -10,6 +10,7 @@ from nlp import labs
 from nlp.chunks import MAX_CHUNK_CHARS, tokenize
 from nlp.extract import extract_text
 from nlp.pipeline import get_nlp, make_doc_text
+from nlp.polarity import cue_finder
 from nlp.sections import MAX_CRITERION_CHARS, criteria_offsets, split_criteria
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "eligibility-texts.jsonl"
@@ -71,9 +72,10 @@ def test_a_repeated_lab_list_reads_each_entity_a_bounded_number_of_times():
         found = [e for e in doc.ents if e.label_ == "LAB"]
         comparators = [e for e in doc.ents if e.label_ == "COMPARATOR"]
         _Counting.reads = 0
+        cues = cue_finder(get_nlp()).find(doc[criterion.start : criterion.end])
         counted = labs._criterion(doc, doc.text, 0, criterion, [_Counting(e) for e in found],
-                                  [_Counting(e) for e in comparators])
-        assert counted == labs._criterion(doc, doc.text, 0, criterion, found, comparators)
+                                  [_Counting(e) for e in comparators], cues)
+        assert counted == labs._criterion(doc, doc.text, 0, criterion, found, comparators, cues)
         assert [(lab.analyte, lab.value) for lab in counted] == [("anc", 1.5), ("platelets", 100000.0)]
         reads[units] = _Counting.reads
     assert reads[400] < 5 * reads[100]
