@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+from nlp.extract import extract_text
 from search.backends import open_backend
 from search.models import IndexDocument
 from search.patient import parse_patient
@@ -170,3 +171,23 @@ def test_a_negative_gene_family_makes_a_fusion_group_not_met(trials):
     who = parse_patient({"conditions": ["colorectal adenocarcinoma"], "biomarkers": [
         {"gene": "NTRK", "status": "negative"}]})
     assert set(statuses(trials["NCT02576431"], who)) == {"not_met"}
+
+
+# -- a fusion driver positive "by FISH or IHC": ALK fusion or ALK expression, one group ---------------------
+
+def fish_or_ihc(trials) -> IndexDocument:
+    """The ALK-fusion trial with its ALK facts replaced by what "ALK positive by FISH or IHC" extracts to."""
+    doc = trials[COLUMNS["requires ALK fusion"][0]]
+    found = extract_text("Inclusion Criteria:\n* ALK positive by FISH or IHC").biomarkers
+    return doc.model_copy(update={"facts": doc.facts.model_copy(update={"biomarkers": found, "uncertain": []})})
+
+
+@pytest.mark.parametrize(("marker", "expected"), [
+    ({"gene": "ALK", "alteration": "fusion"}, "met"),
+    ({"gene": "ALK", "alteration": "expression"}, "met"),
+    ({"gene": "ALK-positive"}, "unknown"),
+    ({"gene": "ALK", "alteration": "mutation"}, "unknown"),
+])
+def test_a_fish_or_ihc_positivity_is_met_by_either_kind(trials, marker, expected):
+    who = parse_patient({"conditions": ["lung adenocarcinoma"], "biomarkers": [marker]})
+    assert statuses(fish_or_ihc(trials), who) == [expected]

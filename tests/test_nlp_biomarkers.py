@@ -180,9 +180,31 @@ def test_ihc_and_fish_results_refine_positive_status():
     }
 
 
-@pytest.mark.parametrize("method", ["FISH", "IHC"])
-def test_tested_positivity_of_a_fusion_driver_means_fusion(method):
+@pytest.mark.parametrize("method", ["FISH", "fluorescence in situ hybridization"])
+def test_in_situ_positivity_of_a_fusion_driver_means_fusion(method):
     assert triples(inclusion(f"ALK-positive NSCLC by {method}")) == {("ALK", "fusion", "required")}
+
+
+@pytest.mark.parametrize("line", ["ROS1-positive NSCLC by IHC", "ROS1 positive by immunohistochemistry"])
+def test_ihc_positivity_of_a_fusion_driver_means_expression(line):
+    assert triples(inclusion(line)) == {("ROS1", "expression", "required")}
+
+
+@pytest.mark.parametrize("line", ["ALK positive by FISH or IHC", "NSCLC that is ALK-positive by IHC or by FISH"])
+def test_fish_or_ihc_positivity_of_a_fusion_driver_is_fusion_or_expression(line):
+    found = facts(inclusion(line))
+    assert {(b.gene, b.alteration, b.polarity) for b in found} == {
+        ("ALK", "fusion", "required"),
+        ("ALK", "expression", "required"),
+    }
+    assert len({b.any_of for b in found}) == 1 and found[0].any_of is not None
+
+
+def test_an_excluded_fish_or_ihc_positivity_excludes_both_kinds():
+    assert triples(exclusion("Tumour positive for ROS1 by FISH or IHC")) == {
+        ("ROS1", "fusion", "excluded"),
+        ("ROS1", "expression", "excluded"),
+    }
 
 
 def test_positive_status_without_method_is_any():

@@ -8,7 +8,8 @@
 Polarity is the section's, flipped by a negating cue or a negative status ("HER2-negative"); alternatives
 (a family, genes joined by "or", methods that each suffice) share one `any_of` group when required. A positive
 test reads as the alteration its method measures (IHC → expression, ISH/FISH → amplification, or the fusion of
-a fusion driver); a bare "positive" as the gene's `status_alteration` (expression for ER) or `any`.
+a fusion driver: "ALK positive by FISH or IHC" is ALK fusion or ALK expression); a bare "positive" as the gene's
+`status_alteration` (expression for ER) or `any`.
 """
 
 from __future__ import annotations
@@ -47,14 +48,10 @@ def _method_alterations(ev: Evidence, alterations: list[str], methods: set[str])
 
 def _gene_alterations(gene: str, alterations: list[str], method_alts: list[str], wild_type: bool) -> list[str]:
     """The alterations one gene of the group is stated to have."""
-    # a positive FISH or IHC of a fusion driver (ALK, ROS1, NTRK) means the fusion; copy numbers do not
-    tested = vocabulary().ish_alteration.get(gene, "")
-    gene_methods = list(
-        dict.fromkeys(
-            tested if tested and alt in ("ish", "expression") else "amplification" if alt == "ish" else alt
-            for alt in method_alts
-        )
-    )
+    # a positive FISH of a fusion driver (ALK, ROS1, NTRK) means the fusion, of another gene the amplification;
+    # IHC measures the protein (expression) whatever the gene
+    in_situ = vocabulary().ish_alteration.get(gene, "amplification")
+    gene_methods = list(dict.fromkeys(in_situ if alt == "ish" else alt for alt in method_alts))
     if alterations:
         return alterations + [a for a in gene_methods if a not in alterations]
     if wild_type:
