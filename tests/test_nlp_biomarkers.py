@@ -1324,3 +1324,22 @@ def test_a_run_in_sub_header_label_starts_a_new_clause_in_flattened_pdq_text():
         " Hormone receptor status: Estrogen receptor positive\n\nPATIENT CHARACTERISTICS: Age: 18 and over"
     )
     assert {(b.gene, b.polarity) for b in facts(text)} == {("ESR1", "required")}
+
+
+def test_a_stated_rearrangement_positive_by_fish_or_ihc_is_fusion_or_expression():
+    found = facts(inclusion("NSCLC with an ALK rearrangement defined as positive by FISH or positive by IHC"))
+    assert {(b.gene, b.alteration) for b in found} == {("ALK", "fusion"), ("ALK", "expression")}
+    assert len({b.any_of for b in found}) == 1 and found[0].any_of is not None
+
+
+@pytest.mark.parametrize("gene", ["FGFR2", "ROS1"])
+def test_a_stated_fusion_positive_by_fish_stays_the_fusion(gene):
+    assert triples(inclusion(f"{gene} fusion positive by FISH")) == {(gene, "fusion", "required")}
+
+
+def test_a_ratio_beside_a_stated_fusion_adds_no_amplification():
+    line = (
+        "Ph positive CML, developing imatinib resistance (loss of molecular remission defined as at least a 1 log"
+        " increase in the BCR-ABL/ABL ratio, in 2 time points at least 1 month apart)"
+    )
+    assert "amplification" not in {b.alteration for b in facts(inclusion(line))}

@@ -41,16 +41,18 @@ def _method_alterations(ev: Evidence, alterations: list[str], methods: set[str])
     """What the criterion's methods measure, when the evidence is a positive result they can refine."""
     if ev.negative or ev.wild_type or not (ev.positive or alterations):
         return []
-    if not set(alterations) <= {"amplification", "expression"}:
+    if not set(alterations) <= {"amplification", "expression", "fusion"}:
         return []
-    return [alt for kind, alt in METHODS if kind in methods]
+    # a stated fusion is refined by in-situ or IHC tests ("rearrangement by FISH or IHC"), never by a copy count
+    counted = "fusion" not in alterations
+    return [alt for kind, alt in METHODS if kind in methods and (counted or alt != "amplification")]
 
 
 def _gene_alterations(gene: str, alterations: list[str], method_alts: list[str], wild_type: bool) -> list[str]:
     """The alterations one gene of the group is stated to have."""
-    # a positive FISH of a fusion driver (ALK, ROS1, NTRK) means the fusion, of another gene the amplification;
-    # IHC measures the protein (expression) whatever the gene
-    in_situ = vocabulary().ish_alteration.get(gene, "amplification")
+    # a positive FISH of a stated fusion or of a fusion driver (ALK, ROS1, NTRK) means the fusion, of another
+    # gene the amplification; IHC measures the protein (expression) whatever the gene
+    in_situ = "fusion" if "fusion" in alterations else vocabulary().ish_alteration.get(gene, "amplification")
     gene_methods = list(dict.fromkeys(in_situ if alt == "ish" else alt for alt in method_alts))
     if alterations:
         return alterations + [a for a in gene_methods if a not in alterations]
