@@ -1343,3 +1343,20 @@ def test_a_ratio_beside_a_stated_fusion_adds_no_amplification():
         " increase in the BCR-ABL/ABL ratio, in 2 time points at least 1 month apart)"
     )
     assert "amplification" not in {b.alteration for b in facts(inclusion(line))}
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("NSCLC that is ALK-positive as assessed by the approved Ventana immunohistochemistry test", {"expression"}),
+        ("ROS1 positivity must be determined by a validated fluorescence in situ hybridization test", {"fusion"}),
+        ("HER2 positivity must be documented by fluorescence in situ hybridization (FISH)", {"amplification"}),
+    ],
+)
+def test_a_positive_result_reads_the_method_a_by_phrase_names(line, expected):
+    assert {b.alteration for b in facts(inclusion(line))} == expected
+
+
+def test_a_method_listed_beside_an_amplification_is_not_read_through_a_by_phrase():
+    line = "NTRK1 gene amplification identified through molecular assays (such as IHC or NGS)"
+    assert triples(inclusion(line)) == {("NTRK1", "amplification", "required")}

@@ -35,6 +35,7 @@ from nlp.biomarkers.words import (
     COPULAS,
     FILLERS,
     LEFT_FILLERS,
+    METHOD_PREPOSITIONS,
     STATUS_KINDS,
     STATUS_WORDS,
     THRESHOLD_CHANGES,
@@ -47,6 +48,7 @@ from nlp.vocab import Variant, vocabulary
 MAX_RIGHT = 12  # tokens after a gene group read for its evidence
 MAX_LEFT = 6  # tokens before a gene group read for its evidence
 METHOD_REACH = 5  # tokens either side of a method word ("IHC") where a result makes the method one the criterion reads
+ASSESSED_REACH = 10  # tokens from a positive result to the method a "by" or "using" names ("positive as assessed by")
 MAX_ASIDE = 12  # tokens past the reading's limit a parenthetical gloss may run to its closing bracket
 HEADER_NOUN_WORDS = 2  # words naming the listed things between "of the following" and its colon ("tumour antigens:")
 _JOINED_METHOD = 7  # words between two method words joined by "or"
@@ -63,6 +65,7 @@ _LOWER_BOUND_IDS = {">=", ">"}  # COMPARATOR ids a share above which reads posit
 _OFFERING = {"or", "and/or", "/"}  # between two named variants: one of them is asked
 _LEFT_SKIPPED = LEFT_FILLERS | (FILLERS - {",", ")"})
 _MARKERS = ("GENE", "GENE_FAMILY", "VARIANT")
+_ASSESSED_BREAKS = frozenset({",", ";", ":", "(", ")", "."})
 
 
 @dataclass
@@ -128,7 +131,7 @@ def active_methods(doc: Doc, cues: Cues, labels: dict[int, Span]) -> set[str]:
     for cue in cues.items:
         if not cue.kind.startswith("method_") or cue.kind in active or cues.clause(cue.start) in insufficient:
             continue  # "overexpression by IHC will not be sufficient": a method whose result does not qualify
-        if doc[cue.end - 1].text.endswith("+"):  # "FISH+", "ISH+": the method's form carries its positive result
+        if doc[cue.end - 1].text.endswith("+") or _assessed_by(doc, cues, cue):  # "FISH+", "positive by the IHC test"
             active.add(cue.kind)
             continue
         lo, hi = max(cues.span.start, cue.start - METHOD_REACH), min(cues.span.end, cue.end + METHOD_REACH)
@@ -147,6 +150,17 @@ def active_methods(doc: Doc, cues: Cues, labels: dict[int, Span]) -> set[str]:
             if any("or" in (t.lower_ for t in doc[min(c.end, cue.end) : max(c.start, cue.start)]) for c in joined):
                 active.add(cue.kind)
     return active
+
+
+def _assessed_by(doc: Doc, cues: Cues, cue: Cue) -> bool:
+    """A positive result that a "by" or "using" phrase says the method gave, a few words before it ("positive as
+    assessed by the CFDA approved immunohistochemistry (IHC) test", "ALK positivity must have been determined by a
+    validated fluorescence in situ hybridization"); no punctuation or conjunction between them."""
+    for end in range(cue.start, max(cues.span.start, cue.start - ASSESSED_REACH), -1):
+        if cues.ending_at(end, "positive") is not None:
+            between = {t.lower_ for t in doc[end : cue.start]}
+            return bool(between & METHOD_PREPOSITIONS) and not between & (_ASSESSED_BREAKS | CONJUNCTIONS)
+    return False
 
 
 def clause_methods(cues: Cues, labels: dict[int, Span], group: Group, methods: set[str]) -> set[str]:

@@ -19,7 +19,8 @@ phase"), `list_closer` (words of an item of a list that names no alternative of 
 example, L858R or T790M)"), `threshold_gene` (markers whose status a share of stained cells or a receptor
 content states: the hormone receptors, not a proliferation index such as Ki-67), `threshold_unit` (the unit of that
 share or content after the marker: "%", "fmol": "ER ≥ 10%", "PgR at least 10 fmol/mg"), `threshold_change` (after
-such a threshold it measures a change, not a marker: "PR (≥ 50% reduction in tumour burden)", a partial response).
+such a threshold it measures a change, not a marker: "PR (≥ 50% reduction in tumour burden)", a partial response),
+`method_preposition` (between a positive result and the test that gave it: "positive as assessed by the ... IHC test").
 Status words ("positive", "negative", "wild-type") come from the cue list, `nlp/vocab/cues.jsonl`.
 """
 
@@ -62,6 +63,7 @@ LIST_CLOSERS = _kind("list_closer")
 THRESHOLD_GENES = _kind("threshold_gene")
 THRESHOLD_UNITS = _kind("threshold_unit")
 THRESHOLD_CHANGES = _kind("threshold_change")
+METHOD_PREPOSITIONS = _kind("method_preposition")
 BRACKETS = frozenset({"(", ")", "[", "]"})
 STATUS_KINDS = ("positive", "negative", "wild_type")
 STATUS_WORDS = {
