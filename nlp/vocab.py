@@ -160,11 +160,13 @@ def normalize_gene(text: str) -> list[GeneRef]:
 
 def positive_alteration(gene: str, method: str | None = None) -> str:
     """The alteration a positive (or negative) result for HGNC `gene` speaks of, as the extractor reads it:
-    ESR1 → expression (a receptor), ERBB2 → any; by "ihc" ERBB2 → expression and ALK → fusion; by "ish"
+    ESR1 → expression (a receptor), ERBB2 → any; by "ihc" expression whatever the gene (ERBB2, ALK); by "ish"
     (FISH, ISH) ERBB2 → amplification and ALK → fusion."""
     vocab = vocabulary()
-    if method in ("ihc", "ish"):
-        return vocab.ish_alteration.get(gene) or ("expression" if method == "ihc" else "amplification")
+    if method == "ihc":
+        return "expression"
+    if method == "ish":
+        return vocab.ish_alteration.get(gene, "amplification")
     return vocab.status_alteration.get(gene, "any")
 
 

@@ -8,10 +8,10 @@ Gene aliases go through `nlp.vocab.normalize_gene` (HER2 -> ERBB2, TRKA -> NTRK1
 fusion); alteration, result, sex, CNS and outcome synonyms come from `patient_terms.json`. A biomarker is
 positive unless its `status` (or a result word: "negative", "wild-type", "HER2-negative") says negative; its
 alteration is "any" (kind unknown) unless given. "positive"/"negative" as words mean expression for receptors
-read by IHC (ER, PR, PD-L1) and any kind otherwise; "positive by IHC" means expression (fusion for ALK, as
-the extractor reads trials). `tested_genes` lists the genes the patient's tests covered (families and
-aliases expand: NTRK -> NTRK1-3). Every problem raises `PatientError("<field>: <what is wrong>")`, naming
-the field so the user can fix it.
+read by IHC (ER, PR, PD-L1) and any kind otherwise; "positive by IHC" means expression for every gene, "FISH
+positive" amplification (fusion for ALK), as the extractor reads trials. `tested_genes` lists the genes the
+patient's tests covered (families and aliases expand: NTRK -> NTRK1-3). Every problem raises
+`PatientError("<field>: <what is wrong>")`, naming the field so the user can fix it.
 """
 
 from __future__ import annotations

@@ -187,7 +187,15 @@ def fish_or_ihc(trials) -> IndexDocument:
     ({"gene": "ALK", "alteration": "expression"}, "met"),
     ({"gene": "ALK-positive"}, "unknown"),
     ({"gene": "ALK", "alteration": "mutation"}, "unknown"),
+    ({"gene": "ALK", "alteration": "positive by IHC"}, "met"),
 ])
 def test_a_fish_or_ihc_positivity_is_met_by_either_kind(trials, marker, expected):
     who = parse_patient({"conditions": ["lung adenocarcinoma"], "biomarkers": [marker]})
     assert statuses(fish_or_ihc(trials), who) == [expected]
+
+
+def test_an_ihc_positive_patient_leaves_a_stated_alk_fusion_open(trials):
+    doc = only(trials[COLUMNS["requires ALK fusion"][0]], "ALK", "fusion", "required")
+    who = parse_patient({"conditions": ["lung adenocarcinoma"], "biomarkers": [
+        {"gene": "ALK", "alteration": "positive by IHC"}]})
+    assert statuses(doc, who) == ["unknown"]

@@ -56,7 +56,7 @@ def test_lower_case_alias_resolves_when_unambiguous():
 
 @pytest.mark.parametrize(("gene", "method", "alteration"), [
     ("ESR1", None, "expression"), ("PGR", None, "expression"), ("ERBB2", None, "any"), ("ALK", None, "any"),
-    ("ERBB2", "ihc", "expression"), ("ALK", "ihc", "fusion"), ("ERBB2", "ish", "amplification"),
+    ("ERBB2", "ihc", "expression"), ("ALK", "ihc", "expression"), ("ERBB2", "ish", "amplification"),
     ("ROS1", "ish", "fusion"), ("BRCA1", None, "mutation"), ("BRCA2", None, "mutation"),
 ])
 def test_a_positive_result_speaks_of_the_alteration_its_gene_and_method_imply(gene, method, alteration):

@@ -72,6 +72,7 @@ def test_a_result_word_glued_to_the_gene_is_read(gene, expected):
     ("ER", "positive", "expression"), ("PR", "positive", "expression"), ("PD-L1", "positive", "expression"),
     ("HER2", "positive", "any"), ("ALK", "positive", "any"),
     ("HER2", "positive by IHC", "expression"), ("HER2", "FISH positive", "amplification"),
+    ("ALK", "positive by IHC", "expression"), ("ROS1", "FISH positive", "fusion"),
 ])
 def test_positive_means_expression_only_for_receptors_read_by_ihc(gene, alteration, kind):
     assert marker(gene=gene, alteration=alteration).alteration == kind
