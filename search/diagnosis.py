@@ -166,7 +166,10 @@ def rests_on_primary(doc: IndexDocument, found: Sequence[Diagnosis], verdict: Cr
     the form put it first), gives `doc` the diagnosis `verdict` all of `found` gave: a trial for the lung cancer of a
     patient with lung cancer and hypertension, not one for the hypertension."""
     primary = next((d for d in found if d.ids), None)
-    return primary is not None and diagnosis_verdict(doc, [primary]).status == verdict.status
+    if primary is None:
+        return False
+    # one condition: `verdict` is already its verdict (no second judgement on the hot path)
+    return len(found) == 1 or diagnosis_verdict(doc, [primary]).status == verdict.status
 
 
 def _family_verdict(doc: IndexDocument, mapped: Sequence[Diagnosis]) -> CriterionVerdict | None:
