@@ -11,6 +11,7 @@
     .venv/bin/python bench/own_gold_select.py --set dev-f     # the 25 trials of the tuning set of ids ending in 8
     .venv/bin/python bench/own_gold_select.py --set held-c    # the 40 trials of the third held-out set
     .venv/bin/python bench/own_gold_select.py --set dev-g     # the 40 trials of the sixth tuning set
+    .venv/bin/python bench/own_gold_select.py --set dev-h     # the 40 trials of the seventh tuning set
 
 `--set held` (the default) draws the held-out set `bench/own_gold.jsonl`, `--set dev` the tuning set
 `bench/own_dev.jsonl` (`DEV` below).
@@ -78,6 +79,12 @@ in 2 (the last digit no own set had drawn) with `random.Random(202)`, outside th
 naming a marker when the pool allows. The pool (222 PDQ, 55 other legacy, 5 API v2 records and 234 corpus texts)
 holds 11, 2, 0 and 33 marker trials, so the draw is 11 legacy PDQ, 4 other legacy, 2 API v2 and 23 corpus texts,
 9, 2, 0 and 21 of them naming a marker.
+The seventh tuning set (`--set dev-h`, `bench/own_dev_h.jsonl`) is drawn as the sixth is, with every digit drawn
+before: ids ending in 4 again (no held-out set's ids end in 4) with `random.Random(414)`, outside the shared gold sets
+and every own set (`DEV_H_APART`, the fifth tuning set's trials among them): 40 cancer trials, 10 per layout, 32
+naming a marker when the pool allows. The pool (202 PDQ, 61 other legacy, 5 API v2 records and 182 corpus texts)
+holds 9, 4, 0 and 22 marker trials, so the draw is 10 legacy PDQ, 6 other legacy, 2 API v2 and 22 corpus texts, 8, 4,
+0 and 20 of them naming a marker.
 """
 
 from __future__ import annotations
@@ -153,6 +160,11 @@ HELD_C = Draw("6", 606, {"api-v2": 10, "corpus": 10, "legacy-pdq": 10, "legacy-o
 DEV_G_APART = (*HELD_C_APART, ROOT / "bench" / "own_dev_e.jsonl")
 DEV_G = Draw("2", 202, {"api-v2": 10, "corpus": 10, "legacy-pdq": 10, "legacy-other": 10}, corpus=True, markers=32,
              apart_from=DEV_G_APART)
+# The seventh tuning set: every digit has been drawn, so it draws ids ending in 4 again (a tuning digit: no held-out
+# set's ids end in 4) with another seed, apart from every own set, the fifth tuning set's trials among them.
+DEV_H_APART = (*DEV_G_APART, ROOT / "bench" / "own_dev_g.jsonl")
+DEV_H = Draw("4", 414, {"api-v2": 10, "corpus": 10, "legacy-pdq": 10, "legacy-other": 10}, corpus=True, markers=32,
+             apart_from=DEV_H_APART)
 DRAWS = {
     "held": HELD,
     "dev": DEV,
@@ -164,6 +176,7 @@ DRAWS = {
     "dev-f": DEV_F,
     "held-c": HELD_C,
     "dev-g": DEV_G,
+    "dev-h": DEV_H,
 }
 DEV_B_SIZE = 25
 
