@@ -63,3 +63,16 @@ def phrase_regex(phrases: list[str]) -> str:
     """A regex alternation of `phrases` (longest first), spaces matching any run of whitespace."""
     ordered = sorted(set(phrases), key=len, reverse=True)
     return "|".join(r"\s*".join(re.escape(word) for word in p.split()) for p in ordered)
+
+
+def phrase_regex_by_first_letter(phrases: list[str]) -> str:
+    """`phrase_regex(phrases)` with the phrases grouped behind the letter or digit they open with, longest first
+    within each group ("a(?:nn\\s*arbor|jcc)|f(?:igo)"), for a case-sensitive regex: at each position the regex
+    engine tries the one group of the character there instead of every phrase, and a phrase matches where it did
+    (no phrase of another group can match there). Quicker to search a long text with when the phrases are many."""
+    groups: dict[str, list[str]] = {}
+    for phrase in sorted(set(phrases), key=lambda p: (-len(p), p)):
+        if not phrase[:1].isalnum():
+            raise ValueError(f"phrase {phrase!r} must open with a letter or digit to be grouped by it")
+        groups.setdefault(phrase[0], []).append(phrase_regex([phrase])[1:])
+    return "|".join(f"{first}(?:{'|'.join(rests)})" for first, rests in sorted(groups.items()))

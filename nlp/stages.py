@@ -46,7 +46,7 @@ from nlp.disease_scales import NO_BEFORE, sentence_start
 from nlp.diseases import is_cancer, is_within, map_condition
 from nlp.models import CancerStage, TrialCriteria
 from nlp.polarity import DocContext, cue_finder, doc_context, polarity
-from nlp.resources import phrase_regex, read_vocab
+from nlp.resources import phrase_regex, phrase_regex_by_first_letter, read_vocab
 from nlp.sections import CriterionOffsets, add_kind
 
 Interval = tuple[int, int]
@@ -154,7 +154,9 @@ def _grammar() -> _Grammar:
                for kind, r in context_rows.items() if kind not in ("numeral_only", "subgroup_modal")}
     numeral_only = re.compile(rf"(?<!\w)(?:{phrase_regex(context_rows['numeral_only']['words'])})", re.I)
     system_after = re.compile(rf"(?<!\w)(?:{system})(?!\w)", re.I)
-    lower = phrase_regex([n.lower() for r in rows for n in r["names"]]).replace(r"\-", r"[\s-]*")
+    # grouped by first letter: these two are searched in every whole text, where trying each name at each position
+    # costs the most
+    lower = phrase_regex_by_first_letter([n.lower() for r in rows for n in r["names"]]).replace(r"\-", r"[\s-]*")
     system_lower = re.compile(rf"(?<!\w)(?:{lower})(?!\w)")
     system_begun = re.compile(rf"(?<!\w)(?:{lower})")
     return _Grammar(mention, system_after, system_lower, system_begun, systems, names, context, numeral_only)

@@ -344,3 +344,33 @@ def test_registry_condition_stages_do_not_limit_a_patient_with_another_cancer():
     doc = _registry_trial(["Stage IV Melanoma"], "Histologically confirmed melanoma or other malignancies")
     assert _stage_verdicts(doc, stage="IIIA", conditions=["non-small cell lung cancer"]) == []
     assert [v[0] for v in _stage_verdicts(doc, stage="IIIA", conditions=["melanoma"])] == ["not_met"]
+
+
+_SYSTEM_TEXTS = [
+    "FIGO stage IIIB-IVA cervical cancer", "modified Ann Arbor stage III", "Durie-Salmon stage II or III myeloma",
+    "per the revised  International Staging System", "r-iss 2", "Rai stage III/IV", "AJCC/UICC 8th edition",
+    "tissue sample", "Rain or shine", "ajccx", "xajcc", "no system here", "Salmon\n    Durie stage I",
+    "Masaoka-Koga stage II thymoma", "riss", "International Federation of Gynecology and Obstetrics",
+]
+
+
+@pytest.mark.parametrize("text", _SYSTEM_TEXTS)
+def test_system_names_grouped_by_first_letter_match_as_the_plain_alternation(text):
+    import re
+
+    from nlp.resources import phrase_regex, phrase_regex_by_first_letter, read_vocab
+
+    names = [n.lower() for row in read_vocab("cancer_stages.jsonl") for n in row["names"]]
+    plain = re.compile(rf"(?<!\w)(?:{phrase_regex(names)})")
+    grouped = re.compile(rf"(?<!\w)(?:{phrase_regex_by_first_letter(names)})")
+    for found, expected in zip(grouped.finditer(text.lower()), plain.finditer(text.lower()), strict=True):
+        assert found.span() == expected.span()
+
+
+def test_phrases_are_grouped_behind_their_first_letter_longest_first():
+    from nlp.resources import phrase_regex_by_first_letter
+
+    assert phrase_regex_by_first_letter(["figo", "ann arbor", "ajcc", "ajcc tnm"]) == \
+        r"a(?:nn\s*arbor|jcc\s*tnm|jcc)|f(?:igo)"
+    with pytest.raises(ValueError, match="'-pre' .* letter or digit"):
+        phrase_regex_by_first_letter(["-pre"])
