@@ -1360,3 +1360,27 @@ def test_a_positive_result_reads_the_method_a_by_phrase_names(line, expected):
 def test_a_method_listed_beside_an_amplification_is_not_read_through_a_by_phrase():
     line = "NTRK1 gene amplification identified through molecular assays (such as IHC or NGS)"
     assert triples(inclusion(line)) == {("NTRK1", "amplification", "required")}
+
+
+@pytest.mark.parametrize(("line", "label"), [
+    ("Cohort B: NSCLC with a KRAS G12C mutation", True),  # a cohort word before the colon
+    ("Phase 2 Cohort C (thyroid cancer): RET fusion-positive", True),  # a bracket after the cohort word glosses it
+    ("Part 2 - metastatic triple-negative breast cancer", True),  # a dash after the cohort word and its id
+    ("Phase II portion of the study - histologically confirmed NSCLC", True),  # a dash after a cohort noun
+    ("For the expansion cohort, patients must have a BRAF V600E mutation", True),  # "For ...," with a cohort word
+    ("For patients with brain metastases, stable disease for 4 weeks", True),  # "patients with" names a cohort
+    ("For women of childbearing potential, a negative pregnancy test", False),  # "For ...," without a cohort word
+    ("Histologically confirmed NSCLC: EGFR mutation by any test", False),  # a colon without a cohort word
+    ("Patients (with measurable disease) in cohort A: KRAS mutation", False),  # a bracket before any cohort noun
+    ("EGFR mutation. Cohort A: any tumour", False),  # a full stop ends the opening
+    ("Measurable disease per RECIST in any of the expansion cohorts", False),  # no colon, dash or comma
+])
+def test_a_cohort_label_is_read_at_the_criterions_opening(line, label):
+    from nlp.biomarkers.scopes import cohort_label
+    from nlp.pipeline import get_nlp
+    from nlp.polarity import cue_finder, doc_context
+
+    nlp = get_nlp()
+    doc = nlp(f"Inclusion Criteria:\n- {line}")
+    cues = doc_context(doc, cue_finder(nlp)).cues(0)
+    assert cohort_label(doc, cues.span, cues) is label

@@ -82,15 +82,17 @@ def cohort_label(doc: Doc, span: Span, cues: Cues) -> bool:
         if dash > word.end and dash < span.end and doc[dash].text in _DASHES:
             return True
     introduced = doc[opening].lower_ in _LABEL_PREPOSITIONS  # "For the expansion cohort, patients must have ..."
-    nouns = [c for c in cues.items if c.kind == "cohort_noun" and c.start - opening <= ENTRY_REACH]
-    for i in range(span.start, min(span.end, span.start + LABEL_REACH)):
-        named = any(c.kind == "cohort_word" and c.end <= i for c in cues.items)
-        if doc[i].text in (":", "):", "]:") or (introduced and doc[i].text == ","):
-            return named
-        if doc[i].text in _DASHES and doc[i].whitespace_ and any(n.end <= i for n in nouns):
+    # the tokens from which on a cohort word, and a cohort noun near the opening, lie before (span.end: none does)
+    named_from = min((c.end for c in cues.items if c.kind == "cohort_word"), default=span.end)
+    glossed_from = min((c.end for c in cues.items if c.kind == "cohort_noun" and c.start - opening <= ENTRY_REACH),
+                       default=span.end)
+    for token in doc[span.start : min(span.end, span.start + LABEL_REACH)]:
+        text, glossed = token.text, glossed_from <= token.i
+        if text in (":", "):", "]:") or (introduced and text == ","):
+            return named_from <= token.i
+        if text in _DASHES and token.whitespace_ and glossed:
             return True  # "Phase II portion of the study - histologically confirmed ..."
-        glossed = any(n.end <= i for n in nouns)
-        if doc[i].text in (".", ";") or (doc[i].text in ("(", "[") and not glossed):
+        if text in (".", ";") or (text in ("(", "[") and not glossed):
             return False  # a bracket after a cohort word glosses the label: "Phase 2 Cohort C (thyroid cancer):"
     return False
 
