@@ -289,7 +289,6 @@ _LINE_LEAD = re.compile(r"[\s\-*•·▪◦‣⁃–—+]*(?:\(?(?:\d{1,2}|[a-z]
 _ONLY_FOR = re.compile(r"[\s\-*•(]*(?:only\s+)?(?:for|in)\s+(?:[a-z-]+\s+){1,3}only\s*[:,]")  # "For Japan only: ..."
 _EXCEPTIONS = re.compile(r"(?<![a-z])(?:exempt|exemptions?|exceptions?|except|unless|excluding)(?![a-z])")
 _WITH_PEOPLE = re.compile(r"(?<![a-z])with(?![a-z])")  # "contact with" the persons named after it
-_AGE_WORD = re.compile(r"age", re.I)  # cheap test before the any-age phrases
 _EVENT_REACH = 80  # how far before "any age" an event ("onset", "diagnosed") makes it the age of that event
 _NOT_A_COHORT_AFTER = re.compile(
     r"\s*(?::|(?:above|over|under|below|between|from|older|younger|up|less|greater|more)(?![a-z])|[<>≤≥\d])"
@@ -698,6 +697,13 @@ def _under_a_state(
     return False
 
 
+def _says_age(text: str) -> bool:
+    """Whether `text` holds "age" in any case: the cheap test before the any-age phrases. What a regex search for
+    "age" ignoring case finds, quicker: only "A", "G" and "E" lower-case to "a", "g" and "e", and no character
+    lower-cases to several holding one of them."""
+    return "age" in text.lower()
+
+
 def _zero_to_digit(lowered: str, grammar: _Grammar) -> str:
     """"birth" as the low end of an age ("birth through 21 years", "from birth and older") written as 0, padded to
     keep every offset."""
@@ -725,7 +731,7 @@ def age_window(
         header_before, after_header = after_header, (
             len(text) < _HEADER_LENGTH and _AGE_HEADER.fullmatch(text.lower()) is not None
         )
-        if section == "inclusion" and not any_age and _AGE_WORD.search(text):
+        if section == "inclusion" and not any_age and _says_age(text):
             any_age = _a_cohort_of_any_age(i, criteria, parent_of, grammar)
         if not _DIGIT.search(text):
             continue

@@ -700,3 +700,22 @@ def test_a_comparator_between_the_age_number_and_its_unit_gives_the_bound(line: 
 )
 def test_a_duration_written_with_the_comparator_before_its_unit_is_no_age(line: str):
     assert window(inclusion(line)) == (None, None)
+
+
+@pytest.mark.parametrize("text", [
+    "All ages are eligible", "AGE 18 OR OLDER", "Of any Age with a co-morbid condition", "pAgE", "Âge ≥ 18",
+    "İAGE", "a ge", "Stage IV", "no such word", "",
+])
+def test_the_any_age_prefilter_finds_age_as_a_search_ignoring_case_does(text):
+    import re
+
+    from nlp.age import _says_age
+
+    assert _says_age(text) == (re.search("age", text, re.I) is not None)
+
+
+def test_no_other_character_lower_cases_to_a_letter_of_age():
+    import sys
+
+    others = [chr(c) for c in range(sys.maxunicode + 1) if chr(c) not in "aAgGeE" and set(chr(c).lower()) & set("age")]
+    assert others == []
