@@ -58,3 +58,33 @@ def test_a_definition_of_which_karyotype_counts_as_positive_asks_for_no_fusion()
         "Ph chromosome positive\n- ECOG 0-2\n"
     )
     assert not _found(text)[0]
+
+
+def test_items_the_reflow_wrote_less_indented_than_their_alternatives_header_are_alternatives():
+    text = (
+        "DISEASE CHARACTERISTICS:\n"
+        "* Histologically confirmed diffuse large B-cell lymphoma\n"
+        "  * Relapsed after at least 1 prior regimen\n"
+        "  * Meets at least 1 of the following:\n"
+        "* Overexpression of BCL2 protein by immunohistochemistry\n"
+        "* Serum LDH above normal\n"
+        "* Bulky disease (mass at least 10 cm)\n"
+        "\nPATIENT CHARACTERISTICS:\n"
+        "Age:\n* 18 and over\n"
+    )
+    certain, unsure = _found(text)
+    assert not certain
+    assert unsure == {("BCL2", "expression", "required")}
+
+
+def test_a_criterion_after_a_nested_list_that_offers_no_alternatives_stays_a_requirement():
+    text = (
+        "Inclusion Criteria:\n"
+        "* Histologically confirmed breast cancer\n"
+        "  * At least 1 of the following:\n"
+        "    * Tumour larger than 2 cm\n"
+        "    * Positive axillary nodes\n"
+        "* HER2 overexpression by immunohistochemistry\n"
+    )
+    assert _found(text)[0] == {("ERBB2", "expression", "required")}
+

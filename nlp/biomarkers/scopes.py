@@ -455,14 +455,30 @@ def _flat_items(context: DocContext, k: int) -> list[int]:
     def header_of(h: int) -> str:
         return text[offsets[h].start_char : offsets[h].end_char].rstrip()
 
+    def offers(h: int) -> bool:
+        return header_of(h).endswith(":") and context.cues(h).has("alternatives_header")
+
+    def dedented(h: int) -> bool:
+        """Criterion `h` is a header more indented than `k`, with nothing nested under it, its first item right after
+        it at `k`'s indentation: the reflow wrote the list's items less indented than the header ("  * At least 1 of
+        the following:" then "* Overexpression of cyclin D1")."""
+        return (
+            offsets[h].section == offsets[k].section
+            and _column(text, offsets[h].start_char) > column
+            and sibling(h + 1)
+            and offers(h)
+        )
+
     for h in range(k - 1, max(-1, k - 1 - FLAT_ITEMS), -1):
-        if not sibling(h):
+        if not sibling(h) and not dedented(h):
             return []
-        if header_of(h).endswith(":") and context.cues(h).has("alternatives_header"):
+        if offers(h):
             items = [j for j in range(h + 1, min(len(offsets), h + 1 + FLAT_ITEMS)) if sibling(j)]
             return items if k in items and len(items) > 1 else []
     for h in range(k, -1, -1):
-        if not sibling(h) or (h > k - FLAT_ITEMS and header_of(h).endswith(":")):
+        if not sibling(h):
+            return list(range(h + 1, k + 1)) if h < k and dedented(h) else []
+        if h > k - FLAT_ITEMS and header_of(h).endswith(":"):
             return []
         if header_of(h).endswith(":"):
             return list(range(h + 1, k + 1)) if context.cues(h).has("alternatives_header") else []
