@@ -88,3 +88,17 @@ def test_a_criterion_after_a_nested_list_that_offers_no_alternatives_stays_a_req
     )
     assert _found(text)[0] == {("ERBB2", "expression", "required")}
 
+
+def test_a_marker_under_the_one_item_left_visible_of_a_list_of_diagnoses_is_that_diagnosis_only():
+    text = (
+        "DISEASE CHARACTERISTICS:\n"
+        "* One of the following histologically confirmed diagnoses:\n"
+        "  * Chronic lymphocytic leukaemia\n"
+        "    * Rai stage III or IV\n"
+        "    * Leukaemic cells expressing CD20 and CD23\n"
+        "= Binet stage B or C\n"
+        "* Measurable disease\n"
+    )
+    certain, unsure = _found(text)
+    assert not certain
+    assert unsure == {("MS4A1", "expression", "required"), ("FCER2", "expression", "required")}

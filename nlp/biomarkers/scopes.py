@@ -536,6 +536,9 @@ def alternative_items(context: DocContext, facts: list[Biomarker]) -> tuple[list
         if context.offsets[k].section != "inclusion":
             continue
         for level in _levels(context, k):
+            if _lone_alternative(context, level):
+                moved.update(i for i, b in enumerate(facts) if b.criterion == k)
+                continue
             nested = _siblings(context, level)
             items = nested or _flat_items(context, level)
             if not items:
@@ -557,6 +560,17 @@ def alternative_items(context: DocContext, facts: list[Biomarker]) -> tuple[list
         [b for i, b in enumerate(kept) if i not in moved and i not in defined],
         [b for i, b in enumerate(kept) if i in moved],
     )
+
+
+def _lone_alternative(context: DocContext, j: int) -> bool:
+    """Criterion `j` is the only item nested under a header that offers alternatives ("One of the following
+    histologically confirmed diagnoses:" then "  * Chronic lymphocytic leukaemia"): the others were cut off from it
+    by the layout (a stray line at the left margin), so what `j` states holds for one alternative only."""
+    parent, items = _nested(context, j)
+    if parent < 0 or items != [j]:
+        return False
+    header = context.text[context.offsets[parent].start_char : context.offsets[parent].end_char].rstrip()
+    return header.endswith(":") and context.cues(parent).has("alternatives_header")
 
 
 def _defined_by_items(facts: list[Biomarker], parent: int, stated: set[tuple]) -> set[int]:
