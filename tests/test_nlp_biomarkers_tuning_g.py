@@ -102,3 +102,60 @@ def test_a_marker_under_the_one_item_left_visible_of_a_list_of_diagnoses_is_that
     certain, unsure = _found(text)
     assert not certain
     assert unsure == {("MS4A1", "expression", "required"), ("FCER2", "expression", "required")}
+
+
+@pytest.mark.parametrize(
+    ("disease", "expected"),
+    [
+        (
+            "Histologically confirmed B-cell malignancy of one of the following types: Follicular lymphoma grade 1 "
+            "or 2 Small lymphocytic lymphoma CD20 positive hairy cell leukemia Mantle cell lymphoma in second "
+            "remission Must have relapsed after at least 1 prior regimen",
+            {("MS4A1", "expression", "required")},
+        ),
+        (
+            "Acute leukemia in one of the following categories: Acute myeloid leukemia in first remission Ph+ "
+            "acute lymphoblastic leukemia in first or second remission Biphenotypic leukemia in any remission",
+            {("BCR", "fusion", "required"), ("ABL1", "fusion", "required")},
+        ),
+    ],
+)
+def test_a_marker_inside_a_run_together_legacy_list_of_alternatives_is_one_alternative(disease, expected):
+    text = f"DISEASE CHARACTERISTICS: {disease}\n\nPATIENT CHARACTERISTICS: Age: 18 to 60 Performance status: ECOG 0-2"
+    certain, unsure = _found(text)
+    assert not certain
+    assert unsure == expected
+
+
+@pytest.mark.parametrize(
+    ("criteria", "expected"),
+    [
+        (
+            "DISEASE CHARACTERISTICS: Histologically confirmed non-Hodgkin lymphoma of one of the following "
+            "subtypes: Diffuse large B-cell Mantle cell Follicular grade 3 Lymphoma must express CD20 Measurable "
+            "disease\n\nPATIENT CHARACTERISTICS: Age: 18 and over\n",
+            {("MS4A1", "expression", "required")},
+        ),
+        (
+            "Inclusion Criteria:\n- Breast cancer with one of the following: ER positive, PR positive\n- ECOG 0-1\n",
+            {("ESR1", "expression", "required"), ("PGR", "expression", "required")},
+        ),
+        (
+            "Inclusion Criteria:\n- Breast cancer with one of the following: ER-positive or PR-positive tumour\n",
+            {("ESR1", "expression", "required"), ("PGR", "expression", "required")},
+        ),
+    ],
+)
+def test_a_requirement_after_a_run_together_list_or_a_list_of_markers_only_stays(criteria, expected):
+    assert _found(criteria)[0] == expected
+
+
+def test_a_list_of_the_methods_that_assess_a_marker_named_before_it_offers_no_alternative_population():
+    text = (
+        "Inclusion Criteria:\n- Advanced cancer that expresses MAGE-A3 as assessed by one of the following methods: "
+        "RT-PCR on tumour tissue showing at least 10,000 copies per million GAPDH copies, or by immunohistochemistry "
+        "defined as 10% or greater of tumour cells being 2-3+ for MAGE-A3\n"
+    )
+    certain, unsure = _found(text)
+    assert ("MAGEA3", "expression", "required") in certain
+    assert not unsure

@@ -30,6 +30,7 @@ from spacy.tokens import Doc, Span
 
 from nlp.biomarkers.words import (
     ALTERNATIVE_VERBS,
+    CONJUNCTIONS,
     DISEASE_PHASE_WORDS,
     ITEM_SEPARATORS,
     LIST_CLOSERS,
@@ -51,6 +52,7 @@ _LABEL_PREPOSITIONS = {"for", "in"}  # open a label that a comma ends: "For the 
 MAX_ITEM_WORDS = 6  # words of one item of a bracketed list of alternatives
 MAX_CONJUNCT_WORDS = 8  # words between a marker and an "or" that still make one conjunct with it
 MIN_OTHER_WORDS = 3  # words the other side of an "or" needs to be a requirement of its own
+RUN_HEADER_WORDS = 2  # words naming what a list lists between "one of the following" and its colon ("categories:")
 UNKNOWN_STATUS_REACH = 3  # tokens between an item's opening "unknown" and its "status": "Unknown receptor status"
 MIN_CANCER_ITEMS = 3  # cancers the items of a nested list open with, each another, that make it a list of alternatives
 CANCER_OPENING_WORDS = 8  # words of an item read for the cancer it opens with: "AML: AML in first complete remission"
@@ -349,6 +351,12 @@ def offered_with_other(doc: Doc, span: Span, cues: Cues, labels: dict[int, Span]
         items = [item for item in [*items, (item_start, span.end)] if _words(doc, *item)]
         if len(items) > 1 and any(not _names_marker(labels, *item) for item in items):
             return True
+        if (
+            len(items) == 1
+            and not _names_marker(labels, span.start, header.start)  # not "MAGE-A3 as assessed by one of the following"
+            and _run_together(doc, cues, labels, header.end, start, end)
+        ):
+            return True
     for opening in cues.in_clause(("alternatives_opening",), span.start, start):
         colon = next((i for i in range(opening.end, start) if doc[i].text == ":"), None)
         if colon is None:  # "at least one high-risk feature: tumour > 2 cm, ER negative, grade 3, or age < 35"
@@ -362,6 +370,22 @@ def offered_with_other(doc: Doc, span: Span, cues: Cues, labels: dict[int, Span]
         if len(items) > 1 and any(not _names_marker(labels, *item) for item in items):
             return True
     return False
+
+
+def _run_together(doc: Doc, cues: Cues, labels: dict[int, Span], header_end: int, start: int, end: int) -> bool:
+    """The marker at tokens [start, end) lies inside a list of alternatives that a legacy text ran together after
+    its header (which no marker precedes in the criterion), the items' bullets lost: a colon at most
+    `RUN_HEADER_WORDS` words after "one of the following", then, before the marker, no sentence end and at least
+    `MIN_OTHER_WORDS` words that name no marker (the items before it: "... of one of the following types:
+    Follicular lymphoma grade 1 or 2 Small lymphocytic lymphoma CD20 positive hairy cell leukemia ..."), and no
+    modal up to the marker's end, which would open a requirement of its own ("... Follicular grade 3 Lymphoma must
+    express CD20")."""
+    reach = range(header_end, min(start, header_end + RUN_HEADER_WORDS + 1))
+    colon = next((i for i in reach if doc[i].text == ":"), None)
+    if colon is None or any(t.text == "." for t in doc[colon:start]) or cues.in_clause(("modal",), colon, end):
+        return False
+    before = [t for t in doc[colon + 1 : start] if t.is_alpha and t.i not in labels and t.lower_ not in CONJUNCTIONS]
+    return len(before) >= MIN_OTHER_WORDS
 
 
 def _column(text: str, start: int) -> int:
