@@ -159,3 +159,23 @@ def test_a_list_of_the_methods_that_assess_a_marker_named_before_it_offers_no_al
     certain, unsure = _found(text)
     assert ("MAGEA3", "expression", "required") in certain
     assert not unsure
+
+
+@pytest.mark.parametrize(
+    "whom",
+    ["for all patients not meeting", "for patients not meeting", "for all participants who do not meet"],
+)
+def test_a_marker_in_what_a_procedure_asks_of_some_patients_only_is_conditional(whom):
+    text = (
+        "DISEASE CHARACTERISTICS:\n* Slides must be available for central review "
+        f"{whom} the usual criteria for diagnosis (typical histology, immunohistochemistry: CD30 positive, "
+        "EMA positive)\n"
+    )
+    certain, unsure = _found(text)
+    assert not certain
+    assert unsure == {("TNFRSF8", "expression", "required")}
+
+
+def test_a_marker_asked_of_all_patients_stays_a_requirement():
+    text = "Inclusion Criteria:\n* CD30 positive lymphoma by central review, required for all patients\n"
+    assert _found(text)[0] == {("TNFRSF8", "expression", "required")}
