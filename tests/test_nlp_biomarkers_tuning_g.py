@@ -179,3 +179,23 @@ def test_a_marker_in_what_a_procedure_asks_of_some_patients_only_is_conditional(
 def test_a_marker_asked_of_all_patients_stays_a_requirement():
     text = "Inclusion Criteria:\n* CD30 positive lymphoma by central review, required for all patients\n"
     assert _found(text)[0] == {("TNFRSF8", "expression", "required")}
+
+
+@pytest.mark.parametrize(
+    "judged",
+    [
+        "or the investigator thinks the patient will benefit from the study treatment",
+        "or investigators judge that the subject may benefit from the study drug",
+        "or the treating physician considers hormonal therapy appropriate",
+    ],
+)
+def test_a_marker_offered_beside_a_judgement_of_the_investigator_is_no_requirement(judged):
+    text = f"Inclusion Criteria:\n1. Advanced breast cancer confirmed by histology with ER positive {judged}\n"
+    certain, unsure = _found(text)
+    assert not certain
+    assert unsure == {("ESR1", "expression", "required")}
+
+
+def test_a_marker_the_investigator_confirms_stays_a_requirement():
+    text = "Inclusion Criteria:\n1. ER positive breast cancer as assessed by the local laboratory or investigator\n"
+    assert _found(text)[0] == {("ESR1", "expression", "required")}

@@ -33,6 +33,7 @@ from nlp.biomarkers.words import (
     CONJUNCTIONS,
     DISEASE_PHASE_WORDS,
     ITEM_SEPARATORS,
+    JUDGEMENT_WORDS,
     LIST_CLOSERS,
     RELATIVE_WORDS,
 )
@@ -52,6 +53,7 @@ _LABEL_PREPOSITIONS = {"for", "in"}  # open a label that a comma ends: "For the 
 MAX_ITEM_WORDS = 6  # words of one item of a bracketed list of alternatives
 MAX_CONJUNCT_WORDS = 8  # words between a marker and an "or" that still make one conjunct with it
 MIN_OTHER_WORDS = 3  # words the other side of an "or" needs to be a requirement of its own
+JUDGEMENT_REACH = 4  # words after an "or" within which a judgement is offered: "or the treating physician considers"
 RUN_HEADER_WORDS = 2  # words naming what a list lists between "one of the following" and its colon ("categories:")
 UNKNOWN_STATUS_REACH = 3  # tokens between an item's opening "unknown" and its "status": "Unknown receptor status"
 MIN_CANCER_ITEMS = 3  # cancers the items of a nested list open with, each another, that make it a list of alternatives
@@ -330,7 +332,7 @@ def offered_with_other(doc: Doc, span: Span, cues: Cues, labels: dict[int, Span]
         j = i + 1
         while j < clause_end and doc[j].is_space:
             j += 1
-        if j >= clause_end or doc[j].lower_ not in ALTERNATIVE_VERBS:
+        if j >= clause_end or not (doc[j].lower_ in ALTERNATIVE_VERBS or _judgement(doc, j, clause_end)):
             continue
         other = (j, clause_end) if i >= end else (max(clause_start, _opening(doc, span)), i) if i < start else None
         between = doc[end:i] if i >= end else doc[i:start]
@@ -370,6 +372,14 @@ def offered_with_other(doc: Doc, span: Span, cues: Cues, labels: dict[int, Span]
         if len(items) > 1 and any(not _names_marker(labels, *item) for item in items):
             return True
     return False
+
+
+def _judgement(doc: Doc, j: int, clause_end: int) -> bool:
+    """The words from token `j` open a judgement offered instead of what comes before the "or": a judgement word
+    within `JUDGEMENT_REACH` words ("or the investigator thinks the patient will benefit", "or in the opinion of
+    the investigator ..."); not the judge alone ("as assessed by the local laboratory or investigator")."""
+    words = [t for t in doc[j:clause_end] if not (t.is_space or t.is_punct)][:JUDGEMENT_REACH]
+    return any(t.lower_ in JUDGEMENT_WORDS for t in words)
 
 
 def _run_together(doc: Doc, cues: Cues, labels: dict[int, Span], header_end: int, start: int, end: int) -> bool:

@@ -11,9 +11,11 @@ after it: "is", "must"), `copula` (the verb between a marker and the status said
 "KRAS must be wild-type"), `drug_glue` (between a gene and a drug word: "EGFR small molecule inhibitor"),
 `comparator_word` (a threshold's words before its number: "at least", "≥"), `panel_gene` (genes named as the
 test of a marker that is no gene: MLH1 … for mismatch repair), `alternative_verb` (a verb after "or" that opens
-another requirement: "... by the Couch model or be positive for BRCA1"), `item_separator` (between the items of a
-list written inside one criterion: ";", "*", "OR"; matched as written), `relative_word` (opens a clause about
-the words before it: "CD20+ lymphoma who have relapsed or are resistant" joins two things the patients did),
+another requirement: "... by the Couch model or be positive for BRCA1"), `judgement_word` (a word of a judgement
+after "or" that offers it instead of the marker: "ER positive or the physician considers endocrine therapy suitable"),
+`item_separator` (between the items of a list written inside one criterion: ";", "*", "OR"; matched as written),
+`relative_word` (opens a clause about the words before it: "CD20+ lymphoma who have relapsed or are resistant"
+joins two things the patients did),
 `disease_phase_word` (before "phase" it names a phase of the disease or its treatment, not of the study: "chronic
 phase"), `list_closer` (words of an item of a list that names no alternative of its own: "ER+, PR+ or both", "(for
 example, L858R or T790M)"), `threshold_gene` (markers whose status a share of stained cells or a receptor
@@ -56,6 +58,7 @@ DRUG_GLUE = _kind("drug_glue")
 COMPARATOR_WORDS = _kind("comparator_word")
 PANEL_GENES = _kind("panel_gene")
 ALTERNATIVE_VERBS = _kind("alternative_verb")
+JUDGEMENT_WORDS = _kind("judgement_word")
 ITEM_SEPARATORS = _kind("item_separator")
 RELATIVE_WORDS = _kind("relative_word")
 DISEASE_PHASE_WORDS = _kind("disease_phase_word")
