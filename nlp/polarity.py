@@ -153,6 +153,27 @@ class Cues:
             j -= 1
         return doc[j].text[-1:].isalnum()
 
+    def _denied_from(self, cue: Cue) -> int | None:
+        """Where what a forward negation denies starts when it opens the criterion with the patients it denies (a
+        `negated_subject` cue: "No patients who have previously received any antiangiogenic treatment with
+        thalidomide or interferon", "No patients with AST and ALT greater than or equal to 5 x ULN"): past the
+        subject and a terminator right after it ("who"), which is the subject's own; such a negation governs its
+        whole clause, not `FORWARD_WINDOW` tokens. Not "No prior ...": the setting it names after the therapy ("for
+        metastatic triple negative breast cancer") is not denied. None for any other negation."""
+        subject = self.at(cue.start, "negated_subject")
+        if cue.kind != "negation_forward" or subject is None:
+            return None
+        doc, i = self.span.doc, self.span.start
+        while i < cue.start and (doc[i].is_space or doc[i].is_punct):
+            i += 1
+        if i != cue.start:
+            return None
+        after = subject.end
+        while after < self.span.end and doc[after].is_space:
+            after += 1
+        terminator = self.at(after, "terminator")
+        return terminator.end if terminator is not None else subject.end
+
     def negated(
         self,
         start: int,
@@ -173,7 +194,9 @@ class Cues:
             if ignore[0] <= cue.start and cue.end <= ignore[1]:
                 continue
             if cue.kind != "negation_backward" and clause_start <= cue.start and cue.end <= start:
-                if start - cue.end <= window and not self.blocked(cue.end, start, forward=True) and not any(
+                denied = self._denied_from(cue)
+                reach, checked = (clause_end, denied) if denied is not None else (window, cue.end)
+                if start - cue.end <= reach and not self.blocked(checked, start, forward=True) and not any(
                     other.kind in _ITEM_OPENERS and cue.end <= other.start < start and self.opens_item(other.start)
                     for other in self.items
                 ):

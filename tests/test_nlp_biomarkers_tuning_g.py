@@ -199,3 +199,50 @@ def test_a_marker_offered_beside_a_judgement_of_the_investigator_is_no_requireme
 def test_a_marker_the_investigator_confirms_stays_a_requirement():
     text = "Inclusion Criteria:\n1. ER positive breast cancer as assessed by the local laboratory or investigator\n"
     assert _found(text)[0] == {("ESR1", "expression", "required")}
+
+
+@pytest.mark.parametrize(
+    "criterion",
+    [
+        "No patients whose tumours have been shown on prior molecular testing to harbour an activating EGFR mutation",
+        "No patients with a history of a sensitising mutation of the epidermal growth factor receptor (EGFR) gene",
+    ],
+)
+def test_a_no_that_opens_the_criterion_negates_a_marker_named_late_in_it(criterion):
+    text = f"Inclusion Criteria:\n- Stage IV non-small cell lung cancer\n- {criterion}\n"
+    assert _found(text)[0] == {("EGFR", "mutation", "excluded")}
+
+
+@pytest.mark.parametrize(
+    "criterion",
+    [
+        "No patients who have previously received any antiangiogenic treatment with thalidomide or alpha interferon",
+        "No participants who have at any time before enrolment received antiangiogenic therapy with thalidomide or "
+        "interferon",
+    ],
+)
+def test_a_no_that_opens_the_criterion_negates_every_drug_named_late_in_it(criterion):
+    extracted = extract_text(f"Inclusion Criteria:\n- Relapsed multiple myeloma\n- {criterion}\n")
+    rules = {(t.drug_or_class, t.polarity) for t in extracted.prior_therapies}
+    assert {("thalidomide", "excluded"), ("interferon", "excluded")} <= rules
+    assert all(polarity == "excluded" for _, polarity in rules)
+
+
+def test_a_no_prior_that_opens_the_criterion_keeps_its_short_reach_over_the_setting_it_names():
+    text = (
+        "Inclusion Criteria:\n- Metastatic triple negative breast cancer\n- No prior chemotherapy or targeted "
+        "systemic therapy for inoperable locally advanced or metastatic triple negative breast cancer\n"
+    )
+    assert _found(text)[0] == {
+        ("ESR1", "expression", "excluded"),
+        ("PGR", "expression", "excluded"),
+        ("ERBB2", "any", "excluded"),
+    }
+
+
+def test_a_no_inside_the_criterion_keeps_its_short_reach():
+    text = (
+        "Inclusion Criteria:\n- Patients must have received at least one prior line of therapy with no "
+        "restriction on the number of regimens and must have a documented activating EGFR mutation\n"
+    )
+    assert _found(text)[0] == {("EGFR", "mutation", "required")}
