@@ -246,3 +246,13 @@ def test_a_no_inside_the_criterion_keeps_its_short_reach():
         "restriction on the number of regimens and must have a documented activating EGFR mutation\n"
     )
     assert _found(text)[0] == {("EGFR", "mutation", "required")}
+
+
+def test_tests_offered_as_alternatives_stay_joined_across_the_glosses_in_brackets_between_them():
+    text = (
+        "Inclusion Criteria:\n- Metastatic NSCLC that is ALK-positive. ALK positivity must have been determined by a "
+        "validated fluorescence in situ hybridization (FISH) test (recommended probe, a break-apart probe set) or a "
+        "validated immunohistochemistry (IHC) test (recommended antibody, clone D5F3)\n"
+    )
+    assert _found(text)[0] == {("ALK", "fusion", "required"), ("ALK", "expression", "required")}
+    assert len({b.any_of for b in extract_text(text).biomarkers}) == 1

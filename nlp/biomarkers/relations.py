@@ -193,9 +193,18 @@ def _genes_of(ent: Span) -> tuple[str, ...]:
 
 def _gap(doc: Doc, one: Cue, other: Cue) -> bool:
     """Two method cues are close: few words between them, a hard-wrapped line's break not counted ("(IHC) or
-    fluorescence in situ / hybridization (FISH)", where the broken name is no cue)."""
+    fluorescence in situ / hybridization (FISH)", where the broken name is no cue), nor what brackets gloss ("FISH
+    test (recommended probe, a break-apart probe set) or a validated IHC test")."""
     lo, hi = min(one.end, other.end), max(one.start, other.start)
-    return sum(1 for t in doc[lo:hi] if not t.is_space) <= _JOINED_METHOD
+    depth, words = 0, 0
+    for t in doc[lo:hi]:
+        if t.text in ("(", "["):
+            depth += 1
+        elif t.text in (")", "]"):
+            depth = max(0, depth - 1)
+        elif depth == 0 and not t.is_space:
+            words += 1
+    return words <= _JOINED_METHOD
 
 
 def _opens_within(span: Span) -> int:
