@@ -1,0 +1,41 @@
+"""Biomarker classes found by the tuning set of ids ending in 4 (second draw), `bench/own_dev_h.jsonl` (issue 13),
+each on sentences written here."""
+
+from __future__ import annotations
+
+import pytest
+
+from nlp.extract import extract_text
+
+
+def _found(text: str) -> tuple[set[tuple[str, str, str]], set[tuple[str, str, str]]]:
+    """(facts, uncertain facts) as (gene, alteration, polarity)."""
+    extracted = extract_text(text)
+    certain = {(b.gene, b.alteration, b.polarity) for b in extracted.biomarkers}
+    unsure = {(u.biomarker.gene, u.biomarker.alteration, u.biomarker.polarity) for u in extracted.uncertain
+              if u.biomarker}
+    return certain, unsure
+
+
+@pytest.mark.parametrize(
+    ("line", "polarity"),
+    [
+        ("Tumour confirmed Met-positive by the central laboratory", "required"),
+        ("Met-negative disease on the archival biopsy", "excluded"),
+    ],
+)
+def test_a_mixed_case_met_glued_to_its_status_is_the_gene(line, polarity):
+    text = f"Inclusion Criteria:\n- Advanced non-small cell lung cancer\n- {line}\n- ECOG 0-1\n"
+    assert _found(text)[0] == {("MET", "any", polarity)}
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Met all inclusion criteria of the parent study",
+        "Patients who met the criteria for progression on prior therapy",
+    ],
+)
+def test_the_english_verb_met_names_no_gene(line):
+    text = f"Inclusion Criteria:\n- {line}\n- ECOG 0-1\n"
+    assert _found(text) == (set(), set())
