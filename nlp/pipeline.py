@@ -54,15 +54,18 @@ AFFIX_MEMO_STRINGS = 50_000
 FACT_COMPONENTS = ("tm_age", "tm_performance", "tm_biomarkers", "tm_therapies", "tm_cns", "tm_disease_scales",
                    "tm_stages", "tm_labs")
 # Comparators glued to words or numbers ("ECOG≤2", "age>=18", "0–2") become tokens of their own, and so do the
-# bracket and hyphen between an abbreviation and its status ("(PD-L1)-positive" → "PD-L1", ")", "-", "positive").
+# bracket and hyphen or slash after an abbreviation ("(PD-L1)-positive" → "PD-L1", ")", "-", "positive"; "(EML4)/ALK"),
+# and a bracket glued to a long name before the abbreviation it opens ("protein-like 4(EML4)" → "4", "(", "EML4";
+# not "t(8;21)", "inv(16)" or "patient(s)", whose bracket opens no capitalised abbreviation).
 _PREFIXES = (r">/=", r"</=", r">=", r"<=", r"=<", r"=>", "≥", "≤", "<", ">", "=", "~")
 _INFIXES = (
     r"(?<=[A-Za-z)\]])(?=[<>=≤≥])",
     r"(?<=[<>=≤≥])(?=[0-9.])",
     r"(?<=[0-9])[–—](?=[0-9])",
     r"(?<=[A-Za-z]):(?=[0-9])",
-    r"(?<=[A-Za-z0-9])\)(?=-[A-Za-z])",
-    r"(?<=\))-(?=[A-Za-z])",
+    r"(?<=[A-Za-z0-9])\)(?=[-/][A-Za-z])",
+    r"(?<=\))[-/](?=[A-Za-z])",
+    r"(?<=[A-Za-z0-9])\((?=[A-Z][A-Za-z0-9-]*(?:\)|$))",
 )
 
 # The labels whose phrases are multi-word names (performance scales, gene long names) that registry texts hard-wrap

@@ -39,3 +39,26 @@ def test_a_mixed_case_met_glued_to_its_status_is_the_gene(line, polarity):
 def test_the_english_verb_met_names_no_gene(line):
     text = f"Inclusion Criteria:\n- {line}\n- ECOG 0-1\n"
     assert _found(text) == (set(), set())
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Known echinoderm microtubule-associated protein-like 4(EML4)/anaplastic lymphoma kinase (ALK) fusion",
+         {("EML4", "fusion", "excluded"), ("ALK", "fusion", "excluded")}),
+        ("Known ROS proto-oncogene 1(ROS1) gene rearrangement", {("ROS1", "fusion", "excluded")}),
+        ("Human epidermal growth factor receptor 2(HER2)-positive disease", {("ERBB2", "any", "excluded")}),
+    ],
+)
+def test_a_symbol_in_a_bracket_glued_to_its_long_name_is_read(line, expected):
+    text = f"Inclusion Criteria:\n- Metastatic NSCLC\nExclusion Criteria:\n- {line}\n"
+    assert _found(text)[0] == expected
+
+
+def test_a_glued_bracket_keeps_karyotypes_and_plurals_whole():
+    text = (
+        "Inclusion Criteria:\n- Acute myeloid leukaemia with t(8;21) or inv(16)\n"
+        "- Patient(s) must sign consent\n"
+    )
+    assert _found(text)[0] == {("RUNX1", "fusion", "required"), ("RUNX1T1", "fusion", "required"),
+                               ("CBFB", "fusion", "required"), ("MYH11", "fusion", "required")}
