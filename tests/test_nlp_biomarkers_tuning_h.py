@@ -62,3 +62,23 @@ def test_a_glued_bracket_keeps_karyotypes_and_plurals_whole():
     )
     assert _found(text)[0] == {("RUNX1", "fusion", "required"), ("RUNX1T1", "fusion", "required"),
                                ("CBFB", "fusion", "required"), ("MYH11", "fusion", "required")}
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Overexpressing EGFR and/or HER2 receptors (HER2 3+ by IHC or HER2 FISH positive)",
+        "EGFR or HER2 overexpression (for HER2: 3+ by IHC OR FISH or CISH positive)",
+    ],
+)
+def test_methods_in_a_bracket_naming_one_gene_are_that_genes_only(line):
+    text = f"Inclusion Criteria:\n- Metastatic urothelial carcinoma\n- {line}\n- ECOG 0-1\n"
+    found = _found(text)
+    assert ("EGFR", "amplification", "required") not in found[0] | found[1]
+    assert ("EGFR", "expression", "required") in found[0]
+    assert {("ERBB2", "expression", "required"), ("ERBB2", "amplification", "required")} <= found[0] | found[1]
+
+
+def test_methods_in_a_bracket_naming_no_gene_stay_the_groups():
+    text = "Inclusion Criteria:\n- HER2 positive breast cancer (IHC 3+ or FISH positive)\n"
+    assert _found(text)[0] == {("ERBB2", "expression", "required"), ("ERBB2", "amplification", "required")}

@@ -174,10 +174,41 @@ def clause_methods(cues: Cues, labels: dict[int, Span], group: Group, methods: s
         for cue in (c for c in cues.items if c.kind == kind):
             start, end = cues.clause(cue.start)
             named = [labels[i] for i in range(start, end) if i in labels and labels[i].label_ in _MARKERS]
+            inside = _bracket_around(cues, cue.start)
+            if inside is not None and group.end <= inside[0]:  # "EGFR and/or HER2 (HER2 3+ by IHC or HER2 FISH
+                # positive)": a bracket that names markers is theirs, FISH is HER2's alone
+                named = [labels[i] for i in range(*inside) if i in labels and labels[i].label_ in _MARKERS] or named
             if not named or genes <= {gene for ent in named for gene in _genes_of(ent)}:
                 kept.add(kind)
                 break
     return kept
+
+
+def _bracket_around(cues: Cues, i: int) -> tuple[int, int] | None:
+    """The tokens inside the innermost bracket of the criterion that holds token `i`, or None."""
+    doc, span = cues.span.doc, cues.span
+    depth, opening = 0, None
+    for j in range(i - 1, span.start - 1, -1):
+        text = doc[j].text
+        if text in (")", "]"):
+            depth += 1
+        elif text in ("(", "["):
+            if depth == 0:
+                opening = j
+                break
+            depth -= 1
+    if opening is None:
+        return None
+    depth = 0
+    for j in range(i, span.end):
+        text = doc[j].text
+        if text in ("(", "["):
+            depth += 1
+        elif text in (")", "]"):
+            if depth == 0:
+                return opening + 1, j
+            depth -= 1
+    return opening + 1, span.end
 
 
 def _genes_of(ent: Span) -> tuple[str, ...]:
