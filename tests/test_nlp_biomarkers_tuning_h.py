@@ -82,3 +82,30 @@ def test_methods_in_a_bracket_naming_one_gene_are_that_genes_only(line):
 def test_methods_in_a_bracket_naming_no_gene_stay_the_groups():
     text = "Inclusion Criteria:\n- HER2 positive breast cancer (IHC 3+ or FISH positive)\n"
     assert _found(text)[0] == {("ERBB2", "expression", "required"), ("ERBB2", "amplification", "required")}
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Have BCR-ABL positive leukaemia and are currently receiving a tyrosine kinase inhibitor",
+        "HER2-positive breast cancer and currently on trastuzumab",
+        "Known EGFR mutation and who are currently receiving erlotinib or gefitinib",
+    ],
+)
+def test_a_marker_excluded_only_while_on_a_current_treatment_is_conditional(line):
+    text = f"Inclusion Criteria:\n- Relapsed disease\nExclusion Criteria:\n- {line}\n"
+    certain, unsure = _found(text)
+    assert not certain
+    assert unsure
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Known EGFR mutation or currently receiving an EGFR inhibitor", {("EGFR", "mutation", "excluded")}),
+        ("Known EGFR mutation; current use of warfarin", {("EGFR", "mutation", "excluded")}),
+    ],
+)
+def test_a_current_treatment_offered_as_another_exclusion_leaves_the_marker_excluded(line, expected):
+    text = f"Inclusion Criteria:\n- Metastatic NSCLC\nExclusion Criteria:\n- {line}\n"
+    assert _found(text)[0] == expected

@@ -62,6 +62,11 @@ NARROW_REACH = 2  # words between a marker and the exception that narrows it: "H
 BACK_REACH = 25  # tokens after a marker within which "... are not eligible" negates it
 SUB_BULLETS = 2  # criteria after one with facts that may refine it, up to the next that names a gene
 DEFINED_REACH = 10  # tokens after a marker within which "are considered ..." makes its clause a definition
+WHILE_TREATED_REACH = 12  # tokens after a marker within which "and are currently receiving" conditions its exclusion
+TREATMENT_REACH = 6  # tokens after "currently receiving" within which the treatment is named
+_TREATMENT_JOINS = {"and", "who", "that", "while"}  # join a marker and a current treatment both must hold
+_OTHER_JOINS = {"or", "and/or"}  # offer the current treatment as another reason to exclude
+_TREATMENT_WORDS = {"therapy", "treatment"}
 _Found = tuple[Group, Evidence, set[str]]  # a gene group, its evidence and the methods that refine it
 
 
@@ -227,6 +232,7 @@ def _criterion(
             "either" if ev.either or alternative
             else "cohort" if labelled or in_cohort
             else "conditional" if ev.conditional or conditional(doc, span, cues, *own) or narrowed
+            or _while_treated(doc, span, cues, own, facts)
             else None
         )
         if ev.either:
@@ -312,6 +318,24 @@ def _narrowed(doc: Doc, span: Span, cues: Cues, own: tuple[int, int], facts: lis
     words = [i for i in range(first, min(span.end, first + 2 * NARROW_REACH)) if not doc[i].is_space]
     narrowing = any(cues.at(i, "narrowing") for i in words[: NARROW_REACH + 1])
     return narrowing and bool(facts) and all(f.polarity == "excluded" for f in facts)
+
+
+def _while_treated(doc: Doc, span: Span, cues: Cues, own: tuple[int, int], facts: list[Biomarker]) -> bool:
+    """An exclusion that joins the marker to a current treatment ("Ph-positive ALL and are currently receiving
+    tyrosine kinase inhibitor therapy", "HER2-positive disease who are currently on trastuzumab"): only patients with
+    both are excluded, so those with the marker off that treatment may enrol; not a treatment offered as another
+    exclusion ("EGFR mutation or currently receiving an EGFR inhibitor")."""
+    if not facts or not all(f.polarity == "excluded" for f in facts):
+        return False
+    limit = min(cues.clause(own[0])[1], own[1] + WHILE_TREATED_REACH)
+    for cue in cues.in_clause(("use_now",), own[1], limit):
+        joins = [t.lower_ for t in doc[own[1] : cue.start] if t.lower_ in _TREATMENT_JOINS | _OTHER_JOINS]
+        if not joins or joins[-1] in _OTHER_JOINS:
+            continue
+        named = range(cue.end, min(span.end, cue.end + TREATMENT_REACH))
+        if any(doc[i].ent_type_ in ("DRUG", "DRUG_CLASS") or doc[i].lower_ in _TREATMENT_WORDS for i in named):
+            return True
+    return False
 
 
 def _either_if(fact: UncertainFact, status_unknown: set[str], both: set[tuple]) -> UncertainFact:
