@@ -109,3 +109,24 @@ def test_a_marker_excluded_only_while_on_a_current_treatment_is_conditional(line
 def test_a_current_treatment_offered_as_another_exclusion_leaves_the_marker_excluded(line, expected):
     text = f"Inclusion Criteria:\n- Metastatic NSCLC\nExclusion Criteria:\n- {line}\n"
     assert _found(text)[0] == expected
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "No cytogenetic response after 6 months of imatinib (ie, >= 65% Ph+)",
+        "No partial cytogenetic response by 24 weeks of dasatinib (ie, 1 to 35% Ph-positive)",
+        "Loss of a complete cytogenetic response (0% Philadelphia chromosome-positive) on nilotinib",
+    ],
+)
+def test_a_share_of_cells_carrying_a_karyotype_is_a_response_level_not_the_marker(line):
+    text = f"Inclusion Criteria:\n- Chronic myeloid leukaemia in chronic phase\n- {line}\n- ECOG 0-2\n"
+    assert _found(text)[0] == set()
+
+
+def test_a_karyotype_asked_beside_a_response_level_is_still_required():
+    text = (
+        "Inclusion Criteria:\n- Ph+ chronic myeloid leukaemia in chronic phase\n"
+        "- Resistance to imatinib (ie, more than 65% Ph+ after 6 months)\n"
+    )
+    assert _found(text)[0] == {("BCR", "fusion", "required"), ("ABL1", "fusion", "required")}

@@ -35,6 +35,7 @@ OTHER_PERSON_REACH = 4  # tokens after the group within which a relative makes i
 INSUFFICIENT_REACH = 12  # a "not sufficient" this close after the group: "overexpression by IHC will not be sufficient"
 _BEFORE_KINDS = ("uncertain", "optional", "conditional", "test_before", "exception", "other_person", "other_disease")
 OTHER_DISEASE_REACH = 6  # tokens between "another cancer", "prior malignancy" ... and a marker of that disease
+_PERCENT = {"%", "percent"}
 
 
 def token_after(doc: Doc, span: Span, i: int) -> int:
@@ -106,6 +107,19 @@ def cohort_count(doc: Doc, span: Span, group: Group) -> bool:
     return group.start > span.start and doc[group.start - 1].text.isdigit()
 
 
+def _share_of_cells(cues: Cues, group: Group) -> bool:
+    """A karyotype's finding after a percentage ("65% Ph+", "1 to 35% Ph-positive", "0% Philadelphia
+    chromosome-positive"): the share of cells that carry it, a level of cytogenetic response; a percentage of cells
+    expressing a protein ("at least 20% CD33-positive") still asks for the marker."""
+    if not all(m.karyotype for m in group.mentions):
+        return False
+    doc = cues.span.doc
+    i = group.start - 1
+    while i > cues.span.start and doc[i].is_space:
+        i -= 1
+    return i > cues.span.start and doc[i].lower_ in _PERCENT and doc[i - 1].like_num
+
+
 def mention_only(cues: Cues, group: Group, ev: Evidence, after: int) -> bool:
     """Only a mention: tested, preferred, stratified, allowed, or a condition for something else.
 
@@ -114,6 +128,8 @@ def mention_only(cues: Cues, group: Group, ev: Evidence, after: int) -> bool:
         return True
     if ev.start >= group.start and after == max(ev.end, group.end) and cues.at(after, "measured_unit"):
         return True  # "Ki67-positive cells", "Ph-negative metaphases": a measurement, not the patient's status
+    if _share_of_cells(cues, group):
+        return True  # "no cytogenetic response (ie, >= 65% Ph+)": a response level, not the patient's status
     clause_start, clause_end = cues.clause(group.start)
     before = cues.in_clause(_BEFORE_KINDS, clause_start, group.start)
     if any(c.kind == "test_before" and group.start - c.end <= TEST_REACH for c in before):
