@@ -307,6 +307,8 @@ _BARE_AGE = re.compile(
     r"(?P<age>age[ds]?\s*:?\s*)?(?P<n>\d{1,2})\s*(?:(?:years?|yrs?)(?P<old>\s*(?:old|of\s+age))?)?\s*[.;,]?"
 )
 _VERB = re.compile(r"(?<![a-z])(?:must|should|shall|will|be|are|is|were|was)(?![a-z])")
+_OR_ALTERNATIVE = re.compile(r"\sOR\s")  # a capitalised "OR" between the alternatives of a legacy list ("... OR ...")
+_AGE_LABEL_BEFORE = re.compile(r"(?<![a-z])age\s*:\s*$", re.I)  # the legacy "Age:" field: "... OR ... Age: 16 to 60"
 _ALTERNATIVES = re.compile(r"(?<![a-z])(?:one|any|either|two|three|four|\d)\s+(?:out\s+)?of\s+(?:the\s+)?following")
 
 
@@ -593,6 +595,28 @@ def _consistent(bounds: list[_Bound], text: str) -> list[_Bound]:
     return []
 
 
+def _of_every_alternative(text: str, bounds: list[_Bound]) -> list[_Bound]:
+    """The bounds of a criterion of alternatives joined by a capitalised "OR" (the legacy layout's disease groups:
+    "AML in second remission OR ALL in an adult over age 15 ... OR CML in chronic phase"), less the side that only
+    later alternatives state and not all of them: that group's age, not everyone's. A side the words before the first
+    "OR" state stays whole ("Adults 18 to 65 with AML OR MDS"; "Age 51 to 65 ... OR ... Age 15 to 50"), so dropping
+    never narrows the window, and so does the "Age:" field a run-together record writes after the alternatives
+    ("... Ability to step not recovered OR Abnormal gait ... --Patient Characteristics-- Age: 16 to 60")."""
+    cuts = [m.start() for m in _OR_ALTERNATIVE.finditer(text)]
+    if not cuts:
+        return bounds
+    parts = list(zip([0, *cuts], [*cuts, len(text)], strict=True))
+
+    def part(at: int) -> int:
+        return next(k for k, (start, end) in enumerate(parts) if start <= at < end)
+
+    stated = {side: {part(b.at) for b in bounds if b.side == side} for side in ("min", "max")}
+    return [
+        b for b in bounds
+        if 0 in stated[b.side] or len(stated[b.side]) == len(parts) or _AGE_LABEL_BEFORE.search(text, 0, b.at)
+    ]
+
+
 def _may_state_age(lowered: str, grammar: _Grammar) -> bool:
     """Cheap test before the age grammar: an age word or unit, or a person word before a comparator."""
     if grammar.hint.search(lowered) or _NUMBER_Y.search(lowered):
@@ -749,6 +773,8 @@ def age_window(
             bounds = _bare_minimum(lowered, section)
         if bounds and parent_of and _under_others_header(i, criteria, parent_of, grammar):
             bounds = []
+        if bounds and section == "inclusion" and "OR" in text:
+            bounds = _of_every_alternative(text, bounds)
         if bounds and parent_of and _out_of_scope(i, criteria, parent_of, grammar):
             # a sub-item's own words; what runs on after its first sentence is another criterion
             first = _SENTENCE_END.search(lowered)
