@@ -55,6 +55,18 @@ def test_a_symbol_in_a_bracket_glued_to_its_long_name_is_read(line, expected):
     assert _found(text)[0] == expected
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Known ROS proto-oncogene 1 (ROS1) gene or anaplastic lymphoma kinase (ALK) gene rearrangement",
+        "Tumours with a ROS1 gene/anaplastic lymphoma kinase (ALK) gene rearrangement",
+    ],
+)
+def test_genes_listed_each_with_the_word_gene_share_the_alteration_after_a_bracketed_symbol(line):
+    text = f"Inclusion Criteria:\n- Metastatic NSCLC\nExclusion Criteria:\n- {line}\n"
+    assert _found(text)[0] == {("ROS1", "fusion", "excluded"), ("ALK", "fusion", "excluded")}
+
+
 def test_a_glued_bracket_keeps_karyotypes_and_plurals_whole():
     text = (
         "Inclusion Criteria:\n- Acute myeloid leukaemia with t(8;21) or inv(16)\n"

@@ -141,7 +141,8 @@ def restates(doc: Doc, end: int, start: int) -> bool:
 
 
 def _next_word(doc: Doc, i: int) -> str:
-    while i < len(doc) and doc[i].is_space:
+    """The word after token `i`, past spaces and the bracket that closes a symbol ("kinase (ALK) gene": "gene")."""
+    while i < len(doc) and (doc[i].is_space or doc[i].text in (")", "]")):
         i += 1
     return doc[i].lower_ if i < len(doc) else ""
 
