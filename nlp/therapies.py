@@ -23,7 +23,8 @@ It, or the list it ends ("chemotherapy or radiotherapy"), with any parenthesis a
 ("(except brain irradiation)", as "except hydroxyurea" is not), must be followed by the end
 of its clause, the next heading of a run-in list ("Radiotherapy:"), "-naive", "-pretreated" or a `broad_therapy_end`
 word ("is", "such as", "regimens"), never by a heading's colon, a scope ("radiotherapy to the pelvis", "chemotherapy
-for metastatic disease", "in the last 3 months", "pneumonitis"); it must come after a cue, punctuation or a
+for metastatic disease", "in the last 3 months", "pneumonitis"; "for" the disease itself is none: "no previous
+chemotherapy treatment for Multiple Myeloma", "for this malignancy"); it must come after a cue, punctuation or a
 `broad_therapy_start` word ("prior", "systemic", "any"), not a site ("thoracic radiotherapy", "whole brain
 irradiation") nor a qualifier in parentheses ("high dose (pre transplant) chemotherapy"; a drug listed before it may
 keep its own: "chemotherapy (except ...) or radiotherapy"); and no count may stand before it ("more than 2 prior
@@ -62,6 +63,7 @@ from spacy.tokens import Doc, Span
 
 from nlp.biomarkers.scopes import cohort_label
 from nlp.cohorts import Subgroups, subgroups
+from nlp.diseases import map_condition
 from nlp.models import CurrentTherapy, PriorTherapy, UncertainFact, Uncertainty
 from nlp.polarity import Cues, DocContext, cue_finder, doc_context, polarity
 from nlp.sections import add_kind
@@ -533,12 +535,42 @@ def _narrowed_broad(doc: Doc, cues: Cues, ent: Span, ents: list[Span]) -> bool:
             break
     if i >= clause_end or doc[i].is_punct and doc[i].text not in ("-", "/", ":"):
         return False
+    if _for_the_disease(doc, cues, i, clause_end):
+        return False
     if doc[i].is_title and any(t.text == ":" for t in doc[i + 1 : min(i + 4, clause_end)]):
         return False  # the next heading of a run-in list: "No prior chemotherapy Endocrine therapy: ..."
     if doc[i].text == "-":
         glued = cues.at(i + 1, "naive", "prior")
         return glued is None or doc[i + 1].lower_ not in ("naive", "naïve", "pretreated", "treated")
     return cues.at(i, "broad_therapy_end", "naive") is None
+
+
+def _for_the_disease(doc: Doc, cues: Cues, i: int, clause_end: int) -> bool:
+    """The class (its noun said again: "chemotherapy treatment") ends its clause with "for" and the disease itself:
+    an `own_disease` phrase ("for this malignancy", "for the disease") or a disease the vocabulary maps whole, no
+    stage, setting nor "other" before or after it, that an inclusion criterion names before ("Patient ... with Multiple
+    Myeloma who has not received any previous chemotherapy treatment for Multiple Myeloma"; not "for metastatic
+    breast cancer", "for other malignancies", "for breast cancer in the adjuvant setting"). Every patient the
+    criterion admits has that disease, so the class holds for all of them, as with no scope. A disease named only
+    in the scope ("No prior chemotherapy for RCC") may be one of several the trial enrols: it stays a scope."""
+    if (noun := cues.at(i, "therapy_noun")) is not None:
+        i = noun.end
+    scope = cues.at(i, "disease_scope")
+    if scope is None:
+        return False
+    last = clause_end
+    while last > scope.end and (doc[last - 1].is_punct or doc[last - 1].is_space):
+        last -= 1
+    if last <= scope.end:
+        return False
+    own = cues.at(scope.end, "own_disease")
+    if own is not None:
+        return own.end == last
+    if cues.span.label_ != "inclusion":
+        return False  # "is on treatment with corticosteroids for GVHD": an excluded disease's treatment
+    words = doc[scope.end : last].text
+    named = {m.id for m in map_condition(words) if m.start == 0 and m.end == len(words)}
+    return bool(named) and any(m.id in named for m in map_condition(doc[cues.span.start : scope.start].text))
 
 
 def _opening(doc: Doc, i: int, start: int) -> int:

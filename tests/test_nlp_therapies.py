@@ -258,6 +258,39 @@ def test_a_broad_class_with_a_scope_or_a_count_gives_no_rule(line):
     assert therapies("Exclusion", line) == set()
 
 
+@pytest.mark.parametrize(("line", "expected"), [
+    ("Patient recently diagnosed with symptomatic Multiple Myeloma who has not received any previous chemotherapy "
+     "treatment for Multiple Myeloma.", {("chemotherapy", "excluded")}),
+    ("No prior chemotherapy for this malignancy", {("chemotherapy", "excluded")}),
+    ("No prior radiotherapy for the disease", {("radiotherapy", "excluded")}),
+    ("B-cell chronic lymphocytic leukemia with no prior chemotherapy treatment for CLL",
+     {("chemotherapy", "excluded")}),
+])
+def test_a_broad_class_for_the_disease_itself_is_no_scope(line, expected):
+    """ "for this malignancy", or "for multiple myeloma" where the criterion requires multiple myeloma: every patient
+    the criterion admits has that disease, so the class is excluded for all of them, as with no scope at all."""
+    assert therapies("Inclusion", line) == expected
+
+
+def test_a_class_for_a_disease_an_exclusion_names_is_that_diseases_treatment():
+    assert therapies("Exclusion", "Participant has active clinically significant GVHD or is on treatment with systemic "
+                                  "corticosteroids for GVHD.") == set()
+
+
+@pytest.mark.parametrize("line", [
+    "No prior chemotherapy for metastatic breast cancer",
+    "No prior chemotherapy for other malignancies",
+    "No prior chemotherapy for breast cancer in the adjuvant setting",
+    "No prior chemotherapy for advanced disease",
+    "No prior chemotherapy for RCC",
+    "No prior chemotherapy for glioblastoma multiforme",
+])
+def test_a_broad_class_for_a_stage_setting_or_other_disease_keeps_its_scope(line):
+    """A disease the criterion does not require itself may be one of several the trial enrols ("No prior chemotherapy
+    for RCC" in a trial of kidney, prostate and lung cancers): it holds for the patients with that disease only."""
+    assert therapies("Inclusion", line) == set()
+
+
 @pytest.mark.parametrize("line", [
     "No prior high dose (pre transplant) chemotherapy",
     "No prior intensive (myeloablative) radiotherapy",
