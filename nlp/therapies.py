@@ -61,9 +61,9 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from nlp.biomarkers.scopes import cohort_label
+from nlp.biomarkers.scopes import cohort_label, one_of_alternatives
 from nlp.cohorts import Subgroups, subgroups
-from nlp.diseases import map_condition
+from nlp.diseases import is_cancer, map_condition
 from nlp.models import CurrentTherapy, PriorTherapy, UncertainFact, Uncertainty
 from nlp.polarity import Cues, DocContext, cue_finder, doc_context, polarity
 from nlp.sections import add_kind
@@ -122,6 +122,13 @@ class TherapyExtractor:
             else:
                 facts.extend(rules)
                 in_use.extend(now)
+        for k, rule in _untreated_cancer(context):
+            if groups is None:
+                groups = subgroups(context)
+            if k in groups.closed:
+                continue
+            add_kind(doc, k, "prior_therapy")
+            (subgroup if k in groups.only else facts).append(rule)
         facts, opposed = _opposed_in_inclusion(context, facts)
         context.facts["prior_therapies"] = facts
         context.facts["current_therapies"] = in_use
@@ -543,6 +550,52 @@ def _narrowed_broad(doc: Doc, cues: Cues, ent: Span, ents: list[Span]) -> bool:
         glued = cues.at(i + 1, "naive", "prior")
         return glued is None or doc[i + 1].lower_ not in ("naive", "naïve", "pretreated", "treated")
     return cues.at(i, "broad_therapy_end", "naive") is None
+
+
+def _untreated_cancer(context: DocContext) -> list[tuple[int, PriorTherapy]]:
+    """ "Previously untreated" in an inclusion criterion of a trial whose inclusion criteria, up to it, name a cancer
+    ("Previously untreated B-cell lymphoma"; "Diagnosis of CLL ... meeting the following criteria: - Previously
+    untreated disease"): prior chemotherapy excluded, one thing such a cancer's "untreated" surely rules out (other
+    therapies stay unjudged). Not when a scope, a drug or an alternative follows ("previously untreated for advanced
+    disease", "untreated with docetaxel", "untreated or systemically treated"), when negated, nor when the criterion
+    qualifies it (`_untreated_qualified`)."""
+    found = []
+    for k, here in enumerate(context.offsets):
+        if here.section != "inclusion" or "untreated" not in context.text[here.start_char : here.end_char].lower():
+            continue
+        cues = context.cues(k)
+        doc = cues.span.doc
+        for cue in cues.items:
+            if cue.kind != "untreated_disease" or cues.negated(cue.start, cue.end, "inclusion"):
+                continue
+            after = cue.end
+            while after < cues.span.end and (doc[after].is_space or doc[after].text == ","):
+                after += 1
+            if after < cues.span.end and cues.at(after, "untreated_scope") is not None:
+                continue
+            if _untreated_qualified(cues, cue.start, cue.end) or one_of_alternatives(context, k):
+                break
+            first = next(i for i, o in enumerate(context.offsets) if o.section == "inclusion")
+            words = context.text[context.offsets[first].start_char : here.end_char]
+            if any(is_cancer(m.id) for m in map_condition(words)):
+                start, end = doc[cue.start].idx, doc[cue.end - 1].idx + len(doc[cue.end - 1])
+                found.append((k, PriorTherapy(drug_or_class="chemotherapy", polarity="excluded", criterion=k,
+                                              span=(start, end))))
+                break
+    return found
+
+
+def _untreated_qualified(cues: Cues, start: int, end: int) -> bool:
+    """The criterion around "previously untreated" [start, end) makes it one case of several or a condition: another
+    treatment history ("or progressive disease after first-line chemotherapy", "previously treated", "no more than
+    2 prior courses"), an allowance, a condition or an exception ("if", "who refuse induction chemotherapy allowed",
+    "(except surgically)"), or an `untreated_condition` word before it ("60 years or older for patients with
+    previously untreated AML", "survival less than 10% in previously untreated patients")."""
+    kinds = ("untreated_conflict", "prior", "allowance", "also_allowed", "conditional", "exception", "optional",
+             "terminator", "cohort_word", "cohort_entry")
+    if any(c.kind in kinds and not (start <= c.start < end) for c in cues.items):
+        return True
+    return any(c.kind == "untreated_condition" and c.end <= start for c in cues.items)
 
 
 def _for_the_disease(doc: Doc, cues: Cues, i: int, clause_end: int) -> bool:

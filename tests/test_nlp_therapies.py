@@ -272,6 +272,54 @@ def test_a_broad_class_for_the_disease_itself_is_no_scope(line, expected):
     assert therapies("Inclusion", line) == expected
 
 
+@pytest.mark.parametrize("text", [
+    "Inclusion Criteria:\n- Previously untreated B-cell non-Hodgkin's lymphoma\nExclusion Criteria:\n- Pregnancy",
+    "Inclusion Criteria:\n- Diagnosis of B-cell chronic lymphocytic leukemia (CLL) requiring therapy and meeting the "
+    "following criteria:\n  - Previously untreated disease\n  - Persistent lymphocytosis\nExclusion Criteria:\n- "
+    "Pregnancy",
+])
+def test_a_previously_untreated_cancer_excludes_prior_chemotherapy(text):
+    """ "Previously untreated" cancer: whatever else it rules out, a patient who had chemotherapy for it is not
+    eligible; a patient whose therapies name none stays unknown (chemotherapy is a broad class)."""
+    assert {(t.drug_or_class, t.polarity) for t in extract_text(text).prior_therapies} == {
+        ("chemotherapy", "excluded")}
+
+
+@pytest.mark.parametrize(("section", "line"), [
+    ("Inclusion", "Patients must be previously untreated for advanced disease"),
+    ("Inclusion", "Pathologically proven previously untreated or systemically treated poor prognosis melanoma"),
+    ("Inclusion", "Previously untreated pulmonary tuberculosis"),
+    ("Inclusion", "Previously untreated with docetaxel and pemetrexed (phase II part)"),
+    ("Exclusion", "Previously untreated nasopharyngeal cancer"),
+    ("Inclusion", "Previously untreated disease or progressive disease after first-line chemotherapy"),
+    ("Inclusion", "Previously untreated stage IV disease OR residual disease or regionally recurrent disease after "
+                  "prior surgery and/or chemotherapy"),
+    ("Inclusion", "Age 20 to 74 years; 60 years or older for patients with previously untreated AML"),
+    ("Inclusion", "Patients with previously untreated AML who refuse induction chemotherapy allowed"),
+    ("Inclusion", "Waldenstrom's macroglobulinemia requiring therapy who have received no more than 2 prior courses "
+                  "of therapy; previously untreated patients with slowly progressive WM"),
+    ("Inclusion", "Patients can be entered after initial induction therapy, if prior to the induction regimen they "
+                  "were previously untreated stage III or IV head and neck cancer"),
+    ("Inclusion", "Life expectancy: Expected 2 year survival less than 10% in previously untreated patients with "
+                  "advanced oral cancer"),
+])
+def test_previously_untreated_scoped_offered_with_an_alternative_or_not_a_cancer_gives_no_chemotherapy_rule(
+        section, line):
+    assert ("chemotherapy", "excluded") not in therapies(section, line)
+
+
+@pytest.mark.parametrize("text", [
+    "Inclusion Criteria:\n- Histologically confirmed progressive multiple myeloma, meeting 1 of the following "
+    "criteria:\n  - Previously untreated\n  - Primary refractory\n  - Relapsing disease\nExclusion Criteria:\n- "
+    "Pregnancy",
+    "Inclusion Criteria:\n- Head and neck squamous cell carcinoma\n- Previously untreated stage IV disease, or,\n- "
+    "Residual disease after surgery and/or chemotherapy\nExclusion Criteria:\n- Pregnancy",
+])
+def test_previously_untreated_as_one_of_alternatives_gives_no_chemotherapy_rule(text):
+    assert ("chemotherapy", "excluded") not in {
+        (t.drug_or_class, t.polarity) for t in extract_text(text).prior_therapies}
+
+
 def test_a_class_for_a_disease_an_exclusion_names_is_that_diseases_treatment():
     assert therapies("Exclusion", "Participant has active clinically significant GVHD or is on treatment with systemic "
                                   "corticosteroids for GVHD.") == set()

@@ -435,6 +435,12 @@ def _siblings(context: DocContext, k: int) -> list[int]:
     return items if offered or _cancers(context, k, items) else _or_run(context, k, items)
 
 
+def one_of_alternatives(context: DocContext, k: int) -> bool:
+    """Criterion `k` is one item of a list offered as alternatives ("meeting 1 of the following criteria: -
+    Previously untreated - Primary refractory - Relapsing disease"), or ends in "or": patients may meet another."""
+    return _ends_in_or(context, k) or bool(_siblings(context, k) or _flat_items(context, k))
+
+
 def _ends_in_or(context: DocContext, j: int) -> bool:
     """Criterion `j` ends in "or" or "and/or": the item after it is offered instead of it."""
     text = context.text[context.offsets[j].start_char : context.offsets[j].end_char]
