@@ -21,7 +21,10 @@ alone before one only a comorbidity gives (`search.diagnosis.rests_on_primary`: 
 trials before trials for the hypertension the note also names); then a trial that names the patient's disease, a term
 above it or below it before one the patient fits only as a basket (solid tumour, cancer: a trial for any cancer,
 "Paclitaxel Plus Topotecan in Treating Patients With Solid Tumors", is not for a liposarcoma as a liposarcoma trial
-is); then met minus unknown criteria; then text relevance.
+is); then met criteria minus the questions left open: the kinds of unknown criteria, each kind counted once (the
+treatment history answers every prior-therapy unknown at once, the molecular report every biomarker one: a trial
+with three prior-therapy unknowns asks one question, one with unknown performance status and brain metastases two);
+then text relevance.
 With a location (resolved first: `search.geo.place_patient`), only trials with a site within the radius are
 candidates, unless `include_unlocated` also asks for those that list no site location; each result then
 carries its nearest site and distance. Every result carries the trial's contacts.
@@ -99,10 +102,10 @@ def gene_words(symbol: str) -> tuple[str, ...]:
 
 
 def score_of(tier: int, open_: bool, specificity: int, primary: bool, for_the_disease: bool, met: int,
-             unknown: int, relevance: float) -> float:
-    """One number that orders results exactly as the ranking rules do (tier 2, 1 or 0; specificity 0-6; relevance
-    in [0, 1])."""
-    balance = max(-49, min(49, met - unknown)) + 50
+             asked: int, relevance: float) -> float:
+    """One number that orders results exactly as the ranking rules do (tier 2, 1 or 0; specificity 0-6; met
+    criteria; asked: kinds of unknown criteria; relevance in [0, 1])."""
+    balance = max(-49, min(49, met - asked)) + 50
     return round(100_000 * tier + 10_000 * open_ + 1_000 * specificity + 200 * primary + 100 * for_the_disease
                  + balance + relevance, 4)
 
@@ -145,7 +148,7 @@ def judge(doc: IndexDocument, patient: PatientProfile, relevance: float,
         status=doc.overall_status,
         score=score_of(tier, doc.overall_status in OPEN_STATUSES, specificity, rests_on_primary(doc, found, diagnosis),
                        names_the_disease(doc, found),
-                       counts["met"], counts["unknown"], relevance),
+                       counts["met"], len({v.kind for v in criteria if v.status == "unknown"}), relevance),
         verdict="potentially_eligible" if eligible else "not_eligible",
         criteria=criteria,
         counts=counts,

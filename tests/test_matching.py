@@ -626,3 +626,20 @@ def test_another_therapy_of_the_same_criterion_makes_a_missing_one_unknown_not_u
     assert kinds(doc, ntrk_amp(prior_therapies=[{"name": "docetaxel"}]), "prior_therapy") == [
         "met", "unknown", "met", "not_met"]
     assert kinds(doc, ntrk_amp(prior_therapies=[{"name": "larotrectinib"}]), "prior_therapy") == ["not_met"] * 4
+
+
+def test_unknowns_of_one_kind_weigh_as_one_question_in_the_ranking(shared_dir):
+    from search.matching import judge
+    who = patient(conditions=["metastatic colorectal adenocarcinoma"], age=58, sex="female",
+                  biomarkers=[{"gene": "KRAS", "alteration": "mutation", "variant": "G12D"}])
+    # both completed colorectal cancer trials naming no biomarker, two criteria met; the treatment history
+    # answers the three prior-therapy unknowns of the first at once, the second also asks about brain metastases
+    one_history = legacy_document(shared_dir, "NCT00004142")  # "Radiofrequency Ablation Followed By Hepatic ..."
+    more_kinds = legacy_document(shared_dir, "NCT00003287")  # "Combination Chemotherapy in Treating Patients ..."
+    asked = judge(one_history, who, 0.0)
+    other = judge(more_kinds, who, 0.9)
+    unknown_kinds = [sorted({v.kind for v in r.criteria if v.status == "unknown"}) for r in (asked, other)]
+    assert unknown_kinds == [["performance_status", "prior_therapy"],
+                             ["cns_metastases", "performance_status", "prior_therapy"]]
+    assert (asked.counts["unknown"], other.counts["unknown"]) == (4, 3)
+    assert asked.score > other.score
