@@ -104,10 +104,11 @@ def gene_words(symbol: str) -> tuple[str, ...]:
 def score_of(tier: int, open_: bool, specificity: int, primary: bool, for_the_disease: bool, met: int,
              asked: int, relevance: float) -> float:
     """One number that orders results exactly as the ranking rules do (tier 2, 1 or 0; specificity 0-6; met
-    criteria; asked: kinds of unknown criteria; relevance in [0, 1])."""
+    criteria; asked: kinds of unknown criteria; relevance in [0, 1], scaled below one step of the balance so the best
+    text hit never ties with one more met criterion)."""
     balance = max(-49, min(49, met - asked)) + 50
     return round(100_000 * tier + 10_000 * open_ + 1_000 * specificity + 200 * primary + 100 * for_the_disease
-                 + balance + relevance, 4)
+                 + balance + 0.999 * relevance, 4)
 
 
 def _specificity(shown: int, doc: IndexDocument, patient: PatientProfile) -> int:

@@ -19,7 +19,7 @@ from search.backends import open_backend
 from search.elastic import ElasticBackend
 from search.embedded import EmbeddedBackend
 from search.fields import match_view
-from search.matching import match_patient
+from search.matching import match_patient, score_of
 from search.models import IndexDocument
 from search.patient import PatientError, parse_patient
 from search.verdicts import evaluate
@@ -643,3 +643,23 @@ def test_unknowns_of_one_kind_weigh_as_one_question_in_the_ranking(shared_dir):
                              ["cns_metastases", "performance_status", "prior_therapy"]]
     assert (asked.counts["unknown"], other.counts["unknown"]) == (4, 3)
     assert asked.score > other.score
+
+
+@pytest.mark.parametrize(
+    ("higher", "lower"),
+    [
+        # one more met criterion (or one question fewer) outranks the best text relevance
+        (dict(met=3, asked=1, relevance=0.0), dict(met=2, asked=1, relevance=1.0)),
+        # naming the disease outranks any balance and relevance below it
+        (dict(for_the_disease=True, met=0, asked=49, relevance=0.0), dict(met=49, asked=0, relevance=1.0)),
+        # the primary diagnosis outranks naming the disease with the best balance and relevance
+        (dict(primary=True, met=0, asked=49, relevance=0.0),
+         dict(for_the_disease=True, met=49, asked=0, relevance=1.0)),
+        (dict(specificity=1, met=0, asked=49), dict(primary=True, for_the_disease=True, met=49, relevance=1.0)),
+    ],
+    ids=["balance-over-relevance", "disease-over-balance", "primary-over-disease", "specificity-over-primary"],
+)
+def test_the_score_orders_results_by_each_ranking_key_before_the_next(higher, lower):
+    base = dict(tier=2, open_=True, specificity=0, primary=False, for_the_disease=False, met=0, asked=0,
+                relevance=0.0)
+    assert score_of(**{**base, **higher}) > score_of(**{**base, **lower})
