@@ -557,8 +557,9 @@ def _untreated_cancer(context: DocContext) -> list[tuple[int, PriorTherapy]]:
     ("Previously untreated B-cell lymphoma"; "Diagnosis of CLL ... meeting the following criteria: - Previously
     untreated disease"): prior chemotherapy excluded, one thing such a cancer's "untreated" surely rules out (other
     therapies stay unjudged). Not when a scope, a drug or an alternative follows ("previously untreated for advanced
-    disease", "untreated with docetaxel", "untreated or systemically treated"), when negated, nor when the criterion
-    qualifies it (`_untreated_qualified`)."""
+    disease", "untreated with docetaxel", "untreated or systemically treated"), when negated, when the criterion
+    qualifies it (`_untreated_qualified`), nor in a trial that speaks of treatment for another cancer
+    (`_other_cancer_treated`)."""
     found = []
     for k, here in enumerate(context.offsets):
         if here.section != "inclusion" or "untreated" not in context.text[here.start_char : here.end_char].lower():
@@ -577,12 +578,19 @@ def _untreated_cancer(context: DocContext) -> list[tuple[int, PriorTherapy]]:
                 break
             first = next(i for i, o in enumerate(context.offsets) if o.section == "inclusion")
             words = context.text[context.offsets[first].start_char : here.end_char]
-            if any(is_cancer(m.id) for m in map_condition(words)):
+            if any(is_cancer(m.id) for m in map_condition(words)) and not _other_cancer_treated(context):
                 start, end = doc[cue.start].idx, doc[cue.end - 1].idx + len(doc[cue.end - 1])
                 found.append((k, PriorTherapy(drug_or_class="chemotherapy", polarity="excluded", criterion=k,
                                               span=(start, end))))
                 break
     return found
+
+
+def _other_cancer_treated(context: DocContext) -> bool:
+    """Some criterion speaks of treatment given for another cancer ("No prior anthracycline for any prior
+    malignancy", "therapy-related AML", "secondary leukemia"): a patient's chemotherapy may have been for that
+    cancer, so the trial's "previously untreated" cannot rule it out."""
+    return any(c.kind == "other_cancer_treated" for k in range(len(context.offsets)) for c in context.cues(k).items)
 
 
 def _untreated_qualified(cues: Cues, start: int, end: int) -> bool:

@@ -320,6 +320,22 @@ def test_previously_untreated_as_one_of_alternatives_gives_no_chemotherapy_rule(
         (t.drug_or_class, t.polarity) for t in extract_text(text).prior_therapies}
 
 
+@pytest.mark.parametrize("text", [
+    "Inclusion Criteria:\n- Newly diagnosed, previously untreated acute myeloid leukemia\nExclusion Criteria:\n- No "
+    "prior anthracycline for any prior malignancy",
+    "Inclusion Criteria:\n- Previously untreated acute myeloid leukemia, therapy-related AML allowed\n"
+    "Exclusion Criteria:\n- Pregnancy",
+    "Inclusion Criteria:\n- Previously untreated myelodysplastic syndrome or secondary leukemia\nExclusion "
+    "Criteria:\n- Pregnancy",
+])
+def test_previously_untreated_in_a_trial_taking_chemotherapy_given_for_another_cancer_gives_no_chemotherapy_rule(
+        text):
+    """The trial speaks of treatment given for another cancer (limits on it, therapy-related or secondary disease):
+    a patient's chemotherapy may have been for that cancer, so "previously untreated" rules none out."""
+    assert ("chemotherapy", "excluded") not in {
+        (t.drug_or_class, t.polarity) for t in extract_text(text).prior_therapies}
+
+
 def test_a_class_for_a_disease_an_exclusion_names_is_that_diseases_treatment():
     assert therapies("Exclusion", "Participant has active clinically significant GVHD or is on treatment with systemic "
                                   "corticosteroids for GVHD.") == set()
