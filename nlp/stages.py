@@ -29,7 +29,9 @@ A trial whose criteria give no stage limit may name its stages in its registry c
 records: "Stage 0 Cervical Cancer"); `condition_limit` reads them, and the verdict judges by them.
 
 `patient_stage` reads a patient's own stage (one value, no range) from a note's sentence or a diagnosis; it is the
-patient's cancer's stage only when their conditions name a cancer (`names_a_cancer`).
+patient's cancer's stage only when their conditions name a cancer (`names_a_cancer`). An alternative that names a
+recurrence alone ("stage IV or recurrent", `recurrence_only`) is decided by whether the patient's cancer came back:
+a profile's `recurrent` (a note says so only of a cancer just found: `nlp.notes.reader`).
 """
 
 from __future__ import annotations
@@ -473,6 +475,22 @@ def stage_interval(stage: str, system: str | None) -> Interval | None:
     numeral_only = system is not None and _grammar().systems[system].numeral_only
     low, high = found[2]
     return (low // 100 * 100, high // 100 * 100 + 99) if numeral_only else (low, high)
+
+
+def names_a_recurrence(text: str, start: int = 0, end: int | None = None) -> bool:
+    """Whether `text[start:end]` names a disease that came back ("recurrent", "relapse": `recurrence` of
+    `nlp/vocab/stage_context.jsonl`)."""
+    return _grammar().context["recurrence"].search(text, start, len(text) if end is None else end) is not None
+
+
+def recurrence_only(alternative: str) -> bool:
+    """Whether an alternative to a stage names no state of the disease but a recurrence ("recurrent squamous cell
+    carcinoma"): whether the patient's cancer came back decides it. Not a stage value, a T or N category, another
+    system, nor another state ("locally advanced", "metastatic"), which the recurrence does not decide."""
+    grammar = _grammar()
+    states = [m.group() for m in grammar.context["disease_state"].finditer(alternative)]
+    return bool(states) and all(names_a_recurrence(state) for state in states) \
+        and not _STAGE_VALUE.search(alternative) and not grammar.system_after.search(alternative)
 
 
 def describe(limit: CancerStage) -> str:

@@ -169,6 +169,11 @@ class PatientProfile(_Model):
                                                         "('IIIB', 'IV', 'IA1'), checked and written by parse_patient")
     stage_system: str | None = Field(default=None, description="the staging system of `stage`, an id of "
                                                                "nlp/vocab/cancer_stages.jsonl ('figo'), if known")
+    recurrent: bool | None = Field(
+        default=None, strict=True,
+        description="whether the cancer came back after it was first found; false when a note says it was just found "
+                    "and names no treatment, recurrence nor past date; decides a trial's 'stage IV or recurrent'",
+    )
     biomarkers: list[PatientBiomarker] = Field(default_factory=list)
     tested_genes: list[str] = Field(
         default_factory=list, description="HGNC symbols the patient's tests covered; a gene named nowhere is unknown"

@@ -19,7 +19,7 @@ from typing import Literal
 from nlp.age import CHILD_MAX_YEARS, for_children_only
 from nlp.disease_scales import describe, scale_name
 from nlp.models import AgeWindow, Biomarker, CancerStage, Criterion, Polarity, PriorTherapy, UncertainFact, Uncertainty
-from nlp.stages import compare, condition_limit, stage_interval, system_ids
+from nlp.stages import compare, condition_limit, recurrence_only, stage_interval, system_ids
 from nlp.stages import describe as describe_stage
 from nlp.vocab import broad_classes_of, is_broad_class, normalize_drug
 from search.documents import drugs_and_classes
@@ -370,9 +370,10 @@ def _stages(doc: IndexDocument, patient: PatientProfile, out: Evaluation) -> Non
     """A cancer stage the trial enrols or excludes: the patient's stage inside or outside the limit; unknown when
     the profile gives no stage, a stage less precise than the limit ("III" against "IIIB or higher"), a stage of
     another staging system, or a stage outside a limit the criterion offers an alternative to ("stage IIIB/IV or
-    recurrent disease": the patient may qualify by the alternative). A trial whose criteria give no stage limit is
-    judged by the stages its registry conditions name, when the patient's cancer is one they name
-    (`nlp.stages.condition_limit`)."""
+    locally advanced disease": the patient may qualify by the alternative); an alternative that is a recurrence
+    alone ("stage IV or recurrent") is decided by the profile's `recurrent` when it gives it. A trial whose
+    criteria give no stage limit is judged by the stages its registry conditions name, when the patient's cancer is
+    one they name (`nlp.stages.condition_limit`)."""
     limits = [(limit, *_sentence(doc, limit.criterion), "") for limit in doc.facts.stages]
     registry = None if limits else condition_limit(tuple(doc.conditions), tuple(patient.conditions))
     if registry is not None:
@@ -396,8 +397,15 @@ def _stages(doc: IndexDocument, patient: PatientProfile, out: Evaluation) -> Non
             if inside is None:
                 explanation += ", which does not say on which side of the limit it lies"
             elif inside is False and limit.alternative and limit.polarity == "required":
-                status = "unknown"
-                explanation += ", outside the stages, but the criterion offers an alternative the stage does not decide"
+                if patient.recurrent is not None and recurrence_only(limit.alternative):
+                    status = "met" if patient.recurrent else "not_met"
+                    explanation += (", outside the stages, and a recurrence, the alternative the criterion offers"
+                                    if patient.recurrent else ", outside the stages, and a cancer just found is not "
+                                    "a recurrence, the alternative the criterion offers")
+                else:
+                    status = "unknown"
+                    explanation += ", outside the stages, but the criterion offers an alternative the stage does " \
+                                   "not decide"
         out.criteria.append(CriterionVerdict(kind="stage", status=status, criterion=text, explanation=explanation,
                                              span=span))
 

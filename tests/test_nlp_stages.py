@@ -374,3 +374,28 @@ def test_phrases_are_grouped_behind_their_first_letter_longest_first():
         r"a(?:nn\s*arbor|jcc\s*tnm|jcc)|f(?:igo)"
     with pytest.raises(ValueError, match="'-pre' .* letter or digit"):
         phrase_regex_by_first_letter(["-pre"])
+
+
+@pytest.mark.parametrize(("note", "recurrent"), [
+    ("A 41-year-old woman had a routine Pap smear. The biopsy revealed stage IB squamous cell carcinoma of the "
+     "cervix. She was offered a radical hysterectomy.", False),  # just found, offered (not given) treatment
+    ("A 58-year-old man was newly diagnosed with stage IIA colon adenocarcinoma after a screening colonoscopy.",
+     False),
+    ("A 41-year-old woman with stage IB cervical cancer.", None),  # silent on how the cancer came about
+    ("CT revealed stage IB lung adenocarcinoma in 2016, treated with lobectomy. She now has a cough.", None),
+    ("The biopsy revealed stage IB cervical cancer. She received cisplatin and radiotherapy.", None),  # treated
+    ("PET revealed stage IIB Hodgkin lymphoma, a relapse after ABVD given in 2012.", None),  # a relapse
+])
+def test_a_note_says_a_cancer_just_found_is_no_recurrence(note, recurrent):
+    assert read_note(note).profile.get("recurrent") is recurrent
+
+
+def test_a_recurrence_alternative_is_decided_by_a_cancer_just_found():
+    doc = _trial("Inclusion", "Histologically proven stage IV or recurrent squamous cell, adenosquamous, or "
+                              "adenocarcinoma of the uterine cervix")
+    assert [v[0] for v in _stage_verdicts(doc, stage="IB", recurrent=False)] == ["not_met"]
+    assert "not a recurrence" in _stage_verdicts(doc, stage="IB", recurrent=False)[0][1]
+    assert [v[0] for v in _stage_verdicts(doc, stage="IB")] == ["unknown"]  # the profile is silent
+    assert [v[0] for v in _stage_verdicts(doc, stage="IB", recurrent=True)] == ["met"]
+    other = _trial("Inclusion", "Stage IIIB/IV or locally advanced unresectable non-small cell lung cancer")
+    assert [v[0] for v in _stage_verdicts(other, stage="IB", recurrent=False)] == ["unknown"]  # not a recurrence

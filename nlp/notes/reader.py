@@ -13,20 +13,22 @@ than READ_CHARS is read up to there, with a warning, so time and memory stay bou
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from nlp.disease_scales import find_values
 from nlp.notes.clinical import find_clinical
-from nlp.notes.context import context_of
+from nlp.notes.context import clause_start, context_of, cue_regex
 from nlp.notes.demographics import find_age, find_sex
 from nlp.notes.diagnosis import find_conditions
 from nlp.notes.models import NoteError, NoteEvidence, NoteReading
 from nlp.notes.text import sentence_bounds, sentence_text
 from nlp.pipeline import get_nlp, make_doc_text
 from nlp.sections import criteria_offsets
-from nlp.stages import names_a_cancer, patient_stage
+from nlp.stages import names_a_cancer, names_a_recurrence, patient_stage
 
 READ_CHARS = 200_000  # a clinic note is a few kilobytes; beyond this only the beginning is read, in bounded time
+_PAST = re.compile(r"\b(?:ago|(?:19|20)\d\d)\b", re.I)  # "stage IB in 2016", "diagnosed 3 years ago": not just found
 NO_FACTS = ("note: no patient facts found (age, sex, diagnosis, biomarkers, ECOG, therapies); paste the clinic "
             "note, pathology or molecular report text, or fill the form by hand")
 
@@ -56,6 +58,22 @@ def _stage(note: str, sentences: list[tuple[int, int]]) -> tuple[str, str | None
         if m is not None and context_of(note, m.start, (first, last), m.end) is None:
             found.append((m.words, m.system, (m.start, m.end)))
     return found[0] if found and all(f[:2] == found[0][:2] for f in found) else None
+
+
+def _first_diagnosis(note: str, sentences: list[tuple[int, int]], stage: tuple[int, int],
+                     treated: bool) -> tuple[int, int] | None:
+    """The span of the words saying the cancer whose stage is at `stage` was just found ("The biopsy revealed stage
+    IB ...", "newly diagnosed with stage IIA ...": a `first_diagnosis` cue before the stage in its clause), or None:
+    also when the sentence dates it ("in 2016", "3 years ago"), the note names a treatment given (`treated`), a
+    recurrence ("relapse", "recurrent") or a progression anywhere: then the cancer may have come back."""
+    first, last = next((s for s in sentences if s[0] <= stage[0] < s[1]), (stage[0], stage[1]))
+    cue = None
+    for found in cue_regex("first_diagnosis").finditer(note, clause_start(note, stage[0], first), stage[0]):
+        cue = found
+    if cue is None or treated or _PAST.search(note, first, last) or names_a_recurrence(note) \
+            or cue_regex("progression").search(note):
+        return None
+    return cue.span()
 
 
 def read_note(note: str) -> NoteReading:
@@ -108,6 +126,9 @@ def read_note(note: str) -> NoteReading:
         put("stage", cancer_stage[0], cancer_stage[2])
         if cancer_stage[1]:
             profile["stage_system"] = cancer_stage[1]
+        found = _first_diagnosis(note, sentences, cancer_stage[2], bool(clinical.therapies))
+        if found is not None:
+            put("recurrent", False, found)
     if not profile:
         raise NoteError(NO_FACTS)
     warnings += clinical.warnings
