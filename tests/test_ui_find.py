@@ -368,14 +368,17 @@ def test_an_uploaded_location_in_words_fills_the_form(data_dir):
 
 def test_an_uploaded_stage_and_disease_scale_fill_the_form_and_reach_the_search(data_dir):
     at = app_test()
-    patient = {"conditions": [DIAGNOSIS], "stage": "3b", "stage_system": "ajcc", "disease_scales": {"nyha": 2}}
+    patient = {"conditions": [DIAGNOSIS], "stage": "3b", "stage_system": "ajcc", "recurrent": False,
+               "disease_scales": {"nyha": 2}}
     at.file_uploader[0].upload("patient.json", json.dumps(patient).encode(), "application/json")
     at.run()
     assert not at.exception
     assert (at.selectbox(key="pf_stage").value, at.selectbox(key="pf_stage_system").value) == ("IIIB", "ajcc")
+    assert at.selectbox(key="pf_recurrent").value is False
     assert at.number_input(key="pf_scale_nyha").value == 2
     searched = submit(at).session_state["find_request"]["patient"]
-    assert (searched.stage, searched.stage_system, searched.disease_scales) == ("IIIB", "ajcc", {"nyha": 2})
+    assert (searched.stage, searched.stage_system, searched.recurrent, searched.disease_scales) == (
+        "IIIB", "ajcc", False, {"nyha": 2})
 
 
 def test_a_bad_disease_scale_value_is_named_by_its_label(data_dir):

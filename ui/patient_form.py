@@ -78,7 +78,7 @@ def defaults() -> dict[str, Any]:
         f"{KEY}age": None, f"{KEY}sex": None, f"{KEY}cns": None, f"{KEY}conditions": [], f"{KEY}search_text": "",
         f"{KEY}tested": [],
         f"{KEY}ecog": None, f"{KEY}karnofsky": None, f"{KEY}lansky": None, f"{KEY}no_therapy": False,
-        f"{KEY}stage": None, f"{KEY}stage_system": None,
+        f"{KEY}stage": None, f"{KEY}stage_system": None, f"{KEY}recurrent": None,
         **{f"{KEY}scale_{scale}": None for scale in scale_ids()},
         f"{KEY}therapies_complete": True,
         f"{KEY}near": "", f"{KEY}radius": DEFAULT_RADIUS_KM, f"{KEY}unit": "km", f"{KEY}unlocated": False,
@@ -134,7 +134,7 @@ def prefill(profile: PatientProfile) -> None:
         f"{KEY}search_text": profile.search_text or "",
         f"{KEY}tested": list(profile.tested_genes),
         f"{KEY}ecog": profile.ecog, f"{KEY}karnofsky": profile.karnofsky, f"{KEY}lansky": profile.lansky,
-        f"{KEY}stage": profile.stage, f"{KEY}stage_system": profile.stage_system,
+        f"{KEY}stage": profile.stage, f"{KEY}stage_system": profile.stage_system, f"{KEY}recurrent": profile.recurrent,
         **{f"{KEY}scale_{scale}": value for scale, value in profile.disease_scales.items()},
         f"{KEY}cns": profile.cns_metastases, f"{KEY}no_therapy": profile.prior_therapies == [],
         f"{KEY}therapies_complete": profile.prior_therapies_complete,
@@ -240,11 +240,11 @@ def _performance() -> tuple[int | None, int | None, int | None]:
     return ecog, karnofsky, lansky
 
 
-def _stage_and_scales() -> tuple[str | None, str | None, dict[str, float]]:
-    """The cancer's stage with its staging system, and the patient's value on each disease scale (NYHA class,
-    Hoehn and Yahr stage); empty ones are unknown to the matcher."""
+def _stage_and_scales() -> tuple[str | None, str | None, bool | None, dict[str, float]]:
+    """The cancer's stage with its staging system, whether the cancer came back, and the patient's value on each
+    disease scale (NYHA class, Hoehn and Yahr stage); empty ones are unknown to the matcher."""
     scales = scale_ids()
-    c_stage, c_system, *c_scales = st.columns(2 + len(scales))
+    c_stage, c_system, c_recurrent = st.columns(3)
     stage = c_stage.selectbox(
         "Cancer stage", _with(list(STAGE_CHOICES), st.session_state.get(f"{KEY}stage")), key=f"{KEY}stage",
         persist_state="session", accept_new_options=True, placeholder="unknown",
@@ -256,8 +256,14 @@ def _stage_and_scales() -> tuple[str | None, str | None, dict[str, float]]:
         "Staging system", list(systems), key=f"{KEY}stage_system", persist_state="session", placeholder="not named",
         format_func=lambda s: systems[s], help="Leave empty for the usual system of the cancer (AJCC/TNM)",
     )
+    recurrent = c_recurrent.selectbox(
+        "Recurrence", [False, True], key=f"{KEY}recurrent", persist_state="session", placeholder="not known",
+        format_func=lambda came_back: "Came back after treatment" if came_back else "First occurrence, just found",
+        help="Decides a trial's 'stage IV or recurrent disease' for a patient outside the stages; leave empty when "
+             "the chart does not say",
+    )
     values: dict[str, float] = {}
-    for column, (scale, (lowest, highest)) in zip(c_scales, scales.items(), strict=True):
+    for column, (scale, (lowest, highest)) in zip(st.columns(len(scales)), scales.items(), strict=True):
         value = column.number_input(
             scale_name(scale), min_value=None, max_value=None, step=scale_step(scale), format="%g",
             key=f"{KEY}scale_{scale}", persist_state="session", placeholder="unknown",
@@ -265,7 +271,7 @@ def _stage_and_scales() -> tuple[str | None, str | None, dict[str, float]]:
         )
         if value is not None:
             values[scale] = value
-    return stage, system, values
+    return stage, system, recurrent, values
 
 
 def _location() -> dict[str, Any] | None:
@@ -318,7 +324,7 @@ def render_form(choices: FormChoices) -> Submitted | None:
         st.form_submit_button("Add a biomarker row", on_click=_add_row, args=("biomarker",))
         tested = _tested(choices.genes)
         ecog, karnofsky, lansky = _performance()
-        stage, stage_system, scales = _stage_and_scales()
+        stage, stage_system, recurrent, scales = _stage_and_scales()
         st.markdown("**Prior therapies**")
         therapies = _therapy_rows(choices.drugs)
         c_add, c_none, c_complete = st.columns([2, 2, 3])
@@ -343,7 +349,7 @@ def render_form(choices: FormChoices) -> Submitted | None:
         "age": int(age) if age is not None and age == int(age) else age, "sex": sex,
         "conditions": [c.strip() for c in conditions if c.strip()], "search_text": search_text.strip() or None,
         "ecog": ecog, "karnofsky": karnofsky, "lansky": lansky, "stage": stage, "stage_system": stage_system,
-        "disease_scales": scales, "biomarkers": biomarkers, "tested_genes": tested,
+        "recurrent": recurrent, "disease_scales": scales, "biomarkers": biomarkers, "tested_genes": tested,
         "prior_therapies": therapies or ([] if no_therapy else None), "prior_therapies_complete": complete,
         "cns_metastases": cns, "location": location,
     }
