@@ -5,16 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from nlp.extract import extract_text
-
-
-def _found(text: str) -> tuple[set[tuple[str, str, str]], set[tuple[str, str, str]]]:
-    """(facts, uncertain facts) as (gene, alteration, polarity)."""
-    extracted = extract_text(text)
-    certain = {(b.gene, b.alteration, b.polarity) for b in extracted.biomarkers}
-    unsure = {(u.biomarker.gene, u.biomarker.alteration, u.biomarker.polarity) for u in extracted.uncertain
-              if u.biomarker}
-    return certain, unsure
+from tests.test_nlp_biomarkers_tuning_g import _found
 
 
 @pytest.mark.parametrize(

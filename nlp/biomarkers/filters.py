@@ -15,7 +15,7 @@ from __future__ import annotations
 from spacy.tokens import Doc, Span
 
 from nlp.biomarkers.mentions import MENTION_LABELS, Group
-from nlp.biomarkers.relations import Evidence
+from nlp.biomarkers.relations import Evidence, words_outside_brackets
 from nlp.biomarkers.words import DRUG_GLUE, GLUE
 from nlp.polarity import Cues
 
@@ -197,14 +197,7 @@ def _unbracketed(doc: Doc, start: int, end: int) -> float:
     """Tokens in [start, end) outside brackets: an aside does not part a marker from what is said of it
     ("Overexpression of HER2 (2+ or 3+ by IHC) allowed if ..."); infinite when `end` is inside a bracket opened
     after `start`, which speaks of something else ("... mutation (patients ... can be enrolled)")."""
-    depth, count = 0, 0
-    for token in doc[start:end]:
-        if token.text in ("(", "["):
-            depth += 1
-        elif token.text in (")", "]"):
-            depth = max(0, depth - 1)
-        elif depth == 0 and not token.is_space:
-            count += 1
+    count, depth = words_outside_brackets(doc, start, end)
     return count if depth == 0 else float("inf")
 
 

@@ -226,16 +226,22 @@ def _gap(doc: Doc, one: Cue, other: Cue) -> bool:
     """Two method cues are close: few words between them, a hard-wrapped line's break not counted ("(IHC) or
     fluorescence in situ / hybridization (FISH)", where the broken name is no cue), nor what brackets gloss ("FISH
     test (recommended probe, a break-apart probe set) or a validated IHC test")."""
-    lo, hi = min(one.end, other.end), max(one.start, other.start)
+    words, _ = words_outside_brackets(doc, min(one.end, other.end), max(one.start, other.start))
+    return words <= _JOINED_METHOD
+
+
+def words_outside_brackets(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    """The tokens in [start, end) that are neither space nor inside brackets opened there, and how many brackets
+    are still open at `end`."""
     depth, words = 0, 0
-    for t in doc[lo:hi]:
+    for t in doc[start:end]:
         if t.text in ("(", "["):
             depth += 1
         elif t.text in (")", "]"):
             depth = max(0, depth - 1)
         elif depth == 0 and not t.is_space:
             words += 1
-    return words <= _JOINED_METHOD
+    return words, depth
 
 
 def _opens_within(span: Span) -> int:
