@@ -27,3 +27,21 @@ def test_the_alpha_isoform_of_pi3k_is_pik3ca():
         ("PIK3CA", "mutation", "required")
     }
     assert triples(exclusion("Prior treatment with a PI3K alpha inhibitor")) == set()
+
+
+def test_the_long_name_of_her2_with_its_symbol_bracketed_before_the_number_is_erbb2():
+    text = inclusion("Patients must have a histologically confirmed diagnosis of invasive breast carcinoma with "
+                     "positive estrogen and/or progesterone receptor status, and negative human epidermal growth "
+                     "factor receptor (HER-2), for whom endocrine therapy is planned.")
+    assert triples(text) == {
+        ("ESR1", "expression", "required"),
+        ("PGR", "expression", "required"),
+        ("ERBB2", "any", "excluded"),
+    }
+    text = inclusion("Estrogen Receptor (ER)-, Progesterone Receptor (PR)-, and Human Epidermal Growth Factor Receptor "
+                     "(HER)2-negative (triple-negative) cancer of the breast.")
+    assert triples(text) == {
+        ("ESR1", "expression", "excluded"),
+        ("PGR", "expression", "excluded"),
+        ("ERBB2", "any", "excluded"),
+    }
