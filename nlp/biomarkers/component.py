@@ -23,6 +23,7 @@ from nlp.biomarkers.filters import (
     drug_target,
     either_status,
     mention_only,
+    negated_in_bracket,
     offered_instead,
     tested_when_unknown,
     token_after,
@@ -210,7 +211,9 @@ def _criterion(
     either_status: set[tuple[str, str]] = set()  # markers the criterion gives either status: "PgR + or -"
     for g, (group, ev, group_methods) in enumerate(sorted(found, key=lambda item: item[0].start)):
         own = (min(group.start, ev.start), max(group.end, ev.end))
-        ev.cue_negated = cues.negated(group.start, group.end, span.label_, ignore=own, back_window=BACK_REACH)
+        ev.cue_negated = cues.negated(
+            group.start, group.end, span.label_, ignore=own, back_window=BACK_REACH
+        ) or negated_in_bracket(cues, group, span.label_, own, BACK_REACH)
         variant = group.mentions[0].variant if len(group.mentions) == 1 else None
         if (
             not ev.cue_negated

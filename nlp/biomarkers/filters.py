@@ -17,7 +17,7 @@ from spacy.tokens import Doc, Span
 from nlp.biomarkers.mentions import MENTION_LABELS, Group
 from nlp.biomarkers.relations import Evidence, words_outside_brackets
 from nlp.biomarkers.words import DRUG_GLUE, GLUE
-from nlp.polarity import Cues
+from nlp.polarity import FORWARD_WINDOW, Cues
 
 TEST_REACH = 4  # a test word this close before the group makes it a test, not a result: "tested for KRAS"
 TESTED_LIST_REACH = 24  # a test word this close before "and for" + the group makes both what is tested
@@ -136,8 +136,12 @@ def mention_only(cues: Cues, group: Group, ev: Evidence, after: int) -> bool:
         return True
     if _tested_too(cues, group, before):
         return True
-    if any(c.kind == "exception" and group.start - c.end <= EXCEPTION_REACH for c in before):
-        return True
+    if any(
+        c.kind == "exception"
+        and min(group.start - c.end, bracketed_reach(cues.span.doc, c.end, group.start)) <= EXCEPTION_REACH
+        for c in before
+    ):
+        return True  # "except for APL (as proven by ... [PML-RARα])": the marker proves what is excepted
     examples = cues.in_clause(("example",), clause_start, group.start)
     doc = cues.span.doc
     required = cues.span.label_ == "inclusion" and not cues.negated(group.start, group.end, "inclusion")
@@ -199,6 +203,29 @@ def _unbracketed(doc: Doc, start: int, end: int) -> float:
     after `start`, which speaks of something else ("... mutation (patients ... can be enrolled)")."""
     count, depth = words_outside_brackets(doc, start, end)
     return count if depth == 0 else float("inf")
+
+
+def bracketed_reach(doc: Doc, cue_end: int, start: int) -> float:
+    """Words from a cue's end to a marker at `start` inside a bracket opened after the cue, the brackets' words not
+    counted: such a bracket lists or proves what the cue speaks of ("excluding ... favorable cytogenetic
+    abnormalities [inv16, t(8;21)]", "except for APL (as proven by ... [PML-RARα])"). Infinite when the marker is
+    inside no bracket opened after the cue."""
+    count, depth = words_outside_brackets(doc, cue_end, start)
+    return count if depth > 0 else float("inf")
+
+
+def negated_in_bracket(cues: Cues, group: Group, section: str, own: tuple[int, int], back_window: int) -> bool:
+    """A negation of what follows it (a `bracket_negation` cue: "excluding", "no", "without" ..., not a verb's "not")
+    further than its window from a group inside a bracket negates it when the words outside brackets between them
+    are within the window ("excluding subjects with APL or with favorable cytogenetic abnormalities [inv16,
+    t(8;21)]"): the bracket names what the negation denies."""
+    doc = cues.span.doc
+    clause_start = cues.clause(group.start)[0]
+    for cue in cues.in_clause(("bracket_negation",), clause_start, group.start):
+        reach = group.start - cue.end
+        if reach > FORWARD_WINDOW and bracketed_reach(doc, cue.end, group.start) <= FORWARD_WINDOW:
+            return cues.negated(group.start, group.end, section, ignore=own, window=reach, back_window=back_window)
+    return False
 
 
 def _names_marker(doc: Doc, start: int, end: int) -> bool:
