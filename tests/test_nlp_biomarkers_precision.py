@@ -3,6 +3,7 @@ not ask of the whole population, or asks with the other polarity), each on real 
 
 from __future__ import annotations
 
+from nlp.extract import extract_text
 from tests.test_nlp_biomarkers import inclusion, triples
 
 
@@ -33,3 +34,58 @@ def test_a_verb_s_not_does_not_reach_a_marker_in_the_bracket_after_its_object():
         "             count [ALC] is less than normal range).\n"
     )
     assert ("MS4A1", "expression", "required") not in triples(text)
+
+
+def _uncertain(text: str) -> set[tuple[str, str, str]]:
+    return {(u.reason, u.biomarker.gene, u.biomarker.polarity) for u in extract_text(text).uncertain if u.biomarker}
+
+
+def test_a_marker_of_one_disease_a_capital_or_offers_beside_others_is_either_or():
+    text = inclusion(
+        "Acute lymphocytic leukemia (ALL) with documented chemosensitivity (complete response [CR], partial response"
+        " [PR], or minor response [MR]) in first or second remission, first or second relapse, or high risk ALL with"
+        " Ph positive 9/22 translocation; OR - Acute myelogenous leukemia (AML) with documented chemosensitivity (CR,"
+        " PR, or MR) in first or second remission, or first or second relapse; OR - Chronic myelogenous leukemia"
+        " (CML), chronic or accelerated, that is not in blast crisis"
+    )
+    assert triples(text) == set()
+    assert ("either", "BCR", "required") in _uncertain(text)
+    text = inclusion(
+        "High risk ALL in first complete remission defined as: Hypodiploidy OR Pseudodiploidy with translocations"
+        " t(4;11), or t(8;14) OR Elevated WBC at presentation Greater than 100,000/mm3 if 6-12 months old"
+    )
+    assert {t for t in triples(text) if t[2] == "required"} == set()
+
+
+def test_a_marker_in_one_branch_of_an_either_or_is_either_or():
+    text = inclusion(
+        "Either chronic-phase CML, with <15% blasts in peripheral blood and bone marrow, or advanced-phase CML,"
+        " including Ph+ acute lymphoblastic leukemia (ALL) (> 5% blasts) or hematologic progression with ≥15% blasts"
+        " not in complete cytogenetic remission"
+    )
+    assert triples(text) == set()
+    assert ("either", "ABL1", "required") in _uncertain(text)
+
+
+def test_a_capital_or_beside_a_requirement_naming_no_marker_makes_the_status_either_or():
+    text = inclusion("Hormone receptor status: Estrogen receptor and progesterone receptor negative OR Hormone"
+                     " refractory disease")
+    assert triples(text) == set()
+    assert ("either", "ESR1", "excluded") in _uncertain(text)
+
+
+def test_a_capital_or_between_two_tests_or_statuses_of_markers_keeps_the_requirement():
+    assert triples(inclusion("Ph chromosome positive OR Ph chromosome negative and Bcr/Abl positive")) >= {
+        ("BCR", "fusion", "required"),
+        ("ABL1", "fusion", "required"),
+    }
+    assert triples(inclusion("Diagnosed within 12 months Philadelphia chromosome positive OR bcr positive")) >= {
+        ("BCR", "fusion", "required")
+    }
+    text = inclusion("HER-2/neu overexpression (3+ by immunohistochemistry OR gene amplification by FISH)")
+    assert triples(text) == {("ERBB2", "expression", "required"), ("ERBB2", "amplification", "required")}
+    text = inclusion(
+        "Chronic myelogenous leukemia (CML) confirmed by: Cytogenetic testing demonstrating presence of t(9:22) OR"
+        " RT-PCR demonstrating presence of BCR/ABL rearrangement"
+    )
+    assert triples(text) >= {("BCR", "fusion", "required"), ("ABL1", "fusion", "required")}

@@ -36,6 +36,7 @@ from nlp.biomarkers.words import (
     JUDGEMENT_WORDS,
     LIST_CLOSERS,
     RELATIVE_WORDS,
+    STATUS_WORDS,
 )
 from nlp.diseases import is_cancer, map_condition
 from nlp.models import Biomarker, UncertainFact, Uncertainty
@@ -59,6 +60,7 @@ UNKNOWN_STATUS_REACH = 3  # tokens between an item's opening "unknown" and its "
 MIN_CANCER_ITEMS = 3  # cancers the items of a nested list open with, each another, that make it a list of alternatives
 CANCER_OPENING_WORDS = 8  # words of an item read for the cancer it opens with: "AML: AML in first complete remission"
 _MARKER_LABELS = {"GENE", "GENE_FAMILY", "VARIANT", "PROFILE"}
+_TEST_KINDS = ("test_word", "status_method", "method_expression", "method_ish", "method_copies")
 _DRUG_LABELS = {"DRUG", "DRUG_CLASS"}
 _LABEL_ID = re.compile(r"^(?:[A-Z]\d?|\d+[a-z]?|[IVX]+)$")
 
@@ -324,15 +326,17 @@ def _opens(text: str) -> int:
 def offered_with_other(doc: Doc, span: Span, cues: Cues, labels: dict[int, Span], start: int, end: int) -> bool:
     """The marker at tokens [start, end) is one alternative beside a requirement that names no marker: "... by the
     Couch model or be positive for BRCA1 or BRCA2", "any of the following: prior response to a TKI; an EGFR
-    mutation", so patients without it may enrol."""
+    mutation", "Either chronic-phase CML ..., or advanced-phase CML, including Ph+ ALL", so patients without it may
+    enrol."""
     clause_start, clause_end = cues.clause(start)
+    either = doc[_opening(doc, span)].lower_ == "either"  # "Either A or B": every "or" parts the alternatives
     for i in range(clause_start, clause_end - 1):
         if doc[i].lower_ != "or":
             continue
         j = i + 1
         while j < clause_end and doc[j].is_space:
             j += 1
-        if j >= clause_end or not (doc[j].lower_ in ALTERNATIVE_VERBS or _judgement(doc, j, clause_end)):
+        if j >= clause_end or not (either or doc[j].lower_ in ALTERNATIVE_VERBS or _judgement(doc, j, clause_end)):
             continue
         other = (j, clause_end) if i >= end else (max(clause_start, _opening(doc, span)), i) if i < start else None
         between = doc[end:i] if i >= end else doc[i:start]
@@ -343,6 +347,8 @@ def offered_with_other(doc: Doc, span: Span, cues: Cues, labels: dict[int, Span]
         if other and _words(doc, *other) >= MIN_OTHER_WORDS and not _names_marker(labels, *other):
             return True
     if _bracketed_alternative(doc, span, labels, start, end) or _bracket_then_other(doc, cues, labels, start, end):
+        return True
+    if _capital_or_alternative(doc, span, cues, labels, start, end):
         return True
     for header in cues.in_clause(("alternatives_header",), span.start, start):
         items, item_start = [], header.end
@@ -372,6 +378,48 @@ def offered_with_other(doc: Doc, span: Span, cues: Cues, labels: dict[int, Span]
         if len(items) > 1 and any(not _names_marker(labels, *item) for item in items):
             return True
     return False
+
+
+def _capital_or_alternative(doc: Doc, span: Span, cues: Cues, labels: dict[int, Span], start: int, end: int) -> bool:
+    """The marker at tokens [start, end) ends or opens an item of a list that a capital "OR" outside brackets parts,
+    across clauses, and the item on the other side of that "OR" is a requirement that speaks of no marker: "... or
+    high risk ALL with Ph positive 9/22 translocation; OR - Acute myelogenous leukemia (AML) with documented
+    chemosensitivity ...", "Hypodiploidy OR Pseudodiploidy with translocations t(4;11), or t(8;14) OR Elevated WBC
+    at presentation ...". The marker stays within `MAX_CONJUNCT_WORDS` of the "OR", with no run-in item opening
+    between them. Not another test or status of a marker ("Philadelphia chromosome positive OR bcr positive",
+    "overexpression (3+ by immunohistochemistry OR gene amplification by FISH)", "CML confirmed by: Cytogenetic
+    testing demonstrating presence of t(9:22) OR RT-PCR demonstrating presence of BCR/ABL rearrangement")."""
+    depths = _bracket_depths(doc, span.start, span.end)
+    ors = [i for i in range(span.start, span.end) if doc[i].text == "OR" and depths[i - span.start] == 0]
+    bounds = [_opening(doc, span) - 1, *ors, span.end]  # each item lies between two bounds
+    for n, i in enumerate(ors, start=1):
+        if i >= end:
+            between, other = (end, i), (i + 1, bounds[n + 1])
+        elif i < start:
+            between, other = (i + 1, start), (bounds[n - 1] + 1, i)
+        else:
+            continue
+        if _words(doc, *between) > MAX_CONJUNCT_WORDS or any(
+            cues.opens_item(t) or doc[t].lower_ in RELATIVE_WORDS for t in range(*between)
+        ):
+            continue
+        if _words(doc, *other) >= MIN_OTHER_WORDS and not any(
+            depths[t - span.start] == 0 and (t in labels or doc[t].lower_ in STATUS_WORDS) for t in range(*other)
+        ) and not any(  # no marker, alteration, status or test word outside brackets: a bracket may abbreviate
+            c.kind in _TEST_KINDS and other[0] <= c.start < other[1] and depths[c.start - span.start] == 0
+            for c in cues.items  # something else as a gene's symbol ("chemosensitivity (CR, PR, or MR)"), and a test
+        ):  # is another way to find a marker ("confirmed by: Cytogenetic testing demonstrating presence of t(9:22)")
+            return True
+    return False
+
+
+def _bracket_depths(doc: Doc, start: int, end: int) -> list[int]:
+    """The depth of brackets each token of [start, end) lies in, counting from `start`."""
+    depths, depth = [], 0
+    for t in doc[start:end]:
+        depth = max(0, depth + t.text.count("(") + t.text.count("[") - t.text.count(")") - t.text.count("]"))
+        depths.append(depth)
+    return depths
 
 
 def _judgement(doc: Doc, j: int, clause_end: int) -> bool:
