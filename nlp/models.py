@@ -165,6 +165,12 @@ class DiseaseFacts(_Model):
         description="specific (not generic) terms listed beside a kind of them and dropped from `terms` "
         "('Non-Hodgkin Lymphoma; Small Lymphocytic Lymphoma'): the trial may take the whole family or the kind only",
     )
+    listed: list[DiseaseTerm] = Field(
+        default_factory=list,
+        description="specific cancers within a basket that the registry keywords list when its conditions and title "
+        "name no specific one (often dozens, 'recurrent prostate cancer; stage IV gastric cancer ...'), source "
+        "keyword: weaker evidence than a condition or title, they rank a trial and never decide its verdict",
+    )
 
 
 class TrialCriteria(_Model):

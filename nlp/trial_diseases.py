@@ -27,6 +27,11 @@ Statements count only when the conditions and title name no specific cancer (not
 statement ("Colorectal Cancer" stays colorectal cancer beside "adenocarcinoma of the colon or rectum", "NSCLC"
 beside "histologically confirmed adenocarcinoma or squamous cell carcinoma").
 
+A basket whose conditions and title name no specific cancer keeps the specific cancers within it that its keywords
+list (PDQ records list dozens: "recurrent prostate cancer; stage IV gastric cancer ...") apart, in `listed`: a list
+that long says which kinds the basket takes, not which disease it is for, so it ranks the trial for a patient with one
+of them below a trial whose conditions or title name that disease, and never narrows the basket.
+
 `enrols` is "without_disease" for people being screened or kept from getting the disease (registry primary
 purpose SCREENING; a title about screening for a cancer, the only disease named, when the purpose is not treatment
 or supportive care; PREVENTION with healthy volunteers accepted and conditions naming only the disease; a title
@@ -263,7 +268,18 @@ def trial_diseases(study: dict, criteria: list[Criterion]) -> DiseaseFacts:
     enrols = _enrols(section, conditions, titles[0] if titles else "", decided)
     healthy = bool((section.get("eligibilityModule") or {}).get("healthyVolunteers"))
     excluded = [] if healthy else _excluded(criteria, decided)  # volunteers' criteria may differ: cohort-only
-    return DiseaseFacts(terms=decided, basket=basket, enrols=enrols, excluded=excluded, families=families)
+    listed = _listed(keywords, generic) if basket and not specific else []
+    return DiseaseFacts(terms=decided, basket=basket, enrols=enrols, excluded=excluded, families=families,
+                        listed=listed)
+
+
+def _listed(keywords: list[str], generic: list[DiseaseTerm]) -> list[DiseaseTerm]:
+    """The specific cancers the keywords list within a basket whose conditions and title name no specific one, the
+    first reading of each and the most specific only: examples of the kinds it takes, which rank it for a patient
+    with one of them and never narrow it (a list of dozens names no disease the trial is for)."""
+    within = [t for k in keywords for t in _terms(k, "keyword")
+              if not diseases.is_basket(t.id) and any(diseases.is_within(t.id, g.id) for g in generic)]
+    return _most_specific(within)
 
 
 @cache

@@ -21,8 +21,8 @@ conditions (a patient with several conditions is matched on any of them):
   registry does not say whether the trial takes the family or the kind only.
 
 Each verdict quotes what it rests on: the registry conditions, the title or the criterion that states the disease.
-For ranking, `names_the_disease` tells a trial for the patient's disease (or a term above or below it) from one the
-patient fits only as a basket.
+For ranking, `names_the_disease` tells a trial for the patient's disease (or a term above or below it) from a basket
+whose keywords list it among the kinds it takes, and both from one the patient fits only as a basket.
 
 Beside it, `excluded_verdicts` gives one not_met verdict per criterion that excludes, in so many words, a disease the
 patient has (`TrialCriteria.diseases.excluded`, read by `nlp.trial_diseases`: "Subjects suffering from multiple
@@ -153,12 +153,18 @@ def diagnosis_verdict(doc: IndexDocument, found: Sequence[Diagnosis]) -> Criteri
                             explanation=best.reason)
 
 
-def names_the_disease(doc: IndexDocument, found: Sequence[Diagnosis]) -> bool:
-    """Whether the trial names the patient's disease, a term above it or a term below it, a basket (solid tumour,
-    cancer, carcinoma) aside: a trial the patient fits only as a basket is for any cancer, not for theirs."""
+def names_the_disease(doc: IndexDocument, found: Sequence[Diagnosis]) -> int:
+    """How the trial names the patient's disease, a term above it or a term below it, a basket (solid tumour, cancer,
+    carcinoma) aside: 2 among the terms that decide (conditions, title, a criterion); 1 only among the cancers a
+    basket's keywords list (`DiseaseFacts.listed`: one of dozens, weaker evidence); 0 not at all, the patient fits
+    only as a basket: a trial for any cancer, not for theirs."""
     ids = [i for d in found for i in d.ids]
-    return any(not diseases.is_basket(t.id) and (diseases.is_within(i, t.id) or diseases.is_within(t.id, i))
-               for t in doc.facts.diseases.terms for i in ids)
+    facts = doc.facts.diseases
+    for level, terms in ((2, facts.terms), (1, facts.listed)):
+        if any(not diseases.is_basket(t.id) and (diseases.is_within(i, t.id) or diseases.is_within(t.id, i))
+               for t in terms for i in ids):
+            return level
+    return 0
 
 
 def rests_on_primary(doc: IndexDocument, found: Sequence[Diagnosis], verdict: CriterionVerdict) -> bool:

@@ -19,12 +19,13 @@ carries, kind not known to fit > the patient's gene named only in the trial's te
 biomarker named > biomarker not shown); then a diagnosis verdict the primary diagnosis (the first condition) gives
 alone before one only a comorbidity gives (`search.diagnosis.rests_on_primary`: a lung cancer patient's lung cancer
 trials before trials for the hypertension the note also names); then a trial that names the patient's disease, a term
-above it or below it before one the patient fits only as a basket (solid tumour, cancer: a trial for any cancer,
-"Paclitaxel Plus Topotecan in Treating Patients With Solid Tumors", is not for a liposarcoma as a liposarcoma trial
-is); then met criteria minus the questions left open: the kinds of unknown criteria, each kind counted once (the
-treatment history answers every prior-therapy unknown at once, the molecular report every biomarker one: a trial
-with three prior-therapy unknowns asks one question, one with unknown performance status and brain metastases two);
-then text relevance.
+above it or below it, before a basket whose keywords list it among dozens of kinds taken (`DiseaseFacts.listed`),
+before one the patient fits only as a basket (solid tumour, cancer: a trial for any cancer, "Paclitaxel Plus
+Topotecan in Treating Patients With Solid Tumors", is not for a liposarcoma as a liposarcoma trial is); then met
+criteria minus the questions left open: the kinds of unknown criteria, each kind counted once (the treatment history
+answers every prior-therapy unknown at once, the molecular report every biomarker one: a trial with three
+prior-therapy unknowns asks one question, one with unknown performance status and brain metastases two); then text
+relevance.
 With a location (resolved first: `search.geo.place_patient`), only trials with a site within the radius are
 candidates, unless `include_unlocated` also asks for those that list no site location; each result then
 carries its nearest site and distance. Every result carries the trial's contacts.
@@ -101,13 +102,13 @@ def gene_words(symbol: str) -> tuple[str, ...]:
     return _gene_words().get(symbol, ()) or (symbol.lower(),)
 
 
-def score_of(tier: int, open_: bool, specificity: int, primary: bool, for_the_disease: bool, met: int,
+def score_of(tier: int, open_: bool, specificity: int, primary: bool, for_the_disease: int, met: int,
              asked: int, relevance: float) -> float:
-    """One number that orders results exactly as the ranking rules do (tier 2, 1 or 0; specificity 0-6; met
-    criteria; asked: kinds of unknown criteria; relevance in [0, 1], scaled below one step of the balance so the best
-    text hit never ties with one more met criterion)."""
+    """One number that orders results exactly as the ranking rules do (tier 2, 1 or 0; specificity 0-6;
+    for_the_disease 2, 1 or 0 as `names_the_disease`; met criteria; asked: kinds of unknown criteria; relevance in
+    [0, 1], scaled below one step of the balance so the best text hit never ties with one more met criterion)."""
     balance = max(-49, min(49, met - asked)) + 50
-    return round(100_000 * tier + 10_000 * open_ + 1_000 * specificity + 200 * primary + 100 * for_the_disease
+    return round(100_000 * tier + 10_000 * open_ + 1_000 * specificity + 300 * primary + 100 * for_the_disease
                  + balance + 0.999 * relevance, 4)
 
 

@@ -533,6 +533,27 @@ def test_a_trial_for_the_patients_disease_ranks_above_a_basket_the_patient_fits_
     assert judge(liposarcoma, who, 0.0).score > judge(basket, who, 1.0).score
 
 
+def test_a_basket_whose_keywords_list_the_patients_cancer_ranks_above_a_basket_that_does_not(shared_dir):
+    from search.matching import judge
+    who = patient(conditions=["Prostate cancer"], age=56, sex="male")
+    listing = legacy_document(shared_dir, "NCT00499291")  # "... Advanced or Refractory Solid Tumors", condition
+    # "Cancer", keywords "recurrent prostate cancer", "stage IV prostate cancer" among about 80
+    basket = legacy_document(shared_dir, "NCT00002587").model_copy(  # "... Solid Tumors", no cancer in its keywords
+        update={"overall_status": listing.overall_status})
+    diagnoses = [[v.status for v in judge(d, who, 0.0).criteria if v.kind == "diagnosis"] for d in (listing, basket)]
+    assert diagnoses == [["met"], ["met"]]
+    assert judge(listing, who, 0.0).score > judge(basket, who, 1.0).score
+
+
+def test_a_trial_whose_registry_names_the_patients_cancer_ranks_above_a_basket_whose_keywords_list_it(shared_dir):
+    from search.matching import judge
+    who = patient(conditions=["Prostate cancer"], age=56, sex="male")
+    listing = legacy_document(shared_dir, "NCT00499291")
+    prostate = legacy_document(shared_dir, "NCT00007540").model_copy(  # "Study of Prostate Cancer in Black and
+        update={"overall_status": listing.overall_status})  # White U.S. Veterans"
+    assert judge(prostate, who, 0.0).score > judge(listing, who, 1.0).score
+
+
 def test_a_basket_requiring_the_patients_gene_still_ranks_above_a_trial_for_the_disease_naming_no_biomarker(shared_dir):
     import json
 
@@ -650,16 +671,20 @@ def test_unknowns_of_one_kind_weigh_as_one_question_in_the_ranking(shared_dir):
     [
         # one more met criterion (or one question fewer) outranks the best text relevance
         (dict(met=3, asked=1, relevance=0.0), dict(met=2, asked=1, relevance=1.0)),
-        # naming the disease outranks any balance and relevance below it
-        (dict(for_the_disease=True, met=0, asked=49, relevance=0.0), dict(met=49, asked=0, relevance=1.0)),
+        # a basket whose keywords list the disease outranks any balance and relevance below it
+        (dict(for_the_disease=1, met=0, asked=49, relevance=0.0), dict(met=49, asked=0, relevance=1.0)),
+        # naming the disease outranks a keyword list naming it with the best balance and relevance
+        (dict(for_the_disease=2, met=0, asked=49, relevance=0.0),
+         dict(for_the_disease=1, met=49, asked=0, relevance=1.0)),
         # the primary diagnosis outranks naming the disease with the best balance and relevance
         (dict(primary=True, met=0, asked=49, relevance=0.0),
-         dict(for_the_disease=True, met=49, asked=0, relevance=1.0)),
-        (dict(specificity=1, met=0, asked=49), dict(primary=True, for_the_disease=True, met=49, relevance=1.0)),
+         dict(for_the_disease=2, met=49, asked=0, relevance=1.0)),
+        (dict(specificity=1, met=0, asked=49), dict(primary=True, for_the_disease=2, met=49, relevance=1.0)),
     ],
-    ids=["balance-over-relevance", "disease-over-balance", "primary-over-disease", "specificity-over-primary"],
+    ids=["balance-over-relevance", "listed-over-balance", "named-over-listed", "primary-over-disease",
+         "specificity-over-primary"],
 )
 def test_the_score_orders_results_by_each_ranking_key_before_the_next(higher, lower):
-    base = dict(tier=2, open_=True, specificity=0, primary=False, for_the_disease=False, met=0, asked=0,
+    base = dict(tier=2, open_=True, specificity=0, primary=False, for_the_disease=0, met=0, asked=0,
                 relevance=0.0)
     assert score_of(**{**base, **higher}) > score_of(**{**base, **lower})

@@ -330,3 +330,25 @@ def test_a_family_listed_beside_the_kind_the_title_names_is_no_family():
                                  "conditionsModule": {"conditions": ["Sarcoma"]}}}
     found = trial_diseases(study, [])
     assert ([t.name for t in found.terms], found.families) == (["osteosarcoma"], [])
+
+
+def test_the_cancers_keywords_list_for_a_basket_naming_no_specific_one_are_kept_apart_and_do_not_decide():
+    # NCT00499291: condition "Cancer", title "... Patients With Advanced or Refractory Solid Tumors", and about 80
+    # keywords naming the kinds taken ("recurrent prostate cancer", "stage IV gastric cancer" ...)
+    found = facts("NCT00499291")
+    listed = {t.name: t.source for t in found.listed}
+    assert (names("NCT00499291"), found.basket) == (["solid tumour"], True)
+    assert (listed.get("prostate cancer"), listed.get("stomach cancer"), len(listed) > 20) == (
+        "keyword", "keyword", True)
+
+
+def test_keywords_list_no_cancer_for_a_trial_whose_registry_names_a_specific_one():
+    # NCT00004180: title "Rosiglitazone in Treating Patients With Liposarcoma", keyword "adult liposarcoma"
+    assert (names("NCT00004180"), facts("NCT00004180").listed) == (["liposarcoma"], [])
+
+
+def test_a_basket_keeps_no_listed_cancer_outside_it():
+    study = {"protocolSection": {
+        "identificationModule": {"nctId": "NCT00000001", "briefTitle": "Drug X in Patients With Solid Tumors"},
+        "conditionsModule": {"conditions": ["Solid Tumor"], "keywords": ["breast cancer", "acute myeloid leukemia"]}}}
+    assert [t.name for t in trial_diseases(study, []).listed] == ["breast cancer"]
