@@ -263,9 +263,18 @@ class CueFinder:
         for row in cue_rows():
             by_kind.setdefault(row["cue"], []).append(row["pattern"])
         self.kinds: dict[int, str] = {}  # match id → kind
+        self._words: dict[str, list[tuple[str, ...]]] = {}  # kind → the lower-case tokens of each of its phrases
         for kind, phrases in by_kind.items():
-            self.matcher.add(kind, [nlp.make_doc(p) for p in phrases])
+            docs = [nlp.make_doc(p) for p in phrases]
+            self.matcher.add(kind, docs)
             self.kinds[nlp.vocab.strings.add(kind)] = kind
+            self._words[kind] = [tuple(t.lower_ for t in d) for d in docs]
+
+    def may_find(self, text: str, kind: str) -> bool:
+        """False when no cue of `kind` can be in `text` (some token of each of its phrases is missing from the text,
+        case ignored): a test on the text alone, much cheaper than `find`, for a component that wants one kind."""
+        lower = text.lower()
+        return any(all(word in lower for word in words) for words in self._words.get(kind, ()))
 
     def find(self, span: Span) -> Cues:
         """The cues of one criterion, with its clauses. A cue is matched across the line breaks of a hard-wrapped

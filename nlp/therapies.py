@@ -211,7 +211,9 @@ def _washout_items(context: DocContext, drugs: dict[int, list[Span]]) -> set[int
         return context.text[offsets[i].start_char : offsets[i].end_char].rstrip().endswith(":")
 
     for k, here in enumerate(offsets):
-        if not header(k) or not _forbids_use(context.cues(k)):
+        # most headers name no list of drugs: the cheap test on the text spares finding their cues
+        if not header(k) or not context.finder.may_find(context.text[here.start_char : here.end_char],
+                                                        "use_list_header") or not _forbids_use(context.cues(k)):
             continue
         i = k + 1
         while i < len(offsets) and offsets[i].section == here.section and not header(i) and (

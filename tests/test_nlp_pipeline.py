@@ -13,6 +13,9 @@ from spacy.tokenizer import Tokenizer
 
 from nlp.extract import extract_studies, extract_study
 from nlp.pipeline import get_nlp, make_doc_text
+from nlp.polarity import cue_finder
+from nlp.sections import CriterionSpans, criteria_offsets
+from nlp.text import doc_text
 
 
 def entities(doc) -> tuple[list, list]:
@@ -141,3 +144,25 @@ def test_many_studies_give_the_records_of_each_study_alone_in_order():
         _study("NCT3", "", "N/A"),
     ]
     assert list(extract_studies(studies, batch_size=2)) == [extract_study(s) for s in studies]
+
+
+def test_the_cue_finders_text_test_never_rules_out_a_cue_it_finds_on_registry_texts(shared_dir: Path):
+    lines = (shared_dir / "corpus" / "eligibility-texts.jsonl").read_text().splitlines()
+    texts = [make_doc_text(json.loads(line)["criteria"] or "") for line in random.Random(5).sample(lines, 200)]
+    nlp = get_nlp()
+    finder = cue_finder(nlp)
+    kinds, ruled_out = set(), 0
+    for doc in nlp.pipe(texts):
+        for span, offsets in zip(CriterionSpans(doc), criteria_offsets(doc), strict=True):
+            text = doc_text(doc)[offsets.start_char : offsets.end_char]
+            found = {c.kind for c in finder.find(span).items}
+            kinds |= found
+            assert all(finder.may_find(text, kind) for kind in found), text
+            ruled_out += not finder.may_find(text, "use_list_header")
+    assert len(kinds) > 20 and ruled_out > 1000  # many kinds were checked, and the test does rule criteria out
+
+
+def test_the_cue_finders_text_test_reads_a_list_header_across_a_line_break_and_any_case():
+    finder = cue_finder(get_nlp())
+    assert finder.may_find("Not using any of the medications LISTED\n      BELOW:", "use_list_header")
+    assert not finder.may_find("Patients must meet all of the criteria below:", "use_list_header")
