@@ -21,6 +21,11 @@ of that part has to fulfil in full:") is a subgroup header too when its section 
 more (a pilot part and a randomized part, each with its own list); alone it may name the whole study ("Eligibility
 criteria for the phase II study:").
 
+A section header that names the group its criteria are for ("Inclusion Criteria for Part 2 Only:", "Exclusion
+criteria for SCD or CP patients without PAH:") is a subgroup header too: it governs the criteria up to the next
+section header, unless it names the whole population ("Inclusion Criteria for all patients:", "... for both parts of
+clinical trial:", "... for the study:", "... for patients:") or entry itself ("Criteria for entry:").
+
 A subgroup whose header says it is closed ("Phase 1 (Closed):") enrols no one: its criteria are in `closed`. When
 every other subgroup header of a section is closed, the one left open is everyone who can enrol now: its criteria
 are not subgroup-only.
@@ -30,14 +35,21 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
+from nlp.diseases import is_cancer, map_condition
 from nlp.polarity import DocContext
+from nlp.sections import header_group
+from nlp.vocab import cue_rows
 
 HEADER_WORDS = 16  # words of a header: longer criteria ending with a colon open a list inside one rule
 ENTRY_HEADER_WORDS = 24  # words of an entry header naming a part: "Criteria for entry into the randomised part ...:"
 _OPENINGS = {"for", "in"}
 _WHOLE = {"all", "every", "each", "both"}  # opening the header or its subject: "For all participants:", "All phases:"
 _ENTRY = {"inclusion", "exclusion", "entry", "enrollment", "enrolment", "eligibility"}  # "For inclusion in the study"
+_STUDY = {"study", "trial", "protocol"}  # "Inclusion criteria for the study:" names everyone
+_GROUP_FILLERS = {"the", "a", "an", "this", "only"}  # say nothing of whom a header's group is
+_GROUP_HINT = re.compile(r"criteri\w*[ \t]+(?:[-–][ \t]*)?(?:for|in)[ \t]", re.I)  # a section header may name a group
 _NUMBERED = re.compile(r"\(?[0-9ivxIVX]{1,4}[.)]|[a-zA-Z][.)]")
 _DERIVED_KEY = "subgroups"
 
@@ -63,8 +75,9 @@ def subgroups(context: DocContext) -> Subgroups:
 def _subgroups(context: DocContext) -> Subgroups:
     text = context.text
     colons = [k for k, c in enumerate(context.offsets) if text[c.start_char : c.end_char].rstrip().endswith(":")]
+    sections = _section_subgroups(context)
     if not colons:
-        return Subgroups()  # every header ends with a colon: without one, nothing is governed
+        return Subgroups(only=sections)  # every header ends with a colon: without one, no criterion is a header
     governed: dict[int, int] = {}
     current: int | None = None
     level: tuple[int, str] = (0, "")
@@ -96,7 +109,51 @@ def _subgroups(context: DocContext) -> Subgroups:
                                                         if context.offsets[h].section == section}:
             continue  # the one subgroup still enrolling is everyone enrolling
         found.only.update((k, h) for k, h in governed.items() if h in open_headers)
+    found.only.update((k, h) for k, h in sections.items() if k not in governed)  # a header in the list goes first
     return found
+
+
+def _section_subgroups(context: DocContext) -> dict[int, int]:
+    """The criteria under a section header that names a subgroup ("Inclusion Criteria for Part 2 Only:"), each
+    mapped to the first of them (the header itself is no criterion), up to the next section header."""
+    if not _GROUP_HINT.search(context.text):
+        return {}
+    found: dict[int, int] = {}
+    first: int | None = None
+    previous_end = 0
+    for k, offsets in enumerate(context.offsets):
+        gap = context.text[previous_end : offsets.start_char]  # what lies between two criteria: bullets and headers
+        previous_end = offsets.end_char
+        groups = [g for g in map(header_group, gap.splitlines()) if g is not None]
+        if groups:
+            first = k if _names_subgroup(groups[-1]) else None
+        elif first is not None and context.offsets[first].section != offsets.section:
+            first = None
+        if first is not None:
+            found[k] = first
+    return found
+
+
+def _names_subgroup(group: str) -> bool:
+    """The group a section header names is part of the population: a cohort, arm, part or phase ("Part 2 Only",
+    "phase 2 Participants only"), patients the header qualifies ("SCD or CP patients without PAH") or a cancer
+    ("CLL"); not the whole population ("all patients", "both parts of clinical trial", "the study", "patients"),
+    entry itself ("entry into the study"), nor a step or a test every patient takes ("Screening", "Stage 1",
+    "24-Hour Screening Holter")."""
+    words = [w for w in _words(group) if w not in _GROUP_FILLERS]
+    population = _one_word_cues("population_noun")
+    if not words or words[0] in _WHOLE or _ENTRY & set(words) or set(words) <= population | _STUDY:
+        return False
+    return bool(set(words) & (_one_word_cues("cohort_word") | population)) or any(
+        is_cancer(m.id) for m in map_condition(group)
+    )
+
+
+@cache
+def _one_word_cues(kind: str) -> frozenset[str]:
+    """The one-word cues of `kind` in `nlp/vocab/cues.jsonl`: "cohort_word" ("part", "cohort"), "population_noun"
+    ("patients", "subjects")."""
+    return frozenset(r["pattern"] for r in cue_rows() if r["cue"] == kind and " " not in r["pattern"])
 
 
 def _entry_part_headers(context: DocContext, colons: list[int]) -> set[int]:

@@ -61,6 +61,11 @@ _HEADER_REST = re.compile(
     r"(?:(?:for|in|of|to|at)[ \t]+[^.;()]{0,60})?)?(?:\([^)]*\)?)?[ \t.]*",
     re.I,
 )
+# A header naming the group its criteria are for: "Inclusion Criteria for Part 2 Only:", "Exclusion criteria for SCD
+# or CP patients without PAH:", "Inclusion Criteria - for Phase I".
+_HEADER_GROUP = re.compile(
+    r"[ \t_\-]*criteri(?:a|on)s?[ \t]*(?:[-–][ \t]*)?(?:for|in)[ \t]+(?P<group>.*?)[ \t.*_:：]*", re.I
+)
 _HEADER_THEN_ITEM = re.compile(r"[ \t_\-]*criteri(?:a|on)s?(?=[ \t]+\d{1,2}[.)][ \t])", re.I)
 _INLINE_HEADER = re.compile(
     r"(?<=[\s.;:\-])(?:(?:key|main|major|primary|general)[ \t]+)?(?:inclusion|exclusion)[ \t]+criteria"
@@ -138,6 +143,18 @@ def _header_kind(text: str) -> tuple[str, int] | None:
     ):
         return None
     return ("exclusion" if _EXCLUSION_KIND.search(match.group("kind")) else "inclusion"), end
+
+
+def header_group(line: str) -> str | None:
+    """The words a section header line names the group of its criteria by ("Part 2 Only" of "Inclusion Criteria for
+    Part 2 Only:"), "" for a section header that names none ("Exclusion Criteria:"), None for a line that is no
+    section header."""
+    text = line.strip()
+    if _header_kind(text) is None:
+        return None
+    match = _HEADER.match(text)
+    group = _HEADER_GROUP.fullmatch(match.group("rest")) if match else None
+    return group.group("group") if group else ""
 
 
 def _ends_with_colon(text: str, start: int, end: int) -> bool:

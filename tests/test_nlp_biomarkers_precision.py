@@ -89,3 +89,36 @@ def test_a_capital_or_between_two_tests_or_statuses_of_markers_keeps_the_require
         " RT-PCR demonstrating presence of BCR/ABL rearrangement"
     )
     assert triples(text) >= {("BCR", "fusion", "required"), ("ABL1", "fusion", "required")}
+
+
+def test_a_marker_under_a_section_header_that_names_one_part_is_that_part_s_only():
+    text = (  # NCT00445458's layout: the section headers name the parts their criteria are for
+        "Inclusion Criteria:\n\n        Inclusion criteria for both parts of clinical trial:\n\n"
+        "          -  Good performance status\n\n          -  At least one measurable target lesion\n\n"
+        "        Inclusion Criteria for Part 1 Only:\n\n"
+        "        - Pathologically confirmed solid tumor not curable with available standard therapy\n\n"
+        "        Inclusion Criteria for Part 2 Only:\n\n          -  Pathologically confirmed breast cancer\n\n"
+        "          -  HER2 positive tumor\n\n          -  Prior treatment with Herceptin\n\n"
+        "        Exclusion Criteria:\n\n        Exclusion criteria for both parts of clinical trial:\n\n"
+        "          -  Active central nervous system metastases\n"
+    )
+    assert triples(text) == set()
+    assert ("cohort", "ERBB2", "required") in _uncertain(text)
+
+
+def test_a_marker_under_a_section_header_that_names_one_group_of_patients_is_that_group_s_only():
+    text = (  # NCT00495638: the exclusions of one group of patients, beside those of all participants
+        "EXCLUSION CRITERIA:\n\nExclusion criteria for all participants:\n\n1. Age of less than 3 years.\n\n"
+        "Exclusion criteria for SCD or CP patients without PAH:\n\n"
+        "1. Hemoglobin AA only phenotype, hemoglobin S trait, hemoglobin C trait OR for mutation of the von"
+        " Hippel-Lindau gene at position 598 from cytosine to thymidine heterozygosity or VHL wildtype.\n\n"
+        "2. ECHO-determined TRV greater than or equal to 2.5 m/sec.\n"
+    )
+    assert {t for t in triples(text) if t[0] == "VHL"} == set()
+
+
+def test_a_marker_under_a_section_header_for_all_patients_the_study_or_a_step_of_all_holds_for_everyone():
+    for header in ("Inclusion Criteria for all patients:", "Inclusion criteria for the study:",
+                   "Inclusion criteria for patients:", "Inclusion Criteria for Screening:"):
+        text = f"{header}\n\n- Age 18 or older\n\n- HER2 positive tumor\n\nExclusion Criteria:\n\n- Pregnancy\n"
+        assert triples(text) == {("ERBB2", "any", "required")}, header
