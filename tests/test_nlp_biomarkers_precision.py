@@ -4,7 +4,7 @@ not ask of the whole population, or asks with the other polarity), each on real 
 from __future__ import annotations
 
 from nlp.extract import extract_text
-from tests.test_nlp_biomarkers import inclusion, triples
+from tests.test_nlp_biomarkers import exclusion, inclusion, triples
 
 
 def test_a_bracket_listing_what_an_excluding_clause_names_is_excluded_however_long_the_words_before_it():
@@ -122,3 +122,20 @@ def test_a_marker_under_a_section_header_for_all_patients_the_study_or_a_step_of
                    "Inclusion criteria for patients:", "Inclusion Criteria for Screening:"):
         text = f"{header}\n\n- Age 18 or older\n\n- HER2 positive tumor\n\nExclusion Criteria:\n\n- Pregnancy\n"
         assert triples(text) == {("ERBB2", "any", "required")}, header
+
+
+def test_a_marker_a_hedge_says_the_tumour_may_harbour_is_no_requirement_of_its_status():
+    text = exclusion(  # NCT00001403: the exclusion is of patients with cancer; the markers are a guess at their tumours
+        "Patients with cancer but who do not have overgrowth or other non-tumor manifestations of PS or non-PS"
+        " overgrowth, whose tumors may harbor AKT1, PIK3CA, or other mutations, are not eligible for this study."
+    )
+    assert triples(text) == set()
+    assert triples(inclusion("Solid tumours suspected to harbor a KRAS mutation")) == set()
+
+
+def test_a_hedge_offered_beside_a_finding_or_naming_a_variant_class_keeps_the_marker():
+    text = inclusion("The patient has a tumor known or suspected to have PSMA expression, as reported in the literature"
+                     " or by positive histopathological staining for PSMA.")
+    assert triples(text) == {("FOLH1", "expression", "required")}
+    text = inclusion("Germline mutation in BRCA1 or BRCA2 that is predicted to be deleterious or suspected deleterious.")
+    assert triples(text) == {("BRCA1", "mutation", "required"), ("BRCA2", "mutation", "required")}

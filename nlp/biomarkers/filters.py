@@ -17,7 +17,7 @@ from spacy.tokens import Doc, Span
 from nlp.biomarkers.mentions import MENTION_LABELS, Group
 from nlp.biomarkers.relations import Evidence, words_outside_brackets
 from nlp.biomarkers.words import DRUG_GLUE, GLUE
-from nlp.polarity import FORWARD_WINDOW, Cues
+from nlp.polarity import FORWARD_WINDOW, Cue, Cues
 
 TEST_REACH = 4  # a test word this close before the group makes it a test, not a result: "tested for KRAS"
 TESTED_LIST_REACH = 24  # a test word this close before "and for" + the group makes both what is tested
@@ -33,7 +33,10 @@ EXAMPLE_REACH = 6  # tokens between "e.g.", "such as" ... and a gene it offers a
 EITHER_LEFT_REACH = 3  # tokens between an either-status phrase and the group after it: "positive or negative for"
 OTHER_PERSON_REACH = 4  # tokens after the group within which a relative makes it theirs: "... in a family member"
 INSUFFICIENT_REACH = 12  # a "not sufficient" this close after the group: "overexpression by IHC will not be sufficient"
-_BEFORE_KINDS = ("uncertain", "optional", "conditional", "test_before", "exception", "other_person", "other_disease")
+HEDGE_REACH = 6  # tokens between "may harbor", "suspected to have" ... and the marker it guesses at
+_BEFORE_KINDS = (
+    "uncertain", "optional", "conditional", "test_before", "exception", "other_person", "other_disease", "hedge"
+)
 OTHER_DISEASE_REACH = 6  # tokens between "another cancer", "prior malignancy" ... and a marker of that disease
 _PERCENT = {"%", "percent"}
 
@@ -153,6 +156,8 @@ def mention_only(cues: Cues, group: Group, ev: Evidence, after: int) -> bool:
         # that is required (examples of what is excluded are excluded: "no favourable karyotype (e.g., t(8;21))")
     if any(c.kind in ("uncertain", "optional", "other_person") for c in before):
         return True  # "preferred", "allowed", "family history of": not the patient's own requirement
+    if any(c.kind == "hedge" and _hedges(cues, c, group.start) for c in before):
+        return True  # "whose tumors may harbor AKT1, PIK3CA, or other mutations": a guess, no status asked
     if any(
         c.kind == "other_disease" and group.start - c.end <= OTHER_DISEASE_REACH
         and not any(t.lower_ in ("and", "with", "without") for t in doc[c.end : group.start])
@@ -176,6 +181,19 @@ def mention_only(cues: Cues, group: Group, ev: Evidence, after: int) -> bool:
         return True  # "HER2 overexpression by IHC will not be sufficient": a result that does not qualify
     optional = cues.in_clause(("optional",), end, clause_end)
     return any(_unbracketed(doc, end, c.start) <= OPTIONAL_REACH for c in optional)
+
+
+def _hedges(cues: Cues, hedge: Cue, start: int) -> bool:
+    """The hedge ("may harbor", "suspected to have") governs the marker at token `start`: within `HEDGE_REACH`, no
+    other modal between them ("may have had prior therapy and must have ..."), and not offered beside a finding
+    ("known or suspected to have PSMA expression", which asks for the marker, known or suspected)."""
+    doc = cues.span.doc
+    if start - hedge.end > HEDGE_REACH or any(c.kind == "modal" and hedge.end <= c.start < start for c in cues.items):
+        return False
+    before = hedge.start - 1
+    while before >= cues.span.start and doc[before].is_space:
+        before -= 1
+    return before < cues.span.start or doc[before].lower_ not in ("or", "and/or")
 
 
 def _immunophenotype(cues: Cues, group: Group, ev: Evidence) -> bool:
