@@ -3,6 +3,8 @@ not ask of the whole population, or asks with the other polarity), each on real 
 
 from __future__ import annotations
 
+import pytest
+
 from nlp.extract import extract_text
 from tests.test_nlp_biomarkers import exclusion, inclusion, triples
 
@@ -137,5 +139,39 @@ def test_a_hedge_offered_beside_a_finding_or_naming_a_variant_class_keeps_the_ma
     text = inclusion("The patient has a tumor known or suspected to have PSMA expression, as reported in the literature"
                      " or by positive histopathological staining for PSMA.")
     assert triples(text) == {("FOLH1", "expression", "required")}
-    text = inclusion("Germline mutation in BRCA1 or BRCA2 that is predicted to be deleterious or suspected deleterious.")
+    text = inclusion("Germline mutation in BRCA1 or BRCA2 that is predicted to be deleterious or suspected"
+                     " deleterious.")
     assert triples(text) == {("BRCA1", "mutation", "required"), ("BRCA2", "mutation", "required")}
+
+
+@pytest.mark.parametrize(
+    ("line", "genes"),
+    [  # the karyotype written with a colon or a comma, without its bracket, or with a space before it
+        ("Chronic myelogenous leukemia (CML) confirmed by cytogenetic testing demonstrating presence of t(9:22)",
+         {"BCR", "ABL1"}),
+        ("Adults in first remission with high risk features (Karyotypes t9;22, biphenotypic leukemia)",
+         {"BCR", "ABL1"}),
+        ("Any relapsed acute leukemia bearing a t(15:17) translocation", {"PML", "RARA"}),
+        ("Acute Promyelocytic Leukemia, t(15,17) (q22;q12);", {"PML", "RARA"}),
+        ("Diagnosis of t (8;21) acute myeloid leukemia (AML)", {"RUNX1", "RUNX1T1"}),
+    ],
+)
+def test_a_karyotype_notation_variant_is_the_fusion_it_names(line, genes):
+    assert triples(inclusion(line)) == {(gene, "fusion", "required") for gene in genes}
+
+
+def test_a_karyotype_notation_variant_keeps_its_polarity():
+    text = inclusion("AML in first remission and do not have favorable cytogenetics (i.e., lack t(8,21).")
+    assert triples(text) == {("RUNX1", "fusion", "excluded"), ("RUNX1T1", "fusion", "excluded")}
+    text = exclusion("Favorable cytogenetics, i.e. t(8,21)")
+    assert triples(text) == {("RUNX1", "fusion", "excluded"), ("RUNX1T1", "fusion", "excluded")}
+
+
+def test_a_karyotype_among_the_features_of_one_category_of_alternatives_is_either_or():
+    text = inclusion(  # NCT00001748: one ALL category among others, the karyotype one of its high-risk features
+        "Acute lymphoblastic leukemia, any of these categories: Adults (greater than 18 years) in any remission with"
+        " high-risk features (presenting leukocyte count greater than 100,000/cu mm, Karyotypes t9; 22, t4, t19, t11,"
+        " biphenotypic leukemia). All second remissions, primary induction failure including partial remission."
+    )
+    assert triples(text) == set()
+    assert ("either", "BCR", "required") in _uncertain(text)

@@ -353,7 +353,7 @@ def offered_with_other(doc: Doc, span: Span, cues: Cues, labels: dict[int, Span]
     for header in cues.in_clause(("alternatives_header",), span.start, start):
         items, item_start = [], header.end
         for i in range(header.end, span.end):
-            if doc[i].text in ITEM_SEPARATORS:
+            if doc[i].text in ITEM_SEPARATORS and i not in labels:  # not the ";" of a marker's name: "t9; 22"
                 items.append((item_start, i))
                 item_start = i + 1
         items = [item for item in [*items, (item_start, span.end)] if _words(doc, *item)]
