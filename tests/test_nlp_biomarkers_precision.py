@@ -175,3 +175,15 @@ def test_a_karyotype_among_the_features_of_one_category_of_alternatives_is_eithe
     )
     assert triples(text) == set()
     assert ("either", "BCR", "required") in _uncertain(text)
+
+
+def test_a_capital_or_offering_a_two_word_requirement_that_names_no_marker_makes_the_marker_either_or():
+    text = inclusion("Stage III with MYCN amplification (> 10) OR unfavorable pathology")  # NCT00004188
+    assert triples(text) == set()
+    assert ("either", "MYCN", "required") in _uncertain(text)
+    assert triples(inclusion("Stage IIa/IIb with MYCN amplification (> 10) AND unfavorable pathology")) == {
+        ("MYCN", "amplification", "required")
+    }
+    assert triples(inclusion("HER2 overexpression OR HER2 amplification")) == {
+        ("ERBB2", "expression", "required"), ("ERBB2", "amplification", "required")
+    }

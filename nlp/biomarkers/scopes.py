@@ -54,6 +54,7 @@ _LABEL_PREPOSITIONS = {"for", "in"}  # open a label that a comma ends: "For the 
 MAX_ITEM_WORDS = 6  # words of one item of a bracketed list of alternatives
 MAX_CONJUNCT_WORDS = 8  # words between a marker and an "or" that still make one conjunct with it
 MIN_OTHER_WORDS = 3  # words the other side of an "or" needs to be a requirement of its own
+MIN_CAPITAL_OR_WORDS = 2  # the same beside a capital "OR", which parts items: "... OR unfavorable pathology"
 JUDGEMENT_REACH = 4  # words after an "or" within which a judgement is offered: "or the treating physician considers"
 RUN_HEADER_WORDS = 2  # words naming what a list lists between "one of the following" and its colon ("categories:")
 UNKNOWN_STATUS_REACH = 3  # tokens between an item's opening "unknown" and its "status": "Unknown receptor status"
@@ -385,7 +386,8 @@ def _capital_or_alternative(doc: Doc, span: Span, cues: Cues, labels: dict[int, 
     across clauses, and the item on the other side of that "OR" is a requirement that speaks of no marker: "... or
     high risk ALL with Ph positive 9/22 translocation; OR - Acute myelogenous leukemia (AML) with documented
     chemosensitivity ...", "Hypodiploidy OR Pseudodiploidy with translocations t(4;11), or t(8;14) OR Elevated WBC
-    at presentation ...". The marker stays within `MAX_CONJUNCT_WORDS` of the "OR", with no run-in item opening
+    at presentation ...", "MYCN amplification (> 10) OR unfavorable pathology" (two words are enough beside a capital
+    "OR"). The marker stays within `MAX_CONJUNCT_WORDS` of the "OR", with no run-in item opening
     between them. Not another test or status of a marker ("Philadelphia chromosome positive OR bcr positive",
     "overexpression (3+ by immunohistochemistry OR gene amplification by FISH)", "CML confirmed by: Cytogenetic
     testing demonstrating presence of t(9:22) OR RT-PCR demonstrating presence of BCR/ABL rearrangement")."""
@@ -403,7 +405,7 @@ def _capital_or_alternative(doc: Doc, span: Span, cues: Cues, labels: dict[int, 
             cues.opens_item(t) or doc[t].lower_ in RELATIVE_WORDS for t in range(*between)
         ):
             continue
-        if _words(doc, *other) >= MIN_OTHER_WORDS and not any(
+        if _words(doc, *other) >= MIN_CAPITAL_OR_WORDS and not any(
             depths[t - span.start] == 0 and (t in labels or doc[t].lower_ in STATUS_WORDS) for t in range(*other)
         ) and not any(  # no marker, alteration, status or test word outside brackets: a bracket may abbreviate
             c.kind in _TEST_KINDS and other[0] <= c.start < other[1] and depths[c.start - span.start] == 0
