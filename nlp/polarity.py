@@ -281,10 +281,12 @@ class CueFinder:
         text ("Patients\\n    who are ...", "any of the\\n    following"), which are tokens of their own."""
         found, ends = [], []
         kinds = self.kinds
+        doc = span.doc
         for key, start, end in self._matches(span):
             kind = kinds[key]
             if kind == "clause_end":
-                ends.append(start)
+                if doc[start].ent_iob_ != "I":  # not the ";" inside an entity's name: "t15; 17"
+                    ends.append(start)
             else:
                 found.append(Cue(kind, start, end))
         pseudo = [c for c in found if c.kind == "pseudo"]

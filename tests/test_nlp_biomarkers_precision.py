@@ -187,3 +187,17 @@ def test_a_capital_or_offering_a_two_word_requirement_that_names_no_marker_makes
     assert triples(inclusion("HER2 overexpression OR HER2 amplification")) == {
         ("ERBB2", "expression", "required"), ("ERBB2", "amplification", "required")
     }
+
+
+def test_a_marker_in_the_list_an_exception_opens_with_a_colon_is_excepted_however_far_down_the_list():
+    text = inclusion(  # NCT00001873, the AML category of a transplant trial
+        "Acute myelogenous leukemia (AML): AML in first remission except AML with good risk karyotypes: AML M3 (t15;"
+        " 17), AML M4Eo (inv 16), AML t (8;21). All AML in second or subsequent remission, primary induction failure"
+        " and resistant relapse."
+    )
+    assert {t for t in triples(text) if t[2] == "required"} == set()
+    text = exclusion(
+        "Participant has an FLT3 mutation other than the following: FLT3-ITD, FLT3-TKD/D835 or FLT3-TKD/I836."
+    )
+    assert {t for t in triples(text) if t[0] == "FLT3" and t[2] == "excluded"} <= {("FLT3", "mutation", "excluded")}
+    assert not [b for b in extract_text(text).biomarkers if b.variant and b.polarity == "excluded"]  # NCT02421939

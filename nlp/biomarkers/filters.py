@@ -22,6 +22,8 @@ from nlp.polarity import FORWARD_WINDOW, Cue, Cues
 TEST_REACH = 4  # a test word this close before the group makes it a test, not a result: "tested for KRAS"
 TESTED_LIST_REACH = 24  # a test word this close before "and for" + the group makes both what is tested
 EXCEPTION_REACH = 12  # an exception this close before the group makes it an exception: "except EGFR mutation"
+EXCEPTION_LIST_HEAD = 6  # words between an exception and the colon of the list it excepts: "except AML with ...:"
+EXCEPTION_LIST_REACH = 20  # words outside brackets from that colon to a marker the list excepts
 CONDITIONAL_REACH = 8  # a condition this close before the group makes it a condition: "if ALK positive, ..."
 OPTIONAL_REACH = 6  # an "optional" phrase this close after the group makes it optional: "KRAS mutant may enrol"
 UNKNOWN_REACH = 20  # an "unknown status" this close after the group's evidence may make its status unknown
@@ -141,7 +143,10 @@ def mention_only(cues: Cues, group: Group, ev: Evidence, after: int) -> bool:
         return True
     if any(
         c.kind == "exception"
-        and min(group.start - c.end, bracketed_reach(cues.span.doc, c.end, group.start)) <= EXCEPTION_REACH
+        and (
+            min(group.start - c.end, bracketed_reach(cues.span.doc, c.end, group.start)) <= EXCEPTION_REACH
+            or _excepted_list(cues.span.doc, c.end, group.start)
+        )
         for c in before
     ):
         return True  # "except for APL (as proven by ... [PML-RARα])": the marker proves what is excepted
@@ -194,6 +199,19 @@ def _hedges(cues: Cues, hedge: Cue, start: int) -> bool:
     while before >= cues.span.start and doc[before].is_space:
         before -= 1
     return before < cues.span.start or doc[before].lower_ not in ("or", "and/or")
+
+
+def _excepted_list(doc: Doc, cue_end: int, start: int) -> bool:
+    """The marker at token `start` is an item of the list an exception opens with a colon after a short head ("except
+    AML with good risk karyotypes: AML M3 (t15; 17), AML M4Eo (inv 16), AML t (8;21)", "an FLT3 mutation other than
+    the following: FLT3-ITD, FLT3-TKD/D835 ..."), its clause not ended between: every item of the list is excepted,
+    not what a run-together text goes on to say after it (`EXCEPTION_LIST_REACH` words from the colon)."""
+    colon = next((i for i in range(cue_end, start) if doc[i].text == ":"), None)
+    return (
+        colon is not None
+        and words_outside_brackets(doc, cue_end, colon)[0] <= EXCEPTION_LIST_HEAD
+        and words_outside_brackets(doc, colon, start)[0] <= EXCEPTION_LIST_REACH
+    )
 
 
 def _immunophenotype(cues: Cues, group: Group, ev: Evidence) -> bool:
