@@ -188,6 +188,25 @@ def mention_only(cues: Cues, group: Group, ev: Evidence, after: int) -> bool:
     return any(_unbracketed(doc, end, c.start) <= OPTIONAL_REACH for c in optional)
 
 
+def _immunophenotype(cues: Cues, group: Group, ev: Evidence) -> bool:
+    """The group's evidence is a co-expression word ("B-cells that co-express CD5", "CD23 co-expression"): the
+    immunophenotype that establishes the diagnosis, which the guide does not list as biomarkers."""
+    start, end = min(ev.start, group.start), max(ev.end, group.end)
+    return any(c.start < end and start < c.end for c in cues.items if c.kind == "immunophenotype")
+
+
+def _tested_too(cues: Cues, group: Group, before: list) -> bool:
+    """The group is another thing a test before it is for, joined by a conjunction and a repeated "for" or "of":
+    "tissue available for analysis of CD20 staining, and for expression of CD19 by IHC"."""
+    doc = cues.span.doc
+    words = [t for t in doc[max(cues.span.start, group.start - TEST_REACH) : group.start] if not t.is_space]
+    pairs = zip(words, words[1:], strict=False)
+    joined = any(a.lower_ in ("and", "or", "and/or") and b.lower_ in ("for", "of") for a, b in pairs)
+    return joined and any(
+        c.kind == "test_before" and TEST_REACH < group.start - c.end <= TESTED_LIST_REACH for c in before
+    )
+
+
 def _hedges(cues: Cues, hedge: Cue, start: int) -> bool:
     """The hedge ("may harbor", "suspected to have") governs the marker at token `start`: within `HEDGE_REACH`, no
     other modal between them ("may have had prior therapy and must have ..."), and not offered beside a finding
@@ -211,25 +230,6 @@ def _excepted_list(doc: Doc, cue_end: int, start: int) -> bool:
         colon is not None
         and words_outside_brackets(doc, cue_end, colon)[0] <= EXCEPTION_LIST_HEAD
         and words_outside_brackets(doc, colon, start)[0] <= EXCEPTION_LIST_REACH
-    )
-
-
-def _immunophenotype(cues: Cues, group: Group, ev: Evidence) -> bool:
-    """The group's evidence is a co-expression word ("B-cells that co-express CD5", "CD23 co-expression"): the
-    immunophenotype that establishes the diagnosis, which the guide does not list as biomarkers."""
-    start, end = min(ev.start, group.start), max(ev.end, group.end)
-    return any(c.start < end and start < c.end for c in cues.items if c.kind == "immunophenotype")
-
-
-def _tested_too(cues: Cues, group: Group, before: list) -> bool:
-    """The group is another thing a test before it is for, joined by a conjunction and a repeated "for" or "of":
-    "tissue available for analysis of CD20 staining, and for expression of CD19 by IHC"."""
-    doc = cues.span.doc
-    words = [t for t in doc[max(cues.span.start, group.start - TEST_REACH) : group.start] if not t.is_space]
-    pairs = zip(words, words[1:], strict=False)
-    joined = any(a.lower_ in ("and", "or", "and/or") and b.lower_ in ("for", "of") for a, b in pairs)
-    return joined and any(
-        c.kind == "test_before" and TEST_REACH < group.start - c.end <= TESTED_LIST_REACH for c in before
     )
 
 
