@@ -17,7 +17,7 @@ from spacy.tokens import Doc, Span
 from nlp.biomarkers.mentions import MENTION_LABELS, Group
 from nlp.biomarkers.relations import Evidence, words_outside_brackets
 from nlp.biomarkers.words import DRUG_GLUE, GLUE
-from nlp.polarity import FORWARD_WINDOW, Cue, Cues
+from nlp.polarity import FORWARD_WINDOW, Cues
 
 TEST_REACH = 4  # a test word this close before the group makes it a test, not a result: "tested for KRAS"
 TESTED_LIST_REACH = 24  # a test word this close before "and for" + the group makes both what is tested
@@ -161,7 +161,7 @@ def mention_only(cues: Cues, group: Group, ev: Evidence, after: int) -> bool:
         # that is required (examples of what is excluded are excluded: "no favourable karyotype (e.g., t(8;21))")
     if any(c.kind in ("uncertain", "optional", "other_person") for c in before):
         return True  # "preferred", "allowed", "family history of": not the patient's own requirement
-    if any(c.kind == "hedge" and _hedges(cues, c, group.start) for c in before):
+    if any(c.kind == "hedge" and _hedges(cues, c.start, c.end, group.start) for c in before):
         return True  # "whose tumors may harbor AKT1, PIK3CA, or other mutations": a guess, no status asked
     if any(
         c.kind == "other_disease" and group.start - c.end <= OTHER_DISEASE_REACH
@@ -207,14 +207,15 @@ def _tested_too(cues: Cues, group: Group, before: list) -> bool:
     )
 
 
-def _hedges(cues: Cues, hedge: Cue, start: int) -> bool:
-    """The hedge ("may harbor", "suspected to have") governs the marker at token `start`: within `HEDGE_REACH`, no
-    other modal between them ("may have had prior therapy and must have ..."), and not offered beside a finding
-    ("known or suspected to have PSMA expression", which asks for the marker, known or suspected)."""
+def _hedges(cues: Cues, hedge_start: int, hedge_end: int, start: int) -> bool:
+    """The hedge at tokens [hedge_start, hedge_end) ("may harbor", "suspected to have") governs the marker at token
+    `start`: within `HEDGE_REACH`, no other modal between them ("may have had prior therapy and must have ..."), and
+    not offered beside a finding ("known or suspected to have PSMA expression", which asks for the marker, known or
+    suspected)."""
     doc = cues.span.doc
-    if start - hedge.end > HEDGE_REACH or any(c.kind == "modal" and hedge.end <= c.start < start for c in cues.items):
+    if start - hedge_end > HEDGE_REACH or any(c.kind == "modal" and hedge_end <= c.start < start for c in cues.items):
         return False
-    before = hedge.start - 1
+    before = hedge_start - 1
     while before >= cues.span.start and doc[before].is_space:
         before -= 1
     return before < cues.span.start or doc[before].lower_ not in ("or", "and/or")
