@@ -9,9 +9,10 @@ Component order: `tm_sections` → `entity_ruler` (an EntityRuler, see `QuickEnt
 `nlp/patterns/*.jsonl`: `{"label", "pattern", "id"}` lines; phrase patterns match the exact text, so each
 casing worth matching is its own line; token patterns may say `LOWER`) →
 `tm_age`, `tm_performance` → `tm_biomarkers`, `tm_therapies`, `tm_cns`, `tm_disease_scales`, `tm_stages`,
-`tm_labs`. Every component's module is imported here, so a missing one fails the import instead of losing its
-facts. Each writes `doc._.facts[key]` and records the criteria it read in `doc._.kinds` (criterion index → kinds).
-The Doc text must be `make_doc_text(original)`: same length, so every offset is an offset into the registry's text.
+`tm_procedures`, `tm_labs`. Every component's module is imported here, so a missing one fails the import instead
+of losing its facts. Each writes `doc._.facts[key]` and records the criteria it read in `doc._.kinds` (criterion
+index → kinds). The Doc text must be `make_doc_text(original)`: same length, so every offset is an offset into the
+registry's text.
 """
 
 from __future__ import annotations
@@ -37,7 +38,18 @@ from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix
 from core.encoding import scrub_text
 
 # Each module registers its component's factory (`@Language.factory("tm_...")`) when imported.
-from nlp import age, biomarkers, cns, disease_scales, labs, performance, sections, stages, therapies  # noqa: F401
+from nlp import (  # noqa: F401
+    age,
+    biomarkers,
+    cns,
+    disease_scales,
+    labs,
+    performance,
+    procedures,
+    sections,
+    stages,
+    therapies,
+)
 from nlp.chunks import tokenize
 from nlp.resources import PATTERNS_DIR, pattern_files, read_patterns
 from nlp.sections import criteria_offsets
@@ -52,7 +64,7 @@ TOKENIZER_CACHE_CHUNKS = 200_000
 # also hold ("vaccines" in "vaccines.", "(vaccines" ...): each search's result is kept for this many strings.
 AFFIX_MEMO_STRINGS = 50_000
 FACT_COMPONENTS = ("tm_age", "tm_performance", "tm_biomarkers", "tm_therapies", "tm_cns", "tm_disease_scales",
-                   "tm_stages", "tm_labs")
+                   "tm_stages", "tm_procedures", "tm_labs")
 # Comparators glued to words or numbers ("ECOG≤2", "age>=18", "0–2") become tokens of their own, and so do the
 # bracket and hyphen or slash after an abbreviation ("(PD-L1)-positive" → "PD-L1", ")", "-", "positive"; "(EML4)/ALK"),
 # and a bracket glued to a long name before the abbreviation it opens ("protein-like 4(EML4)" → "4", "(", "EML4";
