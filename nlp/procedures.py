@@ -44,42 +44,58 @@ QUALIFIER_REACH = 40  # characters before a procedure's name searched for a word
 _PHRASE_STOP = re.compile(r"[,;:()\[\]]|\b(?:and|with|of|history|prior|previous|no)\b", re.I)
 HEADER_REACH = 8  # criteria back searched for the list header ("Any of the following within 6 months:") above one
 NEGATION_REACH = 4  # words at most between "No" and the procedure it negates in an inclusion criterion
-# A rule about time, plans or eligibility for the procedure: not about the patient's past (recency is another rule).
-# A list header ("Any of the following within 6 months:") is read for time and childbearing words only.
-_TIMED = re.compile(r"\bwithin\b|\b\d+\s*(?:days?|weeks?|wks?|months?|mos?|years?|yrs?)\b|\brecent(?:ly)?\b|\bsince\b",
-                    re.I)
-_NOT_PAST = re.compile(
-    r"\bplan(?:ned|s)?\b|\bscheduled\b|\bcandidates?\b|\b(?:in)?eligib(?:le|ility)\b|\bawaiting\b|\bapproved\b"
-    r"|\bwait(?:ing)?[\s-]+list|\bexpected\b|\banticipated?\b|\bwill\b|\bfuture\b|\bintend(?:ed|s)?\b"
-    r"|\bundergo(?:ing)?\b|\bto\s+(?:receive|have|undergo)\b|\brequir(?:e|es|ed|ing)\b|\bneed(?:s|ed)?\b"
-    r"|\bindicat(?:ed|ion)\b|\bconsidered\s+for\b|\brecovered\b|\bdonors?\b|\bdonat\w*|\bmobiliz|\bconditioning\b"
-    r"|\bfit\s+for\b|\bunfit\b|\bsuitable\b|\blist\b|\bmore\s+than\b|\bat\s+least\b|\bup\s+to\b|\bprior\s+to\b|\bbefore\b|\bafter\s+(?:entry|registration|enrol?lment"
-    r"|randomi[sz]ation)\b|\bduring\b",
-    re.I)
-_PERMITTED = re.compile(r"\ballow(?:ed|able)?\b|\bpermitted\b|\bacceptable\b|\bnot\s+(?:an\s+)?exclu|\bmay\b|\bcan\b"
-                        r"|\bregardless\b|\birrespective\b", re.I)
-_CHILDBEARING = re.compile(r"child[\s-]*bearing|menopaus|sterile|sterili[sz]|contracep|amenorrh|pregnan|potential"
-                           r"|reproductive|fertil|\bWOCBP\b|mens(?:es|trua)", re.I)
-_CURRENT = re.compile(r"\b(?:concurrent|concomitant|current(?:ly)?|ongoing|active)\b", re.I)
-_PAST_WORDS = re.compile(r"\b(?:prior|previous(?:ly)?|history|had|undergone|underwent|received)\b", re.I)
-_THE = re.compile(r"\b(?:the|this|that|their|his|her|its)\s+$", re.I)  # "the transplant": the trial's, a named one
-_NEGATION = re.compile(r"\b(?:no|not|never|without|none)\b", re.I)
 _WORD = re.compile(r"\w+")
-_CONDITION = re.compile(r"\bunless\b|\bexcept\b|\bif\b|\bprovided\b|\bother\s+than\b|\bexcluding\b|\bwhen\b"
-                        r"|\bfor\s+(?:patients|subjects|participants|those|men|women)\b", re.I)
-# Words right before a procedure that make the rule about one kind of having it ("Double (tandem) ASCT") ...
-_QUALIFIED_BEFORE = re.compile(r"\b(?:double|tandem|second|repeat(?:ed)?|multiple|more\s+than\s+one|two|2|\d+\s+prior)"
-                               r"\W*(?:\w+\W+)?$", re.I)
-# ... or the patient's state after it, not the procedure ("toxicity after ASCT", "diabetes ... post-organ transplant").
-_CONSEQUENCE = re.compile(r"\b(?:after|following|due\s+to|secondary\s+to|related\s+to|associated\s+with|from|post)"
-                          r"\W*(?:(?:an?|the|prior|previous)\s+)?(?:\w+\s+)?$", re.I)
-_QUALIFIED = re.compile(r"\W*(?:with|without|who|requiring|that|which|for|in\s+(?:a\s+|the\s+)?context|and\s+(?:active"
-                        r"|ongoing|current)|on\s+\w*immuno|recipients?\s+must)\b", re.I)
-_MUST = re.compile(r"\bmust\b", re.I)  # "Patients who have not undergone orchiectomy must continue ...": a condition
 _OR = re.compile(r"\bor\b|/", re.I)
 _ENDS_WITH_OR = re.compile(r"\bor\W*$", re.I)
-_PAST_CUE = re.compile(r"\b(?:prior|previous(?:ly)?|history|had|has|have|undergone|underwent|received|status\s+post"
-                       r"|s/p|post|recipients?|after|following|performed)\b|\bpost-", re.I)
+_DURATION = r"\b\d+\s*(?:days?|weeks?|wks?|months?|mos?|years?|yrs?)\b"  # "within 4 weeks", "6 months"
+PLANNED_REACH = 60  # characters before a procedure in a note searched for words that make it planned, not had
+
+
+@dataclass(frozen=True)
+class _Cues:
+    """The context words of `nlp/vocab/procedure_context.jsonl` (one `kind` a row; its `why` says what it does),
+    compiled: searched in a procedure's sentence, or anchored right before or after its name."""
+
+    timed: re.Pattern
+    not_past: re.Pattern
+    permitted: re.Pattern
+    childbearing: re.Pattern
+    current: re.Pattern
+    past: re.Pattern
+    past_cue: re.Pattern
+    negation: re.Pattern
+    condition: re.Pattern
+    must: re.Pattern
+    qualified_after: re.Pattern  # matched right after the name
+    qualified_before: re.Pattern  # searched up to the name
+    consequence: re.Pattern  # searched up to the name
+    determiner: re.Pattern  # searched up to the name
+    modifier: re.Pattern  # searched up to the name
+    note_planned: re.Pattern  # searched up to the name, in a note
+
+
+@lru_cache(maxsize=1)
+def _cues() -> _Cues:
+    alternatives = {row["kind"]: phrase_regex(row["words"]) for row in read_vocab("procedure_context.jsonl")}
+    words = {kind: rf"(?<!\w)(?:{alt})(?!\w)" for kind, alt in alternatives.items()}
+    plain = {kind: re.compile(words[kind], re.I) for kind in (
+        "not_past", "permitted", "childbearing", "current", "past", "past_cue", "negation", "condition", "must")}
+    return _Cues(
+        timed=re.compile(rf"{words['timed']}|{_DURATION}", re.I),
+        qualified_after=re.compile(rf"\W*{words['qualified_after']}", re.I),
+        qualified_before=re.compile(rf"(?:{words['qualified_before']}|\b\d+\s+prior\b)\W*(?:\w+\W+)?$", re.I),
+        consequence=re.compile(rf"{words['consequence']}\W*(?:(?:an?|the|prior|previous)\s+)?(?:\w+\s+)?$", re.I),
+        determiner=re.compile(rf"{words['determiner']}\s+$", re.I),
+        modifier=re.compile(rf"(?<!\w)(?:{alternatives['modifier']})[\s-]?$", re.I),
+        note_planned=re.compile(rf"{words['note_planned']}[^.;]*$|\bfor\s+(?:an?\s+)?$", re.I),
+        **plain,
+    )
+
+
+def is_planned(note: str, floor: int, at: int) -> bool:
+    """Whether words before a procedure named at `at` in a note (its sentence starts at `floor`) make it planned,
+    weighed or not done rather than had ("evaluated for kidney transplant", "unable to perform thyroidectomy")."""
+    return _cues().note_planned.search(note, max(floor, at - PLANNED_REACH), at) is not None
 
 
 @dataclass(frozen=True)
@@ -97,6 +113,7 @@ class _Vocabulary:
     parents: dict[str, str | None]
     names: dict[str, str]
     generic: frozenset[str]
+    sterilising: frozenset[str]  # procedures childbearing-potential definitions name ("not had a hysterectomy")
     qualifiers: dict[str, list[tuple[re.Pattern, str]]]  # parent id → (a kind's word before its name, the kind)
 
 
@@ -121,7 +138,8 @@ def _vocabulary() -> _Vocabulary:
                       r"(?![\w-])")
     return _Vocabulary(mention, caps, ids, {row["id"]: row["parent"] for row in rows},
                        {row["id"]: row["name"] for row in rows},
-                       frozenset(row["id"] for row in rows if row.get("generic")), qualifiers)
+                       frozenset(row["id"] for row in rows if row.get("generic")),
+                       frozenset(row["id"] for row in rows if row.get("sterilising")), qualifiers)
 
 
 def procedure_ids() -> dict[str, str]:
@@ -231,14 +249,17 @@ class ProcedureExtractor:
                ) -> Iterable[tuple[Procedure, Uncertainty | None]]:
         text = context.text
         cues = None
+        ctx = _cues()
         header = _header(text, context.offsets, k)
-        if header is not None and (_TIMED.search(header) or _CHILDBEARING.search(header)):
+        if header is not None and (_cues().timed.search(header) or _cues().childbearing.search(header)):
             return
         for m in find_mentions(text, criterion.start_char, criterion.end_char):
             first, last = _sentence(text, criterion.start_char, criterion.end_char, m.start, m.end)
             sentence = text[first:last]
-            if _not_a_rule(sentence) or _THE.search(text, first, m.start) \
-                    or _CURRENT.search(sentence) and not _PAST_WORDS.search(sentence):
+            if _not_a_rule(sentence) or ctx.determiner.search(text, first, m.start) \
+                    or ctx.modifier.search(text, first, m.start) \
+                    or _defines_childbearing(text, context, k, m) \
+                    or ctx.current.search(sentence) and not ctx.past.search(sentence):
                 continue
             cues = cues or context.cues(k)
             words = doc.char_span(m.start, m.end, alignment_mode="expand")
@@ -248,14 +269,14 @@ class ProcedureExtractor:
             if negated and not _negates(text, first, m.start):
                 continue  # "No positive surgical margins in the cystectomy specimen": the cue is about other words
             rule = polarity(criterion.section, negated)
-            if rule == "required" and not _PAST_CUE.search(text, first, m.start):
+            if rule == "required" and not ctx.past_cue.search(text, first, m.start):
                 continue  # "Kidney transplantation" under inclusion: the trial's setting, not the patient's past
             reason: Uncertainty | None = None
-            if rule == "excluded" and _CONSEQUENCE.search(text, max(first, m.start - 30), m.start):
+            if rule == "excluded" and ctx.consequence.search(text, max(first, m.start - 30), m.start):
                 continue
-            if _CONDITION.search(sentence) or _QUALIFIED.match(text, m.end, last) \
-                    or rule == "excluded" and _MUST.search(sentence) \
-                    or _QUALIFIED_BEFORE.search(text, max(first, m.start - 30), m.start):
+            if ctx.condition.search(sentence) or ctx.qualified_after.match(text, m.end, last) \
+                    or rule == "excluded" and ctx.must.search(sentence) \
+                    or ctx.qualified_before.search(text, max(first, m.start - 30), m.start):
                 reason = "conditional"
             elif rule == "required" and _OR.search(sentence) or criterion.section == "inclusion" \
                     and _ENDS_WITH_OR.search(text, m.end, criterion.end_char):  # an item of a list of alternatives
@@ -265,7 +286,18 @@ class ProcedureExtractor:
 
 def _not_a_rule(sentence: str) -> bool:
     """Whether a sentence speaks of a procedure's time, plan or permission, or defines childbearing potential."""
-    return any(p.search(sentence) for p in (_TIMED, _NOT_PAST, _PERMITTED, _CHILDBEARING))
+    ctx = _cues()
+    return any(p.search(sentence) for p in (ctx.timed, ctx.not_past, ctx.permitted, ctx.childbearing))
+
+
+def _defines_childbearing(text: str, context: DocContext, k: int, m: ProcedureMention) -> bool:
+    """Whether a sterilising procedure ("Has not undergone a hysterectomy or bilateral oophorectomy") follows a
+    criterion about childbearing potential ("NOTE: A FOCBP is any woman ... who meets the following criteria"): an
+    item of its definition, not a rule."""
+    if m.procedure not in _vocabulary().sterilising or k == 0:
+        return False
+    before = context.offsets[k - 1]
+    return _cues().childbearing.search(text, before.start_char, before.end_char) is not None
 
 
 def _header(text: str, offsets: list[CriterionOffsets], k: int) -> str | None:
@@ -283,7 +315,7 @@ def _header(text: str, offsets: list[CriterionOffsets], k: int) -> str | None:
 def _negates(text: str, first: int, at: int) -> bool:
     """Whether the last "no" / "not" / "without" before `at` in its sentence is at most NEGATION_REACH words away
     ("No prior/concurrent bone marrow transplantation"), so it is the procedure it negates."""
-    cues = list(_NEGATION.finditer(text, first, at))
+    cues = list(_cues().negation.finditer(text, first, at))
     return bool(cues) and len(_WORD.findall(text, cues[-1].end(), at)) <= NEGATION_REACH
 
 

@@ -521,12 +521,15 @@ _UNCERTAIN_WORDS = {
 
 def _uncertain(doc: IndexDocument, patient: PatientProfile, out: Evaluation) -> None:
     """Facts the text makes conditional, cohort-only or either/or: unknown, one verdict per criterion and reason (a
-    procedure the trial excludes only when the patient had one like it: a silent profile stays silent)."""
+    procedure rule only when the patient had one like it, or when it is one of alternatives the trial requires: a
+    silent profile stays silent)."""
     grouped: dict[tuple[int, Uncertainty, Literal["biomarker", "prior_therapy", "procedure"]], list[UncertainFact]] = {}
     had = _patient_procedures(patient)
     for fact in doc.facts.uncertain:
-        if (p := fact.procedure) is not None and procedure_status(p.procedure, p.polarity, had)[0] is None:
-            continue
+        if (p := fact.procedure) is not None and procedure_status(
+                p.procedure, "required" if fact.reason == "either" and p.polarity == "required" else "excluded",
+                had)[0] is None:
+            continue  # only a requirement among alternatives asks every patient; a condition asks one who had it
         grouped.setdefault((fact.criterion, fact.reason, fact.kind), []).append(fact)
     for (criterion, reason, kind), facts in grouped.items():
         named = [(b.polarity, _describe(b)) for f in facts if (b := f.biomarker) is not None]

@@ -54,9 +54,21 @@ def test_a_past_procedure_a_criterion_names_is_a_rule_with_its_polarity(section,
                   "left at time of cystectomy"),  # NCT00003701: "No" negates the margins, not the cystectomy
     ("Inclusion", "One prior line of therapy may consist of induction followed by autologous stem cell "
                   "transplantation."),  # NCT00532389: what may count, not a rule
+    ("Inclusion", "Chemotherapy: No prior high dose (pre transplant) chemotherapy"),  # NCT00004913: a modifier
+    ("Exclusion", "In patients with urothelial (transitional cell) carcinoma of the bladder an exception is that an "
+                  "incidental finding of localized prostate cancer at the time of radical cystectomy does not "
+                  "preclude inclusion in the study."),  # NCT00421889
 ])
 def test_no_rule_from_a_timed_planned_permitted_or_other_subject_mention(section, line):
     assert rules(section, line) == [] and doubtful(section, line) == []
+
+
+def test_an_item_of_a_childbearing_definition_gives_no_rule():
+    text = ("Inclusion Criteria:\n- NOTE: A FOCBP is any woman (regardless of sexual orientation, having undergone a "
+            "tubal ligation, or remaining celibate by choice) who meets the following criteria\n"
+            "- Has not undergone a hysterectomy or bilateral oophorectomy\n- No prior organ transplant")  # NCT03061188
+    facts = extract_text(text)
+    assert [(p.procedure, p.polarity) for p in facts.procedures] == [("organ_transplant", "excluded")]
 
 
 def test_a_childbearing_definition_list_gives_no_rule():
@@ -70,6 +82,8 @@ def test_a_childbearing_definition_list_gives_no_rule():
     ("Exclusion", "Double (tandem) ASCT.", [("autologous_hsct", "excluded", "conditional")]),  # NCT02181413
     ("Exclusion", "Stem cell transplant recipients must have no evidence of and not receive treatment for "
                   "graft-versus-host disease", [("hsct", "excluded", "conditional")]),  # NCT03010358
+    ("Exclusion", "Allogeneic transplant recipients on immunosuppression or on treatment for GVHD",  # NCT00602225
+     [("allogeneic_hsct", "excluded", "conditional")]),
     ("Exclusion", "History of organ transplantation, except cornea transplantation.",  # NCT03004625
      [("organ_transplant", "excluded", "conditional"), ("corneal_transplant", "excluded", "conditional")]),
     ("Inclusion", "Prior radical prostatectomy, cryosurgery for prostate cancer, or bilateral orchiectomy for any "
@@ -111,6 +125,7 @@ def test_a_profile_keeps_procedures_as_written_and_refuses_an_empty_one():
     ("50-year-old man with multiple myeloma. No history of bone marrow transplant. His mother had a mastectomy.",
      None),  # negated, a relative's
     ("60-year-old man with end-stage renal disease, evaluated for kidney transplant.", None),  # planned
+    ("Metastatic papillary thyroid cancer s/p neck mass resection; unable to perform thyroidectomy.", None),  # not done
 ])
 def test_a_note_gives_the_procedures_the_patient_had(note, expected):
     reading = read_note(note)
@@ -176,3 +191,13 @@ def test_an_uncertain_excluded_procedure_speaks_only_for_a_patient_who_had_it():
     assert [v.status for v in evaluate(doc, who).criteria if v.kind == "procedure"] == ["unknown"]
     silent = parse_patient({"conditions": ["multiple myeloma"]})
     assert [v for v in evaluate(doc, silent).criteria if v.kind == "procedure"] == []
+
+
+def test_a_conditional_required_procedure_asks_only_a_patient_who_had_one():
+    doc = _trial("Inclusion", "For subjects with a prior history of stem cell transplantation, had <= Grade 1 active "
+                              "skin graft-versus-host disease (GVHD).")  # NCT00495079
+    assert _verdicts(doc, []) == []
+    assert _verdicts(doc, ["autologous stem cell transplant"]) == ["unknown"]
+    either = _trial("Inclusion", "Prior radical prostatectomy, cryosurgery for prostate cancer, or bilateral "
+                                 "orchiectomy for any reason")  # NCT01826838: alternatives ask everyone
+    assert _verdicts(either, []) == ["unknown"]

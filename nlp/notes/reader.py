@@ -24,16 +24,12 @@ from nlp.notes.diagnosis import find_conditions
 from nlp.notes.models import NoteError, NoteEvidence, NoteReading
 from nlp.notes.text import sentence_bounds, sentence_text
 from nlp.pipeline import get_nlp, make_doc_text
-from nlp.procedures import ProcedureMention, find_mentions, procedure_name
+from nlp.procedures import ProcedureMention, find_mentions, is_planned, procedure_name
 from nlp.sections import criteria_offsets
 from nlp.stages import names_a_cancer, names_a_recurrence, patient_stage
 
 READ_CHARS = 200_000  # a clinic note is a few kilobytes; beyond this only the beginning is read, in bounded time
 _PAST = re.compile(r"\b(?:ago|(?:19|20)\d\d)\b", re.I)  # "stage IB in 2016", "diagnosed 3 years ago": not just found
-PLANNED_REACH = 60  # characters before a procedure searched for words that make it planned, not had
-_PLANNED = re.compile(r"\b(?:candidate|evaluat\w*|referr?\w*|scheduled|planned|plan|awaiting|wait(?:ing)?[\s-]+list"
-                      r"|listed|consider\w*|recommend\w*|discuss\w*|will|offered|declined|refused|donor)\b[^.;]*$"
-                      r"|\bfor\s+(?:an?\s+)?$", re.I)  # "evaluated for kidney transplant", "scheduled for hysterectomy"
 NO_FACTS = ("note: no patient facts found (age, sex, diagnosis, biomarkers, ECOG, therapies); paste the clinic "
             "note, pathology or molecular report text, or fill the form by hand")
 
@@ -90,7 +86,7 @@ def _procedures(note: str, sentences: list[tuple[int, int]]) -> list[ProcedureMe
     for first, last in sentences:
         for m in find_mentions(note, first, last):
             if m.procedure in found or context_of(note, m.start, (first, last), m.end) is not None \
-                    or _PLANNED.search(note, max(first, m.start - PLANNED_REACH), m.start):
+                    or is_planned(note, first, m.start):
                 continue
             found[m.procedure] = m
     return list(found.values())
