@@ -55,6 +55,9 @@ def test_a_past_procedure_a_criterion_names_is_a_rule_with_its_polarity(section,
     ("Inclusion", "One prior line of therapy may consist of induction followed by autologous stem cell "
                   "transplantation."),  # NCT00532389: what may count, not a rule
     ("Inclusion", "Chemotherapy: No prior high dose (pre transplant) chemotherapy"),  # NCT00004913: a modifier
+    ("Inclusion", "Mycosis fungoides, which has been shown to be amenable to allogeneic stem cell transplants."),
+    ("Exclusion", "ECOG performance status of 3 or more (See NIH Bone and Marrow Consortium Supportive Care Guidelines "
+                  "for Allogeneic Hematopoietic Stem Cell Transplant Recipients)"),  # NCT00003838: a reference
     ("Exclusion", "In patients with urothelial (transitional cell) carcinoma of the bladder an exception is that an "
                   "incidental finding of localized prostate cancer at the time of radical cystectomy does not "
                   "preclude inclusion in the study."),  # NCT00421889
