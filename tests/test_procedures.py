@@ -31,6 +31,8 @@ def doubtful(section: str, line: str) -> list[tuple[str, str, str]]:
      [("autologous_hsct", "required")]),  # NCT00281983
     ("Inclusion", "No prior myeloablative therapy or hematopoietic cell transplantation",
      [("hsct", "excluded")]),  # NCT01050764
+    ("Inclusion", "Surgery: See Disease Characteristics No prior splenectomy",
+     [("splenectomy", "excluded")]),  # NCT00005628: a PDQ label's cross-reference is no reference title
     ("Exclusion", "Autologous hematologic stem cell transplant within 3 months of study entry. Prior Allogeneic "
                   "hematologic stem cell transplant is excluded.",
      [("allogeneic_hsct", "excluded")]),  # NCT02013128: the timed sentence gives none, "Allogeneic" narrows the next
