@@ -53,7 +53,7 @@ from nlp import (  # noqa: F401
 from nlp.chunks import tokenize
 from nlp.resources import PATTERNS_DIR, pattern_files, read_patterns
 from nlp.sections import criteria_offsets
-from nlp.text import DOC_TEXT_KEY, doc_text, mask_escapes
+from nlp.text import DOC_TEXT_KEY, doc_text, fold_dashes, mask_escapes
 
 MAX_TEXT_CHARS = 2_000_000
 # The tokenizer caches how each whitespace-delimited chunk splits, but spaCy stops adding at 10,000 chunks, and
@@ -94,12 +94,12 @@ for _name in ("facts", "kinds"):
 
 
 def make_doc_text(text: str | None) -> str:
-    """The text a Doc is built from: `text` with markdown escapes masked and lone surrogates replaced by U+FFFD
-    (`core.encoding`), offsets unchanged.
+    """The text a Doc is built from: `text` with markdown escapes masked, dashes inside words written "-"
+    (`nlp.text.fold_dashes`) and lone surrogates replaced by U+FFFD (`core.encoding`), offsets unchanged.
 
     Beyond MAX_TEXT_CHARS (no real criteria text comes near) only the beginning is read, which bounds time.
     """
-    return mask_escapes(scrub_text(text[:MAX_TEXT_CHARS])[0] if isinstance(text, str) else "")
+    return fold_dashes(mask_escapes(scrub_text(text[:MAX_TEXT_CHARS])[0] if isinstance(text, str) else ""))
 
 
 class _TextKeepingTokenizer:
