@@ -1,10 +1,11 @@
 """Text shapes that hid a marker (issue 13), each seen in one record of ../shared but each a class: a dash other than
-"-" inside a fusion's name."""
+"-" inside a fusion's name, a gene list broken by a name no vocabulary knows (one the tokenizer splits)."""
 
 from __future__ import annotations
 
+from nlp.extract import extract_text
 from nlp.pipeline import make_doc_text
-from tests.test_nlp_biomarkers import inclusion, triples
+from tests.test_nlp_biomarkers import exclusion, inclusion, triples
 
 BCR_ABL = {("BCR", "fusion", "required"), ("ABL1", "fusion", "required")}
 
@@ -20,4 +21,37 @@ def test_folding_dashes_keeps_every_offset_and_leaves_number_ranges_alone():
     masked = make_doc_text(text)
     assert len(masked) == len(text)
     assert masked == "BCR-ABL, EML4-ALK, ages 18\u201375, ECOG 0 \u2013 1"
+
+
+def test_a_gene_list_ending_in_a_name_the_tokenizer_splits_shares_its_status():
+    assert triples(inclusion("KRAS, BRAF and PI3K wild type in primary tumor or metastatic tissue.")) == {
+        ("KRAS", "mutation", "excluded"),
+        ("BRAF", "mutation", "excluded"),
+    }
+
+
+def test_a_gene_list_broken_by_an_unknown_name_shares_its_status():
+    assert triples(inclusion("KRAS, PI3K and BRAF wild type in primary tumor or metastatic tissue.")) == {
+        ("KRAS", "mutation", "excluded"),
+        ("BRAF", "mutation", "excluded"),
+    }
+    assert triples(exclusion("Known KRAS, TYK2 or BRAF mutation")) == {
+        ("KRAS", "mutation", "excluded"),
+        ("BRAF", "mutation", "excluded"),
+    }
+
+
+def test_required_alternatives_listed_with_an_unknown_name_are_uncertain():
+    """A patient with the unnamed member's mutation may enrol too: the group the text offers is not all read."""
+    facts = extract_text(inclusion("Mutation or gene fusion involving MyD88, JAK2, JAK3, TYK2, or IRAK1 that are "
+                                   "known or suspected to be activating"))
+    assert facts.biomarkers == []
+    assert {(u.reason, u.biomarker.gene) for u in facts.uncertain if u.biomarker} == {
+        ("either", "MYD88"), ("either", "JAK2"), ("either", "JAK3")
+    }
+    assert triples(inclusion("KRAS and TYK2 mutations")) == {("KRAS", "mutation", "required")}
+
+
+def test_a_word_between_genes_that_is_no_symbol_still_parts_them():
+    assert triples(inclusion("KRAS, Exon and BRAF wild type")) == {("BRAF", "mutation", "excluded")}
 
