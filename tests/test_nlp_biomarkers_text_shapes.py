@@ -1,5 +1,6 @@
 """Text shapes that hid a marker (issue 13), each seen in one record of ../shared but each a class: a dash other than
-"-" inside a fusion's name, a gene list broken by a name no vocabulary knows (one the tokenizer splits)."""
+"-" inside a fusion's name, a gene list broken by a name no vocabulary knows (one the tokenizer splits), an allowance
+that "only" restricts."""
 
 from __future__ import annotations
 
@@ -54,4 +55,11 @@ def test_required_alternatives_listed_with_an_unknown_name_are_uncertain():
 
 def test_a_word_between_genes_that_is_no_symbol_still_parts_them():
     assert triples(inclusion("KRAS, Exon and BRAF wild type")) == {("BRAF", "mutation", "excluded")}
+
+
+def test_an_allowance_that_only_restricts_requires_what_it_allows():
+    text = inclusion("Only epidermal growth factor receptor (EGFR) and anaplastic lymphoma kinase (ALK) wild-type are "
+                     "allowed")
+    assert triples(text) == {("EGFR", "mutation", "excluded"), ("ALK", "mutation", "excluded")}
+    assert triples(inclusion("EGFR and ALK wild-type are allowed")) == set()  # an allowance of one status among others
 
