@@ -1,6 +1,6 @@
 """Text shapes that hid a marker (issue 13), each seen in one record of ../shared but each a class: a dash other than
 "-" inside a fusion's name, a gene list broken by a name no vocabulary knows (one the tokenizer splits), an allowance
-that "only" restricts."""
+that "only" restricts, a negation inside a bracketed aside after a symbol in brackets."""
 
 from __future__ import annotations
 
@@ -62,4 +62,12 @@ def test_an_allowance_that_only_restricts_requires_what_it_allows():
                      "allowed")
     assert triples(text) == {("EGFR", "mutation", "excluded"), ("ALK", "mutation", "excluded")}
     assert triples(inclusion("EGFR and ALK wild-type are allowed")) == set()  # an allowance of one status among others
+
+
+def test_a_bracketed_aside_after_a_symbol_in_brackets_does_not_negate_the_marker_before_it():
+    text = inclusion("Subjects must not have received treatment for their metastatic disease. Only epidermal growth "
+                     "factor receptor (EGFR) and anaplastic lymphoma kinase (ALK) wild-type are allowed (ie, EGFR "
+                     "mutation and ALK translocation / re arrangement excluded). Non squamous cell histologies "
+                     "require testing if status is unknown.")
+    assert triples(text) == {("EGFR", "mutation", "excluded"), ("ALK", "mutation", "excluded")}
 
