@@ -1,6 +1,7 @@
 """Text shapes that hid a marker (issue 13), each seen in one record of ../shared but each a class: a dash other than
 "-" inside a fusion's name, a gene list broken by a name no vocabulary knows (one the tokenizer splits), an allowance
-that "only" restricts, a negation inside a bracketed aside after a symbol in brackets."""
+that "only" restricts, a negation inside a bracketed aside after a symbol in brackets, an exon number glued to its
+word."""
 
 from __future__ import annotations
 
@@ -71,3 +72,7 @@ def test_a_bracketed_aside_after_a_symbol_in_brackets_does_not_negate_the_marker
                      "require testing if status is unknown.")
     assert triples(text) == {("EGFR", "mutation", "excluded"), ("ALK", "mutation", "excluded")}
 
+
+def test_an_exon_number_glued_to_its_word_is_stepped_over_like_a_spaced_one():
+    assert triples(inclusion("absence of an NPM1 exon12 mutation")) == {("NPM1", "mutation", "excluded")}
+    assert triples(inclusion("absence of an NPM1 exon 12 mutation")) == {("NPM1", "mutation", "excluded")}

@@ -59,6 +59,7 @@ _METHOD_KINDS = tuple(kind for kind, _ in METHODS)
 _NUMBER = re.compile(r"^[<>≤≥=]*\d+(?:[.,]\d+)?%?$|^[<>≤≥=]+$|^%$")
 _PROTEIN_CHANGE = re.compile(r"^(?:p\.)?[ACDEFGHIKLMNPQRSTVWY]\d{2,4}(?:[ACDEFGHIKLMNPQRSTVWYX*]|fs|del|dup|ins)$")
 _GENE_LIKE = re.compile(r"^[A-Z][A-Za-z0-9-]{1,7}$")
+_EXON_NUMBER = re.compile(r"^ex(?:on)?\d{1,2}$", re.IGNORECASE)  # an exon and its number glued: "NPM1 exon12 mutation"
 _SCORE = re.compile(r"^(?:[<>≤≥]=?|=)?\d+(?:\.\d+)?%?\+?$")
 _UPPER_BOUNDS = {"<", "≤", "<=", "=<"}
 _LOWER_BOUND_IDS = {">=", ">"}  # COMPARATOR ids a share above which reads positive; "<=" and "<" read negative
@@ -352,7 +353,7 @@ class Scanner:
         token = self.doc[i]
         if token.lower_ in CONJUNCTIONS and token.lower_ not in (",", "/"):
             return i + 1, True
-        if token.lower_ in FILLERS or _NUMBER.match(token.text) or token.is_space:
+        if token.lower_ in FILLERS or _NUMBER.match(token.text) or _EXON_NUMBER.match(token.text) or token.is_space:
             return i + 1, pending_conj
         if token.lower_ in COPULAS and ev.end == group.end and not pending_conj:
             return i + 1, pending_conj
