@@ -46,7 +46,7 @@ _AGE_TOLERANCE_YEARS = 0.01  # registry ages are rounded to 4 decimals, the text
 # "up to 21": a text maximum up to a year above the registry's is the same limit.
 _MAX_AGE_CONVENTION_YEARS = 1.0
 _LIST_KINDS = {"biomarkers": "biomarker", "prior_therapies": "prior_therapy", "current_therapies": "prior_therapy",
-               "labs": "lab", "uncertain": "uncertain"}
+               "labs": "lab", "procedures": "procedure", "uncertain": "uncertain"}
 
 
 def _text(value: object) -> str:
@@ -111,6 +111,7 @@ def _assemble(doc: Doc, text: str, nct_id: str | None) -> TrialCriteria:
         "labs": found.get("labs") or [],
         "disease_scales": found.get("disease_scales") or [],
         "stages": found.get("stages") or [],
+        "procedures": found.get("procedures") or [],
         "uncertain": found.get("uncertain") or [],
         "criteria": _criteria(doc, text, found),
     }

@@ -84,11 +84,22 @@ class CurrentTherapy(_Model):
     span: Span
 
 
+class Procedure(_Model):
+    """A procedure the patient must not have had (excluded) or must have had (required): a transplant, a named
+    surgery (`nlp/vocab/procedures.jsonl`). Never a time-bounded one ("major surgery within 4 weeks")."""
+
+    procedure: str = Field(description="procedure id of nlp/vocab/procedures.jsonl, e.g. 'allogeneic_hsct'")
+    polarity: Polarity
+    criterion: int
+    span: Span
+
+
 class UncertainFact(_Model):
-    kind: Literal["biomarker", "prior_therapy"] = "biomarker"
+    kind: Literal["biomarker", "prior_therapy", "procedure"] = "biomarker"
     reason: Uncertainty = Field(description="conditional, cohort-only, or either/or in the text")
     biomarker: Biomarker | None = Field(default=None, description="the fact as it would read if it held for all")
     therapy: PriorTherapy | None = Field(default=None, description="the prior-therapy rule, when kind is prior_therapy")
+    procedure: Procedure | None = Field(default=None, description="the procedure rule, when kind is procedure")
     criterion: int
     span: Span
 
@@ -191,6 +202,8 @@ class TrialCriteria(_Model):
     labs: list[Lab] = Field(default_factory=list)
     disease_scales: list[DiseaseScale] = Field(default_factory=list)
     stages: list[CancerStage] = Field(default_factory=list)
+    procedures: list[Procedure] = Field(default_factory=list, description="procedures the patient must not have "
+                                        "had or must have had (transplants, named surgeries), with their sentence")
     criteria: list[Criterion] = Field(default_factory=list)
     diseases: DiseaseFacts = Field(default_factory=DiseaseFacts)
     uncertain: list[UncertainFact] = Field(default_factory=list, description="facts matching reports as unknown")

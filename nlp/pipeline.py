@@ -9,9 +9,10 @@ Component order: `tm_sections` → `entity_ruler` (an EntityRuler, see `QuickEnt
 `nlp/patterns/*.jsonl`: `{"label", "pattern", "id"}` lines; phrase patterns match the exact text, so each
 casing worth matching is its own line; token patterns may say `LOWER`) →
 `tm_age`, `tm_performance` → `tm_biomarkers`, `tm_therapies`, `tm_cns`, `tm_disease_scales`, `tm_stages`,
-`tm_labs`. Every component's module is imported here, so a missing one fails the import instead of losing its
-facts. Each writes `doc._.facts[key]` and records the criteria it read in `doc._.kinds` (criterion index → kinds).
-The Doc text must be `make_doc_text(original)`: same length, so every offset is an offset into the registry's text.
+`tm_procedures`, `tm_labs`. Every component's module is imported here, so a missing one fails the import instead
+of losing its facts. Each writes `doc._.facts[key]` and records the criteria it read in `doc._.kinds` (criterion
+index → kinds). The Doc text must be `make_doc_text(original)`: same length, so every offset is an offset into the
+registry's text.
 """
 
 from __future__ import annotations
@@ -37,11 +38,22 @@ from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix
 from core.encoding import scrub_text
 
 # Each module registers its component's factory (`@Language.factory("tm_...")`) when imported.
-from nlp import age, biomarkers, cns, disease_scales, labs, performance, sections, stages, therapies  # noqa: F401
+from nlp import (  # noqa: F401
+    age,
+    biomarkers,
+    cns,
+    disease_scales,
+    labs,
+    performance,
+    procedures,
+    sections,
+    stages,
+    therapies,
+)
 from nlp.chunks import tokenize
 from nlp.resources import PATTERNS_DIR, pattern_files, read_patterns
 from nlp.sections import criteria_offsets
-from nlp.text import DOC_TEXT_KEY, doc_text, mask_escapes
+from nlp.text import DOC_TEXT_KEY, doc_text, fold_dashes, mask_escapes
 
 MAX_TEXT_CHARS = 2_000_000
 # The tokenizer caches how each whitespace-delimited chunk splits, but spaCy stops adding at 10,000 chunks, and
@@ -52,7 +64,7 @@ TOKENIZER_CACHE_CHUNKS = 200_000
 # also hold ("vaccines" in "vaccines.", "(vaccines" ...): each search's result is kept for this many strings.
 AFFIX_MEMO_STRINGS = 50_000
 FACT_COMPONENTS = ("tm_age", "tm_performance", "tm_biomarkers", "tm_therapies", "tm_cns", "tm_disease_scales",
-                   "tm_stages", "tm_labs")
+                   "tm_stages", "tm_procedures", "tm_labs")
 # Comparators glued to words or numbers ("ECOG≤2", "age>=18", "0–2") become tokens of their own, and so do the
 # bracket and hyphen or slash after an abbreviation ("(PD-L1)-positive" → "PD-L1", ")", "-", "positive"; "(EML4)/ALK"),
 # and a bracket glued to a long name before the abbreviation it opens ("protein-like 4(EML4)" → "4", "(", "EML4";
@@ -82,12 +94,12 @@ for _name in ("facts", "kinds"):
 
 
 def make_doc_text(text: str | None) -> str:
-    """The text a Doc is built from: `text` with markdown escapes masked and lone surrogates replaced by U+FFFD
-    (`core.encoding`), offsets unchanged.
+    """The text a Doc is built from: `text` with markdown escapes masked, dashes inside words written "-"
+    (`nlp.text.fold_dashes`) and lone surrogates replaced by U+FFFD (`core.encoding`), offsets unchanged.
 
     Beyond MAX_TEXT_CHARS (no real criteria text comes near) only the beginning is read, which bounds time.
     """
-    return mask_escapes(scrub_text(text[:MAX_TEXT_CHARS])[0] if isinstance(text, str) else "")
+    return fold_dashes(mask_escapes(scrub_text(text[:MAX_TEXT_CHARS])[0] if isinstance(text, str) else ""))
 
 
 class _TextKeepingTokenizer:

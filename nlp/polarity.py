@@ -114,7 +114,9 @@ class Cues:
 
     def blocked(self, start: int, end: int, forward: bool) -> bool:
         """A terminator lies in tokens [start, end) of the criterion, or a parenthesis separates cue and target:
-        a forward cue inside one that closes before the target, a backward cue inside one that opens after it."""
+        a forward cue inside one that closes before the target, a backward cue inside one that opens after it (the
+        bracket that closes round the target's own symbol first does not count: "anaplastic lymphoma kinase (ALK)
+        wild-type are allowed (ie, ALK translocation excluded)")."""
         if any(start <= t < end for t in self.terminators):
             return True
         depth = 0
@@ -122,7 +124,7 @@ class Cues:
             if i >= end:
                 break
             if i >= start:
-                depth += step
+                depth = depth + step if forward else max(0, depth + step)
                 if forward and depth < 0:
                     return True
         return not forward and depth > 0

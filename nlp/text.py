@@ -4,12 +4,15 @@
     'ECOG  < 2'
     >>> clean_text("ECOG \\\\< 2,\\n   wrapped")
     'ECOG < 2, wrapped'
+    >>> fold_dashes("BCR\u2010ABL, EML4\u2013ALK, 18\u201375")
+    'BCR-ABL, EML4-ALK, 18\u201375'
 
 ClinicalTrials.gov markdown escapes punctuation (`\\<`, `\\>`, `\\[`, `\\.`), and legacy records
 carry HTML entities (`&gt;`) and tags (`<br>`). The pipeline reads a masked copy in which each backslash
 becomes a space, each entity its character padded with spaces, block tags a line break and inline tags
-spaces, so every character offset in the Doc equals the offset in the registry's text; `clean_text` is
-for humans: escapes removed, whitespace collapsed.
+spaces, so every character offset in the Doc equals the offset in the registry's text; `fold_dashes` writes the
+dashes other than "-" that join a word's letters ("BCR\u2010ABL", "EML4\u2013ALK", "HER\u20112") as "-", one
+character for one, as the vocabularies spell them; `clean_text` is for humans: escapes removed, whitespace collapsed.
 """
 
 from __future__ import annotations
@@ -20,6 +23,13 @@ import re
 DOC_TEXT_KEY = "tm_text"
 _ESCAPE = re.compile(r"\\(?=[!-/:-@\[-`{-~])")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# A hyphen (U+2010), non-breaking hyphen, figure dash, en dash, minus sign, small or full-width hyphen-minus with a
+# letter on one side and a letter or digit on the other: inside a word. Between two digits ("18\u201375") a dash
+# is a range, which the tokenizer splits as it is.
+_WORD_DASH = re.compile(
+    r"(?<=[^\W\d_])[\u2010\u2011\u2012\u2013\u2212\ufe63\uff0d](?=[^\W_])"
+    r"|(?<=[^\W_])[\u2010\u2011\u2012\u2013\u2212\ufe63\uff0d](?=[^\W\d_])"
+)
 _ENTITY = re.compile(r"&(?:[a-zA-Z]{2,8}|#\d{1,7}|#[xX][0-9a-fA-F]{1,6});")
 
 
@@ -56,6 +66,11 @@ def mask_escapes(text: str) -> str:
     if "<" in masked:
         masked = _HTML_TAG.sub(_tag_same_length, masked)
     return _CONTROL.sub(" ", masked)
+
+
+def fold_dashes(text: str) -> str:
+    """`text` with the dashes inside a word written "-" (same length): "BCR\u2010ABL" reads as "BCR-ABL"."""
+    return _WORD_DASH.sub("-", text)
 
 
 def doc_text(doc) -> str:

@@ -241,6 +241,7 @@ def match_view(doc: IndexDocument) -> IndexDocument:
     pointed.update(u.criterion for u in facts.uncertain)
     pointed.update(s.criterion for s in facts.disease_scales)
     pointed.update(s.criterion for s in facts.stages)
+    pointed.update(p.criterion for p in facts.procedures)
     pointed.add(facts.cns_metastases.criterion)
     pointed.update(t.criterion for t in [*facts.diseases.terms, *facts.diseases.excluded, *facts.diseases.families])
     kept = [i for i, c in enumerate(facts.criteria) if i in pointed or c.kinds]
@@ -258,6 +259,7 @@ def match_view(doc: IndexDocument) -> IndexDocument:
         "disease_scales": [s.model_copy(update={"criterion": new_index.get(s.criterion, -1)})
                            for s in facts.disease_scales],
         "stages": [s.model_copy(update={"criterion": new_index.get(s.criterion, -1)}) for s in facts.stages],
+        "procedures": [p.model_copy(update={"criterion": new_index.get(p.criterion, -1)}) for p in facts.procedures],
         "diseases": facts.diseases.model_copy(update={
             name: [t.model_copy(update={"criterion": new_index.get(t.criterion)}) for t in terms]
             for name, terms in (("terms", facts.diseases.terms), ("excluded", facts.diseases.excluded),

@@ -24,7 +24,7 @@ CnsStatus = Literal["none", "stable", "active"]
 VerdictStatus = Literal["met", "not_met", "unknown"]
 CriterionKind = Literal[
     "diagnosis", "biomarker", "age", "sex", "performance_status", "disease_scale", "stage", "prior_therapy",
-    "cns_metastases", "location",
+    "procedure", "cns_metastases", "location",
 ]
 
 
@@ -187,6 +187,11 @@ class PatientProfile(_Model):
         default=True, strict=True,
         description="prior_therapies is the patient's whole treatment history (typed by hand); false when it may be "
                     "partial (read from a note): a therapy a trial requires and the list does not name is then unknown",
+    )
+    procedures: list[str] = Field(
+        default_factory=list,
+        description="procedures the patient has had, as written ('kidney transplant', 'transsphenoidal surgery'): "
+                    "judged through nlp/vocab/procedures.jsonl; a name it lacks is kept and decides nothing",
     )
     cns_metastases: CnsStatus | None = None
     location: Location | None = None

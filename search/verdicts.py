@@ -19,6 +19,7 @@ from typing import Literal
 from nlp.age import CHILD_MAX_YEARS, for_children_only
 from nlp.disease_scales import describe, scale_name
 from nlp.models import AgeWindow, Biomarker, CancerStage, Criterion, Polarity, PriorTherapy, UncertainFact, Uncertainty
+from nlp.procedures import is_a, is_generic, normalize_procedure, procedure_name
 from nlp.stages import compare, condition_limit, recurrence_only, stage_interval, system_ids
 from nlp.stages import describe as describe_stage
 from nlp.vocab import broad_classes_of, is_broad_class, normalize_drug
@@ -519,13 +520,22 @@ _UNCERTAIN_WORDS = {
 
 
 def _uncertain(doc: IndexDocument, patient: PatientProfile, out: Evaluation) -> None:
-    """Facts the text makes conditional, cohort-only or either/or: unknown, one verdict per criterion and reason."""
-    grouped: dict[tuple[int, Uncertainty, Literal["biomarker", "prior_therapy"]], list[UncertainFact]] = {}
+    """Facts the text makes conditional, cohort-only or either/or: unknown, one verdict per criterion and reason (a
+    procedure rule only when the patient had one like it, or when it is one of alternatives the trial requires: a
+    silent profile stays silent)."""
+    grouped: dict[tuple[int, Uncertainty, Literal["biomarker", "prior_therapy", "procedure"]], list[UncertainFact]] = {}
+    had = _patient_procedures(patient)
     for fact in doc.facts.uncertain:
+        if (p := fact.procedure) is not None and procedure_status(
+                p.procedure, "required" if fact.reason == "either" and p.polarity == "required" else "excluded",
+                had)[0] is None:
+            continue  # only a requirement among alternatives asks every patient; a condition asks one who had it
         grouped.setdefault((fact.criterion, fact.reason, fact.kind), []).append(fact)
     for (criterion, reason, kind), facts in grouped.items():
         named = [(b.polarity, _describe(b)) for f in facts if (b := f.biomarker) is not None]
         named += [(t.polarity, f"prior {t.drug_or_class}") for f in facts if (t := f.therapy) is not None]
+        named += [(p.polarity, f"a prior {procedure_name(p.procedure)}")
+                  for f in facts if (p := f.procedure) is not None]
         words = [
             f"{'requires' if polarity == 'required' else 'excludes'} "
             f"{_and_or(list(dict.fromkeys(d for p, d in named if p == polarity)), 'or')}"
@@ -537,10 +547,47 @@ def _uncertain(doc: IndexDocument, patient: PatientProfile, out: Evaluation) -> 
                                              explanation=why, span=span))
 
 
+def _patient_procedures(patient: PatientProfile) -> list[tuple[str, str]]:
+    """(id, words) of each procedure the profile names that nlp/vocab/procedures.jsonl knows."""
+    return [(found, words) for words in patient.procedures if (found := normalize_procedure(words)) is not None]
+
+
+def procedure_status(rule: str, polarity: str, had: list[tuple[str, str]]) -> tuple[VerdictStatus | None, str]:
+    """The verdict on a procedure rule for the procedures the patient had (id, words), and the words it rests on:
+    the procedure or a kind below it decides (excluded: not met, required: met); a broader one of the patient's
+    ("transplant" for a trial's kidney transplant) or a kind below a generic rule ("transplant") leaves it unknown;
+    none named: required is unknown, excluded has no verdict (a silent profile stays silent)."""
+    decided = [words for found, words in had if is_a(found, rule) and not (is_generic(rule) and found != rule)]
+    if decided:
+        return ("not_met" if polarity == "excluded" else "met"), decided[0]
+    related = [words for found, words in had if is_a(rule, found) or is_a(found, rule)]
+    if related:
+        return "unknown", related[0]
+    return ("unknown" if polarity == "required" else None), ""
+
+
+def _procedures(doc: IndexDocument, patient: PatientProfile, out: Evaluation) -> None:
+    """A procedure the trial excludes or requires (transplant, named surgery), judged against the profile's."""
+    had = _patient_procedures(patient)
+    for rule in doc.facts.procedures:
+        status, words = procedure_status(rule.procedure, rule.polarity, had)
+        if status is None:
+            continue
+        name = procedure_name(rule.procedure)
+        wanted = f"trial {'requires' if rule.polarity == 'required' else 'excludes'} a prior {name}"
+        explanation = f"{wanted}; the patient had {words}" if words else f"{wanted}; the patient's procedures " \
+                                                                         "do not name it"
+        if status == "unknown" and words:
+            explanation = f"{wanted}; the patient had {words}, which may or may not be one"
+        text, span = _sentence(doc, rule.criterion)
+        out.criteria.append(CriterionVerdict(kind="procedure", status=status, criterion=text,
+                                             explanation=explanation, span=span))
+
+
 def evaluate(doc: IndexDocument, patient: PatientProfile) -> Evaluation:
     """Every criterion verdict of `doc` for `patient`, plus the biomarker specificity used in ranking."""
     out = Evaluation()
     for judge in (_biomarkers, _age, _sex, _performance, _disease_scales, _stages, _prior_therapy, _current_therapy,
-                  _cns, _uncertain):
+                  _procedures, _cns, _uncertain):
         judge(doc, patient, out)
     return out

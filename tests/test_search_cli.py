@@ -188,3 +188,16 @@ def test_index_is_incremental_and_rebuild_reindexes_everything(tmp_path):
 def test_index_without_a_raw_store_says_to_ingest_first(tmp_path):
     done = run(tmp_path, "index")
     assert done.returncode == 2 and "trialmatch ingest" in done.stderr
+
+
+def test_a_procedure_the_vocabulary_lacks_warns_and_a_known_one_is_judged(data_dir, tmp_path):
+    path = tmp_path / "procedures.json"
+    path.write_text(json.dumps({"conditions": ["non-small cell lung cancer"], "procedures": ["kidney transplant",
+                                                                                            "tonsillectomy"]}))
+    done = run(data_dir, "match", "--patient", str(path), "--top", "500", "--include-ineligible", "--status", "any",
+               "--json")
+    assert done.returncode == 0 and "procedures: 'tonsillectomy' is not a procedure trialmatch knows" in done.stderr
+    found = {r["nct_id"]: r for r in json.loads(done.stdout)["results"]}
+    verdicts = [c for c in found["NCT03191786"]["criteria"] if c["kind"] == "procedure"]  # "... or solid organ
+    assert [v["status"] for v in verdicts] == ["not_met"]  # transplant": a kidney transplant is one
+    assert found["NCT03191786"]["verdict"] == "not_eligible"

@@ -396,3 +396,14 @@ def test_a_therapy_the_patient_takes_now_keeps_its_mark_through_the_form(data_di
     assert (at.checkbox(key="pf_current_0").value, at.checkbox(key="pf_current_1").value) == (False, True)
     searched = submit(at).session_state["find_request"]["patient"]
     assert [(t.name, t.current) for t in searched.prior_therapies] == [("folfox", False), ("warfarin", True)]
+
+
+def test_uploaded_procedures_fill_the_form_and_reach_the_search(data_dir):
+    at = app_test()
+    patient = {"conditions": [DIAGNOSIS], "procedures": ["renal transplant", "tonsillectomy"]}
+    at.file_uploader[0].upload("patient.json", json.dumps(patient).encode(), "application/json")
+    at.run()
+    assert not at.exception
+    assert at.multiselect(key="pf_procedures").value == ["renal transplant", "tonsillectomy"]
+    searched = submit(at).session_state["find_request"]["patient"]
+    assert searched.procedures == ["renal transplant", "tonsillectomy"]

@@ -94,3 +94,12 @@ def test_a_notes_stage_and_disease_scale_fill_the_form_and_reach_the_search(data
     next(b for b in at.button if b.label == "Find trials").click()
     searched = at.run().session_state["find_request"]["patient"]
     assert (searched.stage, searched.disease_scales) == ("IIIB", {"nyha": 2, "hoehn_yahr": 2.5})
+
+
+def test_a_notes_procedures_fill_the_form_and_reach_the_search(data_dir):
+    note = "64-year-old woman with multiple myeloma, s/p allogeneic transplant in 2015. Status post splenectomy."
+    at = read(app_test("views/find.py"), note)
+    assert at.session_state["pf_procedures"] == ["allogeneic stem cell transplant", "splenectomy"]
+    next(b for b in at.button if b.label == "Find trials").click()
+    searched = at.run().session_state["find_request"]["patient"]
+    assert searched.procedures == ["allogeneic stem cell transplant", "splenectomy"]

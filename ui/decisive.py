@@ -40,6 +40,8 @@ def _fact_spans(kind: str, doc: IndexDocument) -> list[tuple[int, int]]:
         return [b.span for b in doc.facts.biomarkers]
     if kind == "prior_therapy":
         return [t.span for t in doc.facts.prior_therapies]
+    if kind == "procedure":
+        return [p.span for p in doc.facts.procedures]
     return []
 
 

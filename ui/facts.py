@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from nlp.disease_scales import describe
 from nlp.models import Biomarker, Polarity, TrialCriteria
+from nlp.procedures import procedure_name
 from nlp.stages import describe as describe_stage
 from ui.decisive import pattern_marks
 from ui.highlight import Mark
@@ -114,8 +115,10 @@ def fact_rows(facts: TrialCriteria) -> list[dict[str, str]]:
         rows.append({"kind": "prior therapy", "value": t.drug_or_class, "polarity": t.polarity,
                      "criterion": _criterion_text(facts, t.criterion)})
     for u in facts.uncertain:
-        value = _biomarker_words([u.biomarker]) if u.biomarker else u.therapy.drug_or_class if u.therapy else u.kind
-        polarity = u.biomarker.polarity if u.biomarker else u.therapy.polarity if u.therapy else ""
+        value = _biomarker_words([u.biomarker]) if u.biomarker else u.therapy.drug_or_class if u.therapy else \
+            procedure_name(u.procedure.procedure) if u.procedure else u.kind
+        polarity = u.biomarker.polarity if u.biomarker else u.therapy.polarity if u.therapy else \
+            u.procedure.polarity if u.procedure else ""
         rows.append({"kind": f"{u.kind.replace('_', ' ')} (uncertain: {u.reason})", "value": value,
                      "polarity": polarity,
                      "criterion": _criterion_text(facts, u.criterion)})
@@ -128,6 +131,9 @@ def fact_rows(facts: TrialCriteria) -> list[dict[str, str]]:
     for stage in facts.stages:
         rows.append({"kind": "cancer stage", "value": describe_stage(stage), "polarity": stage.polarity,
                      "criterion": _criterion_text(facts, stage.criterion)})
+    for procedure in facts.procedures:
+        rows.append({"kind": "procedure", "value": f"prior {procedure_name(procedure.procedure)}",
+                     "polarity": procedure.polarity, "criterion": _criterion_text(facts, procedure.criterion)})
     for lab in facts.labs:
         unit = "× ULN" if lab.uln_multiple else (lab.unit or "")
         rows.append({"kind": "lab", "value": f"{lab.analyte} {lab.comparator} {_number(lab.value)} {unit}".strip(),
@@ -145,6 +151,8 @@ def fact_marks(facts: TrialCriteria, text: str) -> list[Mark]:
           for t in facts.prior_therapies),
         *(Mark(d.span[0], d.span[1], f"disease_scale: {describe(d)} ({d.polarity})") for d in facts.disease_scales),
         *(Mark(s.span[0], s.span[1], f"stage: {describe_stage(s)} ({s.polarity})") for s in facts.stages),
+        *(Mark(p.span[0], p.span[1], f"procedure: {procedure_name(p.procedure)} ({p.polarity})")
+          for p in facts.procedures),
     ]
     for criterion in facts.criteria:
         start, end = criterion.span

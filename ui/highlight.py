@@ -28,6 +28,7 @@ STYLE = """
 .tm-text mark.tm-cns_metastases { background: #fed7aa; }
 .tm-text mark.tm-disease_scale { background: #99f6e4; }
 .tm-text mark.tm-stage { background: #fbcfe8; }
+.tm-text mark.tm-procedure { background: #fde68a; }
 .tm-status { padding: 1px 6px; border-radius: 8px; white-space: nowrap; font-weight: 600; }
 .tm-status.tm-met { background: #dcfce7; color: #166534; }
 .tm-status.tm-not_met { background: #fee2e2; color: #991b1b; }
@@ -53,7 +54,7 @@ table.tm-criteria td:last-child { width: 28%; }
 """
 LEGEND = {"biomarker": "biomarker", "age": "age", "sex": "sex", "performance_status": "performance status",
           "prior_therapy": "prior therapy", "cns_metastases": "CNS metastases", "disease_scale": "disease scale",
-          "stage": "cancer stage"}
+          "stage": "cancer stage", "procedure": "procedure"}
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ import streamlit as st
 
 from core.statuses import OPEN_STATUSES, STATUSES, status_label
 from nlp.disease_scales import scale_ids, scale_name, scale_step
+from nlp.procedures import procedure_ids
 from nlp.stages import system_ids
 from search.models import (
     DEFAULT_RADIUS_KM,
@@ -76,7 +77,7 @@ def defaults() -> dict[str, Any]:
     """Every widget key of the form with its empty value."""
     values: dict[str, Any] = {
         f"{KEY}age": None, f"{KEY}sex": None, f"{KEY}cns": None, f"{KEY}conditions": [], f"{KEY}search_text": "",
-        f"{KEY}tested": [],
+        f"{KEY}tested": [], f"{KEY}procedures": [],
         f"{KEY}ecog": None, f"{KEY}karnofsky": None, f"{KEY}lansky": None, f"{KEY}no_therapy": False,
         f"{KEY}stage": None, f"{KEY}stage_system": None, f"{KEY}recurrent": None,
         **{f"{KEY}scale_{scale}": None for scale in scale_ids()},
@@ -119,6 +120,11 @@ def _add_row(kind: str) -> None:
     st.session_state[ROWS[kind]] = min(MAX_ROWS, _rows(kind) + 1)
 
 
+def procedure_choices() -> list[str]:
+    """The procedure names the form suggests: the vocabulary's (nlp/vocab/procedures.jsonl), sorted."""
+    return sorted(procedure_ids().values())
+
+
 def _with(options: list[str], *current: Any) -> list[str]:
     """Options plus any current value not among them (typed or loaded), so a selection stays valid."""
     extra = [v for v in current if isinstance(v, str) and v and v not in options]
@@ -132,7 +138,7 @@ def prefill(profile: PatientProfile) -> None:
     values |= {
         f"{KEY}age": profile.age, f"{KEY}sex": profile.sex, f"{KEY}conditions": list(profile.conditions),
         f"{KEY}search_text": profile.search_text or "",
-        f"{KEY}tested": list(profile.tested_genes),
+        f"{KEY}tested": list(profile.tested_genes), f"{KEY}procedures": list(profile.procedures),
         f"{KEY}ecog": profile.ecog, f"{KEY}karnofsky": profile.karnofsky, f"{KEY}lansky": profile.lansky,
         f"{KEY}stage": profile.stage, f"{KEY}stage_system": profile.stage_system, f"{KEY}recurrent": profile.recurrent,
         **{f"{KEY}scale_{scale}": value for scale, value in profile.disease_scales.items()},
@@ -325,6 +331,13 @@ def render_form(choices: FormChoices) -> Submitted | None:
         tested = _tested(choices.genes)
         ecog, karnofsky, lansky = _performance()
         stage, stage_system, recurrent, scales = _stage_and_scales()
+        procedures = st.multiselect(
+            "Procedures", _with(procedure_choices(), *st.session_state.get(f"{KEY}procedures", [])),
+            key=f"{KEY}procedures", persist_state="session", accept_new_options=True,
+            placeholder="e.g. kidney transplant, transsphenoidal surgery",
+            help="Transplants and surgeries the patient has had; a trial that excludes one (or a kind of it) is not "
+                 "met, one that requires it is met. A name trialmatch does not know is kept and decides nothing",
+        )
         st.markdown("**Prior therapies**")
         therapies = _therapy_rows(choices.drugs)
         c_add, c_none, c_complete = st.columns([2, 2, 3])
@@ -350,6 +363,7 @@ def render_form(choices: FormChoices) -> Submitted | None:
         "conditions": [c.strip() for c in conditions if c.strip()], "search_text": search_text.strip() or None,
         "ecog": ecog, "karnofsky": karnofsky, "lansky": lansky, "stage": stage, "stage_system": stage_system,
         "recurrent": recurrent, "disease_scales": scales, "biomarkers": biomarkers, "tested_genes": tested,
+        "procedures": [p.strip() for p in procedures if p.strip()],
         "prior_therapies": therapies or ([] if no_therapy else None), "prior_therapies_complete": complete,
         "cns_metastases": cns, "location": location,
     }

@@ -231,8 +231,9 @@ def _criterion(
             entered.append((cues.clause(own[0]), facts))
         alternative = _asked(span, ev.cue_negated) and offered_with_other(doc, span, cues, labels, *own)
         narrowed = _narrowed(doc, span, cues, own, facts)
+        unnamed = (group.unnamed or ev.unnamed) and any(f.polarity == "required" and f.any_of for f in facts)
         reason: Uncertainty | None = (
-            "either" if ev.either or alternative
+            "either" if ev.either or alternative or unnamed
             else "cohort" if labelled or in_cohort
             else "conditional" if ev.conditional or conditional(doc, span, cues, *own) or narrowed
             or _while_treated(doc, span, cues, own, facts)

@@ -16,7 +16,7 @@ from spacy.tokens import Doc, Span
 
 from nlp.biomarkers.mentions import MENTION_LABELS, Group
 from nlp.biomarkers.relations import Evidence, words_outside_brackets
-from nlp.biomarkers.words import DRUG_GLUE, GLUE
+from nlp.biomarkers.words import DRUG_GLUE, GLUE, RESTRICTIVE_WORDS
 from nlp.polarity import FORWARD_WINDOW, Cues
 
 TEST_REACH = 4  # a test word this close before the group makes it a test, not a result: "tested for KRAS"
@@ -184,8 +184,18 @@ def mention_only(cues: Cues, group: Group, ev: Evidence, after: int) -> bool:
         return True  # express CD30 (whenever possible CD30 expression will be assessed ...)", which tests the next
     if any(c.start - end <= INSUFFICIENT_REACH for c in cues.in_clause(("insufficient",), end, clause_end)):
         return True  # "HER2 overexpression by IHC will not be sufficient": a result that does not qualify
+    if _restricted(doc, clause_start, group.start):
+        return False  # "Only EGFR and ALK wild-type are allowed": what is allowed is all that is
     optional = cues.in_clause(("optional",), end, clause_end)
     return any(_unbracketed(doc, end, c.start) <= OPTIONAL_REACH for c in optional)
+
+
+def _restricted(doc: Doc, clause_start: int, start: int) -> bool:
+    """The clause opens with a restrictive word before token `start` ("Only ..."): its allowance is a requirement."""
+    i = clause_start
+    while i < start and (doc[i].is_space or doc[i].is_punct):
+        i += 1
+    return i < start and doc[i].lower_ in RESTRICTIVE_WORDS
 
 
 def _immunophenotype(cues: Cues, group: Group, ev: Evidence) -> bool:

@@ -14,6 +14,7 @@ mentions too but become facts whole, in `nlp.biomarkers.emit.profile_facts`.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span
@@ -26,6 +27,7 @@ MAX_LIST_GAP = 6  # words between one gene phrase and the next that can still be
 _SAME_GENE_JOINERS = {"(", ")", "[", "]", "-", "/"}  # between two names of one gene: "HER2 (ERBB2)"
 _GROUP_JOINERS = CONJUNCTIONS | {"(", ")", "-", "[", "]", "::"}  # between genes listed together
 _GENE_WORDS = {"gene", "genes"}  # between genes listed together when the next gene has it too: "ALK gene and ROS1 gene"
+_SYMBOL = re.compile(r"^[A-Z][A-Z0-9-]{0,6}[A-Z0-9]$")  # a gene symbol's shape: capitals and digits ("PI3K", "TYK2")
 
 
 @dataclass
@@ -45,6 +47,7 @@ class Mention:
 class Group:
     mentions: list[Mention]
     coordination: set[str] = field(default_factory=set)
+    unnamed: int = 0  # members listed with the genes that no vocabulary names ("KRAS, PI3K and BRAF"): no fact
 
     @property
     def start(self) -> int:
@@ -147,21 +150,68 @@ def _next_word(doc: Doc, i: int) -> str:
     return doc[i].lower_ if i < len(doc) else ""
 
 
+def unnamed_symbol(doc: Doc, i: int, end: int) -> int:
+    """Where a word shaped like a gene symbol that no vocabulary names ends, when one starts at token `i` (before
+    `end`): capitals and digits, in the pieces the tokenizer may have split it into ("PI3K" as "PI3" "K"); else
+    `i`."""
+    j, text = i, ""
+    while j < end and not doc[j].is_space and not doc[j].ent_type_ and doc[j].lower_ not in _GROUP_JOINERS:
+        text += doc[j].text
+        j += 1
+        if doc[j - 1].whitespace_:
+            break
+    return j if j > i and _SYMBOL.match(text) else i
+
+
+def _listed_words(doc: Doc, start: int, end: int) -> tuple[list[str], int]:
+    """The words between two gene mentions, without the unnamed symbols listed among them (each between a comma
+    or conjunction and the next: "KRAS, PI3K and BRAF"), and how many such symbols there were."""
+    words: list[str] = []
+    unnamed, i = 0, start
+    while i < end:
+        after = unnamed_symbol(doc, i, end)
+        if after > i and words and words[-1] in _GROUP_JOINERS and after < end and doc[after].lower_ in _GROUP_JOINERS:
+            unnamed, i = unnamed + 1, after
+            continue
+        if not doc[i].is_space:
+            words.append(doc[i].lower_)
+        i += 1
+    return words, unnamed
+
+
 def gene_groups(doc: Doc, mentions: list[Mention]) -> list[Group]:
-    """The gene (not variant) mentions grouped as listed together: only punctuation and conjunctions between them."""
+    """The gene (not variant) mentions grouped as listed together: only punctuation and conjunctions between them,
+    and symbols no vocabulary names listed with them (`Group.unnamed`)."""
     groups: list[Group] = []
     for mention in mentions:
         if mention.variant is not None:
             continue
         if groups and groups[-1].mentions[-1].status == mention.status:
             last = groups[-1]
-            between = doc[last.end : mention.start]
-            words = {t.lower_ for t in between if not t.is_space}
+            listed, unnamed = _listed_words(doc, last.end, mention.start)
+            words = set(listed)
             if words & _GENE_WORDS and _next_word(doc, mention.end) in _GENE_WORDS:
                 words -= _GENE_WORDS
             if not words or words <= _GROUP_JOINERS:
                 last.mentions.append(mention)
                 last.coordination |= words
+                last.unnamed += unnamed
                 continue
         groups.append(Group([mention]))
+    for group in groups:
+        group.unnamed += _unnamed_after(doc, group.end)
     return groups
+
+
+def _unnamed_after(doc: Doc, i: int) -> int:
+    """The symbols no vocabulary names that a list goes on with after its last gene, each after a comma or
+    conjunction: "MyD88, JAK2, JAK3, TYK2, or IRAK1" goes on for two."""
+    count = 0
+    while True:
+        j = i
+        while j < len(doc) and (doc[j].is_space or doc[j].lower_ in _GROUP_JOINERS - _SAME_GENE_JOINERS):
+            j += 1
+        after = unnamed_symbol(doc, j, len(doc)) if j > i and "\n" not in doc[i:j].text else j
+        if after == j:
+            return count
+        count, i = count + 1, after

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span
 
-from nlp.biomarkers.mentions import Group
+from nlp.biomarkers.mentions import Group, unnamed_symbol
 from nlp.biomarkers.words import (
     COMPARATOR_WORDS,
     CONJUNCTIONS,
@@ -59,6 +59,7 @@ _METHOD_KINDS = tuple(kind for kind, _ in METHODS)
 _NUMBER = re.compile(r"^[<>≤≥=]*\d+(?:[.,]\d+)?%?$|^[<>≤≥=]+$|^%$")
 _PROTEIN_CHANGE = re.compile(r"^(?:p\.)?[ACDEFGHIKLMNPQRSTVWY]\d{2,4}(?:[ACDEFGHIKLMNPQRSTVWYX*]|fs|del|dup|ins)$")
 _GENE_LIKE = re.compile(r"^[A-Z][A-Za-z0-9-]{1,7}$")
+_EXON_NUMBER = re.compile(r"^ex(?:on)?\d{1,2}$", re.IGNORECASE)  # an exon and its number glued: "NPM1 exon12 mutation"
 _SCORE = re.compile(r"^(?:[<>≤≥]=?|=)?\d+(?:\.\d+)?%?\+?$")
 _UPPER_BOUNDS = {"<", "≤", "<=", "=<"}
 _LOWER_BOUND_IDS = {">=", ">"}  # COMPARATOR ids a share above which reads positive; "<=" and "<" read negative
@@ -82,6 +83,7 @@ class Evidence:
     either: bool = False  # "positive or negative": either status may enrol
     conditional: bool = False  # a condition governs the group: "if ALK positive, ..."
     methods: set[str] = field(default_factory=set)  # the method its own status names: "positive IHC for cyclin D1"
+    unnamed: int = 0  # symbols no vocabulary names listed after the group: "KRAS, BRAF and PI3K wild type"
 
     @property
     def found(self) -> bool:
@@ -345,15 +347,19 @@ class Scanner:
         return ent.end, False
 
     def _skip_right(self, i: int, group: Group, ev: Evidence, pending_conj: bool) -> tuple[int, bool] | None:
-        """Steps over a conjunction, filler, number or space (and, after "and"/"or", a gene-like word); before any
-        evidence, over the verb that says it ("CD30 has to be positive")."""
+        """Steps over a conjunction, filler, number, exon number ("exon12") or space (and, after "and"/"or", a
+        gene-like word, counted in `ev.unnamed` when shaped like a symbol); before any evidence, over the verb that
+        says it ("CD30 has to be positive")."""
         token = self.doc[i]
         if token.lower_ in CONJUNCTIONS and token.lower_ not in (",", "/"):
             return i + 1, True
-        if token.lower_ in FILLERS or _NUMBER.match(token.text) or token.is_space:
+        if token.lower_ in FILLERS or _NUMBER.match(token.text) or _EXON_NUMBER.match(token.text) or token.is_space:
             return i + 1, pending_conj
         if token.lower_ in COPULAS and ev.end == group.end and not pending_conj:
             return i + 1, pending_conj
+        if pending_conj and (after := unnamed_symbol(self.doc, i, self.span.end)) > i:
+            ev.unnamed += 1  # "KRAS, BRAF and PI3K wild type", the last name split by the tokenizer
+            return after, pending_conj
         if pending_conj and _GENE_LIKE.match(token.text):
             return i + 1, pending_conj
         return None

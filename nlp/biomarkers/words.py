@@ -22,7 +22,9 @@ example, L858R or T790M)"), `threshold_gene` (markers whose status a share of st
 content states: the hormone receptors, not a proliferation index such as Ki-67), `threshold_unit` (the unit of that
 share or content after the marker: "%", "fmol": "ER ≥ 10%", "PgR at least 10 fmol/mg"), `threshold_change` (after
 such a threshold it measures a change, not a marker: "PR (≥ 50% reduction in tumour burden)", a partial response),
-`method_preposition` (between a positive result and the test that gave it: "positive as assessed by the ... IHC test").
+`method_preposition` (between a positive result and the test that gave it: "positive as assessed by the ... IHC test"),
+`restrictive_word` (opens a clause whose allowance is the only one: "Only EGFR and ALK wild-type are allowed" requires
+what it allows).
 Status words ("positive", "negative", "wild-type") come from the cue list, `nlp/vocab/cues.jsonl`.
 """
 
@@ -67,6 +69,7 @@ THRESHOLD_GENES = _kind("threshold_gene")
 THRESHOLD_UNITS = _kind("threshold_unit")
 THRESHOLD_CHANGES = _kind("threshold_change")
 METHOD_PREPOSITIONS = _kind("method_preposition")
+RESTRICTIVE_WORDS = _kind("restrictive_word")
 BRACKETS = frozenset({"(", ")", "[", "]"})
 STATUS_KINDS = ("positive", "negative", "wild_type")
 STATUS_WORDS = {

@@ -24,6 +24,7 @@ from nlp.notes.diagnosis import find_conditions
 from nlp.notes.models import NoteError, NoteEvidence, NoteReading
 from nlp.notes.text import sentence_bounds, sentence_text
 from nlp.pipeline import get_nlp, make_doc_text
+from nlp.procedures import ProcedureMention, find_mentions, is_planned, procedure_name
 from nlp.sections import criteria_offsets
 from nlp.stages import names_a_cancer, names_a_recurrence, patient_stage
 
@@ -76,6 +77,21 @@ def _first_diagnosis(note: str, sentences: list[tuple[int, int]], stage: tuple[i
     return cue.span()
 
 
+def _procedures(note: str, sentences: list[tuple[int, int]]) -> list[ProcedureMention]:
+    """The procedures the note says the patient had ("s/p renal transplant", "underwent transsphenoidal resection",
+    "status post mastectomy"), each once (its first asserted mention), in note order; negated, family and
+    hypothetical mentions and planned ones ("evaluated for kidney transplant", "scheduled for hysterectomy") are not
+    the patient's."""
+    found: dict[str, ProcedureMention] = {}
+    for first, last in sentences:
+        for m in find_mentions(note, first, last):
+            if m.procedure in found or context_of(note, m.start, (first, last), m.end) is not None \
+                    or is_planned(note, first, m.start):
+                continue
+            found[m.procedure] = m
+    return list(found.values())
+
+
 def read_note(note: str) -> NoteReading:
     """The profile a note states, with the span of every field; NoteError when it states nothing."""
     if not isinstance(note, str) or not note.strip():
@@ -121,6 +137,8 @@ def read_note(note: str) -> NoteReading:
     for scale, stage, span in _disease_scales(note, sentences):
         evidence.append(NoteEvidence(field=f"disease_scales.{scale}", text=note[span[0]:span[1]], span=span))
         profile.setdefault("disease_scales", {})[scale] = stage
+    for i, had in enumerate(_procedures(note, sentences)):
+        put(f"procedures[{i}]", procedure_name(had.procedure), (had.start, had.end))
     cancer_stage = _stage(note, sentences) if names_a_cancer(profile.get("conditions", [])) else None
     if cancer_stage is not None:
         put("stage", cancer_stage[0], cancer_stage[2])
