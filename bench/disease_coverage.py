@@ -76,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     oncology = [text for text in occurrences if ONCOLOGY_WORDING.search(text)]
     hit_oncology = sum(1 for text in oncology if mapped[text])
     header = diseases.sources()
-    releases = ", ".join(f"{s['name']} {s['release']}" for s in header["sources"])
+    releases = ", ".join(f"{s['name']} {s['release']}" if "release" in s else s["name"] for s in header["sources"])
 
     print(f"records: {len(records):,} under {args.source} ({with_conditions:,} with conditions)")
     print(
