@@ -140,6 +140,7 @@ class _Wording:
     negations_before: set[tuple[str, ...]] = field(default_factory=set)  # "risk for" + a disease
     negations_after: set[tuple[str, ...]] = field(default_factory=set)  # a disease + "screening"
     qualifiers: frozenset[str] = frozenset()
+    site_heads: tuple[str, ...] = ()  # heads that make a site's cancer of unmatched words ("ovary" + "cancer")
     words: dict[str, tuple[str, ...]] = field(default_factory=dict)  # cache: raw lower-case token → words
     readings: dict[str, _TokenReading] = field(default_factory=dict)  # cache: raw token → what `_tokens` reads
 
@@ -202,6 +203,8 @@ def _load_wording(rows: list[dict]) -> _Wording:
             wording.same[row["from"]] = row["to"]
         elif kind == "rewrite":
             wording.rewrites[tuple(row["from"].split())] = tuple(row["to"].split())
+        elif kind == "site_head":
+            wording.site_heads = (*wording.site_heads, row["word"])
         elif kind == "head":
             also = tuple(tuple(a.split()) for a in row["also"])
             wording.heads.append((tuple(row["word"].split()), also, int(row["penalty"])))
@@ -783,6 +786,8 @@ def _map(text: str, vocab: _Vocabulary) -> list[TermMatch]:
         score = _score(found, reading)
         if score > best_score:
             best_tokens, best, best_score = reading, found, score
+    if vocab.wording.site_heads and best:
+        best = _composed(vocab, best_tokens, best)
     matches: list[TermMatch] = []
     seen: set[str] = set()
     for first, end, term_id in best:
@@ -795,6 +800,87 @@ def _map(text: str, vocab: _Vocabulary) -> list[TermMatch]:
             stop += 1
         matches.append(TermMatch(term_id, vocab.terms[term_id].name, text[start:stop], start, stop))
     return sorted(matches, key=lambda m: (m.start, m.end))
+
+
+def _site_cancer(vocab: _Vocabulary, tokens: _Tokens, lo: int, hi: int, covered: list[bool]) -> str | None:
+    """The cancer that words `lo`..`hi` name with a site head of the wording data ("ovary" + "cancer"), when they are
+    unmatched, within one part of the text and no coordination."""
+    run = tokens.words[lo:hi]
+    if any(covered[lo:hi]) or any(tokens.bound[lo + 1 : hi]) or vocab.wording.coordinators.intersection(run):
+        return None
+    for head in vocab.wording.site_heads:
+        entry = _exact(vocab, (*run, head))
+        if entry is not None and vocab.terms[entry.term].cancer and entry.term not in vocab.baskets:
+            return entry.term
+    return None
+
+
+def _sites_named(
+    vocab: _Vocabulary, tokens: _Tokens, first: int, end: int, covered: list[bool]
+) -> list[tuple[int, int, str]]:
+    """The sites the unmatched words right before word `first` name ("Ovarian" Endometrioid Adenocarcinoma), else
+    those after an "of" at word `end`, one or coordinated (Squamous Cell Carcinoma "of the Lip and Oral Cavity"):
+    (first word, end word, cancer term id) each."""
+    words, coordinators = tokens.words, vocab.wording.coordinators
+    if first and not tokens.bound[first] and not tokens.coord[first]:
+        for lo in range(max(0, first - 3), first):
+            site = _site_cancer(vocab, tokens, lo, first, covered)
+            if site:
+                return [(lo, first, site)]
+    if end + 1 >= len(words) or words[end] != "of" or covered[end] or tokens.bound[end + 1]:
+        return []
+    found: list[tuple[int, int, str]] = []
+    lo = end + 1
+    while lo < len(words) and (lo == end + 1 or words[lo - 1] in coordinators or tokens.coord[lo]):
+        for hi in range(min(len(words), lo + 3), lo, -1):
+            site = _site_cancer(vocab, tokens, lo, hi, covered)
+            if site:
+                found.append((lo, hi, site))
+                break
+        else:
+            break
+        lo = hi + (1 if hi < len(words) and words[hi] in coordinators else 0)
+    return found
+
+
+def _within_both(vocab: _Vocabulary, site: str, histology: str) -> str | None:
+    """The broadest term within both a site's cancer and a histology, else the site's cancer when the histology
+    is no site's ("<site> cancer") and is found at several sites (or none) and both are solid (or both
+    haematologic), else None."""
+    if site == histology or histology in vocab.ancestors[site]:
+        return site
+    if site in vocab.ancestors[histology]:
+        return histology
+    inside = {t for t in vocab.descendants[site] if histology in vocab.ancestors[t]}
+    broadest = [t for t in inside if vocab.ancestors[t].isdisjoint(inside)]
+    if len(broadest) == 1:
+        return broadest[0]
+    site_term, histology_term = vocab.terms[site], vocab.terms[histology]
+    if _names_a_site(site_term) and not _site_only(histology_term) and len(_sites(histology)) != 1 \
+            and site_term.cancer == histology_term.cancer:
+        return site
+    return None  # no site ("Adenosquamous Cell" Lung Cancer) or another branch (a lymphoma "of the CNS")
+
+
+def _composed(vocab: _Vocabulary, tokens: _Tokens, matches: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """A cancer the vocabulary has no name for, matched as its histology alone beside unmatched words that name its
+    site ("Ovarian Endometrioid Adenocarcinoma", "Squamous Cell Carcinoma of the Nasopharynx"), would take every
+    site's histology: a lung squamous cell carcinoma would meet a nasopharynx trial. The match becomes, for each
+    site named, the term within both (`_within_both`); when one site gives none, the match is kept as it was."""
+    covered = [False] * len(tokens.words)
+    for first, end, _ in matches:
+        covered[first:end] = [True] * (end - first)
+    out = []
+    for first, end, term_id in matches:
+        sites = []
+        if vocab.terms[term_id].cancer and term_id not in vocab.baskets:
+            sites = _sites_named(vocab, tokens, first, end, covered)
+        chosen = [(lo, hi, _within_both(vocab, site, term_id)) for lo, hi, site in sites]
+        if not chosen or any(term is None for _, _, term in chosen):
+            out.append((first, end, term_id))
+            continue
+        out += [(min(lo, first), max(hi, end), term) for lo, hi, term in chosen if term]
+    return out
 
 
 def _score(matches: list[tuple[int, int, str]], tokens: _Tokens) -> tuple[float, int, int]:
@@ -930,6 +1016,14 @@ def _sites(term_id: str) -> frozenset[str]:
 def _site_only(t: Term) -> bool:
     """A term that names a site and no histology: the ontology calls these "<site> cancer" (brain cancer)."""
     return t.name.endswith(" cancer")
+
+
+def _names_a_site(t: Term) -> bool:
+    """A site's cancer: OncoTree files it and every term below it under one tissue ("nasopharynx carcinoma",
+    "esophageal cancer"), or none and the ontology names it "<site> cancer" ("lip cancer"); not a histology found at
+    several sites (squamous cell carcinoma, embryonal cancer) nor a cancer of a single site by chance."""
+    sites = _sites(t.id)
+    return len(sites) == 1 or (not sites and _site_only(t))
 
 
 def _share_site(a: str, b: str) -> bool:

@@ -114,6 +114,26 @@ REAL_CONDITIONS = [
     ("legacy-xml/NCT00001534.xml", "Left Ventricular Hypertrophy", ["TM:left_ventricular_hypertrophy"]),
     ("legacy-xml/NCT00463762.xml", "Abscess, Intra-Abdominal", ["TM:abscess"]),
     ("legacy-xml/NCT00005812.xml", "Leptomeningeal Metastases", ["TM:leptomeningeal_metastasis"]),
+    # qualifier words the longest match left out: the broader term would take every kind (issue 12)
+    ("legacy-xml/NCT00496808.xml", "Ductal Carcinoma In Situ", ["ONCOTREE:DCIS"]),
+    ("legacy-xml/NCT00004074.xml", "Stage IV Squamous Cell Carcinoma of the Nasopharynx", ["DOID:9261"]),
+    (
+        "legacy-xml/NCT00004074.xml",
+        "Recurrent Squamous Cell Carcinoma of the Lip and Oral Cavity",
+        ["DOID:8564", "DOID:8618"],
+    ),
+    ("legacy-xml/NCT00004221.xml", "Ovarian Endometrioid Adenocarcinoma", ["DOID:5828"]),
+    ("legacy-xml/NCT05482516.xml", "Adenocarcinoma of Biliary Tract", ["DOID:4896"]),
+    ("legacy-xml/NCT00002852.xml", "Adenosquamous Cell Lung Cancer", ["DOID:1324"]),
+    ("legacy-xml/NCT00499811.xml", "Primary Central Nervous System Non-Hodgkin Lymphoma", ["DOID:0060060"]),
+    ("legacy-xml/NCT00499811.xml", "Recurrent Adult Lymphoblastic Lymphoma", ["TM:lymphoblastic_lymphoma"]),
+    ("legacy-xml/NCT00499811.xml", "Recurrent Adult Diffuse Small Cleaved Cell Lymphoma", ["DOID:0060060"]),
+    ("legacy-xml/NCT00001582.xml", "T-cell Lymphoma", ["DOID:0081312"]),
+    ("legacy-xml/NCT00005811.xml", "Recurrent Childhood Small Noncleaved Cell Lymphoma", ["DOID:707"]),
+    ("legacy-xml/NCT00006363.xml", "Adult Acute Monoblastic Leukemia (M5a)", ["DOID:9119"]),
+    ("legacy-xml/NCT00006363.xml", "Adult Acute Minimally Differentiated Myeloid Leukemia (M0)", ["DOID:0081085"]),
+    ("legacy-xml/NCT00000589.xml", "Leukemia, Myelocytic, Acute", ["DOID:9119"]),
+    ("api-v2/studies/NCT07477366.json", "Relapsed B-Cell Non-Hodgkin Lymphoma", ["DOID:707"]),
 ]
 
 
@@ -368,6 +388,30 @@ def test_judge_names_the_deciding_trial_term_and_explains():
     assert "lung cancer" in met.reason and "lung non-small cell carcinoma" in met.reason
     not_met = judge("DOID:9256", ["DOID:1612"])
     assert not_met.reason == "trial is for breast cancer; the patient has colorectal cancer"
+
+
+def test_a_histology_named_with_its_site_is_the_site_s_kind_and_excludes_other_sites():
+    # NCT00004074 lists "Stage IV Squamous Cell Carcinoma of the Nasopharynx": not any squamous cell carcinoma
+    trial = map_condition("Stage IV Squamous Cell Carcinoma of the Nasopharynx")
+    assert relation(map_condition("lung squamous cell carcinoma")[0], trial) == "not_met"
+
+
+def test_carcinoma_in_situ_is_no_basket_of_every_carcinoma():
+    # NCT00003857's title: "... in Treating Women With Ductal Carcinoma in Situ"; MeSH and registries write "Carcinoma
+    # in Situ" too
+    trial = map_condition("Carcinoma in Situ")
+    assert [m.id for m in trial] == ["TM:carcinoma_in_situ"]
+    verdicts = [relation(map_condition(p)[0], trial) for p in ("DCIS", "invasive ductal carcinoma", "breast cancer")]
+    assert verdicts == ["met", "not_met", "unknown"]
+
+
+def test_the_mesh_heading_of_dcis_is_dcis():
+    # NCT00496808's condition browse term (mesh_term), in MeSH's inverted order
+    assert [m.id for m in map_condition("Carcinoma, Intraductal, Noninfiltrating")] == ["ONCOTREE:DCIS"]
+
+
+def test_the_primary_tumour_of_a_criterion_names_no_disease():
+    assert map_condition("The primary tumor must be resected") == []
 
 
 def test_a_generic_term_beside_specific_ones_is_not_a_basket():

@@ -51,6 +51,13 @@ def test_a_single_cancer_trial_is_no_basket():
     assert (names("NCT03424005"), facts("NCT03424005").basket) == (["triple-negative breast cancer"], False)
 
 
+def test_a_ductal_carcinoma_in_situ_trial_is_no_basket():
+    # conditions "Ductal Carcinoma In Situ; Carcinoma, Intraductal, Noninfiltrating": read as nothing, the criterion's
+    # "primary tumors" made it a basket that took every cancer
+    found = facts("NCT00496808")
+    assert (names("NCT00496808"), found.basket) == (["Breast Ductal Carcinoma In Situ"], False)
+
+
 def test_a_generic_term_listed_beside_specific_ones_makes_no_basket():
     # conditions "Neoplasms; Kidney Neoplasms; Urologic Neoplasms ...", a title about renal cell carcinoma
     found = facts("NCT06676527")
