@@ -28,7 +28,9 @@ API
 - `map_condition(text) -> list[TermMatch]`: the disease terms a condition or a sentence names, each with `id`,
   `name` and the matched `text`, `start`, `end` in `text`. Longest match wins; "carcinoma of the X", MeSH inversions
   ("Leukemia, Myeloid, Acute"), coordinations ("lung and breast cancer") and head-noun fallbacks ("Kidney Neoplasms"
-  → kidney cancer, "thymus carcinoma" → thymus cancer when the ontology lacks it) are handled. Unmapped → [].
+  → kidney cancer, "thymus carcinoma" → thymus cancer when the ontology lacks it) are handled; a histology whose
+  site the vocabulary names only apart ("Squamous Cell Carcinoma of the Nasopharynx") is read as that site's kind,
+  not as every site's histology. Unmapped → [].
 - `term(id) -> Term` (name, synonyms, parents, `cancer` = "solid" | "haematologic" | "any" | None, tissues,
   OncoTree codes); `ancestors(id)`, `descendants(id)` (frozensets, self excluded); `is_within(a, b)` (a is b or below
   it); `overlaps(a, b)` (one within the other or a common descendant); `is_cancer`, `is_solid`, `is_haematologic`.
