@@ -364,6 +364,10 @@ def test_every_cancer_named_for_a_family_lies_below_it_unless_listed_outside_wit
         ("oligodendroglioma", "Diffuse Glioma", "met"),
         ("gliomatosis cerebri", "Diffuse Glioma", "met"),
         ("diffuse glioma", "Brain Tumor", "unknown"),
+        ("acute monocytic leukemia", "Acute Myeloid Leukemia", "met"),
+        ("acute myeloid leukemia", "Adult Acute Monoblastic Leukemia (M5a)", "met"),
+        ("acute myeloid leukemia", "Adult Acute Minimally Differentiated Myeloid Leukemia (M0)", "unknown"),
+        ("Hodgkin lymphoma", "Recurrent Adult Lymphoblastic Lymphoma", "not_met"),
     ],
 )
 def test_family_members_meet_a_trial_named_for_the_family(patient, trial, verdict):
