@@ -35,7 +35,7 @@ from spacy.tokens import Doc
 from nlp.cohorts import subgroups
 from nlp.models import Procedure, UncertainFact, Uncertainty
 from nlp.polarity import DocContext, cue_finder, doc_context, polarity
-from nlp.resources import phrase_regex, read_vocab
+from nlp.resources import phrase_regex, phrase_regex_by_first_letter, read_vocab
 from nlp.sections import CriterionOffsets, add_kind
 
 ABBREVIATION_LETTERS = 5  # a synonym of at most this many capitals ("BMT", "ASCT", "TAH") matches in capitals only
@@ -128,7 +128,9 @@ def _vocabulary() -> _Vocabulary:
             ids.setdefault(" ".join(name.lower().split()), row["id"])
             short = name.isupper() and len(name.replace("-", "").replace("/", "")) <= ABBREVIATION_LETTERS
             (capitals if short else words).append(name)
-    mention = re.compile(rf"(?<![\w-])(?:{phrase_regex(words)})(?![\w-])", re.I)
+    # grouped behind their first letter: at each word start the engine tries one group, not every name (the same
+    # matches as the plain alternation, case-insensitive as it is; a quarter of the pipeline's time otherwise)
+    mention = re.compile(rf"(?<![\w-])(?:{phrase_regex_by_first_letter([w.lower() for w in words])})(?![\w-])", re.I)
     qualifiers: dict[str, list[tuple[re.Pattern, str]]] = {}
     for row in rows:
         if row.get("qualifiers") and row["parent"]:

@@ -206,3 +206,22 @@ def test_a_conditional_required_procedure_asks_only_a_patient_who_had_one():
     either = _trial("Inclusion", "Prior radical prostatectomy, cryosurgery for prostate cancer, or bilateral "
                                  "orchiectomy for any reason")  # NCT01826838: alternatives ask everyone
     assert _verdicts(either, []) == ["unknown"]
+
+
+def test_procedure_names_grouped_by_first_letter_match_as_the_plain_alternation(shared_dir):
+    import json
+    import random
+    import re
+
+    from nlp.procedures import ABBREVIATION_LETTERS, _vocabulary
+    from nlp.resources import phrase_regex, read_vocab
+
+    names = [n for row in read_vocab("procedures.jsonl") for n in [row["name"], *row["synonyms"]]
+             if not (n.isupper() and len(n.replace("-", "").replace("/", "")) <= ABBREVIATION_LETTERS)]
+    plain = re.compile(rf"(?<![\w-])(?:{phrase_regex(names)})(?![\w-])", re.I)
+    lines = (shared_dir / "corpus" / "eligibility-texts.jsonl").read_text().splitlines()
+    texts = [json.loads(line)["criteria"] or "" for line in random.Random(11).sample(lines, 400)]
+    texts += ["Prior Allogeneic Stem-Cell Transplant", "s/p ORTHOTOPIC LIVER TRANSPLANTATION", "kidney-transplant"]
+    spans = [[m.span() for m in _vocabulary().mention.finditer(t)] for t in texts]
+    assert spans == [[m.span() for m in plain.finditer(t)] for t in texts]
+    assert sum(map(len, spans)) > 50  # the sample names procedures: the comparison is not vacuous
