@@ -22,10 +22,10 @@ trials before trials for the hypertension the note also names); then a trial tha
 above it or below it, before a basket whose keywords list it among dozens of kinds taken (`DiseaseFacts.listed`),
 before one the patient fits only as a basket (solid tumour, cancer: a trial for any cancer, "Paclitaxel Plus
 Topotecan in Treating Patients With Solid Tumors", is not for a liposarcoma as a liposarcoma trial is); then met
-criteria (an age or sex restriction met aside: it weighs as no restriction) minus the questions left open: the kinds
-of unknown criteria, each kind counted once (the treatment history answers every prior-therapy unknown at once, the
-molecular report every biomarker one: a trial with three prior-therapy unknowns asks one question, one with unknown
-performance status and brain metastases two); then text relevance.
+criteria minus the questions left open: the kinds of unknown criteria, each kind counted once (the treatment history
+answers every prior-therapy unknown at once, the molecular report every biomarker one: a trial with three
+prior-therapy unknowns asks one question, one with unknown performance status and brain metastases two); then text
+relevance.
 With a location (resolved first: `search.geo.place_patient`), only trials with a site within the radius are
 candidates, unless `include_unlocated` also asks for those that list no site location; each result then
 carries its nearest site and distance. Every result carries the trial's contacts.
@@ -57,9 +57,6 @@ from search.models import IndexDocument, MatchResult, PatientProfile
 from search.verdicts import evaluate, same_variant
 
 DEFAULT_STATUSES: tuple[str, ...] = OPEN_STATUSES
-# restrictions most trials set and whose meeting says nothing of fit: a limit met weighs as no limit (an age window
-# the patient is in ranks a trial no higher than "no age limit")
-UNWEIGHED_WHEN_MET = frozenset({"age", "sex"})
 MIN_CANDIDATES = 40
 DEEP_CANDIDATES = 1000
 log = logging.getLogger(__name__)
@@ -153,8 +150,7 @@ def judge(doc: IndexDocument, patient: PatientProfile, relevance: float,
         status=doc.overall_status,
         score=score_of(tier, doc.overall_status in OPEN_STATUSES, specificity, rests_on_primary(doc, found, diagnosis),
                        names_the_disease(doc, found),
-                       sum(v.status == "met" and v.kind not in UNWEIGHED_WHEN_MET for v in criteria),
-                       len({v.kind for v in criteria if v.status == "unknown"}), relevance),
+                       counts["met"], len({v.kind for v in criteria if v.status == "unknown"}), relevance),
         verdict="potentially_eligible" if eligible else "not_eligible",
         criteria=criteria,
         counts=counts,

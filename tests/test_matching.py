@@ -568,28 +568,6 @@ def test_a_basket_requiring_the_patients_gene_still_ranks_above_a_trial_for_the_
     assert judge(navigate, who, 0.0).score > judge(liposarcoma, who, 1.0).score
 
 
-def test_an_age_limit_the_patient_meets_weighs_no_more_in_the_ranking_than_no_age_limit(shared_dir):
-    from search.matching import judge
-    who = patient(conditions=["melanoma"], age=60, sex="female")
-    no_limit = legacy_document(shared_dir, "NCT00004141")  # melanoma, ages "N/A": no age verdict
-    limited = legacy_document(shared_dir, "NCT00004148")  # melanoma, 18 years and over: age met
-    ages = [[v.status for v in judge(d, who, 0.0).criteria if v.kind == "age"] for d in (no_limit, limited)]
-    assert ages == [[], ["met"]]
-    # the same questions left open, so text relevance decides, either way round
-    assert judge(no_limit, who, 1.0).score > judge(limited, who, 0.0).score
-    assert judge(limited, who, 1.0).score > judge(no_limit, who, 0.0).score
-
-
-def test_a_sex_restriction_the_patient_meets_weighs_no_more_in_the_ranking_than_none(shared_dir):
-    from search.matching import judge
-    who = patient(conditions=["cervical cancer"], age=45, sex="female")
-    women = legacy_document(shared_dir, "NCT00003065")  # cervical cancer, registry sex Female: sex met
-    everyone = women.model_copy(update={"facts": women.facts.model_copy(update={"sex": "ALL"})})
-    sexes = [[v.status for v in judge(d, who, 0.0).criteria if v.kind == "sex"] for d in (women, everyone)]
-    assert sexes == [["met"], []]
-    assert judge(everyone, who, 1.0).score > judge(women, who, 0.0).score
-
-
 def legacy_document(shared_dir, nct_id: str) -> IndexDocument:
     from ingest.legacy_xml import study_from_xml
     from nlp.extract import extract_study
