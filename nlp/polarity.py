@@ -131,12 +131,16 @@ class Cues:
 
     @cached_property
     def _parentheses(self) -> list[tuple[int, int]]:
-        """(token index, +1 for "(" or -1 for ")") of the criterion's parenthesis tokens, in order: a parenthesis
-        character is a token of its own when a one-character span of the Doc starts and ends there."""
+        """(token index, +1 for "(" or -1 for ")") of the criterion's parentheses, in order: a parenthesis
+        character is a token of its own when a one-character span of the Doc starts and ends there; one glued to a
+        word counts at that word's token, as a karyotype "t(15;17" opens the bracket its own ")" token closes (not
+        counted, that ")" would close the bracket a list of karyotypes stands in)."""
         doc = self.span.doc
         found = []
         for match in _PARENTHESIS.finditer(doc_text(doc), self.span.start_char, self.span.end_char):
-            token = doc.char_span(match.start(), match.end())
+            token = doc.char_span(match.start(), match.end()) or doc.char_span(
+                match.start(), match.end(), alignment_mode="expand"
+            )
             if token is not None:
                 found.append((token.start, 1 if match.group() == "(" else -1))
         return found

@@ -152,7 +152,10 @@ def mention_only(cues: Cues, group: Group, ev: Evidence, after: int) -> bool:
         return True  # "except for APL (as proven by ... [PML-RARα])": the marker proves what is excepted
     examples = cues.in_clause(("example",), clause_start, group.start)
     doc = cues.span.doc
-    required = cues.span.label_ == "inclusion" and not cues.negated(group.start, group.end, "inclusion")
+    required = cues.span.label_ == "inclusion" and not (
+        cues.negated(group.start, group.end, "inclusion")
+        or negated_in_bracket(cues, group, "inclusion", (group.start, group.end), None)
+    )
     if required and any(
         not _closed(doc, c.end, group.start) and (group.start - c.end <= EXAMPLE_REACH or doc[c.start - 1].text == "(")
         for c in examples
@@ -261,7 +264,9 @@ def bracketed_reach(doc: Doc, cue_end: int, start: int) -> float:
     return count if depth > 0 else float("inf")
 
 
-def negated_in_bracket(cues: Cues, group: Group, section: str, own: tuple[int, int], back_window: int) -> bool:
+def negated_in_bracket(
+    cues: Cues, group: Group, section: str, own: tuple[int, int], back_window: int | None
+) -> bool:
     """A negation of what follows it (a `bracket_negation` cue: "excluding", "no", "without" ..., not a verb's "not")
     further than its window from a group inside a bracket negates it when the words outside brackets between them
     are within the window ("excluding subjects with APL or with favorable cytogenetic abnormalities [inv16,

@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from nlp.biomarkers.mentions import Group, unnamed_symbol
 from nlp.biomarkers.words import (
@@ -234,21 +234,21 @@ def _gap(doc: Doc, one: Cue, other: Cue) -> bool:
 
 def words_outside_brackets(doc: Doc, start: int, end: int) -> tuple[int, int]:
     """The tokens in [start, end) that are neither space nor inside brackets opened there, and how many brackets
-    are still open at `end`."""
+    are still open at `end`. A word glued to a bracket it opens or closes counts it too: a karyotype is one token
+    "t(15;17" before its own ")", which must not close the bracket it is listed in ("(e.g., t(15;17), inv(16), or
+    t(8;21))")."""
     depth, words = 0, 0
     for t in doc[start:end]:
-        if t.text in ("(", "["):
-            depth += 1
-        elif t.text in (")", "]"):
-            depth = max(0, depth - 1)
-        elif depth == 0 and not t.is_space:
+        if depth == 0 and not t.is_space and t.text not in ("(", "[", ")", "]"):
             words += 1
+        depth = max(0, depth + _opens_within(t))
     return words, depth
 
 
-def _opens_within(span: Span) -> int:
-    """Brackets the tokens of `span` open less those they close."""
-    return sum(t.text.count("(") + t.text.count("[") - t.text.count(")") - t.text.count("]") for t in span)
+def _opens_within(span: Span | Token) -> int:
+    """Brackets the tokens of `span` (or the one token) open less those they close."""
+    tokens = [span] if isinstance(span, Token) else span
+    return sum(t.text.count("(") + t.text.count("[") - t.text.count(")") - t.text.count("]") for t in tokens)
 
 
 def fits(variant: Variant, group: Group) -> bool:

@@ -1,0 +1,37 @@
+"""Biomarker classes found by the tuning set of ids ending in 0 labelled blind, `bench/own_dev_i.jsonl` (issue 13),
+each on sentences written here and on real criteria of `../shared/ctgov` and `../shared/corpus`."""
+
+from __future__ import annotations
+
+import pytest
+
+from nlp.biomarkers.relations import words_outside_brackets
+from nlp.pipeline import get_nlp
+from tests.test_nlp_biomarkers_tuning_g import _found
+
+FAVOURABLE = {
+    ("PML", "fusion", "excluded"), ("RARA", "fusion", "excluded"),
+    ("CBFB", "fusion", "excluded"), ("MYH11", "fusion", "excluded"),
+    ("RUNX1", "fusion", "excluded"), ("RUNX1T1", "fusion", "excluded"),
+}
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # ../shared/ctgov/legacy-xml (a PDQ "DISEASE CHARACTERISTICS" list, read as inclusion)
+        "No favorable cytogenetic parameters (e.g., t(15;17), inv(16), or t(8;21))",
+        "No good-risk karyotype (for example t(15;17), inv(16) or t(8;21))",
+        "Without favourable cytogenetics (i.e., t(8;21), t(15;17), inv(16))",
+    ],
+)
+def test_a_negation_reaches_every_karyotype_of_the_bracket_after_it(line):
+    text = f"Inclusion Criteria:\n- Acute myeloid leukaemia in first remission\n- {line}\n- ECOG 0-2\n"
+    assert _found(text)[0] == FAVOURABLE
+
+
+def test_a_karyotype_token_glued_to_its_bracket_opens_it_for_the_bracket_count():
+    doc = get_nlp().make_doc("No favorable cytogenetics (e.g., t(15;17), inv(16), or t(8;21))")
+    start = [t.text for t in doc].index("cytogenetics")
+    end = [t.text for t in doc].index("t(8;21")
+    assert words_outside_brackets(doc, start, end) == (1, 1)
