@@ -35,3 +35,27 @@ def test_a_karyotype_token_glued_to_its_bracket_opens_it_for_the_bracket_count()
     start = [t.text for t in doc].index("cytogenetics")
     end = [t.text for t in doc].index("t(8;21")
     assert words_outside_brackets(doc, start, end) == (1, 1)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # ../shared/corpus/eligibility-texts.jsonl
+        "AML not candidates for standard chemotherapy, excluding subjects with acute promyelocytic leukemia (APL) or "
+        "with favorable cytogenetic abnormalities [inv16, t(8;21)].",
+        "No core-binding factor AML (inv 16 or t(8;21))",
+        "No AML with Inv16 or t(8;21)",
+    ],
+)
+def test_inversion_16_written_without_its_bracket_is_the_cbfb_myh11_fusion(line):
+    text = f"Inclusion Criteria:\n- {line}\n- ECOG 0-2\n"
+    assert _found(text)[0] == {
+        ("CBFB", "fusion", "excluded"), ("MYH11", "fusion", "excluded"),
+        ("RUNX1", "fusion", "excluded"), ("RUNX1T1", "fusion", "excluded"),
+    }
+
+
+@pytest.mark.parametrize("line", ["No AML with t(16;16)", "No AML with inv(16) or t(16;16)"])
+def test_translocation_16_16_is_the_cbfb_myh11_fusion(line):
+    text = f"Inclusion Criteria:\n- {line}\n- ECOG 0-2\n"
+    assert _found(text)[0] == {("CBFB", "fusion", "excluded"), ("MYH11", "fusion", "excluded")}
