@@ -59,3 +59,26 @@ def test_inversion_16_written_without_its_bracket_is_the_cbfb_myh11_fusion(line)
 def test_translocation_16_16_is_the_cbfb_myh11_fusion(line):
     text = f"Inclusion Criteria:\n- {line}\n- ECOG 0-2\n"
     assert _found(text)[0] == {("CBFB", "fusion", "excluded"), ("MYH11", "fusion", "excluded")}
+
+
+PDGF_RECEPTORS = {("PDGFRA", "expression", "required"), ("PDGFRB", "expression", "required")}
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        # ../shared/corpus/eligibility-texts.jsonl
+        ("Immunohistochemical documentation of c-kit (CD117) and PDGF-R overexpression by tumor if obtainable "
+         "(preferably on a tumor sample taken within 6 weeks of study entry)",
+         {("KIT", "expression", "required")} | PDGF_RECEPTORS),
+        ("Tumour overexpressing PDGFR by immunohistochemistry", PDGF_RECEPTORS),
+    ],
+)
+def test_the_pdgf_receptor_named_without_its_letter_is_both_receptors(line, expected):
+    text = f"Inclusion Criteria:\n- Unresectable gastric cancer\n- {line}\n- ECOG 0-2\n"
+    assert _found(text)[0] == expected
+
+
+def test_a_pdgfr_inhibitor_is_a_drug_not_a_marker():
+    text = "Exclusion Criteria:\n- Prior treatment with a VEGFR or PDGFR inhibitor\n"
+    assert _found(text) == (set(), set())
