@@ -46,6 +46,13 @@ LABEL_WORDS = 4  # words of a run-in sub-header label before its colon: "Hormone
 _ENTITY_TAILS = ("&#xD", "&#xA", "&gt", "&lt", "&amp", "&#x")
 FORWARD_WINDOW = 10
 _PARENTHESIS = re.compile(r"[()]")
+_GLUED_OPENING = re.compile(r"[A-Za-z0-9][(\[]")
+
+
+def glued_bracket_word(text: str) -> bool:
+    """A token that opens a bracket after a letter or digit of its own ("t(15;17", "inv(16", "patient(s)"): its
+    brackets count where it stands. Other glued brackets ("):", "(neo-") are not counted, as before."""
+    return _GLUED_OPENING.search(text) is not None
 _CONTEXT_KEY = "tm_context"  # where `doc_context` keeps the DocContext in `doc.user_data`
 _BARE_KEY = "tm_bare"  # where `_bare` keeps the Doc's words without whitespace tokens
 _SPACES_KEY = "tm_spaces"  # where `_space_tokens` keeps the indices of the Doc's whitespace tokens
@@ -132,17 +139,19 @@ class Cues:
     @cached_property
     def _parentheses(self) -> list[tuple[int, int]]:
         """(token index, +1 for "(" or -1 for ")") of the criterion's parentheses, in order: a parenthesis
-        character is a token of its own when a one-character span of the Doc starts and ends there; one glued to a
-        word counts at that word's token, as a karyotype "t(15;17" opens the bracket its own ")" token closes (not
-        counted, that ")" would close the bracket a list of karyotypes stands in)."""
+        character is a token of its own when a one-character span of the Doc starts and ends there; those of a word
+        that opens a bracket inside it (`glued_bracket_word`) count at that word's token, as a karyotype "t(15;17"
+        opens the bracket its own ")" token closes (not counted, that ")" would close the bracket a list of
+        karyotypes stands in)."""
         doc = self.span.doc
         found = []
         for match in _PARENTHESIS.finditer(doc_text(doc), self.span.start_char, self.span.end_char):
-            token = doc.char_span(match.start(), match.end()) or doc.char_span(
-                match.start(), match.end(), alignment_mode="expand"
-            )
-            if token is not None:
-                found.append((token.start, 1 if match.group() == "(" else -1))
+            token = doc.char_span(match.start(), match.end())
+            if token is None:
+                token = doc.char_span(match.start(), match.end(), alignment_mode="expand")
+                if token is None or not glued_bracket_word(token.text):
+                    continue
+            found.append((token.start, 1 if match.group() == "(" else -1))
         return found
 
     def opens_item(self, i: int) -> bool:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from nlp.biomarkers.relations import words_outside_brackets
+from nlp.extract import extract_text
 from nlp.pipeline import get_nlp
 from tests.test_nlp_biomarkers_tuning_g import _found
 
@@ -82,3 +83,12 @@ def test_the_pdgf_receptor_named_without_its_letter_is_both_receptors(line, expe
 def test_a_pdgfr_inhibitor_is_a_drug_not_a_marker():
     text = "Exclusion Criteria:\n- Prior treatment with a VEGFR or PDGFR inhibitor\n"
     assert _found(text) == (set(), set())
+
+
+def test_a_closing_bracket_glued_to_a_colon_is_not_counted_as_a_karyotypes_is():
+    # ../shared/corpus/eligibility-texts.jsonl: the glued "):" closes no bracket for the negation that follows it
+    text = (
+        "Inclusion Criteria:\n\n  -  Prior/concurrent therapy:\n\n       -  Chemo: No prior therapy allowed\n\n"
+        "       -  Radiation therapy (XRT): No prior therapy allowed\n"
+    )
+    assert ("radiotherapy", "excluded") in {(p.drug_or_class, p.polarity) for p in extract_text(text).prior_therapies}

@@ -42,7 +42,7 @@ from nlp.biomarkers.words import (
     THRESHOLD_GENES,
     THRESHOLD_UNITS,
 )
-from nlp.polarity import Cue, Cues
+from nlp.polarity import Cue, Cues, glued_bracket_word
 from nlp.vocab import Variant, vocabulary
 
 MAX_RIGHT = 12  # tokens after a gene group read for its evidence
@@ -234,14 +234,20 @@ def _gap(doc: Doc, one: Cue, other: Cue) -> bool:
 
 def words_outside_brackets(doc: Doc, start: int, end: int) -> tuple[int, int]:
     """The tokens in [start, end) that are neither space nor inside brackets opened there, and how many brackets
-    are still open at `end`. A word glued to a bracket it opens or closes counts it too: a karyotype is one token
-    "t(15;17" before its own ")", which must not close the bracket it is listed in ("(e.g., t(15;17), inv(16), or
-    t(8;21))")."""
+    are still open at `end`. A word that opens a bracket inside it (`glued_bracket_word`) counts its brackets too: a
+    karyotype is one token "t(15;17" before its own ")", which must not close the bracket it is listed in ("(e.g.,
+    t(15;17), inv(16), or t(8;21))")."""
     depth, words = 0, 0
     for t in doc[start:end]:
-        if depth == 0 and not t.is_space and t.text not in ("(", "[", ")", "]"):
-            words += 1
-        depth = max(0, depth + _opens_within(t))
+        if t.text in ("(", "["):
+            depth += 1
+        elif t.text in (")", "]"):
+            depth = max(0, depth - 1)
+        else:
+            if depth == 0 and not t.is_space:
+                words += 1
+            if glued_bracket_word(t.text):
+                depth = max(0, depth + _opens_within(t))
     return words, depth
 
 
