@@ -13,6 +13,7 @@
     .venv/bin/python bench/own_gold_select.py --set dev-g     # the 40 trials of the sixth tuning set
     .venv/bin/python bench/own_gold_select.py --set dev-h     # the 40 trials of the seventh tuning set
     .venv/bin/python bench/own_gold_select.py --set dev-i     # the 40 trials of the eighth tuning set
+    .venv/bin/python bench/own_gold_select.py --set dev-j     # the 40 trials of the ninth tuning set
 
 `--set held` (the default) draws the held-out set `bench/own_gold.jsonl`, `--set dev` the tuning set
 `bench/own_dev.jsonl` (`DEV` below).
@@ -93,6 +94,15 @@ layout, 30 naming a marker when the pool allows. It was labelled blind, before t
 tuning set scored 0.96-1.00 and the held-out sets lagged. The pool (200 PDQ, 69 other legacy, 16 API v2 records and
 212 corpus texts) holds 10, 1, 0 and 31 marker trials, so the draw is 10 legacy PDQ, 4 other legacy, 2 API v2 and 24
 corpus texts, 8, 1, 0 and 21 of them naming a marker.
+The ninth tuning set (`--set dev-j`, `bench/own_dev_j.jsonl`) is drawn as the eighth is, from ids ending in 2 again
+(the sixth tuning set's digit; no held-out set's ids end in 2) with `random.Random(2222)`, outside the shared gold sets
+and every own set, the held-out ones included (`DEV_J_APART`; only their ids are read): 40 cancer trials, 30 naming a
+marker when the pool allows, labelled blind before the extractor ran on them. Its quotas lean to API v2 studies and the
+plain legacy layout (10 API v2, 14 other legacy, 8 PDQ, 8 corpus texts). The sixth tuning set took most of this
+digit's marker trials: the pool (211 PDQ, 51 other legacy, 3 API v2 records and 211 corpus texts) holds 2, 0, 0 and 12
+marker trials, so the draw would stop at 24 trials. It is filled (`fill`): each layout is topped up to its quota from
+the trials left, in the quotas' order, then the rest comes from the layouts in that order. The draw: 3 API v2, 15 other
+legacy, 8 legacy PDQ and 14 corpus texts, 0, 0, 2 and 12 of them naming a marker.
 """
 
 from __future__ import annotations
@@ -137,7 +147,8 @@ WORDLIKE = frozenset({"met", "ret", "kit", "neu", "alk", "pml", "mll", "rar", "r
 @dataclass(frozen=True)
 class Draw:
     """One labelled set's draw: the ids' last digit, the seed, the layouts' quotas, whether only marker trials and
-    the labelled sets whose trials it leaves out (`apart_from`, beside the shared gold sets)."""
+    the labelled sets whose trials it leaves out (`apart_from`, beside the shared gold sets); `fill`: when the pool
+    lacks the marker trials, the set's size is made up from the others (`_fill`)."""
 
     last_digit: str
     seed: int
@@ -147,6 +158,7 @@ class Draw:
     modern_first: bool = False
     markers: int = 0
     apart_from: tuple[Path, ...] = ()
+    fill: bool = False
 
 
 HELD = Draw(LAST_DIGIT, SEED, QUOTAS)
@@ -182,6 +194,11 @@ DEV_I_APART = (
 )
 DEV_I = Draw("0", 1111, {"api-v2": 10, "corpus": 10, "legacy-pdq": 10, "legacy-other": 10}, corpus=True, markers=30,
              apart_from=DEV_I_APART)
+# The ninth tuning set, labelled blind like the eighth: ids ending in 2 again (the sixth tuning set's digit; no
+# held-out set's ids end in 2) with another seed, apart from every own set, the eighth tuning set among them.
+DEV_J_APART = (*DEV_I_APART, ROOT / "bench" / "own_dev_i.jsonl")
+DEV_J = Draw("2", 2222, {"api-v2": 10, "legacy-other": 14, "legacy-pdq": 8, "corpus": 8}, corpus=True, markers=30,
+             apart_from=DEV_J_APART, fill=True)
 DRAWS = {
     "held": HELD,
     "dev": DEV,
@@ -195,6 +212,7 @@ DRAWS = {
     "dev-g": DEV_G,
     "dev-h": DEV_H,
     "dev-i": DEV_I,
+    "dev-j": DEV_J,
 }
 DEV_B_SIZE = 25
 
@@ -302,7 +320,25 @@ def _select_mixed(rng: random.Random, pool: list[Candidate], draw: Draw) -> list
         left = [c for c in pool if c.marker is is_marker and c not in chosen]
         short = count - sum(c.marker is is_marker for c in chosen)
         chosen += rng.sample(left, min(max(short, 0), len(left)))
+    if draw.fill:
+        chosen += _fill(rng, [c for c in pool if c not in chosen], chosen, draw)
     return sorted(chosen, key=lambda c: c.nct_id)
+
+
+def _fill(rng: random.Random, left: list[Candidate], chosen: list[Candidate], draw: Draw) -> list[Candidate]:
+    """When the pool lacks the marker trials, the set's size from the trials left: each layout topped up to its quota
+    in the quotas' order, then the rest from the layouts in that order."""
+    total = sum(draw.quotas.values())
+    added: list[Candidate] = []
+    for layout, quota in draw.quotas.items():
+        in_layout = [c for c in left if c.layout == layout]
+        have = sum(c.layout == layout for c in chosen)
+        wanted = min(quota - have, total - len(chosen) - len(added))
+        added += rng.sample(in_layout, min(max(wanted, 0), len(in_layout)))
+    for layout in draw.quotas:
+        in_layout = [c for c in left if c.layout == layout and c not in added]
+        added += rng.sample(in_layout, min(total - len(chosen) - len(added), len(in_layout)))
+    return added
 
 
 def select(pool: list[Candidate], seed: int = SEED, draw: Draw = HELD) -> list[Candidate]:
