@@ -113,12 +113,18 @@ def criterion_mentions(doc: Doc, ents: list[Span]) -> list[Mention]:
 def continues_list(doc: Doc, end: int, start: int, bracketed: bool = False) -> bool:
     """Only a conjunction (and fillers) between one gene phrase and the next: "no EGFR mutation (L858R)
     or ALK fusion" negates both. Inside a bracketed list (`bracketed`) a semicolon may stand beside the conjunction:
-    "no adverse translocations [t(1;19) or BCR/ABL; and MLL rearrangements]"."""
-    words = [t.lower_ for t in doc[end:start] if not t.is_space]
+    "no adverse translocations [t(1;19) or BCR/ABL; and MLL rearrangements]". An alteration word the next phrase
+    puts before its gene may stand in the gap too: "absence of inv(16) and the fusion transcripts CBFB-MYH11"."""
+    tokens = [t for t in doc[end:start] if not t.is_space]
+    words = [t.lower_ for t in tokens]
     return (
         0 < len(words) <= MAX_LIST_GAP
         and any(w in LIST_CONJUNCTIONS for w in words)
-        and all(w in FILLERS or w in CONJUNCTIONS or w in BRACKETS or (bracketed and w == ";") for w in words)
+        and all(
+            t.lower_ in FILLERS or t.lower_ in CONJUNCTIONS or t.lower_ in BRACKETS or (bracketed and t.text == ";")
+            or t.ent_type_ == "ALTERATION"
+            for t in tokens
+        )
     )
 
 

@@ -340,6 +340,8 @@ class Scanner:
             following = self.doc[ent.end].lower_ if ent.end < len(self.doc) else ""
             if pending_conj and following in ("of", "in"):  # "KRAS mutation or amplification of MET"
                 return None
+            if pending_conj and self._names_next_gene(ent.end):  # "inv(16) and the fusion transcripts CBFB-MYH11"
+                return None
             ev.alterations.append(ent.id_)
             ev.alternatives |= pending_conj
         else:
@@ -351,6 +353,14 @@ class Scanner:
             ev.alternatives |= offered  # "EGFR exon 19 deletion or L858R": one of the named variants
         ev.end = ent.end
         return ent.end, False
+
+    def _names_next_gene(self, i: int) -> bool:
+        """Past fillers from token `i`, a gene or variant starts: an alteration after "and"/"or" that stands before
+        its own gene ("... and the respective fusion transcripts PML-RARA") is that gene's, not the one before."""
+        while i < self.span.end and (self.doc[i].is_space or self.doc[i].lower_ in FILLERS - {",", "/", "(", ")"}):
+            i += 1
+        ent = self.labels.get(i)
+        return ent is not None and ent.label_ in ("GENE", "GENE_FAMILY", "VARIANT")
 
     def _skip_right(self, i: int, group: Group, ev: Evidence, pending_conj: bool) -> tuple[int, bool] | None:
         """Steps over a conjunction, filler, number, exon number ("exon12") or space (and, after "and"/"or", a
