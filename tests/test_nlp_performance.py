@@ -250,3 +250,17 @@ def test_a_label_after_the_scale_without_a_value_after_it_gives_no_limit():
 
 def test_a_header_whose_value_is_given_per_cohort_in_the_items_below_keeps_the_most_permissive():
     assert status("Performance status:", "  - Phase IB: 0-1", "  - Phase II: 0-2", "Age 18 or older") == (2, None, None)
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        # ../shared/ctgov/legacy-xml
+        ("Patients must have a performance status of less then or equal to 2 (ECOG Criteria).", (2, None, None)),
+        ("Patients >10 to 18 years Karnovsky scale >/= 60.", (None, 60, None)),
+        ("ECOG performance status less then 2", (1, None, None)),
+        ("Karnofsky performance status greater then or equal to 70%", (None, 70, None)),
+    ],
+)
+def test_common_misspellings_of_the_scale_and_comparators_are_read(line: str, expected: tuple):
+    assert status(line) == expected
