@@ -268,8 +268,9 @@ class _Bound:
     widens: bool = False  # picks the children who sign an assent: may widen the window, never narrow it
 
 
-# "sex:" opens the next field; a times sign makes a multiple ("5 × ULN")
-_MEASURE_AFTER = re.compile(r"\s*(?:%|/|×|\.\d|[a-zµμ]{1,4}(?:/|\d|(?![a-z:])))")
+# "sex:" opens the next field; a times sign makes a multiple ("5 × ULN"); a thousands group makes a count
+# ("platelet count of normal volunteers must be greater than 100,000/mm(3)")
+_MEASURE_AFTER = re.compile(r"\s*(?:%|/|×|\.\d|,\d{3}(?!\d)|[a-zµμ]{1,4}(?:/|\d|(?![a-z:])))")
 _SUBGROUP_END = re.compile(r"(?<![a-z])(?:for|in|among|if|of|to)\s+(?:(?:the|all|any)\s+)?$")
 _EXCLUSION_REACH = 60
 _DIGIT = re.compile(r"\d")
