@@ -29,13 +29,19 @@ clinical trial:", "... for the study:", "... for patients:") or entry itself ("C
 A subgroup whose header says it is closed ("Phase 1 (Closed):") enrols no one: its criteria are in `closed`. When
 every other subgroup header of a section is closed, the one left open is everyone who can enrol now: its criteria
 are not subgroup-only.
+
+A rule every open subgroup header of a section states (two headers at least: "Phase I:" and "Phase II:" both saying
+"No prior taxanes"; "Inclusion Criteria for Part 1:" and "... for Part 2:" both asking ECOG 0-1) holds for every
+subgroup, so for the whole population (`shared_by_every`).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
+from typing import TypeVar
 
 from nlp.diseases import is_cancer, map_condition
 from nlp.polarity import DocContext
@@ -52,6 +58,7 @@ _GROUP_FILLERS = {"the", "a", "an", "this", "only"}  # say nothing of whom a hea
 _GROUP_HINT = re.compile(r"criteri\w*[ \t]+(?:[-–][ \t]*)?(?:for|in)[ \t]", re.I)  # a section header may name a group
 _NUMBERED = re.compile(r"\(?[0-9ivxIVX]{1,4}[.)]|[a-zA-Z][.)]")
 _DERIVED_KEY = "subgroups"
+K = TypeVar("K", bound=Hashable)
 
 
 @dataclass
@@ -70,6 +77,20 @@ def subgroups(context: DocContext) -> Subgroups:
     if not isinstance(found, Subgroups):
         found = context.derived[_DERIVED_KEY] = _subgroups(context)
     return found
+
+
+def shared_by_every(context: DocContext, stated: Iterable[tuple[int, K]]) -> set[K]:
+    """The keys of the rules (criterion, key) that every open subgroup header of some section governs, two headers
+    at least: rules each subgroup states, so rules of all."""
+    headed = subgroups(context).only
+    headers: dict[str, set[int]] = {}
+    for h in headed.values():
+        headers.setdefault(context.offsets[h].section, set()).add(h)
+    where: dict[K, set[int]] = {}
+    for k, key in stated:
+        if k in headed:
+            where.setdefault(key, set()).add(headed[k])
+    return {key for key, hs in where.items() if any(len(c) > 1 and c <= hs for c in headers.values())}
 
 
 def _subgroups(context: DocContext) -> Subgroups:

@@ -41,7 +41,7 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from nlp.cohorts import subgroups
+from nlp.cohorts import shared_by_every, subgroups
 from nlp.models import DiseaseScale
 from nlp.polarity import cue_finder, doc_context, polarity
 from nlp.resources import phrase_regex, read_vocab
@@ -250,9 +250,10 @@ class DiseaseScaleExtractor:
         facts: list[DiseaseScale] = []
         if _names_a_scale(text):
             groups = subgroups(context)
+            headed: list[DiseaseScale] = []  # limits of criteria a subgroup header governs: kept when all state them
             for k, criterion in enumerate(context.offsets):
                 mentions = find_mentions(text, criterion.start_char, criterion.end_char)
-                if not mentions or k in groups.only or k in groups.closed \
+                if not mentions or k in groups.closed \
                         or _OFF_STATE.search(text, criterion.start_char, criterion.end_char):
                     continue
                 cues = context.cues(k)
@@ -272,12 +273,22 @@ class DiseaseScaleExtractor:
                             listed or len(_WORD.findall(text, head, m.start)) > SUBJECT_WORDS
                             or _OR.search(text, m.end, criterion.end_char)):
                         continue  # maybe an item of "No cardiac disease, including any of the following:"
-                    facts.append(DiseaseScale(scale=m.scale, low=m.low, high=m.high,
-                                              polarity=polarity(criterion.section, negated), criterion=k,
-                                              span=(m.start, m.end)))
-                add_kind(doc, k, "disease_scale")
+                    (headed if k in groups.only else facts).append(DiseaseScale(
+                        scale=m.scale, low=m.low, high=m.high, polarity=polarity(criterion.section, negated),
+                        criterion=k, span=(m.start, m.end)))
+                if k not in groups.only:
+                    add_kind(doc, k, "disease_scale")
+            shared = shared_by_every(context, ((f.criterion, _key(f)) for f in headed))
+            for fact in headed:
+                if _key(fact) in shared:
+                    facts.append(fact)
+                    add_kind(doc, fact.criterion, "disease_scale")
         context.facts["disease_scales"] = facts
         return doc
+
+
+def _key(fact: DiseaseScale) -> tuple:
+    return fact.scale, fact.low, fact.high, fact.polarity
 
 
 def sentence_start(text: str, start: int, at: int) -> int:

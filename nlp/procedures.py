@@ -32,7 +32,7 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from nlp.cohorts import subgroups
+from nlp.cohorts import shared_by_every, subgroups
 from nlp.models import Procedure, UncertainFact, Uncertainty
 from nlp.polarity import DocContext, cue_finder, doc_context, polarity
 from nlp.resources import phrase_regex, phrase_regex_by_first_letter, read_vocab
@@ -233,16 +233,26 @@ class ProcedureExtractor:
         uncertain: list[UncertainFact] = []
         if _vocabulary().mention.search(text) or _vocabulary().capitals.search(text):
             groups = subgroups(context)
+            headed: list[Procedure] = []  # rules of criteria a subgroup header governs: kept when all state them
             for k, criterion in enumerate(context.offsets):
-                if k in groups.only or k in groups.closed:
+                if k in groups.closed:
                     continue
                 for fact, reason in self._rules(doc, context, k, criterion):
+                    if k in groups.only:
+                        if reason is None:
+                            headed.append(fact)
+                        continue
                     if reason is None:
                         facts.append(fact)
                     else:
                         uncertain.append(UncertainFact(kind="procedure", reason=reason, procedure=fact,
                                                        criterion=k, span=fact.span))
                     add_kind(doc, k, "procedure")
+            shared = shared_by_every(context, ((p.criterion, (p.procedure, p.polarity)) for p in headed))
+            for fact in headed:
+                if (fact.procedure, fact.polarity) in shared:
+                    facts.append(fact)
+                    add_kind(doc, fact.criterion, "procedure")
         context.facts["procedures"] = facts
         context.facts.setdefault("uncertain", []).extend(uncertain)
         return doc

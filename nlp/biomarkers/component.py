@@ -53,7 +53,7 @@ from nlp.biomarkers.scopes import (
     unknown_allowed_beside,
 )
 from nlp.biomarkers.words import PANEL_GENES
-from nlp.cohorts import Subgroups, subgroups
+from nlp.cohorts import Subgroups, shared_by_every, subgroups
 from nlp.models import Biomarker, UncertainFact, Uncertainty
 from nlp.polarity import Cues, DocContext, cue_finder, doc_context, polarity
 from nlp.sections import add_kind
@@ -137,14 +137,7 @@ def _under_subgroups(context: DocContext, facts: list[Biomarker]) -> tuple[list[
     headed = groups.only
     if not headed:
         return facts, []
-    headers: dict[str, set[int]] = {}
-    for h in headed.values():
-        headers.setdefault(context.offsets[h].section, set()).add(h)
-    where: dict[tuple, set[int]] = {}
-    for fact in facts:
-        if fact.criterion in headed:
-            where.setdefault(_key(fact), set()).add(headed[fact.criterion])
-    shared = {key for key, hs in where.items() if any(len(c) > 1 and c <= hs for c in headers.values())}
+    shared = shared_by_every(context, ((f.criterion, _key(f)) for f in facts))
     moved = [f for f in facts if f.criterion in headed and _key(f) not in shared]
     return [f for f in facts if f not in moved], moved
 

@@ -63,7 +63,8 @@ _EXON_NUMBER = re.compile(r"^ex(?:on)?\d{1,2}$", re.IGNORECASE)  # an exon and i
 _SCORE = re.compile(r"^(?:[<>≤≥]=?|=)?\d+(?:\.\d+)?%?\+?$")
 _UPPER_BOUNDS = {"<", "≤", "<=", "=<"}
 _LOWER_BOUND_IDS = {">=", ">"}  # COMPARATOR ids a share above which reads positive; "<=" and "<" read negative
-_OFFERING = {"or", "and/or", "/"}  # between two named variants: one of them is asked
+_OFFERING = {"or", "and/or", "/"}  # between two named variants: one of them is asked (a comma too, without "and":
+# "(including G719X, exon 19 deletion, L858R, L861Q)" lists the variants that qualify)
 _LEFT_SKIPPED = LEFT_FILLERS | (FILLERS - {",", ")"})
 _MARKERS = ("GENE", "GENE_FAMILY", "VARIANT")
 _ASSESSED_BREAKS = frozenset({",", ";", ":", "(", ")", "."})
@@ -347,7 +348,9 @@ class Scanner:
         else:
             if ent.label_ != "VARIANT":
                 return None
-            offered = bool(ev.variants) and any(t.lower_ in _OFFERING for t in self.doc[ev.end : ent.start])
+            between = self.doc[ev.end : ent.start]
+            offered = bool(ev.variants) and (any(t.lower_ in _OFFERING for t in between) or (
+                any(t.text == "," for t in between) and not any(t.lower_ == "and" for t in between)))
             if not _variant(ent, group, ev):
                 return None
             ev.alternatives |= offered  # "EGFR exon 19 deletion or L858R": one of the named variants

@@ -1,0 +1,56 @@
+"""Classes found by the strict audit of issue 13 (whole-corpus biomarker facts and uncertain entries) and its two
+regressions: a rule every subgroup states is a rule of all; "does not apply to ..." makes its facts conditional.
+Each test reads real criteria of `../shared/ctgov` and `../shared/corpus`."""
+
+from __future__ import annotations
+
+import pytest
+
+from nlp.extract import extract_text
+
+
+def _groups(text: str) -> dict[str | None, set[tuple[str, str, str | None]]]:
+    """The required facts of `text` by any_of group: (gene, alteration, variant)."""
+    found: dict[str | None, set[tuple[str, str, str | None]]] = {}
+    for b in extract_text(text).biomarkers:
+        if b.polarity == "required":
+            found.setdefault(b.any_of, set()).add((b.gene, b.alteration, b.variant))
+    return found
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # ../shared/ctgov/legacy-xml
+        "Historical confirmation that the tumor harbors an EGFR mutation known to be associated with EGFR TKI "
+        "sensitivity (including G719X, exon 19 deletion, L858R, L861Q)",
+        # ../shared/corpus/eligibility-texts.jsonl
+        "A tumor which harbors an Epidermal Growth Factor Receptor (EGFR) -mutation known to be associated with drug "
+        "sensitivity (i.e., G719X, exon 19 deletion, L858R, L861Q) from previous tumor biopsy or surgery.",
+    ],
+)
+def test_named_variants_listed_with_commas_are_alternatives(line):
+    groups = _groups(f"Inclusion Criteria:\n- Stage IV non-small cell lung cancer\n- {line}\n")
+    variants = {("EGFR", "mutation", v) for v in ("G719X", "exon 19 deletion", "L858R", "L861Q")}
+    assert not groups.get(None, set()) & variants  # no variant required on its own
+    assert any(variants <= facts for g, facts in groups.items() if g is not None)  # one group: one of them suffices
+
+
+def test_two_variants_joined_by_and_are_both_asked():
+    text = (
+        "Inclusion Criteria:\n- Non-small cell lung cancer\n"
+        "- Documented EGFR L858R and T790M mutations in the tumour\n"
+    )
+    assert _groups(text) == {None: {("EGFR", "mutation", "L858R"), ("EGFR", "mutation", "T790M")}}
+
+
+def test_a_rule_that_does_not_apply_to_some_patients_makes_the_procedures_it_names_conditional(shared_dir):
+    from ingest.loaders import iter_source
+    from nlp.extract import extract_study
+
+    record = next(iter_source(shared_dir / "ctgov" / "legacy-xml" / "NCT00001565.xml"))
+    facts = extract_study(record.study)
+    named = [(u.reason, u.procedure.procedure) for u in facts.uncertain if u.procedure is not None]
+    assert named == [("conditional", "hsct")]  # "requirements below do not apply to patients with ... history of
+    assert not facts.procedures  # either bone marrow transplantation or extensive radiotherapy": no either/or
+
