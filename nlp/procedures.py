@@ -16,8 +16,10 @@ speaks of a future or current procedure ("major surgery within 4 weeks", "candid
 surgery", "undergoing kidney transplantation": recency and plans are other criteria), that permits it ("prior
 nephrectomy allowed"), that defines childbearing potential ("post-menopausal or had a hysterectomy"), that is about
 donors, from a negated exclusion criterion (which way it was meant is not certain) or from a criterion only a
-subgroup must meet. A rule the text makes conditional ("unless", "except", "if", "with active GVHD") or an
-either/or requirement ("prior nephrectomy or ...") is kept apart as uncertain: matching reports it as unknown.
+subgroup must meet (unless every subgroup states it). A rule the text makes conditional ("unless", "except", "if",
+"with active GVHD", or an `applicability` cue of nlp/vocab/cues.jsonl: "requirements below do not apply to patients
+with ... history of bone marrow transplantation") or an either/or requirement ("prior nephrectomy or ...") is kept
+apart as uncertain: matching reports it as unknown.
 
 `find_mentions` reads the same names anywhere: the note reader (`nlp.notes.reader`) takes the patient's from it.
 """
@@ -287,6 +289,7 @@ class ProcedureExtractor:
             if rule == "excluded" and ctx.consequence.search(text, max(first, m.start - 30), m.start):
                 continue
             if ctx.condition.search(sentence) or ctx.qualified_after.match(text, m.end, last) \
+                    or cues.has("applicability") \
                     or rule == "excluded" and ctx.must.search(sentence) \
                     or ctx.qualified_before.search(text, max(first, m.start - 30), m.start):
                 reason = "conditional"

@@ -62,7 +62,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from nlp.biomarkers.scopes import cohort_label, one_of_alternatives
-from nlp.cohorts import Subgroups, shared_by_every, subgroups
+from nlp.cohorts import Subgroups, subgroups
 from nlp.diseases import is_cancer, map_condition
 from nlp.models import CurrentTherapy, PriorTherapy, UncertainFact, Uncertainty
 from nlp.polarity import Cues, DocContext, cue_finder, doc_context, polarity
@@ -129,10 +129,6 @@ class TherapyExtractor:
                 continue
             add_kind(doc, k, "prior_therapy")
             (subgroup if k in groups.only else facts).append(rule)
-        if subgroup:
-            shared = shared_by_every(context, ((t.criterion, (t.drug_or_class, t.polarity)) for t in subgroup))
-            facts += [t for t in subgroup if (t.drug_or_class, t.polarity) in shared]
-            subgroup = [t for t in subgroup if (t.drug_or_class, t.polarity) not in shared]
         facts, opposed = _opposed_in_inclusion(context, facts)
         context.facts["prior_therapies"] = facts
         context.facts["current_therapies"] = in_use

@@ -54,3 +54,19 @@ def test_a_rule_that_does_not_apply_to_some_patients_makes_the_procedures_it_nam
     assert named == [("conditional", "hsct")]  # "requirements below do not apply to patients with ... history of
     assert not facts.procedures  # either bone marrow transplantation or extensive radiotherapy": no either/or
 
+
+
+def _corpus_text(shared_dir, nct_id: str) -> str:
+    import json
+
+    for line in (shared_dir / "corpus" / "eligibility-texts.jsonl").read_text().splitlines():
+        row = json.loads(line)
+        if row["nct_id"] == nct_id:
+            return str(row["criteria"])
+    raise AssertionError(f"{nct_id} is not in the shared corpus")
+
+
+def test_a_limit_the_exclusions_of_every_phase_state_is_a_limit_of_all(shared_dir):
+    # "Exclusion Criteria - for Phase I" and "Exclusion criteria - for Phase II" each exclude NYHA class III or IV
+    facts = extract_text(_corpus_text(shared_dir, "NCT00512798"))
+    assert {(s.scale, s.low, s.high, s.polarity) for s in facts.disease_scales} == {("nyha", 3, 4, "excluded")}
