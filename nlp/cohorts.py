@@ -30,9 +30,9 @@ A subgroup whose header says it is closed ("Phase 1 (Closed):") enrols no one: i
 every other subgroup header of a section is closed, the one left open is everyone who can enrol now: its criteria
 are not subgroup-only.
 
-A rule every open subgroup header of a section states (two headers at least: "Phase I:" and "Phase II:" both saying
-"No prior taxanes"; "Inclusion Criteria for Part 1:" and "... for Part 2:" both asking ECOG 0-1) holds for every
-subgroup, so for the whole population (`shared_by_every`).
+A rule every open subgroup header of a section states (two headers at least: "Exclusion Criteria - for Phase I" and
+"... for Phase II" both excluding NYHA class III or IV heart disease) holds for every subgroup, so for the whole
+population (`shared_by_every`; biomarkers, procedures and disease scales ask it).
 """
 
 from __future__ import annotations

@@ -11,8 +11,9 @@ A DRUG or DRUG_CLASS entity is a prior-therapy fact when its clause speaks of tr
 ("prior", "previously treated with", "progressed on", "refractory to", "-pretreated") or never given
 ("naive", "no prior"). Inclusion + given → required; inclusion + never given, or exclusion + given →
 excluded; the ConText negation of `nlp.polarity` applies ("must not have received"). Drugs only mentioned as
-allowed ("prior tamoxifen is allowed"), as exceptions ("other than bevacizumab"), as washout windows
-("within 4 weeks"), or in allergy, concurrent-use and planned-treatment contexts give no fact. A regimen
+allowed ("prior tamoxifen is allowed", "Patients treated with adjuvant trastuzumab are allowed if ..."), as
+exceptions ("other than bevacizumab"), as washout windows ("within 4 weeks"), or in allergy, concurrent-use and
+planned-treatment contexts give no fact. A regimen
 ("FOLFOX", "R-CHOP") gives none either: criteria name regimens mostly as examples, allowances or conditions of
 another requirement ("subjects who received adjuvant FOLFOX ... are eligible"), which these rules would misread as
 requirements; a patient's regimen still meets or breaks the rules on its drugs (`search.verdicts`).
@@ -679,6 +680,8 @@ def _skipped(doc: Doc, cues: Cues, ent: Span) -> bool:
         for c in before
     ):
         return True
+    if _allowed_patients(cues, ent, clause_start, clause_end):
+        return True
     after = cues.in_clause(_SKIP_AFTER + ("not_prior",), ent.end, clause_end)
     prohibited = _prohibited(cues, ent)
     return any(
@@ -691,6 +694,19 @@ def _skipped(doc: Doc, cues: Cues, ent: Span) -> bool:
         or (c.kind == "not_prior" and doc[c.start].lower_ == "within")
         for c in after
     )
+
+
+def _allowed_patients(cues: Cues, ent: Span, clause_start: int, clause_end: int) -> bool:
+    """The drug names patients that its clause opens with, and the first verb after it allows them in ("Patients
+    treated with adjuvant anti-HER2 therapies (...) are allowed to be included if ...", "Patients who have received
+    a cetuximab-containing regimen as adjuvant therapy ... are eligible provided ..."): an allowance of some who had
+    it, not a requirement of all; "... are not eligible" (an exclusion phrase first) still excludes."""
+    opening = next((i for i in range(clause_start, ent.start) if not (cues.span.doc[i].is_punct
+                                                                      or cues.span.doc[i].is_space)), None)
+    if opening is None or not (cues.at(opening, "population_noun") or cues.at(opening, "subject")):
+        return False
+    verbs = cues.in_clause(("modal", "exclusion_phrase", "allowance"), ent.end, clause_end)
+    return bool(verbs) and min(verbs, key=lambda c: (c.start, c.start - c.end)).kind == "allowance"
 
 
 @Language.factory("tm_therapies", default_config={})

@@ -70,3 +70,33 @@ def test_a_limit_the_exclusions_of_every_phase_state_is_a_limit_of_all(shared_di
     # "Exclusion Criteria - for Phase I" and "Exclusion criteria - for Phase II" each exclude NYHA class III or IV
     facts = extract_text(_corpus_text(shared_dir, "NCT00512798"))
     assert {(s.scale, s.low, s.high, s.polarity) for s in facts.disease_scales} == {("nyha", 3, 4, "excluded")}
+
+
+@pytest.mark.parametrize(
+    ("line", "drug"),
+    [
+        # ../shared/corpus/eligibility-texts.jsonl: the patients a drug names, then what they are allowed
+        ("Anti-HER2 Therapies: no prior anti-HER2 therapy for MBC is permitted. Patients treated with adjuvant "
+         "anti-HER2 therapies (including but not limited to trastuzumab and lapatinib) are allowed to be included if a "
+         "minimum of 12 months have elapsed from the end of this therapy.", "anti-her2"),
+        ("Patients who have received an cetuximab-containing regimen as adjuvant therapy for resected stage II or III "
+         "CRC are eligible provided recurrent disease is documented < 6 months after completion of adjuvant "
+         "treatment", "cetuximab"),
+        ("Patients who received prior taxane-based chemotherapy as neoadjuvant or adjuvant therapy for local disease, "
+         "or who received taxane-based therapy in the PSA clinical (non-metastatic) state is allowable provided that "
+         "the total duration of exposure was six cycles or less and chemotherapy was completed more than 6 months "
+         "prior to registration", "taxane"),
+    ],
+)
+def test_patients_a_drug_names_who_are_allowed_in_give_no_requirement_of_it(line, drug):
+    facts = extract_text(f"Inclusion Criteria:\n- Metastatic cancer\n- {line}\n")
+    required = [t for t in facts.prior_therapies if t.polarity == "required"]
+    required += [u.therapy for u in facts.uncertain if u.therapy is not None and u.therapy.polarity == "required"]
+    assert drug not in {t.drug_or_class for t in required}
+
+
+def test_patients_a_drug_names_who_are_not_eligible_are_excluded():
+    # ../shared/corpus/eligibility-texts.jsonl: the allowance negated is an exclusion
+    line = "Patients who have received prior lenalidomide therapy are not eligible for this study"
+    facts = extract_text(f"Inclusion Criteria:\n- {line}\n")
+    assert {(t.drug_or_class, t.polarity) for t in facts.prior_therapies} == {("lenalidomide", "excluded")}
