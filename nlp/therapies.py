@@ -700,13 +700,27 @@ def _allowed_patients(cues: Cues, ent: Span, clause_start: int, clause_end: int)
     """The drug names patients that its clause opens with, and the first verb after it allows them in ("Patients
     treated with adjuvant anti-HER2 therapies (...) are allowed to be included if ...", "Patients who have received
     a cetuximab-containing regimen as adjuvant therapy ... are eligible provided ..."): an allowance of some who had
-    it, not a requirement of all; "... are not eligible" (an exclusion phrase first) still excludes."""
-    opening = next((i for i in range(clause_start, ent.start) if not (cues.span.doc[i].is_punct
-                                                                      or cues.span.doc[i].is_space)), None)
+    it, not a requirement of all; "... are not eligible" (an exclusion phrase first) still excludes. A verb inside a
+    bracket opened after the drug speaks of something else ("... after platinum-based chemotherapy (patients with
+    non-target lesion only are eligible)"); a bare "eligible" in the criterion's first clause names whom the study is
+    for ("Patients with colon cancer who have received ... a fluoropyrimidine ... will be eligible for this study")."""
+    doc = cues.span.doc
+    opening = next((i for i in range(clause_start, ent.start) if not (doc[i].is_punct or doc[i].is_space)), None)
     if opening is None or not (cues.at(opening, "population_noun") or cues.at(opening, "subject")):
         return False
-    verbs = cues.in_clause(("modal", "exclusion_phrase", "allowance"), ent.end, clause_end)
-    return bool(verbs) and min(verbs, key=lambda c: (c.start, c.start - c.end)).kind == "allowance"
+    verbs = [c for c in cues.in_clause(("modal", "exclusion_phrase", "allowance"), ent.end, clause_end)
+             if _bracket_depth(doc, ent.end, c.start) <= 0]
+    if not verbs:
+        return False
+    first = min(verbs, key=lambda c: (c.start, c.start - c.end))
+    if first.kind != "allowance":
+        return False
+    return clause_start > cues.span.start or doc[first.end - 1].lower_ != "eligible"
+
+
+def _bracket_depth(doc: Doc, start: int, end: int) -> int:
+    """Brackets opened and not closed in tokens [start, end)."""
+    return sum(t.text.count("(") + t.text.count("[") - t.text.count(")") - t.text.count("]") for t in doc[start:end])
 
 
 @Language.factory("tm_therapies", default_config={})

@@ -79,9 +79,6 @@ def test_a_limit_the_exclusions_of_every_phase_state_is_a_limit_of_all(shared_di
         ("Anti-HER2 Therapies: no prior anti-HER2 therapy for MBC is permitted. Patients treated with adjuvant "
          "anti-HER2 therapies (including but not limited to trastuzumab and lapatinib) are allowed to be included if a "
          "minimum of 12 months have elapsed from the end of this therapy.", "anti-her2"),
-        ("Patients who have received an cetuximab-containing regimen as adjuvant therapy for resected stage II or III "
-         "CRC are eligible provided recurrent disease is documented < 6 months after completion of adjuvant "
-         "treatment", "cetuximab"),
         ("Patients who received prior taxane-based chemotherapy as neoadjuvant or adjuvant therapy for local disease, "
          "or who received taxane-based therapy in the PSA clinical (non-metastatic) state is allowable provided that "
          "the total duration of exposure was six cycles or less and chemotherapy was completed more than 6 months "
@@ -100,3 +97,26 @@ def test_patients_a_drug_names_who_are_not_eligible_are_excluded():
     line = "Patients who have received prior lenalidomide therapy are not eligible for this study"
     facts = extract_text(f"Inclusion Criteria:\n- {line}\n")
     assert {(t.drug_or_class, t.polarity) for t in facts.prior_therapies} == {("lenalidomide", "excluded")}
+
+
+@pytest.mark.parametrize(
+    ("line", "drug"),
+    [
+        # ../shared/corpus/eligibility-texts.jsonl: the allowance is in a bracket after the drug
+        ("Patients with histologically/cytologically confirmed locally advanced or metastatic adenocarcinoma subtype "
+         "non-small cell lung cancer (NSCLC) after failure of first line platinum-based chemotherapy (patients with "
+         "non-target lesion only are eligible)", "platinum"),
+        ("Patients who have previously treated with gemcitabine-based chemotherapy (Prior treatment regimen up to 2 is "
+         "allowed)", "gemcitabine"),
+    ],
+)
+def test_patients_a_drug_names_are_asked_for_it_when_no_allowance_of_theirs_follows(line, drug):
+    facts = extract_text(f"Inclusion Criteria:\n- {line}\n")
+    assert (drug, "required") in {(t.drug_or_class, t.polarity) for t in facts.prior_therapies}
+
+
+def test_a_first_clause_naming_whom_the_study_is_for_asks_for_the_drugs_it_names(shared_dir):
+    # "Patients with pathologically confirmed colon or rectal cancer who have received and progressed or failed
+    # following a fluoropyrimidine, irinotecan, and oxaliplatin based chemotherapy regimens will be eligible ..."
+    facts = extract_text(_corpus_text(shared_dir, "NCT02041481"))
+    assert ("fluoropyrimidine", "required") in {(t.drug_or_class, t.polarity) for t in facts.prior_therapies}
