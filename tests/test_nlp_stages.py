@@ -399,3 +399,17 @@ def test_a_recurrence_alternative_is_decided_by_a_cancer_just_found():
     assert [v[0] for v in _stage_verdicts(doc, stage="IB", recurrent=True)] == ["met"]
     other = _trial("Inclusion", "Stage IIIB/IV or locally advanced unresectable non-small cell lung cancer")
     assert [v[0] for v in _stage_verdicts(other, stage="IB", recurrent=False)] == ["unknown"]  # not a recurrence
+
+
+@pytest.mark.parametrize(("note", "recurrent"), [
+    # a cancer just found with no stage written: the workup result that names it
+    ("A 44-year-old woman was found to have a large pericardial effusion. A pericardiocentesis was performed and "
+     "the fluid analysis was consistent with Burkitt's lymphoma.", False),
+    ("A 60-year-old man with weight loss. The biopsy showed diffuse large B-cell lymphoma.", False),
+    ("The biopsy showed diffuse large B-cell lymphoma. He received six cycles of R-CHOP.", None),  # treated
+    ("Biopsy of the mass was consistent with recurrent glioblastoma.", None),  # a recurrence
+    ("A 70-year-old man with lung adenocarcinoma and hypertension.", None),  # silent on how it came about
+    ("CT in 2015 showed a renal mass consistent with renal cell carcinoma.", None),  # dated: not just found
+])
+def test_a_note_says_a_cancer_just_found_without_a_stage(note, recurrent):
+    assert read_note(note).profile.get("recurrent") is recurrent

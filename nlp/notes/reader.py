@@ -63,8 +63,9 @@ def _stage(note: str, sentences: list[tuple[int, int]]) -> tuple[str, str | None
 
 def _first_diagnosis(note: str, sentences: list[tuple[int, int]], stage: tuple[int, int],
                      treated: bool) -> tuple[int, int] | None:
-    """The span of the words saying the cancer whose stage is at `stage` was just found ("The biopsy revealed stage
-    IB ...", "newly diagnosed with stage IIA ...": a `first_diagnosis` cue before the stage in its clause), or None:
+    """The span of the words saying the cancer whose stage (or, when the note gives none, whose first mention) is at
+    `stage` was just found ("The biopsy revealed stage IB ...", "newly diagnosed with stage IIA ...", "the fluid
+    analysis was consistent with Burkitt's lymphoma": a `first_diagnosis` cue before it in its clause), or None:
     also when the sentence dates it ("in 2016", "3 years ago"), the note names a treatment given (`treated`), a
     recurrence ("relapse", "recurrent") or a progression anywhere: then the cancer may have come back."""
     first, last = next((s for s in sentences if s[0] <= stage[0] < s[1]), (stage[0], stage[1]))
@@ -121,7 +122,8 @@ def read_note(note: str) -> NoteReading:
     sex = find_sex(note)
     if sex:
         put("sex", sex.value, sex.span)
-    for i, condition in enumerate(find_conditions(note, sentences)):
+    conditions = find_conditions(note, sentences)
+    for i, condition in enumerate(conditions):
         put(f"conditions[{i}]", condition.condition, condition.span)
     clinical = find_clinical(note, doc, criteria, sentences)
     for name, (value, span) in clinical.scores.items():
@@ -144,7 +146,10 @@ def read_note(note: str) -> NoteReading:
         put("stage", cancer_stage[0], cancer_stage[2])
         if cancer_stage[1]:
             profile["stage_system"] = cancer_stage[1]
-        found = _first_diagnosis(note, sentences, cancer_stage[2], bool(clinical.therapies))
+    cancer = next((c for c in conditions if c.cancer and not c.historical), None)
+    anchor = cancer_stage[2] if cancer_stage is not None else cancer.span if cancer is not None else None
+    if anchor is not None and (cancer_stage is not None or conditions[0] is cancer):
+        found = _first_diagnosis(note, sentences, anchor, bool(clinical.therapies))
         if found is not None:
             put("recurrent", False, found)
     if not profile:
