@@ -96,6 +96,8 @@ _SENTENCE_END = re.compile(r"[.;](?:\s|$)")
 _CONTINUES = re.compile(r"(?:;|\b[ie]\.[eg]\.)\s*\Z", re.I)  # what ends a clause the next sentence continues
 _WORD = re.compile(r"[\w'-]+")
 NEXT_ITEM = "another criterion"  # the alternative of a stage whose criterion ends with "or": the next one
+_WITH = re.compile(r"\bwith\s+", re.I)
+_STATE_JOINER = re.compile(r"\s*(?:,\s*(?:and|or)?|and/or|/|\bor\b|\band\b)\s*", re.I)  # "Relapsed/Refractory"
 ALTERNATIVE_WORDS = 5  # words of an alternative kept to show it ("recurrent disease after surgery")
 
 
@@ -481,6 +483,28 @@ def names_a_recurrence(text: str, start: int = 0, end: int | None = None) -> boo
     """Whether `text[start:end]` names a disease that came back ("recurrent", "relapse": `recurrence` of
     `nlp/vocab/stage_context.jsonl`)."""
     return _grammar().context["recurrence"].search(text, start, len(text) if end is None else end) is not None
+
+
+def title_recurrence(title: str) -> str | None:
+    """The states a registry title gives its patients' disease right after "with" ("Patients With Recurrent or
+    Refractory Non-Hodgkin's Lymphoma": "Recurrent or Refractory") when every one of them is a recurrence or a
+    resistance to a treatment given (`recurrence`, `refractory` of `nlp/vocab/stage_context.jsonl`), else None: no
+    state, or another beside them ("Newly Diagnosed or Recurrent", "Recurrent or Progressive", "Previously
+    Untreated"), which a cancer just found may have."""
+    grammar = _grammar()
+    state = grammar.context["disease_state"]
+    for with_ in _WITH.finditer(title):
+        states, at, end = [], with_.end(), with_.end()
+        while (found := state.match(title, at)) is not None:
+            states.append(found.group())
+            end = found.end()
+            joined = _STATE_JOINER.match(title, end)
+            if joined is None:
+                break
+            at = joined.end()
+        if states and all(names_a_recurrence(s) or grammar.context["refractory"].search(s) for s in states):
+            return title[with_.end():end]
+    return None
 
 
 def recurrence_only(alternative: str) -> bool:

@@ -16,11 +16,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from nlp import diseases
 from nlp.age import CHILD_MAX_YEARS, for_children_only
 from nlp.disease_scales import describe, scale_name
 from nlp.models import AgeWindow, Biomarker, CancerStage, Criterion, Polarity, PriorTherapy, UncertainFact, Uncertainty
 from nlp.procedures import is_a, is_generic, normalize_procedure, procedure_name
-from nlp.stages import compare, condition_limit, recurrence_only, stage_interval, system_ids
+from nlp.stages import compare, condition_limit, recurrence_only, stage_interval, system_ids, title_recurrence
 from nlp.stages import describe as describe_stage
 from nlp.vocab import broad_classes_of, is_broad_class, normalize_drug
 from search.documents import drugs_and_classes
@@ -411,6 +412,27 @@ def _stages(doc: IndexDocument, patient: PatientProfile, out: Evaluation) -> Non
                                              span=span))
 
 
+def _title_state(doc: IndexDocument, patient: PatientProfile, out: Evaluation) -> None:
+    """A trial whose title is for the patient's cancer come back or resisting treatment ("Patients With Recurrent
+    or Refractory Non-Hodgkin's Lymphoma", `nlp.stages.title_recurrence`): not met by a cancer the profile says was
+    just found (`recurrent` false); no verdict when the profile is silent, the title offers another state beside
+    these, or names another disease than the patient's first cancer."""
+    if patient.recurrent is not False:
+        return
+    states = title_recurrence(doc.title)
+    if states is None:
+        return
+    cancer = next((m.id for c in patient.conditions for m in diseases.map_condition(c) if diseases.is_cancer(m.id)),
+                  None)
+    named = diseases.map_condition(doc.title[doc.title.find(states) + len(states):])
+    if cancer is None or not any(diseases.overlaps(cancer, t.id) and not diseases.is_basket(t.id) for t in named):
+        return
+    out.criteria.append(CriterionVerdict(
+        kind="stage", status="not_met", criterion=f"title: {doc.title}",
+        explanation=f"trial is for {states.lower()} disease; the patient's cancer was just found: no recurrence, nor a "
+                    "treatment it resisted"))
+
+
 def therapy_terms(name: str) -> set[str]:
     """A drug name plus its classes, lower-case: larotrectinib -> {larotrectinib, trk inhibitor, ...}."""
     name = name.strip().lower()
@@ -587,7 +609,7 @@ def _procedures(doc: IndexDocument, patient: PatientProfile, out: Evaluation) ->
 def evaluate(doc: IndexDocument, patient: PatientProfile) -> Evaluation:
     """Every criterion verdict of `doc` for `patient`, plus the biomarker specificity used in ranking."""
     out = Evaluation()
-    for judge in (_biomarkers, _age, _sex, _performance, _disease_scales, _stages, _prior_therapy, _current_therapy,
-                  _procedures, _cns, _uncertain):
+    for judge in (_biomarkers, _age, _sex, _performance, _disease_scales, _stages, _title_state, _prior_therapy,
+                  _current_therapy, _procedures, _cns, _uncertain):
         judge(doc, patient, out)
     return out

@@ -413,3 +413,37 @@ def test_a_recurrence_alternative_is_decided_by_a_cancer_just_found():
 ])
 def test_a_note_says_a_cancer_just_found_without_a_stage(note, recurrent):
     assert read_note(note).profile.get("recurrent") is recurrent
+
+
+def _titled(title: str) -> IndexDocument:
+    return IndexDocument(nct_id="NCT00000000", title=title, overall_status="COMPLETED",
+                         facts=extract_text("Inclusion Criteria:\n- Measurable disease"))
+
+
+@pytest.mark.parametrize(("title", "status"), [
+    # registry titles of the corpus: a trial for a cancer that came back or resisted treatment
+    ("506U78 in Treating Patients With Recurrent or Refractory Non-Hodgkin's Lymphoma or T-cell Lymphoma",
+     "not_met"),
+    ("Rituximab Followed by Combination Chemotherapy in Treating Patients With Refractory or Recurrent "
+     "Non-Hodgkin's Lymphoma", "not_met"),
+    ("Etoposide in Treating Patients With Relapsed Non-Hodgkin's Lymphoma", "not_met"),
+    # other states the patient's reading does not decide: no verdict
+    ("Temozolomide in Treating Patients With Recurrent or Progressive Malignant Glioma", None),
+    ("Carboplatin, Temozolomide, and Filgrastim in Treating Patients With Newly Diagnosed or Recurrent High-Grade "
+     "Glioma", None),
+    ("Combination Chemotherapy in Treating Patients With Previously Untreated Non-Hodgkin's Lymphoma", None),
+    ("Vaccine Therapy in Preventing Recurrence in Patients With Lymphoma", None),
+    # another disease than the patient's cancer
+    ("Arsenic Trioxide Plus Vitamin C in Treating Patients With Recurrent or Refractory Multiple Myeloma", None),
+    ("Combination Chemotherapy Followed by Bone Marrow or Peripheral Stem Cell Transplantation in Treating Patients "
+     "With Relapsed or Refractory Hodgkin's Lymphoma", None),
+])
+def test_a_title_for_a_recurrent_or_refractory_cancer_rules_out_one_just_found(title, status):
+    who = parse_patient({"conditions": ["Burkitt lymphoma"], "recurrent": False})
+    verdicts = [v for v in evaluate(_titled(title), who).criteria if v.kind == "stage"]
+    assert [v.status for v in verdicts] == ([status] if status else [])
+    if status:
+        assert verdicts[0].criterion == f"title: {title}"
+        assert "just found" in verdicts[0].explanation
+    again = parse_patient({"conditions": ["Burkitt lymphoma"]})  # silent on how the cancer came about
+    assert [v for v in evaluate(_titled(title), again).criteria if v.kind == "stage"] == []
