@@ -31,7 +31,9 @@ records: "Stage 0 Cervical Cancer"); `condition_limit` reads them, and the verdi
 `patient_stage` reads a patient's own stage (one value, no range) from a note's sentence or a diagnosis; it is the
 patient's cancer's stage only when their conditions name a cancer (`names_a_cancer`). An alternative that names a
 recurrence alone ("stage IV or recurrent", `recurrence_only`) is decided by whether the patient's cancer came back:
-a profile's `recurrent` (a note says so only of a cancer just found: `nlp.notes.reader`).
+a profile's `recurrent` (a note says so only of a cancer just found: `nlp.notes.reader`). A registry title that
+gives its patients' disease only states of a cancer come back or resisting treatment ("Patients With Recurrent or
+Refractory Non-Hodgkin's Lymphoma": `title_recurrence`) is decided by it too.
 """
 
 from __future__ import annotations
