@@ -49,6 +49,7 @@ NEGATION_REACH = 4  # words at most between "No" and the procedure it negates in
 _WORD = re.compile(r"\w+")
 _OR = re.compile(r"\bor\b|/", re.I)
 _ENDS_WITH_OR = re.compile(r"\bor\W*$", re.I)
+_LIST_CONJUNCTION = re.compile(r",\s*(and|or)\b(?!\s*/)", re.I)  # what closes a comma list: ", and" / ", or"
 _DURATION = r"\b\d+\s*(?:days?|weeks?|wks?|months?|mos?|years?|yrs?)\b"  # "within 4 weeks", "6 months"
 PLANNED_REACH = 60  # characters before a procedure in a note searched for words that make it planned, not had
 
@@ -74,6 +75,7 @@ class _Cues:
     determiner: re.Pattern  # searched up to the name
     modifier: re.Pattern  # searched up to the name
     note_planned: re.Pattern  # searched up to the name, in a note
+    note_not_yet: re.Pattern  # searched up to the name, in a note
 
 
 @lru_cache(maxsize=1)
@@ -90,6 +92,8 @@ def _cues() -> _Cues:
         determiner=re.compile(rf"{words['determiner']}\s+$", re.I),
         modifier=re.compile(rf"(?<!\w)(?:{alternatives['modifier']})[\s-]?$", re.I),
         note_planned=re.compile(rf"{words['note_planned']}[^.;]*$|\bfor\s+(?:an?\s+)?$", re.I),
+        note_not_yet=re.compile(rf"{words['note_not_yet']}\W+(?:(?!(?:after|following|post|since)\b)\w+\W+){{0,3}}$",
+                                re.I),
         **plain,
     )
 
@@ -98,6 +102,14 @@ def is_planned(note: str, floor: int, at: int) -> bool:
     """Whether words before a procedure named at `at` in a note (its sentence starts at `floor`) make it planned,
     weighed or not done rather than had ("evaluated for kidney transplant", "unable to perform thyroidectomy")."""
     return _cues().note_planned.search(note, max(floor, at - PLANNED_REACH), at) is not None
+
+
+def is_not_yet_had(note: str, floor: int, at: int) -> bool:
+    """Whether words right before a procedure named at `at` in a note (its sentence starts at `floor`) say it is
+    planned, offered or declined, so not had yet ("She was offered a radical hysterectomy", "scheduled for kidney
+    transplant"); weighed ("evaluated for") or loosely tied mentions are not (nlp/vocab/procedure_context.jsonl,
+    note_not_yet)."""
+    return _cues().note_not_yet.search(note, max(floor, at - PLANNED_REACH), at) is not None
 
 
 @dataclass(frozen=True)
@@ -293,10 +305,19 @@ class ProcedureExtractor:
                     or rule == "excluded" and ctx.must.search(sentence) \
                     or ctx.qualified_before.search(text, max(first, m.start - 30), m.start):
                 reason = "conditional"
-            elif rule == "required" and _OR.search(sentence) or criterion.section == "inclusion" \
+            elif rule == "required" and _OR.search(sentence) and not _closed_by_and(sentence) \
+                    or criterion.section == "inclusion" \
                     and _ENDS_WITH_OR.search(text, m.end, criterion.end_char):  # an item of a list of alternatives
                 reason = "either"
             yield Procedure(procedure=m.procedure, polarity=rule, criterion=k, span=(m.start, m.end)), reason
+
+
+def _closed_by_and(sentence: str) -> bool:
+    """Whether a sentence's comma list is closed by ", and" (all its items required), so an "or" in it lies inside
+    an item ("Undergone a radical hysterectomy, complete pelvic lymphadenectomy, and resection of any enlarged
+    common iliac or para-aortic lymph nodes"), not between alternatives; ", and/or" is no such close."""
+    closes = _LIST_CONJUNCTION.search(sentence)
+    return closes is not None and closes.group(1).lower() == "and"
 
 
 def _not_a_rule(sentence: str) -> bool:

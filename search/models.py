@@ -193,6 +193,12 @@ class PatientProfile(_Model):
         description="procedures the patient has had, as written ('kidney transplant', 'transsphenoidal surgery'): "
                     "judged through nlp/vocab/procedures.jsonl; a name it lacks is kept and decides nothing",
     )
+    planned_procedures: list[str] = Field(
+        default_factory=list,
+        description="procedures planned, offered or declined, not had yet ('radical hysterectomy' the patient was "
+                    "offered): a trial requiring one done is not met while `procedures` does not name it; an "
+                    "excluded one is not judged",
+    )
     cns_metastases: CnsStatus | None = None
     location: Location | None = None
 

@@ -298,8 +298,9 @@ def parse_patient(data: dict) -> PatientProfile:
             raise PatientError(f"{key}: expected a number, got {data[key]!r}")
     if isinstance(data.get("disease_scales"), dict):
         _disease_scales(data["disease_scales"])
-    if isinstance(data.get("procedures"), str):
-        data["procedures"] = [data["procedures"]]
+    for key in ("procedures", "planned_procedures"):
+        if isinstance(data.get(key), str):
+            data[key] = [data[key]]
     _stage(data)
     try:
         profile = PatientProfile.model_validate(data)
@@ -314,8 +315,9 @@ def parse_patient(data: dict) -> PatientProfile:
     _check_results(profile.biomarkers, [f"biomarkers[{i}]" for i in origin])
     if any(not c.strip() for c in profile.conditions):
         raise PatientError("conditions: an entry is empty; give disease names such as 'glioma'")
-    if any(not p.strip() for p in profile.procedures):
-        raise PatientError("procedures: an entry is empty; give procedure names such as 'kidney transplant'")
+    for key, names in (("procedures", profile.procedures), ("planned_procedures", profile.planned_procedures)):
+        if any(not p.strip() for p in names):
+            raise PatientError(f"{key}: an entry is empty; give procedure names such as 'kidney transplant'")
     if profile.search_text is not None and not profile.search_text.strip():
         raise PatientError("search_text: empty; give words to find trials by, or leave the field out")
     if not profile.conditions and not profile.biomarkers and not profile.search_text:

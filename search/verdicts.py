@@ -569,9 +569,11 @@ def _uncertain(doc: IndexDocument, patient: PatientProfile, out: Evaluation) -> 
                                              explanation=why, span=span))
 
 
-def _patient_procedures(patient: PatientProfile) -> list[tuple[str, str]]:
-    """(id, words) of each procedure the profile names that nlp/vocab/procedures.jsonl knows."""
-    return [(found, words) for words in patient.procedures if (found := normalize_procedure(words)) is not None]
+def _patient_procedures(patient: PatientProfile, planned: bool = False) -> list[tuple[str, str]]:
+    """(id, words) of each procedure the profile names as had (or as planned, not had yet) that
+    nlp/vocab/procedures.jsonl knows."""
+    names = patient.planned_procedures if planned else patient.procedures
+    return [(found, words) for words in names if (found := normalize_procedure(words)) is not None]
 
 
 def procedure_status(rule: str, polarity: str, had: list[tuple[str, str]]) -> tuple[VerdictStatus | None, str]:
@@ -589,8 +591,10 @@ def procedure_status(rule: str, polarity: str, had: list[tuple[str, str]]) -> tu
 
 
 def _procedures(doc: IndexDocument, patient: PatientProfile, out: Evaluation) -> None:
-    """A procedure the trial excludes or requires (transplant, named surgery), judged against the profile's."""
+    """A procedure the trial excludes or requires (transplant, named surgery), judged against the profile's; a
+    required one the patient has not had but has planned (it or a kind below it) is not met."""
     had = _patient_procedures(patient)
+    planned = _patient_procedures(patient, planned=True)
     for rule in doc.facts.procedures:
         status, words = procedure_status(rule.procedure, rule.polarity, had)
         if status is None:
@@ -601,6 +605,9 @@ def _procedures(doc: IndexDocument, patient: PatientProfile, out: Evaluation) ->
                                                                          "do not name it"
         if status == "unknown" and words:
             explanation = f"{wanted}; the patient had {words}, which may or may not be one"
+        elif status == "unknown" and rule.polarity == "required" and (
+                only_planned := [w for found, w in planned if is_a(found, rule.procedure)]):
+            status, explanation = "not_met", f"{wanted}; the patient's {only_planned[0]} is planned, not had"
         text, span = _sentence(doc, rule.criterion)
         out.criteria.append(CriterionVerdict(kind="procedure", status=status, criterion=text,
                                              explanation=explanation, span=span))

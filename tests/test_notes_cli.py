@@ -50,6 +50,16 @@ def test_parse_note_reads_stdin_for_a_dash(tmp_path):
     assert json.loads(done.stdout)["profile"]["age"] == 45.0
 
 
+def test_parse_note_shows_planned_procedures_apart_from_those_had(tmp_path):
+    done = run(tmp_path, "parse-note", "-", "--json", stdin=trec_topic(31).encode())
+    payload = json.loads(done.stdout)
+    assert (payload["profile"].get("procedures"), payload["profile"]["planned_procedures"]) == (None, ["hysterectomy"])
+    assert {e["text"] for e in payload["evidence"] if e["field"] == "planned_procedures[0]"} == {
+        "radical hysterectomy"}
+    shown = run(tmp_path, "parse-note", "-", stdin=trec_topic(31).encode()).stdout
+    assert "planned_procedures[0]" in shown
+
+
 def test_parse_note_without_json_shows_each_field_with_its_source(tmp_path, note_file):
     done = run(tmp_path, "parse-note", str(note_file))
     assert done.returncode == 0 and 'from "52-year-old" [0:11]' in done.stdout

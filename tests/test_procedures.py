@@ -42,6 +42,9 @@ def doubtful(section: str, line: str) -> list[tuple[str, str, str]]:
                   "vagotomy, bariatric procedure.",
      [("gastric_surgery", "excluded"), ("gastric_surgery", "excluded"), ("vagotomy", "excluded"),
       ("bariatric_surgery", "excluded")]),  # NCT01394055
+    ("Inclusion", "Undergone a radical hysterectomy, complete pelvic lymphadenectomy, and resection of any enlarged "
+                  "common iliac or para-aortic lymph nodes",
+     [("hysterectomy", "required")]),  # NCT00003209: a list closed by ", and"; its "or" is inside an item
 ])
 def test_a_past_procedure_a_criterion_names_is_a_rule_with_its_polarity(section, line, expected):
     assert rules(section, line) == expected
@@ -225,3 +228,53 @@ def test_procedure_names_grouped_by_first_letter_match_as_the_plain_alternation(
     spans = [[m.span() for m in _vocabulary().mention.finditer(t)] for t in texts]
     assert spans == [[m.span() for m in plain.finditer(t)] for t in texts]
     assert sum(map(len, spans)) > 50  # the sample names procedures: the comparison is not vacuous
+
+
+@pytest.mark.parametrize(("note", "had", "planned"), [
+    ("The patient is a 37-year-old woman who came to the clinic for a routine Pap smear. The test revealed stage 1B "
+     "of cervical cancer. She was offered a radical hysterectomy.", None, ["hysterectomy"]),
+    ("45-year-old man with ESRD on hemodialysis, scheduled for kidney transplant next month.", None,
+     ["kidney transplant"]),
+    ("62-year-old man s/p renal transplant in 2010, now referred for a second kidney transplant.",
+     ["kidney transplant"], None),  # had it: the planned second one says nothing more
+    ("60-year-old man with end-stage renal disease, evaluated for kidney transplant.", None, None),  # weighed only
+    ("50-year-old man with multiple myeloma. No history of bone marrow transplant.", None, None),  # negated
+])
+def test_a_note_gives_the_procedures_planned_or_offered_apart_from_those_had(note, had, planned):
+    reading = read_note(note)
+    assert reading.profile.get("procedures") == had
+    assert reading.profile.get("planned_procedures") == planned
+    for e in reading.evidence:
+        if e.field.startswith("planned_procedures["):
+            assert note[e.span[0]:e.span[1]] == e.text
+
+
+def _planned_verdicts(doc: IndexDocument, had: list[str], planned: list[str]) -> list[str]:
+    who = parse_patient({"conditions": ["cervical cancer"], "procedures": had, "planned_procedures": planned})
+    return [v.status for v in evaluate(doc, who).criteria if v.kind == "procedure"]
+
+
+def test_a_required_past_procedure_is_not_met_while_it_is_only_planned_and_explained():
+    doc = _trial("Inclusion", "Undergone a radical hysterectomy, complete pelvic lymphadenectomy, and resection of "
+                              "any enlarged common iliac or para-aortic lymph nodes")  # NCT00003209
+    assert _planned_verdicts(doc, [], ["radical hysterectomy"]) == ["not_met"]
+    assert _planned_verdicts(doc, ["hysterectomy"], ["radical hysterectomy"]) == ["met"]  # had one: met
+    assert _planned_verdicts(doc, [], ["kidney transplant"]) == ["unknown"]  # another procedure planned: ask
+    assert _planned_verdicts(doc, [], []) == ["unknown"]  # silent: ask
+    who = parse_patient({"conditions": ["cervical cancer"], "planned_procedures": ["radical hysterectomy"]})
+    found = [v for v in evaluate(doc, who).criteria if v.kind == "procedure"]
+    assert found[0].explanation == "trial requires a prior hysterectomy; the patient's radical hysterectomy is " \
+                                   "planned, not had"
+
+
+def test_an_excluded_procedure_only_planned_gives_no_verdict():
+    doc = _trial("Exclusion", "Prior allogeneic hematopoietic cell transplant.")  # NCT01902225
+    who = parse_patient({"conditions": ["multiple myeloma"], "planned_procedures": ["allogeneic stem cell transplant"]})
+    assert [v for v in evaluate(doc, who).criteria if v.kind == "procedure"] == []
+
+
+def test_a_profile_keeps_planned_procedures_as_written_and_refuses_an_empty_one():
+    who = parse_patient({"conditions": ["cervical cancer"], "planned_procedures": "radical hysterectomy"})
+    assert who.planned_procedures == ["radical hysterectomy"]
+    with pytest.raises(PatientError, match="planned_procedures: an entry is empty"):
+        parse_patient({"conditions": ["cervical cancer"], "planned_procedures": [" "]})

@@ -197,6 +197,10 @@ def test_a_procedure_the_vocabulary_lacks_warns_and_a_known_one_is_judged(data_d
     done = run(data_dir, "match", "--patient", str(path), "--top", "500", "--include-ineligible", "--status", "any",
                "--json")
     assert done.returncode == 0 and "procedures: 'tonsillectomy' is not a procedure trialmatch knows" in done.stderr
+    path.write_text(json.dumps({"conditions": ["cervical cancer"], "planned_procedures": ["cone biopsy"]}))
+    planned = run(data_dir, "match", "--patient", str(path), "--top", "1", "--json")
+    assert planned.returncode == 0 and "planned_procedures: 'cone biopsy' is not a procedure trialmatch knows" in \
+        planned.stderr
     found = {r["nct_id"]: r for r in json.loads(done.stdout)["results"]}
     verdicts = [c for c in found["NCT03191786"]["criteria"] if c["kind"] == "procedure"]  # "... or solid organ
     assert [v["status"] for v in verdicts] == ["not_met"]  # transplant": a kidney transplant is one

@@ -407,3 +407,14 @@ def test_uploaded_procedures_fill_the_form_and_reach_the_search(data_dir):
     assert at.multiselect(key="pf_procedures").value == ["renal transplant", "tonsillectomy"]
     searched = submit(at).session_state["find_request"]["patient"]
     assert searched.procedures == ["renal transplant", "tonsillectomy"]
+
+
+def test_uploaded_planned_procedures_fill_the_form_and_reach_the_search(data_dir):
+    at = app_test()
+    patient = {"conditions": [DIAGNOSIS], "planned_procedures": ["radical hysterectomy"]}
+    at.file_uploader[0].upload("patient.json", json.dumps(patient).encode(), "application/json")
+    at.run()
+    assert not at.exception
+    assert at.multiselect(key="pf_planned_procedures").value == ["radical hysterectomy"]
+    searched = submit(at).session_state["find_request"]["patient"]
+    assert searched.planned_procedures == ["radical hysterectomy"]

@@ -103,3 +103,13 @@ def test_a_notes_procedures_fill_the_form_and_reach_the_search(data_dir):
     next(b for b in at.button if b.label == "Find trials").click()
     searched = at.run().session_state["find_request"]["patient"]
     assert searched.procedures == ["allogeneic stem cell transplant", "splenectomy"]
+
+
+def test_a_notes_planned_procedures_fill_the_form_apart_and_reach_the_search(data_dir):
+    note = ("The patient is a 37-year-old woman who came to the clinic for a routine Pap smear. The test revealed "
+            "stage 1B of cervical cancer. She was offered a radical hysterectomy.")
+    at = read(app_test("views/find.py"), note)
+    assert (at.session_state["pf_procedures"], at.session_state["pf_planned_procedures"]) == ([], ["hysterectomy"])
+    next(b for b in at.button if b.label == "Find trials").click()
+    searched = at.run().session_state["find_request"]["patient"]
+    assert (searched.procedures, searched.planned_procedures) == ([], ["hysterectomy"])

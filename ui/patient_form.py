@@ -77,7 +77,7 @@ def defaults() -> dict[str, Any]:
     """Every widget key of the form with its empty value."""
     values: dict[str, Any] = {
         f"{KEY}age": None, f"{KEY}sex": None, f"{KEY}cns": None, f"{KEY}conditions": [], f"{KEY}search_text": "",
-        f"{KEY}tested": [], f"{KEY}procedures": [],
+        f"{KEY}tested": [], f"{KEY}procedures": [], f"{KEY}planned_procedures": [],
         f"{KEY}ecog": None, f"{KEY}karnofsky": None, f"{KEY}lansky": None, f"{KEY}no_therapy": False,
         f"{KEY}stage": None, f"{KEY}stage_system": None, f"{KEY}recurrent": None,
         **{f"{KEY}scale_{scale}": None for scale in scale_ids()},
@@ -139,6 +139,7 @@ def prefill(profile: PatientProfile) -> None:
         f"{KEY}age": profile.age, f"{KEY}sex": profile.sex, f"{KEY}conditions": list(profile.conditions),
         f"{KEY}search_text": profile.search_text or "",
         f"{KEY}tested": list(profile.tested_genes), f"{KEY}procedures": list(profile.procedures),
+        f"{KEY}planned_procedures": list(profile.planned_procedures),
         f"{KEY}ecog": profile.ecog, f"{KEY}karnofsky": profile.karnofsky, f"{KEY}lansky": profile.lansky,
         f"{KEY}stage": profile.stage, f"{KEY}stage_system": profile.stage_system, f"{KEY}recurrent": profile.recurrent,
         **{f"{KEY}scale_{scale}": value for scale, value in profile.disease_scales.items()},
@@ -338,6 +339,14 @@ def render_form(choices: FormChoices) -> Submitted | None:
             help="Transplants and surgeries the patient has had; a trial that excludes one (or a kind of it) is not "
                  "met, one that requires it is met. A name trialmatch does not know is kept and decides nothing",
         )
+        planned_procedures = st.multiselect(
+            "Planned procedures, not had yet",
+            _with(procedure_choices(), *st.session_state.get(f"{KEY}planned_procedures", [])),
+            key=f"{KEY}planned_procedures", persist_state="session", accept_new_options=True,
+            placeholder="e.g. radical hysterectomy (offered), kidney transplant (scheduled)",
+            help="Surgeries or transplants planned, offered or declined: a trial that requires one already done is "
+                 "not met unless Procedures names it; a trial that excludes one is not judged by it",
+        )
         st.markdown("**Prior therapies**")
         therapies = _therapy_rows(choices.drugs)
         c_add, c_none, c_complete = st.columns([2, 2, 3])
@@ -364,6 +373,7 @@ def render_form(choices: FormChoices) -> Submitted | None:
         "ecog": ecog, "karnofsky": karnofsky, "lansky": lansky, "stage": stage, "stage_system": stage_system,
         "recurrent": recurrent, "disease_scales": scales, "biomarkers": biomarkers, "tested_genes": tested,
         "procedures": [p.strip() for p in procedures if p.strip()],
+        "planned_procedures": [p.strip() for p in planned_procedures if p.strip()],
         "prior_therapies": therapies or ([] if no_therapy else None), "prior_therapies_complete": complete,
         "cns_metastases": cns, "location": location,
     }

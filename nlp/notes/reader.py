@@ -24,7 +24,7 @@ from nlp.notes.diagnosis import find_conditions
 from nlp.notes.models import NoteError, NoteEvidence, NoteReading
 from nlp.notes.text import sentence_bounds, sentence_text
 from nlp.pipeline import get_nlp, make_doc_text
-from nlp.procedures import ProcedureMention, find_mentions, is_planned, procedure_name
+from nlp.procedures import ProcedureMention, find_mentions, is_not_yet_had, is_planned, procedure_name
 from nlp.sections import criteria_offsets
 from nlp.stages import names_a_cancer, names_a_recurrence, patient_stage
 
@@ -78,19 +78,23 @@ def _first_diagnosis(note: str, sentences: list[tuple[int, int]], stage: tuple[i
     return cue.span()
 
 
-def _procedures(note: str, sentences: list[tuple[int, int]]) -> list[ProcedureMention]:
+def _procedures(note: str, sentences: list[tuple[int, int]]) -> tuple[list[ProcedureMention], list[ProcedureMention]]:
     """The procedures the note says the patient had ("s/p renal transplant", "underwent transsphenoidal resection",
     "status post mastectomy"), each once (its first asserted mention), in note order; negated, family and
     hypothetical mentions and planned ones ("evaluated for kidney transplant", "scheduled for hysterectomy") are not
-    the patient's."""
+    the patient's. Second, the planned ones whose words say they are not had yet ("She was offered a radical
+    hysterectomy", "scheduled for hysterectomy"; not "evaluated for"), each once, unless the note says it was had."""
     found: dict[str, ProcedureMention] = {}
+    planned: dict[str, ProcedureMention] = {}
     for first, last in sentences:
         for m in find_mentions(note, first, last):
-            if m.procedure in found or context_of(note, m.start, (first, last), m.end) is not None \
-                    or is_planned(note, first, m.start):
+            if m.procedure in found or context_of(note, m.start, (first, last), m.end) is not None:
                 continue
-            found[m.procedure] = m
-    return list(found.values())
+            if not is_planned(note, first, m.start):
+                found[m.procedure] = m
+            elif is_not_yet_had(note, first, m.start):
+                planned.setdefault(m.procedure, m)
+    return list(found.values()), [m for p, m in planned.items() if p not in found]
 
 
 def read_note(note: str) -> NoteReading:
@@ -139,8 +143,11 @@ def read_note(note: str) -> NoteReading:
     for scale, stage, span in _disease_scales(note, sentences):
         evidence.append(NoteEvidence(field=f"disease_scales.{scale}", text=note[span[0]:span[1]], span=span))
         profile.setdefault("disease_scales", {})[scale] = stage
-    for i, had in enumerate(_procedures(note, sentences)):
+    had_procedures, planned_procedures = _procedures(note, sentences)
+    for i, had in enumerate(had_procedures):
         put(f"procedures[{i}]", procedure_name(had.procedure), (had.start, had.end))
+    for i, planned in enumerate(planned_procedures):
+        put(f"planned_procedures[{i}]", procedure_name(planned.procedure), (planned.start, planned.end))
     cancer_stage = _stage(note, sentences) if names_a_cancer(profile.get("conditions", [])) else None
     if cancer_stage is not None:
         put("stage", cancer_stage[0], cancer_stage[2])

@@ -181,10 +181,11 @@ def match(
             typer.echo(f"trialmatch: warning: conditions: {diagnosis.text!r} is not a disease trialmatch knows; "
                        "it is matched on its words only and the diagnosis criterion stays unknown (try a name "
                        "such as 'colorectal cancer')", err=True)
-    for words in profile.procedures:
-        if normalize_procedure(words) is None:
-            typer.echo(f"trialmatch: warning: procedures: {words!r} is not a procedure trialmatch knows; it decides "
-                       "no trial's procedure criterion (try a name such as 'kidney transplant')", err=True)
+    for key, names in (("procedures", profile.procedures), ("planned_procedures", profile.planned_procedures)):
+        for words in names:
+            if normalize_procedure(words) is None:
+                typer.echo(f"trialmatch: warning: {key}: {words!r} is not a procedure trialmatch knows; it decides "
+                           "no trial's procedure criterion (try a name such as 'kidney transplant')", err=True)
     if as_json:
         understood = [{"text": d.text, "terms": [{"id": i, "name": n} for i, n in zip(d.ids, d.names, strict=True)]}
                       for d in found]
