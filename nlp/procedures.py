@@ -30,6 +30,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import islice
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -122,6 +123,7 @@ class ProcedureMention:
 @dataclass(frozen=True)
 class _Vocabulary:
     mention: re.Pattern  # every synonym, longest first, case-insensitive
+    folded: re.Pattern  # the same in lower case, case-sensitive: searched in an ASCII text's lower case, quicker
     capitals: re.Pattern  # abbreviations, in capitals only
     ids: dict[str, str]  # lower-case synonym → id
     parents: dict[str, str | None]
@@ -145,6 +147,10 @@ def _vocabulary() -> _Vocabulary:
     # grouped behind their first letter: at each word start the engine tries one group, not every name (the same
     # matches as the plain alternation, case-insensitive as it is; a quarter of the pipeline's time otherwise)
     mention = re.compile(rf"(?<![\w-])(?:{phrase_regex_by_first_letter([w.lower() for w in words])})(?![\w-])", re.I)
+    # case ignored, each alternative of the regex is tried in full at each word start; case-sensitive, the engine
+    # passes over one whose first character differs: in an ASCII text's lower case (same length, and its letters
+    # equal where case is ignored) the same matches at the same offsets
+    folded = re.compile(mention.pattern)
     qualifiers: dict[str, list[tuple[re.Pattern, str]]] = {}
     for row in rows:
         if row.get("qualifiers") and row["parent"]:
@@ -152,7 +158,7 @@ def _vocabulary() -> _Vocabulary:
             qualifiers.setdefault(row["parent"], []).append((word, row["id"]))
     caps = re.compile(rf"(?<![\w-])(?:{'|'.join(re.escape(c) for c in sorted(capitals, key=len, reverse=True))})"
                       r"(?![\w-])")
-    return _Vocabulary(mention, caps, ids, {row["id"]: row["parent"] for row in rows},
+    return _Vocabulary(mention, folded, caps, ids, {row["id"]: row["parent"] for row in rows},
                        {row["id"]: row["name"] for row in rows},
                        frozenset(row["id"] for row in rows if row.get("generic")),
                        frozenset(row["id"] for row in rows if row.get("sterilising")), qualifiers)
@@ -201,15 +207,30 @@ def find_mentions(text: str, start: int = 0, end: int | None = None) -> list[Pro
     """Every procedure named in `text[start:end]`, longest first where two overlap, in text order."""
     vocabulary = _vocabulary()
     end = len(text) if end is None else end
-    matches = [*vocabulary.mention.finditer(text, start, end),
-               *vocabulary.capitals.finditer(text, start, end)]
+    spans = [*_name_spans(vocabulary, text, start, end),
+             *(m.span() for m in vocabulary.capitals.finditer(text, start, end))]
     found: list[ProcedureMention] = []
-    for m in sorted(matches, key=lambda m: (m.start(), -m.end())):
-        if found and (m.start() < found[-1].end or text[found[-1].end:m.start()].strip() in ("(", "[")):
+    for at, stop in sorted(spans, key=lambda span: (span[0], -span[1])):
+        if found and (at < found[-1].end or text[found[-1].end:at].strip() in ("(", "[")):
             continue  # overlapping, or the previous name's abbreviation: "autologous stem cell transplant (SCT)"
-        named = vocabulary.ids[" ".join(m.group().lower().split())]
-        found.append(ProcedureMention(_kind_before(text, start, m.start(), named), m.start(), m.end()))
+        named = vocabulary.ids[" ".join(text[at:stop].lower().split())]
+        found.append(ProcedureMention(_kind_before(text, start, at, named), at, stop))
     return found
+
+
+def _name_spans(vocabulary: _Vocabulary, text: str, start: int, end: int, first: bool = False
+                ) -> list[tuple[int, int]]:
+    """The spans of the names (abbreviations apart) in `text[start:end]`, or of the first only with `first`. An
+    ASCII piece is searched in lower case by `folded`, from the character before `start` on, which the names'
+    look-behind reads as `mention` does; any other by `mention`."""
+    floor = max(0, start - 1)
+    piece = text[floor:end]
+    if piece.isascii():
+        matches, offset = vocabulary.folded.finditer(piece.lower(), start - floor), floor
+    else:
+        matches, offset = vocabulary.mention.finditer(text, start, end), 0
+    spans = ((offset + m.start(), offset + m.end()) for m in matches)
+    return list(islice(spans, 1) if first else spans)
 
 
 def _kind_before(text: str, floor: int, at: int, procedure: str) -> str:
@@ -245,7 +266,7 @@ class ProcedureExtractor:
         text = context.text
         facts: list[Procedure] = []
         uncertain: list[UncertainFact] = []
-        if _vocabulary().mention.search(text) or _vocabulary().capitals.search(text):
+        if _name_spans(_vocabulary(), text, 0, len(text), first=True) or _vocabulary().capitals.search(text):
             groups = subgroups(context)
             headed: list[Procedure] = []  # rules of criteria a subgroup header governs: kept when all state them
             for k, criterion in enumerate(context.offsets):

@@ -278,3 +278,26 @@ def test_a_profile_keeps_planned_procedures_as_written_and_refuses_an_empty_one(
     assert who.planned_procedures == ["radical hysterectomy"]
     with pytest.raises(PatientError, match="planned_procedures: an entry is empty"):
         parse_patient({"conditions": ["cervical cancer"], "planned_procedures": [" "]})
+
+
+def test_procedure_names_of_an_ascii_text_are_found_in_its_lower_case_as_in_any_case(shared_dir):
+    """An ASCII text's names are searched in its lower case with the case-sensitive names (quicker than ignoring
+    case): over every corpus text, whole and in each of its criteria (whose look-behind reads the character before
+    it), the same spans as the case-ignoring names find in the text itself."""
+    import json
+
+    from nlp.procedures import _name_spans, _vocabulary
+    from nlp.sections import split_criteria
+
+    vocabulary = _vocabulary()
+    lines = (shared_dir / "corpus" / "eligibility-texts.jsonl").read_text().splitlines()
+    texts = [json.loads(line)["criteria"] or "" for line in lines]
+    texts += ["Prior Allogeneic Stem-Cell Transplant", "-kidney transplant", "Kidney-Transplant", "x-Nephrectomy"]
+    found = 0
+    for text in texts:
+        for start, end in [(0, len(text)), (1, len(text)), *((a, b) for a, b, _ in split_criteria(text))]:
+            spans = [m.span() for m in vocabulary.mention.finditer(text, start, end)]
+            assert _name_spans(vocabulary, text, start, end) == spans
+            assert _name_spans(vocabulary, text, start, end, first=True) == spans[:1]
+            found += len(spans)
+    assert found > 1000  # the corpus names procedures: the comparison is not vacuous
