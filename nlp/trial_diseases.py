@@ -351,6 +351,18 @@ def _named_only(text: str, section: str) -> list[diseases.TermMatch]:
     return matches
 
 
+def _openings_may_name(text: str, section: str) -> bool:
+    """False when `_named_only` refuses every opening of `text` (they begin with its first word) before any mapping:
+    an inclusion criterion that opens without a negation word, or any whose first word no disease name holds. A test
+    of one word, much cheaper than `_before_a_lab`, which maps the text after each "or"."""
+    first = _WORD.search(text)
+    if first is None:
+        return False
+    if section == "inclusion":
+        return text[:1] in _negation_initials() and first.group().lower() in _exclusion_words("negation")
+    return _may_name_a_disease(first.group().lower())
+
+
 def _before_a_lab(text: str, section: str) -> list[str]:
     """The openings of a criterion holding a lab threshold that end before an "or" whose alternatives are labs only
     ("No diabetes mellitus or fasting glucose >= 120 mg/dl" -> "No diabetes mellitus"), the longest first: the
@@ -387,9 +399,12 @@ def _excluded(criteria: list[Criterion], decided: list[DiseaseTerm]) -> list[Dis
             exceptions_in = criterion.section
         if exceptions_in == criterion.section:
             continue
-        readings = [criterion.text, *(_before_a_lab(criterion.text, criterion.section) if "lab" in criterion.kinds
-                                      else [])]
-        named = next((read for text in readings if (read := _named_only(text, criterion.section))), [])
+        named = _named_only(criterion.text, criterion.section)
+        if not named and "lab" in criterion.kinds and _openings_may_name(criterion.text, criterion.section):
+            named = next((read for text in _before_a_lab(criterion.text, criterion.section)
+                          if (read := _named_only(text, criterion.section))), [])
+        if not named:
+            continue
         for match in _narrowest(criterion.text, named):
             if diseases.is_basket(match.id) or any(diseases.is_within(t.id, match.id) for t in decided):
                 continue

@@ -359,3 +359,23 @@ def test_a_basket_keeps_no_listed_cancer_outside_it():
         "identificationModule": {"nctId": "NCT00000001", "briefTitle": "Drug X in Patients With Solid Tumors"},
         "conditionsModule": {"conditions": ["Solid Tumor"], "keywords": ["breast cancer", "acute myeloid leukemia"]}}}
     assert [t.name for t in trial_diseases(study, []).listed] == ["breast cancer"]
+
+
+def test_a_lab_criterion_whose_first_word_names_no_disease_is_not_read_before_its_labs():
+    """`_openings_may_name` lets `_excluded` skip mapping the text after each "or" of a lab criterion: over the lab
+    criteria of 800 corpus texts, wherever it says no, no opening `_before_a_lab` gives names a disease alone, and it
+    says no to most of them."""
+    import random
+
+    from nlp.extract import extract_texts
+    from nlp.trial_diseases import _before_a_lab, _named_only, _openings_may_name
+
+    lines = (CTGOV.parent / "corpus" / "eligibility-texts.jsonl").read_text().splitlines()
+    rows = [json.loads(line) for line in random.Random(5).sample(lines, 800)]
+    criteria = [c for record in extract_texts((row["criteria"], row.get("nct_id")) for row in rows)
+                for c in record.criteria if "lab" in c.kinds]
+    refused = [c for c in criteria if not _openings_may_name(c.text, c.section)]
+    assert len(refused) > len(criteria) / 2 > 100
+    assert not [c.text for c in refused
+                if any(_named_only(opening, c.section) for opening in _before_a_lab(c.text, c.section))]
+    assert any(_named_only(opening, c.section) for c in criteria for opening in _before_a_lab(c.text, c.section))
