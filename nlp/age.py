@@ -41,7 +41,8 @@ of `nlp/vocab/age_terms.jsonl`, none of its `not_only_children` words): the age 
 gives no ages at all.
 In the legacy layout ("Age: 18 and over Sex: Female ...") the next field's label is no unit; a number opening a
 criterion after another field's label ("Life expectancy:") is not an age; a word qualifying the number ("18 to
-physiologic 65", "Physiologic 65 and under") is skipped.
+physiologic 65", "Physiologic 65 and under") is skipped; an inclusion criterion that is only a number opening
+upwards ("18 and over", the patient characteristics listed without their "Age:" label) is the minimum age.
 Comparators and units come from `nlp/patterns/{comparators,units}.jsonl` (with the comparators written with age
 words, "above or equal to 18 years", from `nlp/vocab/age_terms.jsonl`), cue words, the words of other persons
 and defined states, the words qualifying a number ("physiologic"), and the short words after a number that are no
@@ -307,6 +308,7 @@ _BARE_AGE = re.compile(
     r"(?:(?:the\s+)?(?:patients?|subjects?|participants?)\s*,?\s*(?:(?:must|should)\s+be\s+|is\s+|are\s+)?)?"
     r"(?P<age>age[ds]?\s*:?\s*)?(?P<n>\d{1,2})\s*(?:(?:years?|yrs?)(?P<old>\s*(?:old|of\s+age))?)?\s*[.;,]?"
 )
+_WHOLE_NUMBER = re.compile(r"\d{1,2}(?=\s)")
 _VERB = re.compile(r"(?<![a-z])(?:must|should|shall|will|be|are|is|were|was)(?![a-z])")
 _OR_ALTERNATIVE = re.compile(r"\sOR\s")  # a capitalised "OR" between the alternatives of a legacy list ("... OR ...")
 _AGE_LABEL_BEFORE = re.compile(r"(?<![a-z])age\s*:\s*$", re.I)  # the legacy "Age:" field: "... OR ... Age: 16 to 60"
@@ -389,13 +391,34 @@ def _is_age(
     return unit is not None and not before.strip(" -*•(") and not context.after_label(grammar)
 
 
-def _bare_minimum(lowered: str, section: str) -> list[_Bound]:
+def _bare_minimum(lowered: str, section: str, grammar: _Grammar, previous: str = "") -> list[_Bound]:
     """The lower bound of an inclusion criterion that is one age in years with no comparator ("Age 18 years",
-    "Subjects must be 18 years of age.", "Age: 30"): a minimum, its symbol often lost in copying ("Age ≥ 18")."""
+    "Subjects must be 18 years of age.", "Age: 30"): a minimum, its symbol often lost in copying ("Age ≥ 18").
+
+    So is a bare open-ended number making up the whole criterion ("18 and over"), as the legacy layout lists the
+    patient characteristics without the "Age:" label, unless the criterion before ends with a label it answers
+    ("Hemoglobin:")."""
     m = _BARE_AGE.fullmatch(lowered.strip())
-    if m is None or not (m.group("age") or m.group("old")):
-        return []
-    return [_Bound(float(m.group("n")), "min", section, m.start("n"))]
+    if m is not None and (m.group("age") or m.group("old")):
+        return [_Bound(float(m.group("n")), "min", section, m.start("n"))]
+    number = _bare_open_ended(lowered, grammar)
+    if number is not None and not previous.rstrip().endswith(":"):
+        return [_Bound(float(number.group()), "min", section, number.start())]
+    return []
+
+
+def _bare_open_ended(lowered: str, grammar: _Grammar) -> re.Match | None:
+    """The number of a criterion that is only a whole number, no unit, and a comparator after it that opens upwards
+    ("18 and over", "18 or older."); None for any other criterion."""
+    start = len(lowered) - len(lowered.lstrip())
+    end = len(lowered.rstrip(" .;\n"))
+    number = _WHOLE_NUMBER.match(lowered, start, end)
+    if number is None:
+        return None
+    m = grammar.forms[2].fullmatch(lowered, start, end)
+    if m is None or m.group("u") or m.group("unit_after") or m.group("old"):
+        return None
+    return number if grammar.comparators.get(re.sub(r"\s+", "", m.group("post"))) in (">", ">=") else None
 
 
 def _names_a_requirement_of_its_people(text: str, end: int, before: str, grammar: _Grammar) -> bool:
@@ -763,7 +786,11 @@ def age_window(
         lowered = text.lower()
         if not lowered.isascii():  # every character _WIDTH_SAFE replaces is non-ASCII
             lowered = lowered.translate(_WIDTH_SAFE)
-        if not (header_before or _may_state_age(lowered, grammar)):
+        if not (
+            header_before
+            or _may_state_age(lowered, grammar)
+            or (section == "inclusion" and _bare_open_ended(lowered, grammar) is not None)
+        ):
             continue
         if any(word in lowered for word in grammar.zero_words):
             lowered = _zero_to_digit(lowered, grammar)
@@ -771,7 +798,7 @@ def age_window(
             lowered = _unqualified(lowered, grammar)
         bounds = _bounds(lowered, section, grammar, bool(header_before), criteria[i - 1][1] if i else "")
         if not bounds and section == "inclusion":
-            bounds = _bare_minimum(lowered, section)
+            bounds = _bare_minimum(lowered, section, grammar, criteria[i - 1][1] if i else "")
         if bounds and parent_of and _under_others_header(i, criteria, parent_of, grammar):
             bounds = []
         if bounds and section == "inclusion" and "OR" in text:
