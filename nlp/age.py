@@ -16,7 +16,8 @@ Contradicting bounds are alternatives, not limits:
 within one criterion the first sentence stands if it is consistent ("Age > 18 years. ... patients < 18 years of
 age are excluded"), else the criterion states none ("ECOG ≤ 3 (age ≥ 16) or Lansky ≥ 40% (age < 16)"); across
 criteria an empty window means no limit ("≥ 60 years" or "< 60 years and amenorrheic"). Whole ranges are cohorts
-and add up; a lower bound above a range is another cohort or an exception ("birth through 21 ...; older than 21
+and add up (so does a lower and an upper bound stated together: "≥ 70 but ≤ 75 years are eligible if ...");
+a lower bound above a range is another cohort or an exception ("birth through 21 ...; older than 21
 ... may be considered" reads 0 upward), as is an upper bound at or below a range ("neonates ≤ 28 days old;
 children 2 to 11 years" has no minimum): they widen the window, never narrow it; a cohort of any age ("All ages
 are eligible", "or of any age with a co-morbid condition", "no age restriction") leaves no limit ("at any age",
@@ -556,8 +557,21 @@ def _bounds(
         op = "+" if phrase == "+" else grammar.comparators[re.sub(r"\s+", "", phrase)]
         bounds.append(_bound(value, op, section, grammar.units.get(unit or "", "year"), m.start()))
         bounds[-1].widens = assents
+        if after_age and section == "inclusion":
+            _pair_into_a_range(previous_bounds, bounds[-1])
         previous_bounds = bounds[-1:]
     return _consistent(bounds, text)
+
+
+def _pair_into_a_range(previous_bounds: list[_Bound], bound: _Bound) -> None:
+    """A lower and an upper bound stated one after the other ("patients ≥ 70 but ≤ 75 years are eligible if ...")
+    are one range stated whole: a cohort of its own, like "70 to 75", which widens the window rather than leaving an
+    open-ended cohort."""
+    if len(previous_bounds) != 1 or previous_bounds[0].ranged or previous_bounds[0].side == bound.side:
+        return
+    low, high = (previous_bounds[0], bound) if bound.side == "max" else (bound, previous_bounds[0])
+    if low.value < high.value:
+        low.ranged = high.ranged = True
 
 
 def _same_group_assents(

@@ -35,3 +35,23 @@ def test_a_bare_open_ended_number_under_another_label_is_no_age(lines):
 
 def test_a_bare_open_ended_number_in_an_exclusion_is_no_age():
     assert window("Inclusion Criteria:\n\n* Adults\n\nExclusion Criteria:\n\n* 18 and over\n") == (None, None)
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        # ../shared/corpus/eligibility-texts.jsonl: an older cohort widens the range, up to its own upper bound
+        (["Age 18 to 70 years of age; patients ≥ 70 but ≤ 75 years are eligible if the co-morbidity score is ≤ 2"],
+         (18, 75)),
+        (["Age 18 to 70 years of age", "Patients ≥ 70 but ≤ 75 years are eligible if the co-morbidity score is ≤ 2"],
+         (18, 75)),
+        (["Age ≥ 18 but ≤ 75 years", "Adolescents 12 to 17 years"], (12, 75)),
+    ],
+)
+def test_a_window_stated_by_two_comparators_is_a_cohort_of_its_own(lines, expected):
+    assert window("Inclusion Criteria:\n" + "".join(f"- {line}\n" for line in lines)) == expected
+
+
+def test_a_comparator_before_a_misspelt_than_still_compares():
+    # ../shared/ctgov/legacy-xml
+    assert window("Inclusion Criteria:\n\n* Pediatric patients > than 2 years old can be included\n") == (2, None)
