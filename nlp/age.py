@@ -304,7 +304,8 @@ _REQUIREMENT = re.compile(  # what the people an age names must do: "must have",
     r"(?<![a-z])(?<!who )(?<!that )(?:must|should|are\s+required\s+to)\s+(?:(?:also|not|additionally)\s+)*"
     r"(?!be\s+(?:at\s+least|aged?|older|younger|between|over|under|above|below|from|\d|[<>≥≤]))"
 )
-_LABELS_A_REQUIREMENT = re.compile(r"\s*\)?\s*:\s*[a-z(]")  # "(age < 18): creatinine clearance ≥ 90": whom it is for
+# whom it is for, or the row of a table: "(age < 18): creatinine clearance ≥ 90", "older than 15: 1.5"
+_LABELS_A_REQUIREMENT = re.compile(r"\s*\)?\s*:\s*[a-z(\d]")
 _BARE_AGE = re.compile(
     r"(?:(?:the\s+)?(?:patients?|subjects?|participants?)\s*,?\s*(?:(?:must|should)\s+be\s+|is\s+|are\s+)?)?"
     r"(?P<age>age[ds]?\s*:?\s*)?(?P<n>\d{1,2})\s*(?:(?:years?|yrs?)(?P<old>\s*(?:old|of\s+age))?)?\s*[.;,]?"
@@ -544,6 +545,11 @@ def _bounds(
                 bounds += previous_bounds
             continue
         unit = groups["u"] or groups.get("unit_after")
+        if after_age and _LABELS_A_REQUIREMENT.match(text, m.end()):
+            # "older than 5 but equal to or less than 10: 1.0": the ages together label a row of a table
+            bounds = [b for b in bounds if all(b is not p for p in previous_bounds)]
+            previous_bounds = []
+            continue
         if not _is_age(text, m, groups, unit, after_age, grammar, context):
             continue
         value = _years(groups["n"], unit, grammar)

@@ -55,3 +55,17 @@ def test_a_window_stated_by_two_comparators_is_a_cohort_of_its_own(lines, expect
 def test_a_comparator_before_a_misspelt_than_still_compares():
     # ../shared/ctgov/legacy-xml
     assert window("Inclusion Criteria:\n\n* Pediatric patients > than 2 years old can be included\n") == (2, None)
+
+
+def test_ages_labelling_the_values_of_a_table_are_no_limits():
+    # ../shared/ctgov/legacy-xml: the rows of a table by age, each labelling its value after a colon
+    lines = [
+        "All patients must be less than or equal to 21 years of age.",
+        "Patients must have adequate renal function defined as a creatinine clearance greater than or equal to 70 "
+        "ml/min/1.732 or a serum creatinine based on age as follows:",
+        "equal to or less than 5 years old: maximum serum creatinine 0.8;",
+        "older than 5 but equal to or less than 10: 1.0;",
+        "older than 10 but equal to or less than 15: 1.2;",
+        "older than 15: 1.5.",
+    ]
+    assert window("Inclusion Criteria:\n\n" + "\n\n".join(lines) + "\n") == (None, 21)
