@@ -6,12 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.test_nlp_biomarkers_tuning_g import _found
-
-FAVOURABLE = {
-    ("PML", "fusion", "excluded"), ("RARA", "fusion", "excluded"),
-    ("CBFB", "fusion", "excluded"), ("MYH11", "fusion", "excluded"),
-    ("RUNX1", "fusion", "excluded"), ("RUNX1T1", "fusion", "excluded"),
-}
+from tests.test_nlp_biomarkers_tuning_i import FAVOURABLE
 
 
 @pytest.mark.parametrize(
