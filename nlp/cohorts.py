@@ -32,16 +32,16 @@ are not subgroup-only.
 
 A rule every open subgroup header of a section states (two headers at least: "Exclusion Criteria - for Phase I" and
 "... for Phase II" both excluding NYHA class III or IV heart disease) holds for every subgroup, so for the whole
-population (`shared_by_every`; biomarkers, procedures and disease scales ask it).
+population (`shared_by_every`, `stated_by_every`; biomarkers, procedures and disease scales ask it).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from nlp.diseases import is_cancer, map_condition
 from nlp.polarity import DocContext
@@ -59,6 +59,14 @@ _GROUP_HINT = re.compile(r"criteri\w*[ \t]+(?:[-–][ \t]*)?(?:for|in)[ \t]", re
 _NUMBERED = re.compile(r"\(?[0-9ivxIVX]{1,4}[.)]|[a-zA-Z][.)]")
 _DERIVED_KEY = "subgroups"
 K = TypeVar("K", bound=Hashable)
+
+
+class _Rule(Protocol):
+    @property
+    def criterion(self) -> int: ...
+
+
+R = TypeVar("R", bound=_Rule)
 
 
 @dataclass
@@ -91,6 +99,13 @@ def shared_by_every(context: DocContext, stated: Iterable[tuple[int, K]]) -> set
         if k in headed:
             where.setdefault(key, set()).add(headed[k])
     return {key for key, hs in where.items() if any(len(c) > 1 and c <= hs for c in headers.values())}
+
+
+def stated_by_every(context: DocContext, headed: list[R], key: Callable[[R], Hashable]) -> list[R]:
+    """The rules of `headed` (facts of criteria a subgroup header governs) that every open subgroup header of some
+    section states (`shared_by_every`, by `key`): rules of all, kept."""
+    shared = shared_by_every(context, ((r.criterion, key(r)) for r in headed))
+    return [r for r in headed if key(r) in shared]
 
 
 def _subgroups(context: DocContext) -> Subgroups:

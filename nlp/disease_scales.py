@@ -41,7 +41,7 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from nlp.cohorts import shared_by_every, subgroups
+from nlp.cohorts import stated_by_every, subgroups
 from nlp.models import DiseaseScale
 from nlp.polarity import cue_finder, doc_context, polarity
 from nlp.resources import phrase_regex, read_vocab
@@ -278,11 +278,9 @@ class DiseaseScaleExtractor:
                         criterion=k, span=(m.start, m.end)))
                 if k not in groups.only:
                     add_kind(doc, k, "disease_scale")
-            shared = shared_by_every(context, ((f.criterion, _key(f)) for f in headed))
-            for fact in headed:
-                if _key(fact) in shared:
-                    facts.append(fact)
-                    add_kind(doc, fact.criterion, "disease_scale")
+            for fact in stated_by_every(context, headed, _key):
+                facts.append(fact)
+                add_kind(doc, fact.criterion, "disease_scale")
         context.facts["disease_scales"] = facts
         return doc
 

@@ -35,7 +35,7 @@ from itertools import islice
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from nlp.cohorts import shared_by_every, subgroups
+from nlp.cohorts import stated_by_every, subgroups
 from nlp.models import Procedure, UncertainFact, Uncertainty
 from nlp.polarity import DocContext, cue_finder, doc_context, polarity
 from nlp.resources import phrase_regex, phrase_regex_by_first_letter, read_vocab
@@ -283,11 +283,9 @@ class ProcedureExtractor:
                         uncertain.append(UncertainFact(kind="procedure", reason=reason, procedure=fact,
                                                        criterion=k, span=fact.span))
                     add_kind(doc, k, "procedure")
-            shared = shared_by_every(context, ((p.criterion, (p.procedure, p.polarity)) for p in headed))
-            for fact in headed:
-                if (fact.procedure, fact.polarity) in shared:
-                    facts.append(fact)
-                    add_kind(doc, fact.criterion, "procedure")
+            for fact in stated_by_every(context, headed, lambda p: (p.procedure, p.polarity)):
+                facts.append(fact)
+                add_kind(doc, fact.criterion, "procedure")
         context.facts["procedures"] = facts
         context.facts.setdefault("uncertain", []).extend(uncertain)
         return doc
