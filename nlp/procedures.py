@@ -21,6 +21,10 @@ subgroup must meet (unless every subgroup states it). A rule the text makes cond
 with ... history of bone marrow transplantation") or an either/or requirement ("prior nephrectomy or ...") is kept
 apart as uncertain: matching reports it as unknown.
 
+A treatment of a disease a criterion rules out without naming the procedure ("no previous treatments for
+acromegaly", "any prior treatment for their acromegaly, including ..., or prior surgery") excludes the surgeries that
+treat that disease (`treats` in the vocabulary: pituitary surgery for acromegaly), by the same rules (`_treated_for`).
+
 `find_mentions` reads the same names anywhere: the note reader (`nlp.notes.reader`) takes the patient's from it.
 """
 
@@ -36,6 +40,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from nlp.cohorts import stated_by_every, subgroups
+from nlp.diseases import is_within, map_condition
 from nlp.models import Procedure, UncertainFact, Uncertainty
 from nlp.polarity import DocContext, cue_finder, doc_context, polarity
 from nlp.resources import phrase_regex, phrase_regex_by_first_letter, read_vocab
@@ -77,6 +82,8 @@ class _Cues:
     modifier: re.Pattern  # searched up to the name
     note_planned: re.Pattern  # searched up to the name, in a note
     note_not_yet: re.Pattern  # searched up to the name, in a note
+    treated_for: re.Pattern  # "prior treatment for", searched in a criterion
+    disease_lead: re.Pattern  # what may stand between "treatment for" and the disease: a determiner at most
 
 
 @lru_cache(maxsize=1)
@@ -95,6 +102,8 @@ def _cues() -> _Cues:
         note_planned=re.compile(rf"{words['note_planned']}[^.;]*$|\bfor\s+(?:an?\s+)?$", re.I),
         note_not_yet=re.compile(rf"{words['note_not_yet']}\W+(?:(?!(?:after|following|post|since)\b)\w+\W+){{0,3}}$",
                                 re.I),
+        treated_for=re.compile(rf"{words['past']}\s+{words['treated_for']}", re.I),
+        disease_lead=re.compile(rf"\s*(?:{words['determiner']}\s+)?", re.I),
         **plain,
     )
 
@@ -131,6 +140,7 @@ class _Vocabulary:
     generic: frozenset[str]
     sterilising: frozenset[str]  # procedures childbearing-potential definitions name ("not had a hysterectomy")
     qualifiers: dict[str, list[tuple[re.Pattern, str]]]  # parent id → (a kind's word before its name, the kind)
+    treats: dict[str, frozenset[str]]  # procedure id → ids of the diseases it treats (its `treats` names)
 
 
 @lru_cache(maxsize=1)
@@ -161,7 +171,9 @@ def _vocabulary() -> _Vocabulary:
     return _Vocabulary(mention, folded, caps, ids, {row["id"]: row["parent"] for row in rows},
                        {row["id"]: row["name"] for row in rows},
                        frozenset(row["id"] for row in rows if row.get("generic")),
-                       frozenset(row["id"] for row in rows if row.get("sterilising")), qualifiers)
+                       frozenset(row["id"] for row in rows if row.get("sterilising")), qualifiers,
+                       {row["id"]: frozenset(m.id for name in row["treats"] for m in map_condition(name))
+                        for row in rows if row.get("treats")})
 
 
 def procedure_ids() -> dict[str, str]:
@@ -266,7 +278,8 @@ class ProcedureExtractor:
         text = context.text
         facts: list[Procedure] = []
         uncertain: list[UncertainFact] = []
-        if _name_spans(_vocabulary(), text, 0, len(text), first=True) or _vocabulary().capitals.search(text):
+        if _name_spans(_vocabulary(), text, 0, len(text), first=True) or _vocabulary().capitals.search(text) \
+                or _cues().treated_for.search(text):
             groups = subgroups(context)
             headed: list[Procedure] = []  # rules of criteria a subgroup header governs: kept when all state them
             for k, criterion in enumerate(context.offsets):
@@ -329,6 +342,38 @@ class ProcedureExtractor:
                     and _ENDS_WITH_OR.search(text, m.end, criterion.end_char):  # an item of a list of alternatives
                 reason = "either"
             yield Procedure(procedure=m.procedure, polarity=rule, criterion=k, span=(m.start, m.end)), reason
+        yield from _treated_for(doc, context, k, criterion)
+
+
+def _treated_for(doc: Doc, context: DocContext, k: int, criterion: CriterionOffsets
+                 ) -> Iterable[tuple[Procedure, Uncertainty | None]]:
+    """A treatment of a named disease the criterion rules out ("no previous treatments for acromegaly" among
+    inclusion criteria, "any prior treatment for their acromegaly, including ..., or prior surgery" among
+    exclusion criteria) excludes each surgery that treats the disease (`treats` in nlp/vocab/procedures.jsonl),
+    the disease named right after it, a determiner at most between ("for metastatic breast cancer" is a setting,
+    no rule). A treatment an inclusion criterion requires gives no rule (a drug may meet it as well as a
+    surgery), nor does a timed or permitted one; a condition in its sentence makes the rule uncertain."""
+    text = context.text
+    ctx = _cues()
+    cues = None
+    for m in ctx.treated_for.finditer(text, criterion.start_char, criterion.end_char):
+        first, last = _sentence(text, criterion.start_char, criterion.end_char, m.start(), m.end())
+        if _not_a_rule(text[first:last]):
+            continue
+        cues = cues or context.cues(k)
+        words = doc.char_span(m.start(), m.end(), alignment_mode="expand")
+        negated = words is not None and cues.negated(words.start, words.end, criterion.section)
+        if polarity(criterion.section, negated) != "excluded" or negated and criterion.section == "exclusion":
+            continue
+        named = map_condition(text[m.end():last])
+        if not named or not ctx.disease_lead.fullmatch(text, m.end(), m.end() + named[0].start):
+            continue
+        reason: Uncertainty | None = "conditional" if ctx.condition.search(text, first, last) \
+            or cues.has("applicability") else None
+        for procedure, diseases in _vocabulary().treats.items():
+            if any(is_within(named[0].id, disease) for disease in diseases):
+                yield Procedure(procedure=procedure, polarity="excluded", criterion=k,
+                                span=(m.start(), m.end())), reason
 
 
 def _closed_by_and(sentence: str) -> bool:

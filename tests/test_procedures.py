@@ -301,3 +301,39 @@ def test_procedure_names_of_an_ascii_text_are_found_in_its_lower_case_as_in_any_
             assert _name_spans(vocabulary, text, start, end, first=True) == spans[:1]
             found += len(spans)
     assert found > 1000  # the corpus names procedures: the comparison is not vacuous
+
+
+@pytest.mark.parametrize(("section", "line", "expected"), [
+    ("Inclusion", "no previous treatments for acromegaly", [("pituitary_surgery", "excluded")]),  # NCT00461149
+    ("Exclusion", "Patients who have received any prior treatment for their acromegaly, including radiotherapy, "
+     "octreotide, bromocriptine, lanreotide, or prior surgery.", [("pituitary_surgery", "excluded")]),  # NCT00001860
+    ("Exclusion", "Previous surgery for Cushing's disease", [("pituitary_surgery", "excluded")]),
+    ("Exclusion", "Prior therapy for prostate cancer", [("prostatectomy", "excluded")]),
+])
+def test_a_prior_treatment_for_a_disease_excludes_the_surgery_that_treats_it(section, line, expected):
+    assert rules(section, line) == expected
+
+
+@pytest.mark.parametrize(("section", "line"), [
+    ("Inclusion", "Prior treatment for acromegaly"),  # required: a drug may meet it as well as a surgery
+    ("Exclusion", "Treatment for acromegaly within the past 6 months"),
+    ("Exclusion", "Prior therapy for acromegaly is allowed"),
+    ("Exclusion", "Prior treatment for hypertension"),  # no surgery of the vocabulary treats it
+])
+def test_no_surgery_rule_from_a_required_timed_permitted_or_unsurgical_treatment(section, line):
+    assert rules(section, line) == [] and doubtful(section, line) == []
+
+
+def test_a_conditional_prior_treatment_for_a_disease_is_uncertain():
+    line = "Prior treatment for acromegaly, except dopamine agonists"
+    assert doubtful("Exclusion", line) == [("pituitary_surgery", "excluded", "conditional")]
+
+
+def test_an_untreated_disease_trial_rules_out_a_note_that_names_its_surgery():
+    doc = _trial("Inclusion", "no previous treatments for acromegaly")
+    reading = read_note("A 41-year-old man, a known case of acromegaly who underwent transsphenoidal surgery 4 "
+                        "months ago, with a residual pituitary tumor on MRI.")
+    found = [v for v in evaluate(doc, parse_patient(reading.profile)).criteria if v.kind == "procedure"]
+    assert [v.status for v in found] == ["not_met"]
+    silent = parse_patient({"conditions": ["acromegaly"]})
+    assert [v.status for v in evaluate(doc, silent).criteria if v.kind == "procedure"] == []
