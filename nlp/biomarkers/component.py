@@ -345,12 +345,21 @@ def _either_if(fact: UncertainFact, status_unknown: set[str], both: set[tuple]) 
 
 
 def _join_alternatives(doc: Doc, cues: Cues, k: int, runs: list[tuple[int, int, list[Biomarker]]]) -> None:
-    """Required groups offered as alternatives ("ETV6 rearrangement (or NTRK3 rearrangement)") share one any_of."""
+    """Required groups offered as alternatives ("ETV6 rearrangement (or NTRK3 rearrangement)") share one any_of;
+    of a group whose genes are each required ("HER2 + and ER+ or PR +"), only the gene next to the "or" joins."""
     for (_, end, before), (start, _, facts) in zip(runs, runs[1:], strict=False):
         if offered_instead(doc, cues, end, start):
-            group_id = before[0].any_of or f"{k}:{before[0].span[0]}"
-            for fact in before + facts:
+            last, first = _alternative(before, before[-1]), _alternative(facts, facts[0])
+            group_id = last[0].any_of or f"{k}:{last[0].span[0]}"
+            for fact in last + first:
                 fact.any_of = group_id
+
+
+def _alternative(facts: list[Biomarker], edge: Biomarker) -> list[Biomarker]:
+    """The facts of a group that stand as one alternative with `edge`: its any_of group, or its gene's facts."""
+    if edge.any_of is not None:
+        return [f for f in facts if f.any_of == edge.any_of]
+    return [f for f in facts if f.gene == edge.gene]
 
 
 def _gene_relations(

@@ -19,7 +19,7 @@ import re
 from spacy.tokens import Doc, Span
 
 from nlp.biomarkers.filters import mention_only, token_after
-from nlp.biomarkers.mentions import Group, Mention
+from nlp.biomarkers.mentions import ALTERNATIVE_JOINS, Group, Mention
 from nlp.biomarkers.relations import METHODS, Evidence, is_status
 from nlp.models import ALTERATIONS, Alteration, Biomarker, is_alteration
 from nlp.polarity import Cues, DocContext, polarity
@@ -65,7 +65,7 @@ def _are_alternatives(group: Group, ev: Evidence, method_alts: list[str]) -> boo
     """The group's facts are alternatives: a family, genes or alterations joined by "or", or several methods."""
     return (
         any(m.family for m in group.mentions)
-        or bool(group.coordination & {"or", "and/or", "/", "nor"})
+        or bool(group.coordination & ALTERNATIVE_JOINS)
         or ev.alternatives
         or bool(method_alts)
     )
@@ -109,7 +109,7 @@ def emit(doc: Doc, k: int, span: Span, group: Group, ev: Evidence, g: int, metho
     known = vocabulary().variants
     variant_kinds = {name: known[name].alteration if name in known else "mutation" for name in ev.variants}
     named = [(gene, alt, variant) for gene, alt in rows for variant in _variants(variant_kinds, alt)]
-    group_id = f"{k}:{g}" if pol == "required" and alternatives and len(named) > 1 else None
+    group_ids = _group_ids(f"{k}:{g}", group, named) if pol == "required" and alternatives else {}
     return [
         Biomarker(
             gene=gene,
@@ -117,12 +117,24 @@ def emit(doc: Doc, k: int, span: Span, group: Group, ev: Evidence, g: int, metho
             variant=variant,
             polarity=pol,
             min_copies=min_copies if alt == "amplification" else None,
-            any_of=group_id,
+            any_of=group_ids.get(gene),
             criterion=k,
             span=span_chars,
         )
         for gene, alt, variant in named
     ]
+
+
+def _group_ids(group_id: str, group: Group, named: list[tuple[str, str, str | None]]) -> dict[str, str]:
+    """The any_of group of each gene's facts: one for the whole group, or one for each conjunct of a group that
+    joins a member to alternatives by "and" ("HER2+ and ER+ or PR+"); none for a conjunct of a single fact."""
+    conjuncts = group.conjuncts()
+    ids: dict[str, str] = {}
+    for n, conjunct in enumerate(conjuncts):
+        genes = {gene for m in conjunct for gene in m.genes}
+        if sum(gene in genes for gene, _, _ in named) > 1:
+            ids.update((gene, group_id if len(conjuncts) == 1 else f"{group_id}.{n}") for gene in genes if gene not in ids)
+    return ids
 
 
 def profile_facts(k: int, span: Span, cues: Cues, ent: Span) -> list[Biomarker]:

@@ -26,6 +26,7 @@ MENTION_LABELS = {"GENE", "GENE_FAMILY", "VARIANT", "PROFILE"}
 MAX_LIST_GAP = 6  # words between one gene phrase and the next that can still be a list ("... (L858R) or ALK")
 _SAME_GENE_JOINERS = {"(", ")", "[", "]", "-", "/"}  # between two names of one gene: "HER2 (ERBB2)"
 _GROUP_JOINERS = CONJUNCTIONS | {"(", ")", "-", "[", "]", "::"}  # between genes listed together
+ALTERNATIVE_JOINS = {"or", "and/or", "/", "nor"}  # between genes offered as alternatives
 _GENE_WORDS = {"gene", "genes"}  # between genes listed together when the next gene has it too: "ALK gene and ROS1 gene"
 _SYMBOL = re.compile(r"^[A-Z][A-Z0-9-]{0,6}[A-Z0-9]$")  # a gene symbol's shape: capitals and digits ("PI3K", "TYK2")
 
@@ -48,6 +49,16 @@ class Group:
     mentions: list[Mention]
     coordination: set[str] = field(default_factory=set)
     unnamed: int = 0  # members listed with the genes that no vocabulary names ("KRAS, PI3K and BRAF"): no fact
+    conjunct_starts: list[int] = field(default_factory=list)  # mentions after "and" alone, or a signed one after
+    # another with nothing between ("ER+ and/or PR+ HER2+")
+
+    def conjuncts(self) -> list[list[Mention]]:
+        """The members each required on its own when "and" joins a member to a pair of alternatives: "HER2+ and
+        ER+ or PR+" is HER2 and (ER or PR); one conjunct, the whole group, when no "or" offers alternatives."""
+        if not self.coordination & ALTERNATIVE_JOINS:
+            return [self.mentions]
+        bounds = [0, *self.conjunct_starts, len(self.mentions)]
+        return [self.mentions[a:b] for a, b in zip(bounds, bounds[1:], strict=False) if a < b]
 
     @property
     def start(self) -> int:
@@ -199,6 +210,8 @@ def gene_groups(doc: Doc, mentions: list[Mention]) -> list[Group]:
             if words & _GENE_WORDS and _next_word(doc, mention.end) in _GENE_WORDS:
                 words -= _GENE_WORDS
             if not words or words <= _GROUP_JOINERS:
+                if words == {"and"} or (not listed and mention.status is not None):
+                    last.conjunct_starts.append(len(last.mentions))
                 last.mentions.append(mention)
                 last.coordination |= words
                 last.unnamed += unnamed
