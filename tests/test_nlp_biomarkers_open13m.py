@@ -9,8 +9,8 @@ from nlp.extract import extract_text
 
 
 def _groups(line: str, section: str = "Inclusion") -> list[list[tuple[str, str, str, str]]]:
-    """(gene, alteration, polarity, variant or "") facts of one criterion, in a list of alternatives each: facts sharing an
-    any_of group form one list, a fact of its own a list of one."""
+    """(gene, alteration, polarity, variant or "") facts of one criterion, in a list of alternatives each: facts
+    sharing an any_of group form one list, a fact of its own a list of one."""
     facts = extract_text(f"{section} Criteria:\n- {line}\n- ECOG 0-2\n").biomarkers
     grouped: dict[str, list[tuple[str, str, str, str]]] = {}
     for n, b in enumerate(facts):
@@ -41,7 +41,7 @@ def test_the_short_and_misspelt_forms_of_the_exon_19_deletion_name_the_variant(l
          ("ERBB2", "any"), {("ESR1", "expression"), ("PGR", "expression")}),
         ("ER+ or PR+ and HER2+ advanced breast cancer",
          ("ERBB2", "any"), {("ESR1", "expression"), ("PGR", "expression")}),
-        ("Histologically confirmed HER2 + and ER+ or PR + (i.e., HR+) postmenopausal women with metastatic breast cancer",
+        ("Histologically confirmed HER2 + and ER+ or PR + (i.e., HR+) postmenopausal women with metastatic cancer",
          ("ERBB2", "any"), {("ESR1", "expression"), ("PGR", "expression")}),
         ("Pathologically confirmed ER+ and/or PR+ HER2+ metastatic breast cancer",
          ("ERBB2", "any"), {("ESR1", "expression"), ("PGR", "expression")}),

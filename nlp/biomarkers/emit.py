@@ -109,7 +109,8 @@ def emit(doc: Doc, k: int, span: Span, group: Group, ev: Evidence, g: int, metho
     known = vocabulary().variants
     variant_kinds = {name: known[name].alteration if name in known else "mutation" for name in ev.variants}
     named = [(gene, alt, variant) for gene, alt in rows for variant in _variants(variant_kinds, alt)]
-    group_ids = _group_ids(f"{k}:{g}", group, named) if pol == "required" and alternatives else {}
+    offered = pol == "required" and alternatives
+    group_ids = _group_ids(f"{k}:{g}", group, [gene for gene, _, _ in named]) if offered else {}
     return [
         Biomarker(
             gene=gene,
@@ -125,15 +126,17 @@ def emit(doc: Doc, k: int, span: Span, group: Group, ev: Evidence, g: int, metho
     ]
 
 
-def _group_ids(group_id: str, group: Group, named: list[tuple[str, str, str | None]]) -> dict[str, str]:
-    """The any_of group of each gene's facts: one for the whole group, or one for each conjunct of a group that
-    joins a member to alternatives by "and" ("HER2+ and ER+ or PR+"); none for a conjunct of a single fact."""
+def _group_ids(group_id: str, group: Group, fact_genes: list[str]) -> dict[str, str]:
+    """The any_of group of each gene's facts (`fact_genes`: the gene of each fact): one for the whole group, or one
+    for each conjunct of a group that joins a member to alternatives by "and" ("HER2+ and ER+ or PR+"); none for a
+    conjunct of a single fact."""
     conjuncts = group.conjuncts()
     ids: dict[str, str] = {}
     for n, conjunct in enumerate(conjuncts):
         genes = {gene for m in conjunct for gene in m.genes}
-        if sum(gene in genes for gene, _, _ in named) > 1:
-            ids.update((gene, group_id if len(conjuncts) == 1 else f"{group_id}.{n}") for gene in genes if gene not in ids)
+        if sum(gene in genes for gene in fact_genes) > 1:
+            own_id = group_id if len(conjuncts) == 1 else f"{group_id}.{n}"
+            ids.update((gene, own_id) for gene in genes if gene not in ids)
     return ids
 
 
