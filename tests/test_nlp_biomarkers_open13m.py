@@ -61,3 +61,18 @@ def test_receptors_joined_by_or_alone_stay_one_group_of_alternatives():
 def test_genes_joined_by_and_alone_are_each_required():
     assert _groups("KRAS and NRAS wild-type colorectal cancer") == [
         [("KRAS", "mutation", "excluded", "")], [("NRAS", "mutation", "excluded", "")]]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Diagnosis of acute promyelocytic leukemia (WHO classification of APL with t(15;17)(q22;q12), (PML/RARA and "
+        "variants))",
+        "APL with t(15;17)(q22;q12), PML-RARA, or variant translocations involving RARA",
+        "Newly diagnosed APL with PML/RARA or its variant rearrangements",
+    ],
+)
+def test_the_variants_of_a_fusion_are_fusions_not_mutations(line):
+    facts = {(gene, alteration) for group in _groups(line) for gene, alteration, _, _ in group}
+    assert ("RARA", "fusion") in facts
+    assert not {alteration for _, alteration in facts} - {"fusion"}

@@ -41,6 +41,7 @@ from nlp.biomarkers.words import (
     THRESHOLD_CHANGES,
     THRESHOLD_GENES,
     THRESHOLD_UNITS,
+    VARIANT_WORDS,
 )
 from nlp.polarity import Cue, Cues, glued_bracket_word
 from nlp.vocab import Variant, vocabulary
@@ -343,7 +344,9 @@ class Scanner:
                 return None
             if pending_conj and self._names_next_gene(ent.end):  # "inv(16) and the fusion transcripts CBFB-MYH11"
                 return None
-            ev.alterations.append(ent.id_)
+            # "PML/RARA and variants": the fusion's variant forms, not a mutation
+            variant_forms = ent.text.lower() in VARIANT_WORDS and "fusion" in ev.alterations
+            ev.alterations.append("fusion" if variant_forms else ent.id_)
             ev.alternatives |= pending_conj
         else:
             if ent.label_ != "VARIANT":

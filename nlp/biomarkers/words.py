@@ -68,6 +68,7 @@ LIST_CLOSERS = _kind("list_closer")
 THRESHOLD_GENES = _kind("threshold_gene")
 THRESHOLD_UNITS = _kind("threshold_unit")
 THRESHOLD_CHANGES = _kind("threshold_change")
+VARIANT_WORDS = _kind("variant_word")  # "variants" after a fusion: its variant fusions, not a mutation
 METHOD_PREPOSITIONS = _kind("method_preposition")
 RESTRICTIVE_WORDS = _kind("restrictive_word")
 BRACKETS = frozenset({"(", ")", "[", "]"})
