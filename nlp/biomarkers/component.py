@@ -356,9 +356,12 @@ def _join_alternatives(doc: Doc, cues: Cues, k: int, runs: list[tuple[int, int, 
 
 
 def _alternative(facts: list[Biomarker], edge: Biomarker) -> list[Biomarker]:
-    """The facts of a group that stand as one alternative with `edge`: its any_of group, or its gene's facts."""
+    """The facts of a group that stand as one alternative with `edge`: its any_of group, the genes of its named
+    fusion ("t(11;14)" is CCND1 and IGH), or its gene's facts."""
     if edge.any_of is not None:
         return [f for f in facts if f.any_of == edge.any_of]
+    if edge.variant is not None:
+        return [f for f in facts if f.variant == edge.variant]
     return [f for f in facts if f.gene == edge.gene]
 
 
