@@ -78,19 +78,6 @@ def test_the_variants_of_a_fusion_are_fusions_not_mutations(line):
     assert not {alteration for _, alteration in facts} - {"fusion"}
 
 
-@pytest.mark.parametrize(
-    ("line", "section", "polarity"),
-    [
-        ("Mantle cell lymphoma with t(11;14) confirmed by FISH", "Inclusion", "required"),
-        ("Diagnosis of CLL with CD23 expression and the absence of t(11;14)", "Inclusion", "excluded"),
-        ("Presence of t(11;14) or t(4;11)", "Exclusion", "excluded"),
-    ],
-)
-def test_the_t_11_14_karyotype_is_the_ccnd1_igh_fusion(line, section, polarity):
-    facts = {(gene, alteration, pol) for group in _groups(line, section) for gene, alteration, pol, _ in group}
-    assert {("CCND1", "fusion", polarity), ("IGH", "fusion", polarity)} <= facts
-
-
 def test_a_named_fusion_offered_as_an_alternative_joins_with_both_its_genes():
     groups = _groups("Acute myeloid leukaemia with PML-RARA or t(8;21)")
     assert [sorted(gene for gene, _, _, _ in group) for group in groups] == [["PML", "RARA", "RUNX1", "RUNX1T1"]]
