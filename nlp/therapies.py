@@ -159,9 +159,12 @@ class TherapyExtractor:
                 continue
             naive = _naive_cue(cues, ent) if not given else None
             own = (naive.start, naive.end) if naive is not None else (0, 0)
-            section = "inclusion" if _opened_by_no(span, cues) else span.label_
-            negated = cues.negated(ent.start, ent.end, section, ignore=own) != (not given)
-            pol = "excluded" if _prohibited(cues, ent) else polarity(section, negated)
+            negated = cues.negated(ent.start, ent.end, span.label_, ignore=own) != (not given)
+            pol = polarity(span.label_, negated)
+            if _opened_by_no(span, cues):
+                as_inclusion = cues.negated(ent.start, ent.end, "inclusion", ignore=own) != (not given)
+                pol = "excluded" if "excluded" in (pol, polarity("inclusion", as_inclusion)) else "required"
+            pol = "excluded" if _prohibited(cues, ent) else pol
             named, end = _targeted_class(doc, ent, targets)
             reason: Uncertainty | None = None
             if given and _capped_exposure(doc, cues, ent, ents):
@@ -503,8 +506,9 @@ def _prohibited(cues: Cues, ent: Span) -> bool:
 
 def _opened_by_no(span: Span, cues: Cues) -> bool:
     """An exclusion criterion opened by "No prior X" / "No previous X" states the rule of an inclusion list under
-    the exclusion header ("No prior treatment with temozolomide"; 25 of 25 such corpus lines read mean X is
-    excluded, none that X is required): it reads as an inclusion criterion."""
+    the exclusion header ("No prior treatment with temozolomide"; 33 of 33 such lines read mean X is excluded, none
+    that X is required): a drug it names is excluded when either reading, as inclusion or as exclusion, excludes
+    it (the opening "No" may not reach the end of a long list: "... such as erlotinib, gefitinib and cetuximab")."""
     if span.label_ != "exclusion":
         return False
     first = next((t.i for t in span if not (t.is_space or t.is_punct)), span.end)

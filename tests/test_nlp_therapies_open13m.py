@@ -29,3 +29,8 @@ def test_an_exclusion_criterion_opened_by_no_prior_excludes_the_therapy(line, ex
 
 def test_a_no_prior_inside_an_exclusion_criterion_keeps_its_double_negative():
     assert ("platinum", "required") in _therapies("Patients with no prior platinum chemotherapy")
+
+
+def test_every_drug_of_a_long_list_opened_by_no_prior_is_excluded():
+    line = "No prior treatment with erbB targeting therapies such as erlotinib, gefitinib and cetuximab."
+    assert _therapies(line) == {("erlotinib", "excluded"), ("gefitinib", "excluded"), ("cetuximab", "excluded")}
