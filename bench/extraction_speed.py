@@ -14,7 +14,9 @@ starts cold, as a new process on new texts would: a new `spacy.blank("en")`, and
 vocabulary is loaded anew (outside the timing), so no round reuses the condition mappings of an earlier one.
 Each round also times, for reference, the bare tokenizer given the pipeline's larger tokenizer cache
 (`TOKENIZER_CACHE_CHUNKS`): how much of the ratio is the components and how much the cache.
-`--components` adds the CPU seconds each pipeline component spends on the same texts.
+`--components` adds the CPU seconds each pipeline component spends on the same texts, and those of
+`nlp.trial_diseases` (whom each trial is for, read from its registry fields and its split criteria), which
+`extract_studies` runs after the pipeline.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from ingest.loaders import iter_source
 from nlp import diseases
 from nlp.extract import eligibility_text, extract_studies
 from nlp.pipeline import TOKENIZER_CACHE_CHUNKS, get_nlp, make_doc_text
+from nlp.trial_diseases import trial_diseases
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -74,8 +77,10 @@ def time_pipeline(studies: list[dict], batch_size: int) -> float:
     return time.perf_counter() - started
 
 
-def component_seconds(texts: list[str]) -> dict[str, float]:
-    """CPU seconds of the tokenizer and each component over `texts`, one Doc at a time."""
+def component_seconds(studies: list[dict], texts: list[str]) -> dict[str, float]:
+    """CPU seconds of the tokenizer and each component over `texts` (the eligibility texts of `studies`), one Doc at
+    a time, then of `trial_diseases` over the studies and their criteria (split beforehand, outside the timing)."""
+    criteria = [record.criteria for record in extract_studies(studies)]
     fresh_pipeline()
     nlp = get_nlp()
     spent = {"tokenizer": 0.0} | {name: 0.0 for name in nlp.pipe_names}
@@ -87,6 +92,10 @@ def component_seconds(texts: list[str]) -> dict[str, float]:
             started = time.process_time()
             doc = component(doc)
             spent[name] += time.process_time() - started
+    started = time.process_time()
+    for study, read in zip(studies, criteria, strict=True):
+        trial_diseases(study, read)
+    spent["trial_diseases"] = time.process_time() - started
     return {name: round(seconds, 2) for name, seconds in spent.items()}
 
 
@@ -120,7 +129,7 @@ def main() -> None:
         "ratio_same_cache": round(same_cache_best / pipeline_best, 3),
     }
     if args.components:
-        figures["component_cpu_seconds"] = component_seconds(texts)
+        figures["component_cpu_seconds"] = component_seconds(studies, texts)
     print(
         f"{n} trials ({figures['characters']:,} characters), batch size {args.batch_size}, "
         f"best of {args.rounds}, load average {figures['load_average_1min']} on {figures['cpus']} CPUs"

@@ -1,4 +1,5 @@
-"""The extraction benchmarks' pieces: the held-back fifth of dev2 and the whole-corpus diff's counting."""
+"""The extraction benchmarks' pieces: the held-back fifth of dev2, the whole-corpus diff's counting and the speed
+bench's accounts."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ import srsly
 
 from bench.eval_extraction import GOLD_DIR, held_back_ids
 from bench.extraction_diff import _facts, compare
-from nlp.extract import extract_text
+from bench.extraction_speed import component_seconds
+from nlp.extract import eligibility_text, extract_text
+from nlp.pipeline import get_nlp
 
 DEV2 = list(srsly.read_jsonl(Path(GOLD_DIR) / "extraction_dev2.jsonl"))
 
@@ -32,3 +35,16 @@ def test_the_diff_counts_a_changed_age_and_an_added_biomarker_by_kind():
     assert (added["biomarkers"], removed["biomarkers"]) == (1, 0)
     assert examples["age.max_years"] == [("k", 65.0, None)]
     assert after_texts["age"] == ["Age 18 years or older"]
+
+
+def test_the_speed_bench_counts_the_disease_reading_after_the_pipeline_components():
+    study = {
+        "protocolSection": {
+            "identificationModule": {"nctId": "NCT0", "briefTitle": "Drug X in Patients With Breast Cancer"},
+            "conditionsModule": {"conditions": ["Breast Cancer"]},
+            "eligibilityModule": {"eligibilityCriteria": "Inclusion Criteria:\n* Histologically confirmed breast "
+                                                         "cancer\n\nExclusion Criteria:\n* Known HIV infection"},
+        }
+    }
+    spent = component_seconds([study], [eligibility_text(study)])
+    assert list(spent) == ["tokenizer", *get_nlp().pipe_names, "trial_diseases"]
