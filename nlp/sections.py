@@ -36,6 +36,7 @@ _BULLET_FORMS = r"""
       | \(?(?P<number>\d{1,2})[.)](?![\d.])   # 1.  1)  (1)
       | \(?[a-zA-Z][.)](?=[ \t])              # a.  a)  (b)
       | \(?(?:i{1,3}|iv|vi{0,3}|ix|x)[.)](?=[ \t])  # i.  iv)
+      | (?:I{1,3}|IV|VI{0,3}|IX|X)\.(?=[ \t])        # II.  IV.  (not "IV)": a wrapped "(stage\n IV) disease")
 """
 _BULLET = re.compile(rf"[ \t]*(?:{_BULLET_FORMS})[ \t]*", re.X)
 _LEAD_PATTERN = rf"(?P<lead>[ \t]*(?:(?P<bullet>{_BULLET_FORMS})[ \t]*)?)"  # a line's indent and bullet, if any

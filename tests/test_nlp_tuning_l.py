@@ -1,0 +1,48 @@
+"""Classes found by the tenth tuning set labelled blind, `bench/own_dev_l.jsonl` (issue 13), each on sentences
+written here in the shape of registry text."""
+
+from __future__ import annotations
+
+import pytest
+
+from nlp.sections import split_criteria
+from tests.test_nlp_age_tuning_h import window
+
+
+@pytest.mark.parametrize(
+    ("text", "items"),
+    [
+        ("Inclusion Criteria:\n1. AML\n2. Unfit, based on one of the following:\n\n   I. Age >= 75 years, or\n\n"
+         "   II. Age < 75 years with a co-morbidity\n\n   III. ECOG 2\n",
+         ["AML", "Unfit, based on one of the following:", "Age >= 75 years, or", "Age < 75 years with a co-morbidity",
+          "ECOG 2"]),
+        ("Exclusion Criteria:\n  IV. Prior stem cell transplant\n  V. Active infection\n",
+         ["Prior stem cell transplant", "Active infection"]),
+    ],
+)
+def test_an_upper_case_roman_numeral_opens_an_item(text, items):
+    assert [t for _, _, t in ((s, e, text[s:e].strip()) for s, e, _ in split_criteria(text))] == items
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Inclusion Criteria:\n- Locally advanced or metastatic (American Joint Committee on Cancer [AJCC] stage\n"
+        "  IV) disease\n",
+        "Exclusion Criteria:\n- Clinically significant cardiac disease (New York Heart Association, Class III or\n"
+        "  IV) including arrhythmia\n",
+    ],
+)
+def test_an_upper_case_roman_numeral_closing_a_wrapped_bracket_opens_no_item(text):
+    assert len(split_criteria(text)) == 1
+
+
+def test_age_bounds_of_alternatives_under_roman_numerals_are_no_limit():
+    text = (
+        "Inclusion Criteria:\n\n          1. Male or female patient >= 18 years of age with newly diagnosed AML\n\n"
+        "          2. Unable to receive intensive chemotherapy regimens at enrollment, based on one of the\n"
+        "             following:\n\n             I. Age >= 75 years, or\n\n"
+        "             II. Age < 75 years with at least 1 of the following co-morbidities:\n\n"
+        "               1. An ECOG performance status of 2\n\n          3. ECOG performance status <= 2\n"
+    )
+    assert window(text) == (18, None)
