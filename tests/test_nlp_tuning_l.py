@@ -7,6 +7,33 @@ import pytest
 
 from nlp.sections import split_criteria
 from tests.test_nlp_age_tuning_h import window
+from tests.test_nlp_biomarkers_tuning_g import _found
+
+PDGF_RECEPTOR = {("PDGFRA", "expression", "required"), ("PDGFRB", "expression", "required")}
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Documented expression of CD117 (c-kit) or platelet-derived growth factor receptor",
+        "Tumor must express the platelet derived growth factor receptor by immunohistochemistry",
+        "Immunohistochemical evidence of Platelet-Derived Growth Factor Receptor expression",
+    ],
+)
+def test_the_pdgf_receptor_written_out_is_the_pdgfr_family(line):
+    found = _found(f"Inclusion Criteria:\n- Metastatic breast cancer\n- {line}\n- ECOG 0-2\n")[0]
+    assert PDGF_RECEPTOR <= found
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Platelet-derived growth factor receptor alpha (PDGFRA) mutation",
+        "platelet-derived growth factor receptor alpha mutation",
+    ],
+)
+def test_a_pdgf_receptor_written_out_with_its_letter_is_that_gene(line):
+    assert _found(f"Inclusion Criteria:\n- GIST with a {line}\n")[0] == {("PDGFRA", "mutation", "required")}
 
 
 @pytest.mark.parametrize(
