@@ -37,6 +37,36 @@ def test_a_pdgf_receptor_written_out_with_its_letter_is_that_gene(line):
 
 
 @pytest.mark.parametrize(
+    "line",
+    [
+        "Patients must have rearrangement involving the MLL gene by FISH OR partial tandem duplication (PTD) of MLL "
+        "by PCR or NGS.",
+        "KMT2A rearrangement or KMT2A partial tandem duplication",
+        "MLL-rearranged or MLL-PTD acute myeloid leukemia",
+    ],
+)
+def test_a_partial_tandem_duplication_is_a_mutation_beside_the_rearrangement(line):
+    found = _found(f"Inclusion Criteria:\n- Relapsed AML\n- {line}\n")[0]
+    assert found == {("KMT2A", "fusion", "required"), ("KMT2A", "mutation", "required")}
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Patients must have partial tandem duplication (PTD) of MLL by PCR", ("KMT2A", "mutation", "required")),
+        ("NSCLC with copy number gain (amplification) of MET by FISH", ("MET", "amplification", "required")),
+    ],
+)
+def test_an_alteration_restated_in_brackets_before_of_its_gene_is_that_genes(line, expected):
+    assert _found(f"Inclusion Criteria:\n- {line}\n")[0] == {expected}
+
+
+def test_a_partial_tandem_duplication_alone_is_a_mutation():
+    text = "Exclusion Criteria:\n- Known MLL partial tandem duplication\n"
+    assert _found(text)[0] == {("KMT2A", "mutation", "excluded")}
+
+
+@pytest.mark.parametrize(
     ("text", "items"),
     [
         ("Inclusion Criteria:\n1. AML\n2. Unfit, based on one of the following:\n\n   I. Age >= 75 years, or\n\n"

@@ -514,6 +514,24 @@ class Scanner:
                 return None
         return None
 
+    def _restated_before(self, close: int) -> int | None:
+        """The opening bracket of the bracket that closes at `close` when it holds only one alteration of the same
+        kind as the alteration right before it ("partial tandem duplication (PTD)", "copy number gain
+        (amplification)"): the abbreviation or restatement of that alteration; None otherwise."""
+        opening = {")": "(", "]": "["}[self.doc[close].text]
+        inner = self.labels.get(close - 1)
+        if inner is None or inner.label_ != "ALTERATION" or inner.start <= self.span.start:
+            return None
+        if self.doc[inner.start - 1].text != opening:
+            return None
+        before = inner.start - 2
+        while before >= self.span.start and self.doc[before].is_space:
+            before -= 1
+        outer = self.labels.get(before)
+        if outer is None or outer.label_ != "ALTERATION" or outer.end != before + 1 or outer.id_ != inner.id_:
+            return None
+        return inner.start - 1
+
     def _gloss_rest(self, group: Group) -> int:
         """Where to read on after the group: past the rest of a bracket its last name opened and that only glosses
         it ("KRAS (Kirsten ras sarcoma viral oncogene) wild-type", where "Kirsten ras" is the gene's own name)."""
@@ -577,6 +595,9 @@ class Scanner:
                 i = header - 1
                 continue
             token = self.doc[i]
+            if token.text in (")", "]") and not status_only and (opened := self._restated_before(i)) is not None:
+                i = opened - 1  # "partial tandem duplication (PTD) of MLL": the bracket abbreviates the alteration
+                continue
             if token.text in (")", "]") and (opened := self._gloss_before(i, floor)) is not None:
                 floor = max(self.cues.clause(group.start)[0], floor - (i - opened + 1))  # the gloss takes no reach
                 i = opened - 1  # "positive (at least 1+) for mesothelin"
