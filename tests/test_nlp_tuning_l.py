@@ -67,6 +67,25 @@ def test_a_partial_tandem_duplication_alone_is_a_mutation():
 
 
 @pytest.mark.parametrize(
+    "line",
+    [
+        "Known percentage of Ki67-positive tumor cells within pre-treatment sample or possibility of local "
+        "assessment.",
+        "Known proportion of PD-L1 positive tumour cells (any value)",
+    ],
+)
+def test_a_known_share_of_marker_positive_cells_asks_for_the_value_not_the_status(line):
+    text = f"Inclusion Criteria:\n- HR-positive breast cancer, HER2-negative\n- {line}\n- ECOG 0-1\n"
+    genes = {gene for gene, _, _ in _found(text)[0]}
+    assert genes & {"MKI67", "CD274"} == set()
+
+
+def test_a_required_share_of_marker_positive_cells_still_asks_for_the_marker():
+    text = "Inclusion Criteria:\n- PD-L1 expression in at least 1% of tumor cells\n"
+    assert ("CD274", "expression", "required") in _found(text)[0]
+
+
+@pytest.mark.parametrize(
     ("text", "items"),
     [
         ("Inclusion Criteria:\n1. AML\n2. Unfit, based on one of the following:\n\n   I. Age >= 75 years, or\n\n"
