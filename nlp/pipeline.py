@@ -80,10 +80,11 @@ _INFIXES = (
     r"(?<=[A-Za-z0-9])\((?=[A-Z][A-Za-z0-9-]*(?:\)|$))",
 )
 
-# The labels whose phrases are multi-word names (performance scales, gene long names) that registry texts hard-wrap
-# ("Eastern Cooperative\n      Oncology Group"): their phrases are also matched across a line break inside one
-# criterion. The phrases of other labels (labs, CNS, drug classes ...) are read only as written on one line.
-WRAPPED_LABELS = ("SCALE", "GENE")
+# The labels whose phrases are multi-word names (performance scales, gene and gene family long names, alterations)
+# that registry texts hard-wrap ("Eastern Cooperative\n      Oncology Group", "partial\n      tandem duplication"):
+# their phrases are also matched across a line break inside one criterion. The phrases of other labels (labs, CNS,
+# drug classes ...) are read only as written on one line.
+WRAPPED_LABELS = ("SCALE", "GENE", "GENE_FAMILY", "ALTERATION")
 
 _ENT_ATTRS = [ENT_IOB, ENT_TYPE, ENT_ID]
 _INSIDE, _OUTSIDE, _BEGIN = (Token.iob_strings().index(tag) for tag in ("I", "O", "B"))

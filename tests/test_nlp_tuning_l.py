@@ -61,6 +61,20 @@ def test_an_alteration_restated_in_brackets_before_of_its_gene_is_that_genes(lin
     assert _found(f"Inclusion Criteria:\n- {line}\n")[0] == {expected}
 
 
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Patients must have rearrangement involving the MLL gene by FISH, cytogenetic analysis,\n"
+         "     polymerase chain reaction (PCR) or next-generation sequencing (NGS) OR partial\n"
+         "     tandem duplication (PTD) of MLL by PCR or NGS.", ("KMT2A", "mutation", "required")),
+        ("Documented expression of CD117 (c-kit) or platelet-derived growth\n    factor receptor",
+         ("PDGFRA", "expression", "required")),
+    ],
+)
+def test_a_multi_word_alteration_or_family_name_hard_wrapped_in_its_criterion_is_read(line, expected):
+    assert expected in _found(f"Inclusion Criteria:\n- {line}\n")[0]
+
+
 def test_a_partial_tandem_duplication_alone_is_a_mutation():
     text = "Exclusion Criteria:\n- Known MLL partial tandem duplication\n"
     assert _found(text)[0] == {("KMT2A", "mutation", "excluded")}
