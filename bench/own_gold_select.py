@@ -14,7 +14,8 @@
     .venv/bin/python bench/own_gold_select.py --set dev-h     # the 40 trials of the seventh tuning set
     .venv/bin/python bench/own_gold_select.py --set dev-i     # the 40 trials of the eighth tuning set
     .venv/bin/python bench/own_gold_select.py --set dev-j     # the 40 trials of the ninth tuning set
-    .venv/bin/python bench/own_gold_select.py --set dev-l     # the 40 trials of the tenth tuning set
+    .venv/bin/python bench/own_gold_select.py --set dev-k     # the 40 trials of the tenth tuning set
+    .venv/bin/python bench/own_gold_select.py --set dev-l     # the 40 trials of the eleventh tuning set
 
 `--set held` (the default) draws the held-out set `bench/own_gold.jsonl`, `--set dev` the tuning set
 `bench/own_dev.jsonl` (`DEV` below).
@@ -104,9 +105,18 @@ digit's marker trials: the pool (211 PDQ, 51 other legacy, 3 API v2 records and 
 marker trials, so the draw would stop at 24 trials. It is filled (`fill`): each layout is topped up to its quota from
 the trials left, in the quotas' order, then the rest comes from the layouts in that order. The draw: 3 API v2, 15 other
 legacy, 8 legacy PDQ and 14 corpus texts, 0, 0, 2 and 12 of them naming a marker.
-The tenth tuning set (`--set dev-l`, `bench/own_dev_l.jsonl`) is drawn as the ninth is, from ids ending in 8 again
-(the tuning digit of `--set dev-f`; no held-out set's ids end in 8) with `random.Random(8888)`, outside the shared gold
-sets and every own set, the ninth tuning set among them (`DEV_L_APART`): 40 cancer trials, 30 naming a marker when
+The tenth tuning set (`--set dev-k`, `bench/own_dev_k.jsonl`) is drawn as the ninth is, from ids ending in 3 again
+(the first tuning set's digit; no held-out set's ids end in 3) with `random.Random(3333)`, outside the shared gold sets
+and every own set, the held-out ones and the ninth tuning set included (`DEV_K_APART`; only their ids are read): 40
+cancer trials, 30 naming a marker when the pool allows, filled (`fill`), labelled blind before the extractor ran on
+them. The pool (199 PDQ, 69 other legacy, 11 API v2 records and 209 corpus texts) holds 6, 0, 0 and 20 marker
+trials, all of which are drawn whatever the quotas, so the quotas give the plain trials to API v2 studies and plain
+legacy records first (10 API v2, 14 other legacy, 10 PDQ, 6 corpus texts). The draw: 6 API v2, 4 other legacy, 8
+legacy PDQ and 22 corpus texts, 0, 0, 6 and 20 of them naming a marker.
+The eleventh tuning set (`--set dev-l`, `bench/own_dev_l.jsonl`) was drawn beside the tenth, as the ninth is, from
+ids ending in 8 again (the tuning digit of `--set dev-f`; no held-out set's ids end in 8; the tenth set's end in 3) with
+`random.Random(8888)`, outside the shared gold sets and every own set up to the ninth (`DEV_L_APART`): 40 cancer
+trials, 30 naming a marker when
 the pool allows, labelled blind before the extractor ran on them, filled (`fill`) when the pool lacks marker trials.
 The pool (191 PDQ, 70 other legacy, 2 API v2 records and 240 corpus texts) holds 3, 2, 0 and 20 marker trials, so
 every one of its 25 marker trials is drawn; the quotas are 10 per layout (API v2 first, then corpus texts, PDQ and
@@ -208,7 +218,12 @@ DEV_I = Draw("0", 1111, {"api-v2": 10, "corpus": 10, "legacy-pdq": 10, "legacy-o
 DEV_J_APART = (*DEV_I_APART, ROOT / "bench" / "own_dev_i.jsonl")
 DEV_J = Draw("2", 2222, {"api-v2": 10, "legacy-other": 14, "legacy-pdq": 8, "corpus": 8}, corpus=True, markers=30,
              apart_from=DEV_J_APART, fill=True)
-# The tenth tuning set, labelled blind like the ninth: ids ending in 8 again (the tuning digit of `DEV_F`; no held-out
+# The tenth tuning set, labelled blind like the ninth: ids ending in 3 again (the first tuning set's digit; no held-out
+# set's ids end in 3) with another seed, apart from every own set, the ninth tuning set among them.
+DEV_K_APART = (*DEV_J_APART, ROOT / "bench" / "own_dev_j.jsonl")
+DEV_K = Draw("3", 3333, {"api-v2": 10, "legacy-other": 14, "legacy-pdq": 10, "corpus": 6}, corpus=True, markers=30,
+             apart_from=DEV_K_APART, fill=True)
+# The eleventh tuning set, drawn beside the tenth and labelled blind like it: ids ending in 8 again (the tuning digit of `DEV_F`; no held-out
 # set's ids end in 8) with another seed, apart from every own set, the ninth tuning set among them.
 DEV_L_APART = (*DEV_J_APART, ROOT / "bench" / "own_dev_j.jsonl")
 DEV_L = Draw("8", 8888, {"api-v2": 10, "corpus": 10, "legacy-pdq": 10, "legacy-other": 10}, corpus=True, markers=30,
@@ -227,6 +242,7 @@ DRAWS = {
     "dev-h": DEV_H,
     "dev-i": DEV_I,
     "dev-j": DEV_J,
+    "dev-k": DEV_K,
     "dev-l": DEV_L,
 }
 DEV_B_SIZE = 25
