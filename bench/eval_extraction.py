@@ -27,9 +27,11 @@ ending in 4 with another seed, apart from every own set; `--set dev-h`), and "ow
 more, 30 naming a marker, ids ending in 0 with another seed, apart from every own set, labelled blind when every tuning
 set scored 0.96-1.00 while the held-out ones lagged; `--set dev-i`), and "own-dev-j" (`bench/own_dev_j.jsonl`: 40 more
 labelled blind, ids ending in 2 with another seed, apart from every own set; the pool held only 14 marker trials, so
-plain trials fill it, API v2 and plain legacy ones first; `--set dev-j`), and "own-dev-l" (`bench/own_dev_l.jsonl`: 40
-more labelled blind, ids ending in 8 with another seed, apart from every own set; all 25 of the pool's marker trials,
-plain trials fill the rest; `--set dev-l`).
+plain trials fill it, API v2 and plain legacy ones first; `--set dev-j`), "own-dev-k" (`bench/own_dev_k.jsonl`: 40
+more labelled blind, ids ending in 3 with another seed, apart from every own set; all 26 of the pool's marker trials,
+filled with plain ones; `--set dev-k`) and "own-dev-l"
+(`bench/own_dev_l.jsonl`: 40 more labelled blind, ids ending in 8 with another seed, apart from every own set up to
+own-dev-j; all 25 of the pool's marker trials, plain trials fill the rest; `--set dev-l`).
 
 `--own` also scores the project's own labelled trials (`bench/own_gold.jsonl`, labelled blind; see
 `bench/own_gold_select.py`) as "own-held", with the same definitions. Its misses were read on 2026-12-07 to find
@@ -69,6 +71,7 @@ OWN_DEV_G = ROOT / "bench" / "own_dev_g.jsonl"
 OWN_DEV_H = ROOT / "bench" / "own_dev_h.jsonl"
 OWN_DEV_I = ROOT / "bench" / "own_dev_i.jsonl"
 OWN_DEV_J = ROOT / "bench" / "own_dev_j.jsonl"
+OWN_DEV_K = ROOT / "bench" / "own_dev_k.jsonl"
 OWN_DEV_L = ROOT / "bench" / "own_dev_l.jsonl"
 OWN_HELD_B = ROOT / "bench" / "own_held_b.jsonl"
 OWN_HELD_C = ROOT / "bench" / "own_held_c.jsonl"
@@ -191,13 +194,14 @@ def evaluate(
     own_dev_h: Path | None = OWN_DEV_H,
     own_dev_i: Path | None = OWN_DEV_I,
     own_dev_j: Path | None = OWN_DEV_J,
+    own_dev_k: Path | None = OWN_DEV_K,
     own_dev_l: Path | None = OWN_DEV_L,
     own_c: Path | None = None,
 ) -> dict[str, dict[str, Accuracy | Counts]]:
     """Scores by set ("dev", "dev2-train", "own-dev" unless `own_dev` is None, "own-dev-b" unless `own_dev_b` is
-    None, "own-dev-c", "own-dev-d", "own-dev-e", "own-dev-f", "own-dev-g", "own-dev-h", "own-dev-i", "own-dev-j" and
-    "own-dev-l" likewise, "age_dev", "dev2-held" only when `held_back`, "own-held" only with an `own` gold file,
-    "own-held-b" only with an `own_b` one, "own-held-c" only with an `own_c` one), then by field."""
+    None, "own-dev-c", "own-dev-d", "own-dev-e", "own-dev-f", "own-dev-g", "own-dev-h", "own-dev-i", "own-dev-j",
+    "own-dev-k" and "own-dev-l" likewise, "age_dev", "dev2-held" only when `held_back`, "own-held" only with an `own`
+    gold file, "own-held-b" only with an `own_b` one, "own-held-c" only with an `own_c` one), then by field."""
     dev2 = list(srsly.read_jsonl(gold_dir / "extraction_dev2.jsonl"))
     held = held_back_ids(dev2)
     results = {
@@ -224,6 +228,8 @@ def evaluate(
         results["own-dev-i"] = score_rows(srsly.read_jsonl(own_dev_i))
     if own_dev_j is not None:
         results["own-dev-j"] = score_rows(srsly.read_jsonl(own_dev_j))
+    if own_dev_k is not None:
+        results["own-dev-k"] = score_rows(srsly.read_jsonl(own_dev_k))
     if own_dev_l is not None:
         results["own-dev-l"] = score_rows(srsly.read_jsonl(own_dev_l))
     if held_back:

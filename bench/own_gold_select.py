@@ -113,15 +113,14 @@ them. The pool (199 PDQ, 69 other legacy, 11 API v2 records and 209 corpus texts
 trials, all of which are drawn whatever the quotas, so the quotas give the plain trials to API v2 studies and plain
 legacy records first (10 API v2, 14 other legacy, 10 PDQ, 6 corpus texts). The draw: 6 API v2, 4 other legacy, 8
 legacy PDQ and 22 corpus texts, 0, 0, 6 and 20 of them naming a marker.
-The eleventh tuning set (`--set dev-l`, `bench/own_dev_l.jsonl`) was drawn beside the tenth, as the ninth is, from
-ids ending in 8 again (the tuning digit of `--set dev-f`; no held-out set's ids end in 8; the tenth set's end in 3) with
-`random.Random(8888)`, outside the shared gold sets and every own set up to the ninth (`DEV_L_APART`): 40 cancer
-trials, 30 naming a marker when
-the pool allows, labelled blind before the extractor ran on them, filled (`fill`) when the pool lacks marker trials.
-The pool (191 PDQ, 70 other legacy, 2 API v2 records and 240 corpus texts) holds 3, 2, 0 and 20 marker trials, so
-every one of its 25 marker trials is drawn; the quotas are 10 per layout (API v2 first, then corpus texts, PDQ and
-other legacy records), and the draw is 2 API v2, 22 corpus texts, 10 legacy PDQ and 6 other legacy, 0, 20, 3 and 2 of
-them naming a marker.
+The eleventh tuning set (`--set dev-l`, `bench/own_dev_l.jsonl`) was drawn beside the tenth, as the ninth is, from ids
+ending in 8 again (the tuning digit of `--set dev-f`; no held-out set's ids end in 8; the tenth set's end in 3) with
+`random.Random(8888)`, outside the shared gold sets and every own set up to the ninth (`DEV_L_APART`): 40 cancer trials,
+30 naming a marker when the pool allows, labelled blind before the extractor ran on them, filled (`fill`) when the pool
+lacks marker trials. The pool (191 PDQ, 70 other legacy, 2 API v2 records and 240 corpus texts) holds 3, 2, 0 and 20
+marker trials, so every one of its 25 marker trials is drawn; the quotas are 10 per layout (API v2 first, then corpus
+texts, PDQ and other legacy records), and the draw is 2 API v2, 22 corpus texts, 10 legacy PDQ and 6 other legacy, 0,
+20, 3 and 2 of them naming a marker.
 """
 
 from __future__ import annotations
@@ -223,8 +222,8 @@ DEV_J = Draw("2", 2222, {"api-v2": 10, "legacy-other": 14, "legacy-pdq": 8, "cor
 DEV_K_APART = (*DEV_J_APART, ROOT / "bench" / "own_dev_j.jsonl")
 DEV_K = Draw("3", 3333, {"api-v2": 10, "legacy-other": 14, "legacy-pdq": 10, "corpus": 6}, corpus=True, markers=30,
              apart_from=DEV_K_APART, fill=True)
-# The eleventh tuning set, drawn beside the tenth and labelled blind like it: ids ending in 8 again (the tuning digit of `DEV_F`; no held-out
-# set's ids end in 8) with another seed, apart from every own set, the ninth tuning set among them.
+# The eleventh tuning set, drawn beside the tenth and labelled blind like it: ids ending in 8 again (the tuning digit
+# of `DEV_F`; no held-out set's ids end in 8) with another seed, apart from every own set up to the ninth tuning set.
 DEV_L_APART = (*DEV_J_APART, ROOT / "bench" / "own_dev_j.jsonl")
 DEV_L = Draw("8", 8888, {"api-v2": 10, "corpus": 10, "legacy-pdq": 10, "legacy-other": 10}, corpus=True, markers=30,
              apart_from=DEV_L_APART, fill=True)
