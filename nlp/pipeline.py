@@ -68,7 +68,9 @@ FACT_COMPONENTS = ("tm_age", "tm_performance", "tm_biomarkers", "tm_therapies", 
 # Comparators glued to words or numbers ("ECOG≤2", "age>=18", "0–2") become tokens of their own, and so do the
 # bracket and hyphen or slash after an abbreviation ("(PD-L1)-positive" → "PD-L1", ")", "-", "positive"; "(EML4)/ALK"),
 # and a bracket glued to a long name before the abbreviation it opens ("protein-like 4(EML4)" → "4", "(", "EML4";
-# not "t(8;21)", "inv(16)" or "patient(s)", whose bracket opens no capitalised abbreviation).
+# not "t(8;21)", "inv(16)" or "patient(s)", whose bracket opens no capitalised abbreviation), and the brackets between a
+# translocation and the genes it joins ("t(11;14)(IgH/CCND1)" → "t(11;14", ")", "(", "IgH/CCND1"; not its bands,
+# "t(9;22)(q34;q11)").
 _PREFIXES = (r">/=", r"</=", r">=", r"<=", r"=<", r"=>", "≥", "≤", "<", ">", "=", "~")
 _INFIXES = (
     r"(?<=[A-Za-z)\]])(?=[<>=≤≥])",
@@ -78,6 +80,10 @@ _INFIXES = (
     r"(?<=[A-Za-z0-9])\)(?=[-/][A-Za-z])",
     r"(?<=\))[-/](?=[A-Za-z])",
     r"(?<=[A-Za-z0-9])\((?=[A-Z][A-Za-z0-9-]*(?:\)|$))",
+    r"(?<=;[0-9])\)(?=\((?:[A-Z]|[a-z]{2}))",
+    r"(?<=;[0-9]{2})\)(?=\((?:[A-Z]|[a-z]{2}))",
+    r"(?<=;[0-9]\))\((?=[A-Z]|[a-z]{2})",
+    r"(?<=;[0-9]{2}\))\((?=[A-Z]|[a-z]{2})",
 )
 
 # The labels whose phrases are multi-word names (performance scales, gene and gene family long names, alterations)

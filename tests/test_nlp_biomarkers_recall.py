@@ -85,7 +85,9 @@ def test_a_status_before_a_gene_is_read_across_a_method_or_a_bracketed_gloss():
         ("PGR", "expression", "excluded"),
     }
     text = inclusion("A t(11;14) by in-situ hybridization (FISH) or positive immunohistochemistry for cyclin D1")
-    assert triples(text) == {("CCND1", "expression", "required")}
+    assert triples(text) == {
+        ("IGH", "fusion", "required"), ("CCND1", "fusion", "required"), ("CCND1", "expression", "required")
+    }
 
 
 def test_the_retinoblastoma_protein_written_rb1_is_its_gene():

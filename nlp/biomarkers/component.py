@@ -204,9 +204,13 @@ def _criterion(
     either_status: set[tuple[str, str]] = set()  # markers the criterion gives either status: "PgR + or -"
     for g, (group, ev, group_methods) in enumerate(sorted(found, key=lambda item: item[0].start)):
         own = (min(group.start, ev.start), max(group.end, ev.end))
-        ev.cue_negated = cues.negated(
-            group.start, group.end, span.label_, ignore=own, back_window=BACK_REACH
-        ) or negated_in_bracket(cues, group, span.label_, own, BACK_REACH)
+        # a negative result read before the group is what a negating cue before it asks for ("mantle cell lymphoma
+        # must be excluded by a negative FISH analysis for t(11;14)"), not a second negation
+        read_before = ev.negative and ev.start < group.start
+        ev.cue_negated = not read_before and (
+            cues.negated(group.start, group.end, span.label_, ignore=own, back_window=BACK_REACH)
+            or negated_in_bracket(cues, group, span.label_, own, BACK_REACH)
+        )
         variant = group.mentions[0].variant if len(group.mentions) == 1 else None
         if (
             not ev.cue_negated
@@ -415,12 +419,16 @@ def _variant_relations(scanner: Scanner, mentions: list[Mention], consumed: set[
     """Named variants not read as a gene's evidence ("BRAF V600E mutation" alone), when they state eligibility."""
     doc, span, cues = scanner.doc, scanner.span, scanner.cues
     found: list[_Found] = []
-    for m in mentions:
-        if m.variant is None or m.start in consumed or not m.genes:
+    for before, m in zip([None, *mentions], mentions, strict=False):
+        if m.variant is None or m.start in consumed or not m.genes or _glosses(doc, before, m):
             continue
         group = Group([m])
         ev = Evidence(variants=[m.variant], alterations=[m.variant_alteration or "mutation"])
         scanner.right(group, ev)
+        if not (ev.positive or ev.negative or ev.wild_type):
+            scanner.left(group, ev, status_only=True)  # "negative FISH for BCR-ABL fusion"
+        if m.karyotype:  # a karyotype shows its fusion only: "have t(11;14), or express markers of ..."
+            ev.alterations = [alt for alt in ev.alterations if alt == m.variant_alteration]
         if m.needs_status and not (ev.positive or ev.negative):
             continue
         after = token_after(doc, span, max(ev.end, group.end))
@@ -435,6 +443,19 @@ def _variant_relations(scanner: Scanner, mentions: list[Mention], consumed: set[
         if said is None or (ev.stated and doc[said.start].lower_ == "status"):  # "T790M+ mutation status"
             found.append((group, ev, set()))
     return found
+
+
+def _glosses(doc: Doc, before: Mention | None, m: Mention) -> bool:
+    """`m` names, in a bracket right after it, the fusion the karyotype `before` shows: "t(11;14)(IgH/CCND1)" is one
+    finding, read with the karyotype."""
+    return (
+        before is not None
+        and before.karyotype
+        and before.variant == m.variant
+        and m.start == before.end + 2
+        and doc[before.end].text == ")"
+        and doc[m.start - 1].text in ("(", "[")
+    )
 
 
 @Language.factory("tm_biomarkers", default_config={})

@@ -38,8 +38,10 @@ _REFINABLE = ("any", "expression", "amplification")  # alterations a sub-bullet'
 
 
 def _method_alterations(ev: Evidence, alterations: list[str], methods: set[str]) -> list[str]:
-    """What the criterion's methods measure, when the evidence is a positive result they can refine."""
-    if ev.negative or ev.wild_type or not (ev.positive or alterations):
+    """What the criterion's methods measure, when the evidence is a result they can refine: a positive one, or a
+    negative status the tests define ("HER2 negative: IHC 0, 1+, or 2+ with negative FISH" rules out the protein
+    and the amplification both)."""
+    if ev.wild_type or not (ev.positive or ev.negative or alterations):
         return []
     if not set(alterations) <= {"amplification", "expression", "fusion"}:
         return []
@@ -48,17 +50,24 @@ def _method_alterations(ev: Evidence, alterations: list[str], methods: set[str])
     return [alt for kind, alt in METHODS if kind in methods and (counted or alt != "amplification")]
 
 
-def _gene_alterations(gene: str, alterations: list[str], method_alts: list[str], wild_type: bool) -> list[str]:
-    """The alterations one gene of the group is stated to have."""
+def _gene_alterations(gene: str, alterations: list[str], method_alts: list[str], ev: Evidence) -> list[str]:
+    """The alterations one gene of the group is stated to have; a negative status keeps its own kind beside what
+    its tests measure."""
     # a positive FISH of a stated fusion or of a fusion driver (ALK, ROS1, NTRK) means the fusion, of another
     # gene the amplification; IHC measures the protein (expression) whatever the gene
     in_situ = "fusion" if "fusion" in alterations else vocabulary().ish_alteration.get(gene, "amplification")
-    gene_methods = list(dict.fromkeys(in_situ if alt == "ish" else alt for alt in method_alts))
+    status = vocabulary().status_alteration.get(gene, "any")
+    # a receptor read by its protein (ER, PR) is no in-situ test's nor copy count's: "ER < 1%, PR < 1%, HER2 FISH
+    # negative"
+    tested = [alt for alt in method_alts if alt not in ("ish", "amplification") or status != "expression"]
+    gene_methods = list(dict.fromkeys(in_situ if alt == "ish" else alt for alt in tested))
     if alterations:
         return alterations + [a for a in gene_methods if a not in alterations]
-    if wild_type:
+    if ev.wild_type:
         return ["mutation"]
-    return gene_methods or [vocabulary().status_alteration.get(gene, "any")]
+    if ev.negative:
+        return list(dict.fromkeys([status, *gene_methods]))
+    return gene_methods or [status]
 
 
 def _are_alternatives(group: Group, ev: Evidence, method_alts: list[str]) -> bool:
@@ -100,7 +109,7 @@ def emit(doc: Doc, k: int, span: Span, group: Group, ev: Evidence, g: int, metho
     rows = [
         (gene, _alteration(alt, gene))
         for gene in dict.fromkeys(gene for m in group.mentions for gene in m.genes)
-        for alt in _gene_alterations(gene, alterations, method_alts, ev.wild_type)
+        for alt in _gene_alterations(gene, alterations, method_alts, ev)
     ]
     alternatives = _are_alternatives(group, ev, method_alts)
     min_copies = copies(doc_text(doc), span) if any(alt == "amplification" for _, alt in rows) else None

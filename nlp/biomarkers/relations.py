@@ -128,8 +128,8 @@ def is_status(doc: Doc, cue: Cue) -> bool:
 
 
 def active_methods(doc: Doc, cues: Cues, labels: dict[int, Span]) -> set[str]:
-    """Methods the criterion reads a result from ("3+ by IHC", "FISH positive", "ISH+", "FISH ... gene amplification"),
-    not ones it merely lists ("molecular assays such as IHC or NGS")."""
+    """Methods the criterion reads a result from ("3+ by IHC", "FISH positive", "FISH negative", "ISH+", "FISH ... gene
+    amplification"), not ones it merely lists ("molecular assays such as IHC or NGS")."""
     active = set()
     insufficient = {cues.clause(c.start) for c in cues.items if c.kind == "insufficient"}
     for cue in cues.items:
@@ -143,6 +143,7 @@ def active_methods(doc: Doc, cues: Cues, labels: dict[int, Span]) -> set[str]:
             ent = labels.get(i)
             if (
                 cues.at(i, "positive")
+                or cues.at(i, "negative")
                 or _SCORE.match(doc[i].text)
                 or (ent is not None and ent.label_ == "ALTERATION" and ent.id_ in ("amplification", "expression"))
             ):
@@ -157,11 +158,12 @@ def active_methods(doc: Doc, cues: Cues, labels: dict[int, Span]) -> set[str]:
 
 
 def _assessed_by(doc: Doc, cues: Cues, cue: Cue) -> bool:
-    """A positive result that a "by" or "using" phrase says the method gave, a few words before it ("positive as
-    assessed by the CFDA approved immunohistochemistry (IHC) test", "ALK positivity must have been determined by a
-    validated fluorescence in situ hybridization"); no punctuation or conjunction between them."""
+    """A positive or negative result that a "by" or "using" phrase says the method gave, a few words before it
+    ("positive as assessed by the CFDA approved immunohistochemistry (IHC) test", "ALK positivity must have been
+    determined by a validated fluorescence in situ hybridization", "HER2/neu-negative tumor by IHC"); no punctuation
+    or conjunction between them."""
     for end in range(cue.start, max(cues.span.start, cue.start - ASSESSED_REACH), -1):
-        if cues.ending_at(end, "positive") is not None:
+        if cues.ending_at(end, "positive") is not None or cues.ending_at(end, "negative") is not None:
             between = {t.lower_ for t in doc[end : cue.start]}
             return bool(between & METHOD_PREPOSITIONS) and not between & (_ASSESSED_BREAKS | CONJUNCTIONS)
     return False
@@ -316,6 +318,9 @@ class Scanner:
             ev.end = threshold
             return threshold, False
         if token.text in ("(", "[") and (close := self._aside(i, limit)) is not None:
+            return close, pending_conj
+        if token.text in ("(", "[") and (close := self._named_fusion(i, group)) is not None:
+            ev.end = close
             return close, pending_conj
         if pending_conj and self._status_of_next_gene(i):
             return None
@@ -543,6 +548,19 @@ class Scanner:
             if j in self.labels or self.cues.at(j, *STATUS_KINDS, *_METHOD_KINDS):
                 break
         return group.end
+
+    def _named_fusion(self, i: int, group: Group) -> int | None:
+        """The token after the bracket opened at `i` right after a karyotype when the bracket names only the fusion
+        the karyotype shows ("t(11;14)(IgH/CCND1)", "t(9;22)(BCR/ABL)"): a gloss, which takes the karyotype's
+        status; None otherwise."""
+        shown = {m.variant for m in group.mentions if m.karyotype}
+        if not shown or self.doc[i - 1].text != ")" or i - 1 != group.end:
+            return None
+        close = {"(": ")", "[": "]"}[self.doc[i].text]
+        ent = self.labels.get(i + 1)
+        if ent is None or ent.label_ != "VARIANT" or ent.id_ not in shown:
+            return None
+        return ent.end + 1 if ent.end < self.span.end and self.doc[ent.end].text == close else None
 
     def _aside(self, i: int, limit: int) -> int | None:
         """The token after the parenthesis opened at `i` when it only glosses ("CD20 (cluster of

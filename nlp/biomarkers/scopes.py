@@ -602,11 +602,24 @@ def _subtree(context: DocContext, j: int) -> list[int]:
 
 
 def _levels(context: DocContext, k: int) -> list[int]:
-    """Criterion `k` and the criteria it is nested under, innermost first."""
+    """Criterion `k` and the criteria it is nested under, innermost first; an item of a flat list whose header the
+    reflow wrote more indented than its items is nested under that header (`_dedented_header`), the nearer of the
+    two above it."""
     chain = [k]
-    while (parent := _nested(context, chain[-1])[0]) >= 0:
+    while (parent := max(_nested(context, chain[-1])[0], _dedented_header(context, chain[-1]))) >= 0:
         chain.append(parent)
     return chain
+
+
+def _dedented_header(context: DocContext, k: int) -> int:
+    """The header of the flat list criterion `k` is an item of, when it is more indented than its items ("    * At
+    least 1 of the following:" under "  * Mantle cell lymphoma", then "* Overexpression of cyclin D1"); else -1."""
+    items = _flat_items(context, k)
+    header = items[0] - 1 if items else -1
+    offsets, text = context.offsets, context.text
+    if header < 0 or _column(text, offsets[header].start_char) <= _column(text, offsets[k].start_char):
+        return -1
+    return header
 
 
 def alternative_items(context: DocContext, facts: list[Biomarker]) -> tuple[list[Biomarker], list[Biomarker]]:

@@ -94,8 +94,10 @@ def _entry(fact: Biomarker, negative: bool) -> dict[str, Any]:
 
 
 def _covers(negative: tuple, positive: tuple) -> bool:
-    """Does a negative result (gene, alteration, variant, True) rule out a positive one (as `parse_patient` reads)?"""
-    return negative[1] in (None, positive[1]) and negative[2] in (None, positive[2])
+    """Does a negative result (gene, alteration, variant, True) rule out a positive one (as `parse_patient` reads)?
+    A positive of no stated kind ("ALK-positive") is ruled out by a negative of any kind ("ALK negative by FISH",
+    the fusion)."""
+    return (negative[1] in (None, positive[1]) and negative[2] in (None, positive[2])) or positive[1] is None
 
 
 def _biomarkers(note: str, doc: Doc, criteria: list[CriterionOffsets], sentences: Sentences,
