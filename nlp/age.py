@@ -275,6 +275,11 @@ class _Bound:
 _MEASURE_AFTER = re.compile(r"\s*(?:%|/|×|\.\d|,\d{3}(?!\d)|[a-zµμ]{1,4}(?:/|\d|(?![a-z:])))")
 _SUBGROUP_END = re.compile(r"(?<![a-z])(?:for|in|among|if|of|to)\s+(?:(?:the|all|any)\s+)?$")
 _EXCLUSION_REACH = 60
+# a lab value and its unit of concentration or rate, then the bracket an age opens: "0.6 mg/dL (1-23 months of age)"
+# gives a row of a table by age (not a score's share: "Lansky ≥ 40% (age < 16 years)")
+_VALUE_THEN_BRACKET = re.compile(
+    r"\d\s*[a-zµμ]{1,4}/[a-z0-9.²]{1,6}\s*(?:\((?:fe)?males?\)\s*)?[(\[]\s*(?:age[ds]?\s*)?$"
+)
 _DIGIT = re.compile(r"\d")
 _RANGE_START = re.compile(r"[\d>≥]")  # where a match of the range form (the first of _Grammar.forms) begins
 _HEADER_LENGTH = 12
@@ -303,6 +308,11 @@ _NOT_ASSENTS = re.compile(r"\d|[.;]|(?<![a-z])(?:time|date|day|visit|at|on|when|
 _REQUIREMENT = re.compile(  # what the people an age names must do: "must have", "should also undergo"
     r"(?<![a-z])(?<!who )(?<!that )(?:must|should|are\s+required\s+to)\s+(?:(?:also|not|additionally)\s+)*"
     r"(?!be\s+(?:at\s+least|aged?|older|younger|between|over|under|above|below|from|\d|[<>≥≤]))"
+)
+# the people an age names, made ineligible by what a relative clause says of them: "Participants <65 years of age who
+# refuse auto-SCT are not eligible" (a subgroup, not a limit)
+_MADE_INELIGIBLE = re.compile(
+    r"[^.;]{0,20}?(?<![a-z])(?:who|that)\s[^.;]*?(?<![a-z])(?:are|is|will\s+be)\s+(?:not\s+eligible|ineligible|excluded)"
 )
 # whom it is for, or the row of a table: "(age < 18): creatinine clearance ≥ 90", "older than 15: 1.5"
 _LABELS_A_REQUIREMENT = re.compile(r"\s*\)?\s*:\s*[a-z(\d]")
@@ -372,6 +382,8 @@ def _is_age(
         return False
     if _names_a_requirement_of_its_people(text, m.end(), before, grammar) or _LABELS_A_REQUIREMENT.match(text, m.end()):
         return False
+    if _VALUE_THEN_BRACKET.search(before):
+        return False  # "no greater than 0.6 mg/dL (1-23 months of age)": the age of a row, not a limit
     if _ONLY_FOR.match(text, max(text.rfind(". ", 0, start) + 1, text.rfind(";", 0, start) + 1)):
         return False
     if after_age or groups["old"] or groups.get("old_after") or groups.get("agein") or unit in grammar.old_units:
@@ -429,10 +441,13 @@ def _names_a_requirement_of_its_people(text: str, end: int, before: str, grammar
     must have a performance status of 0-2", "Children under 15 months of age, who ..., must also have ...",
     "Females > 13 years of age must have a negative pregnancy test"). "Patients must be 18 or older and must
     sign ...", "Patients who are 18 to 75 must have ..." and "Patients 18 to 75 who must have failed ..." keep
-    their ages."""
+    their ages. So does an age whose people a relative clause makes ineligible ("Participants <65 years of age who
+    refuse auto-SCT are not eligible")."""
     person = grammar.person_end.search(before)
     if person is None or _VERB.search(person.group()):
         return False
+    if _MADE_INELIGIBLE.match(text, end):
+        return True
     sentence_end = _SENTENCE_END.search(text, end)
     return _REQUIREMENT.search(text, end, sentence_end.start() if sentence_end else len(text)) is not None
 
