@@ -278,7 +278,7 @@ _EXCLUSION_REACH = 60
 # a lab value and its unit of concentration or rate, then the bracket an age opens: "0.6 mg/dL (1-23 months of age)"
 # gives a row of a table by age (not a score's share: "Lansky ≥ 40% (age < 16 years)")
 _VALUE_THEN_BRACKET = re.compile(
-    r"\d\s*[a-zµμ]{1,4}/[a-z0-9.²]{1,6}\s*(?:\((?:fe)?males?\)\s*)?[(\[]\s*(?:age[ds]?\s*)?$"
+    r"\d\s*[a-zµμ]{1,4}/[a-z0-9.²]{1,6}\s*(?:\((?:fe)?males?\)\s*)?[(\[]\s*(?:age[ds]?\s*)?(?:\d+\s*(?:to|-)\s*)?$"
 )
 _DIGIT = re.compile(r"\d")
 _RANGE_START = re.compile(r"[\d>≥]")  # where a match of the range form (the first of _Grammar.forms) begins

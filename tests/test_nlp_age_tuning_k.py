@@ -55,5 +55,7 @@ def test_an_age_in_brackets_after_a_lab_value_for_one_sex_labels_a_row_too():
     text = (
         "Inclusion Criteria:\n- Creatinine based on age as follows:\n  - 0.8 mg/dL (2 to 5 years of age)\n"
         "  - 1.5 mg/dL (males) or 1.4 mg/dL (females) (13 to 15 years of age)\n"
+        "  - 1.5 mg/dL (male) or 1.4 mg/dL (female) (13 to < 16 years of age)\n"
+        "  - 1.7 mg/dL (male) or 1.4 mg/dL (female) (>= 16 years of age)\n"
     )
     assert window(text) == (None, None)
