@@ -16,6 +16,7 @@
     .venv/bin/python bench/own_gold_select.py --set dev-j     # the 40 trials of the ninth tuning set
     .venv/bin/python bench/own_gold_select.py --set dev-k     # the 40 trials of the tenth tuning set
     .venv/bin/python bench/own_gold_select.py --set dev-l     # the 40 trials of the eleventh tuning set
+    .venv/bin/python bench/own_gold_select.py --set dev-m     # the 40 trials of the twelfth tuning set
 
 `--set held` (the default) draws the held-out set `bench/own_gold.jsonl`, `--set dev` the tuning set
 `bench/own_dev.jsonl` (`DEV` below).
@@ -121,6 +122,14 @@ lacks marker trials. The pool (191 PDQ, 70 other legacy, 2 API v2 records and 24
 marker trials, so every one of its 25 marker trials is drawn; the quotas are 10 per layout (API v2 first, then corpus
 texts, PDQ and other legacy records), and the draw is 2 API v2, 22 corpus texts, 10 legacy PDQ and 6 other legacy, 0,
 20, 3 and 2 of them naming a marker.
+The twelfth tuning set (`--set dev-m`, `bench/own_dev_m.jsonl`) is drawn as the ninth is, from ids ending in 5 again
+(the third tuning set's digit; no held-out set's ids end in 5) with `random.Random(5555)`, outside the shared gold sets
+and every own set, the held-out ones and the ninth tuning set included (`DEV_M_APART`; only their ids are read): 40
+cancer trials, 30 naming a marker when the pool allows, filled (`fill`), labelled blind before the extractor ran on
+them. The pool (210 PDQ, 65 other legacy, no API v2 record and 200 corpus texts) holds 6, 3, 0 and 39 marker trials, so
+the quotas lean to the corpus texts (12 legacy PDQ, 10 other legacy, 18 corpus texts) and the marker trials the legacy
+layouts lack come from the corpus texts. The draw: 10 legacy PDQ, 5 other legacy and 25 corpus texts, 6, 3 and 21 of
+them naming a marker.
 """
 
 from __future__ import annotations
@@ -227,6 +236,11 @@ DEV_K = Draw("3", 3333, {"api-v2": 10, "legacy-other": 14, "legacy-pdq": 10, "co
 DEV_L_APART = (*DEV_J_APART, ROOT / "bench" / "own_dev_j.jsonl")
 DEV_L = Draw("8", 8888, {"api-v2": 10, "corpus": 10, "legacy-pdq": 10, "legacy-other": 10}, corpus=True, markers=30,
              apart_from=DEV_L_APART, fill=True)
+# The twelfth tuning set, labelled blind: ids ending in 5 (the third tuning set's digit; no held-out set's ids end
+# in 5), apart from every own set up to the ninth tuning set (drawn beside the tenth and eleventh).
+DEV_M_APART = (*DEV_J_APART, ROOT / "bench" / "own_dev_j.jsonl")
+DEV_M = Draw("5", 5555, {"legacy-pdq": 12, "legacy-other": 10, "corpus": 18}, corpus=True, markers=30,
+             apart_from=DEV_M_APART, fill=True)
 DRAWS = {
     "held": HELD,
     "dev": DEV,
@@ -243,6 +257,7 @@ DRAWS = {
     "dev-j": DEV_J,
     "dev-k": DEV_K,
     "dev-l": DEV_L,
+    "dev-m": DEV_M,
 }
 DEV_B_SIZE = 25
 
