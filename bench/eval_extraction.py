@@ -31,7 +31,9 @@ plain trials fill it, API v2 and plain legacy ones first; `--set dev-j`), "own-d
 more labelled blind, ids ending in 3 with another seed, apart from every own set; all 26 of the pool's marker trials,
 filled with plain ones; `--set dev-k`) and "own-dev-l"
 (`bench/own_dev_l.jsonl`: 40 more labelled blind, ids ending in 8 with another seed, apart from every own set up to
-own-dev-j; all 25 of the pool's marker trials, plain trials fill the rest; `--set dev-l`).
+own-dev-j; all 25 of the pool's marker trials, plain trials fill the rest; `--set dev-l`). So is "own-dev-m"
+(`bench/own_dev_m.jsonl`: 40 more labelled blind, 30 naming a marker, ids ending in 5 with another seed, apart from
+every own set up to own-dev-j; `--set dev-m`).
 
 `--own` also scores the project's own labelled trials (`bench/own_gold.jsonl`, labelled blind; see
 `bench/own_gold_select.py`) as "own-held", with the same definitions. Its misses were read on 2026-12-07 to find
@@ -48,7 +50,7 @@ from __future__ import annotations
 import argparse
 import random
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -73,6 +75,13 @@ OWN_DEV_I = ROOT / "bench" / "own_dev_i.jsonl"
 OWN_DEV_J = ROOT / "bench" / "own_dev_j.jsonl"
 OWN_DEV_K = ROOT / "bench" / "own_dev_k.jsonl"
 OWN_DEV_L = ROOT / "bench" / "own_dev_l.jsonl"
+OWN_DEV_M = ROOT / "bench" / "own_dev_m.jsonl"
+# The project's own tuning sets, scored by default: the set's name in the report -> its labelled file.
+OWN_TUNING: dict[str, Path] = {
+    "own-dev": OWN_DEV, "own-dev-b": OWN_DEV_B, "own-dev-c": OWN_DEV_C, "own-dev-d": OWN_DEV_D, "own-dev-e": OWN_DEV_E,
+    "own-dev-f": OWN_DEV_F, "own-dev-g": OWN_DEV_G, "own-dev-h": OWN_DEV_H, "own-dev-i": OWN_DEV_I,
+    "own-dev-j": OWN_DEV_J, "own-dev-k": OWN_DEV_K, "own-dev-l": OWN_DEV_L, "own-dev-m": OWN_DEV_M,
+}
 OWN_HELD_B = ROOT / "bench" / "own_held_b.jsonl"
 OWN_HELD_C = ROOT / "bench" / "own_held_c.jsonl"
 HELD_BACK_SEED = 13
@@ -183,55 +192,20 @@ def evaluate(
     gold_dir: Path,
     held_back: bool = False,
     own: Path | None = None,
-    own_dev: Path | None = OWN_DEV,
-    own_dev_b: Path | None = OWN_DEV_B,
     own_b: Path | None = None,
-    own_dev_c: Path | None = OWN_DEV_C,
-    own_dev_d: Path | None = OWN_DEV_D,
-    own_dev_e: Path | None = OWN_DEV_E,
-    own_dev_f: Path | None = OWN_DEV_F,
-    own_dev_g: Path | None = OWN_DEV_G,
-    own_dev_h: Path | None = OWN_DEV_H,
-    own_dev_i: Path | None = OWN_DEV_I,
-    own_dev_j: Path | None = OWN_DEV_J,
-    own_dev_k: Path | None = OWN_DEV_K,
-    own_dev_l: Path | None = OWN_DEV_L,
     own_c: Path | None = None,
+    tuning: Mapping[str, Path] = OWN_TUNING,
 ) -> dict[str, dict[str, Accuracy | Counts]]:
-    """Scores by set ("dev", "dev2-train", "own-dev" unless `own_dev` is None, "own-dev-b" unless `own_dev_b` is
-    None, "own-dev-c", "own-dev-d", "own-dev-e", "own-dev-f", "own-dev-g", "own-dev-h", "own-dev-i", "own-dev-j",
-    "own-dev-k" and "own-dev-l" likewise, "age_dev", "dev2-held" only when `held_back`, "own-held" only with an `own`
-    gold file, "own-held-b" only with an `own_b` one, "own-held-c" only with an `own_c` one), then by field."""
+    """Scores by set ("dev", "dev2-train", each of `tuning` under its name (the own tuning sets by default), "age_dev",
+    "dev2-held" only when `held_back`, "own-held" only with an `own` gold file, "own-held-b" only with an `own_b` one,
+    "own-held-c" only with an `own_c` one), then by field."""
     dev2 = list(srsly.read_jsonl(gold_dir / "extraction_dev2.jsonl"))
     held = held_back_ids(dev2)
     results = {
         "dev": score_rows(srsly.read_jsonl(gold_dir / "extraction_dev.jsonl")),
         "dev2-train": score_rows(row for row in dev2 if row["nct_id"] not in held),
     }
-    if own_dev is not None:
-        results["own-dev"] = score_rows(srsly.read_jsonl(own_dev))
-    if own_dev_b is not None:
-        results["own-dev-b"] = score_rows(srsly.read_jsonl(own_dev_b))
-    if own_dev_c is not None:
-        results["own-dev-c"] = score_rows(srsly.read_jsonl(own_dev_c))
-    if own_dev_d is not None:
-        results["own-dev-d"] = score_rows(srsly.read_jsonl(own_dev_d))
-    if own_dev_e is not None:
-        results["own-dev-e"] = score_rows(srsly.read_jsonl(own_dev_e))
-    if own_dev_f is not None:
-        results["own-dev-f"] = score_rows(srsly.read_jsonl(own_dev_f))
-    if own_dev_g is not None:
-        results["own-dev-g"] = score_rows(srsly.read_jsonl(own_dev_g))
-    if own_dev_h is not None:
-        results["own-dev-h"] = score_rows(srsly.read_jsonl(own_dev_h))
-    if own_dev_i is not None:
-        results["own-dev-i"] = score_rows(srsly.read_jsonl(own_dev_i))
-    if own_dev_j is not None:
-        results["own-dev-j"] = score_rows(srsly.read_jsonl(own_dev_j))
-    if own_dev_k is not None:
-        results["own-dev-k"] = score_rows(srsly.read_jsonl(own_dev_k))
-    if own_dev_l is not None:
-        results["own-dev-l"] = score_rows(srsly.read_jsonl(own_dev_l))
+    results.update((name, score_rows(srsly.read_jsonl(path))) for name, path in tuning.items())
     if held_back:
         results["dev2-held"] = score_rows(row for row in dev2 if row["nct_id"] in held)
     age_only = Accuracy()

@@ -1,9 +1,10 @@
 """The project's own labelled extraction sets: their files keep the gold schema, `--own` scores the held ones as
 own-held, own-held-b and own-held-c, and the tuning sets are scored as own-dev, own-dev-b, own-dev-c, own-dev-d,
-own-dev-e, own-dev-f, own-dev-g, own-dev-h, own-dev-i, own-dev-j, own-dev-k and own-dev-l by default."""
+own-dev-e, own-dev-f, own-dev-g, own-dev-h, own-dev-i, own-dev-j, own-dev-k, own-dev-l and own-dev-m by default."""
 
 from __future__ import annotations
 
+import inspect
 import re
 from pathlib import Path
 
@@ -24,9 +25,11 @@ from bench.eval_extraction import (
     OWN_DEV_J,
     OWN_DEV_K,
     OWN_DEV_L,
+    OWN_DEV_M,
     OWN_GOLD,
     OWN_HELD_B,
     OWN_HELD_C,
+    OWN_TUNING,
     Accuracy,
     Counts,
     evaluate,
@@ -44,6 +47,7 @@ from bench.own_gold_select import (
     DEV_J,
     DEV_K,
     DEV_L,
+    DEV_M,
     HELD_B,
     HELD_C,
     LAST_DIGIT,
@@ -66,6 +70,7 @@ DEV_I_ROWS = list(srsly.read_jsonl(OWN_DEV_I))
 DEV_J_ROWS = list(srsly.read_jsonl(OWN_DEV_J))
 DEV_K_ROWS = list(srsly.read_jsonl(OWN_DEV_K))
 DEV_L_ROWS = list(srsly.read_jsonl(OWN_DEV_L))
+DEV_M_ROWS = list(srsly.read_jsonl(OWN_DEV_M))
 HELD_C_ROWS = list(srsly.read_jsonl(OWN_HELD_C))
 ALTERATIONS = {"mutation", "fusion", "amplification", "deletion", "expression", "any"}
 MARKER_KEYS = {"gene", "alteration", "polarity", "min_copies"}
@@ -112,15 +117,15 @@ def test_the_second_held_out_set_holds_40_distinct_trials_outside_every_other_la
     ("rows", "draw", "digit", "markers"),
     [(HELD_C_ROWS, HELD_C, "6", 28), (DEV_G_ROWS, DEV_G, "2", 32), (DEV_H_ROWS, DEV_H, "4", 32),
      (DEV_I_ROWS, DEV_I, "0", 30), (DEV_J_ROWS, DEV_J, "2", 14), (DEV_K_ROWS, DEV_K, "3", 26),
-     (DEV_L_ROWS, DEV_L, "8", 25)],
-    ids=["own-held-c", "own-dev-g", "own-dev-h", "own-dev-i", "own-dev-j", "own-dev-k", "own-dev-l"],
+     (DEV_L_ROWS, DEV_L, "8", 25), (DEV_M_ROWS, DEV_M, "5", 30)],
+    ids=["own-held-c", "own-dev-g", "own-dev-h", "own-dev-i", "own-dev-j", "own-dev-k", "own-dev-l", "own-dev-m"],
 )
 def test_the_later_sets_of_40_hold_distinct_trials_of_their_digit_outside_every_other_labelled_set(
     rows, draw, digit, markers
 ):
     ids = [row["nct_id"] for row in rows]
     own = [ROWS, DEV_ROWS, DEV_B_ROWS, HELD_B_ROWS, DEV_C_ROWS, DEV_D_ROWS, DEV_E_ROWS, DEV_F_ROWS, HELD_C_ROWS]
-    own += [DEV_G_ROWS, DEV_H_ROWS, DEV_I_ROWS, DEV_J_ROWS, DEV_K_ROWS, DEV_L_ROWS]
+    own += [DEV_G_ROWS, DEV_H_ROWS, DEV_I_ROWS, DEV_J_ROWS, DEV_K_ROWS, DEV_L_ROWS, DEV_M_ROWS]
     others = {row["nct_id"] for labelled in own if labelled is not rows for row in labelled}
     shared = {row["nct_id"] for path in Path(GOLD_DIR).glob("*.jsonl") for row in srsly.read_jsonl(path)}
     assert len(ids) == 40 and len(set(ids)) == 40
@@ -133,8 +138,8 @@ def test_the_later_sets_of_40_hold_distinct_trials_of_their_digit_outside_every_
 @pytest.mark.parametrize(
     ("rows", "draw"),
     [(DEV_G_ROWS, DEV_G), (DEV_H_ROWS, DEV_H), (DEV_I_ROWS, DEV_I), (DEV_J_ROWS, DEV_J), (DEV_K_ROWS, DEV_K),
-     (DEV_L_ROWS, DEV_L)],
-    ids=["own-dev-g", "own-dev-h", "own-dev-i", "own-dev-j", "own-dev-k", "own-dev-l"],
+     (DEV_L_ROWS, DEV_L), (DEV_M_ROWS, DEV_M)],
+    ids=["own-dev-g", "own-dev-h", "own-dev-i", "own-dev-j", "own-dev-k", "own-dev-l", "own-dev-m"],
 )
 def test_the_latest_tuning_sets_draws_give_the_trials_and_texts_of_their_files(rows, draw):
     drawn = select(candidates(draw=draw), draw.seed, draw)
@@ -160,9 +165,9 @@ def test_the_later_tuning_sets_hold_25_distinct_trials_outside_every_other_label
 @pytest.mark.parametrize(
     "rows",
     [ROWS, DEV_ROWS, DEV_B_ROWS, HELD_B_ROWS, DEV_C_ROWS, DEV_D_ROWS, DEV_E_ROWS, DEV_F_ROWS, HELD_C_ROWS, DEV_G_ROWS,
-     DEV_H_ROWS, DEV_I_ROWS, DEV_J_ROWS, DEV_K_ROWS, DEV_L_ROWS],
+     DEV_H_ROWS, DEV_I_ROWS, DEV_J_ROWS, DEV_K_ROWS, DEV_L_ROWS, DEV_M_ROWS],
     ids=["own-held", "own-dev", "own-dev-b", "own-held-b", "own-dev-c", "own-dev-d", "own-dev-e", "own-dev-f",
-         "own-held-c", "own-dev-g", "own-dev-h", "own-dev-i", "own-dev-j", "own-dev-k", "own-dev-l"],
+         "own-held-c", "own-dev-g", "own-dev-h", "own-dev-i", "own-dev-j", "own-dev-k", "own-dev-l", "own-dev-m"],
 )
 def test_every_line_has_the_schema_of_extraction_dev2(rows):
     for row in rows:
@@ -220,9 +225,7 @@ def test_own_scores_a_given_gold_file_as_own_held_own_held_b_or_own_held_c_with_
     criteria = "Inclusion Criteria:\n- Aged 18 to 70 years\n- ECOG 0-1\n- Documented BRAF V600E mutation"
     srsly.write_jsonl(own, [_gold_row("NCT00000003", criteria, expected)])
 
-    no_tuning = {"own_dev": None, "own_dev_b": None, "own_dev_c": None, "own_dev_d": None, "own_dev_e": None,
-                 "own_dev_f": None, "own_dev_g": None, "own_dev_h": None, "own_dev_i": None,
-                 "own_dev_j": None, "own_dev_k": None, "own_dev_l": None}
+    no_tuning: dict[str, dict[str, Path]] = {"tuning": {}}
     held = {"own-held", "own-held-b", "own-held-c"}
     assert not held & set(evaluate(tmp_path, **no_tuning))
     for set_name, given in (("own-held", {"own": own}), ("own-held-b", {"own_b": own}), ("own-held-c", {"own_c": own})):
@@ -238,19 +241,16 @@ def test_own_scores_a_given_gold_file_as_own_held_own_held_b_or_own_held_c_with_
 @pytest.mark.parametrize(
     "set_name",
     ["own-dev", "own-dev-b", "own-dev-c", "own-dev-d", "own-dev-e", "own-dev-f", "own-dev-g", "own-dev-h", "own-dev-i",
-     "own-dev-j", "own-dev-k", "own-dev-l"],
+     "own-dev-j", "own-dev-k", "own-dev-l", "own-dev-m"],
 )
 def test_the_tuning_sets_are_scored_by_default(tmp_path, set_name):
+    assert inspect.signature(evaluate).parameters["tuning"].default is OWN_TUNING
+    assert OWN_TUNING[set_name].name == set_name.replace("-", "_") + ".jsonl" and OWN_TUNING[set_name].exists()
     nothing = _shared_gold(tmp_path)
     tuning = tmp_path / "own_dev.jsonl"
     expected = dict(nothing, age={"min_years": 18, "max_years": None})
     srsly.write_jsonl(tuning, [_gold_row("NCT00000013", "Inclusion Criteria:\n- Age 18 years or older", expected)])
 
-    given: dict[str, Path | None] = dict.fromkeys(
-        ("own_dev", "own_dev_b", "own_dev_c", "own_dev_d", "own_dev_e", "own_dev_f", "own_dev_g", "own_dev_h",
-         "own_dev_i", "own_dev_j", "own_dev_k", "own_dev_l")
-    )
-    assert set_name not in evaluate(tmp_path, **given)
-    given[set_name.replace("-", "_")] = tuning
-    age = evaluate(tmp_path, **given)[set_name]["age"]
+    assert set_name not in evaluate(tmp_path, tuning={})
+    age = evaluate(tmp_path, tuning={set_name: tuning})[set_name]["age"]
     assert isinstance(age, Accuracy) and (age.right, age.total) == (1, 1)
