@@ -241,7 +241,8 @@ def _grammar() -> _Grammar:
         subgroup=re.compile(
             r"(?<![a-z])(?:(?:for|if|when|among|unless|except)\s+(?:(?:the|all|any|those|a|an)\s+)?"
             r"(?:(?:[a-z]+\s+)?(?:" + words("person") + r")\s*,?\s*)?|\(\s*those\s+)"
-            r"(?:(?:who|that|whose)\s+)?(?:(?:are|is|were|be|aged?|age\s+is)\s+)*(?:\(\s*(?:(?:ages?|aged)\s+)?)?$"
+            r"(?:(?:who|that|whose)\s+)?(?:(?:are|is|were|be|aged?|age\s+is)\s+)*"
+            r"(?:\(\s*(?:(?:ages?|aged)\s+|(?:i\.\s?e|e\.\s?g)\.?\s*,?\s*)?)?$"  # "(aged ", "(i.e., "
             r"|(?:karnofsky|lansky|ecog|zubrod|performance|bmi)[^.;]*(?<![a-z])(?:in|for)\s+"
             r"(?:(?:the|all|any|those)\s+)?(?:" + words("person") + r")\s*(?:(?:aged?|of\s+age)\s+)?$"
         ),
@@ -288,6 +289,7 @@ _NUMBER_Y = re.compile(r"\d\s?y(?![a-z])")
 _COMPARISON_HINTS = ("<", ">", "≥", "≤", "=", "between", "over", "under", "older", "younger", "least", "than", "from")
 _AGE_HEADER = re.compile(r"\s*ages?\s*:?\s*")
 _SENTENCE_END = re.compile(r"[.;](?:\s|$)")
+_STOP = re.compile(r"(?<!i\.e)(?<!e\.g)\. |;")  # where the words before an age start: not at "i.e. " or "e.g. "
 _SCORED = re.compile(r"\s*(?:points?(?![a-z])|on\s+(?:the|a)\s)")  # "greater than 14 on the Hamilton scale"
 _COORDINATED = re.compile(r"[\s,;/]*(?:(?:or|and|but|nor)\b)?[\s,(]*")
 _DEFINITION_CUE = re.compile(r"defin|[:(=]|(?<![a-z])(?:by|i\.?e|as follows)(?![a-z])")
@@ -370,8 +372,8 @@ def _is_age(
         ):
             return False
     before = text[max(0, start - 50) : start]
-    cut = max(before.rfind(". "), before.rfind(";"))
-    before = before[cut + 1 :]
+    stops = [stop.start() for stop in _STOP.finditer(before)]
+    before = before[stops[-1] + 1 :] if stops else before
     if groups.get("a") is not None:
         before = _RANGE_OPENER.sub("", before)
     if grammar.other_age.search(before[-40:]) or grammar.duration_after.match(text, m.end()):
@@ -689,12 +691,17 @@ def _out_of_scope(
     """Whether criterion i's ages are not the participants' limits, by an item it sits under: an inclusion list of
     alternatives ("one of the following:", "at least three of the following:"), a list of exceptions (by its last
     clause: "Exemptions from this criterion:", "unless she meets one of the following:"), a menopause definition,
-    another person (a donor, a relative, "household contact with the following individuals:")."""
+    a short item naming a state with its definitions below ("Postmenopausal" over "Prior hysterectomy and at least
+    age 55"; "Postmenopausal women" heads the participants), another person (a donor, a relative, "household contact
+    with the following individuals:")."""
     parent = parent_of(i)
     while parent is not None:
         section, text = criteria[parent]
         lowered = text.lower().rstrip()
-        if len(lowered) <= _SHORT_ITEM and _names_another_person(lowered, grammar):
+        if len(lowered) <= _SHORT_ITEM and (
+            _names_another_person(lowered, grammar)
+            or (grammar.defined_state.search(lowered) and not _ends_with_a_person(lowered, grammar))
+        ):
             return True
         if lowered.endswith(":") and (
             _heads_others(lowered, grammar)
