@@ -98,6 +98,7 @@ class _Grammar:
     before_number_words: tuple[str, ...]
     not_a_measure: frozenset[str]  # short words after a number that are no unit of measure: "yrs", "and"
     any_age: re.Pattern  # "all ages are eligible", "no age restriction": not "at any age", "(any age before ...)"
+    statement_time: re.Pattern  # "at informed consent", "at screening": when a bare age is reached, at the end
 
 
 def _alternatives(phrases: list[str], whole_words: bool = True) -> str:
@@ -258,6 +259,7 @@ def _grammar() -> _Grammar:
         before_number=re.compile(r"(?<![a-z])(?:" + words("before_number") + r")(?=\s+\d)"),
         not_a_measure=frozenset(row["term"] for row in terms["not_a_measure"]),
         any_age=re.compile(r"(?<![a-z(])(?<!at )(?:" + words("any_age") + r")(?![a-z]|\s*-?\s*related)"),
+        statement_time=re.compile(r"\s+(?:" + words("statement_time") + r")\s*[.;]?$"),
     )
 
 
@@ -320,7 +322,7 @@ _MADE_INELIGIBLE = re.compile(
 _LABELS_A_REQUIREMENT = re.compile(r"\s*\)?\s*:\s*[a-z(\d]")
 _BARE_AGE = re.compile(
     r"(?:(?:the\s+)?(?:patients?|subjects?|participants?)\s*,?\s*(?:(?:must|should)\s+be\s+|is\s+|are\s+)?)?"
-    r"(?P<age>age[ds]?\s*:?\s*)?(?P<n>\d{1,2})\s*(?:(?:years?|yrs?)(?P<old>\s*(?:old|of\s+age))?)?\s*[.;,]?"
+    r"(?P<age>age[ds]?\s*:?\s*)?(?:=\s*)?(?P<n>\d{1,2})\s*(?:(?:years?|yrs?)(?P<old>\s*(?:old|of\s+age))?)?\s*[.;,]?"
 )
 _WHOLE_NUMBER = re.compile(r"\d{1,2}(?=\s)")
 _VERB = re.compile(r"(?<![a-z])(?:must|should|shall|will|be|are|is|were|was)(?![a-z])")
@@ -409,12 +411,15 @@ def _is_age(
 
 def _bare_minimum(lowered: str, section: str, grammar: _Grammar, previous: str = "") -> list[_Bound]:
     """The lower bound of an inclusion criterion that is one age in years with no comparator ("Age 18 years",
-    "Subjects must be 18 years of age.", "Age: 30"): a minimum, its symbol often lost in copying ("Age ≥ 18").
+    "Subjects must be 18 years of age.", "Age: 30"): a minimum, its symbol often lost in copying ("Age ≥ 18"), or
+    left as an equals sign ("Age =20 years"), with or without when it is reached ("at informed consent").
 
     So is a bare open-ended number making up the whole criterion ("18 and over"), as the legacy layout lists the
     patient characteristics without the "Age:" label, unless the criterion before ends with a label it answers
     ("Hemoglobin:")."""
-    m = _BARE_AGE.fullmatch(lowered.strip())
+    bare = lowered.strip()
+    when = grammar.statement_time.search(bare)
+    m = _BARE_AGE.fullmatch(bare[: when.start()] if when else bare)
     if m is not None and (m.group("age") or m.group("old")):
         return [_Bound(float(m.group("n")), "min", section, m.start("n"))]
     number = _bare_open_ended(lowered, grammar)

@@ -48,3 +48,21 @@ def test_an_age_spelling_out_a_subgroup_in_an_aside_is_no_limit(line):
     text = f"Inclusion Criteria:\n\n  -  Relapsed or refractory acute myeloid leukemia\n  -  {line}\n  -  ECOG 0-2\n"
     assert window(text) == (None, None)
 
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Age =20 years at informed consent",  # "≥" lost to "=" in copying, as in "HbA1c =7.5% and =10.0%"
+        "Age = 20 years",
+        "Age 20 years at the time of signing informed consent",
+        "Aged =20 years at screening",
+    ],
+)
+def test_a_bare_age_with_its_symbol_lost_to_an_equals_sign_is_the_minimum(line):
+    text = f"Inclusion criteria:\n\n  1. Diagnosis of type 2 diabetes\n  2. {line}\n  3. BMI =40.0 kg/m2 at Visit 1\n"
+    assert window(text) == (20, None)
+
+
+def test_a_bare_age_of_an_event_is_no_minimum():
+    text = "Inclusion criteria:\n\n  1. Diagnosis of type 2 diabetes\n  2. Age =20 years at diagnosis\n"
+    assert window(text) == (None, None)
