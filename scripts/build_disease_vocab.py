@@ -16,8 +16,10 @@ Sources, joined into one term per disease:
 `inferred` lists parents read from names that compose a site and a histology (see `infer_parents`): the subsets
 classify mostly by site, so without them "colorectal adenocarcinoma" would not be an adenocarcinoma.
 `nlp/vocab/disease_parents.jsonl` (hand data, each row naming its source) adds parents the subsets flatten away
-("liposarcoma" is only a "cancer" there, not a soft tissue sarcoma) and keeps the name rules from a few names that
-mislead ("carcinosarcoma" is no sarcoma); the header lists it as a source.
+("liposarcoma" is only a "cancer" there, not a soft tissue sarcoma), moves a term from an ontology parent it does not
+lie below (a row's `instead_of`: DO files hairy cell and prolymphocytic leukaemia under chronic lymphocytic leukaemia)
+and keeps the name rules from a few names that mislead ("carcinosarcoma" is no sarcoma); the header lists it as a
+source.
 Each term line carries `cancer`: "solid", "haematologic" (at or below haematologic cancer DOID:2531), or "any"
 (cancer itself), computed from the joined parents; non-cancer terms omit it. Immune system cancer DOID:0060083 is no
 haematologic root: the subsets file below it only organ cancers of the thymus and lymph nodes (thymoma, thymic
@@ -310,7 +312,8 @@ def cancer_kind(terms: dict[str, dict], term_id: str) -> str | None:
 
 
 def hand_parents(path: Path, terms: dict[str, dict]) -> tuple[dict[str, list[str]], dict[str, set[str]], dict]:
-    """(parents to add by term, terms kept from each parent by the name rules, the source) of the hand file."""
+    """(parents to add by term, terms kept from each parent by the name rules, the source) of the hand file; a
+    parent row's `instead_of` is replaced by the row's parent among its terms' ontology parents here."""
     added: dict[str, list[str]] = defaultdict(list)
     not_below: dict[str, set[str]] = defaultdict(set)
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
@@ -318,10 +321,16 @@ def hand_parents(path: Path, terms: dict[str, dict]) -> tuple[dict[str, list[str
         parent = row.get("parent") or row.get("not_below")
         if parent is None:
             continue
-        for term_id in [parent, *row["terms"]]:
+        replaced = row.get("instead_of")
+        for term_id in [parent, *row["terms"], *([replaced] if replaced else [])]:
             if term_id not in terms:
                 raise ValueError(f"{path.name} line {number}: {term_id!r} is not a vocabulary term: fix the id")
         for term_id in row["terms"]:
+            if replaced is not None and replaced not in terms[term_id]["is_a"]:
+                raise ValueError(f"{path.name} line {number}: {term_id} is not filed under {replaced}: "
+                                 "drop instead_of or fix the id")
+            if replaced is not None:
+                terms[term_id]["is_a"] = [parent if p == replaced else p for p in terms[term_id]["is_a"]]
             if "parent" in row:
                 added[term_id].append(parent)
             else:

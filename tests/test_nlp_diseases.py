@@ -314,12 +314,18 @@ def test_gliomas_named_by_their_site_lie_below_glioma(patient):
         ("legacy-xml/NCT00002465.xml", "Malignant Mesothelioma", "peritoneal mesothelioma", "met"),
         ("legacy-xml/NCT00001171.xml", "Glioma", "diffuse glioma", "met"),
         ("legacy-xml/NCT00001171.xml", "Glioma", "gliomatosis cerebri", "met"),
+        ("legacy-xml/NCT00009984.xml", "Refractory Chronic Lymphocytic Leukemia", "hairy cell leukemia", "not_met"),
+        ("legacy-xml/NCT00009984.xml", "Refractory Chronic Lymphocytic Leukemia", "T-cell prolymphocytic leukemia",
+         "not_met"),
+        ("legacy-xml/NCT00001567.xml", "Hairy Cell Leukemia", "chronic lymphocytic leukemia", "not_met"),
+        ("legacy-xml/NCT00005803.xml", "Prolymphocytic Leukemia", "B-cell prolymphocytic leukemia", "met"),
     ],
 )
 def test_a_cancer_lies_in_its_branch_and_below_the_family_it_is_named_for(record, condition, patient, verdict):
     """Sarcoma subtypes lie below sarcoma and the soft tissue ones below soft tissue sarcoma; the branch decides solid
     or haematologic (a site lymphoma is a lymphoma, thymic tumours are solid); family members the ontology subsets
-    file elsewhere meet a trial for the family."""
+    file elsewhere meet a trial for the family; hairy cell and prolymphocytic leukaemia, which DO files under chronic
+    lymphocytic leukaemia, are lymphoid leukaemias of their own (WHO haematolymphoid tumours, 5th ed.)."""
     assert condition in registry_conditions(record)
     [patient_term] = map_condition(patient)
     assert relation(patient_term, map_condition(condition)) == verdict
