@@ -66,7 +66,7 @@ from nlp.biomarkers.scopes import cohort_label, one_of_alternatives
 from nlp.cohorts import Subgroups, subgroups
 from nlp.diseases import is_cancer, map_condition
 from nlp.models import CurrentTherapy, PriorTherapy, UncertainFact, Uncertainty
-from nlp.polarity import Cues, DocContext, cue_finder, doc_context, polarity
+from nlp.polarity import Cue, Cues, DocContext, cue_finder, doc_context, polarity
 from nlp.sections import add_kind
 from nlp.vocab import is_broad_class, vocabulary
 
@@ -79,6 +79,8 @@ AFTER_REACH = 3
 USE_REACH = 4  # words between "concurrent" and its drug, or after a drug (or its list) and a washout's "within"
 _SKIP_BEFORE = ("not_prior", "exception")
 _SKIP_AFTER = ("optional", "allowance")
+ALLOWANCE_REACH = 8  # words between a drug and the allowance after it; a longer stretch only when no cue of a rule
+_NEW_PREDICATE = ("modal", "exclusion_phrase", "prior", "naive", "conditional")  # lies between (a list, a dose)
 _REPEATED = ("prior", "naive", "broad_therapy_start")  # cues said again before each drug of a list
 _OR = {"or", "and/or"}
 _ALTERNATIVE_WORDS = 4
@@ -500,7 +502,7 @@ def _naive_cue(cues: Cues, ent: Span):
 def _prohibited(cues: Cues, ent: Span) -> bool:
     """ "No prior X is allowed": a prohibition in either list."""
     clause_end = cues.clause(ent.start)[1]
-    allowed = any(c.start - ent.end <= 8 for c in cues.in_clause(("allowance",), ent.end, clause_end))
+    allowed = any(_allowance_reaches(cues, ent, c) for c in cues.in_clause(("allowance",), ent.end, clause_end))
     return allowed and cues.negated(ent.start, ent.end, "inclusion")
 
 
@@ -513,6 +515,29 @@ def _opened_by_no(span: Span, cues: Cues) -> bool:
         return False
     first = next((t.i for t in span if not (t.is_space or t.is_punct)), span.end)
     return cues.at(first, "naive") is not None and cues.at(first, "negation_forward") is not None
+
+
+def _allowance_reaches(cues: Cues, ent: Span, cue: Cue) -> bool:
+    """The allowance (or optional) cue after the drug speaks of it: at most ALLOWANCE_REACH words after it, or up
+    to PRIOR_REACH when only the rest of a list or a dose lies between, no cue of another rule ("Prior cisplatin,
+    carboplatin, docetaxel, paclitaxel, or gemcitabine allowed"; "Prior doxorubicin or daunorubicin dose of 450
+    mg/m2 or more allowed if LVEF at least 50%")."""
+    gap = cue.start - ent.end
+    if gap <= ALLOWANCE_REACH:
+        return True
+    return gap <= PRIOR_REACH and not cues.in_clause(_NEW_PREDICATE, ent.end, cue.start)
+
+
+def _in_allowance_condition(cues: Cues, ent: Span, clause_start: int) -> bool:
+    """The drug stands in the condition of an allowance before it ("Prior adjuvant fluorouracil allowed if relapse
+    occurred at least 6 months after completion of fluorouracil"): the condition limits whom the allowance admits and
+    requires nothing of anyone else."""
+    for allowance in cues.in_clause(("allowance",), clause_start, ent.start):
+        condition = [c for c in cues.in_clause(("conditional",), allowance.end, ent.start)
+                     if c.start - allowance.end <= 1]
+        if condition and not cues.blocked(allowance.end, ent.start, forward=True):
+            return True
+    return False
 
 
 def _narrowed_broad(doc: Doc, cues: Cues, ent: Span, ents: list[Span]) -> bool:
@@ -695,14 +720,14 @@ def _skipped(doc: Doc, cues: Cues, ent: Span) -> bool:
         for c in before
     ):
         return True
-    if _allowed_patients(cues, ent, clause_start, clause_end):
+    if _allowed_patients(cues, ent, clause_start, clause_end) or _in_allowance_condition(cues, ent, clause_start):
         return True
     after = cues.in_clause(_SKIP_AFTER + ("not_prior",), ent.end, clause_end)
     prohibited = _prohibited(cues, ent)
     return any(
         (
             c.kind in _SKIP_AFTER
-            and c.start - ent.end <= 8
+            and _allowance_reaches(cues, ent, c)
             and not prohibited
             and not cues.blocked(ent.end, c.start, forward=False)
         )

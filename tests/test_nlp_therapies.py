@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from ingest.loaders import iter_source
 from nlp.extract import extract_study, extract_text
 from search.documents import build_document
 from search.patient import parse_patient
@@ -672,3 +673,37 @@ def test_a_washout_list_item_that_negates_or_doses_its_drug_forbids_nothing(item
     text = (f"Exclusion Criteria:\n- Use of the following medications within 4 weeks before screening:\n- {item}\n"
             "Inclusion Criteria:\n- Pregnancy")
     assert current_of(text) == []
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # ../shared/ctgov/legacy-xml NCT00008125, NCT00002461, NCT00003539: the rest of a list, or a dose, between the
+        # drug and the allowance
+        "Prior cisplatin, carboplatin, docetaxel, paclitaxel, or gemcitabine allowed",
+        "Prior doxorubicin or daunorubicin dose of 450 mg/m2 or more allowed if LVEF at least 50%",
+        "Prior anthracycline (doxorubicin or epirubicin) or mitoxantrone-based regimen allowed as adjuvant therapy or "
+        "for advanced disease",
+    ],
+)
+def test_every_drug_of_an_allowed_list_gives_no_rule(line):
+    assert therapies("Inclusion", line) == set()
+
+
+def test_a_long_list_that_is_not_allowed_stays_excluded():
+    assert therapies("Inclusion", "No prior cisplatin, carboplatin, docetaxel, paclitaxel, or gemcitabine allowed") == {
+        ("cisplatin", "excluded"), ("carboplatin", "excluded"), ("docetaxel", "excluded"), ("paclitaxel", "excluded"),
+        ("gemcitabine", "excluded"),
+    }
+
+
+def test_a_drug_named_again_in_the_condition_of_an_allowance_gives_no_rule():
+    assert therapies("Inclusion", "Prior adjuvant fluorouracil allowed if relapse occurred at least 6 months after "
+                                  "completion of fluorouracil") == set()
+
+
+def test_a_colorectal_trial_allowing_prior_adjuvant_fluorouracil_does_not_require_it():
+    study = next(item.study for item in iter_source(SHARED / "ctgov" / "legacy-xml" / "NCT00006103.xml"))
+    found = {(t.drug_or_class, t.polarity) for t in extract_study(study).prior_therapies}
+    assert ("irinotecan", "excluded") in found
+    assert ("fluorouracil", "required") not in found
