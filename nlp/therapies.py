@@ -79,8 +79,8 @@ AFTER_REACH = 3
 USE_REACH = 4  # words between "concurrent" and its drug, or after a drug (or its list) and a washout's "within"
 _SKIP_BEFORE = ("not_prior", "exception")
 _SKIP_AFTER = ("optional", "allowance")
-ALLOWANCE_REACH = 8  # words between a drug and the allowance after it; a longer stretch only when no cue of a rule
-_NEW_PREDICATE = ("modal", "exclusion_phrase", "prior", "naive", "conditional")  # lies between (a list, a dose)
+ALLOWANCE_REACH = 8  # words between a drug and the allowance after it; up to PRIOR_REACH when they only finish a
+# list or state a dose (`list_or_dose` cues)
 _REPEATED = ("prior", "naive", "broad_therapy_start")  # cues said again before each drug of a list
 _OR = {"or", "and/or"}
 _ALTERNATIVE_WORDS = 4
@@ -519,13 +519,20 @@ def _opened_by_no(span: Span, cues: Cues) -> bool:
 
 def _allowance_reaches(cues: Cues, ent: Span, cue: Cue) -> bool:
     """The allowance (or optional) cue after the drug speaks of it: at most ALLOWANCE_REACH words after it, or up
-    to PRIOR_REACH when only the rest of a list or a dose lies between, no cue of another rule ("Prior cisplatin,
-    carboplatin, docetaxel, paclitaxel, or gemcitabine allowed"; "Prior doxorubicin or daunorubicin dose of 450
-    mg/m2 or more allowed if LVEF at least 50%")."""
+    to PRIOR_REACH when every word between only finishes the drug's list or states its dose: drugs, numbers,
+    punctuation, list words and `list_or_dose` cues ("Prior cisplatin, carboplatin, docetaxel, paclitaxel, or
+    gemcitabine allowed"; "Prior doxorubicin or daunorubicin dose of 450 mg/m2 or more allowed if LVEF at least 50%";
+    not "Prior tamoxifen of no more than 4 weeks duration for breast cancer allowed", a capped exposure)."""
     gap = cue.start - ent.end
     if gap <= ALLOWANCE_REACH:
         return True
-    return gap <= PRIOR_REACH and not cues.in_clause(_NEW_PREDICATE, ent.end, cue.start)
+    if gap > PRIOR_REACH:
+        return False
+    doc = ent.doc
+    covered = {i for c in cues.in_clause(("list_or_dose",), ent.end, cue.start) for i in range(c.start, c.end)}
+    covered |= {i for e in doc.ents if e.label_ in DRUG_LABELS for i in range(e.start, e.end)}
+    return all(i in covered or doc[i].is_punct or doc[i].like_num or doc[i].lower_ in _LISTING
+               for i in range(ent.end, cue.start))
 
 
 def _in_allowance_condition(cues: Cues, ent: Span, clause_start: int) -> bool:

@@ -678,16 +678,23 @@ def test_a_washout_list_item_that_negates_or_doses_its_drug_forbids_nothing(item
 @pytest.mark.parametrize(
     "line",
     [
-        # ../shared/ctgov/legacy-xml NCT00008125, NCT00002461, NCT00003539: the rest of a list, or a dose, between the
-        # drug and the allowance
+        # ../shared/ctgov/legacy-xml NCT00008125, NCT00002461: the rest of a list, or a dose, between the drug and the
+        # allowance
         "Prior cisplatin, carboplatin, docetaxel, paclitaxel, or gemcitabine allowed",
         "Prior doxorubicin or daunorubicin dose of 450 mg/m2 or more allowed if LVEF at least 50%",
-        "Prior anthracycline (doxorubicin or epirubicin) or mitoxantrone-based regimen allowed as adjuvant therapy or "
-        "for advanced disease",
     ],
 )
 def test_every_drug_of_an_allowed_list_gives_no_rule(line):
     assert therapies("Inclusion", line) == set()
+
+
+def test_an_allowance_far_after_a_capped_exposure_leaves_the_cap_uncertain():
+    # ../shared/ctgov/legacy-xml NCT00004125: more than a list or a dose lies between the drug and "allowed"
+    text = ("Inclusion Criteria:\n- Breast cancer\n- Prior tamoxifen of no more than 4 weeks duration for breast "
+            "cancer allowed\nExclusion Criteria:\n- Pregnancy")
+    found = extract_text(text)
+    assert not found.prior_therapies
+    assert [(u.reason, u.therapy.drug_or_class) for u in found.uncertain if u.therapy] == [("conditional", "tamoxifen")]
 
 
 def test_a_long_list_that_is_not_allowed_stays_excluded():
