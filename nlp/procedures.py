@@ -83,12 +83,15 @@ class _Cues:
     note_planned: re.Pattern  # searched up to the name, in a note
     note_not_yet: re.Pattern  # searched up to the name, in a note
     treated_for: re.Pattern  # "prior treatment for", searched in a criterion
+    treated_for_gate: re.Pattern  # the last two words of a treated_for phrase, searched in a lower-cased text first
     disease_lead: re.Pattern  # what may stand between "treatment for" and the disease: a determiner at most
 
 
 @lru_cache(maxsize=1)
 def _cues() -> _Cues:
-    alternatives = {row["kind"]: phrase_regex(row["words"]) for row in read_vocab("procedure_context.jsonl")}
+    rows = read_vocab("procedure_context.jsonl")
+    alternatives = {row["kind"]: phrase_regex(row["words"]) for row in rows}
+    treated_for = next(row["words"] for row in rows if row["kind"] == "treated_for")
     words = {kind: rf"(?<!\w)(?:{alt})(?!\w)" for kind, alt in alternatives.items()}
     plain = {kind: re.compile(words[kind], re.I) for kind in (
         "not_past", "permitted", "childbearing", "current", "past", "past_cue", "negation", "condition", "must")}
@@ -103,6 +106,7 @@ def _cues() -> _Cues:
         note_not_yet=re.compile(rf"{words['note_not_yet']}\W+(?:(?!(?:after|following|post|since)\b)\w+\W+){{0,3}}$",
                                 re.I),
         treated_for=re.compile(rf"{words['past']}\s+{words['treated_for']}", re.I),
+        treated_for_gate=re.compile(phrase_regex(sorted({" ".join(w.lower().split()[-2:]) for w in treated_for}))),
         disease_lead=re.compile(rf"\s*(?:{words['determiner']}\s+)?", re.I),
         **plain,
     )
@@ -279,7 +283,7 @@ class ProcedureExtractor:
         facts: list[Procedure] = []
         uncertain: list[UncertainFact] = []
         if _name_spans(_vocabulary(), text, 0, len(text), first=True) or _vocabulary().capitals.search(text) \
-                or _cues().treated_for.search(text):
+                or _cues().treated_for_gate.search(text.lower()) and _cues().treated_for.search(text):
             groups = subgroups(context)
             headed: list[Procedure] = []  # rules of criteria a subgroup header governs: kept when all state them
             for k, criterion in enumerate(context.offsets):
