@@ -20,7 +20,15 @@ including ..., or neutropenia (WBC less than 4000)"; "Hematopoietic: No coagulop
 50%"), colon, modal ("and must have") or turn to a requirement ("and with", `requirement_turn` cues) comes between;
 or it must follow the threshold at once ("... mg/dL are not eligible"). A negation inside the clause ("not well
 controlled ... with HbA1c >= 7%") or inside the comparator ("no greater than") is not one. Conditional second
-thresholds ("≤ 5 × ULN if liver metastases") are left out: the first threshold of an analyte in a criterion is kept.
+thresholds are left out: the first threshold of an analyte in a criterion is kept.
+
+A threshold that holds for part of the patients only goes to `doc._.facts["uncertain"]` (kind "lab"), not to the
+rules: one of a criterion a subgroup header governs or a cohort label opens (`nlp.cohorts`: "Cohort A:", "Cohort 2:
+ANC >= ...", unless every subgroup header of its section states it), and one under a condition: a `condition_scope`,
+`conditional`, `applicability` or `threshold_condition` cue right after it ("AST ≤ 2.5 × ULN (≤ 5 × ULN for patients
+with liver metastases)": the general limit stays a rule, the second one, with or without its comparator, is uncertain),
+or a condition opening its clause or following the threshold before it ("...; in patients with known hepatic
+involvement, AST and ALT ≤ 5 × ULN are allowed"; not "eligible if ANC ≥ 1500", a condition of entry).
 """
 
 from __future__ import annotations
@@ -31,7 +39,9 @@ from bisect import bisect_left
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from nlp.models import Comparator, Lab
+from nlp.biomarkers.scopes import cohort_label
+from nlp.cohorts import Subgroups, shared_by_every, subgroups
+from nlp.models import Comparator, Lab, UncertainFact, Uncertainty
 from nlp.polarity import Cues, cue_finder, doc_context, polarity, release_context
 from nlp.sections import CriterionOffsets, add_kind
 
@@ -58,10 +68,17 @@ _UNIT = re.compile(
     r"/L|U/L|IU/L|IU/mL|ng/mL|ng/dL|ng/ml|mg%|milliseconds|msec|ms|%)"
 )
 _SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
+_CONDITION_AFTER = ("condition_scope", "conditional", "applicability", "threshold_condition")
+_CONDITION_BEFORE = ("condition_scope", "applicability")
+_OPENING_CONDITION = ("conditional", "threshold_condition")  # "If liver metastases ..., AST"; not "eligible if"
+_AFTER_GAP = {",", "(", ")"}  # tokens between a threshold and the condition that follows it
+_MORE = re.compile(r"[\s,]*(?:\(\s*)?(?:or\s+|and\s+)?(?:up\s+to\s+)?", re.I)  # before a second threshold
+_BARE_MULTIPLE = re.compile(r"\d+(?:\.\d+)?\s*(?:[x×X*]|times|-?fold)", re.I)  # "(5 times ULN if ...)"
 
 
 class LabExtractor:
-    """Writes `doc._.facts["labs"]` (list[Lab])."""
+    """Writes `doc._.facts["labs"]` (list[Lab]) and adds the thresholds that hold for part of the patients to
+    `doc._.facts["uncertain"]`."""
 
     def __init__(self, nlp: Language, name: str) -> None:
         self.name = name
@@ -69,18 +86,47 @@ class LabExtractor:
 
     def __call__(self, doc: Doc) -> Doc:
         facts: list[Lab] = []
+        uncertain: list[UncertainFact] = []
+        headed: list[tuple[int, Lab]] = []  # rules of criteria a subgroup header governs: kept when all state them
+        groups: Subgroups | None = None
         context = doc_context(doc, self.cue_finder)
         comparators = context.ents(_COMPARATOR_LABELS)
         for k, labs in context.ents(_LAB_LABELS).items():
             if k not in comparators:
                 continue
-            found = _criterion(doc, context.text, k, context.offsets[k], labs, comparators[k], context.cues(k))
-            if found:
-                add_kind(doc, k, "lab")
-                facts.extend(found)
+            cues = context.cues(k)
+            found = _criterion(doc, context.text, k, context.offsets[k], labs, comparators[k], cues)
+            if not found:
+                continue
+            add_kind(doc, k, "lab")
+            groups = groups or subgroups(context)
+            if k in groups.closed:
+                continue
+            labelled = k not in groups.only and cohort_label(doc, cues.span, cues)
+            for lab, reason in found:
+                if reason is None and k in groups.only:
+                    headed.append((k, lab))
+                elif reason is None and not labelled:
+                    facts.append(lab)
+                else:
+                    uncertain.append(_uncertain(lab, k, reason or "cohort"))
+        if headed:
+            shared = shared_by_every(context, ((k, _key(lab)) for k, lab in headed))
+            facts.extend(lab for _k, lab in headed if _key(lab) in shared)
+            facts.sort(key=lambda lab: lab.criterion or 0)
+            uncertain.extend(_uncertain(lab, k, "cohort") for k, lab in headed if _key(lab) not in shared)
         context.facts["labs"] = facts
+        context.facts.setdefault("uncertain", []).extend(uncertain)
         release_context(doc)
         return doc
+
+
+def _key(lab: Lab) -> tuple:
+    return lab.analyte, lab.comparator, lab.value, lab.unit, lab.uln_multiple
+
+
+def _uncertain(lab: Lab, k: int, reason: Uncertainty) -> UncertainFact:
+    return UncertainFact(kind="lab", reason=reason, lab=lab, criterion=k, span=lab.span or (0, 0))
 
 
 def _groups(doc: Doc, text: str, labs: list[Span]) -> list[list[Span]]:
@@ -104,16 +150,21 @@ def _criterion(
     labs: list[Span],
     comparator_ents: list[Span],
     cues: Cues,
-) -> list[Lab]:
+) -> list[tuple[Lab, Uncertainty | None]]:
+    """The criterion's thresholds, each with "conditional" when a condition governs it (None: a rule)."""
     comparators = [(c, _COMPARATORS[c.id_]) for c in comparator_ents if c.id_ in _COMPARATORS]
     if not comparators:
         return []
     found: dict[str, Lab] = {}
+    conditional: dict[tuple, Lab] = {}
     lab_starts = [lab.start for lab in labs]  # labs and comparators come in text order: search, never scan
     comparator_starts = [c.start for c, _op in comparators]
+    by_char = {c.start_char: (c, op) for c, op in comparators}
+    previous = criterion.start  # the token after the last threshold read
     for group in _groups(doc, text, labs):
-        if all(lab.id_ in found for lab in group):
-            continue  # only an analyte's first threshold is kept: reading the others would cost, not change, anything
+        if all(lab.id_ in found for lab in group) and not cues.in_clause(_CONDITION_BEFORE + _OPENING_CONDITION,
+                                                                         *cues.clause(group[0].start)):
+            continue  # an analyte's first threshold is the rule: a later one counts only under a condition
         end = group[-1].end
         following = bisect_left(lab_starts, end)
         stop = min(lab_starts[following] if following < len(labs) else criterion.end, end + COMPARATOR_REACH,
@@ -121,30 +172,105 @@ def _criterion(
         nearest = _nearest(doc, text, group[-1], comparators, bisect_left(comparator_starts, end), stop)
         if nearest is None:
             continue
-        comparator, op = nearest
+        comparator, raw = nearest
         threshold = _threshold(text, comparator.end_char, criterion.end_char)
         if threshold is None:
             continue
         value, unit, uln, end_char = threshold
+        op = raw
         stated = _stated_as_required(doc, cues, group[-1], comparator)
         if stated is not None:  # "must be greater than": the threshold as required, "must not be" its inverse
             op = op if not stated else _INVERSE[op]
         else:
             negated = _negated(doc, cues, group[0], end_char, criterion.section)
             op = op if polarity(criterion.section, negated) == "required" else _INVERSE[op]
-        for lab in group:
-            analyte = lab.id_
-            if analyte not in found:
-                found[analyte] = Lab(
-                    analyte=analyte,
-                    comparator=op,
-                    value=value,
-                    unit=unit,
-                    uln_multiple=uln,
-                    criterion=k,
-                    span=(group[0].start_char, end_char),
-                )
-    return list(found.values())
+        after = _token_after(doc, comparator.end, end_char)
+        condition = _condition_before(doc, cues, max(previous, cues.clause(group[0].start)[0]), group[0].start) \
+            or _condition_after(doc, cues, after, criterion.end)
+        span = (group[0].start_char, end_char)
+        thresholds = [(op, value, unit, uln, span, condition)]
+        next_lab = labs[following].start_char if following < len(labs) else criterion.end_char
+        for more_op, more_value, more_uln, more_end, more_after in _more_thresholds(
+                doc, text, end_char, min(next_lab, criterion.end_char), by_char, raw, op, after):
+            thresholds.append((more_op, more_value, None, more_uln, (group[0].start_char, more_end),
+                               _condition_after(doc, cues, more_after, criterion.end)))
+            after = more_after
+        previous = after
+        for t_op, t_value, t_unit, t_uln, t_span, t_condition in thresholds:
+            for lab in group:
+                fact = Lab(analyte=lab.id_, comparator=t_op, value=t_value, unit=t_unit, uln_multiple=t_uln,
+                           criterion=k, span=t_span)
+                if t_condition:
+                    conditional.setdefault(_key(fact), fact)
+                elif lab.id_ not in found:
+                    found[lab.id_] = fact
+    return [(lab, None) for lab in found.values()] + [(lab, "conditional") for lab in conditional.values()]
+
+
+def _token_after(doc: Doc, start: int, end_char: int) -> int:
+    """The first token from `start` on that begins at or after character `end_char`."""
+    i = start
+    while i < len(doc) and doc[i].idx < end_char:
+        i += 1
+    return i
+
+
+def _condition_after(doc: Doc, cues: Cues, start: int, stop: int) -> bool:
+    """A condition cue right after a threshold, past spaces, commas and brackets ("≤ 5 × ULN for patients with
+    liver metastases", "5 times ULN (if liver metastases are present)")."""
+    i, gap = start, 0
+    while i < stop and (doc[i].is_space or doc[i].text in _AFTER_GAP) and gap <= 2:
+        gap += not doc[i].is_space
+        i += 1
+    return i < stop and cues.at(i, *_CONDITION_AFTER) is not None
+
+
+def _condition_before(doc: Doc, cues: Cues, start: int, lab: int) -> bool:
+    """A condition between token `start` (the clause's opening or the last threshold's end) and the analyte, with
+    no closing bracket after it ("For patients with hepatic involvement, alkaline phosphatase ..."); an "if" only
+    as the first word ("If liver metastases are present, AST ...", not "eligible if ANC ...")."""
+    first = start
+    while first < lab and (doc[first].is_space or doc[first].is_punct):
+        first += 1
+    for cue in cues.in_clause(_CONDITION_BEFORE + _OPENING_CONDITION, start, lab):
+        if cue.kind not in _CONDITION_BEFORE and cues.at(first, *_OPENING_CONDITION) is not cue:
+            continue
+        if not any(t.text == ")" for t in doc[cue.end : lab]):
+            return True
+    return False
+
+
+def _more_thresholds(doc: Doc, text: str, start_char: int, limit: int, by_char: dict[int, tuple[Span, Comparator]],
+                     raw: Comparator, op: Comparator, token: int) -> list[tuple[Comparator, float, bool, int, int]]:
+    """The thresholds written right after an analyte's first (from `start_char`, before `limit`): a comparator and
+    its value ("(<= 5 x ULN ...)", turned as the first was), or a bare multiple of the ULN ("(5 times ULN ...)",
+    the first's comparator); each (comparator, value, × ULN, end offset, token after it). `token`: the token after
+    the first threshold."""
+    found: list[tuple[Comparator, float, bool, int, int]] = []
+    at = start_char
+    while True:
+        gap = _MORE.match(text, at, limit)
+        begin = gap.end() if gap else at
+        if begin >= limit:
+            return found
+        if begin in by_char:
+            comparator, more = by_char[begin]
+            read = _threshold(text, comparator.end_char, limit)
+            turned = more if raw == op else _INVERSE[more]
+            token = max(token, comparator.end)
+        elif _BARE_MULTIPLE.match(text, begin, limit):
+            read = _threshold(text, begin, limit)
+            if read is None or not read[2]:
+                return found
+            turned = op
+        else:
+            return found
+        if read is None:
+            return found
+        value, _unit, uln, end_char = read
+        after = _token_after(doc, token, end_char)
+        found.append((turned, value, uln, end_char, after))
+        at, token = end_char, after
 
 
 def _stated_as_required(doc: Doc, cues: Cues, lab: Span, comparator: Span) -> bool | None:

@@ -94,21 +94,6 @@ class Procedure(_Model):
     span: Span
 
 
-class UncertainFact(_Model):
-    kind: Literal["biomarker", "prior_therapy", "procedure"] = "biomarker"
-    reason: Uncertainty = Field(description="conditional, cohort-only, or either/or in the text")
-    biomarker: Biomarker | None = Field(default=None, description="the fact as it would read if it held for all")
-    therapy: PriorTherapy | None = Field(default=None, description="the prior-therapy rule, when kind is prior_therapy")
-    procedure: Procedure | None = Field(default=None, description="the procedure rule, when kind is procedure")
-    criterion: int
-    span: Span
-
-
-class CnsMetastases(_Model):
-    allowed: CnsAllowance | None = None
-    criterion: int | None = None
-
-
 class Lab(_Model):
     analyte: str
     comparator: Comparator
@@ -117,6 +102,24 @@ class Lab(_Model):
     uln_multiple: bool = False
     criterion: int | None = None
     span: Span | None = None
+
+
+class UncertainFact(_Model):
+    kind: Literal["biomarker", "prior_therapy", "procedure", "lab", "current_therapy"] = "biomarker"
+    reason: Uncertainty = Field(description="conditional, cohort-only, or either/or in the text")
+    biomarker: Biomarker | None = Field(default=None, description="the fact as it would read if it held for all")
+    therapy: PriorTherapy | None = Field(default=None, description="the prior-therapy rule, when kind is prior_therapy")
+    procedure: Procedure | None = Field(default=None, description="the procedure rule, when kind is procedure")
+    lab: Lab | None = Field(default=None, description="the lab threshold, when kind is lab")
+    current_therapy: CurrentTherapy | None = Field(default=None, description="the drug or class not to be taken "
+                                                                             "now, when kind is current_therapy")
+    criterion: int
+    span: Span
+
+
+class CnsMetastases(_Model):
+    allowed: CnsAllowance | None = None
+    criterion: int | None = None
 
 
 class DiseaseScale(_Model):

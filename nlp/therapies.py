@@ -54,7 +54,8 @@ not decide, so the rule goes to `uncertain` as excluded (reason "conditional").
 A rule that holds for one subgroup only goes to `uncertain` (reason "cohort"), which matching reports as unknown: under
 a subgroup header ("For Part 2:", `nlp.cohorts`; a closed subgroup's rules are dropped), in a criterion that opens
 with a cohort label ("Cohort B: prior crizotinib"), or a drug the inclusion criteria both require and exclude
-("EXP-1: ROS1 TKI-naive ...; EXP-2: prior ROS1 TKI ..."): cohorts with opposite histories.
+("EXP-1: ROS1 TKI-naive ...; EXP-2: prior ROS1 TKI ..."): cohorts with opposite histories. A current-therapy rule
+of a subgroup goes there too (kind "current_therapy").
 """
 
 from __future__ import annotations
@@ -102,6 +103,7 @@ class TherapyExtractor:
         targets = context.ents(TARGET_LABELS)
         groups: Subgroups | None = None
         in_use: list[CurrentTherapy] = []
+        in_use_subgroup: list[CurrentTherapy] = []
         either: list[PriorTherapy] = []
         capped: list[PriorTherapy] = []
         drugs = context.ents(DRUG_LABELS)
@@ -122,6 +124,7 @@ class TherapyExtractor:
             rules = [t for t, reason in found if reason is None]
             if k in groups.only or cohort_label(doc, cues.span, cues):
                 subgroup.extend(rules)
+                in_use_subgroup.extend(now)
             else:
                 facts.extend(rules)
                 in_use.extend(now)
@@ -142,6 +145,8 @@ class TherapyExtractor:
                for t in either]
             + [UncertainFact(kind="prior_therapy", reason="conditional", therapy=t, criterion=t.criterion, span=t.span)
                for t in capped]
+            + [UncertainFact(kind="current_therapy", reason="cohort", current_therapy=t, criterion=t.criterion,
+                             span=t.span) for t in in_use_subgroup]
         )
         return doc
 

@@ -14,18 +14,34 @@ own judge function (`_biomarkers`, `_age`, ...) that appends its verdicts; `eval
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
 
 from nlp import diseases
 from nlp.age import CHILD_MAX_YEARS, for_children_only
 from nlp.disease_scales import describe, scale_name
-from nlp.models import AgeWindow, Biomarker, CancerStage, Criterion, Polarity, PriorTherapy, UncertainFact, Uncertainty
+from nlp.models import (
+    AgeWindow,
+    Biomarker,
+    CancerStage,
+    Criterion,
+    Lab,
+    Polarity,
+    PriorTherapy,
+    UncertainFact,
+    Uncertainty,
+)
 from nlp.procedures import is_a, is_generic, normalize_procedure, procedure_name
 from nlp.stages import compare, condition_limit, recurrence_only, stage_interval, system_ids, title_recurrence
 from nlp.stages import describe as describe_stage
 from nlp.vocab import broad_classes_of, is_broad_class, normalize_drug
 from search.documents import drugs_and_classes
-from search.models import CriterionVerdict, IndexDocument, PatientBiomarker, PatientProfile, VerdictStatus
+from search.models import (
+    CriterionKind,
+    CriterionVerdict,
+    IndexDocument,
+    PatientBiomarker,
+    PatientProfile,
+    VerdictStatus,
+)
 
 _RANK = {"met": 2, "unknown": 1, "not_met": 0}
 # Approximate ECOG <-> Karnofsky equivalence (Oken et al. 1982), used only when the patient lacks the scale.
@@ -543,21 +559,28 @@ _UNCERTAIN_WORDS = {
 
 def _uncertain(doc: IndexDocument, patient: PatientProfile, out: Evaluation) -> None:
     """Facts the text makes conditional, cohort-only or either/or: unknown, one verdict per criterion and reason (a
-    procedure rule only when the patient had one like it, or when it is one of alternatives the trial requires: a
-    silent profile stays silent)."""
-    grouped: dict[tuple[int, Uncertainty, Literal["biomarker", "prior_therapy", "procedure"]], list[UncertainFact]] = {}
+    procedure rule only when the patient had one like it, or when it is one of alternatives the trial requires; a
+    current-therapy rule only when the patient takes the drug now: a silent profile stays silent). A lab threshold
+    is unknown for every patient, reported under kind "lab"; a current therapy under "prior_therapy"."""
+    grouped: dict[tuple[int, Uncertainty, CriterionKind], list[UncertainFact]] = {}
     had = _patient_procedures(patient)
+    taking = [therapy_terms(t.name) for t in patient.prior_therapies or [] if t.current]
     for fact in doc.facts.uncertain:
         if (p := fact.procedure) is not None and procedure_status(
                 p.procedure, "required" if fact.reason == "either" and p.polarity == "required" else "excluded",
                 had)[0] is None:
             continue  # only a requirement among alternatives asks every patient; a condition asks one who had it
-        grouped.setdefault((fact.criterion, fact.reason, fact.kind), []).append(fact)
+        if (c := fact.current_therapy) is not None and not any(c.drug_or_class.lower() in t for t in taking):
+            continue
+        kind: CriterionKind = "prior_therapy" if fact.kind == "current_therapy" else fact.kind
+        grouped.setdefault((fact.criterion, fact.reason, kind), []).append(fact)
     for (criterion, reason, kind), facts in grouped.items():
         named = [(b.polarity, _describe(b)) for f in facts if (b := f.biomarker) is not None]
         named += [(t.polarity, f"prior {t.drug_or_class}") for f in facts if (t := f.therapy) is not None]
         named += [(p.polarity, f"a prior {procedure_name(p.procedure)}")
                   for f in facts if (p := f.procedure) is not None]
+        named += [("required", _lab_words(lab)) for f in facts if (lab := f.lab) is not None]
+        named += [("excluded", f"current {c.drug_or_class}") for f in facts if (c := f.current_therapy) is not None]
         words = [
             f"{'requires' if polarity == 'required' else 'excludes'} "
             f"{_and_or(list(dict.fromkeys(d for p, d in named if p == polarity)), 'or')}"
@@ -567,6 +590,13 @@ def _uncertain(doc: IndexDocument, patient: PatientProfile, out: Evaluation) -> 
         text, span = _sentence(doc, criterion)
         out.criteria.append(CriterionVerdict(kind=kind, status="unknown", criterion=text or why,
                                              explanation=why, span=span))
+
+
+def _lab_words(lab: Lab) -> str:
+    """'ast <= 5 x ULN', 'platelets >= 100000 /mm^3'."""
+    value = f"{lab.value:g}"
+    return f"{lab.analyte} {lab.comparator} {value} x ULN" if lab.uln_multiple else \
+        f"{lab.analyte} {lab.comparator} {value} {lab.unit or ''}".rstrip()
 
 
 def _patient_procedures(patient: PatientProfile, planned: bool = False) -> list[tuple[str, str]]:

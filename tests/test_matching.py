@@ -10,6 +10,7 @@ from nlp.models import (
     CnsMetastases,
     Criterion,
     CurrentTherapy,
+    Lab,
     PerformanceStatus,
     PriorTherapy,
     TrialCriteria,
@@ -19,7 +20,7 @@ from search.backends import open_backend
 from search.elastic import ElasticBackend
 from search.embedded import EmbeddedBackend
 from search.fields import match_view
-from search.matching import match_patient, score_of
+from search.matching import judge, match_patient, score_of
 from search.models import IndexDocument
 from search.patient import PatientError, parse_patient
 from search.verdicts import evaluate
@@ -260,6 +261,27 @@ def test_a_cohort_only_prior_therapy_is_unknown_even_for_a_patient_who_had_it():
     verdicts = [v for v in evaluate(trial(uncertain=[cohort]), who).criteria if v.kind == "prior_therapy"]
     assert [v.status for v in verdicts] == ["unknown"]
     assert verdicts[0].explanation.startswith("trial excludes prior trk inhibitor for one cohort")
+
+
+def test_a_lab_limit_for_liver_metastases_only_is_unknown_with_its_sentence():
+    limit = Lab(analyte="ast", comparator="<=", value=5.0, uln_multiple=True, criterion=0, span=(0, 21))
+    conditional = UncertainFact(kind="lab", reason="conditional", lab=limit, criterion=0, span=(0, 21))
+    result = judge(trial(uncertain=[conditional]), ntrk_amp(), 0.5)
+    verdicts = [v for v in result.criteria if v.kind == "lab"]
+    assert [(v.status, v.criterion) for v in verdicts] == [("unknown", "the protocol sentence")]
+    assert verdicts[0].explanation.startswith("trial requires ast <= 5 x ULN only under a condition")
+    assert result.verdict == "potentially_eligible"
+
+
+@pytest.mark.parametrize("taken, status", [
+    ([{"name": "prednisone", "current": True}], ["unknown"]),
+    ([{"name": "prednisone"}], []),
+])
+def test_a_cohort_only_current_therapy_is_unknown_for_a_patient_taking_it(taken, status):
+    rule = CurrentTherapy(drug_or_class="corticosteroid", criterion=0, span=(0, 21))
+    cohort = UncertainFact(kind="current_therapy", reason="cohort", current_therapy=rule, criterion=0, span=(0, 21))
+    who = ntrk_amp(prior_therapies=taken, prior_therapies_complete=False)
+    assert kinds(trial(uncertain=[cohort]), who, "prior_therapy") == status
 
 
 def test_an_uncertain_fact_alone_leaves_the_patient_potentially_eligible():

@@ -12,7 +12,7 @@ Used by the Trial page (facts listed and highlighted in the eligibility text) an
 from __future__ import annotations
 
 from nlp.disease_scales import describe
-from nlp.models import Biomarker, Polarity, TrialCriteria
+from nlp.models import Biomarker, Lab, Polarity, TrialCriteria
 from nlp.procedures import procedure_name
 from nlp.stages import describe as describe_stage
 from ui.decisive import pattern_marks
@@ -116,9 +116,11 @@ def fact_rows(facts: TrialCriteria) -> list[dict[str, str]]:
                      "criterion": _criterion_text(facts, t.criterion)})
     for u in facts.uncertain:
         value = _biomarker_words([u.biomarker]) if u.biomarker else u.therapy.drug_or_class if u.therapy else \
-            procedure_name(u.procedure.procedure) if u.procedure else u.kind
+            procedure_name(u.procedure.procedure) if u.procedure else _lab_value(u.lab) if u.lab else \
+            u.current_therapy.drug_or_class if u.current_therapy else u.kind
         polarity = u.biomarker.polarity if u.biomarker else u.therapy.polarity if u.therapy else \
-            u.procedure.polarity if u.procedure else ""
+            u.procedure.polarity if u.procedure else "required" if u.lab else \
+            "excluded" if u.current_therapy else ""
         rows.append({"kind": f"{u.kind.replace('_', ' ')} (uncertain: {u.reason})", "value": value,
                      "polarity": polarity,
                      "criterion": _criterion_text(facts, u.criterion)})
@@ -135,10 +137,14 @@ def fact_rows(facts: TrialCriteria) -> list[dict[str, str]]:
         rows.append({"kind": "procedure", "value": f"prior {procedure_name(procedure.procedure)}",
                      "polarity": procedure.polarity, "criterion": _criterion_text(facts, procedure.criterion)})
     for lab in facts.labs:
-        unit = "× ULN" if lab.uln_multiple else (lab.unit or "")
-        rows.append({"kind": "lab", "value": f"{lab.analyte} {lab.comparator} {_number(lab.value)} {unit}".strip(),
+        rows.append({"kind": "lab", "value": _lab_value(lab),
                      "polarity": "required", "criterion": _criterion_text(facts, lab.criterion)})
     return rows
+
+
+def _lab_value(lab: Lab) -> str:
+    unit = "× ULN" if lab.uln_multiple else (lab.unit or "")
+    return f"{lab.analyte} {lab.comparator} {_number(lab.value)} {unit}".strip()
 
 
 def fact_marks(facts: TrialCriteria, text: str) -> list[Mark]:
