@@ -185,7 +185,8 @@ def _criterion(
             negated = _negated(doc, cues, group[0], end_char, criterion.section)
             op = op if polarity(criterion.section, negated) == "required" else _INVERSE[op]
         after = _token_after(doc, comparator.end, end_char)
-        condition = _condition_before(doc, cues, max(previous, cues.clause(group[0].start)[0]), group[0].start) \
+        opening = cues.clause(group[0].start)[0]
+        condition = _condition_before(doc, cues, max(previous, opening), group[0].start, previous <= opening) \
             or _condition_after(doc, cues, after, criterion.end)
         span = (group[0].start_char, end_char)
         thresholds = [(op, value, unit, uln, span, condition)]
@@ -225,17 +226,21 @@ def _condition_after(doc: Doc, cues: Cues, start: int, stop: int) -> bool:
     return i < stop and cues.at(i, *_CONDITION_AFTER) is not None
 
 
-def _condition_before(doc: Doc, cues: Cues, start: int, lab: int) -> bool:
-    """A condition between token `start` (the clause's opening or the last threshold's end) and the analyte, with
-    no closing bracket after it ("For patients with hepatic involvement, alkaline phosphatase ..."); an "if" only
-    as the first word ("If liver metastases are present, AST ...", not "eligible if ANC ...")."""
+def _condition_before(doc: Doc, cues: Cues, start: int, lab: int, own: bool) -> bool:
+    """A condition between token `start` (the clause's opening, `own`, or the last threshold's end) and the analyte,
+    closed by a comma or colon before it and with no closing bracket after it ("For patients with hepatic
+    involvement, alkaline phosphatase ..."); an "if" only as the first word ("If liver metastases are present, AST
+    ...", not "eligible if ANC ..."). A condition right after the last threshold is that threshold's ("... or ≤ 5 ×
+    ULN in patients with liver metastases, and bilirubin ...")."""
     first = start
     while first < lab and (doc[first].is_space or doc[first].is_punct):
         first += 1
     for cue in cues.in_clause(_CONDITION_BEFORE + _OPENING_CONDITION, start, lab):
-        if cue.kind not in _CONDITION_BEFORE and cues.at(first, *_OPENING_CONDITION) is not cue:
+        if cue.kind not in _CONDITION_BEFORE and cues.at(first, *_OPENING_CONDITION) is not cue \
+                or not own and cue.start == first:
             continue
-        if not any(t.text == ")" for t in doc[cue.end : lab]):
+        words = [t.text for t in doc[cue.end : lab]]
+        if ")" not in words and ("," in words or ":" in words):
             return True
     return False
 

@@ -96,3 +96,13 @@ def test_a_current_therapy_under_a_part_header_is_uncertain_not_dropped():
     assert [t.drug_or_class for t in facts.current_therapies] == ["warfarin"]
     assert [(u.kind, u.reason, u.current_therapy.drug_or_class) for u in facts.uncertain
             if u.current_therapy is not None] == [("current_therapy", "cohort", "corticosteroid")]
+
+
+def test_a_condition_after_a_second_limit_is_that_limits_not_the_next_analytes():
+    text = ("Inclusion Criteria:\n\n* AST <= 2.5 x ULN or <= 5 x ULN in patients with liver metastases, and "
+            "bilirubin <= 1.5 x ULN\n* Patients are eligible if ANC >= 1,500/mm^3\n\nExclusion Criteria:\n\n"
+            "* Pregnancy")
+    assert rules_and_uncertain(text) == (
+        [("ast", "<=", 2.5, True), ("bilirubin", "<=", 1.5, True), ("anc", ">=", 1500.0, False)],
+        [("conditional", "ast", "<=", 5.0, True)],
+    )
