@@ -71,6 +71,7 @@ _SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 _CONDITION_AFTER = ("condition_scope", "conditional", "applicability", "threshold_condition")
 _CONDITION_BEFORE = ("condition_scope", "applicability")
 _OPENING_CONDITION = ("conditional", "threshold_condition")  # "If liver metastases ..., AST"; not "eligible if"
+_ULN_WORDS = {"uln", "iuln", "unl", "upper"}  # a bracket naming a threshold of its own
 _AFTER_GAP = {",", "(", ")"}  # tokens between a threshold and the condition that follows it
 _MORE = re.compile(r"[\s,]*(?:\(\s*)?(?:or\s+|and\s+)?(?:up\s+to\s+)?", re.I)  # before a second threshold
 _BARE_MULTIPLE = re.compile(r"\d+(?:\.\d+)?\s*(?:[x×X*]|times|-?fold)", re.I)  # "(5 times ULN if ...)"
@@ -218,12 +219,19 @@ def _token_after(doc: Doc, start: int, end_char: int) -> int:
 
 def _condition_after(doc: Doc, cues: Cues, start: int, stop: int) -> bool:
     """A condition cue right after a threshold, past spaces, commas and brackets ("≤ 5 × ULN for patients with
-    liver metastases", "5 times ULN (if liver metastases are present)")."""
-    i, gap = start, 0
+    liver metastases", "5 times ULN (if liver metastases are present)"); not one opening a bracket that states its
+    own threshold ("> 2.5 × ULN (if related to liver metastases greater than 5 × ULN)")."""
+    i, gap, bracket = start, 0, False
     while i < stop and (doc[i].is_space or doc[i].text in _AFTER_GAP) and gap <= 2:
         gap += not doc[i].is_space
+        bracket = bracket or doc[i].text == "("
         i += 1
-    return i < stop and cues.at(i, *_CONDITION_AFTER) is not None
+    if i >= stop or cues.at(i, *_CONDITION_AFTER) is None:
+        return False
+    if bracket:
+        close = next((j for j in range(i, stop) if doc[j].text == ")"), stop)
+        return not any(t.like_num or t.lower_ in _ULN_WORDS for t in doc[i:close])
+    return True
 
 
 def _condition_before(doc: Doc, cues: Cues, start: int, lab: int, own: bool) -> bool:

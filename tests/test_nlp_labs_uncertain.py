@@ -106,3 +106,10 @@ def test_a_condition_after_a_second_limit_is_that_limits_not_the_next_analytes()
         [("ast", "<=", 2.5, True), ("bilirubin", "<=", 1.5, True), ("anc", ">=", 1500.0, False)],
         [("conditional", "ast", "<=", 5.0, True)],
     )
+
+
+def test_a_bracket_opened_by_a_condition_with_its_own_limit_leaves_the_limit_before_it_a_rule():
+    text = ("Exclusion Criteria:\n\n* AST and/or ALT greater than 2.5 times the upper limit of normal (if related to "
+            "liver metastases greater than five times the upper limit of normal)\n\nInclusion Criteria:\n\n"
+            "* Age 18 years or older")
+    assert rules_and_uncertain(text)[0] == [("ast", "<=", 2.5, True), ("alt", "<=", 2.5, True)]
