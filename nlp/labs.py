@@ -162,9 +162,11 @@ def _criterion(
     comparator_starts = [c.start for c, _op in comparators]
     by_char = {c.start_char: (c, op) for c, op in comparators}
     previous = criterion.start  # the token after the last threshold read
+    opened = cues.has(*_CONDITION_BEFORE, *_OPENING_CONDITION)  # most criteria: no condition before any analyte
     for group in _groups(doc, text, labs):
-        if all(lab.id_ in found for lab in group) and not cues.in_clause(_CONDITION_BEFORE + _OPENING_CONDITION,
-                                                                         *cues.clause(group[0].start)):
+        opening = cues.clause(group[0].start)[0] if opened else criterion.start
+        if all(lab.id_ in found for lab in group) and not (
+                opened and cues.in_clause(_CONDITION_BEFORE + _OPENING_CONDITION, opening, group[0].start)):
             continue  # an analyte's first threshold is the rule: a later one counts only under a condition
         end = group[-1].end
         following = bisect_left(lab_starts, end)
@@ -186,8 +188,8 @@ def _criterion(
             negated = _negated(doc, cues, group[0], end_char, criterion.section)
             op = op if polarity(criterion.section, negated) == "required" else _INVERSE[op]
         after = _token_after(doc, comparator.end, end_char)
-        opening = cues.clause(group[0].start)[0]
-        condition = _condition_before(doc, cues, max(previous, opening), group[0].start, previous <= opening) \
+        condition = opened and _condition_before(doc, cues, max(previous, opening), group[0].start,
+                                                 previous <= opening) \
             or _condition_after(doc, cues, after, criterion.end)
         span = (group[0].start_char, end_char)
         thresholds = [(op, value, unit, uln, span, condition)]

@@ -76,7 +76,8 @@ def test_a_repeated_lab_list_reads_each_entity_a_bounded_number_of_times():
         counted = labs._criterion(doc, doc.text, 0, criterion, [_Counting(e) for e in found],
                                   [_Counting(e) for e in comparators], cues)
         assert counted == labs._criterion(doc, doc.text, 0, criterion, found, comparators, cues)
-        assert [(lab.analyte, lab.value) for lab in counted] == [("anc", 1.5), ("platelets", 100000.0)]
+        assert [(lab.analyte, lab.value, reason) for lab, reason in counted] == [("anc", 1.5, None),
+                                                                                  ("platelets", 100000.0, None)]
         reads[units] = _Counting.reads
     assert reads[400] < 5 * reads[100]
 
