@@ -77,7 +77,9 @@ def _opening(doc: Doc, span: Span) -> int:
 def cohort_label(doc: Doc, span: Span, cues: Cues) -> bool:
     """The criterion opens with a label naming a cohort, arm, part or phase: "Cohort B: ...", "Dose expansion: ...",
     "Part 1 - ...", "Phase II portion of the study - ...", "For the expanded cohort portion, ...", "Phase 2 Cohort C
-    (thyroid cancer): ..."."""
+    (thyroid cancer): ..."; never without a cohort word or noun (the test most criteria end at)."""
+    if not cues.has("cohort_word", "cohort_noun"):
+        return False
     opening = _opening(doc, span)
     word = cues.at(opening, "cohort_word")
     if word is not None:
