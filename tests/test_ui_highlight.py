@@ -89,3 +89,13 @@ def test_a_stage_limit_is_a_fact_row_and_its_words_are_marked(shared_dir):
     alternative = extract_text("Inclusion Criteria:\n- Stage IIIB/IV or recurrent disease after surgery").stages
     assert [r["value"] for r in fact_rows(TrialCriteria(stages=alternative))] == [
         "stage IIIB to IV (or recurrent disease after surgery)"]
+
+
+def test_a_lab_limit_for_hepatic_involvement_only_is_an_uncertain_fact_row(shared_dir):
+    from nlp.extract import extract_study
+    from ui.facts import fact_rows
+    study = json.loads((shared_dir / "ctgov" / "api-v2" / "studies" / "NCT02227940.json").read_text())
+    rows = [r for r in fact_rows(extract_study(study)) if r["kind"] == "lab (uncertain: conditional)"]
+    assert [(r["value"], r["polarity"]) for r in rows] == [("ast <= 5 × ULN", "required"),
+                                                           ("alt <= 5 × ULN", "required")]
+    assert rows[0]["criterion"].startswith("Aspartate aminotransferase (AST)/serum glutamic")
