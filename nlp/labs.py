@@ -73,6 +73,8 @@ _CONDITION_BEFORE = ("condition_scope", "applicability")
 _OPENING_CONDITION = ("conditional", "threshold_condition")  # "If liver metastases ..., AST"; not "eligible if"
 _ULN_WORDS = {"uln", "iuln", "unl", "upper"}  # a bracket naming a threshold of its own
 _AFTER_GAP = {",", "(", ")"}  # tokens between a threshold and the condition that follows it
+_SEGMENT_ENDS = {",", ";", ".", ")"}
+CONDITION_WORDS = 12  # tokens after a condition cue searched for an analyte of its own
 _MORE = re.compile(r"[\s,]*(?:\(\s*)?(?:or\s+|and\s+)?(?:up\s+to\s+)?", re.I)  # before a second threshold
 _BARE_MULTIPLE = re.compile(r"\d+(?:\.\d+)?\s*(?:[x×X*]|times|-?fold)", re.I)  # "(5 times ULN if ...)"
 
@@ -162,6 +164,7 @@ def _criterion(
     comparator_starts = [c.start for c, _op in comparators]
     by_char = {c.start_char: (c, op) for c, op in comparators}
     previous = criterion.start  # the token after the last threshold read
+    claimed = False  # whether a condition right after the last threshold was read as its own
     opened = cues.has(*_CONDITION_BEFORE, *_OPENING_CONDITION)  # most criteria: no condition before any analyte
     for group in _groups(doc, text, labs):
         opening = cues.clause(group[0].start)[0] if opened else criterion.start
@@ -188,16 +191,17 @@ def _criterion(
             negated = _negated(doc, cues, group[0], end_char, criterion.section)
             op = op if polarity(criterion.section, negated) == "required" else _INVERSE[op]
         after = _token_after(doc, comparator.end, end_char)
-        condition = opened and _condition_before(doc, cues, max(previous, opening), group[0].start,
-                                                 previous <= opening) \
-            or _condition_after(doc, cues, after, criterion.end)
+        claims = _condition_after(doc, text, cues, after, end_char, criterion.end)
+        condition = claims or opened and _condition_before(doc, cues, max(previous, opening), group[0].start,
+                                                           previous <= opening or not claimed)
+        claimed = claims
         span = (group[0].start_char, end_char)
         thresholds = [(op, value, unit, uln, span, condition)]
         next_lab = labs[following].start_char if following < len(labs) else criterion.end_char
         for more_op, more_value, more_uln, more_end, more_after in _more_thresholds(
                 doc, text, end_char, min(next_lab, criterion.end_char), by_char, raw, op, after):
-            thresholds.append((more_op, more_value, None, more_uln, (group[0].start_char, more_end),
-                               _condition_after(doc, cues, more_after, criterion.end)))
+            claimed = _condition_after(doc, text, cues, more_after, more_end, criterion.end)
+            thresholds.append((more_op, more_value, None, more_uln, (group[0].start_char, more_end), claimed))
             after = more_after
         previous = after
         for t_op, t_value, t_unit, t_uln, t_span, t_condition in thresholds:
@@ -219,38 +223,49 @@ def _token_after(doc: Doc, start: int, end_char: int) -> int:
     return i
 
 
-def _condition_after(doc: Doc, cues: Cues, start: int, stop: int) -> bool:
-    """A condition cue right after a threshold, past spaces, commas and brackets ("≤ 5 × ULN for patients with
-    liver metastases", "5 times ULN (if liver metastases are present)"); not one opening a bracket that states its
-    own threshold ("> 2.5 × ULN (if related to liver metastases greater than 5 × ULN)")."""
+def _condition_after(doc: Doc, text: str, cues: Cues, start: int, end_char: int, stop: int) -> bool:
+    """A condition cue right after a threshold (ending at `end_char`), past spaces, commas and brackets, in its
+    sentence ("≤ 5 × ULN for patients with liver metastases", "5 times ULN (if liver metastases are present)",
+    "≥ 60 mL/min for patients with creatinine > ULN"); not one opening a bracket that states its own threshold
+    ("> 2.5 × ULN (if related to liver metastases greater than 5 × ULN)") nor one whose words run into an analyte
+    of their own ("> 2.5 × ULN, for subjects with liver involvement AST/ALT > 5 × ULN")."""
     i, gap, bracket = start, 0, False
     while i < stop and (doc[i].is_space or doc[i].text in _AFTER_GAP) and gap <= 2:
         gap += not doc[i].is_space
         bracket = bracket or doc[i].text == "("
         i += 1
-    if i >= stop or cues.at(i, *_CONDITION_AFTER) is None:
+    cue = cues.at(i, *_CONDITION_AFTER) if i < stop else None
+    if cue is None or "." in text[end_char : doc[i].idx] or ";" in text[end_char : doc[i].idx]:
         return False
     if bracket:
         close = next((j for j in range(i, stop) if doc[j].text == ")"), stop)
         return not any(t.like_num or t.lower_ in _ULN_WORDS for t in doc[i:close])
+    for j in range(cue.end, min(stop, cue.end + CONDITION_WORDS)):
+        if doc[j].text in _SEGMENT_ENDS:
+            break
+        if doc[j].ent_type_ in _LAB_LABELS and doc[j].ent_iob_ == "B":
+            return j == cue.end  # "for patients with creatinine > ULN": a condition on a value, the threshold's
     return True
 
 
-def _condition_before(doc: Doc, cues: Cues, start: int, lab: int, own: bool) -> bool:
-    """A condition between token `start` (the clause's opening, `own`, or the last threshold's end) and the analyte,
-    closed by a comma or colon before it and with no closing bracket after it ("For patients with hepatic
-    involvement, alkaline phosphatase ..."); an "if" only as the first word ("If liver metastases are present, AST
-    ...", not "eligible if ANC ..."). A condition right after the last threshold is that threshold's ("... or ≤ 5 ×
-    ULN in patients with liver metastases, and bilirubin ...")."""
+def _condition_before(doc: Doc, cues: Cues, start: int, lab: int, free: bool) -> bool:
+    """A condition between token `start` (the clause's opening or the last threshold's end) and the analyte, with
+    no closing bracket after it ("For patients with hepatic involvement, alkaline phosphatase ...", "for subjects
+    with liver involvement AST/ALT > 5 × ULN"); an "if" only as the first word ("If liver metastases are present,
+    AST ...", not "eligible if ANC ..."). A condition right after the last threshold is that threshold's when it
+    claimed it (not `free`: "... or ≤ 5 × ULN in patients with liver metastases, and bilirubin ..."), and an analyte
+    right after it is the value it is on, no rule either."""
     first = start
     while first < lab and (doc[first].is_space or doc[first].is_punct):
         first += 1
     for cue in cues.in_clause(_CONDITION_BEFORE + _OPENING_CONDITION, start, lab):
-        if cue.kind not in _CONDITION_BEFORE and cues.at(first, *_OPENING_CONDITION) is not cue \
-                or not own and cue.start == first:
+        if cue.kind not in _CONDITION_BEFORE and cues.at(first, *_OPENING_CONDITION) is not cue:
             continue
-        words = [t.text for t in doc[cue.end : lab]]
-        if ")" not in words and ("," in words or ":" in words):
+        if not free and cue.start == first:
+            if cue.end == lab:
+                return True  # the value the claimed condition is on ("for patients with creatinine > ULN")
+            continue
+        if not any(t.text == ")" for t in doc[cue.end : lab]):
             return True
     return False
 

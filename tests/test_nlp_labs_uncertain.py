@@ -113,3 +113,15 @@ def test_a_bracket_opened_by_a_condition_with_its_own_limit_leaves_the_limit_bef
             "liver metastases greater than five times the upper limit of normal)\n\nInclusion Criteria:\n\n"
             "* Age 18 years or older")
     assert rules_and_uncertain(text)[0] == [("ast", "<=", 2.5, True), ("alt", "<=", 2.5, True)]
+
+
+def test_a_condition_that_runs_into_its_own_analyte_governs_the_limit_after_it():
+    text = ("Exclusion Criteria:\n\n* Liver function abnormality as defined by AST/ALT > 2.5 x ULN, for subjects "
+            "with liver involvement AST/ALT > 5 x ULN.\n\nInclusion Criteria:\n\n"
+            "* Absolute neutrophil count (ANC) >= 1 x 10^9/L. For patients with malignant bone marrow infiltration, "
+            "ANC >= 0.75 x 10^9/L.\n* Creatinine clearance >= 60 mL/min for patients with creatinine > ULN")
+    rules, uncertain = rules_and_uncertain(text)
+    assert rules == [("ast", "<=", 2.5, True), ("alt", "<=", 2.5, True), ("anc", ">=", 1.0, False)]
+    assert {("conditional", "ast", "<=", 5.0, True), ("conditional", "alt", "<=", 5.0, True),
+            ("conditional", "anc", ">=", 0.75, False), ("conditional", "creatinine_clearance", ">=", 60.0, False)
+            } <= set(uncertain)
