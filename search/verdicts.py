@@ -23,7 +23,6 @@ from nlp.models import (
     Biomarker,
     CancerStage,
     Criterion,
-    Lab,
     Polarity,
     PriorTherapy,
     UncertainFact,
@@ -560,8 +559,9 @@ _UNCERTAIN_WORDS = {
 def _uncertain(doc: IndexDocument, patient: PatientProfile, out: Evaluation) -> None:
     """Facts the text makes conditional, cohort-only or either/or: unknown, one verdict per criterion and reason (a
     procedure rule only when the patient had one like it, or when it is one of alternatives the trial requires; a
-    current-therapy rule only when the patient takes the drug now: a silent profile stays silent). A lab threshold
-    is unknown for every patient, reported under kind "lab"; a current therapy under "prior_therapy"."""
+    current-therapy rule only when the patient takes the drug now, reported under "prior_therapy": a silent profile
+    stays silent). A lab threshold gives no verdict, as a certain one gives none (a profile holds no lab values); the
+    trial's facts show it as uncertain."""
     grouped: dict[tuple[int, Uncertainty, CriterionKind], list[UncertainFact]] = {}
     had = _patient_procedures(patient)
     taking = [therapy_terms(t.name) for t in patient.prior_therapies or [] if t.current]
@@ -570,6 +570,8 @@ def _uncertain(doc: IndexDocument, patient: PatientProfile, out: Evaluation) -> 
                 p.procedure, "required" if fact.reason == "either" and p.polarity == "required" else "excluded",
                 had)[0] is None:
             continue  # only a requirement among alternatives asks every patient; a condition asks one who had it
+        if fact.kind == "lab":
+            continue
         if (c := fact.current_therapy) is not None and not any(c.drug_or_class.lower() in t for t in taking):
             continue
         kind: CriterionKind = "prior_therapy" if fact.kind == "current_therapy" else fact.kind
@@ -579,7 +581,6 @@ def _uncertain(doc: IndexDocument, patient: PatientProfile, out: Evaluation) -> 
         named += [(t.polarity, f"prior {t.drug_or_class}") for f in facts if (t := f.therapy) is not None]
         named += [(p.polarity, f"a prior {procedure_name(p.procedure)}")
                   for f in facts if (p := f.procedure) is not None]
-        named += [("required", _lab_words(lab)) for f in facts if (lab := f.lab) is not None]
         named += [("excluded", f"current {c.drug_or_class}") for f in facts if (c := f.current_therapy) is not None]
         words = [
             f"{'requires' if polarity == 'required' else 'excludes'} "
@@ -590,13 +591,6 @@ def _uncertain(doc: IndexDocument, patient: PatientProfile, out: Evaluation) -> 
         text, span = _sentence(doc, criterion)
         out.criteria.append(CriterionVerdict(kind=kind, status="unknown", criterion=text or why,
                                              explanation=why, span=span))
-
-
-def _lab_words(lab: Lab) -> str:
-    """'ast <= 5 x ULN', 'platelets >= 100000 /mm^3'."""
-    value = f"{lab.value:g}"
-    return f"{lab.analyte} {lab.comparator} {value} x ULN" if lab.uln_multiple else \
-        f"{lab.analyte} {lab.comparator} {value} {lab.unit or ''}".rstrip()
 
 
 def _patient_procedures(patient: PatientProfile, planned: bool = False) -> list[tuple[str, str]]:

@@ -263,14 +263,13 @@ def test_a_cohort_only_prior_therapy_is_unknown_even_for_a_patient_who_had_it():
     assert verdicts[0].explanation.startswith("trial excludes prior trk inhibitor for one cohort")
 
 
-def test_a_lab_limit_for_liver_metastases_only_is_unknown_with_its_sentence():
+def test_a_lab_limit_for_liver_metastases_only_gives_no_verdict_as_a_certain_limit_gives_none():
     limit = Lab(analyte="ast", comparator="<=", value=5.0, uln_multiple=True, criterion=0, span=(0, 21))
     conditional = UncertainFact(kind="lab", reason="conditional", lab=limit, criterion=0, span=(0, 21))
+    certain = judge(trial(labs=[limit]), ntrk_amp(), 0.5)
     result = judge(trial(uncertain=[conditional]), ntrk_amp(), 0.5)
-    verdicts = [v for v in result.criteria if v.kind == "lab"]
-    assert [(v.status, v.criterion) for v in verdicts] == [("unknown", "the protocol sentence")]
-    assert verdicts[0].explanation.startswith("trial requires ast <= 5 x ULN only under a condition")
-    assert result.verdict == "potentially_eligible"
+    assert result.criteria == certain.criteria
+    assert result.verdict == certain.verdict == "potentially_eligible"
 
 
 @pytest.mark.parametrize("taken, status", [
