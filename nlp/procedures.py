@@ -282,14 +282,15 @@ class ProcedureExtractor:
         text = context.text
         facts: list[Procedure] = []
         uncertain: list[UncertainFact] = []
-        if _name_spans(_vocabulary(), text, 0, len(text), first=True) or _vocabulary().capitals.search(text) \
-                or _cues().treated_for_gate.search(text.lower()) and _cues().treated_for.search(text):
+        treated = _cues().treated_for_gate.search(text.lower()) is not None \
+            and _cues().treated_for.search(text) is not None  # "prior treatment for <disease>" somewhere
+        if treated or _name_spans(_vocabulary(), text, 0, len(text), first=True) or _vocabulary().capitals.search(text):
             groups = subgroups(context)
             headed: list[Procedure] = []  # rules of criteria a subgroup header governs: kept when all state them
             for k, criterion in enumerate(context.offsets):
                 if k in groups.closed:
                     continue
-                for fact, reason in self._rules(doc, context, k, criterion):
+                for fact, reason in self._rules(doc, context, k, criterion, treated):
                     if k in groups.only:
                         if reason is None:
                             headed.append(fact)
@@ -307,7 +308,7 @@ class ProcedureExtractor:
         context.facts.setdefault("uncertain", []).extend(uncertain)
         return doc
 
-    def _rules(self, doc: Doc, context: DocContext, k: int, criterion: CriterionOffsets
+    def _rules(self, doc: Doc, context: DocContext, k: int, criterion: CriterionOffsets, treated: bool
                ) -> Iterable[tuple[Procedure, Uncertainty | None]]:
         text = context.text
         cues = None
@@ -346,7 +347,8 @@ class ProcedureExtractor:
                     and _ENDS_WITH_OR.search(text, m.end, criterion.end_char):  # an item of a list of alternatives
                 reason = "either"
             yield Procedure(procedure=m.procedure, polarity=rule, criterion=k, span=(m.start, m.end)), reason
-        yield from _treated_for(doc, context, k, criterion)
+        if treated:
+            yield from _treated_for(doc, context, k, criterion)
 
 
 def _treated_for(doc: Doc, context: DocContext, k: int, criterion: CriterionOffsets
