@@ -17,6 +17,7 @@
     .venv/bin/python bench/own_gold_select.py --set dev-k     # the 40 trials of the tenth tuning set
     .venv/bin/python bench/own_gold_select.py --set dev-l     # the 40 trials of the eleventh tuning set
     .venv/bin/python bench/own_gold_select.py --set dev-m     # the 40 trials of the twelfth tuning set
+    .venv/bin/python bench/own_gold_select.py --set dev-o     # the 40 trials of the fourteenth tuning set
 
 `--set held` (the default) draws the held-out set `bench/own_gold.jsonl`, `--set dev` the tuning set
 `bench/own_dev.jsonl` (`DEV` below).
@@ -130,6 +131,14 @@ them. The pool (210 PDQ, 65 other legacy, no API v2 record and 200 corpus texts)
 the quotas lean to the corpus texts (12 legacy PDQ, 10 other legacy, 18 corpus texts) and the marker trials the legacy
 layouts lack come from the corpus texts. The draw: 10 legacy PDQ, 5 other legacy and 25 corpus texts, 6, 3 and 21 of
 them naming a marker.
+The fourteenth tuning set (`--set dev-o`, `bench/own_dev_o.jsonl`) is drawn as the ninth is, from ids ending in 4
+again (the digit of the fifth and seventh tuning sets; no held-out set's ids end in 4) with `random.Random(4444)`,
+outside the shared gold sets and every own set, the held-out ones included (`DEV_O_APART`; only their ids are read): 40
+cancer trials, 30 naming a marker when the pool allows, filled (`fill`), labelled blind before the extractor ran on
+them, with quotas of 10 per layout (API v2, corpus texts, PDQ, other legacy). The fifth and seventh tuning sets took
+this digit's marker trials: the pool (192 PDQ, 55 other legacy, 3 API v2 records and 160 corpus texts) holds 1, 0, 0
+and 2 marker trials, so the set is mostly filled with plain trials. The draw: 3 API v2, 17 corpus texts, 10 legacy PDQ
+and 10 other legacy, 0, 2, 1 and 0 of them naming a marker.
 """
 
 from __future__ import annotations
@@ -241,6 +250,12 @@ DEV_L = Draw("8", 8888, {"api-v2": 10, "corpus": 10, "legacy-pdq": 10, "legacy-o
 DEV_M_APART = (*DEV_J_APART, ROOT / "bench" / "own_dev_j.jsonl")
 DEV_M = Draw("5", 5555, {"legacy-pdq": 12, "legacy-other": 10, "corpus": 18}, corpus=True, markers=30,
              apart_from=DEV_M_APART, fill=True)
+# The fourteenth tuning set, labelled blind: ids ending in 4 again (the fifth and seventh tuning sets' digit; no
+# held-out set's ids end in 4) with another seed, apart from every own set, the held-out ones included (only their ids
+# are read) and the fifth and seventh tuning sets, whose ids also end in 4.
+DEV_O_APART = (*DEV_J_APART, *(ROOT / "bench" / f"own_{name}.jsonl" for name in ("dev_j", "dev_k", "dev_l", "dev_m")))
+DEV_O = Draw("4", 4444, {"api-v2": 10, "corpus": 10, "legacy-pdq": 10, "legacy-other": 10}, corpus=True, markers=30,
+             apart_from=DEV_O_APART, fill=True)
 DRAWS = {
     "held": HELD,
     "dev": DEV,
@@ -258,6 +273,7 @@ DRAWS = {
     "dev-k": DEV_K,
     "dev-l": DEV_L,
     "dev-m": DEV_M,
+    "dev-o": DEV_O,
 }
 DEV_B_SIZE = 25
 
