@@ -26,7 +26,8 @@ Ages that are not the participants' limits are left out: another person's (a don
 "relatives diagnosed under age 50", and every age under an item naming only such a person), a menopause
 definition's ("postmenopausal, defined as age ≥ 55 or ..."; "premenopausal women aged 20-45" keeps its age), a
 subgroup's ("consent of a guardian if under 18", "ECOG 2 if age ≥ 70", "Lansky 50-100 in patients 10 and under",
-"(those 16 years and older)", "Patients >= 70 years must have ...", "(age < 18): creatinine clearance ..."), a
+"(those 16 years and older)", "Patients >= 70 years must have ...", "(age < 18): creatinine clearance ..."), an
+example's ("unfit for standard conditioning (e.g. age > 55 years for related transplants)"), a
 share of the enrolment ("no more than 10 percent may be over 50"), the age of something else or at an event ("bone
 age", "mental age", "wound more than 6 months old", "1 year old when they had chickenpox", "3-10 years past
 menopause", "2 years postmenopausal", "under 16 at onset", "10 years of formal education", a score "greater than 14
@@ -44,6 +45,8 @@ In the legacy layout ("Age: 18 and over Sex: Female ...") the next field's label
 criterion after another field's label ("Life expectancy:") is not an age; a word qualifying the number ("18 to
 physiologic 65", "Physiologic 65 and under") is skipped; an inclusion criterion that is only a number opening
 upwards ("18 and over", the patient characteristics listed without their "Age:" label) is the minimum age.
+A bound after the moment the one before it is reached at ("at least 18 years on the day of screening and no greater
+than 60 years") is of the same statement, unless it names an event of its own ("... and less than 22 at diagnosis").
 Comparators and units come from `nlp/patterns/{comparators,units}.jsonl` (with the comparators written with age
 words, "above or equal to 18 years", from `nlp/vocab/age_terms.jsonl`), cue words, the words of other persons
 and defined states, the words qualifying a number ("physiologic"), and the short words after a number that are no
@@ -99,6 +102,8 @@ class _Grammar:
     not_a_measure: frozenset[str]  # short words after a number that are no unit of measure: "yrs", "and"
     any_age: re.Pattern  # "all ages are eligible", "no age restriction": not "at any age", "(any age before ...)"
     statement_time: re.Pattern  # "at informed consent", "at screening": when a bare age is reached, at the end
+    coordinated: re.Pattern  # between two bounds of one statement: "and", or the first's time then "and"
+    at_event: re.Pattern  # after a bound, the event it is the age at: "at diagnosis", "at the time of onset"
 
 
 def _alternatives(phrases: list[str], whole_words: bool = True) -> str:
@@ -260,6 +265,8 @@ def _grammar() -> _Grammar:
         not_a_measure=frozenset(row["term"] for row in terms["not_a_measure"]),
         any_age=re.compile(r"(?<![a-z(])(?<!at )(?:" + words("any_age") + r")(?![a-z]|\s*-?\s*related)"),
         statement_time=re.compile(r"\s+(?:" + words("statement_time") + r")\s*[.;]?$"),
+        coordinated=re.compile(r"(?:\s+(?:" + words("statement_time") + r"))?" + _COORDINATED.pattern),
+        at_event=re.compile(r"\s+at\s+(?:the\s+time\s+of\s+)?(?:" + words("other_age") + r")(?![a-z])"),
     )
 
 
@@ -296,6 +303,9 @@ _SCORED = re.compile(r"\s*(?:points?(?![a-z])|on\s+(?:the|a)\s)")  # "greater th
 _COORDINATED = re.compile(r"[\s,;/]*(?:(?:or|and|but|nor)\b)?[\s,(]*")
 _DEFINITION_CUE = re.compile(r"defin|[:(=]|(?<![a-z])(?:by|i\.?e|as follows)(?![a-z])")
 _SCOPE_REACH = 250  # how far back in its sentence a menopause definition or another person's age reaches
+# an open bracket of examples before the age: "not eligible for standard conditioning due to age, ... (e.g. age > 55
+# years for related transplants or > 50 ...)" gives a reason by example, not the participants' limit
+_EXAMPLE_BRACKET = re.compile(r"[(\[]\s*(?:e\.\s?g(?![a-z])|for\s+example(?![a-z]))[^()\[\]]*$")
 _SHORT_ITEM = 80  # an item this short naming another person ("HLA-identical sibling donor") heads that person's ages
 _LINE_LEAD = re.compile(r"[\s\-*•·▪◦‣⁃–—+]*(?:\(?(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)]\s*)?", re.I)  # indent and bullet
 _ONLY_FOR = re.compile(r"[\s\-*•(]*(?:only\s+)?(?:for|in)\s+(?:[a-z-]+\s+){1,3}only\s*[:,]")  # "For Japan only: ..."
@@ -388,6 +398,8 @@ def _is_age(
         return False
     if _VALUE_THEN_BRACKET.search(before):
         return False  # "no greater than 0.6 mg/dL (1-23 months of age)": the age of a row, not a limit
+    if _EXAMPLE_BRACKET.search(text, max(0, start - _SCOPE_REACH), start):
+        return False
     if _ONLY_FOR.match(text, max(text.rfind(". ", 0, start) + 1, text.rfind(";", 0, start) + 1)):
         return False
     if after_age or groups["old"] or groups.get("old_after") or groups.get("agein") or unit in grammar.old_units:
@@ -536,9 +548,7 @@ def _bounds(
         extends = ranged and m.start() == single_at and section == "inclusion"  # "over 16 to 65": one range
         if m.start() < taken_end and not extends:
             continue
-        after_age = extends or (
-            previous_end is not None and _COORDINATED.fullmatch(text, previous_end, m.start()) is not None
-        )
+        after_age = extends or (previous_end is not None and _coordinated(text, previous_end, m, grammar))
         if section == "exclusion" and m.start() > _EXCLUSION_REACH and not after_age:
             continue
         if ranged:
@@ -589,6 +599,17 @@ def _bounds(
             _pair_into_a_range(previous_bounds, bounds[-1])
         previous_bounds = bounds[-1:]
     return _consistent(bounds, text)
+
+
+def _coordinated(text: str, previous_end: int, m: re.Match, grammar: _Grammar) -> bool:
+    """The bound at `m` is of the statement ending at `previous_end`: only a conjunction between them, or the moment
+    the first is reached at and a conjunction ("at least 18 years on the day of screening and no greater than 60
+    years"), unless the second then names an event of its own ("at least 8 at study entry and less than 22 at
+    diagnosis": the age at diagnosis)."""
+    if _COORDINATED.fullmatch(text, previous_end, m.start()) is not None:
+        return True
+    timed = grammar.coordinated.fullmatch(text, previous_end, m.start()) is not None
+    return timed and grammar.at_event.match(text, m.end()) is None
 
 
 def _pair_into_a_range(previous_bounds: list[_Bound], bound: _Bound) -> None:
