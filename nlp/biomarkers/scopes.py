@@ -628,9 +628,12 @@ def alternative_items(context: DocContext, facts: list[Biomarker]) -> tuple[list
     """Split off the inclusion facts of one item of a list of alternatives, or of a criterion nested under such an
     item ("One of the following: / - CLL / - CD19 and CD5 expression / - Mantle cell lymphoma"), that not every
     item states in its own lines. When every item requires a marker ("one of the following: ER positive / PR
-    positive"), the markers are alternatives of one `any_of` group and all stay; when the items each give a kind
-    of the one marker their parent requires of any kind ("HER-2 positive" / "- FISH must show gene amplification
-    OR" / "- IHC 3+"), they say what its "positive" means and the parent's fact of any kind goes."""
+    positive"), the markers are alternatives of one `any_of` group and all stay, unless an item names only what the
+    list's header asks of every patient ("CD20 positive lymphoma of the following subtypes:" / "- DLBCL with MYC
+    rearrangement" / "- CD20 positive marginal zone lymphoma"): that alternative needs no marker of its own, so
+    every item's markers are of one alternative only; when the items each give a kind of the one marker their
+    parent requires of any kind ("HER-2 positive" / "- FISH must show gene amplification OR" / "- IHC 3+"), they say
+    what its "positive" means and the parent's fact of any kind goes."""
     by_criterion: dict[int, set[tuple]] = {}
     for b in facts:
         by_criterion.setdefault(b.criterion, set()).add((b.gene, b.alteration, b.polarity))
@@ -650,6 +653,16 @@ def alternative_items(context: DocContext, facts: list[Biomarker]) -> tuple[list
                 continue
             subtrees = [_subtree(context, j) for j in items]
             stated = [set().union(*(by_criterion.get(i, set()) for i in tree)) for tree in subtrees]
+            asked = by_criterion.get(_nested(context, level)[0] if nested else items[0] - 1, set())
+            own = [facts_of - asked for facts_of in stated]
+            if any(own) and not all(own):
+                within = {i for tree in subtrees for i in tree}
+                kept_keys = asked | set.intersection(*own)
+                moved.update(
+                    i for i, b in enumerate(facts)
+                    if b.criterion in within and (b.gene, b.alteration, b.polarity) not in kept_keys
+                )
+                continue
             if all(stated) and all(polarity == "required" for facts_of in stated for *_, polarity in facts_of):
                 within = {i for tree in subtrees for i in tree}
                 grouped.update({i: f"{items[0]}:items" for i, b in enumerate(facts) if b.criterion in within})
