@@ -17,6 +17,7 @@
     .venv/bin/python bench/own_gold_select.py --set dev-k     # the 40 trials of the tenth tuning set
     .venv/bin/python bench/own_gold_select.py --set dev-l     # the 40 trials of the eleventh tuning set
     .venv/bin/python bench/own_gold_select.py --set dev-m     # the 40 trials of the twelfth tuning set
+    .venv/bin/python bench/own_gold_select.py --set dev-n     # the 40 trials of the thirteenth tuning set
     .venv/bin/python bench/own_gold_select.py --set dev-o     # the 40 trials of the fourteenth tuning set
 
 `--set held` (the default) draws the held-out set `bench/own_gold.jsonl`, `--set dev` the tuning set
@@ -131,6 +132,13 @@ them. The pool (210 PDQ, 65 other legacy, no API v2 record and 200 corpus texts)
 the quotas lean to the corpus texts (12 legacy PDQ, 10 other legacy, 18 corpus texts) and the marker trials the legacy
 layouts lack come from the corpus texts. The draw: 10 legacy PDQ, 5 other legacy and 25 corpus texts, 6, 3 and 21 of
 them naming a marker.
+The thirteenth tuning set (`--set dev-n`, `bench/own_dev_n.jsonl`) is drawn as the twelfth is, from ids ending in 1
+again (the second tuning set's digit; no held-out set's ids end in 1) with `random.Random(1212)`, outside the shared
+gold sets and every own set, the held-out ones included (`DEV_N_APART`; only their ids are read): 40 cancer trials, 30
+naming a marker when the pool allows, filled (`fill`), labelled blind before the extractor ran on them, with quotas of
+10 per layout. The pool (209 PDQ, 70 other legacy, 12 API v2 records and 226 corpus texts) holds 13, 5, 0 and 23 marker
+trials, so the API v2 layout gets only its 2 plain trials and its marker share comes from the other layouts. The draw:
+14 legacy PDQ, 7 other legacy, 2 API v2 and 17 corpus texts, 11, 5, 0 and 14 of them naming a marker.
 The fourteenth tuning set (`--set dev-o`, `bench/own_dev_o.jsonl`) is drawn as the ninth is, from ids ending in 4
 again (the digit of the fifth and seventh tuning sets; no held-out set's ids end in 4) with `random.Random(4444)`,
 outside the shared gold sets and every own set, the held-out ones included (`DEV_O_APART`; only their ids are read): 40
@@ -250,6 +258,14 @@ DEV_L = Draw("8", 8888, {"api-v2": 10, "corpus": 10, "legacy-pdq": 10, "legacy-o
 DEV_M_APART = (*DEV_J_APART, ROOT / "bench" / "own_dev_j.jsonl")
 DEV_M = Draw("5", 5555, {"legacy-pdq": 12, "legacy-other": 10, "corpus": 18}, corpus=True, markers=30,
              apart_from=DEV_M_APART, fill=True)
+# The thirteenth tuning set, labelled blind: ids ending in 1 (the second tuning set's digit; no held-out set's ids end
+# in 1), apart from every own set, the held-out ones included (only their ids are read).
+DEV_N_APART = tuple(
+    ROOT / "bench" / f"own_{name}.jsonl"
+    for name in ("gold", "held_b", "held_c", "dev", *(f"dev_{letter}" for letter in "bcdefghijklm"))
+)
+DEV_N = Draw("1", 1212, {"api-v2": 10, "corpus": 10, "legacy-pdq": 10, "legacy-other": 10}, corpus=True, markers=30,
+             apart_from=DEV_N_APART, fill=True)
 # The fourteenth tuning set, labelled blind: ids ending in 4 again (the fifth and seventh tuning sets' digit; no
 # held-out set's ids end in 4) with another seed, apart from every own set, the held-out ones included (only their ids
 # are read) and the fifth and seventh tuning sets, whose ids also end in 4.
@@ -273,6 +289,7 @@ DRAWS = {
     "dev-k": DEV_K,
     "dev-l": DEV_L,
     "dev-m": DEV_M,
+    "dev-n": DEV_N,
     "dev-o": DEV_O,
 }
 DEV_B_SIZE = 25
