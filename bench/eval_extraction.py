@@ -33,7 +33,9 @@ filled with plain ones; `--set dev-k`) and "own-dev-l"
 (`bench/own_dev_l.jsonl`: 40 more labelled blind, ids ending in 8 with another seed, apart from every own set up to
 own-dev-j; all 25 of the pool's marker trials, plain trials fill the rest; `--set dev-l`). So is "own-dev-m"
 (`bench/own_dev_m.jsonl`: 40 more labelled blind, 30 naming a marker, ids ending in 5 with another seed, apart from
-every own set up to own-dev-j; `--set dev-m`), and "own-dev-o" (`bench/own_dev_o.jsonl`: 40 more labelled blind, ids
+every own set up to own-dev-j; `--set dev-m`), "own-dev-n" (`bench/own_dev_n.jsonl`: 40 more labelled blind, 30
+naming a marker, ids ending in 1 with another seed, apart from every own set; `--set dev-n`) and "own-dev-o"
+(`bench/own_dev_o.jsonl`: 40 more labelled blind, ids
 ending in 4 with another seed, apart from every own set; the pool held only 3 marker trials, so plain trials fill it;
 `--set dev-o`).
 
@@ -78,12 +80,14 @@ OWN_DEV_J = ROOT / "bench" / "own_dev_j.jsonl"
 OWN_DEV_K = ROOT / "bench" / "own_dev_k.jsonl"
 OWN_DEV_L = ROOT / "bench" / "own_dev_l.jsonl"
 OWN_DEV_M = ROOT / "bench" / "own_dev_m.jsonl"
+OWN_DEV_N = ROOT / "bench" / "own_dev_n.jsonl"
 OWN_DEV_O = ROOT / "bench" / "own_dev_o.jsonl"
 # The project's own tuning sets, scored by default: the set's name in the report -> its labelled file.
 OWN_TUNING: dict[str, Path] = {
     "own-dev": OWN_DEV, "own-dev-b": OWN_DEV_B, "own-dev-c": OWN_DEV_C, "own-dev-d": OWN_DEV_D, "own-dev-e": OWN_DEV_E,
     "own-dev-f": OWN_DEV_F, "own-dev-g": OWN_DEV_G, "own-dev-h": OWN_DEV_H, "own-dev-i": OWN_DEV_I,
     "own-dev-j": OWN_DEV_J, "own-dev-k": OWN_DEV_K, "own-dev-l": OWN_DEV_L, "own-dev-m": OWN_DEV_M,
+    "own-dev-n": OWN_DEV_N,
     "own-dev-o": OWN_DEV_O,
 }
 OWN_HELD_B = ROOT / "bench" / "own_held_b.jsonl"

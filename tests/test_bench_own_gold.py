@@ -1,6 +1,6 @@
 """The project's own labelled extraction sets: their files keep the gold schema, `--own` scores the held ones as
 own-held, own-held-b and own-held-c, and the tuning sets are scored as own-dev, own-dev-b, own-dev-c, own-dev-d,
-own-dev-e, own-dev-f, own-dev-g, own-dev-h, own-dev-i, own-dev-j, own-dev-k, own-dev-l, own-dev-m and own-dev-o by
+own-dev-e, own-dev-f, own-dev-g, own-dev-h, own-dev-i, own-dev-j, own-dev-k, own-dev-l, own-dev-m, own-dev-n and own-dev-o by
 default."""
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from bench.eval_extraction import (
     OWN_DEV_K,
     OWN_DEV_L,
     OWN_DEV_M,
+    OWN_DEV_N,
     OWN_DEV_O,
     OWN_GOLD,
     OWN_HELD_B,
@@ -50,6 +51,7 @@ from bench.own_gold_select import (
     DEV_K,
     DEV_L,
     DEV_M,
+    DEV_N,
     DEV_O,
     HELD_B,
     HELD_C,
@@ -74,6 +76,7 @@ DEV_J_ROWS = list(srsly.read_jsonl(OWN_DEV_J))
 DEV_K_ROWS = list(srsly.read_jsonl(OWN_DEV_K))
 DEV_L_ROWS = list(srsly.read_jsonl(OWN_DEV_L))
 DEV_M_ROWS = list(srsly.read_jsonl(OWN_DEV_M))
+DEV_N_ROWS = list(srsly.read_jsonl(OWN_DEV_N))
 DEV_O_ROWS = list(srsly.read_jsonl(OWN_DEV_O))
 HELD_C_ROWS = list(srsly.read_jsonl(OWN_HELD_C))
 ALTERATIONS = {"mutation", "fusion", "amplification", "deletion", "expression", "any"}
@@ -121,16 +124,18 @@ def test_the_second_held_out_set_holds_40_distinct_trials_outside_every_other_la
     ("rows", "draw", "digit", "markers"),
     [(HELD_C_ROWS, HELD_C, "6", 28), (DEV_G_ROWS, DEV_G, "2", 32), (DEV_H_ROWS, DEV_H, "4", 32),
      (DEV_I_ROWS, DEV_I, "0", 30), (DEV_J_ROWS, DEV_J, "2", 14), (DEV_K_ROWS, DEV_K, "3", 26),
-     (DEV_L_ROWS, DEV_L, "8", 25), (DEV_M_ROWS, DEV_M, "5", 30), (DEV_O_ROWS, DEV_O, "4", 3)],
+     (DEV_L_ROWS, DEV_L, "8", 25), (DEV_M_ROWS, DEV_M, "5", 30), (DEV_N_ROWS, DEV_N, "1", 30),
+     (DEV_O_ROWS, DEV_O, "4", 3)],
     ids=["own-held-c", "own-dev-g", "own-dev-h", "own-dev-i", "own-dev-j", "own-dev-k", "own-dev-l", "own-dev-m",
-         "own-dev-o"],
+         "own-dev-n", "own-dev-o"],
 )
 def test_the_later_sets_of_40_hold_distinct_trials_of_their_digit_outside_every_other_labelled_set(
     rows, draw, digit, markers
 ):
     ids = [row["nct_id"] for row in rows]
     own = [ROWS, DEV_ROWS, DEV_B_ROWS, HELD_B_ROWS, DEV_C_ROWS, DEV_D_ROWS, DEV_E_ROWS, DEV_F_ROWS, HELD_C_ROWS]
-    own += [DEV_G_ROWS, DEV_H_ROWS, DEV_I_ROWS, DEV_J_ROWS, DEV_K_ROWS, DEV_L_ROWS, DEV_M_ROWS, DEV_O_ROWS]
+    own += [DEV_G_ROWS, DEV_H_ROWS, DEV_I_ROWS, DEV_J_ROWS, DEV_K_ROWS, DEV_L_ROWS, DEV_M_ROWS, DEV_N_ROWS,
+            DEV_O_ROWS]
     others = {row["nct_id"] for labelled in own if labelled is not rows for row in labelled}
     shared = {row["nct_id"] for path in Path(GOLD_DIR).glob("*.jsonl") for row in srsly.read_jsonl(path)}
     assert len(ids) == 40 and len(set(ids)) == 40
@@ -143,8 +148,10 @@ def test_the_later_sets_of_40_hold_distinct_trials_of_their_digit_outside_every_
 @pytest.mark.parametrize(
     ("rows", "draw"),
     [(DEV_G_ROWS, DEV_G), (DEV_H_ROWS, DEV_H), (DEV_I_ROWS, DEV_I), (DEV_J_ROWS, DEV_J), (DEV_K_ROWS, DEV_K),
-     (DEV_L_ROWS, DEV_L), (DEV_M_ROWS, DEV_M), (DEV_O_ROWS, DEV_O)],
-    ids=["own-dev-g", "own-dev-h", "own-dev-i", "own-dev-j", "own-dev-k", "own-dev-l", "own-dev-m", "own-dev-o"],
+     (DEV_L_ROWS, DEV_L), (DEV_M_ROWS, DEV_M), (DEV_N_ROWS, DEV_N),
+     (DEV_O_ROWS, DEV_O)],
+    ids=["own-dev-g", "own-dev-h", "own-dev-i", "own-dev-j", "own-dev-k", "own-dev-l", "own-dev-m", "own-dev-n",
+         "own-dev-o"],
 )
 def test_the_latest_tuning_sets_draws_give_the_trials_and_texts_of_their_files(rows, draw):
     drawn = select(candidates(draw=draw), draw.seed, draw)
@@ -170,10 +177,11 @@ def test_the_later_tuning_sets_hold_25_distinct_trials_outside_every_other_label
 @pytest.mark.parametrize(
     "rows",
     [ROWS, DEV_ROWS, DEV_B_ROWS, HELD_B_ROWS, DEV_C_ROWS, DEV_D_ROWS, DEV_E_ROWS, DEV_F_ROWS, HELD_C_ROWS, DEV_G_ROWS,
-     DEV_H_ROWS, DEV_I_ROWS, DEV_J_ROWS, DEV_K_ROWS, DEV_L_ROWS, DEV_M_ROWS, DEV_O_ROWS],
+     DEV_H_ROWS, DEV_I_ROWS, DEV_J_ROWS, DEV_K_ROWS, DEV_L_ROWS, DEV_M_ROWS, DEV_N_ROWS,
+     DEV_O_ROWS],
     ids=["own-held", "own-dev", "own-dev-b", "own-held-b", "own-dev-c", "own-dev-d", "own-dev-e", "own-dev-f",
          "own-held-c", "own-dev-g", "own-dev-h", "own-dev-i", "own-dev-j", "own-dev-k", "own-dev-l", "own-dev-m",
-         "own-dev-o"],
+         "own-dev-n", "own-dev-o"],
 )
 def test_every_line_has_the_schema_of_extraction_dev2(rows):
     for row in rows:
@@ -247,7 +255,8 @@ def test_own_scores_a_given_gold_file_as_own_held_own_held_b_or_own_held_c_with_
 @pytest.mark.parametrize(
     "set_name",
     ["own-dev", "own-dev-b", "own-dev-c", "own-dev-d", "own-dev-e", "own-dev-f", "own-dev-g", "own-dev-h", "own-dev-i",
-     "own-dev-j", "own-dev-k", "own-dev-l", "own-dev-m", "own-dev-o"],
+     "own-dev-j", "own-dev-k", "own-dev-l", "own-dev-m", "own-dev-n",
+     "own-dev-o"],
 )
 def test_the_tuning_sets_are_scored_by_default(tmp_path, set_name):
     assert inspect.signature(evaluate).parameters["tuning"].default is OWN_TUNING
