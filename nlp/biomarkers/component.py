@@ -46,6 +46,7 @@ from nlp.biomarkers.scopes import (
     cohort_conflicts,
     cohort_label,
     conditional,
+    defined_by_nested_items,
     offered_with_other,
     shared_by_cohorts,
     subtype_exclusions,
@@ -108,6 +109,7 @@ class BiomarkerExtractor:
         doubtful += uncertain(alternatives, "either")
         facts, unknown_allowed = unknown_allowed_beside(context, facts)
         doubtful += uncertain(unknown_allowed, "either")
+        facts = defined_by_nested_items(context, facts)
         others = [u.biomarker for u in doubtful if u.biomarker is not None and u.reason != "conditional"]
         sections = {k: o.section for k, o in enumerate(context.offsets)}
         facts, moved = cohort_conflicts(facts, sections, others)

@@ -63,6 +63,8 @@ _GENE_LIKE = re.compile(r"^[A-Z][A-Za-z0-9-]{1,7}$")
 _EXON_NUMBER = re.compile(r"^ex(?:on)?\d{1,2}$", re.IGNORECASE)  # an exon and its number glued: "NPM1 exon12 mutation"
 _SCORE = re.compile(r"^(?:[<>≤≥]=?|=)?\d+(?:\.\d+)?%?\+?$")
 _UPPER_BOUNDS = {"<", "≤", "<=", "=<"}
+# what a bracket of staining scores alone holds: "(1-3+)", "(2+ or 3+)", "(3+)"
+_STAINING_SCORE_WORDS = frozenset({"+", "-", "–", ",", "or", "to", "and"})
 _LOWER_BOUND_IDS = {">=", ">"}  # COMPARATOR ids a share above which reads positive; "<=" and "<" read negative
 _OFFERING = {"or", "and/or", "/"}  # between two named variants: one of them is asked (a comma too, without "and":
 # "(including G719X, exon 19 deletion, L858R, L861Q)" lists the variants that qualify)
@@ -322,6 +324,10 @@ class Scanner:
         if token.text in ("(", "[") and (close := self._named_fusion(i, group)) is not None:
             ev.end = close
             return close, pending_conj
+        if token.text in ("(", "[") and not ev.negative and (close := self._staining_scores(i)) is not None:
+            ev.alterations.append("expression")
+            ev.end = close
+            return close, pending_conj
         if pending_conj and self._status_of_next_gene(i):
             return None
         end = self._status(i, ev)
@@ -561,6 +567,20 @@ class Scanner:
         if ent is None or ent.label_ != "VARIANT" or ent.id_ not in shown:
             return None
         return ent.end + 1 if ent.end < self.span.end and self.doc[ent.end].text == close else None
+
+    def _staining_scores(self, i: int) -> int | None:
+        """The token after the bracket opened at `i` when it holds staining scores alone ("HER2 positive (1-3+)",
+        "(2+ or 3+)"): an IHC result, the protein's; None otherwise."""
+        close = {"(": ")", "[": "]"}[self.doc[i].text]
+        scored = False
+        for j in range(i + 1, min(i + 1 + MAX_ASIDE, self.span.end)):
+            text = self.doc[j].text
+            if text == close:
+                return j + 1 if scored else None
+            if not (text.isdigit() or text in _STAINING_SCORE_WORDS or re.fullmatch(r"\d\+", text)):
+                return None
+            scored |= text.endswith("+") and (len(text) > 1 or self.doc[j - 1].text.isdigit())
+        return None
 
     def _aside(self, i: int, limit: int) -> int | None:
         """The token after the parenthesis opened at `i` when it only glosses ("CD20 (cluster of

@@ -704,6 +704,34 @@ def _defined_by_items(facts: list[Biomarker], parent: int, stated: set[tuple]) -
     }
 
 
+TESTED_KINDS = frozenset({"expression", "amplification"})  # what a test measures: the protein, the gene's copies
+
+
+def defined_by_nested_items(context: DocContext, facts: list[Biomarker]) -> list[Biomarker]:
+    """Drop the required facts of any kind of a gene that a criterion's nested items give a tested kind of
+    ("Histologically confirmed HER2-positive breast cancer:" / "- HER2 overexpression defined as 3+ by IHC or a
+    ratio >= 2.0 by ISH" / "- HER2-positive on a biopsy sample"): the items say what its "positive" means, in the
+    criterion and in each item."""
+    by_criterion: dict[int, list[Biomarker]] = {}
+    for b in facts:
+        by_criterion.setdefault(b.criterion, []).append(b)
+    dropped: set[tuple[int, str]] = set()
+    for k, own in by_criterion.items():
+        loose = {b.gene for b in own if b.alteration == "any" and b.polarity == "required"}
+        if not loose:
+            continue
+        tree = _subtree(context, k)
+        tested = {
+            b.gene
+            for j in tree[1:]
+            for b in by_criterion.get(j, ())
+            if b.alteration in TESTED_KINDS and b.polarity == "required"
+        }
+        dropped.update((j, gene) for j in tree for gene in loose & tested)
+    loose_facts = {i for i, b in enumerate(facts) if b.alteration == "any" and b.polarity == "required"}
+    return [b for i, b in enumerate(facts) if i not in loose_facts or (b.criterion, b.gene) not in dropped]
+
+
 def unknown_allowed_beside(context: DocContext, facts: list[Biomarker]) -> tuple[list[Biomarker], list[Biomarker]]:
     """Split off the required facts of an item whose sibling item opens by allowing an unknown status and names
     no marker ("Hormone receptor status:" / "- Estrogen or progesterone receptor positive" / "- Unknown status
