@@ -61,3 +61,46 @@ def test_a_positive_header_whose_items_name_no_test_stays_any():
         "  2. ECOG performance status <= 2.\n"
     )
     assert _found(text)[0] == {("ERBB2", "any", "required")}
+
+
+def test_items_a_lone_or_line_joins_are_alternatives_so_a_marker_of_one_is_no_requirement():
+    text = (
+        "INCLUSION CRITERIA:\n\nA woman must:\n\nBe at least 25 years of age.\n\nMust be:\n\n"
+        "A known BRCA1 or BRCA2 deleterious mutation carrier\n\nOR\n\n"
+        "A first- or second- degree relative of an individual known to carry a deleterious BRCA1 or BRCA2 mutation\n\n"
+        "OR\n\nA first- or second- degree relative of an individual with breast cancer in a family with a known "
+        "BRCA mutation.\n\nHave an ECOG performance status of 0-1.\n"
+    )
+    certain, unsure = _found(text)
+    assert not certain
+    assert {gene for gene, *_ in unsure} == {"BRCA1", "BRCA2"}
+
+
+def test_a_marker_every_item_a_lone_or_line_joins_states_stays_a_requirement():
+    text = (
+        "Inclusion Criteria:\n\nMetastatic NSCLC with an EGFR exon 19 deletion\n\nOR\n\n"
+        "Metastatic NSCLC with an EGFR L858R mutation\n\nECOG 0-1\n"
+    )
+    assert _found(text)[0] == {("EGFR", "mutation", "required")}
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Pathologically confirmed: non-small cell lung cancer, breast cancer (HER2 positive or triple negative), or "
+        "pancreatic adenocarcinoma",
+        "Metastatic breast cancer, HER2-positive or triple-negative",
+        "Triple negative or HER2 positive metastatic breast cancer",
+    ],
+)
+def test_a_receptor_profile_offered_beside_another_status_is_one_alternative(line):
+    certain, unsure = _found(f"Inclusion Criteria:\n1. {line}\n2. ECOG 0-1\n")
+    assert not certain
+    assert {gene for gene, *_ in unsure} >= {"ESR1", "PGR", "ERBB2"}
+
+
+def test_a_receptor_profile_alone_stays_a_requirement():
+    text = "Inclusion Criteria:\n1. Metastatic triple negative breast cancer\n2. ECOG 0-1\n"
+    assert _found(text)[0] == {
+        ("ESR1", "expression", "excluded"), ("PGR", "expression", "excluded"), ("ERBB2", "any", "excluded")
+    }

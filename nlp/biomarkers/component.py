@@ -66,6 +66,7 @@ SUB_BULLETS = 2  # criteria after one with facts that may refine it, up to the n
 DEFINED_REACH = 10  # tokens after a marker within which "are considered ..." makes its clause a definition
 WHILE_TREATED_REACH = 12  # tokens after a marker within which "and are currently receiving" conditions its exclusion
 TREATMENT_REACH = 6  # tokens after "currently receiving" within which the treatment is named
+PROFILE_OR_REACH = 4  # tokens between a receptor profile's "or" and the other marker it offers: "HER2 positive or"
 _TREATMENT_JOINS = {"and", "who", "that", "while"}  # join a marker and a current treatment both must hold
 _OTHER_JOINS = {"or", "and/or"}  # offer the current treatment as another reason to exclude
 _TREATMENT_WORDS = {"therapy", "treatment"}
@@ -258,8 +259,8 @@ def _criterion(
             profile = profile_facts(k, span, cues, ent)
             if labelled or allowed_in_cohort(doc, cues, ent.start, ent.end):
                 doubtful += uncertain(profile, "cohort")
-            elif _asked(span, cues.negated(ent.start, ent.end, span.label_)) and offered_with_other(
-                doc, span, cues, labels, ent.start, ent.end
+            elif _asked(span, cues.negated(ent.start, ent.end, span.label_)) and (
+                offered_with_other(doc, span, cues, labels, ent.start, ent.end) or _or_marker(span, labels, ent)
             ):
                 doubtful += uncertain(profile, "either")
             elif conditional(doc, span, cues, ent.start, ent.end):
@@ -283,6 +284,27 @@ def _criterion(
     # [ER positive and PgR positive or negative]") does not require that member
     kept = [f for f in kept if f not in opposed]
     return resolve(kept, strata, status_unknown), doubtful
+
+
+def _or_marker(span: Span, labels: dict[int, Span], ent: Span) -> bool:
+    """A receptor profile an "or" joins to another marker ("breast cancer (HER2 positive or triple negative)",
+    "triple-negative or HER2-positive"): patients with the other marker's status enrol too, so the profile is one
+    alternative."""
+    doc = span.doc
+
+    def word(i: int, step: int) -> int:
+        while span.start <= i < span.end and doc[i].is_space:
+            i += step
+        return i
+
+    for step, edge in ((-1, ent.start - 1), (1, ent.end)):
+        joint = word(edge, step)
+        if not (span.start <= joint < span.end and doc[joint].lower_ in ("or", "and/or")):
+            continue
+        reach = range(joint + step, joint + step * (PROFILE_OR_REACH + 1), step)
+        if any(i in labels and labels[i].label_ in MENTION_LABELS and labels[i] != ent for i in reach):
+            return True
+    return False
 
 
 def _karyotype_misses(span: Span, cues: Cues, found: list[_Found]) -> list[_Found]:

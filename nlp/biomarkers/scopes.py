@@ -499,6 +499,30 @@ def _ends_in_or(context: DocContext, j: int) -> bool:
     return text.rstrip(" ;,.").lower().endswith((" or", " and/or"))
 
 
+def _lone_or(context: DocContext, j: int) -> bool:
+    """Criterion `j` is an "OR" line alone, written between two items to offer the second instead of the first."""
+    if j < 0 or j >= len(context.offsets):
+        return False
+    text = context.text[context.offsets[j].start_char : context.offsets[j].end_char]
+    return text.strip(" ;,.-*").lower() in ("or", "and/or")
+
+
+def _or_lines(context: DocContext, k: int) -> list[int]:
+    """The items around criterion `k` that lone "OR" lines join into alternatives, in its section ("A known BRCA1
+    or BRCA2 mutation carrier" / "OR" / "A relative of a carrier"): [] unless `k` is one of two or more."""
+    offsets = context.offsets
+
+    def item(j: int) -> bool:
+        return 0 <= j < len(offsets) and offsets[j].section == offsets[k].section
+
+    first, last = k, k
+    while _lone_or(context, first - 1) and item(first - 2):
+        first -= 2
+    while _lone_or(context, last + 1) and item(last + 2):
+        last += 2
+    return list(range(first, last + 1, 2)) if last > first else []
+
+
 def _or_run(context: DocContext, k: int, items: list[int]) -> list[int]:
     """The items around `k` that a trailing "or" joins into alternatives inside a longer list ("- Low grade
     tumour OR / - Oestrogen receptor positive / - Largest mass under 5 cm"): [] unless `k` is one of two or more."""
@@ -648,7 +672,7 @@ def alternative_items(context: DocContext, facts: list[Biomarker]) -> tuple[list
                 moved.update(i for i, b in enumerate(facts) if b.criterion == k)
                 continue
             nested = _siblings(context, level)
-            items = nested or _flat_items(context, level)
+            items = nested or _flat_items(context, level) or _or_lines(context, level)
             if not items:
                 continue
             subtrees = [_subtree(context, j) for j in items]
