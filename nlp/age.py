@@ -104,6 +104,8 @@ class _Grammar:
     statement_time: re.Pattern  # "at informed consent", "at screening": when a bare age is reached, at the end
     coordinated: re.Pattern  # between two bounds of one statement: "and", or the first's time then "and"
     at_event: re.Pattern  # after a bound, the event it is the age at: "at diagnosis", "at the time of onset"
+    for_a_part: re.Pattern  # "(randomized portion of study)", "for the phase II portion": right after, whose age it is
+    study_part: re.Pattern  # the name of a part of a study: "portion", "arm", "phase II portion"
 
 
 def _alternatives(phrases: list[str], whole_words: bool = True) -> str:
@@ -267,6 +269,14 @@ def _grammar() -> _Grammar:
         statement_time=re.compile(r"\s+(?:" + words("statement_time") + r")\s*[.;]?$"),
         coordinated=re.compile(r"(?:\s+(?:" + words("statement_time") + r"))?" + _COORDINATED.pattern),
         at_event=re.compile(r"\s+at\s+(?:the\s+time\s+of\s+)?(?:" + words("other_age") + r")(?![a-z])"),
+        study_part=re.compile(  # one name of a part may hold two of the words: "phase II portion"
+            r"(?<![a-z])(?:{0})(?![a-z])(?:[\s-]+(?:[a-z0-9]+[\s-]+){{0,2}}?(?:{0})(?![a-z]))*".format(words("study_part"))
+        ),
+        for_a_part=re.compile(
+            r"\s*(?:(?:years?|yrs?)\s*)?(?:(?:old|of\s+age)\s*)?(?:\(|,?\s*(?:for|in)\s+)\s*(?:the\s+)?"
+            r"(?!(?:all|both|each|every|any)(?![a-z]))[a-z0-9 -]{0,30}?(?<![a-z])(?:" + words("study_part") + r")"
+            r"(?![a-z])(?:\s+(?:of\s+(?:the\s+)?(?:study|trial)|only))*\s*(?:\)|[.;,]|$)"
+        ),
     )
 
 
@@ -278,6 +288,7 @@ class _Bound:
     at: int  # where its statement starts in the criterion
     ranged: bool = False  # one end of a range stated whole ("12 to 17 years")
     widens: bool = False  # picks the children who sign an assent: may widen the window, never narrow it
+    part: bool = False  # stated for one part of the study only: "Age 42 to 69 years (randomized portion of study)"
 
 
 # "sex:" opens the next field; a times sign makes a multiple ("5 × ULN"); a thousands group makes a count
@@ -570,9 +581,10 @@ def _bounds(
             previous_end = taken_end = m.end()
             previous_bounds = []
             if section == "inclusion":
+                part = _for_a_part(text, m, grammar)
                 previous_bounds = [
-                    _Bound(low, "min", section, m.start(), ranged=True, widens=assents),
-                    _Bound(high, "max", section, m.start(), ranged=True, widens=assents),
+                    _Bound(low, "min", section, m.start(), ranged=True, widens=assents, part=part),
+                    _Bound(high, "max", section, m.start(), ranged=True, widens=assents, part=part),
                 ]
                 bounds += previous_bounds
             continue
@@ -595,6 +607,7 @@ def _bounds(
         op = "+" if phrase == "+" else grammar.comparators[re.sub(r"\s+", "", phrase)]
         bounds.append(_bound(value, op, section, grammar.units.get(unit or "", "year"), m.start()))
         bounds[-1].widens = assents
+        bounds[-1].part = _for_a_part(text, m, grammar)
         if after_age and section == "inclusion":
             _pair_into_a_range(previous_bounds, bounds[-1])
         previous_bounds = bounds[-1:]
@@ -610,6 +623,12 @@ def _coordinated(text: str, previous_end: int, m: re.Match, grammar: _Grammar) -
         return True
     timed = grammar.coordinated.fullmatch(text, previous_end, m.start()) is not None
     return timed and grammar.at_event.match(text, m.end()) is None
+def _for_a_part(text: str, m: re.Match, grammar: _Grammar) -> bool:
+    """Whether the age matched by `m` is stated for one part of the study, named right after it ("Age 42 to 69 years
+    (randomized portion of study)", "50 or older for the phase II portion"); not when the criterion names parts
+    more than once ("aged 20 to 40 (premenopausal arm), or 45 to 65 (postmenopausal arm)": the ages of its
+    cohorts)."""
+    return grammar.for_a_part.match(text, m.end()) is not None and len(grammar.study_part.findall(text)) == 1
 
 
 def _pair_into_a_range(previous_bounds: list[_Bound], bound: _Bound) -> None:
@@ -876,6 +895,8 @@ def age_window(
             first = _SENTENCE_END.search(lowered)
             bounds = [b for b in bounds if first is not None and b.at >= first.end()]
         found += [(i, b) for b in bounds]
+    if found and all(b.part for _, b in found):
+        found = []  # the ages of one part only: the other parts enrol at any age
     limits = [b for _, b in found if not b.widens]
 
     def pick(side: str) -> float | None:
