@@ -12,7 +12,8 @@ A DRUG or DRUG_CLASS entity is a prior-therapy fact when its clause speaks of tr
 ("naive", "no prior"). Inclusion + given → required; inclusion + never given, or exclusion + given →
 excluded; the ConText negation of `nlp.polarity` applies ("must not have received"). Drugs only mentioned as
 allowed ("prior tamoxifen is allowed", "Patients treated with adjuvant trastuzumab are allowed if ..."), as
-exceptions ("other than bevacizumab"), as washout windows ("within 4 weeks"), or in allergy, concurrent-use and
+exceptions ("other than bevacizumab"), as washout windows ("within 4 weeks", "=< 2 weeks prior to starting study
+drug", "> 6 weeks prior to enrollment": `_window_after`), or in allergy, concurrent-use and
 planned-treatment contexts give no fact. A regimen
 ("FOLFOX", "R-CHOP") gives none either: criteria name regimens mostly as examples, allowances or conditions of
 another requirement ("subjects who received adjuvant FOLFOX ... are eligible"), which these rules would misread as
@@ -36,7 +37,8 @@ who had the class, so it gives no rule.
 
 Beside the history, `current_therapies` lists what a patient must not be taking now (`_in_use`): a drug or class after
 a `use_now` cue ("No concurrent corticosteroids", "Current antidepressant therapy") or in a washout window ("At least
-4 weeks since prior chemotherapy", "No use of systemic corticosteroids within the past month"), unless the use is
+4 weeks since prior chemotherapy", "No use of systemic corticosteroids within the past month", "received cetuximab =< 4
+weeks prior to starting study drug", "less than 5 half-lives from prior crizotinib"), unless the use is
 allowed, an exception, a condition or one of alternatives ("... OR stable steroid dose"), or a scope, a dose or a
 qualifier narrows it ("as antiemetics", "to the pelvis", "greater than 10 mg/day of prednisone", "spinal
 radiotherapy").
@@ -85,6 +87,8 @@ ALLOWANCE_REACH = 8  # words between a drug and the allowance after it; up to PR
 _REPEATED = ("prior", "naive", "broad_therapy_start")  # cues said again before each drug of a list
 _OR = {"or", "and/or"}
 _ALTERNATIVE_WORDS = 4
+WINDOW_WORDS = 8  # words between a drug (or its list) and the number of a washout window after it ("targeted therapy
+# (e.g., sunitinib), except ALK inhibitors, =< 2 weeks prior to starting study drug")
 EXPOSURE_WORDS = 3  # words between a drug (or its list) and the "for" / "of" of a capped exposure ("levodopa or
 # dopamine agonists of 14 days or less")
 
@@ -172,6 +176,8 @@ class TherapyExtractor:
                 as_inclusion = cues.negated(ent.start, ent.end, "inclusion", ignore=own) != (not given)
                 pol = "excluded" if "excluded" in (pol, polarity("inclusion", as_inclusion)) else "required"
             pol = "excluded" if _prohibited(cues, ent) else pol
+            if pol == "excluded" and _window_after(doc, cues, ent, ents) is not None:
+                continue
             named, end = _targeted_class(doc, ent, targets)
             reason: Uncertainty | None = None
             if given and _capped_exposure(doc, cues, ent, ents):
@@ -193,7 +199,7 @@ def _in_use(doc: Doc, k: int, cues: Cues, ents: list[Span]) -> list[CurrentThera
     opened by "since", which excludes whatever the section. None when the use is allowed, an exception, a condition, a
     scope follows ("No concurrent corticosteroids as antiemetics", "radiotherapy to the pelvis"), or the clause names
     the place of a treated lesion: those hold for part of the patients who take the drug."""
-    if not cues.has("use_now", "use_since", "use_within"):
+    if not cues.has("use_now", "use_since", "use_within", "window_end"):
         return []  # `_use_window` finds a window only by one of these cues
     found: dict[str, CurrentTherapy] = {}
     regimens = vocabulary().components
@@ -307,12 +313,45 @@ def _use_window(cues: Cues, ent: Span, ents: list[Span]) -> str | None:
         if nearest.kind == "use_since" and cues.in_clause(("use_recent",), clause_start, nearest.start):
             return "use_within"
         return nearest.kind
+    if (window := _window_after(doc, cues, ent, ents)) is not None:
+        allowed = cues.in_clause(_SKIP_AFTER, ent.end, clause_end)  # "... up to 7 days prior to X is permitted"
+        return "use_within" if window == "recent" and not allowed else None
     after = _list_end(doc, ent, ents, clause_end)
     for i in range(after, min(after + USE_REACH, clause_end)):
         if cues.at(i, "use_within") is not None:
             return "use_within"
         if doc[i].is_punct:
             break
+    return None
+
+
+def _window_after(doc: Doc, cues: Cues, ent: Span, ents: list[Span]) -> str | None:
+    """The washout window that follows the drug (or its list) in its clause, within WINDOW_WORDS words outside
+    parentheses and past an exception set off by commas (", except ALK inhibitors,"): a number, a `window_unit`, an
+    optional bound and a `window_end` ("=< 4 weeks prior to starting study drug", "14 days or less before
+    registration"). "remote" when a `window_remote` bound says the use ended long enough ago ("> 6 weeks prior to
+    enrollment", "at least 1 year before"), "recent" otherwise; None when no window follows. Either way the criterion
+    speaks of when the drug was taken, not of whether it ever was."""
+    clause_end = cues.clause(ent.start)[1]
+    i, words = _list_end(doc, ent, ents, clause_end), 0
+    while i < clause_end and words <= WINDOW_WORDS:
+        if doc[i].text == "(":
+            i = _closing(doc, i, clause_end) + 1
+            continue
+        if (exception := cues.at(i, "exception")) is not None:
+            comma = next((k for k in range(exception.end, clause_end) if doc[k].text == ","), None)
+            if comma is None:
+                return None  # the window, if any, is the exception's: "except adjuvant X given > 1 year prior to"
+            i = comma + 1
+            continue
+        if doc[i].like_num and (unit := cues.at(i + 1, "window_unit")) is not None:
+            after = cues.at(unit.end, "exposure_max", "window_remote")
+            if cues.at(after.end if after is not None else unit.end, "window_end") is None:
+                return None
+            remote = cues.ending_at(i, "window_remote") is not None or (after and after.kind == "window_remote")
+            return "remote" if remote else "recent"
+        words += not (doc[i].is_space or doc[i].is_punct)
+        i += 1
     return None
 
 

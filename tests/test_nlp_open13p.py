@@ -1,0 +1,103 @@
+"""Extraction classes earlier stops saw on real records and left open (issue 13): washout windows written after
+the drug, procedures on a metastasis' site, limits in words, HER2 and PD-L1 spellings, drugs missing from the
+vocabulary, subgroup headers of legacy texts and reactions to a drug. Sentences written in registry style."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ingest.loaders import iter_source
+from nlp.extract import extract_study, extract_text
+
+CTGOV = Path(__file__).resolve().parents[1].parent / "shared" / "ctgov"
+
+
+def _facts(section: str, line: str):
+    return extract_text(f"{section} Criteria:\n* {line}\n")
+
+
+def _record(path: str):
+    (loaded,) = iter_source(CTGOV / path)
+    assert loaded.study is not None
+    return extract_study(loaded.study)
+
+
+@pytest.mark.parametrize(
+    ("line", "drug"),
+    [
+        ("Patients who have received cetuximab =< 4 weeks prior to starting study drug", "cetuximab"),
+        ("Prior gefitinib less than 2 weeks before enrollment", "gefitinib"),
+        ("Treatment with imatinib 14 days or less prior to registration", "imatinib"),
+        ("Less than 5 half-lives from prior crizotinib", "crizotinib"),
+    ],
+)
+def test_a_washout_window_after_the_drug_excludes_recent_use_not_any_use(line, drug):
+    found = _facts("Exclusion", line)
+    assert drug not in {t.drug_or_class for t in found.prior_therapies}
+    assert drug in {t.drug_or_class for t in found.current_therapies}
+
+
+def test_examples_of_a_class_in_a_washout_window_are_no_lifetime_exclusion():
+    found = _facts("Exclusion", "Patients who have received targeted therapy (e.g., sunitinib, sorafenib), except ALK "
+                                "inhibitors, =< 2 weeks prior to starting study drug")
+    assert not {"sunitinib", "sorafenib"} & {t.drug_or_class for t in found.prior_therapies}
+
+
+def test_a_washout_window_in_an_inclusion_no_is_recent_use():
+    found = _facts("Inclusion", "No prior paclitaxel less than 4 weeks before registration")
+    assert not found.prior_therapies
+    assert [t.drug_or_class for t in found.current_therapies] == ["paclitaxel"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Prior gefitinib",
+        "Prior gefitinib for more than 2 weeks, with progression",
+        "Prior gefitinib; at least 4 weeks since any radiotherapy",
+    ],
+)
+def test_a_drug_with_no_window_of_its_own_stays_a_lifetime_exclusion(line):
+    found = _facts("Exclusion", line).prior_therapies
+    assert ("gefitinib", "excluded") in {(t.drug_or_class, t.polarity) for t in found}
+
+
+def test_a_window_that_ended_long_ago_is_no_current_use_either():
+    found = _facts("Exclusion", "Last docetaxel or cabazitaxel dose > 6 weeks prior to enrollment")
+    assert not found.prior_therapies and not found.current_therapies
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Recurrence of tumor must be greater than six months from completion of primary chemotherapy",
+        "Local recurrence diagnosed within 12 months from the completion of previous radiotherapy",
+    ],
+)
+def test_an_interval_from_the_end_of_a_treatment_to_an_event_is_no_washout(line):
+    assert not _facts("Inclusion", line).current_therapies
+
+
+def test_a_permitted_use_in_a_window_is_no_current_use():
+    found = _facts("Exclusion", "Treatment with a short course of steroids (< 5 days) up to 7 days prior to initiating "
+                                "study drug is permitted")
+    assert not found.current_therapies
+
+
+def test_the_window_of_an_exception_is_not_the_drugs():
+    found = _facts("Exclusion", "Received prior docetaxel treatment, except adjuvant docetaxel given > 1 year prior "
+                                "to first dose of study drug")
+    assert ("docetaxel", "excluded") in {(t.drug_or_class, t.polarity) for t in found.prior_therapies}
+
+
+def test_a_window_on_a_required_drug_keeps_the_requirement():
+    found = _facts("Inclusion", "Must have received trastuzumab less than 12 months before enrollment")
+    assert ("trastuzumab", "required") in {(t.drug_or_class, t.polarity) for t in found.prior_therapies}
+
+
+def test_a_real_records_washout_windows_exclude_no_drug_forever():
+    found = _record("api-v2/studies/NCT02227940.json")  # "=< 2 weeks prior to", "less than 5 half-lives from prior"
+    assert not [t.drug_or_class for t in found.prior_therapies if t.polarity == "excluded"]
+    assert "alk inhibitor" in {t.drug_or_class for t in found.current_therapies}
