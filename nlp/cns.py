@@ -18,10 +18,11 @@ Each criterion naming CNS metastases (CNS entities from `nlp/patterns/cns.jsonl`
   disease ("no inadequately treated CNS metastases", "no CNS disease that has not responded") is an activity
   qualifier (`cns_active` cues);
 - a negation opening a criterion's comma list ("No history of A, B, ..., or CNS disease") reaches every item of it.
-A criterion gives no verdict (abstains) when it names CNS disease as the only site of disease ("No CNS disease
-only": patients with CNS and other disease are not spoken of; `cns_sole_site` cues right after the mention) or
-as a cohort's label ("Patients without brain metastases: ..."; `cns_cohort_label` cues, a colon after the mention
-with the cohort's criteria after it, and no CNS cue after the colon).
+A criterion gives no verdict (abstains) when it names CNS metastases as the site of a procedure ("No prior surgery
+involving brain metastases": `cns_procedure` cues just before the mention), when it names CNS disease as the only site
+of disease ("No CNS disease only": patients with CNS and other disease are not spoken of; `cns_sole_site` cues right
+after the mention) or as a cohort's label ("Patients without brain metastases: ..."; `cns_cohort_label` cues, a colon
+after the mention with the cohort's criteria after it, and no CNS cue after the colon).
 A criterion naming only leptomeningeal disease (pattern id `leptomeningeal metastases`; "brain or leptomeningeal
 ..." names both) decides only when no criterion names brain or other CNS metastases: it does not speak of them.
 The trial's answer: an explicit stable-disease allowance wins, else any `no`, else `stable_only` from an
@@ -71,7 +72,8 @@ class CnsExtractor:
         meninges_only: list[tuple[int, int, CnsAllowance]] = []
         for k, ents in context.ents(_CNS_LABELS).items():
             cues = context.cues(k)
-            ents = [e for e in ents if not _sole_site(cues, e) and not _cohort_label(cues, e)]
+            ents = [e for e in ents if not _sole_site(cues, e) and not _cohort_label(cues, e)
+                    and not _procedure_on(cues, e)]
             if not ents:
                 continue
             allowed, explicit = _verdict(cues, cues.span, ents)
@@ -160,6 +162,20 @@ def _sole_site(cues: Cues, ent: Span) -> bool:
         if after >= clause_end or doc[after].is_punct:
             return True
     return False
+
+
+def _procedure_on(cues: Cues, ent: Span) -> bool:
+    """The mention is the site of a procedure named just before it (`cns_procedure` cues: "No prior surgery
+    involving brain metastases", "radiosurgery to brain metastases"): the criterion rules on the procedure, and says
+    nothing of whether the patient may have the metastases; unless it allows the procedure ("Concurrent radiotherapy
+    for brain metastases allowed"), which admits patients who have them."""
+    if cues.has("allowance"):
+        return False
+    doc = cues.span.doc
+    before = ent.start
+    while before > cues.span.start and doc[before - 1].is_space:
+        before -= 1
+    return cues.ending_at(before, "cns_procedure") is not None
 
 
 def _cohort_label(cues: Cues, ent: Span) -> bool:

@@ -101,3 +101,33 @@ def test_a_real_records_washout_windows_exclude_no_drug_forever():
     found = _record("api-v2/studies/NCT02227940.json")  # "=< 2 weeks prior to", "less than 5 half-lives from prior"
     assert not [t.drug_or_class for t in found.prior_therapies if t.polarity == "excluded"]
     assert "alk inhibitor" in {t.drug_or_class for t in found.current_therapies}
+
+
+@pytest.mark.parametrize(
+    ("section", "line"),
+    [
+        ("Inclusion", "No prior surgery involving brain metastases or primary brain tumor(s)"),
+        ("Exclusion", "Prior surgery involving brain metastases"),
+        ("Inclusion", "No prior resection of brain metastases"),
+        ("Exclusion", "Prior stereotactic radiosurgery to brain metastases"),
+    ],
+)
+def test_a_procedure_on_brain_metastases_says_nothing_of_having_them(section, line):
+    assert _facts(section, line).cns_metastases.allowed is None
+
+
+@pytest.mark.parametrize(
+    ("section", "line", "allowed"),
+    [
+        ("Exclusion", "Known brain metastases", "no"),
+        ("Inclusion", "No brain metastases", "no"),
+        ("Inclusion", "Supratentorial brain metastases for which surgery is recommended", "yes"),
+        ("Inclusion", "Concurrent radiotherapy for brain metastases allowed", "yes"),
+    ],
+)
+def test_brain_metastases_named_as_disease_still_decide(section, line, allowed):
+    assert _facts(section, line).cns_metastases.allowed == allowed
+
+
+def test_a_real_trial_for_brain_metastases_allows_them():
+    assert _record("legacy-xml/NCT00003878.xml").cns_metastases.allowed == "yes"
