@@ -43,6 +43,7 @@ from nlp.biomarkers.scopes import cohort_label
 from nlp.cohorts import Subgroups, shared_by_every, subgroups
 from nlp.models import Comparator, Lab, UncertainFact, Uncertainty
 from nlp.polarity import Cues, cue_finder, doc_context, polarity, release_context
+from nlp.resources import read_vocab
 from nlp.sections import CriterionOffsets, add_kind
 
 COMPARATOR_REACH = 12
@@ -66,6 +67,15 @@ _UNIT = re.compile(
     r"\s*(g/dL|g/dl|mg/dL|mg/dl|g/L|mg/L|µmol/L|umol/L|μmol/L|mmol/L|"
     r"m[lL]/min(?:/1[.,]73\s*m(?:2|²|\^2))?|cells/mm3|cells/mm\^3|cells/µL|cells/uL|/mm3|/mm\^3|/µL|/uL|/μL|"
     r"/L|U/L|IU/L|IU/mL|ng/mL|ng/dL|ng/ml|mg%|milliseconds|msec|ms|%)"
+)
+# a multiple of the limit in words: "five times the upper limit of normal", "twice the ULN" (nlp/vocab/numbers.jsonl,
+# nlp/vocab/multiples.jsonl)
+_WORD_NUMBERS = {row["word"]: float(row["value"]) for row in read_vocab("numbers.jsonl")}
+_WORD_MULTIPLES = {row["word"]: float(row["value"]) for row in read_vocab("multiples.jsonl")}
+_WORD_MULTIPLE = re.compile(
+    r"\s*(?:(?P<number>" + "|".join(sorted(map(re.escape, _WORD_NUMBERS), key=len, reverse=True))
+    + r")[\s-]*(?:[x×X*]|times|fold)|(?P<multiple>" + "|".join(map(re.escape, _WORD_MULTIPLES)) + r"))\b",
+    re.I,
 )
 _SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 _CONDITION_AFTER = ("condition_scope", "conditional", "applicability", "threshold_condition")
@@ -386,11 +396,16 @@ def _same_clause(doc: Doc, text: str, lab: Span, comparator: Span) -> bool:
 
 def _threshold(text: str, start: int, limit: int) -> tuple[float, str | None, bool, int] | None:
     """(value, unit, × ULN, end offset) read from `text[start:]`: "2.5 x ULN", "100,000/mm^3",
-    "1.5 x 10^9/L", "ULN"."""
+    "1.5 x 10^9/L", "ULN", "five times the upper limit of normal"."""
     rest = text[start : min(limit, start + 80)]
     uln = _ULN.match(rest)
     if uln is not None:
         return 1.0, None, True, start + uln.end()
+    words = _WORD_MULTIPLE.match(rest)
+    if words is not None and (uln := _ULN.match(rest, words.end())) is not None:
+        number, multiple = words.group("number"), words.group("multiple")
+        value = _WORD_NUMBERS[number.lower()] if number else _WORD_MULTIPLES[multiple.lower()]
+        return value, None, True, start + uln.end()
     number = _NUMBER.match(rest)
     if number is None:
         return None

@@ -131,3 +131,24 @@ def test_brain_metastases_named_as_disease_still_decide(section, line, allowed):
 
 def test_a_real_trial_for_brain_metastases_allows_them():
     assert _record("legacy-xml/NCT00003878.xml").cns_metastases.allowed == "yes"
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("AST and ALT no greater than five times the upper limit of normal",
+         {("ast", "<=", 5.0), ("alt", "<=", 5.0)}),
+        ("Bilirubin less than two times the upper limit of normal", {("bilirubin", "<", 2.0)}),
+        ("SGOT < three times ULN", {("ast", "<", 3.0)}),
+        ("Alkaline phosphatase no more than twice the upper limit of normal", {("alkaline_phosphatase", "<=", 2.0)}),
+        ("SGPT less than 2.5-fold the institutional upper limit of normal", {("alt", "<", 2.5)}),
+    ],
+)
+def test_a_multiple_of_the_upper_limit_written_in_words_is_a_number(line, expected):
+    labs = _facts("Inclusion", line).labs
+    assert {(lab.analyte, lab.comparator, lab.value) for lab in labs} == expected
+    assert all(lab.uln_multiple for lab in labs)
+
+
+def test_a_number_word_without_a_multiple_of_the_limit_is_no_threshold():
+    assert not _facts("Inclusion", "Platelets greater than three").labs
