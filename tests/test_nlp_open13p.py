@@ -152,3 +152,39 @@ def test_a_multiple_of_the_upper_limit_written_in_words_is_a_number(line, expect
 
 def test_a_number_word_without_a_multiple_of_the_limit_is_no_threshold():
     assert not _facts("Inclusion", "Platelets greater than three").labs
+
+
+def _markers(section: str, line: str) -> set[tuple[str, str, str]]:
+    return {(b.gene, b.alteration, b.polarity) for b in _facts(section, line).biomarkers}
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Histologically confirmed breast cancer, HER positive (IHC 3+ or FISH+)", ("ERBB2", "required")),
+        ("Triple negative breast cancer (ER < 10%, PR < 10%, Her2neu IHC 0 or 1 or FISH negative)",
+         ("ERBB2", "excluded")),
+        ("Her2neu positive metastatic breast cancer", ("ERBB2", "required")),
+        ("HER negative breast cancer", ("ERBB2", "excluded")),
+    ],
+)
+def test_her2_spellings_name_erbb2(line, expected):
+    assert expected in {(gene, pol) for gene, _, pol in _markers("Inclusion", line)}
+
+
+def test_the_pronoun_her_names_no_gene():
+    assert not _markers("Inclusion", "Patient or her legal representative must sign informed consent")
+    assert not _markers("Inclusion", "PATIENT OR HER GUARDIAN MUST SIGN CONSENT")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "PD-L1 expression TC1-3 or IC1/2/3 by SP142 assay",
+        "PD-L1 TC2/3 or IC2/3",
+        "Tumour PD-L1 TC1/2/3 or IC1/2/3 by the SP142 assay",
+        "Tumor PD-L1 expression of TC3 or IC3",
+    ],
+)
+def test_pd_l1_expression_levels_require_pd_l1_expression(line):
+    assert ("CD274", "expression", "required") in _markers("Inclusion", line)

@@ -33,6 +33,7 @@ from nlp.biomarkers.words import (
     COMPARATOR_WORDS,
     CONJUNCTIONS,
     COPULAS,
+    EXPRESSION_LEVELS,
     FILLERS,
     LEFT_FILLERS,
     METHOD_PREPOSITIONS,
@@ -57,6 +58,8 @@ SCORE_REACH = 4  # tokens after a method word within which its threshold or scor
 NEXT_GENE_REACH = 4  # tokens after a status word within which a gene makes the status that gene's
 METHODS = (("method_expression", "expression"), ("method_ish", "ish"), ("method_copies", "amplification"))
 _METHOD_KINDS = tuple(kind for kind, _ in METHODS)
+# levels of an `expression_level` scale glued to its name: "TC2/3", "IC1/2/3", "TC1" (of "TC1-3"); the lowest first
+_LEVELS = re.compile(r"(" + "|".join(map(re.escape, sorted(EXPRESSION_LEVELS))) + r")([0-9])(?:/[0-9])*", re.I)
 _NUMBER = re.compile(r"^[<>≤≥=]*\d+(?:[.,]\d+)?%?$|^[<>≤≥=]+$|^%$")
 _PROTEIN_CHANGE = re.compile(r"^(?:p\.)?[ACDEFGHIKLMNPQRSTVWY]\d{2,4}(?:[ACDEFGHIKLMNPQRSTVWYX*]|fs|del|dup|ins)$")
 _GENE_LIKE = re.compile(r"^[A-Z][A-Za-z0-9-]{1,7}$")
@@ -334,6 +337,10 @@ class Scanner:
         if end is not None:
             ev.end = end
             return end, False
+        if (level := _LEVELS.fullmatch(token.text)) is not None and level.group(2) != "0":
+            ev.alterations.append("expression")
+            ev.end = i + 1
+            return i + 1, pending_conj
         method = self.cues.at(i, *_METHOD_KINDS)
         if method is not None:
             if method.kind != "method_ish" and self._scored(method.end, limit) and not self._divides(group, method):

@@ -22,7 +22,9 @@ example, L858R or T790M)"), `threshold_gene` (markers whose status a share of st
 content states: the hormone receptors, not a proliferation index such as Ki-67), `threshold_unit` (the unit of that
 share or content after the marker: "%", "fmol": "ER ≥ 10%", "PgR at least 10 fmol/mg"), `threshold_change` (after
 such a threshold it measures a change, not a marker: "PR (≥ 50% reduction in tumour burden)", a partial response),
-`method_preposition` (between a positive result and the test that gave it: "positive as assessed by the ... IHC test"),
+`expression_level` (a scale whose levels are written glued to it and state expression, level 0 negative: "PD-L1 TC2/3
+or IC2/3", "TC1-3"), `method_preposition` (between a positive result and the test that gave it: "positive as assessed
+by the ... IHC test"),
 `restrictive_word` (opens a clause whose allowance is the only one: "Only EGFR and ALK wild-type are allowed" requires
 what it allows).
 Status words ("positive", "negative", "wild-type") come from the cue list, `nlp/vocab/cues.jsonl`.
@@ -71,6 +73,7 @@ THRESHOLD_CHANGES = _kind("threshold_change")
 VARIANT_WORDS = _kind("variant_word")  # "variants" after a fusion: its variant fusions, not a mutation
 METHOD_PREPOSITIONS = _kind("method_preposition")
 RESTRICTIVE_WORDS = _kind("restrictive_word")
+EXPRESSION_LEVELS = _kind("expression_level")
 BRACKETS = frozenset({"(", ")", "[", "]"})
 STATUS_KINDS = ("positive", "negative", "wild_type")
 STATUS_WORDS = {
