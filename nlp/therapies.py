@@ -89,6 +89,7 @@ _OR = {"or", "and/or"}
 _ALTERNATIVE_WORDS = 4
 WINDOW_WORDS = 8  # words between a drug (or its list) and the number of a washout window after it ("targeted therapy
 # (e.g., sunitinib), except ALK inhibitors, =< 2 weeks prior to starting study drug")
+_FOR_WORDS = 2  # qualifiers between a washout's "for" and its drug ("6 weeks for liposomal cytarabine")
 EXPOSURE_WORDS = 3  # words between a drug (or its list) and the "for" / "of" of a capped exposure ("levodopa or
 # dopamine agonists of 14 days or less")
 
@@ -176,7 +177,8 @@ class TherapyExtractor:
                 as_inclusion = cues.negated(ent.start, ent.end, "inclusion", ignore=own) != (not given)
                 pol = "excluded" if "excluded" in (pol, polarity("inclusion", as_inclusion)) else "required"
             pol = "excluded" if _prohibited(cues, ent) else pol
-            if pol == "excluded" and _window_after(doc, cues, ent, ents) is not None:
+            windowed = pol == "excluded" and _window_after(doc, cues, ent, ents) is not None
+            if windowed or _window_before(doc, cues, ent, ents):
                 continue
             named, end = _targeted_class(doc, ent, targets)
             reason: Uncertainty | None = None
@@ -313,15 +315,14 @@ def _use_window(cues: Cues, ent: Span, ents: list[Span]) -> str | None:
         if nearest.kind == "use_since" and cues.in_clause(("use_recent",), clause_start, nearest.start):
             return "use_within"
         return nearest.kind
-    if (window := _window_after(doc, cues, ent, ents)) is not None:
-        allowed = cues.in_clause(_SKIP_AFTER, ent.end, clause_end)  # "... up to 7 days prior to X is permitted"
-        return "use_within" if window == "recent" and not allowed else None
     after = _list_end(doc, ent, ents, clause_end)
     for i in range(after, min(after + USE_REACH, clause_end)):
         if cues.at(i, "use_within") is not None:
             return "use_within"
         if doc[i].is_punct:
             break
+    if _window_after(doc, cues, ent, ents) == "recent" and not cues.in_clause(_SKIP_AFTER, ent.end, clause_end):
+        return "use_within"  # not a permitted use: "... up to 7 days prior to initiating study drug is permitted"
     return None
 
 
@@ -353,6 +354,29 @@ def _window_after(doc: Doc, cues: Cues, ent: Span, ents: list[Span]) -> str | No
         words += not (doc[i].is_space or doc[i].is_punct)
         i += 1
     return None
+
+
+def _window_before(doc: Doc, cues: Cues, ent: Span, ents: list[Span]) -> bool:
+    """The drug (or the list it ends) is the object of a washout window of its own: a number, a `window_unit` and "for"
+    at most `_FOR_WORDS` words before it ("At least 4 weeks since prior chemotherapy (6 weeks for nitrosoureas or
+    mitomycin C)", "(2 weeks for liposomal cytarabine)"): when the drug was last given, not whether it ever was."""
+    clause_start = cues.clause(ent.start)[0]
+    ends = {e.end: e for e in ents}
+    i, words = ent.start - 1, 0
+    while i > clause_start and words <= _FOR_WORDS:
+        if doc[i].is_space or doc[i].lower_ in _LISTING:
+            i -= 1
+        elif i + 1 in ends:
+            i = ends[i + 1].start - 1
+        elif doc[i].lower_ == "for":
+            unit = cues.ending_at(i, "window_unit")
+            return unit is not None and unit.start > clause_start and doc[unit.start - 1].like_num
+        elif doc[i].is_punct:
+            return False
+        else:
+            words += 1
+            i -= 1
+    return False
 
 
 def _use_limited(doc: Doc, cues: Cues, ent: Span, ents: list[Span], timed: bool = False) -> bool:

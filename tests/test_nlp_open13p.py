@@ -10,6 +10,7 @@ import pytest
 
 from ingest.loaders import iter_source
 from nlp.extract import extract_study, extract_text
+from nlp.vocab import drug_classes
 
 CTGOV = Path(__file__).resolve().parents[1].parent / "shared" / "ctgov"
 
@@ -90,6 +91,20 @@ def test_the_window_of_an_exception_is_not_the_drugs():
     found = _facts("Exclusion", "Received prior docetaxel treatment, except adjuvant docetaxel given > 1 year prior "
                                 "to first dose of study drug")
     assert ("docetaxel", "excluded") in {(t.drug_or_class, t.polarity) for t in found.prior_therapies}
+
+
+@pytest.mark.parametrize(
+    ("section", "line", "drug"),
+    [
+        ("Exclusion", "Less than 4 weeks since prior chemotherapy (6 weeks for nitrosoureas or mitomycin C)",
+         "mitomycin"),
+        ("Inclusion", "At least 1 week since prior chemotherapy (2 weeks for liposomal cytarabine)", "cytarabine"),
+        ("Inclusion", "Must have been off previous anticancer therapy for at least 3 weeks (6 weeks for BCNU and "
+                      "mitomycin C)", "carmustine"),
+    ],
+)
+def test_a_drug_a_washout_is_given_for_is_no_history_rule(section, line, drug):
+    assert drug not in {t.drug_or_class for t in _facts(section, line).prior_therapies}
 
 
 def test_a_window_on_a_required_drug_keeps_the_requirement():
@@ -188,3 +203,29 @@ def test_the_pronoun_her_names_no_gene():
 )
 def test_pd_l1_expression_levels_require_pd_l1_expression(line):
     assert ("CD274", "expression", "required") in _markers("Inclusion", line)
+
+
+@pytest.mark.parametrize(
+    ("line", "drug"),
+    [
+        ("No prior mitoxantrone", "mitoxantrone"),
+        ("No prior cytarabine (ara-C) for leukemia", "cytarabine"),
+        ("No prior high-dose Ara-C", "cytarabine"),
+        ("No prior carmustine (BCNU) or lomustine", "carmustine"),
+        ("No prior bendamustine", "bendamustine"),
+        ("No prior mitomycin C", "mitomycin"),
+        ("No prior dacarbazine (DTIC)", "dacarbazine"),
+        ("No prior bleomycin", "bleomycin"),
+    ],
+)
+def test_common_cytotoxics_are_drugs(line, drug):
+    assert (drug, "excluded") in {(t.drug_or_class, t.polarity) for t in _facts("Inclusion", line).prior_therapies}
+
+
+@pytest.mark.parametrize(
+    ("drug", "cls"),
+    [("mitoxantrone", "chemotherapy"), ("cytarabine", "antimetabolite"), ("carmustine", "alkylating agent"),
+     ("vinblastine", "vinca alkaloid")],
+)
+def test_common_cytotoxics_belong_to_their_classes(drug, cls):
+    assert cls in drug_classes(drug)
