@@ -229,3 +229,22 @@ def test_common_cytotoxics_are_drugs(line, drug):
 )
 def test_common_cytotoxics_belong_to_their_classes(drug, cls):
     assert cls in drug_classes(drug)
+
+
+@pytest.mark.parametrize(
+    ("section", "line"),
+    [
+        ("Inclusion", "No prior history of severe reaction to trastuzumab"),
+        ("Inclusion", "No history of severe infusion reaction to cetuximab"),
+        ("Exclusion", "History of severe reactions to trastuzumab"),
+        ("Exclusion", "Prior severe infusion-related reaction to rituximab"),
+        ("Exclusion", "Known anaphylaxis to paclitaxel"),
+    ],
+)
+def test_a_severe_reaction_to_a_drug_is_an_allergy_not_a_prior_therapy(section, line):
+    assert not _facts(section, line).prior_therapies
+
+
+def test_intolerance_to_a_drug_still_says_it_was_given():
+    found = _facts("Inclusion", "Chronic myeloid leukemia resistant or intolerant to imatinib")
+    assert ("imatinib", "required") in {(t.drug_or_class, t.polarity) for t in found.prior_therapies}
