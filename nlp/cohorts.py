@@ -26,6 +26,11 @@ criteria for SCD or CP patients without PAH:") is a subgroup header too: it gove
 section header, unless it names the whole population ("Inclusion Criteria for all patients:", "... for both parts of
 clinical trial:", "... for the study:", "... for patients:") or entry itself ("Criteria for entry:").
 
+A header that names the population in one word ("FOR PATIENTS:", an `everyone_noun` cue) is no subgroup header when
+every other subgroup header of its section names a kind of that population ("FOR HIV POSITIVE PATIENTS:", "FOR HIV
+NEGATIVE PATIENTS:"), or there is none: legacy texts open their list for everyone so. Beside a header naming another
+group ("FOR HEALTHY VOLUNTEERS:") the patients are a subgroup.
+
 A subgroup whose header says it is closed ("Phase 1 (Closed):") enrols no one: its criteria are in `closed`. When
 every other subgroup header of a section is closed, the one left open is everyone who can enrol now: its criteria
 are not subgroup-only.
@@ -137,6 +142,8 @@ def _subgroups(context: DocContext) -> Subgroups:
         elif current is not None:
             deeper = deeper or (k == current + 1 and here[0] > level[0])
             governed[k] = current
+    for h in _everyone_headers(context, set(governed.values())):
+        governed = {k: g for k, g in governed.items() if g != h}
     closed_headers = {h for h in governed.values() if _closed(context, h)}
     found = Subgroups(closed={k for k, h in governed.items() if h in closed_headers})
     for section in {context.offsets[h].section for h in governed.values()}:
@@ -146,6 +153,28 @@ def _subgroups(context: DocContext) -> Subgroups:
             continue  # the one subgroup still enrolling is everyone enrolling
         found.only.update((k, h) for k, h in governed.items() if h in open_headers)
     found.only.update((k, h) for k, h in sections.items() if k not in governed)  # a header in the list goes first
+    return found
+
+
+def _everyone_headers(context: DocContext, headers: set[int]) -> set[int]:
+    """The headers that name the population in one `everyone_noun` ("FOR PATIENTS:") when every other subgroup
+    header of their section names a kind of it ("FOR HIV POSITIVE PATIENTS:", "FOR HIV NEGATIVE PATIENTS:"), or there
+    is none: their criteria hold for everyone. Beside a header of another group ("FOR HEALTHY VOLUNTEERS:") the
+    patients are a subgroup."""
+    everyone = _one_word_cues("everyone_noun")
+    nouns: dict[int, set[str]] = {}
+    for h in headers:
+        offsets = context.offsets[h]
+        nouns[h] = set(_words(context.text[offsets.start_char : offsets.end_char])) & everyone
+    found = set()
+    for h in headers:
+        offsets = context.offsets[h]
+        words = [w for w in _words(context.text[offsets.start_char : offsets.end_char]) if w not in _GROUP_FILLERS]
+        if len(words) != 2 or words[0] not in _OPENINGS or words[1] not in everyone:
+            continue
+        others = [g for g in headers if g != h and context.offsets[g].section == offsets.section]
+        if all(words[1] in nouns[g] for g in others):
+            found.add(h)
     return found
 
 

@@ -248,3 +248,30 @@ def test_a_severe_reaction_to_a_drug_is_an_allergy_not_a_prior_therapy(section, 
 def test_intolerance_to_a_drug_still_says_it_was_given():
     found = _facts("Inclusion", "Chronic myeloid leukemia resistant or intolerant to imatinib")
     assert ("imatinib", "required") in {(t.drug_or_class, t.polarity) for t in found.prior_therapies}
+
+
+def _legacy(*blocks: tuple[str, list[str]]) -> str:
+    return "INCLUSION CRITERIA:\n\n" + "".join(
+        f"{header}\n\n" + "".join(f"{line}\n\n" for line in lines) for header, lines in blocks)
+
+
+def test_a_header_naming_all_patients_above_headers_of_kinds_of_patients_governs_everyone():
+    text = _legacy(("FOR PATIENTS:", ["18 years or older.", "Hemoglobin greater than 10 g/dl."]),
+                   ("FOR HIV POSITIVE PATIENTS:", ["Documented HIV infection."]),
+                   ("FOR HIV NEGATIVE PATIENTS:", ["Negative ELISA/Western blot."]))
+    found = extract_text(text)
+    assert [(lab.analyte, lab.value) for lab in found.labs] == [("hemoglobin", 10.0)]
+    assert not found.uncertain
+
+
+def test_a_header_naming_patients_beside_one_naming_volunteers_is_a_subgroup():
+    text = _legacy(("FOR PATIENTS:", ["Hemoglobin greater than 10 g/dl."]),
+                   ("FOR HEALTHY VOLUNTEERS:", ["No chronic illness."]))
+    found = extract_text(text)
+    assert not found.labs
+    assert [u.lab.analyte for u in found.uncertain if u.lab is not None] == ["hemoglobin"]
+
+
+def test_a_real_legacy_records_header_for_all_patients_governs_everyone():
+    found = _record("legacy-xml/NCT00001651.xml")
+    assert [lab.analyte for lab in found.labs] == ["hemoglobin"]
