@@ -11,6 +11,7 @@ import pytest
 from ingest.loaders import iter_source
 from nlp.extract import extract_study, extract_text
 from nlp.vocab import drug_classes
+from ui.facts import fact_rows
 
 CTGOV = Path(__file__).resolve().parents[1].parent / "shared" / "ctgov"
 
@@ -275,3 +276,12 @@ def test_a_header_naming_patients_beside_one_naming_volunteers_is_a_subgroup():
 def test_a_real_legacy_records_header_for_all_patients_governs_everyone():
     found = _record("legacy-xml/NCT00001651.xml")
     assert [lab.analyte for lab in found.labs] == ["hemoglobin"]
+
+
+def test_the_trial_page_lists_an_uncertain_fact_named_thrice_in_one_criterion_once():
+    found = extract_text("Inclusion Criteria:\n* Arms 1E, 2E and 3E: solid tumor that demonstrates ALK positivity; ALK "
+                         "positivity can be assessed using the assays below, and documentation of ALK positivity is "
+                         "required\n")
+    assert len({u.span for u in found.uncertain}) == 3  # every mention's span kept
+    rows = [r for r in fact_rows(found) if "uncertain" in r["kind"]]
+    assert [(r["value"].split()[0], r["polarity"]) for r in rows] == [("ALK", "required")]

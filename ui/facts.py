@@ -96,7 +96,8 @@ def _criterion_text(facts: TrialCriteria, index: int | None) -> str:
 
 
 def fact_rows(facts: TrialCriteria) -> list[dict[str, str]]:
-    """Every extracted fact as {kind, value, polarity, criterion}, for the Trial page's fact table."""
+    """Every extracted fact as {kind, value, polarity, criterion}, for the Trial page's fact table; an uncertain fact
+    its criterion names more than once is one row (the facts keep each mention's span)."""
     rows: list[dict[str, str]] = []
     if facts.age.min_years is not None or facts.age.max_years is not None:
         source = AGE_SOURCES.get(facts.age.source or "text", "")
@@ -114,6 +115,7 @@ def fact_rows(facts: TrialCriteria) -> list[dict[str, str]]:
     for t in facts.prior_therapies:
         rows.append({"kind": "prior therapy", "value": t.drug_or_class, "polarity": t.polarity,
                      "criterion": _criterion_text(facts, t.criterion)})
+    seen: set[tuple[str, str, str, int]] = set()
     for u in facts.uncertain:
         value = _biomarker_words([u.biomarker]) if u.biomarker else u.therapy.drug_or_class if u.therapy else \
             procedure_name(u.procedure.procedure) if u.procedure else _lab_value(u.lab) if u.lab else \
@@ -121,8 +123,11 @@ def fact_rows(facts: TrialCriteria) -> list[dict[str, str]]:
         polarity = u.biomarker.polarity if u.biomarker else u.therapy.polarity if u.therapy else \
             u.procedure.polarity if u.procedure else "required" if u.lab else \
             "excluded" if u.current_therapy else ""
-        rows.append({"kind": f"{u.kind.replace('_', ' ')} (uncertain: {u.reason})", "value": value,
-                     "polarity": polarity,
+        kind = f"{u.kind.replace('_', ' ')} (uncertain: {u.reason})"
+        if (kind, value, polarity, u.criterion) in seen:
+            continue  # one fact named again in its criterion ("ALK positivity; ALK positivity can be assessed ...")
+        seen.add((kind, value, polarity, u.criterion))
+        rows.append({"kind": kind, "value": value, "polarity": polarity,
                      "criterion": _criterion_text(facts, u.criterion)})
     if facts.cns_metastases.allowed:
         rows.append({"kind": "CNS metastases", "value": cns_rule(facts), "polarity": "required",
