@@ -24,7 +24,7 @@ CnsStatus = Literal["none", "stable", "active"]
 VerdictStatus = Literal["met", "not_met", "unknown"]
 CriterionKind = Literal[
     "diagnosis", "biomarker", "age", "sex", "performance_status", "disease_scale", "stage", "prior_therapy",
-    "procedure", "cns_metastases", "location",
+    "procedure", "cns_metastases", "lab", "location",
 ]
 
 

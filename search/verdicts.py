@@ -13,7 +13,11 @@ own judge function (`_biomarkers`, `_age`, ...) that appends its verdicts; `eval
 
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
 
 from nlp import diseases
 from nlp.age import CHILD_MAX_YEARS, for_children_only
@@ -23,6 +27,7 @@ from nlp.models import (
     Biomarker,
     CancerStage,
     Criterion,
+    Lab,
     Polarity,
     PriorTherapy,
     UncertainFact,
@@ -32,6 +37,7 @@ from nlp.procedures import is_a, is_generic, normalize_procedure, procedure_name
 from nlp.stages import compare, condition_limit, recurrence_only, stage_interval, system_ids, title_recurrence
 from nlp.stages import describe as describe_stage
 from nlp.vocab import broad_classes_of, is_broad_class, normalize_drug
+from search.diagnosis import understand
 from search.documents import drugs_and_classes
 from search.models import (
     CriterionKind,
@@ -549,6 +555,79 @@ def _cns(doc: IndexDocument, patient: PatientProfile, out: Evaluation) -> None:
                                          criterion=text or "CNS metastases", explanation=why, span=span))
 
 
+CONDITION_LABS_PATH = Path(__file__).with_name("condition_labs.json")
+_UNIT_SPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class _ConditionLabs:
+    """Lab values one condition decides (a row of condition_labs.json, its condition mapped to a term)."""
+
+    term: str
+    name: str
+    above: dict[str, dict[str, float]]
+    below: dict[str, dict[str, float]]
+    alternatives: re.Pattern[str]
+
+
+@cache
+def _condition_labs() -> tuple[_ConditionLabs, ...]:
+    rows = json.loads(CONDITION_LABS_PATH.read_text(encoding="utf-8"))["conditions"]
+    found = []
+    for row in rows:
+        term = diseases.map_condition(row["condition"])[0].id
+        words = "|".join(re.escape(w) for w in row["alternative_words"])
+        found.append(_ConditionLabs(term, row["condition"], row.get("above", {}), row.get("below", {}),
+                                    re.compile(rf"\b(?:{words})\b", re.I)))
+    return tuple(found)
+
+
+def _unit_key(lab: Lab) -> str | None:
+    """The lab's unit as condition_labs.json writes it ("mg/dl", "umol/l", "ml/min", "uln"); None when unitless."""
+    if lab.uln_multiple:
+        return "uln"
+    if lab.unit is None:
+        return None
+    unit = _UNIT_SPACE.sub("", lab.unit.lower()).replace("µ", "u").replace("μ", "u")
+    return "ml/min" if unit.startswith("ml/min") else unit
+
+
+def _decided(lab: Lab, bounds: dict[str, float], ceiling: bool) -> bool:
+    """Whether a patient beyond `bounds` (above them for a ceiling, below for a floor) fails the lab's limit: in the
+    lab's unit, or, unitless, in every unit the bounds name."""
+    unit = _unit_key(lab)
+    limits = [bounds[unit]] if unit in bounds else list(bounds.values()) if unit is None else []
+    if ceiling:
+        return bool(limits) and lab.comparator in ("<", "<=") and all(lab.value <= b for b in limits)
+    return bool(limits) and lab.comparator in (">", ">=") and all(lab.value >= b for b in limits)
+
+
+def _labs(doc: IndexDocument, patient: PatientProfile, out: Evaluation) -> None:
+    """A lab threshold the patient's condition decides (`condition_labs.json`: end-stage renal disease against a
+    creatinine ceiling or a clearance floor): not met, one verdict per criterion. Otherwise no verdict: the profile
+    holds no lab values, and a criterion that offers another way in (dialysis, an exception) is not decided."""
+    had = [d for d in understand(patient.conditions) if not d.historical]
+    rows = [(row, d.text) for row in _condition_labs() for d in had
+            if any(diseases.is_within(i, row.term) for i in d.ids)]
+    judged: set[int | None] = set()
+    for lab in doc.facts.labs:
+        for row, words in rows:
+            text, span = _sentence(doc, lab.criterion)
+            if lab.criterion in judged or row.alternatives.search(text):
+                continue
+            beyond = ("above", row.above) if lab.analyte in row.above else ("below", row.below)
+            if lab.analyte not in beyond[1] or not _decided(lab, beyond[1][lab.analyte], beyond[0] == "above"):
+                continue
+            judged.add(lab.criterion)
+            limit = f"{lab.analyte.replace('_', ' ')} {lab.comparator} {lab.value:g}" + (
+                " x ULN" if lab.uln_multiple else f" {lab.unit}" if lab.unit else "")
+            has = words if words.lower() == row.name else f"{words} ({row.name})"
+            out.criteria.append(CriterionVerdict(
+                kind="lab", status="not_met", criterion=text or limit, span=span,
+                explanation=f"trial requires {limit}; the patient has {has}, which puts "
+                            f"{lab.analyte.replace('_', ' ')} {beyond[0]} that"))
+
+
 _UNCERTAIN_WORDS = {
     "conditional": "only under a condition",
     "cohort": "for one cohort, arm, part or phase only",
@@ -641,6 +720,6 @@ def evaluate(doc: IndexDocument, patient: PatientProfile) -> Evaluation:
     """Every criterion verdict of `doc` for `patient`, plus the biomarker specificity used in ranking."""
     out = Evaluation()
     for judge in (_biomarkers, _age, _sex, _performance, _disease_scales, _stages, _title_state, _prior_therapy,
-                  _current_therapy, _procedures, _cns, _uncertain):
+                  _current_therapy, _procedures, _cns, _labs, _uncertain):
         judge(doc, patient, out)
     return out
