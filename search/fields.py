@@ -232,8 +232,9 @@ def match_view(doc: IndexDocument) -> IndexDocument:
 
     Summary, eligibility text, keywords and sites are dropped (backends apply the distance filter
     themselves), and only the criteria a fact points at or that carry a fact kind are kept, with the
-    pointers renumbered. Loading this is several times faster than the full document (large trials list
-    hundreds of sites and dozens of criteria), which keeps match latency low at registry scale."""
+    pointers renumbered (lab thresholds included: a condition of the patient's can decide one). Loading this
+    is several times faster than the full document (large trials list hundreds of sites and dozens of
+    criteria), which keeps match latency low at registry scale."""
     facts = doc.facts
     pointed: set[int | None] = {b.criterion for b in facts.biomarkers}
     pointed.update(t.criterion for t in facts.prior_therapies)
@@ -242,6 +243,7 @@ def match_view(doc: IndexDocument) -> IndexDocument:
     pointed.update(s.criterion for s in facts.disease_scales)
     pointed.update(s.criterion for s in facts.stages)
     pointed.update(p.criterion for p in facts.procedures)
+    pointed.update(lab.criterion for lab in facts.labs)
     pointed.add(facts.cns_metastases.criterion)
     pointed.update(t.criterion for t in [*facts.diseases.terms, *facts.diseases.excluded, *facts.diseases.families])
     kept = [i for i, c in enumerate(facts.criteria) if i in pointed or c.kinds]
@@ -264,7 +266,7 @@ def match_view(doc: IndexDocument) -> IndexDocument:
             name: [t.model_copy(update={"criterion": new_index.get(t.criterion)}) for t in terms]
             for name, terms in (("terms", facts.diseases.terms), ("excluded", facts.diseases.excluded),
                                 ("families", facts.diseases.families))}),
-        "labs": [],
+        "labs": [lab.model_copy(update={"criterion": new_index.get(lab.criterion)}) for lab in facts.labs],
     })
     return doc.model_copy(update={
         "summary": "", "eligibility_text": "", "keywords": [], "official_title": None, "sites": [],

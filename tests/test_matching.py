@@ -374,6 +374,14 @@ def test_the_slim_match_view_quotes_the_criterion_a_current_therapy_breaks(corpu
     assert [evaluate(match_view(d), who) for d in docs] == [evaluate(d, who) for d in docs]
 
 
+def test_the_slim_match_view_keeps_the_lab_thresholds_a_patients_renal_failure_decides(corpus):
+    who = ntrk_amp(9, conditions=["infantile fibrosarcoma", "end-stage renal disease"])
+    docs = [d for d in corpus.search(size=1000) if d.facts.labs]
+    full = [evaluate(d, who) for d in docs]
+    assert any(v.kind == "lab" for e in full for v in e.criteria)
+    assert [evaluate(match_view(d), who) for d in docs] == full
+
+
 def test_an_ntrk1_amplified_patient_gets_the_model_trial_first(corpus):
     assert match_patient(ntrk_amp(9, age=52), corpus)[0].nct_id == MODEL_TRIAL
 
