@@ -469,7 +469,10 @@ def _prior_therapy(doc: IndexDocument, patient: PatientProfile, out: Evaluation)
     drugs, typed or read from a note, does not say the patient never had one; so is a rule on a drug or class
     within a broad class the patient had without saying which ("chemotherapy" against a taxane rule). A list that
     may be partial (`prior_therapies_complete` false: read from a note) leaves a required therapy it does not name
-    unknown; an excluded one it does not name stays met, a named one met or not met as for a whole history."""
+    unknown; an excluded one it does not name stays met, a named one met or not met as for a whole history. A required
+    therapy the patient had is unknown when its criterion puts a count or a duration on it (`therapy_qualifiers.json`:
+    "failed at least two anti-convulsant regimens", "treated with levodopa for at least one year"): a profile holds
+    neither."""
     had = {t.name: therapy_terms(t.name) for t in patient.prior_therapies or []}
     verdicts = []
     for rule in doc.facts.prior_therapies:
@@ -486,6 +489,18 @@ def _prior_therapy(doc: IndexDocument, patient: PatientProfile, out: Evaluation)
         out.criteria.append(verdict)
 
 
+THERAPY_QUALIFIERS_PATH = Path(__file__).with_name("therapy_qualifiers.json")
+
+
+@cache
+def _therapy_qualifier() -> re.Pattern[str]:
+    """The count and duration words of therapy_qualifiers.json as one case-insensitive regex."""
+    data = json.loads(THERAPY_QUALIFIERS_PATH.read_text(encoding="utf-8"))
+    number = "(?:" + "|".join(data["numbers"]) + ")"
+    patterns = [p.replace("{n}", number) for p in (*data["count"], *data["duration"])]
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.I)
+
+
 def _therapy_verdict(rule: PriorTherapy, had: dict[str, set[str]], untold: bool, complete: bool, text: str,
                      span: tuple[int, int] | None) -> CriterionVerdict:
     target = rule.drug_or_class.lower()
@@ -495,6 +510,10 @@ def _therapy_verdict(rule: PriorTherapy, had: dict[str, set[str]], untold: bool,
     if untold:
         status = "unknown"
         why = f"trial {'requires' if required else 'excludes'} prior {target}; patient's prior therapies not given"
+    elif matched and required and (qualified := _therapy_qualifier().search(text)):
+        status = "unknown"
+        why = (f"patient had {matched[0]} ({target}); trial requires prior {target}, \"{qualified.group()}\": how "
+               "many or how long is not in the profile")
     elif matched:
         status = "met" if required else "not_met"
         why = f"patient had {matched[0]} ({target}); trial {'requires' if required else 'excludes'} prior {target}"
