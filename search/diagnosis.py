@@ -16,9 +16,11 @@ conditions (a patient with several conditions is matched on any of them):
 - not_met: every disease the trial names is disjoint from the patient's (breast vs colorectal), or the trial
   enrols people without the disease (screening, prevention of the disease itself);
 - unknown: either side names no known disease, or the patient's term is broader than the trial's (patient "lung
-  cancer", trial NSCLC: ask), or the trial lists a family beside a kind of it ("Non-Hodgkin Lymphoma; Small
-  Lymphocytic Lymphoma": `DiseaseFacts.families`) and the patient has another kind of the family (DLBCL): the
-  registry does not say whether the trial takes the family or the kind only.
+  cancer", trial NSCLC: ask), or only a condition of the patient's past fits ("history of stroke", a `Diagnosis`
+  marked historical, against a stroke trial: whether it takes a past stroke, or one within 90 days, is asked), or
+  the trial lists a family beside a kind of it ("Non-Hodgkin Lymphoma; Small Lymphocytic Lymphoma":
+  `DiseaseFacts.families`) and the patient has another kind of the family (DLBCL): the registry does not say
+  whether the trial takes the family or the kind only.
 
 Each verdict quotes what it rests on: the registry conditions, the title or the criterion that states the disease.
 For ranking, `names_the_disease` tells a trial for the patient's disease (or a term above or below it) from a basket
@@ -142,13 +144,20 @@ def diagnosis_verdict(doc: IndexDocument, found: Sequence[Diagnosis]) -> Criteri
         return CriterionVerdict(kind="diagnosis", status="unknown", criterion=text, span=span,
                                 explanation="the trial names no disease trialmatch knows")
     trial_ids = tuple(t.id for t in facts.terms)
-    best = max((_judge(i, trial_ids) for d in mapped for i in d.ids), key=lambda r: _RANK[r.verdict])
+    judged = [(d, _judge(i, trial_ids)) for d in mapped for i in d.ids]
+    best = max((r for _d, r in judged), key=lambda r: _RANK[r.verdict])
     if best.verdict == "not_met":
         asked = _family_verdict(doc, mapped)
         if asked is not None:
             return asked
     decided = next((t for t in facts.terms if t.id == best.trial), first)
     text, span = _quote(doc, decided)
+    past = [d for d, r in judged if r.verdict == "met"]
+    if best.verdict == "met" and all(d.historical for d in past):
+        reason = best.reason.split(";")[0]
+        return CriterionVerdict(kind="diagnosis", status="unknown", criterion=text, span=span,
+                                explanation=f"{reason}; the patient has a {past[0].text}, of the past: ask whether "
+                                            "the trial takes it")
     return CriterionVerdict(kind="diagnosis", status=_STATUS[best.verdict], criterion=text, span=span,
                             explanation=best.reason)
 

@@ -247,3 +247,22 @@ def test_a_condition_of_the_patients_past_is_ruled_out_only_by_a_criterion_exclu
     assert [v.explanation for v in excluded_verdicts(history, past)] == [
         "trial excludes multiple myeloma; the patient has a history of multiple myeloma"]
     assert len(excluded_verdicts(history, understand(["multiple myeloma"]))) == 1
+
+
+STROKE = ("TM:stroke", "stroke", "condition")
+STROKE_NOTE = ("74-year-old man with type 2 diabetes mellitus and a history of stroke without residual deficits, "
+               "referred for carotid bruits.")
+
+
+def test_a_trial_for_a_disease_the_patient_had_in_the_past_only_asks_whether_it_takes_a_past_one():
+    from search.notes import note_profile
+    past = understand(note_profile(STROKE_NOTE)[0].conditions)
+    found = diagnosis_verdict(trial(STROKE, conditions=["Stroke"]), past)
+    assert found.status == "unknown"
+    assert found.explanation == ("trial is for stroke; the patient has a history of stroke, of the past: ask whether "
+                                 "the trial takes it")
+
+
+def test_a_disease_the_patient_has_now_beside_its_history_stays_met():
+    assert verdict(trial(STROKE), "history of stroke", "acute ischemic stroke").status == "met"
+    assert verdict(trial(STROKE), "stroke").status == "met"
