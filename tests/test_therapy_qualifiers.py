@@ -37,3 +37,10 @@ def test_a_required_count_of_regimens_is_unknown_for_a_patient_who_had_the_class
 def test_a_plain_requirement_stays_met():
     verdicts = therapy_verdicts("Inclusion Criteria:\n* Prior treatment with levodopa.", PARKINSON_NOTE)
     assert [v.status for v in verdicts] == ["met"]
+
+
+def test_a_cap_on_courses_is_quoted_as_a_cap():
+    verdicts = therapy_verdicts("Inclusion Criteria:\n* No more than 2 courses of prior induction therapy "
+                                "containing an alkylating agent", "Myeloma treated with melphalan and prednisone.")
+    assert verdicts and verdicts[0].status == "unknown"
+    assert '"No more than 2 courses"' in verdicts[0].explanation
