@@ -586,7 +586,7 @@ class _ConditionLabs:
     name: str
     above: dict[str, dict[str, float]]
     below: dict[str, dict[str, float]]
-    alternatives: re.Pattern[str]
+    undecided: re.Pattern[str]
 
 
 @cache
@@ -595,7 +595,7 @@ def _condition_labs() -> tuple[_ConditionLabs, ...]:
     found = []
     for row in rows:
         term = diseases.map_condition(row["condition"])[0].id
-        words = "|".join(re.escape(w) for w in row["alternative_words"])
+        words = "|".join(re.escape(w) for w in row["undecided_words"])
         found.append(_ConditionLabs(term, row["condition"], row.get("above", {}), row.get("below", {}),
                                     re.compile(rf"\b(?:{words})\b", re.I)))
     return tuple(found)
@@ -624,7 +624,8 @@ def _decided(lab: Lab, bounds: dict[str, float], ceiling: bool) -> bool:
 def _labs(doc: IndexDocument, patient: PatientProfile, out: Evaluation) -> None:
     """A lab threshold the patient's condition decides (`condition_labs.json`: end-stage renal disease against a
     creatinine ceiling or a clearance floor): not met, one verdict per criterion. Otherwise no verdict: the profile
-    holds no lab values, and a criterion that offers another way in (dialysis, an exception) is not decided."""
+    holds no lab values, and a criterion that offers another way in (dialysis, an exception) or names a ratio over the
+    analyte (a misread "protein:creatinine ratio") is not decided."""
     had = [d for d in understand(patient.conditions) if not d.historical]
     rows = [(row, d.text) for row in _condition_labs() for d in had
             if any(diseases.is_within(i, row.term) for i in d.ids)]
@@ -632,7 +633,7 @@ def _labs(doc: IndexDocument, patient: PatientProfile, out: Evaluation) -> None:
     for lab in doc.facts.labs:
         for row, words in rows:
             text, span = _sentence(doc, lab.criterion)
-            if lab.criterion in judged or row.alternatives.search(text):
+            if lab.criterion in judged or row.undecided.search(text):
                 continue
             beyond = ("above", row.above) if lab.analyte in row.above else ("below", row.below)
             if lab.analyte not in beyond[1] or not _decided(lab, beyond[1][lab.analyte], beyond[0] == "above"):

@@ -47,3 +47,7 @@ def test_a_limit_an_esrd_patient_may_meet_gives_no_verdict():
 def test_a_patient_without_renal_failure_gets_no_lab_verdict():
     assert lab_verdicts("Inclusion Criteria:\n* Creatinine no greater than 1.4 mg/dL",
                         {"conditions": ["multiple myeloma", "chronic kidney disease"]}) == []
+
+
+def test_a_ratio_over_creatinine_is_no_creatinine_limit():
+    assert lab_verdicts("Inclusion Criteria:\n* Urine protein:creatinine ratio < 1.0") == []
