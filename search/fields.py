@@ -227,13 +227,24 @@ def age_bounds(doc: IndexDocument) -> tuple[float, float]:
     return (low, high) if low <= high else (0.0, NO_AGE_LIMIT_YEARS)
 
 
+CONDITION_LABS_PATH = Path(__file__).with_name("condition_labs.json")
+
+
+@cache
+def condition_lab_analytes() -> frozenset[str]:
+    """The analytes `condition_labs.json` says a condition decides: the only lab thresholds matching reads."""
+    rows = json.loads(CONDITION_LABS_PATH.read_text(encoding="utf-8"))["conditions"]
+    return frozenset(analyte for row in rows for side in ("above", "below") for analyte in row.get(side, {}))
+
+
 def match_view(doc: IndexDocument) -> IndexDocument:
     """The slim copy retrieval returns: what verdicts, ranking and similar need, nothing to display.
 
     Summary, eligibility text, keywords and sites are dropped (backends apply the distance filter
     themselves), and only the criteria a fact points at or that carry a fact kind are kept, with the
-    pointers renumbered (lab thresholds included: a condition of the patient's can decide one). Loading this
-    is several times faster than the full document (large trials list hundreds of sites and dozens of
+    pointers renumbered. Lab thresholds are kept only on the analytes a condition of the patient's can decide
+    (`condition_lab_analytes`: creatinine, clearance, GFR); the others give no verdict. Loading this is several
+    times faster than the full document (large trials list hundreds of sites and dozens of
     criteria), which keeps match latency low at registry scale."""
     facts = doc.facts
     pointed: set[int | None] = {b.criterion for b in facts.biomarkers}
@@ -243,7 +254,8 @@ def match_view(doc: IndexDocument) -> IndexDocument:
     pointed.update(s.criterion for s in facts.disease_scales)
     pointed.update(s.criterion for s in facts.stages)
     pointed.update(p.criterion for p in facts.procedures)
-    pointed.update(lab.criterion for lab in facts.labs)
+    labs = [lab for lab in facts.labs if lab.analyte in condition_lab_analytes()]
+    pointed.update(lab.criterion for lab in labs)
     pointed.add(facts.cns_metastases.criterion)
     pointed.update(t.criterion for t in [*facts.diseases.terms, *facts.diseases.excluded, *facts.diseases.families])
     kept = [i for i, c in enumerate(facts.criteria) if i in pointed or c.kinds]
@@ -266,7 +278,7 @@ def match_view(doc: IndexDocument) -> IndexDocument:
             name: [t.model_copy(update={"criterion": new_index.get(t.criterion)}) for t in terms]
             for name, terms in (("terms", facts.diseases.terms), ("excluded", facts.diseases.excluded),
                                 ("families", facts.diseases.families))}),
-        "labs": [lab.model_copy(update={"criterion": new_index.get(lab.criterion)}) for lab in facts.labs],
+        "labs": [lab.model_copy(update={"criterion": new_index.get(lab.criterion)}) for lab in labs],
     })
     return doc.model_copy(update={
         "summary": "", "eligibility_text": "", "keywords": [], "official_title": None, "sites": [],

@@ -39,6 +39,7 @@ from nlp.stages import describe as describe_stage
 from nlp.vocab import broad_classes_of, is_broad_class, normalize_drug
 from search.diagnosis import understand
 from search.documents import drugs_and_classes
+from search.fields import CONDITION_LABS_PATH
 from search.models import (
     CriterionKind,
     CriterionVerdict,
@@ -574,7 +575,6 @@ def _cns(doc: IndexDocument, patient: PatientProfile, out: Evaluation) -> None:
                                          criterion=text or "CNS metastases", explanation=why, span=span))
 
 
-CONDITION_LABS_PATH = Path(__file__).with_name("condition_labs.json")
 _UNIT_SPACE = re.compile(r"\s+")
 
 

@@ -717,3 +717,10 @@ def test_the_score_orders_results_by_each_ranking_key_before_the_next(higher, lo
     base = dict(tier=2, open_=True, specificity=0, primary=False, for_the_disease=0, met=0, asked=0,
                 relevance=0.0)
     assert score_of(**{**base, **higher}) > score_of(**{**base, **lower})
+
+
+def test_the_slim_match_view_keeps_only_the_lab_thresholds_a_condition_can_decide(corpus):
+    docs = [d for d in corpus.search(size=1000) if d.facts.labs]
+    kept = {lab.analyte for d in docs for lab in match_view(d).facts.labs}
+    assert kept and kept <= {"creatinine", "creatinine_clearance", "gfr"}
+    assert {lab.analyte for d in docs for lab in d.facts.labs} - kept
