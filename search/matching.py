@@ -11,6 +11,9 @@ cancer" patient finds "colorectal neoplasms" trials; an "obesity" patient finds 
 Women"; the broad terms above a non-cancer disease, "nervous system disease", retrieve nothing). Status, age, sex
 and location prefilter the candidates (age and sex only when ineligible trials are not wanted); when fewer
 potentially eligible trials than `top` come back, a second, deeper retrieval (at most DEEP_CANDIDATES) follows.
+Unless ineligible trials are wanted, a candidate is judged only up to its first kind of criterion not met (about half
+the candidates of a match fail one, a fifth the diagnosis): the rest of its verdicts and its score could not change
+the results.
 
 Ranking in tiers: potentially eligible with the diagnosis met; potentially eligible with the diagnosis unknown;
 then not eligible. Within a tier: open before closed; then biomarker specificity (a requirement naming the
@@ -136,14 +139,30 @@ def judge(doc: IndexDocument, patient: PatientProfile, relevance: float,
           found_diseases: Sequence[Diagnosis] | None = None) -> MatchResult:
     """The MatchResult of one trial for one patient (relevance: the backend score scaled to [0, 1]);
     `found_diseases` is `understand(patient.conditions)`, computed once per match by the caller."""
-    evaluation = evaluate(doc, patient)
-    specificity = _specificity(evaluation.specificity, doc, patient)
     found = understand(patient.conditions) if found_diseases is None else found_diseases
+    result = _judgement(doc, patient, relevance, found, ineligible=True)
+    assert result is not None, "a judgement that keeps ineligible trials always gives a result"
+    return result
+
+
+def _judgement(doc: IndexDocument, patient: PatientProfile, relevance: float, found: Sequence[Diagnosis],
+               ineligible: bool) -> MatchResult | None:
+    """`judge`, or, with `ineligible` False, None for a trial with a criterion not met: its verdicts stop at the
+    first kind not met and it gets no score (most candidates a match drops fail the diagnosis or one criterion)."""
     diagnosis = diagnosis_verdict(doc, found)
-    criteria = [diagnosis, *excluded_verdicts(doc, found), *evaluation.criteria]
+    if not ineligible and diagnosis.status == "not_met":
+        return None
+    excluded = excluded_verdicts(doc, found)  # each one is not met
+    if not ineligible and excluded:
+        return None
+    evaluation = evaluate(doc, patient, until_not_met=not ineligible)
+    criteria = [diagnosis, *excluded, *evaluation.criteria]
     counts = {s: sum(v.status == s for v in criteria) for s in ("met", "not_met", "unknown")}
     eligible = counts["not_met"] == 0
+    if not eligible and not ineligible:
+        return None
     tier = (2 if diagnosis.status == "met" else 1) if eligible else 0
+    specificity = _specificity(evaluation.specificity, doc, patient)
     return MatchResult(
         nct_id=doc.nct_id,
         title=doc.title,
@@ -157,8 +176,11 @@ def judge(doc: IndexDocument, patient: PatientProfile, relevance: float,
     )
 
 
-def _judged(hits: list[Hit], patient: PatientProfile, found: Sequence[Diagnosis], best: float) -> list[MatchResult]:
-    return [judge(h.document, patient, min(1.0, h.score / best), found) for h in hits]
+def _judged(hits: list[Hit], patient: PatientProfile, found: Sequence[Diagnosis], best: float,
+            ineligible: bool) -> list[MatchResult]:
+    """The judgements of `hits`; without the ineligible trials unless `ineligible`."""
+    return [r for h in hits
+            if (r := _judgement(h.document, patient, min(1.0, h.score / best), found, ineligible)) is not None]
 
 
 def match_patient(
@@ -176,15 +198,13 @@ def match_patient(
     prefilter = not include_ineligible
     hits = backend.retrieve(_request(patient, statuses, size, prefilter, found))
     best = max((h.score for h in hits), default=0.0) or 1.0
-    results = _judged(hits, patient, found, best)
+    results = _judged(hits, patient, found, best, include_ineligible)
     if sum(r.verdict == "potentially_eligible" for r in results) < top and len(hits) == size < DEEP_CANDIDATES:
         deeper = _request(patient, statuses, min(DEEP_CANDIDATES - size, size), prefilter, found)
         deeper.exclude = [h.document.nct_id for h in hits]  # only the next candidates are fetched and judged
         more = backend.retrieve(deeper)
-        results += _judged(more, patient, found, best)
+        results += _judged(more, patient, found, best, include_ineligible)
         hits += more
-    if not include_ineligible:
-        results = [r for r in results if r.verdict == "potentially_eligible"]
     results.sort(key=lambda r: (-r.score, r.nct_id))
     log.debug("match: %d candidates, %d results", len(hits), len(results))
     return _with_sites(results[:top], patient, backend)

@@ -736,10 +736,16 @@ def _procedures(doc: IndexDocument, patient: PatientProfile, out: Evaluation) ->
                                              explanation=explanation, span=span))
 
 
-def evaluate(doc: IndexDocument, patient: PatientProfile) -> Evaluation:
-    """Every criterion verdict of `doc` for `patient`, plus the biomarker specificity used in ranking."""
+def evaluate(doc: IndexDocument, patient: PatientProfile, until_not_met: bool = False) -> Evaluation:
+    """Every criterion verdict of `doc` for `patient`, plus the biomarker specificity used in ranking.
+
+    `until_not_met` stops after the first kind of criterion with a verdict not met: the trial is not eligible
+    whatever the rest say, and a caller that drops such trials needs no more (the verdicts are then incomplete)."""
     out = Evaluation()
     for judge in (_biomarkers, _age, _sex, _performance, _disease_scales, _stages, _title_state, _prior_therapy,
                   _current_therapy, _procedures, _cns, _labs, _uncertain):
+        judged = len(out.criteria)
         judge(doc, patient, out)
+        if until_not_met and any(v.status == "not_met" for v in out.criteria[judged:]):
+            break
     return out

@@ -150,6 +150,16 @@ def test_an_ecog_above_the_maximum_is_not_met():
                  "performance_status") == ["not_met"]
 
 
+def test_evaluation_until_not_met_stops_after_the_first_kind_not_met():
+    doc = trial(age=AgeWindow(min_years=18), performance_status=PerformanceStatus(ecog_max=1),
+                biomarkers=[marker()])
+    who = ntrk_amp(age=15, ecog=2)
+    full = evaluate(doc, who)
+    assert [(v.kind, v.status) for v in full.criteria] == [
+        ("biomarker", "met"), ("age", "not_met"), ("performance_status", "not_met")]
+    assert evaluate(doc, who, until_not_met=True).criteria == full.criteria[:2]
+
+
 def test_ecog_is_converted_when_the_trial_only_sets_karnofsky():
     assert kinds(trial(performance_status=PerformanceStatus(karnofsky_min=70)), ntrk_amp(ecog=1),
                  "performance_status") == ["met"]
@@ -380,6 +390,21 @@ def test_the_slim_match_view_keeps_the_lab_thresholds_a_patients_renal_failure_d
     full = [evaluate(d, who) for d in docs]
     assert any(v.kind == "lab" for e in full for v in e.criteria)
     assert [evaluate(match_view(d), who) for d in docs] == full
+@pytest.mark.parametrize("who", [
+    {"conditions": ["metastatic colorectal adenocarcinoma"], "ecog": 2,
+     "biomarkers": [{"gene": "NTRK1", "alteration": "amplification", "copies": 9}]},
+    {"conditions": ["non-small cell lung cancer", "hypertension"], "ecog": 1,
+     "biomarkers": [{"gene": "ETV6-NTRK3"}], "prior_therapies": [{"name": "larotrectinib", "outcome": "progression"}]},
+    {"conditions": ["breast cancer"], "cns_metastases": "active"},
+])
+def test_a_match_gives_the_eligible_trials_of_a_match_that_keeps_the_ineligible(corpus, who):
+    """Without age or sex both matches retrieve the same candidates: dropping a trial at its first criterion not met
+    changes neither which trials are eligible nor their verdicts, scores and order."""
+    who = parse_patient(who)
+    every = match_patient(who, corpus, statuses=None, include_ineligible=True, top=1000)
+    assert any(r.verdict == "not_eligible" for r in every)
+    eligible = [r for r in every if r.verdict == "potentially_eligible"]
+    assert match_patient(who, corpus, statuses=None, top=1000) == eligible
 
 
 def test_an_ntrk1_amplified_patient_gets_the_model_trial_first(corpus):
