@@ -26,6 +26,10 @@ from search.patient import PatientError, parse_patient
 MIN_SEARCH_WORDS = 3
 
 
+class NothingToMatch(PatientError):
+    """The note names no diagnosis nor biomarker, nor MIN_SEARCH_WORDS words to search by."""
+
+
 def note_profile(note: str, overrides: dict[str, Any] | None = None) -> tuple[PatientProfile, NoteReading]:
     """The validated profile of `note` with the fields of `overrides` replacing the note's, and the reading."""
     if overrides is not None and not isinstance(overrides, dict):
@@ -38,7 +42,7 @@ def note_profile(note: str, overrides: dict[str, Any] | None = None) -> tuple[Pa
     if "search_text" not in data and (words := note_search_text(note, reading, data)):
         data["search_text"] = words
     if not data.get("conditions") and not data.get("biomarkers") and not data.get("search_text"):
-        raise PatientError("note: no diagnosis or biomarker found to match on; add the diagnosis to the note, "
+        raise NothingToMatch("note: no diagnosis or biomarker found to match on; add the diagnosis to the note, "
                            "or give it in a JSON profile with --patient (its fields replace the note's)")
     return parse_patient(data), reading
 

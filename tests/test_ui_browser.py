@@ -233,3 +233,30 @@ def test_a_bad_form_names_every_problem_by_the_form_labels(server, shots, page):
     page.set_viewport_size({"width": 400, "height": 1600})
     alert.scroll_into_view_if_needed()
     page.screenshot(path=shots / "10-bad-form-400.png")
+
+
+NOTE = """Oncology clinic note
+Ms. R is a 58 year old woman with metastatic pancreatic adenocarcinoma, liver metastases.
+She received FOLFIRINOX for 6 months with progression on CT.
+ECOG performance status 1. No known brain metastases.
+NGS (FoundationOne CDx): ETV6-NTRK3 fusion detected; KRAS wild-type; TMB 4 mut/Mb; MSI stable.
+Follow up in 2 weeks."""
+
+
+def test_a_pasted_note_says_one_plain_thing_when_empty_and_shows_its_sources_when_read(server, shots, page):
+    page.set_viewport_size({"width": 400, "height": 1600})
+    page.goto(server, wait_until="domcontentloaded")
+    page.get_by_text("Paste a note").click()
+    page.get_by_role("button", name="Read note").click()
+    alert = page.get_by_test_id("stAlertContentError")
+    alert.wait_for(timeout=30_000)
+    assert alert.count() == 1 and "The note is empty: paste" in alert.inner_text()
+    page.get_by_role("textbox", name="Clinic note, pathology or molecular report").fill(NOTE)
+    page.get_by_role("button", name="Read note").click()
+    page.get_by_text("The form now holds what the note says").wait_for(timeout=60_000)
+    assert page.get_by_test_id("stAlertContentError").count() == 0
+    note = page.locator(".tm-text", has_text="Oncology clinic note")
+    marked = set(note.locator("mark").all_inner_texts())
+    assert {"58 year old", "ETV6-NTRK3 fusion detected", "KRAS wild-type"} <= marked
+    note.scroll_into_view_if_needed()
+    page.screenshot(path=shots / "11-note-read-400.png")

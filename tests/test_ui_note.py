@@ -61,12 +61,36 @@ def test_a_note_of_symptoms_fills_the_search_words_and_searches_by_them(data_dir
     assert at.session_state["find_request"]["patient"].search_text.endswith("reach") and not at.exception
 
 
-@pytest.mark.parametrize(("note", "says"), [("   ", "note: empty"), ("Lovely weather today.", "no patient facts"),
-                                            ("A 60-year-old man, ECOG 1.", "no diagnosis or biomarker")])
+@pytest.mark.parametrize(("note", "says"), [("   ", "The note is empty: paste"),
+                                            ("Lovely weather today.", "No patient facts found"),
+                                            ("A 60-year-old man, ECOG 1.", "names no diagnosis or biomarker")])
 def test_a_note_without_facts_is_one_message_and_the_form_is_untouched(data_dir, note, says):
     at = read(app_test("views/find.py", state={"pf_age": 33.0}), note)
     assert [e.value for e in at.error] == [e.value for e in at.error if says in e.value] and len(at.error) == 1
+    assert "note:" not in at.error[0].value and "--patient" not in at.error[0].value  # no command-line words
     assert at.session_state["pf_age"] == 33 and not at.exception
+
+
+CLINIC_NOTE = """Oncology clinic note
+Ms. R is a 58 year old woman with metastatic pancreatic adenocarcinoma, liver metastases.
+She received FOLFIRINOX for 6 months with progression on CT.
+ECOG performance status 1. No known brain metastases.
+NGS (FoundationOne CDx): ETV6-NTRK3 fusion detected; KRAS wild-type; TMB 4 mut/Mb; MSI stable.
+Labs: creatinine 0.9, bilirubin 1.1.
+Follow up in 2 weeks."""
+
+
+def test_the_source_table_names_each_field_by_its_form_label_and_its_value_in_words(data_dir):
+    at = read(app_test("views/find.py"), CLINIC_NOTE)
+    table = at.dataframe[0].value
+    rows = dict(zip(table["from the note"], zip(table["field"], table["value"], strict=True), strict=True))
+    assert rows["58 year old"] == ("Age (years)", "58")
+    assert rows["metastatic pancreatic adenocarcinoma"] == ("Diagnosis", "metastatic pancreatic adenocarcinoma")
+    assert rows["KRAS wild-type"] == ("Biomarker 3", "KRAS mutation, negative")
+    assert rows["FOLFIRINOX"] == ("Prior therapy 1", "folfirinox, progression")
+    shown = list(zip(table["field"], table["value"], strict=True))
+    assert ("Biomarker 1", "NTRK3 fusion (ETV6-NTRK3)") in shown
+    assert not any("{" in value or "[" in field for field, value in shown)
 
 
 def test_the_note_never_reaches_the_log(data_dir, caplog):

@@ -22,7 +22,7 @@ FIELD_LABELS = {
     "lansky": "Lansky", "tested_genes": "Genes tested", "cns_metastases": "CNS metastases",
     "prior_therapies": "Prior therapies", "biomarkers": "Biomarkers", "location": "Location",
     "search_text": "Other words to search by", "stage": "Cancer stage", "stage_system": "Staging system",
-    "recurrent": "Recurrence",
+    "recurrent": "Recurrence", "procedures": "Procedures", "planned_procedures": "Planned procedures, not had yet",
     "location.near": "Location: near", "location.radius_km": "Location: radius",
     "location.radius_mi": "Location: radius", "location.lat": "Location: near", "location.lon": "Location: near",
     "patient": "Form",

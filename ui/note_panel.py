@@ -12,36 +12,89 @@ across sessions, written or logged.
 
 from __future__ import annotations
 
-import json
+from typing import Any
 
 import streamlit as st
 
 from nlp.notes import NoteReading
 from search.patient import PatientError
 from ui import patient_form
+from ui.form_errors import ROW_LABELS, label_of, labelled
 from ui.highlight import Mark, highlighted_block
 
 NOTE_TEXT = "find_note_text"
 NOTE_READ = "find_note_read"  # {"text": the note as read, "reading": NoteReading}
 
 
+def field_label(field: str) -> str:
+    """The form's name of an evidence field: "biomarkers[1]" → "Biomarker 2", "conditions[0]" → "Diagnosis"."""
+    return label_of(field if field.partition("[")[0] in ROW_LABELS else field.partition("[")[0])
+
+
+def _number(value: float) -> str:
+    return f"{value:g}"
+
+
+def _biomarker_words(marker: dict[str, Any]) -> str:
+    """"NTRK1 amplification, 9 copies", "NTRK3 fusion (ETV6-NTRK3)", "KRAS mutation, negative"."""
+    alteration = marker.get("alteration")
+    words = " ".join(w for w in (marker["gene"], alteration if alteration not in (None, "any") else None) if w)
+    if marker.get("variant"):
+        words += f" ({marker['variant']})"
+    if marker.get("copies") is not None:
+        words += f", {_number(marker['copies'])} copies"
+    return words + (", negative" if marker.get("status") == "negative" else "")
+
+
+def _therapy_words(therapy: dict[str, Any]) -> str:
+    """"folfirinox, progression", "larotrectinib, taking now"."""
+    return ", ".join(w for w in (therapy["name"], therapy.get("outcome"),
+                                 "taking now" if therapy.get("current") else None) if w)
+
+
+def value_words(field: str, value: Any) -> str:
+    """A value read from the note as the form shows it, in words: 58, not 58.0; a biomarker or a therapy as a
+    phrase, not its JSON."""
+    if isinstance(value, dict):
+        return _biomarker_words(value) if field.startswith("biomarkers") else _therapy_words(value)
+    if field == "recurrent":
+        return patient_form.RECURRENCE_WORDS[value]
+    if isinstance(value, float):
+        return _number(value)
+    return str(value)
+
+
 def _value(reading: NoteReading, field: str) -> str:
-    """The value an evidence field names: "age", "biomarkers[1]", "disease_scales.nyha"."""
+    """The value an evidence field names ("age", "biomarkers[1]", "disease_scales.nyha"), in words."""
     key, _, index = field.partition("[")
     key, _, member = key.partition(".")
     value = reading.profile[key]
     value = value[int(index.rstrip("]"))] if index else value
     value = value[member] if member else value
-    return value if isinstance(value, str) else json.dumps(value)
+    return value_words(field, value)
+
+
+def note_problem(message: str) -> str:
+    """A problem of the note in the panel's words: without the field name "note" the command line prefixes."""
+    text = message.removeprefix("note: ")
+    return text[:1].upper() + text[1:]
 
 
 def _read(text: str) -> None:
-    from search.notes import note_profile  # loads the NLP pipeline: only a pasted note needs it
+    from search.notes import NothingToMatch, note_profile  # loads the NLP pipeline: only a pasted note needs it
 
+    if not text.strip():
+        st.error("The note is empty: paste a clinic note, pathology or molecular report above, then press Read "
+                 "note.", icon=":material/description:")
+        return
     try:
         profile, reading = note_profile(text)
+    except NothingToMatch:
+        st.error("The note names no diagnosis or biomarker to match on, nor words enough to search by. The form is "
+                 "unchanged: add the diagnosis to the note, or type it in the form.", icon=":material/description:")
+        return
     except PatientError as exc:
-        st.error(f"{exc}. The form is unchanged.", icon=":material/description:")
+        st.error(f"{note_problem(str(exc))}. The form is unchanged.", icon=":material/description:")
         return
     patient_form.prefill(profile)
     st.session_state[NOTE_READ] = {"text": text, "reading": reading}
@@ -52,10 +105,11 @@ def _read(text: str) -> None:
 def _show(text: str, reading: NoteReading) -> None:
     marks = [Mark(e.span[0], e.span[1], e.field.split("[")[0]) for e in reading.evidence]
     st.html(highlighted_block(text, marks))
-    st.dataframe([{"field": e.field, "value": _value(reading, e.field), "from the note": " ".join(e.text.split())}
-                  for e in reading.evidence], hide_index=True, use_container_width=True)
+    st.dataframe([{"field": field_label(e.field), "value": _value(reading, e.field),
+                   "from the note": " ".join(e.text.split())}
+                  for e in reading.evidence], hide_index=True, width="stretch")
     for warning in reading.warnings:
-        st.warning(warning, icon=":material/info:")
+        st.warning(note_problem(labelled(warning)), icon=":material/info:")
 
 
 def render() -> None:

@@ -53,6 +53,7 @@ ROWS = {"biomarker": f"{KEY}biomarker_rows", "therapy": f"{KEY}therapy_rows"}
 MAX_ROWS = 10
 UNITS = ("km", "mi")
 SEARCH_KEYS = (f"{KEY}statuses", f"{KEY}top")
+RECURRENCE_WORDS = {False: "First occurrence, just found", True: "Came back after treatment"}
 
 
 @dataclass(frozen=True)
@@ -265,7 +266,7 @@ def _stage_and_scales() -> tuple[str | None, str | None, bool | None, dict[str, 
     )
     recurrent = c_recurrent.selectbox(
         "Recurrence", [False, True], key=f"{KEY}recurrent", persist_state="session", placeholder="not known",
-        format_func=lambda came_back: "Came back after treatment" if came_back else "First occurrence, just found",
+        format_func=RECURRENCE_WORDS.__getitem__,
         help="Decides a trial's 'stage IV or recurrent disease' for a patient outside the stages; leave empty when "
              "the chart does not say",
     )
