@@ -648,7 +648,7 @@ def _labs(doc: IndexDocument, patient: PatientProfile, out: Evaluation) -> None:
                             f"{lab.analyte.replace('_', ' ')} {beyond[0]} that"))
 
 
-_UNCERTAIN_WORDS = {
+UNCERTAIN_WORDS = {
     "conditional": "only under a condition",
     "cohort": "for one cohort, arm, part or phase only",
     "either": "as one of several alternatives",
@@ -686,7 +686,7 @@ def _uncertain(doc: IndexDocument, patient: PatientProfile, out: Evaluation) -> 
             f"{_and_or(list(dict.fromkeys(d for p, d in named if p == polarity)), 'or')}"
             for polarity in dict.fromkeys(p for p, _ in named)
         ]
-        why = f"trial {' and '.join(words) or f'states a {kind} rule'} {_UNCERTAIN_WORDS[reason]}; not judged"
+        why = f"trial {' and '.join(words) or f'states a {kind} rule'} {UNCERTAIN_WORDS[reason]}; not judged"
         text, span = _sentence(doc, criterion)
         out.criteria.append(CriterionVerdict(kind=kind, status="unknown", criterion=text or why,
                                              explanation=why, span=span))

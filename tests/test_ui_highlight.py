@@ -95,7 +95,16 @@ def test_a_lab_limit_for_hepatic_involvement_only_is_an_uncertain_fact_row(share
     from nlp.extract import extract_study
     from ui.facts import fact_rows
     study = json.loads((shared_dir / "ctgov" / "api-v2" / "studies" / "NCT02227940.json").read_text())
-    rows = [r for r in fact_rows(extract_study(study)) if r["kind"] == "lab (uncertain: conditional)"]
+    rows = [r for r in fact_rows(extract_study(study)) if r["kind"] == "lab (uncertain: only under a condition)"]
     assert [(r["value"], r["polarity"]) for r in rows] == [("ast <= 5 × ULN", "required"),
                                                            ("alt <= 5 × ULN", "required")]
     assert rows[0]["criterion"].startswith("Aspartate aminotransferase (AST)/serum glutamic")
+
+
+def test_an_uncertain_fact_row_says_in_words_why_it_is_uncertain(shared_dir):
+    from nlp.extract import extract_study
+    from ui.facts import fact_rows
+    study = json.loads((shared_dir / "ctgov" / "ntrk" / "NCT02637687.json").read_text())
+    kinds = {r["kind"] for r in fact_rows(extract_study(study)) if "uncertain" in r["kind"]}
+    assert "biomarker (uncertain: for one cohort, arm, part or phase only)" in kinds
+    assert not any(k.endswith(("cohort)", "conditional)", "either)")) for k in kinds)

@@ -15,6 +15,7 @@ from nlp.disease_scales import describe
 from nlp.models import Biomarker, Lab, Polarity, TrialCriteria
 from nlp.procedures import procedure_name
 from nlp.stages import describe as describe_stage
+from search.verdicts import UNCERTAIN_WORDS
 from ui.decisive import pattern_marks
 from ui.highlight import Mark
 
@@ -123,7 +124,7 @@ def fact_rows(facts: TrialCriteria) -> list[dict[str, str]]:
         polarity = u.biomarker.polarity if u.biomarker else u.therapy.polarity if u.therapy else \
             u.procedure.polarity if u.procedure else "required" if u.lab else \
             "excluded" if u.current_therapy else ""
-        kind = f"{u.kind.replace('_', ' ')} (uncertain: {u.reason})"
+        kind = f"{u.kind.replace('_', ' ')} (uncertain: {UNCERTAIN_WORDS[u.reason]})"
         if (kind, value, polarity, u.criterion) in seen:
             continue  # one fact named again in its criterion ("ALK positivity; ALK positivity can be assessed ...")
         seen.add((kind, value, polarity, u.criterion))
