@@ -28,6 +28,12 @@ def test_registry_escapes_are_removed_without_shifting_the_spans():
     assert unescape(text) == "Bilirubin < 2.5 x ULN"
 
 
+def test_every_markdown_escape_of_punctuation_is_removed_caret_and_ampersand_too():
+    text = r"WBC at least 2,000/mm\^3 \& platelets \>= 100,000/mm\^3"
+    assert unescape(text) == "WBC at least 2,000/mm^3 & platelets >= 100,000/mm^3"
+    assert marked(highlight(text, [Mark(0, 24, "lab")])) == ["WBC at least 2,000/mm^3"]
+
+
 def test_html_in_the_protocol_text_is_shown_not_run():
     html = highlight("<script>alert(1)</script> age", [Mark(26, 29, "age")])
     assert "<script>" not in html and "&lt;script&gt;" in html

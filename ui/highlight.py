@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-_ESCAPE = re.compile(r"\\([\\<>\[\]().*_#+!`{}|~-])")
+_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")  # markdown escapes any ASCII punctuation (CommonMark)
 
 STYLE = """
 <style>
