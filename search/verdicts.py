@@ -270,10 +270,19 @@ def _biomarkers(doc: IndexDocument, patient: PatientProfile, out: Evaluation) ->
     out.criteria += [_excluded(doc, b, facts) for b in doc.facts.biomarkers if b.polarity == "excluded"]
 
 
+def age_words(years: float) -> str:
+    """An age limit as people say it: "16 years", and under a year in months ("1 month" for 0.0833)."""
+    if 0 < years < 1:
+        months = round(years * 12, 1)
+        return f"{months:g} month{'' if months == 1 else 's'}"
+    return f"{years:g} years"
+
+
 def _age_bounds(age: AgeWindow) -> str:
+    """"at least 18 years and at most 75 years"; a lower limit of 0 years says nothing and is left out."""
     return " and ".join(filter(None, [
-        f"at least {age.min_years:g} years" if age.min_years is not None else "",
-        f"at most {age.max_years:g} years" if age.max_years is not None else ""])) or "no age limit"
+        f"at least {age_words(age.min_years)}" if age.min_years else "",
+        f"at most {age_words(age.max_years)}" if age.max_years is not None else ""])) or "no age limit"
 
 
 def _age(doc: IndexDocument, patient: PatientProfile, out: Evaluation) -> None:

@@ -97,3 +97,15 @@ def test_a_trial_without_ages_whose_title_is_for_children_rules_out_an_adult(sha
 ])
 def test_a_title_that_does_not_say_only_children_take_part_gives_no_age_verdict(title):
     assert _age_statuses(_untimed(title), 41) == []
+
+
+def test_a_window_from_birth_says_only_its_upper_limit(scout):
+    verdict = age_verdict(scout, 52)
+    assert verdict.status == "not_met"
+    assert "trial requires at most 21 years" in verdict.explanation and "at least 0" not in verdict.explanation
+
+
+def test_a_lower_limit_under_a_year_is_said_in_months(shared_dir):
+    study = json.loads((shared_dir / "ctgov" / "ntrk" / "NCT03215511.json").read_text())
+    assert 0 < extract_study(study).age.min_years < 1
+    assert "at least 1 month" in age_verdict(study, 0.05).explanation

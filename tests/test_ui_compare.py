@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -109,3 +110,17 @@ def test_gene_suggestions_hold_one_spelling_per_name():
     spellings = [re.sub(r"[^0-9A-Z]", "", o.upper()) for o in options]
     assert len(spellings) == len(set(spellings))
     assert {"NTRK1", "NTRK", "TRKA", "HER2"} <= set(options) and not {"TrkA", "Trk-A", "B-RAF"} & set(options)
+
+
+def test_an_age_limit_under_a_year_reads_in_months(data_dir):
+    at = compare(app_test(COMPARE), ids="NCT03215511, NCT02637687")
+    windows = at.dataframe[0].value.set_index("nct_id")["age window"]
+    assert (windows["NCT03215511"], windows["NCT02637687"]) == ("≥1 mo", "0–21 y")
+
+
+def test_every_count_axis_counts_whole_trials(data_dir):
+    at = compare(app_test(COMPARE), genes=["NTRK"])
+    specs = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
+    counts = [axis for spec in specs for axis in spec["encoding"].values()
+              if isinstance(axis, dict) and axis.get("title") == "trials"]
+    assert len(counts) == 3 and all(axis["axis"]["tickMinStep"] == 1 for axis in counts)

@@ -117,7 +117,7 @@ def _alteration_rows(docs: Sequence[IndexDocument]) -> pd.DataFrame:
 def alteration_chart(docs: Sequence[IndexDocument]) -> alt.Chart:
     """Trials by required alteration type."""
     return alt.Chart(_alteration_rows(docs), title="Required alteration types").mark_bar().encode(
-        x=alt.X("distinct(nct_id):Q", title="trials"),
+        x=alt.X("distinct(nct_id):Q", title="trials", axis=alt.Axis(tickMinStep=1)),
         y=alt.Y("alteration:N", sort="-x", title=None),
         tooltip=["alteration:N", alt.Tooltip("distinct(nct_id):Q", title="trials")],
     )
@@ -150,7 +150,7 @@ def ecog_chart(docs: Sequence[IndexDocument]) -> alt.Chart:
     frame = pd.DataFrame(rows, columns=["ECOG max", "nct_id"])
     return alt.Chart(frame, title="ECOG maximum").mark_bar().encode(
         x=alt.X("ECOG max:N", sort=["0", "1", "2", "3", "4", "5", "not stated"], title="ECOG max"),
-        y=alt.Y("count():Q", title="trials"),
+        y=alt.Y("count():Q", title="trials", axis=alt.Axis(tickMinStep=1)),
         tooltip=["ECOG max:N", alt.Tooltip("count():Q", title="trials")],
     )
 
@@ -165,7 +165,7 @@ def status_phase_chart(docs: Sequence[IndexDocument]) -> alt.Chart:
     frame = pd.DataFrame(rows, columns=["phase", "status", "nct_id"])
     return alt.Chart(frame, title="Status by phase").mark_bar().encode(
         x=alt.X("phase:N", title="phase"),
-        y=alt.Y("count():Q", title="trials"),
+        y=alt.Y("count():Q", title="trials", axis=alt.Axis(tickMinStep=1)),
         color=alt.Color("status:N", title="status"),
         tooltip=["phase:N", "status:N", alt.Tooltip("count():Q", title="trials")],
     )

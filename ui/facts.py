@@ -56,13 +56,20 @@ def therapy_rules(facts: TrialCriteria, polarity: Polarity) -> list[str]:
     return list(dict.fromkeys(t.drug_or_class for t in facts.prior_therapies if t.polarity == polarity))
 
 
+def _age(years: float) -> str:
+    """"16 y", and under a year in months: "1 mo" for 0.0833."""
+    return f"{round(years * 12, 1):g} mo" if 0 < years < 1 else f"{_number(years)} y"
+
+
 def age_window(facts: TrialCriteria) -> str:
     low, high = facts.age.min_years, facts.age.max_years
     if low is None:
-        return "no limit stated" if high is None else f"≤{_number(high)} y"
+        return "no limit stated" if high is None else f"≤{_age(high)}"
     if high is None:
-        return f"≥{_number(low)} y"
-    return f"{_number(low)}–{_number(high)} y"
+        return f"≥{_age(low)}"
+    if (low == 0 or low >= 1) and high >= 1:
+        return f"{_number(low)}–{_number(high)} y"
+    return f"{_age(low)}–{_age(high)}"
 
 
 def performance_rule(facts: TrialCriteria) -> str:
