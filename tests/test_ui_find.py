@@ -418,3 +418,21 @@ def test_uploaded_planned_procedures_fill_the_form_and_reach_the_search(data_dir
     assert at.multiselect(key="pf_planned_procedures").value == ["radical hysterectomy"]
     searched = submit(at).session_state["find_request"]["patient"]
     assert searched.planned_procedures == ["radical hysterectomy"]
+
+
+def test_a_sentence_giving_several_verdicts_is_one_row_that_says_each_why(shared_dir):
+    import json
+
+    from nlp.extract import extract_study
+    from search.documents import build_document
+    from search.patient import parse_patient
+    from search.verdicts import evaluate
+    from ui.results import criteria_table_html
+
+    study = json.loads((shared_dir / "ctgov" / "ntrk" / "NCT02568267.json").read_text())
+    doc = build_document(study, extract_study(study))
+    patient = parse_patient({"age": 52, "conditions": ["metastatic colorectal adenocarcinoma"], "ecog": 1,
+                             "biomarkers": [{"gene": "NTRK1", "alteration": "amplification", "copies": 9}]})
+    table = criteria_table_html(evaluate(doc, patient).criteria, doc)
+    assert table.count("who have tumors that harbor those respective gene rearrangements") == 1
+    assert all(f"prior {drug} inhibitor" in table for drug in ("trk", "ros1", "alk"))

@@ -70,8 +70,18 @@ def section_of(verdict: CriterionVerdict, doc: IndexDocument | None) -> str:
     return "Eligibility text"
 
 
+def sentence_rows(criteria: Sequence[CriterionVerdict]) -> list[list[CriterionVerdict]]:
+    """The verdicts grouped one row per protocol sentence, kind and status, in order: a sentence excluding "Trk,
+    ROS1, or ALK inhibitors" gives three verdicts and one row that says each why."""
+    rows: dict[tuple, list[CriterionVerdict]] = {}
+    for c in criteria:
+        rows.setdefault((c.status, c.kind, c.span or c.criterion), []).append(c)
+    return list(rows.values())
+
+
 def criteria_table_html(criteria: Sequence[CriterionVerdict], doc: IndexDocument | None) -> str:
-    """An HTML table: status, kind, inclusion or exclusion, the protocol sentence (decisive words marked), why.
+    """An HTML table: status, kind, inclusion or exclusion, the protocol sentence (decisive words marked), why;
+    one row per sentence, kind and status (`sentence_rows`).
 
     Each cell carries its column name (`data-label`), so on a narrow screen the rows stack into labelled lines."""
     rows = "".join(
@@ -79,8 +89,8 @@ def criteria_table_html(criteria: Sequence[CriterionVerdict], doc: IndexDocument
         f"<td data-label='Kind'>{html.escape(kind_label(c.kind))}</td>"
         f"<td data-label='Criterion'>{html.escape(section_of(c, doc))}</td>"
         f"<td data-label='Protocol sentence' class='tm-text'>{highlight(*verdict_view(c, doc))}</td>"
-        f"<td data-label='Why'>{html.escape(plain(c.explanation))}</td></tr>"
-        for c in criteria
+        f"<td data-label='Why'>{html.escape(' '.join(dict.fromkeys(plain(v.explanation) for v in row)))}</td></tr>"
+        for row in sentence_rows(criteria) for c in row[:1]
     )
     return (
         f"{STYLE}<table class='tm-criteria'>"
