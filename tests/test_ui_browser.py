@@ -240,6 +240,8 @@ Ms. R is a 58 year old woman with metastatic pancreatic adenocarcinoma, liver me
 She received FOLFIRINOX for 6 months with progression on CT.
 ECOG performance status 1. No known brain metastases.
 NGS (FoundationOne CDx): ETV6-NTRK3 fusion detected; KRAS wild-type; TMB 4 mut/Mb; MSI stable.
+PMH: hypertension, type 2 diabetes.
+Plan: refer for NTRK inhibitor trial; discuss larotrectinib.
 Follow up in 2 weeks."""
 
 
@@ -258,5 +260,9 @@ def test_a_pasted_note_says_one_plain_thing_when_empty_and_shows_its_sources_whe
     note = page.locator(".tm-text", has_text="Oncology clinic note")
     marked = set(note.locator("mark").all_inner_texts())
     assert {"58 year old", "ETV6-NTRK3 fusion detected", "KRAS wild-type"} <= marked
+    sources = page.get_by_test_id("stDataFrame").first
+    page.wait_for_timeout(1500)  # the grid paints its canvas after it is attached
+    assert sources.locator(".dvn-scroller").evaluate("e => e.scrollHeight <= e.clientHeight + 1"), (
+        "the table of what the note filled scrolls inside itself: its last fields are out of sight")
     note.scroll_into_view_if_needed()
     page.screenshot(path=shots / "11-note-read-400.png")

@@ -137,3 +137,12 @@ def test_a_notes_planned_procedures_fill_the_form_apart_and_reach_the_search(dat
     next(b for b in at.button if b.label == "Find trials").click()
     searched = at.run().session_state["find_request"]["patient"]
     assert (searched.procedures, searched.planned_procedures) == ([], ["hysterectomy"])
+
+
+def test_the_notes_words_are_coloured_by_kind_as_in_a_trials_text_with_a_legend(data_dir):
+    at = read(app_test("views/find.py"), CLINIC_NOTE)
+    note = at.html[0].value
+    assert 'class="tm-biomarker" title="biomarker">ETV6-NTRK3 fusion detected</mark>' in note
+    assert 'class="tm-diagnosis" title="diagnosis">metastatic pancreatic adenocarcinoma</mark>' in note
+    assert 'class="tm-performance_status" title="performance_status">ECOG performance status 1</mark>' in note
+    assert "Highlighted words:" in note and ">prior therapy</mark>" in note

@@ -29,6 +29,7 @@ STYLE = """
 .tm-text mark.tm-disease_scale { background: #99f6e4; }
 .tm-text mark.tm-stage { background: #fbcfe8; }
 .tm-text mark.tm-procedure { background: #fde68a; }
+.tm-text mark.tm-diagnosis { background: #d9f99d; }
 .tm-status { padding: 1px 6px; border-radius: 8px; white-space: nowrap; font-weight: 600; }
 .tm-status.tm-met { background: #dcfce7; color: #166534; }
 .tm-status.tm-not_met { background: #fee2e2; color: #991b1b; }
@@ -54,7 +55,7 @@ table.tm-criteria td:last-child { width: 28%; }
 """
 LEGEND = {"biomarker": "biomarker", "age": "age", "sex": "sex", "performance_status": "performance status",
           "prior_therapy": "prior therapy", "cns_metastases": "CNS metastases", "disease_scale": "disease scale",
-          "stage": "cancer stage", "procedure": "procedure"}
+          "stage": "cancer stage", "procedure": "procedure", "diagnosis": "diagnosis"}
 
 
 @dataclass(frozen=True)

@@ -20,15 +20,25 @@ from nlp.notes import NoteReading
 from search.patient import PatientError
 from ui import patient_form
 from ui.form_errors import ROW_LABELS, label_of, labelled
-from ui.highlight import Mark, highlighted_block
+from ui.highlight import Mark, highlighted_block, legend_html
 
 NOTE_TEXT = "find_note_text"
 NOTE_READ = "find_note_read"  # {"text": the note as read, "reading": NoteReading}
+MARK_KINDS = {"conditions": "diagnosis", "biomarkers": "biomarker", "prior_therapies": "prior_therapy",
+              "ecog": "performance_status", "karnofsky": "performance_status", "lansky": "performance_status",
+              "disease_scales": "disease_scale", "procedures": "procedure", "planned_procedures": "procedure"}
 
 
 def field_label(field: str) -> str:
     """The form's name of an evidence field: "biomarkers[1]" → "Biomarker 2", "conditions[0]" → "Diagnosis"."""
     return label_of(field if field.partition("[")[0] in ROW_LABELS else field.partition("[")[0])
+
+
+def mark_kind(field: str) -> str:
+    """The highlight colour of an evidence field: the kind its words are in a trial's text ("biomarkers[0]" →
+    "biomarker", "ecog" → "performance_status"), so the note and the criteria tables read alike."""
+    name = field.partition("[")[0].partition(".")[0]
+    return MARK_KINDS.get(name, name)
 
 
 def _number(value: float) -> str:
@@ -103,11 +113,11 @@ def _read(text: str) -> None:
 
 
 def _show(text: str, reading: NoteReading) -> None:
-    marks = [Mark(e.span[0], e.span[1], e.field.split("[")[0]) for e in reading.evidence]
-    st.html(highlighted_block(text, marks))
+    marks = [Mark(e.span[0], e.span[1], mark_kind(e.field)) for e in reading.evidence]
+    st.html(highlighted_block(text, marks) + legend_html(sorted({m.label for m in marks})))
     st.dataframe([{"field": field_label(e.field), "value": _value(reading, e.field),
                    "from the note": " ".join(e.text.split())}
-                  for e in reading.evidence], hide_index=True, width="stretch")
+                  for e in reading.evidence], hide_index=True, width="stretch", height="content")
     for warning in reading.warnings:
         st.warning(note_problem(labelled(warning)), icon=":material/info:")
 

@@ -84,18 +84,20 @@ def criteria_table_html(criteria: Sequence[CriterionVerdict], doc: IndexDocument
     one row per sentence, kind and status (`sentence_rows`).
 
     Each cell carries its column name (`data-label`), so on a narrow screen the rows stack into labelled lines."""
+    views = [(row, *verdict_view(row[0], doc)) for row in sentence_rows(criteria)]
     rows = "".join(
         f"<tr><td data-label='Status'><span class='tm-status tm-{c.status}'>{c.status.replace('_', ' ')}</span></td>"
         f"<td data-label='Kind'>{html.escape(kind_label(c.kind))}</td>"
         f"<td data-label='Criterion'>{html.escape(section_of(c, doc))}</td>"
-        f"<td data-label='Protocol sentence' class='tm-text'>{highlight(*verdict_view(c, doc))}</td>"
+        f"<td data-label='Protocol sentence' class='tm-text'>{highlight(text, marks)}</td>"
         f"<td data-label='Why'>{html.escape(' '.join(dict.fromkeys(plain(v.explanation) for v in row)))}</td></tr>"
-        for row in sentence_rows(criteria) for c in row[:1]
+        for row, text, marks in views for c in row[:1]
     )
+    marked = sorted({row[0].kind for row, _, marks in views if marks})
     return (
         f"{STYLE}<table class='tm-criteria'>"
         "<thead><tr><th>Status</th><th>Kind</th><th>Criterion</th><th>Protocol sentence</th><th>Why</th></tr>"
-        f"</thead><tbody>{rows}</tbody></table>{legend_html(sorted({c.kind for c in criteria}))}"
+        f"</thead><tbody>{rows}</tbody></table>{legend_html(marked)}"
     )
 
 
