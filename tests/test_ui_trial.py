@@ -96,3 +96,9 @@ def test_typing_an_id_opens_that_trial(data_dir):
     at.text_input[0].input("nct02576431").run()
     assert at.query_params["nct"] == "NCT02576431"
     assert "Study of LOXO-101 (Larotrectinib) in Subjects With NTRK Fusion Positive Solid Tumors" in texts(at.header)[0]
+
+
+def test_the_eligibility_text_says_what_its_colours_mean(model_trial):
+    criteria = model_trial.html[0].value
+    legend = criteria[criteria.index("Highlighted words:"):]
+    assert all(f">{kind}</mark>" in legend for kind in ("age", "biomarker", "performance status", "prior therapy"))

@@ -18,7 +18,7 @@ from search.models import IndexDocument
 from search.similar import similar_trials
 from ui import guards
 from ui.facts import fact_marks, fact_rows
-from ui.highlight import highlighted_block
+from ui.highlight import highlighted_block, legend_html
 from ui.links import TRIAL_PARAM, ctgov_link, trial_link
 from ui.results import contact_markdown, md_escape
 
@@ -105,7 +105,9 @@ def _eligibility(doc: IndexDocument) -> None:
         st.caption("No structured facts were extracted from this trial's criteria.")
     if doc.eligibility_text:
         with st.expander("Eligibility criteria as registered, extracted facts highlighted", expanded=True):
-            st.html(highlighted_block(doc.eligibility_text, fact_marks(doc.facts, doc.eligibility_text)))
+            marks = fact_marks(doc.facts, doc.eligibility_text)
+            st.html(highlighted_block(doc.eligibility_text, marks)
+                    + legend_html(sorted({m.label.split(":")[0] for m in marks})))
     else:
         st.caption("The registry gives no eligibility criteria text.")
 
