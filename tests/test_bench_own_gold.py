@@ -1,7 +1,7 @@
 """The project's own labelled extraction sets: their files keep the gold schema, `--own` scores the held ones as
 own-held, own-held-b and own-held-c, and the tuning sets are scored as own-dev, own-dev-b, own-dev-c, own-dev-d,
-own-dev-e, own-dev-f, own-dev-g, own-dev-h, own-dev-i, own-dev-j, own-dev-k, own-dev-l, own-dev-m, own-dev-n and own-dev-o by
-default."""
+own-dev-e, own-dev-f, own-dev-g, own-dev-h, own-dev-i, own-dev-j, own-dev-k, own-dev-l, own-dev-m, own-dev-n and
+own-dev-o by default."""
 
 from __future__ import annotations
 
