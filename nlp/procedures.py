@@ -170,8 +170,14 @@ def _vocabulary() -> _Vocabulary:
         if row.get("qualifiers") and row["parent"]:
             word = re.compile(rf"(?<![\w-])(?:{phrase_regex(row['qualifiers'])})(?![\w])", re.I)
             qualifiers.setdefault(row["parent"], []).append((word, row["id"]))
-    caps = re.compile(rf"(?<![\w-])(?:{'|'.join(re.escape(c) for c in sorted(capitals, key=len, reverse=True))})"
-                      r"(?![\w-])")
+    # each abbreviation behind its first capital, the word start checked after it (`(?<![\w-].)`: no word character
+    # or hyphen before that capital): the engine then passes over every character that opens no abbreviation, most of
+    # a text, instead of testing a look-behind at each (the same matches as the look-behind first)
+    by_first: dict[str, list[str]] = {}
+    for name in sorted(capitals, key=len, reverse=True):
+        by_first.setdefault(name[0], []).append(re.escape(name[1:]))
+    caps = re.compile("(?:" + "|".join(rf"{re.escape(first)}(?<![\w-].)(?:{'|'.join(rests)})"
+                                       for first, rests in by_first.items()) + r")(?![\w-])")
     return _Vocabulary(mention, folded, caps, ids, {row["id"]: row["parent"] for row in rows},
                        {row["id"]: row["name"] for row in rows},
                        frozenset(row["id"] for row in rows if row.get("generic")),
