@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import NamedTuple
 
@@ -66,6 +66,10 @@ class Cue(NamedTuple):
     end: int
 
 
+# tuple.__new__ skips the NamedTuple's Python-level constructor: a Cue is made for every cue of every criterion read
+_new_cue = tuple.__new__
+
+
 @dataclass
 class Cues:
     """The cues found in one criterion, with its clause boundaries (token indices into the Doc)."""
@@ -73,13 +77,19 @@ class Cues:
     span: Span
     items: list[Cue]
     clauses: list[tuple[int, int]]
-    by_start: dict[int, list[Cue]] = field(default_factory=dict)
-    terminators: list[int] = field(init=False, default_factory=list)  # where the terminator cues start
 
-    def __post_init__(self) -> None:
+    @cached_property
+    def by_start(self) -> dict[int, list[Cue]]:
+        """The cues by the token they start at (made on first use: the cues of many criteria are never asked so)."""
+        found: dict[int, list[Cue]] = {}
         for cue in self.items:
-            self.by_start.setdefault(cue.start, []).append(cue)
-        self.terminators = [c.start for c in self.items if c.kind == "terminator"]
+            found.setdefault(cue.start, []).append(cue)
+        return found
+
+    @cached_property
+    def terminators(self) -> list[int]:
+        """Where the terminator cues start."""
+        return [c.start for c in self.items if c.kind == "terminator"]
 
     def at(self, i: int, *kinds: str) -> Cue | None:
         """The longest cue of one of `kinds` starting at token `i`."""
@@ -303,7 +313,7 @@ class CueFinder:
                 if doc[start].ent_iob_ != "I":  # not the ";" inside an entity's name: "t15; 17"
                     ends.append(start)
             else:
-                found.append(Cue(kind, start, end))
+                found.append(_new_cue(Cue, (kind, start, end)))
         pseudo = [c for c in found if c.kind == "pseudo"]
         items = (
             [
