@@ -243,6 +243,7 @@ class DiseaseScaleExtractor:
     def __init__(self, nlp: Language, name: str) -> None:
         self.name = name
         self.cue_finder = cue_finder(nlp)
+        _grammar()  # built with the pipeline, not while the first Doc waits
 
     def __call__(self, doc: Doc) -> Doc:
         context = doc_context(doc, self.cue_finder)
