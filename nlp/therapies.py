@@ -62,6 +62,8 @@ of a subgroup goes there too (kind "current_therapy").
 
 from __future__ import annotations
 
+from bisect import bisect_right
+
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -70,7 +72,7 @@ from nlp.cohorts import Subgroups, subgroups
 from nlp.diseases import is_cancer, map_condition
 from nlp.models import CurrentTherapy, PriorTherapy, UncertainFact, Uncertainty
 from nlp.polarity import Cue, Cues, DocContext, cue_finder, doc_context, polarity
-from nlp.sections import add_kind
+from nlp.sections import CriterionOffsets, add_kind
 from nlp.vocab import is_broad_class, vocabulary
 
 DRUG_LABELS = {"DRUG", "DRUG_CLASS"}
@@ -226,21 +228,33 @@ def _washout_items(context: DocContext, drugs: dict[int, list[Span]]) -> set[int
     drug the vocabulary lacks), up to the first that names neither or opens another list."""
     items: set[int] = set()
     offsets = context.offsets
-
-    def header(i: int) -> bool:
-        return context.text[offsets[i].start_char : offsets[i].end_char].rstrip().endswith(":")
-
-    for k, here in enumerate(offsets):
+    headers = _colon_ended(context.text, offsets)
+    for k in sorted(headers):
+        here = offsets[k]
         # most headers name no list of drugs: the cheap test on the text spares finding their cues
-        if not header(k) or not context.finder.may_find(context.text[here.start_char : here.end_char],
-                                                        "use_list_header") or not _forbids_use(context.cues(k)):
+        if not context.finder.may_find(context.text[here.start_char : here.end_char], "use_list_header") \
+                or not _forbids_use(context.cues(k)):
             continue
         i = k + 1
-        while i < len(offsets) and offsets[i].section == here.section and not header(i) and (
+        while i < len(offsets) and offsets[i].section == here.section and i not in headers and (
                 i in drugs or _names_a_time(context.cues(i))):
             items.add(i)
             i += 1
     return items
+
+
+def _colon_ended(text: str, offsets: list[CriterionOffsets]) -> set[int]:
+    """The criteria whose last character but whitespace is a colon, found from the text's colons (a few a text),
+    not by reading every criterion."""
+    starts = [c.start_char for c in offsets]
+    found: set[int] = set()
+    at = text.find(":")
+    while at >= 0:
+        k = bisect_right(starts, at) - 1
+        if k >= 0 and at < offsets[k].end_char and not text[at + 1 : offsets[k].end_char].strip():
+            found.add(k)
+        at = text.find(":", at + 1)
+    return found
 
 
 def _forbids_use(cues: Cues) -> bool:
