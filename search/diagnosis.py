@@ -121,21 +121,27 @@ def _judge(patient_id: str, trial_ids: tuple[str, ...]) -> diseases.Relation:
     return diseases.judge(patient_id, trial_ids)
 
 
-def diagnosis_verdict(doc: IndexDocument, found: Sequence[Diagnosis]) -> CriterionVerdict:
-    """The `diagnosis` criterion of `doc` for a patient whose conditions were `understand`-ed as `found`."""
+def diagnosis_verdict(doc: IndexDocument, found: Sequence[Diagnosis],
+                      absent: Sequence[Diagnosis] = ()) -> CriterionVerdict:
+    """The `diagnosis` criterion of `doc` for a patient whose conditions were `understand`-ed as `found` and whose
+    conditions stated absent (`PatientProfile.absent_conditions`) as `absent`."""
     facts = doc.facts.diseases
     mapped = [d for d in found if d.ids]
     first = facts.terms[0] if facts.terms else None
     text, span = _quote(doc, first)
-    if not found:
-        return CriterionVerdict(kind="diagnosis", status="unknown", criterion=text, span=span,
-                                explanation="the patient profile gives no diagnosis")
-    if facts.enrols == "without_disease":
+    if facts.enrols == "without_disease" and found:
         what = _names(facts.terms) or "the disease it studies"
         has = ", ".join(n for d in mapped for n in d.names) or ", ".join(d.text for d in found)
         return CriterionVerdict(
             kind="diagnosis", status="not_met", criterion=text, span=span,
             explanation=f"trial enrols people without {what} (screening or prevention); the patient has {has}")
+    lacking = _absent_verdict(doc, absent, text, span)
+    if lacking is not None and not any(_judge(i, tuple(t.id for t in facts.terms)).verdict == "met"
+                                       for d in mapped for i in d.ids):
+        return lacking  # every disease the trial is for is one the patient lacks, and none of theirs fits
+    if not found:
+        return CriterionVerdict(kind="diagnosis", status="unknown", criterion=text, span=span,
+                                explanation="the patient profile gives no diagnosis")
     if not mapped:
         unmapped = ", ".join(repr(d.text) for d in found)
         return CriterionVerdict(kind="diagnosis", status="unknown", criterion=text, span=span,
@@ -160,6 +166,22 @@ def diagnosis_verdict(doc: IndexDocument, found: Sequence[Diagnosis]) -> Criteri
                                             "the trial takes it")
     return CriterionVerdict(kind="diagnosis", status=_STATUS[best.verdict], criterion=text, span=span,
                             explanation=best.reason)
+
+
+def _absent_verdict(doc: IndexDocument, absent: Sequence[Diagnosis], text: str,
+                    span: tuple[int, int] | None) -> CriterionVerdict | None:
+    """not_met when every disease `doc` is for is one the patient is stated not to have, or lies below one (trial
+    for type 2 diabetes, "no diabetes mellitus"); None otherwise, and for a trial enrolling people without it."""
+    facts = doc.facts.diseases
+    if not facts.terms or facts.enrols == "without_disease":
+        return None
+    lacks = [next((name for d in absent for i, name in zip(d.ids, d.names, strict=True)
+                   if diseases.is_within(t.id, i)), None) for t in facts.terms]
+    if any(name is None for name in lacks):
+        return None
+    return CriterionVerdict(kind="diagnosis", status="not_met", criterion=text, span=span,
+                            explanation=f"trial is for {_names(facts.terms)}; the patient is stated not to have "
+                                        f"{', '.join(dict.fromkeys(n for n in lacks if n))}")
 
 
 def names_the_disease(doc: IndexDocument, found: Sequence[Diagnosis]) -> int:

@@ -149,7 +149,7 @@ def _judgement(doc: IndexDocument, patient: PatientProfile, relevance: float, fo
                ineligible: bool) -> MatchResult | None:
     """`judge`, or, with `ineligible` False, None for a trial with a criterion not met: its verdicts stop at the
     first kind not met and it gets no score (most candidates a match drops fail the diagnosis or one criterion)."""
-    diagnosis = diagnosis_verdict(doc, found)
+    diagnosis = diagnosis_verdict(doc, found, understand(patient.absent_conditions))
     if not ineligible and diagnosis.status == "not_met":
         return None
     excluded = excluded_verdicts(doc, found)  # each one is not met

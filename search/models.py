@@ -157,6 +157,11 @@ class PatientProfile(_Model):
     age: float | None = Field(default=None, ge=0, le=120)
     sex: PatientSex | None = None
     conditions: list[str] = Field(default_factory=list)
+    absent_conditions: list[str] = Field(
+        default_factory=list,
+        description="conditions the patient is stated not to have ('no history of diabetes mellitus'), as written: "
+                    "a trial for none but these is not met; never searched by",
+    )
     ecog: int | None = Field(default=None, ge=0, le=5)
     karnofsky: int | None = Field(default=None, ge=0, le=100)
     lansky: int | None = Field(default=None, ge=0, le=100)

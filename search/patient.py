@@ -274,8 +274,9 @@ def parse_patient(data: dict) -> PatientProfile:
     if not isinstance(data, dict):
         raise PatientError(f"patient: expected a JSON object, got {type(data).__name__}")
     data = dict(data)
-    if isinstance(data.get("conditions"), str):
-        data["conditions"] = [data["conditions"]]
+    for key in ("conditions", "absent_conditions"):
+        if isinstance(data.get(key), str):
+            data[key] = [data[key]]
     if isinstance(data.get("sex"), str):
         data["sex"] = _choice(data["sex"], "sexes", "sex")
     if isinstance(data.get("cns_metastases"), str):
@@ -313,8 +314,9 @@ def parse_patient(data: dict) -> PatientProfile:
             loc = ("biomarkers", origin[loc[1]], *loc[2:])
         raise PatientError(f"{_field_path(loc) or 'patient'}: {error['msg'].lower()}{shown}") from None
     _check_results(profile.biomarkers, [f"biomarkers[{i}]" for i in origin])
-    if any(not c.strip() for c in profile.conditions):
-        raise PatientError("conditions: an entry is empty; give disease names such as 'glioma'")
+    for key, names in (("conditions", profile.conditions), ("absent_conditions", profile.absent_conditions)):
+        if any(not c.strip() for c in names):
+            raise PatientError(f"{key}: an entry is empty; give disease names such as 'glioma'")
     for key, names in (("procedures", profile.procedures), ("planned_procedures", profile.planned_procedures)):
         if any(not p.strip() for p in names):
             raise PatientError(f"{key}: an entry is empty; give procedure names such as 'kidney transplant'")

@@ -122,3 +122,32 @@ def find_conditions(note: str, sentences: list[tuple[int, int]]) -> list[Conditi
 
     kept_first = sorted(firsts.values(), key=lambda c: (-weight(c), c.historical, c.span[0]))[:MAX_CONDITIONS]
     return sorted(kept_first, key=lambda c: c.term_id in past)
+
+
+def find_absent(note: str, sentences: list[tuple[int, int]], had: list[ConditionFound]) -> list[ConditionFound]:
+    """The conditions the note says the patient does not have ("no history of diabetes mellitus", "denies chest
+    pain", "without diabetes"): negated mentions only (a family member's, a hypothetical "rule out X" and one the
+    note weighs are not absent, only unknown), the broadest term of each, once, in note order, at most
+    MAX_CONDITIONS. Each sentence is mapped with its negation cues blanked out (the disease layer drops a term after
+    "without", as registry wording such as "Adults Without Diabetes" means), their context read on the note. A term
+    also mentioned as the patient's own, or related to one the patient has (above or below it: "no recurrence of
+    breast cancer" beside a breast cancer read; "no type 1 diabetes" beside diabetes mellitus), is left out: the note
+    speaks of a kind or a phase, not of the disease's absence."""
+    negated: list[ConditionFound] = []
+    asserted = {c.term_id for c in had}
+    for first, last in sentences:
+        bare = cue_regex("negation").sub(lambda m: " " * len(m.group()), note[first:last])
+        for match in map_condition(bare):
+            start, end = first + match.start, first + match.end
+            if context_of(note, start, (first, last), end) == "negated":
+                negated.append(ConditionFound(match.name, match.id, (start, end), is_cancer(match.id)))
+            elif context_of(note, start, (first, last), end) is None:
+                asserted.add(match.id)
+    kept: dict[str, ConditionFound] = {}
+    for c in negated:
+        if any(is_within(c.term_id, other) or is_within(other, c.term_id) for other in asserted):
+            continue
+        if any(is_within(c.term_id, other.term_id) for other in negated if other.term_id != c.term_id):
+            continue  # "no diabetes mellitus, no type 2 diabetes": the broader term says it all
+        kept.setdefault(c.term_id, c)
+    return list(kept.values())[:MAX_CONDITIONS]

@@ -20,7 +20,7 @@ from nlp.disease_scales import find_values
 from nlp.notes.clinical import find_clinical
 from nlp.notes.context import clause_start, context_of, cue_regex
 from nlp.notes.demographics import find_age, find_sex
-from nlp.notes.diagnosis import find_conditions
+from nlp.notes.diagnosis import find_absent, find_conditions
 from nlp.notes.models import NoteError, NoteEvidence, NoteReading
 from nlp.notes.text import sentence_bounds, sentence_text
 from nlp.pipeline import get_nlp, make_doc_text
@@ -129,6 +129,8 @@ def read_note(note: str) -> NoteReading:
     conditions = find_conditions(note, sentences)
     for i, condition in enumerate(conditions):
         put(f"conditions[{i}]", condition.condition, condition.span)
+    for i, absent in enumerate(find_absent(note, sentences, conditions)):
+        put(f"absent_conditions[{i}]", absent.condition, absent.span)
     clinical = find_clinical(note, doc, criteria, sentences)
     for name, (value, span) in clinical.scores.items():
         put(name, value, span)
