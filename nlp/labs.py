@@ -20,7 +20,8 @@ including ..., or neutropenia (WBC less than 4000)"; "Hematopoietic: No coagulop
 50%"), colon, modal ("and must have") or turn to a requirement ("and with", `requirement_turn` cues) comes between;
 or it must follow the threshold at once ("... mg/dL are not eligible"). A negation inside the clause ("not well
 controlled ... with HbA1c >= 7%") or inside the comparator ("no greater than") is not one. Conditional second
-thresholds are left out: the first threshold of an analyte in a criterion is kept.
+thresholds are left out: the first threshold of an analyte in a criterion is kept. An analyte named as the term of a
+ratio ("Urine protein:creatinine ratio < 1.0") is not read: the ratio is not the analyte.
 
 A threshold that holds for part of the patients only goes to `doc._.facts["uncertain"]` (kind "lab"), not to the
 rules: one of a criterion a subgroup header governs or a cohort label opens (`nlp.cohorts`: "Cohort A:", "Cohort 2:
@@ -28,7 +29,11 @@ ANC >= ...", unless every subgroup header of its section states it), and one und
 `conditional`, `applicability` or `threshold_condition` cue right after it ("AST ≤ 2.5 × ULN (≤ 5 × ULN for patients
 with liver metastases)": the general limit stays a rule, the second one, with or without its comparator, is uncertain),
 or a condition opening its clause or following the threshold before it ("...; in patients with known hepatic
-involvement, AST and ALT ≤ 5 × ULN are allowed"; not "eligible if ANC ≥ 1500", a condition of entry).
+involvement, AST and ALT ≤ 5 × ULN are allowed"; not "eligible if ANC ≥ 1500", a condition of entry). A threshold
+stated as required and followed by "or" and another way in ("Creatinine < 2.5 mg/dL or on stable hemodialysis",
+"creatinine < 1.5 × ULN OR creatinine clearance ≥ 60"; not the same limit in another unit, "or ≥ 1.5 × 10^9/L") is
+uncertain "either", and so is every threshold after it in its clause; an excluded one ("creatinine > 2.5 mg/dL or on
+hemodialysis") excludes either way and stays a rule.
 """
 
 from __future__ import annotations
@@ -64,7 +69,7 @@ _ULN = re.compile(
 )
 _POWER = re.compile(r"\s*[x×X*]\s*10\s*(?:\^|\*\*|E)?\s*([0-9⁰¹²³⁴⁵⁶⁷⁸⁹]{1,2})\s*/\s*(L|l|µL|uL|μL|mm3|mm\^3)")
 _UNIT = re.compile(
-    r"\s*(g/dL|g/dl|mg/dL|mg/dl|g/L|mg/L|µmol/L|umol/L|μmol/L|mmol/L|"
+    r"\s*(g/dL|g/dl|mg/dL|mg/dl|g/L|g/l|mg/L|mg/l|µmol/L|umol/L|μmol/L|µmol/l|umol/l|μmol/l|mmol/L|mmol/l|"
     r"m[lL]/min(?:/1[.,]73\s*m(?:2|²|\^2))?|cells/mm3|cells/mm\^3|cells/µL|cells/uL|/mm3|/mm\^3|/µL|/uL|/μL|"
     r"/L|U/L|IU/L|IU/mL|ng/mL|ng/dL|ng/ml|mg%|milliseconds|msec|ms|%)"
 )
@@ -85,6 +90,12 @@ _ULN_WORDS = {"uln", "iuln", "unl", "upper"}  # a bracket naming a threshold of 
 _AFTER_GAP = {",", "(", ")"}  # tokens between a threshold and the condition that follows it
 _SEGMENT_ENDS = {",", ";", ".", ")"}
 CONDITION_WORDS = 12  # tokens after a condition cue searched for an analyte of its own
+# another way in after a threshold: "or on stable hemodialysis", "OR creatinine clearance >= 60"; not the same limit in
+# another unit or form ("or 1.5 x 10^9/L", "or less", "(or <= 5 x ULN ...)")
+_ALTERNATIVE = re.compile(r"[ \t]*,?[ \t]*(?:or|and/or)\b(?![ \t]*(?:[<>≤≥=(\d]|less|lower|more|greater|higher|above|"
+                          r"below|equal|fewer|up\s+to))", re.I)
+_CLAUSE_END = re.compile(r"[;.](?:\s|$)")
+_RATIO = re.compile(r"(?:[ \t]*[:/][ \t]*[a-z]+)?[ \t]+ratios?\b", re.I)  # "creatinine ratio": a ratio, not the analyte
 _MORE = re.compile(r"[\s,]*(?:\(\s*)?(?:or\s+|and\s+)?(?:up\s+to\s+)?", re.I)  # before a second threshold
 _BARE_MULTIPLE = re.compile(r"\d+(?:\.\d+)?\s*(?:[x×X*]|times|-?fold)", re.I)  # "(5 times ULN if ...)"
 
@@ -170,6 +181,8 @@ def _criterion(
         return []
     found: dict[str, Lab] = {}
     conditional: dict[tuple, Lab] = {}
+    either: dict[tuple, Lab] = {}
+    alternative_until = -1  # the end of the clause an alternative way in ("or on hemodialysis") was read in
     lab_starts = [lab.start for lab in labs]  # labs and comparators come in text order: search, never scan
     comparator_starts = [c.start for c, _op in comparators]
     by_char = {c.start_char: (c, op) for c, op in comparators}
@@ -177,6 +190,9 @@ def _criterion(
     claimed = False  # whether a condition right after the last threshold was read as its own
     opened = cues.has(*_CONDITION_BEFORE, *_OPENING_CONDITION)  # most criteria: no condition before any analyte
     for group in _groups(doc, text, labs):
+        group = [lab for lab in group if not _RATIO.match(text, lab.end_char)]
+        if not group:
+            continue
         opening = cues.clause(group[0].start)[0] if opened else criterion.start
         if all(lab.id_ in found for lab in group) and not (
                 opened and cues.in_clause(_CONDITION_BEFORE + _OPENING_CONDITION, opening, group[0].start)):
@@ -214,15 +230,23 @@ def _criterion(
             thresholds.append((more_op, more_value, None, more_uln, (group[0].start_char, more_end), claimed))
             after = more_after
         previous = after
+        last_end = thresholds[-1][4][1]
+        if op == raw and _ALTERNATIVE.match(text, last_end, criterion.end_char):  # excluded either way: both rules
+            stop_clause = _CLAUSE_END.search(text, last_end, criterion.end_char)
+            alternative_until = stop_clause.start() if stop_clause else criterion.end_char
+        alternative = group[0].start_char < alternative_until
         for t_op, t_value, t_unit, t_uln, t_span, t_condition in thresholds:
             for lab in group:
                 fact = Lab(analyte=lab.id_, comparator=t_op, value=t_value, unit=t_unit, uln_multiple=t_uln,
                            criterion=k, span=t_span)
                 if t_condition:
                     conditional.setdefault(_key(fact), fact)
+                elif alternative:
+                    either.setdefault(_key(fact), fact)
                 elif lab.id_ not in found:
                     found[lab.id_] = fact
-    return [(lab, None) for lab in found.values()] + [(lab, "conditional") for lab in conditional.values()]
+    return [(lab, None) for lab in found.values()] + [(lab, "conditional") for lab in conditional.values()] \
+        + [(lab, "either") for lab in either.values() if lab.analyte not in found]
 
 
 def _token_after(doc: Doc, start: int, end_char: int) -> int:
