@@ -245,8 +245,9 @@ def _criterion(
                     either.setdefault(_key(fact), fact)
                 elif lab.id_ not in found:
                     found[lab.id_] = fact
-    return [(lab, None) for lab in found.values()] + [(lab, "conditional") for lab in conditional.values()] \
-        + [(lab, "either") for lab in either.values() if lab.analyte not in found]
+    read: list[tuple[Lab, Uncertainty | None]] = [(lab, None) for lab in found.values()]
+    read += [(lab, "conditional") for lab in conditional.values()]
+    return read + [(lab, "either") for lab in either.values() if lab.analyte not in found]
 
 
 def _token_after(doc: Doc, start: int, end_char: int) -> int:
