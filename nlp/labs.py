@@ -132,8 +132,9 @@ class LabExtractor:
                     headed.append((k, lab))
                 elif reason is None and not labelled:
                     facts.append(lab)
-                else:
-                    uncertain.append(_uncertain(lab, k, reason or "cohort"))
+                else:  # a cohort's limit is the cohort's, even with "or Cohort 2: ..." after it
+                    uncertain.append(_uncertain(lab, k, "cohort" if reason is None or labelled and reason == "either"
+                                                   else reason))
         if headed:
             shared = shared_by_every(context, ((k, _key(lab)) for k, lab in headed))
             facts.extend(lab for _k, lab in headed if _key(lab) in shared)
