@@ -32,8 +32,8 @@ or a condition opening its clause or following the threshold before it ("...; in
 involvement, AST and ALT ≤ 5 × ULN are allowed"; not "eligible if ANC ≥ 1500", a condition of entry). A threshold
 stated as required and followed by "or" and another way in ("Creatinine < 2.5 mg/dL or on stable hemodialysis",
 "creatinine < 1.5 × ULN OR creatinine clearance ≥ 60"; not the same limit in another unit, "or ≥ 1.5 × 10^9/L") is
-uncertain "either", and so is every threshold after it in its clause; an excluded one ("creatinine > 2.5 mg/dL or on
-hemodialysis") excludes either way and stays a rule.
+uncertain "either", and so is the next threshold in its clause (the other way in); an excluded one ("creatinine >
+2.5 mg/dL or on hemodialysis") excludes either way and stays a rule.
 """
 
 from __future__ import annotations
@@ -183,7 +183,7 @@ def _criterion(
     found: dict[str, Lab] = {}
     conditional: dict[tuple, Lab] = {}
     either: dict[tuple, Lab] = {}
-    alternative_until = -1  # the end of the clause an alternative way in ("or on hemodialysis") was read in
+    alternative_until = -1  # where the clause of the threshold before an "or" ends: the next threshold is the other way
     lab_starts = [lab.start for lab in labs]  # labs and comparators come in text order: search, never scan
     comparator_starts = [c.start for c, _op in comparators]
     by_char = {c.start_char: (c, op) for c, op in comparators}
@@ -232,10 +232,12 @@ def _criterion(
             after = more_after
         previous = after
         last_end = thresholds[-1][4][1]
+        alternative = group[0].start_char < alternative_until
+        alternative_until = -1
         if op == raw and _ALTERNATIVE.match(text, last_end, criterion.end_char):  # excluded either way: both rules
+            alternative = True
             stop_clause = _CLAUSE_END.search(text, last_end, criterion.end_char)
             alternative_until = stop_clause.start() if stop_clause else criterion.end_char
-        alternative = group[0].start_char < alternative_until
         for t_op, t_value, t_unit, t_uln, t_span, t_condition in thresholds:
             for lab in group:
                 fact = Lab(analyte=lab.id_, comparator=t_op, value=t_value, unit=t_unit, uln_multiple=t_uln,

@@ -47,3 +47,10 @@ def test_a_ratio_is_not_its_analyte():
 def test_micromoles_per_litre_in_lower_case_keep_the_unit():
     rules, _ = read("Exclusion Criteria:\n- Serum creatinine >140 umol/l")
     assert rules == [("creatinine", "<=", 140.0, "umol/l", False)]
+
+
+def test_only_the_threshold_after_the_or_is_the_other_way_in():
+    rules, uncertain = read("Inclusion Criteria:\n- Renal: Creatinine no greater than 1.5 mg/dL AND/OR Creatinine "
+                            "clearance at least 60 mL/min Calcium no greater than 11 mg/dL")
+    assert rules == [("calcium", "<=", 11.0, "mg/dL", False)]
+    assert uncertain == [("either", "creatinine", 1.5), ("either", "creatinine_clearance", 60.0)]
