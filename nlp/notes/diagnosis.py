@@ -9,7 +9,8 @@ Each sentence is mapped with `map_condition`; a term whose context (`nlp.notes.c
 member's or hypothetical is left out, so is one the note only weighs ("Asthma versus COPD", "Crohn's disease is
 suspected"), and a term another found term lies below ("cancer" beside "lung adenocarcinoma") too; "healthy
 volunteer" counts only when the note names one ("healthy volunteer", not "otherwise healthy") and nothing else is
-found. An abbreviation in capitals followed by a value ("FBS: 98 mg/dl",
+found; an immunoglobulin isotype alone ("IgG" of "IgG kappa multiple myeloma", an `isotype` cue) is no condition. An
+abbreviation in capitals followed by a value ("FBS: 98 mg/dl",
 "FBS = 126") is a test result, not the disease it also abbreviates; one followed by a duration ("ALL 3 yrs ago")
 stays. The MAX_CONDITIONS kept are the most mentioned (a mention of a broader term counts for the narrower one; a
 cancer counts one more, so it leads a tie, and so does a condition the note says was diagnosed: "is diagnosed with
@@ -101,6 +102,8 @@ def find_conditions(note: str, sentences: list[tuple[int, int]]) -> list[Conditi
                 continue  # "FBS: 98 mg/dl" is a fasting blood sugar, not Fanconi-Bickel syndrome
             if match.id == HEALTHY_ID and match.text.lower() == "healthy":
                 continue  # "he is (otherwise) healthy" describes a patient, not a healthy volunteer
+            if cue_regex("isotype").fullmatch(match.text):
+                continue  # "IgG kappa multiple myeloma": the paraprotein's class, not a disease
             condition, begin = _with_stage(note, start, match.name, first)
             historical = is_historical(note, start, (first, last), end)
             found.append(ConditionFound(condition, match.id, (begin, end), is_cancer(match.id), historical,
