@@ -258,6 +258,7 @@ def test_a_pasted_note_says_one_plain_thing_when_empty_and_shows_its_sources_whe
     page.get_by_text("The form now holds what the note says").wait_for(timeout=60_000)
     assert page.get_by_test_id("stAlertContentError").count() == 0
     note = page.locator(".tm-text", has_text="Oncology clinic note")
+    note.locator("mark").first.wait_for(timeout=30_000)  # the block is drawn after the message above
     marked = set(note.locator("mark").all_inner_texts())
     assert {"58 year old", "ETV6-NTRK3 fusion detected", "KRAS wild-type"} <= marked
     sources = page.get_by_test_id("stDataFrame").first
