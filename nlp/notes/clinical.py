@@ -203,9 +203,19 @@ def _drug_mentions(doc: Doc) -> list[tuple[Span, str]]:
     return sorted(found, key=lambda mention: mention[0].start)
 
 
+@lru_cache(maxsize=1)
+def _plan_header() -> re.Pattern[str]:
+    """A plan header at a sentence's start, before its colon: "Plan:", "Assessment and plan:"."""
+    return re.compile(r"\s*(?:" + cue_regex("plan_header").pattern + r")\s*:", re.I)
+
+
 def _not_given(note: str, ent, sentence: tuple[int, int]) -> bool:
     """A therapy only planned, offered, declined or an allergy ("candidate for steroid therapy", "chemotherapy is
-    planned", "allergic to heparin"), or a drug's name in another sense ("insulin resistance")."""
+    planned", "allergic to heparin", "refer for NTRK inhibitor trial; discuss larotrectinib"), or a drug's name in
+    another sense ("insulin resistance"); so is every therapy of a sentence a plan header opens ("Plan: ...",
+    "Assessment and plan: ...": `plan_header` cues before a colon)."""
+    if _plan_header().match(note, sentence[0], ent.start_char):
+        return True
     head = clause_start(note, ent.start_char, max(sentence[0], ent.start_char - CLAUSE_REACH))
     if cue_regex("not_given").search(note, head, ent.start_char):
         return True
