@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from nlp import diseases
@@ -630,14 +630,21 @@ def _decided(lab: Lab, bounds: dict[str, float], ceiling: bool) -> bool:
     return bool(limits) and lab.comparator in (">", ">=") and all(lab.value >= b for b in limits)
 
 
+@lru_cache(maxsize=256)
+def _deciding_labs(conditions: tuple[str, ...]) -> tuple[tuple[_ConditionLabs, str], ...]:
+    """The condition_labs.json rows a patient's present conditions fall under, each with the condition's words: once
+    per patient, not once per candidate trial."""
+    had = [d for d in understand(conditions) if not d.historical]
+    return tuple((row, d.text) for row in _condition_labs() for d in had
+                 if any(diseases.is_within(i, row.term) for i in d.ids))
+
+
 def _labs(doc: IndexDocument, patient: PatientProfile, out: Evaluation) -> None:
     """A lab threshold the patient's condition decides (`condition_labs.json`: end-stage renal disease against a
     creatinine ceiling or a clearance floor): not met, one verdict per criterion. Otherwise no verdict: the profile
     holds no lab values, and a criterion that offers another way in (dialysis, an exception) or names a ratio over the
     analyte (a misread "protein:creatinine ratio") is not decided."""
-    had = [d for d in understand(patient.conditions) if not d.historical]
-    rows = [(row, d.text) for row in _condition_labs() for d in had
-            if any(diseases.is_within(i, row.term) for i in d.ids)]
+    rows = _deciding_labs(tuple(patient.conditions)) if doc.facts.labs else ()
     judged: set[int | None] = set()
     for lab in doc.facts.labs:
         for row, words in rows:
