@@ -24,7 +24,8 @@ conditions (a patient with several conditions is matched on any of them):
 
 Each verdict quotes what it rests on: the registry conditions, the title or the criterion that states the disease.
 For ranking, `names_the_disease` tells a trial for the patient's disease (or a term above or below it) from a basket
-whose keywords list it among the kinds it takes, and both from one the patient fits only as a basket.
+whose keywords list it among the kinds it takes, and both from one the patient fits only as a basket;
+`for_a_kind_of_it` tells a trial for a narrower kind of the patient's disease (the unknown verdict that asks).
 
 Beside it, `excluded_verdicts` gives one not_met verdict per criterion that excludes, in so many words, a disease the
 patient has (`TrialCriteria.diseases.excluded`, read by `nlp.trial_diseases`: "Subjects suffering from multiple
@@ -196,6 +197,14 @@ def names_the_disease(doc: IndexDocument, found: Sequence[Diagnosis]) -> int:
                for t in terms for i in ids):
             return level
     return 0
+
+
+def for_a_kind_of_it(doc: IndexDocument, found: Sequence[Diagnosis]) -> bool:
+    """Whether a term that decides the trial's diagnosis lies strictly below one of the patient's, a basket aside: a
+    trial for NSCLC for a patient with lung cancer, whose verdict asks whether their lung cancer is that kind."""
+    ids = [i for d in found for i in d.ids]
+    return any(not diseases.is_basket(t.id) and t.id != i and diseases.is_within(t.id, i)
+               for t in doc.facts.diseases.terms for i in ids)
 
 
 def rests_on_primary(doc: IndexDocument, found: Sequence[Diagnosis], verdict: CriterionVerdict) -> bool:

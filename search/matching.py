@@ -15,20 +15,21 @@ Unless ineligible trials are wanted, a candidate is judged only up to its first 
 the candidates of a match fail one, a fifth the diagnosis): the rest of its verdicts and its score could not change
 the results.
 
-Ranking in tiers: potentially eligible with the diagnosis met; potentially eligible with the diagnosis unknown;
-then not eligible. Within a tier: open before closed; then biomarker specificity (a requirement naming the
-patient's very variant > exact alteration and threshold > an `any` alteration > a required gene the patient
-carries, kind not known to fit > the patient's gene named only in the trial's text, criteria included > no
-biomarker named > biomarker not shown); then a diagnosis verdict the primary diagnosis (the first condition) gives
-alone before one only a comorbidity gives (`search.diagnosis.rests_on_primary`: a lung cancer patient's lung cancer
-trials before trials for the hypertension the note also names); then a trial that names the patient's disease, a term
-above it or below it, before a basket whose keywords list it among dozens of kinds taken (`DiseaseFacts.listed`),
-before one the patient fits only as a basket (solid tumour, cancer: a trial for any cancer, "Paclitaxel Plus
-Topotecan in Treating Patients With Solid Tumors", is not for a liposarcoma as a liposarcoma trial is); then met
-criteria minus the questions left open: the kinds of unknown criteria, each kind counted once (the treatment history
-answers every prior-therapy unknown at once, the molecular report every biomarker one: a trial with three
-prior-therapy unknowns asks one question, one with unknown performance status and brain metastases two); then text
-relevance.
+Ranking in tiers: potentially eligible with the diagnosis met, or unknown only in that the trial is for a kind of
+the patient's disease and requires a gene the patient is positive for (a lung cancer patient's HER2-positive NSCLC
+trial: the verdict still asks); potentially eligible with the diagnosis otherwise unknown; then not eligible. Within
+a tier: open before closed; then biomarker specificity (a requirement naming the patient's very variant > exact
+alteration and threshold > an `any` alteration > a required gene the patient carries, kind not known to fit > the
+patient's gene named only in the trial's text, criteria included > no biomarker named > biomarker not shown); then a
+diagnosis verdict the primary diagnosis (the first condition) gives alone before one only a comorbidity gives
+(`search.diagnosis.rests_on_primary`: a lung cancer patient's lung cancer trials before trials for the hypertension
+the note also names); then a trial that names the patient's disease, a term above it or below it, before a basket
+whose keywords list it among dozens of kinds taken (`DiseaseFacts.listed`), before one the patient fits only as a
+basket (solid tumour, cancer: a trial for any cancer, "Paclitaxel Plus Topotecan in Treating Patients With Solid
+Tumors", is not for a liposarcoma as a liposarcoma trial is); then met criteria minus the questions left open: the
+kinds of unknown criteria, each kind counted once (the treatment history answers every prior-therapy unknown at
+once, the molecular report every biomarker one: a trial with three prior-therapy unknowns asks one question, one
+with unknown performance status and brain metastases two); then text relevance.
 With a location (resolved first: `search.geo.place_patient`), only trials with a site within the radius are
 candidates, unless `include_unlocated` also asks for those that list no site location; each result then
 carries its nearest site and distance. Every result carries the trial's contacts.
@@ -50,17 +51,19 @@ from search.diagnosis import (
     broader_and_narrower,
     diagnosis_verdict,
     excluded_verdicts,
+    for_a_kind_of_it,
     names_the_disease,
     rests_on_primary,
     understand,
 )
 from search.fields import tokens
 from search.geo import nearest_site, trial_contacts
-from search.models import IndexDocument, MatchResult, PatientProfile
+from search.models import CriterionVerdict, IndexDocument, MatchResult, PatientProfile
 from search.verdicts import evaluate, same_variant
 
 DEFAULT_STATUSES: tuple[str, ...] = OPEN_STATUSES
 MIN_CANDIDATES = 40
+REQUIRED_GENE = 3  # biomarker specificity from which the trial requires a gene the patient is positive for
 DEEP_CANDIDATES = 1000
 log = logging.getLogger(__name__)
 
@@ -128,6 +131,16 @@ def _specificity(shown: int, doc: IndexDocument, patient: PatientProfile) -> int
     return 2 if not positive.isdisjoint(doc.gene_mentions) else shown
 
 
+def _tier(doc: IndexDocument, found: Sequence[Diagnosis], diagnosis: CriterionVerdict, specificity: int) -> int:
+    """The tier of a potentially eligible trial: 2 with the diagnosis met, or unknown only in that the trial is for a
+    kind of the patient's disease (lung cancer, NSCLC trial) and it requires a gene the patient is positive for (the
+    molecular report narrows the kind: an ERBB2-amplified lung cancer patient and a HER2-positive NSCLC trial); 1
+    with the diagnosis otherwise unknown."""
+    if diagnosis.status == "met":
+        return 2
+    return 2 if specificity >= REQUIRED_GENE and for_a_kind_of_it(doc, found) else 1
+
+
 def _names_the_variant(doc: IndexDocument, patient: PatientProfile) -> bool:
     """A requirement of the trial names a variant the patient carries (not only the gene and kind)."""
     found = [b for b in patient.biomarkers if b.status == "positive" and b.variant]
@@ -161,8 +174,8 @@ def _judgement(doc: IndexDocument, patient: PatientProfile, relevance: float, fo
     eligible = counts["not_met"] == 0
     if not eligible and not ineligible:
         return None
-    tier = (2 if diagnosis.status == "met" else 1) if eligible else 0
     specificity = _specificity(evaluation.specificity, doc, patient)
+    tier = _tier(doc, found, diagnosis, specificity) if eligible else 0
     return MatchResult(
         nct_id=doc.nct_id,
         title=doc.title,

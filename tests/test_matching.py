@@ -749,3 +749,27 @@ def test_the_slim_match_view_keeps_only_the_lab_thresholds_a_condition_can_decid
     kept = {lab.analyte for d in docs for lab in match_view(d).facts.labs}
     assert kept and kept <= {"creatinine", "creatinine_clearance", "gfr"}
     assert {lab.analyte for d in docs for lab in d.facts.labs} - kept
+
+
+def test_a_trial_for_a_kind_of_the_patients_cancer_requiring_their_gene_ranks_with_trials_for_the_disease(shared_dir):
+    from search.matching import judge
+    who = patient(conditions=["Lung cancer"], age=70, sex="male",
+                  biomarkers=[{"gene": "ERBB2", "alteration": "amplification"}])
+    her2_nsclc = legacy_document(shared_dir, "NCT00003881")  # "Trastuzumab Plus Chemotherapy in Treating Patients
+    # With Advanced Non-small Cell Lung Cancer": NSCLC, HER2 positive required
+    lung = legacy_document(shared_dir, "NCT00004930").model_copy(  # "Inhaled Doxorubicin in Treating Patients With
+        update={"overall_status": her2_nsclc.overall_status})  # Primary Lung Cancer ...", no biomarker named
+    asked, plain = judge(her2_nsclc, who, 0.0), judge(lung, who, 1.0)
+    diagnoses = [[v.status for v in r.criteria if v.kind == "diagnosis"] for r in (asked, plain)]
+    assert diagnoses == [["unknown"], ["met"]]  # the verdict still asks whether the lung cancer is an NSCLC
+    assert asked.score > plain.score
+
+
+def test_a_trial_for_a_kind_of_the_patients_cancer_naming_no_gene_of_theirs_stays_below_trials_for_the_disease(
+        shared_dir):
+    from search.matching import judge
+    who = patient(conditions=["Lung cancer"], age=70, sex="male",
+                  biomarkers=[{"gene": "ALK", "alteration": "fusion"}])
+    her2_nsclc = legacy_document(shared_dir, "NCT00003881")
+    lung = legacy_document(shared_dir, "NCT00004930").model_copy(update={"overall_status": her2_nsclc.overall_status})
+    assert judge(her2_nsclc, who, 1.0).score < judge(lung, who, 0.0).score
