@@ -471,11 +471,15 @@ class Scanner:
         )
 
     def _joins_alterations(self, i: int, floor: int) -> bool:
-        """Token `i` is a conjunction between two alteration words before a group: "mutation or fusion"."""
+        """Token `i` is a conjunction between two alteration words before a group: "mutation or fusion"; not when
+        the first is another marker's ("CCND1 amplification and/or loss of p16": p16 is lost, not amplified)."""
         if self.doc[i].lower_ not in CONJUNCTIONS - {","} or i - 1 < floor:
             return False
         before, after = self.labels.get(i - 1), self.labels.get(i + 1)
-        return all(ent is not None and ent.label_ == "ALTERATION" for ent in (before, after))
+        if not all(ent is not None and ent.label_ == "ALTERATION" for ent in (before, after)):
+            return False
+        owner = self.labels.get(before.start - 1) if before is not None else None
+        return owner is None or owner.label_ not in _MARKERS
 
     def _scored(self, i: int, limit: int) -> bool:
         """A threshold or a positive score follows a method word: "TPS ≥ 50%", "IHC 3+", "copy number > 6"
