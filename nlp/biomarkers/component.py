@@ -48,6 +48,7 @@ from nlp.biomarkers.scopes import (
     conditional,
     defined_by_nested_items,
     offered_with_other,
+    qualifies_one_item,
     shared_by_cohorts,
     subtype_exclusions,
     uncertain,
@@ -121,13 +122,16 @@ class BiomarkerExtractor:
         return doc
 
 
-def _labelled(context: DocContext) -> dict[str, set[int]]:
-    """Per section, the criteria that open with a cohort label."""
-    found: dict[str, set[int]] = {}
+def _labelled(context: DocContext) -> dict[str, dict[int, str]]:
+    """Per section, the criteria that open with a cohort label, each with its label (the words before its colon,
+    or the criterion's index where it has none): criteria that repeat one label name one cohort."""
+    found: dict[str, dict[int, str]] = {}
     for k, offsets in enumerate(context.offsets):
         cues = context.cues(k)
         if cohort_label(context.doc, cues.span, cues):
-            found.setdefault(offsets.section, set()).add(k)
+            text = cues.span.text
+            label = " ".join(text.split(":", 1)[0].lower().split()) if ":" in text else str(k)
+            found.setdefault(offsets.section, {})[k] = label
     return found
 
 
@@ -234,7 +238,7 @@ def _criterion(
         unnamed = (group.unnamed or ev.unnamed) and any(f.polarity == "required" and f.any_of for f in facts)
         reason: Uncertainty | None = (
             "either" if ev.either or alternative or unnamed
-            else "cohort" if labelled or in_cohort
+            else "cohort" if labelled or in_cohort or qualifies_one_item(doc, span, labels, *own)
             else "conditional" if ev.conditional or conditional(doc, span, cues, *own) or narrowed
             or _while_treated(doc, span, cues, own, facts)
             else None

@@ -303,6 +303,72 @@ def _bracketed_alternative(doc: Doc, span: Span, labels: dict[int, Span], start:
     return len(items) > 1 and bool(others)
 
 
+def _enclosing_bracket(doc: Doc, span: Span, start: int, end: int) -> tuple[int, int] | None:
+    """The tokens of the innermost bracket around tokens [start, end) within `span`: its "(" and its ")"."""
+    depth, opened = 0, None
+    for i in range(start - 1, span.start - 1, -1):
+        if doc[i].text in (")", "]"):
+            depth += 1
+        elif doc[i].text in ("(", "["):
+            if depth == 0:
+                opened = i
+                break
+            depth -= 1
+    if opened is None:
+        return None
+    depth = 0
+    for i in range(opened + 1, span.end):
+        if doc[i].text in ("(", "["):
+            depth += 1
+        elif doc[i].text in (")", "]"):
+            if depth == 0:
+                return (opened, i) if i >= end else None
+            depth -= 1
+    return None
+
+
+def _outer_items(doc: Doc, span: Span, at: int, step: int) -> list[tuple[int, int, str]]:
+    """The items of a list outside brackets met walking from token `at` by `step` (-1 left, 1 right) within `span`,
+    each (start, end, the separator that ends it on the far side, "" at the end), up to a clause's end or past the
+    first item longer than `MAX_ITEM_WORDS` words. The first item may be empty (a separator right at `at`)."""
+    items: list[tuple[int, int, str]] = []
+    depth, edge, i = 0, at, at
+    while span.start <= i < span.end:
+        opens, closes = doc[i].text in ("(", "["), doc[i].text in (")", "]")
+        depth += (closes - opens) if step < 0 else (opens - closes)
+        if depth < 0 or (depth == 0 and doc[i].text in (";", ":", ".")):
+            break
+        if depth == 0 and doc[i].lower_ in (",", "or", "and/or"):
+            items.append((min(edge, i - step), max(edge, i - step), doc[i].lower_))
+            edge = i + step
+            if _words(doc, items[-1][0], items[-1][1] + 1) > MAX_ITEM_WORDS:
+                return [(first, last + 1, separator) for first, last, separator in items]
+        i += step
+    items.append((min(edge, i - step), max(edge, i - step), ""))
+    return [(first, last + 1, separator) for first, last, separator in items]
+
+
+def qualifies_one_item(doc: Doc, span: Span, labels: dict[int, Span], start: int, end: int) -> bool:
+    """The marker at tokens [start, end) fills a bracket that qualifies one item of a list of alternatives outside
+    brackets, whose other items name no marker: "... of the oral cavity, oropharynx (p16 negative), hypopharynx or
+    larynx": patients of the other items enrol without it, so the marker belongs to one subgroup."""
+    bracket = _enclosing_bracket(doc, span, start, end)
+    if bracket is None or _words(doc, bracket[0] + 1, bracket[1]) > MAX_ITEM_WORDS:
+        return False
+    opened, closed = bracket
+    if any(doc[i].lower_ in (",", ";", "or", "and/or") for i in range(opened + 1, closed)):
+        return False  # a list in brackets, not one item's qualifier
+    if opened - 1 < span.start or doc[opened - 1].is_punct or closed + 1 >= span.end:
+        return False
+    before = _outer_items(doc, span, opened - 1, -1)
+    after = _outer_items(doc, span, closed + 1, 1)
+    if _words(doc, before[0][0], before[0][1]) > MAX_ITEM_WORDS or _words(doc, after[0][0], after[0][1]):
+        return False  # a short item, and the bracket ends it
+    others = [(first, last) for first, last, _ in before[1:] + after[1:] if _words(doc, first, last)]
+    separators = [separator for _, _, separator in before + after]
+    return len(others) >= 2 and "or" in separators and not any(_names_marker(labels, *item) for item in others)
+
+
 def _bracket_then_other(doc: Doc, cues: Cues, labels: dict[int, Span], start: int, end: int) -> bool:
     """The marker is named in brackets that gloss a feature offered beside another that names no marker: "high-risk
     cytogenetics [t(9;22), t(4;11) or other MLL rearrangements] or > 1 cycle to obtain remission"."""
@@ -794,16 +860,18 @@ def uncertain(facts: list[Biomarker], reason: Uncertainty) -> list[UncertainFact
     return [UncertainFact(reason=reason, biomarker=f, criterion=f.criterion, span=f.span) for f in facts]
 
 
-def shared_by_cohorts(facts: list[UncertainFact], labelled: dict[str, set[int]]) -> list[Biomarker]:
-    """The cohort facts every cohort label of their section states (two labels at least): requirements of all.
+def shared_by_cohorts(facts: list[UncertainFact], labelled: dict[str, dict[int, str]]) -> list[Biomarker]:
+    """The cohort facts every cohort label of their section states (two different labels at least): requirements of
+    all. Criteria repeating one label ("For patients with oropharyngeal cancer only: ..." twice) name one cohort.
 
-    `labelled` holds, per section, the criteria that open with a cohort label."""
+    `labelled` holds, per section, the criteria that open with a cohort label, each with its label."""
     seen: dict[tuple, set[int]] = {}
     for u in facts:
         if u.reason == "cohort" and u.biomarker is not None:
             b = u.biomarker
             seen.setdefault((b.gene, b.alteration, b.variant, b.polarity), set()).add(b.criterion)
-    shared = {key for key, where in seen.items() if any(len(c) > 1 and c <= where for c in labelled.values())}
+    shared = {key for key, where in seen.items()
+              if any(len(set(c.values())) > 1 and set(c) <= where for c in labelled.values())}
     return [
         u.biomarker
         for u in facts
