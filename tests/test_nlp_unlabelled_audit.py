@@ -1,4 +1,4 @@
-"""Classes found by the unlabelled-trial audit of issue 13 (audit13q): sentences naming a tumour marker that gave no
+"""Classes found by the unlabelled-trial audit of issue 13: sentences naming a tumour marker that gave no
 biomarker. Old symbols and aliases written in casings the gene vocabulary lacked ("C-kit", "k-ras", "c-myc"), "EGF
 receptor", and p16 (CDKN2A, read by IHC) were not genes at all. Registry-style sentences written for these tests."""
 
