@@ -22,6 +22,11 @@ When the conditions or title name a cancer, only cancers decide ("Pain; Breast C
 cancer only a criterion states stands beside the non-cancer disease the registry names and does not replace it:
 "Myasthenia Gravis" with "No evidence of thymoma", "Wegener's Granulomatosis" with "Diagnosis of WG, excluding
 infections, malignancies" stay trials of those diseases.
+A sentence of a criterion that permits or speaks of a subgroup (the `subgroup` words of the statements file: "Patients
+with infantile fibrosarcoma may be enrolled based on an ETV6 FISH test", "... are also eligible", "Cohort B: patients
+with ...") states no disease of the whole population: the diseases it names never narrow a basket or the registry's
+conditions, though a subgroup that takes any tumour type ("the dose escalation cohorts: any metastatic solid tumor")
+still makes the trial a basket.
 Statements count only when the conditions and title name no specific cancer (nothing, or only "Neoplasms",
 "Solid Tumor"), and then only a cancer within what those name: the registry's own conditions are the better
 statement ("Colorectal Cancer" stays colorectal cancer beside "adenocarcinoma of the colon or rectum", "NSCLC"
@@ -77,7 +82,8 @@ from nlp.resources import read_vocab
 STATEMENTS_PATH = Path(__file__).resolve().parent / "vocab" / "disease_statements.jsonl"
 LIST_REACH = 50  # characters after a generic kind's name in which list words say a list of kinds follows
 MAX_STATEMENTS = 6  # the disease is stated among the first inclusion criteria; later ones are about other things
-_KINDS = ("cue", "basket", "kind_list", "open_list", "screening", "prevention", "side_effect")
+_KINDS = ("cue", "basket", "kind_list", "open_list", "screening", "prevention", "side_effect", "subgroup")
+_WHOLE_WORDS = ("subgroup",)  # kinds matched as whole words ("arm 2", not "arm 20"; "strata", not "stratified")
 _TREATING = ("TREATMENT", "SUPPORTIVE_CARE")
 EXCLUSION_WORDS = "excluded_disease_words.jsonl"
 MAX_EXCLUSION_WORDS = 12  # a criterion that only names diseases is short; longer ones are not mapped (speed)
@@ -87,6 +93,7 @@ _FOLLOWING = re.compile(r"(?::|\bfollowing)\W*$", re.I)
 _ARTICLES = re.compile(r"^\W*(?:(?:the|of)\W+)*", re.I)
 _INTRODUCES = re.compile(r"s?\s*(?:with|such as|including|e\.g\.|:)", re.I)
 _OR = re.compile(r"\s*,?\s+(?:and/)?or\s+", re.I)
+_SENTENCE_END = re.compile(r"(?<=[.;])\s+")
 
 
 @cache
@@ -102,13 +109,24 @@ def _phrases() -> dict[str, re.Pattern[str]]:
                 raise ValueError(f"{STATEMENTS_PATH.name} line {number}: needs 'kind' (one of {', '.join(_KINDS)})"
                                  " and 'words'")
             found[row["kind"]].append(re.escape(row["words"]).replace(r"\ ", r"[\s-]+"))
-    return {kind: re.compile(r"(?<!\w)(?:" + "|".join(sorted(words, key=len, reverse=True)) + ")", re.I)
+    return {kind: re.compile(r"(?<!\w)(?:" + "|".join(sorted(words, key=len, reverse=True)) + ")"
+                             + (r"(?!\w)" if kind in _WHOLE_WORDS else ""), re.I)
             for kind, words in found.items()}
 
 
 def _terms(text: str, source: DiseaseSource, criterion: int | None = None) -> list[DiseaseTerm]:
     return [DiseaseTerm(id=m.id, name=m.name, source=source, text=m.text, criterion=criterion)
             for m in diseases.map_condition(text)]
+
+
+def _of_everyone(text: str) -> str:
+    """A criterion's text without its sentences that permit or speak of a subgroup (the `subgroup` words: "Patients
+    with infantile fibrosarcoma may be enrolled based on ...", "Cohort B: patients with ..."): the disease those name
+    is not that of the whole population."""
+    subgroup = _phrases()["subgroup"]
+    if subgroup.search(text) is None:
+        return text
+    return " ".join(s for s in _SENTENCE_END.split(text) if subgroup.search(s) is None)
 
 
 def _statements(criteria: list[Criterion]) -> tuple[list[DiseaseTerm], bool]:
@@ -122,9 +140,16 @@ def _statements(criteria: list[Criterion]) -> tuple[list[DiseaseTerm], bool]:
         if cue is None:
             continue
         terms = [t for t in _terms(criterion.text[cue.start():], "sentence", index) if diseases.is_cancer(t.id)]
-        found += terms
+        # a subgroup that takes any tumour type ("the dose escalation cohorts: any metastatic solid tumor") widens the
+        # trial to a basket; the diseases a subgroup sentence names never narrow it
         says_basket = says_basket or (any(diseases.is_basket(t.id) for t in terms)
                                       and baskets.search(criterion.text) is not None)
+        text = _of_everyone(criterion.text)
+        if text != criterion.text:
+            cue = cues.search(text)
+            terms = [] if cue is None else [t for t in _terms(text[cue.start():], "sentence", index)
+                                            if diseases.is_cancer(t.id)]
+        found += terms
     return found, says_basket
 
 

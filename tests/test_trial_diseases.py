@@ -149,6 +149,45 @@ def test_a_cancer_a_criterion_states_is_kept_beside_the_registry_non_cancer_cond
     assert {"breast cancer", "lymphedema"} <= {t.name for t in found.terms}
 
 
+@pytest.mark.parametrize("statement", [
+    "NTRK fusions are found by a certified laboratory. Patients with infantile fibrosarcoma or congenital mesoblastic "
+    "nephroma may be enrolled based on an ETV6 FISH test.",
+    "Patients with pancreatic adenocarcinoma are eligible if the fusion was found in plasma",
+    "Patients with glioblastoma may participate once their steroid dose is stable",
+    "Participants with melanoma are also eligible",
+    "Subjects with uveal melanoma are allowed",
+    "Cohort B: patients with histologically confirmed colorectal adenocarcinoma",
+    "For the expansion part, histologically confirmed non-small cell lung cancer",
+    "Arm 2 enrols patients with metastatic breast cancer",
+])
+def test_a_sentence_permitting_or_naming_a_subgroup_does_not_narrow_a_basket(statement):
+    found = study("Drug X in Adults With Advanced Cancer", ["Solid Tumors Harboring NTRK Fusion"],
+                  "Advanced solid tumor with no satisfactory standard therapy", statement)
+    assert [t.name for t in found.terms] == ["solid tumour"] and found.basket is True
+
+
+def test_the_population_sentence_of_a_criterion_still_states_the_disease_beside_a_subgroup_sentence():
+    found = study("Drug X in Adults With Advanced Cancer", ["Neoplasms"],
+                  "Histologically confirmed non-small cell lung cancer. Patients with brain metastases may be "
+                  "enrolled if stable; patients with small cell lung cancer are also eligible.")
+    assert [t.name for t in found.terms] == ["lung non-small cell carcinoma"]
+
+
+def test_a_subgroup_that_takes_any_solid_tumour_still_makes_the_trial_a_basket():
+    found = study("Drug X in Subjects With Cancer", ["Cancer", "Breast Cancer", "Prostate Cancer"],
+                  "Participants in the dose escalation cohorts must have histological confirmation of locally advanced "
+                  "or metastatic solid tumor",
+                  "Participants in the expansion cohorts must have histological confirmation of breast or prostate "
+                  "cancer")
+    assert found.basket is True and {"breast cancer", "prostate cancer"} <= {t.name for t in found.terms}
+
+
+def test_a_basket_whose_subgroup_sentence_names_rare_tumours_stays_a_basket():
+    # selitrectinib: "Solid Tumors Harboring NTRK Fusion"; "Patients with infantile fibrosarcoma (IFS) or congenital
+    # mesoblastic nephroma (CMN) may be enrolled based on an ETV6+ FISH test"
+    assert (facts("NCT03215511").basket, names("NCT03215511")) == (True, ["solid tumour"])
+
+
 def test_a_registry_screening_study_enrols_people_without_the_disease():
     assert facts("NCT07254910").enrols == "without_disease"
 
