@@ -267,3 +267,35 @@ def test_a_pasted_note_says_one_plain_thing_when_empty_and_shows_its_sources_whe
         "the table of what the note filled scrolls inside itself: its last fields are out of sight")
     note.scroll_into_view_if_needed()
     page.screenshot(path=shots / "11-note-read-400.png")
+
+
+ABSENT_NOTE = """Oncology clinic note
+A 62-year-old man with metastatic colorectal adenocarcinoma. NGS: NTRK1 amplification (9 copies).
+ECOG 1. He has no history of diabetes mellitus."""
+
+
+def test_a_pasted_notes_absent_condition_shows_in_its_own_field_and_can_be_corrected(server, shots, page):
+    page.set_viewport_size({"width": 1280, "height": 5000})
+    page.goto(server, wait_until="domcontentloaded")
+    page.get_by_text("Paste a note").click()
+    page.get_by_role("textbox", name="Clinic note, pathology or molecular report").fill(ABSENT_NOTE)
+    page.get_by_role("button", name="Read note").click()
+    page.get_by_text("The form now holds what the note says").wait_for(timeout=60_000)
+    note = page.locator(".tm-text", has_text="Oncology clinic note")
+    note.locator("mark.tm-absent_condition").wait_for(timeout=30_000)
+    assert note.locator("mark.tm-absent_condition").inner_text() == "diabetes mellitus"
+    field = page.get_by_test_id("stMultiSelect").filter(has_text="Conditions the patient does not have")
+    assert "diabetes mellitus" in field.inner_text()
+    page.wait_for_timeout(1500)
+    page.screenshot(path=shots / "12-note-absent-condition-1280.png", full_page=True)
+    box = page.get_by_role("combobox", name="Conditions the patient does not have", exact=True)
+    box.click()
+    box.fill("breast cancer")
+    page.get_by_role("option", name="breast cancer", exact=True).click()  # the same suggestions as Diagnosis
+    page.keyboard.press("Escape")
+    field.get_by_text("breast cancer", exact=True).wait_for(timeout=30_000)
+    assert "diabetes mellitus" in field.inner_text()
+    page.get_by_role("button", name="Find trials").click()
+    page.get_by_text(MODEL_TRIAL).first.wait_for(timeout=60_000)
+    page.wait_for_timeout(1500)
+    page.screenshot(path=shots / "13-absent-condition-searched-1280.png", full_page=True)

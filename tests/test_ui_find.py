@@ -436,3 +436,14 @@ def test_a_sentence_giving_several_verdicts_is_one_row_that_says_each_why(shared
     table = criteria_table_html(evaluate(doc, patient).criteria, doc)
     assert table.count("who have tumors that harbor those respective gene rearrangements") == 1
     assert all(f"prior {drug} inhibitor" in table for drug in ("trk", "ros1", "alk"))
+
+
+def test_a_navigator_enters_conditions_the_patient_does_not_have_and_an_upload_fills_them(data_dir):
+    at = fill(app_test())
+    at.multiselect(key="pf_absent_conditions").set_value(["diabetes mellitus"])
+    assert submit(at).session_state["find_request"]["patient"].absent_conditions == ["diabetes mellitus"]
+    at = app_test()
+    patient = {"conditions": [DIAGNOSIS], "absent_conditions": ["asthma"]}
+    at.file_uploader[0].upload("patient.json", json.dumps(patient).encode(), "application/json")
+    at.run()
+    assert at.multiselect(key="pf_absent_conditions").value == ["asthma"]

@@ -146,3 +146,27 @@ def test_the_notes_words_are_coloured_by_kind_as_in_a_trials_text_with_a_legend(
     assert 'class="tm-diagnosis" title="diagnosis">metastatic pancreatic adenocarcinoma</mark>' in note
     assert 'class="tm-performance_status" title="performance_status">ECOG performance status 1</mark>' in note
     assert "Highlighted words:" in note and ">prior therapy</mark>" in note
+
+
+ABSENT_NOTE = ("A 62-year-old man with metastatic colorectal adenocarcinoma. NGS: NTRK1 amplification (9 copies). "
+               "He has no history of diabetes mellitus.")
+
+
+def test_a_notes_absent_conditions_fill_their_own_field_with_their_source_and_reach_the_search(data_dir):
+    at = read(app_test("views/find.py"), ABSENT_NOTE)
+    assert at.multiselect(key="pf_absent_conditions").value == ["diabetes mellitus"]
+    assert at.multiselect(key="pf_absent_conditions").label == "Conditions the patient does not have"
+    table = at.dataframe[0].value
+    rows = dict(zip(table["from the note"], zip(table["field"], table["value"], strict=True), strict=True))
+    assert rows["diabetes mellitus"] == ("Conditions the patient does not have", "diabetes mellitus")
+    assert 'class="tm-absent_condition" title="absent_condition">diabetes mellitus</mark>' in at.html[0].value
+    next(b for b in at.button if b.label == "Find trials").click()
+    searched = at.run().session_state["find_request"]["patient"]
+    assert searched.absent_conditions == ["diabetes mellitus"]
+
+
+def test_a_corrected_absent_condition_is_what_the_search_uses(data_dir):
+    at = read(app_test("views/find.py"), ABSENT_NOTE)
+    at.multiselect(key="pf_absent_conditions").set_value(["asthma"])
+    next(b for b in at.button if b.label == "Find trials").click()
+    assert at.run().session_state["find_request"]["patient"].absent_conditions == ["asthma"]

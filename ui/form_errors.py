@@ -18,7 +18,8 @@ from nlp.disease_scales import scale_name
 from search.patient import PatientError, parse_patient
 
 FIELD_LABELS = {
-    "age": "Age (years)", "sex": "Sex", "conditions": "Diagnosis", "ecog": "ECOG", "karnofsky": "Karnofsky (KPS)",
+    "age": "Age (years)", "sex": "Sex", "conditions": "Diagnosis",
+    "absent_conditions": "Conditions the patient does not have", "ecog": "ECOG", "karnofsky": "Karnofsky (KPS)",
     "lansky": "Lansky", "tested_genes": "Genes tested", "cns_metastases": "CNS metastases",
     "prior_therapies": "Prior therapies", "biomarkers": "Biomarkers", "location": "Location",
     "search_text": "Other words to search by", "stage": "Cancer stage", "stage_system": "Staging system",

@@ -30,6 +30,7 @@ STYLE = """
 .tm-text mark.tm-stage { background: #fbcfe8; }
 .tm-text mark.tm-procedure { background: #fde68a; }
 .tm-text mark.tm-diagnosis { background: #d9f99d; }
+.tm-text mark.tm-absent_condition { background: #e5e7eb; text-decoration: line-through; }
 .tm-status { padding: 1px 6px; border-radius: 8px; white-space: nowrap; font-weight: 600; }
 .tm-status.tm-met { background: #dcfce7; color: #166534; }
 .tm-status.tm-not_met { background: #fee2e2; color: #991b1b; }
@@ -55,7 +56,8 @@ table.tm-criteria td:last-child { width: 28%; }
 """
 LEGEND = {"biomarker": "biomarker", "age": "age", "sex": "sex", "performance_status": "performance status",
           "prior_therapy": "prior therapy", "cns_metastases": "CNS metastases", "disease_scale": "disease scale",
-          "stage": "cancer stage", "procedure": "procedure", "diagnosis": "diagnosis"}
+          "stage": "cancer stage", "procedure": "procedure", "diagnosis": "diagnosis",
+          "absent_condition": "condition not had"}
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,8 @@ from ui.highlight import Mark, highlighted_block, legend_html
 
 NOTE_TEXT = "find_note_text"
 NOTE_READ = "find_note_read"  # {"text": the note as read, "reading": NoteReading}
-MARK_KINDS = {"conditions": "diagnosis", "biomarkers": "biomarker", "prior_therapies": "prior_therapy",
+MARK_KINDS = {"conditions": "diagnosis", "absent_conditions": "absent_condition", "biomarkers": "biomarker",
+              "prior_therapies": "prior_therapy",
               "ecog": "performance_status", "karnofsky": "performance_status", "lansky": "performance_status",
               "disease_scales": "disease_scale", "procedures": "procedure", "planned_procedures": "procedure"}
 

@@ -36,6 +36,7 @@ from search.models import (
     PatientSex,
     TherapyOutcome,
 )
+from ui.form_errors import FIELD_LABELS
 
 ALTERATIONS = get_args(PatientAlteration)
 RESULTS = get_args(BiomarkerStatus)
@@ -77,7 +78,8 @@ class Submitted:
 def defaults() -> dict[str, Any]:
     """Every widget key of the form with its empty value."""
     values: dict[str, Any] = {
-        f"{KEY}age": None, f"{KEY}sex": None, f"{KEY}cns": None, f"{KEY}conditions": [], f"{KEY}search_text": "",
+        f"{KEY}age": None, f"{KEY}sex": None, f"{KEY}cns": None, f"{KEY}conditions": [], f"{KEY}absent_conditions": [],
+        f"{KEY}search_text": "",
         f"{KEY}tested": [], f"{KEY}procedures": [], f"{KEY}planned_procedures": [],
         f"{KEY}ecog": None, f"{KEY}karnofsky": None, f"{KEY}lansky": None, f"{KEY}no_therapy": False,
         f"{KEY}stage": None, f"{KEY}stage_system": None, f"{KEY}recurrent": None,
@@ -138,6 +140,7 @@ def prefill(profile: PatientProfile) -> None:
     values = {k: v for k, v in defaults().items() if k not in SEARCH_KEYS}
     values |= {
         f"{KEY}age": profile.age, f"{KEY}sex": profile.sex, f"{KEY}conditions": list(profile.conditions),
+        f"{KEY}absent_conditions": list(profile.absent_conditions),
         f"{KEY}search_text": profile.search_text or "",
         f"{KEY}tested": list(profile.tested_genes), f"{KEY}procedures": list(profile.procedures),
         f"{KEY}planned_procedures": list(profile.planned_procedures),
@@ -321,6 +324,14 @@ def render_form(choices: FormChoices) -> Submitted | None:
             help="Free text; suggestions are the disease vocabulary's names and synonyms, then the conditions of "
                  "indexed trials. The diagnosis is matched against whom each trial is for",
         )
+        absent_conditions = st.multiselect(
+            FIELD_LABELS["absent_conditions"],
+            _with(choices.conditions, *st.session_state.get(f"{KEY}absent_conditions", [])),
+            key=f"{KEY}absent_conditions", persist_state="session", accept_new_options=True,
+            placeholder="e.g. diabetes mellitus, when the chart says the patient has none",
+            help="Conditions the patient is known not to have ('no history of diabetes mellitus'); a pasted note "
+                 "fills them. A trial for none but these is not met; they are never searched by",
+        )
         search_text = st.text_input(
             "Other words to search by", key=f"{KEY}search_text", persist_state="session", max_chars=1000,
             placeholder="e.g. symptoms or findings, when the diagnosis is not known yet",
@@ -370,7 +381,9 @@ def render_form(choices: FormChoices) -> Submitted | None:
         return None
     profile = {
         "age": int(age) if age is not None and age == int(age) else age, "sex": sex,
-        "conditions": [c.strip() for c in conditions if c.strip()], "search_text": search_text.strip() or None,
+        "conditions": [c.strip() for c in conditions if c.strip()],
+        "absent_conditions": [c.strip() for c in absent_conditions if c.strip()],
+        "search_text": search_text.strip() or None,
         "ecog": ecog, "karnofsky": karnofsky, "lansky": lansky, "stage": stage, "stage_system": stage_system,
         "recurrent": recurrent, "disease_scales": scales, "biomarkers": biomarkers, "tested_genes": tested,
         "procedures": [p.strip() for p in procedures if p.strip()],
