@@ -14,7 +14,10 @@ asks about the family's other kinds (`_families`). A trial is a basket when a ge
 carcinoma ...) stands alone, or when its title or a statement says so ("solid tumours harbouring an NTRK fusion",
 "any tumour type"), or when its title and an inclusion criterion both name one generic kind narrower than "cancer"
 ("Patients With Solid Tumors" and "Histologically proven solid tumor that is refractory"; not before a list of the
-kinds taken, "solid tumor, including any of the following:"); then its generic terms decide beside the specific ones,
+kinds taken, "solid tumor, including any of the following:"), or when its title offers a generic kind beside another
+("... Solid Or Primary CNS Tumors", "... Solid Tumors or Lymphoma": then, unless something else says basket, the
+generic kinds the title offers are the ones taken, not a PDQ "Unspecified Adult Solid Tumor, Protocol Specific"
+listed beside "... Aplastic Anemia or Hematologic Cancer"); then its generic terms decide beside the specific ones,
 the one its title names always among them ("Carcinoma" listed beside a title's "NTRK Fusion Positive Solid Tumors"
 does not narrow the basket to carcinomas).
 
@@ -179,6 +182,24 @@ def _offered_with_a_kind(title_terms: list[DiseaseTerm], titles: list[str],
     return offered
 
 
+def _offers_a_generic_kind(generic: list[DiseaseTerm], titles: list[str]) -> list[DiseaseTerm]:
+    """Generic terms the title offers as an alternative to another kind, in lookup form, its head noun written once
+    or twice ("... With Locally Advanced Or Metastatic Solid Or Primary CNS Tumors", "... Solid Tumors or
+    Lymphomas", "... Lymphoma or Solid Tumors"): the trial takes the generic kind as well as the other, a basket."""
+    looked_up = [diseases.normalize(title) for title in titles]
+    offered = []
+    for term in generic:
+        words = diseases.normalize(term.text).split()
+        if len(words) < 2:
+            continue
+        first, rest, whole = (re.escape(w) for w in (words[0], " ".join(words[1:]), " ".join(words)))
+        said = (rf"\b{whole} (?:and )?or \w|\bor {whole}\b"
+                rf"|\b{first} (?:and )?or (?:\w+ ){{0,4}}{rest}\b")  # "solid or primary cns tumor"
+        if any(re.search(said, title) for title in looked_up):
+            offered.append(term)
+    return offered
+
+
 def _states_a_kind(term: DiseaseTerm, criteria: list[Criterion]) -> bool:
     """A criterion states a generic kind as the trial's scope: not the broadest, "cancer" (registries also write it
     for a kind the vocabulary lacks: "Cancer of the Urothelium"), and not around a list of the kinds taken ("solid
@@ -281,13 +302,18 @@ def trial_diseases(study: dict, criteria: list[Criterion]) -> DiseaseFacts:
     stated_generic = {t.id for t in stated if _states_a_kind(t, criteria)}
     title_scope = [t for t in title_terms for title in titles[:1]
                    if diseases.is_basket(t.id) and (t.id in stated_generic or _phrases()["basket"].search(title))]
-    baskets_said = says_basket or bool(title_scope)
+    offered = _offers_a_generic_kind([t for t in found if diseases.is_basket(t.id)], titles[:1])
+    baskets_said = says_basket or bool(title_scope) or bool(offered)
     named_specific = [t for t in found if not diseases.is_basket(t.id)]
     specific = _most_specific(named_specific)
     specific += [t for t in _offered_with_a_kind(title_terms, titles[:1], specific) if diseases.is_cancer(t.id)]
     families = _families(named_specific, specific)
     generic = _most_specific([t for t in found if diseases.is_basket(t.id)])
     generic += [t for t in title_scope if t.id not in {g.id for g in generic}]
+    if offered and not (says_basket or title_scope):
+        # only the title's offer says basket: it names the generic kinds taken ("... Aplastic Anemia or Hematologic
+        # Cancer" beside a PDQ "Unspecified Adult Solid Tumor, Protocol Specific" takes no solid tumour)
+        generic = _most_specific(offered)
     basket = bool(generic) and (not specific or baskets_said)
     decided = specific + generic if basket else specific
     enrols = _enrols(section, conditions, titles[0] if titles else "", decided)

@@ -418,3 +418,35 @@ def test_a_lab_criterion_whose_first_word_names_no_disease_is_not_read_before_it
     assert not [c.text for c in refused
                 if any(_named_only(opening, c.section) for opening in _before_a_lab(c.text, c.section))]
     assert any(_named_only(opening, c.section) for c in criteria for opening in _before_a_lab(c.text, c.section))
+
+
+@pytest.mark.parametrize(("title", "conditions", "taken"), [
+    ("Drug X in Children With Relapsed Solid Or Primary CNS Tumors", ["Solid Tumors", "CNS Tumors"],
+     {"solid tumour", "central nervous system cancer"}),
+    ("Drug X in Treating Patients With Solid Tumors or Lymphoma", ["Lung Cancer", "Lymphoma"],
+     {"solid tumour", "lung cancer", "lymphoma"}),
+    ("Drug X in Treating Patients With Lymphoma or Solid Tumours", ["Lymphoma", "Solid Tumors"],
+     {"solid tumour", "lymphoma"}),
+])
+def test_a_title_offering_a_generic_kind_beside_a_specific_one_makes_a_basket(title, conditions, taken):
+    found = study(title, conditions)
+    assert found.basket is True and {t.name for t in found.terms} == taken
+
+
+def test_a_generic_kind_only_the_registry_lists_does_not_join_the_basket_the_title_offers():
+    # PDQ records list "Unspecified Adult Solid Tumor, Protocol Specific" for trials the title keeps to blood cancers
+    found = study("Donor Stem Cell Transplant in Treating Patients With Aplastic Anemia or Hematologic Cancer",
+                  ["Leukemia", "Lymphoma", "Unspecified Adult Solid Tumor, Protocol Specific"])
+    assert found.basket is True and "solid tumour" not in {t.name for t in found.terms}
+    assert "hematologic cancer" in {t.name for t in found.terms}
+
+
+def test_a_title_naming_a_kind_beside_no_generic_one_stays_no_basket():
+    found = study("Drug X for Locally Advanced Or Metastatic Breast Cancer", ["Breast Cancer"])
+    assert (found.basket, [t.name for t in found.terms]) == (False, ["breast cancer"])
+
+
+def test_entrectinib_for_solid_or_primary_cns_tumours_is_a_basket():
+    # STARTRK-NG: conditions "Solid Tumors; CNS Tumors", title "... Metastatic Solid Or Primary CNS Tumors": the most
+    # specific rule had kept only the CNS tumour, turning away every patient with another solid tumour
+    assert facts("NCT02650401").basket is True and "solid tumour" in names("NCT02650401")
