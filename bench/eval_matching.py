@@ -21,14 +21,20 @@ with their relevance, and the relevant judged trials the system did not return.
 Until the profile accepts biomarkers of unknown kind (`"alteration": "any"`) and negative status
 (`"status": "negative"`), those biomarkers are dropped from the profile (fallback DROP_UNSUPPORTED_BIOMARKERS)
 and the topics affected are counted in the output.
+
+`--backend elasticsearch` ranks with the Elasticsearch backend instead: the embedded index's documents are
+copied into the index `eval-matching-<key>` (reused while it holds them all) at TRIALMATCH_ES_URL, else at a
+local Elasticsearch started with tests/es_server.py for the run.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import json
 import math
+import os
 import re
 import shutil
 import subprocess
@@ -46,6 +52,8 @@ from core.settings import Settings
 from ingest.store import RawStore
 from ingest.sync import ingest_files
 from search.backends import open_backend
+from search.elastic import ElasticBackend
+from search.embedded import EmbeddedBackend
 from search.matching import match_patient
 from search.patient import PatientError, parse_patient
 from workflows import indexing
@@ -184,6 +192,20 @@ def build_index(work_dir: Path, rebuild: bool) -> tuple[Settings, dict]:
     _prune(work_dir)
     print(f"index: built {data_dir} in {info['seconds']} s", file=sys.stderr)
     return Settings.load(data_dir=data_dir, backend="embedded"), info | {"reused": False}
+
+
+def elastic_copy(settings: Settings, key: str, url: str) -> ElasticBackend:
+    """An Elasticsearch index of the embedded index's documents, filled unless it holds them all already."""
+    embedded = EmbeddedBackend(settings.index_dir)
+    elastic = ElasticBackend(url, index=f"eval-matching-{key}", timeout=300)
+    try:
+        total = embedded.count()
+        if elastic.count() != total:
+            print(f"index: copying {total} documents into Elasticsearch at {url}", file=sys.stderr)
+            elastic.rebuild(embedded.search(size=total))
+    finally:
+        embedded.close()
+    return elastic
 
 
 def _progress(done: int, total: int) -> None:
@@ -376,6 +398,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--years", type=int, nargs="+", default=list(YEARS), choices=list(YEARS))
     parser.add_argument("--per-topic", action="store_true", help="print one line per topic")
     parser.add_argument("--out", type=Path, help="write every figure and per-topic result as JSON")
+    parser.add_argument("--backend", choices=["embedded", "elasticsearch"], default="embedded",
+                        help="the backend the system ranks with (elasticsearch: TRIALMATCH_ES_URL, else a local one)")
     args = parser.parse_args(argv)
 
     started = time.monotonic()
@@ -387,24 +411,31 @@ def main(argv: list[str] | None = None) -> int:
           f"profile accepts kind-unknown biomarkers: {support.kind_unknown}, negative status: "
           f"{support.negative_status}; system = match_patient(top={args.top}, statuses=any, "
           f"include_ineligible=True); BM25 = rank_bm25 Okapi defaults, same depth")
-    backend = open_backend(settings)
     results = []
-    try:
+    with contextlib.ExitStack() as stack:
+        if args.backend == "elasticsearch":
+            url = os.environ.get("TRIALMATCH_ES_URL")
+            if not url:
+                from tests.es_server import LocalElasticsearch
+
+                url = stack.enter_context(LocalElasticsearch(heap="1g")).url
+            backend = elastic_copy(settings, index_info["key"], url)
+        else:
+            backend = open_backend(settings)
+        stack.callback(backend.close)
         for year in sorted(args.years):
             year_started = time.monotonic()
             result = evaluate_year(year, backend, bm25, held, support, args.top)
             result["seconds"] = round(time.monotonic() - year_started, 1)
             print_year(result, support, args.per_topic)
             results.append(result)
-    finally:
-        backend.close()
     seconds = round(time.monotonic() - started, 1)
     print(f"\ntotal {seconds} s (index {'reused' if index_info['reused'] else 'built'}; "
           + ", ".join(f"{r['year']} {r['seconds']} s" for r in results) + ")")
     if args.out:
         payload = {"command": " ".join(["bench/eval_matching.py", *(argv if argv is not None else sys.argv[1:])]),
-                   "index": index_info, "records_held": len(held), "profile_support": asdict(support),
-                   "top": args.top, "seconds": seconds, "years": results}
+                   "backend": args.backend, "index": index_info, "records_held": len(held),
+                   "profile_support": asdict(support), "top": args.top, "seconds": seconds, "years": results}
         args.out.write_text(json.dumps(payload, indent=1))
     return 1 if any(r["failures"] for r in results) else 0
 
