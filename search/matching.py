@@ -56,7 +56,7 @@ from search.diagnosis import (
     rests_on_primary,
     understand,
 )
-from search.fields import tokens
+from search.fields import content_words, tokens
 from search.geo import nearest_site, trial_contacts
 from search.models import CriterionVerdict, IndexDocument, MatchResult, PatientProfile
 from search.verdicts import evaluate, same_variant
@@ -74,7 +74,9 @@ def _request(patient: PatientProfile, statuses: Sequence[str] | None, size: int,
     above, below = broader_and_narrower(found_diseases)
     own = {i for d in found_diseases for i in d.ids}
     return Retrieval(
-        text=" ".join([*patient.conditions, patient.search_text or ""]).strip(),
+        # the words that say something: a function word of a condition ("Quality of Life in Advanced Cancer") is in
+        # nearly every trial's text, so it hardly ranks, and its long postings are the slowest part of the query
+        text=" ".join(content_words(" ".join([*patient.conditions, patient.search_text or ""]))),
         gene_text=" ".join(word for b in found for word in gene_words(b.gene)),
         # the patient's own terms, and the cancers above them; a non-cancer term's ancestors ("nervous system
         # disease") are too broad to retrieve by

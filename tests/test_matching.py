@@ -773,3 +773,24 @@ def test_a_trial_for_a_kind_of_the_patients_cancer_naming_no_gene_of_theirs_stay
     her2_nsclc = legacy_document(shared_dir, "NCT00003881")
     lung = legacy_document(shared_dir, "NCT00004930").model_copy(update={"overall_status": her2_nsclc.overall_status})
     assert judge(her2_nsclc, who, 1.0).score < judge(lung, who, 0.0).score
+
+
+class _Recording:
+    """A backend that records the retrieval requests of a match and finds nothing."""
+
+    def __init__(self):
+        self.requests = []
+
+    def retrieve(self, request):
+        self.requests.append(request)
+        return []
+
+    def whereabouts(self, nct_ids):
+        return []
+
+
+def test_retrieval_text_leaves_out_the_function_words_of_the_conditions():
+    recording = _Recording()
+    match_patient(patient(conditions=["Quality of Life in Advanced Cancer", "Stage IV Non-small Cell Lung Cancer"]),
+                  recording)
+    assert recording.requests[0].text.split() == ["quality", "life", "cancer", "stage", "non", "small", "cell", "lung"]
