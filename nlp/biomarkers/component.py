@@ -404,7 +404,7 @@ def _gene_relations(
     unknown (`status_unknown`) and the tokens the groups and their evidence take (`consumed`)."""
     doc, span, cues = scanner.doc, scanner.span, scanner.cues
     found: list[_Found] = []
-    for group in gene_groups(doc, mentions):
+    for group in (part for listed in gene_groups(doc, mentions) for part in _split_expressed(scanner, listed)):
         ev = Evidence()
         for mention in group.mentions:
             ev.positive |= mention.status == "positive"
@@ -427,6 +427,22 @@ def _gene_relations(
         if not mention_only(cues, group, ev, after):
             found.append((group, ev, ev.methods or clause_methods(cues, scanner.labels, group, methods)))
     return found
+
+
+def _split_expressed(scanner: Scanner, group: Group) -> list[Group]:
+    """A list a verb of expression opens whose last item names an alteration of another kind ("tumors express ER,
+    PR or HER2/neu gene amplification"): the items before the last are expressed, the last has its own alteration,
+    so two groups; the group alone otherwise ("express ER or PR overexpression")."""
+    if len(group.mentions) < 2:
+        return [group]
+    before, after = Evidence(), Evidence()
+    scanner.left(group, before)
+    scanner.right(group, after)
+    if "expression" not in before.alterations or not after.alterations or "expression" in after.alterations:
+        return [group]
+    last = len(group.mentions) - 1
+    starts = [s for s in group.conjunct_starts if s < last]
+    return [Group(group.mentions[:last], set(group.coordination), group.unnamed, starts), Group(group.mentions[last:])]
 
 
 def _unknown_excluded(scanner: Scanner, group: Group) -> bool:

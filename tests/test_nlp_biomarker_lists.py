@@ -1,0 +1,32 @@
+"""Biomarker classes an audit of issue 13 left open: a verb of expression before a list whose last item names its
+own alteration, a list of alternatives each carrying its own bracketed marker, and a staining score written before
+the gene. Registry-style sentences written for these tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from nlp.extract import extract_text
+
+
+def _facts(text: str) -> set[tuple[str, str, str]]:
+    return {(b.gene, b.alteration, b.polarity) for b in extract_text(text).biomarkers}
+
+
+@pytest.mark.parametrize(
+    ("line", "expressed", "last"),
+    [
+        ("Patients whose tumors express ER, PR or HER2/neu gene amplification", {"ESR1", "PGR"},
+         ("ERBB2", "amplification")),
+        ("Tumours expressing ER or PR, or with HER2 amplification", {"ESR1", "PGR"}, ("ERBB2", "amplification")),
+        ("Cancers that express PD-L1, or EGFR mutation", {"CD274"}, ("EGFR", "mutation")),
+    ],
+)
+def test_an_alteration_after_the_last_item_of_an_expressed_list_is_that_items_own(line, expressed, last):
+    facts = _facts(f"Exclusion Criteria:\n\n1. {line}\n")
+    assert {(gene, "expression", "excluded") for gene in expressed} | {(*last, "excluded")} == facts
+
+
+def test_an_expressed_list_with_one_alteration_for_all_stays_shared():
+    facts = _facts("Inclusion Criteria:\n\n1. Tumours must express ER or PR overexpression by IHC\n")
+    assert facts == {("ESR1", "expression", "required"), ("PGR", "expression", "required")}
