@@ -30,3 +30,27 @@ def test_an_alteration_after_the_last_item_of_an_expressed_list_is_that_items_ow
 def test_an_expressed_list_with_one_alteration_for_all_stays_shared():
     facts = _facts("Inclusion Criteria:\n\n1. Tumours must express ER or PR overexpression by IHC\n")
     assert facts == {("ESR1", "expression", "required"), ("PGR", "expression", "required")}
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "NSCLC (EGFR mutation), melanoma (BRAF V600E), or colorectal cancer (KRAS wild-type)",
+        "Advanced breast cancer (HER2-positive), gastric cancer (HER2 amplification) or biliary tract cancer "
+        "(FGFR2 fusion)",
+        "Solid tumours of the following types: lung cancer (ALK rearrangement), thyroid cancer (RET fusion), or "
+        "cholangiocarcinoma (IDH1 mutation)",
+    ],
+)
+def test_markers_in_brackets_after_every_item_of_a_list_of_alternatives_are_each_items_own(line):
+    facts = extract_text(f"Inclusion Criteria:\n- {line}\n")
+    assert not facts.biomarkers
+    reasons = [u.reason for u in facts.uncertain if u.biomarker is not None]
+    assert len(reasons) >= 3 and set(reasons) == {"cohort"}
+
+
+def test_a_marker_in_brackets_before_the_or_of_a_list_belongs_to_its_item():
+    line = "Squamous cell carcinoma of the oral cavity, oropharynx (p16 negative) or larynx"
+    facts = extract_text(f"Inclusion Criteria:\n- {line}\n")
+    assert not facts.biomarkers
+    assert [u.reason for u in facts.uncertain if u.biomarker is not None] == ["cohort"]

@@ -339,7 +339,8 @@ def _outer_items(doc: Doc, span: Span, at: int, step: int) -> list[tuple[int, in
         if depth < 0 or (depth == 0 and doc[i].text in (";", ":", ".")):
             break
         if depth == 0 and doc[i].lower_ in (",", "or", "and/or"):
-            items.append((min(edge, i - step), max(edge, i - step), doc[i].lower_))
+            first, last = (i, i - 1) if i == edge else (min(edge, i - step), max(edge, i - step))
+            items.append((first, last, doc[i].lower_))  # empty when the separator is right at `at`: "(p16-) or larynx"
             edge = i + step
             if _words(doc, items[-1][0], items[-1][1] + 1) > MAX_ITEM_WORDS:
                 return [(first, last + 1, separator) for first, last, separator in items]
@@ -350,15 +351,17 @@ def _outer_items(doc: Doc, span: Span, at: int, step: int) -> list[tuple[int, in
 
 def qualifies_one_item(doc: Doc, span: Span, labels: dict[int, Span], start: int, end: int) -> bool:
     """The marker at tokens [start, end) fills a bracket that qualifies one item of a list of alternatives outside
-    brackets, whose other items name no marker: "... of the oral cavity, oropharynx (p16 negative), hypopharynx or
-    larynx": patients of the other items enrol without it, so the marker belongs to one subgroup."""
+    brackets, whose other items name no marker or each name their own in a bracket of theirs: "... of the oral
+    cavity, oropharynx (p16 negative), hypopharynx or larynx", "NSCLC (EGFR mutation), melanoma (BRAF V600E), or
+    colorectal cancer (KRAS wild-type)": patients of the other items enrol without it, so the marker belongs to one
+    subgroup. A bracket after the last item qualifies it alone only when the others carry markers of their own."""
     bracket = _enclosing_bracket(doc, span, start, end)
     if bracket is None or _words(doc, bracket[0] + 1, bracket[1]) > MAX_ITEM_WORDS:
         return False
     opened, closed = bracket
     if any(doc[i].lower_ in (",", ";", "or", "and/or") for i in range(opened + 1, closed)):
         return False  # a list in brackets, not one item's qualifier
-    if opened - 1 < span.start or doc[opened - 1].is_punct or closed + 1 >= span.end:
+    if opened - 1 < span.start or doc[opened - 1].is_punct:
         return False
     before = _outer_items(doc, span, opened - 1, -1)
     after = _outer_items(doc, span, closed + 1, 1)
@@ -366,7 +369,24 @@ def qualifies_one_item(doc: Doc, span: Span, labels: dict[int, Span], start: int
         return False  # a short item, and the bracket ends it
     others = [(first, last) for first, last, _ in before[1:] + after[1:] if _words(doc, first, last)]
     separators = [separator for _, _, separator in before + after]
-    return len(others) >= 2 and "or" in separators and not any(_names_marker(labels, *item) for item in others)
+    marked = [item for item in others if _names_marker(labels, *item)]
+    if not all(_marks_itself(doc, labels, *item) for item in marked):
+        return False
+    last_item = _words(doc, closed + 1, span.end) == 0
+    return len(others) >= 2 and "or" in separators and (bool(marked) or not last_item)
+
+
+def _marks_itself(doc: Doc, labels: dict[int, Span], start: int, end: int) -> bool:
+    """The item at tokens [start, end) names its markers only in a bracket that qualifies it, after words of its
+    own: "melanoma (BRAF V600E)"."""
+    depth, words = 0, 0
+    for i in range(start, end):
+        if depth == 0 and i in labels and labels[i].label_ in _MARKER_LABELS:
+            return False
+        if depth == 0 and not (doc[i].is_space or doc[i].is_punct):
+            words += 1
+        depth += _opens(doc[i].text)
+    return words > 0
 
 
 def _bracket_then_other(doc: Doc, cues: Cues, labels: dict[int, Span], start: int, end: int) -> bool:
