@@ -54,3 +54,20 @@ def test_a_marker_in_brackets_before_the_or_of_a_list_belongs_to_its_item():
     facts = extract_text(f"Inclusion Criteria:\n- {line}\n")
     assert not facts.biomarkers
     assert [u.reason for u in facts.uncertain if u.biomarker is not None] == ["cohort"]
+
+
+@pytest.mark.parametrize(
+    ("section", "line", "polarity"),
+    [
+        ("Inclusion", "Tumours that are 3+ by HER2 IHC", "required"),
+        ("Inclusion", "Tumour 2+ or 3+ by HER2 immunohistochemistry", "required"),
+        ("Exclusion", "Tumours that are 3+ by HER2 immunohistochemistry", "excluded"),
+        ("Inclusion", "Tumours scoring 3+ by HER2 IHC staining", "required"),
+    ],
+)
+def test_a_staining_score_written_before_the_gene_is_its_expression(section, line, polarity):
+    assert ("ERBB2", "expression", polarity) in _facts(f"{section} Criteria:\n- {line}\n")
+
+
+def test_a_negative_score_before_the_gene_states_no_expression():
+    assert ("ERBB2", "expression", "required") not in _facts("Inclusion Criteria:\n- Tumours 0 or 1+ by HER2 IHC\n")

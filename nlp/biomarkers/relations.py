@@ -593,6 +593,28 @@ class Scanner:
             scored |= text.endswith("+") and (len(text) > 1 or self.doc[j - 1].text.isdigit())
         return None
 
+    def _score_before(self, i: int, group: Group) -> int | None:
+        """Where a positive staining score starts when token `i` is the "by" between it and the group, and a test of
+        expression follows the group: "3+ by HER2 IHC", "2+ or 3+ by HER2 immunohistochemistry"; None otherwise (and
+        for the negative scores "0 or 1+")."""
+        after = group.end
+        while after < self.span.end and self.doc[after].is_space:
+            after += 1
+        if self.doc[i].lower_ not in METHOD_PREPOSITIONS or self.cues.at(after, "method_expression") is None:
+            return None
+        j, scores = i - 1, []
+        while j > self.span.start:
+            text = self.doc[j].text
+            if (glued_score := re.fullmatch(r"(\d)\+", text)) is not None:
+                scores.append(int(glued_score.group(1)))
+            elif text == "+" and self.doc[j - 1].text.isdigit():
+                scores.append(int(self.doc[j - 1].text))
+                j -= 1
+            elif not (text.isdigit() or text in _STAINING_SCORE_WORDS):
+                break
+            j -= 1
+        return j + 1 if scores and max(scores) >= 2 else None
+
     def _aside(self, i: int, limit: int) -> int | None:
         """The token after the parenthesis opened at `i` when it only glosses ("CD20 (cluster of
         differentiation 20) positive"); None when it holds evidence or does not close soon."""
@@ -643,6 +665,10 @@ class Scanner:
                 floor = max(self.cues.clause(group.start)[0], floor - (i - header + 1))  # the header takes no reach
                 i = header - 1
                 continue
+            if not status_only and (scored := self._score_before(i, group)) is not None:
+                ev.alterations.append("expression")  # "3+ by HER2 IHC": the staining score the gene's test gave
+                ev.start = min(ev.start, scored)
+                break
             token = self.doc[i]
             if token.text in (")", "]") and not status_only and (opened := self._restated_before(i)) is not None:
                 i = opened - 1  # "partial tandem duplication (PTD) of MLL": the bracket abbreviates the alteration
