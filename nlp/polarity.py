@@ -45,6 +45,7 @@ _CLAUSE_ENDS = {".", ";", "!", "?"}
 LABEL_WORDS = 4  # words of a run-in sub-header label before its colon: "Hormone receptor status:"
 _ENTITY_TAILS = ("&#xD", "&#xA", "&gt", "&lt", "&amp", "&#x")
 FORWARD_WINDOW = 10
+INLINE_DASHES = ("-", "\u2013", "\u2014")  # dashes that open the items of a list run on in one line
 _PARENTHESIS = re.compile(r"[()]")
 _GLUED_OPENING = re.compile(r"[A-Za-z0-9][(\[]")
 
@@ -176,7 +177,32 @@ class Cues:
         j = i - 1
         while j > self.span.start and doc[j].is_space:
             j -= 1
-        return doc[j].text[-1:].isalnum()
+        return doc[j].text[-1:].isalnum() or self.inline_bullet(j)
+
+    def inline_bullet(self, i: int) -> bool:
+        """Token `i` is a dash that opens an item of a list a reflowed line runs on ("... the following: - t(4;11)
+        - t(9;22)"): a dash standing alone between words, spaced on both sides."""
+        doc = self.span.doc
+        return (
+            self.span.start < i < self.span.end - 1
+            and doc[i].text in INLINE_DASHES
+            and bool(doc[i].whitespace_)
+            and bool(doc[i - 1].whitespace_)
+        )
+
+    def opens_inline_list(self, cue_end: int, start: int, window: int) -> bool:
+        """A colon within `window` tokens after a cue, before `start`, opens an inline dash list ("Absence of the
+        following cytogenetic abnormalities: - t(1;19) - t(9;22) - t(4;11)"): what the cue says of the list's lead-in
+        it says of every item, however far along the line."""
+        doc = self.span.doc
+        for i in range(cue_end, min(start, cue_end + window + 1)):
+            if doc[i].text != ":":
+                continue
+            j = i + 1
+            while j < start and doc[j].is_space:
+                j += 1
+            return j < start and self.inline_bullet(j)
+        return False
 
     def _denied_from(self, cue: Cue) -> int | None:
         """Where what a forward negation denies starts when it opens the criterion with the patients it denies (a
@@ -221,6 +247,8 @@ class Cues:
             if cue.kind != "negation_backward" and clause_start <= cue.start and cue.end <= start:
                 denied = self._denied_from(cue)
                 reach, checked = (clause_end, denied) if denied is not None else (window, cue.end)
+                if denied is None and start - cue.end > window and self.opens_inline_list(cue.end, start, window):
+                    reach = clause_end
                 if start - cue.end <= reach and not self.blocked(checked, start, forward=True) and not any(
                     other.kind in _ITEM_OPENERS and cue.end <= other.start < start and self.opens_item(other.start)
                     for other in self.items

@@ -343,10 +343,25 @@ def either_status(cues: Cues, group: Group, ev: Evidence) -> bool:
 
 def offered_instead(doc: Doc, cues: Cues, end: int, start: int) -> bool:
     """An "or" joins the gene phrase ending at `end` to the one starting at `start`, in one clause and close:
-    "documented ETV6 rearrangement (or NTRK3 rearrangement)", "ALK positive by FISH, or ROS1 fusion"."""
+    "documented ETV6 rearrangement (or NTRK3 rearrangement)", "ALK positive by FISH, or ROS1 fusion"; or each is an
+    item of an inline dash list whose lead-in offers alternatives ("any of the following: - t(4;11) - t(9;22)")."""
     if start - end > ALTERNATIVE_REACH or cues.clause(end)[0] != cues.clause(start)[0]:
         return False
-    return any(doc[i].lower_ in ("or", "and/or") for i in range(end, start))
+    return any(doc[i].lower_ in ("or", "and/or") for i in range(end, start)) or _inline_alternatives(doc, cues, end,
+                                                                                                     start)
+
+
+def _inline_alternatives(doc: Doc, cues: Cues, end: int, start: int) -> bool:
+    """The gene phrases ending at `end` and starting at `start` are items of one inline dash list that an
+    `alternatives_header` cue leads into with a colon, in the clause of both."""
+    if not any(cues.inline_bullet(i) for i in range(end, start)):
+        return False
+    clause_start = cues.clause(end)[0]
+    return any(
+        c.kind == "alternatives_header" and clause_start <= c.start and c.end <= end
+        and any(doc[i].text == ":" for i in range(c.end, end))
+        for c in cues.items
+    )
 
 
 def drug_target(doc: Doc, span: Span, cues: Cues, group: Group, ev: Evidence) -> bool:

@@ -1,0 +1,67 @@
+"""Extraction classes earlier stops saw on real records and left open (issue 13, second round): inline dash lists
+of legacy texts, test-defined alternatives of one marker, either/or measurement limits, toxicities after a drug
+and allowances far from their drug. Sentences written in registry style."""
+
+from __future__ import annotations
+
+import pytest
+
+from nlp.extract import extract_text
+
+
+def _facts(section: str, line: str):
+    return extract_text(f"{section} Criteria:\n* {line}\n")
+
+
+def _markers(found) -> set[tuple[str, str | None, str]]:
+    return {(b.gene, b.variant, b.polarity) for b in found.biomarkers}
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Absence of the following cytogenetic abnormalities: - t(1;19) - t(9;22) - t(4;11)",
+        "No adverse cytogenetics, defined as any of the following: - t(1;19) - t(4;11) - t(9;22)",
+    ],
+)
+def test_every_item_of_an_inline_dash_list_takes_the_polarity_of_its_negated_lead_in(line):
+    found = _markers(_facts("Inclusion", line))
+    assert ("BCR", "BCR-ABL1", "excluded") in found
+    assert ("KMT2A", "KMT2A-AFF1", "excluded") in found
+    assert not {p for *_, p in found} - {"excluded"}
+
+
+def test_the_items_of_an_inline_dash_list_of_alternatives_are_one_any_of_group():
+    found = _facts("Inclusion", "High-risk ALL in first remission with any of the following: - t(4;11) - t(9;22) "
+                                "- hypodiploidy (fewer than 44 chromosomes)").biomarkers
+    assert {b.variant for b in found} == {"KMT2A-AFF1", "BCR-ABL1"}
+    assert {b.polarity for b in found} == {"required"}
+    assert len({b.any_of for b in found}) == 1 and found[0].any_of is not None
+
+
+def test_a_negation_inside_one_dash_item_stays_in_that_item():
+    found = _markers(_facts("Inclusion", "Absence of the following: - t(9;22) - Must have t(4;11) on karyotype"))
+    assert ("BCR", "BCR-ABL1", "excluded") in found
+    assert ("KMT2A", "KMT2A-AFF1", "required") in found
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "HER2-positive breast cancer, defined as amplification of the HER2 gene or IHC 3+",
+        "Amplification of HER2 or IHC 3+",
+        "Amplification of HER2 by FISH or 3+ by immunohistochemistry",
+        "HER2 gene amplification or 3+ by immunohistochemistry",
+    ],
+)
+def test_a_marker_defined_by_alternative_tests_is_one_group_of_amplification_or_expression(line):
+    found = _facts("Inclusion", line).biomarkers
+    assert {(b.gene, b.alteration, b.polarity) for b in found} == {
+        ("ERBB2", "amplification", "required"), ("ERBB2", "expression", "required")}
+    assert len({b.any_of for b in found}) == 1 and found[0].any_of is not None
+
+
+def test_the_copies_an_amplification_alternative_gives_stay_with_it():
+    found = _facts("Inclusion", "Amplification of the HER2 gene (more than 6 copies) or IHC 3+").biomarkers
+    assert {(b.alteration, b.min_copies) for b in found} == {("amplification", 6.0), ("expression", None)}
+    assert len({b.any_of for b in found}) == 1
