@@ -254,6 +254,8 @@ def _criterion(
             if facts and all(f.polarity == "required" for f in facts):
                 runs.append((*own, facts))
     _join_alternatives(doc, cues, k, runs)
+    defined = _defined_by_alternatives(cues, runs)
+    kept = [f for f in kept if not any(f is d for d in defined)]
     shared = _entered_by_every_clause(entered)
     back = [u for u in doubtful if u.biomarker is not None and u.reason == "cohort" and _key(u.biomarker) in shared]
     kept += [u.biomarker for u in back if u.biomarker is not None]
@@ -288,6 +290,20 @@ def _criterion(
     # [ER positive and PgR positive or negative]") does not require that member
     kept = [f for f in kept if f not in opposed]
     return resolve(kept, strata, status_unknown), doubtful
+
+
+def _defined_by_alternatives(cues: Cues, runs: list[tuple[int, int, list[Biomarker]]]) -> list[Biomarker]:
+    """The required facts of a marker that a definition after them gives as alternatives of the same gene
+    ("HER2-positive breast cancer, defined as amplification of the HER2 gene or IHC 3+"): the alternatives say
+    what its status means, so the facts read from the status alone go."""
+    defined: list[Biomarker] = []
+    for (_, end, before), (start, _, facts) in zip(runs, runs[1:], strict=False):
+        group = {f.any_of for f in facts}
+        if len(group) != 1 or None in group or any(f.any_of for f in before):
+            continue
+        if {f.gene for f in before} <= {f.gene for f in facts} and cues.in_clause(("definition",), end, start):
+            defined += before
+    return defined
 
 
 def _or_marker(span: Span, labels: dict[int, Span], ent: Span) -> bool:
@@ -410,7 +426,7 @@ def _gene_relations(
             ev.positive |= mention.status == "positive"
             ev.negative |= mention.status == "negative"
         scanner.right(group, ev)
-        scanner.left(group, ev, status_only=ev.found)
+        scanner.left(group, ev, status_only=ev.found and not ev.offered_after)
         consumed.update(range(min(ev.start, group.start), max(ev.end, group.end)))
         if unknown_status(doc, span, cues, group, ev) and not _unknown_excluded(scanner, group):
             # "If KRAS status is unknown, tissue is sent", "unknown EGFR status will require testing": a procedure

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span
 
-from nlp.biomarkers.words import BRACKETS, CONJUNCTIONS, FILLERS, LIST_CONJUNCTIONS
+from nlp.biomarkers.words import BRACKETS, CONJUNCTIONS, FILLERS, LIST_CONJUNCTIONS, TEST_ABBREVIATIONS
 from nlp.vocab import vocabulary
 
 MENTION_LABELS = {"GENE", "GENE_FAMILY", "VARIANT", "PROFILE"}
@@ -170,14 +170,14 @@ def _next_word(doc: Doc, i: int) -> str:
 def unnamed_symbol(doc: Doc, i: int, end: int) -> int:
     """Where a word shaped like a gene symbol that no vocabulary names ends, when one starts at token `i` (before
     `end`): capitals and digits, in the pieces the tokenizer may have split it into ("PI3K" as "PI3" "K"); else
-    `i`."""
+    `i`. Not a test so shaped ("IHC", `TEST_ABBREVIATIONS`)."""
     j, text = i, ""
     while j < end and not doc[j].is_space and not doc[j].ent_type_ and doc[j].lower_ not in _GROUP_JOINERS:
         text += doc[j].text
         j += 1
         if doc[j - 1].whitespace_:
             break
-    return j if j > i and _SYMBOL.match(text) else i
+    return j if j > i and _SYMBOL.match(text) and text.lower() not in TEST_ABBREVIATIONS else i
 
 
 def _listed_words(doc: Doc, start: int, end: int) -> tuple[list[str], int]:

@@ -91,6 +91,7 @@ class Evidence:
     conditional: bool = False  # a condition governs the group: "if ALK positive, ..."
     methods: set[str] = field(default_factory=set)  # the method its own status names: "positive IHC for cyclin D1"
     unnamed: int = 0  # symbols no vocabulary names listed after the group: "KRAS, BRAF and PI3K wild type"
+    offered_after: bool = False  # the evidence after the group starts past an "or": "amplification of HER2 or IHC 3+"
 
     @property
     def found(self) -> bool:
@@ -302,7 +303,10 @@ class Scanner:
         limit = min(self.span.end, group.end + MAX_RIGHT, self.cues.clause(group.start)[1])
         i, pending_conj = self._gloss_rest(group), False
         while i < limit:
+            found = ev.found
             step = self._step_right(i, limit, group, ev, pending_conj)
+            if not found and ev.found:
+                ev.offered_after = any(t.lower_ in ("or", "and/or") for t in self.doc[group.end : i])
             if step is None:
                 break
             i, pending_conj = step
@@ -636,6 +640,7 @@ class Scanner:
             if ent is not None and ent.label_ in ("ALTERATION", "VARIANT") and not status_only:
                 if ent.label_ == "ALTERATION":
                     ev.alterations.append(ent.id_)
+                    ev.alternatives |= ev.offered_after
                 elif not _variant(ent, group, ev):
                     break
                 ev.start = min(ev.start, ent.start)

@@ -74,6 +74,7 @@ VARIANT_WORDS = _kind("variant_word")  # "variants" after a fusion: its variant 
 METHOD_PREPOSITIONS = _kind("method_preposition")
 RESTRICTIVE_WORDS = _kind("restrictive_word")
 EXPRESSION_LEVELS = _kind("expression_level")
+TEST_ABBREVIATIONS = _kind("test_abbreviation")  # tests shaped like a gene symbol: "IHC", "FISH", "NGS"
 BRACKETS = frozenset({"(", ")", "[", "]"})
 STATUS_KINDS = ("positive", "negative", "wild_type")
 STATUS_WORDS = {
