@@ -210,15 +210,22 @@ class Cues:
         thalidomide or interferon", "No patients with AST and ALT greater than or equal to 5 x ULN"): past the
         subject and a terminator right after it ("who"), which is the subject's own; such a negation governs its
         whole clause, not `FORWARD_WINDOW` tokens. Not "No prior ...": the setting it names after the therapy ("for
-        metastatic triple negative breast cancer") is not denied. None for any other negation."""
-        subject = self.at(cue.start, "negated_subject")
-        if cue.kind != "negation_forward" or subject is None:
+        metastatic triple negative breast cancer") is not denied. Likewise past a relative clause that describes what
+        such a "No" denies (`subject_relative`: "No mantle cell lymphomas including equivocal B-cell lymphomas that
+        are CD5+ and CD23-, have t(11;14), ..."), opened within `FORWARD_WINDOW` tokens, also by a "No" that opens an
+        item run into the one before it (`opens_item`). None for any other negation."""
+        if cue.kind != "negation_forward":
             return None
         doc, i = self.span.doc, self.span.start
         while i < cue.start and (doc[i].is_space or doc[i].is_punct):
             i += 1
-        if i != cue.start:
+        subject = self.at(cue.start, "negated_subject")
+        if i != cue.start and (subject is not None or not self.opens_item(cue.start)):
             return None
+        if subject is None:
+            relative = next((c for c in self.items if c.kind == "subject_relative"
+                             and cue.end <= c.start <= cue.end + FORWARD_WINDOW), None)
+            return relative.end if relative is not None else None
         after = subject.end
         while after < self.span.end and doc[after].is_space:
             after += 1

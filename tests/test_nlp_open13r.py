@@ -65,3 +65,19 @@ def test_the_copies_an_amplification_alternative_gives_stay_with_it():
     found = _facts("Inclusion", "Amplification of the HER2 gene (more than 6 copies) or IHC 3+").biomarkers
     assert {(b.alteration, b.min_copies) for b in found} == {("amplification", 6.0), ("expression", None)}
     assert len({b.any_of for b in found}) == 1
+
+
+def test_markers_of_a_relative_clause_describing_what_no_denies_are_excluded():
+    found = _markers(_facts("Inclusion", "No mantle cell lymphoma, including B-cell lymphomas that are CD5 positive "
+                                         "or have t(11;14)"))
+    assert ("CD5", None, "excluded") in found
+    assert ("CCND1", "IGH-CCND1", "excluded") in found
+    assert not {p for *_, p in found} - {"excluded"}
+
+
+def test_a_no_that_opens_a_run_in_item_of_a_legacy_text_denies_its_relative_clause():
+    found = _markers(_facts("Inclusion", "Diffuse large B-cell lymphoma OR Anaplastic large cell lymphoma No mantle "
+                                         "cell lymphomas including B-cell lymphomas that are CD5+, have t(11;14), or "
+                                         "express markers of mantle cell lymphoma No low-grade lymphoma"))
+    assert ("CD5", None, "excluded") in found
+    assert ("CCND1", "IGH-CCND1", "excluded") in found
