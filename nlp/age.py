@@ -317,6 +317,12 @@ _SCOPE_REACH = 250  # how far back in its sentence a menopause definition or ano
 # an open bracket of examples before the age: "not eligible for standard conditioning due to age, ... (e.g. age > 55
 # years for related transplants or > 50 ...)" gives a reason by example, not the participants' limit
 _EXAMPLE_BRACKET = re.compile(r"[(\[]\s*(?:e\.\s?g(?![a-z])|for\s+example(?![a-z]))[^()\[\]]*$")
+# an "i.e." aside open before the age that goes on, after it, with another condition of the group it glosses
+# ("likely to benefit from allogeneic transplantation (i.e., age < 60 years with histocompatible donor)", "(i.e., age
+# 60 or older, or younger with comorbidities)"): who the group is, by age and something else, not the participants'
+# limit
+_GLOSS_BRACKET = re.compile(r"[(\[]\s*(?:i\.\s?e(?![a-z])|that\s+is,|namely(?![a-z]))[^()\[\]]*$")
+_GLOSS_GOES_ON = re.compile(r"[^()\[\]]*?(?<![a-z])(?:with|without|who|whose|if|or|and)\s+[a-z]")
 _SHORT_ITEM = 80  # an item this short naming another person ("HLA-identical sibling donor") heads that person's ages
 _LINE_LEAD = re.compile(r"[\s\-*•·▪◦‣⁃–—+]*(?:\(?(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)]\s*)?", re.I)  # indent and bullet
 _ONLY_FOR = re.compile(r"[\s\-*•(]*(?:only\s+)?(?:for|in)\s+(?:[a-z-]+\s+){1,3}only\s*[:,]")  # "For Japan only: ..."
@@ -410,6 +416,8 @@ def _is_age(
     if _VALUE_THEN_BRACKET.search(before):
         return False  # "no greater than 0.6 mg/dL (1-23 months of age)": the age of a row, not a limit
     if _EXAMPLE_BRACKET.search(text, max(0, start - _SCOPE_REACH), start):
+        return False
+    if _GLOSS_BRACKET.search(text, max(0, start - _SCOPE_REACH), start) and _GLOSS_GOES_ON.match(text, m.end()):
         return False
     if _ONLY_FOR.match(text, max(text.rfind(". ", 0, start) + 1, text.rfind(";", 0, start) + 1)):
         return False

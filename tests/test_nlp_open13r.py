@@ -4,9 +4,14 @@ and allowances far from their drug. Sentences written in registry style."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from nlp.extract import extract_text
+from ingest.loaders import iter_source
+from nlp.extract import extract_study, extract_text
+
+CTGOV = Path(__file__).resolve().parents[1].parent / "shared" / "ctgov"
 
 
 def _facts(section: str, line: str):
@@ -81,3 +86,36 @@ def test_a_no_that_opens_a_run_in_item_of_a_legacy_text_denies_its_relative_clau
                                          "express markers of mantle cell lymphoma No low-grade lymphoma"))
     assert ("CD5", None, "excluded") in found
     assert ("CCND1", "IGH-CCND1", "excluded") in found
+
+
+@pytest.mark.parametrize(
+    ("section", "line"),
+    [
+        ("Inclusion", "Patients who are likely to benefit from allogeneic transplantation (i.e., age < 60 years with "
+                      "an HLA-matched donor) should be excluded from this study unless such therapy is not feasible"),
+        ("Exclusion", "Candidates for intensive chemotherapy (i.e., under 60 years of age with normal organ function)"),
+        ("Inclusion", "Not a candidate for intensive induction (i.e., age 60 or older, or younger with comorbidities)"),
+    ],
+)
+def test_an_age_an_i_e_aside_gives_with_another_condition_of_its_group_is_no_age_limit(section, line):
+    age = _facts(section, line).age
+    assert (age.min_years, age.max_years) == (None, None)
+
+
+@pytest.mark.parametrize(
+    ("line", "window"),
+    [
+        ("Older patients (i.e., age 65 years or older)", (65.0, None)),
+        ("Elderly patients (i.e., >= 60 years of age) and unfit for chemotherapy", (60.0, None)),
+    ],
+)
+def test_an_i_e_aside_that_is_only_an_age_stays_the_age_limit(line, window):
+    age = _facts("Inclusion", line).age
+    assert (age.min_years, age.max_years) == window
+
+
+def test_the_record_whose_aside_defines_transplant_candidates_keeps_the_registry_window():
+    (loaded,) = iter_source(CTGOV / "legacy-xml" / "NCT00005064.xml")
+    assert loaded.study is not None
+    age = extract_study(loaded.study).age
+    assert (age.min_years, age.max_years) == (18.0, None)
