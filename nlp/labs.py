@@ -95,6 +95,7 @@ CONDITION_WORDS = 12  # tokens after a condition cue searched for an analyte of 
 _ALTERNATIVE = re.compile(r"[ \t]*,?[ \t]*(?:or|and/or)\b(?![ \t]*(?:[<>≤≥=(\d]|less|lower|more|greater|higher|above|"
                           r"below|equal|fewer|up\s+to))", re.I)
 _CLAUSE_END = re.compile(r"[;.](?:\s|$)")
+_BY_METHOD = re.compile(r"[ \t]+(?:by|on|per|via)[ \t]+[\w-]+", re.I)  # "SF >= 28% by echocardiogram OR ejection ..."
 _RATIO = re.compile(r"(?:[ \t]*[:/][ \t]*[a-z]+)?[ \t]+ratios?\b", re.I)  # "creatinine ratio": a ratio, not the analyte
 _MORE = re.compile(r"[\s,]*(?:\(\s*)?(?:or\s+|and\s+)?(?:up\s+to\s+)?", re.I)  # before a second threshold
 _BARE_MULTIPLE = re.compile(r"\d+(?:\.\d+)?\s*(?:[x×X*]|times|-?fold)", re.I)  # "(5 times ULN if ...)"
@@ -234,7 +235,7 @@ def _criterion(
         last_end = thresholds[-1][4][1]
         alternative = group[0].start_char < alternative_until
         alternative_until = -1
-        if op == raw and _ALTERNATIVE.match(text, last_end, criterion.end_char):  # excluded either way: both rules
+        if op == raw and _offers_another_way(text, last_end, criterion.end_char, next_lab):
             alternative = True
             stop_clause = _CLAUSE_END.search(text, last_end, criterion.end_char)
             alternative_until = stop_clause.start() if stop_clause else criterion.end_char
@@ -306,6 +307,18 @@ def _condition_before(doc: Doc, cues: Cues, start: int, lab: int, free: bool) ->
         if not any(t.text == ")" for t in doc[cue.end : lab]):
             return True
     return False
+
+
+def _offers_another_way(text: str, end: int, criterion_end: int, next_lab: int) -> bool:
+    """An "or" right after the threshold ending at `end` offers another way in ("Creatinine < 2.5 mg/dL or on stable
+    hemodialysis"; excluded either way: both rules), or one after the method it was measured by when another analyte
+    follows the "or" ("Shortening fraction >= 28% by echocardiogram OR ejection fraction >= 50% by MUGA"); not the
+    other method of one limit ("LVEF >= 50% by ECHO or MUGA")."""
+    if _ALTERNATIVE.match(text, end, criterion_end):
+        return True
+    method = _BY_METHOD.match(text, end, criterion_end)
+    offered = _ALTERNATIVE.match(text, method.end(), criterion_end) if method else None
+    return offered is not None and not text[offered.end() : next_lab].strip()
 
 
 def _more_thresholds(doc: Doc, text: str, start_char: int, limit: int, by_char: dict[int, tuple[Span, Comparator]],

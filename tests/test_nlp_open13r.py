@@ -119,3 +119,29 @@ def test_the_record_whose_aside_defines_transplant_candidates_keeps_the_registry
     assert loaded.study is not None
     age = extract_study(loaded.study).age
     assert (age.min_years, age.max_years) == (18.0, None)
+
+
+def _labs(found) -> tuple[set[tuple], set[tuple]]:
+    rules = {(lab.analyte, lab.comparator, lab.value) for lab in found.labs}
+    either = {u.lab.analyte for u in found.uncertain if u.kind == "lab" and u.reason == "either" and u.lab}
+    return rules, either
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Shortening fraction >= 27% OR LVEF > 50%",
+        "Cardiac: Shortening fraction of at least 28% by echocardiogram OR ejection fraction of at least 50% by MUGA",
+    ],
+)
+def test_a_limit_on_one_of_two_measurements_is_no_certain_limit_on_either(line):
+    rules, either = _labs(_facts("Inclusion", line))
+    assert not rules
+    assert either == {"shortening_fraction", "lvef"}
+
+
+@pytest.mark.parametrize("line", ["LVEF >= 50% by ECHO or MUGA", "LVEF >= 50% by echocardiogram or MUGA scan"])
+def test_a_limit_measured_by_one_of_two_methods_stays_one_limit(line):
+    rules, either = _labs(_facts("Inclusion", line))
+    assert rules == {("lvef", ">=", 50.0)}
+    assert not either
