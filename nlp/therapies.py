@@ -80,6 +80,7 @@ TARGET_LABELS = {"GENE", "GENE_FAMILY"}
 _TARGETING = {"targeting", "that", "target", "targets", "against", "directed", "the", "of"}
 _LISTING = {",", "or", "and", "and/or", "/", "nor"}  # between targets listed before a class
 PRIOR_REACH = 15
+TOXICITY_REACH = 2  # tokens between an adverse event and the link to the drug that caused it: "neuropathy after"
 AFTER_REACH = 3
 USE_REACH = 4  # words between "concurrent" and its drug, or after a drug (or its list) and a washout's "within"
 _SKIP_BEFORE = ("not_prior", "exception")
@@ -143,6 +144,9 @@ class TherapyExtractor:
             add_kind(doc, k, "prior_therapy")
             (subgroup if k in groups.only else facts).append(rule)
         facts, opposed = _opposed_in_inclusion(context, facts)
+        allowed = _allowed_elsewhere(context, drugs, targets)
+        capped += [t for t in facts if (t.drug_or_class, t.criterion) in allowed]
+        facts = [t for t in facts if (t.drug_or_class, t.criterion) not in allowed]
         context.facts["prior_therapies"] = facts
         context.facts["current_therapies"] = in_use
         context.facts.setdefault("uncertain", []).extend(
@@ -558,6 +562,33 @@ def _capped_exposure(doc: Doc, cues: Cues, ent: Span, ents: list[Span]) -> bool:
     return cues.at(after.end if after is not None else unit.end, "exposure_since") is None
 
 
+def _allowed_elsewhere(
+    context: DocContext, drugs: dict[int, list[Span]], targets: dict[int, list[Span]]
+) -> set[tuple[str, int]]:
+    """(drug, criterion) of the exclusions of a drug that another clause of the text allows, as given before ("No prior
+    chemotherapy or trastuzumab", then "Prior trastuzumab allowed" in a later sentence, item or run-in item of a
+    legacy text, `opens_item`): the allowance lifts
+    the exclusion of that drug only, to part of the patients (the allowance's setting or condition), not of the
+    others listed with it."""
+    allowances: dict[str, set[tuple[int, int]]] = {}
+    excluded: set[tuple[str, int, tuple[int, int]]] = set()
+    for k, ents in drugs.items():
+        cues = context.cues(k)
+        for ent in ents:
+            if _given(cues, ent) is None:
+                continue
+            name = _targeted_class(context.doc, ent, targets.get(k, []))[0]
+            clause = cues.clause(ent.start)
+            allows = any(_allowance_reaches(cues, ent, c) for c in cues.in_clause(("allowance",), ent.end, clause[1]))
+            opened = [i for i in range(clause[0] + 1, ent.start) if cues.opens_item(i)]
+            clause = (opened[-1] if opened else clause[0], clause[1])
+            if allows and _given(cues, ent) and not cues.negated(ent.start, ent.end, "inclusion"):
+                allowances.setdefault(name, set()).add(clause)
+            else:
+                excluded.add((name, k, clause))
+    return {(name, k) for name, k, clause in excluded if allowances.get(name, set()) - {clause}}
+
+
 def _given(cues: Cues, ent: Span) -> bool | None:
     """True when the clause says the drug was given before, False when never given, None when neither."""
     clause_start, clause_end = cues.clause(ent.start)
@@ -811,6 +842,8 @@ def _skipped(doc: Doc, cues: Cues, ent: Span) -> bool:
         return True
     if _allowed_patients(cues, ent, clause_start, clause_end) or _in_allowance_condition(cues, ent, clause_start):
         return True
+    if _caused_toxicity(cues, ent, clause_start):
+        return True
     after = cues.in_clause(_SKIP_AFTER + ("not_prior",), ent.end, clause_end)
     prohibited = _prohibited(cues, ent)
     return any(
@@ -823,6 +856,19 @@ def _skipped(doc: Doc, cues: Cues, ent: Span) -> bool:
         or (c.kind == "not_prior" and doc[c.start].lower_ == "within")
         for c in after
     )
+
+
+def _caused_toxicity(cues: Cues, ent: Span, clause_start: int) -> bool:
+    """The drug is named as the cause of an adverse event before it ("No grade 3 neuropathy after prior taxane",
+    "Grade 2 or greater diarrhea due to prior irinotecan"): an `adverse_event` cue, at most TOXICITY_REACH tokens
+    on, a `toxicity_link`, and the drug within PRIOR_REACH tokens after it: a rule on the toxicity, not on the drug."""
+    for link in cues.in_clause(("toxicity_link",), clause_start, ent.start):
+        if ent.start - link.end > PRIOR_REACH or cues.blocked(link.end, ent.start, forward=True):
+            continue
+        if any(0 <= link.start - event.end <= TOXICITY_REACH
+               for event in cues.in_clause(("adverse_event",), clause_start, link.start)):
+            return True
+    return False
 
 
 def _allowed_patients(cues: Cues, ent: Span, clause_start: int, clause_end: int) -> bool:

@@ -145,3 +145,52 @@ def test_a_limit_measured_by_one_of_two_methods_stays_one_limit(line):
     rules, either = _labs(_facts("Inclusion", line))
     assert rules == {("lvef", ">=", 50.0)}
     assert not either
+
+
+def _therapies(found) -> set[tuple[str, str]]:
+    return {(t.drug_or_class, t.polarity) for t in found.prior_therapies}
+
+
+@pytest.mark.parametrize(
+    ("section", "line", "drug"),
+    [
+        ("Inclusion", "No grade 3 neuropathy after prior taxane", "taxane"),
+        ("Exclusion", "Grade 3 or greater neuropathy after prior taxane therapy", "taxane"),
+        ("Exclusion", "Grade 2 or greater diarrhea due to prior irinotecan", "irinotecan"),
+    ],
+)
+def test_a_toxicity_after_a_drug_is_no_exclusion_of_the_drug(section, line, drug):
+    assert drug not in {name for name, _ in _therapies(_facts(section, line))}
+
+
+@pytest.mark.parametrize(
+    ("section", "line"),
+    [
+        ("Exclusion", "Progression on or after prior taxane therapy"),
+        ("Exclusion", "Patients with neuropathy and prior taxane"),
+    ],
+)
+def test_a_drug_after_progression_or_beside_a_condition_stays_excluded(section, line):
+    assert ("taxane", "excluded") in _therapies(_facts(section, line))
+
+
+@pytest.mark.parametrize(
+    ("text", "others"),
+    [
+        ("Inclusion Criteria:\n* No prior chemotherapy or trastuzumab. Prior trastuzumab allowed\n",
+         {("chemotherapy", "excluded")}),
+        ("Inclusion Criteria:\n* No prior lapatinib or trastuzumab for metastatic disease\n"
+         "* Prior adjuvant trastuzumab allowed\n", {("lapatinib", "excluded")}),
+        ("Exclusion Criteria:\n* Prior treatment with chemotherapy, lapatinib, or trastuzumab\n"
+         "* Prior trastuzumab allowed\n", {("chemotherapy", "excluded"), ("lapatinib", "excluded")}),
+    ],
+)
+def test_an_allowance_far_from_its_drug_lifts_that_drugs_exclusion_only(text, others):
+    found = extract_text(text)
+    assert _therapies(found) == others
+    assert "trastuzumab" in {u.therapy.drug_or_class for u in found.uncertain if u.therapy}
+
+
+def test_an_allowance_of_another_drug_lifts_nothing():
+    found = extract_text("Inclusion Criteria:\n* No prior lapatinib\n* Prior tamoxifen allowed\n")
+    assert _therapies(found) == {("lapatinib", "excluded")}
