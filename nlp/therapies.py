@@ -145,8 +145,9 @@ class TherapyExtractor:
             (subgroup if k in groups.only else facts).append(rule)
         facts, opposed = _opposed_in_inclusion(context, facts)
         allowed = _allowed_elsewhere(context, drugs, targets)
-        capped += [t for t in facts if (t.drug_or_class, t.criterion) in allowed]
-        facts = [t for t in facts if (t.drug_or_class, t.criterion) not in allowed]
+        lifted = [t for t in facts if t.polarity == "excluded" and (t.drug_or_class, t.criterion) in allowed]
+        capped += lifted
+        facts = [t for t in facts if t not in lifted]
         context.facts["prior_therapies"] = facts
         context.facts["current_therapies"] = in_use
         context.facts.setdefault("uncertain", []).extend(
