@@ -46,7 +46,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from nlp import diseases
+from nlp import diseases, sites
 from nlp.models import DiseaseTerm
 from nlp.notes.context import states_history
 from search.models import CriterionVerdict, IndexDocument, VerdictStatus
@@ -64,13 +64,15 @@ class Diagnosis:
     ids: tuple[str, ...]
     names: tuple[str, ...]
     historical: bool = False  # the condition is the patient's past ("history of hepatitis")
+    sites: frozenset[str] = frozenset()  # the sites the condition is stated at (`nlp.sites`: "of the spine")
 
 
 @lru_cache(maxsize=1024)
 def _understand_one(text: str) -> Diagnosis:
     matches = diseases.map_condition(text)
     kept = diseases.most_specific([m.id for m in matches])
-    return Diagnosis(text, tuple(kept), tuple(diseases.term(i).name for i in kept), states_history(text))
+    at = sites.narrowest(sites.named_sites(text)) if any(sites.applies_to(i) for i in kept) else frozenset()
+    return Diagnosis(text, tuple(kept), tuple(diseases.term(i).name for i in kept), states_history(text), at)
 
 
 def understand(conditions: Sequence[str]) -> list[Diagnosis]:
@@ -151,15 +153,18 @@ def diagnosis_verdict(doc: IndexDocument, found: Sequence[Diagnosis],
         return CriterionVerdict(kind="diagnosis", status="unknown", criterion=text, span=span,
                                 explanation="the trial names no disease trialmatch knows")
     trial_ids = tuple(t.id for t in facts.terms)
-    judged = [(d, _judge(i, trial_ids)) for d in mapped for i in d.ids]
-    best = max((r for _d, r in judged), key=lambda r: _RANK[r.verdict])
+    judged = [(d, i, _judge(i, trial_ids)) for d in mapped for i in d.ids]
+    best = max((r for _d, _i, r in judged), key=lambda r: _RANK[r.verdict])
     if best.verdict == "not_met":
         asked = _family_verdict(doc, mapped)
         if asked is not None:
             return asked
+    elsewhere = _site_verdict(doc, [(d, i) for d, i, r in judged if r.verdict == "met"])
+    if elsewhere is not None:
+        return elsewhere
     decided = next((t for t in facts.terms if t.id == best.trial), first)
     text, span = _quote(doc, decided)
-    past = [d for d, r in judged if r.verdict == "met"]
+    past = [d for d, _i, r in judged if r.verdict == "met"]
     if best.verdict == "met" and all(d.historical for d in past):
         reason = best.reason.split(";")[0]
         return CriterionVerdict(kind="diagnosis", status="unknown", criterion=text, span=span,
@@ -167,6 +172,51 @@ def diagnosis_verdict(doc: IndexDocument, found: Sequence[Diagnosis],
                                             "the trial takes it")
     return CriterionVerdict(kind="diagnosis", status=_STATUS[best.verdict], criterion=text, span=span,
                             explanation=best.reason)
+
+
+_Statement = tuple[frozenset[str], str, str, tuple[int, int] | None]  # sites, disease name, quote, span
+
+
+def _stated_sites(doc: IndexDocument, patient_id: str) -> list[_Statement]:
+    """(sites, disease name, quote, span) of each mention of a disease above or below `patient_id` that the trial
+    qualifies by a site (`nlp.sites.qualifier_sites`), in its title, its registry conditions or an inclusion
+    criterion."""
+    texts: list[tuple[str, str, tuple[int, int] | None]] = [(doc.title, f"title: {doc.title}", None)]
+    texts += [(c, f"conditions: {'; '.join(doc.conditions)}", None) for c in doc.conditions]
+    texts += [(c.text, c.text, c.span) for c in doc.facts.criteria if c.section == "inclusion"]
+    stated: list[_Statement] = []
+    for text, quote, span in texts:
+        if not sites.mentions_site(text):
+            continue
+        for match in diseases.map_condition(text):
+            if diseases.is_within(patient_id, match.id) or diseases.is_within(match.id, patient_id):
+                found = sites.qualifier_sites(text, match.start, match.end)
+                stated += [(found, match.name, quote, span)] if found else []
+    return stated
+
+
+def _site_verdict(doc: IndexDocument, met: Sequence[tuple[Diagnosis, str]]) -> CriterionVerdict | None:
+    """not_met when each of the patient's terms the trial is for (`met`: the condition and the term) is stated at a
+    site that contradicts the sites the trial states for that disease (`nlp.sites.contradict`: an anaplastic
+    astrocytoma of the spine, a trial for supratentorial malignant glioma); None when one is stated at no site, the
+    trial states none, or the two agree (a brainstem glioma, a trial for brain tumours)."""
+    found: tuple[Diagnosis, list[_Statement]] | None = None
+    for diagnosis, term_id in met:
+        stated = _stated_sites(doc, term_id) if diagnosis.sites else []
+        if not sites.contradict(diagnosis.sites, [at for at, _name, _quote, _span in stated]):
+            return None
+        found = found or (diagnosis, stated)
+    if found is None:
+        return None
+    diagnosis, stated = found
+    at, name, text, span = min(stated, key=lambda s: len(sites.broadest(s[0])) + (s[3] is None))
+    return CriterionVerdict(kind="diagnosis", status="not_met", criterion=text, span=span,
+                            explanation=f"trial is for {name} of the {_and(sorted(at))} site; the patient's "
+                                        f"{diagnosis.text} is of the {_and(sorted(diagnosis.sites))} site")
+
+
+def _and(items: Sequence[str]) -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} or {items[-1]}"
 
 
 def _absent_verdict(doc: IndexDocument, absent: Sequence[Diagnosis], text: str,

@@ -39,6 +39,7 @@ from functools import cache
 from nlp.diseases import TermMatch, is_cancer, is_within, map_condition, most_specific, term
 from nlp.notes.context import context_of, cue_regex, is_historical, is_made, is_weighed
 from nlp.resources import phrase_regex, read_vocab
+from nlp.sites import applies_to, qualifier_span, site_words
 
 _STAGE = re.compile(r"(?:\b(?:metastatic|advanced|locally advanced|recurrent|relapsed|refractory|unresectable"
                     r"|inoperable|stage\s+(?:[0IV]{1,4}|[1-4])[A-C]?)[\s,]+)+$", re.I)
@@ -59,6 +60,20 @@ class ConditionFound:
     cancer: bool
     historical: bool = False
     made: bool = False  # stated as the diagnosis made: "diagnosed with", "consistent with"
+
+
+def _with_site(note: str, term_id: str, span: tuple[int, int], sentence: tuple[int, int]) -> tuple[str, int, int]:
+    """The term's name with the site words the note qualifies it with (`nlp.sites`: "spinal anaplastic astrocytoma",
+    "anaplastic astrocytoma of the spine"), and where they begin and end; of the words before the term, only the
+    sites ("spinal cord high grade glioma" reads "spinal cord glioma")."""
+    start, end = span
+    name = term(term_id).name
+    if not applies_to(term_id):
+        return name, start, end
+    first, last = sentence
+    lead, trail = (first + i for i in qualifier_span(note[first:last], start - first, end - first))
+    words = (site_words(note[lead:start]).lower(), name, " ".join(note[end:trail].split()).lower())
+    return " ".join(w for w in words if w), lead, trail
 
 
 def _with_stage(note: str, start: int, name: str, floor: int) -> tuple[str, int]:
@@ -104,9 +119,10 @@ def find_conditions(note: str, sentences: list[tuple[int, int]]) -> list[Conditi
                 continue  # "he is (otherwise) healthy" describes a patient, not a healthy volunteer
             if cue_regex("isotype").fullmatch(match.text):
                 continue  # "IgG kappa multiple myeloma": the paraprotein's class, not a disease
-            condition, begin = _with_stage(note, start, match.name, first)
+            named, lead, trail = _with_site(note, match.id, (start, end), (first, last))
+            condition, begin = _with_stage(note, lead, named, first)
             historical = is_historical(note, start, (first, last), end)
-            found.append(ConditionFound(condition, match.id, (begin, end), is_cancer(match.id), historical,
+            found.append(ConditionFound(condition, match.id, (begin, trail), is_cancer(match.id), historical,
                                         is_made(note, start, (first, last))))
     if any(c.term_id != HEALTHY_ID for c in found):
         found = [c for c in found if c.term_id != HEALTHY_ID]

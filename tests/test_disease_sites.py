@@ -1,0 +1,90 @@
+"""Sites a tumour of the central nervous system is stated at, on both sides: a note's "anaplastic astrocytoma of the
+spine" against a trial for "supratentorial malignant primary glioma" is not the trial's disease; a site stated on
+one side only changes nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+from nlp.diseases import map_condition
+from nlp.models import Criterion, DiseaseFacts, DiseaseTerm, TrialCriteria
+from nlp.sites import contradict, qualifier_sites
+from search.diagnosis import diagnosis_verdict, understand
+from search.models import IndexDocument
+from search.notes import note_profile
+
+GLIOMA = ("TM:glioma", "glioma")
+HGG = ("DOID:3070", "high grade glioma")
+NOTE = ("45-year-old man with anaplastic astrocytoma of the spine complicated by severe lower extremity "
+        "weakness. The tumor is unresectable, s/p radiation and temozolomide.")
+
+
+def trial(term: tuple[str, str], *inclusion: str, conditions=("Brain and Central Nervous System Tumors",),
+          title="Temozolomide in Treating Patients With Recurrent Malignant Glioma") -> IndexDocument:
+    criteria = [Criterion(section="inclusion", text=text, span=(0, len(text))) for text in inclusion]
+    facts = DiseaseFacts(terms=[DiseaseTerm(id=term[0], name=term[1], source="title", text=term[1])])
+    return IndexDocument(nct_id="NCT00000009", title=title, conditions=list(conditions),
+                         facts=TrialCriteria(criteria=criteria, diseases=facts))
+
+
+def sites_of(text: str) -> list[list[str]]:
+    return [sorted(qualifier_sites(text, m.start, m.end)) for m in map_condition(text)]
+
+
+@pytest.mark.parametrize(("text", "sites"), [
+    ("Histologically proven supratentorial malignant primary glioma", [["supratentorial"]]),
+    ("anaplastic astrocytoma of the spine", [["spinal cord"]]),
+    ("glioblastoma of the right frontal lobe", [["supratentorial"]]),
+    ("spinal or brain glioma", [["brain", "spinal cord"]]),
+    ("patients with brain metastases or glioma", [[]]),
+])
+def test_a_site_qualifies_the_disease_it_is_written_with(text, sites):
+    assert sites_of(text)[-1:] == sites
+
+
+def test_sites_contradict_when_neither_lies_within_the_other():
+    assert contradict({"spinal cord"}, [{"supratentorial"}])
+    assert contradict({"spinal cord"}, [{"brain"}])
+    assert not contradict({"brainstem"}, [{"brain"}])
+    assert not contradict({"spinal cord"}, [{"brain", "spinal cord"}])
+    assert not contradict({"spinal cord"}, [{"brain", "central nervous system"}])  # a list covers its broadest site
+    assert not contradict(set(), [{"brain"}])
+
+
+def test_the_narrowest_statement_of_a_trial_decides():
+    assert contradict({"spinal cord"}, [{"brain", "central nervous system"}, {"supratentorial"}])
+
+
+def test_a_note_keeps_the_site_of_its_tumour():
+    assert note_profile(NOTE)[0].conditions[0] == "anaplastic astrocytoma of the spine"
+    assert note_profile("Spinal anaplastic astrocytoma, s/p radiation.")[0].conditions == [
+        "spinal anaplastic astrocytoma"]
+
+
+def test_a_site_is_read_only_for_tumours_of_the_central_nervous_system():
+    assert note_profile("She has a history of spinal stenosis and hypertension.")[0].conditions[0] \
+        in ("history of spinal stenosis", "spinal stenosis")
+    assert understand(["medullary thyroid carcinoma"])[0].sites == frozenset()
+
+
+def test_a_spinal_tumour_is_not_the_disease_of_a_trial_for_supratentorial_glioma():
+    doc = trial(HGG, "Histologically confirmed supratentorial malignant primary glioma", "Anaplastic astrocytoma")
+    found = diagnosis_verdict(doc, understand(["anaplastic astrocytoma of the spine"]))
+    assert found.status == "not_met"
+    assert found.criterion == "Histologically confirmed supratentorial malignant primary glioma"
+    assert found.explanation == ("trial is for glioma of the supratentorial site; the patient's anaplastic "
+                                 "astrocytoma of the spine is of the spinal cord site")
+
+
+def test_a_site_stated_on_one_side_only_changes_nothing():
+    supratentorial = trial(HGG, "Histologically confirmed supratentorial malignant primary glioma")
+    assert diagnosis_verdict(supratentorial, understand(["anaplastic astrocytoma"])).status == "met"
+    unsited = trial(HGG, "Histologically proven recurrent malignant glioma")
+    assert diagnosis_verdict(unsited, understand(["anaplastic astrocytoma of the spine"])).status == "met"
+
+
+def test_sites_that_agree_keep_the_trial():
+    both = trial(GLIOMA, "Brain or spinal cord glioma, recurrent after radiotherapy")
+    assert diagnosis_verdict(both, understand(["anaplastic astrocytoma of the spine"])).status == "met"
+    brain = trial(HGG, "Recurrent malignant glioma of the brain")
+    assert diagnosis_verdict(brain, understand(["glioblastoma of the right frontal lobe"])).status == "met"
