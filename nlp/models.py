@@ -166,6 +166,17 @@ class DiseaseTerm(_Model):
     criterion: int | None = Field(default=None, description="the criterion, when source is sentence")
 
 
+class DiseaseSite(_Model):
+    """A disease the trial names at a site (`nlp.sites`): "supratentorial malignant primary glioma"."""
+
+    id: str = Field(description="term id of the disease named, e.g. TM:glioma")
+    name: str
+    sites: list[str] = Field(description="sites of nlp/vocab/disease_sites.jsonl that qualify it: supratentorial")
+    source: DiseaseSource = Field(description="where the trial names it")
+    text: str = Field(description="the words: the disease's name and its site words")
+    criterion: int | None = Field(default=None, description="the criterion, when source is sentence")
+
+
 class DiseaseFacts(_Model):
     terms: list[DiseaseTerm] = Field(default_factory=list, description="the deciding (most specific) terms")
     basket: bool = Field(default=False, description="a generic term (solid tumour, cancer) decides: any disease below")
@@ -184,6 +195,11 @@ class DiseaseFacts(_Model):
         description="specific cancers within a basket that the registry keywords list when its conditions and title "
         "name no specific one (often dozens, 'recurrent prostate cancer; stage IV gastric cancer ...'), source "
         "keyword: weaker evidence than a condition or title, they rank a trial and never decide its verdict",
+    )
+    sites: list[DiseaseSite] = Field(
+        default_factory=list,
+        description="diseases its conditions, title or inclusion criteria name at a site ('supratentorial malignant "
+        "glioma'): a patient's disease stated at a contradicting site is not the trial's",
     )
 
 

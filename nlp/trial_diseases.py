@@ -40,6 +40,10 @@ list (PDQ records list dozens: "recurrent prostate cancer; stage IV gastric canc
 that long says which kinds the basket takes, not which disease it is for, so it ranks the trial for a patient with one
 of them below a trial whose conditions or title name that disease, and never narrows the basket.
 
+`sites` holds the diseases of the central nervous system the conditions, title or an inclusion criterion name at a
+site ("supratentorial malignant primary glioma", `nlp.sites`), whatever decides: a patient's tumour stated at a
+contradicting site is not the trial's (`search.diagnosis`).
+
 `enrols` is "without_disease" for people being screened or kept from getting the disease (registry primary
 purpose SCREENING; a title about screening for a cancer, the only disease named, when the purpose is not treatment
 or supportive care; PREVENTION with healthy volunteers accepted and conditions naming only the disease; a title
@@ -78,8 +82,8 @@ from functools import cache, lru_cache
 from itertools import islice
 from pathlib import Path
 
-from nlp import diseases
-from nlp.models import Criterion, DiseaseFacts, DiseaseSource, DiseaseTerm, Enrols
+from nlp import diseases, sites
+from nlp.models import Criterion, DiseaseFacts, DiseaseSite, DiseaseSource, DiseaseTerm, Enrols
 from nlp.resources import read_vocab
 
 STATEMENTS_PATH = Path(__file__).resolve().parent / "vocab" / "disease_statements.jsonl"
@@ -320,8 +324,25 @@ def trial_diseases(study: dict, criteria: list[Criterion]) -> DiseaseFacts:
     healthy = bool((section.get("eligibilityModule") or {}).get("healthyVolunteers"))
     excluded = [] if healthy else _excluded(criteria, decided)  # volunteers' criteria may differ: cohort-only
     listed = _listed(keywords, generic) if basket and not specific else []
+    texts: list[tuple[str, DiseaseSource, int | None]] = [(c, "condition", None) for c in conditions]
+    texts += [(title, "title", None) for title in titles[:1]]
+    texts += [(c.text, "sentence", i) for i, c in enumerate(criteria) if c.section == "inclusion"]
     return DiseaseFacts(terms=decided, basket=basket, enrols=enrols, excluded=excluded, families=families,
-                        listed=listed)
+                        listed=listed, sites=[at for text in texts for at in _sited(*text)])
+
+
+def _sited(text: str, source: DiseaseSource, criterion: int | None) -> list[DiseaseSite]:
+    """The diseases `text` names at a site (`nlp.sites`: "supratentorial malignant primary glioma")."""
+    if not sites.mentions_site(text):
+        return []
+    found = []
+    for match in diseases.map_condition(text):
+        named = sites.qualifier_sites(text, match.start, match.end) if sites.applies_to(match.id) else frozenset()
+        if named:
+            first, last = sites.qualifier_span(text, match.start, match.end)
+            found.append(DiseaseSite(id=match.id, name=match.name, sites=sorted(named), source=source,
+                                     text=" ".join(text[first:last].split()), criterion=criterion))
+    return found
 
 
 def _listed(keywords: list[str], generic: list[DiseaseTerm]) -> list[DiseaseTerm]:

@@ -47,7 +47,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from nlp import diseases, sites
-from nlp.models import DiseaseTerm
+from nlp.models import DiseaseSite, DiseaseTerm
 from nlp.notes.context import states_history
 from search.models import CriterionVerdict, IndexDocument, VerdictStatus
 
@@ -174,45 +174,32 @@ def diagnosis_verdict(doc: IndexDocument, found: Sequence[Diagnosis],
                             explanation=best.reason)
 
 
-_Statement = tuple[frozenset[str], str, str, tuple[int, int] | None]  # sites, disease name, quote, span
-
-
-def _stated_sites(doc: IndexDocument, patient_id: str) -> list[_Statement]:
-    """(sites, disease name, quote, span) of each mention of a disease above or below `patient_id` that the trial
-    qualifies by a site (`nlp.sites.qualifier_sites`), in its title, its registry conditions or an inclusion
-    criterion."""
-    texts: list[tuple[str, str, tuple[int, int] | None]] = [(doc.title, f"title: {doc.title}", None)]
-    texts += [(c, f"conditions: {'; '.join(doc.conditions)}", None) for c in doc.conditions]
-    texts += [(c.text, c.text, c.span) for c in doc.facts.criteria if c.section == "inclusion"]
-    stated: list[_Statement] = []
-    for text, quote, span in texts:
-        if not sites.mentions_site(text):
-            continue
-        for match in diseases.map_condition(text):
-            if diseases.is_within(patient_id, match.id) or diseases.is_within(match.id, patient_id):
-                found = sites.qualifier_sites(text, match.start, match.end)
-                stated += [(found, match.name, quote, span)] if found else []
-    return stated
-
-
 def _site_verdict(doc: IndexDocument, met: Sequence[tuple[Diagnosis, str]]) -> CriterionVerdict | None:
     """not_met when each of the patient's terms the trial is for (`met`: the condition and the term) is stated at a
     site that contradicts the sites the trial states for that disease (`nlp.sites.contradict`: an anaplastic
     astrocytoma of the spine, a trial for supratentorial malignant glioma); None when one is stated at no site, the
     trial states none, or the two agree (a brainstem glioma, a trial for brain tumours)."""
-    found: tuple[Diagnosis, list[_Statement]] | None = None
+    found: tuple[Diagnosis, list[DiseaseSite]] | None = None
     for diagnosis, term_id in met:
-        stated = _stated_sites(doc, term_id) if diagnosis.sites else []
-        if not sites.contradict(diagnosis.sites, [at for at, _name, _quote, _span in stated]):
+        stated = [s for s in doc.facts.diseases.sites if diseases.is_within(term_id, s.id)
+                  or diseases.is_within(s.id, term_id)] if diagnosis.sites else []
+        if not sites.contradict(diagnosis.sites, [s.sites for s in stated]):
             return None
         found = found or (diagnosis, stated)
     if found is None:
         return None
     diagnosis, stated = found
-    at, name, text, span = min(stated, key=lambda s: len(sites.broadest(s[0])) + (s[3] is None))
+    decided = min((s for s in stated if sites.contradict(diagnosis.sites, [s.sites])),
+                  key=lambda s: s.criterion is None)
+    criteria = doc.facts.criteria
+    if decided.criterion is not None and 0 <= decided.criterion < len(criteria):
+        text, span = criteria[decided.criterion].text, criteria[decided.criterion].span
+    else:
+        text, span = f"{decided.source}: {decided.text}", None
     return CriterionVerdict(kind="diagnosis", status="not_met", criterion=text, span=span,
-                            explanation=f"trial is for {name} of the {_and(sorted(at))} site; the patient's "
-                                        f"{diagnosis.text} is of the {_and(sorted(diagnosis.sites))} site")
+                            explanation=f"trial is for {decided.name} of the {_and(sorted(decided.sites))} site; "
+                                        f"the patient's {diagnosis.text} is of the {_and(sorted(diagnosis.sites))} "
+                                        "site")
 
 
 def _and(items: Sequence[str]) -> str:

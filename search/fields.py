@@ -270,6 +270,7 @@ def match_view(doc: IndexDocument) -> IndexDocument:
     pointed.update(lab.criterion for lab in labs)
     pointed.add(facts.cns_metastases.criterion)
     pointed.update(t.criterion for t in [*facts.diseases.terms, *facts.diseases.excluded, *facts.diseases.families])
+    pointed.update(s.criterion for s in facts.diseases.sites)
     kept = [i for i, c in enumerate(facts.criteria) if i in pointed or c.kinds]
     new_index: dict[int | None, int] = {old: new for new, old in enumerate(kept)}
     cns = facts.cns_metastases
@@ -289,7 +290,7 @@ def match_view(doc: IndexDocument) -> IndexDocument:
         "diseases": facts.diseases.model_copy(update={
             name: [t.model_copy(update={"criterion": new_index.get(t.criterion)}) for t in terms]
             for name, terms in (("terms", facts.diseases.terms), ("excluded", facts.diseases.excluded),
-                                ("families", facts.diseases.families))}),
+                                ("families", facts.diseases.families), ("sites", facts.diseases.sites))}),
         "labs": [lab.model_copy(update={"criterion": new_index.get(lab.criterion)}) for lab in labs],
     })
     return doc.model_copy(update={

@@ -7,24 +7,30 @@ from __future__ import annotations
 import pytest
 
 from nlp.diseases import map_condition
-from nlp.models import Criterion, DiseaseFacts, DiseaseTerm, TrialCriteria
+from nlp.models import Criterion, TrialCriteria
 from nlp.sites import contradict, qualifier_sites
+from nlp.trial_diseases import trial_diseases
 from search.diagnosis import diagnosis_verdict, understand
+from search.fields import match_view
 from search.models import IndexDocument
 from search.notes import note_profile
 
-GLIOMA = ("TM:glioma", "glioma")
-HGG = ("DOID:3070", "high grade glioma")
 NOTE = ("45-year-old man with anaplastic astrocytoma of the spine complicated by severe lower extremity "
         "weakness. The tumor is unresectable, s/p radiation and temozolomide.")
 
 
-def trial(term: tuple[str, str], *inclusion: str, conditions=("Brain and Central Nervous System Tumors",),
+def trial(*inclusion: str, conditions=("Brain and Central Nervous System Tumors",),
           title="Temozolomide in Treating Patients With Recurrent Malignant Glioma") -> IndexDocument:
-    criteria = [Criterion(section="inclusion", text=text, span=(0, len(text))) for text in inclusion]
-    facts = DiseaseFacts(terms=[DiseaseTerm(id=term[0], name=term[1], source="title", text=term[1])])
+    """A legacy PDQ-style record: the disease facts read as indexing reads them, criteria padded by ones of no fact."""
+    texts = ["DISEASE CHARACTERISTICS:", *inclusion, "PATIENT CHARACTERISTICS:", "Hepatic: Bilirubin normal"]
+    criteria, end = [], 0
+    for text in texts:
+        criteria.append(Criterion(section="inclusion", text=text, span=(end, end + len(text))))
+        end += len(text) + 1
+    study = {"protocolSection": {"identificationModule": {"briefTitle": title},
+                                 "conditionsModule": {"conditions": list(conditions)}}}
     return IndexDocument(nct_id="NCT00000009", title=title, conditions=list(conditions),
-                         facts=TrialCriteria(criteria=criteria, diseases=facts))
+                         facts=TrialCriteria(criteria=criteria, diseases=trial_diseases(study, criteria)))
 
 
 def sites_of(text: str) -> list[list[str]]:
@@ -67,9 +73,19 @@ def test_a_site_is_read_only_for_tumours_of_the_central_nervous_system():
     assert understand(["medullary thyroid carcinoma"])[0].sites == frozenset()
 
 
-def test_a_spinal_tumour_is_not_the_disease_of_a_trial_for_supratentorial_glioma():
-    doc = trial(HGG, "Histologically confirmed supratentorial malignant primary glioma", "Anaplastic astrocytoma")
-    found = diagnosis_verdict(doc, understand(["anaplastic astrocytoma of the spine"]))
+def test_indexing_reads_the_sites_a_trial_names_its_disease_at():
+    doc = trial("Histologically confirmed supratentorial malignant primary glioma", "Anaplastic astrocytoma")
+    assert [(s.name, s.sites, s.source, s.text, s.criterion) for s in doc.facts.diseases.sites] == [
+        ("brain cancer", ["brain"], "condition", "Brain", None),
+        ("central nervous system cancer", ["brain", "central nervous system"], "condition",
+         "Brain and Central Nervous System Tumors", None),
+        ("glioma", ["supratentorial"], "sentence", "supratentorial malignant primary glioma", 1)]
+
+
+@pytest.mark.parametrize("slim", [False, True])
+def test_a_spinal_tumour_is_not_the_disease_of_a_trial_for_supratentorial_glioma(slim):
+    doc = trial("Histologically confirmed supratentorial malignant primary glioma", "Anaplastic astrocytoma")
+    found = diagnosis_verdict(match_view(doc) if slim else doc, understand(["anaplastic astrocytoma of the spine"]))
     assert found.status == "not_met"
     assert found.criterion == "Histologically confirmed supratentorial malignant primary glioma"
     assert found.explanation == ("trial is for glioma of the supratentorial site; the patient's anaplastic "
@@ -77,14 +93,14 @@ def test_a_spinal_tumour_is_not_the_disease_of_a_trial_for_supratentorial_glioma
 
 
 def test_a_site_stated_on_one_side_only_changes_nothing():
-    supratentorial = trial(HGG, "Histologically confirmed supratentorial malignant primary glioma")
+    supratentorial = trial("Histologically confirmed supratentorial malignant primary glioma")
     assert diagnosis_verdict(supratentorial, understand(["anaplastic astrocytoma"])).status == "met"
-    unsited = trial(HGG, "Histologically proven recurrent malignant glioma")
+    unsited = trial("Histologically proven recurrent malignant glioma")
     assert diagnosis_verdict(unsited, understand(["anaplastic astrocytoma of the spine"])).status == "met"
 
 
 def test_sites_that_agree_keep_the_trial():
-    both = trial(GLIOMA, "Brain or spinal cord glioma, recurrent after radiotherapy")
+    both = trial("Brain or spinal cord glioma, recurrent after radiotherapy")
     assert diagnosis_verdict(both, understand(["anaplastic astrocytoma of the spine"])).status == "met"
-    brain = trial(HGG, "Recurrent malignant glioma of the brain")
+    brain = trial("Recurrent malignant glioma of the brain")
     assert diagnosis_verdict(brain, understand(["glioblastoma of the right frontal lobe"])).status == "met"
