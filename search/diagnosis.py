@@ -14,7 +14,10 @@ conditions (a patient with several conditions is matched on any of them):
 - met: the patient's term is one of the trial's or lies below one (trial "lung cancer", patient NSCLC), or the
   trial is a basket (solid tumour, any cancer) the patient's disease falls in;
 - not_met: every disease the trial names is disjoint from the patient's (breast vs colorectal), or the trial
-  enrols people without the disease (screening, prevention of the disease itself);
+  enrols people without the disease (screening, prevention of the disease itself), or the patient's tumour of the
+  central nervous system and the trial's are stated at sites that contradict (a note's "anaplastic astrocytoma of the
+  spine", a trial's "supratentorial malignant primary glioma": `nlp.sites`, `DiseaseFacts.sites`; a site stated on
+  one side only decides nothing);
 - unknown: either side names no known disease, or the patient's term is broader than the trial's (patient "lung
   cancer", trial NSCLC: ask), or only a condition of the patient's past fits ("history of stroke", a `Diagnosis`
   marked historical, against a stroke trial: whether it takes a past stroke, or one within 90 days, is asked), or
