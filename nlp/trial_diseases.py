@@ -332,13 +332,18 @@ def trial_diseases(study: dict, criteria: list[Criterion]) -> DiseaseFacts:
 
 
 def _sited(text: str, source: DiseaseSource, criterion: int | None) -> list[DiseaseSite]:
-    """The diseases `text` names at a site (`nlp.sites`: "supratentorial malignant primary glioma")."""
+    """The diseases `text` names at a site (`nlp.sites`: "supratentorial malignant primary glioma"), but not one a
+    kind of which it lists before it at no site ("anaplastic astrocytoma, ..., supratentorial low grade astrocytomas":
+    the site qualifies the last item of the list only; the kinds listed after a sited disease are its kinds)."""
     if not sites.mentions_site(text):
         return []
     found = []
-    for match in diseases.map_condition(text):
-        named = sites.qualifier_sites(text, match.start, match.end) if sites.applies_to(match.id) else frozenset()
-        if named:
+    matches = [(m, sites.qualifier_sites(text, m.start, m.end) if sites.applies_to(m.id) else frozenset())
+               for m in diseases.map_condition(text)]
+    for match, named in matches:
+        listed = any(not at and u.end <= match.start and u.id != match.id and diseases.is_within(u.id, match.id)
+                     for u, at in matches)
+        if named and not listed:
             first, last = sites.qualifier_span(text, match.start, match.end)
             found.append(DiseaseSite(id=match.id, name=match.name, sites=sorted(named), source=source,
                                      text=" ".join(text[first:last].split()), criterion=criterion))

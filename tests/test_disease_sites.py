@@ -104,3 +104,12 @@ def test_sites_that_agree_keep_the_trial():
     assert diagnosis_verdict(both, understand(["anaplastic astrocytoma of the spine"])).status == "met"
     brain = trial("Recurrent malignant glioma of the brain")
     assert diagnosis_verdict(brain, understand(["glioblastoma of the right frontal lobe"])).status == "met"
+
+
+def test_a_site_that_ends_a_list_of_kinds_qualifies_the_last_kind_only():
+    doc = trial("Eligible tumor types: Glioblastoma multiforme; Anaplastic astrocytoma; Anaplastic oligodendroglioma; "
+                "supratentorial low grade astrocytomas")
+    assert diagnosis_verdict(doc, understand(["anaplastic astrocytoma of the spine"])).status == "met"
+    heading = trial("Histologically confirmed supratentorial malignant primary glioma Glioblastoma multiforme "
+                    "Gliosarcoma Anaplastic astrocytoma")
+    assert diagnosis_verdict(heading, understand(["anaplastic astrocytoma of the spine"])).status == "not_met"
