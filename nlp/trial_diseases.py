@@ -334,7 +334,8 @@ def trial_diseases(study: dict, criteria: list[Criterion]) -> DiseaseFacts:
 def _sited(text: str, source: DiseaseSource, criterion: int | None) -> list[DiseaseSite]:
     """The diseases `text` names at a site (`nlp.sites`: "supratentorial malignant primary glioma"), but not one a
     kind of which it lists before it at no site ("anaplastic astrocytoma, ..., supratentorial low grade astrocytomas":
-    the site qualifies the last item of the list only; the kinds listed after a sited disease are its kinds)."""
+    the site qualifies the last item of the list only; the kinds listed after a sited disease are its kinds), nor one
+    its clause negates ("No brainstem tumors")."""
     if not sites.mentions_site(text):
         return []
     found = []
@@ -343,7 +344,7 @@ def _sited(text: str, source: DiseaseSource, criterion: int | None) -> list[Dise
     for match, named in matches:
         listed = any(not at and u.end <= match.start and u.id != match.id and diseases.is_within(u.id, match.id)
                      for u, at in matches)
-        if named and not listed:
+        if named and not listed and not _negated_before(text, match.start):
             first, last = sites.qualifier_span(text, match.start, match.end)
             found.append(DiseaseSite(id=match.id, name=match.name, sites=sorted(named), source=source,
                                      text=" ".join(text[first:last].split()), criterion=criterion))
@@ -357,6 +358,15 @@ def _listed(keywords: list[str], generic: list[DiseaseTerm]) -> list[DiseaseTerm
     within = [t for k in keywords for t in _terms(k, "keyword")
               if not diseases.is_basket(t.id) and any(diseases.is_within(t.id, g.id) for g in generic)]
     return _most_specific(within)
+
+
+def _negated_before(text: str, start: int) -> bool:
+    """Whether a negation or exception word of the excluded-disease word list ("no", "without", "except") comes
+    before `start` in its clause of `text` ("No brainstem or infratentorial tumor", "any glioma except brainstem
+    glioma"): a disease the trial turns away, not one it names."""
+    clause = re.split(r"[.;:]", text[:start])[-1]
+    turned = _exclusion_words("negation") | _exclusion_words("exception")
+    return any(word in turned for word in re.findall(r"[\w-]+", clause.lower()))
 
 
 @cache

@@ -113,3 +113,9 @@ def test_a_site_that_ends_a_list_of_kinds_qualifies_the_last_kind_only():
     heading = trial("Histologically confirmed supratentorial malignant primary glioma Glioblastoma multiforme "
                     "Gliosarcoma Anaplastic astrocytoma")
     assert diagnosis_verdict(heading, understand(["anaplastic astrocytoma of the spine"])).status == "not_met"
+
+
+def test_a_site_the_trial_turns_away_is_no_site_it_names():
+    doc = trial("Histologically confirmed glioma", "No supratentorial glioma", "Any glioma except brainstem glioma")
+    assert [s.text for s in doc.facts.diseases.sites if s.source == "sentence"] == []
+    assert diagnosis_verdict(doc, understand(["anaplastic astrocytoma of the spine"])).status == "met"
