@@ -131,7 +131,7 @@ def test_cns_metastases_without_their_state_are_left_to_the_navigator():
 def test_a_real_trec_patient_reads_age_sex_and_the_tumour_first():
     reading = read_note(trec_topic(1))
     assert (reading.profile["age"], reading.profile["sex"]) == (45.0, "male")
-    assert reading.profile["conditions"][0] == "anaplastic astrocytoma"
+    assert reading.profile["conditions"][0] == "anaplastic astrocytoma of the spine"  # with its site (nlp.sites)
 
 
 @pytest.mark.parametrize("note", ["", "   \n\t", "The weather was fine and the train was on time."])
