@@ -47,7 +47,7 @@ def test_the_filled_form_searches_like_a_typed_one(data_dir):
 def test_a_real_trec_patient_note_fills_age_sex_and_diagnosis(data_dir):
     at = read(app_test("views/find.py"), trec_topic(1))
     assert (at.session_state["pf_age"], at.session_state["pf_sex"]) == (45.0, "male")
-    assert at.session_state["pf_conditions"][0] == "anaplastic astrocytoma"
+    assert at.session_state["pf_conditions"][0] == "anaplastic astrocytoma of the spine"
 
 
 def test_a_note_of_symptoms_fills_the_search_words_and_searches_by_them(data_dir):
