@@ -40,6 +40,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from bench.eval_matching import Bm25, build_index, condense, ndcg_at
+from bench.notes_score import FIELDS, score_note
 from bench.trec_ct import read_qrels, read_topics, read_trialgpt
 from nlp.diseases import is_basket, is_within, map_condition
 from nlp.notes import read_note
@@ -49,6 +50,7 @@ from search.notes import note_profile
 from search.patient import PatientError
 
 LABELS = Path(__file__).with_name("notes_labels_2021.jsonl")
+OWN_NOTES = Path(__file__).with_name("notes_own.jsonl")
 ROLES = {"trec2021": "tuning year", "trec2022": "test year", "sigir": "reference"}
 CUTOFF = 10
 ELIGIBLE, EXCLUDED = 2, 1
@@ -195,6 +197,32 @@ def accuracy() -> dict:
     return {"topics": len(labels), "accuracy": {k: v / len(labels) for k, v in hits.items()}, "misses": misses}
 
 
+def own_accuracy(path: Path = OWN_NOTES) -> dict:
+    """Per-field accuracy of parse-note on notes written and labelled for it (`bench/notes_score.py`)."""
+    labels = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    hits = dict.fromkeys(FIELDS, 0)
+    misses: list[str] = []
+    for label in labels:
+        try:
+            profile = read_note(label["text"]).profile
+        except ValueError as exc:
+            profile = {}
+            misses.append(f"{label['id']}: {exc}")
+        for name, right in score_note(profile, label).items():
+            hits[name] += right
+            if not right:
+                misses.append(f"{label['id']} {name}: read {_read_field(profile, name)!r}")
+    return {"notes": len(labels), "accuracy": {k: v / len(labels) for k, v in hits.items()}, "misses": misses}
+
+
+def _read_field(profile: dict, name: str) -> object:
+    if name == "performance":
+        return {k: profile[k] for k in ("ecog", "karnofsky") if k in profile}
+    if name == "prior_therapies":
+        return [t["name"] for t in profile.get(name, [])]
+    return profile.get(name.replace("diagnosis (first)", "conditions"))
+
+
 def speed() -> dict:
     texts = [t.text for name in ("trec2021", "trec2022", "sigir") for t in read_topics(name)]
     read_note(texts[0])  # the pipeline is built on first use
@@ -254,6 +282,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="list each judged-excluded trial the system calls potentially eligible")
     parser.add_argument("--no-speed", action="store_true", help="skip the parse-note timing")
     parser.add_argument("--out", type=Path, help="write every figure and per-topic result as JSON")
+    parser.add_argument("--accuracy-only", action="store_true",
+                        help="only the parse-note per-field accuracy (labelled topics and bench/notes_own.jsonl)")
     args = parser.parse_args(argv)
 
     started = time.monotonic()
@@ -262,6 +292,13 @@ def main(argv: list[str] | None = None) -> int:
           + ", ".join(f"{k} {v:.3f}" for k, v in fields["accuracy"].items()))
     for miss in fields["misses"]:
         print(f"  miss {miss}")
+    own = own_accuracy()
+    print(f"parse-note per-field accuracy on {own['notes']} notes of our own ({OWN_NOTES.name}): "
+          + ", ".join(f"{k} {v:.3f}" for k, v in own["accuracy"].items()))
+    for miss in own["misses"]:
+        print(f"  miss {miss}")
+    if args.accuracy_only:
+        return 0
     timing = None if args.no_speed else speed()
     if timing:
         print(f"parse-note speed: 2 KB note median {timing['2kb_median_ms']:.1f} ms, 1 MB note "
@@ -286,6 +323,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.out:
         args.out.write_text(json.dumps({"command": " ".join(["bench/eval_notes.py", *(argv or sys.argv[1:])]),
                                         "index": index_info, "records_held": len(held), "accuracy": fields,
+                                        "own_notes_accuracy": own,
                                         "speed": timing, "seconds": seconds, "results": results}, indent=1))
     return 0
 
