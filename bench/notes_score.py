@@ -1,7 +1,8 @@
 """Score what parse-note reads from a note against a hand label, field by field (bench/eval_notes.py uses it).
 
     >>> label = {"age": 45, "sex": "male", "conditions": [["glioma"]], "ecog": 1}
-    >>> sorted(k for k, ok in score_note({"age": 45.0, "sex": "male", "conditions": ["glioma"]}, label).items() if not ok)
+    >>> read = {"age": 45.0, "sex": "male", "conditions": ["glioma"]}
+    >>> sorted(k for k, ok in score_note(read, label).items() if not ok)
     ['performance']
 
 A label (one line of `bench/notes_own.jsonl`) gives `conditions` as items, each a list of acceptable terms, the
@@ -67,7 +68,7 @@ def _biomarkers_right(read: list[dict], label: list[dict]) -> bool:
     if {(b.gene, b.status) for b in got} != {(b.gene, b.status) for b in want}:
         return False
     named = {(b.gene, b.status, b.alteration) for b in got}
-    return all((b.gene, b.status, b.alteration) in named for b, entry in zip(want, _expanded(label))
+    return all((b.gene, b.status, b.alteration) in named for b, entry in zip(want, _expanded(label), strict=True)
                if entry.get("alteration"))
 
 

@@ -6,9 +6,10 @@
     (0.5, 'female')
 
 Age: the first "N-year-old" form (also yo, y/o, months, weeks, days), then "age N" / "aged N", then a leading
-"48 M" / "34F"; a form in a family member's clause ("her mother, age 30") is not the patient's. Sex: the first
-sex noun outside a family clause (woman, man, girl, boy ...), the M/F of a leading "48 M", else the pronouns
-(she, her / he, his) when one side clearly outnumbers the other; words are data (`note_cues.jsonl`: female, male).
+"48 M" / "34F", or one opening a line ("Patient: 49 F", "62F with AML"); a form in a family member's clause ("her
+mother, age 30") is not the patient's. Sex: the first sex noun outside a family clause (woman, man, girl, boy ...),
+the M/F of a leading "48 M" (or one opening a line), else the pronouns (she, her / he, his) when one side clearly
+outnumbers the other; words are data (`note_cues.jsonl`: female, male).
 """
 
 from __future__ import annotations
@@ -24,6 +25,10 @@ _OLD = re.compile(rf"\b(?P<n>\d{{1,3}}(?:\.\d+)?)\s*[- ]?\s*{_UNIT}\s*[- ]?\s*ol
                   r"|\b(?P<n2>\d{1,3})\s*-?\s*(?:yo|y/o|y\.o\.?|yr\.? old)(?=[\s,.;:)]|[MF]\b|$)", re.I)
 _AGED = re.compile(rf"\bage[d:]?\s*(?:of\s*)?[:=]?\s*(?P<n>\d{{1,3}}(?:\.\d+)?)\s*(?:{_UNIT}\b)?", re.I)
 _LEADING = re.compile(r"^\W*(?:(?:a|an)\s+)?(?P<n>\d{1,3})\s*-?\s*(?P<sex>[MF])\b")
+# "62F with AML" / "Patient: 49 F" opening a line below a header; the letter ends the line or is followed by the
+# words that go on about the patient, so a count ("3 M units of heparin") is no age
+_LINE = re.compile(r"^[^\S\n]*(?:(?i:patient|pt)[^\S\n]*:[^\S\n]*)?(?P<n>\d{1,3})[^\S\n]*-?[^\S\n]*(?P<sex>[MF])\b"
+                   r"(?=[^\S\n]*(?:$|[,;:(]|(?i:with|w/|who|here|presents?|is|s/p|h/o|pmh)\b))", re.M)
 _AGE_SEX = re.compile(r"\b\d{1,3}\s*-?\s*(?:yo|y/o|y\.o\.?|years?[- ]old|yr\.? old)\s*(?P<sex>[MF])\b")
 DEMOGRAPHICS_CHARS = 20_000  # notes state age and sex up front: they are sought in this beginning only
 _PRONOUN_MARGIN = 2  # one side's pronouns must outnumber the other's by this factor
@@ -66,7 +71,7 @@ def find_age(note: str) -> AgeFound | None:
             years = _years(number, unit)
             if years <= 120:
                 return AgeFound(years, (match.start(), match.end()))
-    leading = _LEADING.match(note)
+    leading = _LEADING.match(note) or _LINE.search(note, 0, DEMOGRAPHICS_CHARS)
     if leading:
         return AgeFound(float(leading.group("n")), (leading.start("n"), leading.end()))
     return None
@@ -83,7 +88,7 @@ def find_sex(note: str) -> Found | None:
     nouns = []
     for sex in ("female", "male"):
         nouns += [(m.start(), sex, m) for m in _sex_words(note, sex) if m.group().lower() not in _PRONOUNS[sex]]
-    for letter in (_LEADING.match(note), _AGE_SEX.search(note)):
+    for letter in (_LEADING.match(note), _LINE.search(note, 0, DEMOGRAPHICS_CHARS), _AGE_SEX.search(note)):
         if letter:
             nouns.append((letter.start("sex"), "female" if letter.group("sex") == "F" else "male", letter))
     if nouns:
