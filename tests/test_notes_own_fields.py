@@ -20,3 +20,20 @@ def test_an_age_and_sex_opening_a_line_below_a_header_are_the_patients(note, age
 def test_a_count_opening_a_line_is_no_age():
     profile = read_note("Lab summary\n3 M units of heparin given; 52-year-old woman with lupus.").profile
     assert profile["age"] == 52.0
+
+
+@pytest.mark.parametrize(("note", "status"), [
+    ("67 yo M with stage IV lung adenocarcinoma. Brain MRI negative for metastases. ECOG 1.", "none"),
+    ("61 y/o M with metastatic renal cell carcinoma. MRI brain: no metastases.", "none"),
+    ("52 yo F with metastatic breast cancer. MRI brain 11/2025: new 1.2 cm right cerebellar metastasis, untreated, "
+     "asymptomatic.", "active"),
+    ("62 yo woman, metastatic melanoma, lung and brain involvement. Brain mets treated with SRS 05/2025; MRI 10/2025 "
+     "shows stable treated brain metastases, no new lesions.", "stable")])
+def test_the_cns_status_is_the_one_a_brain_imaging_result_or_a_later_mention_states(note, status):
+    assert read_note(note).profile.get("cns_metastases") == status
+
+
+def test_a_metastasis_outside_brain_imaging_is_no_cns_fact():
+    reading = read_note("64 yo M with pancreatic adenocarcinoma. CT chest/abdomen/pelvis: no evidence of metastatic "
+                        "disease. Liver MRI: no metastases.")
+    assert "cns_metastases" not in reading.profile

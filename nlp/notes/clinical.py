@@ -16,7 +16,8 @@ says the patient takes it now ("is on", "currently uses", "discharged on", "star
 cues, no `not_current` cue between),
 unless it is only planned, offered, declined or an allergy, or its name is used in another sense (`not_given`,
 `not_given_backward`: "candidate for steroids", "insulin resistance"); CNS metastases are none when negated, stable
-or active by the criteria side's cues, and left out with a warning when the note does not say which. Facts in a
+or active by the criteria side's cue nearest the mention, and left out with a warning when no mention says which
+(a brain imaging result names them too: "Brain MRI negative for metastases", `brain_imaging` cues). Facts in a
 family member's or hypothetical clause, and drugs in a negated one, are left out.
 """
 
@@ -261,27 +262,51 @@ def _cns_regex(kind: str) -> re.Pattern[str]:
     return re.compile(rf"\b(?:{phrase_regex(words)})\b", re.I)
 
 
+_METASTASES = re.compile(r"\b(?:metastas[ie]s|metastatic\s+(?:disease|lesions?)|mets)\b", re.I)
+
+
+def _cns_mentions(note: str, doc: Doc, sentences: Sentences) -> list[tuple[int, int, str]]:
+    """The CNS metastases the note names, in note order: the pipeline's CNS entities, and the metastases a brain
+    imaging result speaks of ("Brain MRI negative for metastases", "MRI brain: new cerebellar metastasis";
+    `brain_imaging` cues)."""
+    found = {(ent.start_char, ent.end_char, ent.text) for ent in doc.ents if ent.label_ == "CNS"}
+    for imaging in cue_regex("brain_imaging").finditer(note):
+        sentence = sentences.at(imaging.start())
+        for m in _METASTASES.finditer(note, imaging.end(), sentence[1]):
+            if not any(start <= m.start() < end for start, end, _text in found):
+                found.add((m.start(), m.end(), m.group()))
+    return sorted(found)
+
+
+def _cns_status(note: str, sentence: tuple[int, int], start: int, end: int) -> str | None:
+    """stable or active, by the `cns_stable` / `cns_active` cue of the sentence nearest the mention ("stable treated
+    brain metastases, no new lesions": stable; "cerebellar metastasis, untreated, asymptomatic": active)."""
+    nearest: tuple[int, str] | None = None
+    for kind in ("cns_stable", "cns_active"):
+        for cue in _cns_regex(kind).finditer(note, *sentence):
+            distance = start - cue.end() if cue.end() <= start else max(0, cue.start() - end)
+            if nearest is None or distance < nearest[0]:
+                nearest = (distance, kind.removeprefix("cns_"))
+    return nearest[1] if nearest else None
+
+
 def _cns(note: str, doc: Doc, sentences: Sentences, out: ClinicalFacts) -> None:
-    for ent in doc.ents:
-        if ent.label_ != "CNS":
-            continue
-        sentence = sentences.at(ent.start_char)
-        context = context_of(note, ent.start_char, sentence, ent.end_char)
+    unsaid: list[str] = []
+    for start, end, text in _cns_mentions(note, doc, sentences):
+        sentence = sentences.at(start)
+        context = context_of(note, start, sentence, end)
         if context in ("family", "hypothetical"):
             continue
-        words = note[sentence[0]:sentence[1]]
         if context == "negated":
-            out.cns = out.cns or ("none", (ent.start_char, ent.end_char))
-        elif _cns_regex("cns_stable").search(words):
-            out.cns = ("stable", (sentence[0], sentence[1]))
-            return
-        elif _cns_regex("cns_active").search(words):
-            out.cns = ("active", (sentence[0], sentence[1]))
+            out.cns = out.cns or ("none", (start, end))
+        elif (status := _cns_status(note, sentence, start, end)) is not None:
+            out.cns = (status, (sentence[0], sentence[1]))
             return
         else:
-            out.warnings.append(f"cns_metastases: the note names {ent.text!r} without saying whether they are "
-                                "treated and stable or active; set it by hand")
-            return
+            unsaid.append(text)
+    if unsaid and out.cns is None:
+        out.warnings.append(f"cns_metastases: the note names {unsaid[0]!r} without saying whether they are "
+                            "treated and stable or active; set it by hand")
 
 
 def find_clinical(note: str, doc: Doc, criteria: list[CriterionOffsets],
