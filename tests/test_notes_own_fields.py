@@ -37,3 +37,18 @@ def test_a_metastasis_outside_brain_imaging_is_no_cns_fact():
     reading = read_note("64 yo M with pancreatic adenocarcinoma. CT chest/abdomen/pelvis: no evidence of metastatic "
                         "disease. Liver MRI: no metastases.")
     assert "cns_metastases" not in reading.profile
+
+
+def test_a_clinic_named_after_a_disease_is_no_condition_of_the_patients():
+    note = ("Movement Disorders Clinic\n71-year-old man with idiopathic Parkinson's disease, Hoehn and Yahr stage 2.\n"
+            "PMH: BPH, depression.")
+    conditions = read_note(note).profile["conditions"]
+    assert conditions[0] == "Parkinson's disease"
+    assert not any("movement" in c for c in conditions)
+
+
+def test_an_abbreviation_ending_a_hyphenated_drug_code_is_no_condition():
+    note = ("52 yo F with HER2-positive metastatic breast cancer. Prior: trastuzumab emtansine (T-DM1), progression "
+            "06/2025.")
+    conditions = read_note(note).profile["conditions"]
+    assert len(conditions) == 1 and "breast cancer" in conditions[0]

@@ -9,7 +9,9 @@ Each sentence is mapped with `map_condition`; a term whose context (`nlp.notes.c
 member's or hypothetical is left out, so is one the note only weighs ("Asthma versus COPD", "Crohn's disease is
 suspected"), and a term another found term lies below ("cancer" beside "lung adenocarcinoma") too; "healthy
 volunteer" counts only when the note names one ("healthy volunteer", not "otherwise healthy") and nothing else is
-found; an immunoglobulin isotype alone ("IgG" of "IgG kappa multiple myeloma", an `isotype` cue) is no condition. An
+found; an immunoglobulin isotype alone ("IgG" of "IgG kappa multiple myeloma", an `isotype` cue) is no condition,
+nor is an abbreviation ending a hyphenated code ("DM1" of the drug "T-DM1") or a disease naming the clinic or service
+that writes the note (a `department` cue after it: "Movement Disorders Clinic"). An
 abbreviation in capitals followed by a value ("FBS: 98 mg/dl",
 "FBS = 126") is a test result, not the disease it also abbreviates; one followed by a duration ("ALL 3 yrs ago")
 stays. The MAX_CONDITIONS kept are the most mentioned (a mention of a broader term counts for the narrower one; a
@@ -46,6 +48,8 @@ _STAGE = re.compile(r"(?:\b(?:metastatic|advanced|locally advanced|recurrent|rel
 _LAB_VALUE = re.compile(r"[ \t]*(?::|=|\bof\b|\bis\b|\bwas\b)?[ \t]*[<>≤≥~]?[ \t]*\d+(?:[.,]\d+)?(?!\d|[.,]\d)"
                         r"(?!\s*-?\s*(?:years?|yrs?|y/?o|months?|mos?|weeks?|wks?|days?|hours?|hrs?)\b)", re.I)
 _ABBREVIATION = re.compile(r"[A-Z][A-Z0-9]{1,4}")
+_DRUG_CODE_TAIL = re.compile(r"[A-Za-z0-9]-$")  # an abbreviation after "T-" is the end of a code such as "T-DM1"
+_SPACE = re.compile(r"[ \t]*")
 MAX_CONDITIONS = 8
 FINDING_WORDS = 3  # words at most between a workup finding and its subject ("appendix is markedly dilated")
 HEALTHY_ID = "TM:healthy_volunteer"  # the disease layer's "healthy volunteer"
@@ -119,6 +123,10 @@ def find_conditions(note: str, sentences: list[tuple[int, int]]) -> list[Conditi
                 continue  # "he is (otherwise) healthy" describes a patient, not a healthy volunteer
             if cue_regex("isotype").fullmatch(match.text):
                 continue  # "IgG kappa multiple myeloma": the paraprotein's class, not a disease
+            if _DRUG_CODE_TAIL.search(note, max(0, start - 2), start) and _ABBREVIATION.fullmatch(match.text):
+                continue  # "T-DM1" (trastuzumab emtansine) is no type 1 diabetes
+            if cue_regex("department").match(note, _SPACE.match(note, end).end()):
+                continue  # "Movement Disorders Clinic", "Heart Failure Service": where the note is written
             named, lead, trail = _with_site(note, match.id, (start, end), (first, last))
             condition, begin = _with_stage(note, lead, named, first)
             historical = is_historical(note, start, (first, last), end)
