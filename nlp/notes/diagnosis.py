@@ -49,7 +49,7 @@ _LAB_VALUE = re.compile(r"[ \t]*(?::|=|\bof\b|\bis\b|\bwas\b)?[ \t]*[<>≤≥~]?
                         r"(?!\s*-?\s*(?:years?|yrs?|y/?o|months?|mos?|weeks?|wks?|days?|hours?|hrs?)\b)", re.I)
 _ABBREVIATION = re.compile(r"[A-Z][A-Z0-9]{1,4}")
 _DRUG_CODE_TAIL = re.compile(r"[A-Za-z0-9]-$")  # an abbreviation after "T-" is the end of a code such as "T-DM1"
-_SPACE = re.compile(r"[ \t]*")
+DEPARTMENT_CHARS = 30  # characters after a disease searched for the clinic word that makes it a department's name
 MAX_CONDITIONS = 8
 FINDING_WORDS = 3  # words at most between a workup finding and its subject ("appendix is markedly dilated")
 HEALTHY_ID = "TM:healthy_volunteer"  # the disease layer's "healthy volunteer"
@@ -125,7 +125,7 @@ def find_conditions(note: str, sentences: list[tuple[int, int]]) -> list[Conditi
                 continue  # "IgG kappa multiple myeloma": the paraprotein's class, not a disease
             if _DRUG_CODE_TAIL.search(note, max(0, start - 2), start) and _ABBREVIATION.fullmatch(match.text):
                 continue  # "T-DM1" (trastuzumab emtansine) is no type 1 diabetes
-            if cue_regex("department").match(note, _SPACE.match(note, end).end()):
+            if cue_regex("department").match(note[end:end + DEPARTMENT_CHARS].lstrip(" \t")):
                 continue  # "Movement Disorders Clinic", "Heart Failure Service": where the note is written
             named, lead, trail = _with_site(note, match.id, (start, end), (first, last))
             condition, begin = _with_stage(note, lead, named, first)
