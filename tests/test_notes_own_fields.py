@@ -52,3 +52,23 @@ def test_an_abbreviation_ending_a_hyphenated_drug_code_is_no_condition():
             "06/2025.")
     conditions = read_note(note).profile["conditions"]
     assert len(conditions) == 1 and "breast cancer" in conditions[0]
+
+
+@pytest.mark.parametrize(("note", "entry"), [
+    ("Somatic NGS: BRCA2 frameshift mutation (VAF 41%).", {"gene": "BRCA2", "alteration": "mutation"}),
+    ("Tumor NGS: RET M918T mutation.", {"gene": "RET", "alteration": "mutation", "variant": "M918T"}),
+    ("TP53 truncating mutation detected.", {"gene": "TP53", "alteration": "mutation"}),
+    ("ATM not mutated.", {"gene": "ATM", "status": "negative", "alteration": "mutation"}),
+    ("HER2 1+ (negative) by IHC.", {"gene": "ERBB2", "status": "negative"})])
+def test_biomarker_results_of_molecular_reports_are_read(note, entry):
+    assert entry in read_note(note).profile["biomarkers"]
+
+
+def test_a_germline_negative_does_not_undo_the_tumours_positive_result():
+    markers = read_note("Tumor NGS: RET M918T mutation. Germline RET negative.").profile["biomarkers"]
+    assert markers == [{"gene": "RET", "alteration": "mutation", "variant": "M918T"}]
+
+
+def test_a_germline_negative_alone_is_read():
+    markers = read_note("Germline testing: negative for BRCA1, BRCA2, PALB2.").profile["biomarkers"]
+    assert {(m["gene"], m.get("status")) for m in markers} == {(g, "negative") for g in ("BRCA1", "BRCA2", "PALB2")}

@@ -351,12 +351,22 @@ class Scanner:
                 ev.alterations.append(dict(METHODS)[method.kind])
                 ev.end = method.end
             return method.end, pending_conj
-        if _PROTEIN_CHANGE.match(token.text):
-            ev.variants.append(token.text.removeprefix("p."))
+        if (change := self._protein_change(i)) is not None:
+            ev.variants.append(change[1].removeprefix("p."))
             ev.alterations.append("mutation")
-            ev.end = i + 1
-            return i + 1, False
+            ev.end = change[0]
+            return change[0], False
         return self._skip_right(i, group, ev, pending_conj)
+
+    def _protein_change(self, i: int) -> tuple[int, str] | None:
+        """A protein change at token `i` ("M918T", "p.R132C"), also when the tokenizer split its last letter off
+        ("M918", "T"): where it ends and its text."""
+        token = self.doc[i]
+        if _PROTEIN_CHANGE.match(token.text):
+            return i + 1, token.text
+        if i + 1 < self.span.end and not token.whitespace_ and _PROTEIN_CHANGE.match(token.text + self.doc[i + 1].text):
+            return i + 2, token.text + self.doc[i + 1].text
+        return None
 
     def _entity_right(self, ent: Span, group: Group, ev: Evidence, pending_conj: bool) -> tuple[int, bool] | None:
         """An entity after the group: its alteration or variant is evidence; another gene ends the reading."""
@@ -399,6 +409,8 @@ class Scanner:
             return i + 1, True
         if token.lower_ in FILLERS or _NUMBER.match(token.text) or _EXON_NUMBER.match(token.text) or token.is_space:
             return i + 1, pending_conj
+        if token.text == "+" and i > 0 and self.doc[i - 1].like_num:
+            return i + 1, pending_conj  # an IHC score below 3+ ("HER2 1+ (negative)"): the result may follow
         if token.lower_ in COPULAS and ev.end == group.end and not pending_conj:
             return i + 1, pending_conj
         if pending_conj and (after := unnamed_symbol(self.doc, i, self.span.end)) > i:

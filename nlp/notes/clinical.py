@@ -104,6 +104,7 @@ def _covers(negative: tuple, positive: tuple) -> bool:
 def _biomarkers(note: str, doc: Doc, criteria: list[CriterionOffsets], sentences: Sentences,
                 out: ClinicalFacts) -> None:
     found: dict[tuple, tuple[dict[str, Any], tuple[int, int]]] = {}
+    germline: set[tuple] = set()
     # a gene stated both ways is "cohort" stratification to the criteria side: here both statements are read
     stated = [*doc._.facts["biomarkers"], *(u.biomarker for u in doc._.facts.get("uncertain", ()) if u.biomarker)]
     for fact in sorted(stated, key=lambda f: f.span):
@@ -111,7 +112,10 @@ def _biomarkers(note: str, doc: Doc, criteria: list[CriterionOffsets], sentences
             continue
         negative = (fact.polarity == "excluded") != (criteria[fact.criterion].section == "exclusion")
         entry = _entry(fact, negative)
-        found.setdefault((fact.gene, entry.get("alteration"), entry.get("variant"), negative), (entry, fact.span))
+        key = (fact.gene, entry.get("alteration"), entry.get("variant"), negative)
+        found.setdefault(key, (entry, fact.span))
+        if negative and _germline(note, sentences.at(fact.span[0]), fact.span[0]):
+            germline.add(key)
     for match in _PDL1.finditer(note):
         if context_of(note, match.start(), sentences.at(match.start()), match.end()) in ("family", "hypothetical"):
             continue
@@ -120,6 +124,9 @@ def _biomarkers(note: str, doc: Doc, criteria: list[CriterionOffsets], sentences
         entry = {"gene": "CD274", "alteration": "expression"} | ({"status": "negative"} if negative else {})
         found.setdefault(("CD274", "expression", None, negative), (entry, (match.start(), match.end())))
     keys = list(found)
+    for key in [k for k in keys if k in germline]:  # "Germline RET negative" beside the tumour's RET mutation
+        if any(other[0] == key[0] and not other[3] for other in keys):
+            keys.remove(key)
     for key in keys:
         gene, alteration, _variant, negative = key
         if any(other[0] == gene and other[3] != key[3] and _covers(*((other, key) if other[3] else (key, other)))
@@ -130,6 +137,12 @@ def _biomarkers(note: str, doc: Doc, criteria: list[CriterionOffsets], sentences
             continue  # "ALK-positive" beside "ALK fusion": the fusion says more
         out.biomarkers.append(found[key])
     out.warnings = list(dict.fromkeys(out.warnings))
+
+
+def _germline(note: str, sentence: tuple[int, int], start: int) -> bool:
+    """A `germline` cue stands before the result in its clause: an inherited variant was looked for, which says
+    nothing of the tumour's own result."""
+    return cue_regex("germline").search(note, clause_start(note, start, sentence[0]), start) is not None
 
 
 def _scores(note: str, out: ClinicalFacts) -> None:
