@@ -9,11 +9,11 @@ A label (one line of `bench/notes_own.jsonl`) gives `conditions` as items, each 
 primary diagnosis first; `optional_conditions` may be read or not (symptoms, metastatic sites). A read condition
 fits an item when it maps to one of its terms or a term below it (`nlp.diseases`; "history of X" as X), or, for
 words the disease vocabulary does not know ("chest pain"), when the words are the same. `absent_conditions` /
-`optional_absent` and `prior_therapies` / `optional_therapies` (names, lower case) are items the same way. A list
-field is right when every item is read and nothing is read outside the items. Biomarkers are compared as the
-matcher sees them (`parse_patient`: HER2 is ERBB2, a negative family is each member): the set of (gene, status),
-plus the alteration where the label names one. Performance is ECOG and Karnofsky exact (null = none stated), CNS
-metastases exact, age within half a year.
+`optional_absent` and `prior_therapies` / `optional_therapies` (names, any case, singular or plural) are items the
+same way. A list field is right when every item is read and nothing is read outside the items. Biomarkers are
+compared as the matcher sees them (`parse_patient`: HER2 is ERBB2, a negative family is each member): the set of
+(gene, status), plus the alteration where the label names one. Performance is ECOG and Karnofsky exact (null = none
+stated), CNS metastases exact, age within half a year.
 """
 
 from __future__ import annotations
@@ -53,7 +53,8 @@ def _list_right(read: list[str], required: list[list[str]], optional: list[list[
 
 
 def _therapy_fits(read: str, names: list[str]) -> bool:
-    return read.lower() in {n.lower() for n in names}
+    """The same name, singular or plural ("corticosteroid" for "corticosteroids")."""
+    return read.lower().removesuffix("s") in {n.lower().removesuffix("s") for n in names}
 
 
 def _markers(entries: list[dict]) -> list[Any]:

@@ -79,3 +79,15 @@ def test_the_drugs_of_a_chronic_disease_medication_list_are_therapies_the_patien
             "10 mg daily, lisinopril 20 mg daily, atorvastatin 40 mg.\nPlan: add semaglutide 0.25 mg weekly.")
     names = [t["name"] for t in read_note(note).profile["prior_therapies"]]
     assert names == ["metformin", "empagliflozin", "lisinopril", "atorvastatin"]
+
+
+def test_a_plan_header_reaches_over_the_semicolons_of_its_plan():
+    note = ("51 year old female with EGFR exon 19 deletion NSCLC. Progressed on osimertinib.\n"
+            "Plan: SRS to brain lesions; then osimertinib + savolitinib on trial if eligible.")
+    assert [t["name"] for t in read_note(note).profile["prior_therapies"]] == ["osimertinib"]
+
+
+def test_a_therapy_a_report_says_the_patient_may_be_eligible_for_is_not_given():
+    note = ("Colorectal adenocarcinoma, MSI-high.\nComment: MSI-H status supports eligibility for immune checkpoint "
+            "inhibitor therapy.")
+    assert "prior_therapies" not in read_note(note).profile

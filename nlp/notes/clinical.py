@@ -223,12 +223,21 @@ def _plan_header() -> re.Pattern[str]:
     return re.compile(r"\s*(?:" + cue_regex("plan_header").pattern + r")\s*:", re.I)
 
 
-def _not_given(note: str, ent, sentence: tuple[int, int]) -> bool:
+def _statement_start(note: str, sentences: Sentences, sentence: tuple[int, int]) -> int:
+    """Where the statement holding `sentence` starts: its first sentence, past those a semicolon ends ("Plan: SRS to
+    brain lesions; then osimertinib + savolitinib" is one plan)."""
+    start = sentence[0]
+    while start > 0 and note[:start].rstrip(" \t").endswith(";"):
+        start = sentences.at(len(note[:start].rstrip(" \t")) - 1)[0]
+    return start
+
+
+def _not_given(note: str, ent, sentence: tuple[int, int], statement: int) -> bool:
     """A therapy only planned, offered, declined or an allergy ("candidate for steroid therapy", "chemotherapy is
     planned", "allergic to heparin", "refer for NTRK inhibitor trial; discuss larotrectinib"), or a drug's name in
     another sense ("insulin resistance"); so is every therapy of a sentence a plan header opens ("Plan: ...",
-    "Assessment and plan: ...": `plan_header` cues before a colon)."""
-    if _plan_header().match(note, sentence[0], ent.start_char):
+    "Assessment and plan: ...": `plan_header` cues before a colon; the statement starting at `statement`)."""
+    if _plan_header().match(note, statement, ent.start_char):
         return True
     head = clause_start(note, ent.start_char, max(sentence[0], ent.start_char - CLAUSE_REACH))
     if cue_regex("not_given").search(note, head, ent.start_char):
@@ -254,7 +263,8 @@ def _therapies(note: str, doc: Doc, sentences: Sentences, out: ClinicalFacts) ->
     seen: dict[str, int] = {}
     for ent, name in _drug_mentions(doc):
         sentence = sentences.at(ent.start_char)
-        if context_of(note, ent.start_char, sentence, ent.end_char) is not None or _not_given(note, ent, sentence):
+        if context_of(note, ent.start_char, sentence, ent.end_char) is not None or _not_given(
+                note, ent, sentence, _statement_start(note, sentences, sentence)):
             continue
         outcome = _outcome(note, ent.start_char, ent.end_char, sentence)
         now = _taken_now(note, ent.start_char, sentence)
