@@ -91,3 +91,16 @@ def test_a_therapy_a_report_says_the_patient_may_be_eligible_for_is_not_given():
     note = ("Colorectal adenocarcinoma, MSI-high.\nComment: MSI-H status supports eligibility for immune checkpoint "
             "inhibitor therapy.")
     assert "prior_therapies" not in read_note(note).profile
+
+
+@pytest.mark.parametrize(("line", "wanted"), [
+    ("PMH: COPD, GERD.", {"chronic obstructive pulmonary disease", "gastroesophageal reflux disease"}),
+    ("PMH: HTN, CAD, GERD", {"hypertension", "coronary artery disease", "gastroesophageal reflux disease"})])
+def test_a_history_list_of_abbreviations_in_capitals_is_read_item_by_item(line, wanted):
+    conditions = read_note(f"57-year-old male with oropharyngeal cancer.\n{line}").profile["conditions"]
+    assert wanted <= set(conditions)
+
+
+def test_a_diagnosis_in_capitals_is_still_read():
+    note = "SURGICAL PATHOLOGY REPORT\nFINAL DIAGNOSIS: INVASIVE DUCTAL CARCINOMA, GRADE 3."
+    assert read_note(note).profile["conditions"][0] in ("invasive ductal carcinoma", "breast ductal carcinoma")

@@ -49,6 +49,7 @@ _LAB_VALUE = re.compile(r"[ \t]*(?::|=|\bof\b|\bis\b|\bwas\b)?[ \t]*[<>≤≥~]?
                         r"(?!\s*-?\s*(?:years?|yrs?|y/?o|months?|mos?|weeks?|wks?|days?|hours?|hrs?)\b)", re.I)
 _ABBREVIATION = re.compile(r"[A-Z][A-Z0-9]{1,4}")
 _DRUG_CODE_TAIL = re.compile(r"[A-Za-z0-9]-$")  # an abbreviation after "T-" is the end of a code such as "T-DM1"
+_LIST_ITEM = re.compile(r"[^,;:]+")
 DEPARTMENT_CHARS = 30  # characters after a disease searched for the clinic word that makes it a department's name
 MAX_CONDITIONS = 8
 FINDING_WORDS = 3  # words at most between a workup finding and its subject ("appendix is markedly dilated")
@@ -109,11 +110,24 @@ def _workup_findings(text: str) -> Iterator[TermMatch]:
                 yield TermMatch(term_id, term(term_id).name, match.group(), match.start(), match.end())
 
 
+def _sentence_terms(text: str) -> list[TermMatch]:
+    """The disease terms of a sentence; one in capitals ("PMH: COPD, GERD", "PMH: HTN, CAD") is mapped item by item
+    (between its commas, semicolons and colons), since the disease vocabulary reads no abbreviation in a text all in
+    capitals (a shouted title's words look like abbreviations) and the items of a history list are abbreviations."""
+    if any(ch.islower() for ch in text):
+        return map_condition(text)
+    found = []
+    for part in _LIST_ITEM.finditer(text):
+        at = part.start()
+        found += [replace(m, start=m.start + at, end=m.end + at) for m in map_condition(part.group())]
+    return found
+
+
 def find_conditions(note: str, sentences: list[tuple[int, int]]) -> list[ConditionFound]:
     """The patient's conditions, most specific, cancers first, at most MAX_CONDITIONS."""
     found: list[ConditionFound] = []
     for first, last in sentences:
-        for match in [*map_condition(note[first:last]), *_workup_findings(note[first:last])]:
+        for match in [*_sentence_terms(note[first:last]), *_workup_findings(note[first:last])]:
             start, end = first + match.start, first + match.end
             if context_of(note, start, (first, last), end) is not None or is_weighed(note, (first, last), end):
                 continue  # negated, someone else's, hypothetical, or one of several the note weighs
