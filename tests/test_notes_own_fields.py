@@ -104,3 +104,9 @@ def test_a_history_list_of_abbreviations_in_capitals_is_read_item_by_item(line, 
 def test_a_diagnosis_in_capitals_is_still_read():
     note = "SURGICAL PATHOLOGY REPORT\nFINAL DIAGNOSIS: INVASIVE DUCTAL CARCINOMA, GRADE 3."
     assert read_note(note).profile["conditions"][0] in ("invasive ductal carcinoma", "breast ductal carcinoma")
+
+
+def test_a_patient_admitted_to_a_department_named_after_a_disease_keeps_it():
+    note = ("The patient is a 60-year-old woman admitted to the stroke department with aspiration pneumonia. "
+            "Stool samples were positive for Clostridium difficile toxin.")
+    assert "stroke" in read_note(note).profile["conditions"]

@@ -11,7 +11,7 @@ suspected"), and a term another found term lies below ("cancer" beside "lung ade
 volunteer" counts only when the note names one ("healthy volunteer", not "otherwise healthy") and nothing else is
 found; an immunoglobulin isotype alone ("IgG" of "IgG kappa multiple myeloma", an `isotype` cue) is no condition,
 nor is an abbreviation ending a hyphenated code ("DM1" of the drug "T-DM1") or a disease naming the clinic or service
-that writes the note (a `department` cue after it: "Movement Disorders Clinic"). An
+that writes the note (a `department` cue after it, in a heading line: "Movement Disorders Clinic"). An
 abbreviation in capitals followed by a value ("FBS: 98 mg/dl",
 "FBS = 126") is a test result, not the disease it also abbreviates; one followed by a duration ("ALL 3 yrs ago")
 stays. The MAX_CONDITIONS kept are the most mentioned (a mention of a broader term counts for the narrower one; a
@@ -50,6 +50,8 @@ _LAB_VALUE = re.compile(r"[ \t]*(?::|=|\bof\b|\bis\b|\bwas\b)?[ \t]*[<>≤≥~]?
 _ABBREVIATION = re.compile(r"[A-Z][A-Z0-9]{1,4}")
 _DRUG_CODE_TAIL = re.compile(r"[A-Za-z0-9]-$")  # an abbreviation after "T-" is the end of a code such as "T-DM1"
 _LIST_ITEM = re.compile(r"[^,;:]+")
+_WORD = re.compile(r"\w+")
+HEADING_WORDS = 6  # words at most of a line that is a heading
 DEPARTMENT_CHARS = 30  # characters after a disease searched for the clinic word that makes it a department's name
 MAX_CONDITIONS = 8
 FINDING_WORDS = 3  # words at most between a workup finding and its subject ("appendix is markedly dilated")
@@ -110,6 +112,14 @@ def _workup_findings(text: str) -> Iterator[TermMatch]:
                 yield TermMatch(term_id, term(term_id).name, match.group(), match.start(), match.end())
 
 
+def _heading(note: str, start: int) -> bool:
+    """The line holding `start` is a heading: at most HEADING_WORDS words ("Movement Disorders Clinic"; not "admitted
+    to the stroke department with ...", which says where the patient is)."""
+    line_start = note.rfind("\n", 0, start) + 1
+    line_end = note.find("\n", start)
+    return len(_WORD.findall(note, line_start, len(note) if line_end < 0 else line_end)) <= HEADING_WORDS
+
+
 def _sentence_terms(text: str) -> list[TermMatch]:
     """The disease terms of a sentence; one in capitals ("PMH: COPD, GERD", "PMH: HTN, CAD") is mapped item by item
     (between its commas, semicolons and colons), since the disease vocabulary reads no abbreviation in a text all in
@@ -139,7 +149,7 @@ def find_conditions(note: str, sentences: list[tuple[int, int]]) -> list[Conditi
                 continue  # "IgG kappa multiple myeloma": the paraprotein's class, not a disease
             if _DRUG_CODE_TAIL.search(note, max(0, start - 2), start) and _ABBREVIATION.fullmatch(match.text):
                 continue  # "T-DM1" (trastuzumab emtansine) is no type 1 diabetes
-            if cue_regex("department").match(note[end:end + DEPARTMENT_CHARS].lstrip(" \t")):
+            if cue_regex("department").match(note[end:end + DEPARTMENT_CHARS].lstrip(" \t")) and _heading(note, start):
                 continue  # "Movement Disorders Clinic", "Heart Failure Service": where the note is written
             named, lead, trail = _with_site(note, match.id, (start, end), (first, last))
             condition, begin = _with_stage(note, lead, named, first)
