@@ -4,14 +4,14 @@
     >>> profile.age, profile.ecog, reading.profile["ecog"]
     (58.0, 1, 2)
 
-The note is read by `nlp.notes.read_note`; each field the JSON gives replaces the note's (a list replaces the
-whole list), then the result is validated by `parse_patient` like any profile. The note's own words outside what
-was read into fields (its findings, history, drugs) become `search_text` unless the JSON gives one: they find
-trials by relevance only, beside the diagnosis, and are never judged. So a note that names no diagnosis the
-vocabulary knows nor a biomarker (a patient described by symptoms and findings) is still matched, every trial's
-diagnosis unknown (the reading's warning says so). Problems raise `PatientError` naming the field (`note: ...`
-when the note itself is at fault: no diagnosis, biomarker nor MIN_SEARCH_WORDS words to search by). Nothing about
-the patient is logged or written.
+The note is read by `nlp.notes.read_note`; each field the JSON gives replaces the note's (a list replaces the whole
+list), then the result is validated by `parse_patient` like any profile. The note's own words outside what was read
+into fields (its findings, history; drugs even when read as therapies) become `search_text` unless the JSON gives
+one: they find trials by relevance only, beside the diagnosis, and are never judged. So a note that names no
+diagnosis the vocabulary knows nor a biomarker (a patient described by symptoms and findings) is still matched,
+every trial's diagnosis unknown (the reading's warning says so). Problems raise `PatientError` naming the field
+(`note: ...` when the note itself is at fault: no diagnosis, biomarker nor MIN_SEARCH_WORDS words to search by).
+Nothing about the patient is logged or written.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from search.models import PatientProfile
 from search.patient import PatientError, parse_patient
 
 MIN_SEARCH_WORDS = 3
+SEARCHED_AS_WORDS = ("prior_therapies[",)  # fields no search uses: their words stay among the note's words
 
 
 class NothingToMatch(PatientError):
@@ -57,9 +58,10 @@ def note_search_text(note: str, reading: NoteReading, profile: dict[str, Any]) -
 
 
 def search_words(note: str, reading: NoteReading) -> list[str]:
-    """The note's content words outside the spans read into fields, distinct, at most MAX_QUERY_TOKENS."""
+    """The note's content words outside the spans read into fields, distinct, at most MAX_QUERY_TOKENS; a therapy's
+    words stay (prior therapies are judged, never searched by: "increased lasix dose" still finds diuretic trials)."""
     parts, at = [], 0
-    for start, end in sorted(e.span for e in reading.evidence):
+    for start, end in sorted(e.span for e in reading.evidence if not e.field.startswith(SEARCHED_AS_WORDS)):
         parts.append(note[at:start])
         at = max(at, end)
     parts.append(note[at:])
