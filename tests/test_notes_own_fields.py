@@ -74,13 +74,6 @@ def test_a_germline_negative_alone_is_read():
     assert {(m["gene"], m.get("status")) for m in markers} == {(g, "negative") for g in ("BRCA1", "BRCA2", "PALB2")}
 
 
-def test_the_drugs_of_a_chronic_disease_medication_list_are_therapies_the_patient_takes():
-    note = ("58-year-old female with type 2 diabetes and hypertension.\nMeds: metformin 1000 mg BID, empagliflozin "
-            "10 mg daily, lisinopril 20 mg daily, atorvastatin 40 mg.\nPlan: add semaglutide 0.25 mg weekly.")
-    names = [t["name"] for t in read_note(note).profile["prior_therapies"]]
-    assert names == ["metformin", "empagliflozin", "lisinopril", "atorvastatin"]
-
-
 def test_a_plan_header_reaches_over_the_semicolons_of_its_plan():
     note = ("51 year old female with EGFR exon 19 deletion NSCLC. Progressed on osimertinib.\n"
             "Plan: SRS to brain lesions; then osimertinib + savolitinib on trial if eligible.")
