@@ -10,7 +10,9 @@ older", "Age 16+", "18 or more years of age", a unit after the comparator only w
 as an age only with an age cue ("age", "aged", "years old", "of age"), a person word just before it ("patients ≥
 18 years"), or when a criterion opens with it; durations ("within 5 years", "for at least 3 months") are not ages.
 Months, weeks, days and hours need an explicit age cue. Exclusion statements are inverted ("Age < 18" excluded → at
-least 18; "≥ 76" excluded → at most 75). Cohorts: the widest inclusion window wins (an open-ended cohort above a
+least 18; "≥ 76" excluded → at most 75), and so are the ages a sentence states are not eligible, in either section
+("Patients under 18 years are not eligible" → at least 18: the `ineligible` words of `nlp/vocab/age_terms.jsonl`
+right after the age). Cohorts: the widest inclusion window wins (an open-ended cohort above a
 range leaves no upper limit); exclusion bounds only fill a side inclusion left open.
 Contradicting bounds are alternatives, not limits:
 within one criterion the first sentence stands if it is consistent ("Age > 18 years. ... patients < 18 years of
@@ -106,6 +108,7 @@ class _Grammar:
     at_event: re.Pattern  # after a bound, the event it is the age at: "at diagnosis", "at the time of onset"
     for_a_part: re.Pattern  # "(randomized portion of study)", "for the phase II portion": right after, whose age it is
     study_part: re.Pattern  # the name of a part of a study: "portion", "arm", "phase II portion"
+    ineligible: re.Pattern  # right after an age: "are not eligible", "will not be enrolled": those ages are excluded
 
 
 def _alternatives(phrases: list[str], whole_words: bool = True) -> str:
@@ -277,6 +280,7 @@ def _grammar() -> _Grammar:
             r"(?!(?:all|both|each|every|any)(?![a-z]))[a-z0-9 -]{0,30}?(?<![a-z])(?:" + words("study_part") + r")"
             r"(?![a-z])(?:\s+(?:of\s+(?:the\s+)?(?:study|trial)|only))*\s*(?:\)|[.;,]|$)"
         ),
+        ineligible=re.compile(r"[\s,]*(?:" + words("ineligible") + r")(?![a-z])"),
     )
 
 
@@ -564,11 +568,13 @@ def _bounds(
     for m in _candidates(text, grammar):
         groups = m.groupdict()
         ranged = groups.get("a") is not None
-        extends = ranged and m.start() == single_at and section == "inclusion"  # "over 16 to 65": one range
+        ineligible = grammar.ineligible.match(text, m.end()) is not None
+        own = "exclusion" if ineligible else section  # "Patients under 18 are not eligible", in either section
+        extends = ranged and m.start() == single_at and own == "inclusion"  # "over 16 to 65": one range
         if m.start() < taken_end and not extends:
             continue
         after_age = extends or (previous_end is not None and _coordinated(text, previous_end, m, grammar))
-        if section == "exclusion" and m.start() > _EXCLUSION_REACH and not after_age:
+        if own == "exclusion" and m.start() > _EXCLUSION_REACH and not after_age:
             continue
         if ranged:
             unit = groups["ua"] or groups["ub"]
@@ -581,18 +587,18 @@ def _bounds(
             if low >= high or high > MAX_AGE_YEARS:
                 continue
             assents = _picks_who_assents(text, m)
-            if assents and section == "exclusion":
+            if assents and own == "exclusion":
                 continue
             if extends:
                 bounds.pop()
             _same_group_assents(text, previous_end, m, assents, previous_bounds)
             previous_end = taken_end = m.end()
             previous_bounds = []
-            if section == "inclusion":
+            if own == "inclusion":
                 part = _for_a_part(text, m, grammar)
                 previous_bounds = [
-                    _Bound(low, "min", section, m.start(), ranged=True, widens=assents, part=part),
-                    _Bound(high, "max", section, m.start(), ranged=True, widens=assents, part=part),
+                    _Bound(low, "min", own, m.start(), ranged=True, widens=assents, part=part),
+                    _Bound(high, "max", own, m.start(), ranged=True, widens=assents, part=part),
                 ]
                 bounds += previous_bounds
             continue
@@ -606,17 +612,17 @@ def _bounds(
             continue
         value = _years(groups["n"], unit, grammar)
         assents = _picks_who_assents(text, m)
-        if value > MAX_AGE_YEARS or (assents and section == "exclusion"):
+        if value > MAX_AGE_YEARS or (assents and own == "exclusion"):
             continue
         _same_group_assents(text, previous_end, m, assents, previous_bounds)
         previous_end = taken_end = m.end()
         single_at = m.start("n")
         phrase = groups.get("cmp") or groups["post"]
         op = "+" if phrase == "+" else grammar.comparators[re.sub(r"\s+", "", phrase)]
-        bounds.append(_bound(value, op, section, grammar.units.get(unit or "", "year"), m.start()))
+        bounds.append(_bound(value, op, own, grammar.units.get(unit or "", "year"), m.start()))
         bounds[-1].widens = assents
         bounds[-1].part = _for_a_part(text, m, grammar)
-        if after_age and section == "inclusion":
+        if after_age and own == "inclusion":
             _pair_into_a_range(previous_bounds, bounds[-1])
         previous_bounds = bounds[-1:]
     return _consistent(bounds, text)
