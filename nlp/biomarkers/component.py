@@ -209,6 +209,7 @@ def _criterion(
     runs: list[tuple[int, int, list[Biomarker]]] = []  # required groups in text order: where, and their facts
     entered: list[tuple[tuple[int, int], list[Biomarker]]] = []  # facts a clause puts in one cohort, by clause
     either_status: set[tuple[str, str]] = set()  # markers the criterion gives either status: "PgR + or -"
+    denied: list[tuple[int, int, list[Biomarker]]] = []  # statuses an inclusion denies, in text order
     for g, (group, ev, group_methods) in enumerate(sorted(found, key=lambda item: item[0].start)):
         own = (min(group.start, ev.start), max(group.end, ev.end))
         # a negative result read before the group is what a negating cue before it asks for ("mantle cell lymphoma
@@ -253,6 +254,13 @@ def _criterion(
             kept.extend(facts)
             if facts and all(f.polarity == "required" for f in facts):
                 runs.append((*own, facts))
+            if facts and span.label_ == "inclusion" and ev.cue_negated and ev.stated:
+                denied.append((*own, facts))
+    together = _denied_together(doc, denied)
+    if together:
+        kept = [f for f in kept if not any(f is t for t in together)]
+        runs = [run for run in runs if not any(f is t for f in run[2] for t in together)]
+        doubtful += uncertain(together, "conditional")
     _join_alternatives(doc, cues, k, runs)
     defined = _defined_by_alternatives(cues, runs)
     kept = [f for f in kept if not any(f is d for d in defined)]
@@ -290,6 +298,18 @@ def _criterion(
     # [ER positive and PgR positive or negative]") does not require that member
     kept = [f for f in kept if f not in opposed]
     return resolve(kept, strata, status_unknown), doubtful
+
+
+def _denied_together(doc: Doc, denied: list[tuple[int, int, list[Biomarker]]]) -> list[Biomarker]:
+    """The facts of marker statuses one negation denies together, joined by "and" alone ("No lymphomas that are CD5+
+    and CD23-"): not (A and B) excludes the combination, so a patient with one status and not the other enrols, and
+    neither status is required or excluded on its own. Statuses an "or" joins are each denied, and so are the markers
+    of one group ("No EGFR and ALK mutations")."""
+    together: list[Biomarker] = []
+    for (_, end, before), (start, _, after) in zip(denied, denied[1:], strict=False):
+        if [t.lower_ for t in doc[end:start] if not t.is_space] == ["and"]:
+            together += [f for f in before if not any(f is t for t in together)] + after
+    return together
 
 
 def _defined_by_alternatives(cues: Cues, runs: list[tuple[int, int, list[Biomarker]]]) -> list[Biomarker]:
