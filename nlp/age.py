@@ -565,10 +565,12 @@ def _bounds(
     taken_end = 0
     previous_bounds: list[_Bound] = []  # those of the statement that ends at previous_end
     single_at = -1  # where the number of the last accepted one-sided bound starts
-    for m in _candidates(text, grammar):
+    candidates = _candidates(text, grammar)
+    ineligible_ages = _stated_ineligible(text, candidates, grammar)
+    for m in candidates:
         groups = m.groupdict()
         ranged = groups.get("a") is not None
-        ineligible = grammar.ineligible.match(text, m.end()) is not None
+        ineligible = m.start() in ineligible_ages
         own = "exclusion" if ineligible else section  # "Patients under 18 are not eligible", in either section
         extends = ranged and m.start() == single_at and own == "inclusion"  # "over 16 to 65": one range
         if m.start() < taken_end and not extends:
@@ -626,6 +628,20 @@ def _bounds(
             _pair_into_a_range(previous_bounds, bounds[-1])
         previous_bounds = bounds[-1:]
     return _consistent(bounds, text)
+
+
+def _stated_ineligible(text: str, candidates: list[re.Match], grammar: _Grammar) -> set[int]:
+    """Where the ages a sentence states are not eligible start: those the `ineligible` words follow ("Patients under
+    18 years are not eligible"), and those only a conjunction joins to such an age ("under 18 or over 75 years of
+    age are not eligible")."""
+    found: set[int] = set()
+    for k in range(len(candidates) - 1, -1, -1):
+        m = candidates[k]
+        if grammar.ineligible.match(text, m.end()) or any(
+            n.start() in found and _COORDINATED.fullmatch(text, m.end(), n.start()) for n in candidates[k + 1 :]
+        ):
+            found.add(m.start())
+    return found
 
 
 def _coordinated(text: str, previous_end: int, m: re.Match, grammar: _Grammar) -> bool:

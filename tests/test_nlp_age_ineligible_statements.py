@@ -17,6 +17,8 @@ from tests.test_nlp_age_tuning_h import window
         ("Patients less than 18 years of age are ineligible.", (18, None)),
         ("Participants aged 65 years or older, will not be included in this study", (None, 64)),  # 65 and over out
         ("Patients 12 to 17 years old are not eligible", (None, None)),  # no bound without inclusion's window
+        ("Patients under 18 or over 75 years of age are not eligible", (18, 75)),
+        ("Patients younger than 18 years or older than 75 years are excluded", (18, 75)),
     ],
 )
 def test_an_age_stated_ineligible_in_an_inclusion_bounds_the_other_way(line, expected):
