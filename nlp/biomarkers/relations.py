@@ -30,6 +30,7 @@ from spacy.tokens import Doc, Span, Token
 
 from nlp.biomarkers.mentions import Group, unnamed_symbol
 from nlp.biomarkers.words import (
+    ATTRIBUTIVE_STATUSES,
     COMPARATOR_WORDS,
     CONJUNCTIONS,
     COPULAS,
@@ -124,10 +125,15 @@ def glued(text: str, ev: Evidence) -> bool:
 
 def is_status(doc: Doc, cue: Cue) -> bool:
     """A "+" after a number is an IHC score ("1+", "2+"), and only "3+" reads as positive; "high-risk" is
-    not a status."""
+    not a status, nor an `attributive_status` word before a noun it qualifies ("normal karyotype": a word, no
+    entity, no stop word)."""
     word = doc[cue.start]
     if word.lower_ == "high" and cue.end < len(doc) and doc[cue.end].text == "-":
         return False
+    if word.lower_ in ATTRIBUTIVE_STATUSES and cue.end < len(doc):
+        after = doc[cue.end]
+        if after.is_alpha and not after.is_stop and not after.ent_type_:
+            return False
     if word.text != "+" or cue.start == 0 or not doc[cue.start - 1].like_num:
         return True
     return doc[cue.start - 1].text == "3"

@@ -26,7 +26,8 @@ such a threshold it measures a change, not a marker: "PR (≥ 50% reduction in t
 or IC2/3", "TC1-3"), `method_preposition` (between a positive result and the test that gave it: "positive as assessed
 by the ... IHC test"),
 `restrictive_word` (opens a clause whose allowance is the only one: "Only EGFR and ALK wild-type are allowed" requires
-what it allows).
+what it allows), `attributive_status` (a status word that, right before a noun, qualifies that noun and says nothing
+of the marker before it: "NPM1 mutated, normal karyotype").
 Status words ("positive", "negative", "wild-type") come from the cue list, `nlp/vocab/cues.jsonl`.
 """
 
@@ -74,6 +75,7 @@ VARIANT_WORDS = _kind("variant_word")  # "variants" after a fusion: its variant 
 METHOD_PREPOSITIONS = _kind("method_preposition")
 RESTRICTIVE_WORDS = _kind("restrictive_word")
 EXPRESSION_LEVELS = _kind("expression_level")
+ATTRIBUTIVE_STATUSES = _kind("attributive_status")
 TEST_ABBREVIATIONS = _kind("test_abbreviation")  # tests shaped like a gene symbol: "IHC", "FISH", "NGS"
 BRACKETS = frozenset({"(", ")", "[", "]"})
 STATUS_KINDS = ("positive", "negative", "wild_type")
