@@ -33,6 +33,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
+from nlp.biomarkers.mentions import MENTION_LABELS
 from nlp.models import Biomarker
 from nlp.notes.context import CLAUSE_REACH, clause_start, context_of, cue_regex, cue_words
 from nlp.pipeline import get_nlp
@@ -108,6 +109,8 @@ def _biomarkers(note: str, doc: Doc, criteria: list[CriterionOffsets], sentences
     # a gene stated both ways is "cohort" stratification to the criteria side: here both statements are read
     stated = [*doc._.facts["biomarkers"], *(u.biomarker for u in doc._.facts.get("uncertain", ()) if u.biomarker)]
     for fact in sorted(stated, key=lambda f: f.span):
+        if _carried_over(note, doc, criteria, fact):
+            continue
         if context_of(note, fact.span[0], sentences.at(fact.span[0]), fact.span[1]) in ("family", "hypothetical"):
             continue
         negative = (fact.polarity == "excluded") != (criteria[fact.criterion].section == "exclusion")
@@ -137,6 +140,16 @@ def _biomarkers(note: str, doc: Doc, criteria: list[CriterionOffsets], sentences
             continue  # "ALK-positive" beside "ALK fusion": the fusion says more
         out.biomarkers.append(found[key])
     out.warnings = list(dict.fromkeys(out.warnings))
+
+
+def _carried_over(note: str, doc: Doc, criteria: list[CriterionOffsets], fact: Biomarker) -> bool:
+    """A fact of a line that names no marker of its own, carried over from the line above (the criteria side's
+    sub-bullet refining its parent): in a note each line of a result list states its own test ("ERBB2 - not
+    amplified", then "TMB: 3 mut/Mb (low)"), so a result never carries over a line break of the note."""
+    at = criteria[fact.criterion]
+    if any(e.label_ in MENTION_LABELS for e in doc[at.start:at.end].ents):
+        return False
+    return fact.criterion > 0 and "\n" in note[criteria[fact.criterion - 1].end_char:at.start_char]
 
 
 def _germline(note: str, sentence: tuple[int, int], start: int) -> bool:
