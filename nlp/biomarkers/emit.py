@@ -40,8 +40,11 @@ _REFINABLE = ("any", "expression", "amplification")  # alterations a sub-bullet'
 def _method_alterations(ev: Evidence, alterations: list[str], methods: set[str]) -> list[str]:
     """What the criterion's methods measure, when the evidence is a result they can refine: a positive one, or a
     negative status the tests define ("HER2 negative: IHC 0, 1+, or 2+ with negative FISH" rules out the protein
-    and the amplification both)."""
+    and the amplification both); not a negative that names its own alteration alone ("HER2 2+ by IHC, FISH not
+    amplified": no amplification, and a protein the IHC score leaves equivocal)."""
     if ev.wild_type or not (ev.positive or ev.negative or alterations):
+        return []
+    if ev.negative and not (ev.bare_negative or ev.positive):
         return []
     if not set(alterations) <= {"amplification", "expression", "fusion"}:
         return []

@@ -93,6 +93,7 @@ class Evidence:
     methods: set[str] = field(default_factory=set)  # the method its own status names: "positive IHC for cyclin D1"
     unnamed: int = 0  # symbols no vocabulary names listed after the group: "KRAS, BRAF and PI3K wild type"
     offered_after: bool = False  # the evidence after the group starts past an "or": "amplification of HER2 or IHC 3+"
+    bare_negative: bool = False  # a negative status that names no alteration: "HER2 negative", not "not amplified"
 
     @property
     def found(self) -> bool:
@@ -117,7 +118,7 @@ def glued(text: str, ev: Evidence) -> bool:
         elif STATUS_WORDS.get(part) == "positive":
             ev.positive = found = True
         elif STATUS_WORDS.get(part) == "negative":
-            ev.negative = found = True
+            ev.negative = ev.bare_negative = found = True
         elif STATUS_WORDS.get(part) == "wild_type":
             ev.wild_type = found = True
     return found
@@ -419,12 +420,21 @@ class Scanner:
             return i + 1, pending_conj  # an IHC score below 3+ ("HER2 1+ (negative)"): the result may follow
         if token.lower_ in COPULAS and ev.end == group.end and not pending_conj:
             return i + 1, pending_conj
+        if token.lower_ in METHOD_PREPOSITIONS and ev.end == group.end and self.cues.at(i + 1, *_METHOD_KINDS):
+            return i + 1, pending_conj  # "HER2 2+ by IHC, FISH not amplified": the test of a score read on
+        if token.text == ":" and i == group.end and self._labels_line(group):
+            return i + 1, pending_conj  # "Estrogen receptor: Positive", "HER2: 2+ by IHC": the marker labels its result
         if pending_conj and (after := unnamed_symbol(self.doc, i, self.span.end)) > i:
             ev.unnamed += 1  # "KRAS, BRAF and PI3K wild type", the last name split by the tokenizer
             return after, pending_conj
         if pending_conj and _GENE_LIKE.match(token.text):
             return i + 1, pending_conj
         return None
+
+    def _labels_line(self, group: Group) -> bool:
+        """The group opens its clause, only a bullet or spaces before it: it labels a report's line ("ER: Positive")."""
+        start = self.cues.clause(group.start)[0]
+        return all(t.is_space or (t.is_punct and t.text not in (":", ",")) for t in self.doc[start : group.start])
 
     def _status(self, i: int, ev: Evidence) -> int | None:
         cue = self.cues.at(i, *STATUS_KINDS)
@@ -438,6 +448,8 @@ class Scanner:
             negated = vocabulary().alterations.get(re.sub(r"^(?:non|un)-?", "", word))
             if negated is not None:  # "MYCN nonamplified", "not amplified", "unmutated": no such alteration
                 ev.alterations.append(negated)
+            else:
+                ev.bare_negative = True
         else:
             ev.wild_type = True
         return cue.end
@@ -462,7 +474,7 @@ class Scanner:
         if comparator.id_ in _LOWER_BOUND_IDS:
             ev.positive = True
         else:
-            ev.negative = True
+            ev.negative = ev.bare_negative = True
         return end + 1 if bracketed and end < self.span.end and self.doc[end].text in (")", "]") else end
 
     def _status_of_next_gene(self, i: int) -> bool:
