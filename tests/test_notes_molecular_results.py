@@ -50,3 +50,13 @@ def test_a_status_after_a_colon_in_a_pathology_table_is_read():
 def test_mgmt_promoter_methylation_is_no_alteration_the_profile_has_a_kind_for():
     assert _biomarkers("Glioblastoma. MGMT promoter methylated.") == []
     assert _biomarkers("Glioblastoma. MGMT promoter unmethylated.") == []
+
+
+def test_not_amplified_rules_out_the_amplification_alone_beside_an_equivocal_ihc_score():
+    note = "Gastric adenocarcinoma. HER2 IHC 2+, FISH not amplified."
+    assert _biomarkers(note) == [{"gene": "ERBB2", "status": "negative", "alteration": "amplification"}]
+
+
+def test_a_gene_labelling_its_line_of_a_result_list_takes_the_status_after_the_colon():
+    note = "Colon adenocarcinoma.\nMolecular results:\n- KRAS: wild-type\n- BRAF V600E: not detected\n"
+    assert _biomarkers(note)[0] == {"gene": "KRAS", "status": "negative", "alteration": "mutation"}
