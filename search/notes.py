@@ -16,6 +16,9 @@ Nothing about the patient is logged or written.
 
 from __future__ import annotations
 
+import json
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 from nlp.notes import NoteError, NoteReading, read_note
@@ -24,6 +27,7 @@ from search.models import PatientProfile
 from search.patient import PatientError, parse_patient
 
 MIN_SEARCH_WORDS = 3
+NOTE_WORDS_PATH = Path(__file__).with_name("note_words.json")
 SEARCHED_AS_WORDS = ("prior_therapies[",)  # fields no search uses: their words stay among the note's words
 
 
@@ -57,12 +61,19 @@ def note_search_text(note: str, reading: NoteReading, profile: dict[str, Any]) -
     return " ".join(words) if words and (judged or len(words) >= MIN_SEARCH_WORDS) else None
 
 
+@cache
+def note_words() -> frozenset[str]:
+    """Words that describe a note, not the patient: "clinic", "history", "presents" (`note_words.json`)."""
+    return frozenset(json.loads(NOTE_WORDS_PATH.read_text(encoding="utf-8"))["words"])
+
+
 def search_words(note: str, reading: NoteReading) -> list[str]:
-    """The note's content words outside the spans read into fields, distinct, at most MAX_QUERY_TOKENS; a therapy's
-    words stay (prior therapies are judged, never searched by: "increased lasix dose" still finds diuretic trials)."""
+    """The note's content words outside the spans read into fields and the words that describe the note itself
+    (`note_words`), distinct, at most MAX_QUERY_TOKENS; a therapy's words stay (prior therapies are judged, never
+    searched by: "increased lasix dose" still finds diuretic trials)."""
     parts, at = [], 0
     for start, end in sorted(e.span for e in reading.evidence if not e.field.startswith(SEARCHED_AS_WORDS)):
         parts.append(note[at:start])
         at = max(at, end)
     parts.append(note[at:])
-    return content_words(" ".join(parts))[:MAX_QUERY_TOKENS]
+    return [w for w in content_words(" ".join(parts)) if w not in note_words()][:MAX_QUERY_TOKENS]
