@@ -261,10 +261,9 @@ def test_a_pasted_note_says_one_plain_thing_when_empty_and_shows_its_sources_whe
     note.locator("mark").first.wait_for(timeout=30_000)  # the block is drawn after the message above
     marked = set(note.locator("mark").all_inner_texts())
     assert {"58 year old", "ETV6-NTRK3 fusion detected", "KRAS wild-type"} <= marked
-    sources = page.get_by_test_id("stDataFrame").first
-    page.wait_for_timeout(1500)  # the grid paints its canvas after it is attached
-    assert sources.locator(".dvn-scroller").evaluate("e => e.scrollHeight <= e.clientHeight + 1"), (
-        "the table of what the note filled scrolls inside itself: its last fields are out of sight")
+    sources = page.get_by_test_id("stTableStyledTable").first
+    assert sources.evaluate("e => e.scrollHeight <= e.clientHeight + 1 && e.scrollWidth <= e.clientWidth + 1"), (
+        "the table of what the note filled scrolls inside itself: some of its fields are out of sight")
     note.scroll_into_view_if_needed()
     page.screenshot(path=shots / "11-note-read-400.png")
 
@@ -272,6 +271,25 @@ def test_a_pasted_note_says_one_plain_thing_when_empty_and_shows_its_sources_whe
 ABSENT_NOTE = """Oncology clinic note
 A 62-year-old man with metastatic colorectal adenocarcinoma. NGS: NTRK1 amplification (9 copies).
 ECOG 1. He has no history of diabetes mellitus."""
+
+
+@pytest.mark.parametrize("width", [1280, 400])
+def test_the_notes_source_table_shows_every_field_label_whole(server, shots, page, width):
+    page.set_viewport_size({"width": width, "height": 5000})
+    page.goto(server, wait_until="domcontentloaded")
+    page.get_by_text("Paste a note").click()
+    page.get_by_role("textbox", name="Clinic note, pathology or molecular report").fill(ABSENT_NOTE)
+    page.get_by_role("button", name="Read note").click()
+    page.get_by_text("The form now holds what the note says").wait_for(timeout=60_000)
+    sources = page.get_by_test_id("stTableStyledTable")
+    cell = sources.get_by_role("cell", name="Conditions the patient does not have", exact=True)
+    cell.wait_for(timeout=30_000)
+    assert cell.evaluate("c => c.scrollWidth <= c.clientWidth + 1 && c.getBoundingClientRect().right "
+                         "<= document.documentElement.clientWidth"), "the label is cut or out of sight"
+    widths = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    assert widths[0] <= widths[1], f"the page scrolls sideways: scrollWidth {widths[0]} > clientWidth {widths[1]}"
+    sources.scroll_into_view_if_needed()
+    page.screenshot(path=shots / f"14-note-sources-{width}.png")
 
 
 def test_a_pasted_notes_absent_condition_shows_in_its_own_field_and_can_be_corrected(server, shots, page):

@@ -32,7 +32,7 @@ def test_a_pasted_note_fills_the_form_and_shows_each_field_with_its_source(data_
         52.0, "female", ["metastatic colorectal adenocarcinoma"])
     assert (state["pf_gene_0"], state["pf_alteration_0"], state["pf_copies_0"], state["pf_ecog"],
             state["pf_cns"]) == ("NTRK1", "amplification", 9.0, 1, "stable")
-    table = at.dataframe[0].value
+    table = at.table[0].value
     assert list(table["from the note"])[:2] == ["52-year-old", "woman"]
     assert not at.exception and "find_request" not in state  # the navigator checks, then searches
 
@@ -82,7 +82,7 @@ Follow up in 2 weeks."""
 
 def test_the_source_table_names_each_field_by_its_form_label_and_its_value_in_words(data_dir):
     at = read(app_test("views/find.py"), CLINIC_NOTE)
-    table = at.dataframe[0].value
+    table = at.table[0].value
     rows = dict(zip(table["from the note"], zip(table["field"], table["value"], strict=True), strict=True))
     assert rows["58 year old"] == ("Age (years)", "58")
     assert rows["metastatic pancreatic adenocarcinoma"] == ("Diagnosis", "metastatic pancreatic adenocarcinoma")
@@ -156,7 +156,7 @@ def test_a_notes_absent_conditions_fill_their_own_field_with_their_source_and_re
     at = read(app_test("views/find.py"), ABSENT_NOTE)
     assert at.multiselect(key="pf_absent_conditions").value == ["diabetes mellitus"]
     assert at.multiselect(key="pf_absent_conditions").label == "Conditions the patient does not have"
-    table = at.dataframe[0].value
+    table = at.table[0].value
     rows = dict(zip(table["from the note"], zip(table["field"], table["value"], strict=True), strict=True))
     assert rows["diabetes mellitus"] == ("Conditions the patient does not have", "diabetes mellitus")
     assert 'class="tm-absent_condition" title="absent_condition">diabetes mellitus</mark>' in at.html[0].value

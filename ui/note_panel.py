@@ -21,6 +21,7 @@ from search.patient import PatientError
 from ui import patient_form
 from ui.form_errors import ROW_LABELS, label_of, labelled
 from ui.highlight import Mark, highlighted_block, legend_html
+from ui.results import md_escape
 
 NOTE_TEXT = "find_note_text"
 NOTE_READ = "find_note_read"  # {"text": the note as read, "reading": NoteReading}
@@ -116,9 +117,9 @@ def _read(text: str) -> None:
 def _show(text: str, reading: NoteReading) -> None:
     marks = [Mark(e.span[0], e.span[1], mark_kind(e.field)) for e in reading.evidence]
     st.html(highlighted_block(text, marks) + legend_html(sorted({m.label for m in marks})))
-    st.dataframe([{"field": field_label(e.field), "value": _value(reading, e.field),
-                   "from the note": " ".join(e.text.split())}
-                  for e in reading.evidence], hide_index=True, width="stretch", height="content")
+    st.table([{"field": field_label(e.field), "value": md_escape(_value(reading, e.field)),
+               "from the note": md_escape(" ".join(e.text.split()))}
+              for e in reading.evidence], hide_index=True)  # its cells wrap: a long label reads whole at any width
     for warning in reading.warnings:
         st.warning(note_problem(labelled(warning)), icon=":material/info:")
 
