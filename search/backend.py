@@ -151,9 +151,6 @@ class Retrieval(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     text: str = Field(default="", description="free text scored against titles, conditions, summary, criteria")
-    common_text: str = Field(
-        default="", description="words that name most trials' disease area (cancer, tumour), scored in titles and "
-        "conditions only")
     genes: list[str] = Field(default_factory=list, description="boost trials requiring these genes")
     gene_text: str = Field(default="", description="gene names and aliases scored in the text, criteria included")
     gene_alterations: list[tuple[str, str]] = Field(

@@ -26,7 +26,6 @@ from search.backend import Retrieval
 from search.models import IndexDocument, Location
 
 STOPWORDS_PATH = Path(__file__).with_name("stopwords.json")
-COMMON_WORDS_PATH = Path(__file__).with_name("common_words.json")
 MAX_QUERY_TOKENS = 64
 MAX_QUERY_CHARS = 10_000
 TEXT_BOOSTS = {"title": 2.0, "conditions": 3.0, "keywords": 1.5, "interventions": 1.5, "summary": 1.0,
@@ -78,13 +77,8 @@ RETRIEVAL_FIELDS = ("title", "conditions", "keywords", "interventions", "summary
 # gene names are rare words with short postings: they are looked up in the criteria too, where a trial often
 # names the alteration it needs ("CDK4 amplification") without a structured fact
 GENE_TEXT_BOOSTS = {"title": 2.0, "conditions": 2.0, "keywords": 1.5, "summary": 1.0, "eligibility": 1.0}
-# words that name the disease area of a large part of the registry ("cancer", "tumour", "cell") are looked up where
-# they say what a trial is for, its title and conditions: in the summary, keywords and interventions they hardly rank,
-# and there their postings are the longest of a query (`common_words.json`)
-COMMON_WORD_FIELDS = ("title", "conditions")
 RELEVANCE_PLAN: tuple[Signal, ...] = (
     TextSignal("text", {field: TEXT_BOOSTS[field] for field in RETRIEVAL_FIELDS}),
-    TextSignal("common_text", {field: TEXT_BOOSTS[field] for field in COMMON_WORD_FIELDS}),
     TextSignal("gene_text", GENE_TEXT_BOOSTS),
     KeywordSignal("genes", ("req_gene",), 8.0),
     KeywordSignal("gene_alterations", ("req_bm",), 4.0),
@@ -111,12 +105,6 @@ def tokens(text: str, limit: int | None = None) -> list[str]:
 @cache
 def _stopwords() -> frozenset[str]:
     return frozenset(json.loads(STOPWORDS_PATH.read_text(encoding="utf-8")))
-
-
-@cache
-def common_words() -> frozenset[str]:
-    """Words naming the disease area of a large part of the registry (`common_words.json`)."""
-    return frozenset(json.loads(COMMON_WORDS_PATH.read_text(encoding="utf-8")))
 
 
 def content_words(text: str) -> list[str]:

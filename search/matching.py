@@ -56,7 +56,7 @@ from search.diagnosis import (
     rests_on_primary,
     understand,
 )
-from search.fields import common_words, content_words, tokens
+from search.fields import content_words, tokens
 from search.geo import nearest_site, trial_contacts
 from search.models import CriterionVerdict, IndexDocument, MatchResult, PatientProfile
 from search.verdicts import evaluate, same_variant
@@ -73,12 +73,10 @@ def _request(patient: PatientProfile, statuses: Sequence[str] | None, size: int,
     found = [b for b in patient.biomarkers if b.status == "positive"]  # a negative result boosts nothing
     above, below = broader_and_narrower(found_diseases)
     own = {i for d in found_diseases for i in d.ids}
-    # the words that say something: a function word of a condition ("Quality of Life in Advanced Cancer") is in
-    # nearly every trial's text, so it hardly ranks, and its long postings are the slowest part of the query
-    words = content_words(" ".join([*patient.conditions, patient.search_text or ""]))
     return Retrieval(
-        text=" ".join(w for w in words if w not in common_words()),
-        common_text=" ".join(w for w in words if w in common_words()),
+        # the words that say something: a function word of a condition ("Quality of Life in Advanced Cancer") is in
+        # nearly every trial's text, so it hardly ranks, and its long postings are the slowest part of the query
+        text=" ".join(content_words(" ".join([*patient.conditions, patient.search_text or ""]))),
         gene_text=" ".join(word for b in found for word in gene_words(b.gene)),
         # the patient's own terms, and the cancers above them; a non-cancer term's ancestors ("nervous system
         # disease") are too broad to retrieve by
