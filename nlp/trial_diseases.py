@@ -324,9 +324,11 @@ def trial_diseases(study: dict, criteria: list[Criterion]) -> DiseaseFacts:
     healthy = bool((section.get("eligibilityModule") or {}).get("healthyVolunteers"))
     excluded = [] if healthy else _excluded(criteria, decided)  # volunteers' criteria may differ: cohort-only
     listed = _listed(keywords, generic) if basket and not specific else []
-    texts: list[tuple[str, DiseaseSource, int | None]] = [(c, "condition", None) for c in conditions]
-    texts += [(title, "title", None) for title in titles[:1]]
-    texts += [(c.text, "sentence", i) for i, c in enumerate(criteria) if c.section == "inclusion"]
+    texts: list[tuple[str, DiseaseSource, int | None]] = []
+    if any(sites.applies_to(t.id) for t in [*decided, *families]):  # sites are read for these diseases only
+        texts += [(c, "condition", None) for c in conditions]
+        texts += [(title, "title", None) for title in titles[:1]]
+        texts += [(c.text, "sentence", i) for i, c in enumerate(criteria) if c.section == "inclusion"]
     return DiseaseFacts(terms=decided, basket=basket, enrols=enrols, excluded=excluded, families=families,
                         listed=listed, sites=[at for text in texts for at in _sited(*text)])
 
