@@ -263,27 +263,11 @@ def _words(doc: Doc, start: int, end: int) -> int:
 def _bracketed_alternative(doc: Doc, span: Span, labels: dict[int, Span], start: int, end: int) -> bool:
     """The marker is one item of a bracketed list of alternatives whose other items name no marker: "High-risk
     cytogenetics (monosomy 7, 5q-, trisomy 8, or t(9;22))"."""
-    depth, opened = 0, None
-    for i in range(start - 1, span.start - 1, -1):
-        if doc[i].text in (")", "]"):
-            depth += 1
-        elif doc[i].text in ("(", "["):
-            if depth == 0:
-                opened = i
-                break
-            depth -= 1
-    if opened is None:
+    bracket = _enclosing_bracket(doc, span, start, end)
+    if bracket is None:
         return False
-    depth, closed = 0, None
-    for i in range(opened + 1, span.end):
-        if doc[i].text in ("(", "["):
-            depth += 1
-        elif doc[i].text in (")", "]"):
-            if depth == 0:
-                closed = i
-                break
-            depth -= 1
-    if closed is None or closed < end or not any(doc[i].lower_ in ("or", "and/or") for i in range(opened, closed)):
+    opened, closed = bracket
+    if not any(doc[i].lower_ in ("or", "and/or") for i in range(opened, closed)):
         return False
     items, item_start, depth = [], opened + 1, 0
     for i in range(opened + 1, closed):
