@@ -103,7 +103,7 @@ def broader_and_narrower(found: Sequence[Diagnosis]) -> tuple[list[str], list[st
     return sorted(above), sorted(below - above)
 
 
-def _quote(doc: IndexDocument, term: DiseaseTerm | None) -> tuple[str, tuple[int, int] | None]:
+def _quote(doc: IndexDocument, term: DiseaseTerm | DiseaseSite | None) -> tuple[str, tuple[int, int] | None]:
     """What a verdict rests on: the criterion that states the disease, or the registry field that names it."""
     criteria = doc.facts.criteria
     if term is not None and term.source == "sentence" and term.criterion is not None \
@@ -194,11 +194,7 @@ def _site_verdict(doc: IndexDocument, met: Sequence[tuple[Diagnosis, str]]) -> C
     diagnosis, stated = found
     decided = min((s for s in stated if sites.contradict(diagnosis.sites, [s.sites])),
                   key=lambda s: s.criterion is None)
-    criteria = doc.facts.criteria
-    if decided.criterion is not None and 0 <= decided.criterion < len(criteria):
-        text, span = criteria[decided.criterion].text, criteria[decided.criterion].span
-    else:
-        text, span = f"{decided.source}: {decided.text}", None
+    text, span = _quote(doc, decided)
     return CriterionVerdict(kind="diagnosis", status="not_met", criterion=text, span=span,
                             explanation=f"trial is for {decided.name} of the {_and(sorted(decided.sites))} site; "
                                         f"the patient's {diagnosis.text} is of the {_and(sorted(diagnosis.sites))} "
